@@ -1,0 +1,67 @@
+import { writeFile } from 'node:fs/promises';
+import { Command, CommanderError, Option } from 'commander';
+import { UsageError } from '../discover/discover.js';
+import { FORMATTERS } from '../report/formatters.js';
+import { scan } from '../scan.js';
+import { SEVERITIES, severityRank, type Severity } from '../rules/types.js';
+import { VERSION } from './version.js';
+
+export interface CliIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  isTTY: boolean;
+  env: NodeJS.ProcessEnv;
+}
+
+export const EXIT_CLEAN = 0;
+export const EXIT_FINDINGS = 1;
+export const EXIT_ERROR = 2;
+
+interface CliOptions {
+  format: string;
+  output?: string;
+  severityThreshold: Severity;
+  quiet?: boolean;
+  debug?: boolean;
+}
+
+/** argv → scan → report → exit code (0 clean, 1 findings at/above the threshold, 2 usage/internal error). */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const program = new Command('invokeguard')
+    .description('Find IaC that lets AWS Lambda become an execution and persistence path (MITRE ATT&CK T1648).')
+    .argument('[paths...]', 'files and folders to scan', ['.'])
+    .addOption(new Option('-f, --format <format>', 'output format').choices(Object.keys(FORMATTERS)).default('stylish'))
+    .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .addOption(new Option('--severity-threshold <level>', 'lowest severity that fails the run').choices([...SEVERITIES]).default('low'))
+    .option('-q, --quiet', 'report only findings at or above the threshold')
+    .option('--debug', 'print stack traces of internal errors')
+    .version(VERSION, '-v, --version')
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+  let paths: string[];
+  let options: CliOptions;
+  try {
+    program.parse(argv, { from: 'user' });
+    paths = program.processedArgs[0] as string[];
+    options = program.opts<CliOptions>();
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT_CLEAN : EXIT_ERROR;
+    throw error;
+  }
+  try {
+    const result = await scan({ paths });
+    const threshold = severityRank(options.severityThreshold);
+    const failing = result.findings.filter((f) => severityRank(f.severity) >= threshold);
+    const shown = options.quiet ? { ...result, findings: failing } : result;
+    const color = !options.output && io.isTTY && !io.env.NO_COLOR;
+    const report = FORMATTERS[options.format](shown, { version: VERSION, color });
+    if (options.output) await writeFile(options.output, report);
+    else io.stdout(report);
+    return failing.length > 0 ? EXIT_FINDINGS : EXIT_CLEAN;
+  } catch (error) {
+    if (error instanceof UsageError) io.stderr(`invokeguard: ${error.message}\n`);
+    else io.stderr(`invokeguard: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+    if (options.debug && error instanceof Error && error.stack) io.stderr(`${error.stack}\n`);
+    return EXIT_ERROR;
+  }
+}

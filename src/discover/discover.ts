@@ -1,0 +1,115 @@
+import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { join, relative, resolve, sep } from 'node:path';
+import ignore, { type Ignore } from 'ignore';
+import type { FileFormat } from '../parse/types.js';
+import { classifyByName } from './classify.js';
+
+export interface DiscoveredFile {
+  /** Absolute path. */
+  path: string;
+  format: FileFormat;
+}
+
+export interface DiscoveryNotice {
+  path: string;
+  message: string;
+}
+
+const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules', '.terraform', '.invokeguard-cache']);
+
+/**
+ * Walks the given files and folders. Skips VCS/dependency folders and what the scan root's
+ * .gitignore ignores; follows a symlink only when its target stays inside the scan root.
+ * Output is sorted so results never depend on file-system order.
+ */
+export async function discover(paths: string[]): Promise<{ files: DiscoveredFile[]; notices: DiscoveryNotice[] }> {
+  const files = new Map<string, DiscoveredFile>();
+  const notices: DiscoveryNotice[] = [];
+  for (const given of paths) {
+    const absolute = resolve(given);
+    let info;
+    try {
+      info = await stat(absolute);
+    } catch (error) {
+      throw new UsageError(`cannot read ${given}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    }
+    if (info.isFile()) {
+      const format = classifyByName(absolute);
+      if (format) files.set(absolute, { path: absolute, format });
+      continue;
+    }
+    const root = await realpath(absolute);
+    const walker = new Walker(root, await loadGitignore(root), files, notices);
+    await walker.walk(absolute, root);
+  }
+  return { files: [...files.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)), notices };
+}
+
+export class UsageError extends Error {}
+
+async function loadGitignore(root: string): Promise<Ignore> {
+  const rules = ignore();
+  try {
+    rules.add(await readFile(join(root, '.gitignore'), 'utf8'));
+  } catch {
+    // no .gitignore: nothing extra to skip
+  }
+  return rules;
+}
+
+class Walker {
+  private readonly visited = new Set<string>();
+
+  constructor(
+    private readonly root: string,
+    private readonly ignored: Ignore,
+    private readonly files: Map<string, DiscoveredFile>,
+    private readonly notices: DiscoveryNotice[],
+  ) {}
+
+  /** `shown` is the path as the user sees it; `real` its resolved location (for loop and escape checks). */
+  async walk(shown: string, real: string): Promise<void> {
+    if (this.visited.has(real)) return;
+    this.visited.add(real);
+    let entries;
+    try {
+      entries = await readdir(shown, { withFileTypes: true });
+    } catch (error) {
+      this.notices.push({ path: shown, message: `folder not readable (${(error as NodeJS.ErrnoException).code ?? error}); skipped` });
+      return;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : 1));
+    for (const entry of entries) {
+      const path = join(shown, entry.name);
+      const fromRoot = relative(this.root, join(real, entry.name)).split(sep).join('/');
+      if (entry.isDirectory() && SKIPPED_DIRECTORIES.has(entry.name)) continue;
+      if (fromRoot && this.ignored.ignores(entry.isDirectory() ? `${fromRoot}/` : fromRoot)) continue;
+      if (entry.isSymbolicLink()) await this.symlink(path);
+      else if (entry.isDirectory()) await this.walk(path, join(real, entry.name));
+      else if (entry.isFile()) this.add(path);
+    }
+  }
+
+  private async symlink(path: string): Promise<void> {
+    let target: string;
+    try {
+      target = await realpath(path);
+    } catch {
+      this.notices.push({ path, message: 'broken or looping symlink; not followed' });
+      return;
+    }
+    if (target !== this.root && !target.startsWith(this.root + sep)) {
+      this.notices.push({ path, message: `symlink points outside the scan root (${target}); not followed` });
+      return;
+    }
+    const info = await lstat(target).catch(() => undefined);
+    if (info?.isDirectory()) await this.walk(path, target);
+    else if (info?.isFile()) this.add(path);
+  }
+
+  private add(path: string): void {
+    const format = classifyByName(path);
+    if (format) this.files.set(path, { path, format });
+  }
+}
+

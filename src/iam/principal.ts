@@ -1,0 +1,26 @@
+import { displayString, knownString, type Value } from '../model/value.js';
+
+export type PrincipalClass =
+  | { kind: 'public' }
+  | { kind: 'service'; service: string }
+  | { kind: 'account'; account: string }
+  | { kind: 'arn'; arn: string }
+  | { kind: 'unknown' };
+
+/** Classifies a principal as written in a Lambda permission or a policy's Principal element. */
+export function classifyPrincipal(value: Value | undefined): PrincipalClass {
+  const text = knownString(value);
+  if (text === undefined) return displayString(value) === undefined ? { kind: 'unknown' } : classifyTemplate(displayString(value)!);
+  const trimmed = text.trim();
+  if (trimmed === '*') return { kind: 'public' };
+  if (/^[a-z0-9.-]+\.amazonaws\.com(\.cn)?$/i.test(trimmed)) return { kind: 'service', service: trimmed };
+  if (/^\d{12}$/.test(trimmed)) return { kind: 'account', account: trimmed };
+  const root = /^arn:[^:]+:iam::(\d{12}):root$/.exec(trimmed);
+  if (root) return { kind: 'account', account: root[1] };
+  if (trimmed.startsWith('arn:')) return { kind: 'arn', arn: trimmed };
+  return { kind: 'unknown' };
+}
+
+function classifyTemplate(text: string): PrincipalClass {
+  return text.startsWith('arn:') ? { kind: 'arn', arn: text } : { kind: 'unknown' };
+}

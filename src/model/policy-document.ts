@@ -1,0 +1,81 @@
+import type { InputError } from '../parse/types.js';
+import { parseJsonValue } from './json-value.js';
+import { createPositionMapper, type PositionMapper, type Range } from './range.js';
+import type { Condition, PolicyDocument, Principal, Statement } from './types.js';
+import { asList, get, knownString, type Value } from './value.js';
+
+/**
+ * Reads an IAM policy document from an evaluated value: an object (jsonencode, CFN,
+ * aws_iam_policy_document) or a JSON string (heredoc, file contents). Keys are matched
+ * case-insensitively, as IAM does. Returns undefined when the value is not knowable.
+ */
+export function policyDocumentFromValue(value: Value, errors: InputError[] = []): PolicyDocument | undefined {
+  const object = policyObject(value, errors);
+  if (!object || object.kind !== 'object') return undefined;
+  const statementValue = get(object, 'Statement', true);
+  if (!statementValue) return undefined;
+  const statements = asList(statementValue)
+    .filter((s) => s.kind === 'object')
+    .map(statementFromValue);
+  return { range: object.range, statements };
+}
+
+/** The policy as a structured value: objects as they are, JSON text (heredocs, strings) parsed. */
+export function policyObject(value: Value, errors: InputError[] = []): Value | undefined {
+  if (value.kind === 'object') return value;
+  const parsed =
+    value.kind === 'template' && value.verbatim
+      ? parseJsonValue(value.verbatim.text, mapperAt(value.verbatim.range, value.verbatim.text), value.verbatim.holes)
+      : value.kind === 'string' && value.value.trimStart().startsWith('{')
+        ? // Inner positions are exact only for verbatim text; otherwise all point at the string.
+          parseJsonValue(value.value, value.verbatim ? mapperAt(value.range, value.value) : { range: () => value.range })
+        : undefined;
+  if (!parsed) return undefined;
+  errors.push(...parsed.errors);
+  return parsed.value;
+}
+
+function mapperAt(range: Range, text: string): PositionMapper {
+  return createPositionMapper(range.file, text, { line: range.line, column: range.column });
+}
+
+function statementFromValue(value: Value): Statement {
+  const sid = knownString(get(value, 'Sid', true));
+  return {
+    range: value.range,
+    ...(sid !== undefined ? { sid } : {}),
+    effect: get(value, 'Effect', true),
+    action: asList(get(value, 'Action', true)),
+    notAction: asList(get(value, 'NotAction', true)),
+    resource: asList(get(value, 'Resource', true)),
+    notResource: asList(get(value, 'NotResource', true)),
+    principal: principalsFromValue(get(value, 'Principal', true)),
+    notPrincipal: principalsFromValue(get(value, 'NotPrincipal', true)),
+    condition: conditionsFromValue(get(value, 'Condition', true)),
+  };
+}
+
+const PRINCIPAL_TYPES = ['AWS', 'Service', 'Federated', 'CanonicalUser'] as const;
+
+export function principalsFromValue(value: Value | undefined): Principal[] {
+  if (!value) return [];
+  if (value.kind !== 'object') return [{ type: '*', value }];
+  return value.entries.flatMap((entry) => {
+    const type = PRINCIPAL_TYPES.find((t) => t.toLowerCase() === entry.key.toLowerCase());
+    return type ? asList(entry.value).map((v) => ({ type, value: v })) : [];
+  });
+}
+
+function conditionsFromValue(value: Value | undefined): Condition[] {
+  if (!value || value.kind !== 'object') return [];
+  return value.entries.flatMap((operator) =>
+    operator.value.kind === 'object'
+      ? operator.value.entries.map((key) => ({
+          operator: operator.key,
+          key: key.key,
+          values: asList(key.value),
+          range: { ...key.keyRange, endLine: key.value.range.endLine, endColumn: key.value.range.endColumn },
+        }))
+      : [],
+  );
+}

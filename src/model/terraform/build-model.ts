@@ -1,0 +1,69 @@
+
+import type { HclFile } from '../../parse/terraform-hcl/hcl-ast.js';
+import type { Model } from '../types.js';
+import type { Value } from '../value.js';
+import { Evaluator } from './evaluate.js';
+import { declarations, groupByDirectory, localModuleDir, type ModuleDirectory, type ModuleInstance } from './module-tree.js';
+import { addTerraformResource } from './resources.js';
+
+const MAX_MODULE_DEPTH = 8;
+
+/**
+ * Adds the Terraform part of the scan to the model. Each directory is a module; a directory
+ * called as a local module by another scanned directory is analysed through its callers
+ * (with the values they pass), every other directory as a root with its tfvars.
+ */
+export function addTerraformModel(model: Model, files: HclFile[], tfvars: HclFile[]): void {
+  const directories = groupByDirectory(files, tfvars);
+  const called = new Set<string>();
+  for (const directory of directories.values()) {
+    for (const call of declarations(directory).moduleCalls.values()) {
+      const target = localModuleDir(directory.dir, call);
+      if (target && target !== directory.dir && directories.has(target)) called.add(target);
+    }
+  }
+  for (const directory of directories.values()) {
+    if (called.has(directory.dir)) continue;
+    instantiate(model, directories, directory, '', rootInputs(directory), [directory.dir]);
+  }
+}
+
+/** terraform.tfvars then *.auto.tfvars (alphabetical), later files winning, as Terraform loads them. */
+function rootInputs(directory: ModuleDirectory): Map<string, () => Value> {
+  const inputs = new Map<string, () => Value>();
+  const ordered = [...directory.tfvars].sort((a, b) => rank(a.file) - rank(b.file) || a.file.localeCompare(b.file));
+  const noModule: ModuleInstance = { ...declarations({ dir: directory.dir, files: [], tfvars: [] }), prefix: '', inputs: new Map() };
+  const evaluator = new Evaluator(noModule); // tfvars are literal values; references in them are unknown
+  for (const file of ordered) for (const attr of file.body.attributes) inputs.set(attr.name, () => evaluator.evaluate(attr.expr));
+  return inputs;
+}
+
+function rank(file: string): number {
+  return file.endsWith('terraform.tfvars') ? 0 : 1;
+}
+
+function instantiate(
+  model: Model,
+  directories: Map<string, ModuleDirectory>,
+  directory: ModuleDirectory,
+  prefix: string,
+  inputs: Map<string, () => Value>,
+  stack: string[],
+): void {
+  const module: ModuleInstance = { ...declarations(directory), prefix, inputs };
+  const evaluator = new Evaluator(module);
+  for (const [key, block] of module.resources) {
+    const [type, name] = [key.slice(0, key.indexOf('.')), key.slice(key.indexOf('.') + 1)];
+    addTerraformResource(model, type, name, block, evaluator);
+  }
+  if (stack.length > MAX_MODULE_DEPTH) return;
+  for (const [name, call] of module.moduleCalls) {
+    const target = localModuleDir(directory.dir, call);
+    const child = target ? directories.get(target) : undefined;
+    if (!child || stack.includes(child.dir)) continue;
+    const childInputs = new Map<string, () => Value>();
+    for (const attr of call.body.attributes) childInputs.set(attr.name, () => evaluator.evaluate(attr.expr));
+    instantiate(model, directories, child, `${prefix}module.${name}.`, childInputs, [...stack, child.dir]);
+  }
+}
+

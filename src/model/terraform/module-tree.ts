@@ -1,0 +1,70 @@
+import { dirname, join, normalize } from 'node:path';
+import type { Expr, HclBlock, HclFile } from '../../parse/terraform-hcl/hcl-ast.js';
+import type { Value } from '../value.js';
+
+/**
+ * One instantiation of a Terraform module directory: the root modules of the scan, and
+ * each local `module` call inside them (addressed `module.NAME.`), with what it was given.
+ */
+export interface ModuleInstance {
+  dir: string;
+  /** Address prefix: '' for a root, 'module.app.' (nested: 'module.a.module.b.') for a call. */
+  prefix: string;
+  variables: Map<string, HclBlock>;
+  /** Values passed in: module call arguments (evaluated in the caller) or tfvars for roots. */
+  inputs: Map<string, () => Value>;
+  locals: Map<string, Expr>;
+  dataSources: Map<string, HclBlock>;
+  resources: Map<string, HclBlock>;
+  moduleCalls: Map<string, HclBlock>;
+}
+
+export interface ModuleDirectory {
+  dir: string;
+  files: HclFile[];
+  tfvars: HclFile[];
+}
+
+/** Groups parsed files into module directories (Terraform's unit), tfvars beside them. */
+export function groupByDirectory(files: HclFile[], tfvars: HclFile[]): Map<string, ModuleDirectory> {
+  const dirs = new Map<string, ModuleDirectory>();
+  const entry = (dir: string) => {
+    let d = dirs.get(dir);
+    if (!d) dirs.set(dir, (d = { dir, files: [], tfvars: [] }));
+    return d;
+  };
+  for (const file of files) entry(dirname(file.file)).files.push(file);
+  for (const file of tfvars) if (dirs.has(dirname(file.file))) entry(dirname(file.file)).tfvars.push(file);
+  return dirs;
+}
+
+/** Declarations of one directory, indexed by the names expressions use. */
+export function declarations(directory: ModuleDirectory): Omit<ModuleInstance, 'prefix' | 'inputs'> {
+  const instance: Omit<ModuleInstance, 'prefix' | 'inputs'> = {
+    dir: directory.dir,
+    variables: new Map(),
+    locals: new Map(),
+    dataSources: new Map(),
+    resources: new Map(),
+    moduleCalls: new Map(),
+  };
+  for (const file of directory.files) {
+    for (const block of file.body.blocks) {
+      const [a, b] = block.labels;
+      if (block.type === 'variable' && a) instance.variables.set(a, block);
+      else if (block.type === 'locals') for (const attr of block.body.attributes) instance.locals.set(attr.name, attr.expr);
+      else if (block.type === 'data' && a && b) instance.dataSources.set(`${a}.${b}`, block);
+      else if (block.type === 'resource' && a && b) instance.resources.set(`${a}.${b}`, block);
+      else if (block.type === 'module' && a) instance.moduleCalls.set(a, block);
+    }
+  }
+  return instance;
+}
+
+/** The directory a module call points at, when its source is a local path. */
+export function localModuleDir(callerDir: string, call: HclBlock): string | undefined {
+  const source = call.body.attributes.find((a) => a.name === 'source')?.expr;
+  if (source?.t !== 'literal' || typeof source.value !== 'string') return undefined;
+  if (!source.value.startsWith('./') && !source.value.startsWith('../')) return undefined;
+  return normalize(join(callerDir, source.value));
+}

@@ -1,0 +1,57 @@
+import type { Range } from '../../model/range.js';
+
+/**
+ * A plain, position-carrying copy of the HCL syntax tree: only what evaluation needs.
+ * Built once from tree-sitter's tree so the (WASM-backed) tree can be released at once.
+ */
+export interface HclFile {
+  file: string;
+  body: HclBody;
+  /** Comments with their line, for suppressions. */
+  comments: Array<{ text: string; range: Range }>;
+}
+
+export interface HclBody {
+  attributes: HclAttribute[];
+  blocks: HclBlock[];
+}
+
+export interface HclAttribute {
+  name: string;
+  expr: Expr;
+  range: Range;
+}
+
+export interface HclBlock {
+  type: string;
+  labels: string[];
+  body: HclBody;
+  range: Range;
+}
+
+export type TemplatePart = { kind: 'text'; text: string } | { kind: 'interpolation'; expr: Expr; start: number; end: number };
+
+export type Expr =
+  | { t: 'literal'; value: string | number | boolean | null; range: Range }
+  /**
+   * A quoted string with interpolations or a heredoc. For heredocs `verbatim` keeps the
+   * content exactly as written (and interpolation offsets into it), so JSON inside a
+   * heredoc can be parsed with positions.
+   */
+  | { t: 'template'; parts: TemplatePart[]; range: Range; verbatim?: { text: string; range: Range } }
+  /** A traversal such as `aws_lambda_function.api.arn` or `var.names[0]`. */
+  | { t: 'ref'; path: Array<string | number>; text: string; range: Range }
+  | { t: 'call'; name: string; args: Expr[]; range: Range }
+  | { t: 'tuple'; items: Expr[]; range: Range }
+  | { t: 'object'; items: Array<{ key: Expr; value: Expr }>; range: Range }
+  | { t: 'conditional'; condition: Expr; then: Expr; otherwise: Expr; range: Range }
+  /** for-expressions, operators, splats: we never evaluate them, so they become Unknown. */
+  | { t: 'other'; text: string; range: Range };
+
+/** The key of an object element as Terraform reads it: a bare identifier or a string. */
+export function objectKeyName(key: Expr): string | undefined {
+  if (key.t === 'literal' && typeof key.value === 'string') return key.value;
+  if (key.t === 'ref' && key.path.length === 1 && typeof key.path[0] === 'string') return key.path[0];
+  if (key.t === 'template' && key.parts.every((p) => p.kind === 'text')) return key.parts.map((p) => (p.kind === 'text' ? p.text : '')).join('');
+  return undefined;
+}

@@ -1,0 +1,255 @@
+import type { Node } from 'web-tree-sitter';
+import { createPositionMapper, type PositionMapper, type Range } from '../../model/range.js';
+import type { InputError } from '../types.js';
+import type { Expr, HclBlock, HclBody, HclFile, TemplatePart } from './hcl-ast.js';
+import { terraformParser } from './grammar.js';
+
+/** Parses Terraform HCL into a plain AST with ranges; syntax errors are located, good blocks kept. */
+export async function parseHcl(file: string, text: string): Promise<{ hcl: HclFile; errors: InputError[] }> {
+  const parser = await terraformParser();
+  const tree = parser.parse(text);
+  if (!tree) throw new Error('tree-sitter returned no tree');
+  try {
+    const mapper = createPositionMapper(file, text);
+    const converter = new HclConverter(text, mapper);
+    const root = tree.rootNode;
+    const body = root.namedChildren.find((c) => c?.type === 'body');
+    const hcl: HclFile = { file, body: body ? converter.body(body) : { attributes: [], blocks: [] }, comments: [] };
+    collectComments(root, mapper, hcl.comments);
+    const errors = root.hasError ? [syntaxError(root, mapper, text)] : [];
+    return { hcl, errors };
+  } finally {
+    tree.delete();
+  }
+}
+
+function collectComments(node: Node, mapper: PositionMapper, out: HclFile['comments']): void {
+  for (const child of node.namedChildren) {
+    if (!child) continue;
+    if (child.type === 'comment') out.push({ text: child.text, range: mapper.range(child.startIndex, child.endIndex) });
+    else if (child.namedChildCount > 0) collectComments(child, mapper, out);
+  }
+}
+
+/** The first error or missing node in document order, described for a human. */
+function syntaxError(root: Node, mapper: PositionMapper, text: string): InputError {
+  const find = (node: Node): Node | undefined => {
+    if (node.type === 'ERROR' || node.isMissing) return node;
+    for (const child of node.children) {
+      if (child?.hasError || child?.isMissing) {
+        const hit = find(child);
+        if (hit) return hit;
+      }
+    }
+    return undefined;
+  };
+  const node = find(root) ?? root;
+  const firstLine = (n: Node) => text.slice(n.startIndex, n.endIndex).split('\n')[0].trim().slice(0, 60);
+  if (node.startIndex >= text.trimEnd().length) {
+    // Truncated input: point at the innermost construct left open, as HCL itself does.
+    let open: Node | null = node.parent;
+    while (open && !['attribute', 'block', 'tuple', 'object', 'function_call'].includes(open.type)) open = open.parent;
+    if (open) {
+      const line = open.startPosition.row + 1;
+      return {
+        message: `syntax error: unexpected end of file; ${JSON.stringify(firstLine(open))} (line ${line}) is not complete`,
+        range: mapper.range(open.startIndex, open.startIndex + firstLine(open).length),
+      };
+    }
+  }
+  if (node.isMissing) {
+    // Tree-sitter names the token it would have inserted; only brackets mean something to a reader.
+    const expected = /^[{}\[\]()"=]$/.test(node.type) ? JSON.stringify(node.type) : 'a value or expression';
+    return { message: `syntax error: expected ${expected}`, range: mapper.range(node.startIndex, node.endIndex) };
+  }
+  const snippet = firstLine(node);
+  return { message: `syntax error: unexpected ${JSON.stringify(snippet)}`, range: mapper.range(node.startIndex, node.startIndex + Math.max(1, snippet.length)) };
+}
+
+const ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', '"': '"', '\\': '\\' };
+
+function unescapeQuoted(raw: string): string {
+  return raw
+    .replace(/\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)/g, (_m, e: string) =>
+      e.length > 1 ? String.fromCodePoint(parseInt(e.slice(1), 16)) : (ESCAPES[e] ?? e),
+    )
+    .replace(/\$\$\{/g, '${')
+    .replace(/%%\{/g, '%{');
+}
+
+class HclConverter {
+  constructor(
+    private readonly text: string,
+    private readonly mapper: PositionMapper,
+  ) {}
+
+  private range(node: Node): Range {
+    return this.mapper.range(node.startIndex, node.endIndex);
+  }
+
+  body(node: Node): HclBody {
+    const body: HclBody = { attributes: [], blocks: [] };
+    for (const child of node.namedChildren) {
+      if (!child || child.hasError) continue; // broken constructs are reported once as IG901, not modelled
+      if (child.type === 'attribute') {
+        const [name, expr] = child.namedChildren;
+        if (name && expr) body.attributes.push({ name: name.text, expr: this.expr(expr), range: this.range(child) });
+      } else if (child.type === 'block') {
+        body.blocks.push(this.block(child));
+      }
+    }
+    return body;
+  }
+
+  private block(node: Node): HclBlock {
+    const labels: string[] = [];
+    let type = '';
+    let body: HclBody = { attributes: [], blocks: [] };
+    for (const child of node.namedChildren) {
+      if (!child) continue;
+      if (child.type === 'identifier') {
+        if (type === '') type = child.text;
+        else labels.push(child.text);
+      } else if (child.type === 'string_lit') {
+        labels.push(unescapeQuoted(child.namedChildren.filter((c) => c?.type === 'template_literal').map((c) => c!.text).join('')));
+      } else if (child.type === 'body') {
+        body = this.body(child);
+      }
+    }
+    return { type, labels, body, range: this.range(node) };
+  }
+
+  expr(node: Node): Expr {
+    const range = this.range(node);
+    switch (node.type) {
+      case 'expression': {
+        const children = node.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
+        if (children.length === 1) return this.expr(children[0]);
+        return this.traversal(node, children);
+      }
+      case 'literal_value':
+        return this.literal(node.namedChildren[0] ?? node);
+      case 'template_expr':
+        return this.expr(node.namedChildren[0] ?? node);
+      case 'quoted_template':
+        return { t: 'template', parts: this.templateParts(node, true), range };
+      case 'heredoc_template':
+        return this.heredoc(node);
+      case 'collection_value':
+        return this.expr(node.namedChildren[0] ?? node);
+      case 'tuple':
+        return { t: 'tuple', items: node.namedChildren.filter((c): c is Node => c?.type === 'expression').map((c) => this.expr(c)), range };
+      case 'object':
+        return {
+          t: 'object',
+          items: node.namedChildren
+            .filter((c): c is Node => c?.type === 'object_elem')
+            .map((elem) => {
+              const key = elem.childForFieldName('key');
+              const value = elem.childForFieldName('val');
+              return { key: key ? this.expr(key) : this.other(elem), value: value ? this.expr(value) : this.other(elem) };
+            }),
+          range,
+        };
+      case 'variable_expr':
+        return { t: 'ref', path: [node.text], text: node.text, range };
+      case 'function_call': {
+        const name = node.namedChildren[0]?.text ?? '';
+        const args = node.namedChildren.find((c) => c?.type === 'function_arguments');
+        const exprs = args ? args.namedChildren.filter((c): c is Node => c?.type === 'expression').map((c) => this.expr(c)) : [];
+        return { t: 'call', name, args: exprs, range };
+      }
+      case 'conditional': {
+        const [condition, then, otherwise] = node.namedChildren.filter((c): c is Node => c?.type === 'expression');
+        if (!condition || !then || !otherwise) return this.other(node);
+        return { t: 'conditional', condition: this.expr(condition), then: this.expr(then), otherwise: this.expr(otherwise), range };
+      }
+      default:
+        return this.other(node);
+    }
+  }
+
+  private other(node: Node): Expr {
+    return { t: 'other', text: node.text, range: this.range(node) };
+  }
+
+  private literal(node: Node): Expr {
+    const range = this.range(node);
+    switch (node.type) {
+      case 'numeric_lit':
+        return { t: 'literal', value: Number(node.text), range };
+      case 'bool_lit':
+        return { t: 'literal', value: node.text === 'true', range };
+      case 'null_lit':
+        return { t: 'literal', value: null, range };
+      case 'string_lit':
+        return { t: 'literal', value: unescapeQuoted(node.namedChildren.filter((c) => c?.type === 'template_literal').map((c) => c!.text).join('')), range };
+      default:
+        return this.other(node);
+    }
+  }
+
+  /** `a.b.c[0]`: a variable followed by attribute and literal index steps; anything else is Unknown. */
+  private traversal(node: Node, children: Node[]): Expr {
+    const [head, ...steps] = children;
+    if (head.type !== 'variable_expr') return this.other(node);
+    const path: Array<string | number> = [head.text];
+    for (const step of steps) {
+      if (step.type === 'get_attr') path.push(step.namedChildren[0]?.text ?? '');
+      else if (step.type === 'index') {
+        const inner = step.namedChildren[0]?.namedChildren.find((c) => c?.type === 'expression');
+        const value = inner ? this.expr(inner) : undefined;
+        if (value?.t !== 'literal' || (typeof value.value !== 'number' && typeof value.value !== 'string')) return this.other(node);
+        path.push(value.value);
+      } else return this.other(node);
+    }
+    return { t: 'ref', path, text: node.text, range: this.range(node) };
+  }
+
+  private templateParts(node: Node, quoted: boolean, baseOffset = 0): TemplatePart[] {
+    const parts: TemplatePart[] = [];
+    for (const child of node.namedChildren) {
+      if (!child) continue;
+      if (child.type === 'template_literal') parts.push({ kind: 'text', text: quoted ? unescapeQuoted(child.text) : child.text.replace(/\$\$\{/g, '${') });
+      else if (child.type === 'template_interpolation') {
+        const inner = child.namedChildren.find((c) => c?.type === 'expression');
+        parts.push({
+          kind: 'interpolation',
+          expr: inner ? this.expr(inner) : this.other(child),
+          start: child.startIndex - baseOffset,
+          end: child.endIndex - baseOffset,
+        });
+      } else if (child.type === 'template_directive') {
+        parts.push({ kind: 'interpolation', expr: this.other(child), start: child.startIndex - baseOffset, end: child.endIndex - baseOffset });
+      }
+    }
+    return parts;
+  }
+
+  /** Heredoc content runs from the line after `<<EOF` to the start of the closing marker's line. */
+  private heredoc(node: Node): Expr {
+    const identifiers = node.namedChildren.filter((c): c is Node => c?.type === 'heredoc_identifier');
+    const open = identifiers[0];
+    const close = identifiers[1];
+    const contentStart = open ? this.text.indexOf('\n', open.endIndex) + 1 : node.startIndex;
+    const contentEnd = close ? this.text.lastIndexOf('\n', close.startIndex) + 1 : node.endIndex;
+    const text = this.text.slice(contentStart, Math.max(contentStart, contentEnd));
+    const parts = this.templateParts(node, false, contentStart);
+    // Rebuild text parts from the verbatim content so whitespace between literals is kept.
+    const rebuilt: TemplatePart[] = [];
+    let cursor = 0;
+    for (const part of parts) {
+      if (part.kind !== 'interpolation') continue;
+      if (part.start > cursor) rebuilt.push({ kind: 'text', text: text.slice(cursor, part.start).replace(/\$\$\{/g, '${') });
+      rebuilt.push(part);
+      cursor = part.end;
+    }
+    if (cursor < text.length) rebuilt.push({ kind: 'text', text: text.slice(cursor).replace(/\$\$\{/g, '${') });
+    return {
+      t: 'template',
+      parts: rebuilt,
+      range: this.range(node),
+      verbatim: { text, range: this.mapper.range(contentStart, contentStart + text.length) },
+    };
+  }
+}

@@ -1,0 +1,27 @@
+import type { Formatter } from './types.js';
+
+/** The stable JSON contract other tools read: keep field names and meanings unchanged. */
+export const formatJson: Formatter = (result, { version }) =>
+  `${JSON.stringify(
+    {
+      tool: 'invokeguard',
+      version,
+      findings: result.findings.map((f) => ({
+        ruleId: f.ruleId,
+        severity: f.severity,
+        message: f.message,
+        file: f.range.file,
+        line: f.range.line,
+        column: f.range.column,
+        endLine: f.range.endLine,
+        endColumn: f.range.endColumn,
+        resource: f.resource,
+        suggestion: f.suggestion,
+        ...(f.evidence !== undefined ? { evidence: f.evidence } : {}),
+      })),
+      errors: result.notices.map((n) => ({ file: n.path, message: n.message })),
+      summary: { files: result.files, findings: result.findings.length },
+    },
+    null,
+    2,
+  )}\n`;

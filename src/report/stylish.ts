@@ -1,0 +1,37 @@
+import { Chalk } from 'chalk';
+import type { Severity } from '../rules/types.js';
+import type { Formatter } from './types.js';
+
+/** ESLint-style output grouped by file, for people at a terminal. */
+export const formatStylish: Formatter = (result, { color }) => {
+  const c = new Chalk({ level: color ? 1 : 0 });
+  const paint: Record<Severity, (s: string) => string> = {
+    critical: (s) => c.bold.red(s),
+    high: (s) => c.red(s),
+    medium: (s) => c.yellow(s),
+    low: (s) => c.cyan(s),
+    info: (s) => c.gray(s),
+  };
+  const lines: string[] = [];
+  let file: string | undefined;
+  for (const f of result.findings) {
+    if (f.range.file !== file) {
+      file = f.range.file;
+      lines.push('', c.underline(file));
+    }
+    lines.push(`  ${c.dim(`${f.range.line}:${f.range.column}`)}  ${paint[f.severity](f.severity.padEnd(8))} ${c.bold(f.ruleId)}  ${f.resource}`);
+    lines.push(`      ${f.message}`);
+    lines.push(`      ${c.green('fix:')} ${f.suggestion}`);
+  }
+  for (const n of result.notices) lines.push(`${c.yellow('warning')} ${n.path}: ${n.message}`);
+  const counts = new Map<Severity, number>();
+  for (const f of result.findings) counts.set(f.severity, (counts.get(f.severity) ?? 0) + 1);
+  const breakdown = [...counts].map(([s, n]) => `${n} ${s}`).join(', ');
+  lines.push(
+    '',
+    result.findings.length === 0
+      ? c.green(`✔ no findings in ${result.files} file(s)`)
+      : c.bold(`✖ ${result.findings.length} finding(s) in ${result.files} file(s)${breakdown ? ` (${breakdown})` : ''}`),
+  );
+  return `${lines.join('\n').replace(/^\n/, '')}\n`;
+};

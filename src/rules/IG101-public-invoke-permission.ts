@@ -1,0 +1,36 @@
+import { classifyPrincipal } from '../iam/principal.js';
+import { displayString } from '../model/value.js';
+import { accountPinning } from './support/account-pinning.js';
+import { targetFunction } from './support/suggest.js';
+import type { Finding, Rule } from './types.js';
+
+export const IG101: Rule = {
+  meta: {
+    id: 'IG101',
+    title: 'Lambda permission grants invoke to any AWS principal',
+    severity: 'critical',
+    attack: 'T1648',
+    description:
+      'A resource permission with principal "*" and no source account, organisation id or account-bearing source ARN lets any AWS identity in any account invoke the function (or call its URL).',
+    fixable: false,
+  },
+  check({ model }) {
+    const findings: Finding[] = [];
+    for (const permission of model.permissions) {
+      if (!permission.principal || classifyPrincipal(permission.principal.value).kind !== 'public') continue;
+      const pinning = accountPinning(permission, true);
+      if (pinning.pinned !== false) continue;
+      const target = targetFunction(model, permission);
+      findings.push({
+        ruleId: 'IG101',
+        severity: 'critical',
+        message: `${permission.address} lets any AWS principal ("*") invoke ${target}: ${pinning.why} and no organisation id.`,
+        range: permission.principal.range,
+        resource: permission.address,
+        evidence: `principal = ${JSON.stringify(displayString(permission.principal.value))}`,
+        suggestion: `Grant ${target} to the one account or service that calls it (its account id or service principal) and add a source account or organisation id condition; never "*".`,
+      });
+    }
+    return findings;
+  },
+};

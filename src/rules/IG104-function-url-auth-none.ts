@@ -1,0 +1,31 @@
+import { knownString } from '../model/value.js';
+import type { Finding, Rule } from './types.js';
+
+export const IG104: Rule = {
+  meta: {
+    id: 'IG104',
+    title: 'Function URL accepts unauthenticated requests',
+    severity: 'high',
+    attack: 'T1648',
+    description:
+      'A Lambda function URL with authorization type NONE can be called by anyone on the internet, with no AWS signature: a public execution path and an easy persistence backdoor.',
+    fixable: true,
+  },
+  check({ model }) {
+    const findings: Finding[] = [];
+    for (const url of model.functionUrls) {
+      const auth = url.authorizationType;
+      if (!auth || knownString(auth.value)?.toUpperCase() !== 'NONE') continue;
+      findings.push({
+        ruleId: 'IG104',
+        severity: 'high',
+        message: `${url.address} makes its function callable by anyone on the internet: authorization type is NONE.`,
+        range: auth.range,
+        resource: url.address,
+        evidence: 'authorization type NONE',
+        suggestion: 'Set the authorization type to AWS_IAM and grant lambda:InvokeFunctionUrl only to the roles that call it; put CloudFront with origin access control in front if it must be public.',
+      });
+    }
+    return findings;
+  },
+};

@@ -1,0 +1,18 @@
+import { IG101 } from './IG101-public-invoke-permission.js';
+import { IG102 } from './IG102-service-principal-unpinned.js';
+import { IG104 } from './IG104-function-url-auth-none.js';
+import { IG201 } from './IG201-identity-invoke-any-function.js';
+import type { Rule, RuleMeta } from './types.js';
+
+/** Every rule, in id order. Nothing else lists rules. */
+export const RULES: readonly Rule[] = [IG101, IG102, IG104, IG201];
+
+/** Problems with the input itself; produced by the pipeline, not by a rule's check. */
+export const INPUT_ERROR_RULE: RuleMeta = {
+  id: 'IG901',
+  title: 'File could not be read or parsed',
+  severity: 'medium',
+  attack: 'T1648',
+  description: 'A file that cannot be parsed is not analysed, so an invoke grant in it would go unseen. Fix the syntax, or exclude the file.',
+  fixable: false,
+};

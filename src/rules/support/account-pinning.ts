@@ -1,0 +1,28 @@
+import { arnAccount } from '../../iam/arn.js';
+import type { LambdaPermission } from '../../model/types.js';
+import { isNullish } from '../../model/value.js';
+
+export type Pinning = { pinned: true; by: string } | { pinned: false; why: string } | { pinned: 'unknown' };
+
+/**
+ * Whether a Lambda permission can only be used from one account (or organisation):
+ * by a source account, an organisation id, or a source ARN that carries an account.
+ * `allowOrg`: principal_org_id scopes a grant to `*`, not one to a service principal.
+ */
+export function accountPinning(permission: LambdaPermission, allowOrg: boolean): Pinning {
+  if (!isNullish(permission.sourceAccount?.value)) return { pinned: true, by: 'source account' };
+  if (allowOrg && !isNullish(permission.principalOrgId?.value)) return { pinned: true, by: 'organisation id' };
+  const sourceArn = permission.sourceArn?.value;
+  if (isNullish(sourceArn)) return { pinned: false, why: 'it has no source account and no source ARN' };
+  const account = arnAccount(sourceArn!);
+  switch (account.kind) {
+    case 'account':
+      return { pinned: true, by: `source ARN in account ${account.text}` };
+    case 'resource':
+      return { pinned: true, by: `source ARN of ${account.ref}` };
+    case 'none':
+      return { pinned: false, why: `it has no source account and its source ARN does not pin one: ${account.why}` };
+    default:
+      return { pinned: 'unknown' };
+  }
+}

@@ -1,0 +1,85 @@
+import { relative, sep } from 'node:path';
+import { discover, type DiscoveryNotice } from './discover/discover.js';
+import { loadActionCatalog } from './iam/action-catalog.js';
+import { buildModel } from './model/build-model.js';
+import type { Model } from './model/types.js';
+import { knownString } from './model/value.js';
+import { parseFile } from './parse/parse-file.js';
+import type { InputError, SourceDocument } from './parse/types.js';
+import { INPUT_ERROR_RULE, RULES } from './rules/registry.js';
+import type { Finding } from './rules/types.js';
+
+export interface ScanOptions {
+  paths: string[];
+  /** Paths in results are relative to this folder (default: the process's cwd). */
+  cwd?: string;
+  maxFileBytes?: number;
+}
+
+export interface ScanResult {
+  files: number;
+  findings: Finding[];
+  notices: DiscoveryNotice[];
+}
+
+/** The whole pipeline: discover → parse → model → rules. Output order is deterministic. */
+export async function scan(options: ScanOptions): Promise<ScanResult> {
+  const cwd = options.cwd ?? process.cwd();
+  const { files, notices } = await discover(options.paths.map((p) => (p.startsWith(sep) ? p : `${cwd}${sep}${p}`)));
+  const display = (path: string) => relative(cwd, path).split(sep).join('/') || '.';
+  const documents: SourceDocument[] = [];
+  for (const file of files) documents.push(await parseFile(file, display(file.path), options.maxFileBytes));
+  const model = buildModel(documents);
+  const catalog = await loadActionCatalog(servicesIn(model));
+  const findings: Finding[] = [
+    ...documents.flatMap((d) => d.errors.map((e) => inputErrorFinding(e, d.file))),
+    ...model.errors.map((e) => inputErrorFinding(e, e.range.file)),
+  ];
+  for (const rule of RULES) findings.push(...rule.check({ model, catalog }));
+  return { files: files.length, findings: sortFindings(dedupe(findings)), notices: notices.map((n) => ({ ...n, path: display(n.path) })) };
+}
+
+function inputErrorFinding(error: InputError, resource: string): Finding {
+  return {
+    ruleId: INPUT_ERROR_RULE.id,
+    severity: INPUT_ERROR_RULE.severity,
+    message: error.message,
+    range: error.range,
+    resource,
+    suggestion: 'Fix the input so it can be analysed; until then invoke grants in it go unchecked.',
+  };
+}
+
+/** Action services named in the model's policies, plus lambda, so the catalog loads only those. */
+function servicesIn(model: Model): Set<string> {
+  const services = new Set(['lambda']);
+  for (const policy of model.identityPolicies)
+    for (const statement of policy.document?.statements ?? [])
+      for (const action of [...statement.action, ...statement.notAction]) {
+        const service = knownString(action)?.split(':')[0];
+        if (service && !service.includes('*') && !service.includes('?')) services.add(service.toLowerCase());
+      }
+  return services;
+}
+
+/** The same grant reached through two module instances is one finding. */
+function dedupe(findings: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const key = `${f.ruleId}|${f.resource}|${f.range.file}|${f.range.line}|${f.range.column}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function sortFindings(findings: Finding[]): Finding[] {
+  return findings.sort(
+    (a, b) =>
+      (a.range.file < b.range.file ? -1 : a.range.file > b.range.file ? 1 : 0) ||
+      a.range.line - b.range.line ||
+      a.range.column - b.range.column ||
+      a.ruleId.localeCompare(b.ruleId) ||
+      a.resource.localeCompare(b.resource),
+  );
+}
