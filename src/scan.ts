@@ -36,7 +36,8 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     ...model.errors.map((e) => inputErrorFinding(e, e.range.file)),
   ];
   for (const rule of RULES) findings.push(...rule.check({ model, catalog }));
-  return { files: files.length, findings: sortFindings(dedupe(findings)), notices: notices.map((n) => ({ ...n, path: display(n.path) })) };
+  const analysed = documents.filter((d) => d.format !== 'ignored').length;
+  return { files: analysed, findings: sortFindings(dedupe(findings)), notices: notices.map((n) => ({ ...n, path: display(n.path) })) };
 }
 
 function inputErrorFinding(error: InputError, resource: string): Finding {

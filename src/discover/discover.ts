@@ -1,13 +1,12 @@
 import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
-import type { FileFormat } from '../parse/types.js';
-import { classifyByName } from './classify.js';
+import { classifyByName, type NameClass } from './classify.js';
 
 export interface DiscoveredFile {
   /** Absolute path. */
   path: string;
-  format: FileFormat;
+  format: NameClass;
 }
 
 export interface DiscoveryNotice {

@@ -1,17 +1,25 @@
+import { classifyByContent } from '../discover/classify.js';
 import type { DiscoveredFile } from '../discover/discover.js';
 import { readSource } from './read-source.js';
 import { parseHcl } from './terraform-hcl/parse-hcl.js';
-import type { SourceDocument } from './types.js';
+import type { FileFormat, SourceDocument } from './types.js';
 
 /** Reads and parses one discovered file with the adapter for its format. */
 export async function parseFile(file: DiscoveredFile, displayPath: string, maxBytes?: number): Promise<SourceDocument> {
   const source = await readSource(file.path, displayPath, maxBytes);
-  if ('error' in source) return { format: 'unreadable', file: displayPath, errors: [source.error] };
-  switch (file.format) {
+  if ('error' in source) {
+    // An unreadable JSON/YAML file may not be IaC at all: only report it when its name says it is ours.
+    return file.format === 'structured' ? { format: 'ignored', file: displayPath, errors: [] } : { format: 'unreadable', file: displayPath, errors: [source.error] };
+  }
+  const format: FileFormat | undefined = file.format === 'structured' ? classifyByContent(source.text) : file.format;
+  switch (format) {
     case 'terraform-hcl':
     case 'terraform-vars': {
       const { hcl, errors } = await parseHcl(displayPath, source.text);
-      return { format: file.format, file: displayPath, hcl, errors };
+      return { format, file: displayPath, hcl, errors };
     }
+    default:
+      // Formats whose adapters are not built yet are skipped, not guessed at.
+      return { format: 'ignored', file: displayPath, errors: [] };
   }
 }

@@ -1,8 +1,8 @@
 import type { Range } from '../model/range.js';
 import type { HclFile } from './terraform-hcl/hcl-ast.js';
 
-/** The formats discover can classify. Later adapters add their own kinds here. */
-export type FileFormat = 'terraform-hcl' | 'terraform-vars';
+/** The formats discover can classify. Each has one adapter under src/parse/. */
+export type FileFormat = 'terraform-hcl' | 'terraform-vars' | 'terraform-json' | 'terraform-plan' | 'cloudformation' | 'iam-json';
 
 /** A problem with the input itself (IG901): a parse error, an unreadable or oversized file. */
 export interface InputError {
@@ -13,4 +13,6 @@ export interface InputError {
 /** What a format adapter hands to the model stage: plain data with ranges, no parser objects. */
 export type SourceDocument =
   | { format: 'terraform-hcl' | 'terraform-vars'; file: string; hcl: HclFile; errors: InputError[] }
-  | { format: 'unreadable'; file: string; errors: InputError[] };
+  | { format: 'unreadable'; file: string; errors: InputError[] }
+  /** A JSON/YAML file that turned out not to be IaC we read (package.json, CI config, ...). */
+  | { format: 'ignored'; file: string; errors: InputError[] };

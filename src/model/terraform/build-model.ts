@@ -4,7 +4,9 @@ import type { Model } from '../types.js';
 import type { Value } from '../value.js';
 import { Evaluator } from './evaluate.js';
 import { declarations, groupByDirectory, localModuleDir, type ModuleDirectory, type ModuleInstance } from './module-tree.js';
-import { addTerraformResource } from './resources.js';
+import type { HclBlock, HclBody } from '../../parse/terraform-hcl/hcl-ast.js';
+import type { Attribute } from '../types.js';
+import { addTerraformResource, type TerraformBlockView, type TerraformResourceView } from './resources.js';
 
 const MAX_MODULE_DEPTH = 8;
 
@@ -54,7 +56,7 @@ function instantiate(
   const evaluator = new Evaluator(module);
   for (const [key, block] of module.resources) {
     const [type, name] = [key.slice(0, key.indexOf('.')), key.slice(key.indexOf('.') + 1)];
-    addTerraformResource(model, type, name, block, evaluator);
+    addTerraformResource(model, hclResourceView(`${prefix}${key}`, type, name, block, evaluator));
   }
   if (stack.length > MAX_MODULE_DEPTH) return;
   for (const [name, call] of module.moduleCalls) {
@@ -67,3 +69,21 @@ function instantiate(
   }
 }
 
+
+/** An HCL resource block seen through the evaluator. */
+function hclResourceView(address: string, type: string, name: string, block: HclBlock, evaluator: Evaluator): TerraformResourceView {
+  const view = (body: HclBody, range: HclBlock['range']): TerraformBlockView => ({
+    range,
+    attribute(attribute: string): Attribute | undefined {
+      const found = body.attributes.find((a) => a.name === attribute);
+      return found ? { value: evaluator.evaluate(found.expr), range: found.range } : undefined;
+    },
+  });
+  return {
+    ...view(block.body, block.range),
+    address,
+    type,
+    name,
+    blocks: (blockType) => block.body.blocks.filter((b) => b.type === blockType).map((b) => view(b.body, b.range)),
+  };
+}

@@ -1,7 +1,6 @@
-import type { HclBlock, HclBody } from '../../parse/terraform-hcl/hcl-ast.js';
+import type { Range } from '../range.js';
 import { policyDocumentFromValue } from '../policy-document.js';
 import type { Attribute, IdentityPolicyKind, Model } from '../types.js';
-import type { Evaluator } from './evaluate.js';
 
 const IDENTITY_POLICY_TYPES: Record<string, IdentityPolicyKind> = {
   aws_iam_policy: 'managed',
@@ -10,58 +9,68 @@ const IDENTITY_POLICY_TYPES: Record<string, IdentityPolicyKind> = {
   aws_iam_group_policy: 'group-inline',
 };
 
-/** Maps one Terraform resource block onto the format-neutral model. */
-export function addTerraformResource(model: Model, type: string, name: string, block: HclBlock, evaluator: Evaluator): void {
-  const address = `${evaluator.module.prefix}${type}.${name}`;
-  const base = { address, sourceType: type, range: block.range, arnExpression: `${type}.${name}.arn` };
+/** A nested block of a resource (e.g. `inline_policy`), seen through its attributes. */
+export interface TerraformBlockView {
+  range: Range;
+  attribute(name: string): Attribute | undefined;
+}
+
+/**
+ * A Terraform resource as any Terraform format presents it (HCL evaluated, tf.json, plan JSON):
+ * the one mapping below turns it into the format-neutral model.
+ */
+export interface TerraformResourceView extends TerraformBlockView {
+  /** Full address, module prefix included: `module.app.aws_lambda_permission.api`. */
+  address: string;
+  type: string;
+  name: string;
+  blocks(type: string): TerraformBlockView[];
+}
+
+/** Maps one Terraform resource onto the format-neutral model. */
+export function addTerraformResource(model: Model, resource: TerraformResourceView): void {
+  const { address, type, name } = resource;
+  const base = { address, sourceType: type, range: resource.range, arnExpression: `${type}.${name}.arn` };
   model.resources.set(address, base);
-  const attr = (body: HclBody, attribute: string): Attribute | undefined => {
-    const found = body.attributes.find((a) => a.name === attribute);
-    return found ? { value: evaluator.evaluate(found.expr), range: found.range } : undefined;
+  const optional = <K extends string>(key: K, attribute: string, view: TerraformBlockView = resource): Partial<Record<K, Attribute>> => {
+    const value = view.attribute(attribute);
+    return (value ? { [key]: value } : {}) as Partial<Record<K, Attribute>>;
   };
-  const optional = <K extends string>(key: K, value: Attribute | undefined): Partial<Record<K, Attribute>> =>
-    (value ? { [key]: value } : {}) as Partial<Record<K, Attribute>>;
-  const body = block.body;
   switch (type) {
     case 'aws_lambda_function':
-      model.functions.push({ ...base, ...optional('functionName', attr(body, 'function_name')) });
+      model.functions.push({ ...base, ...optional('functionName', 'function_name') });
       break;
     case 'aws_lambda_permission':
       model.permissions.push({
         ...base,
-        ...optional('action', attr(body, 'action')),
-        ...optional('principal', attr(body, 'principal')),
-        ...optional('functionName', attr(body, 'function_name')),
-        ...optional('sourceArn', attr(body, 'source_arn')),
-        ...optional('sourceAccount', attr(body, 'source_account')),
-        ...optional('principalOrgId', attr(body, 'principal_org_id')),
-        ...optional('functionUrlAuthType', attr(body, 'function_url_auth_type')),
+        ...optional('action', 'action'),
+        ...optional('principal', 'principal'),
+        ...optional('functionName', 'function_name'),
+        ...optional('sourceArn', 'source_arn'),
+        ...optional('sourceAccount', 'source_account'),
+        ...optional('principalOrgId', 'principal_org_id'),
+        ...optional('functionUrlAuthType', 'function_url_auth_type'),
       });
       break;
     case 'aws_lambda_function_url':
-      model.functionUrls.push({
-        ...base,
-        ...optional('authorizationType', attr(body, 'authorization_type')),
-        ...optional('functionName', attr(body, 'function_name')),
-      });
+      model.functionUrls.push({ ...base, ...optional('authorizationType', 'authorization_type'), ...optional('functionName', 'function_name') });
       break;
     case 'aws_iam_role':
       // Inline policies declared on the role itself.
-      for (const inline of body.blocks.filter((b) => b.type === 'inline_policy')) {
-        const policy = attr(inline.body, 'policy');
-        if (!policy) continue;
-        model.identityPolicies.push({ ...base, range: inline.range, kind: 'role-inline', policy, ...optionalDocument(policy, model) });
+      for (const inline of resource.blocks('inline_policy')) {
+        const policy = inline.attribute('policy');
+        if (policy) model.identityPolicies.push({ ...base, range: inline.range, kind: 'role-inline', policy, ...documentOf(policy, model) });
       }
       break;
     default: {
       const kind = IDENTITY_POLICY_TYPES[type];
-      const policy = kind ? attr(body, 'policy') : undefined;
-      if (kind && policy) model.identityPolicies.push({ ...base, kind, policy, ...optionalDocument(policy, model) });
+      const policy = kind ? resource.attribute('policy') : undefined;
+      if (kind && policy) model.identityPolicies.push({ ...base, kind, policy, ...documentOf(policy, model) });
     }
   }
 }
 
-function optionalDocument(policy: Attribute, model: Model) {
+function documentOf(policy: Attribute, model: Model) {
   const document = policyDocumentFromValue(policy.value, model.errors);
   return document ? { document } : {};
 }
