@@ -25,7 +25,7 @@ export interface ScanResult {
 /** The whole pipeline: discover → parse → model → rules. Output order is deterministic. */
 export async function scan(options: ScanOptions): Promise<ScanResult> {
   const cwd = options.cwd ?? process.cwd();
-  const { files, notices } = await discover(options.paths.map((p) => (p.startsWith(sep) ? p : `${cwd}${sep}${p}`)));
+  const { files, notices } = await discover(options.paths, cwd);
   const display = (path: string) => relative(cwd, path).split(sep).join('/') || '.';
   const documents: SourceDocument[] = [];
   for (const file of files) documents.push(await parseFile(file, display(file.path), options.maxFileBytes));

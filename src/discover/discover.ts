@@ -21,11 +21,11 @@ const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules', '.terraform', '.inv
  * .gitignore ignores; follows a symlink only when its target stays inside the scan root.
  * Output is sorted so results never depend on file-system order.
  */
-export async function discover(paths: string[]): Promise<{ files: DiscoveredFile[]; notices: DiscoveryNotice[] }> {
+export async function discover(paths: string[], cwd = process.cwd()): Promise<{ files: DiscoveredFile[]; notices: DiscoveryNotice[] }> {
   const files = new Map<string, DiscoveredFile>();
   const notices: DiscoveryNotice[] = [];
   for (const given of paths) {
-    const absolute = resolve(given);
+    const absolute = resolve(cwd, given);
     let info;
     try {
       info = await stat(absolute);
