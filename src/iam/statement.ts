@@ -1,4 +1,4 @@
-import type { Statement } from '../model/types.js';
+import type { PolicyDocument, Statement } from '../model/types.js';
 import { displayString, knownString, type Value } from '../model/value.js';
 import { wildcardMatches } from './wildcard.js';
 
@@ -16,17 +16,81 @@ export function actionEntriesMatching(statement: Statement, action: string): Val
   });
 }
 
-/** Probes that differ in region, account and name: a pattern matching all of them covers every function. */
-const FUNCTION_PROBES = ['arn:aws:lambda:us-east-1:111111111111:function:probe-a', 'arn:aws:lambda:eu-west-3:222222222222:function:zz-99:prod'];
+/**
+ * Whether the statement's action part covers `action`: an Action entry matches it, or a
+ * NotAction list is present, fully known, and excludes nothing that matches it.
+ */
+export function coversAction(statement: Statement, action: string): boolean {
+  if (actionEntriesMatching(statement, action).length > 0) return true;
+  if (statement.notAction.length === 0) return false;
+  const patterns = statement.notAction.map(knownString);
+  if (patterns.some((p) => p === undefined)) return false;
+  return !patterns.some((p) => wildcardMatches(p!, action));
+}
+
+/** ARNs that differ in region, account and name: a pattern matching all of them covers every such resource. */
+export const FUNCTION_PROBES = ['arn:aws:lambda:us-east-1:111111111111:function:probe-a', 'arn:aws:lambda:eu-west-3:222222222222:function:zz-99:prod'];
+export const LAYER_PROBES = ['arn:aws:lambda:us-east-1:111111111111:layer:probe-a:1', 'arn:aws:lambda:eu-west-3:222222222222:layer:zz-99:42'];
+
+function coversEvery(pattern: string, probes: readonly string[]): boolean {
+  return probes.every((probe) => wildcardMatches(pattern, probe));
+}
 
 /** The Resource entries that cover every Lambda function (`*`, `arn:aws:lambda:*:*:function:*`, ...). */
-export function resourceEntriesCoveringAllFunctions(statement: Statement): Value[] {
+export function resourceEntriesCoveringAllFunctions(statement: Statement, probes: readonly string[] = FUNCTION_PROBES): Value[] {
   return statement.resource.filter((entry) => {
     const pattern = displayString(entry);
-    return pattern !== undefined && entry.kind !== 'unknown' && FUNCTION_PROBES.every((probe) => wildcardMatches(pattern, probe));
+    return pattern !== undefined && entry.kind !== 'unknown' && coversEvery(pattern, probes);
   });
 }
 
-export function hasConditions(statement: Statement): boolean {
-  return statement.condition.length > 0;
+/**
+ * Whether the resource part reaches every function: a Resource entry covering them all, or a
+ * fully known NotResource that excludes only some functions (NotResource leaves the rest open).
+ */
+export function coversAllFunctions(statement: Statement, probes: readonly string[] = FUNCTION_PROBES): boolean {
+  if (resourceEntriesCoveringAllFunctions(statement, probes).length > 0) return true;
+  if (statement.notResource.length === 0) return false;
+  const patterns = statement.notResource.map((v) => (v.kind === 'unknown' ? undefined : displayString(v)));
+  if (patterns.some((p) => p === undefined)) return false;
+  return !patterns.some((p) => coversEvery(p!, probes));
+}
+
+/**
+ * Condition keys that narrow an identity grant to particular functions or callers; a grant
+ * under one of them is not "every function". Other conditions (MFA, time, region) do not.
+ */
+const SCOPING_CONDITION_KEYS = [/^aws:resourcetag\//i, /^aws:resourceaccount$/i, /^aws:resourceorgid$/i, /^aws:resourceorgpaths$/i, /^lambda:functionarn$/i, /^aws:sourcearn$/i, /^aws:sourceaccount$/i];
+
+export function hasScopingCondition(statement: Statement): boolean {
+  return statement.condition.some((c) => SCOPING_CONDITION_KEYS.some((k) => k.test(c.key)));
+}
+
+export interface Grant {
+  statement: Statement;
+  /** How the grant arises: an Action entry with a Resource entry, or a NotAction / NotResource. */
+  via: 'action' | 'not-action' | 'not-resource';
+  /** The element to point a finding at: the matching Action entry, else the NotAction/NotResource entry. */
+  evidence: Value;
+  /** The Resource entry covering every function, when there is one. */
+  resource?: Value;
+}
+
+/**
+ * The Allow statements in a set of policies that grant `action` on every function, after
+ * removing what an unconditional Deny in the same set takes away.
+ */
+export function grantsOnAllFunctions(documents: readonly PolicyDocument[], action: string, probes: readonly string[] = FUNCTION_PROBES): Grant[] {
+  const statements = documents.flatMap((d) => d.statements);
+  const denied = statements.some((s) => effectOf(s) === 'Deny' && s.condition.length === 0 && coversAction(s, action) && coversAllFunctions(s, probes));
+  if (denied) return [];
+  return statements
+    .filter((s) => effectOf(s) === 'Allow' && !hasScopingCondition(s) && coversAction(s, action) && coversAllFunctions(s, probes))
+    .map((statement): Grant => {
+      const matched = actionEntriesMatching(statement, action)[0];
+      const resource = resourceEntriesCoveringAllFunctions(statement, probes)[0];
+      if (!matched) return { statement, via: 'not-action', evidence: statement.notAction[0], ...(resource ? { resource } : {}) };
+      if (!resource) return { statement, via: 'not-resource', evidence: statement.notResource[0] };
+      return { statement, via: 'action', evidence: matched, resource };
+    });
 }

@@ -1,9 +1,10 @@
-import { actionEntriesMatching, effectOf, hasConditions, resourceEntriesCoveringAllFunctions } from '../iam/statement.js';
+import { grantsOnAllFunctions } from '../iam/statement.js';
 import { displayString } from '../model/value.js';
 import { nearbyFunctions } from './support/suggest.js';
 import type { Finding, Rule } from './types.js';
 
-const INVOKE_ACTIONS = ['lambda:InvokeFunction', 'lambda:InvokeFunctionUrl'];
+/** The actions that run a function's code. */
+export const INVOKE_ACTIONS = ['lambda:InvokeFunction', 'lambda:InvokeFunctionUrl'];
 
 export const IG201: Rule = {
   meta: {
@@ -12,35 +13,35 @@ export const IG201: Rule = {
     severity: 'high',
     attack: 'T1648',
     description:
-      'An identity policy that allows lambda:InvokeFunction (directly or through lambda:Invoke*, lambda:*, * or another matching wildcard) on every function lets whoever holds it run any function in the account: T1648 needs nothing more.',
+      'An identity policy that allows lambda:InvokeFunction (directly or through lambda:Invoke*, lambda:*, * or another matching wildcard) on every function lets whoever holds it run any function in the account: T1648 needs nothing more. An unconditional Deny in the same policy removes the grant; conditions on the resource (tags, function ARN) scope it.',
     fixable: true,
   },
   check({ model, catalog }) {
     const findings: Finding[] = [];
     const invokeActions = INVOKE_ACTIONS.filter((a) => catalog.exists(a) !== false);
     for (const policy of model.identityPolicies) {
-      const statements = policy.document?.statements ?? [];
-      // An unconditional Deny of invoke on every function in the same policy removes the grant.
-      const denied = statements.some(
-        (s) => effectOf(s) === 'Deny' && !hasConditions(s) && invokeActions.some((a) => actionEntriesMatching(s, a).length > 0) && resourceEntriesCoveringAllFunctions(s).length > 0,
-      );
-      if (denied) continue;
-      for (const statement of statements) {
-        if (effectOf(statement) !== 'Allow') continue;
-        const matched = invokeActions.flatMap((a) => actionEntriesMatching(statement, a));
-        const resources = resourceEntriesCoveringAllFunctions(statement);
-        if (matched.length === 0 || resources.length === 0) continue;
-        const action = matched[0];
-        const granted = invokeActions.filter((a) => actionEntriesMatching(statement, a).length > 0);
+      if (!policy.document) continue;
+      const byStatement = new Map<object, { actions: string[]; grant: ReturnType<typeof grantsOnAllFunctions>[number] }>();
+      for (const action of invokeActions) {
+        for (const grant of grantsOnAllFunctions([policy.document], action)) {
+          if (grant.via !== 'action') continue; // NotAction / NotResource grants are IG203's
+          const entry = byStatement.get(grant.statement) ?? { actions: [], grant };
+          entry.actions.push(action);
+          byStatement.set(grant.statement, entry);
+        }
+      }
+      for (const { actions, grant } of byStatement.values()) {
+        const action = displayString(grant.evidence);
+        const resource = displayString(grant.resource);
         const functions = nearbyFunctions(model, policy.range.file).flatMap((f) => (f.arnExpression ? [f.arnExpression] : []));
-        const where = statement.sid ? `statement "${statement.sid}"` : 'a statement';
+        const where = grant.statement.sid ? `statement "${grant.statement.sid}"` : 'a statement';
         findings.push({
           ruleId: 'IG201',
           severity: 'high',
-          message: `${policy.address} allows ${granted.join(' and ')} on every function (${where}: Action ${JSON.stringify(displayString(action))}, Resource ${JSON.stringify(displayString(resources[0]))}).`,
-          range: action.range,
+          message: `${policy.address} allows ${actions.join(' and ')} on every function (${where}: Action ${JSON.stringify(action)}, Resource ${JSON.stringify(resource)}).`,
+          range: grant.evidence.range,
           resource: policy.address,
-          evidence: `Action ${JSON.stringify(displayString(action))} on Resource ${JSON.stringify(displayString(resources[0]))}`,
+          evidence: `Action ${JSON.stringify(action)} on Resource ${JSON.stringify(resource)}`,
           suggestion:
             functions.length > 0
               ? `Allow only lambda:InvokeFunction, on the functions this identity calls, e.g. Resource = [${functions.join(', ')}].`

@@ -29,9 +29,18 @@ export interface Finding {
   evidence?: string;
 }
 
+/** What the user tells us about their estate (config file); rules that need it stay silent without it. */
+export interface RuleConfig {
+  /** The AWS accounts that belong to the user (12-digit ids). */
+  accounts?: string[];
+  /** The user's AWS Organizations id (o-…). */
+  orgId?: string;
+}
+
 export interface RuleContext {
   model: Model;
   catalog: ActionCatalog;
+  config?: RuleConfig;
 }
 
 export interface Rule {

@@ -1,5 +1,15 @@
 import { describe, expect, it } from '@jest/globals';
-import { triples } from '../helpers/scan.js';
+import { scan } from '../../src/scan.js';
+import type { RuleConfig } from '../../src/rules/types.js';
+import { REPO_ROOT } from '../helpers/scan.js';
+
+/** A rule's findings in a file, as [ruleId, resource, line]; other rules' findings are their own fixtures' business. */
+async function triples(rule: string, path: string, config?: RuleConfig): Promise<Array<[string, string, number]>> {
+  const { findings } = await scan({ paths: [path], cwd: REPO_ROOT, ...(config ? { config } : {}) });
+  return findings.filter((f) => f.ruleId === rule).map((f) => [f.ruleId, f.resource, f.range.line]);
+}
+
+const CONFIG: Record<string, RuleConfig> = { IG103: { accounts: ['111122223333'], orgId: 'o-mine12345' } };
 
 /** Each rule's failing fixture pins exactly which resources fire, and at which line; passing fixtures fire nothing. */
 const EXPECTED: Record<string, Array<[string, string, number]>> = {
@@ -14,9 +24,18 @@ const EXPECTED: Record<string, Array<[string, string, number]>> = {
     ['IG102', 'aws_lambda_permission.sns_nothing', 15],
     ['IG102', 'aws_lambda_permission.s3_literal_bucket', 21],
   ],
+  IG103: [
+    ['IG103', 'aws_lambda_permission.stranger_account', 4],
+    ['IG103', 'aws_lambda_permission.stranger_role', 10],
+    ['IG103', 'aws_lambda_permission.other_org', 16],
+  ],
   IG104: [
     ['IG104', 'aws_lambda_function_url.open', 3],
     ['IG104', 'aws_lambda_function_url.via_variable', 12],
+  ],
+  IG105: [
+    ['IG105', 'aws_lambda_permission.everything', 2],
+    ['IG105', 'aws_lambda_permission.read', 8],
   ],
   IG201: [
     ['IG201', 'aws_iam_policy.invoke_star', 6],
@@ -24,23 +43,47 @@ const EXPECTED: Record<string, Array<[string, string, number]>> = {
     ['IG201', 'aws_iam_group_policy.everything', 30],
     ['IG201', 'aws_iam_role.inline', 41],
   ],
+  IG202: [
+    ['IG202', 'aws_iam_policy.lambda_admin', 3],
+    ['IG202', 'aws_iam_role_policy.admin', 10],
+  ],
+  IG203: [
+    ['IG203', 'aws_iam_policy.not_iam', 3],
+    ['IG203', 'aws_iam_policy.not_resource', 12],
+  ],
+  IG205: [
+    ['IG205', 'aws_iam_policy.tamper', 3],
+    ['IG205', 'aws_iam_policy.tamper', 7],
+  ],
+  IG902: [
+    ['IG902', 'aws_iam_policy.typos', 5],
+    ['IG902', 'aws_iam_policy.typos', 5],
+    ['IG902', 'aws_iam_policy.typos', 5],
+  ],
 };
 
 describe.each(Object.keys(EXPECTED))('%s fixtures', (rule) => {
   it('fails exactly the failing resources, at their lines', async () => {
-    expect(await triples(`test/fixtures/${rule}/fail.tf`)).toEqual(EXPECTED[rule]);
+    expect(await triples(rule, `test/fixtures/${rule}/fail.tf`, CONFIG[rule])).toEqual(EXPECTED[rule]);
   });
   it('passes the passing fixture', async () => {
-    expect(await triples(`test/fixtures/${rule}/pass.tf`)).toEqual([]);
+    expect(await triples(rule, `test/fixtures/${rule}/pass.tf`, CONFIG[rule])).toEqual([]);
   });
 });
 
 describe('IG901', () => {
   it('reports a truncated file at the unfinished construct and still reports the good files', async () => {
-    const found = await triples('test/fixtures/IG901');
+    const { findings } = await scan({ paths: ['test/fixtures/IG901'], cwd: REPO_ROOT });
+    const found = findings.map((f) => [f.ruleId, f.resource, f.range.line]);
     expect(found).toContainEqual(['IG901', 'test/fixtures/IG901/truncated.tf', 7]);
     expect(found).toContainEqual(['IG104', 'aws_lambda_function_url.open', 3]);
     // The complete block before the damage is still analysed.
     expect(found).toContainEqual(['IG101', 'aws_lambda_permission.ok', 2]);
+  });
+});
+
+describe('IG103 needs to know your estate', () => {
+  it('stays silent without accounts or orgId configured', async () => {
+    expect(await triples('IG103', 'test/fixtures/IG103/fail.tf')).toEqual([]);
   });
 });

@@ -1,0 +1,38 @@
+import { classifyPrincipal } from '../iam/principal.js';
+import { displayString, knownString } from '../model/value.js';
+import type { Finding, Rule } from './types.js';
+
+export const IG103: Rule = {
+  meta: {
+    id: 'IG103',
+    title: 'Invoke permission to an account outside your estate',
+    severity: 'medium',
+    attack: 'T1648',
+    description:
+      'A resource permission to an AWS account (or a role/user in it) that is not one of your configured accounts, and not constrained to your organisation, lets that account run the function. Runs only when `accounts` or `orgId` is configured; partners granted on purpose go into `accounts`.',
+    fixable: false,
+  },
+  check({ model, config }) {
+    const findings: Finding[] = [];
+    const accounts = new Set(config?.accounts ?? []);
+    if (accounts.size === 0 && !config?.orgId) return findings;
+    for (const permission of model.permissions) {
+      if (!permission.principal) continue;
+      const principal = classifyPrincipal(permission.principal.value);
+      const account = principal.kind === 'account' ? principal.account : principal.kind === 'arn' ? /^arn:[^:]+:[^:]+::(\d{12}):/.exec(principal.arn)?.[1] : undefined;
+      if (!account || accounts.has(account)) continue;
+      const org = knownString(permission.principalOrgId?.value);
+      if (org !== undefined && (config?.orgId === undefined || org === config.orgId)) continue;
+      findings.push({
+        ruleId: 'IG103',
+        severity: 'medium',
+        message: `${permission.address} lets account ${account} (${displayString(permission.principal.value)}) invoke the function; it is not one of your configured accounts${config?.orgId ? ` and the grant is not constrained to ${config.orgId}` : ''}.`,
+        range: permission.principal.range,
+        resource: permission.address,
+        evidence: `principal = ${JSON.stringify(displayString(permission.principal.value))}`,
+        suggestion: `If ${account} is a partner you trust, add it to \`accounts\` in .invokeguard.yml; otherwise remove the grant or constrain it with principal_org_id / PrincipalOrgID = your organisation id.`,
+      });
+    }
+    return findings;
+  },
+};

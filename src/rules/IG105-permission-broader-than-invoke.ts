@@ -1,0 +1,38 @@
+import { wildcardMatches } from '../iam/wildcard.js';
+import { knownString } from '../model/value.js';
+import { INVOKE_ACTIONS } from './IG201-identity-invoke-any-function.js';
+import type { Finding, Rule } from './types.js';
+
+export const IG105: Rule = {
+  meta: {
+    id: 'IG105',
+    title: 'Lambda permission grants more than invoke',
+    severity: 'medium',
+    attack: 'T1648',
+    description:
+      'A resource permission whose action is a wildcard or another action (lambda:*, lambda:Get*, lambda:GetFunction) lets the grantee read the code and configuration, or more, not just invoke.',
+    fixable: true,
+  },
+  check({ model, catalog }) {
+    const findings: Finding[] = [];
+    for (const permission of model.permissions) {
+      const action = knownString(permission.action?.value);
+      if (!permission.action || action === undefined) continue;
+      const matched = action.includes(':') ? catalog.expand(action) : [];
+      const extra = matched.filter((a) => !INVOKE_ACTIONS.some((i) => i.toLowerCase() === a.toLowerCase()));
+      const wildcard = /[*?]/.test(action);
+      if (extra.length === 0 && !(wildcard && !INVOKE_ACTIONS.some((i) => wildcardMatches(action, i)))) continue;
+      const sample = extra.slice(0, 4).join(', ') + (extra.length > 4 ? `, … (${extra.length} actions)` : '');
+      findings.push({
+        ruleId: 'IG105',
+        severity: 'medium',
+        message: `${permission.address} grants ${JSON.stringify(action)}, which covers ${sample || 'actions other than invoke'}, not just invoke.`,
+        range: permission.action.range,
+        resource: permission.address,
+        evidence: `action = ${JSON.stringify(action)}`,
+        suggestion: 'Grant only "lambda:InvokeFunction" (or "lambda:InvokeFunctionUrl" for a function URL).',
+      });
+    }
+    return findings;
+  },
+};

@@ -1,0 +1,35 @@
+import { grantsOnAllFunctions } from '../iam/statement.js';
+import { displayString } from '../model/value.js';
+import type { Finding, Rule } from './types.js';
+
+export const IG203: Rule = {
+  meta: {
+    id: 'IG203',
+    title: 'NotAction or NotResource allow implies invoking every function',
+    severity: 'high',
+    attack: 'T1648',
+    description:
+      'An Allow with NotAction grants every action not listed, and an Allow with NotResource every resource not listed: unless lambda:InvokeFunction is excluded, the holder can invoke every function.',
+    fixable: false,
+  },
+  check({ model }) {
+    const findings: Finding[] = [];
+    for (const policy of model.identityPolicies) {
+      if (!policy.document) continue;
+      for (const grant of grantsOnAllFunctions([policy.document], 'lambda:InvokeFunction')) {
+        if (grant.via === 'action') continue;
+        const element = grant.via === 'not-action' ? 'NotAction' : 'NotResource';
+        findings.push({
+          ruleId: 'IG203',
+          severity: 'high',
+          message: `${policy.address} allows lambda:InvokeFunction on every function through ${element} ${JSON.stringify(displayString(grant.evidence))}: everything not listed is allowed.`,
+          range: grant.evidence.range,
+          resource: policy.address,
+          evidence: `${element} ${JSON.stringify(displayString(grant.evidence))}`,
+          suggestion: `Replace ${element} with an explicit Action/Resource list; if ${element} must stay, add "lambda:*" to NotAction or an explicit Deny of lambda:InvokeFunction.`,
+        });
+      }
+    }
+    return findings;
+  },
+};

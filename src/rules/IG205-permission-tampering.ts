@@ -1,0 +1,49 @@
+import { FUNCTION_PROBES, grantsOnAllFunctions, LAYER_PROBES } from '../iam/statement.js';
+import { displayString } from '../model/value.js';
+import type { Finding, Rule } from './types.js';
+
+/** The API calls that open a function (or layer) to others: T1648's persistence steps. */
+const TAMPERING_ACTIONS: Array<[string, readonly string[]]> = [
+  ['lambda:AddPermission', FUNCTION_PROBES],
+  ['lambda:CreateFunctionUrlConfig', FUNCTION_PROBES],
+  ['lambda:UpdateFunctionUrlConfig', FUNCTION_PROBES],
+  ['lambda:AddLayerVersionPermission', LAYER_PROBES],
+];
+
+export const IG205: Rule = {
+  meta: {
+    id: 'IG205',
+    title: 'Identity policy can open any function to others (permission tampering)',
+    severity: 'high',
+    attack: 'T1648',
+    description:
+      'lambda:AddPermission, lambda:CreateFunctionUrlConfig, lambda:UpdateFunctionUrlConfig or lambda:AddLayerVersionPermission on every resource lets the holder add a resource permission or a public function URL to any function: a persistent invoke path that survives the loss of their credentials.',
+    fixable: false,
+  },
+  check({ model }) {
+    const findings: Finding[] = [];
+    for (const policy of model.identityPolicies) {
+      if (!policy.document) continue;
+      const byStatement = new Map<object, { actions: string[]; evidence: ReturnType<typeof grantsOnAllFunctions>[number]['evidence'] }>();
+      for (const [action, probes] of TAMPERING_ACTIONS) {
+        for (const grant of grantsOnAllFunctions([policy.document], action, probes)) {
+          const entry = byStatement.get(grant.statement) ?? { actions: [], evidence: grant.evidence };
+          entry.actions.push(action);
+          byStatement.set(grant.statement, entry);
+        }
+      }
+      for (const { actions, evidence } of byStatement.values()) {
+        findings.push({
+          ruleId: 'IG205',
+          severity: 'high',
+          message: `${policy.address} allows ${actions.join(', ')} on every resource (via ${JSON.stringify(displayString(evidence))}): it can open any function to any principal.`,
+          range: evidence.range,
+          resource: policy.address,
+          evidence: `${JSON.stringify(displayString(evidence))} → ${actions.join(', ')}`,
+          suggestion: 'Keep these actions for the deployment role only, on the ARNs of the functions it deploys, and deny them elsewhere (an SCP denying lambda:AddPermission with lambda:Principal "*" and function URLs with AuthType NONE).',
+        });
+      }
+    }
+    return findings;
+  },
+};
