@@ -32,7 +32,7 @@ export function addDocument(model: Model, base: ResourceBase, kind: IdentityPoli
 export function addAwsManagedPolicy(model: Model, base: ResourceBase, nameOrArn: Value): void {
   const text = displayString(nameOrArn);
   if (text === undefined) return;
-  const arn = /^arn:[^:]+:iam::aws:policy\/(?:[^/]+\/)*([^/]+)$/.exec(text);
+  const arn = text.startsWith('arn:') ? /:iam::aws:policy\/(?:[^/]+\/)*([^/]+)$/.exec(text) : null;
   const name = arn ? arn[1] : text;
   const document = awsManagedDocument(name, nameOrArn.range);
   if (!document) return;
