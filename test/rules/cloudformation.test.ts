@@ -104,3 +104,11 @@ describe('IG901 for CloudFormation', () => {
     expect(found).toEqual([['IG901', 'test/fixtures/IG901/alias-bomb.cfn.yaml', 4]]);
   });
 });
+
+describe('CloudFormation and SAM examples', () => {
+  it.each(['cloudformation', 'sam'])('%s: the vulnerable example fires every rule, the fixed one nothing', async (kind) => {
+    const vulnerable = await triples(`examples/${kind}/vulnerable`);
+    expect([...new Set(vulnerable.map(([rule]) => rule))].sort()).toEqual(['IG101', 'IG102', 'IG104', 'IG201']);
+    expect(await triples(`examples/${kind}/fixed`)).toEqual([]);
+  });
+});
