@@ -29,12 +29,30 @@ export function arnAccount(value: Value): ArnAccount {
   }
   const text = displayString(value);
   if (text === undefined) return { kind: 'unknown' };
-  const fields = text.split(':');
+  const fields = arnFields(value) ?? text.split(':');
   if (fields.length < 6 || fields[0] !== 'arn') return { kind: 'none', why: `${JSON.stringify(text)} is not an ARN` };
   const account = fields[4];
   if (account === '') return { kind: 'none', why: `${fields[2]} ARNs carry no account id` };
   if (account.includes('*') || account.includes('?')) return { kind: 'none', why: `the account field of ${JSON.stringify(text)} is a wildcard` };
   return { kind: 'account', text: account };
+}
+
+/**
+ * A template's ARN fields, splitting only its known text on ':' so a symbolic piece
+ * whose name has colons (`${AWS::AccountId}`) stays one field.
+ */
+function arnFields(value: Value): string[] | undefined {
+  if (value.kind !== 'template') return undefined;
+  const fields = [''];
+  for (const part of value.parts) {
+    if (typeof part !== 'string') fields[fields.length - 1] += `\${${part.ref ?? 'unknown'}}`;
+    else {
+      const [head, ...rest] = part.split(':');
+      fields[fields.length - 1] += head;
+      fields.push(...rest);
+    }
+  }
+  return fields;
 }
 
 function unknownArn(value: UnknownValue): ArnAccount {

@@ -1,4 +1,5 @@
 import type { SourceDocument } from '../parse/types.js';
+import { addCloudFormationModel } from './cloudformation/build-model.js';
 import { addTerraformModel } from './terraform/build-model.js';
 import { emptyModel, type Model } from './types.js';
 
@@ -8,5 +9,6 @@ export function buildModel(documents: SourceDocument[]): Model {
   const terraform = documents.flatMap((d) => (d.format === 'terraform-hcl' ? [d.hcl] : []));
   const tfvars = documents.flatMap((d) => (d.format === 'terraform-vars' ? [d.hcl] : []));
   addTerraformModel(model, terraform, tfvars);
+  addCloudFormationModel(model, documents.flatMap((d) => (d.format === 'cloudformation' ? [{ file: d.file, template: d.template }] : [])));
   return model;
 }

@@ -1,5 +1,6 @@
 import { classifyByContent } from '../discover/classify.js';
 import type { DiscoveredFile } from '../discover/discover.js';
+import { parseCloudFormation } from './cloudformation/parse-cloudformation.js';
 import { readSource } from './read-source.js';
 import { parseHcl } from './terraform-hcl/parse-hcl.js';
 import type { FileFormat, SourceDocument } from './types.js';
@@ -17,6 +18,10 @@ export async function parseFile(file: DiscoveredFile, displayPath: string, maxBy
     case 'terraform-vars': {
       const { hcl, errors } = await parseHcl(displayPath, source.text);
       return { format, file: displayPath, hcl, errors };
+    }
+    case 'cloudformation': {
+      const { template, errors } = parseCloudFormation(displayPath, source.text);
+      return { format, file: displayPath, template: template ?? { kind: 'null', range: { file: displayPath, line: 1, column: 1, endLine: 1, endColumn: 1 } }, errors };
     }
     default:
       // Formats whose adapters are not built yet are skipped, not guessed at.

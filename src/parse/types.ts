@@ -1,4 +1,5 @@
 import type { Range } from '../model/range.js';
+import type { Value } from '../model/value.js';
 import type { HclFile } from './terraform-hcl/hcl-ast.js';
 
 /** The formats discover can classify. Each has one adapter under src/parse/. */
@@ -13,6 +14,8 @@ export interface InputError {
 /** What a format adapter hands to the model stage: plain data with ranges, no parser objects. */
 export type SourceDocument =
   | { format: 'terraform-hcl' | 'terraform-vars'; file: string; hcl: HclFile; errors: InputError[] }
+  /** A CloudFormation/SAM template (YAML or JSON): short-form intrinsics already in long form. */
+  | { format: 'cloudformation'; file: string; template: Value; errors: InputError[] }
   | { format: 'unreadable'; file: string; errors: InputError[] }
   /** A JSON/YAML file that turned out not to be IaC we read (package.json, CI config, ...). */
   | { format: 'ignored'; file: string; errors: InputError[] };

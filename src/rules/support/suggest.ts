@@ -9,7 +9,7 @@ export function targetFunction(model: Model, permission: LambdaPermission): stri
   const refs = referencesOf(value);
   const name = knownString(value);
   const match = model.functions.find(
-    (f) => (name !== undefined && knownString(f.functionName?.value) === name) || refs.some((r) => r.startsWith(`${f.address.split('.').slice(-2).join('.')}.`)),
+    (f) => (name !== undefined && knownString(f.functionName?.value) === name) || refs.some((r) => r === f.address || r.startsWith(`${f.address.split('.').slice(-2).join('.')}.`)),
   );
   return match?.address ?? displayString(value) ?? 'the function';
 }

@@ -1,0 +1,262 @@
+import type { Range } from '../range.js';
+import { get, knownString, type UnknownValue, type Value } from '../value.js';
+
+/** What intrinsics can see of the template they stand in. */
+export interface TemplateScope {
+  /** Parameter declarations by name (`Type`, `Default`, ...). */
+  parameters: Map<string, Value>;
+  /** The `Mappings` section. */
+  mappings?: Value;
+  /** Logical id → resource type, for `Ref`/`Fn::GetAtt` to a resource. */
+  resourceTypes: Map<string, string>;
+  /** Extra names `Ref` resolves first (SAM policy template parameters). */
+  substitutions?: Map<string, Value>;
+}
+
+/**
+ * `Fn::If` is decided at deploy time, so either branch is possible. The evaluator picks
+ * branches by a bit mask: the i-th `Fn::If` it meets takes the false branch when bit
+ * (i mod MAX_IF_BITS) is set. The model evaluates each resource under every mask
+ * (see `ifVariants`), so a grant that is too wide in any branch combination is seen.
+ */
+export const MAX_IF_BITS = 4;
+
+const MAX_DEPTH = 64;
+
+const INTRINSICS = new Set([
+  'Ref',
+  'Fn::Sub',
+  'Fn::GetAtt',
+  'Fn::Join',
+  'Fn::If',
+  'Fn::FindInMap',
+  'Fn::Select',
+  'Fn::Split',
+  'Fn::ImportValue',
+  'Fn::Base64',
+  'Fn::Cidr',
+  'Fn::GetAZs',
+  'Fn::Equals',
+  'Fn::And',
+  'Fn::Or',
+  'Fn::Not',
+  'Fn::Transform',
+  'Fn::ToJsonString',
+  'Fn::Length',
+]);
+
+/** Evaluates CloudFormation intrinsics statically: nothing is run, unknowns stay `unknown` with a symbolic ref. */
+export class CfnEvaluator {
+  /** How many `Fn::If`s this evaluator has met (to know how many variants are worth trying). */
+  ifCount = 0;
+
+  constructor(
+    private readonly scope: TemplateScope,
+    private readonly mask = 0,
+  ) {}
+
+  evaluate(value: Value, depth = 0): Value {
+    if (depth > MAX_DEPTH) return { kind: 'unknown', range: value.range };
+    if (value.kind === 'list') return { ...value, items: value.items.map((item) => this.evaluate(item, depth + 1)) };
+    if (value.kind !== 'object') return value;
+    const [only] = value.entries;
+    if (value.entries.length === 1 && INTRINSICS.has(only.key)) return this.intrinsic(only.key, only.value, value.range, depth + 1);
+    return { ...value, entries: value.entries.map((e) => ({ ...e, value: this.evaluate(e.value, depth + 1) })) };
+  }
+
+  private intrinsic(name: string, argument: Value, range: Range, depth: number): Value {
+    switch (name) {
+      case 'Ref': {
+        const target = knownString(argument);
+        return target === undefined ? unknown(range) : this.ref(target, range, depth);
+      }
+      case 'Fn::GetAtt':
+        return this.getAtt(this.evaluate(argument, depth), range);
+      case 'Fn::Sub':
+        return this.sub(argument, range, depth);
+      case 'Fn::Join':
+        return this.join(argument, range, depth);
+      case 'Fn::If': {
+        if (argument.kind !== 'list' || argument.items.length !== 3) return unknown(range);
+        const index = this.ifCount++;
+        const takeFalse = ((this.mask >> (index % MAX_IF_BITS)) & 1) === 1;
+        return this.evaluate(argument.items[takeFalse ? 2 : 1], depth);
+      }
+      case 'Fn::FindInMap':
+        return this.findInMap(argument, range, depth);
+      case 'Fn::Select': {
+        if (argument.kind !== 'list' || argument.items.length !== 2) return unknown(range);
+        const index = Number(knownString(this.evaluate(argument.items[0], depth)));
+        const list = this.evaluate(argument.items[1], depth);
+        return list.kind === 'list' && Number.isInteger(index) && list.items[index] ? list.items[index] : unknown(range);
+      }
+      case 'Fn::Split': {
+        if (argument.kind !== 'list' || argument.items.length !== 2) return unknown(range);
+        const delimiter = knownString(this.evaluate(argument.items[0], depth));
+        const text = knownString(this.evaluate(argument.items[1], depth));
+        if (delimiter === undefined || text === undefined || delimiter === '') return unknown(range);
+        return { kind: 'list', range, items: text.split(delimiter).map((s) => ({ kind: 'string', value: s, range })) };
+      }
+      case 'Fn::ImportValue': {
+        const exported = knownString(this.evaluate(argument, depth));
+        return unknown(range, exported !== undefined ? `ImportValue:${exported}` : undefined);
+      }
+      default:
+        // Base64, Cidr, GetAZs, conditions, macros: nothing an invoke grant is built from.
+        return unknown(range);
+    }
+  }
+
+  private ref(target: string, range: Range, depth: number): Value {
+    const substituted = this.scope.substitutions?.get(target);
+    if (substituted) return relocate(this.evaluate(substituted, depth), range);
+    if (target === 'AWS::NoValue') return { kind: 'null', range };
+    const parameter = this.scope.parameters.get(target);
+    if (parameter) {
+      const fallback = get(parameter, 'Default');
+      if (!fallback) return unknown(range, target);
+      const type = knownString(get(parameter, 'Type')) ?? '';
+      const text = knownString(fallback);
+      if (text !== undefined && (type === 'CommaDelimitedList' || type.startsWith('List<')))
+        return { kind: 'list', range, items: text.split(',').map((s) => ({ kind: 'string', value: s.trim(), range })) };
+      return relocate(this.evaluate(fallback, depth), range);
+    }
+    const resourceType = this.scope.resourceTypes.get(target);
+    if (resourceType) return { kind: 'unknown', ref: target, resource: target, resourceType, range };
+    // Pseudo parameters (AWS::AccountId = "this account", AWS::Region, ...) and anything undeclared.
+    return unknown(range, target);
+  }
+
+  private getAtt(argument: Value, range: Range): Value {
+    const parts = argument.kind === 'list' ? argument.items.map(knownString) : [knownString(argument)];
+    const [logical, ...rest] = parts.length === 1 && parts[0]?.includes('.') ? [parts[0].slice(0, parts[0].indexOf('.')), parts[0].slice(parts[0].indexOf('.') + 1)] : parts;
+    if (logical === undefined || rest.some((p) => p === undefined)) return unknown(range);
+    const ref = [logical, ...rest].join('.');
+    const resourceType = this.scope.resourceTypes.get(logical);
+    return resourceType ? { kind: 'unknown', ref, resource: logical, resourceType, range } : unknown(range, ref);
+  }
+
+  private sub(argument: Value, range: Range, depth: number): Value {
+    const [templateValue, variables] = argument.kind === 'list' ? argument.items : [argument, undefined];
+    const text = knownString(templateValue);
+    if (text === undefined) return unknown(range);
+    const parts: Array<string | UnknownValue> = [];
+    let cursor = 0;
+    for (const match of text.matchAll(/\$\{([^}]*)\}/g)) {
+      parts.push(text.slice(cursor, match.index));
+      cursor = match.index + match[0].length;
+      const name = match[1].trim();
+      if (name.startsWith('!')) {
+        parts.push(`\${${name.slice(1)}}`);
+        continue;
+      }
+      const variable = get(variables, name);
+      const value = variable
+        ? this.evaluate(variable, depth)
+        : name.includes('.') && !name.startsWith('AWS::')
+          ? this.getAtt({ kind: 'string', value: name, range }, range)
+          : this.ref(name, range, depth);
+      parts.push(...pieces(value, range));
+    }
+    parts.push(text.slice(cursor));
+    return fromParts(parts, range);
+  }
+
+  private join(argument: Value, range: Range, depth: number): Value {
+    if (argument.kind !== 'list' || argument.items.length !== 2) return unknown(range);
+    const delimiter = knownString(this.evaluate(argument.items[0], depth));
+    const list = this.evaluate(argument.items[1], depth);
+    if (delimiter === undefined || list.kind !== 'list') return unknown(range);
+    const parts: Array<string | UnknownValue> = [];
+    list.items.forEach((item, i) => {
+      if (i > 0) parts.push(delimiter);
+      parts.push(...pieces(item, range));
+    });
+    return fromParts(parts, range);
+  }
+
+  private findInMap(argument: Value, range: Range, depth: number): Value {
+    if (argument.kind !== 'list' || argument.items.length < 3) return unknown(range);
+    const [mapName, topKey, secondKey] = argument.items.slice(0, 3).map((item) => knownString(this.evaluate(item, depth)));
+    const fallback = argument.items[3] ? get(argument.items[3], 'DefaultValue') : undefined;
+    const map = mapName !== undefined ? get(this.scope.mappings, mapName) : undefined;
+    if (map?.kind === 'object' && secondKey !== undefined) {
+      if (topKey !== undefined) {
+        const found = get(get(map, topKey), secondKey);
+        if (found) return relocate(this.evaluate(found, depth), range);
+      } else {
+        // Top key unknown (e.g. !Ref AWS::Region): known only if every entry agrees.
+        const candidates = map.entries.map((e) => get(e.value, secondKey));
+        const texts = new Set(candidates.map((c) => (c ? JSON.stringify(strip(c)) : 'missing')));
+        if (candidates.length > 0 && texts.size === 1 && candidates[0]) return relocate(this.evaluate(candidates[0], depth), range);
+      }
+    }
+    return fallback ? this.evaluate(fallback, depth) : unknown(range, mapName !== undefined ? `FindInMap:${mapName}` : undefined);
+  }
+}
+
+function unknown(range: Range, ref?: string): UnknownValue {
+  return ref === undefined ? { kind: 'unknown', range } : { kind: 'unknown', ref, range };
+}
+
+/** A scalar value read from elsewhere (a parameter default, a mapping) is reported where it is used. */
+function relocate(value: Value, range: Range): Value {
+  return value.kind === 'list' || value.kind === 'object' ? value : { ...value, range };
+}
+
+function pieces(value: Value, range: Range): Array<string | UnknownValue> {
+  const text = knownString(value);
+  if (text !== undefined) return [text];
+  if (value.kind === 'template') return value.parts;
+  if (value.kind === 'unknown') return [value];
+  return [unknown(range)];
+}
+
+function fromParts(parts: Array<string | UnknownValue>, range: Range): Value {
+  const merged: Array<string | UnknownValue> = [];
+  for (const part of parts) {
+    if (part === '') continue;
+    const last = merged[merged.length - 1];
+    if (typeof part === 'string' && typeof last === 'string') merged[merged.length - 1] = last + part;
+    else merged.push(part);
+  }
+  if (merged.every((p) => typeof p === 'string')) return { kind: 'string', value: merged.join(''), range };
+  return { kind: 'template', parts: merged, range };
+}
+
+/** A value without its ranges, to compare two values. */
+function strip(value: Value): unknown {
+  switch (value.kind) {
+    case 'list':
+      return value.items.map(strip);
+    case 'object':
+      return value.entries.map((e) => [e.key, strip(e.value)]);
+    case 'template':
+      return value.parts.map((p) => (typeof p === 'string' ? p : `\${${p.ref}}`));
+    case 'unknown':
+      return { unknown: value.ref };
+    case 'null':
+      return null;
+    default:
+      return value.value;
+  }
+}
+
+/**
+ * Evaluates `value` under every `Fn::If` branch combination (up to 2^MAX_IF_BITS),
+ * returning each distinct result once. Without any `Fn::If` there is one result.
+ */
+export function ifVariants(scope: TemplateScope, value: Value): Value[] {
+  const first = new CfnEvaluator(scope, 0);
+  const results = [first.evaluate(value)];
+  const combinations = 1 << Math.min(first.ifCount, MAX_IF_BITS);
+  const seen = new Set([JSON.stringify(strip(results[0]))]);
+  for (let mask = 1; mask < combinations; mask++) {
+    const result = new CfnEvaluator(scope, mask).evaluate(value);
+    const key = JSON.stringify(strip(result));
+    if (seen.has(key)) continue;
+    seen.add(key);
+    results.push(result);
+  }
+  return results;
+}

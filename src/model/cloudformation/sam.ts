@@ -1,0 +1,150 @@
+import { policyData } from '../../policy-data.js';
+import type { Range } from '../range.js';
+import type { Attribute, LambdaPermission, Model, ResourceBase } from '../types.js';
+import { get, getEntry, knownString, type ObjectEntry, type UnknownValue, type Value } from '../value.js';
+import { addAwsManagedPolicy, addDocument, attribute, dataValue, entrySpan, pseudo } from './support.js';
+import { CfnEvaluator, type TemplateScope } from './evaluate.js';
+
+interface SamPolicyTemplate {
+  Parameters: string[];
+  Definition: unknown;
+}
+
+/**
+ * An `AWS::Serverless::Function` as the resources SAM generates from it: the function,
+ * its URL (`FunctionUrlConfig`), the Lambda permissions its push `Events` create (scoped
+ * as SAM scopes them) and the execution role's policies (`Policies`).
+ * `first`: the first `Fn::If` variant, the one the function itself is recorded from.
+ */
+export function addSamFunction(model: Model, scope: TemplateScope, base: ResourceBase, properties: Value, globals: Value | undefined, first: boolean): void {
+  const property = (name: string): ObjectEntry | undefined => {
+    const own = getEntry(properties, name);
+    return own && own.value.kind !== 'null' ? own : getEntry(globals, name);
+  };
+  if (first) {
+    const functionName = attribute(properties, 'FunctionName');
+    model.functions.push({ ...base, ...(functionName ? { functionName } : {}) });
+  }
+  const self: UnknownValue = { kind: 'unknown', ref: base.address, resource: base.address, resourceType: base.sourceType, range: base.range };
+
+  // SAM also adds a public InvokeFunctionUrl permission for AuthType NONE; it is the same
+  // exposure as the URL itself and is reported once, as the URL (IG104), at AuthType.
+  const url = property('FunctionUrlConfig');
+  const auth = url ? getEntry(url.value, 'AuthType') : undefined;
+  if (url && auth) model.functionUrls.push({ ...base, range: entrySpan(url), authorizationType: { value: auth.value, range: entrySpan(auth) }, functionName: { value: self, range: base.range } });
+
+  const events = property('Events');
+  if (events?.value.kind === 'object')
+    for (const event of events.value.entries) {
+      const permission = eventPermission(base, event, self);
+      if (permission) model.permissions.push(permission);
+    }
+
+  // With an explicit Role, SAM creates no role and ignores Policies.
+  if (property('Role')) return;
+  const policies = property('Policies');
+  if (!policies) return;
+  for (const item of policies.value.kind === 'list' ? policies.value.items : [policies.value]) addSamPolicy(model, scope, base, item);
+}
+
+function addSamPolicy(model: Model, scope: TemplateScope, base: ResourceBase, item: Value): void {
+  if (item.kind === 'string' || item.kind === 'template' || item.kind === 'unknown') {
+    addAwsManagedPolicy(model, base, item);
+    return;
+  }
+  if (item.kind !== 'object') return;
+  if (get(item, 'Statement')) {
+    addDocument(model, { ...base, range: item.range }, 'role-inline', { value: item, range: item.range });
+    return;
+  }
+  const [only] = item.entries;
+  if (item.entries.length !== 1) return;
+  const templates = policyData<Record<string, SamPolicyTemplate | string>>('sam-policy-templates.json');
+  const template = templates[only.key];
+  if (!template || typeof template === 'string') return;
+  const definition = dataValue(template.Definition, entrySpan(only));
+  if (!definition) return;
+  const substitutions = new Map<string, Value>();
+  for (const name of template.Parameters) {
+    const given = get(only.value, name);
+    if (given) substitutions.set(name, given);
+  }
+  const expanded = new CfnEvaluator({ ...scope, substitutions }).evaluate(definition);
+  addDocument(model, { ...base, range: entrySpan(only) }, 'role-inline', { value: expanded, range: entrySpan(only) });
+}
+
+/**
+ * The Lambda permission SAM generates for a push event source (samtranslator
+ * model/eventsources/push.py), or undefined for sources SAM wires without one
+ * (SQS, Kinesis, DynamoDB, MSK, MQ: event source mappings that use the role).
+ */
+function eventPermission(base: ResourceBase, event: ObjectEntry, self: UnknownValue): LambdaPermission | undefined {
+  const typeEntry = getEntry(event.value, 'Type');
+  const type = knownString(typeEntry?.value);
+  if (!typeEntry || !type) return undefined;
+  const props = get(event.value, 'Properties');
+  const at = entrySpan(typeEntry);
+  const range = entrySpan(event);
+  const text = (s: string): Value => ({ kind: 'string', value: s, range: at });
+  const arn = (service: string, resource: Array<string | UnknownValue>): Value => ({
+    kind: 'template',
+    range: at,
+    parts: ['arn:', pseudo('AWS::Partition', at), `:${service}:`, pseudo('AWS::Region', at), ':', pseudo('AWS::AccountId', at), ':', ...resource],
+  });
+  const permission = (principal: string, scoping: { sourceArn?: Attribute; sourceAccount?: Attribute }): LambdaPermission => ({
+    ...base,
+    range,
+    action: { value: text('lambda:InvokeFunction'), range: at },
+    principal: { value: text(principal), range: at },
+    functionName: { value: self, range: base.range },
+    ...scoping,
+  });
+  const thisAccount: Attribute = { value: pseudo('AWS::AccountId', at), range: at };
+  switch (type) {
+    case 'Api':
+    case 'HttpApi': {
+      const [idProperty, implicit, implicitType] =
+        type === 'Api' ? ['RestApiId', 'ServerlessRestApi', 'AWS::Serverless::Api'] : ['ApiId', 'ServerlessHttpApi', 'AWS::Serverless::HttpApi'];
+      const api = get(props, idProperty) ?? { kind: 'unknown', ref: implicit, resource: implicit, resourceType: implicitType, range: at };
+      const method = knownString(get(props, 'Method'));
+      const path = knownString(get(props, 'Path'));
+      const route = method && path ? `/*/${method.toLowerCase() === 'any' ? '*' : method.toUpperCase()}${path}` : '/*';
+      return permission('apigateway.amazonaws.com', { sourceArn: { value: arn('execute-api', [...parts(api, at), route]), range: at } });
+    }
+    case 'S3':
+      // SAM pins S3 by SourceAccount = AWS::AccountId (a bucket ARN carries no account).
+      return permission('s3.amazonaws.com', { sourceAccount: thisAccount });
+    case 'SNS': {
+      if (get(props, 'SqsSubscription') && knownString(get(props, 'SqsSubscription')) !== 'false') return undefined;
+      const topic = attribute(props, 'Topic');
+      return permission('sns.amazonaws.com', topic ? { sourceArn: topic } : {});
+    }
+    case 'Schedule':
+    case 'CloudWatchEvent':
+    case 'EventBridgeRule': {
+      const rule = `${base.address}${event.key}`;
+      return permission('events.amazonaws.com', { sourceArn: { value: { kind: 'unknown', ref: `${rule}.Arn`, resource: rule, resourceType: 'AWS::Events::Rule', range: at }, range: at } });
+    }
+    case 'CloudWatchLogs':
+      return permission('logs.amazonaws.com', { sourceArn: { value: arn('logs', ['log-group:', ...parts(get(props, 'LogGroupName'), at), ':*']), range: at } });
+    case 'IoTRule':
+      return permission('iot.amazonaws.com', { sourceAccount: thisAccount, sourceArn: { value: arn('iot', [`rule/${base.address}${event.key}`]), range: at } });
+    case 'Cognito': {
+      const pool = get(props, 'UserPool');
+      const resource = pool?.kind === 'unknown' ? pool.resource : undefined;
+      const value: Value = resource ? { kind: 'unknown', ref: `${resource}.Arn`, resource, resourceType: 'AWS::Cognito::UserPool', range: at } : { kind: 'unknown', range: at };
+      return permission('cognito-idp.amazonaws.com', { sourceArn: { value, range: at } });
+    }
+    default:
+      return undefined;
+  }
+}
+
+function parts(value: Value | undefined, at: Range): Array<string | UnknownValue> {
+  if (!value) return [{ kind: 'unknown', range: at }];
+  const known = knownString(value);
+  if (known !== undefined) return [known];
+  if (value.kind === 'template') return value.parts;
+  if (value.kind === 'unknown') return [value];
+  return [{ kind: 'unknown', range: at }];
+}

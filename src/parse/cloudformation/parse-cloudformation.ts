@@ -1,0 +1,170 @@
+import { visit, isAlias, isMap, isScalar, isSeq, LineCounter, type Node as YamlNode, parseDocument, YAMLMap, YAMLSeq, type Tags } from 'yaml';
+import { parseJsonValue } from '../../model/json-value.js';
+import { createPositionMapper, type PositionMapper, type Range } from '../../model/range.js';
+import type { ObjectEntry, Value } from '../../model/value.js';
+import type { InputError } from '../types.js';
+
+/** Short-form intrinsic tags and the long-form key each stands for. */
+const SHORT_FORMS: Record<string, string> = {
+  '!Ref': 'Ref',
+  '!Condition': 'Condition',
+  '!Sub': 'Fn::Sub',
+  '!GetAtt': 'Fn::GetAtt',
+  '!Join': 'Fn::Join',
+  '!Select': 'Fn::Select',
+  '!Split': 'Fn::Split',
+  '!If': 'Fn::If',
+  '!Equals': 'Fn::Equals',
+  '!FindInMap': 'Fn::FindInMap',
+  '!ImportValue': 'Fn::ImportValue',
+  '!Base64': 'Fn::Base64',
+  '!Cidr': 'Fn::Cidr',
+  '!GetAZs': 'Fn::GetAZs',
+  '!And': 'Fn::And',
+  '!Or': 'Fn::Or',
+  '!Not': 'Fn::Not',
+};
+
+/** A template's aliases may expand to at most this many nodes: a billion-laughs bomb is refused, not expanded. */
+export const MAX_ALIAS_COUNT = 100;
+/** Hard cap on nodes converted from one document (aliases included). */
+const MAX_NODES = 200_000;
+
+/**
+ * Every short form accepted on a scalar, a sequence and a mapping; the node keeps its tag
+ * and the conversion below turns it into the long form (`{"Fn::GetAtt": [...]}`).
+ */
+const CUSTOM_TAGS: Tags = Object.keys(SHORT_FORMS).flatMap((tag): Tags => [
+  { tag, resolve: (value: string) => value },
+  { tag, collection: 'seq', nodeClass: YAMLSeq, resolve: (node) => node },
+  { tag, collection: 'map', nodeClass: YAMLMap, resolve: (node) => node },
+]);
+
+export interface ParsedTemplate {
+  template?: Value;
+  errors: InputError[];
+}
+
+/** Parses a CloudFormation/SAM template, JSON or YAML, into a Value tree whose every node carries its range. */
+export function parseCloudFormation(file: string, text: string): ParsedTemplate {
+  return /^\s*\{/.test(text) ? parseJsonTemplate(file, text) : parseYamlTemplate(file, text);
+}
+
+function parseJsonTemplate(file: string, text: string): ParsedTemplate {
+  const { value, errors } = parseJsonValue(text, createPositionMapper(file, text));
+  return value ? { template: value, errors } : { errors };
+}
+
+function lineCounterMapper(file: string, text: string): PositionMapper {
+  const counter = new LineCounter();
+  counter.addNewLine(0);
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) counter.addNewLine(i + 1);
+  return {
+    range(start: number, end: number): Range {
+      const from = counter.linePos(Math.min(start, text.length));
+      const to = counter.linePos(Math.min(Math.max(start, end), text.length));
+      return { file, line: from.line, column: from.col, endLine: to.line, endColumn: to.col };
+    },
+  };
+}
+
+function parseYamlTemplate(file: string, text: string): ParsedTemplate {
+  const mapper = lineCounterMapper(file, text);
+  const doc = parseDocument(text, { customTags: CUSTOM_TAGS, prettyErrors: false });
+  const errors: InputError[] = doc.errors.slice(0, 1).map((e) => ({ message: `invalid YAML: ${e.message.split('\n')[0]}`, range: mapper.range(e.pos[0], e.pos[1]) }));
+  if (!doc.contents) return { errors };
+  const bomb = aliasBomb(doc, mapper);
+  if (bomb) return { errors: [...errors, bomb] };
+  const converter = new YamlConverter(mapper);
+  const template = converter.convert(doc.contents as YamlNode);
+  if (converter.refused) return { errors: [...errors, converter.refused] };
+  return { template, errors };
+}
+
+/** The yaml library's own guard: expanding more than MAX_ALIAS_COUNT aliased nodes throws, early. */
+function aliasBomb(doc: ReturnType<typeof parseDocument>, mapper: PositionMapper): InputError | undefined {
+  try {
+    doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    return undefined;
+  } catch (error) {
+    let at: Range = mapper.range(0, 0);
+    visit(doc, {
+      Alias(_key, node) {
+        if (node.range) at = mapper.range(node.range[0], node.range[1]);
+        return visit.BREAK;
+      },
+    });
+    return { message: `YAML refused: ${error instanceof Error ? error.message : String(error)} (aliases limited to ${MAX_ALIAS_COUNT})`, range: at };
+  }
+}
+
+/** Converts the yaml AST (not its JS output) to Value, so ranges survive; aliases are bounded. */
+class YamlConverter {
+  refused?: InputError;
+  private aliases = 0;
+  private nodes = 0;
+
+  constructor(private readonly mapper: PositionMapper) {}
+
+  convert(node: YamlNode | null | undefined, fallback?: Range): Value {
+    const range = node?.range ? this.mapper.range(node.range[0], node.range[1]) : (fallback ?? this.mapper.range(0, 0));
+    if (!node || this.refused) return { kind: 'null', range };
+    if (++this.nodes > MAX_NODES) return this.refuse(`template too large: more than ${MAX_NODES} nodes after alias expansion`, range);
+    if (isAlias(node)) {
+      if (++this.aliases > MAX_ALIAS_COUNT) return this.refuse(`too many YAML aliases (more than ${MAX_ALIAS_COUNT}): refusing a possible alias bomb`, range);
+      const target = node.resolve(undefined as never);
+      // The value is the anchored node's, located where the alias stands.
+      return target ? { ...this.convert(target as YamlNode, range), range } : { kind: 'null', range };
+    }
+    const value = this.convertPlain(node, range);
+    const longForm = node.tag ? SHORT_FORMS[node.tag] : undefined;
+    if (!longForm) return value;
+    const argument = longForm === 'Fn::GetAtt' && value.kind === 'string' ? getAttList(value) : value;
+    return { kind: 'object', range, entries: [{ key: longForm, keyRange: range, value: argument }] };
+  }
+
+  private convertPlain(node: YamlNode, range: Range): Value {
+    if (isMap(node)) {
+      const entries: ObjectEntry[] = [];
+      for (const pair of node.items) {
+        const keyNode = pair.key as YamlNode | null;
+        const keyRange = keyNode?.range ? this.mapper.range(keyNode.range[0], keyNode.range[1]) : range;
+        const key = isScalar(keyNode) ? String(keyNode.value) : keyNode ? String(keyNode) : '';
+        entries.push({ key, keyRange, value: this.convert(pair.value as YamlNode | null, keyRange) });
+      }
+      return { kind: 'object', entries, range };
+    }
+    if (isSeq(node)) return { kind: 'list', items: node.items.map((item) => this.convert(item as YamlNode, range)), range };
+    if (isScalar(node)) {
+      const v = node.value;
+      if (v === null || v === undefined) return { kind: 'null', range };
+      if (typeof v === 'boolean') return { kind: 'bool', value: v, range };
+      if (typeof v === 'number' || typeof v === 'bigint') {
+        // CloudFormation reads scalars as text: keep "012345678901" (an account id) as written.
+        if (node.source !== undefined && /^0\d/.test(node.source)) return { kind: 'string', value: node.source, range };
+        return { kind: 'number', value: Number(v), range };
+      }
+      return { kind: 'string', value: String(v), range };
+    }
+    return { kind: 'null', range };
+  }
+
+  private refuse(message: string, range: Range): Value {
+    this.refused ??= { message, range };
+    return { kind: 'null', range };
+  }
+}
+
+/** `!GetAtt Logical.Attr.Sub` → ["Logical", "Attr.Sub"], as CloudFormation splits it. */
+function getAttList(value: Value & { kind: 'string' }): Value {
+  const dot = value.value.indexOf('.');
+  if (dot < 0) return { kind: 'list', items: [value], range: value.range };
+  return {
+    kind: 'list',
+    range: value.range,
+    items: [
+      { kind: 'string', value: value.value.slice(0, dot), range: value.range },
+      { kind: 'string', value: value.value.slice(dot + 1), range: value.range },
+    ],
+  };
+}

@@ -1,0 +1,131 @@
+import { describe, expect, it } from '@jest/globals';
+import { buildModel } from '../../src/model/build-model.js';
+import { ifVariants, CfnEvaluator, type TemplateScope } from '../../src/model/cloudformation/evaluate.js';
+import { displayString, get, type Value } from '../../src/model/value.js';
+import { parseCloudFormation } from '../../src/parse/cloudformation/parse-cloudformation.js';
+
+const HEADER = `
+Parameters:
+  Stage: { Type: String, Default: prod }
+  Secret: { Type: String }
+  Names: { Type: CommaDelimitedList, Default: "a,b" }
+Mappings:
+  Accounts:
+    prod: { Id: "111122223333" }
+    dev: { Id: "444455556666" }
+  Same:
+    us-east-1: { Kind: queue }
+    eu-west-1: { Kind: queue }
+Resources:
+  Bucket: { Type: "AWS::S3::Bucket" }
+  Fn: { Type: "AWS::Lambda::Function" }
+`;
+
+function parse(text: string): Value {
+  const { template, errors } = parseCloudFormation('t.yaml', text);
+  expect(errors).toEqual([]);
+  return template!;
+}
+
+function scopeOf(template: Value): TemplateScope {
+  const parameters = new Map<string, Value>();
+  const declared = get(template, 'Parameters');
+  if (declared?.kind === 'object') for (const e of declared.entries) parameters.set(e.key, e.value);
+  const resourceTypes = new Map<string, string>();
+  const resources = get(template, 'Resources');
+  if (resources?.kind === 'object') for (const e of resources.entries) resourceTypes.set(e.key, displayString(get(e.value, 'Type'))!);
+  return { parameters, resourceTypes, mappings: get(template, 'Mappings')! };
+}
+
+/** Evaluates `Value: <expr>` written in YAML against the header's parameters, mappings and resources. */
+function evaluate(expression: string): Value {
+  const template = parse(`${HEADER}Outputs:\n  X:\n    Value: ${expression}\n`);
+  return new CfnEvaluator(scopeOf(template)).evaluate(get(get(get(template, 'Outputs'), 'X'), 'Value')!);
+}
+
+describe('CloudFormation intrinsics', () => {
+  it('normalises short forms to the long form', () => {
+    const template = parse('A: !GetAtt Fn.Arn\nB: !Ref Fn\nC: !If [Cond, x, y]\n');
+    const strip = (v: Value | undefined): unknown =>
+      v?.kind === 'object' ? Object.fromEntries(v.entries.map((e) => [e.key, strip(e.value)])) : v?.kind === 'list' ? v.items.map(strip) : v && 'value' in v ? v.value : null;
+    expect(strip(template)).toEqual({ A: { 'Fn::GetAtt': ['Fn', 'Arn'] }, B: { Ref: 'Fn' }, C: { 'Fn::If': ['Cond', 'x', 'y'] } });
+  });
+
+  it('Ref: parameter default, unknown parameter, resource, pseudo parameter', () => {
+    expect(evaluate('!Ref Stage')).toMatchObject({ kind: 'string', value: 'prod' });
+    expect(evaluate('!Ref Secret')).toMatchObject({ kind: 'unknown', ref: 'Secret' });
+    expect(evaluate('!Ref Bucket')).toMatchObject({ kind: 'unknown', ref: 'Bucket', resource: 'Bucket', resourceType: 'AWS::S3::Bucket' });
+    expect(evaluate('!Ref AWS::AccountId')).toMatchObject({ kind: 'unknown', ref: 'AWS::AccountId' });
+    expect(evaluate('!Ref Names')).toMatchObject({ kind: 'list', items: [{ value: 'a' }, { value: 'b' }] });
+  });
+
+  it('Fn::GetAtt in both forms names the resource and its type', () => {
+    expect(evaluate('!GetAtt Fn.Arn')).toMatchObject({ kind: 'unknown', ref: 'Fn.Arn', resource: 'Fn', resourceType: 'AWS::Lambda::Function' });
+    expect(evaluate('{ "Fn::GetAtt": [Bucket, Arn] }')).toMatchObject({ ref: 'Bucket.Arn', resourceType: 'AWS::S3::Bucket' });
+  });
+
+  it('Fn::Sub: pseudo parameters, attributes, parameters, variables and ${!literal}', () => {
+    const sub = evaluate('!Sub "arn:${AWS::Partition}:x:${Stage}:${Fn.Arn}:${!Keep}"');
+    expect(sub.kind).toBe('template');
+    expect(displayString(sub)).toBe('arn:${AWS::Partition}:x:prod:${Fn.Arn}:${Keep}');
+    expect(evaluate('!Sub ["${Name}-${Stage}", { Name: orders }]')).toMatchObject({ kind: 'string', value: 'orders-prod' });
+  });
+
+  it('Fn::Join of known pieces is a string; with unknown pieces a template', () => {
+    expect(evaluate('!Join ["-", [a, !Ref Stage]]')).toMatchObject({ kind: 'string', value: 'a-prod' });
+    expect(displayString(evaluate('!Join [":", [arn, !Ref AWS::AccountId]]'))).toBe('arn:${AWS::AccountId}');
+  });
+
+  it('Fn::FindInMap with known keys, and with an unknown key when every entry agrees', () => {
+    expect(evaluate('!FindInMap [Accounts, !Ref Stage, Id]')).toMatchObject({ kind: 'string', value: '111122223333' });
+    expect(evaluate('!FindInMap [Same, !Ref AWS::Region, Kind]')).toMatchObject({ kind: 'string', value: 'queue' });
+    expect(evaluate('!FindInMap [Accounts, !Ref AWS::Region, Id]')).toMatchObject({ kind: 'unknown' });
+  });
+
+  it('Fn::Select and Fn::Split of literals', () => {
+    expect(evaluate('!Select [1, [a, b, c]]')).toMatchObject({ kind: 'string', value: 'b' });
+    expect(evaluate('!Select [0, !Split [",", "x,y"]]')).toMatchObject({ kind: 'string', value: 'x' });
+  });
+
+  it('Fn::If: every branch is a variant', () => {
+    const template = parse(`${HEADER}Outputs:\n  X:\n    Value: { P: !If [C, "*", "123456789012"], Q: !If [D, !Ref AWS::NoValue, y] }\n`);
+    const variants = ifVariants(scopeOf(template), get(get(get(template, 'Outputs'), 'X'), 'Value')!);
+    const shown = variants.map((v) => `${displayString(get(v, 'P'))}|${get(v, 'Q')?.kind}`).sort();
+    expect(shown).toEqual(['*|null', '*|string', '123456789012|null', '123456789012|string']);
+  });
+
+  it('strings that look like intrinsics are literals', () => {
+    expect(evaluate('"AWS::AccountId"')).toMatchObject({ kind: 'string', value: 'AWS::AccountId' });
+    expect(evaluate('"Bucket.Arn"')).toMatchObject({ kind: 'string', value: 'Bucket.Arn' });
+    expect(evaluate('"${AWS::AccountId}"')).toMatchObject({ kind: 'string', value: '${AWS::AccountId}' });
+  });
+
+  it('keeps an account id with a leading zero as written', () => {
+    expect(evaluate('012345678901')).toMatchObject({ kind: 'string', value: '012345678901' });
+  });
+});
+
+describe('SAM function model', () => {
+  it('events become the permissions SAM generates, scoped as SAM scopes them', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const file = 'test/fixtures/sam/scoped.cfn.yaml';
+    const { template } = parseCloudFormation(file, await readFile(file, 'utf8'));
+    const model = buildModel([{ format: 'cloudformation', file, template: template!, errors: [] }]);
+    const shown = model.permissions.map((p) => [
+      p.address,
+      displayString(p.principal?.value),
+      p.sourceArn ? displayString(p.sourceArn.value) : null,
+      p.sourceAccount ? displayString(p.sourceAccount.value) : null,
+      p.range.line,
+    ]);
+    expect(shown).toEqual([
+      ['Api', 'apigateway.amazonaws.com', 'arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${ServerlessRestApi}/*/GET/orders', null, 22],
+      ['Api', 's3.amazonaws.com', null, '${AWS::AccountId}', 27],
+      ['Api', 'events.amazonaws.com', '${ApiNightly.Arn}', null, 32],
+    ]);
+    expect(model.identityPolicies.map((p) => [p.address, displayString(p.document?.statements[0].resource[0])])).toEqual([
+      ['Api', 'arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:${Worker}*'],
+    ]);
+    expect(model.functions.map((f) => f.address)).toEqual(['Worker', 'Api']);
+  });
+});

@@ -1,0 +1,114 @@
+import { describe, expect, it } from '@jest/globals';
+import { triples } from '../helpers/scan.js';
+
+/** Each rule's CloudFormation fixtures, YAML and JSON: exact [rule, logical id, line]; passing fixtures fire nothing. */
+const EXPECTED: Record<string, Record<'yaml' | 'json', Array<[string, string, number]>>> = {
+  IG101: {
+    yaml: [
+      ['IG101', 'Public', 18],
+      ['IG101', 'ViaParameter', 24],
+      ['IG101', 'PublicUrl', 30],
+      ['IG101', 'PinnedOnlySometimes', 37],
+      ['IG101', 'WildcardAccountArn', 44],
+    ],
+    json: [
+      ['IG101', 'Public', 33],
+      ['IG101', 'ViaParameter', 46],
+      ['IG101', 'PublicUrl', 58],
+      ['IG101', 'PinnedOnlySometimes', 69],
+      ['IG101', 'WildcardAccountArn', 90],
+    ],
+  },
+  IG102: {
+    yaml: [
+      ['IG102', 'S3BucketOnly', 20],
+      ['IG102', 'SnsNothing', 27],
+      ['IG102', 'S3FromMapping', 33],
+      ['IG102', 'EventsJoinedWildcard', 40],
+    ],
+    json: [
+      ['IG102', 'S3BucketOnly', 30],
+      ['IG102', 'SnsNothing', 46],
+      ['IG102', 'S3FromMapping', 56],
+      ['IG102', 'EventsJoinedWildcard', 73],
+    ],
+  },
+  IG104: {
+    yaml: [
+      ['IG104', 'Open', 16],
+      ['IG104', 'ViaParameter', 21],
+    ],
+    json: [
+      ['IG104', 'Open', 29],
+      ['IG104', 'ViaParameter', 41],
+    ],
+  },
+  IG201: {
+    yaml: [
+      ['IG201', 'InvokeStar', 10],
+      ['IG201', 'UserInline', 22],
+      ['IG201', 'Everything', 32],
+      ['IG201', 'Worker', 43],
+    ],
+    json: [
+      ['IG201', 'InvokeStar', 12],
+      ['IG201', 'UserInline', 31],
+      ['IG201', 'Everything', 52],
+      ['IG201', 'Worker', 74],
+    ],
+  },
+};
+
+describe.each(Object.keys(EXPECTED))('%s CloudFormation fixtures', (rule) => {
+  it.each(['yaml', 'json'] as const)('fails exactly the failing resources, at their lines (%s)', async (ext) => {
+    expect(await triples(`test/fixtures/${rule}/fail.cfn.${ext}`)).toEqual(EXPECTED[rule][ext]);
+  });
+  it.each(['yaml', 'json'] as const)('passes the passing fixture (%s)', async (ext) => {
+    expect(await triples(`test/fixtures/${rule}/pass.cfn.${ext}`)).toEqual([]);
+  });
+});
+
+describe('SAM', () => {
+  it('an Api/S3/Schedule function with a LambdaInvokePolicy scoped to one function gives no finding', async () => {
+    expect(await triples('test/fixtures/sam/scoped.cfn.yaml')).toEqual([]);
+  });
+  it('the same function with FunctionUrlConfig AuthType NONE gives IG104 at the AuthType line', async () => {
+    expect(await triples('test/fixtures/sam/url-none.cfn.yaml')).toEqual([['IG104', 'Api', 19]]);
+  });
+  it('AWS managed policy names grant invoke on every function, reported at the name; an unpinned SNS topic event is IG102', async () => {
+    expect(await triples('test/fixtures/sam/managed.cfn.yaml')).toEqual([
+      ['IG201', 'Dispatcher', 11],
+      ['IG201', 'Admin', 20],
+      ['IG102', 'Admin', 23],
+    ]);
+  });
+});
+
+describe('IG901 for CloudFormation', () => {
+  it('reports broken YAML where the parser stops (the line after an unclosed flow sequence)', async () => {
+    // What parsed before the damage is still analysed, as for HCL.
+    expect(await triples('test/fixtures/IG901/broken.cfn.yaml')).toEqual([
+      ['IG101', 'Public', 8],
+      ['IG901', 'test/fixtures/IG901/broken.cfn.yaml', 10],
+    ]);
+  });
+  it('reports broken JSON at the exact line and still analyses what parsed', async () => {
+    const found = await triples('test/fixtures/IG901/broken.cfn.json');
+    expect(found).toContainEqual(['IG901', 'test/fixtures/IG901/broken.cfn.json', 14]);
+    expect(found).toContainEqual(['IG101', 'Public', 9]);
+  });
+  it('refuses a YAML alias bomb quickly, with a located error', async () => {
+    const started = Date.now();
+    const found = await triples('test/fixtures/IG901/alias-bomb.cfn.yaml');
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(found).toEqual([['IG901', 'test/fixtures/IG901/alias-bomb.cfn.yaml', 4]]);
+  });
+});
+
+describe('CloudFormation and SAM examples', () => {
+  it.each(['cloudformation', 'sam'])('%s: the vulnerable example fires every rule, the fixed one nothing', async (kind) => {
+    const vulnerable = await triples(`examples/${kind}/vulnerable`);
+    expect([...new Set(vulnerable.map(([rule]) => rule))].sort()).toEqual(['IG101', 'IG102', 'IG104', 'IG201']);
+    expect(await triples(`examples/${kind}/fixed`)).toEqual([]);
+  });
+});
