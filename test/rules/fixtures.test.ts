@@ -1,13 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { scan } from '../../src/scan.js';
 import type { RuleConfig } from '../../src/rules/types.js';
-import { REPO_ROOT } from '../helpers/scan.js';
-
-/** A rule's findings in a file, as [ruleId, resource, line]; other rules' findings are their own fixtures' business. */
-async function triples(rule: string, path: string, config?: RuleConfig): Promise<Array<[string, string, number]>> {
-  const { findings } = await scan({ paths: [path], cwd: REPO_ROOT, ...(config ? { config } : {}) });
-  return findings.filter((f) => f.ruleId === rule).map((f) => [f.ruleId, f.resource, f.range.line]);
-}
+import { REPO_ROOT, ruleTriples as triples } from '../helpers/scan.js';
 
 const CONFIG: Record<string, RuleConfig> = { IG103: { accounts: ['111122223333'], orgId: 'o-mine12345' } };
 
