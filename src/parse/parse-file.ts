@@ -2,6 +2,9 @@ import { classifyByContent } from '../discover/classify.js';
 import type { DiscoveredFile } from '../discover/discover.js';
 import { readSource } from './read-source.js';
 import { parseHcl } from './terraform-hcl/parse-hcl.js';
+import { parseTfJson } from './terraform-json/tf-json.js';
+import { parseJsonValue } from '../model/json-value.js';
+import { createPositionMapper } from '../model/range.js';
 import type { FileFormat, SourceDocument } from './types.js';
 
 /** Reads and parses one discovered file with the adapter for its format. */
@@ -17,6 +20,15 @@ export async function parseFile(file: DiscoveredFile, displayPath: string, maxBy
     case 'terraform-vars': {
       const { hcl, errors } = await parseHcl(displayPath, source.text);
       return { format, file: displayPath, hcl, errors };
+    }
+    case 'terraform-json': {
+      const { hcl, errors } = await parseTfJson(displayPath, source.text);
+      return { format, file: displayPath, hcl, errors };
+    }
+    case 'terraform-plan':
+    case 'iam-json': {
+      const { value, errors } = parseJsonValue(source.text, createPositionMapper(displayPath, source.text));
+      return { format, file: displayPath, ...(value ? { value } : {}), errors };
     }
     default:
       // Formats whose adapters are not built yet are skipped, not guessed at.

@@ -1,5 +1,6 @@
 import type { Range } from '../model/range.js';
 import type { HclFile } from './terraform-hcl/hcl-ast.js';
+import type { Value } from '../model/value.js';
 
 /** The formats discover can classify. Each has one adapter under src/parse/. */
 export type FileFormat = 'terraform-hcl' | 'terraform-vars' | 'terraform-json' | 'terraform-plan' | 'cloudformation' | 'iam-json';
@@ -13,6 +14,10 @@ export interface InputError {
 /** What a format adapter hands to the model stage: plain data with ranges, no parser objects. */
 export type SourceDocument =
   | { format: 'terraform-hcl' | 'terraform-vars'; file: string; hcl: HclFile; errors: InputError[] }
+  /** `*.tf.json` (and CDKTF synth output), converted to the HCL AST so it joins its folder's module. */
+  | { format: 'terraform-json'; file: string; hcl: HclFile; errors: InputError[] }
+  /** `terraform show -json` output and raw IAM policy files: parsed JSON with positions. */
+  | { format: 'terraform-plan' | 'iam-json'; file: string; value?: Value; errors: InputError[] }
   | { format: 'unreadable'; file: string; errors: InputError[] }
   /** A JSON/YAML file that turned out not to be IaC we read (package.json, CI config, ...). */
   | { format: 'ignored'; file: string; errors: InputError[] };

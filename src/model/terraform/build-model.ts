@@ -84,6 +84,7 @@ function hclResourceView(address: string, type: string, name: string, block: Hcl
     address,
     type,
     name,
+    ...(block.constructPath !== undefined ? { constructPath: block.constructPath } : {}),
     blocks: (blockType) => block.body.blocks.filter((b) => b.type === blockType).map((b) => view(b.body, b.range)),
   };
 }
