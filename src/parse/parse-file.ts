@@ -4,6 +4,7 @@ import { readSource } from './read-source.js';
 import { parseHcl } from './terraform-hcl/parse-hcl.js';
 import { parseTfJson } from './terraform-json/tf-json.js';
 import { parseJsonValue } from '../model/json-value.js';
+import { withoutBrokenConstruct } from './json-broken.js';
 import { createPositionMapper } from '../model/range.js';
 import type { FileFormat, SourceDocument } from './types.js';
 
@@ -27,7 +28,9 @@ export async function parseFile(file: DiscoveredFile, displayPath: string, maxBy
     }
     case 'terraform-plan':
     case 'iam-json': {
-      const { value, errors } = parseJsonValue(source.text, createPositionMapper(displayPath, source.text));
+      const parsed = parseJsonValue(source.text, createPositionMapper(displayPath, source.text));
+      const { errors } = parsed;
+      const value = parsed.value && errors[0] ? withoutBrokenConstruct(parsed.value, errors[0].range) : parsed.value;
       return { format, file: displayPath, ...(value ? { value } : {}), errors };
     }
     default:
