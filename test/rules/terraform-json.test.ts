@@ -159,3 +159,15 @@ describe('IG901 on broken JSON', () => {
     expect(found.filter(([, resource]) => resource === 'aws_lambda_permission.half' || resource === 'aws_lambda_permission.cut')).toEqual([]);
   });
 });
+
+describe('examples', () => {
+  it.each([
+    ['examples/cdktf', ['IG101', 'IG102', 'IG104', 'IG201']],
+    ['examples/plan', ['IG101', 'IG102', 'IG104', 'IG201']],
+    ['examples/iam', ['IG101', 'IG102', 'IG201']],
+  ])('%s: the vulnerable stack fires its rules, the fixed one nothing', async (dir, rules) => {
+    const vulnerable = await triples(`${dir}/vulnerable`);
+    expect([...new Set(vulnerable.map(([id]) => id))].sort()).toEqual(rules);
+    expect(await triples(`${dir}/fixed`)).toEqual([]);
+  });
+});
