@@ -120,6 +120,12 @@ describe('plan JSON values known only after apply', () => {
   });
 });
 
+describe('terraform show -json of state', () => {
+  it('reads values.root_module when there is no planned_values, managed resources only', async () => {
+    expect(await triples('test/fixtures/plan/state.json')).toEqual([['IG104', 'aws_lambda_function_url.legacy', 15]]);
+  });
+});
+
 describe('CDK for Terraform synth output', () => {
   const stack = 'test/fixtures/cdktf/cdktf.out/stacks/api/cdk.tf.json';
 
