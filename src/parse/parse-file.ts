@@ -2,7 +2,7 @@ import { classifyByContent } from '../discover/classify.js';
 import type { DiscoveredFile } from '../discover/discover.js';
 import { readSource } from './read-source.js';
 import { parseHcl } from './terraform-hcl/parse-hcl.js';
-import { parseTfJson } from './terraform-json/tf-json.js';
+import { isTfvarsJson, parseTfJson, parseTfvarsJson } from './terraform-json/tf-json.js';
 import { parseJsonValue } from '../model/json-value.js';
 import { withoutBrokenConstruct } from './json-broken.js';
 import { createPositionMapper } from '../model/range.js';
@@ -23,6 +23,7 @@ export async function parseFile(file: DiscoveredFile, displayPath: string, maxBy
       return { format, file: displayPath, hcl, errors };
     }
     case 'terraform-json': {
+      if (isTfvarsJson(displayPath)) return { format: 'terraform-vars', file: displayPath, ...parseTfvarsJson(displayPath, source.text) };
       const { hcl, errors } = await parseTfJson(displayPath, source.text);
       return { format, file: displayPath, hcl, errors };
     }

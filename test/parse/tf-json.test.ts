@@ -112,3 +112,12 @@ describe('.tf and .tf.json in one folder', () => {
     ]);
   });
 });
+
+describe('terraform.tfvars.json and *.auto.tfvars.json', () => {
+  it('set root variables like their HCL counterparts, later files winning', async () => {
+    expect(await triples('test/fixtures/tfvars-json')).toEqual([
+      ['IG101', 'aws_lambda_permission.caller', 11],
+      ['IG104', 'aws_lambda_function_url.orders', 17],
+    ]);
+  });
+});

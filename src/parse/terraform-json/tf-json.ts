@@ -59,6 +59,18 @@ export async function parseTfJson(file: string, text: string): Promise<{ hcl: Hc
   return { hcl, errors };
 }
 
+/** `terraform.tfvars.json` / `*.auto.tfvars.json`: variable values, literal JSON (no templates). */
+export function isTfvarsJson(file: string): boolean {
+  const name = file.split(/[\\/]/).pop()?.toLowerCase() ?? '';
+  return name === 'terraform.tfvars.json' || name.endsWith('.auto.tfvars.json');
+}
+
+export function parseTfvarsJson(file: string, text: string): { hcl: HclFile; errors: InputError[] } {
+  const { value, errors } = parseJsonValue(text, createPositionMapper(file, text));
+  const attributes = value?.kind === 'object' ? value.entries.map((e) => ({ name: e.key, expr: literalExpr(e.value), range: span(e.keyRange, e.value.range) })) : [];
+  return { hcl: { file, body: { attributes, blocks: [] }, comments: [] }, errors };
+}
+
 /** An object, or the objects of an array (tf.json accepts both wherever a block may repeat). */
 function objects(value: Value): ObjectValue[] {
   if (value.kind === 'object') return [value];
