@@ -38,6 +38,10 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     ...model.errors.map((e) => inputErrorFinding(e, e.range.file)),
   ];
   for (const rule of RULES) findings.push(...rule.check({ model, catalog, ...(options.config ? { config: options.config } : {}) }));
+  for (const finding of findings) {
+    const constructPath = model.resources.get(finding.resource)?.constructPath;
+    if (constructPath !== undefined) finding.constructPath = constructPath;
+  }
   const analysed = documents.filter((d) => d.format !== 'ignored').length;
   return { files: analysed, findings: sortFindings(dedupe(findings)), notices: notices.map((n) => ({ ...n, path: display(n.path) })) };
 }

@@ -10,6 +10,7 @@ export function classifyByName(path: string): NameClass | undefined {
   if (name.endsWith('.tf')) return 'terraform-hcl';
   if (name.endsWith('.tf.json')) return 'terraform-json';
   if (name === 'terraform.tfvars' || name.endsWith('.auto.tfvars')) return 'terraform-vars';
+  if (name === 'terraform.tfvars.json' || name.endsWith('.auto.tfvars.json')) return 'terraform-json';
   if (/\.(json|ya?ml|template)$/.test(name)) return 'structured';
   return undefined;
 }

@@ -1,14 +1,18 @@
 import type { SourceDocument } from '../parse/types.js';
 import { addCloudFormationModel } from './cloudformation/build-model.js';
 import { addTerraformModel } from './terraform/build-model.js';
+import { addTerraformPlan } from './terraform/plan.js';
+import { addIamPolicyFile } from './iam-policy-file.js';
 import { emptyModel, type Model } from './types.js';
 
 /** Builds the format-neutral model from every parsed document. */
 export function buildModel(documents: SourceDocument[]): Model {
   const model = emptyModel();
-  const terraform = documents.flatMap((d) => (d.format === 'terraform-hcl' ? [d.hcl] : []));
+  const terraform = documents.flatMap((d) => (d.format === 'terraform-hcl' || d.format === 'terraform-json' ? [d.hcl] : []));
   const tfvars = documents.flatMap((d) => (d.format === 'terraform-vars' ? [d.hcl] : []));
   addTerraformModel(model, terraform, tfvars);
   addCloudFormationModel(model, documents.flatMap((d) => (d.format === 'cloudformation' ? [{ file: d.file, template: d.template }] : [])));
+  for (const d of documents) if (d.format === 'terraform-plan' && d.value) addTerraformPlan(model, d.value);
+  for (const d of documents) if (d.format === 'iam-json' && d.value) addIamPolicyFile(model, d.file, d.value);
   return model;
 }

@@ -17,6 +17,8 @@ export interface ResourceBase {
   range: Range;
   /** The expression a user writes to refer to this resource's ARN in the same module/template. */
   arnExpression?: string;
+  /** CDK-for-Terraform: the construct path (`stack/construct/…`) the resource was synthesised from. */
+  constructPath?: string;
 }
 
 export interface LambdaFunction extends ResourceBase {
@@ -70,7 +72,7 @@ export interface PolicyDocument {
   statements: Statement[];
 }
 
-export type IdentityPolicyKind = 'managed' | 'role-inline' | 'user-inline' | 'group-inline';
+export type IdentityPolicyKind = 'managed' | 'role-inline' | 'user-inline' | 'group-inline' | 'standalone';
 
 /** A policy attached (or attachable) to IAM identities. `document` is absent when it cannot be evaluated. */
 export interface IdentityPolicy extends ResourceBase {
@@ -78,6 +80,17 @@ export interface IdentityPolicy extends ResourceBase {
   /** The attribute holding the document (`policy`, `PolicyDocument`). */
   policy: Attribute;
   document?: PolicyDocument;
+}
+
+/** What a policy document stored on its own (a raw IAM JSON file) is, by its content and place. */
+export type StandalonePolicyKind = 'identity' | 'resource' | 'trust' | 'scp';
+
+/** A policy file scanned on its own; identity and Lambda resource policies are also modelled as IdentityPolicy / LambdaPermission. */
+export interface StandalonePolicy {
+  kind: StandalonePolicyKind;
+  /** The file path, as findings show it. */
+  address: string;
+  document: PolicyDocument;
 }
 
 /** A resource we do not analyse but whose existence matters (e.g. a `source_arn` that references it). */
@@ -92,6 +105,8 @@ export interface Model {
   /** Every resource address in the scan, by address, with its source type. */
   resources: Map<string, ResourceBase>;
   errors: InputError[];
+  /** Raw IAM policy files (trust policies and SCPs are only stored, for guardrail rules). */
+  standalonePolicies?: StandalonePolicy[];
 }
 
 export function emptyModel(): Model {

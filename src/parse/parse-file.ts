@@ -3,6 +3,10 @@ import type { DiscoveredFile } from '../discover/discover.js';
 import { parseCloudFormation } from './cloudformation/parse-cloudformation.js';
 import { readSource } from './read-source.js';
 import { parseHcl } from './terraform-hcl/parse-hcl.js';
+import { isTfvarsJson, parseTfJson, parseTfvarsJson } from './terraform-json/tf-json.js';
+import { parseJsonValue } from '../model/json-value.js';
+import { withoutBrokenConstruct } from './json-broken.js';
+import { createPositionMapper } from '../model/range.js';
 import type { FileFormat, SourceDocument } from './types.js';
 
 /** Reads and parses one discovered file with the adapter for its format. */
@@ -22,6 +26,18 @@ export async function parseFile(file: DiscoveredFile, displayPath: string, maxBy
     case 'cloudformation': {
       const { template, errors } = parseCloudFormation(displayPath, source.text);
       return { format, file: displayPath, template: template ?? { kind: 'null', range: { file: displayPath, line: 1, column: 1, endLine: 1, endColumn: 1 } }, errors };
+    }
+    case 'terraform-json': {
+      if (isTfvarsJson(displayPath)) return { format: 'terraform-vars', file: displayPath, ...parseTfvarsJson(displayPath, source.text) };
+      const { hcl, errors } = await parseTfJson(displayPath, source.text);
+      return { format, file: displayPath, hcl, errors };
+    }
+    case 'terraform-plan':
+    case 'iam-json': {
+      const parsed = parseJsonValue(source.text, createPositionMapper(displayPath, source.text));
+      const { errors } = parsed;
+      const value = parsed.value && errors[0] ? withoutBrokenConstruct(parsed.value, errors[0].range) : parsed.value;
+      return { format, file: displayPath, ...(value ? { value } : {}), errors };
     }
     default:
       // Formats whose adapters are not built yet are skipped, not guessed at.

@@ -16,6 +16,10 @@ export type SourceDocument =
   | { format: 'terraform-hcl' | 'terraform-vars'; file: string; hcl: HclFile; errors: InputError[] }
   /** A CloudFormation/SAM template (YAML or JSON): short-form intrinsics already in long form. */
   | { format: 'cloudformation'; file: string; template: Value; errors: InputError[] }
+  /** `*.tf.json` (and CDKTF synth output), converted to the HCL AST so it joins its folder's module. */
+  | { format: 'terraform-json'; file: string; hcl: HclFile; errors: InputError[] }
+  /** `terraform show -json` output and raw IAM policy files: parsed JSON with positions. */
+  | { format: 'terraform-plan' | 'iam-json'; file: string; value?: Value; errors: InputError[] }
   | { format: 'unreadable'; file: string; errors: InputError[] }
   /** A JSON/YAML file that turned out not to be IaC we read (package.json, CI config, ...). */
   | { format: 'ignored'; file: string; errors: InputError[] };

@@ -18,6 +18,7 @@ export const formatJson: Formatter = (result, { version }) =>
         resource: f.resource,
         suggestion: f.suggestion,
         ...(f.evidence !== undefined ? { evidence: f.evidence } : {}),
+        ...(f.constructPath !== undefined ? { constructPath: f.constructPath } : {}),
       })),
       errors: result.notices.map((n) => ({ file: n.path, message: n.message })),
       summary: { files: result.files, findings: result.findings.length },

@@ -27,6 +27,8 @@ export interface Finding {
   suggestion: string;
   /** The statement or attribute text that grants too much. */
   evidence?: string;
+  /** CDK-for-Terraform: the construct path of the resource, so users find it in their CDK code. Set by scan, not by rules. */
+  constructPath?: string;
 }
 
 /** What the user tells us about their estate (config file); rules that need it stay silent without it. */

@@ -30,7 +30,7 @@ export function addTerraformModel(model: Model, files: HclFile[], tfvars: HclFil
   }
 }
 
-/** terraform.tfvars then *.auto.tfvars (alphabetical), later files winning, as Terraform loads them. */
+/** terraform.tfvars(.json) then *.auto.tfvars(.json) (alphabetical), later files winning, as Terraform loads them. */
 function rootInputs(directory: ModuleDirectory): Map<string, () => Value> {
   const inputs = new Map<string, () => Value>();
   const ordered = [...directory.tfvars].sort((a, b) => rank(a.file) - rank(b.file) || a.file.localeCompare(b.file));
@@ -41,7 +41,7 @@ function rootInputs(directory: ModuleDirectory): Map<string, () => Value> {
 }
 
 function rank(file: string): number {
-  return file.endsWith('terraform.tfvars') ? 0 : 1;
+  return file.endsWith('terraform.tfvars') || file.endsWith('terraform.tfvars.json') ? 0 : 1;
 }
 
 function instantiate(
@@ -84,6 +84,7 @@ function hclResourceView(address: string, type: string, name: string, block: Hcl
     address,
     type,
     name,
+    ...(block.constructPath !== undefined ? { constructPath: block.constructPath } : {}),
     blocks: (blockType) => block.body.blocks.filter((b) => b.type === blockType).map((b) => view(b.body, b.range)),
   };
 }

@@ -25,12 +25,20 @@ export interface TerraformResourceView extends TerraformBlockView {
   type: string;
   name: string;
   blocks(type: string): TerraformBlockView[];
+  /** CDKTF synth output: the construct path of the resource in the user's CDK code. */
+  constructPath?: string;
 }
 
 /** Maps one Terraform resource onto the format-neutral model. */
 export function addTerraformResource(model: Model, resource: TerraformResourceView): void {
   const { address, type, name } = resource;
-  const base = { address, sourceType: type, range: resource.range, arnExpression: `${type}.${name}.arn` };
+  const base = {
+    address,
+    sourceType: type,
+    range: resource.range,
+    arnExpression: `${type}.${name}.arn`,
+    ...(resource.constructPath !== undefined ? { constructPath: resource.constructPath } : {}),
+  };
   model.resources.set(address, base);
   const optional = <K extends string>(key: K, attribute: string, view: TerraformBlockView = resource): Partial<Record<K, Attribute>> => {
     const value = view.attribute(attribute);

@@ -27,6 +27,8 @@ export interface HclBlock {
   labels: string[];
   body: HclBody;
   range: Range;
+  /** CDK-for-Terraform synth output: the construct path from the block's `"//".metadata.path`. */
+  constructPath?: string;
 }
 
 export type TemplatePart = { kind: 'text'; text: string } | { kind: 'interpolation'; expr: Expr; start: number; end: number };

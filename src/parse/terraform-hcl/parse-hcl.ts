@@ -4,13 +4,16 @@ import type { InputError } from '../types.js';
 import type { Expr, HclBlock, HclBody, HclFile, TemplatePart } from './hcl-ast.js';
 import { terraformParser } from './grammar.js';
 
-/** Parses Terraform HCL into a plain AST with ranges; syntax errors are located, good blocks kept. */
-export async function parseHcl(file: string, text: string): Promise<{ hcl: HclFile; errors: InputError[] }> {
+/**
+ * Parses Terraform HCL into a plain AST with ranges; syntax errors are located, good blocks kept.
+ * `positions` maps offsets of `text` when it is embedded elsewhere (a template string inside tf.json).
+ */
+export async function parseHcl(file: string, text: string, positions?: PositionMapper): Promise<{ hcl: HclFile; errors: InputError[] }> {
   const parser = await terraformParser();
   const tree = parser.parse(text);
   if (!tree) throw new Error('tree-sitter returned no tree');
   try {
-    const mapper = createPositionMapper(file, text);
+    const mapper = positions ?? createPositionMapper(file, text);
     const converter = new HclConverter(text, mapper);
     const root = tree.rootNode;
     const body = root.namedChildren.find((c) => c?.type === 'body');
