@@ -1,4 +1,5 @@
 import { relative, sep } from 'node:path';
+import { applyRuleSettings, ruleEnabled, type InvokeguardConfig } from './config/config.js';
 import { discover, type DiscoveryNotice } from './discover/discover.js';
 import { loadActionCatalog } from './iam/action-catalog.js';
 import { buildModel } from './model/build-model.js';
@@ -14,6 +15,8 @@ export interface ScanOptions {
   /** Paths in results are relative to this folder (default: the process's cwd). */
   cwd?: string;
   maxFileBytes?: number;
+  /** Rule settings, include/exclude globs, and the organisation facts rules may read. */
+  config?: InvokeguardConfig;
 }
 
 export interface ScanResult {
@@ -25,7 +28,7 @@ export interface ScanResult {
 /** The whole pipeline: discover → parse → model → rules. Output order is deterministic. */
 export async function scan(options: ScanOptions): Promise<ScanResult> {
   const cwd = options.cwd ?? process.cwd();
-  const { files, notices } = await discover(options.paths.map((p) => (p.startsWith(sep) ? p : `${cwd}${sep}${p}`)));
+  const { files, notices } = await discover(options.paths.map((p) => (p.startsWith(sep) ? p : `${cwd}${sep}${p}`)), options.config);
   const display = (path: string) => relative(cwd, path).split(sep).join('/') || '.';
   const documents: SourceDocument[] = [];
   for (const file of files) documents.push(await parseFile(file, display(file.path), options.maxFileBytes));
@@ -35,9 +38,9 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     ...documents.flatMap((d) => d.errors.map((e) => inputErrorFinding(e, d.file))),
     ...model.errors.map((e) => inputErrorFinding(e, e.range.file)),
   ];
-  for (const rule of RULES) findings.push(...rule.check({ model, catalog }));
+  for (const rule of RULES) if (ruleEnabled(options.config, rule.meta.id)) findings.push(...rule.check({ model, catalog, config: options.config }));
   const analysed = documents.filter((d) => d.format !== 'ignored').length;
-  return { files: analysed, findings: sortFindings(dedupe(findings)), notices: notices.map((n) => ({ ...n, path: display(n.path) })) };
+  return { files: analysed, findings: sortFindings(dedupe(applyRuleSettings(findings, options.config))), notices: notices.map((n) => ({ ...n, path: display(n.path) })) };
 }
 
 function inputErrorFinding(error: InputError, resource: string): Finding {

@@ -1,3 +1,4 @@
+import type { InvokeguardConfig } from '../config/config.js';
 import type { ActionCatalog } from '../iam/action-catalog.js';
 import type { Range } from '../model/range.js';
 import type { Model } from '../model/types.js';
@@ -32,6 +33,8 @@ export interface Finding {
 export interface RuleContext {
   model: Model;
   catalog: ActionCatalog;
+  /** The validated `.invokeguard.yml` (own accounts, orgId, cidrs), when there is one. */
+  config?: InvokeguardConfig;
 }
 
 export interface Rule {
