@@ -1,4 +1,5 @@
 import { relative, sep } from 'node:path';
+import { applyRuleSettings, ruleEnabled, type InvokeguardConfig } from './config/config.js';
 import { discover, type DiscoveryNotice } from './discover/discover.js';
 import { loadActionCatalog } from './iam/action-catalog.js';
 import { buildModel } from './model/build-model.js';
@@ -8,14 +9,15 @@ import { mapLimit } from './map-limit.js';
 import { parseFile } from './parse/parse-file.js';
 import type { InputError, SourceDocument } from './parse/types.js';
 import { INPUT_ERROR_RULE, RULES } from './rules/registry.js';
-import type { Finding, RuleConfig } from './rules/types.js';
+import type { Finding } from './rules/types.js';
 
 export interface ScanOptions {
   paths: string[];
   /** Paths in results are relative to this folder (default: the process's cwd). */
   cwd?: string;
   maxFileBytes?: number;
-  config?: RuleConfig;
+  /** Rule settings, include/exclude globs, and the organisation facts rules may read. */
+  config?: InvokeguardConfig;
 }
 
 export interface ScanResult {
@@ -27,7 +29,7 @@ export interface ScanResult {
 /** The whole pipeline: discover → parse → model → rules. Output order is deterministic. */
 export async function scan(options: ScanOptions): Promise<ScanResult> {
   const cwd = options.cwd ?? process.cwd();
-  const { files, notices } = await discover(options.paths, cwd);
+  const { files, notices } = await discover(options.paths, cwd, options.config);
   const display = (path: string) => relative(cwd, path).split(sep).join('/') || '.';
   // Reads overlap with parsing; output order is the discovery order whatever the I/O timing.
   const documents: SourceDocument[] = await mapLimit(files, 16, (file) => parseFile(file, display(file.path), options.maxFileBytes));
@@ -37,13 +39,13 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     ...documents.flatMap((d) => d.errors.map((e) => inputErrorFinding(e, d.file))),
     ...model.errors.map((e) => inputErrorFinding(e, e.range.file)),
   ];
-  for (const rule of RULES) findings.push(...rule.check({ model, catalog, ...(options.config ? { config: options.config } : {}) }));
+  for (const rule of RULES) if (ruleEnabled(options.config, rule.meta.id)) findings.push(...rule.check({ model, catalog, ...(options.config ? { config: options.config } : {}) }));
   for (const finding of findings) {
     const constructPath = model.resources.get(finding.resource)?.constructPath;
     if (constructPath !== undefined) finding.constructPath = constructPath;
   }
   const analysed = documents.filter((d) => d.format !== 'ignored').length;
-  return { files: analysed, findings: sortFindings(dedupe(findings)), notices: notices.map((n) => ({ ...n, path: display(n.path) })) };
+  return { files: analysed, findings: sortFindings(dedupe(applyRuleSettings(findings, options.config))), notices: notices.map((n) => ({ ...n, path: display(n.path) })) };
 }
 
 function inputErrorFinding(error: InputError, resource: string): Finding {

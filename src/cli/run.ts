@@ -1,5 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { Command, CommanderError, Option } from 'commander';
+import { applyBaseline, createBaseline, readBaseline } from '../baseline/baseline.js';
+import { loadConfig } from '../config/config.js';
 import { UsageError } from '../discover/discover.js';
 import { FORMATTERS } from '../report/formatters.js';
 import { scan } from '../scan.js';
@@ -23,6 +25,9 @@ interface CliOptions {
   severityThreshold: Severity;
   quiet?: boolean;
   debug?: boolean;
+  config?: string;
+  baseline?: string;
+  writeBaseline?: string;
 }
 
 /** argv → scan → report → exit code (0 clean, 1 findings at/above the threshold, 2 usage/internal error). */
@@ -34,6 +39,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .addOption(new Option('--severity-threshold <level>', 'lowest severity that fails the run').choices([...SEVERITIES]).default('low'))
     .option('-q, --quiet', 'report only findings at or above the threshold')
+    .option('-c, --config <file>', 'config file (default: .invokeguard.yml in the first path, or the working directory)')
+    .option('--baseline <file>', 'report only findings not in this baseline')
+    .option('--write-baseline <file>', "write the current findings' fingerprints to a baseline file (exits 0)")
     .option('--debug', 'print stack traces of internal errors')
     .version(VERSION, '-v, --version')
     .exitOverride()
@@ -49,14 +57,28 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     throw error;
   }
   try {
-    const result = await scan({ paths });
+    const config = await loadConfig(options.config, paths, process.cwd());
+    // Read before scanning (fail fast) and before --write-baseline may replace the same file.
+    const baseline = options.baseline ? await readBaseline(options.baseline) : undefined;
+    const scanned = await scan({ paths, config });
+    if (options.writeBaseline) {
+      await writeFile(options.writeBaseline, createBaseline(scanned.findings));
+      io.stderr(`invokeguard: wrote ${scanned.findings.length} finding(s) to baseline ${options.writeBaseline}\n`);
+    }
+    let result = scanned;
+    if (baseline) {
+      const { fresh, known } = applyBaseline(scanned.findings, baseline);
+      result = { ...scanned, findings: fresh };
+      if (known.length > 0 && !options.quiet) io.stderr(`invokeguard: ${known.length} finding(s) already in baseline ${options.baseline}; not reported\n`);
+    }
     const threshold = severityRank(options.severityThreshold);
     const failing = result.findings.filter((f) => severityRank(f.severity) >= threshold);
     const shown = options.quiet ? { ...result, findings: failing } : result;
     const color = !options.output && io.isTTY && !io.env.NO_COLOR;
-    const report = FORMATTERS[options.format](shown, { version: VERSION, color });
+    const report = FORMATTERS[options.format](shown, { version: VERSION, color, linkBase: githubBlobBase(io.env) });
     if (options.output) await writeFile(options.output, report);
     else io.stdout(report);
+    if (options.writeBaseline) return EXIT_CLEAN;
     return failing.length > 0 ? EXIT_FINDINGS : EXIT_CLEAN;
   } catch (error) {
     if (error instanceof UsageError) io.stderr(`invokeguard: ${error.message}\n`);
@@ -64,4 +86,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (options.debug && error instanceof Error && error.stack) io.stderr(`${error.stack}\n`);
     return EXIT_ERROR;
   }
+}
+
+/** In a GitHub Actions run from the checkout's root, links to the scanned commit's files. */
+function githubBlobBase(env: NodeJS.ProcessEnv): string | undefined {
+  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_SHA: sha, GITHUB_WORKSPACE: workspace } = env;
+  if (!server || !repo || !sha || !workspace || workspace !== process.cwd()) return undefined;
+  return `${server}/${repo}/blob/${sha}/`;
 }

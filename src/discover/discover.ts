@@ -9,6 +9,12 @@ export interface DiscoveredFile {
   format: NameClass;
 }
 
+/** gitignore-style globs relative to each scanned folder (files named on the command line are always scanned). */
+export interface DiscoveryFilters {
+  include?: readonly string[];
+  exclude?: readonly string[];
+}
+
 export interface DiscoveryNotice {
   path: string;
   message: string;
@@ -21,7 +27,7 @@ const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules', '.terraform', '.inv
  * .gitignore ignores; follows a symlink only when its target stays inside the scan root.
  * Output is sorted so results never depend on file-system order.
  */
-export async function discover(paths: string[], cwd = process.cwd()): Promise<{ files: DiscoveredFile[]; notices: DiscoveryNotice[] }> {
+export async function discover(paths: string[], cwd = process.cwd(), filters: DiscoveryFilters = {}): Promise<{ files: DiscoveredFile[]; notices: DiscoveryNotice[] }> {
   const files = new Map<string, DiscoveredFile>();
   const notices: DiscoveryNotice[] = [];
   for (const given of paths) {
@@ -38,13 +44,17 @@ export async function discover(paths: string[], cwd = process.cwd()): Promise<{ 
       continue;
     }
     const root = await realpath(absolute);
-    const walker = new Walker(root, await loadGitignore(root), files, notices);
+    const walker = new Walker(root, (await loadGitignore(root)).add([...(filters.exclude ?? [])]), files, notices, includeFilter(filters));
     await walker.walk(absolute, root);
   }
   return { files: [...files.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)), notices };
 }
 
 export class UsageError extends Error {}
+
+function includeFilter(filters: DiscoveryFilters): Ignore | undefined {
+  return filters.include && filters.include.length > 0 ? ignore().add([...filters.include]) : undefined;
+}
 
 async function loadGitignore(root: string): Promise<Ignore> {
   const rules = ignore();
@@ -64,6 +74,8 @@ class Walker {
     private readonly ignored: Ignore,
     private readonly files: Map<string, DiscoveredFile>,
     private readonly notices: DiscoveryNotice[],
+    /** When set, only files it matches are added. */
+    private readonly included?: Ignore,
   ) {}
 
   /** `shown` is the path as the user sees it; `real` its resolved location (for loop and escape checks). */
@@ -83,13 +95,13 @@ class Walker {
       const fromRoot = relative(this.root, join(real, entry.name)).split(sep).join('/');
       if (entry.isDirectory() && SKIPPED_DIRECTORIES.has(entry.name)) continue;
       if (fromRoot && this.ignored.ignores(entry.isDirectory() ? `${fromRoot}/` : fromRoot)) continue;
-      if (entry.isSymbolicLink()) await this.symlink(path);
+      if (entry.isSymbolicLink()) await this.symlink(path, fromRoot);
       else if (entry.isDirectory()) await this.walk(path, join(real, entry.name));
-      else if (entry.isFile()) this.add(path);
+      else if (entry.isFile()) this.add(path, fromRoot);
     }
   }
 
-  private async symlink(path: string): Promise<void> {
+  private async symlink(path: string, fromRoot: string): Promise<void> {
     let target: string;
     try {
       target = await realpath(path);
@@ -103,10 +115,11 @@ class Walker {
     }
     const info = await lstat(target).catch(() => undefined);
     if (info?.isDirectory()) await this.walk(path, target);
-    else if (info?.isFile()) this.add(path);
+    else if (info?.isFile()) this.add(path, fromRoot);
   }
 
-  private add(path: string): void {
+  private add(path: string, fromRoot: string): void {
+    if (this.included && !this.included.ignores(fromRoot)) return;
     const format = classifyByName(path);
     if (format) this.files.set(path, { path, format });
   }

@@ -1,6 +1,6 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { RuleConfig } from '../../src/rules/types.js';
+import type { InvokeguardConfig } from '../../src/config/config.js';
 import { scan } from '../../src/scan.js';
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -17,7 +17,7 @@ export async function triples(...paths: string[]): Promise<Array<[string, string
 }
 
 /** One rule's findings in a path, as [ruleId, resource, line]: each rule's fixtures pin only that rule. */
-export async function ruleTriples(rule: string, path: string, config?: RuleConfig): Promise<Array<[string, string, number]>> {
+export async function ruleTriples(rule: string, path: string, config?: InvokeguardConfig): Promise<Array<[string, string, number]>> {
   const { findings } = await scan({ paths: [path], cwd: REPO_ROOT, ...(config ? { config } : {}) });
   return findings.filter((f) => f.ruleId === rule).map((f) => [f.ruleId, f.resource, f.range.line]);
 }

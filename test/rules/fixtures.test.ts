@@ -1,9 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import { scan } from '../../src/scan.js';
-import type { RuleConfig } from '../../src/rules/types.js';
+import type { InvokeguardConfig } from '../../src/config/config.js';
 import { REPO_ROOT, ruleTriples as triples } from '../helpers/scan.js';
 
-const CONFIG: Record<string, RuleConfig> = { IG103: { accounts: ['111122223333'], orgId: 'o-mine12345' } };
+const CONFIG: Record<string, InvokeguardConfig> = {
+  IG103: { file: 'test', rules: {}, accounts: ['111122223333'], orgId: 'o-mine12345', cidrs: [], include: [], exclude: [] },
+};
 
 /** Each rule's failing fixture pins exactly which resources fire, and at which line; passing fixtures fire nothing. */
 const EXPECTED: Record<string, Array<[string, string, number]>> = {

@@ -1,0 +1,12 @@
+import { INPUT_ERROR_RULE, RULES } from '../rules/registry.js';
+import type { RuleMeta } from '../rules/types.js';
+
+/** Every rule a finding can carry: the registry's rules, then the pipeline's input-error rule. */
+export function allRuleMetas(): RuleMeta[] {
+  return [...RULES.map((r) => r.meta), INPUT_ERROR_RULE];
+}
+
+/** Where people read about the tool and its rules (README sections are anchored by heading). */
+export const INFORMATION_URI = 'https://www.npmjs.com/package/invokeguard';
+
+export const ATTACK_TECHNIQUE_URI = (id: string): string => `https://attack.mitre.org/techniques/${id.replace('.', '/')}/`;

@@ -1,0 +1,161 @@
+import { execFile } from 'node:child_process';
+import { accessSync, constants, readFileSync } from 'node:fs';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from '@jest/globals';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import { formatSarif, relativeUri } from '../../src/report/sarif.js';
+import { RULES } from '../../src/rules/registry.js';
+import type { Finding } from '../../src/rules/types.js';
+import type { ScanResult } from '../../src/scan.js';
+import { REPO_ROOT, scanPaths } from '../helpers/scan.js';
+
+/* ajv-formats is CommonJS: its function is the module itself or its `default`. */
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as unknown as (ajv: Ajv2020) => void;
+
+const schema = JSON.parse(readFileSync(join(REPO_ROOT, 'test/schemas/sarif-2.1.0.json'), 'utf8')) as Record<string, unknown>;
+const ajv = new Ajv2020({ strict: false, allErrors: true });
+addFormats(ajv);
+const validate = ajv.compile(schema);
+
+interface SarifLog {
+  runs: Array<{
+    tool: { driver: { name: string; version: string; informationUri: string; rules: Array<Record<string, any>> } };
+    originalUriBaseIds: Record<string, unknown>;
+    artifacts: Array<{ location: { uri: string; uriBaseId: string } }>;
+    results: Array<Record<string, any>>;
+  }>;
+}
+
+const options = { version: '9.9.9', color: false };
+
+function finding(overrides: Partial<Finding> & { line?: number } = {}): Finding {
+  const line = overrides.line ?? 3;
+  return {
+    ruleId: 'IG101',
+    severity: 'critical',
+    message: 'aws_lambda_permission.x lets any AWS principal invoke it.',
+    range: { file: 'infra dir/100%/main.tf', line, column: 3, endLine: line, endColumn: 20 },
+    resource: 'aws_lambda_permission.x',
+    suggestion: 'Pin it.',
+    evidence: 'principal = "*"',
+    ...overrides,
+  };
+}
+
+function sarifOf(findings: Finding[]): SarifLog {
+  const result: ScanResult = { files: 1, findings, notices: [] };
+  return JSON.parse(formatSarif(result, options)) as SarifLog;
+}
+
+describe('sarif formatter', () => {
+  it('validates against the SARIF 2.1.0 schema for the shipped examples', async () => {
+    const log = JSON.parse(formatSarif(await scanPaths('examples', 'test/fixtures/IG901'), options));
+    const ok = validate(log);
+    expect(validate.errors ?? []).toEqual([]);
+    expect(ok).toBe(true);
+    expect(log.runs[0].results.length).toBeGreaterThan(4);
+  });
+
+  it('the schema check rejects a broken log (the validator can fail)', () => {
+    const log = sarifOf([finding()]) as unknown as { runs: Array<{ results: Array<{ level: string }> }> };
+    log.runs[0].results[0].level = 'fatal';
+    expect(validate(log)).toBe(false);
+  });
+
+  it('describes every rule with help, security-severity and tags', () => {
+    const { rules } = sarifOf([]).runs[0].tool.driver;
+    expect(rules.map((r) => r.id)).toEqual([...RULES.map((r) => r.meta.id), 'IG901']);
+    for (const rule of rules) {
+      expect(rule.name).toMatch(/^[A-Z][A-Za-z0-9]+$/);
+      expect(rule.shortDescription.text).toBeTruthy();
+      expect(rule.fullDescription.text).toBeTruthy();
+      expect(rule.help.text).toContain('T1648');
+      expect(rule.help.markdown).toContain('T1648');
+      expect(rule.properties['security-severity']).toMatch(/^\d+\.\d$/);
+      expect(rule.properties.tags).toContain('security');
+    }
+    const ig101 = rules.find((r) => r.id === 'IG101');
+    expect(ig101?.properties['security-severity']).toBe('9.5');
+    expect(ig101?.defaultConfiguration.level).toBe('error');
+    expect(rules.find((r) => r.id === 'IG901')?.properties['security-severity']).toBe('5.5');
+  });
+
+  it('maps severities to levels and security-severity numbers', () => {
+    const levels = sarifOf([
+      finding({ severity: 'critical' }),
+      finding({ severity: 'high', resource: 'b' }),
+      finding({ severity: 'medium', resource: 'c' }),
+      finding({ severity: 'low', resource: 'd' }),
+      finding({ severity: 'info', resource: 'e' }),
+    ]).runs[0].results.map((r) => r.level);
+    expect(levels).toEqual(['error', 'error', 'warning', 'note', 'note']);
+  });
+
+  it('locates results by relative, percent-encoded URIs under %SRCROOT% with the finding range as given', () => {
+    const run = sarifOf([finding({ range: { file: 'infra dir/100%/main.tf', line: 7, column: 5, endLine: 9, endColumn: 2 } })]).runs[0];
+    const location = run.results[0].locations[0].physicalLocation;
+    expect(location.artifactLocation).toMatchObject({ uri: 'infra%20dir/100%25/main.tf', uriBaseId: '%SRCROOT%', index: 0 });
+    expect(location.region).toEqual({ startLine: 7, startColumn: 5, endLine: 9, endColumn: 2 });
+    expect(run.artifacts).toEqual([expect.objectContaining({ location: { uri: 'infra%20dir/100%25/main.tf', uriBaseId: '%SRCROOT%' } })]);
+    expect(run.originalUriBaseIds).toHaveProperty(['%SRCROOT%']);
+    expect(run.results[0].ruleIndex).toBe(0);
+  });
+
+  it('never writes absolute or file: URIs for results, on a real scan', async () => {
+    const run = (JSON.parse(formatSarif(await scanPaths('examples/terraform/vulnerable'), options)) as SarifLog).runs[0];
+    const uris = [...run.results.map((r) => r.locations[0].physicalLocation.artifactLocation.uri), ...run.artifacts.map((a) => a.location.uri)];
+    expect(uris.length).toBeGreaterThan(0);
+    for (const uri of uris) expect(uri).toMatch(/^examples\/terraform\/vulnerable\/[a-z]+\.tf$/);
+    expect(new Set(run.artifacts.map((a) => a.location.uri))).toEqual(new Set(uris));
+  });
+
+  it('keeps partial fingerprints across line moves and separates distinct findings', () => {
+    const fp = (f: Finding) => sarifOf([f]).runs[0].results[0].partialFingerprints as Record<string, string>;
+    expect(fp(finding({ line: 3 }))).toEqual(fp(finding({ line: 40 })));
+    expect(fp(finding())).not.toEqual(fp(finding({ resource: 'aws_lambda_permission.y' })));
+    expect(fp(finding())).not.toEqual(fp(finding({ evidence: 'principal = "s3.amazonaws.com"' })));
+    expect(fp(finding())).not.toEqual(fp(finding({ ruleId: 'IG102' })));
+    const twins = sarifOf([finding({ line: 3 }), finding({ line: 9 })]).runs[0].results.map((r) => Object.values(r.partialFingerprints)[0]);
+    expect(twins[0]).not.toEqual(twins[1]);
+  });
+
+  it('encodes paths segment by segment', () => {
+    expect(relativeUri('a/b c/#d.tf')).toBe('a/b%20c/%23d.tf');
+    expect(relativeUri('./x.tf')).toBe('x.tf');
+  });
+});
+
+/** Microsoft's SARIF Multitool: set SARIF_MULTITOOL, or install @microsoft/sarif-multitool-linux; otherwise skipped. */
+function multitool(): string | undefined {
+  const candidates = [process.env.SARIF_MULTITOOL, join(REPO_ROOT, 'node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool')];
+  for (const candidate of candidates) {
+    if (!candidate) continue;
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not there or not executable
+    }
+  }
+  return undefined;
+}
+
+const tool = multitool();
+(tool ? describe : describe.skip)('SARIF Multitool validate --rule-kind "Sarif;Gh" (needs SARIF_MULTITOOL)', () => {
+  it('reports no error for the shipped examples', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'invokeguard-sarif-'));
+    const input = join(dir, 'examples.sarif');
+    const output = join(dir, 'validation.sarif');
+    await writeFile(input, formatSarif(await scanPaths('examples', 'test/fixtures/IG901'), options));
+    await promisify(execFile)(tool as string, ['validate', '--rule-kind', 'Sarif;Gh', '--output', output, input], {
+      env: { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1' },
+    });
+    const validation = JSON.parse(readFileSync(output, 'utf8').replace(/^\uFEFF/, '')) as { runs: Array<{ results?: Array<{ level?: string; ruleId: string; message: { text?: string } }> }> };
+    const errors = (validation.runs[0].results ?? []).filter((r) => (r.level ?? 'warning') === 'error');
+    expect(errors).toEqual([]);
+  }, 120_000);
+});
