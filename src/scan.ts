@@ -1,4 +1,4 @@
-import { relative, sep } from 'node:path';
+import { relative, resolve, sep } from 'node:path';
 import { applyRuleSettings, ruleEnabled, type InvokeguardConfig } from './config/config.js';
 import { discover, type DiscoveryNotice } from './discover/discover.js';
 import { loadActionCatalog } from './iam/action-catalog.js';
@@ -13,6 +13,8 @@ import type { Finding } from './rules/types.js';
 
 export interface ScanOptions {
   paths: string[];
+  /** Files or folders of SCP JSON kept outside the scanned paths (`--scp`): scanned too, read as SCPs. */
+  scpPaths?: string[];
   /** Paths in results are relative to this folder (default: the process's cwd). */
   cwd?: string;
   maxFileBytes?: number;
@@ -29,11 +31,14 @@ export interface ScanResult {
 /** The whole pipeline: discover → parse → model → rules. Output order is deterministic. */
 export async function scan(options: ScanOptions): Promise<ScanResult> {
   const cwd = options.cwd ?? process.cwd();
-  const { files, notices } = await discover(options.paths, cwd, options.config);
   const display = (path: string) => relative(cwd, path).split(sep).join('/') || '.';
+  const scpPaths = options.scpPaths ?? [];
+  const { files, notices } = await discover([...options.paths, ...scpPaths], cwd, options.config);
+  const scpRoots = scpPaths.map((p) => resolve(cwd, p));
+  const scpFiles = new Set(files.filter((f) => scpRoots.some((r) => f.path === r || f.path.startsWith(r + sep))).map((f) => display(f.path)));
   // Reads overlap with parsing; output order is the discovery order whatever the I/O timing.
   const documents: SourceDocument[] = await mapLimit(files, 16, (file) => parseFile(file, display(file.path), options.maxFileBytes));
-  const model = buildModel(documents);
+  const model = buildModel(documents, scpFiles);
   const catalog = await loadActionCatalog(servicesIn(model));
   const findings: Finding[] = [
     ...documents.flatMap((d) => d.errors.map((e) => inputErrorFinding(e, d.file))),

@@ -28,6 +28,7 @@ interface CliOptions {
   config?: string;
   baseline?: string;
   writeBaseline?: string;
+  scp: string[];
 }
 
 /** argv → scan → report → exit code (0 clean, 1 findings at/above the threshold, 2 usage/internal error). */
@@ -42,6 +43,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .option('-c, --config <file>', 'config file (default: .invokeguard.yml in the first path, or the working directory)')
     .option('--baseline <file>', 'report only findings not in this baseline')
     .option('--write-baseline <file>', "write the current findings' fingerprints to a baseline file (exits 0)")
+    .option('--scp <path>', 'SCP JSON file or folder kept elsewhere; scanned and read as service control policies (repeatable)', (value: string, previous: string[]) => [...previous, value], [] as string[])
     .option('--debug', 'print stack traces of internal errors')
     .version(VERSION, '-v, --version')
     .exitOverride()
@@ -60,7 +62,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const config = await loadConfig(options.config, paths, process.cwd());
     // Read before scanning (fail fast) and before --write-baseline may replace the same file.
     const baseline = options.baseline ? await readBaseline(options.baseline) : undefined;
-    const scanned = await scan({ paths, config });
+    const scanned = await scan({ paths, config, scpPaths: options.scp });
     if (options.writeBaseline) {
       await writeFile(options.writeBaseline, createBaseline(scanned.findings));
       io.stderr(`invokeguard: wrote ${scanned.findings.length} finding(s) to baseline ${options.writeBaseline}\n`);

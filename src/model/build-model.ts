@@ -5,14 +5,14 @@ import { addTerraformPlan } from './terraform/plan.js';
 import { addIamPolicyFile } from './iam-policy-file.js';
 import { emptyModel, type Model } from './types.js';
 
-/** Builds the format-neutral model from every parsed document. */
-export function buildModel(documents: SourceDocument[]): Model {
+/** Builds the format-neutral model from every parsed document; `scpFiles`: policy files the user named as SCPs. */
+export function buildModel(documents: SourceDocument[], scpFiles: ReadonlySet<string> = new Set()): Model {
   const model = emptyModel();
   const terraform = documents.flatMap((d) => (d.format === 'terraform-hcl' || d.format === 'terraform-json' ? [d.hcl] : []));
   const tfvars = documents.flatMap((d) => (d.format === 'terraform-vars' ? [d.hcl] : []));
   addTerraformModel(model, terraform, tfvars);
   addCloudFormationModel(model, documents.flatMap((d) => (d.format === 'cloudformation' ? [{ file: d.file, template: d.template }] : [])));
   for (const d of documents) if (d.format === 'terraform-plan' && d.value) addTerraformPlan(model, d.value);
-  for (const d of documents) if (d.format === 'iam-json' && d.value) addIamPolicyFile(model, d.file, d.value);
+  for (const d of documents) if (d.format === 'iam-json' && d.value) addIamPolicyFile(model, d.file, d.value, scpFiles.has(d.file));
   return model;
 }

@@ -16,16 +16,16 @@ const SCOPING_KEYS: Record<string, 'sourceArn' | 'sourceAccount' | 'principalOrg
 
 /**
  * Adds a raw IAM policy file (top level `Statement`) to the model. Its kind comes from its place
- * (a folder named `scp`/`scps`) and content: a trust policy allows `sts:AssumeRole*` to a
+ * (a folder named `scp`/`scps`, or a path given with `--scp`) and content: a trust policy allows `sts:AssumeRole*` to a
  * Principal, a resource policy names a Principal, anything else is an identity policy.
  * Identity policies become IdentityPolicy (kind `standalone`); each Allow statement of a resource
  * policy that grants Lambda invoke becomes one LambdaPermission per principal.
  */
-export function addIamPolicyFile(model: Model, file: string, value: Value): void {
+export function addIamPolicyFile(model: Model, file: string, value: Value, knownScp = false): void {
   if (value.kind !== 'object') return;
   const document = policyDocumentFromValue(value, model.errors);
   if (!document) return;
-  const kind = policyFileKind(file, document);
+  const kind = knownScp ? 'scp' : policyFileKind(file, document);
   (model.standalonePolicies ??= []).push({ kind, address: file, document });
   const base = { address: file, sourceType: `iam-json:${kind}`, range: value.range };
   model.resources.set(file, base);
