@@ -4,7 +4,7 @@ import { describe, expect, it } from '@jest/globals';
 import { applyBaseline, createBaseline } from '../../src/baseline/baseline.js';
 import type { Finding } from '../../src/rules/types.js';
 import { cli } from '../helpers/cli.js';
-import { tempCopy } from '../helpers/temp.js';
+import { tempCopy } from '../helpers/temp-tree.js';
 
 const PUBLIC_PERMISSION = `
 resource "aws_lambda_permission" "also_public" {

@@ -2,21 +2,12 @@ import { describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli } from '../../src/cli/run.js';
+import { runCaptured } from '../helpers/cli.js';
 import { REPO_ROOT } from '../helpers/scan.js';
 import { tempTree } from '../helpers/temp-tree.js';
 
-async function run(args: string[], env: NodeJS.ProcessEnv = {}, isTTY = false) {
-  let stdout = '';
-  let stderr = '';
-  const previous = process.cwd();
-  process.chdir(REPO_ROOT);
-  try {
-    const code = await runCli(args, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), isTTY, env });
-    return { code, stdout, stderr };
-  } finally {
-    process.chdir(previous);
-  }
+function run(args: string[], env: NodeJS.ProcessEnv = {}, isTTY = false) {
+  return runCaptured(args, { env, isTTY, cwd: REPO_ROOT });
 }
 
 describe('invokeguard CLI', () => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { parseConfig } from '../../src/config/config.js';
 import { cli } from '../helpers/cli.js';
-import { tempCopy } from '../helpers/temp.js';
+import { tempCopy } from '../helpers/temp-tree.js';
 
 type Json = { findings: Array<{ ruleId: string; severity: string; file: string }> };
 

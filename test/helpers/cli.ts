@@ -1,14 +1,26 @@
 import { runCli } from '../../src/cli/run.js';
 
-/** Runs the CLI in-process with captured output. */
-export async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI in-process with captured output; `cwd` switches the working folder for the run. */
+export async function runCaptured(argv: string[], options: { env?: NodeJS.ProcessEnv; isTTY?: boolean; cwd?: string } = {}): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
-  const code = await runCli(argv, {
-    stdout: (s) => (stdout += s),
-    stderr: (s) => (stderr += s),
-    isTTY: false,
-    env: {},
-  });
-  return { code, stdout, stderr };
+  const previous = process.cwd();
+  if (options.cwd) process.chdir(options.cwd);
+  try {
+    const code = await runCli(argv, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), isTTY: options.isTTY ?? false, env: options.env ?? {} });
+    return { code, stdout, stderr };
+  } finally {
+    process.chdir(previous);
+  }
+}
+
+/** Runs the CLI in-process from the current folder, not a TTY, empty environment. */
+export function cli(...argv: string[]): Promise<CliRun> {
+  return runCaptured(argv);
 }
