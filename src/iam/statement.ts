@@ -94,3 +94,24 @@ export function grantsOnAllFunctions(documents: readonly PolicyDocument[], actio
       return { statement, via: 'action', evidence: matched, resource };
     });
 }
+
+/**
+ * Grants of several actions on every resource, one entry per granting statement listing the
+ * actions it grants (in the order asked), with the first grant's evidence. `accept` filters grants.
+ */
+export function grantsByStatement(
+  document: PolicyDocument,
+  actions: ReadonlyArray<readonly [action: string, probes: readonly string[]]>,
+  accept: (grant: Grant) => boolean = () => true,
+): Array<{ grant: Grant; actions: string[] }> {
+  const byStatement = new Map<Statement, { grant: Grant; actions: string[] }>();
+  for (const [action, probes] of actions) {
+    for (const grant of grantsOnAllFunctions([document], action, probes)) {
+      if (!accept(grant)) continue;
+      const entry = byStatement.get(grant.statement) ?? { grant, actions: [] };
+      entry.actions.push(action);
+      byStatement.set(grant.statement, entry);
+    }
+  }
+  return [...byStatement.values()];
+}

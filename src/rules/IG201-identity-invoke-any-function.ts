@@ -1,4 +1,4 @@
-import { grantsOnAllFunctions } from '../iam/statement.js';
+import { FUNCTION_PROBES, grantsByStatement } from '../iam/statement.js';
 import { displayString } from '../model/value.js';
 import { nearbyFunctions } from './support/suggest.js';
 import type { Finding, Rule } from './types.js';
@@ -21,19 +21,13 @@ export const IG201: Rule = {
     const invokeActions = INVOKE_ACTIONS.filter((a) => catalog.exists(a) !== false);
     for (const policy of model.identityPolicies) {
       if (!policy.document) continue;
-      const byStatement = new Map<object, { actions: string[]; grant: ReturnType<typeof grantsOnAllFunctions>[number] }>();
-      for (const action of invokeActions) {
-        for (const grant of grantsOnAllFunctions([policy.document], action)) {
-          if (grant.via !== 'action') continue; // NotAction / NotResource grants are IG203's
-          const entry = byStatement.get(grant.statement) ?? { actions: [], grant };
-          entry.actions.push(action);
-          byStatement.set(grant.statement, entry);
-        }
-      }
-      for (const { actions, grant } of byStatement.values()) {
+      // NotAction / NotResource grants are IG203's.
+      const grants = grantsByStatement(policy.document, invokeActions.map((a) => [a, FUNCTION_PROBES] as const), (g) => g.via === 'action');
+      if (grants.length === 0) continue;
+      const functions = nearbyFunctions(model, policy.range.file).flatMap((f) => (f.arnExpression ? [f.arnExpression] : []));
+      for (const { actions, grant } of grants) {
         const action = displayString(grant.evidence);
         const resource = displayString(grant.resource);
-        const functions = nearbyFunctions(model, policy.range.file).flatMap((f) => (f.arnExpression ? [f.arnExpression] : []));
         const where = grant.statement.sid ? `statement "${grant.statement.sid}"` : 'a statement';
         findings.push({
           ruleId: 'IG201',

@@ -1,4 +1,4 @@
-import { FUNCTION_PROBES, grantsOnAllFunctions, LAYER_PROBES } from '../iam/statement.js';
+import { FUNCTION_PROBES, grantsByStatement, LAYER_PROBES } from '../iam/statement.js';
 import { displayString } from '../model/value.js';
 import type { Finding, Rule } from './types.js';
 
@@ -24,15 +24,8 @@ export const IG205: Rule = {
     const findings: Finding[] = [];
     for (const policy of model.identityPolicies) {
       if (!policy.document) continue;
-      const byStatement = new Map<object, { actions: string[]; evidence: ReturnType<typeof grantsOnAllFunctions>[number]['evidence'] }>();
-      for (const [action, probes] of TAMPERING_ACTIONS) {
-        for (const grant of grantsOnAllFunctions([policy.document], action, probes)) {
-          const entry = byStatement.get(grant.statement) ?? { actions: [], evidence: grant.evidence };
-          entry.actions.push(action);
-          byStatement.set(grant.statement, entry);
-        }
-      }
-      for (const { actions, evidence } of byStatement.values()) {
+      for (const { actions, grant } of grantsByStatement(policy.document, TAMPERING_ACTIONS)) {
+        const evidence = grant.evidence;
         findings.push({
           ruleId: 'IG205',
           severity: 'high',
