@@ -12,7 +12,12 @@ export interface PositionMapper {
   range(start: number, end: number): Range;
 }
 
-export function createPositionMapper(file: string, text: string, base?: { line: number; column: number }): PositionMapper {
+/** A mapper over a whole text, which can also turn a line/column back into an offset. */
+export interface TextPositionMapper extends PositionMapper {
+  offset(line: number, column: number): number;
+}
+
+export function createPositionMapper(file: string, text: string, base?: { line: number; column: number }): TextPositionMapper {
   const lineStarts = [0];
   for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) lineStarts.push(i + 1);
   const baseLine = base?.line ?? 1;
@@ -30,6 +35,10 @@ export function createPositionMapper(file: string, text: string, base?: { line: 
     return [baseLine + lo, lo === 0 ? baseColumn + column - 1 : column];
   };
   return {
+    offset(line, column) {
+      const index = line - baseLine;
+      return lineStarts[index] + column - (index === 0 ? baseColumn : 1);
+    },
     range(start, end) {
       const [line, column] = position(start);
       const [endLine, endColumn] = position(Math.max(start, end));

@@ -1,5 +1,5 @@
 import { parseJsonValue } from '../../model/json-value.js';
-import { createPositionMapper, type PositionMapper, type Range } from '../../model/range.js';
+import { createPositionMapper, type PositionMapper, type Range, type TextPositionMapper } from '../../model/range.js';
 import { get, knownString, type ObjectEntry, type ObjectValue, type Value } from '../../model/value.js';
 import type { Expr, HclAttribute, HclBlock, HclBody, HclFile } from '../terraform-hcl/hcl-ast.js';
 import { parseHcl } from '../terraform-hcl/parse-hcl.js';
@@ -47,7 +47,7 @@ export async function parseTfJson(file: string, text: string): Promise<{ hcl: Hc
     errors.push({ message: 'Terraform JSON must be an object at the top level', range: value.range });
     return { hcl, errors };
   }
-  const converter = new TfJsonConverter(file, lineStarts(text), text, errors);
+  const converter = new TfJsonConverter(file, mapper, text, errors);
   for (const entry of value.entries) {
     if (entry.key === COMMENT_KEY || entry.key === 'terraform') continue;
     if (entry.key === 'locals') {
@@ -82,16 +82,10 @@ function span(from: Range, to: Range): Range {
   return { ...from, endLine: to.endLine, endColumn: to.endColumn };
 }
 
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
-  return starts;
-}
-
 class TfJsonConverter {
   constructor(
     private readonly file: string,
-    private readonly starts: number[],
+    private readonly positions: TextPositionMapper,
     private readonly text: string,
     private readonly errors: InputError[],
   ) {}
@@ -185,8 +179,8 @@ class TfJsonConverter {
   /** The text between a single-line JSON string's quotes, as written. */
   private rawString(range: Range): string | undefined {
     if (range.line !== range.endLine) return undefined;
-    const start = this.starts[range.line - 1] + range.column - 1;
-    const end = this.starts[range.line - 1] + range.endColumn - 1;
+    const start = this.positions.offset(range.line, range.column);
+    const end = this.positions.offset(range.line, range.endColumn);
     const text = this.text.slice(start, end);
     return text.length >= 2 && text.startsWith('"') && text.endsWith('"') ? text.slice(1, -1) : undefined;
   }
