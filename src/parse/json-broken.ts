@@ -1,5 +1,14 @@
-import type { Range } from '../model/range.js';
+import { parseJsonValue } from '../model/json-value.js';
+import { createPositionMapper, type Range, type TextPositionMapper } from '../model/range.js';
 import type { Value } from '../model/value.js';
+import type { InputError } from './types.js';
+
+/** Parses a whole JSON file; on a syntax error, keeps what parsed minus the construct it broke. */
+export function parseJsonFile(file: string, text: string, mapper: TextPositionMapper = createPositionMapper(file, text)): { value?: Value; errors: InputError[] } {
+  const parsed = parseJsonValue(text, mapper);
+  const value = parsed.value && parsed.errors[0] ? withoutBrokenConstruct(parsed.value, parsed.errors[0].range) : parsed.value;
+  return { ...(value ? { value } : {}), errors: parsed.errors };
+}
 
 /**
  * Drops the innermost object or array that a JSON syntax error falls in, so a construct the

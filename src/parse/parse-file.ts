@@ -4,9 +4,7 @@ import { parseCloudFormation } from './cloudformation/parse-cloudformation.js';
 import { readSource } from './read-source.js';
 import { parseHcl } from './terraform-hcl/parse-hcl.js';
 import { isTfvarsJson, parseTfJson, parseTfvarsJson } from './terraform-json/tf-json.js';
-import { parseJsonValue } from '../model/json-value.js';
-import { withoutBrokenConstruct } from './json-broken.js';
-import { createPositionMapper } from '../model/range.js';
+import { parseJsonFile } from './json-broken.js';
 import type { FileFormat, SourceDocument } from './types.js';
 
 /** Reads and parses one discovered file with the adapter for its format. */
@@ -34,10 +32,7 @@ export async function parseFile(file: DiscoveredFile, displayPath: string, maxBy
     }
     case 'terraform-plan':
     case 'iam-json': {
-      const parsed = parseJsonValue(source.text, createPositionMapper(displayPath, source.text));
-      const { errors } = parsed;
-      const value = parsed.value && errors[0] ? withoutBrokenConstruct(parsed.value, errors[0].range) : parsed.value;
-      return { format, file: displayPath, ...(value ? { value } : {}), errors };
+      return { format, file: displayPath, ...parseJsonFile(displayPath, source.text) };
     }
     default:
       // Formats whose adapters are not built yet are skipped, not guessed at.

@@ -4,7 +4,7 @@ import { get, knownString, type ObjectEntry, type ObjectValue, type Value } from
 import type { Expr, HclAttribute, HclBlock, HclBody, HclFile } from '../terraform-hcl/hcl-ast.js';
 import { parseHcl } from '../terraform-hcl/parse-hcl.js';
 import type { InputError } from '../types.js';
-import { withoutBrokenConstruct } from '../json-broken.js';
+import { parseJsonFile } from '../json-broken.js';
 
 /** Top-level block types of Terraform JSON and how many labels each nests. */
 const LABELS: Record<string, number> = { resource: 2, data: 2, variable: 1, module: 1, output: 1, provider: 1 };
@@ -38,9 +38,7 @@ const COMMENT_KEY = '//';
  */
 export async function parseTfJson(file: string, text: string): Promise<{ hcl: HclFile; errors: InputError[] }> {
   const mapper = createPositionMapper(file, text);
-  const parsed = parseJsonValue(text, mapper);
-  const { errors } = parsed;
-  const value = parsed.value && errors[0] ? withoutBrokenConstruct(parsed.value, errors[0].range) : parsed.value;
+  const { value, errors } = parseJsonFile(file, text, mapper);
   const hcl: HclFile = { file, body: { attributes: [], blocks: [] }, comments: [] };
   if (!value) return { hcl, errors };
   if (value.kind !== 'object') {
