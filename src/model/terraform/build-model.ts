@@ -1,11 +1,8 @@
-
-import type { HclFile } from '../../parse/terraform-hcl/hcl-ast.js';
-import type { Model } from '../types.js';
+import type { HclBlock, HclBody, HclFile } from '../../parse/terraform-hcl/hcl-ast.js';
+import type { Attribute, Model } from '../types.js';
 import type { Value } from '../value.js';
 import { Evaluator } from './evaluate.js';
 import { declarations, groupByDirectory, localModuleDir, type ModuleDirectory, type ModuleInstance } from './module-tree.js';
-import type { HclBlock, HclBody } from '../../parse/terraform-hcl/hcl-ast.js';
-import type { Attribute } from '../types.js';
 import { addTerraformResource, type TerraformBlockView, type TerraformResourceView } from './resources.js';
 
 const MAX_MODULE_DEPTH = 8;
@@ -17,18 +14,22 @@ const MAX_MODULE_DEPTH = 8;
  */
 export function addTerraformModel(model: Model, files: HclFile[], tfvars: HclFile[]): void {
   const directories = groupByDirectory(files, tfvars);
+  // Each directory's declarations, indexed once and shared by every instance of it.
+  const declared = new Map([...directories].map(([dir, directory]) => [dir, declarations(directory)]));
   const called = new Set<string>();
-  for (const directory of directories.values()) {
-    for (const call of declarations(directory).moduleCalls.values()) {
-      const target = localModuleDir(directory.dir, call);
-      if (target && target !== directory.dir && directories.has(target)) called.add(target);
+  for (const module of declared.values()) {
+    for (const call of module.moduleCalls.values()) {
+      const target = localModuleDir(module.dir, call);
+      if (target && target !== module.dir && declared.has(target)) called.add(target);
     }
   }
   for (const directory of directories.values()) {
     if (called.has(directory.dir)) continue;
-    instantiate(model, directories, directory, '', rootInputs(directory), [directory.dir]);
+    instantiate(model, declared, declared.get(directory.dir)!, '', rootInputs(directory), [directory.dir]);
   }
 }
+
+type Declarations = ReturnType<typeof declarations>;
 
 /** terraform.tfvars(.json) then *.auto.tfvars(.json) (alphabetical), later files winning, as Terraform loads them. */
 function rootInputs(directory: ModuleDirectory): Map<string, () => Value> {
@@ -46,13 +47,13 @@ function rank(file: string): number {
 
 function instantiate(
   model: Model,
-  directories: Map<string, ModuleDirectory>,
-  directory: ModuleDirectory,
+  declared: Map<string, Declarations>,
+  directory: Declarations,
   prefix: string,
   inputs: Map<string, () => Value>,
   stack: string[],
 ): void {
-  const module: ModuleInstance = { ...declarations(directory), prefix, inputs };
+  const module: ModuleInstance = { ...directory, prefix, inputs };
   const evaluator = new Evaluator(module);
   for (const [key, block] of module.resources) {
     const [type, name] = [key.slice(0, key.indexOf('.')), key.slice(key.indexOf('.') + 1)];
@@ -61,14 +62,13 @@ function instantiate(
   if (stack.length > MAX_MODULE_DEPTH) return;
   for (const [name, call] of module.moduleCalls) {
     const target = localModuleDir(directory.dir, call);
-    const child = target ? directories.get(target) : undefined;
+    const child = target ? declared.get(target) : undefined;
     if (!child || stack.includes(child.dir)) continue;
     const childInputs = new Map<string, () => Value>();
     for (const attr of call.body.attributes) childInputs.set(attr.name, () => evaluator.evaluate(attr.expr));
-    instantiate(model, directories, child, `${prefix}module.${name}.`, childInputs, [...stack, child.dir]);
+    instantiate(model, declared, child, `${prefix}module.${name}.`, childInputs, [...stack, child.dir]);
   }
 }
-
 
 /** An HCL resource block seen through the evaluator. */
 function hclResourceView(address: string, type: string, name: string, block: HclBlock, evaluator: Evaluator): TerraformResourceView {
