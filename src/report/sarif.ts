@@ -41,9 +41,10 @@ function ruleName(meta: RuleMeta): string {
 }
 
 function ruleHelp(meta: RuleMeta): { text: string; markdown: string } {
-  const fix = meta.fixable
+  const how = meta.fixable
     ? 'invokeguard can apply a fix for this rule.'
     : 'Each finding carries a least-privilege suggestion that names the accounts, services and resource references found in the scan; apply it by hand.';
+  const fix = meta.remediation ? `${meta.remediation} ${how}` : how;
   return {
     text: `${meta.description}\n\nHow to fix: ${fix}\n\nMITRE ATT&CK: ${meta.attack} (Serverless Execution).`,
     markdown: [

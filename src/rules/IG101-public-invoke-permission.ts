@@ -10,6 +10,9 @@ export const IG101: Rule = {
     title: 'Lambda permission grants invoke to any AWS principal',
     severity: 'critical',
     attack: 'T1648',
+    tactics: ['TA0002', 'TA0003'],
+    remediation:
+      'Name the one caller: an account id or a service principal, plus `source_account`/`SourceAccount` and, for services, `source_arn`/`SourceArn` of the calling resource. If many accounts of your organisation call it, keep `*` only with `principal_org_id`/`PrincipalOrgID`.',
     description:
       'A resource permission with principal "*" and no source account, organisation id or account-bearing source ARN lets any AWS identity in any account invoke the function (or call its URL).',
     fixable: false,

@@ -9,6 +9,8 @@ export const IG102: Rule = {
     title: 'Service principal can invoke without being pinned to an account',
     severity: 'high',
     attack: 'T1648',
+    remediation:
+      "Add `source_account` (`SourceAccount`) with the account that owns the trigger, and `source_arn` (`SourceArn`) with the trigger's ARN (bucket, topic, rule, API). An S3 bucket ARN carries no account, so S3 triggers always need `source_account`.",
     description:
       'A grant to a service principal (*.amazonaws.com) without a source account, or a source ARN that carries one, lets that service invoke the function on behalf of a resource in any account (the confused deputy). S3 bucket ARNs carry no account, so a bucket source ARN alone does not pin one.',
     fixable: true,

@@ -8,6 +8,8 @@ export const IG103: Rule = {
     title: 'Invoke permission to an account outside your estate',
     severity: 'medium',
     attack: 'T1648',
+    remediation:
+      'List the partner accounts you trust under `accounts` in `.invokeguard.yml`, or constrain the grant to your organisation with `principal_org_id`/`PrincipalOrgID`; otherwise remove it.',
     description:
       'A resource permission to an AWS account (or a role/user in it) that is not one of your configured accounts, and not constrained to your organisation, lets that account run the function. Runs only when `accounts` or `orgId` is configured; partners granted on purpose go into `accounts`.',
     fixable: false,

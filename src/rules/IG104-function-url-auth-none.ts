@@ -7,6 +7,9 @@ export const IG104: Rule = {
     title: 'Function URL accepts unauthenticated requests',
     severity: 'high',
     attack: 'T1648',
+    tactics: ['TA0002', 'TA0003'],
+    remediation:
+      'Use `AWS_IAM` and grant `lambda:InvokeFunctionUrl` to the roles that call the URL. A URL that must be public belongs behind CloudFront with origin access control, not on the function itself.',
     description:
       'A Lambda function URL with authorization type NONE can be called by anyone on the internet, with no AWS signature: a public execution path and an easy persistence backdoor.',
     fixable: true,

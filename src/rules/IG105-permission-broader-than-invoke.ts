@@ -9,6 +9,8 @@ export const IG105: Rule = {
     title: 'Lambda permission grants more than invoke',
     severity: 'medium',
     attack: 'T1648',
+    remediation:
+      'Grant `lambda:InvokeFunction` (or `lambda:InvokeFunctionUrl` for a function URL) and nothing else: a resource permission never needs read, configuration or code actions.',
     description:
       'A resource permission whose action is a wildcard or another action (lambda:*, lambda:Get*, lambda:GetFunction) lets the grantee read the code and configuration, or more, not just invoke.',
     fixable: true,

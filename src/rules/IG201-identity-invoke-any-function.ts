@@ -12,6 +12,8 @@ export const IG201: Rule = {
     title: 'Identity policy allows invoking every Lambda function',
     severity: 'high',
     attack: 'T1648',
+    remediation:
+      'List the ARNs of the functions this identity calls (a qualifier pattern such as `function:orders-*` is fine), or their Terraform/CloudFormation references.',
     description:
       'An identity policy that allows lambda:InvokeFunction (directly or through lambda:Invoke*, lambda:*, * or another matching wildcard) on every function lets whoever holds it run any function in the account: T1648 needs nothing more. An unconditional Deny in the same policy removes the grant; conditions on the resource (tags, function ARN) scope it.',
     fixable: true,

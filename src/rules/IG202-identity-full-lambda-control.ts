@@ -9,6 +9,9 @@ export const IG202: Rule = {
     title: 'Identity policy grants full Lambda control on every function',
     severity: 'high',
     attack: 'T1648',
+    tactics: ['TA0002', 'TA0003', 'TA0004'],
+    remediation:
+      'List the Lambda actions the identity needs on the ARNs of its functions; keep code, permission and URL changes for the deployment role.',
     description:
       'lambda:* (or *) on every resource lets the holder run any function, replace its code, open resource permissions and create public function URLs: execution and persistence in one grant.',
     fixable: false,

@@ -8,6 +8,8 @@ export const IG203: Rule = {
     title: 'NotAction or NotResource allow implies invoking every function',
     severity: 'high',
     attack: 'T1648',
+    remediation:
+      'Replace `NotAction`/`NotResource` with explicit lists, or add `lambda:*` to `NotAction`, or add an explicit `Deny` of `lambda:InvokeFunction`.',
     description:
       'An Allow with NotAction grants every action not listed, and an Allow with NotResource every resource not listed: unless lambda:InvokeFunction is excluded, the holder can invoke every function.',
     fixable: false,

@@ -16,6 +16,9 @@ export const IG205: Rule = {
     title: 'Identity policy can open any function to others (permission tampering)',
     severity: 'high',
     attack: 'T1648',
+    tactics: ['TA0003'],
+    remediation:
+      'Keep these actions for the deployment role, on the ARNs of the functions it deploys; add an SCP that denies `lambda:AddPermission` with `lambda:Principal` `*` and function URLs with `lambda:FunctionUrlAuthType` `NONE`.',
     description:
       'lambda:AddPermission, lambda:CreateFunctionUrlConfig, lambda:UpdateFunctionUrlConfig or lambda:AddLayerVersionPermission on every resource lets the holder add a resource permission or a public function URL to any function: a persistent invoke path that survives the loss of their credentials.',
     fixable: false,

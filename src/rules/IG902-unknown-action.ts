@@ -7,6 +7,8 @@ export const IG902: Rule = {
     title: 'Unknown IAM action in a policy',
     severity: 'low',
     attack: 'T1648',
+    remediation:
+      'Correct the action name against the Service Authorization Reference; a misspelt action grants or denies nothing.',
     description:
       'An Action/NotAction entry that matches no action in the AWS Service Authorization Reference is a typo or a stale name: the policy does not do what its author meant (an Allow grants nothing, a Deny or NotAction protects nothing).',
     fixable: false,

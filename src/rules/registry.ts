@@ -19,6 +19,7 @@ export const INPUT_ERROR_RULE: RuleMeta = {
   title: 'File could not be read or parsed',
   severity: 'medium',
   attack: 'T1648',
+  remediation: 'Fix the syntax or encoding the message points at, or exclude the file in `.invokeguard.yml` if it is not infrastructure code.',
   description: 'A file that cannot be parsed is not analysed, so an invoke grant in it would go unseen. Fix the syntax, or exclude the file.',
   fixable: false,
 };

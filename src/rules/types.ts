@@ -11,7 +11,11 @@ export interface RuleMeta {
   severity: Severity;
   /** MITRE ATT&CK technique the rule defends against. */
   attack: string;
+  /** ATT&CK tactics (TA…) when they differ from the technique's own (e.g. TA0006 for stolen execution-role tokens). */
+  tactics?: string[];
   description: string;
+  /** How to fix, in general terms, for the rule's documentation (findings carry their own, concrete suggestion). */
+  remediation?: string;
   fixable: boolean;
 }
 
