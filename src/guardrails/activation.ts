@@ -1,6 +1,6 @@
 import type { Range } from '../model/range.js';
 import type { RuleContext } from '../rules/types.js';
-import { firstOrgResource } from './organization.js';
+import { byPlace, firstOrgResource } from './organization.js';
 
 /**
  * Guardrail rules run only where they mean something: a scan holding organisation code or a user
@@ -20,6 +20,5 @@ export function guardrailsActive(context: RuleContext, kind: 'preventive' | 'det
 export function organisationAnchor(context: RuleContext): { address: string; range: Range } | undefined {
   const org = firstOrgResource(context.model);
   if (org) return org;
-  const [first] = [...context.model.resources.values()].sort((a, b) => (a.range.file < b.range.file ? -1 : a.range.file > b.range.file ? 1 : a.range.line - b.range.line));
-  return first;
+  return [...context.model.resources.values()].sort(byPlace)[0];
 }

@@ -147,7 +147,8 @@ export function guardrailTargets(model: Model): GuardrailTarget[] {
     targets.push({ label: `${id} (${id.startsWith('r-') ? 'root' : id.startsWith('ou-') ? 'OU' : /^\d{12}$/.test(id) ? 'account' : 'target'})`, address: site.address, range: site.range, maybe, ...reaching(key) });
   }
   if (targets.length === 0) {
-    const anchor = scps[0] ?? firstOrgResource(model);
+    // With --guardrails and no organisation code at all: the scan's first resource carries the finding.
+    const anchor = scps[0] ?? firstOrgResource(model) ?? [...model.resources.values()].sort(byPlace)[0];
     if (!anchor) return [];
     targets.push({ label: 'the organisation', address: anchor.address, range: anchor.range, scps: files, maybe, unknownAncestry: false });
   }
@@ -174,6 +175,6 @@ export function firstOrgResource(model: Model): { address: string; range: Range 
   return candidates[0];
 }
 
-function byPlace(a: { range: Range }, b: { range: Range }): number {
+export function byPlace(a: { range: Range }, b: { range: Range }): number {
   return a.range.file < b.range.file ? -1 : a.range.file > b.range.file ? 1 : a.range.line - b.range.line;
 }

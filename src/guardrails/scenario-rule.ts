@@ -25,7 +25,7 @@ export function scenarioFindings(context: RuleContext, meta: RuleMeta, advice: s
     {
       ruleId: meta.id,
       severity: meta.severity,
-      message: `No SCP stops ${spec.title}: ${scenarios.map((s) => `"${s}"`).join(', ')} is not denied on ${targets}.`,
+      message: `No SCP stops ${spec.title}: ${scenarios.map((s) => `"${s}"`).join(', ')} ${scenarios.length > 1 ? 'are' : 'is'} not denied on ${targets}.`,
       range: first.target.range,
       resource: first.target.address,
       suggestion: `${advice} Attach the SCP in policies/guardrails/${meta.id}.json to the root (\`invokeguard guardrails --emit terraform|cloudformation|json\` prints the full set).`,
