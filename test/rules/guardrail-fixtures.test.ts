@@ -81,3 +81,26 @@ describe('guardrail rules stay silent in application repositories', () => {
     expect(findings.filter((f) => /^IG5/.test(f.ruleId))).toEqual([]);
   });
 });
+
+describe('examples/organization', () => {
+  it('the vulnerable organisation fires every guardrail rule, each on the resource that should carry it', async () => {
+    const { findings } = await scan({ paths: ['examples/organization/vulnerable'], cwd: REPO_ROOT });
+    expect(findings.map((f) => [f.ruleId, f.resource, f.range.line])).toEqual([
+      ['IG401', 'aws_organizations_organization.org', 2],
+      ['IG402', 'aws_organizations_organization.org', 2],
+      ['IG403', 'aws_organizations_organization.org', 2],
+      ['IG405', 'aws_organizations_organization.org', 2],
+      ['IG503', 'aws_organizations_organization.org', 2],
+      ['IG504', 'aws_organizations_organization.org', 2],
+      ['IG505', 'aws_organizations_organization.org', 2],
+      ['IG404', 'aws_organizations_policy.lambda', 22],
+      ['IG404', 'aws_organizations_policy.perimeter', 42],
+      ['IG501', 'aws_cloudtrail.org', 59],
+      ['IG502', 'aws_guardduty_detector.main', 65],
+    ]);
+  });
+  it('the fixed organisation (the emitted set, placeholders filled) is finding-free', async () => {
+    const { findings } = await scan({ paths: ['examples/organization/fixed'], cwd: REPO_ROOT });
+    expect(findings).toEqual([]);
+  });
+});
