@@ -1,6 +1,7 @@
 import { relative, resolve, sep } from 'node:path';
 import { applyRuleSettings, ruleEnabled, type InvokeguardConfig } from './config/config.js';
 import { discover, type DiscoveryNotice } from './discover/discover.js';
+import { loadConditionKeys } from './guardrails/condition-keys.js';
 import { loadActionCatalog } from './iam/action-catalog.js';
 import { buildModel } from './model/build-model.js';
 import type { Model } from './model/types.js';
@@ -20,6 +21,8 @@ export interface ScanOptions {
   maxFileBytes?: number;
   /** Rule settings, include/exclude globs, and the organisation facts rules may read. */
   config?: InvokeguardConfig;
+  /** `--guardrails`: run the organisation guardrail rules even without organisation code in the scan. */
+  guardrails?: boolean;
 }
 
 export interface ScanResult {
@@ -40,11 +43,12 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const documents: SourceDocument[] = await mapLimit(files, 16, (file) => parseFile(file, display(file.path), options.maxFileBytes));
   const model = buildModel(documents, scpFiles);
   const catalog = await loadActionCatalog(servicesIn(model));
+  const conditionKeys = await loadConditionKeys(model);
   const findings: Finding[] = [
     ...documents.flatMap((d) => d.errors.map((e) => inputErrorFinding(e, d.file))),
     ...model.errors.map((e) => inputErrorFinding(e, e.range.file)),
   ];
-  for (const rule of RULES) if (ruleEnabled(options.config, rule.meta.id)) findings.push(...rule.check({ model, catalog, ...(options.config ? { config: options.config } : {}) }));
+  for (const rule of RULES) if (ruleEnabled(options.config, rule.meta.id)) findings.push(...rule.check({ model, catalog, conditionKeys, ...(options.guardrails ? { guardrails: true } : {}), ...(options.config ? { config: options.config } : {}) }));
   for (const finding of findings) {
     const constructPath = model.resources.get(finding.resource)?.constructPath;
     if (constructPath !== undefined) finding.constructPath = constructPath;

@@ -6,6 +6,7 @@ import { UsageError } from '../discover/discover.js';
 import { FORMATTERS } from '../report/formatters.js';
 import { scan } from '../scan.js';
 import { SEVERITIES, severityRank, type Severity } from '../rules/types.js';
+import { runGuardrailsCommand } from './guardrails-command.js';
 import { VERSION } from './version.js';
 
 export interface CliIo {
@@ -29,10 +30,13 @@ interface CliOptions {
   baseline?: string;
   writeBaseline?: string;
   scp: string[];
+  guardrails?: boolean;
 }
 
 /** argv → scan → report → exit code (0 clean, 1 findings at/above the threshold, 2 usage/internal error). */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  // A subcommand; a folder called "guardrails" is scanned as ./guardrails.
+  if (argv[0] === 'guardrails') return runGuardrailsCommand(argv.slice(1), io);
   const program = new Command('invokeguard')
     .description('Find IaC that lets AWS Lambda become an execution and persistence path (MITRE ATT&CK T1648).')
     .argument('[paths...]', 'files and folders to scan', ['.'])
@@ -44,6 +48,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .option('--baseline <file>', 'report only findings not in this baseline')
     .option('--write-baseline <file>', "write the current findings' fingerprints to a baseline file (exits 0)")
     .option('--scp <path>', 'SCP JSON file or folder kept elsewhere; scanned and read as service control policies (repeatable)', (value: string, previous: string[]) => [...previous, value], [] as string[])
+    .option('--guardrails', 'run the organisation guardrail rules (IG4xx, IG5xx) even without organisation code in the scan')
     .option('--debug', 'print stack traces of internal errors')
     .version(VERSION, '-v, --version')
     .exitOverride()
@@ -62,7 +67,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const config = await loadConfig(options.config, paths, process.cwd());
     // Read before scanning (fail fast) and before --write-baseline may replace the same file.
     const baseline = options.baseline ? await readBaseline(options.baseline) : undefined;
-    const scanned = await scan({ paths, config, scpPaths: options.scp });
+    const scanned = await scan({ paths, config, scpPaths: options.scp, ...(options.guardrails ? { guardrails: true } : {}) });
     if (options.writeBaseline) {
       await writeFile(options.writeBaseline, createBaseline(scanned.findings));
       io.stderr(`invokeguard: wrote ${scanned.findings.length} finding(s) to baseline ${options.writeBaseline}\n`);

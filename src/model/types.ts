@@ -1,4 +1,5 @@
 import type { InputError } from '../parse/types.js';
+import type { Posture } from './posture.js';
 import type { Range } from './range.js';
 import type { Value } from './value.js';
 
@@ -107,6 +108,8 @@ export interface Model {
   errors: InputError[];
   /** Raw IAM policy files (trust policies and SCPs are only stored, for guardrail rules). */
   standalonePolicies?: StandalonePolicy[];
+  /** Organisation and account-baseline resources (SCPs, attachments, trails, GuardDuty, …), for guardrail rules. */
+  posture?: Posture;
 }
 
 export function emptyModel(): Model {

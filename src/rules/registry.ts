@@ -7,11 +7,22 @@ import { IG201 } from './IG201-identity-invoke-any-function.js';
 import { IG202 } from './IG202-identity-full-lambda-control.js';
 import { IG203 } from './IG203-not-action-implies-invoke.js';
 import { IG205 } from './IG205-permission-tampering.js';
+import { IG401 } from './IG401-no-scp-public-function-url.js';
+import { IG402 } from './IG402-no-scp-public-permission.js';
+import { IG403 } from './IG403-no-scp-credential-perimeter.js';
+import { IG404 } from './IG404-scp-defect.js';
+import { IG405 } from './IG405-no-scp-outside-org-permission.js';
+import { IG501 } from './IG501-no-lambda-data-events.js';
+import { IG502 } from './IG502-guardduty-no-lambda-protection.js';
+import { IG503 } from './IG503-no-access-analyzer.js';
+import { IG504 } from './IG504-no-lambda-persistence-alarm.js';
+import { IG505 } from './IG505-no-security-hub-fsbp.js';
 import { IG902 } from './IG902-unknown-action.js';
 import type { Rule, RuleMeta } from './types.js';
 
 /** Every rule, in id order. Nothing else lists rules. */
-export const RULES: readonly Rule[] = [IG101, IG102, IG103, IG104, IG105, IG201, IG202, IG203, IG205, IG902];
+export const RULES: readonly Rule[] = [IG101, IG102, IG103, IG104, IG105, IG201, IG202, IG203, IG205,
+  IG401, IG402, IG403, IG404, IG405, IG501, IG502, IG503, IG504, IG505, IG902];
 
 /** Problems with the input itself; produced by the pipeline, not by a rule's check. */
 export const INPUT_ERROR_RULE: RuleMeta = {

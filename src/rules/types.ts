@@ -1,3 +1,4 @@
+import type { ConditionKeyCatalog } from '../guardrails/condition-keys.js';
 import type { ActionCatalog } from '../iam/action-catalog.js';
 import type { Range } from '../model/range.js';
 import type { Model } from '../model/types.js';
@@ -33,6 +34,14 @@ export interface Finding {
   evidence?: string;
   /** CDK-for-Terraform: the construct path of the resource, so users find it in their CDK code. Set by scan, not by rules. */
   constructPath?: string;
+  /** Guardrail findings: the SCP that closes the gap, and the Terraform / CloudFormation that creates and attaches it. */
+  guardrail?: GuardrailFix;
+}
+
+export interface GuardrailFix {
+  scp: string;
+  terraform: string;
+  cloudformation: string;
 }
 
 /** What the user tells us about their estate (config file); rules that need it stay silent without it. */
@@ -41,12 +50,18 @@ export interface RuleConfig {
   accounts?: string[];
   /** The user's AWS Organizations id (o-…). */
   orgId?: string;
+  /** The user's own network ranges (CIDR), for network-perimeter guardrails. */
+  cidrs?: string[];
 }
 
 export interface RuleContext {
   model: Model;
   catalog: ActionCatalog;
   config?: RuleConfig;
+  /** `--guardrails`: organisation guardrail rules run even when the scan holds no organisation code. */
+  guardrails?: boolean;
+  /** The scan's SCP condition keys, looked up in the AWS catalog (IG404). */
+  conditionKeys?: ConditionKeyCatalog;
 }
 
 export interface Rule {

@@ -2,6 +2,7 @@ import type { Range } from '../range.js';
 import type { Attribute, IdentityPolicyKind, Model, ResourceBase } from '../types.js';
 import { get, knownString, type ObjectEntry, type Value } from '../value.js';
 import { CfnEvaluator, ifVariants, type TemplateScope } from './evaluate.js';
+import { addCloudFormationPosture } from './posture.js';
 import { addSamFunction } from './sam.js';
 import { addAwsManagedPolicy, addDocument, attribute, entrySpan } from './support.js';
 
@@ -95,6 +96,7 @@ function addResource(model: Model, scope: TemplateScope, entry: ObjectEntry, glo
       return;
     }
     default:
+      addCloudFormationPosture(model, type, base, variants[0]);
       return;
   }
 }

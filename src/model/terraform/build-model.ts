@@ -78,6 +78,7 @@ function hclResourceView(address: string, type: string, name: string, block: Hcl
       const found = body.attributes.find((a) => a.name === attribute);
       return found ? { value: evaluator.evaluate(found.expr), range: found.range } : undefined;
     },
+    blocks: (blockType) => body.blocks.filter((b) => b.type === blockType).map((b) => view(b.body, b.range)),
   });
   return {
     ...view(block.body, block.range),
@@ -85,6 +86,5 @@ function hclResourceView(address: string, type: string, name: string, block: Hcl
     type,
     name,
     ...(block.constructPath !== undefined ? { constructPath: block.constructPath } : {}),
-    blocks: (blockType) => block.body.blocks.filter((b) => b.type === blockType).map((b) => view(b.body, b.range)),
   };
 }

@@ -34,18 +34,7 @@ function planResourceView(resource: Value, afterUnknown: Map<string, Value>): Te
   const mode = knownString(get(resource, 'mode')) ?? 'managed';
   const values = get(resource, 'values');
   if (address === undefined || type === undefined || name === undefined || mode !== 'managed' || values?.kind !== 'object') return undefined;
-  return {
-    ...blockView(values, resource.range, afterUnknown.get(address)),
-    address,
-    type,
-    name,
-    blocks: (blockType) => {
-      const unknown = get(afterUnknown.get(address), blockType);
-      return asList(get(values, blockType))
-        .filter((b) => b.kind === 'object')
-        .map((b, i) => blockView(b, b.range, unknown?.kind === 'list' ? unknown.items[i] : undefined));
-    },
-  };
+  return { ...blockView(values, resource.range, afterUnknown.get(address)), address, type, name };
 }
 
 /** An object of plan values seen as a block; an attribute absent from it but marked unknown is Unknown. */
@@ -58,6 +47,12 @@ function blockView(values: Value, range: Range, unknown: Value | undefined): Ter
       const marked = get(unknown, name);
       if (marked?.kind === 'bool' && marked.value) return { value: { kind: 'unknown', ref: '(known after apply)', range }, range };
       return undefined;
+    },
+    blocks: (blockType) => {
+      const marked = get(unknown, blockType);
+      return asList(get(values, blockType))
+        .filter((b) => b.kind === 'object')
+        .map((b, i) => blockView(b, b.range, marked?.kind === 'list' ? marked.items[i] : undefined));
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { Range } from '../range.js';
 import { policyDocumentFromValue } from '../policy-document.js';
+import { addTerraformPosture } from './posture.js';
 import type { Attribute, IdentityPolicyKind, Model } from '../types.js';
 
 const IDENTITY_POLICY_TYPES: Record<string, IdentityPolicyKind> = {
@@ -13,6 +14,8 @@ const IDENTITY_POLICY_TYPES: Record<string, IdentityPolicyKind> = {
 export interface TerraformBlockView {
   range: Range;
   attribute(name: string): Attribute | undefined;
+  /** Nested blocks of a type (e.g. `event_selector` → `data_resource`). */
+  blocks(type: string): TerraformBlockView[];
 }
 
 /**
@@ -24,7 +27,6 @@ export interface TerraformResourceView extends TerraformBlockView {
   address: string;
   type: string;
   name: string;
-  blocks(type: string): TerraformBlockView[];
   /** CDKTF synth output: the construct path of the resource in the user's CDK code. */
   constructPath?: string;
 }
@@ -71,6 +73,7 @@ export function addTerraformResource(model: Model, resource: TerraformResourceVi
       }
       break;
     default: {
+      if (addTerraformPosture(model, resource, base)) break;
       const kind = IDENTITY_POLICY_TYPES[type];
       const policy = kind ? resource.attribute('policy') : undefined;
       if (kind && policy) model.identityPolicies.push({ ...base, kind, policy, ...documentOf(policy, model) });

@@ -1,0 +1,180 @@
+import type { OrgNode, Posture } from '../model/posture.js';
+import type { Range } from '../model/range.js';
+import type { Model, PolicyDocument } from '../model/types.js';
+import { knownString, type Value } from '../model/value.js';
+import { documentDenies, type DenyVerdict, type RequestContext } from './evaluate.js';
+
+/** A service control policy in the scan: an SCP resource or an SCP JSON file. */
+export interface Scp {
+  address: string;
+  range: Range;
+  /** Absent when the content cannot be known (e.g. `file(...)`): its verdicts are unknown. */
+  document?: PolicyDocument;
+  /** SCP files carry no attachment: they are taken to apply to the whole organisation. */
+  file: boolean;
+}
+
+/** A root, OU or account the SCPs must protect, with the SCPs that reach it (attached to it or inherited). */
+export interface GuardrailTarget {
+  label: string;
+  /** Where a finding about the target stands. */
+  address: string;
+  range: Range;
+  scps: Scp[];
+  /** SCPs attached somewhere we cannot resolve (a variable): they might reach this target. */
+  maybe: Scp[];
+  /** Its place in the tree cannot be known, so SCPs may reach it from outside the scan. */
+  unknownAncestry: boolean;
+}
+
+/** Every SCP of the scan: `aws_organizations_policy` / `AWS::Organizations::Policy` of the SCP type, and SCP files. */
+export function scpsOf(model: Model): Scp[] {
+  const files = (model.standalonePolicies ?? []).filter((p) => p.kind === 'scp').map((p) => ({ address: p.address, range: p.document.range, document: p.document, file: true }));
+  const resources = (model.posture?.orgPolicies ?? [])
+    .filter((p) => p.policyType === undefined || p.policyType === 'SERVICE_CONTROL_POLICY')
+    // A policy of unknown type is judged as unknown, never as a guardrail.
+    .map((p) => ({ address: p.address, range: p.range, ...(p.document && p.policyType ? { document: p.document } : {}), file: false }));
+  return [...files, ...resources];
+}
+
+/** The key of an attachment target or parent: a resource in the scan, a literal id, or unknown. */
+function targetKey(value: Value | undefined): string | undefined {
+  if (!value) return undefined;
+  if (value.kind === 'unknown' && value.resource) return `resource:${value.resource}`;
+  const text = knownString(value);
+  return text === undefined ? undefined : `id:${text}`;
+}
+
+function policyKey(value: Value | undefined): string | undefined {
+  return value?.kind === 'unknown' && value.resource ? value.resource : undefined;
+}
+
+/** Where each SCP is attached (by target key), and the SCPs whose target cannot be known. */
+function attachments(posture: Posture, scps: Scp[]) {
+  const byAddress = new Map(scps.map((s) => [s.address, s]));
+  const attached = new Map<string, Scp[]>();
+  const maybe: Scp[] = [];
+  const attachedPolicies = new Set<string>();
+  let unresolvedPolicy = false;
+  const attach = (scp: Scp, target: Value | undefined, at: { address: string; range: Range }, sites: Map<string, { address: string; range: Range }>) => {
+    attachedPolicies.add(scp.address);
+    const key = targetKey(target);
+    if (!key) return maybe.push(scp);
+    attached.set(key, [...(attached.get(key) ?? []), scp]);
+    if (!sites.has(key)) sites.set(key, at);
+  };
+  const sites = new Map<string, { address: string; range: Range }>();
+  for (const attachment of posture.attachments) {
+    const policy = policyKey(attachment.policyId);
+    const scp = policy ? byAddress.get(policy) : undefined;
+    if (!scp) {
+      // A policy id we cannot resolve (a variable, a literal p-… id): it may be any SCP, with content unknown.
+      if (!policy) {
+        unresolvedPolicy = true;
+        const unknownScp: Scp = { address: attachment.address, range: attachment.range, file: false };
+        attach(unknownScp, attachment.targetId, attachment, sites);
+      }
+      continue;
+    }
+    attach(scp, attachment.targetId, attachment, sites);
+  }
+  for (const policy of posture.orgPolicies) {
+    const scp = byAddress.get(policy.address);
+    if (scp) for (const target of policy.targetIds) attach(scp, target, policy, sites);
+  }
+  return { attached, maybe, attachedPolicies, unresolvedPolicy, sites };
+}
+
+/** Whether an SCP resource is attached to nothing in the scan (when that can be known). */
+export function unattachedScps(model: Model): Scp[] {
+  const posture = model.posture;
+  if (!posture) return [];
+  const scps = scpsOf(model);
+  const { attachedPolicies, unresolvedPolicy } = attachments(posture, scps);
+  if (unresolvedPolicy) return [];
+  return scps.filter((s) => !s.file && !attachedPolicies.has(s.address));
+}
+
+const KIND_ORDER: Record<OrgNode['kind'], number> = { root: 0, ou: 1, account: 2 };
+
+/**
+ * The targets the guardrails must protect: the roots, OUs and accounts declared in the scan, and
+ * the literal ids SCPs are attached to. With none (only SCP files, or SCPs attached nowhere), the
+ * organisation as a whole is the one target, reached by the SCP files only.
+ */
+export function guardrailTargets(model: Model): GuardrailTarget[] {
+  const posture = model.posture;
+  const scps = scpsOf(model);
+  const files = scps.filter((s) => s.file);
+  const { attached, maybe, sites } = posture ? attachments(posture, scps) : { attached: new Map<string, Scp[]>(), maybe: [], sites: new Map() };
+  const nodes = [...(posture?.orgNodes ?? [])].sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind]);
+  const nodeByKey = new Map(nodes.map((n) => [`resource:${n.address}`, n]));
+  const rootKeys = new Set([...nodes.filter((n) => n.kind === 'root').map((n) => `resource:${n.address}`), ...[...attached.keys()].filter((k) => k.startsWith('id:r-'))]);
+  const fromRoots = [...rootKeys].flatMap((k) => attached.get(k) ?? []);
+
+  const reaching = (key: string): { scps: Scp[]; unknownAncestry: boolean } => {
+    const found: Scp[] = [...files, ...fromRoots];
+    let unknownAncestry = false;
+    const seen = new Set<string>();
+    const queue = [key];
+    while (queue.length > 0) {
+      const current = queue.shift()!;
+      if (seen.has(current) || seen.size > 64) continue;
+      seen.add(current);
+      if (!rootKeys.has(current)) found.push(...(attached.get(current) ?? []));
+      const node = nodeByKey.get(current);
+      if (!node || node.kind === 'root') continue;
+      for (const parent of node.parents) {
+        const parentKey = targetKey(parent);
+        if (parentKey === undefined) unknownAncestry = true;
+        else if (!rootKeys.has(parentKey)) queue.push(parentKey);
+      }
+    }
+    return { scps: [...new Set(found)], unknownAncestry };
+  };
+
+  const targets: GuardrailTarget[] = nodes.map((node) => ({
+    label: `${node.address} (${node.kind === 'ou' ? 'OU' : node.kind})`,
+    address: node.address,
+    range: node.range,
+    maybe,
+    ...reaching(`resource:${node.address}`),
+  }));
+  for (const key of attached.keys()) {
+    if (nodeByKey.has(key) || key.startsWith('resource:')) continue;
+    const id = key.slice('id:'.length);
+    const site = sites.get(key)!;
+    targets.push({ label: `${id} (${id.startsWith('r-') ? 'root' : id.startsWith('ou-') ? 'OU' : /^\d{12}$/.test(id) ? 'account' : 'target'})`, address: site.address, range: site.range, maybe, ...reaching(key) });
+  }
+  if (targets.length === 0) {
+    // With --guardrails and no organisation code at all: the scan's first resource carries the finding.
+    const anchor = scps[0] ?? firstOrgResource(model) ?? [...model.resources.values()].sort(byPlace)[0];
+    if (!anchor) return [];
+    targets.push({ label: 'the organisation', address: anchor.address, range: anchor.range, scps: files, maybe, unknownAncestry: false });
+  }
+  return targets;
+}
+
+/** Whether the SCPs reaching a target deny a request: unknown when an SCP that might reach it cannot be ruled out. */
+export function targetVerdict(target: GuardrailTarget, request: RequestContext): DenyVerdict {
+  const verdicts = target.scps.map((s) => documentDenies(s.document, request));
+  if (verdicts.includes('denied')) return 'denied';
+  if (target.unknownAncestry || verdicts.includes('unknown')) return 'unknown';
+  if (target.maybe.some((s) => documentDenies(s.document, request) !== 'not-denied')) return 'unknown';
+  return 'not-denied';
+}
+
+/** The organisation resource a finding about the whole organisation stands on: its root, else the first org resource. */
+export function firstOrgResource(model: Model): { address: string; range: Range } | undefined {
+  const posture = model.posture;
+  const candidates = [
+    ...(posture?.orgNodes.filter((n) => n.kind === 'root') ?? []),
+    ...[...(posture?.orgPolicies ?? []), ...(posture?.attachments ?? []), ...(posture?.orgNodes ?? [])].sort(byPlace),
+    ...(model.standalonePolicies ?? []).filter((p) => p.kind === 'scp').map((p) => ({ address: p.address, range: p.document.range })),
+  ];
+  return candidates[0];
+}
+
+export function byPlace(a: { range: Range }, b: { range: Range }): number {
+  return a.range.file < b.range.file ? -1 : a.range.file > b.range.file ? 1 : a.range.line - b.range.line;
+}

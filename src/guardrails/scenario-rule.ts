@@ -1,0 +1,36 @@
+import type { Finding, RuleContext, RuleMeta } from '../rules/types.js';
+import { guardrailsActive } from './activation.js';
+import { guardrailFix } from './emit.js';
+import { guardrailTargets, targetVerdict } from './organization.js';
+import { guardrailSpec } from './scenarios.js';
+
+/**
+ * A preventive guardrail rule: every attack scenario of `policies/guardrails/<id>.json` must be
+ * denied by the SCPs reaching every target. One finding names the scenarios that get through and
+ * the targets they get through on; it stands on the first such target (the root comes first).
+ */
+export function scenarioFindings(context: RuleContext, meta: RuleMeta, advice: string): Finding[] {
+  if (!guardrailsActive(context)) return [];
+  const spec = guardrailSpec(meta.id);
+  const gaps = guardrailTargets(context.model)
+    .map((target) => ({ target, through: spec.scenarios.filter((s) => targetVerdict(target, s) === 'not-denied') }))
+    .filter((g) => g.through.length > 0);
+  if (gaps.length === 0) return [];
+  const [first] = gaps;
+  const scenarios = [...new Set(gaps.flatMap((g) => g.through.map((s) => s.name)))];
+  const labels = gaps.map((g) => g.target.label);
+  const targets = labels.length > 3 ? `${labels.slice(0, 3).join(', ')} and ${labels.length - 3} more` : labels.join(', ');
+  const facts = { ...(context.config?.orgId ? { orgId: context.config.orgId } : {}), accounts: context.config?.accounts ?? [], cidrs: context.config?.cidrs ?? [] };
+  return [
+    {
+      ruleId: meta.id,
+      severity: meta.severity,
+      message: `No SCP stops ${spec.title}: ${scenarios.map((s) => `"${s}"`).join(', ')} ${scenarios.length > 1 ? 'are' : 'is'} not denied on ${targets}.`,
+      range: first.target.range,
+      resource: first.target.address,
+      suggestion: `${advice} Attach the SCP in policies/guardrails/${meta.id}.json to the root (\`invokeguard guardrails --emit terraform|cloudformation|json\` prints the full set).`,
+      evidence: scenarios.join('; '),
+      guardrail: guardrailFix(meta.id, facts),
+    },
+  ];
+}

@@ -1,0 +1,83 @@
+import type { Attribute, Model, PolicyDocument, ResourceBase } from './types.js';
+import type { Value } from './value.js';
+
+/**
+ * Organisation and account-baseline posture: what guardrail rules read. Filled from Terraform and
+ * CloudFormation alike; values that need a deployment to be known stay Unknown.
+ */
+export interface Posture {
+  /** `aws_organizations_policy`, `AWS::Organizations::Policy` (any policy type; rules keep the SCPs). */
+  orgPolicies: OrgPolicy[];
+  /** `aws_organizations_policy_attachment`. CloudFormation attaches through the policy's `TargetIds`. */
+  attachments: PolicyAttachment[];
+  /** The organisation root, its OUs and accounts. */
+  orgNodes: OrgNode[];
+  /** CloudTrail trails and event data stores. */
+  trails: Trail[];
+  guardDutyDetectors: ResourceBase[];
+  /** Lambda Protection switched on for a detector (detector feature, organisation feature, or CFN `Features`). */
+  guardDutyLambda: GuardDutyLambda[];
+  accessAnalyzers: ResourceBase[];
+  metricFilters: MetricFilter[];
+  metricAlarms: MetricAlarm[];
+  /** Security Hub enablement (default standards on or off) and standards subscriptions. */
+  securityHub: SecurityHubPart[];
+}
+
+export interface OrgPolicy extends ResourceBase {
+  /** `SERVICE_CONTROL_POLICY`, … — absent when it cannot be known. Terraform's default is an SCP. */
+  policyType?: string;
+  content?: Attribute;
+  document?: PolicyDocument;
+  /** CloudFormation `TargetIds`: where the policy is attached. */
+  targetIds: Value[];
+}
+
+export interface PolicyAttachment extends ResourceBase {
+  policyId?: Value;
+  targetId?: Value;
+}
+
+export interface OrgNode extends ResourceBase {
+  kind: 'root' | 'ou' | 'account';
+  /** `parent_id` / `ParentId` / `ParentIds`. */
+  parents: Value[];
+}
+
+export interface Trail extends ResourceBase {
+  kind: 'trail' | 'event-data-store';
+  /** Whether its event selectors log Lambda data events (undefined: cannot be known). */
+  lambdaDataEvents: boolean | undefined;
+}
+
+export interface GuardDutyLambda extends ResourceBase {
+  /** The feature is ENABLED (or auto-enabled for the organisation); undefined: cannot be known. */
+  enabled: boolean | undefined;
+}
+
+export interface MetricFilter extends ResourceBase {
+  pattern?: Value;
+  metricNames: Value[];
+}
+
+export interface MetricAlarm extends ResourceBase {
+  metricName?: Value;
+}
+
+export interface SecurityHubPart extends ResourceBase {
+  kind: 'hub' | 'standard';
+  /** Hub: default standards (FSBP among them) enabled. Standard: it is FSBP. Undefined: cannot be known. */
+  foundationalBestPractices: boolean | undefined;
+}
+
+export function emptyPosture(): Posture {
+  return {
+    orgPolicies: [], attachments: [], orgNodes: [], trails: [], guardDutyDetectors: [], guardDutyLambda: [],
+    accessAnalyzers: [], metricFilters: [], metricAlarms: [], securityHub: [],
+  };
+}
+
+/** The model's posture, created on first use. */
+export function postureOf(model: Model): Posture {
+  return (model.posture ??= emptyPosture());
+}

@@ -1,0 +1,120 @@
+import { postureOf, type SecurityHubPart } from '../posture.js';
+import { policyDocumentFromValue } from '../policy-document.js';
+import type { Attribute, Model, ResourceBase } from '../types.js';
+import { asList, knownString, type Value } from '../value.js';
+import { FSBP_STANDARD, LAMBDA_DATA_RESOURCE, LAMBDA_PROTECTION, anyOf, enabledFlag } from '../posture-values.js';
+import type { TerraformBlockView, TerraformResourceView } from './resources.js';
+
+/** Maps organisation and account-baseline resources onto the posture; false when the type is not one of them. */
+export function addTerraformPosture(model: Model, resource: TerraformResourceView, base: ResourceBase): boolean {
+  const posture = postureOf(model);
+  const text = (name: string, view: TerraformBlockView = resource) => knownString(view.attribute(name)?.value);
+  const values = (name: string): Value[] => {
+    const found = resource.attribute(name);
+    return found ? [found.value] : [];
+  };
+  switch (resource.type) {
+    case 'aws_organizations_policy': {
+      const content = resource.attribute('content');
+      const type = resource.attribute('type');
+      const document = content ? policyDocumentFromValue(content.value, model.errors) : undefined;
+      // Terraform's default type is SERVICE_CONTROL_POLICY.
+      const policyType = type ? knownString(type.value) : 'SERVICE_CONTROL_POLICY';
+      posture.orgPolicies.push({ ...base, ...(policyType ? { policyType } : {}), ...(content ? { content } : {}), ...(document ? { document } : {}), targetIds: [] });
+      return true;
+    }
+    case 'aws_organizations_policy_attachment': {
+      const [policyId] = values('policy_id');
+      const [targetId] = values('target_id');
+      posture.attachments.push({ ...base, ...(policyId ? { policyId } : {}), ...(targetId ? { targetId } : {}) });
+      return true;
+    }
+    case 'aws_organizations_organization':
+      posture.orgNodes.push({ ...base, kind: 'root', parents: [] });
+      return true;
+    case 'aws_organizations_organizational_unit':
+      posture.orgNodes.push({ ...base, kind: 'ou', parents: values('parent_id') });
+      return true;
+    case 'aws_organizations_account':
+      posture.orgNodes.push({ ...base, kind: 'account', parents: values('parent_id') });
+      return true;
+    case 'aws_cloudtrail':
+      posture.trails.push({ ...base, kind: 'trail', lambdaDataEvents: anyOf([...resource.blocks('event_selector').map(basicSelectorLogsLambda), ...resource.blocks('advanced_event_selector').map(advancedSelectorLogsLambda)]) });
+      return true;
+    case 'aws_cloudtrail_event_data_store':
+      posture.trails.push({ ...base, kind: 'event-data-store', lambdaDataEvents: anyOf(resource.blocks('advanced_event_selector').map(advancedSelectorLogsLambda)) });
+      return true;
+    case 'aws_guardduty_detector':
+      posture.guardDutyDetectors.push(base);
+      return true;
+    case 'aws_guardduty_detector_feature':
+    case 'aws_guardduty_organization_configuration_feature': {
+      const name = resource.attribute('name');
+      const feature = knownString(name?.value);
+      // Another feature (S3, EKS, …) says nothing about Lambda.
+      if (!name || (feature !== undefined && feature !== LAMBDA_PROTECTION)) return true;
+      const status = resource.attribute(resource.type === 'aws_guardduty_detector_feature' ? 'status' : 'auto_enable');
+      posture.guardDutyLambda.push({ ...base, enabled: feature === undefined ? undefined : enabledFlag(status?.value, ['ENABLED', 'ALL', 'NEW']) });
+      return true;
+    }
+    case 'aws_accessanalyzer_analyzer':
+      posture.accessAnalyzers.push(base);
+      return true;
+    case 'aws_cloudwatch_log_metric_filter': {
+      const pattern = resource.attribute('pattern');
+      const metricNames = resource.blocks('metric_transformation').flatMap((b) => asAttributeValues(b.attribute('name')));
+      posture.metricFilters.push({ ...base, ...(pattern ? { pattern: pattern.value } : {}), metricNames });
+      return true;
+    }
+    case 'aws_cloudwatch_metric_alarm': {
+      const metricName = resource.attribute('metric_name');
+      posture.metricAlarms.push({ ...base, ...(metricName ? { metricName: metricName.value } : {}) });
+      return true;
+    }
+    case 'aws_securityhub_account': {
+      const defaults = resource.attribute('enable_default_standards');
+      // Security Hub enables its default standards (FSBP among them) unless told not to.
+      posture.securityHub.push({ ...base, kind: 'hub', foundationalBestPractices: defaults ? enabledFlag(defaults.value, ['true']) : true } satisfies SecurityHubPart);
+      return true;
+    }
+    case 'aws_securityhub_standards_subscription': {
+      const arn = text('standards_arn');
+      const value = resource.attribute('standards_arn')?.value;
+      posture.securityHub.push({ ...base, kind: 'standard', foundationalBestPractices: arn !== undefined ? arn.includes(FSBP_STANDARD) : value?.kind === 'template' ? templateMentions(value, FSBP_STANDARD) : undefined });
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+function asAttributeValues(attribute: Attribute | undefined): Value[] {
+  return attribute ? [attribute.value] : [];
+}
+
+/** A template such as "arn:aws:securityhub:${region}::standards/aws-foundational-…": its known text decides. */
+function templateMentions(value: Value & { kind: 'template' }, needle: string): boolean | undefined {
+  return value.parts.some((p) => typeof p === 'string' && p.includes(needle)) ? true : undefined;
+}
+
+/** `event_selector { data_resource { type = "AWS::Lambda::Function" … } }`. */
+function basicSelectorLogsLambda(selector: TerraformBlockView): boolean | undefined {
+  return anyOf(selector.blocks('data_resource').map((d) => {
+    const type = d.attribute('type');
+    return type ? (knownString(type.value) === undefined ? undefined : knownString(type.value) === LAMBDA_DATA_RESOURCE) : false;
+  }));
+}
+
+/** `advanced_event_selector { field_selector { field = "resources.type" equals = ["AWS::Lambda::Function"] } }`. */
+function advancedSelectorLogsLambda(selector: TerraformBlockView): boolean | undefined {
+  return anyOf(selector.blocks('field_selector').map((f) => {
+    const field = knownString(f.attribute('field')?.value);
+    if (field === undefined) return f.attribute('field') ? undefined : false;
+    if (field !== 'resources.type') return false;
+    const equals = f.attribute('equals');
+    if (!equals) return false;
+    const values = asList(equals.value).map(knownString);
+    if (values.includes(LAMBDA_DATA_RESOURCE)) return true;
+    return equals.value.kind === 'list' && values.every((v) => v !== undefined) ? false : undefined;
+  }));
+}

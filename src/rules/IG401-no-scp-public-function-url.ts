@@ -1,0 +1,16 @@
+import { scenarioFindings } from '../guardrails/scenario-rule.js';
+import type { Rule, RuleMeta } from './types.js';
+
+const meta: RuleMeta = {
+  id: 'IG401',
+  title: 'No SCP stops public function URLs',
+  severity: 'high',
+  attack: 'T1648',
+  description: 'Without an SCP denying lambda:CreateFunctionUrlConfig / UpdateFunctionUrlConfig when lambda:FunctionUrlAuthType is NONE, anyone who can change a function can give it an unauthenticated URL: a persistent, internet-reachable trigger.',
+  fixable: true,
+};
+
+export const IG401: Rule = {
+  meta,
+  check: (context) => scenarioFindings(context, meta, 'Deny function URL configs with AuthType NONE organisation-wide.'),
+};

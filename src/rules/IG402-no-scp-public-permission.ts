@@ -1,0 +1,16 @@
+import { scenarioFindings } from '../guardrails/scenario-rule.js';
+import type { Rule, RuleMeta } from './types.js';
+
+const meta: RuleMeta = {
+  id: 'IG402',
+  title: 'No SCP stops public Lambda resource permissions',
+  severity: 'high',
+  attack: 'T1648',
+  description: 'Without an SCP denying lambda:AddPermission for lambda:Principal "*" (and lambda:AddLayerVersionPermission, which has no principal condition key), a compromised identity can open a function or layer to every AWS account.',
+  fixable: true,
+};
+
+export const IG402: Rule = {
+  meta,
+  check: (context) => scenarioFindings(context, meta, 'Deny lambda:AddPermission for Principal "*" and keep layer sharing to a layer-admin role.'),
+};

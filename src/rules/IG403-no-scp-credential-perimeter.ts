@@ -1,0 +1,17 @@
+import { scenarioFindings } from '../guardrails/scenario-rule.js';
+import type { Rule, RuleMeta } from './types.js';
+
+const meta: RuleMeta = {
+  id: 'IG403',
+  title: 'No SCP keeps Lambda execution-role credentials inside the network perimeter',
+  severity: 'high',
+  attack: 'T1648',
+  description: 'A Lambda execution-role token stolen from a function (SSRF, code injection) works from any internet address. An SCP denying requests that carry lambda:SourceFunctionArn from outside your CIDRs / VPCs (aws:SourceIp, aws:SourceVpc, aws:VpceOrgID, aws:ViaAWSService) makes it useless outside.',
+  fixable: true,
+};
+
+export const IG403: Rule = {
+  meta,
+  check: (context) =>
+    scenarioFindings(context, meta, 'Deny calls carrying lambda:SourceFunctionArn from outside your CIDRs, VPCs and VPC endpoints (functions outside a VPC need their egress range listed).'),
+};

@@ -1,0 +1,17 @@
+import { scenarioFindings } from '../guardrails/scenario-rule.js';
+import type { Rule, RuleMeta } from './types.js';
+
+const meta: RuleMeta = {
+  id: 'IG405',
+  title: 'No SCP keeps Lambda resource permissions inside the organisation',
+  severity: 'medium',
+  attack: 'T1648',
+  description: 'Without an SCP limiting lambda:Principal to your accounts (and service principals), a compromised identity can grant an outside account invoke rights: a foothold that survives credential rotation.',
+  fixable: true,
+};
+
+export const IG405: Rule = {
+  meta,
+  check: (context) =>
+    scenarioFindings(context, meta, 'Deny lambda:AddPermission unless lambda:Principal is one of your accounts or a service; list partner accounts you grant on purpose in the StringNotLike allow-list (<PARTNER_ACCOUNT_ID>).'),
+};
