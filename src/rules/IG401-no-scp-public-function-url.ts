@@ -6,8 +6,9 @@ const meta: RuleMeta = {
   title: 'No SCP stops public function URLs',
   severity: 'high',
   attack: 'T1648',
+  tactics: ['TA0002', 'TA0003'],
   description: 'Without an SCP denying lambda:CreateFunctionUrlConfig / UpdateFunctionUrlConfig when lambda:FunctionUrlAuthType is NONE, anyone who can change a function can give it an unauthenticated URL: a persistent, internet-reachable trigger.',
-  fixable: true,
+  fixable: false,
 };
 
 export const IG401: Rule = {

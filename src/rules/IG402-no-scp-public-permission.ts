@@ -6,8 +6,9 @@ const meta: RuleMeta = {
   title: 'No SCP stops public Lambda resource permissions',
   severity: 'high',
   attack: 'T1648',
+  tactics: ['TA0002', 'TA0003'],
   description: 'Without an SCP denying lambda:AddPermission for lambda:Principal "*" (and lambda:AddLayerVersionPermission, which has no principal condition key), a compromised identity can open a function or layer to every AWS account.',
-  fixable: true,
+  fixable: false,
 };
 
 export const IG402: Rule = {

@@ -6,8 +6,9 @@ const meta: RuleMeta = {
   title: 'No SCP keeps Lambda execution-role credentials inside the network perimeter',
   severity: 'high',
   attack: 'T1648',
+  tactics: ['TA0002', 'TA0006'],
   description: 'A Lambda execution-role token stolen from a function (SSRF, code injection) works from any internet address. An SCP denying requests that carry lambda:SourceFunctionArn from outside your CIDRs / VPCs (aws:SourceIp, aws:SourceVpc, aws:VpceOrgID, aws:ViaAWSService) makes it useless outside.',
-  fixable: true,
+  fixable: false,
 };
 
 export const IG403: Rule = {

@@ -10,7 +10,7 @@ const meta: RuleMeta = {
   severity: 'medium',
   attack: 'T1648',
   description: 'An SCP that looks like a Lambda guardrail but never applies: a Lambda resource ARN that matches nothing (arn:aws:lambda:*:*:function/* — function ARNs use "function:"), an unknown condition operator or key, or an SCP attached to no root, OU or account.',
-  fixable: true,
+  fixable: false,
 };
 
 /** The resource types in Lambda ARNs (arn:aws:lambda:region:account:TYPE:…). */

@@ -6,8 +6,9 @@ const meta: RuleMeta = {
   title: 'No SCP keeps Lambda resource permissions inside the organisation',
   severity: 'medium',
   attack: 'T1648',
+  tactics: ['TA0002', 'TA0003'],
   description: 'Without an SCP limiting lambda:Principal to your accounts (and service principals), a compromised identity can grant an outside account invoke rights: a foothold that survives credential rotation.',
-  fixable: true,
+  fixable: false,
 };
 
 export const IG405: Rule = {

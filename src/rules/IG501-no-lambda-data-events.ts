@@ -7,7 +7,7 @@ const meta: RuleMeta = {
   severity: 'medium',
   attack: 'T1648',
   description: 'lambda:Invoke is a data event: without a trail or event data store selecting AWS::Lambda::Function data events, invokes appear nowhere (not even in CloudTrail Event history), so an attacker running code through Lambda goes unseen.',
-  fixable: true,
+  fixable: false,
 };
 
 function check(context: RuleContext) {

@@ -7,7 +7,7 @@ const meta: RuleMeta = {
   severity: 'medium',
   attack: 'T1648',
   description: 'GuardDuty Lambda Protection (feature LAMBDA_NETWORK_LOGS) watches function network activity: a function turned into a crypto-miner or command-and-control relay raises a finding only with it on.',
-  fixable: true,
+  fixable: false,
 };
 
 function check(context: RuleContext) {

@@ -7,7 +7,7 @@ const meta: RuleMeta = {
   severity: 'low',
   attack: 'T1648',
   description: 'An IAM Access Analyzer analyzer reports Lambda functions and layers shared outside the account or organisation: the resource permissions an attacker adds for persistence.',
-  fixable: true,
+  fixable: false,
 };
 
 function check(context: RuleContext) {

@@ -8,7 +8,7 @@ const meta: RuleMeta = {
   severity: 'low',
   attack: 'T1648',
   description: 'The persistence steps of T1648 (AddPermission, CreateFunctionUrlConfig, UpdateFunctionUrlConfig, UpdateFunctionCode, CreateEventSourceMapping) should raise an alarm: a CloudWatch Logs metric filter on the CloudTrail log group and an alarm on its metric.',
-  fixable: true,
+  fixable: false,
 };
 
 export const PERSISTENCE_EVENTS = ['AddPermission', 'CreateFunctionUrlConfig', 'UpdateFunctionUrlConfig', 'UpdateFunctionCode', 'CreateEventSourceMapping'];

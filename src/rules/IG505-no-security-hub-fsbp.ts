@@ -7,7 +7,7 @@ const meta: RuleMeta = {
   severity: 'low',
   attack: 'T1648',
   description: "Security Hub's AWS Foundational Security Best Practices standard carries the Lambda controls (Lambda.1: function policies must prohibit public access) the ATT&CK write-up recommends as mitigation.",
-  fixable: true,
+  fixable: false,
 };
 
 function check(context: RuleContext) {
