@@ -3,12 +3,13 @@ import { applyRuleSettings, ruleEnabled, type InvokeguardConfig } from './config
 import { discover, type DiscoveryNotice } from './discover/discover.js';
 import { loadActionCatalog } from './iam/action-catalog.js';
 import { buildModel } from './model/build-model.js';
+import type { AnalyzerOptions } from './analyzer/client.js';
 import type { Model } from './model/types.js';
 import { knownString } from './model/value.js';
 import { mapLimit } from './map-limit.js';
 import { parseFile } from './parse/parse-file.js';
 import type { InputError, SourceDocument } from './parse/types.js';
-import { INPUT_ERROR_RULE, RULES } from './rules/registry.js';
+import { ACCESS_ANALYZER_RULE, INPUT_ERROR_RULE, RULES } from './rules/registry.js';
 import type { Finding } from './rules/types.js';
 
 export interface ScanOptions {
@@ -20,12 +21,16 @@ export interface ScanOptions {
   maxFileBytes?: number;
   /** Rule settings, include/exclude globs, and the organisation facts rules may read. */
   config?: InvokeguardConfig;
+  /** Cross-check with AWS IAM Access Analyzer (`--access-analyzer`); absent: no network call is made. */
+  accessAnalyzer?: AnalyzerOptions;
 }
 
 export interface ScanResult {
   files: number;
   findings: Finding[];
   notices: DiscoveryNotice[];
+  /** Problems that did not stop the scan or change its findings (e.g. Access Analyzer unreachable). */
+  warnings?: string[];
 }
 
 /** The whole pipeline: discover → parse → model → rules. Output order is deterministic. */
@@ -50,7 +55,21 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     if (constructPath !== undefined) finding.constructPath = constructPath;
   }
   const analysed = documents.filter((d) => d.format !== 'ignored').length;
-  return { files: analysed, findings: sortFindings(dedupe(applyRuleSettings(findings, options.config))), notices: notices.map((n) => ({ ...n, path: display(n.path) })) };
+  const kept = dedupe(applyRuleSettings(findings, options.config));
+  const warnings: string[] = [];
+  if (options.accessAnalyzer) {
+    // Loaded only when asked for: a normal scan never loads the AWS SDK.
+    const { crossCheck } = await import('./analyzer/cross-check.js');
+    const checked = await crossCheck(model, kept, { ...options.accessAnalyzer, validate: ruleEnabled(options.config, ACCESS_ANALYZER_RULE.id) });
+    kept.push(...applyRuleSettings(checked.findings, options.config));
+    if (checked.warning) warnings.push(checked.warning);
+  }
+  return {
+    files: analysed,
+    findings: sortFindings(kept),
+    notices: notices.map((n) => ({ ...n, path: display(n.path) })),
+    ...(warnings.length ? { warnings } : {}),
+  };
 }
 
 function inputErrorFinding(error: InputError, resource: string): Finding {

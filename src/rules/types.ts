@@ -29,6 +29,14 @@ export interface Finding {
   evidence?: string;
   /** CDK-for-Terraform: the construct path of the resource, so users find it in their CDK code. Set by scan, not by rules. */
   constructPath?: string;
+  /** AWS IAM Access Analyzer's view of the finding (`--access-analyzer`). Set by the cross-check, not by rules. */
+  crossCheck?: CrossCheck;
+}
+
+/** Whether Access Analyzer agrees with a finding; `unavailable` when it could not be asked or could not tell. */
+export interface CrossCheck {
+  verdict: 'confirmed' | 'disputed' | 'unavailable';
+  reason: string;
 }
 
 /** What the user tells us about their estate (config file); rules that need it stay silent without it. */
