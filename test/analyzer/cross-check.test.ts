@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { verdict } from '../../src/analyzer/cross-check.js';
@@ -25,6 +25,9 @@ interface JsonFinding {
   evidence?: string;
   crossCheck?: { verdict: string; reason: string };
 }
+
+// Each test runs whole scans (some several); the machine is shared.
+jest.setTimeout(30000);
 
 let restoreEnv: () => void;
 beforeAll(() => {
@@ -185,7 +188,7 @@ describe('--access-analyzer against a loopback Access Analyzer', () => {
     expect(run.stderr).toMatch(/^invokeguard: warning: Access Analyzer cross-check unreachable \(.*(timeout|did not complete|timed out).*\); findings are the offline results\.\n$/i);
     // It gave up after the first call's retries instead of waiting out every policy.
     expect(server.requests.length).toBeLessThanOrEqual(12);
-  }, 15000);
+  });
 
   test('nothing listening: one warning, exit code unchanged', async () => {
     const server = await fake();
@@ -266,6 +269,80 @@ describe('--access-analyzer against a loopback Access Analyzer', () => {
     expect(server.requests.filter((r) => r.path === '/policy/validation')).toEqual([]);
     expect(server.requests.length).toBeGreaterThan(0);
   });
+});
+
+/** Fake validation rule for the IG601 fixtures: iam:PassRole on "*" is a security warning at that Resource. */
+function passRoleOnStar(policyDocument: string): ValidateFinding[] {
+  const policy = JSON.parse(policyDocument) as Policy;
+  let from = 0;
+  return policy.Statement.flatMap((statement) => {
+    const statementAt = policyDocument.indexOf('"Effect"', from);
+    from = statementAt + 1;
+    const actions = [statement.Action ?? []].flat();
+    if (!actions.includes('iam:PassRole') || ![statement.Resource].flat().includes('*')) return [];
+    const span = spanOf(policyDocument, '"*"', policyDocument.indexOf('"Resource"', statementAt));
+    return span
+      ? [{ findingDetails: 'Using the iam:PassRole action with wildcards (*) in the resource can be overly permissive.', findingType: 'SECURITY_WARNING' as const, issueCode: 'PASS_ROLE_WITH_STAR_IN_RESOURCE', learnMoreLink: 'https://example.invalid/pass-role', locations: [{ path: [{ key: 'Statement' }], span }] }]
+      : [];
+  });
+}
+
+describe('IG601 fixtures', () => {
+  test('fails exactly the failing policies, at the Resource line', async () => {
+    const server = await fake({ validate: passRoleOnStar });
+    const run = await scanJson(['test/fixtures/IG601/fail.tf', ...analyzer(server, '--no-cache')]);
+    expect(run.findings.filter((f) => f.ruleId === 'IG601').map((f) => [f.ruleId, f.resource, f.line])).toEqual([
+      ['IG601', 'aws_iam_policy.pass_any_role', 8],
+      ['IG601', 'aws_iam_role_policy.deployer', 20],
+      ['IG601', 'aws_iam_user_policy.heredoc', 38],
+    ]);
+    expect(run.findings.find((f) => f.ruleId === 'IG601')?.message).toBe(
+      'Access Analyzer security warning PASS_ROLE_WITH_STAR_IN_RESOURCE: Using the iam:PassRole action with wildcards (*) in the resource can be overly permissive.',
+    );
+  });
+  test('passes the passing fixture', async () => {
+    const server = await fake({ validate: passRoleOnStar });
+    const run = await scanJson(['test/fixtures/IG601/pass.tf', ...analyzer(server, '--no-cache')]);
+    expect(server.requests.some((r) => r.path === '/policy/validation')).toBe(true);
+    expect(run.findings.filter((f) => f.ruleId === 'IG601')).toEqual([]);
+  });
+  test('offline, the fixtures produce no IG601', async () => {
+    expect((await scanJson(['test/fixtures/IG601'])).findings.filter((f) => f.ruleId === 'IG601')).toEqual([]);
+  });
+});
+
+test('--profile picks the named credentials', async () => {
+  const dir = tempTree({ credentials: '[ci]\naws_access_key_id = AKIAPROFILEEXAMPLE01\naws_secret_access_key = example\n' });
+  const saved = { file: process.env.AWS_SHARED_CREDENTIALS_FILE, id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
+  process.env.AWS_SHARED_CREDENTIALS_FILE = join(dir, 'credentials');
+  delete process.env.AWS_ACCESS_KEY_ID;
+  delete process.env.AWS_SECRET_ACCESS_KEY;
+  try {
+    const server = await fake();
+    const run = await scanJson(['examples/iam/vulnerable', ...analyzer(server, '--no-cache', '--profile', 'ci')]);
+    expect(run.stderr).toBe('');
+    expect(String(server.requests[0].headers.authorization)).toContain('Credential=AKIAPROFILEEXAMPLE01/');
+  } finally {
+    for (const [key, value] of [['AWS_SHARED_CREDENTIALS_FILE', saved.file], ['AWS_ACCESS_KEY_ID', saved.id], ['AWS_SECRET_ACCESS_KEY', saved.secret]] as const) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  }
+});
+
+test('the fake speaks CheckNoNewAccess too (the fourth policy-check operation)', async () => {
+  const server = await fake();
+  const { AccessAnalyzerClient, CheckNoNewAccessCommand } = await import('@aws-sdk/client-accessanalyzer');
+  const client = new AccessAnalyzerClient({ region: 'us-east-1', endpoint: server.endpoint });
+  const doc = (action: string) => JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: action, Resource: '*' }] });
+  const same = await client.send(new CheckNoNewAccessCommand({ newPolicyDocument: doc('lambda:GetFunction'), existingPolicyDocument: doc('lambda:GetFunction'), policyType: 'IDENTITY_POLICY' }));
+  const wider = await client.send(new CheckNoNewAccessCommand({ newPolicyDocument: doc('lambda:*'), existingPolicyDocument: doc('lambda:GetFunction'), policyType: 'IDENTITY_POLICY' }));
+  expect([same.result, wider.result]).toEqual(['PASS', 'FAIL']);
+  expect(server.requests.map((r) => [r.method, r.path])).toEqual([
+    ['POST', '/policy/check-no-new-access'],
+    ['POST', '/policy/check-no-new-access'],
+  ]);
+  client.destroy();
 });
 
 describe('verdict', () => {
