@@ -61,6 +61,10 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     // Loaded only when asked for: a normal scan never loads the AWS SDK.
     const { crossCheck } = await import('./analyzer/cross-check.js');
     const checked = await crossCheck(model, kept, { ...options.accessAnalyzer, validate: ruleEnabled(options.config, ACCESS_ANALYZER_RULE.id) });
+    for (const finding of checked.findings) {
+      const constructPath = model.resources.get(finding.resource)?.constructPath;
+      if (constructPath !== undefined) finding.constructPath = constructPath;
+    }
     kept.push(...applyRuleSettings(checked.findings, options.config));
     if (checked.warning) warnings.push(checked.warning);
   }

@@ -18,6 +18,7 @@ import { tempCopy, tempTree } from '../helpers/temp-tree.js';
 
 interface JsonFinding {
   ruleId: string;
+  constructPath?: string;
   file: string;
   line: number;
   resource: string;
@@ -104,6 +105,7 @@ describe('--access-analyzer against a loopback Access Analyzer', () => {
       ['examples/plan/vulnerable/tfplan.json', 21, 'aws_iam_role.orders', 'FAKE_ALL_LAMBDA_ACTIONS'],
       ['examples/terraform/vulnerable/ci.tf', 12, 'aws_iam_role_policy.deployer', 'FAKE_ALL_LAMBDA_ACTIONS'],
     ]);
+    expect(online.findings.find((f) => f.ruleId === 'IG601')).toMatchObject({ constructPath: 'api/orders/InvokerPolicy' });
     expect(readFileSync(join(REPO_ROOT, 'examples/terraform/vulnerable/ci.tf'), 'utf8').split('\n')[11]).toContain('"lambda:*"');
     expect(readFileSync(join(REPO_ROOT, 'examples/iam/vulnerable/ci-deployer-policy.json'), 'utf8').split('\n')[8]).toContain('"lambda:*"');
 
