@@ -4,12 +4,13 @@ import { discover, type DiscoveryNotice } from './discover/discover.js';
 import { loadConditionKeys } from './guardrails/condition-keys.js';
 import { loadActionCatalog } from './iam/action-catalog.js';
 import { buildModel } from './model/build-model.js';
+import type { AnalyzerOptions } from './analyzer/client.js';
 import type { Model } from './model/types.js';
 import { knownString } from './model/value.js';
 import { mapLimit } from './map-limit.js';
 import { parseFile } from './parse/parse-file.js';
 import type { InputError, SourceDocument } from './parse/types.js';
-import { INPUT_ERROR_RULE, RULES } from './rules/registry.js';
+import { ACCESS_ANALYZER_RULE, INPUT_ERROR_RULE, RULES } from './rules/registry.js';
 import type { Finding } from './rules/types.js';
 
 export interface ScanOptions {
@@ -23,12 +24,16 @@ export interface ScanOptions {
   config?: InvokeguardConfig;
   /** `--guardrails`: run the organisation guardrail rules even without organisation code in the scan. */
   guardrails?: boolean;
+  /** Cross-check with AWS IAM Access Analyzer (`--access-analyzer`); absent: no network call is made. */
+  accessAnalyzer?: AnalyzerOptions;
 }
 
 export interface ScanResult {
   files: number;
   findings: Finding[];
   notices: DiscoveryNotice[];
+  /** Problems that did not stop the scan or change its findings (e.g. Access Analyzer unreachable). */
+  warnings?: string[];
 }
 
 /** The whole pipeline: discover → parse → model → rules. Output order is deterministic. */
@@ -54,7 +59,25 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     if (constructPath !== undefined) finding.constructPath = constructPath;
   }
   const analysed = documents.filter((d) => d.format !== 'ignored').length;
-  return { files: analysed, findings: sortFindings(dedupe(applyRuleSettings(findings, options.config))), notices: notices.map((n) => ({ ...n, path: display(n.path) })) };
+  const kept = dedupe(applyRuleSettings(findings, options.config));
+  const warnings: string[] = [];
+  if (options.accessAnalyzer) {
+    // Loaded only when asked for: a normal scan never loads the AWS SDK.
+    const { crossCheck } = await import('./analyzer/cross-check.js');
+    const checked = await crossCheck(model, kept, { ...options.accessAnalyzer, validate: ruleEnabled(options.config, ACCESS_ANALYZER_RULE.id) });
+    for (const finding of checked.findings) {
+      const constructPath = model.resources.get(finding.resource)?.constructPath;
+      if (constructPath !== undefined) finding.constructPath = constructPath;
+    }
+    kept.push(...applyRuleSettings(checked.findings, options.config));
+    if (checked.warning) warnings.push(checked.warning);
+  }
+  return {
+    files: analysed,
+    findings: sortFindings(kept),
+    notices: notices.map((n) => ({ ...n, path: display(n.path) })),
+    ...(warnings.length ? { warnings } : {}),
+  };
 }
 
 function inputErrorFinding(error: InputError, resource: string): Finding {

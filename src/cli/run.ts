@@ -1,5 +1,8 @@
 import { writeFile } from 'node:fs/promises';
-import { Command, CommanderError, Option } from 'commander';
+import { resolve } from 'node:path';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { CACHE_DIR } from '../analyzer/cache.js';
+import type { AnalyzerOptions } from '../analyzer/client.js';
 import { applyBaseline, createBaseline, readBaseline } from '../baseline/baseline.js';
 import { loadConfig } from '../config/config.js';
 import { UsageError } from '../discover/discover.js';
@@ -31,6 +34,12 @@ interface CliOptions {
   writeBaseline?: string;
   scp: string[];
   guardrails?: boolean;
+  accessAnalyzer?: boolean;
+  region?: string;
+  profile?: string;
+  endpointUrl?: string;
+  cache: boolean;
+  analyzerTimeout: number;
 }
 
 /** argv → scan → report → exit code (0 clean, 1 findings at/above the threshold, 2 usage/internal error). */
@@ -49,6 +58,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .option('--write-baseline <file>', "write the current findings' fingerprints to a baseline file (exits 0)")
     .option('--scp <path>', 'SCP JSON file or folder kept elsewhere; scanned and read as service control policies (repeatable)', (value: string, previous: string[]) => [...previous, value], [] as string[])
     .option('--guardrails', 'run the organisation guardrail rules (IG4xx, IG5xx) even without organisation code in the scan')
+    .option('--access-analyzer', 'cross-check findings and validate policies with AWS IAM Access Analyzer (needs AWS credentials; off by default)')
+    .option('--region <region>', 'AWS region for --access-analyzer (default: the SDK\'s, e.g. AWS_REGION)')
+    .option('--profile <name>', 'AWS profile for --access-analyzer credentials')
+    .option('--endpoint-url <url>', 'Access Analyzer endpoint (default: AWS_ENDPOINT_URL_ACCESSANALYZER, AWS_ENDPOINT_URL, or AWS\'s)')
+    .option('--no-cache', `do not read or write Access Analyzer answers in ${CACHE_DIR}/`)
+    .addOption(new Option('--analyzer-timeout <ms>', 'time limit of each Access Analyzer request attempt').argParser(positiveInteger).default(10000))
     .option('--debug', 'print stack traces of internal errors')
     .version(VERSION, '-v, --version')
     .exitOverride()
@@ -67,7 +82,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const config = await loadConfig(options.config, paths, process.cwd());
     // Read before scanning (fail fast) and before --write-baseline may replace the same file.
     const baseline = options.baseline ? await readBaseline(options.baseline) : undefined;
-    const scanned = await scan({ paths, config, scpPaths: options.scp, ...(options.guardrails ? { guardrails: true } : {}) });
+    const scanned = await scan({
+      paths,
+      config,
+      scpPaths: options.scp,
+      ...(options.guardrails ? { guardrails: true } : {}),
+      ...(options.accessAnalyzer ? { accessAnalyzer: analyzerOptions(options, io.env) } : {}),
+    });
+    for (const warning of scanned.warnings ?? []) io.stderr(`invokeguard: warning: ${warning}\n`);
     if (options.writeBaseline) {
       await writeFile(options.writeBaseline, createBaseline(scanned.findings));
       io.stderr(`invokeguard: wrote ${scanned.findings.length} finding(s) to baseline ${options.writeBaseline}\n`);
@@ -93,6 +115,25 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (options.debug && error instanceof Error && error.stack) io.stderr(`${error.stack}\n`);
     return EXIT_ERROR;
   }
+}
+
+/** The SDK reads the endpoint variables from process.env; reading them from the CLI's environment keeps runs reproducible in-process. */
+function analyzerOptions(options: CliOptions, env: NodeJS.ProcessEnv): AnalyzerOptions {
+  const endpoint = options.endpointUrl ?? env.AWS_ENDPOINT_URL_ACCESSANALYZER ?? env.AWS_ENDPOINT_URL;
+  return {
+    ...(options.region ? { region: options.region } : {}),
+    ...(options.profile ? { profile: options.profile } : {}),
+    ...(endpoint ? { endpoint } : {}),
+    timeoutMs: options.analyzerTimeout,
+    ...(options.cache ? { cacheDir: resolve(CACHE_DIR) } : {}),
+    concurrency: 4,
+  };
+}
+
+function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive whole number of milliseconds');
+  return n;
 }
 
 /** In a GitHub Actions run from the checkout's root, links to the scanned commit's files. */

@@ -19,6 +19,7 @@ export const formatJson: Formatter = (result, { version }) =>
         suggestion: f.suggestion,
         ...(f.evidence !== undefined ? { evidence: f.evidence } : {}),
         ...(f.constructPath !== undefined ? { constructPath: f.constructPath } : {}),
+        ...(f.crossCheck !== undefined ? { crossCheck: { verdict: f.crossCheck.verdict, reason: f.crossCheck.reason } } : {}),
       })),
       errors: result.notices.map((n) => ({ file: n.path, message: n.message })),
       summary: { files: result.files, findings: result.findings.length },

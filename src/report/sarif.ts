@@ -138,6 +138,7 @@ function sarifResult(f: Finding, fingerprint: string, rule: number | undefined, 
       resource: f.resource,
       suggestion: f.suggestion,
       ...(f.evidence !== undefined ? { evidence: f.evidence } : {}),
+      ...(f.crossCheck !== undefined ? { crossCheck: { verdict: f.crossCheck.verdict, reason: f.crossCheck.reason } } : {}),
     },
   };
 }

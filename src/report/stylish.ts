@@ -21,6 +21,10 @@ export const formatStylish: Formatter = (result, { color }) => {
     }
     lines.push(`  ${c.dim(`${f.range.line}:${f.range.column}`)}  ${paint[f.severity](f.severity.padEnd(8))} ${c.bold(f.ruleId)}  ${f.resource}`);
     lines.push(`      ${f.message}${f.constructPath !== undefined ? c.dim(` (construct: ${f.constructPath})`) : ''}`);
+    if (f.crossCheck) {
+      const mark = f.crossCheck.verdict === 'disputed' ? c.magenta('disputed') : f.crossCheck.verdict === 'confirmed' ? c.red('confirmed') : c.gray('unavailable');
+      lines.push(`      ${c.dim('Access Analyzer:')} ${mark} — ${f.crossCheck.reason}`);
+    }
     lines.push(`      ${c.green('fix:')} ${f.suggestion}`);
   }
   for (const n of result.notices) lines.push(`${c.yellow('warning')} ${n.path}: ${n.message}`);

@@ -34,3 +34,17 @@ export const INPUT_ERROR_RULE: RuleMeta = {
   description: 'A file that cannot be parsed is not analysed, so an invoke grant in it would go unseen. Fix the syntax, or exclude the file.',
   fixable: false,
 };
+
+/** Access Analyzer's ERROR and SECURITY_WARNING policy-validation findings (`--access-analyzer`); produced by the cross-check. */
+export const ACCESS_ANALYZER_RULE: RuleMeta = {
+  id: 'IG601',
+  title: 'AWS IAM Access Analyzer reports a policy error or security warning',
+  severity: 'high',
+  attack: 'T1648',
+  description:
+    'With --access-analyzer, every policy the scan extracted is sent to ValidatePolicy; its errors (a policy AWS would reject or misread) and security warnings (grants broader than they look) are reported at the source line, with Access Analyzer\'s issue code.',
+  fixable: false,
+};
+
+/** Rules the pipeline produces rather than a rule's check; config and reports know them like the others. */
+export const PIPELINE_RULES: readonly RuleMeta[] = [INPUT_ERROR_RULE, ACCESS_ANALYZER_RULE];

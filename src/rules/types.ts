@@ -36,12 +36,20 @@ export interface Finding {
   constructPath?: string;
   /** Guardrail findings: the SCP that closes the gap, and the Terraform / CloudFormation that creates and attaches it. */
   guardrail?: GuardrailFix;
+  /** AWS IAM Access Analyzer's view of the finding (`--access-analyzer`). Set by the cross-check, not by rules. */
+  crossCheck?: CrossCheck;
 }
 
 export interface GuardrailFix {
   scp: string;
   terraform: string;
   cloudformation: string;
+}
+
+/** Whether Access Analyzer agrees with a finding; `unavailable` when it could not be asked or could not tell. */
+export interface CrossCheck {
+  verdict: 'confirmed' | 'disputed' | 'unavailable';
+  reason: string;
 }
 
 /** What the user tells us about their estate (config file); rules that need it stay silent without it. */

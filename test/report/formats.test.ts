@@ -4,7 +4,7 @@ import { escapeData, escapeProperty, formatGithub } from '../../src/report/githu
 import { formatJunit } from '../../src/report/junit.js';
 import { escapeCell, formatMarkdown } from '../../src/report/markdown.js';
 import { FORMATTERS } from '../../src/report/formatters.js';
-import { RULES } from '../../src/rules/registry.js';
+import { PIPELINE_RULES, RULES } from '../../src/rules/registry.js';
 import type { Finding, Severity } from '../../src/rules/types.js';
 import type { ScanResult } from '../../src/scan.js';
 import { cli } from '../helpers/cli.js';
@@ -103,7 +103,7 @@ describe('junit formatter', () => {
     const scanned = await scanPaths('examples/terraform/vulnerable');
     const doc = parse(formatJunit(scanned, options));
     expect(doc.testsuites.failures).toBe(String(scanned.findings.length));
-    expect(doc.testsuites.testsuite.map((s) => s.name.split(' ')[0])).toEqual([...RULES.map((r) => r.meta.id), 'IG901']);
+    expect(doc.testsuites.testsuite.map((s) => s.name.split(' ')[0])).toEqual([...RULES.map((r) => r.meta.id), ...PIPELINE_RULES.map((r) => r.id)]);
     const ig201 = doc.testsuites.testsuite.find((s) => s.name.startsWith('IG201'));
     expect(ig201?.testcase).toHaveLength(2);
     expect(ig201?.testcase.every((c) => c.failure?.type === 'high')).toBe(true);
