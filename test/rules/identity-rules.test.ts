@@ -1,0 +1,41 @@
+import { describe, expect, it } from '@jest/globals';
+import { scan } from '../../src/scan.js';
+import { REPO_ROOT, ruleTriples } from '../helpers/scan.js';
+
+/** Identity-graph rules: each failing fixture pins [rule, resource, line] exactly; passing fixtures fire nothing. */
+const EXPECTED: Record<string, Record<'tf' | 'cfn.yaml', Array<[string, string, number]>>> = {
+  IG204: {
+    tf: [
+      ['IG204', 'aws_iam_role.deployer', 2],
+      ['IG204', 'aws_iam_user.ci', 29],
+      ['IG204', 'aws_iam_group.devs', 41],
+    ],
+    'cfn.yaml': [
+      ['IG204', 'Deployer', 3],
+      ['IG204', 'Ci', 28],
+    ],
+  },
+};
+
+describe.each(Object.keys(EXPECTED))('%s fixtures', (rule) => {
+  it.each(['tf', 'cfn.yaml'] as const)('fails exactly the failing principals, at their lines (%s)', async (ext) => {
+    expect(await ruleTriples(rule, `test/fixtures/${rule}/fail.${ext}`)).toEqual(EXPECTED[rule][ext]);
+  });
+  it.each(['tf', 'cfn.yaml'] as const)('passes the passing fixture (%s)', async (ext) => {
+    expect(await ruleTriples(rule, `test/fixtures/${rule}/pass.${ext}`)).toEqual([]);
+  });
+});
+
+describe('IG204 acceptance', () => {
+  it('reports the KICS-style split once, on the role, naming the inline and the attached policy', async () => {
+    const { findings } = await scan({ paths: ['test/fixtures/IG204/fail.tf'], cwd: REPO_ROOT });
+    const onRole = findings.filter((f) => f.ruleId === 'IG204' && f.resource === 'aws_iam_role.deployer');
+    expect(onRole).toHaveLength(1);
+    expect(onRole[0].message).toContain('aws_iam_role_policy.deployer_lambda (test/fixtures/IG204/fail.tf:9)');
+    expect(onRole[0].message).toContain('aws_iam_policy.pass_any_role (test/fixtures/IG204/fail.tf:16)');
+    expect(onRole[0].severity).toBe('critical');
+  });
+  it('does not report a user again who has the escalation only through a reported group', async () => {
+    expect((await ruleTriples('IG204', 'test/fixtures/IG204/fail.tf')).map(([, resource]) => resource)).not.toContain('aws_iam_user.dana');
+  });
+});
