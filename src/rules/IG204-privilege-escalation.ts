@@ -1,6 +1,7 @@
-import { FUNCTION_PROBES, grantsOnAllFunctions } from '../iam/statement.js';
+import { effectOf, FUNCTION_PROBES, grantsOnAllFunctions } from '../iam/statement.js';
 import { identityGraph, type IdentityNode } from '../model/identity-graph.js';
 import type { IdentityPolicy, PolicyDocument } from '../model/types.js';
+import { knownString } from '../model/value.js';
 import { identityLabel, policyLabel } from './support/identity.js';
 import type { Finding, Rule } from './types.js';
 
@@ -32,10 +33,18 @@ interface Escalation {
   policies: IdentityPolicy[];
 }
 
+/** `*` on `*` with no Deny anywhere in the set: an administrator has nothing to escalate to (IG202/IG301 report it). */
+function isAdministrator(documents: PolicyDocument[]): boolean {
+  const statements = documents.flatMap((d) => d.statements);
+  if (statements.some((s) => effectOf(s) !== 'Allow')) return false;
+  return statements.some((s) => s.condition.length === 0 && s.action.some((a) => knownString(a) === '*') && s.resource.some((r) => knownString(r) === '*'));
+}
+
 /** Whether the node's policies, taken together (Denies included), allow each step on every resource. */
 function escalation(node: IdentityNode): Escalation | undefined {
   const withDocument = node.policies.flatMap(({ policy }) => (policy.document ? [{ policy, document: policy.document }] : []));
   const documents: PolicyDocument[] = withDocument.map((p) => p.document);
+  if (isAdministrator(documents)) return undefined;
   const actions: string[] = [];
   const policies = new Set<IdentityPolicy>();
   for (const { actions: candidates } of STEPS) {
@@ -57,7 +66,7 @@ export const IG204: Rule = {
     severity: 'critical',
     attack: 'T1648',
     description:
-      'A role, user or group whose policies together allow iam:PassRole, lambda:CreateFunction or lambda:UpdateFunctionCode, and lambda:InvokeFunction, lambda:CreateEventSourceMapping or lambda:AddPermission, each on every resource, can create a function that runs as any role in the account and then run it: its own permissions become those of the most powerful role it can pass. The grants may sit in different policies (inline, attached, inherited from a group); an unconditional Deny in the set removes a grant. Reported once per principal, naming every policy that contributes.',
+      'A role, user or group whose policies together allow iam:PassRole, lambda:CreateFunction or lambda:UpdateFunctionCode, and lambda:InvokeFunction, lambda:CreateEventSourceMapping or lambda:AddPermission, each on every resource, can create a function that runs as any role in the account and then run it: its own permissions become those of the most powerful role it can pass. The grants may sit in different policies (inline, attached, inherited from a group); an unconditional Deny in the set removes a grant. Reported once per principal, naming every policy that contributes; administrators (* on *) have nothing to escalate to and are left to IG202/IG301.',
     fixable: false,
   },
   check({ model }) {

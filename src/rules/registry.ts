@@ -8,11 +8,14 @@ import { IG202 } from './IG202-identity-full-lambda-control.js';
 import { IG203 } from './IG203-not-action-implies-invoke.js';
 import { IG204 } from './IG204-privilege-escalation.js';
 import { IG205 } from './IG205-permission-tampering.js';
+import { IG301 } from './IG301-execution-role-admin.js';
+import { IG302 } from './IG302-execution-role-trusts-others.js';
+import { IG303 } from './IG303-execution-role-trust-unscoped.js';
 import { IG902 } from './IG902-unknown-action.js';
 import type { Rule, RuleMeta } from './types.js';
 
 /** Every rule, in id order. Nothing else lists rules. */
-export const RULES: readonly Rule[] = [IG101, IG102, IG103, IG104, IG105, IG201, IG202, IG203, IG204, IG205, IG902];
+export const RULES: readonly Rule[] = [IG101, IG102, IG103, IG104, IG105, IG201, IG202, IG203, IG204, IG205, IG301, IG302, IG303, IG902];
 
 /** Problems with the input itself; produced by the pipeline, not by a rule's check. */
 export const INPUT_ERROR_RULE: RuleMeta = {

@@ -80,6 +80,8 @@ describe('SAM', () => {
       ['IG201', 'Dispatcher', 11],
       // AWSLambda_FullAccess passes any role to Lambda and allows lambda:*: the role SAM generates for Admin can escalate.
       ['IG204', 'AdminRole', 14],
+      // lambda:* on every resource: the function's token would control every function.
+      ['IG301', 'AdminRole', 14],
       ['IG201', 'Admin', 20],
       // AWSLambda_FullAccess is lambda:* on *: full control and permission tampering too.
       ['IG202', 'Admin', 20],

@@ -15,6 +15,36 @@ const EXPECTED: Record<string, Record<'tf' | 'cfn.yaml', Array<[string, string, 
       ['IG204', 'Ci', 28],
     ],
   },
+  IG301: {
+    tf: [
+      ['IG301', 'aws_iam_role.admin_exec', 19],
+      ['IG301', 'aws_iam_role.dynamo_exec', 30],
+      ['IG301', 'aws_iam_role.power_exec', 47],
+    ],
+    'cfn.yaml': [
+      ['IG301', 'AdminExec', 4],
+      ['IG301', 'Star', 15],
+      ['IG301', 'SamPowerRole', 31],
+    ],
+  },
+  IG302: {
+    tf: [
+      ['IG302', 'aws_iam_role.shared', 8],
+      ['IG302', 'aws_iam_role.with_account', 21],
+      ['IG302', 'aws_iam_role.ecs_task', 31],
+    ],
+    'cfn.yaml': [
+      ['IG302', 'Shared', 11],
+      ['IG302', 'Everyone', 24],
+    ],
+  },
+  IG303: {
+    tf: [
+      ['IG303', 'aws_iam_role.plain', 3],
+      ['IG303', 'aws_iam_role.negated', 21],
+    ],
+    'cfn.yaml': [['IG303', 'Plain', 9]],
+  },
 };
 
 describe.each(Object.keys(EXPECTED))('%s fixtures', (rule) => {
@@ -34,6 +64,9 @@ describe('IG204 acceptance', () => {
     expect(onRole[0].message).toContain('aws_iam_role_policy.deployer_lambda (test/fixtures/IG204/fail.tf:9)');
     expect(onRole[0].message).toContain('aws_iam_policy.pass_any_role (test/fixtures/IG204/fail.tf:16)');
     expect(onRole[0].severity).toBe('critical');
+  });
+  it('leaves administrators (* on *) to IG202/IG301: they have nothing to escalate to', async () => {
+    expect(await ruleTriples('IG204', 'test/fixtures/IG301/fail.tf')).toEqual([]);
   });
   it('does not report a user again who has the escalation only through a reported group', async () => {
     expect((await ruleTriples('IG204', 'test/fixtures/IG204/fail.tf')).map(([, resource]) => resource)).not.toContain('aws_iam_user.dana');
