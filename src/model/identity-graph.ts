@@ -26,7 +26,6 @@ export interface IdentityNode {
 
 export interface IdentityGraph {
   nodes: IdentityNode[];
-  node(address: string): IdentityNode | undefined;
   /** The identities a policy reaches (directly or through a group). */
   holdersOf(policy: IdentityPolicy): IdentityNode[];
   roleOf(fn: LambdaFunction): IdentityNode | undefined;
@@ -39,10 +38,10 @@ export function identityGraph(model: Model): IdentityGraph {
   const cached = graphs.get(model);
   if (cached) return cached;
   const identities = model.identities ?? [];
-  const nodes = new Map<string, IdentityNode>(identities.map((identity) => [identity.address, { identity, policies: [], groups: [], unresolved: [], functions: [], executionRole: false }]));
+  const nodes = new Map<IamIdentity, IdentityNode>(identities.map((identity) => [identity, { identity, policies: [], groups: [], unresolved: [], functions: [], executionRole: false }]));
   const resolve = (ref: IdentityRef, from: Range) => {
     const found = resolveIdentity(identities, ref.kind, ref.value, from);
-    return found ? nodes.get(found.address) : undefined;
+    return found ? nodes.get(found) : undefined;
   };
   const own = new Map<IdentityNode, IdentityPolicy[]>();
   const give = (node: IdentityNode, policy: IdentityPolicy) => {
@@ -70,7 +69,7 @@ export function identityGraph(model: Model): IdentityGraph {
   for (const node of nodes.values()) {
     node.policies = (own.get(node) ?? []).map((policy) => ({ policy }));
     for (const group of node.groups) {
-      const groupNode = nodes.get(group.address)!;
+      const groupNode = nodes.get(group)!;
       for (const policy of own.get(groupNode) ?? []) if (!node.policies.some((e) => e.policy === policy)) node.policies.push({ policy, via: group });
     }
     const trust = node.identity.trustDocument;
@@ -87,12 +86,23 @@ export function identityGraph(model: Model): IdentityGraph {
   const list = [...nodes.values()];
   const graph: IdentityGraph = {
     nodes: list,
-    node: (address) => nodes.get(address),
     holdersOf: (policy) => list.filter((n) => n.policies.some((e) => e.policy === policy)),
     roleOf: (fn) => roles.get(fn),
   };
   graphs.set(model, graph);
   return graph;
+}
+
+/**
+ * Whether a resource declared at `resource` is the one a symbolic reference written at `from`
+ * can mean: the same template (CloudFormation logical ids are per template) or the same Terraform
+ * folder (module instances carry their prefix in the address). Separate stacks scanned together
+ * are never assumed to share resources.
+ */
+export function sameStack(resource: { address: string; sourceType: string; range: Range }, from: Range): boolean {
+  if (resource.sourceType.startsWith('AWS::')) return resource.range.file === from.file;
+  if (resource.address.startsWith('module.')) return !/\.(ya?ml|template)$/i.test(from.file);
+  return dirname(resource.range.file) === dirname(from.file);
 }
 
 /** A reference as written → the symbolic resource it names, when it is one (`aws_iam_role.x.name`, `"${…}"`, `!Ref X`). */
@@ -115,7 +125,7 @@ function unique<T extends { range: Range }>(candidates: T[], from: Range): T[] {
 /** A role/user/group reference (symbolic, name or ARN) → the identity in the scan, if exactly one. */
 export function resolveIdentity(identities: readonly IamIdentity[], kind: IdentityKind, value: Value, from: Range): IamIdentity | undefined {
   const resource = referencedResource(value);
-  if (resource !== undefined) return identities.find((i) => i.address === resource && i.kind === kind);
+  if (resource !== undefined) return identities.find((i) => i.address === resource && i.kind === kind && sameStack(i, from));
   const text = displayString(value);
   if (text === undefined) return undefined;
   const arn = new RegExp(`:${kind}/(?:[^{}]*/)?([^/]+)$`).exec(text);
@@ -127,7 +137,7 @@ export function resolveIdentity(identities: readonly IamIdentity[], kind: Identi
 /** A managed policy reference (symbolic, or an ARN naming it) → its IdentityPolicy entries (one per `Fn::If` variant). */
 function resolvePolicy(policies: readonly IdentityPolicy[], value: Value, from: Range): IdentityPolicy[] {
   const resource = referencedResource(value);
-  if (resource !== undefined) return policies.filter((p) => p.address === resource && p.kind === 'managed');
+  if (resource !== undefined) return policies.filter((p) => p.address === resource && p.kind === 'managed' && sameStack(p, from));
   const text = displayString(value);
   const name = text?.startsWith('arn:') ? /:policy\/(?:[^{}]*\/)?([^/]+)$/.exec(text)?.[1] : undefined;
   if (name === undefined || name.includes('${') || /:iam::aws:policy\//.test(text!)) return [];

@@ -1,6 +1,6 @@
 import { effectOf, FUNCTION_PROBES, grantsOnAllFunctions } from '../iam/statement.js';
 import { identityGraph, type IdentityNode } from '../model/identity-graph.js';
-import type { IdentityPolicy, PolicyDocument } from '../model/types.js';
+import type { IamIdentity, IdentityPolicy, PolicyDocument } from '../model/types.js';
 import { knownString } from '../model/value.js';
 import { identityLabel, policyLabel } from './support/identity.js';
 import type { Finding, Rule } from './types.js';
@@ -72,16 +72,17 @@ export const IG204: Rule = {
   check({ model }) {
     const graph = identityGraph(model);
     const findings: Finding[] = [];
-    const reported = new Set<string>();
+    const reported = new Set<IamIdentity>();
     const found = graph.nodes.flatMap((node) => {
       const result = escalation(node);
       return result ? [{ node, result }] : [];
     });
-    for (const { node } of found) if (node.identity.kind === 'group') reported.add(node.identity.address);
+    for (const { node } of found) if (node.identity.kind === 'group') reported.add(node.identity);
     for (const { node, result } of found) {
       // A user who has it only through one group already reported adds nothing new.
-      const vias = new Set(result.policies.map((p) => node.policies.find((e) => e.policy === p)?.via?.address));
-      if (node.identity.kind === 'user' && vias.size === 1 && [...vias][0] !== undefined && reported.has([...vias][0]!)) continue;
+      const vias = new Set(result.policies.map((p) => node.policies.find((e) => e.policy === p)?.via));
+      const [only] = vias;
+      if (node.identity.kind === 'user' && vias.size === 1 && only !== undefined && reported.has(only)) continue;
       const who = node.identity.kind === 'group' ? `every member of group ${identityLabel(node)}` : identityLabel(node);
       findings.push({
         ruleId: 'IG204',
