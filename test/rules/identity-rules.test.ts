@@ -72,3 +72,15 @@ describe('IG204 acceptance', () => {
     expect((await ruleTriples('IG204', 'test/fixtures/IG204/fail.tf')).map(([, resource]) => resource)).not.toContain('aws_iam_user.dana');
   });
 });
+
+describe('examples', () => {
+  it('the vulnerable examples show the identity rules; the fixed ones stay clean of them', async () => {
+    expect((await ruleTriples('IG204', 'examples/cloudformation/vulnerable')).concat(await ruleTriples('IG303', 'examples/cloudformation/vulnerable'))).toEqual([
+      ['IG204', 'Deployer', 48],
+      ['IG303', 'OrdersRole', 37],
+    ]);
+    expect(await ruleTriples('IG303', 'examples/terraform/vulnerable')).toEqual([['IG303', 'aws_iam_role.orders', 17]]);
+    const { findings } = await scan({ paths: ['examples/cdktf/fixed', 'examples/cloudformation/fixed', 'examples/iam/fixed', 'examples/plan/fixed', 'examples/sam/fixed', 'examples/terraform/fixed'], cwd: REPO_ROOT });
+    expect(findings).toEqual([]);
+  });
+});
