@@ -36,8 +36,15 @@ export interface ScanResult {
   warnings?: string[];
 }
 
-/** The whole pipeline: discover → parse → model → rules. Output order is deterministic. */
-export async function scan(options: ScanOptions): Promise<ScanResult> {
+export interface ModelResult {
+  documents: SourceDocument[];
+  model: Model;
+  notices: DiscoveryNotice[];
+  display(path: string): string;
+}
+
+/** discover → parse → model: what `scan` runs rules on, and what `invokeguard graph` draws. */
+export async function loadModel(options: ScanOptions): Promise<ModelResult> {
   const cwd = options.cwd ?? process.cwd();
   const display = (path: string) => relative(cwd, path).split(sep).join('/') || '.';
   const scpPaths = options.scpPaths ?? [];
@@ -46,7 +53,12 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const scpFiles = new Set(files.filter((f) => scpRoots.some((r) => f.path === r || f.path.startsWith(r + sep))).map((f) => display(f.path)));
   // Reads overlap with parsing; output order is the discovery order whatever the I/O timing.
   const documents: SourceDocument[] = await mapLimit(files, 16, (file) => parseFile(file, display(file.path), options.maxFileBytes));
-  const model = buildModel(documents, scpFiles);
+  return { documents, model: buildModel(documents, scpFiles), notices, display };
+}
+
+/** The whole pipeline: discover → parse → model → rules. Output order is deterministic. */
+export async function scan(options: ScanOptions): Promise<ScanResult> {
+  const { documents, model, notices, display } = await loadModel(options);
   const catalog = await loadActionCatalog(servicesIn(model));
   const conditionKeys = await loadConditionKeys(model);
   const findings: Finding[] = [

@@ -6,10 +6,12 @@ import type { AnalyzerOptions } from '../analyzer/client.js';
 import { applyBaseline, createBaseline, readBaseline } from '../baseline/baseline.js';
 import { loadConfig } from '../config/config.js';
 import { UsageError } from '../discover/discover.js';
+import { GRAPH_FORMATS } from '../graph/render.js';
 import { FORMATTERS } from '../report/formatters.js';
 import { scan } from '../scan.js';
 import { SEVERITIES, severityRank, type Severity } from '../rules/types.js';
 import { runGuardrailsCommand } from './guardrails-command.js';
+import { runGraph, type GraphOptions } from './graph.js';
 import { VERSION } from './version.js';
 
 export interface CliIo {
@@ -67,7 +69,23 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .option('--debug', 'print stack traces of internal errors')
     .version(VERSION, '-v, --version')
     .exitOverride()
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    // Options after `graph` are the subcommand's own (its --format has other choices).
+    .enablePositionalOptions()
+    // The default command: scanning. Its work happens after parsing, below.
+    .action(() => {});
+  let graph: { paths: string[]; options: GraphOptions & { debug?: boolean } } | undefined;
+  program
+    .command('graph')
+    .description('print, per Lambda function, every principal that can invoke it and where it is granted')
+    .argument('[paths...]', 'files and folders to scan', ['.'])
+    .addOption(new Option('-f, --format <format>', 'output format').choices([...GRAPH_FORMATS]).default('json'))
+    .option('-o, --output <file>', 'write the graph to a file instead of stdout')
+    .option('-c, --config <file>', 'config file (include/exclude globs)')
+    .option('--debug', 'print stack traces of internal errors')
+    .action((graphPaths: string[], graphOptions: GraphOptions & { debug?: boolean }) => {
+      graph = { paths: graphPaths, options: graphOptions };
+    });
   let paths: string[];
   let options: CliOptions;
   try {
@@ -78,6 +96,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT_CLEAN : EXIT_ERROR;
     throw error;
   }
+  if (graph) return runGraphCommand(graph.paths, graph.options, io);
   try {
     const config = await loadConfig(options.config, paths, process.cwd());
     // Read before scanning (fail fast) and before --write-baseline may replace the same file.
@@ -141,4 +160,16 @@ function githubBlobBase(env: NodeJS.ProcessEnv): string | undefined {
   const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_SHA: sha, GITHUB_WORKSPACE: workspace } = env;
   if (!server || !repo || !sha || !workspace || workspace !== process.cwd()) return undefined;
   return `${server}/${repo}/blob/${sha}/`;
+}
+
+async function runGraphCommand(paths: string[], options: GraphOptions & { debug?: boolean }, io: CliIo): Promise<number> {
+  try {
+    await runGraph(paths, options, io.stdout);
+    return EXIT_CLEAN;
+  } catch (error) {
+    if (error instanceof UsageError) io.stderr(`invokeguard: ${error.message}\n`);
+    else io.stderr(`invokeguard: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+    if (options.debug && error instanceof Error && error.stack) io.stderr(`${error.stack}\n`);
+    return EXIT_ERROR;
+  }
 }

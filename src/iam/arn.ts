@@ -41,7 +41,7 @@ export function arnAccount(value: Value): ArnAccount {
  * A template's ARN fields, splitting only its known text on ':' so a symbolic piece
  * whose name has colons (`${AWS::AccountId}`) stays one field.
  */
-function arnFields(value: Value): string[] | undefined {
+export function arnFields(value: Value): string[] | undefined {
   if (value.kind !== 'template') return undefined;
   const fields = [''];
   for (const part of value.parts) {

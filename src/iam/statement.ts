@@ -1,5 +1,6 @@
 import type { PolicyDocument, Statement } from '../model/types.js';
 import { displayString, knownString, type Value } from '../model/value.js';
+import { arnFields } from './arn.js';
 import { wildcardMatches } from './wildcard.js';
 
 export function effectOf(statement: Statement): 'Allow' | 'Deny' | undefined {
@@ -36,11 +37,26 @@ function coversEvery(pattern: string, probes: readonly string[]): boolean {
   return probes.every((probe) => wildcardMatches(pattern, probe));
 }
 
+/**
+ * A Resource entry as a pattern to match probes with. Symbolic partition, region and account
+ * fields (`${AWS::AccountId}`, `data.aws_caller_identity…`) match anything there: "every function
+ * of this account" is every function the holder can reach. A symbolic piece elsewhere (a name)
+ * stays literal, so it matches no probe: one unknown function is not all of them.
+ */
+export function resourcePattern(entry: Value): string | undefined {
+  if (entry.kind === 'unknown') return undefined;
+  const fields = entry.kind === 'template' ? arnFields(entry) : undefined;
+  if (fields && fields[0] === 'arn' && fields.length >= 6) {
+    return fields.map((field, i) => (i === 1 || i === 3 || i === 4 ? field.replace(/\$\{[^}]*\}/g, '*') : field)).join(':');
+  }
+  return displayString(entry);
+}
+
 /** The Resource entries that cover every Lambda function (`*`, `arn:aws:lambda:*:*:function:*`, ...). */
 export function resourceEntriesCoveringAllFunctions(statement: Statement, probes: readonly string[] = FUNCTION_PROBES): Value[] {
   return statement.resource.filter((entry) => {
-    const pattern = displayString(entry);
-    return pattern !== undefined && entry.kind !== 'unknown' && coversEvery(pattern, probes);
+    const pattern = resourcePattern(entry);
+    return pattern !== undefined && coversEvery(pattern, probes);
   });
 }
 
@@ -51,7 +67,7 @@ export function resourceEntriesCoveringAllFunctions(statement: Statement, probes
 export function coversAllFunctions(statement: Statement, probes: readonly string[] = FUNCTION_PROBES): boolean {
   if (resourceEntriesCoveringAllFunctions(statement, probes).length > 0) return true;
   if (statement.notResource.length === 0) return false;
-  const patterns = statement.notResource.map((v) => (v.kind === 'unknown' ? undefined : displayString(v)));
+  const patterns = statement.notResource.map(resourcePattern);
   if (patterns.some((p) => p === undefined)) return false;
   return !patterns.some((p) => coversEvery(p!, probes));
 }

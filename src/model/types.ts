@@ -24,6 +24,8 @@ export interface ResourceBase {
 
 export interface LambdaFunction extends ResourceBase {
   functionName?: Attribute;
+  /** The execution role as written (`role`, `Role`): a reference, an ARN, or unknown. */
+  role?: Attribute;
 }
 
 /** A resource-based invoke grant: `aws_lambda_permission`, `AWS::Lambda::Permission`, SAM events. */
@@ -81,6 +83,48 @@ export interface IdentityPolicy extends ResourceBase {
   /** The attribute holding the document (`policy`, `PolicyDocument`). */
   policy: Attribute;
   document?: PolicyDocument;
+  /** The identities it is attached to, as written (inline policies: their owner). Absent: not attached in the scan. */
+  holders?: IdentityRef[];
+  /** Its IAM name (`name`, `ManagedPolicyName`), for attachments that name it by ARN. */
+  name?: string;
+}
+
+export type IdentityKind = 'role' | 'user' | 'group';
+
+/** A reference to an IAM identity as the IaC writes it: a name, an ARN or a symbolic reference. */
+export interface IdentityRef {
+  kind: IdentityKind;
+  value: Value;
+}
+
+/** An IAM role, user or group declared in the scan. */
+export interface IamIdentity extends ResourceBase {
+  kind: IdentityKind;
+  /** Its IAM name (`name`, `RoleName`, …) when known. */
+  name?: string;
+  /** Roles: the trust policy as written (`assume_role_policy`, `AssumeRolePolicyDocument`) and its document when knowable. */
+  trust?: Attribute;
+  trustDocument?: PolicyDocument;
+  /** The role SAM generates for a function without `Role` (`<Function>Role`); its trust is SAM's, not the user's. */
+  implicit?: boolean;
+}
+
+/** A managed policy attached to identities by reference (`aws_iam_role_policy_attachment`, `ManagedPolicyArns`). */
+export interface PolicyAttachment {
+  /** The resource that makes the attachment. */
+  address: string;
+  range: Range;
+  /** The policy as written: a reference, an ARN or a name. */
+  policy: Value;
+  holders: IdentityRef[];
+}
+
+/** Users put in groups (`aws_iam_group_membership`, `AWS::IAM::UserToGroupAddition`, a user's `Groups`): every user joins every group. */
+export interface GroupMembership {
+  address: string;
+  range: Range;
+  users: Value[];
+  groups: Value[];
 }
 
 /** What a policy document stored on its own (a raw IAM JSON file) is, by its content and place. */
@@ -110,6 +154,10 @@ export interface Model {
   standalonePolicies?: StandalonePolicy[];
   /** Organisation and account-baseline resources (SCPs, attachments, trails, GuardDuty, …), for guardrail rules. */
   posture?: Posture;
+  /** IAM roles, users and groups; how policies reach them is resolved by `identityGraph`. */
+  identities?: IamIdentity[];
+  attachments?: PolicyAttachment[];
+  memberships?: GroupMembership[];
 }
 
 export function emptyModel(): Model {

@@ -6,6 +6,7 @@ import { IG105 } from './IG105-permission-broader-than-invoke.js';
 import { IG201 } from './IG201-identity-invoke-any-function.js';
 import { IG202 } from './IG202-identity-full-lambda-control.js';
 import { IG203 } from './IG203-not-action-implies-invoke.js';
+import { IG204 } from './IG204-privilege-escalation.js';
 import { IG205 } from './IG205-permission-tampering.js';
 import { IG401 } from './IG401-no-scp-public-function-url.js';
 import { IG402 } from './IG402-no-scp-public-permission.js';
@@ -17,12 +18,17 @@ import { IG502 } from './IG502-guardduty-no-lambda-protection.js';
 import { IG503 } from './IG503-no-access-analyzer.js';
 import { IG504 } from './IG504-no-lambda-persistence-alarm.js';
 import { IG505 } from './IG505-no-security-hub-fsbp.js';
+import { IG301 } from './IG301-execution-role-admin.js';
+import { IG302 } from './IG302-execution-role-trusts-others.js';
+import { IG303 } from './IG303-execution-role-trust-unscoped.js';
 import { IG902 } from './IG902-unknown-action.js';
 import type { Rule, RuleMeta } from './types.js';
 
 /** Every rule, in id order. Nothing else lists rules. */
-export const RULES: readonly Rule[] = [IG101, IG102, IG103, IG104, IG105, IG201, IG202, IG203, IG205,
-  IG401, IG402, IG403, IG404, IG405, IG501, IG502, IG503, IG504, IG505, IG902];
+export const RULES: readonly Rule[] = [
+  IG101, IG102, IG103, IG104, IG105, IG201, IG202, IG203, IG204, IG205, IG301, IG302, IG303,
+  IG401, IG402, IG403, IG404, IG405, IG501, IG502, IG503, IG504, IG505, IG902,
+];
 
 /** Problems with the input itself; produced by the pipeline, not by a rule's check. */
 export const INPUT_ERROR_RULE: RuleMeta = {

@@ -22,9 +22,9 @@ describe('baseline', () => {
     const written = await cli('--write-baseline', baseline, '--format', 'json', dir);
     expect(written.code).toBe(0);
     const before = JSON.parse(written.stdout) as { findings: Array<{ ruleId: string; line: number }> };
-    expect(before.findings.length).toBe(7);
+    expect(before.findings.length).toBe(8);
     const stored = JSON.parse(await readFile(baseline, 'utf8')) as { findings: Array<{ fingerprint: string }> };
-    expect(stored.findings).toHaveLength(7);
+    expect(stored.findings).toHaveLength(8);
 
     // Every resource moves down by 7 lines.
     const main = join(dir, 'main.tf');
@@ -33,7 +33,7 @@ describe('baseline', () => {
     const moved = await cli('--baseline', baseline, '--format', 'json', dir);
     expect(moved.code).toBe(0);
     expect((JSON.parse(moved.stdout) as { findings: unknown[] }).findings).toEqual([]);
-    expect(moved.stderr).toContain('7 finding(s) already in baseline');
+    expect(moved.stderr).toContain('8 finding(s) already in baseline');
     // The findings did move: without the baseline they are reported 7 lines lower.
     const unfiltered = JSON.parse((await cli('--format', 'json', dir)).stdout) as { findings: Array<{ ruleId: string; line: number }> };
     expect(unfiltered.findings.find((f) => f.ruleId === 'IG101')?.line).toBe((before.findings.find((f) => f.ruleId === 'IG101')?.line ?? 0) + 7);

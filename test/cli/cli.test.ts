@@ -15,13 +15,15 @@ describe('invokeguard CLI', () => {
     const { code, stdout } = await run(['examples/terraform/vulnerable', '--format', 'json']);
     expect(code).toBe(1);
     const report = JSON.parse(stdout);
-    expect(report).toMatchObject({ tool: 'invokeguard', errors: [], summary: { files: 2, findings: 7 } });
+    expect(report).toMatchObject({ tool: 'invokeguard', errors: [], summary: { files: 2, findings: 8 } });
     expect(report.version).toMatch(/^\d+\.\d+\.\d+/);
     const triples = report.findings.map((f: { ruleId: string; resource: string; file: string; line: number }) => [f.ruleId, f.resource, f.file, f.line]);
     expect(triples).toEqual([
       ['IG201', 'aws_iam_role_policy.deployer', 'examples/terraform/vulnerable/ci.tf', 12],
       ['IG202', 'aws_iam_role_policy.deployer', 'examples/terraform/vulnerable/ci.tf', 12],
       ['IG205', 'aws_iam_role_policy.deployer', 'examples/terraform/vulnerable/ci.tf', 12],
+      // The execution role's trust has no aws:SourceAccount: reported at the trust statement.
+      ['IG303', 'aws_iam_role.orders', 'examples/terraform/vulnerable/main.tf', 17],
       ['IG101', 'aws_lambda_permission.public', 'examples/terraform/vulnerable/main.tf', 31],
       ['IG102', 'aws_lambda_permission.from_s3', 'examples/terraform/vulnerable/main.tf', 44],
       ['IG104', 'aws_lambda_function_url.orders', 'examples/terraform/vulnerable/main.tf', 51],
@@ -57,7 +59,7 @@ describe('invokeguard CLI', () => {
     const { code, stdout } = await run(['examples/terraform/vulnerable', '--format', 'json', '--output', out]);
     expect(code).toBe(1);
     expect(stdout).toBe('');
-    expect(JSON.parse(readFileSync(out, 'utf8')).summary.findings).toBe(7);
+    expect(JSON.parse(readFileSync(out, 'utf8')).summary.findings).toBe(8);
   });
 
   it('exits 2 with a message, and no stack trace, on usage errors', async () => {

@@ -25,7 +25,7 @@ describe('config', () => {
   });
 
   it('an override moves findings below the severity threshold', async () => {
-    const dir = await withConfig('rules:\n  IG101: {severity: low}\n  IG102: off\n  IG104: {enabled: false}\n  IG201: off\n  IG202: off\n  IG205: off\n');
+    const dir = await withConfig('rules:\n  IG101: {severity: low}\n  IG102: off\n  IG104: {enabled: false}\n  IG201: off\n  IG202: off\n  IG205: off\n  IG303: off\n');
     const { code, stdout } = await cli('--format', 'json', '--severity-threshold', 'medium', dir);
     expect((JSON.parse(stdout) as Json).findings.map((f) => [f.ruleId, f.severity])).toEqual([['IG101', 'low']]);
     expect(code).toBe(0);
@@ -34,7 +34,7 @@ describe('config', () => {
   it('reads --config FILE from anywhere', async () => {
     const dir = await tempCopy('examples/terraform/vulnerable');
     const file = join(dir, 'custom.yml');
-    await writeFile(file, 'rules: {IG101: off, IG102: off, IG104: off, IG201: off, IG202: off, IG205: off}\n');
+    await writeFile(file, 'rules: {IG101: off, IG102: off, IG104: off, IG201: off, IG202: off, IG205: off, IG303: off}\n');
     const { code, stdout } = await cli('--config', file, '--format', 'json', dir);
     expect((JSON.parse(stdout) as Json).findings).toEqual([]);
     expect(code).toBe(0);

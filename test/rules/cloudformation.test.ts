@@ -78,6 +78,12 @@ describe('SAM', () => {
   it('AWS managed policy names grant invoke on every function, reported at the name; an unpinned SNS topic event is IG102', async () => {
     expect(await triples('test/fixtures/sam/managed.cfn.yaml')).toEqual([
       ['IG201', 'Dispatcher', 11],
+      // LambdaInvokePolicy with FunctionName "*" expands to function:** in this account: every function.
+      ['IG201', 'Dispatcher', 12],
+      // AWSLambda_FullAccess passes any role to Lambda and allows lambda:*: the role SAM generates for Admin can escalate.
+      ['IG204', 'AdminRole', 14],
+      // lambda:* on every resource: the function's token would control every function.
+      ['IG301', 'AdminRole', 14],
       ['IG201', 'Admin', 20],
       // AWSLambda_FullAccess is lambda:* on *: full control and permission tampering too.
       ['IG202', 'Admin', 20],

@@ -1,10 +1,12 @@
 import type { Range } from '../range.js';
-import type { Attribute, IdentityPolicyKind, Model, ResourceBase } from '../types.js';
-import { get, knownString, type ObjectEntry, type Value } from '../value.js';
+import { attachManagedPolicy, selfRef } from '../aws-managed.js';
+import { policyDocumentFromValue } from '../policy-document.js';
+import type { Attribute, IdentityKind, IdentityPolicyKind, IdentityRef, Model, ResourceBase } from '../types.js';
+import { asList, get, knownString, type ObjectEntry, type Value } from '../value.js';
 import { CfnEvaluator, ifVariants, type TemplateScope } from './evaluate.js';
 import { addCloudFormationPosture } from './posture.js';
 import { addSamFunction } from './sam.js';
-import { addAwsManagedPolicy, addDocument, attribute, entrySpan } from './support.js';
+import { addDocument, attribute, entrySpan } from './support.js';
 
 /** A parsed CloudFormation/SAM template, as the parse stage hands it over. */
 export interface CloudFormationTemplate {
@@ -54,7 +56,7 @@ function addResource(model: Model, scope: TemplateScope, entry: ObjectEntry, glo
   const variants = ifVariants(scope, raw);
   switch (type) {
     case 'AWS::Lambda::Function':
-      model.functions.push({ ...base, ...optional('functionName', variants[0], 'FunctionName') });
+      model.functions.push({ ...base, ...optional('functionName', variants[0], 'FunctionName'), ...optional('role', variants[0], 'Role') });
       return;
     case 'AWS::Lambda::Permission':
       for (const p of variants)
@@ -73,20 +75,29 @@ function addResource(model: Model, scope: TemplateScope, entry: ObjectEntry, glo
       for (const p of variants) model.functionUrls.push({ ...base, ...optional('authorizationType', p, 'AuthType'), ...optional('functionName', p, 'TargetFunctionArn') });
       return;
     case 'AWS::IAM::ManagedPolicy':
-      for (const p of variants) addDocument(model, base, 'managed', attribute(p, 'PolicyDocument'));
+      for (const p of variants) addDocument(model, base, 'managed', attribute(p, 'PolicyDocument'), policyHolders(p), knownString(get(p, 'ManagedPolicyName')));
       return;
     case 'AWS::IAM::Policy':
-      for (const p of variants) addDocument(model, base, attribute(p, 'Roles') ? 'role-inline' : attribute(p, 'Users') ? 'user-inline' : 'group-inline', attribute(p, 'PolicyDocument'));
+      for (const p of variants)
+        addDocument(model, base, attribute(p, 'Roles') ? 'role-inline' : attribute(p, 'Users') ? 'user-inline' : 'group-inline', attribute(p, 'PolicyDocument'), policyHolders(p), knownString(get(p, 'PolicyName')));
       return;
+    case 'AWS::IAM::UserToGroupAddition': {
+      const group = get(variants[0], 'GroupName');
+      (model.memberships ??= []).push({ address: id, range: base.range, users: asList(get(variants[0], 'Users')), groups: group ? [group] : [] });
+      return;
+    }
     case 'AWS::IAM::Role':
     case 'AWS::IAM::User':
     case 'AWS::IAM::Group': {
-      const kind: IdentityPolicyKind = type === 'AWS::IAM::Role' ? 'role-inline' : type === 'AWS::IAM::User' ? 'user-inline' : 'group-inline';
+      const identity = IDENTITY_TYPES[type];
+      addIdentity(model, base, identity, variants[0]);
+      const self: IdentityRef[] = [{ kind: identity, value: selfRef(base) }];
+      const kind: IdentityPolicyKind = `${identity}-inline`;
       for (const p of variants) {
         const inline = get(p, 'Policies');
-        for (const item of inline?.kind === 'list' ? inline.items : []) addDocument(model, { ...base, range: item.range }, kind, attribute(item, 'PolicyDocument'));
+        for (const item of inline?.kind === 'list' ? inline.items : []) addDocument(model, { ...base, range: item.range }, kind, attribute(item, 'PolicyDocument'), self, knownString(get(item, 'PolicyName')));
         const arns = get(p, 'ManagedPolicyArns');
-        for (const arn of arns?.kind === 'list' ? arns.items : []) addAwsManagedPolicy(model, base, arn);
+        for (const arn of arns?.kind === 'list' ? arns.items : []) attachManagedPolicy(model, base, arn, self);
       }
       return;
     }
@@ -99,4 +110,22 @@ function addResource(model: Model, scope: TemplateScope, entry: ObjectEntry, glo
       addCloudFormationPosture(model, type, base, variants[0]);
       return;
   }
+}
+
+const IDENTITY_TYPES: Record<string, IdentityKind> = { 'AWS::IAM::Role': 'role', 'AWS::IAM::User': 'user', 'AWS::IAM::Group': 'group' };
+const NAME_PROPERTIES: Record<IdentityKind, string> = { role: 'RoleName', user: 'UserName', group: 'GroupName' };
+
+/** A role, user or group: its name, a role's trust policy, a user's `Groups`. */
+function addIdentity(model: Model, base: ResourceBase, kind: IdentityKind, properties: Value): void {
+  const name = knownString(get(properties, NAME_PROPERTIES[kind]));
+  const trust = kind === 'role' ? attribute(properties, 'AssumeRolePolicyDocument') : undefined;
+  const trustDocument = trust ? policyDocumentFromValue(trust.value, model.errors) : undefined;
+  (model.identities ??= []).push({ ...base, kind, ...(name !== undefined ? { name } : {}), ...(trust ? { trust } : {}), ...(trustDocument ? { trustDocument } : {}) });
+  const groups = asList(get(properties, 'Groups'));
+  if (kind === 'user' && groups.length > 0) (model.memberships ??= []).push({ address: base.address, range: base.range, users: [selfRef(base)], groups });
+}
+
+/** `Roles` / `Users` / `Groups` of an `AWS::IAM::Policy` or `ManagedPolicy`: the identities it is attached to. */
+function policyHolders(properties: Value): IdentityRef[] {
+  return (['role', 'user', 'group'] as const).flatMap((kind) => asList(get(properties, `${kind[0].toUpperCase()}${kind.slice(1)}s`)).map((value) => ({ kind, value })));
 }

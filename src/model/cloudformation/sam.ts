@@ -1,8 +1,9 @@
 import { policyData } from '../../policy-data.js';
+import { attachManagedPolicy, dataValue } from '../aws-managed.js';
 import type { Range } from '../range.js';
-import type { Attribute, LambdaPermission, Model, ResourceBase } from '../types.js';
+import type { Attribute, IdentityRef, LambdaPermission, Model, ResourceBase } from '../types.js';
 import { get, getEntry, knownString, type ObjectEntry, type UnknownValue, type Value } from '../value.js';
-import { addAwsManagedPolicy, addDocument, attribute, dataValue, entrySpan, pseudo } from './support.js';
+import { addDocument, attribute, entrySpan, pseudo } from './support.js';
 import { CfnEvaluator, type TemplateScope } from './evaluate.js';
 
 interface SamPolicyTemplate {
@@ -21,9 +22,15 @@ export function addSamFunction(model: Model, scope: TemplateScope, base: Resourc
     const own = getEntry(properties, name);
     return own && own.value.kind !== 'null' ? own : getEntry(globals, name);
   };
+  const roleEntry = property('Role');
+  // Without Role, SAM generates `<Function>Role`, trusted by lambda.amazonaws.com, holding `Policies`.
+  const implicitRole: ResourceBase = { address: `${base.address}Role`, sourceType: 'AWS::IAM::Role', range: base.range, arnExpression: `!GetAtt ${base.address}Role.Arn` };
+  const implicitRef: UnknownValue = { kind: 'unknown', ref: `${implicitRole.address}.Arn`, resource: implicitRole.address, resourceType: implicitRole.sourceType, range: base.range };
   if (first) {
     const functionName = attribute(properties, 'FunctionName');
-    model.functions.push({ ...base, ...(functionName ? { functionName } : {}) });
+    const role: Attribute = roleEntry ? { value: roleEntry.value, range: entrySpan(roleEntry) } : { value: implicitRef, range: base.range };
+    model.functions.push({ ...base, ...(functionName ? { functionName } : {}), role });
+    if (!roleEntry) (model.identities ??= []).push({ ...implicitRole, kind: 'role', implicit: true });
   }
   const self: UnknownValue = { kind: 'unknown', ref: base.address, resource: base.address, resourceType: base.sourceType, range: base.range };
 
@@ -41,20 +48,22 @@ export function addSamFunction(model: Model, scope: TemplateScope, base: Resourc
     }
 
   // With an explicit Role, SAM creates no role and ignores Policies.
-  if (property('Role')) return;
+  if (roleEntry) return;
   const policies = property('Policies');
   if (!policies) return;
-  for (const item of policies.value.kind === 'list' ? policies.value.items : [policies.value]) addSamPolicy(model, scope, base, item);
+  const holders: IdentityRef[] = [{ kind: 'role', value: implicitRef }];
+  for (const item of policies.value.kind === 'list' ? policies.value.items : [policies.value]) addSamPolicy(model, scope, base, item, holders);
 }
 
-function addSamPolicy(model: Model, scope: TemplateScope, base: ResourceBase, item: Value): void {
+function addSamPolicy(model: Model, scope: TemplateScope, base: ResourceBase, item: Value, holders: IdentityRef[]): void {
   if (item.kind === 'string' || item.kind === 'template' || item.kind === 'unknown') {
-    addAwsManagedPolicy(model, base, item);
+    // Policy names we do not hold stay unknown; SAM accepts bare AWS managed policy names.
+    attachManagedPolicy(model, base, item, holders, true);
     return;
   }
   if (item.kind !== 'object') return;
   if (get(item, 'Statement')) {
-    addDocument(model, { ...base, range: item.range }, 'role-inline', { value: item, range: item.range });
+    addDocument(model, { ...base, range: item.range }, 'role-inline', { value: item, range: item.range }, holders);
     return;
   }
   const [only] = item.entries;
@@ -70,7 +79,7 @@ function addSamPolicy(model: Model, scope: TemplateScope, base: ResourceBase, it
     if (given) substitutions.set(name, given);
   }
   const expanded = new CfnEvaluator({ ...scope, substitutions }).evaluate(definition);
-  addDocument(model, { ...base, range: entrySpan(only) }, 'role-inline', { value: expanded, range: entrySpan(only) });
+  addDocument(model, { ...base, range: entrySpan(only) }, 'role-inline', { value: expanded, range: entrySpan(only) }, holders);
 }
 
 /**

@@ -1,13 +1,36 @@
+import { attachManagedPolicy, selfRef } from '../aws-managed.js';
 import type { Range } from '../range.js';
 import { policyDocumentFromValue } from '../policy-document.js';
 import { addTerraformPosture } from './posture.js';
-import type { Attribute, IdentityPolicyKind, Model } from '../types.js';
+import type { Attribute, IdentityKind, IdentityPolicyKind, IdentityRef, Model, ResourceBase } from '../types.js';
+import { asList, knownString, type Value } from '../value.js';
 
 const IDENTITY_POLICY_TYPES: Record<string, IdentityPolicyKind> = {
   aws_iam_policy: 'managed',
   aws_iam_role_policy: 'role-inline',
   aws_iam_user_policy: 'user-inline',
   aws_iam_group_policy: 'group-inline',
+};
+
+/** The attribute naming the identity an inline policy belongs to. */
+const INLINE_OWNER: Record<string, [IdentityKind, string]> = {
+  aws_iam_role_policy: ['role', 'role'],
+  aws_iam_user_policy: ['user', 'user'],
+  aws_iam_group_policy: ['group', 'group'],
+};
+
+const IDENTITY_TYPES: Record<string, IdentityKind> = { aws_iam_role: 'role', aws_iam_user: 'user', aws_iam_group: 'group' };
+
+/** Attachment resources: the attributes naming the identities (one each, or lists for `aws_iam_policy_attachment`). */
+const ATTACHMENT_TYPES: Record<string, Array<[IdentityKind, string, 'one' | 'list']>> = {
+  aws_iam_role_policy_attachment: [['role', 'role', 'one']],
+  aws_iam_user_policy_attachment: [['user', 'user', 'one']],
+  aws_iam_group_policy_attachment: [['group', 'group', 'one']],
+  aws_iam_policy_attachment: [
+    ['role', 'roles', 'list'],
+    ['user', 'users', 'list'],
+    ['group', 'groups', 'list'],
+  ],
 };
 
 /** A nested block of a resource (e.g. `inline_policy`), seen through its attributes. */
@@ -48,7 +71,7 @@ export function addTerraformResource(model: Model, resource: TerraformResourceVi
   };
   switch (type) {
     case 'aws_lambda_function':
-      model.functions.push({ ...base, ...optional('functionName', 'function_name') });
+      model.functions.push({ ...base, ...optional('functionName', 'function_name'), ...optional('role', 'role') });
       break;
     case 'aws_lambda_permission':
       model.permissions.push({
@@ -66,19 +89,60 @@ export function addTerraformResource(model: Model, resource: TerraformResourceVi
       model.functionUrls.push({ ...base, ...optional('authorizationType', 'authorization_type'), ...optional('functionName', 'function_name') });
       break;
     case 'aws_iam_role':
-      // Inline policies declared on the role itself.
-      for (const inline of resource.blocks('inline_policy')) {
-        const policy = inline.attribute('policy');
-        if (policy) model.identityPolicies.push({ ...base, range: inline.range, kind: 'role-inline', policy, ...documentOf(policy, model) });
-      }
+    case 'aws_iam_user':
+    case 'aws_iam_group':
+      addIdentity(model, base, IDENTITY_TYPES[type], resource);
       break;
+    case 'aws_iam_user_group_membership':
+    case 'aws_iam_group_membership': {
+      const [users, groups] = type === 'aws_iam_group_membership' ? [asList(resource.attribute('users')?.value), [resource.attribute('group')?.value]] : [[resource.attribute('user')?.value], asList(resource.attribute('groups')?.value)];
+      const known = (values: Array<Value | undefined>) => values.filter((v): v is Value => v !== undefined);
+      (model.memberships ??= []).push({ address, range: resource.range, users: known(users), groups: known(groups) });
+      break;
+    }
     default: {
       if (addTerraformPosture(model, resource, base)) break;
+      const attachment = ATTACHMENT_TYPES[type];
+      const policyArn = attachment ? resource.attribute('policy_arn') : undefined;
+      if (attachment && policyArn) {
+        const holders = attachment.flatMap(([kind, name, arity]) => {
+          const value = resource.attribute(name)?.value;
+          return (arity === 'list' ? asList(value) : value ? [value] : []).map((v): IdentityRef => ({ kind, value: v }));
+        });
+        attachManagedPolicy(model, base, policyArn.value, holders);
+        break;
+      }
       const kind = IDENTITY_POLICY_TYPES[type];
       const policy = kind ? resource.attribute('policy') : undefined;
-      if (kind && policy) model.identityPolicies.push({ ...base, kind, policy, ...documentOf(policy, model) });
+      if (!kind || !policy) break;
+      const owner = INLINE_OWNER[type];
+      const holder = owner ? resource.attribute(owner[1]) : undefined;
+      const name = knownString(resource.attribute('name')?.value);
+      model.identityPolicies.push({
+        ...base,
+        kind,
+        policy,
+        ...documentOf(policy, model),
+        ...(owner ? { holders: holder ? [{ kind: owner[0], value: holder.value }] : [] } : {}),
+        ...(name !== undefined ? { name } : {}),
+      });
     }
   }
+}
+
+/** A role, user or group: its name, a role's trust policy, its inline policies and `managed_policy_arns`. */
+function addIdentity(model: Model, base: ResourceBase, kind: IdentityKind, resource: TerraformResourceView): void {
+  const name = knownString(resource.attribute('name')?.value);
+  const trust = kind === 'role' ? resource.attribute('assume_role_policy') : undefined;
+  const trustDocument = trust ? policyDocumentFromValue(trust.value, model.errors) : undefined;
+  (model.identities ??= []).push({ ...base, kind, ...(name !== undefined ? { name } : {}), ...(trust ? { trust } : {}), ...(trustDocument ? { trustDocument } : {}) });
+  const self: IdentityRef[] = [{ kind, value: selfRef(base) }];
+  for (const inline of resource.blocks('inline_policy')) {
+    const policy = inline.attribute('policy');
+    const inlineName = knownString(inline.attribute('name')?.value);
+    if (policy) model.identityPolicies.push({ ...base, range: inline.range, kind: 'role-inline', policy, holders: self, ...documentOf(policy, model), ...(inlineName !== undefined ? { name: inlineName } : {}) });
+  }
+  for (const arn of asList(resource.attribute('managed_policy_arns')?.value)) attachManagedPolicy(model, base, arn, self);
 }
 
 function documentOf(policy: Attribute, model: Model) {

@@ -1,0 +1,56 @@
+import type { Principal, PolicyDocument, Statement } from '../model/types.js';
+import { displayString, knownString } from '../model/value.js';
+import { effectOf } from './statement.js';
+import { wildcardMatches } from './wildcard.js';
+
+/** The STS actions that let a principal take on a role's permissions. */
+const ASSUME_ACTIONS = ['sts:AssumeRole', 'sts:AssumeRoleWithWebIdentity', 'sts:AssumeRoleWithSAML'];
+
+/** Lambda (and Lambda@Edge, which AWS requires next to it for edge functions) assuming an execution role. */
+const LAMBDA_SERVICE = /^(edge)?lambda\.amazonaws\.com(\.cn)?$/i;
+
+/** The Allow statements of a trust policy that let someone assume the role. */
+export function trustStatements(document: PolicyDocument): Statement[] {
+  return document.statements.filter(
+    (s) =>
+      effectOf(s) === 'Allow' &&
+      s.action.some((a) => {
+        const pattern = knownString(a);
+        return pattern !== undefined && ASSUME_ACTIONS.some((action) => wildcardMatches(pattern, action));
+      }),
+  );
+}
+
+export function isLambdaPrincipal(principal: Principal): boolean {
+  const text = knownString(principal.value);
+  return principal.type === 'Service' && text !== undefined && LAMBDA_SERVICE.test(text.trim());
+}
+
+/** Trust statements that let Lambda assume the role. */
+export function lambdaTrustStatements(document: PolicyDocument): Statement[] {
+  return trustStatements(document).filter((s) => s.principal.some(isLambdaPrincipal));
+}
+
+export interface OtherTrustee {
+  statement: Statement;
+  /** How the principal reads (`AWS: arn:aws:iam::…:root`, `*`, `NotPrincipal …`). */
+  text: string;
+  principal?: Principal;
+}
+
+/** Every principal a trust policy lets assume the role besides Lambda (NotPrincipal in an Allow trusts everyone else). */
+export function otherTrustees(document: PolicyDocument): OtherTrustee[] {
+  return trustStatements(document).flatMap((statement) => [
+    ...statement.principal
+      .filter((p) => !isLambdaPrincipal(p))
+      .map((principal) => ({ statement, principal, text: principal.type === '*' ? '*' : `${principal.type}: ${displayString(principal.value) ?? '(unknown)'}` })),
+    ...(statement.notPrincipal.length > 0 ? [{ statement, text: 'everyone but the NotPrincipal list' }] : []),
+  ]);
+}
+
+const SOURCE_KEYS = /^aws:source(account|arn)$/i;
+
+/** Whether a statement is scoped to the calling account or resource by aws:SourceAccount / aws:SourceArn (a negated operator does not scope). */
+export function hasSourceCondition(statement: Statement): boolean {
+  return statement.condition.some((c) => SOURCE_KEYS.test(c.key) && !/not/i.test(c.operator) && c.values.length > 0);
+}

@@ -1,0 +1,51 @@
+import { policyData } from '../policy-data.js';
+import { parseJsonValue } from './json-value.js';
+import { policyDocumentFromValue } from './policy-document.js';
+import type { Range } from './range.js';
+import type { IdentityRef, Model, ResourceBase } from './types.js';
+import { displayString, type UnknownValue, type Value } from './value.js';
+
+/**
+ * Attaches a managed policy named by ARN (or, where SAM allows it, by bare name) to identities.
+ * An AWS managed policy kept in `policies/aws-managed/` becomes an IdentityPolicy located where it
+ * is named; anything else is recorded as an attachment for the identity graph to resolve.
+ * Returns whether the policy was an AWS managed policy we hold.
+ */
+export function attachManagedPolicy(model: Model, base: ResourceBase, policy: Value, holders: IdentityRef[], bareNames = false): boolean {
+  const document = awsManagedDocument(policy, bareNames);
+  if (document) {
+    const parsed = policyDocumentFromValue(document, model.errors);
+    model.identityPolicies.push({ ...base, range: policy.range, kind: 'managed', policy: { value: document, range: policy.range }, holders, ...(parsed ? { document: parsed } : {}) });
+    return true;
+  }
+  if (holders.length > 0) (model.attachments ??= []).push({ address: base.address, range: policy.range, policy, holders });
+  return false;
+}
+
+/** The document of an AWS managed policy we keep as data, located at the value that names it. Names we do not hold are unknown. */
+export function awsManagedDocument(nameOrArn: Value, bareNames: boolean): Value | undefined {
+  const text = displayString(nameOrArn);
+  if (text === undefined) return undefined;
+  const isArn = text.startsWith('arn:');
+  const arn = isArn ? /:iam::aws:policy\/(?:[^/]+\/)*([^/]+)$/.exec(text) : null;
+  const name = arn ? arn[1] : bareNames && !isArn ? text : undefined;
+  // Only plain policy names: never let a template's text choose a path.
+  if (name === undefined || !/^[A-Za-z0-9_+=,.@-]+$/.test(name) || name.startsWith('.')) return undefined;
+  let data: unknown;
+  try {
+    data = policyData<unknown>(`aws-managed/${name}.json`);
+  } catch {
+    return undefined;
+  }
+  return dataValue(data, nameOrArn.range);
+}
+
+/** Data from `policies/` as a Value whose every node is located at `at` (where the template names it). */
+export function dataValue(data: unknown, at: Range): Value | undefined {
+  return parseJsonValue(JSON.stringify(data), { range: () => at }).value;
+}
+
+/** A symbolic reference to a resource itself (an inline policy's owner, a user's own group list). */
+export function selfRef(base: ResourceBase): UnknownValue {
+  return { kind: 'unknown', ref: base.address, resource: base.address, resourceType: base.sourceType, range: base.range };
+}

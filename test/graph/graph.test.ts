@@ -1,0 +1,81 @@
+import { describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { invokerGraph, type FunctionInvokers } from '../../src/graph/invokers.js';
+import { renderGraphDot, renderGraphMermaid } from '../../src/graph/render.js';
+import { loadModel } from '../../src/scan.js';
+import { runCaptured } from '../helpers/cli.js';
+import { REPO_ROOT } from '../helpers/scan.js';
+
+const run = (...args: string[]) => runCaptured(args, { cwd: REPO_ROOT });
+
+async function graphOf(...paths: string[]): Promise<FunctionInvokers[]> {
+  const { model } = await loadModel({ paths, cwd: REPO_ROOT });
+  return invokerGraph(model);
+}
+
+describe('invokeguard graph', () => {
+  it('prints every example function with its invokers: the JSON is pinned, deterministic, paths relative', async () => {
+    const first = await run('graph', 'examples');
+    expect(first.code).toBe(0);
+    // Reviewed by hand when examples change: regenerate with `invokeguard graph examples > test/fixtures/graph/examples.json`.
+    expect(first.stdout).toBe(readFileSync(join(REPO_ROOT, 'test/fixtures/graph/examples.json'), 'utf8'));
+    expect((await run('graph', 'examples', '--format', 'json')).stdout).toBe(first.stdout);
+    expect(first.stdout).not.toContain(REPO_ROOT);
+  });
+
+  it('lists resource permissions, public URLs and identity policies with their holders, marking public and unscoped grants', async () => {
+    const [orders] = await graphOf('examples/terraform/vulnerable');
+    expect(orders.function).toBe('aws_lambda_function.orders');
+    expect(orders.invokers.map((i) => [i.kind, i.principal, i.kind === 'identity-policy' ? i.policy : i.via, i.location.line, i.kind === 'identity-policy' ? i.unscoped : i.public])).toEqual([
+      ['resource-permission', '*', 'aws_lambda_permission.public', 31, true],
+      ['resource-permission', 's3.amazonaws.com', 'aws_lambda_permission.from_s3', 44, false],
+      ['function-url', '*', 'aws_lambda_function_url.orders', 51, true],
+      // The heredoc role policy names its role "ci-deployer", which is not in the scan.
+      ['identity-policy', 'ci-deployer', 'aws_iam_role_policy.deployer', 9, true],
+      ['identity-policy', null, 'aws_iam_policy.invoker', 59, true],
+    ]);
+    expect(orders.invokers[1]).toMatchObject({ principalClass: 'service', unscoped: true, sourceArn: '${aws_s3_bucket.uploads.arn}' });
+  });
+
+  it('resolves holders through the identity graph: roles, users through groups, an unconditional Deny removes the grant', async () => {
+    const graph = await graphOf('test/fixtures/graph/holders.tf');
+    expect(graph.map((f) => f.function)).toEqual(['aws_lambda_function.orders', 'aws_lambda_function.billing']);
+    const summary = (f: FunctionInvokers) => f.invokers.map((i) => (i.kind === 'identity-policy' ? [i.principal, i.viaGroup ?? null, i.policy, i.allFunctions] : [i.principal, i.via]));
+    expect(summary(graph[0])).toEqual([
+      ['aws_iam_role.caller', null, 'aws_iam_role_policy.caller', false],
+      ['aws_iam_group.ops', null, 'aws_iam_group_policy.ops', true],
+      ['aws_iam_user.alice', 'aws_iam_group.ops', 'aws_iam_group_policy.ops', true],
+    ]);
+    // billing: the Deny in the role's own set removes the caller's grant; only the group's * reaches it.
+    expect(summary(graph[1])).toEqual([
+      ['aws_iam_group.ops', null, 'aws_iam_group_policy.ops', true],
+      ['aws_iam_user.alice', 'aws_iam_group.ops', 'aws_iam_group_policy.ops', true],
+    ]);
+  });
+
+  it('renders Mermaid and DOT: one node per function and principal, an edge per grant, risky ones marked', async () => {
+    const graph = await graphOf('examples/terraform/vulnerable');
+    const mermaid = renderGraphMermaid(graph);
+    expect(mermaid.split('\n')[0]).toBe('flowchart LR');
+    expect(mermaid).toContain('f0["aws_lambda_function.orders<br/>examples/terraform/vulnerable/main.tf:3"]');
+    expect(mermaid.match(/ (==>|-->)\|/g)).toHaveLength(5);
+    expect(mermaid).toContain('==>|"PUBLIC aws_lambda_permission.public (examples/terraform/vulnerable/main.tf:31)"| f0');
+    expect(mermaid).toMatch(/class p\d+(,p\d+)* risky/);
+    const dot = renderGraphDot(graph);
+    expect(dot.startsWith('digraph invokers {\n')).toBe(true);
+    expect(dot.trimEnd().endsWith('}')).toBe(true);
+    expect(dot.match(/ -> f0 \[/g)).toHaveLength(5);
+    expect(dot).toContain('[shape=box, label="aws_lambda_function.orders\\nexamples/terraform/vulnerable/main.tf:3"]');
+    expect(dot).toMatch(/p\d+ -> f0 \[label="PUBLIC aws_lambda_function_url.orders \(examples\/terraform\/vulnerable\/main.tf:51\)", color=red/);
+  });
+
+  it('keeps the default scan command: `invokeguard examples` still scans and fails; graph options do not leak into it', async () => {
+    const scanned = await run('examples', '--format', 'json');
+    expect(scanned.code).toBe(1);
+    expect(JSON.parse(scanned.stdout).tool).toBe('invokeguard');
+    expect((await run('graph', 'examples', '--format', 'mermaid')).stdout.startsWith('flowchart LR')).toBe(true);
+    expect((await run('graph', 'examples', '--format', 'sarif')).code).toBe(2);
+    expect((await run('examples', '--format', 'dot')).code).toBe(2);
+  });
+});

@@ -1,0 +1,86 @@
+import { describe, expect, it } from '@jest/globals';
+import { scan } from '../../src/scan.js';
+import { REPO_ROOT, ruleTriples } from '../helpers/scan.js';
+
+/** Identity-graph rules: each failing fixture pins [rule, resource, line] exactly; passing fixtures fire nothing. */
+const EXPECTED: Record<string, Record<'tf' | 'cfn.yaml', Array<[string, string, number]>>> = {
+  IG204: {
+    tf: [
+      ['IG204', 'aws_iam_role.deployer', 2],
+      ['IG204', 'aws_iam_user.ci', 29],
+      ['IG204', 'aws_iam_group.devs', 41],
+    ],
+    'cfn.yaml': [
+      ['IG204', 'Deployer', 3],
+      ['IG204', 'Ci', 28],
+    ],
+  },
+  IG301: {
+    tf: [
+      ['IG301', 'aws_iam_role.admin_exec', 19],
+      ['IG301', 'aws_iam_role.dynamo_exec', 30],
+      ['IG301', 'aws_iam_role.power_exec', 47],
+    ],
+    'cfn.yaml': [
+      ['IG301', 'AdminExec', 4],
+      ['IG301', 'Star', 15],
+      ['IG301', 'SamPowerRole', 31],
+    ],
+  },
+  IG302: {
+    tf: [
+      ['IG302', 'aws_iam_role.shared', 8],
+      ['IG302', 'aws_iam_role.with_account', 21],
+      ['IG302', 'aws_iam_role.ecs_task', 31],
+    ],
+    'cfn.yaml': [
+      ['IG302', 'Shared', 11],
+      ['IG302', 'Everyone', 24],
+    ],
+  },
+  IG303: {
+    tf: [
+      ['IG303', 'aws_iam_role.plain', 3],
+      ['IG303', 'aws_iam_role.negated', 21],
+    ],
+    'cfn.yaml': [['IG303', 'Plain', 9]],
+  },
+};
+
+describe.each(Object.keys(EXPECTED))('%s fixtures', (rule) => {
+  it.each(['tf', 'cfn.yaml'] as const)('fails exactly the failing principals, at their lines (%s)', async (ext) => {
+    expect(await ruleTriples(rule, `test/fixtures/${rule}/fail.${ext}`)).toEqual(EXPECTED[rule][ext]);
+  });
+  it.each(['tf', 'cfn.yaml'] as const)('passes the passing fixture (%s)', async (ext) => {
+    expect(await ruleTriples(rule, `test/fixtures/${rule}/pass.${ext}`)).toEqual([]);
+  });
+});
+
+describe('IG204 acceptance', () => {
+  it('reports the KICS-style split once, on the role, naming the inline and the attached policy', async () => {
+    const { findings } = await scan({ paths: ['test/fixtures/IG204/fail.tf'], cwd: REPO_ROOT });
+    const onRole = findings.filter((f) => f.ruleId === 'IG204' && f.resource === 'aws_iam_role.deployer');
+    expect(onRole).toHaveLength(1);
+    expect(onRole[0].message).toContain('aws_iam_role_policy.deployer_lambda (test/fixtures/IG204/fail.tf:9)');
+    expect(onRole[0].message).toContain('aws_iam_policy.pass_any_role (test/fixtures/IG204/fail.tf:16)');
+    expect(onRole[0].severity).toBe('critical');
+  });
+  it('leaves administrators (* on *) to IG202/IG301: they have nothing to escalate to', async () => {
+    expect(await ruleTriples('IG204', 'test/fixtures/IG301/fail.tf')).toEqual([]);
+  });
+  it('does not report a user again who has the escalation only through a reported group', async () => {
+    expect((await ruleTriples('IG204', 'test/fixtures/IG204/fail.tf')).map(([, resource]) => resource)).not.toContain('aws_iam_user.dana');
+  });
+});
+
+describe('examples', () => {
+  it('the vulnerable examples show the identity rules; the fixed ones stay clean of them', async () => {
+    expect((await ruleTriples('IG204', 'examples/cloudformation/vulnerable')).concat(await ruleTriples('IG303', 'examples/cloudformation/vulnerable'))).toEqual([
+      ['IG204', 'Deployer', 48],
+      ['IG303', 'OrdersRole', 37],
+    ]);
+    expect(await ruleTriples('IG303', 'examples/terraform/vulnerable')).toEqual([['IG303', 'aws_iam_role.orders', 17]]);
+    const { findings } = await scan({ paths: ['examples/cdktf/fixed', 'examples/cloudformation/fixed', 'examples/iam/fixed', 'examples/plan/fixed', 'examples/sam/fixed', 'examples/terraform/fixed'], cwd: REPO_ROOT });
+    expect(findings).toEqual([]);
+  });
+});
