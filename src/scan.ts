@@ -1,12 +1,14 @@
 import { relative, resolve, sep } from 'node:path';
 import { applyRuleSettings, ruleEnabled, type InvokeguardConfig } from './config/config.js';
 import { discover, type DiscoveryNotice } from './discover/discover.js';
+import { resolveFixes } from './fix/resolve.js';
 import { loadActionCatalog } from './iam/action-catalog.js';
 import { buildModel } from './model/build-model.js';
 import type { Model } from './model/types.js';
 import { knownString } from './model/value.js';
 import { mapLimit } from './map-limit.js';
 import { parseFile } from './parse/parse-file.js';
+import { readSource } from './parse/read-source.js';
 import type { InputError, SourceDocument } from './parse/types.js';
 import { INPUT_ERROR_RULE, RULES } from './rules/registry.js';
 import type { Finding } from './rules/types.js';
@@ -20,6 +22,8 @@ export interface ScanOptions {
   maxFileBytes?: number;
   /** Rule settings, include/exclude globs, and the organisation facts rules may read. */
   config?: InvokeguardConfig;
+  /** Texts to scan instead of what is on disk, by absolute path (the fix stage checks edited files before writing them). */
+  contents?: ReadonlyMap<string, string>;
 }
 
 export interface ScanResult {
@@ -37,7 +41,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const scpRoots = scpPaths.map((p) => resolve(cwd, p));
   const scpFiles = new Set(files.filter((f) => scpRoots.some((r) => f.path === r || f.path.startsWith(r + sep))).map((f) => display(f.path)));
   // Reads overlap with parsing; output order is the discovery order whatever the I/O timing.
-  const documents: SourceDocument[] = await mapLimit(files, 16, (file) => parseFile(file, display(file.path), options.maxFileBytes));
+  const documents: SourceDocument[] = await mapLimit(files, 16, (file) => parseFile(file, display(file.path), options.maxFileBytes, options.contents?.get(file.path)));
   const model = buildModel(documents, scpFiles);
   const catalog = await loadActionCatalog(servicesIn(model));
   const findings: Finding[] = [
@@ -49,8 +53,14 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     const constructPath = model.resources.get(finding.resource)?.constructPath;
     if (constructPath !== undefined) finding.constructPath = constructPath;
   }
+  // Fix stage: rules' changes become text edits on the files as scanned.
+  await resolveFixes(findings, async (file) => options.contents?.get(resolve(cwd, file)) ?? textOf(await readSource(resolve(cwd, file), file, options.maxFileBytes)));
   const analysed = documents.filter((d) => d.format !== 'ignored').length;
   return { files: analysed, findings: sortFindings(dedupe(applyRuleSettings(findings, options.config))), notices: notices.map((n) => ({ ...n, path: display(n.path) })) };
+}
+
+function textOf(source: { text: string } | { error: unknown }): string | undefined {
+  return 'text' in source ? source.text : undefined;
 }
 
 function inputErrorFinding(error: InputError, resource: string): Finding {

@@ -5,6 +5,7 @@ import { loadConfig } from '../config/config.js';
 import { UsageError } from '../discover/discover.js';
 import { FORMATTERS } from '../report/formatters.js';
 import { scan } from '../scan.js';
+import { runFixes } from './fix.js';
 import { SEVERITIES, severityRank, type Severity } from '../rules/types.js';
 import { VERSION } from './version.js';
 
@@ -29,6 +30,8 @@ interface CliOptions {
   baseline?: string;
   writeBaseline?: string;
   scp: string[];
+  fix?: boolean;
+  fixDryRun?: boolean;
 }
 
 /** argv → scan → report → exit code (0 clean, 1 findings at/above the threshold, 2 usage/internal error). */
@@ -44,6 +47,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .option('--baseline <file>', 'report only findings not in this baseline')
     .option('--write-baseline <file>', "write the current findings' fingerprints to a baseline file (exits 0)")
     .option('--scp <path>', 'SCP JSON file or folder kept elsewhere; scanned and read as service control policies (repeatable)', (value: string, previous: string[]) => [...previous, value], [] as string[])
+    .option('--fix', "apply the findings' automatic fixes to the files, then report what remains")
+    .option('--fix-dry-run', 'print the automatic fixes as a unified diff (for git apply) and change nothing')
     .option('--debug', 'print stack traces of internal errors')
     .version(VERSION, '-v, --version')
     .exitOverride()
@@ -62,7 +67,17 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const config = await loadConfig(options.config, paths, process.cwd());
     // Read before scanning (fail fast) and before --write-baseline may replace the same file.
     const baseline = options.baseline ? await readBaseline(options.baseline) : undefined;
-    const scanned = await scan({ paths, config, scpPaths: options.scp });
+    let scanned = await scan({ paths, config, scpPaths: options.scp });
+    if (options.fixDryRun) {
+      const { diff } = await runFixes(scanned, { paths, config, scpPaths: options.scp, dryRun: true }, io.stderr);
+      if (options.output) await writeFile(options.output, diff);
+      else io.stdout(diff);
+      return diff ? EXIT_FINDINGS : EXIT_CLEAN;
+    }
+    if (options.fix) {
+      const { fixes } = await runFixes(scanned, { paths, config, scpPaths: options.scp }, io.stderr);
+      if (fixes.some((f) => !f.refused)) scanned = await scan({ paths, config, scpPaths: options.scp });
+    }
     if (options.writeBaseline) {
       await writeFile(options.writeBaseline, createBaseline(scanned.findings));
       io.stderr(`invokeguard: wrote ${scanned.findings.length} finding(s) to baseline ${options.writeBaseline}\n`);

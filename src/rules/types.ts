@@ -1,3 +1,4 @@
+import type { Fix } from '../fix/types.js';
 import type { ActionCatalog } from '../iam/action-catalog.js';
 import type { Range } from '../model/range.js';
 import type { Model } from '../model/types.js';
@@ -29,6 +30,8 @@ export interface Finding {
   evidence?: string;
   /** CDK-for-Terraform: the construct path of the resource, so users find it in their CDK code. Set by scan, not by rules. */
   constructPath?: string;
+  /** Machine-applicable fix: rules set `description` and `changes`; the fix stage resolves them into `edits`. */
+  fix?: Fix;
 }
 
 /** What the user tells us about their estate (config file); rules that need it stay silent without it. */
