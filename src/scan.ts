@@ -30,6 +30,8 @@ export interface ScanResult {
   files: number;
   findings: Finding[];
   notices: DiscoveryNotice[];
+  /** The texts the fixes' edits were computed on, by file as findings show it (only files with a fix). */
+  sources?: ReadonlyMap<string, string>;
 }
 
 /** The whole pipeline: discover → parse → model → rules. Output order is deterministic. */
@@ -54,9 +56,14 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     if (constructPath !== undefined) finding.constructPath = constructPath;
   }
   // Fix stage: rules' changes become text edits on the files as scanned.
-  await resolveFixes(findings, async (file) => options.contents?.get(resolve(cwd, file)) ?? textOf(await readSource(resolve(cwd, file), file, options.maxFileBytes)));
+  const sources = new Map<string, string>();
+  await resolveFixes(findings, async (file) => {
+    const text = options.contents?.get(resolve(cwd, file)) ?? textOf(await readSource(resolve(cwd, file), file, options.maxFileBytes));
+    if (text !== undefined) sources.set(file, text);
+    return text;
+  });
   const analysed = documents.filter((d) => d.format !== 'ignored').length;
-  return { files: analysed, findings: sortFindings(dedupe(applyRuleSettings(findings, options.config))), notices: notices.map((n) => ({ ...n, path: display(n.path) })) };
+  return { files: analysed, findings: sortFindings(dedupe(applyRuleSettings(findings, options.config))), notices: notices.map((n) => ({ ...n, path: display(n.path) })), sources };
 }
 
 function textOf(source: { text: string } | { error: unknown }): string | undefined {

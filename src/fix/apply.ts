@@ -20,6 +20,8 @@ export interface FileFix {
 export interface FixOptions extends ScanOptions {
   /** Compute and verify, but write nothing. */
   dryRun?: boolean;
+  /** The texts the edits were computed on (ScanResult.sources): a file that differs now is left alone. */
+  sources?: ReadonlyMap<string, string>;
 }
 
 /** Applies edits to a text. Edits must not overlap; they are applied from the end so offsets stay valid. */
@@ -60,10 +62,12 @@ export async function applyFixes(findings: readonly Finding[], options: FixOptio
   }
   const roots = await Promise.all(options.paths.map(async (p) => ({ shown: absolute(p), real: await realpath(absolute(p)).catch(() => undefined) })));
   for (const entry of candidates.values()) {
-    const refusal = await unsafeToWrite(absolute(entry.file), roots);
-    const source = refusal ? undefined : await readText(absolute(entry.file));
+    const unsafe = await unsafeToWrite(absolute(entry.file), roots);
+    const source = unsafe ? undefined : await readText(absolute(entry.file));
     entry.before = source?.text ?? '';
-    if (refusal || source === undefined) {
+    const scanned = options.sources?.get(entry.file);
+    const refusal = unsafe ?? (source === undefined ? 'the file cannot be read' : scanned !== undefined && scanned !== source.text ? 'the file changed since it was scanned' : undefined);
+    if (refusal || !source) {
       results.push({ ...entry, after: entry.before, refused: refusal ?? 'the file cannot be read' });
       candidates.delete(entry.file);
       continue;

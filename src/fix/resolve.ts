@@ -136,7 +136,7 @@ export function changeToEdit(file: EditableFile, change: Change): TextEdit | str
     }
     case 'replace': {
       const written = file.text.slice(start, end);
-      if (unquote(written) !== change.expect) return `the value there is written as ${JSON.stringify(written.slice(0, 40))}, not ${JSON.stringify(change.expect)} (it comes from elsewhere)`;
+      if (unquote(written) !== change.expect) return `the value is not written at that place (${JSON.stringify(written.slice(0, 40))} is): it comes from a variable, a managed policy or the like`;
       return replaceItem(file, start, end, change.value, syntax) ?? cannot;
     }
     case 'add': {

@@ -19,6 +19,15 @@ export const formatJson: Formatter = (result, { version }) =>
         suggestion: f.suggestion,
         ...(f.evidence !== undefined ? { evidence: f.evidence } : {}),
         ...(f.constructPath !== undefined ? { constructPath: f.constructPath } : {}),
+        ...(f.fix
+          ? {
+              fix: {
+                description: f.fix.description,
+                ...(f.fix.replacement !== undefined ? { replacement: f.fix.replacement } : {}),
+                edits: f.fix.edits.map((e) => ({ file: e.file, start: e.start, end: e.end, text: e.text })),
+              },
+            }
+          : {}),
       })),
       errors: result.notices.map((n) => ({ file: n.path, message: n.message })),
       summary: { files: result.files, findings: result.findings.length },

@@ -22,6 +22,7 @@ export const formatStylish: Formatter = (result, { color }) => {
     lines.push(`  ${c.dim(`${f.range.line}:${f.range.column}`)}  ${paint[f.severity](f.severity.padEnd(8))} ${c.bold(f.ruleId)}  ${f.resource}`);
     lines.push(`      ${f.message}${f.constructPath !== undefined ? c.dim(` (construct: ${f.constructPath})`) : ''}`);
     lines.push(`      ${c.green('fix:')} ${f.suggestion}`);
+    if (f.fix) lines.push(`      ${f.fix.edits.length > 0 ? c.green('--fix:') : c.dim('--fix:')} ${f.fix.description}`);
   }
   for (const n of result.notices) lines.push(`${c.yellow('warning')} ${n.path}: ${n.message}`);
   const counts = new Map<Severity, number>();

@@ -54,8 +54,10 @@ export const IG102: Rule = {
 function pinningFix(permission: LambdaPermission, sources: Trigger[], config: RuleConfig | undefined) {
   const sourceAccount = propertyName(permission, 'source_account', 'SourceAccount');
   const sourceArn = propertyName(permission, 'source_arn', 'SourceArn');
+  if (permission.sourceType.startsWith('iam-json:'))
+    return fix('Add a condition to the statement: "Condition": {"StringEquals": {"AWS:SourceAccount": "<the account that owns the calling resource>"}}.');
   if (permission.sourceType !== 'aws_lambda_permission' && permission.sourceType !== 'AWS::Lambda::Permission')
-    return fix(`Add ${sourceAccount} where the permission is generated (${permission.sourceType} ${permission.address}).`);
+    return fix(`Pin the account where ${permission.sourceType} ${permission.address} declares the grant; --fix edits only ${propertyName(permission, 'aws_lambda_permission', 'AWS::Lambda::Permission')} resources.`);
   const anchor = permission.principal!.range;
   const changes: Change[] = [];
   const added: string[] = [];
