@@ -197,9 +197,16 @@ function replaceItem(file: EditableFile, start: number, end: number, value: FixV
 }
 
 /** A new `key = value` line after an attribute (or `, key: value` in a one-line object). */
-function addAfter(file: EditableFile, start: number, end: number, key: string, value: string, syntax: Syntax): TextEdit | undefined {
+function addAfter(file: EditableFile, anchor: number, end: number, key: string, value: string, syntax: Syntax): TextEdit | undefined {
   const { text, newline } = file;
-  const prefix = text.slice(lineStart(text, start), start);
+  let start = anchor;
+  let prefix = text.slice(lineStart(text, start), start);
+  // Anchored at a value (policy statements keep no key ranges): the attribute starts at its key on that line.
+  const keyed = /^(\s*(?:-\s+)*)(?:"[^"]*"|'[^']*'|[\w.:-]+)\s*[:=]\s*$/.exec(prefix);
+  if (keyed) {
+    start -= prefix.length - keyed[1].length;
+    prefix = keyed[1];
+  }
   const json = isJsonSyntax(syntax);
   const written = `${renderKey(key, syntax)}${syntax === 'hcl' ? ' = ' : ': '}${value}`;
   const blockLayout = syntax === 'cfn-yaml' ? /^\s*(-\s+)*$/.test(prefix) : /^\s*$/.test(prefix);
