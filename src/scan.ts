@@ -2,6 +2,7 @@ import { relative, resolve, sep } from 'node:path';
 import { applyRuleSettings, ruleEnabled, type InvokeguardConfig } from './config/config.js';
 import { discover, type DiscoveryNotice } from './discover/discover.js';
 import { loadConditionKeys } from './guardrails/condition-keys.js';
+import { resolveFixes } from './fix/resolve.js';
 import { loadActionCatalog } from './iam/action-catalog.js';
 import { buildModel } from './model/build-model.js';
 import type { AnalyzerOptions } from './analyzer/client.js';
@@ -9,6 +10,7 @@ import type { Model } from './model/types.js';
 import { knownString } from './model/value.js';
 import { mapLimit } from './map-limit.js';
 import { parseFile } from './parse/parse-file.js';
+import { readSource } from './parse/read-source.js';
 import type { InputError, SourceDocument } from './parse/types.js';
 import { ACCESS_ANALYZER_RULE, INPUT_ERROR_RULE, RULES } from './rules/registry.js';
 import type { Finding } from './rules/types.js';
@@ -26,6 +28,8 @@ export interface ScanOptions {
   guardrails?: boolean;
   /** Cross-check with AWS IAM Access Analyzer (`--access-analyzer`); absent: no network call is made. */
   accessAnalyzer?: AnalyzerOptions;
+  /** Texts to scan instead of what is on disk, by absolute path (the fix stage checks edited files before writing them). */
+  contents?: ReadonlyMap<string, string>;
 }
 
 export interface ScanResult {
@@ -34,6 +38,8 @@ export interface ScanResult {
   notices: DiscoveryNotice[];
   /** Problems that did not stop the scan or change its findings (e.g. Access Analyzer unreachable). */
   warnings?: string[];
+  /** The texts the fixes' edits were computed on, by file as findings show it (only files with a fix). */
+  sources?: ReadonlyMap<string, string>;
 }
 
 export interface ModelResult {
@@ -52,12 +58,13 @@ export async function loadModel(options: ScanOptions): Promise<ModelResult> {
   const scpRoots = scpPaths.map((p) => resolve(cwd, p));
   const scpFiles = new Set(files.filter((f) => scpRoots.some((r) => f.path === r || f.path.startsWith(r + sep))).map((f) => display(f.path)));
   // Reads overlap with parsing; output order is the discovery order whatever the I/O timing.
-  const documents: SourceDocument[] = await mapLimit(files, 16, (file) => parseFile(file, display(file.path), options.maxFileBytes));
+  const documents: SourceDocument[] = await mapLimit(files, 16, (file) => parseFile(file, display(file.path), options.maxFileBytes, options.contents?.get(file.path)));
   return { documents, model: buildModel(documents, scpFiles), notices, display };
 }
 
-/** The whole pipeline: discover → parse → model → rules. Output order is deterministic. */
+/** The whole pipeline: discover → parse → model → rules → fixes (→ Access Analyzer). Output order is deterministic. */
 export async function scan(options: ScanOptions): Promise<ScanResult> {
+  const cwd = options.cwd ?? process.cwd();
   const { documents, model, notices, display } = await loadModel(options);
   const catalog = await loadActionCatalog(servicesIn(model));
   const conditionKeys = await loadConditionKeys(model);
@@ -70,6 +77,13 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     const constructPath = model.resources.get(finding.resource)?.constructPath;
     if (constructPath !== undefined) finding.constructPath = constructPath;
   }
+  // Fix stage: rules' changes become text edits on the files as scanned.
+  const sources = new Map<string, string>();
+  await resolveFixes(findings, async (file) => {
+    const text = options.contents?.get(resolve(cwd, file)) ?? textOf(await readSource(resolve(cwd, file), file, options.maxFileBytes));
+    if (text !== undefined) sources.set(file, text);
+    return text;
+  });
   const analysed = documents.filter((d) => d.format !== 'ignored').length;
   const kept = dedupe(applyRuleSettings(findings, options.config));
   const warnings: string[] = [];
@@ -89,7 +103,12 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     findings: sortFindings(kept),
     notices: notices.map((n) => ({ ...n, path: display(n.path) })),
     ...(warnings.length ? { warnings } : {}),
+    sources,
   };
+}
+
+function textOf(source: { text: string } | { error: unknown }): string | undefined {
+  return 'text' in source ? source.text : undefined;
 }
 
 function inputErrorFinding(error: InputError, resource: string): Finding {

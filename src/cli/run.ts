@@ -9,6 +9,7 @@ import { UsageError } from '../discover/discover.js';
 import { GRAPH_FORMATS } from '../graph/render.js';
 import { FORMATTERS } from '../report/formatters.js';
 import { scan } from '../scan.js';
+import { runFixes } from './fix.js';
 import { SEVERITIES, severityRank, type Severity } from '../rules/types.js';
 import { runGuardrailsCommand } from './guardrails-command.js';
 import { runGraph, type GraphOptions } from './graph.js';
@@ -42,6 +43,8 @@ interface CliOptions {
   endpointUrl?: string;
   cache: boolean;
   analyzerTimeout: number;
+  fix?: boolean;
+  fixDryRun?: boolean;
 }
 
 /** argv → scan → report → exit code (0 clean, 1 findings at/above the threshold, 2 usage/internal error). */
@@ -66,6 +69,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .option('--endpoint-url <url>', 'Access Analyzer endpoint (default: AWS_ENDPOINT_URL_ACCESSANALYZER, AWS_ENDPOINT_URL, or AWS\'s)')
     .option('--no-cache', `do not read or write Access Analyzer answers in ${CACHE_DIR}/`)
     .addOption(new Option('--analyzer-timeout <ms>', 'time limit of each Access Analyzer request attempt').argParser(positiveInteger).default(10000))
+    .option('--fix', "apply the findings' automatic fixes to the files, then report what remains")
+    .option('--fix-dry-run', 'print the automatic fixes as a unified diff (for git apply) and change nothing')
     .option('--debug', 'print stack traces of internal errors')
     .version(VERSION, '-v, --version')
     .exitOverride()
@@ -101,13 +106,17 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const config = await loadConfig(options.config, paths, process.cwd());
     // Read before scanning (fail fast) and before --write-baseline may replace the same file.
     const baseline = options.baseline ? await readBaseline(options.baseline) : undefined;
-    const scanned = await scan({
-      paths,
-      config,
-      scpPaths: options.scp,
-      ...(options.guardrails ? { guardrails: true } : {}),
-      ...(options.accessAnalyzer ? { accessAnalyzer: analyzerOptions(options, io.env) } : {}),
-    });
+    // The scan the fixes are checked against runs the same rules, minus the network cross-check.
+    const offline = { paths, config, scpPaths: options.scp, ...(options.guardrails ? { guardrails: true } : {}) };
+    const online = { ...offline, ...(options.accessAnalyzer ? { accessAnalyzer: analyzerOptions(options, io.env) } : {}) };
+    if (options.fixDryRun) {
+      const { diff } = await runFixes(await scan(offline), { ...offline, dryRun: true }, io.stderr);
+      if (options.output) await writeFile(options.output, diff);
+      else io.stdout(diff);
+      return diff ? EXIT_FINDINGS : EXIT_CLEAN;
+    }
+    if (options.fix) await runFixes(await scan(offline), offline, io.stderr);
+    const scanned = await scan(online);
     for (const warning of scanned.warnings ?? []) io.stderr(`invokeguard: warning: ${warning}\n`);
     if (options.writeBaseline) {
       await writeFile(options.writeBaseline, createBaseline(scanned.findings));

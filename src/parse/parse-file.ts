@@ -7,9 +7,9 @@ import { isTfvarsJson, parseTfJson, parseTfvarsJson } from './terraform-json/tf-
 import { parseJsonFile } from './json-broken.js';
 import type { FileFormat, SourceDocument } from './types.js';
 
-/** Reads and parses one discovered file with the adapter for its format. */
-export async function parseFile(file: DiscoveredFile, displayPath: string, maxBytes?: number): Promise<SourceDocument> {
-  const source = await readSource(file.path, displayPath, maxBytes);
+/** Reads and parses one discovered file with the adapter for its format; `text` stands in for the file's content when given. */
+export async function parseFile(file: DiscoveredFile, displayPath: string, maxBytes?: number, text?: string): Promise<SourceDocument> {
+  const source = text !== undefined ? { text } : await readSource(file.path, displayPath, maxBytes);
   if ('error' in source) {
     // An unreadable JSON/YAML file may not be IaC at all: only report it when its name says it is ours.
     return file.format === 'structured' ? { format: 'ignored', file: displayPath, errors: [] } : { format: 'unreadable', file: displayPath, errors: [source.error] };

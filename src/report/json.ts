@@ -20,6 +20,15 @@ export const formatJson: Formatter = (result, { version }) =>
         ...(f.evidence !== undefined ? { evidence: f.evidence } : {}),
         ...(f.constructPath !== undefined ? { constructPath: f.constructPath } : {}),
         ...(f.crossCheck !== undefined ? { crossCheck: { verdict: f.crossCheck.verdict, reason: f.crossCheck.reason } } : {}),
+        ...(f.fix
+          ? {
+              fix: {
+                description: f.fix.description,
+                ...(f.fix.replacement !== undefined ? { replacement: f.fix.replacement } : {}),
+                edits: f.fix.edits.map((e) => ({ file: e.file, start: e.start, end: e.end, text: e.text })),
+              },
+            }
+          : {}),
       })),
       errors: result.notices.map((n) => ({ file: n.path, message: n.message })),
       summary: { files: result.files, findings: result.findings.length },

@@ -133,6 +133,7 @@ function sarifResult(f: Finding, fingerprint: string, rule: number | undefined, 
       },
     ],
     partialFingerprints: { [FINGERPRINT_KEY]: fingerprint },
+    ...sarifFixes(f),
     properties: {
       severity: f.severity,
       resource: f.resource,
@@ -140,5 +141,25 @@ function sarifResult(f: Finding, fingerprint: string, rule: number | undefined, 
       ...(f.evidence !== undefined ? { evidence: f.evidence } : {}),
       ...(f.crossCheck !== undefined ? { crossCheck: { verdict: f.crossCheck.verdict, reason: f.crossCheck.reason } } : {}),
     },
+  };
+}
+
+/** SARIF `fixes`: the finding's edits as replacements; offsets are UTF-16 code units, as the run's columnKind says. */
+function sarifFixes(f: Finding): Record<string, unknown> {
+  const edits = f.fix?.edits ?? [];
+  if (edits.length === 0) return {};
+  const files = [...new Set(edits.map((e) => e.file))];
+  return {
+    fixes: [
+      {
+        description: { text: f.fix!.description },
+        artifactChanges: files.map((file) => ({
+          artifactLocation: { uri: relativeUri(file), uriBaseId: SRCROOT },
+          replacements: edits
+            .filter((e) => e.file === file)
+            .map((e) => ({ deletedRegion: { charOffset: e.start, charLength: e.end - e.start }, insertedContent: { text: e.text } })),
+        })),
+      },
+    ],
   };
 }

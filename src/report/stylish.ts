@@ -26,6 +26,7 @@ export const formatStylish: Formatter = (result, { color }) => {
       lines.push(`      ${c.dim('Access Analyzer:')} ${mark} — ${f.crossCheck.reason}`);
     }
     lines.push(`      ${c.green('fix:')} ${f.suggestion}`);
+    if (f.fix) lines.push(`      ${f.fix.edits.length > 0 ? c.green('--fix:') : c.dim('--fix:')} ${f.fix.description}`);
   }
   for (const n of result.notices) lines.push(`${c.yellow('warning')} ${n.path}: ${n.message}`);
   const counts = new Map<Severity, number>();

@@ -1,7 +1,15 @@
+import type { Change, FixValue } from '../fix/types.js';
 import { classifyPrincipal } from '../iam/principal.js';
+import type { Range } from '../model/range.js';
+import type { LambdaPermission } from '../model/types.js';
+import { isNullish } from '../model/value.js';
 import { accountPinning } from './support/account-pinning.js';
-import { sourceArnCandidates, targetFunction } from './support/suggest.js';
-import type { Finding, Rule } from './types.js';
+import { fix, isCloudFormation, propertyName } from './support/fix.js';
+import { targetFunction, triggers, type Trigger } from './support/suggest.js';
+import type { Finding, Rule, RuleConfig } from './types.js';
+
+/** Resource types whose source ARN carries no account (S3): only a source account pins them. */
+const ACCOUNTLESS = new Set(['aws_s3_bucket', 'AWS::S3::Bucket']);
 
 export const IG102: Rule = {
   meta: {
@@ -15,7 +23,7 @@ export const IG102: Rule = {
       'A grant to a service principal (*.amazonaws.com) without a source account, or a source ARN that carries one, lets that service invoke the function on behalf of a resource in any account (the confused deputy). S3 bucket ARNs carry no account, so a bucket source ARN alone does not pin one.',
     fixable: true,
   },
-  check({ model }) {
+  check({ model, config }) {
     const findings: Finding[] = [];
     for (const permission of model.permissions) {
       const principal = classifyPrincipal(permission.principal?.value);
@@ -23,8 +31,8 @@ export const IG102: Rule = {
       const pinning = accountPinning(permission, false);
       if (pinning.pinned !== false) continue;
       const target = targetFunction(model, permission);
-      const sources = sourceArnCandidates(model, principal.service, permission.range.file);
-      const sourceHint = sources.length > 0 ? ` and a source ARN such as ${sources.join(' or ')}` : '';
+      const sources = triggers(model, principal.service, permission);
+      const sourceHint = sources.length > 0 ? ` and a source ARN such as ${sources.map((s) => s.display).join(' or ')}` : '';
       findings.push({
         ruleId: 'IG102',
         severity: 'high',
@@ -33,8 +41,56 @@ export const IG102: Rule = {
         resource: permission.address,
         evidence: `principal = "${principal.service}"`,
         suggestion: `Add a source account condition (the account that owns the calling resource)${sourceHint}.`,
+        fix: pinningFix(permission, sources, config),
       });
     }
     return findings;
   },
 };
+
+/**
+ * Pins the grant with what the scan knows: the trigger's ARN when exactly one resource of the
+ * service's type is defined beside the permission, and the source account when it is knowable
+ * (the template's own account when the trigger is in the template, or the one configured account).
+ */
+function pinningFix(permission: LambdaPermission, sources: Trigger[], config: RuleConfig | undefined) {
+  const sourceAccount = propertyName(permission, 'source_account', 'SourceAccount');
+  const sourceArn = propertyName(permission, 'source_arn', 'SourceArn');
+  if (permission.sourceType.startsWith('iam-json:'))
+    return fix('Add a condition to the statement: "Condition": {"StringEquals": {"AWS:SourceAccount": "<the account that owns the calling resource>"}}.');
+  if (permission.sourceType !== 'aws_lambda_permission' && permission.sourceType !== 'AWS::Lambda::Permission')
+    return fix(`Pin the account where ${permission.sourceType} ${permission.address} declares the grant; --fix edits only ${propertyName(permission, 'aws_lambda_permission', 'AWS::Lambda::Permission')} resources.`);
+  const anchor = permission.principal!.range;
+  const changes: Change[] = [];
+  const added: string[] = [];
+  let pinsAccount = false;
+  const trigger = sources.length === 1 ? sources[0] : undefined;
+  if (trigger?.arn && isNullish(permission.sourceArn?.value)) {
+    changes.push(setOrAdd(permission.sourceArn?.range, anchor, sourceArn, trigger.arn));
+    added.push(sourceArn);
+    pinsAccount = !ACCOUNTLESS.has(trigger.resource.sourceType);
+  }
+  const account: FixValue | undefined =
+    isCloudFormation(permission) && sources.length > 0
+      ? { kind: 'intrinsic', name: 'Ref', argument: 'AWS::AccountId' }
+      : config?.accounts?.length === 1
+        ? { kind: 'string', value: config.accounts[0] }
+        : undefined;
+  if (account) {
+    changes.push(setOrAdd(permission.sourceAccount?.range, anchor, sourceAccount, account));
+    added.push(sourceAccount);
+  }
+  if (account || pinsAccount) return fix(`Add ${added.join(' and ')}, so only ${trigger ? `${trigger.display} ` : 'a resource '}in ${account ? 'that account' : "the trigger's account"} can make the service invoke the function.`, changes);
+  const why =
+    sources.length > 1
+      ? `${sources.length} resources could be the trigger (${sources.map((s) => s.display).join(', ')}) and`
+      : sources.length === 1
+        ? `the trigger ${trigger!.display} carries no account and`
+        : 'the trigger is not in the scan and';
+  return fix(`Add ${sourceAccount} (the account that owns the calling resource): ${why} no account is known (set exactly one in the config's \`accounts\` to have --fix write it).`);
+}
+
+/** Set the attribute when it is written (e.g. `= null`), else add it after the anchor. */
+function setOrAdd(existing: Range | undefined, anchor: Range, key: string, value: FixValue): Change {
+  return existing ? { kind: 'set', attribute: existing, value } : { kind: 'add', after: anchor, key, value };
+}

@@ -1,4 +1,5 @@
 import { knownString } from '../model/value.js';
+import { fix, propertyName } from './support/fix.js';
 import type { Finding, Rule } from './types.js';
 
 export const IG104: Rule = {
@@ -27,6 +28,9 @@ export const IG104: Rule = {
         resource: url.address,
         evidence: 'authorization type NONE',
         suggestion: 'Set the authorization type to AWS_IAM and grant lambda:InvokeFunctionUrl only to the roles that call it; put CloudFront with origin access control in front if it must be public.',
+        fix: fix(`Set ${propertyName(url, 'authorization_type', 'AuthType')} to AWS_IAM: callers then need a SigV4 signature and lambda:InvokeFunctionUrl.`, [
+          { kind: 'set', attribute: auth.range, value: { kind: 'string', value: 'AWS_IAM' } },
+        ]),
       });
     }
     return findings;

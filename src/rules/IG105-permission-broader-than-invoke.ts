@@ -1,6 +1,7 @@
 import { wildcardMatches } from '../iam/wildcard.js';
 import { knownString } from '../model/value.js';
 import { INVOKE_ACTIONS } from './IG201-identity-invoke-any-function.js';
+import { fix, propertyName } from './support/fix.js';
 import type { Finding, Rule } from './types.js';
 
 export const IG105: Rule = {
@@ -24,6 +25,8 @@ export const IG105: Rule = {
       const extra = matched.filter((a) => !INVOKE_ACTIONS.some((i) => i.toLowerCase() === a.toLowerCase()));
       const wildcard = /[*?]/.test(action);
       if (extra.length === 0 && !(wildcard && !INVOKE_ACTIONS.some((i) => wildcardMatches(action, i)))) continue;
+      // A function URL grant (function_url_auth_type set) is for InvokeFunctionUrl; any other for InvokeFunction.
+      const narrowed = permission.functionUrlAuthType ? 'lambda:InvokeFunctionUrl' : 'lambda:InvokeFunction';
       const sample = extra.slice(0, 4).join(', ') + (extra.length > 4 ? `, … (${extra.length} actions)` : '');
       findings.push({
         ruleId: 'IG105',
@@ -33,6 +36,7 @@ export const IG105: Rule = {
         resource: permission.address,
         evidence: `action = ${JSON.stringify(action)}`,
         suggestion: 'Grant only "lambda:InvokeFunction" (or "lambda:InvokeFunctionUrl" for a function URL).',
+        fix: fix(`Narrow ${propertyName(permission, 'action', 'Action')} to ${narrowed}.`, [{ kind: 'set', attribute: permission.action.range, value: { kind: 'string', value: narrowed } }]),
       });
     }
     return findings;

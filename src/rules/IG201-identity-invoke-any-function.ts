@@ -1,5 +1,9 @@
-import { FUNCTION_PROBES, grantsByStatement } from '../iam/statement.js';
-import { displayString } from '../model/value.js';
+import { dirname } from 'node:path';
+import type { FixValue } from '../fix/types.js';
+import { FUNCTION_PROBES, grantsByStatement, resourceEntriesCoveringAllFunctions, type Grant } from '../iam/statement.js';
+import type { IdentityPolicy, Model } from '../model/types.js';
+import { displayString, knownString } from '../model/value.js';
+import { fix, isCloudFormation } from './support/fix.js';
 import { nearbyFunctions } from './support/suggest.js';
 import type { Finding, Rule } from './types.js';
 
@@ -26,6 +30,7 @@ export const IG201: Rule = {
       // NotAction / NotResource grants are IG203's.
       const grants = grantsByStatement(policy.document, invokeActions.map((a) => [a, FUNCTION_PROBES] as const), (g) => g.via === 'action');
       if (grants.length === 0) continue;
+      const callable = functionsInReach(model, policy);
       const functions = nearbyFunctions(model, policy.range.file).flatMap((f) => (f.arnExpression ? [f.arnExpression] : []));
       for (const { actions, grant } of grants) {
         const action = displayString(grant.evidence);
@@ -42,9 +47,45 @@ export const IG201: Rule = {
             functions.length > 0
               ? `Allow only lambda:InvokeFunction, on the functions this identity calls, e.g. Resource = [${functions.join(', ')}].`
               : 'Allow only lambda:InvokeFunction, on the ARNs of the functions this identity calls (arn:aws:lambda:REGION:ACCOUNT:function:NAME); no function is defined in this scan to name.',
+          fix: narrowResourceFix(grant, callable),
         });
       }
     }
     return findings;
   },
 };
+
+/** At most this many functions are written into a policy; more means the scan cannot tell which ones are called. */
+const MAX_FUNCTIONS = 10;
+
+/**
+ * The functions a policy can name by reference, as values a fix writes: those in the same
+ * template (CloudFormation) or Terraform module folder. Raw IAM JSON can name none.
+ */
+function functionsInReach(model: Model, policy: IdentityPolicy): Array<{ address: string; arn: FixValue }> {
+  if (isCloudFormation(policy))
+    return model.functions
+      .filter((f) => isCloudFormation(f) && f.range.file === policy.range.file)
+      .map((f) => ({ address: f.address, arn: { kind: 'intrinsic', name: 'Fn::GetAtt', argument: [f.address, 'Arn'] } }));
+  if (!policy.sourceType.startsWith('aws_')) return [];
+  return model.functions
+    .filter((f) => f.sourceType === 'aws_lambda_function' && dirname(f.range.file) === dirname(policy.range.file))
+    .map((f) => ({ address: f.address, arn: { kind: 'terraform', expression: `${f.address.split('.').slice(-2).join('.')}.arn` } }));
+}
+
+/** Replace the statement's every-function Resource with the functions in reach; only for statements of Lambda actions alone. */
+function narrowResourceFix(grant: Grant, callable: Array<{ address: string; arn: FixValue }>) {
+  const wildcards = resourceEntriesCoveringAllFunctions(grant.statement);
+  const actions = grant.statement.action.map(knownString);
+  if (actions.some((a) => !a?.toLowerCase().startsWith('lambda:')))
+    return fix('Replace the Resource with the ARNs of the functions this identity calls. Not applied by --fix: the statement also grants actions of other services, which need their own resources; split it first.');
+  if (callable.length === 0 || callable.length > MAX_FUNCTIONS)
+    return fix(`Replace the Resource with the ARNs of the functions this identity calls. Not applied by --fix: ${callable.length === 0 ? 'no function it could call is defined beside the policy' : `${callable.length} functions are defined beside the policy; choose the ones it calls`}.`);
+  if (wildcards.length !== 1 || !grant.resource)
+    return fix('Replace the Resource entries that match every function with the ARNs of the functions this identity calls. Not applied by --fix: several entries match every function.');
+  const written = displayString(grant.resource)!;
+  const value: FixValue = callable.length === 1 ? callable[0].arn : { kind: 'list', items: callable.map((c) => c.arn) };
+  return fix(`Replace Resource ${JSON.stringify(written)} with the function${callable.length > 1 ? 's' : ''} defined beside the policy (${callable.map((c) => c.address).join(', ')}); check that these are the ones it calls.`, [
+    { kind: 'replace', range: grant.resource.range, expect: written, value },
+  ]);
+}

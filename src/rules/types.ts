@@ -1,4 +1,5 @@
 import type { ConditionKeyCatalog } from '../guardrails/condition-keys.js';
+import type { Fix } from '../fix/types.js';
 import type { ActionCatalog } from '../iam/action-catalog.js';
 import type { Range } from '../model/range.js';
 import type { Model } from '../model/types.js';
@@ -38,6 +39,8 @@ export interface Finding {
   guardrail?: GuardrailFix;
   /** AWS IAM Access Analyzer's view of the finding (`--access-analyzer`). Set by the cross-check, not by rules. */
   crossCheck?: CrossCheck;
+  /** Machine-applicable fix: rules set `description` and `changes`; the fix stage resolves them into `edits`. */
+  fix?: Fix;
 }
 
 export interface GuardrailFix {

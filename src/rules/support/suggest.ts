@@ -1,5 +1,6 @@
 import { dirname } from 'node:path';
 import { policyData } from '../../policy-data.js';
+import type { FixValue } from '../../fix/types.js';
 import type { LambdaPermission, Model, ResourceBase } from '../../model/types.js';
 import { displayString, knownString, referencesOf } from '../../model/value.js';
 
@@ -25,21 +26,47 @@ interface ServiceSource {
   cloudformation: string;
   attribute: string;
   suffix?: string;
+  /** How a template gets the ARN: a `Fn::GetAtt` attribute, "Ref", or null (only `Fn::Sub` can build it). Default: GetAtt Arn. */
+  cloudformationArn?: string | null;
 }
 
-/** Resources in the scan that can be the source ARN for a service principal, as expressions to paste. */
-export function sourceArnCandidates(model: Model, service: string, file: string): string[] {
+/** A resource in the scan that can call Lambda through a service principal, and how to write its ARN. */
+export interface Trigger {
+  resource: ResourceBase;
+  /** The ARN as a value a fix can write; absent when the format cannot name it in one expression. */
+  arn?: FixValue;
+  /** The ARN as a user would paste it. */
+  display: string;
+}
+
+/**
+ * Resources in the scan that can be the source of a service principal's calls: of the service's
+ * types, defined where a reference from `from` resolves (its Terraform module folder, or its template).
+ */
+export function triggers(model: Model, service: string, from: ResourceBase): Trigger[] {
+  const file = from.range.file;
+  const cloudformation = from.sourceType.startsWith('AWS::');
   const sources = policyData<Record<string, ServiceSource[] | string>>('service-sources.json')[service.toLowerCase()];
   if (!Array.isArray(sources)) return [];
-  const candidates: string[] = [];
+  const found: Trigger[] = [];
   for (const resource of model.resources.values()) {
     const source = sources.find((s) => s.terraform === resource.sourceType || s.cloudformation === resource.sourceType);
-    if (!source || dirname(resource.range.file) !== dirname(file)) continue;
-    const local = resource.address.split('.').slice(-2).join('.');
-    const expression = resource.sourceType.startsWith('AWS::')
-      ? `!GetAtt ${resource.address}.Arn`
-      : `${local}.${source.attribute}`;
-    candidates.push(source.suffix ? `"\${${expression}}${source.suffix}"` : expression);
+    if (!source || resource.sourceType.startsWith('AWS::') !== cloudformation) continue;
+    if (cloudformation) {
+      if (resource.range.file !== file) continue;
+      const how = source.cloudformationArn === undefined ? 'Arn' : source.cloudformationArn;
+      if (how === null) found.push({ resource, display: `the ARN of ${resource.address}` });
+      else if (how === 'Ref') found.push({ resource, arn: { kind: 'intrinsic', name: 'Ref', argument: resource.address }, display: `!Ref ${resource.address}` });
+      else found.push({ resource, arn: { kind: 'intrinsic', name: 'Fn::GetAtt', argument: [resource.address, how] }, display: `!GetAtt ${resource.address}.${how}` });
+      continue;
+    }
+    if (dirname(resource.range.file) !== dirname(file)) continue;
+    const expression = `${resource.address.split('.').slice(-2).join('.')}.${source.attribute}`;
+    found.push({
+      resource,
+      arn: { kind: 'terraform', expression, ...(source.suffix ? { suffix: source.suffix } : {}) },
+      display: source.suffix ? `"\${${expression}}${source.suffix}"` : expression,
+    });
   }
-  return candidates;
+  return found;
 }

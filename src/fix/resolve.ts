@@ -1,0 +1,231 @@
+import { basename } from 'node:path';
+import { classifyByContent } from '../discover/classify.js';
+import { createPositionMapper, type Range, type TextPositionMapper } from '../model/range.js';
+import type { Expr, HclBody } from '../parse/terraform-hcl/hcl-ast.js';
+import { parseHcl } from '../parse/terraform-hcl/parse-hcl.js';
+import type { Finding } from '../rules/types.js';
+import { isJsonSyntax, renderKey, renderValue, type Syntax } from './render.js';
+import type { Change, FixValue, TextEdit } from './types.js';
+
+/** A file's text and what an edit needs to know about it. */
+interface EditableFile {
+  file: string;
+  text: string;
+  syntax: Syntax;
+  mapper: TextPositionMapper;
+  /** HCL heredocs' content spans: JSON policies written inside a template. */
+  heredocs: Array<[number, number]>;
+  newline: string;
+}
+
+/**
+ * The fix stage's first half: turns each finding's `fix.changes` (ranges, format-neutral values)
+ * into text edits on the file as it was scanned. A change that cannot be made safely leaves
+ * the finding without edits, and its description says why.
+ */
+export async function resolveFixes(findings: Finding[], readText: (file: string) => Promise<string | undefined>): Promise<void> {
+  const files = new Map<string, Promise<EditableFile | string>>();
+  for (const finding of findings) {
+    const fix = finding.fix;
+    if (!fix?.changes) continue;
+    const changes = fix.changes;
+    delete fix.changes;
+    fix.edits = [];
+    if (changes.length === 0) continue;
+    const why = await (async () => {
+      if (finding.constructPath !== undefined) return `the file is synthesised by CDK for Terraform: change the construct ${finding.constructPath} instead`;
+      const file = finding.range.file;
+      if (!files.has(file)) files.set(file, editableFile(file, readText));
+      const editable = await files.get(file)!;
+      if (typeof editable === 'string') return editable;
+      const edits: TextEdit[] = [];
+      for (const change of changes) {
+        const edit = changeToEdit(editable, change);
+        if (typeof edit === 'string') return edit;
+        edits.push(edit);
+      }
+      fix.edits = edits;
+      fix.replacement = edits.map((e) => e.text.trim().replace(/^,\s*/, '')).join('\n');
+      return undefined;
+    })();
+    if (why) fix.description += ` Not applied by --fix: ${why}.`;
+  }
+}
+
+async function editableFile(file: string, readText: (file: string) => Promise<string | undefined>): Promise<EditableFile | string> {
+  const text = await readText(file);
+  if (text === undefined) return 'the file cannot be read';
+  const syntax = fileSyntax(file, text);
+  if (typeof syntax !== 'string') return syntax.reason;
+  const mapper = createPositionMapper(file, text);
+  const heredocs = syntax === 'hcl' ? await heredocSpans(file, text, mapper) : [];
+  return { file, text, syntax, mapper, heredocs, newline: text.includes('\r\n') ? '\r\n' : '\n' };
+}
+
+function fileSyntax(file: string, text: string): Syntax | { reason: string } {
+  const name = basename(file).toLowerCase();
+  if (/(^|\.)tfvars(\.json)?$/.test(name)) return { reason: 'variable files are not edited' };
+  if (name.endsWith('.tf')) return 'hcl';
+  if (name.endsWith('.tf.json')) return 'tf-json';
+  switch (classifyByContent(text)) {
+    case 'cloudformation':
+      return /^\s*\{/.test(text) ? 'cfn-json' : 'cfn-yaml';
+    case 'iam-json':
+      return 'json';
+    case 'terraform-plan':
+      return { reason: 'a Terraform plan is generated output: fix the Terraform source it was planned from' };
+    default:
+      return { reason: 'the file is not in a format invokeguard edits' };
+  }
+}
+
+async function heredocSpans(file: string, text: string, mapper: TextPositionMapper): Promise<Array<[number, number]>> {
+  const spans: Array<[number, number]> = [];
+  const offsets = (r: Range): [number, number] => [mapper.offset(r.line, r.column), mapper.offset(r.endLine, r.endColumn)];
+  const expr = (e: Expr): void => {
+    switch (e.t) {
+      case 'template':
+        if (e.verbatim) spans.push(offsets(e.verbatim.range));
+        for (const p of e.parts) if (p.kind === 'interpolation') expr(p.expr);
+        return;
+      case 'call':
+        return e.args.forEach(expr);
+      case 'tuple':
+        return e.items.forEach(expr);
+      case 'object':
+        return e.items.forEach((i) => (expr(i.key), expr(i.value)));
+      case 'conditional':
+        return [e.condition, e.then, e.otherwise].forEach(expr);
+      default:
+        return;
+    }
+  };
+  const body = (b: HclBody): void => {
+    for (const a of b.attributes) expr(a.expr);
+    for (const block of b.blocks) body(block.body);
+  };
+  body((await parseHcl(file, text)).hcl.body);
+  return spans;
+}
+
+function offsetsOf(file: EditableFile, range: Range): [number, number] | undefined {
+  if (range.file !== file.file) return undefined;
+  const start = file.mapper.offset(range.line, range.column);
+  const end = file.mapper.offset(range.endLine, range.endColumn);
+  return start >= 0 && end >= start && end <= file.text.length ? [start, end] : undefined;
+}
+
+/** The syntax at an offset: JSON inside a heredoc is a template, not HCL. */
+function syntaxAt(file: EditableFile, offset: number): Syntax {
+  return file.syntax === 'hcl' && file.heredocs.some(([s, e]) => offset >= s && offset < e) ? 'hcl-json' : file.syntax;
+}
+
+/** One change as a text edit, or why it cannot be made. */
+export function changeToEdit(file: EditableFile, change: Change): TextEdit | string {
+  const at = offsetsOf(file, change.kind === 'set' ? change.attribute : change.kind === 'replace' ? change.range : change.after);
+  if (!at) return 'the place to edit is not in this file as written';
+  const [start, end] = [at[0], trimEnd(file.text, at[0], at[1])];
+  const syntax = syntaxAt(file, start);
+  const cannot = `${syntax} cannot express the value`;
+  switch (change.kind) {
+    case 'set': {
+      const valueStart = afterSeparator(file.text, start, end);
+      if (valueStart === undefined) return 'the attribute is not written as key and value';
+      const text = renderValue(change.value, syntax);
+      return text === undefined ? cannot : { file: file.file, start: valueStart, end, text };
+    }
+    case 'replace': {
+      const written = file.text.slice(start, end);
+      if (unquote(written) !== change.expect) return `the value is not written at that place (${JSON.stringify(written.slice(0, 40))} is): it comes from a variable, a managed policy or the like`;
+      return replaceItem(file, start, end, change.value, syntax) ?? cannot;
+    }
+    case 'add': {
+      const text = renderValue(change.value, syntax);
+      if (text === undefined) return cannot;
+      return addAfter(file, start, end, change.key, text, syntax) ?? 'cannot add a line next to the attribute as it is laid out';
+    }
+  }
+}
+
+function trimEnd(text: string, start: number, end: number): number {
+  while (end > start && /\s/.test(text[end - 1])) end--;
+  return end;
+}
+
+/** Where the value of `key = value` / `"key": value` / `key: value` starts. */
+function afterSeparator(text: string, start: number, end: number): number | undefined {
+  let i = start;
+  const quote = text[i];
+  if (quote === '"' || quote === "'") {
+    for (i++; i < end && text[i] !== quote; i++) if (text[i] === '\\') i++;
+    i++;
+  } else while (i < end && /[^\s=:]/.test(text[i])) i++;
+  while (i < end && /[ \t]/.test(text[i])) i++;
+  if (text[i] !== '=' && text[i] !== ':') return undefined;
+  for (i++; i < end && /\s/.test(text[i]); i++);
+  return i < end ? i : undefined;
+}
+
+function unquote(written: string): string {
+  if (written.length >= 2 && (written[0] === '"' || written[0] === "'") && written.endsWith(written[0])) {
+    if (written[0] === "'") return written.slice(1, -1).replace(/''/g, "'");
+    try {
+      return JSON.parse(written) as string;
+    } catch {
+      return written.slice(1, -1);
+    }
+  }
+  return written;
+}
+
+function lineStart(text: string, offset: number): number {
+  return text.lastIndexOf('\n', offset - 1) + 1;
+}
+
+/** Replace a value; a list written in place of one list item is spread into its items. */
+function replaceItem(file: EditableFile, start: number, end: number, value: FixValue, syntax: Syntax): TextEdit | undefined {
+  const edit = (text: string | undefined) => (text === undefined ? undefined : { file: file.file, start, end, text });
+  if (value.kind !== 'list') return edit(renderValue(value, syntax));
+  const items = value.items.map((i) => renderValue(i, syntax));
+  if (items.some((i) => i === undefined)) return undefined;
+  let before = start - 1;
+  while (before >= 0 && /\s/.test(file.text[before])) before--;
+  const prefix = file.text.slice(lineStart(file.text, start), start);
+  if (syntax === 'cfn-yaml' && /^\s*(-\s+)+$/.test(prefix)) return edit(items.join(`${file.newline}${prefix}`));
+  if (file.text[before] === '[' || file.text[before] === ',') return edit(items.join(', '));
+  return edit(items.length === 1 ? items[0] : renderValue(value, syntax));
+}
+
+/** A new `key = value` line after an attribute (or `, key: value` in a one-line object). */
+function addAfter(file: EditableFile, anchor: number, end: number, key: string, value: string, syntax: Syntax): TextEdit | undefined {
+  const { text, newline } = file;
+  let start = anchor;
+  let prefix = text.slice(lineStart(text, start), start);
+  // Anchored at a value (policy statements keep no key ranges): the attribute starts at its key on that line.
+  const keyed = /^(\s*(?:-\s+)*)(?:"[^"]*"|'[^']*'|[\w.:-]+)\s*[:=]\s*$/.exec(prefix);
+  if (keyed) {
+    start -= prefix.length - keyed[1].length;
+    prefix = keyed[1];
+  }
+  const json = isJsonSyntax(syntax);
+  const written = `${renderKey(key, syntax)}${syntax === 'hcl' ? ' = ' : ': '}${value}`;
+  const blockLayout = syntax === 'cfn-yaml' ? /^\s*(-\s+)*$/.test(prefix) : /^\s*$/.test(prefix);
+  if (!blockLayout) {
+    // One-line objects: `{ a = 1, b = 2 }`, `{"a": 1}`, YAML flow `{A: 1}`.
+    return syntax === 'hcl' || json || prefix.includes('{') ? { file: file.file, start: end, end, text: `, ${written}` } : undefined;
+  }
+  // A YAML mapping inside a list item (`- Key: v`) continues under the key, not the dash.
+  const indent = prefix.replace(/-/g, ' ');
+  if (json) return { file: file.file, start: end, end, text: `,${newline}${indent}${written}` };
+  // HCL and YAML: a new line after the attribute's last line, so a trailing comment stays where it is.
+  let at = text.indexOf('\n', end);
+  if (at < 0) at = text.length;
+  else if (text[at - 1] === '\r') at--;
+  let line = written;
+  if (syntax === 'hcl') {
+    // Line the `=` up with the attribute's, as terraform fmt does.
+    const width = text.slice(start, end).indexOf('=');
+    if (width > key.length) line = `${key.padEnd(width)}= ${value}`;
+  }
+  return { file: file.file, start: at, end: at, text: `${newline}${indent}${line}` };
+}

@@ -1,0 +1,189 @@
+import { describe, expect, it } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { InvokeguardConfig } from '../../src/config/config.js';
+import type { TextEdit } from '../../src/fix/types.js';
+import type { Finding } from '../../src/rules/types.js';
+import { scan } from '../../src/scan.js';
+import { runCaptured } from '../helpers/cli.js';
+import { REPO_ROOT } from '../helpers/scan.js';
+import { tempCopy, tempTree } from '../helpers/temp-tree.js';
+
+const ACCOUNT = '111122223333';
+const CONFIG: InvokeguardConfig = { file: '.invokeguard.yml', rules: {}, accounts: [ACCOUNT], cidrs: [], include: [], exclude: [] };
+const fixture = (path: string) => readFileSync(join(REPO_ROOT, 'test/fixtures', path), 'utf8');
+
+/** A Lambda function the IG201 policies can name, in each format (CloudFormation: inside the template). */
+const FUNCTION_TF = 'resource "aws_lambda_function" "orders" {\n  function_name = "orders"\n}\n';
+const withCfnFunctionYaml = (text: string) => `${text.trimEnd()}\n  Orders:\n    Type: AWS::Lambda::Function\n`;
+const withCfnFunctionJson = (text: string) => text.replace('"Resources": {', '"Resources": {\n    "Orders": { "Type": "AWS::Lambda::Function" },');
+
+const IG105_CFN_YAML = `AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Everything:
+    Type: AWS::Lambda::Permission
+    Properties:
+      Action: "lambda:*" # keep this comment
+      FunctionName: orders
+      Principal: "123456789012"
+`;
+const IG105_CFN_JSON = `{
+  "AWSTemplateFormatVersion": "2010-09-09",
+  "Resources": {
+    "Everything": {
+      "Type": "AWS::Lambda::Permission",
+      "Properties": { "Action": "lambda:Get*", "FunctionName": "orders", "Principal": "123456789012" }
+    }
+  }
+}
+`;
+const IG105_TF_JSON = `{
+  "resource": {
+    "aws_lambda_permission": {
+      "everything": { "action": "lambda:*", "function_name": "orders", "principal": "123456789012" }
+    }
+  }
+}
+`;
+
+interface Case {
+  rule: string;
+  file: string;
+  text: string;
+  extra?: Record<string, string>;
+}
+
+/** Every fixable rule in every format it can be fixed in: the failing fixture (plus what the fix needs to name). */
+const CASES: Case[] = [
+  { rule: 'IG102', file: 'main.tf', text: fixture('IG102/fail.tf') },
+  { rule: 'IG102', file: 'main.tf.json', text: fixture('IG102/fail.tf.json') },
+  { rule: 'IG102', file: 'template.yaml', text: fixture('IG102/fail.cfn.yaml') },
+  { rule: 'IG102', file: 'template.json', text: fixture('IG102/fail.cfn.json') },
+  { rule: 'IG104', file: 'main.tf', text: fixture('IG104/fail.tf') },
+  { rule: 'IG104', file: 'main.tf.json', text: fixture('IG104/fail.tf.json') },
+  { rule: 'IG104', file: 'template.yaml', text: fixture('IG104/fail.cfn.yaml') },
+  { rule: 'IG104', file: 'template.json', text: fixture('IG104/fail.cfn.json') },
+  { rule: 'IG105', file: 'main.tf', text: fixture('IG105/fail.tf') },
+  { rule: 'IG105', file: 'main.tf.json', text: IG105_TF_JSON },
+  { rule: 'IG105', file: 'template.yaml', text: IG105_CFN_YAML },
+  { rule: 'IG105', file: 'template.json', text: IG105_CFN_JSON },
+  { rule: 'IG201', file: 'main.tf', text: fixture('IG201/fail.tf'), extra: { 'functions.tf': FUNCTION_TF } },
+  { rule: 'IG201', file: 'main.tf.json', text: fixture('IG201/fail.tf.json'), extra: { 'functions.tf': FUNCTION_TF } },
+  { rule: 'IG201', file: 'template.yaml', text: withCfnFunctionYaml(fixture('IG201/fail.cfn.yaml')) },
+  { rule: 'IG201', file: 'template.json', text: withCfnFunctionJson(fixture('IG201/fail.cfn.json')) },
+];
+
+async function scanDir(dir: string) {
+  return (await scan({ paths: ['.'], cwd: dir, config: CONFIG })).findings;
+}
+
+const editsOf = (findings: Finding[], file: string): TextEdit[] => findings.flatMap((f) => f.fix?.edits ?? []).filter((e) => e.file === file);
+
+/** Every byte outside the edited ranges is where the edits leave it. */
+function expectOnlyEditedRanges(before: string, after: string, edits: TextEdit[]): void {
+  const sorted = [...edits].sort((a, b) => a.start - b.start);
+  let shift = 0;
+  let cursor = 0;
+  for (const edit of sorted) {
+    expect(after.slice(cursor + shift, edit.start + shift)).toBe(before.slice(cursor, edit.start));
+    expect(after.slice(edit.start + shift, edit.start + shift + edit.text.length)).toBe(edit.text);
+    shift += edit.text.length - (edit.end - edit.start);
+    cursor = edit.end;
+  }
+  expect(after.slice(cursor + shift)).toBe(before.slice(cursor));
+}
+
+describe('--fix, per rule and format', () => {
+  it.each(CASES.map((c) => [c.rule, c.file, c] as const))('%s in %s: still parses, the fixed findings are gone, nothing else changed', async (rule, file, c) => {
+    const dir = tempTree({ [file]: c.text, ...(c.extra ?? {}), '.invokeguard.yml': `accounts: ['${ACCOUNT}']\n` });
+    const before = await scanDir(dir);
+    const ofRule = before.filter((f) => f.ruleId === rule && f.range.file === file);
+    const fixable = ofRule.filter((f) => (f.fix?.edits.length ?? 0) > 0);
+    expect(fixable.length).toBeGreaterThan(0);
+    // A finding left for a human says why in its fix description.
+    for (const f of ofRule.filter((x) => !fixable.includes(x))) expect(f.fix?.description).toMatch(/Not applied by --fix|--fix edits only/);
+
+    const run = await runCaptured(['--fix', '.'], { cwd: dir });
+    expect(run.stderr).not.toMatch(/not fixed/);
+    const after = await scanDir(dir);
+    expect(after.filter((f) => f.ruleId === 'IG901')).toEqual([]);
+    const left = after.filter((f) => f.ruleId === rule && f.range.file === file).map((f) => f.resource);
+    expect(left).toEqual(ofRule.filter((f) => !fixable.includes(f)).map((f) => f.resource));
+    expectOnlyEditedRanges(c.text, readFileSync(join(dir, file), 'utf8'), editsOf(before, file));
+  });
+
+  it('keeps comments and layout around an edit', async () => {
+    const dir = tempTree({ 'template.yaml': IG105_CFN_YAML });
+    await runCaptured(['--fix', '.'], { cwd: dir });
+    expect(readFileSync(join(dir, 'template.yaml'), 'utf8')).toBe(IG105_CFN_YAML.replace('"lambda:*"', 'lambda:InvokeFunction'));
+  });
+
+  it('writes real references from the scan', async () => {
+    const dir = tempTree({ 'template.yaml': fixture('IG102/fail.cfn.yaml'), 'main.tf': fixture('IG201/fail.tf'), 'functions.tf': FUNCTION_TF });
+    await runCaptured(['--fix', '.'], { cwd: dir });
+    const template = readFileSync(join(dir, 'template.yaml'), 'utf8');
+    expect(template).toContain('      Principal: sns.amazonaws.com\n      SourceArn: !Ref Topic\n      SourceAccount: !Ref AWS::AccountId\n');
+    expect(template).toContain('      Principal: s3.amazonaws.com\n      SourceAccount: !Ref AWS::AccountId\n      SourceArn: !GetAtt Uploads.Arn\n');
+    expect(readFileSync(join(dir, 'main.tf'), 'utf8')).toContain('      Resource = aws_lambda_function.orders.arn\n');
+  });
+});
+
+function snapshot(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (sub: string) => {
+    for (const name of readdirSync(join(dir, sub))) {
+      const path = join(sub, name);
+      if (statSync(join(dir, path)).isDirectory()) walk(path);
+      else out[path] = readFileSync(join(dir, path), 'utf8');
+    }
+  };
+  walk('');
+  return out;
+}
+
+describe('--fix over the vulnerable examples', () => {
+  const examples = readdirSync(join(REPO_ROOT, 'examples'));
+  it.each(examples)('%s: leaves only findings that are not auto-fixable; a second run changes nothing', async (example) => {
+    const dir = await tempCopy(`examples/${example}/vulnerable`);
+    const original = snapshot(dir);
+    const first = await runCaptured(['--fix', '.'], { cwd: dir });
+    expect(first.code).not.toBe(2);
+    const { findings } = await scan({ paths: ['.'], cwd: dir });
+    expect(findings.filter((f) => (f.fix?.edits.length ?? 0) > 0).map((f) => `${f.ruleId} ${f.resource}`)).toEqual([]);
+    expect(findings.filter((f) => f.ruleId === 'IG901')).toEqual([]);
+    const fixed = snapshot(dir);
+    if (['terraform', 'cloudformation', 'sam'].includes(example)) expect(fixed).not.toEqual(original);
+    await runCaptured(['--fix', '.'], { cwd: dir });
+    expect(snapshot(dir)).toEqual(fixed);
+  });
+});
+
+describe('--fix-dry-run', () => {
+  it('prints a unified diff that git apply takes, changes nothing, and matches what --fix writes', async () => {
+    const repo = await tempCopy('examples/terraform/vulnerable');
+    const cfn = await tempCopy('examples/cloudformation/vulnerable');
+    mkdirSync(join(repo, 'cfn'));
+    writeFileSync(join(repo, 'cfn', 'template.yaml'), readFileSync(join(cfn, 'template.yaml')));
+    execFileSync('git', ['init', '-q', repo]);
+    const original = snapshot(repo);
+    const dry = await runCaptured(['--fix-dry-run', '.'], { cwd: repo });
+    expect(dry.code).toBe(1);
+    expect(dry.stdout).toMatch(/^diff --git a\/cfn\/template.yaml b\/cfn\/template.yaml\n--- a\/cfn\/template.yaml\n\+\+\+ b\/cfn\/template.yaml\n@@ /);
+    expect(snapshot(repo)).toEqual(original);
+    const patch = `${repo}.patch`;
+    writeFileSync(patch, dry.stdout);
+    execFileSync('git', ['apply', '--check', patch], { cwd: repo });
+    execFileSync('git', ['apply', patch], { cwd: repo });
+    // The same tree fixed with --fix: identical result.
+    const other = await tempCopy('examples/terraform/vulnerable');
+    mkdirSync(join(other, 'cfn'));
+    writeFileSync(join(other, 'cfn', 'template.yaml'), readFileSync(join(cfn, 'template.yaml')));
+    await runCaptured(['--fix', '.'], { cwd: other });
+    const applied = Object.entries(snapshot(repo)).filter(([path]) => !path.startsWith('.git'));
+    expect(Object.fromEntries(applied)).toEqual(snapshot(other));
+    // Nothing left to fix: an empty diff and exit code 0.
+    const again = await runCaptured(['--fix-dry-run', '.'], { cwd: repo });
+    expect([again.code, again.stdout]).toEqual([0, '']);
+  });
+});

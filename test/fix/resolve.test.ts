@@ -1,0 +1,73 @@
+import { describe, expect, it } from '@jest/globals';
+import { applyEdits } from '../../src/fix/apply.js';
+import { resolveFixes } from '../../src/fix/resolve.js';
+import type { FixValue } from '../../src/fix/types.js';
+import { createPositionMapper } from '../../src/model/range.js';
+import type { Finding } from '../../src/rules/types.js';
+import { fix } from '../../src/rules/support/fix.js';
+import { scan } from '../../src/scan.js';
+import { tempTree } from '../helpers/temp-tree.js';
+
+/**
+ * A rule adding a condition to a policy statement (as IG303 will for trust policies) states one
+ * `add` change anchored at a value of the statement; the fix stage writes it in each syntax.
+ */
+function addCondition(file: string, text: string, anchor: string, account: FixValue): Finding {
+  const start = text.indexOf(anchor);
+  const range = createPositionMapper(file, text).range(start, start + anchor.length);
+  const condition: FixValue = { kind: 'object', entries: [['StringEquals', { kind: 'object', entries: [['aws:SourceAccount', account]] }]] };
+  return { ruleId: 'IG303', severity: 'high', message: '', range, resource: 'r', suggestion: '', fix: fix('Add aws:SourceAccount.', [{ kind: 'add', after: range, key: 'Condition', value: condition }]) };
+}
+
+const ACCOUNT: FixValue = { kind: 'string', value: '111122223333' };
+
+const CASES: Array<[string, string, string, FixValue, string]> = [
+  [
+    'template.yaml',
+    'Resources:\n  Role:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Statement:\n          - Effect: Allow\n            Principal: { Service: lambda.amazonaws.com }\n            Action: sts:AssumeRole # trust\n',
+    'sts:AssumeRole',
+    { kind: 'intrinsic', name: 'Ref', argument: 'AWS::AccountId' },
+    '            Action: sts:AssumeRole # trust\n            Condition: { StringEquals: { "aws:SourceAccount": !Ref AWS::AccountId } }\n',
+  ],
+  [
+    'role.tf',
+    'resource "aws_iam_role" "r" {\n  assume_role_policy = <<EOF\n{\n  "Statement": [{\n    "Effect": "Allow",\n    "Action": "sts:AssumeRole"\n  }]\n}\nEOF\n}\n',
+    '"sts:AssumeRole"',
+    ACCOUNT,
+    '    "Action": "sts:AssumeRole",\n    "Condition": { "StringEquals": { "aws:SourceAccount": "111122223333" } }\n',
+  ],
+  [
+    'role.tf',
+    'resource "aws_iam_role" "r" {\n  assume_role_policy = jsonencode({\n    Statement = [{\n      Effect = "Allow"\n      Action = "sts:AssumeRole"\n    }]\n  })\n}\n',
+    '"sts:AssumeRole"',
+    { kind: 'terraform', expression: 'data.aws_caller_identity.current.account_id' },
+    '      Action = "sts:AssumeRole"\n      Condition = { StringEquals = { "aws:SourceAccount" = data.aws_caller_identity.current.account_id } }\n',
+  ],
+  [
+    'trust.json',
+    '{\n  "Statement": [\n    {\n      "Effect": "Allow",\n      "Action": "sts:AssumeRole"\n    }\n  ]\n}\n',
+    '"sts:AssumeRole"',
+    ACCOUNT,
+    '      "Action": "sts:AssumeRole",\n      "Condition": { "StringEquals": { "aws:SourceAccount": "111122223333" } }\n',
+  ],
+];
+
+describe('an add change anchored at a statement value', () => {
+  it.each(CASES)('%s: writes the condition in the syntax at that place', async (file, text, anchor, account, expected) => {
+    const finding = addCondition(file, text, anchor, account);
+    await resolveFixes([finding], async () => text);
+    expect(finding.fix!.edits).toHaveLength(1);
+    const fixed = applyEdits(text, finding.fix!.edits);
+    expect(fixed).toContain(expected);
+    const dir = tempTree({ [file]: fixed });
+    expect((await scan({ paths: ['.'], cwd: dir })).findings.filter((f) => f.ruleId === 'IG901')).toEqual([]);
+  });
+
+  it('says why when the value cannot be written in that syntax', async () => {
+    const text = '{\n  "Statement": [{ "Effect": "Allow", "Action": "sts:AssumeRole" }]\n}\n';
+    const finding = addCondition('trust.json', text, '"sts:AssumeRole"', { kind: 'terraform', expression: 'var.account' });
+    await resolveFixes([finding], async () => text);
+    expect(finding.fix!.edits).toEqual([]);
+    expect(finding.fix!.description).toMatch(/Not applied by --fix: json cannot express the value/);
+  });
+});
