@@ -10,6 +10,8 @@ import { parseFile } from './parse/parse-file.js';
 import type { InputError, SourceDocument } from './parse/types.js';
 import { INPUT_ERROR_RULE, RULES } from './rules/registry.js';
 import type { Finding } from './rules/types.js';
+import { applySuppressions, type SuppressedFinding } from './suppress/apply.js';
+import { ignoreDirectives } from './suppress/directives.js';
 
 export interface ScanOptions {
   paths: string[];
@@ -26,6 +28,8 @@ export interface ScanResult {
   files: number;
   findings: Finding[];
   notices: DiscoveryNotice[];
+  /** Findings an `invokeguard:ignore` with a reason removed from `findings`. */
+  suppressed?: SuppressedFinding[];
 }
 
 /** The whole pipeline: discover → parse → model → rules. Output order is deterministic. */
@@ -49,8 +53,10 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     const constructPath = model.resources.get(finding.resource)?.constructPath;
     if (constructPath !== undefined) finding.constructPath = constructPath;
   }
+  const { directives, problems } = ignoreDirectives(documents);
+  const { findings: kept, suppressed } = applySuppressions(sortFindings(dedupe(applyRuleSettings([...findings, ...problems], options.config))), directives, model);
   const analysed = documents.filter((d) => d.format !== 'ignored').length;
-  return { files: analysed, findings: sortFindings(dedupe(applyRuleSettings(findings, options.config))), notices: notices.map((n) => ({ ...n, path: display(n.path) })) };
+  return { files: analysed, findings: kept, suppressed, notices: notices.map((n) => ({ ...n, path: display(n.path) })) };
 }
 
 function inputErrorFinding(error: InputError, resource: string): Finding {

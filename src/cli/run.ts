@@ -29,6 +29,7 @@ interface CliOptions {
   baseline?: string;
   writeBaseline?: string;
   scp: string[];
+  showSuppressed?: boolean;
 }
 
 /** argv → scan → report → exit code (0 clean, 1 findings at/above the threshold, 2 usage/internal error). */
@@ -44,6 +45,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .option('--baseline <file>', 'report only findings not in this baseline')
     .option('--write-baseline <file>', "write the current findings' fingerprints to a baseline file (exits 0)")
     .option('--scp <path>', 'SCP JSON file or folder kept elsewhere; scanned and read as service control policies (repeatable)', (value: string, previous: string[]) => [...previous, value], [] as string[])
+    .option('--show-suppressed', 'list findings suppressed by invokeguard:ignore (with their reasons), not only count them')
     .option('--debug', 'print stack traces of internal errors')
     .version(VERSION, '-v, --version')
     .exitOverride()
@@ -77,7 +79,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const failing = result.findings.filter((f) => severityRank(f.severity) >= threshold);
     const shown = options.quiet ? { ...result, findings: failing } : result;
     const color = !options.output && io.isTTY && !io.env.NO_COLOR;
-    const report = FORMATTERS[options.format](shown, { version: VERSION, color, linkBase: githubBlobBase(io.env) });
+    const report = FORMATTERS[options.format](shown, { version: VERSION, color, linkBase: githubBlobBase(io.env), showSuppressed: options.showSuppressed ?? false });
     if (options.output) await writeFile(options.output, report);
     else io.stdout(report);
     if (options.writeBaseline) return EXIT_CLEAN;

@@ -2,7 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair } from 'yaml';
 import { UsageError } from '../discover/discover.js';
-import { INPUT_ERROR_RULE, RULES } from '../rules/registry.js';
+import { PIPELINE_RULES, RULES } from '../rules/registry.js';
 import { SEVERITIES, type Finding, type Severity } from '../rules/types.js';
 
 export const CONFIG_FILE_NAMES = ['.invokeguard.yml', '.invokeguard.yaml'] as const;
@@ -90,7 +90,7 @@ export function parseConfig(text: string, file: string): InvokeguardConfig {
     });
   };
 
-  const knownRules = new Set([...RULES.map((r) => r.meta.id), INPUT_ERROR_RULE.id]);
+  const knownRules = new Set([...RULES.map((r) => r.meta.id), ...PIPELINE_RULES.map((r) => r.id)]);
   for (const pair of root.items) {
     const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
     const value = pair.value as Node | null;

@@ -1,9 +1,9 @@
-import { INPUT_ERROR_RULE, RULES } from '../rules/registry.js';
+import { PIPELINE_RULES, RULES } from '../rules/registry.js';
 import type { RuleMeta } from '../rules/types.js';
 
-/** Every rule a finding can carry: the registry's rules, then the pipeline's input-error rule. */
+/** Every rule a finding can carry: the registry's rules, then the pipeline's own (input errors, suppressions). */
 export function allRuleMetas(): RuleMeta[] {
-  return [...RULES.map((r) => r.meta), INPUT_ERROR_RULE];
+  return [...RULES.map((r) => r.meta), ...PIPELINE_RULES];
 }
 
 /** Where people read about the tool and its rules (README sections are anchored by heading). */

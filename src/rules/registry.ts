@@ -22,3 +22,17 @@ export const INPUT_ERROR_RULE: RuleMeta = {
   description: 'A file that cannot be parsed is not analysed, so an invoke grant in it would go unseen. Fix the syntax, or exclude the file.',
   fixable: false,
 };
+
+/** An `invokeguard:ignore` that cannot take effect as written; produced by the suppression stage. */
+export const SUPPRESSION_RULE: RuleMeta = {
+  id: 'IG903',
+  title: 'Suppression without a reason or with an unknown rule id',
+  severity: 'medium',
+  attack: 'T1648',
+  description:
+    'An invokeguard:ignore comment (or CloudFormation Metadata invokeguard.ignore entry) must name known rule ids and give the reason the risk is accepted, so reviewers can judge it. An ignore without a reason suppresses nothing; an unknown id is reported so a typo does not pass for a suppression.',
+  fixable: false,
+};
+
+/** Rules the pipeline itself reports (not a rule's check), in id order. */
+export const PIPELINE_RULES: readonly RuleMeta[] = [INPUT_ERROR_RULE, SUPPRESSION_RULE];

@@ -103,7 +103,7 @@ describe('junit formatter', () => {
     const scanned = await scanPaths('examples/terraform/vulnerable');
     const doc = parse(formatJunit(scanned, options));
     expect(doc.testsuites.failures).toBe(String(scanned.findings.length));
-    expect(doc.testsuites.testsuite.map((s) => s.name.split(' ')[0])).toEqual([...RULES.map((r) => r.meta.id), 'IG901']);
+    expect(doc.testsuites.testsuite.map((s) => s.name.split(' ')[0])).toEqual([...RULES.map((r) => r.meta.id), 'IG901', 'IG903']);
     const ig201 = doc.testsuites.testsuite.find((s) => s.name.startsWith('IG201'));
     expect(ig201?.testcase).toHaveLength(2);
     expect(ig201?.testcase.every((c) => c.failure?.type === 'high')).toBe(true);
