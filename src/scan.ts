@@ -6,6 +6,7 @@ import { buildModel } from './model/build-model.js';
 import type { Model } from './model/types.js';
 import { knownString } from './model/value.js';
 import { mapLimit } from './map-limit.js';
+import { changedFilter, withContext } from './scope/changed-files.js';
 import { parseFile } from './parse/parse-file.js';
 import type { InputError, SourceDocument } from './parse/types.js';
 import { INPUT_ERROR_RULE, RULES } from './rules/registry.js';
@@ -22,6 +23,8 @@ export interface ScanOptions {
   maxFileBytes?: number;
   /** Rule settings, include/exclude globs, and the organisation facts rules may read. */
   config?: InvokeguardConfig;
+  /** `paths` are changed files (pre-commit): scanned with the context they need, only findings that belong to them reported. */
+  changedOnly?: boolean;
 }
 
 export interface ScanResult {
@@ -37,7 +40,8 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const cwd = options.cwd ?? process.cwd();
   const display = (path: string) => relative(cwd, path).split(sep).join('/') || '.';
   const scpPaths = options.scpPaths ?? [];
-  const { files, notices } = await discover([...options.paths, ...scpPaths], cwd, options.config);
+  const paths = options.changedOnly ? await withContext(options.paths, cwd) : options.paths;
+  const { files, notices } = await discover([...paths, ...scpPaths], cwd, options.config);
   const scpRoots = scpPaths.map((p) => resolve(cwd, p));
   const scpFiles = new Set(files.filter((f) => scpRoots.some((r) => f.path === r || f.path.startsWith(r + sep))).map((f) => display(f.path)));
   // Reads overlap with parsing; output order is the discovery order whatever the I/O timing.
@@ -56,7 +60,8 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const { directives, problems } = ignoreDirectives(documents);
   const { findings: kept, suppressed } = applySuppressions(sortFindings(dedupe(applyRuleSettings([...findings, ...problems], options.config))), directives, model);
   const analysed = documents.filter((d) => d.format !== 'ignored').length;
-  return { files: analysed, findings: kept, suppressed, notices: notices.map((n) => ({ ...n, path: display(n.path) })) };
+  const inScope = options.changedOnly ? changedFilter(options.paths, cwd, model) : () => true;
+  return { files: analysed, findings: kept.filter(inScope), suppressed: suppressed.filter((s) => inScope(s.finding)), notices: notices.map((n) => ({ ...n, path: display(n.path) })) };
 }
 
 function inputErrorFinding(error: InputError, resource: string): Finding {

@@ -30,6 +30,7 @@ interface CliOptions {
   writeBaseline?: string;
   scp: string[];
   showSuppressed?: boolean;
+  changedOnly?: boolean;
 }
 
 /** argv → scan → report → exit code (0 clean, 1 findings at/above the threshold, 2 usage/internal error). */
@@ -45,6 +46,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .option('--baseline <file>', 'report only findings not in this baseline')
     .option('--write-baseline <file>', "write the current findings' fingerprints to a baseline file (exits 0)")
     .option('--scp <path>', 'SCP JSON file or folder kept elsewhere; scanned and read as service control policies (repeatable)', (value: string, previous: string[]) => [...previous, value], [] as string[])
+    .option('--changed-only', 'the paths are changed files (pre-commit): scan them with their context, report only findings in them')
     .option('--show-suppressed', 'list findings suppressed by invokeguard:ignore (with their reasons), not only count them')
     .option('--debug', 'print stack traces of internal errors')
     .version(VERSION, '-v, --version')
@@ -64,7 +66,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const config = await loadConfig(options.config, paths, process.cwd());
     // Read before scanning (fail fast) and before --write-baseline may replace the same file.
     const baseline = options.baseline ? await readBaseline(options.baseline) : undefined;
-    const scanned = await scan({ paths, config, scpPaths: options.scp });
+    const scanned = await scan({ paths, config, scpPaths: options.scp, changedOnly: options.changedOnly ?? false });
     if (options.writeBaseline) {
       await writeFile(options.writeBaseline, createBaseline(scanned.findings));
       io.stderr(`invokeguard: wrote ${scanned.findings.length} finding(s) to baseline ${options.writeBaseline}\n`);

@@ -1,4 +1,5 @@
 import type { Range } from '../model/range.js';
+import { resourceSpans } from '../model/resource-spans.js';
 import type { Model } from '../model/types.js';
 import { SUPPRESSION_RULE } from '../rules/registry.js';
 import type { Finding } from '../rules/types.js';
@@ -40,16 +41,4 @@ function covers(directive: IgnoreDirective, finding: Finding, spans: Map<string,
   const all = spans.get(finding.resource) ?? [];
   const local = all.filter((s) => s.file === finding.range.file);
   return (local.length > 0 ? local : all).some((s) => s.file === file && within(s.line));
-}
-
-/** Where each resource address stands (a resource can have several: inline policies, module instances). */
-function resourceSpans(model: Model): Map<string, Range[]> {
-  const spans = new Map<string, Range[]>();
-  const add = (address: string, range: Range) => {
-    const list = spans.get(address);
-    if (!list) spans.set(address, [range]);
-    else if (!list.some((r) => r.file === range.file && r.line === range.line)) list.push(range);
-  };
-  for (const r of [...model.resources.values(), ...model.functions, ...model.permissions, ...model.functionUrls, ...model.identityPolicies]) add(r.address, r.range);
-  return spans;
 }
