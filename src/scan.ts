@@ -25,6 +25,8 @@ export interface ScanOptions {
   config?: InvokeguardConfig;
   /** `paths` are changed files (pre-commit): scanned with the context they need, only findings that belong to them reported. */
   changedOnly?: boolean;
+  /** Called as each file is parsed (progress display). */
+  onProgress?: (parsed: number, total: number) => void;
 }
 
 export interface ScanResult {
@@ -45,7 +47,12 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const scpRoots = scpPaths.map((p) => resolve(cwd, p));
   const scpFiles = new Set(files.filter((f) => scpRoots.some((r) => f.path === r || f.path.startsWith(r + sep))).map((f) => display(f.path)));
   // Reads overlap with parsing; output order is the discovery order whatever the I/O timing.
-  const documents: SourceDocument[] = await mapLimit(files, 16, (file) => parseFile(file, display(file.path), options.maxFileBytes));
+  let parsed = 0;
+  const documents: SourceDocument[] = await mapLimit(files, 16, async (file) => {
+    const document = await parseFile(file, display(file.path), options.maxFileBytes);
+    options.onProgress?.(++parsed, files.length);
+    return document;
+  });
   const model = buildModel(documents, scpFiles);
   const catalog = await loadActionCatalog(servicesIn(model));
   const findings: Finding[] = [

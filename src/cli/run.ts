@@ -6,12 +6,15 @@ import { UsageError } from '../discover/discover.js';
 import { FORMATTERS } from '../report/formatters.js';
 import { scan } from '../scan.js';
 import { SEVERITIES, severityRank, type Severity } from '../rules/types.js';
+import { progressReporter } from './progress.js';
 import { VERSION } from './version.js';
 
 export interface CliIo {
   stdout(text: string): void;
   stderr(text: string): void;
   isTTY: boolean;
+  /** stderr is a terminal: progress is drawn there. */
+  stderrIsTTY?: boolean;
   env: NodeJS.ProcessEnv;
 }
 
@@ -66,7 +69,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const config = await loadConfig(options.config, paths, process.cwd());
     // Read before scanning (fail fast) and before --write-baseline may replace the same file.
     const baseline = options.baseline ? await readBaseline(options.baseline) : undefined;
-    const scanned = await scan({ paths, config, scpPaths: options.scp, changedOnly: options.changedOnly ?? false });
+    const progress = io.stderrIsTTY && !options.quiet ? progressReporter(io.stderr) : undefined;
+    let scanned;
+    try {
+      scanned = await scan({ paths, config, scpPaths: options.scp, changedOnly: options.changedOnly ?? false, ...(progress ? { onProgress: progress.update } : {}) });
+    } finally {
+      progress?.finish();
+    }
     if (options.writeBaseline) {
       await writeFile(options.writeBaseline, createBaseline(scanned.findings));
       io.stderr(`invokeguard: wrote ${scanned.findings.length} finding(s) to baseline ${options.writeBaseline}\n`);
