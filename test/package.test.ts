@@ -1,0 +1,42 @@
+import { execFile } from 'node:child_process';
+import { cp, mkdtemp, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from '@jest/globals';
+import { REPO_ROOT } from './helpers/scan.js';
+
+const exec = promisify(execFile);
+/** npm from a test: no parent's jest flags, no audit or funding calls. */
+const env = { ...process.env, NODE_OPTIONS: '', npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
+
+describe('the npm package', () => {
+  it('packs only the runtime files, installs offline into an empty folder and scans examples/', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'invokeguard-pack-'));
+    // `pretest` has built dist/; `prepack` would build again.
+    const { stdout: packed } = await exec('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], { cwd: REPO_ROOT, env });
+    const [pack] = JSON.parse(packed) as Array<{ filename: string; files: Array<{ path: string }> }>;
+    const files = pack.files.map((f) => f.path);
+    expect(files).toContain('dist/src/cli/main.js');
+    expect(files).toContain('policies/sam-policy-templates.json');
+    expect(files.filter((f) => !/^(dist\/src\/.+\.js|policies\/.+\.(json|md)|README\.md|LICENSE|package\.json)$/.test(f))).toEqual([]);
+    expect(files.filter((f) => /(^|\/)(test|fixtures|examples|bench|scripts)\//.test(f))).toEqual([]);
+
+    const app = join(dir, 'app');
+    await cp(join(REPO_ROOT, 'examples'), join(app, 'examples'), { recursive: true });
+    // `npm ci` has put the runtime dependencies in the npm cache: no network needed.
+    await exec('npm', ['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts', join(dir, pack.filename)], { cwd: app, env });
+    expect((await readdir(join(app, 'node_modules'))).filter((d) => ['jest', 'typescript', 'ajv', 'pngjs', '@microsoft'].includes(d))).toEqual([]);
+    const run = await exec('npx', ['--offline', 'invokeguard', '--format', 'json', 'examples'], { cwd: app, env }).then(
+      (r) => ({ code: 0, ...r }),
+      (e: { code: number; stdout: string; stderr: string }) => e,
+    );
+    // npm's own warnings about the machine's npm config aside, the tool writes nothing to stderr.
+    expect(run.stderr.split('\n').filter((l) => l !== '' && !l.startsWith('npm warn'))).toEqual([]);
+    expect(run.code).toBe(1);
+    const report = JSON.parse(run.stdout) as { findings: Array<{ ruleId: string; file: string }> };
+    expect(report.findings.length).toBeGreaterThan(10);
+    expect(new Set(report.findings.map((f) => f.ruleId))).toEqual(new Set(['IG101', 'IG102', 'IG104', 'IG201', 'IG202', 'IG205']));
+    expect(report.findings.every((f) => f.file.startsWith('examples/') && f.file.includes('/vulnerable/'))).toBe(true);
+  }, 120_000);
+});
