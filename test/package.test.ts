@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { cp, mkdtemp, readdir } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -10,12 +10,34 @@ const exec = promisify(execFile);
 /** npm from a test: no parent's jest flags, no audit or funding calls. */
 const env = { ...process.env, NODE_OPTIONS: '', npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
 
+interface LockEntry {
+  dev?: boolean;
+  devOptional?: boolean;
+}
+
+/**
+ * An app that depends on the packed tarball, locked to the runtime entries of this repository's
+ * lockfile (dev entries left out): what a user's `npm install invokeguard` gets.
+ */
+async function writeRuntimeLockfile(app: string, tarball: string, integrity: string): Promise<void> {
+  const pkg = JSON.parse(await readFile(join(REPO_ROOT, 'package.json'), 'utf8')) as Record<string, unknown>;
+  const lock = JSON.parse(await readFile(join(REPO_ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, LockEntry> };
+  const spec = `file:${tarball}`;
+  const packages: Record<string, unknown> = {
+    '': { name: 'app', dependencies: { invokeguard: spec } },
+    'node_modules/invokeguard': { version: pkg.version, resolved: spec, integrity, license: pkg.license, dependencies: pkg.dependencies, bin: pkg.bin, engines: pkg.engines },
+  };
+  for (const [path, entry] of Object.entries(lock.packages)) if (path !== '' && !entry.dev && !entry.devOptional) packages[path] = entry;
+  await writeFile(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, dependencies: { invokeguard: spec } }));
+  await writeFile(join(app, 'package-lock.json'), JSON.stringify({ name: 'app', lockfileVersion: 3, requires: true, packages }));
+}
+
 describe('the npm package', () => {
   it('packs only the runtime files, installs offline into an empty folder and scans examples/', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'invokeguard-pack-'));
     // `pretest` has built dist/; `prepack` would build again.
     const { stdout: packed } = await exec('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], { cwd: REPO_ROOT, env });
-    const [pack] = JSON.parse(packed) as Array<{ filename: string; files: Array<{ path: string }> }>;
+    const [pack] = JSON.parse(packed) as Array<{ filename: string; integrity: string; files: Array<{ path: string }> }>;
     const files = pack.files.map((f) => f.path);
     expect(files).toContain('dist/src/cli/main.js');
     expect(files).toContain('policies/sam-policy-templates.json');
@@ -24,8 +46,10 @@ describe('the npm package', () => {
 
     const app = join(dir, 'app');
     await cp(join(REPO_ROOT, 'examples'), join(app, 'examples'), { recursive: true });
-    // `npm ci` has put the runtime dependencies in the npm cache: no network needed.
-    await exec('npm', ['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts', join(dir, pack.filename)], { cwd: app, env });
+    await writeRuntimeLockfile(app, join(dir, pack.filename), pack.integrity);
+    // `npm ci` put every locked tarball in the npm cache, but not the registry metadata a plain
+    // `npm install <tgz>` resolves ranges with: so the app gets a lockfile of the runtime entries.
+    await exec('npm', ['ci', '--offline', '--no-audit', '--no-fund', '--ignore-scripts'], { cwd: app, env });
     expect((await readdir(join(app, 'node_modules'))).filter((d) => ['jest', 'typescript', 'ajv', 'pngjs', '@microsoft'].includes(d))).toEqual([]);
     const run = await exec('npx', ['--offline', 'invokeguard', '--format', 'json', 'examples'], { cwd: app, env }).then(
       (r) => ({ code: 0, ...r }),
