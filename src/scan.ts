@@ -1,6 +1,7 @@
 import { relative, resolve, sep } from 'node:path';
 import { applyRuleSettings, ruleEnabled, type InvokeguardConfig } from './config/config.js';
 import { discover, type DiscoveryNotice } from './discover/discover.js';
+import { invokerGraph, type FunctionInvokers } from './graph/invokers.js';
 import { loadConditionKeys } from './guardrails/condition-keys.js';
 import { resolveFixes } from './fix/resolve.js';
 import { loadActionCatalog } from './iam/action-catalog.js';
@@ -9,11 +10,14 @@ import type { AnalyzerOptions } from './analyzer/client.js';
 import type { Model } from './model/types.js';
 import { knownString } from './model/value.js';
 import { mapLimit } from './map-limit.js';
+import { changedFilter, withContext } from './scope/changed-files.js';
 import { parseFile } from './parse/parse-file.js';
 import { readSource } from './parse/read-source.js';
 import type { InputError, SourceDocument } from './parse/types.js';
 import { ACCESS_ANALYZER_RULE, INPUT_ERROR_RULE, RULES } from './rules/registry.js';
 import type { Finding } from './rules/types.js';
+import { applySuppressions, type SuppressedFinding } from './suppress/apply.js';
+import { ignoreDirectives } from './suppress/directives.js';
 
 export interface ScanOptions {
   paths: string[];
@@ -30,6 +34,12 @@ export interface ScanOptions {
   accessAnalyzer?: AnalyzerOptions;
   /** Texts to scan instead of what is on disk, by absolute path (the fix stage checks edited files before writing them). */
   contents?: ReadonlyMap<string, string>;
+  /** `paths` are changed files (pre-commit): scanned with the context they need, only findings that belong to them reported. */
+  changedOnly?: boolean;
+  /** Also compute who can invoke each function (the HTML report draws it). */
+  invokerGraph?: boolean;
+  /** Called as each file is parsed (progress display). */
+  onProgress?: (parsed: number, total: number) => void;
 }
 
 export interface ScanResult {
@@ -40,6 +50,10 @@ export interface ScanResult {
   warnings?: string[];
   /** The texts the fixes' edits were computed on, by file as findings show it (only files with a fix). */
   sources?: ReadonlyMap<string, string>;
+  /** Per function, every principal that can invoke it (with `invokerGraph`). */
+  invokers?: FunctionInvokers[];
+  /** Findings an `invokeguard:ignore` with a reason removed from `findings`. */
+  suppressed?: SuppressedFinding[];
 }
 
 export interface ModelResult {
@@ -54,15 +68,21 @@ export async function loadModel(options: ScanOptions): Promise<ModelResult> {
   const cwd = options.cwd ?? process.cwd();
   const display = (path: string) => relative(cwd, path).split(sep).join('/') || '.';
   const scpPaths = options.scpPaths ?? [];
-  const { files, notices } = await discover([...options.paths, ...scpPaths], cwd, options.config);
+  const paths = options.changedOnly ? await withContext(options.paths, cwd) : options.paths;
+  const { files, notices } = await discover([...paths, ...scpPaths], cwd, options.config);
   const scpRoots = scpPaths.map((p) => resolve(cwd, p));
   const scpFiles = new Set(files.filter((f) => scpRoots.some((r) => f.path === r || f.path.startsWith(r + sep))).map((f) => display(f.path)));
   // Reads overlap with parsing; output order is the discovery order whatever the I/O timing.
-  const documents: SourceDocument[] = await mapLimit(files, 16, (file) => parseFile(file, display(file.path), options.maxFileBytes, options.contents?.get(file.path)));
+  let parsed = 0;
+  const documents: SourceDocument[] = await mapLimit(files, 16, async (file) => {
+    const document = await parseFile(file, display(file.path), options.maxFileBytes, options.contents?.get(file.path));
+    options.onProgress?.(++parsed, files.length);
+    return document;
+  });
   return { documents, model: buildModel(documents, scpFiles), notices, display };
 }
 
-/** The whole pipeline: discover → parse → model → rules → fixes (→ Access Analyzer). Output order is deterministic. */
+/** The whole pipeline: discover → parse → model → rules → fixes → suppressions (→ Access Analyzer). Output order is deterministic. */
 export async function scan(options: ScanOptions): Promise<ScanResult> {
   const cwd = options.cwd ?? process.cwd();
   const { documents, model, notices, display } = await loadModel(options);
@@ -85,7 +105,8 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     return text;
   });
   const analysed = documents.filter((d) => d.format !== 'ignored').length;
-  const kept = dedupe(applyRuleSettings(findings, options.config));
+  const { directives, problems } = ignoreDirectives(documents);
+  const { findings: kept, suppressed } = applySuppressions(sortFindings(dedupe(applyRuleSettings([...findings, ...problems], options.config))), directives, model);
   const warnings: string[] = [];
   if (options.accessAnalyzer) {
     // Loaded only when asked for: a normal scan never loads the AWS SDK.
@@ -95,14 +116,19 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       const constructPath = model.resources.get(finding.resource)?.constructPath;
       if (constructPath !== undefined) finding.constructPath = constructPath;
     }
-    kept.push(...applyRuleSettings(checked.findings, options.config));
+    const analyzerFindings = applySuppressions(applyRuleSettings(checked.findings, options.config), directives, model);
+    kept.push(...analyzerFindings.findings);
+    suppressed.push(...analyzerFindings.suppressed);
     if (checked.warning) warnings.push(checked.warning);
   }
+  const inScope = options.changedOnly ? changedFilter(options.paths, cwd, model) : () => true;
   return {
     files: analysed,
-    findings: sortFindings(kept),
+    findings: sortFindings(kept.filter(inScope)),
+    suppressed: suppressed.filter((s) => inScope(s.finding)),
     notices: notices.map((n) => ({ ...n, path: display(n.path) })),
     ...(warnings.length ? { warnings } : {}),
+    ...(options.invokerGraph ? { invokers: invokerGraph(model) } : {}),
     sources,
   };
 }

@@ -13,12 +13,15 @@ import { runFixes } from './fix.js';
 import { SEVERITIES, severityRank, type Severity } from '../rules/types.js';
 import { runGuardrailsCommand } from './guardrails-command.js';
 import { runGraph, type GraphOptions } from './graph.js';
+import { progressReporter } from './progress.js';
 import { VERSION } from './version.js';
 
 export interface CliIo {
   stdout(text: string): void;
   stderr(text: string): void;
   isTTY: boolean;
+  /** stderr is a terminal: progress is drawn there. */
+  stderrIsTTY?: boolean;
   env: NodeJS.ProcessEnv;
 }
 
@@ -45,6 +48,8 @@ interface CliOptions {
   analyzerTimeout: number;
   fix?: boolean;
   fixDryRun?: boolean;
+  showSuppressed?: boolean;
+  changedOnly?: boolean;
 }
 
 /** argv → scan → report → exit code (0 clean, 1 findings at/above the threshold, 2 usage/internal error). */
@@ -71,6 +76,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .addOption(new Option('--analyzer-timeout <ms>', 'time limit of each Access Analyzer request attempt').argParser(positiveInteger).default(10000))
     .option('--fix', "apply the findings' automatic fixes to the files, then report what remains")
     .option('--fix-dry-run', 'print the automatic fixes as a unified diff (for git apply) and change nothing')
+    .option('--changed-only', 'the paths are changed files (pre-commit): scan them with their context, report only findings in them')
+    .option('--show-suppressed', 'list findings suppressed by invokeguard:ignore (with their reasons), not only count them')
     .option('--debug', 'print stack traces of internal errors')
     .version(VERSION, '-v, --version')
     .exitOverride()
@@ -106,9 +113,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const config = await loadConfig(options.config, paths, process.cwd());
     // Read before scanning (fail fast) and before --write-baseline may replace the same file.
     const baseline = options.baseline ? await readBaseline(options.baseline) : undefined;
-    // The scan the fixes are checked against runs the same rules, minus the network cross-check.
-    const offline = { paths, config, scpPaths: options.scp, ...(options.guardrails ? { guardrails: true } : {}) };
-    const online = { ...offline, ...(options.accessAnalyzer ? { accessAnalyzer: analyzerOptions(options, io.env) } : {}) };
+    // The scan the fixes are checked against runs the same rules, minus the network cross-check and progress.
+    const offline = { paths, config, scpPaths: options.scp, changedOnly: options.changedOnly ?? false, ...(options.guardrails ? { guardrails: true } : {}) };
     if (options.fixDryRun) {
       const { diff } = await runFixes(await scan(offline), { ...offline, dryRun: true }, io.stderr);
       if (options.output) await writeFile(options.output, diff);
@@ -116,7 +122,18 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return diff ? EXIT_FINDINGS : EXIT_CLEAN;
     }
     if (options.fix) await runFixes(await scan(offline), offline, io.stderr);
-    const scanned = await scan(online);
+    const progress = io.stderrIsTTY && !options.quiet ? progressReporter(io.stderr) : undefined;
+    let scanned;
+    try {
+      scanned = await scan({
+        ...offline,
+        ...(options.accessAnalyzer ? { accessAnalyzer: analyzerOptions(options, io.env) } : {}),
+        ...(progress ? { onProgress: progress.update } : {}),
+        ...(options.format === 'html' ? { invokerGraph: true } : {}),
+      });
+    } finally {
+      progress?.finish();
+    }
     for (const warning of scanned.warnings ?? []) io.stderr(`invokeguard: warning: ${warning}\n`);
     if (options.writeBaseline) {
       await writeFile(options.writeBaseline, createBaseline(scanned.findings));
@@ -132,7 +149,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const failing = result.findings.filter((f) => severityRank(f.severity) >= threshold);
     const shown = options.quiet ? { ...result, findings: failing } : result;
     const color = !options.output && io.isTTY && !io.env.NO_COLOR;
-    const report = FORMATTERS[options.format](shown, { version: VERSION, color, linkBase: githubBlobBase(io.env) });
+    const report = FORMATTERS[options.format](shown, { version: VERSION, color, linkBase: githubBlobBase(io.env), showSuppressed: options.showSuppressed ?? false });
     if (options.output) await writeFile(options.output, report);
     else io.stdout(report);
     if (options.writeBaseline) return EXIT_CLEAN;

@@ -22,8 +22,9 @@ export async function parseFile(file: DiscoveredFile, displayPath: string, maxBy
       return { format, file: displayPath, hcl, errors };
     }
     case 'cloudformation': {
-      const { template, errors } = parseCloudFormation(displayPath, source.text);
-      return { format, file: displayPath, template: template ?? { kind: 'null', range: { file: displayPath, line: 1, column: 1, endLine: 1, endColumn: 1 } }, errors };
+      const { template, errors, comments } = parseCloudFormation(displayPath, source.text);
+      const document = { format, file: displayPath, template: template ?? { kind: 'null', range: { file: displayPath, line: 1, column: 1, endLine: 1, endColumn: 1 } }, errors } as const;
+      return comments ? { ...document, comments } : document;
     }
     case 'terraform-json': {
       if (isTfvarsJson(displayPath)) return { format: 'terraform-vars', file: displayPath, ...parseTfvarsJson(displayPath, source.text) };

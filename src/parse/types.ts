@@ -1,5 +1,6 @@
 import type { Range } from '../model/range.js';
 import type { Value } from '../model/value.js';
+import type { SourceComment } from './comments.js';
 import type { HclFile } from './terraform-hcl/hcl-ast.js';
 
 /** The formats discover can classify. Each has one adapter under src/parse/. */
@@ -15,7 +16,7 @@ export interface InputError {
 export type SourceDocument =
   | { format: 'terraform-hcl' | 'terraform-vars'; file: string; hcl: HclFile; errors: InputError[] }
   /** A CloudFormation/SAM template (YAML or JSON): short-form intrinsics already in long form. */
-  | { format: 'cloudformation'; file: string; template: Value; errors: InputError[] }
+  | { format: 'cloudformation'; file: string; template: Value; errors: InputError[]; comments?: SourceComment[] }
   /** `*.tf.json` (and CDKTF synth output), converted to the HCL AST so it joins its folder's module. */
   | { format: 'terraform-json'; file: string; hcl: HclFile; errors: InputError[] }
   /** `terraform show -json` output and raw IAM policy files: parsed JSON with positions. */

@@ -1,4 +1,5 @@
 import { formatGithub } from './github.js';
+import { formatHtml } from './html.js';
 import { formatJson } from './json.js';
 import { formatJunit } from './junit.js';
 import { formatMarkdown } from './markdown.js';
@@ -13,4 +14,5 @@ export const FORMATTERS: Record<string, Formatter> = {
   github: formatGithub,
   markdown: formatMarkdown,
   junit: formatJunit,
+  html: formatHtml,
 };

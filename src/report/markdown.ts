@@ -22,7 +22,7 @@ function code(text: string): string {
 }
 
 /** A pull-request comment: counts by severity, then one table row per finding with its fix. */
-export const formatMarkdown: Formatter = (result, { version, linkBase }) => {
+export const formatMarkdown: Formatter = (result, { version, linkBase, showSuppressed }) => {
   const total = result.findings.length;
   const lines: string[] = [];
   if (total === 0) {
@@ -40,6 +40,15 @@ export const formatMarkdown: Formatter = (result, { version, linkBase }) => {
       lines.push(
         `| ${ICON[f.severity]} ${f.severity} | ${f.ruleId} | ${location} | ${code(f.resource)} | ${escapeCell(f.message)}<br>**Fix:** ${escapeCell(f.suggestion)}${f.crossCheck ? `<br>**Access Analyzer:** ${f.crossCheck.verdict} — ${escapeCell(f.crossCheck.reason)}` : ''} |`,
       );
+    }
+  }
+  const suppressed = result.suppressed ?? [];
+  if (suppressed.length > 0) {
+    lines.push('', `${suppressed.length} finding(s) suppressed by \`invokeguard:ignore\`.`);
+    if (showSuppressed) {
+      lines.push('', '<details><summary>Suppressed findings</summary>', '', '| Rule | Location | Resource | Reason |', '|---|---|---|---|');
+      for (const { finding: f, justification } of suppressed) lines.push(`| ${f.ruleId} | ${code(`${f.range.file}:${f.range.line}`)} | ${code(f.resource)} | ${escapeCell(justification)} |`);
+      lines.push('', '</details>');
     }
   }
   if (result.notices.length > 0) {

@@ -1,7 +1,7 @@
 import { PIPELINE_RULES, RULES } from '../rules/registry.js';
 import type { RuleMeta } from '../rules/types.js';
 
-/** Every rule a finding can carry: the registry's rules, then the pipeline's (input errors, Access Analyzer). */
+/** Every rule a finding can carry: the registry's rules, then the pipeline's own (Access Analyzer, input errors, suppressions). */
 export function allRuleMetas(): RuleMeta[] {
   return [...RULES.map((r) => r.meta), ...PIPELINE_RULES];
 }

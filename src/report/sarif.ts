@@ -85,10 +85,16 @@ function sarifRule(meta: RuleMeta): Record<string, unknown> {
 export const formatSarif: Formatter = (result, options) => {
   const metas = allRuleMetas();
   const ruleIndex = new Map(metas.map((m, i) => [m.id, i]));
+  const suppressed = result.suppressed ?? [];
+  // Suppressed findings are results too, marked as suppressed in source, so code scanning closes their alerts as such.
+  const all = [...result.findings, ...suppressed.map((s) => s.finding)];
   const artifactIndex = new Map<string, number>();
-  for (const f of result.findings) if (!artifactIndex.has(f.range.file)) artifactIndex.set(f.range.file, artifactIndex.size);
-  const fingerprints = fingerprintFindings(result.findings);
-  const results = result.findings.map((f, i) => sarifResult(f, fingerprints[i], ruleIndex.get(f.ruleId), artifactIndex.get(f.range.file) ?? 0));
+  for (const f of all) if (!artifactIndex.has(f.range.file)) artifactIndex.set(f.range.file, artifactIndex.size);
+  const fingerprints = fingerprintFindings(all);
+  const results = all.map((f, i) => ({
+    ...sarifResult(f, fingerprints[i], ruleIndex.get(f.ruleId), artifactIndex.get(f.range.file) ?? 0),
+    ...(i >= result.findings.length ? { suppressions: [{ kind: 'inSource', justification: suppressed[i - result.findings.length].justification }] } : {}),
+  }));
   const log = {
     $schema: SARIF_SCHEMA_URI,
     version: '2.1.0',

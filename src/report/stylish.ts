@@ -3,7 +3,7 @@ import type { Severity } from '../rules/types.js';
 import type { Formatter } from './types.js';
 
 /** ESLint-style output grouped by file, for people at a terminal. */
-export const formatStylish: Formatter = (result, { color }) => {
+export const formatStylish: Formatter = (result, { color, showSuppressed }) => {
   const c = new Chalk({ level: color ? 1 : 0 });
   const paint: Record<Severity, (s: string) => string> = {
     critical: (s) => c.bold.red(s),
@@ -28,6 +28,14 @@ export const formatStylish: Formatter = (result, { color }) => {
     lines.push(`      ${c.green('fix:')} ${f.suggestion}`);
     if (f.fix) lines.push(`      ${f.fix.edits.length > 0 ? c.green('--fix:') : c.dim('--fix:')} ${f.fix.description}`);
   }
+  const suppressed = result.suppressed ?? [];
+  if (showSuppressed && suppressed.length > 0) {
+    lines.push('', c.dim('suppressed:'));
+    for (const { finding: f, justification, directive } of suppressed) {
+      lines.push(`  ${c.dim(`${f.range.file}:${f.range.line}:${f.range.column}`)}  ${f.severity.padEnd(8)} ${f.ruleId}  ${f.resource}`);
+      lines.push(`      ${c.dim(`ignored at ${directive.file}:${directive.line}: ${justification}`)}`);
+    }
+  }
   for (const n of result.notices) lines.push(`${c.yellow('warning')} ${n.path}: ${n.message}`);
   const counts = new Map<Severity, number>();
   for (const f of result.findings) counts.set(f.severity, (counts.get(f.severity) ?? 0) + 1);
@@ -38,5 +46,6 @@ export const formatStylish: Formatter = (result, { color }) => {
       ? c.green(`✔ no findings in ${result.files} file(s)`)
       : c.bold(`✖ ${result.findings.length} finding(s) in ${result.files} file(s)${breakdown ? ` (${breakdown})` : ''}`),
   );
+  if (suppressed.length > 0) lines.push(c.dim(`${suppressed.length} suppressed by invokeguard:ignore${showSuppressed ? '' : ' (list them with --show-suppressed)'}`));
   return `${lines.join('\n').replace(/^\n/, '')}\n`;
 };

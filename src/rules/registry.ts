@@ -52,5 +52,17 @@ export const ACCESS_ANALYZER_RULE: RuleMeta = {
   fixable: false,
 };
 
-/** Rules the pipeline produces rather than a rule's check; config and reports know them like the others. */
-export const PIPELINE_RULES: readonly RuleMeta[] = [INPUT_ERROR_RULE, ACCESS_ANALYZER_RULE];
+
+/** An `invokeguard:ignore` that cannot take effect as written; produced by the suppression stage. */
+export const SUPPRESSION_RULE: RuleMeta = {
+  id: 'IG903',
+  title: 'Suppression without a reason or with an unknown rule id',
+  severity: 'medium',
+  attack: 'T1648',
+  description:
+    'An invokeguard:ignore comment (or CloudFormation Metadata invokeguard.ignore entry) must name known rule ids and give the reason the risk is accepted, so reviewers can judge it. An ignore without a reason suppresses nothing; an unknown id is reported so a typo does not pass for a suppression.',
+  fixable: false,
+};
+
+/** Rules the pipeline itself reports (not a rule's check), in id order; config and reports know them like the others. */
+export const PIPELINE_RULES: readonly RuleMeta[] = [ACCESS_ANALYZER_RULE, INPUT_ERROR_RULE, SUPPRESSION_RULE];

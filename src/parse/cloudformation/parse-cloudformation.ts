@@ -1,7 +1,8 @@
-import { visit, isAlias, isMap, isScalar, isSeq, LineCounter, type Node as YamlNode, parseDocument, YAMLMap, YAMLSeq, type Tags } from 'yaml';
+import { visit, isAlias, isMap, isScalar, isSeq, LineCounter, type Node as YamlNode, Parser, parseDocument, YAMLMap, YAMLSeq, type Tags } from 'yaml';
 import { parseJsonValue } from '../../model/json-value.js';
 import { createPositionMapper, type PositionMapper, type Range } from '../../model/range.js';
 import type { ObjectEntry, Value } from '../../model/value.js';
+import { commentCoverage, type SourceComment } from '../comments.js';
 import type { InputError } from '../types.js';
 
 /** Short-form intrinsic tags and the long-form key each stands for. */
@@ -43,6 +44,8 @@ const CUSTOM_TAGS: Tags = Object.keys(SHORT_FORMS).flatMap((tag): Tags => [
 export interface ParsedTemplate {
   template?: Value;
   errors: InputError[];
+  /** YAML comments that mention invokeguard (suppressions); JSON has none. */
+  comments?: SourceComment[];
 }
 
 /** Parses a CloudFormation/SAM template, JSON or YAML, into a Value tree whose every node carries its range. */
@@ -78,7 +81,25 @@ function parseYamlTemplate(file: string, text: string): ParsedTemplate {
   const converter = new YamlConverter(mapper);
   const template = converter.convert(doc.contents as YamlNode);
   if (converter.refused) return { errors: [...errors, converter.refused] };
-  return { template, errors };
+  return { template, errors, ...(text.includes('invokeguard') ? { comments: yamlComments(text, mapper) } : {}) };
+}
+
+/** Comment tokens from the YAML concrete syntax tree (the AST keeps comments without positions); text inside block scalars is not a comment. */
+function yamlComments(text: string, mapper: PositionMapper): SourceComment[] {
+  const covers = commentCoverage(text);
+  const comments: SourceComment[] = [];
+  const walk = (token: unknown): void => {
+    if (Array.isArray(token)) for (const item of token) walk(item);
+    else if (token && typeof token === 'object') {
+      const { type, offset, source } = token as { type?: unknown; offset?: unknown; source?: unknown };
+      if (type === 'comment' && typeof offset === 'number' && typeof source === 'string' && source.includes('invokeguard')) {
+        const range = mapper.range(offset, offset + source.length);
+        comments.push({ text: source, range, covers: covers(range) });
+      } else for (const value of Object.values(token)) if (value && typeof value === 'object') walk(value);
+    }
+  };
+  for (const token of new Parser().parse(text)) walk(token);
+  return comments;
 }
 
 /** The yaml library's own guard: expanding more than MAX_ALIAS_COUNT aliased nodes throws, early. */

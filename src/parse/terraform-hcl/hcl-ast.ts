@@ -1,4 +1,5 @@
 import type { Range } from '../../model/range.js';
+import type { SourceComment } from '../comments.js';
 
 /**
  * A plain, position-carrying copy of the HCL syntax tree: only what evaluation needs.
@@ -7,8 +8,8 @@ import type { Range } from '../../model/range.js';
 export interface HclFile {
   file: string;
   body: HclBody;
-  /** Comments with their line, for suppressions. */
-  comments: Array<{ text: string; range: Range }>;
+  /** Comments with the lines they speak for, for suppressions. */
+  comments: SourceComment[];
 }
 
 export interface HclBody {

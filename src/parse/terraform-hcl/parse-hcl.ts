@@ -1,5 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { createPositionMapper, type PositionMapper, type Range } from '../../model/range.js';
+import { commentCoverage, type LineSpan } from '../comments.js';
 import type { InputError } from '../types.js';
 import type { Expr, HclBlock, HclBody, HclFile, TemplatePart } from './hcl-ast.js';
 import { terraformParser } from './grammar.js';
@@ -18,7 +19,8 @@ export async function parseHcl(file: string, text: string, positions?: PositionM
     const root = tree.rootNode;
     const body = root.namedChildren.find((c) => c?.type === 'body');
     const hcl: HclFile = { file, body: body ? converter.body(body) : { attributes: [], blocks: [] }, comments: [] };
-    collectComments(root, mapper, hcl.comments);
+    // An embedded template's comments are not the file's own lines: only a whole file's are kept.
+    if (!positions) collectComments(root, mapper, commentCoverage(text), hcl.comments);
     const errors = root.hasError ? [syntaxError(root, mapper, text)] : [];
     return { hcl, errors };
   } finally {
@@ -26,11 +28,13 @@ export async function parseHcl(file: string, text: string, positions?: PositionM
   }
 }
 
-function collectComments(node: Node, mapper: PositionMapper, out: HclFile['comments']): void {
+function collectComments(node: Node, mapper: PositionMapper, covers: (range: Range) => LineSpan, out: HclFile['comments']): void {
   for (const child of node.namedChildren) {
     if (!child) continue;
-    if (child.type === 'comment') out.push({ text: child.text, range: mapper.range(child.startIndex, child.endIndex) });
-    else if (child.namedChildCount > 0) collectComments(child, mapper, out);
+    if (child.type === 'comment') {
+      const range = mapper.range(child.startIndex, child.endIndex);
+      out.push({ text: child.text, range, covers: covers(range) });
+    } else if (child.namedChildCount > 0) collectComments(child, mapper, covers, out);
   }
 }
 

@@ -3,6 +3,7 @@ import { createPositionMapper, type PositionMapper, type Range, type TextPositio
 import { get, knownString, type ObjectEntry, type ObjectValue, type Value } from '../../model/value.js';
 import type { Expr, HclAttribute, HclBlock, HclBody, HclFile } from '../terraform-hcl/hcl-ast.js';
 import { parseHcl } from '../terraform-hcl/parse-hcl.js';
+import type { SourceComment } from '../comments.js';
 import type { InputError } from '../types.js';
 import { parseJsonFile } from '../json-broken.js';
 
@@ -54,6 +55,7 @@ export async function parseTfJson(file: string, text: string): Promise<{ hcl: Hc
       await converter.labelled(entry.key, entry.value, LABELS[entry.key], [], entry, hcl.body.blocks);
     }
   }
+  hcl.comments = converter.comments;
   return { hcl, errors };
 }
 
@@ -81,6 +83,8 @@ function span(from: Range, to: Range): Range {
 }
 
 class TfJsonConverter {
+  readonly comments: SourceComment[] = [];
+
   constructor(
     private readonly file: string,
     private readonly positions: TextPositionMapper,
@@ -95,6 +99,7 @@ class TfJsonConverter {
         const block: HclBlock = { type, labels, body: await this.body(object, type === 'variable'), range: span(labelKey.keyRange, object.range) };
         const constructPath = knownString(get(get(get(object, COMMENT_KEY), 'metadata'), 'path'));
         if (constructPath !== undefined) block.constructPath = constructPath;
+        this.blockComments(object, block.range);
         out.push(block);
         continue;
       }
@@ -103,6 +108,14 @@ class TfJsonConverter {
         await this.labelled(type, entry.value, depth, [...labels, entry.key], entry, out);
       }
     }
+  }
+
+  /** A block's `"//"` strings (one, or a list): JSON has no comments, so these carry suppressions, for the whole block. */
+  private blockComments(object: ObjectValue, block: Range): void {
+    const comment = get(object, COMMENT_KEY);
+    const texts = comment?.kind === 'list' ? comment.items : comment ? [comment] : [];
+    for (const text of texts)
+      if (text.kind === 'string') this.comments.push({ text: text.value, range: text.range, covers: { startLine: block.line, endLine: block.endLine } });
   }
 
   async attributesOnly(object: ObjectValue): Promise<HclBody> {

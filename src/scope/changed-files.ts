@@ -1,0 +1,35 @@
+import { readdir } from 'node:fs/promises';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { resourceSpans } from '../model/resource-spans.js';
+import type { Model } from '../model/types.js';
+import type { Finding } from '../rules/types.js';
+
+/** Files Terraform reads as one module: a changed one is analysed with all of them. */
+const TERRAFORM_FILE = /\.(tf|tf\.json|tfvars|tfvars\.json)$/i;
+
+/**
+ * The paths to scan for a set of changed files (pre-commit passes only those): each Terraform
+ * file brings its directory's Terraform files (variables, locals, policies attached elsewhere);
+ * a template or policy file is complete in itself.
+ */
+export async function withContext(paths: readonly string[], cwd: string): Promise<string[]> {
+  const out = new Set(paths.map((p) => resolve(cwd, p)));
+  const dirs = new Set([...out].filter((p) => TERRAFORM_FILE.test(p)).map((p) => dirname(p)));
+  for (const dir of dirs) {
+    const entries = await readdir(dir, { withFileTypes: true });
+    for (const entry of entries) if (entry.isFile() && TERRAFORM_FILE.test(entry.name)) out.add(join(dir, entry.name));
+  }
+  return [...out].sort();
+}
+
+/**
+ * Keeps the findings that belong to the changed paths: located in one of them, or about a
+ * resource declared in one (a changed policy whose document stands in an unchanged file).
+ */
+export function changedFilter(paths: readonly string[], cwd: string, model: Model): (finding: Finding) => boolean {
+  const display = (p: string) => relative(cwd, resolve(cwd, p)).split(sep).join('/') || '.';
+  const roots = paths.map(display);
+  const within = (file: string) => roots.some((r) => r === '.' || file === r || file.startsWith(`${r}/`));
+  const spans = resourceSpans(model);
+  return (finding) => within(finding.range.file) || (spans.get(finding.resource) ?? []).some((s) => within(s.file));
+}
