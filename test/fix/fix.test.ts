@@ -164,6 +164,17 @@ describe('IG303 --fix', () => {
     );
   });
 
+  it('names the data source of a called module, once for every instance of it', async () => {
+    const calls = 'module "a" {\n  source = "./mod"\n}\nmodule "b" {\n  source = "./mod"\n}\n';
+    const dir = tempTree({ 'main.tf': calls, 'mod/main.tf': fixture('IG303/fail.tf'), 'mod/identity.tf': CALLER_IDENTITY });
+    const before = (await scan({ paths: ['.'], cwd: dir })).findings.filter((f) => f.ruleId === 'IG303');
+    expect(before.map((f) => f.resource)).toEqual(expect.arrayContaining(['module.a.aws_iam_role.plain', 'module.b.aws_iam_role.plain']));
+    expect(before.every((f) => f.fix!.edits.every((e) => e.text.includes('data.aws_caller_identity.me.account_id')))).toBe(true);
+    await runCaptured(['--fix', '.'], { cwd: dir });
+    expect((await scan({ paths: ['.'], cwd: dir })).findings).toEqual([]);
+    expect(readFileSync(join(dir, 'mod/main.tf'), 'utf8').match(/aws:SourceAccount/g)).toHaveLength(fixture('IG303/fail.tf').match(/aws:SourceAccount/g)!.length + 4);
+  });
+
   it('uses no data source of another module, and without a known account edits nothing and says why', async () => {
     const dir = tempTree({ 'main.tf': fixture('IG303/fail.tf'), 'modules/other/identity.tf': CALLER_IDENTITY });
     const { findings } = await scan({ paths: ['.'], cwd: dir });
