@@ -122,7 +122,7 @@ function syntaxAt(file: EditableFile, offset: number): Syntax {
 
 /** One change as a text edit, or why it cannot be made. */
 export function changeToEdit(file: EditableFile, change: Change): TextEdit | string {
-  const at = offsetsOf(file, change.kind === 'set' ? change.attribute : change.kind === 'replace' ? change.range : change.after);
+  const at = offsetsOf(file, change.kind === 'set' ? change.attribute : change.kind === 'replace' ? change.range : change.kind === 'add' ? change.after : change.block);
   if (!at) return 'the place to edit is not in this file as written';
   const [start, end] = [at[0], trimEnd(file.text, at[0], at[1])];
   const syntax = syntaxAt(file, start);
@@ -143,6 +143,12 @@ export function changeToEdit(file: EditableFile, change: Change): TextEdit | str
       const text = renderValue(change.value, syntax);
       if (text === undefined) return cannot;
       return addAfter(file, start, end, change.key, text, syntax) ?? 'cannot add a line next to the attribute as it is laid out';
+    }
+    case 'add-block': {
+      if (syntax !== 'hcl') return `a ${change.type} block can only be added in HCL, not ${syntax}`;
+      const attributes = change.attributes.map(([name, value]) => [name, renderValue(value, syntax)] as const);
+      if (attributes.some(([, text]) => text === undefined)) return cannot;
+      return addBlock(file, start, end, change.type, attributes as Array<readonly [string, string]>) ?? `cannot add a ${change.type} block inside the block as it is laid out`;
     }
   }
 }
@@ -228,4 +234,27 @@ function addAfter(file: EditableFile, anchor: number, end: number, key: string, 
     if (width > key.length) line = `${key.padEnd(width)}= ${value}`;
   }
   return { file: file.file, start: at, end: at, text: `${newline}${indent}${line}` };
+}
+
+/**
+ * A nested block as the last lines of the block spanning `start`–`end`, before its closing brace
+ * (which must stand on its own line), indented one level deeper and with `=` aligned as terraform fmt does.
+ */
+function addBlock(file: EditableFile, start: number, end: number, type: string, attributes: Array<readonly [string, string]>): TextEdit | undefined {
+  const { text, newline } = file;
+  const close = end - 1;
+  if (text[close] !== '}') return undefined;
+  const closeLine = lineStart(text, close);
+  const outer = text.slice(closeLine, close);
+  if (closeLine <= start || !/^[ \t]*$/.test(outer)) return undefined;
+  // One level is what the block's own first line inside uses beyond its closing brace, else two spaces.
+  const inner = /^([ \t]*)\S/m.exec(text.slice(text.indexOf('\n', start) + 1, closeLine))?.[1];
+  const step = inner !== undefined && inner.length > outer.length && inner.startsWith(outer) ? inner.slice(outer.length) : '  ';
+  const width = Math.max(...attributes.map(([name]) => name.length));
+  const lines = [
+    `${outer}${step}${type} {`,
+    ...attributes.map(([name, value]) => `${outer}${step}${step}${name.padEnd(width)} = ${value}`),
+    `${outer}${step}}`,
+  ];
+  return { file: file.file, start: closeLine, end: closeLine, text: lines.map((l) => l + newline).join('') };
 }

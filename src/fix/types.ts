@@ -27,7 +27,9 @@ export type Change =
    */
   | { kind: 'replace'; range: Range; expect: string; value: FixValue }
   /** Add `key` with `value` to the object or block that holds the attribute standing at `after`, right after it. */
-  | { kind: 'add'; after: Range; key: string; value: FixValue };
+  | { kind: 'add'; after: Range; key: string; value: FixValue }
+  /** Add a nested block `type { name = value … }` as the last thing inside the HCL block written at `block` (an aws_iam_policy_document `condition`). */
+  | { kind: 'add-block'; block: Range; type: string; attributes: Array<[string, FixValue]> };
 
 /** One replacement on a file's original text: `start`/`end` are offsets (UTF-16 code units, after any BOM). */
 export interface TextEdit {

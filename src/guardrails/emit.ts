@@ -1,5 +1,4 @@
 import { stringify } from 'yaml';
-import type { GuardrailFix } from '../rules/types.js';
 import { fillPlaceholders, guardrailSpec, recommendedScp, type EstateFacts } from './scenarios.js';
 
 export const EMIT_FORMATS = ['terraform', 'cloudformation', 'json'] as const;
@@ -14,11 +13,9 @@ export function lambdaPersistencePattern(): string {
   return `{ ($.eventSource = "lambda.amazonaws.com") && (${LAMBDA_PERSISTENCE_EVENTS.map((e) => `($.eventName = "${e}")`).join(' || ')}) }`;
 }
 
-/** One guardrail's fix: its SCP, and the Terraform and CloudFormation that create and attach it. */
-export function guardrailFix(rule: string, facts: EstateFacts = {}): GuardrailFix {
-  const scp = { Version: '2012-10-17', Statement: fillPlaceholders(guardrailSpec(rule).statements, facts) };
-  const name = `invokeguard-${rule.toLowerCase()}`;
-  return { scp: JSON.stringify(scp, null, 2), terraform: terraformScp(name, scp), cloudformation: stringify({ Resources: cloudFormationScp(name, scp) }) };
+/** One guardrail's SCP (JSON), placeholders filled where the config can. */
+export function guardrailScp(rule: string, facts: EstateFacts = {}): string {
+  return JSON.stringify({ Version: '2012-10-17', Statement: fillPlaceholders(guardrailSpec(rule).statements, facts) }, null, 2);
 }
 
 /** The full recommended guardrail set: one SCP with every preventive guardrail, plus (Terraform, CloudFormation) the detective controls. */

@@ -2,7 +2,7 @@ import type { InputError } from '../parse/types.js';
 import { parseJsonValue } from './json-value.js';
 import { createPositionMapper, type PositionMapper, type Range } from './range.js';
 import type { Condition, PolicyDocument, Principal, Statement } from './types.js';
-import { asList, get, knownString, type Value } from './value.js';
+import { asList, get, knownString, type ObjectEntry, type Value } from './value.js';
 
 /**
  * Reads an IAM policy document from an evaluated value: an object (jsonencode, CFN,
@@ -41,6 +41,7 @@ function mapperAt(range: Range, text: string): PositionMapper {
 
 function statementFromValue(value: Value): Statement {
   const sid = knownString(get(value, 'Sid', true));
+  const block = value.kind === 'object' && value.block === true;
   return {
     range: value.range,
     ...(sid !== undefined ? { sid } : {}),
@@ -51,8 +52,14 @@ function statementFromValue(value: Value): Statement {
     notResource: asList(get(value, 'NotResource', true)),
     principal: principalsFromValue(get(value, 'Principal', true)),
     notPrincipal: principalsFromValue(get(value, 'NotPrincipal', true)),
-    condition: conditionsFromValue(get(value, 'Condition', true)),
+    condition: conditionsFromValue(get(value, 'Condition', true), block),
+    ...(block ? { block } : value.kind === 'object' ? { keys: value.entries.map((e) => ({ key: e.key, range: entryRange(e) })) } : {}),
   };
+}
+
+/** An entry as written: its key through its value. */
+function entryRange(entry: ObjectEntry): Range {
+  return { ...entry.keyRange, endLine: entry.value.range.endLine, endColumn: entry.value.range.endColumn };
 }
 
 const PRINCIPAL_TYPES = ['AWS', 'Service', 'Federated', 'CanonicalUser'] as const;
@@ -66,7 +73,7 @@ export function principalsFromValue(value: Value | undefined): Principal[] {
   });
 }
 
-function conditionsFromValue(value: Value | undefined): Condition[] {
+function conditionsFromValue(value: Value | undefined, block: boolean): Condition[] {
   if (!value || value.kind !== 'object') return [];
   return value.entries.flatMap((operator) =>
     operator.value.kind === 'object'
@@ -74,7 +81,8 @@ function conditionsFromValue(value: Value | undefined): Condition[] {
           operator: operator.key,
           key: key.key,
           values: asList(key.value),
-          range: { ...key.keyRange, endLine: key.value.range.endLine, endColumn: key.value.range.endColumn },
+          range: entryRange(key),
+          ...(block ? {} : { operatorRange: entryRange(operator) }),
         }))
       : [],
   );

@@ -55,6 +55,8 @@ export interface Condition {
   key: string;
   values: Value[];
   range: Range;
+  /** The operator's entry as written (`StringEquals = {…}`, key through value); absent for HCL `condition` blocks. */
+  operatorRange?: Range;
 }
 
 export interface Statement {
@@ -68,6 +70,10 @@ export interface Statement {
   principal: Principal[];
   notPrincipal: Principal[];
   condition: Condition[];
+  /** The statement's keys as written (key through value), for fixes that add one; absent when it is an HCL block. */
+  keys?: Array<{ key: string; range: Range }>;
+  /** Written as an `aws_iam_policy_document` `statement` block: fixes add nested blocks, not keys. */
+  block?: boolean;
 }
 
 export interface PolicyDocument {
@@ -158,6 +164,8 @@ export interface Model {
   identities?: IamIdentity[];
   attachments?: PolicyAttachment[];
   memberships?: GroupMembership[];
+  /** Terraform data sources (`data.aws_caller_identity.current`, module prefix included), for fixes that refer to them. */
+  dataSources?: ResourceBase[];
 }
 
 export function emptyModel(): Model {

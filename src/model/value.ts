@@ -13,7 +13,8 @@ export interface BoolValue { kind: 'bool'; value: boolean; range: Range }
 export interface NullValue { kind: 'null'; range: Range }
 export interface ListValue { kind: 'list'; items: Value[]; range: Range }
 export interface ObjectEntry { key: string; keyRange: Range; value: Value }
-export interface ObjectValue { kind: 'object'; entries: ObjectEntry[]; range: Range }
+/** `block`: written as an HCL block (an aws_iam_policy_document `statement`), whose entries are attributes and nested blocks. */
+export interface ObjectValue { kind: 'object'; entries: ObjectEntry[]; range: Range; block?: boolean }
 /** A string with unknown pieces, e.g. "${aws_api_gateway_rest_api.api.execution_arn}/*". */
 export interface TemplateValue { kind: 'template'; parts: Array<string | UnknownValue>; range: Range; verbatim?: VerbatimTemplate }
 /** A heredoc as written, with its interpolations' values at their offsets: lets JSON inside it be parsed with positions. */

@@ -146,6 +146,8 @@ function sarifResult(f: Finding, fingerprint: string, rule: number | undefined, 
       suggestion: f.suggestion,
       ...(f.evidence !== undefined ? { evidence: f.evidence } : {}),
       ...(f.crossCheck !== undefined ? { crossCheck: { verdict: f.crossCheck.verdict, reason: f.crossCheck.reason } } : {}),
+      // A SARIF fix needs artifactChanges: a fix applied by hand (e.g. a guardrail's SCP) is told here instead.
+      ...(f.fix && f.fix.edits.length === 0 ? { fix: { description: f.fix.description, ...(f.fix.replacement !== undefined ? { replacement: f.fix.replacement } : {}) } } : {}),
     },
   };
 }

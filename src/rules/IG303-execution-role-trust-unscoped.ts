@@ -1,7 +1,15 @@
+import { dirname } from 'node:path';
+import type { Change, Fix, FixValue } from '../fix/types.js';
 import { identityGraph } from '../model/identity-graph.js';
+import type { Range } from '../model/range.js';
+import type { Model, ResourceBase, Statement } from '../model/types.js';
 import { hasSourceCondition, lambdaTrustStatements } from '../iam/trust.js';
+import { fix, isCloudFormation } from './support/fix.js';
 import { identityLabel } from './support/identity.js';
-import type { Finding, Rule } from './types.js';
+import type { Finding, Rule, RuleConfig } from './types.js';
+
+const KEY = 'aws:SourceAccount';
+const OPERATOR = 'StringEquals';
 
 export const IG303: Rule = {
   meta: {
@@ -11,28 +19,112 @@ export const IG303: Rule = {
     attack: 'T1648',
     description:
       'A trust statement for lambda.amazonaws.com without an aws:SourceAccount or aws:SourceArn condition lets Lambda assume the role on behalf of any function that names it, in any account that can pass it (the confused-deputy pattern AWS recommends closing with these keys). Either key is enough; SAM-generated roles are not reported.',
+    remediation:
+      'Add `StringEquals` `aws:SourceAccount` = your account to the trust statement (`!Ref AWS::AccountId`; in Terraform `data.aws_caller_identity.current.account_id`), or `ArnLike` `aws:SourceArn` on the function ARN pattern. `--fix` writes the account condition, merged into an existing `Condition`.',
     fixable: true,
   },
-  check({ model }) {
+  check({ model, config }) {
     const findings: Finding[] = [];
     for (const node of identityGraph(model).nodes) {
       const trust = node.identity.trustDocument;
       if (!node.executionRole || node.identity.implicit || !trust) continue;
-      const unscoped = lambdaTrustStatements(trust).find((s) => !hasSourceCondition(s));
-      if (!unscoped) continue;
-      const terraform = !node.identity.sourceType.startsWith('AWS::');
+      const unscoped = lambdaTrustStatements(trust).filter((s) => !hasSourceCondition(s));
+      if (unscoped.length === 0) continue;
+      const terraform = !isCloudFormation(node.identity);
       findings.push({
         ruleId: 'IG303',
         severity: 'low',
         message: `Execution role ${identityLabel(node)} lets lambda.amazonaws.com assume it with no aws:SourceAccount or aws:SourceArn condition.`,
-        range: unscoped.range,
+        range: unscoped[0].range,
         resource: node.identity.address,
         evidence: 'Principal lambda.amazonaws.com, no aws:SourceAccount / aws:SourceArn',
         suggestion: terraform
           ? 'Add a condition to the Lambda trust statement: StringEquals aws:SourceAccount = data.aws_caller_identity.current.account_id (or ArnLike aws:SourceArn = the function ARN pattern).'
           : 'Add Condition: { StringEquals: { "aws:SourceAccount": !Ref AWS::AccountId } } to the Lambda trust statement (or ArnLike aws:SourceArn on the function ARN).',
+        fix: accountFix(model, node.identity, terraform, unscoped, config),
       });
     }
     return findings;
   },
 };
+
+/**
+ * Pins every unscoped Lambda trust statement to the account: CloudFormation's own account id;
+ * in Terraform an `aws_caller_identity` data source of the role's module, else the one configured account.
+ */
+function accountFix(model: Model, role: ResourceBase, terraform: boolean, statements: Statement[], config: RuleConfig | undefined): Fix {
+  const account = accountValue(model, role, terraform, config);
+  const written = account.kind === 'terraform' ? account.expression : account.kind === 'string' ? JSON.stringify(account.value) : account.kind === 'missing' ? 'your account id' : '!Ref AWS::AccountId';
+  const description = `Add a condition ${OPERATOR} ${KEY} = ${written} to the Lambda trust statement, so Lambda assumes the role only for functions in that account.`;
+  if (account.kind === 'missing') return fix(`${description} Not applied by --fix: ${account.why}.`);
+  const changes: Change[] = [];
+  for (const statement of statements) {
+    const change = addAccountCondition(statement, account);
+    if (typeof change === 'string') return fix(`${description} Not applied by --fix: ${change}.`);
+    changes.push(change);
+  }
+  return fix(description, changes);
+}
+
+function accountValue(model: Model, role: ResourceBase, terraform: boolean, config: RuleConfig | undefined): FixValue | { kind: 'missing'; why: string } {
+  if (!terraform) return { kind: 'intrinsic', name: 'Ref', argument: 'AWS::AccountId' };
+  // A data source is only in scope in its own module: the role's directory, and the same instance (address prefix `module.a.`).
+  const prefix = /^(?:module\.[^.]+\.)*/.exec(role.address)![0];
+  const caller = (model.dataSources ?? [])
+    .filter((d) => d.sourceType === 'aws_caller_identity' && dirname(d.range.file) === dirname(role.range.file))
+    .filter((d) => d.address.startsWith(prefix) && !d.address.slice(prefix.length).startsWith('module.'))
+    .map((d) => d.address.slice(prefix.length))
+    .sort()[0];
+  if (caller) return { kind: 'terraform', expression: `${caller}.account_id` };
+  if (config?.accounts?.length === 1) return { kind: 'string', value: config.accounts[0] };
+  return {
+    kind: 'missing',
+    why: `the role's module declares no data "aws_caller_identity" and the config names ${config?.accounts?.length ? `${config.accounts.length} accounts` : 'no account'} (add the data source, or set exactly one in the config's \`accounts\`)`,
+  };
+}
+
+/** The change that adds the condition to one statement, merged into its Condition when it has one; or why it cannot. */
+function addAccountCondition(statement: Statement, account: FixValue): Change | string {
+  if (statement.block)
+    return {
+      kind: 'add-block',
+      block: statement.range,
+      type: 'condition',
+      attributes: [
+        ['test', { kind: 'string', value: OPERATOR }],
+        ['variable', { kind: 'string', value: KEY }],
+        ['values', { kind: 'list', items: [account] }],
+      ],
+    };
+  const keys = (statement.keys ?? []).filter((k) => !sameRange(k.range, statement.range) && within(k.range, statement.range));
+  if (keys.length === 0) return 'the statement is not written where its keys can be located (a JSON string, or values from elsewhere)';
+  const written = keys.find((k) => k.key.toLowerCase() === 'condition');
+  if (!written) return { kind: 'add', after: last(keys.map((k) => k.range)), key: 'Condition', value: { kind: 'object', entries: [[OPERATOR, { kind: 'object', entries: [[KEY, account]] }]] } };
+  const conditions = statement.condition.filter((c) => c.operatorRange && within(c.range, written.range) && within(c.operatorRange, written.range));
+  if (conditions.length === 0) return 'its Condition is not written as operators and keys that can be merged into';
+  if (conditions.some((c) => c.operator.toLowerCase() === OPERATOR.toLowerCase() && c.key.toLowerCase() === KEY.toLowerCase()))
+    return `its ${OPERATOR} already names ${KEY} without a value`;
+  const equals = conditions.filter((c) => c.operator.toLowerCase() === OPERATOR.toLowerCase());
+  if (equals.length > 0) return { kind: 'add', after: last(equals.map((c) => c.range)), key: KEY, value: account };
+  return { kind: 'add', after: last(conditions.map((c) => c.operatorRange!)), key: OPERATOR, value: { kind: 'object', entries: [[KEY, account]] } };
+}
+
+/** Whether `inner` lies inside `outer` (same file): a value evaluated from elsewhere does not. */
+function within(inner: Range, outer: Range): boolean {
+  const before = (a: [number, number], b: [number, number]) => a[0] < b[0] || (a[0] === b[0] && a[1] <= b[1]);
+  return (
+    inner.file === outer.file &&
+    before([outer.line, outer.column], [inner.line, inner.column]) &&
+    before([inner.line, inner.column], [inner.endLine, inner.endColumn]) &&
+    before([inner.endLine, inner.endColumn], [outer.endLine, outer.endColumn])
+  );
+}
+
+function sameRange(a: Range, b: Range): boolean {
+  return a.file === b.file && a.line === b.line && a.column === b.column && a.endLine === b.endLine && a.endColumn === b.endColumn;
+}
+
+/** The range written last. */
+function last(ranges: Range[]): Range {
+  return ranges.reduce((a, b) => (b.endLine > a.endLine || (b.endLine === a.endLine && b.endColumn > a.endColumn) ? b : a));
+}

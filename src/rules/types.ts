@@ -35,18 +35,10 @@ export interface Finding {
   evidence?: string;
   /** CDK-for-Terraform: the construct path of the resource, so users find it in their CDK code. Set by scan, not by rules. */
   constructPath?: string;
-  /** Guardrail findings: the SCP that closes the gap, and the Terraform / CloudFormation that creates and attaches it. */
-  guardrail?: GuardrailFix;
   /** AWS IAM Access Analyzer's view of the finding (`--access-analyzer`). Set by the cross-check, not by rules. */
   crossCheck?: CrossCheck;
-  /** Machine-applicable fix: rules set `description` and `changes`; the fix stage resolves them into `edits`. */
+  /** Machine-applicable fix: rules set `description` and `changes`; the fix stage resolves them into `edits`. Without edits (a guardrail's SCP in `replacement`): applied by hand. */
   fix?: Fix;
-}
-
-export interface GuardrailFix {
-  scp: string;
-  terraform: string;
-  cloudformation: string;
 }
 
 /** Whether Access Analyzer agrees with a finding; `unavailable` when it could not be asked or could not tell. */

@@ -16,6 +16,7 @@ const fixture = (path: string) => readFileSync(join(REPO_ROOT, 'test/fixtures', 
 
 /** A Lambda function the IG201 policies can name, in each format (CloudFormation: inside the template). */
 const FUNCTION_TF = 'resource "aws_lambda_function" "orders" {\n  function_name = "orders"\n}\n';
+const CALLER_IDENTITY = 'data "aws_caller_identity" "me" {}\n';
 const withCfnFunctionYaml = (text: string) => `${text.trimEnd()}\n  Orders:\n    Type: AWS::Lambda::Function\n`;
 const withCfnFunctionJson = (text: string) => text.replace('"Resources": {', '"Resources": {\n    "Orders": { "Type": "AWS::Lambda::Function" },');
 
@@ -72,6 +73,11 @@ const CASES: Case[] = [
   { rule: 'IG201', file: 'main.tf.json', text: fixture('IG201/fail.tf.json'), extra: { 'functions.tf': FUNCTION_TF } },
   { rule: 'IG201', file: 'template.yaml', text: withCfnFunctionYaml(fixture('IG201/fail.cfn.yaml')) },
   { rule: 'IG201', file: 'template.json', text: withCfnFunctionJson(fixture('IG201/fail.cfn.json')) },
+  // aws_iam_policy_document, jsonencode and heredoc JSON; the configured account, then a data source of the module.
+  { rule: 'IG303', file: 'main.tf', text: fixture('IG303/fail.tf') },
+  { rule: 'IG303', file: 'main.tf', text: fixture('IG303/fail.tf'), extra: { 'identity.tf': CALLER_IDENTITY } },
+  { rule: 'IG303', file: 'template.yaml', text: fixture('IG303/fail.cfn.yaml') },
+  { rule: 'IG303', file: 'template.json', text: fixture('IG303/fail.cfn.json') },
 ];
 
 async function scanDir(dir: string) {
@@ -95,7 +101,8 @@ function expectOnlyEditedRanges(before: string, after: string, edits: TextEdit[]
 }
 
 describe('--fix, per rule and format', () => {
-  it.each(CASES.map((c) => [c.rule, c.file, c] as const))('%s in %s: still parses, the fixed findings are gone, nothing else changed', async (rule, file, c) => {
+  it.each(CASES.map((c) => [c.rule, [c.file, ...Object.keys(c.extra ?? {})].join(' + '), c] as const))('%s in %s: still parses, the fixed findings are gone, nothing else changed', async (rule, _label, c) => {
+    const file = c.file;
     const dir = tempTree({ [file]: c.text, ...(c.extra ?? {}), '.invokeguard.yml': `accounts: ['${ACCOUNT}']\n` });
     const before = await scanDir(dir);
     const ofRule = before.filter((f) => f.ruleId === rule && f.range.file === file);
@@ -110,7 +117,10 @@ describe('--fix, per rule and format', () => {
     expect(after.filter((f) => f.ruleId === 'IG901')).toEqual([]);
     const left = after.filter((f) => f.ruleId === rule && f.range.file === file).map((f) => f.resource);
     expect(left).toEqual(ofRule.filter((f) => !fixable.includes(f)).map((f) => f.resource));
-    expectOnlyEditedRanges(c.text, readFileSync(join(dir, file), 'utf8'), editsOf(before, file));
+    const fixed = readFileSync(join(dir, file), 'utf8');
+    expectOnlyEditedRanges(c.text, fixed, editsOf(before, file));
+    await runCaptured(['--fix', '.'], { cwd: dir });
+    expect(readFileSync(join(dir, file), 'utf8')).toBe(fixed);
   });
 
   it('keeps comments and layout around an edit', async () => {
@@ -129,6 +139,65 @@ describe('--fix, per rule and format', () => {
   });
 });
 
+describe('IG303 --fix', () => {
+  it('writes the condition block of aws_iam_policy_document and merges into an existing Condition, naming the data source of the module', async () => {
+    const dir = tempTree({ 'main.tf': fixture('IG303/fail.tf'), 'identity.tf': CALLER_IDENTITY });
+    await runCaptured(['--fix', '.'], { cwd: dir });
+    const fixed = readFileSync(join(dir, 'main.tf'), 'utf8');
+    const account = 'data.aws_caller_identity.me.account_id';
+    expect(fixed).toContain(
+      `      identifiers = ["lambda.amazonaws.com"]\n    }\n    condition {\n      test     = "StringEquals"\n      variable = "aws:SourceAccount"\n      values   = [${account}]\n    }\n  }\n}\n`,
+    );
+    expect(fixed).toContain(`      Condition = { StringNotEquals = { "aws:SourceAccount" = "444455556666" }, StringEquals = { "aws:SourceAccount" = ${account} } }\n`);
+    expect(fixed).toContain(`        "StringEquals": { "aws:RequestedRegion": "eu-west-1", "aws:SourceAccount": "\${${account}}" }\n`);
+    expect(fixed).toContain(`        } # the service\n        Condition = { StringEquals = { "aws:SourceAccount" = ${account} } }\n      },\n`);
+    // One Condition per statement: merged, never a second key.
+    expect(fixed.match(/Condition/g)).toHaveLength(fixture('IG303/fail.tf').match(/Condition/g)!.length + 1);
+  });
+
+  it('merges into CloudFormation conditions written as blocks and as JSON objects', async () => {
+    const dir = tempTree({ 'template.yaml': fixture('IG303/fail.cfn.yaml'), 'template.json': fixture('IG303/fail.cfn.json') });
+    await runCaptured(['--fix', '.'], { cwd: dir });
+    expect(readFileSync(join(dir, 'template.yaml'), 'utf8')).toContain('            Condition:\n              StringEquals:\n                aws:RequestedRegion: eu-west-1\n                "aws:SourceAccount": !Ref AWS::AccountId\n');
+    expect(readFileSync(join(dir, 'template.json'), 'utf8')).toContain(
+      '                "StringNotEquals": { "aws:SourceAccount": "444455556666" },\n                "StringEquals": { "aws:SourceAccount": { "Ref": "AWS::AccountId" } }\n',
+    );
+  });
+
+  it('names the data source of a called module, once for every instance of it', async () => {
+    const calls = 'module "a" {\n  source = "./mod"\n}\nmodule "b" {\n  source = "./mod"\n}\n';
+    const dir = tempTree({ 'main.tf': calls, 'mod/main.tf': fixture('IG303/fail.tf'), 'mod/identity.tf': CALLER_IDENTITY });
+    const before = (await scan({ paths: ['.'], cwd: dir })).findings.filter((f) => f.ruleId === 'IG303');
+    expect(before.map((f) => f.resource)).toEqual(expect.arrayContaining(['module.a.aws_iam_role.plain', 'module.b.aws_iam_role.plain']));
+    expect(before.every((f) => f.fix!.edits.every((e) => e.text.includes('data.aws_caller_identity.me.account_id')))).toBe(true);
+    await runCaptured(['--fix', '.'], { cwd: dir });
+    expect((await scan({ paths: ['.'], cwd: dir })).findings).toEqual([]);
+    expect(readFileSync(join(dir, 'mod/main.tf'), 'utf8').match(/aws:SourceAccount/g)).toHaveLength(fixture('IG303/fail.tf').match(/aws:SourceAccount/g)!.length + 4);
+  });
+
+  it('uses no data source of another module, and without a known account edits nothing and says why', async () => {
+    const dir = tempTree({ 'main.tf': fixture('IG303/fail.tf'), 'modules/other/identity.tf': CALLER_IDENTITY });
+    const { findings } = await scan({ paths: ['.'], cwd: dir });
+    const ig303 = findings.filter((f) => f.ruleId === 'IG303');
+    expect(ig303).toHaveLength(4);
+    for (const f of ig303) {
+      expect(f.fix?.edits).toEqual([]);
+      expect(f.fix?.description).toMatch(/Not applied by --fix: the role's module declares no data "aws_caller_identity" and the config names no account/);
+    }
+    const run = await runCaptured(['--fix', '.'], { cwd: dir });
+    expect(run.stderr).toMatch(/fixed 0 finding\(s\) in 0 file\(s\)/);
+    expect(readFileSync(join(dir, 'main.tf'), 'utf8')).toBe(fixture('IG303/fail.tf'));
+  });
+
+  it('refuses a StringEquals that already names aws:SourceAccount without a value, rather than writing the key twice', async () => {
+    const text = fixture('IG303/fail.cfn.yaml').replace('aws:RequestedRegion: eu-west-1', 'aws:SourceAccount: []');
+    const dir = tempTree({ 'template.yaml': text });
+    const regional = (await scan({ paths: ['.'], cwd: dir })).findings.find((f) => f.ruleId === 'IG303' && f.resource === 'Regional');
+    expect(regional?.fix?.edits).toEqual([]);
+    expect(regional?.fix?.description).toMatch(/Not applied by --fix: its StringEquals already names aws:SourceAccount without a value/);
+  });
+});
+
 function snapshot(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
   const walk = (sub: string) => {
@@ -142,14 +211,24 @@ function snapshot(dir: string): Record<string, string> {
   return out;
 }
 
+/** Findings of the examples that --fix must remove (the rest of what it fixes is checked generically). */
+const FIXED_IN_EXAMPLES: Record<string, string[]> = {
+  cloudformation: ['IG303 OrdersRole', 'IG104 OrdersUrl'],
+  terraform: ['IG303 aws_iam_role.orders', 'IG104 aws_lambda_function_url.orders'],
+};
+
 describe('--fix over the vulnerable examples', () => {
   const examples = readdirSync(join(REPO_ROOT, 'examples'));
   it.each(examples)('%s: leaves only findings that are not auto-fixable; a second run changes nothing', async (example) => {
     const dir = await tempCopy(`examples/${example}/vulnerable`);
     const original = snapshot(dir);
+    const fixable = (await scan({ paths: ['.'], cwd: dir })).findings.filter((f) => (f.fix?.edits.length ?? 0) > 0).map((f) => `${f.ruleId} ${f.resource}`);
+    if (FIXED_IN_EXAMPLES[example]) expect(fixable).toEqual(expect.arrayContaining(FIXED_IN_EXAMPLES[example]));
     const first = await runCaptured(['--fix', '.'], { cwd: dir });
     expect(first.code).not.toBe(2);
     const { findings } = await scan({ paths: ['.'], cwd: dir });
+    const left = findings.map((f) => `${f.ruleId} ${f.resource}`);
+    expect(fixable.filter((f) => left.includes(f))).toEqual([]);
     expect(findings.filter((f) => (f.fix?.edits.length ?? 0) > 0).map((f) => `${f.ruleId} ${f.resource}`)).toEqual([]);
     expect(findings.filter((f) => f.ruleId === 'IG901')).toEqual([]);
     const fixed = snapshot(dir);

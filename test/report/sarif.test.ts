@@ -123,6 +123,20 @@ describe('sarif formatter', () => {
     expect(twins[0]).not.toEqual(twins[1]);
   });
 
+  it('puts a fix without edits (a guardrail SCP) in the result properties, never as an invalid SARIF fix', async () => {
+    const log = JSON.parse(formatSarif(await scanPaths('examples/organization/vulnerable'), options)) as SarifLog;
+    expect(validate(log)).toBe(true);
+    const ig402 = log.runs[0].results.find((r) => r.ruleId === 'IG402')!;
+    expect(ig402.fixes).toBeUndefined();
+    expect(ig402.properties.fix.description).toContain('invokeguard guardrails --emit terraform|cloudformation|json');
+    expect(JSON.parse(ig402.properties.fix.replacement).Statement.map((s: { Sid: string }) => s.Sid)).toContain('DenyPublicLambdaPermissions');
+    // A fix with edits is a SARIF fix, not a property.
+    const edited = sarifOf([finding({ fix: { description: 'Pin it.', replacement: '"1"', edits: [{ file: 'main.tf', start: 1, end: 2, text: '"1"' }] } })]);
+    expect(validate(edited)).toBe(true);
+    expect(edited.runs[0].results[0].fixes).toHaveLength(1);
+    expect(edited.runs[0].results[0].properties.fix).toBeUndefined();
+  });
+
   it('encodes paths segment by segment', () => {
     expect(relativeUri('a/b c/#d.tf')).toBe('a/b%20c/%23d.tf');
     expect(relativeUri('./x.tf')).toBe('x.tf');

@@ -1,6 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
 import { scan } from '../../src/scan.js';
-import { REPO_ROOT, ruleTriples as triples } from '../helpers/scan.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { formatJson } from '../../src/report/json.js';
+import { escapeCell, formatMarkdown } from '../../src/report/markdown.js';
+import { formatStylish } from '../../src/report/stylish.js';
+import { runCaptured } from '../helpers/cli.js';
+import { REPO_ROOT, ruleTriples as triples, scanPaths } from '../helpers/scan.js';
+import { tempCopy } from '../helpers/temp-tree.js';
 
 /** Each guardrail rule's failing fixtures pin [rule, resource, line]; passing fixtures fire nothing for the rule. */
 const FAILING: Record<string, Record<string, Array<[string, string, number]>>> = {
@@ -51,10 +58,57 @@ describe('guardrail messages', () => {
     expect(finding.message).toContain('lambda:AddPermission with Principal');
     expect(finding.message).toContain('aws_organizations_account.legacy (account)');
     expect(finding.message).not.toContain('aws_organizations_account.app');
-    // The fix is the guardrail: the SCP and its attachment in both formats.
-    expect(JSON.parse(finding.guardrail!.scp).Statement[0].Sid).toBe('DenyPublicLambdaPermissions');
-    expect(finding.guardrail!.terraform).toContain('resource "aws_organizations_policy_attachment"');
-    expect(finding.guardrail!.cloudformation).toContain('AWS::Organizations::Policy');
+    // The fix is the guardrail: the SCP, where it goes, and how to get the full set; nothing --fix could apply.
+    expect(JSON.parse(finding.fix!.replacement!).Statement[0].Sid).toBe('DenyPublicLambdaPermissions');
+    expect(finding.fix!.edits).toEqual([]);
+    expect(finding.fix!.description).toContain('attach it to the root (the gap is on aws_organizations_account.legacy (account)).');
+    expect(finding.fix!.description).toContain('`invokeguard guardrails --emit terraform|cloudformation|json` prints the full set');
+    expect(finding).not.toHaveProperty('guardrail');
+  });
+
+  it('fills the SCP from the config, and says when placeholders remain', async () => {
+    const base = { file: 'test', rules: {}, cidrs: [], include: [], exclude: [] };
+    const scp = async (accounts: string[]) => {
+      const { findings } = await scan({ paths: ['test/fixtures/IG405/fail.tf'], cwd: REPO_ROOT, config: { ...base, accounts, orgId: 'o-mine12345' } });
+      return findings.find((f) => f.ruleId === 'IG405')!.fix!;
+    };
+    const open = await scp([]);
+    expect(open.replacement).toContain('"<ACCOUNT_ID>"');
+    const filled = await scp(['111122223333']);
+    expect(filled.replacement).toContain('"111122223333"');
+    expect(filled.replacement).not.toContain('<ACCOUNT_ID>');
+    // Partner accounts are the user's to list; the description names what is left.
+    expect(open.description).toContain('Replace <ACCOUNT_ID>, <PARTNER_ACCOUNT_ID> first');
+    expect(filled.description).toContain('Replace <PARTNER_ACCOUNT_ID> first');
+    // IG401's SCP has no placeholder, so the description does not ask for any.
+    const { findings } = await scan({ paths: ['test/fixtures/IG401/fail.tf'], cwd: REPO_ROOT });
+    expect(findings.find((f) => f.ruleId === 'IG401')!.fix!.description).not.toContain('Replace');
+  });
+});
+
+describe('guardrail fixes in reports and --fix', () => {
+  const ORG = 'examples/organization/vulnerable';
+  it('stylish, json and markdown show the fix description; json also the SCP', async () => {
+    const result = await scanPaths(ORG);
+    const options = { version: '0.0.0', color: false };
+    const scenario = result.findings.filter((f) => ['IG401', 'IG402', 'IG403', 'IG405'].includes(f.ruleId));
+    expect(scenario.map((f) => f.ruleId).sort()).toEqual(['IG401', 'IG402', 'IG403', 'IG405']);
+    const stylish = formatStylish(result, options);
+    const json = JSON.parse(formatJson(result, options)) as { findings: Array<{ ruleId: string; fix?: { description: string; replacement?: string; edits: unknown[] } }> };
+    const markdown = formatMarkdown(result, options);
+    for (const f of scenario) {
+      expect(stylish).toContain(`--fix: ${f.fix!.description}`);
+      expect(json.findings.find((j) => j.ruleId === f.ruleId)!.fix).toEqual({ description: f.fix!.description, replacement: f.fix!.replacement, edits: [] });
+      expect(markdown.split('\n').find((l) => l.includes(`| ${f.ruleId} |`))).toContain(`**By hand:** ${escapeCell(f.fix!.description)}`);
+    }
+  });
+
+  it('--fix leaves them alone and does not count them as fixed', async () => {
+    const dir = await tempCopy(ORG);
+    const before = readFileSync(join(dir, 'main.tf'), 'utf8');
+    const run = await runCaptured(['--fix', '.'], { cwd: dir });
+    expect(run.stderr).toContain('invokeguard: fixed 0 finding(s) in 0 file(s)');
+    expect(readFileSync(join(dir, 'main.tf'), 'utf8')).toBe(before);
   });
 });
 

@@ -3,7 +3,8 @@ import { scan } from '../../src/scan.js';
 import { REPO_ROOT, ruleTriples } from '../helpers/scan.js';
 
 /** Identity-graph rules: each failing fixture pins [rule, resource, line] exactly; passing fixtures fire nothing. */
-const EXPECTED: Record<string, Record<'tf' | 'cfn.yaml', Array<[string, string, number]>>> = {
+type Ext = 'tf' | 'cfn.yaml' | 'cfn.json';
+const EXPECTED: Record<string, Partial<Record<Ext, Array<[string, string, number]>>>> = {
   IG204: {
     tf: [
       ['IG204', 'aws_iam_role.deployer', 2],
@@ -42,16 +43,26 @@ const EXPECTED: Record<string, Record<'tf' | 'cfn.yaml', Array<[string, string, 
     tf: [
       ['IG303', 'aws_iam_role.plain', 3],
       ['IG303', 'aws_iam_role.negated', 21],
+      ['IG303', 'aws_iam_role.heredoc', 37],
+      ['IG303', 'aws_iam_role.listed', 56],
     ],
-    'cfn.yaml': [['IG303', 'Plain', 9]],
+    'cfn.yaml': [
+      ['IG303', 'Plain', 9],
+      ['IG303', 'Regional', 19],
+    ],
+    'cfn.json': [
+      ['IG303', 'Plain', 10],
+      ['IG303', 'Negated', 21],
+    ],
   },
 };
 
 describe.each(Object.keys(EXPECTED))('%s fixtures', (rule) => {
-  it.each(['tf', 'cfn.yaml'] as const)('fails exactly the failing principals, at their lines (%s)', async (ext) => {
+  const exts = Object.keys(EXPECTED[rule]) as Ext[];
+  it.each(exts)('fails exactly the failing principals, at their lines (%s)', async (ext) => {
     expect(await ruleTriples(rule, `test/fixtures/${rule}/fail.${ext}`)).toEqual(EXPECTED[rule][ext]);
   });
-  it.each(['tf', 'cfn.yaml'] as const)('passes the passing fixture (%s)', async (ext) => {
+  it.each(exts)('passes the passing fixture (%s)', async (ext) => {
     expect(await ruleTriples(rule, `test/fixtures/${rule}/pass.${ext}`)).toEqual([]);
   });
 });

@@ -63,3 +63,5 @@ resource "aws_iam_policy" "invoker" {
     }]
   })
 }
+
+data "aws_caller_identity" "current" {}

@@ -59,6 +59,7 @@ function instantiate(
     const [type, name] = [key.slice(0, key.indexOf('.')), key.slice(key.indexOf('.') + 1)];
     addTerraformResource(model, hclResourceView(`${prefix}${key}`, type, name, block, evaluator));
   }
+  for (const [key, block] of module.dataSources) (model.dataSources ??= []).push({ address: `${prefix}data.${key}`, sourceType: key.slice(0, key.indexOf('.')), range: block.range });
   if (stack.length > MAX_MODULE_DEPTH) return;
   for (const [name, call] of module.moduleCalls) {
     const target = localModuleDir(directory.dir, call);

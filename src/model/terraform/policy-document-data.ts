@@ -68,7 +68,7 @@ function statementValue(block: HclBlock, evaluator: Evaluator): Value {
     }
     entries.push(entry('Condition', { kind: 'object', range, entries: [...byOperator].map(([op, es]) => entry(op, { kind: 'object', entries: es, range }, range)) }, range));
   }
-  return { kind: 'object', entries, range };
+  return { kind: 'object', entries, range, block: true };
 }
 
 /** `principals { type = "AWS" identifiers = [...] }` → {"AWS": [...]}; type "*" → "*". */
