@@ -9,7 +9,8 @@ import { mapLimit } from './map-limit.js';
 import { parseFile } from './parse/parse-file.js';
 import type { InputError, SourceDocument } from './parse/types.js';
 import { INPUT_ERROR_RULE, RULES } from './rules/registry.js';
-import type { Finding } from './rules/types.js';
+import { runRules, ruleErrorMessage, type RuleError } from './rules/run-rules.js';
+import type { Finding, Rule } from './rules/types.js';
 
 export interface ScanOptions {
   paths: string[];
@@ -20,12 +21,16 @@ export interface ScanOptions {
   maxFileBytes?: number;
   /** Rule settings, include/exclude globs, and the organisation facts rules may read. */
   config?: InvokeguardConfig;
+  /** The rules to run (default: the registry's). For tests, e.g. a rule that throws. */
+  rules?: readonly Rule[];
 }
 
 export interface ScanResult {
   files: number;
   findings: Finding[];
   notices: DiscoveryNotice[];
+  /** Rules whose check threw (also in notices, as IG900): their findings are missing. */
+  ruleErrors?: RuleError[];
 }
 
 /** The whole pipeline: discover → parse → model → rules. Output order is deterministic. */
@@ -44,13 +49,20 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     ...documents.flatMap((d) => d.errors.map((e) => inputErrorFinding(e, d.file))),
     ...model.errors.map((e) => inputErrorFinding(e, e.range.file)),
   ];
-  for (const rule of RULES) if (ruleEnabled(options.config, rule.meta.id)) findings.push(...rule.check({ model, catalog, ...(options.config ? { config: options.config } : {}) }));
+  const enabled = (options.rules ?? RULES).filter((rule) => ruleEnabled(options.config, rule.meta.id));
+  const ruled = runRules(enabled, { model, catalog, ...(options.config ? { config: options.config } : {}) });
+  findings.push(...ruled.findings);
   for (const finding of findings) {
     const constructPath = model.resources.get(finding.resource)?.constructPath;
     if (constructPath !== undefined) finding.constructPath = constructPath;
   }
   const analysed = documents.filter((d) => d.format !== 'ignored').length;
-  return { files: analysed, findings: sortFindings(dedupe(applyRuleSettings(findings, options.config))), notices: notices.map((n) => ({ ...n, path: display(n.path) })) };
+  return {
+    files: analysed,
+    findings: sortFindings(dedupe(applyRuleSettings(findings, options.config))),
+    notices: [...notices.map((n) => ({ ...n, path: display(n.path) })), ...ruled.errors.map((e) => ({ path: '.', message: ruleErrorMessage(e) }))],
+    ...(ruled.errors.length > 0 ? { ruleErrors: ruled.errors } : {}),
+  };
 }
 
 function inputErrorFinding(error: InputError, resource: string): Finding {

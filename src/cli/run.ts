@@ -1,11 +1,12 @@
 import { writeFile } from 'node:fs/promises';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { applyBaseline, createBaseline, readBaseline } from '../baseline/baseline.js';
 import { loadConfig } from '../config/config.js';
 import { UsageError } from '../discover/discover.js';
 import { FORMATTERS } from '../report/formatters.js';
+import { ruleErrorMessage } from '../rules/run-rules.js';
 import { scan } from '../scan.js';
-import { SEVERITIES, severityRank, type Severity } from '../rules/types.js';
+import { SEVERITIES, severityRank, type Rule, type Severity } from '../rules/types.js';
 import { VERSION } from './version.js';
 
 export interface CliIo {
@@ -29,10 +30,15 @@ interface CliOptions {
   baseline?: string;
   writeBaseline?: string;
   scp: string[];
+  keepGoing?: boolean;
+  maxFileSize?: number;
 }
 
-/** argv → scan → report → exit code (0 clean, 1 findings at/above the threshold, 2 usage/internal error). */
-export async function runCli(argv: string[], io: CliIo): Promise<number> {
+/**
+ * argv → scan → report → exit code (0 clean, 1 findings at/above the threshold, 2 usage/internal error).
+ * `testing.rules` replaces the rule registry (tests inject a failing rule).
+ */
+export async function runCli(argv: string[], io: CliIo, testing: { rules?: readonly Rule[] } = {}): Promise<number> {
   const program = new Command('invokeguard')
     .description('Find IaC that lets AWS Lambda become an execution and persistence path (MITRE ATT&CK T1648).')
     .argument('[paths...]', 'files and folders to scan', ['.'])
@@ -44,6 +50,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .option('--baseline <file>', 'report only findings not in this baseline')
     .option('--write-baseline <file>', "write the current findings' fingerprints to a baseline file (exits 0)")
     .option('--scp <path>', 'SCP JSON file or folder kept elsewhere; scanned and read as service control policies (repeatable)', (value: string, previous: string[]) => [...previous, value], [] as string[])
+    .option('--keep-going', 'when a rule fails internally (IG900), still exit 0/1 by the other findings instead of 2')
+    .option('--max-file-size <bytes>', 'skip (IG901) files larger than this; k/M suffixes allowed (default 5M, or maxFileBytes in the config)', parseByteSize)
     .option('--debug', 'print stack traces of internal errors')
     .version(VERSION, '-v, --version')
     .exitOverride()
@@ -62,7 +70,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const config = await loadConfig(options.config, paths, process.cwd());
     // Read before scanning (fail fast) and before --write-baseline may replace the same file.
     const baseline = options.baseline ? await readBaseline(options.baseline) : undefined;
-    const scanned = await scan({ paths, config, scpPaths: options.scp });
+    const maxFileBytes = options.maxFileSize ?? config?.maxFileBytes;
+    const scanned = await scan({ paths, config, scpPaths: options.scp, ...(maxFileBytes !== undefined ? { maxFileBytes } : {}), ...(testing.rules ? { rules: testing.rules } : {}) });
+    for (const failure of scanned.ruleErrors ?? []) {
+      io.stderr(`invokeguard: ${ruleErrorMessage(failure)}\n`);
+      if (options.debug && failure.stack) io.stderr(`${failure.stack}\n`);
+    }
     if (options.writeBaseline) {
       await writeFile(options.writeBaseline, createBaseline(scanned.findings));
       io.stderr(`invokeguard: wrote ${scanned.findings.length} finding(s) to baseline ${options.writeBaseline}\n`);
@@ -80,6 +93,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const report = FORMATTERS[options.format](shown, { version: VERSION, color, linkBase: githubBlobBase(io.env) });
     if (options.output) await writeFile(options.output, report);
     else io.stdout(report);
+    if (scanned.ruleErrors && !options.keepGoing) return EXIT_ERROR;
     if (options.writeBaseline) return EXIT_CLEAN;
     return failing.length > 0 ? EXIT_FINDINGS : EXIT_CLEAN;
   } catch (error) {
@@ -88,6 +102,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (options.debug && error instanceof Error && error.stack) io.stderr(`${error.stack}\n`);
     return EXIT_ERROR;
   }
+}
+
+/** `--max-file-size 500000`, `512k`, `10M` (also with a trailing B). */
+function parseByteSize(value: string): number {
+  const match = /^(\d+)\s*([kKmM]?)[bB]?$/.exec(value.trim());
+  if (!match || Number(match[1]) <= 0) throw new InvalidArgumentError('expected a positive number of bytes, e.g. 500000, 512k or 10M');
+  return Number(match[1]) * (match[2].toLowerCase() === 'k' ? 1024 : match[2].toLowerCase() === 'm' ? 1024 * 1024 : 1);
 }
 
 /** In a GitHub Actions run from the checkout's root, links to the scanned commit's files. */
