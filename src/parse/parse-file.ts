@@ -23,7 +23,7 @@ export async function parseFile(file: DiscoveredFile, displayPath: string, maxBy
     return { format: 'unreadable', file: displayPath, errors: [{ message: `nesting deeper than ${MAX_NESTING} levels; not analysed`, range }] };
   }
   try {
-    return await parseAs(format, displayPath, source.text);
+    return await parseText(format, displayPath, source.text);
   } catch (error) {
     // A parser bug or exhausted stack on one file is that file's problem (IG901), not the scan's.
     const at = { file: displayPath, line: 1, column: 1, endLine: 1, endColumn: 1 };
@@ -31,7 +31,8 @@ export async function parseFile(file: DiscoveredFile, displayPath: string, maxBy
   }
 }
 
-async function parseAs(format: FileFormat | undefined, displayPath: string, text: string): Promise<SourceDocument> {
+/** Parses text already read, with the adapter for `format` (undefined: not ours, ignored). */
+export async function parseText(format: FileFormat | undefined, displayPath: string, text: string): Promise<SourceDocument> {
   const source = { text };
   switch (format) {
     case 'terraform-hcl':
