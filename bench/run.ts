@@ -27,10 +27,12 @@ const { values } = parseArgs({
     scaling: { type: 'boolean', default: false },
     compare: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
+    phase: { type: 'string' },
+    dir: { type: 'string' },
   },
 });
 const HERE = dirname(fileURLToPath(import.meta.url));
-const CLI = join(HERE, '..', 'src', 'cli', 'main.js');
+const CLI = join(HERE, '..', 'invokeguard.mjs'); // the bundled CLI, as the package's bin runs it
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const mb = (kb: number) => `${(kb / 1024).toFixed(0)} MB`;
 
@@ -45,41 +47,45 @@ interface Measured {
   maxRssKb: number;
 }
 
-async function single(count: number): Promise<void> {
+/** One timed phase over an existing corpus, in this (fresh) process; prints JSON for the parent. */
+async function phase(name: string, dir: string): Promise<void> {
+  const started = performance.now();
+  let findings = 0;
+  if (name === 'scan') findings = (await scan({ paths: [dir], cwd: dir })).findings.length;
+  else {
+    // The same reader and parser the scan uses (fast path, tree-sitter where it declines), nothing after;
+    // or, with phase tree-sitter, tree-sitter for every file (the parser before the fast path).
+    const parse = name === 'tree-sitter' ? parseHclWithTreeSitter : parseHcl;
+    const { files } = await discover([dir]);
+    for (const file of files) {
+      const source = await readSource(file.path, file.path);
+      if ('text' in source) await parse(file.path, source.text);
+    }
+  }
+  console.log(JSON.stringify({ ms: performance.now() - started, findings, maxRssKb: process.resourceUsage().maxRSS }));
+}
+
+function runPhase(name: string, dir: string): { ms: number; findings: number; maxRssKb: number } {
+  const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--phase', name, '--dir', dir], { encoding: 'utf8' });
+  return JSON.parse(out.trim().split('\n').pop()!) as { ms: number; findings: number; maxRssKb: number };
+}
+
+/** Scan and parse-only each in a fresh process, so neither inherits the other's warm JIT or caches. */
+function single(count: number): void {
   if (!Number.isInteger(count) || count <= 0) throw new Error(`--files must be a positive integer, got ${values.files}`);
   const dir = mkdtempSync(join(tmpdir(), 'invokeguard-bench-'));
   const corpus = generateCorpus(dir, count);
-
-  const scanStart = performance.now();
-  const result = await scan({ paths: [dir], cwd: dir });
-  const scanMs = performance.now() - scanStart;
-
-  // The same reader and parser the scan uses (fast path, tree-sitter where it declines), nothing after.
-  const parseStart = performance.now();
-  const { files } = await discover([dir]);
-  for (const file of files) {
-    const source = await readSource(file.path, file.path);
-    if ('text' in source) await parseHcl(file.path, source.text);
-  }
-  const parseMs = performance.now() - parseStart;
-
-  let treeSitterMs: number | undefined;
-  if (values['tree-sitter']) {
-    const start = performance.now();
-    for (const file of files) {
-      const source = await readSource(file.path, file.path);
-      if ('text' in source) await parseHclWithTreeSitter(file.path, source.text);
-    }
-    treeSitterMs = performance.now() - start;
-  }
-  const measured: Measured = { ...corpus, scanMs, parseMs, treeSitterMs, findings: result.findings.length, maxRssKb: process.resourceUsage().maxRSS };
+  const scanned = runPhase('scan', dir);
+  const parsed = runPhase('parse', dir);
+  const treeSitterMs = values['tree-sitter'] ? runPhase('tree-sitter', dir).ms : undefined;
+  const measured: Measured = { ...corpus, scanMs: scanned.ms, parseMs: parsed.ms, treeSitterMs, findings: scanned.findings, maxRssKb: scanned.maxRssKb };
   if (values.json) console.log(JSON.stringify(measured));
   else {
     console.log(`corpus        ${corpus.files} files, ${corpus.lines} lines, ${(corpus.bytes / 1e6).toFixed(1)} MB (${dir})`);
-    console.log(`scan          ${seconds(scanMs)} wall, ${(corpus.files / (scanMs / 1000)).toFixed(0)} files/s, ${result.findings.length} findings`);
-    console.log(`parse only    ${seconds(parseMs)} wall (read + parse as the scan does it; no model or rules); scan/parse ${(scanMs / parseMs).toFixed(2)}×`);
+    console.log(`scan          ${seconds(scanned.ms)} wall, ${(corpus.files / (scanned.ms / 1000)).toFixed(0)} files/s, ${scanned.findings} findings`);
+    console.log(`parse only    ${seconds(parsed.ms)} wall (read + parse as the scan does it; no model or rules); scan/parse ${(scanned.ms / parsed.ms).toFixed(2)}×`);
     if (treeSitterMs !== undefined) console.log(`tree-sitter   ${seconds(treeSitterMs)} wall (read + tree-sitter parse of every file, the parser before the fast path)`);
-    console.log(`peak RSS      ${mb(measured.maxRssKb)}`);
+    console.log(`peak RSS      ${mb(scanned.maxRssKb)} (scan process)`);
   }
   if (!values.keep) rmSync(dir, { recursive: true, force: true });
 }
@@ -136,6 +142,7 @@ function compare(): void {
   if (!values.keep) rmSync(dir, { recursive: true, force: true });
 }
 
-if (values.scaling) scaling();
+if (values.phase && values.dir) await phase(values.phase, values.dir);
+else if (values.scaling) scaling();
 else if (values.compare) compare();
-else await single(Number(values.files));
+else single(Number(values.files));

@@ -3,6 +3,7 @@ import { parseJsonValue } from '../../model/json-value.js';
 import { createPositionMapper, type PositionMapper, type Range } from '../../model/range.js';
 import type { ObjectEntry, Value } from '../../model/value.js';
 import type { InputError } from '../types.js';
+import { fastPaths } from '../fast-paths.js';
 import { parseCloudFormationYamlFast } from './fast-yaml.js';
 import { getAttList, SHORT_FORMS } from './short-forms.js';
 
@@ -50,7 +51,7 @@ export function lineCounterMapper(file: string, text: string): PositionMapper {
 }
 
 function parseYamlTemplate(file: string, text: string): ParsedTemplate {
-  const fast = parseCloudFormationYamlFast(text, lineCounterMapper(file, text));
+  const fast = fastPaths.enabled ? parseCloudFormationYamlFast(text, lineCounterMapper(file, text)) : undefined;
   return fast ? { template: fast, errors: [] } : parseYamlTemplateWithLibrary(file, text);
 }
 

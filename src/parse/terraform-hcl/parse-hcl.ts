@@ -2,6 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import { createPositionMapper, type PositionMapper, type Range } from '../../model/range.js';
 import type { InputError } from '../types.js';
 import type { Expr, HclBlock, HclBody, HclFile, TemplatePart } from './hcl-ast.js';
+import { fastPaths } from '../fast-paths.js';
 import { parseHclFast } from './fast-hcl.js';
 import { terraformParser } from './grammar.js';
 import { unescapeQuoted } from './unescape.js';
@@ -12,7 +13,7 @@ import { unescapeQuoted } from './unescape.js';
  */
 export async function parseHcl(file: string, text: string, positions?: PositionMapper): Promise<{ hcl: HclFile; errors: InputError[] }> {
   const mapper = positions ?? createPositionMapper(file, text);
-  const fast = parseHclFast(file, text, mapper);
+  const fast = fastPaths.enabled ? parseHclFast(file, text, mapper) : undefined;
   return fast ? { hcl: fast, errors: [] } : parseHclWithTreeSitter(file, text, mapper);
 }
 
