@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** A tiny deterministic PRNG (mulberry32) so every run generates the same corpus. */
-function random(seed: number): () => number {
+export function random(seed: number): () => number {
   let a = seed;
   return () => {
     a = (a + 0x6d2b79f5) | 0;
@@ -107,7 +107,8 @@ export function generateCorpus(dir: string, count: number): { files: number; lin
     if (i % 50 === 0) mkdirSync(folder, { recursive: true });
     const open = next() < 0.1;
     const kind = i % 3;
-    const text = kind === 0 ? lambda(i, open) + unrelated(i).slice(0, 200) : kind === 1 ? iam(i, open) : unrelated(i);
+    // Lambda files also hold one unrelated block (the S3 bucket); every file is valid HCL.
+    const text = kind === 0 ? `${lambda(i, open)}\n${unrelated(i).split('\n\n')[0]}\n` : kind === 1 ? iam(i, open) : unrelated(i);
     writeFileSync(join(folder, `file-${i}.tf`), text);
     lines += text.split('\n').length;
     bytes += Buffer.byteLength(text);

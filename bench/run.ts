@@ -1,36 +1,148 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { discover } from '../src/discover/discover.js';
-import { parseHcl } from '../src/parse/terraform-hcl/parse-hcl.js';
+import { readSource } from '../src/parse/read-source.js';
+import { parseHcl, parseHclWithTreeSitter } from '../src/parse/terraform-hcl/parse-hcl.js';
 import { scan } from '../src/scan.js';
+import { generateCloudFormationCorpus } from './generate-cfn.js';
 import { generateCorpus } from './generate.js';
 
 /**
- * `npm run bench -- --files N [--keep]`: generates a deterministic Terraform corpus in a temp
- * folder, then times a full scan and, separately, reading + parsing alone.
+ * `npm run bench -- --files N [--keep] [--tree-sitter]`: generates a deterministic Terraform corpus
+ * in a temp folder, then times a full scan and, separately, reading + parsing alone.
+ * `--scaling`: the same at 1k, 5k and 10k files, each in a fresh process (peak RSS per size).
+ * `--compare`: the 2,000-file corpus as CloudFormation, invokeguard's CLI against cfn-guard 3.1.1
+ * (from @cdklabs/cdk-validator-cfnguard, when installed; never a dependency).
  */
-const { values } = parseArgs({ options: { files: { type: 'string', default: '2000' }, keep: { type: 'boolean', default: false } } });
-const count = Number(values.files);
-if (!Number.isInteger(count) || count <= 0) throw new Error(`--files must be a positive integer, got ${values.files}`);
-
-const dir = mkdtempSync(join(tmpdir(), 'invokeguard-bench-'));
-const corpus = generateCorpus(dir, count);
-
-const scanStart = performance.now();
-const result = await scan({ paths: [dir], cwd: dir });
-const scanMs = performance.now() - scanStart;
-
-const parseStart = performance.now();
-const { files } = await discover([dir]);
-for (const file of files) await parseHcl(file.path, await readFile(file.path, 'utf8'));
-const parseMs = performance.now() - parseStart;
-
+const { values } = parseArgs({
+  options: {
+    files: { type: 'string', default: '2000' },
+    keep: { type: 'boolean', default: false },
+    'tree-sitter': { type: 'boolean', default: false },
+    scaling: { type: 'boolean', default: false },
+    compare: { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+    phase: { type: 'string' },
+    dir: { type: 'string' },
+  },
+});
+const HERE = dirname(fileURLToPath(import.meta.url));
+const CLI = join(HERE, '..', 'invokeguard.mjs'); // the bundled CLI, as the package's bin runs it
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const mb = (kb: number) => `${(kb / 1024).toFixed(0)} MB`;
-console.log(`corpus        ${corpus.files} files, ${corpus.lines} lines, ${(corpus.bytes / 1e6).toFixed(1)} MB (${dir})`);
-console.log(`scan          ${(scanMs / 1000).toFixed(2)} s wall, ${(corpus.files / (scanMs / 1000)).toFixed(0)} files/s, ${result.findings.length} findings`);
-console.log(`parse only    ${(parseMs / 1000).toFixed(2)} s wall (read + tree-sitter parse, no model or rules)`);
-console.log(`peak RSS      ${mb(process.resourceUsage().maxRSS)}`);
-if (!values.keep) rmSync(dir, { recursive: true, force: true });
+
+interface Measured {
+  files: number;
+  lines: number;
+  bytes: number;
+  scanMs: number;
+  parseMs: number;
+  treeSitterMs?: number;
+  findings: number;
+  maxRssKb: number;
+}
+
+/** One timed phase over an existing corpus, in this (fresh) process; prints JSON for the parent. */
+async function phase(name: string, dir: string): Promise<void> {
+  const started = performance.now();
+  let findings = 0;
+  if (name === 'scan') findings = (await scan({ paths: [dir], cwd: dir })).findings.length;
+  else {
+    // The same reader and parser the scan uses (fast path, tree-sitter where it declines), nothing after;
+    // or, with phase tree-sitter, tree-sitter for every file (the parser before the fast path).
+    const parse = name === 'tree-sitter' ? parseHclWithTreeSitter : parseHcl;
+    const { files } = await discover([dir]);
+    for (const file of files) {
+      const source = await readSource(file.path, file.path);
+      if ('text' in source) await parse(file.path, source.text);
+    }
+  }
+  console.log(JSON.stringify({ ms: performance.now() - started, findings, maxRssKb: process.resourceUsage().maxRSS }));
+}
+
+function runPhase(name: string, dir: string): { ms: number; findings: number; maxRssKb: number } {
+  const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--phase', name, '--dir', dir], { encoding: 'utf8' });
+  return JSON.parse(out.trim().split('\n').pop()!) as { ms: number; findings: number; maxRssKb: number };
+}
+
+/** Scan and parse-only each in a fresh process, so neither inherits the other's warm JIT or caches. */
+function single(count: number): void {
+  if (!Number.isInteger(count) || count <= 0) throw new Error(`--files must be a positive integer, got ${values.files}`);
+  const dir = mkdtempSync(join(tmpdir(), 'invokeguard-bench-'));
+  const corpus = generateCorpus(dir, count);
+  const scanned = runPhase('scan', dir);
+  const parsed = runPhase('parse', dir);
+  const treeSitterMs = values['tree-sitter'] ? runPhase('tree-sitter', dir).ms : undefined;
+  const measured: Measured = { ...corpus, scanMs: scanned.ms, parseMs: parsed.ms, treeSitterMs, findings: scanned.findings, maxRssKb: scanned.maxRssKb };
+  if (values.json) console.log(JSON.stringify(measured));
+  else {
+    console.log(`corpus        ${corpus.files} files, ${corpus.lines} lines, ${(corpus.bytes / 1e6).toFixed(1)} MB (${dir})`);
+    console.log(`scan          ${seconds(scanned.ms)} wall, ${(corpus.files / (scanned.ms / 1000)).toFixed(0)} files/s, ${scanned.findings} findings`);
+    console.log(`parse only    ${seconds(parsed.ms)} wall (read + parse as the scan does it; no model or rules); scan/parse ${(scanned.ms / parsed.ms).toFixed(2)}×`);
+    if (treeSitterMs !== undefined) console.log(`tree-sitter   ${seconds(treeSitterMs)} wall (read + tree-sitter parse of every file, the parser before the fast path)`);
+    console.log(`peak RSS      ${mb(scanned.maxRssKb)} (scan process)`);
+  }
+  if (!values.keep) rmSync(dir, { recursive: true, force: true });
+}
+
+function scaling(): void {
+  console.log('files    scan      files/s   parse only   scan/parse   peak RSS');
+  for (const count of [1000, 5000, 10000]) {
+    const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--files', String(count), '--json'], { encoding: 'utf8' });
+    const m = JSON.parse(out.trim().split('\n').pop()!) as Measured;
+    console.log(
+      `${String(count).padEnd(8)} ${seconds(m.scanMs).padEnd(9)} ${(count / (m.scanMs / 1000)).toFixed(0).padEnd(9)} ${seconds(m.parseMs).padEnd(12)} ${(m.scanMs / m.parseMs).toFixed(2).padEnd(12)} ${mb(m.maxRssKb)}`,
+    );
+  }
+}
+
+/** The three Control Tower proactive controls that overlap invokeguard's rules (IG101, IG104, IG202). */
+const CFN_GUARD_RULES = ['lambda/ct-lambda-pr-2.guard', 'lambda/ct-lambda-pr-5.guard', 'identityandaccessmanagement/ct-iam-pr-2.guard'];
+
+function cfnGuard(): { binary: string; rules: string[] } | undefined {
+  let root: string;
+  try {
+    root = dirname(createRequire(import.meta.url).resolve('@cdklabs/cdk-validator-cfnguard/package.json'));
+  } catch {
+    return undefined;
+  }
+  const platform = process.platform === 'darwin' ? 'macos' : process.platform === 'linux' ? 'ubuntu' : undefined;
+  const arch = process.arch === 'x64' ? 'x86_64' : process.arch === 'arm64' ? 'aarch64' : undefined;
+  const binary = platform && arch ? join(root, 'bin', platform, arch, 'cfn-guard') : '';
+  const rules = CFN_GUARD_RULES.map((r) => join(root, 'rules', 'control-tower', 'cfn-guard', r));
+  return existsSync(binary) && rules.every((r) => existsSync(r)) ? { binary, rules } : undefined;
+}
+
+function timed(command: string, args: string[]): { ms: number; status: number | null } {
+  const start = performance.now();
+  const run = spawnSync(command, args, { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 30 });
+  return { ms: performance.now() - start, status: run.status };
+}
+
+function compare(): void {
+  const dir = mkdtempSync(join(tmpdir(), 'invokeguard-bench-cfn-'));
+  const corpus = generateCloudFormationCorpus(dir, 2000);
+  console.log(`corpus        ${corpus.files} CloudFormation templates, ${corpus.lines} lines, ${(corpus.bytes / 1e6).toFixed(1)} MB (${dir})`);
+  // Both as a user runs them: a fresh process over the folder, all invokeguard rules on.
+  const ours = timed(process.execPath, [CLI, dir, '--format', 'json', '--output', join(tmpdir(), 'invokeguard-bench-cfn.json')]);
+  console.log(`invokeguard   ${seconds(ours.ms)} wall (exit ${ours.status})`);
+  const guard = cfnGuard();
+  if (!guard) {
+    console.log('cfn-guard     not installed: `npm install --no-save @cdklabs/cdk-validator-cfnguard` to compare (3.1.1, Control Tower rules ' + CFN_GUARD_RULES.join(', ') + ')');
+  } else {
+    const theirs = timed(guard.binary, ['validate', ...guard.rules.flatMap((r) => ['--rules', r]), '--data', dir, '--show-summary', 'none']);
+    console.log(`cfn-guard     ${seconds(theirs.ms)} wall (exit ${theirs.status}; ${CFN_GUARD_RULES.join(', ')})`);
+    console.log(`ratio         invokeguard takes ${((ours.ms / theirs.ms) * 100).toFixed(1)}% of cfn-guard's time (target < 10%)`);
+  }
+  if (!values.keep) rmSync(dir, { recursive: true, force: true });
+}
+
+if (values.phase && values.dir) await phase(values.phase, values.dir);
+else if (values.scaling) scaling();
+else if (values.compare) compare();
+else single(Number(values.files));

@@ -15,7 +15,8 @@ import { parseFile } from './parse/parse-file.js';
 import { readSource } from './parse/read-source.js';
 import type { InputError, SourceDocument } from './parse/types.js';
 import { ACCESS_ANALYZER_RULE, INPUT_ERROR_RULE, RULES } from './rules/registry.js';
-import type { Finding } from './rules/types.js';
+import { runRules, ruleErrorMessage, type RuleError } from './rules/run-rules.js';
+import type { Finding, Rule } from './rules/types.js';
 import { applySuppressions, type SuppressedFinding } from './suppress/apply.js';
 import { ignoreDirectives } from './suppress/directives.js';
 
@@ -40,6 +41,8 @@ export interface ScanOptions {
   invokerGraph?: boolean;
   /** Called as each file is parsed (progress display). */
   onProgress?: (parsed: number, total: number) => void;
+  /** The rules to run (default: the registry's). For tests, e.g. a rule that throws. */
+  rules?: readonly Rule[];
 }
 
 export interface ScanResult {
@@ -54,6 +57,8 @@ export interface ScanResult {
   invokers?: FunctionInvokers[];
   /** Findings an `invokeguard:ignore` with a reason removed from `findings`. */
   suppressed?: SuppressedFinding[];
+  /** Rules whose check threw (also in notices, as IG900): their findings are missing. */
+  ruleErrors?: RuleError[];
 }
 
 export interface ModelResult {
@@ -92,7 +97,9 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     ...documents.flatMap((d) => d.errors.map((e) => inputErrorFinding(e, d.file))),
     ...model.errors.map((e) => inputErrorFinding(e, e.range.file)),
   ];
-  for (const rule of RULES) if (ruleEnabled(options.config, rule.meta.id)) findings.push(...rule.check({ model, catalog, conditionKeys, ...(options.guardrails ? { guardrails: true } : {}), ...(options.config ? { config: options.config } : {}) }));
+  const enabled = (options.rules ?? RULES).filter((rule) => ruleEnabled(options.config, rule.meta.id));
+  const ruled = runRules(enabled, { model, catalog, conditionKeys, ...(options.guardrails ? { guardrails: true } : {}), ...(options.config ? { config: options.config } : {}) });
+  findings.push(...ruled.findings);
   for (const finding of findings) {
     const constructPath = model.resources.get(finding.resource)?.constructPath;
     if (constructPath !== undefined) finding.constructPath = constructPath;
@@ -126,7 +133,8 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     files: analysed,
     findings: sortFindings(kept.filter(inScope)),
     suppressed: suppressed.filter((s) => inScope(s.finding)),
-    notices: notices.map((n) => ({ ...n, path: display(n.path) })),
+    notices: [...notices.map((n) => ({ ...n, path: display(n.path) })), ...ruled.errors.map((e) => ({ path: '.', message: ruleErrorMessage(e) }))],
+    ...(ruled.errors.length > 0 ? { ruleErrors: ruled.errors } : {}),
     ...(warnings.length ? { warnings } : {}),
     ...(options.invokerGraph ? { invokers: invokerGraph(model) } : {}),
     sources,

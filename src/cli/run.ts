@@ -8,9 +8,10 @@ import { loadConfig } from '../config/config.js';
 import { UsageError } from '../discover/discover.js';
 import { GRAPH_FORMATS } from '../graph/render.js';
 import { FORMATTERS } from '../report/formatters.js';
+import { ruleErrorMessage } from '../rules/run-rules.js';
 import { scan } from '../scan.js';
 import { runFixes } from './fix.js';
-import { SEVERITIES, severityRank, type Severity } from '../rules/types.js';
+import { SEVERITIES, severityRank, type Rule, type Severity } from '../rules/types.js';
 import { runGuardrailsCommand } from './guardrails-command.js';
 import { runGraph, type GraphOptions } from './graph.js';
 import { progressReporter } from './progress.js';
@@ -50,10 +51,15 @@ interface CliOptions {
   fixDryRun?: boolean;
   showSuppressed?: boolean;
   changedOnly?: boolean;
+  keepGoing?: boolean;
+  maxFileSize?: number;
 }
 
-/** argv → scan → report → exit code (0 clean, 1 findings at/above the threshold, 2 usage/internal error). */
-export async function runCli(argv: string[], io: CliIo): Promise<number> {
+/**
+ * argv → scan → report → exit code (0 clean, 1 findings at/above the threshold, 2 usage/internal error).
+ * `testing.rules` replaces the rule registry (tests inject a failing rule).
+ */
+export async function runCli(argv: string[], io: CliIo, testing: { rules?: readonly Rule[] } = {}): Promise<number> {
   // A subcommand; a folder called "guardrails" is scanned as ./guardrails.
   if (argv[0] === 'guardrails') return runGuardrailsCommand(argv.slice(1), io);
   const program = new Command('invokeguard')
@@ -78,6 +84,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .option('--fix-dry-run', 'print the automatic fixes as a unified diff (for git apply) and change nothing')
     .option('--changed-only', 'the paths are changed files (pre-commit): scan them with their context, report only findings in them')
     .option('--show-suppressed', 'list findings suppressed by invokeguard:ignore (with their reasons), not only count them')
+    .option('--keep-going', 'when a rule fails internally (IG900), still exit 0/1 by the other findings instead of 2')
+    .option('--max-file-size <bytes>', 'skip (IG901) files larger than this; k/M suffixes allowed (default 5M, or maxFileBytes in the config)', parseByteSize)
     .option('--debug', 'print stack traces of internal errors')
     .version(VERSION, '-v, --version')
     .exitOverride()
@@ -114,7 +122,16 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     // Read before scanning (fail fast) and before --write-baseline may replace the same file.
     const baseline = options.baseline ? await readBaseline(options.baseline) : undefined;
     // The scan the fixes are checked against runs the same rules, minus the network cross-check and progress.
-    const offline = { paths, config, scpPaths: options.scp, changedOnly: options.changedOnly ?? false, ...(options.guardrails ? { guardrails: true } : {}) };
+    const maxFileBytes = options.maxFileSize ?? config?.maxFileBytes;
+    const offline = {
+      paths,
+      config,
+      scpPaths: options.scp,
+      changedOnly: options.changedOnly ?? false,
+      ...(options.guardrails ? { guardrails: true } : {}),
+      ...(maxFileBytes !== undefined ? { maxFileBytes } : {}),
+      ...(testing.rules ? { rules: testing.rules } : {}),
+    };
     if (options.fixDryRun) {
       const { diff } = await runFixes(await scan(offline), { ...offline, dryRun: true }, io.stderr);
       if (options.output) await writeFile(options.output, diff);
@@ -135,6 +152,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       progress?.finish();
     }
     for (const warning of scanned.warnings ?? []) io.stderr(`invokeguard: warning: ${warning}\n`);
+    for (const failure of scanned.ruleErrors ?? []) {
+      io.stderr(`invokeguard: ${ruleErrorMessage(failure)}\n`);
+      if (options.debug && failure.stack) io.stderr(`${failure.stack}\n`);
+    }
     if (options.writeBaseline) {
       await writeFile(options.writeBaseline, createBaseline(scanned.findings));
       io.stderr(`invokeguard: wrote ${scanned.findings.length} finding(s) to baseline ${options.writeBaseline}\n`);
@@ -152,6 +173,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const report = FORMATTERS[options.format](shown, { version: VERSION, color, linkBase: githubBlobBase(io.env), showSuppressed: options.showSuppressed ?? false });
     if (options.output) await writeFile(options.output, report);
     else io.stdout(report);
+    if (scanned.ruleErrors && !options.keepGoing) return EXIT_ERROR;
     if (options.writeBaseline) return EXIT_CLEAN;
     return failing.length > 0 ? EXIT_FINDINGS : EXIT_CLEAN;
   } catch (error) {
@@ -179,6 +201,13 @@ function positiveInteger(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive whole number of milliseconds');
   return n;
+}
+
+/** `--max-file-size 500000`, `512k`, `10M` (also with a trailing B). */
+function parseByteSize(value: string): number {
+  const match = /^(\d+)\s*([kKmM]?)[bB]?$/.exec(value.trim());
+  if (!match || Number(match[1]) <= 0) throw new InvalidArgumentError('expected a positive number of bytes, e.g. 500000, 512k or 10M');
+  return Number(match[1]) * (match[2].toLowerCase() === 'k' ? 1024 : match[2].toLowerCase() === 'm' ? 1024 * 1024 : 1);
 }
 
 /** In a GitHub Actions run from the checkout's root, links to the scanned commit's files. */

@@ -28,6 +28,8 @@ export interface InvokeguardConfig {
   include: string[];
   /** gitignore-style globs, relative to each scanned folder; matching files and folders are skipped. */
   exclude: string[];
+  /** Files larger than this are skipped with IG901 (default 5 MiB; `--max-file-size` wins). */
+  maxFileBytes?: number;
 }
 
 /** A config file that cannot be read, parsed or validated; the CLI exits 2 with its message. */
@@ -122,8 +124,13 @@ export function parseConfig(text: string, file: string): InvokeguardConfig {
       case 'exclude':
         config[key] = stringList(value, key);
         break;
+      case 'maxFileBytes':
+        if (!isScalar(value) || typeof value.value !== 'number' || !Number.isInteger(value.value) || value.value <= 0)
+          return fail(value ?? pair, '"maxFileBytes" must be a positive whole number of bytes');
+        config.maxFileBytes = value.value;
+        break;
       default:
-        return fail(pair, `unknown key "${key}" (allowed: rules, accounts, orgId, cidrs, include, exclude)`);
+        return fail(pair, `unknown key "${key}" (allowed: rules, accounts, orgId, cidrs, include, exclude, maxFileBytes)`);
     }
   }
   return config;

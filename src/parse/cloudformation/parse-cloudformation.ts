@@ -4,27 +4,9 @@ import { createPositionMapper, type PositionMapper, type Range } from '../../mod
 import type { ObjectEntry, Value } from '../../model/value.js';
 import { commentCoverage, type SourceComment } from '../comments.js';
 import type { InputError } from '../types.js';
-
-/** Short-form intrinsic tags and the long-form key each stands for. */
-const SHORT_FORMS: Record<string, string> = {
-  '!Ref': 'Ref',
-  '!Condition': 'Condition',
-  '!Sub': 'Fn::Sub',
-  '!GetAtt': 'Fn::GetAtt',
-  '!Join': 'Fn::Join',
-  '!Select': 'Fn::Select',
-  '!Split': 'Fn::Split',
-  '!If': 'Fn::If',
-  '!Equals': 'Fn::Equals',
-  '!FindInMap': 'Fn::FindInMap',
-  '!ImportValue': 'Fn::ImportValue',
-  '!Base64': 'Fn::Base64',
-  '!Cidr': 'Fn::Cidr',
-  '!GetAZs': 'Fn::GetAZs',
-  '!And': 'Fn::And',
-  '!Or': 'Fn::Or',
-  '!Not': 'Fn::Not',
-};
+import { fastPaths } from '../fast-paths.js';
+import { parseCloudFormationYamlFast } from './fast-yaml.js';
+import { getAttList, SHORT_FORMS } from './short-forms.js';
 
 /** A template's aliases may expand to at most this many nodes: a billion-laughs bomb is refused, not expanded. */
 export const MAX_ALIAS_COUNT = 100;
@@ -58,7 +40,7 @@ function parseJsonTemplate(file: string, text: string): ParsedTemplate {
   return value ? { template: value, errors } : { errors };
 }
 
-function lineCounterMapper(file: string, text: string): PositionMapper {
+export function lineCounterMapper(file: string, text: string): PositionMapper {
   const counter = new LineCounter();
   counter.addNewLine(0);
   for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) counter.addNewLine(i + 1);
@@ -72,6 +54,13 @@ function lineCounterMapper(file: string, text: string): PositionMapper {
 }
 
 function parseYamlTemplate(file: string, text: string): ParsedTemplate {
+  // Suppression comments need the library's concrete syntax tree; the fast path keeps no comments.
+  const fast = fastPaths.enabled && !text.includes('invokeguard') ? parseCloudFormationYamlFast(text, lineCounterMapper(file, text)) : undefined;
+  return fast ? { template: fast, errors: [] } : parseYamlTemplateWithLibrary(file, text);
+}
+
+/** The reference path: the `yaml` library, which also locates syntax errors and refuses alias bombs. */
+export function parseYamlTemplateWithLibrary(file: string, text: string): ParsedTemplate {
   const mapper = lineCounterMapper(file, text);
   const doc = parseDocument(text, { customTags: CUSTOM_TAGS, prettyErrors: false });
   const errors: InputError[] = doc.errors.slice(0, 1).map((e) => ({ message: `invalid YAML: ${e.message.split('\n')[0]}`, range: mapper.range(e.pos[0], e.pos[1]) }));
@@ -105,7 +94,7 @@ function yamlComments(text: string, mapper: PositionMapper): SourceComment[] {
 /** The yaml library's own guard: expanding more than MAX_ALIAS_COUNT aliased nodes throws, early. */
 function aliasBomb(doc: ReturnType<typeof parseDocument>, mapper: PositionMapper): InputError | undefined {
   try {
-    doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT, mapAsMap: true }); // output unused; mapAsMap avoids a warning per collection key
     return undefined;
   } catch (error) {
     let at: Range = mapper.range(0, 0);
@@ -174,18 +163,4 @@ class YamlConverter {
     this.refused ??= { message, range };
     return { kind: 'null', range };
   }
-}
-
-/** `!GetAtt Logical.Attr.Sub` → ["Logical", "Attr.Sub"], as CloudFormation splits it. */
-function getAttList(value: Value & { kind: 'string' }): Value {
-  const dot = value.value.indexOf('.');
-  if (dot < 0) return { kind: 'list', items: [value], range: value.range };
-  return {
-    kind: 'list',
-    range: value.range,
-    items: [
-      { kind: 'string', value: value.value.slice(0, dot), range: value.range },
-      { kind: 'string', value: value.value.slice(dot + 1), range: value.range },
-    ],
-  };
 }

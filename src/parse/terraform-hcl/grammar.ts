@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { Language, Parser } from 'web-tree-sitter';
+import type { Parser } from 'web-tree-sitter';
 
 const require = createRequire(import.meta.url);
 let parserPromise: Promise<Parser> | undefined;
@@ -17,6 +17,8 @@ function packageFile(entry: string, file: string): Buffer {
  */
 export function terraformParser(): Promise<Parser> {
   parserPromise ??= (async () => {
+    // Loaded on first use: most Terraform takes the fast path (fast-hcl.ts) and never needs it.
+    const { Language, Parser } = await import('web-tree-sitter');
     const runtime = packageFile('web-tree-sitter', 'tree-sitter.wasm');
     await Parser.init({ wasmBinary: runtime } as object);
     const language = await Language.load(packageFile('@tree-sitter-grammars/tree-sitter-hcl/package.json', 'tree-sitter-terraform.wasm'));

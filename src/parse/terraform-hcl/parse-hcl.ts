@@ -3,13 +3,26 @@ import { createPositionMapper, type PositionMapper, type Range } from '../../mod
 import { commentCoverage, type LineSpan } from '../comments.js';
 import type { InputError } from '../types.js';
 import type { Expr, HclBlock, HclBody, HclFile, TemplatePart } from './hcl-ast.js';
+import { fastPaths } from '../fast-paths.js';
+import { parseHclFast } from './fast-hcl.js';
 import { terraformParser } from './grammar.js';
+import { unescapeQuoted } from './unescape.js';
 
 /**
  * Parses Terraform HCL into a plain AST with ranges; syntax errors are located, good blocks kept.
  * `positions` maps offsets of `text` when it is embedded elsewhere (a template string inside tf.json).
  */
 export async function parseHcl(file: string, text: string, positions?: PositionMapper): Promise<{ hcl: HclFile; errors: InputError[] }> {
+  const mapper = positions ?? createPositionMapper(file, text);
+  const fast = fastPaths.enabled ? parseHclFast(file, text, mapper) : undefined;
+  if (!fast) return parseHclWithTreeSitter(file, text, positions);
+  // An embedded template's comments are not the file's own lines: only a whole file's are kept.
+  if (positions) fast.comments = [];
+  return { hcl: fast, errors: [] };
+}
+
+/** The reference parser: tree-sitter, with error recovery and located syntax errors. */
+export async function parseHclWithTreeSitter(file: string, text: string, positions?: PositionMapper): Promise<{ hcl: HclFile; errors: InputError[] }> {
   const parser = await terraformParser();
   const tree = parser.parse(text);
   if (!tree) throw new Error('tree-sitter returned no tree');
@@ -73,22 +86,19 @@ function syntaxError(root: Node, mapper: PositionMapper, text: string): InputErr
   return { message: `syntax error: unexpected ${JSON.stringify(snippet)}`, range: mapper.range(node.startIndex, node.startIndex + Math.max(1, snippet.length)) };
 }
 
-const ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', '"': '"', '\\': '\\' };
-
-function unescapeQuoted(raw: string): string {
-  return raw
-    .replace(/\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)/g, (_m, e: string) =>
-      e.length > 1 ? String.fromCodePoint(parseInt(e.slice(1), 16)) : (ESCAPES[e] ?? e),
-    )
-    .replace(/\$\$\{/g, '${')
-    .replace(/%%\{/g, '%{');
-}
-
 class HclConverter {
   constructor(
     private readonly text: string,
     private readonly mapper: PositionMapper,
   ) {}
+
+  /**
+   * A string literal's value, from the source between its quotes: tree-sitter's scanner leaves
+   * whitespace at the edges of a literal out of its template_literal nodes.
+   */
+  private stringValue(node: Node): string {
+    return unescapeQuoted(this.text.slice(node.startIndex + 1, node.endIndex - 1));
+  }
 
   private range(node: Node): Range {
     return this.mapper.range(node.startIndex, node.endIndex);
@@ -118,7 +128,7 @@ class HclConverter {
         if (type === '') type = child.text;
         else labels.push(child.text);
       } else if (child.type === 'string_lit') {
-        labels.push(unescapeQuoted(child.namedChildren.filter((c) => c?.type === 'template_literal').map((c) => c!.text).join('')));
+        labels.push(this.stringValue(child));
       } else if (child.type === 'body') {
         body = this.body(child);
       }
@@ -139,7 +149,7 @@ class HclConverter {
       case 'template_expr':
         return this.expr(node.namedChildren[0] ?? node);
       case 'quoted_template':
-        return { t: 'template', parts: this.templateParts(node, true), range };
+        return { t: 'template', parts: this.quotedParts(node), range };
       case 'heredoc_template':
         return this.heredoc(node);
       case 'collection_value':
@@ -190,7 +200,7 @@ class HclConverter {
       case 'null_lit':
         return { t: 'literal', value: null, range };
       case 'string_lit':
-        return { t: 'literal', value: unescapeQuoted(node.namedChildren.filter((c) => c?.type === 'template_literal').map((c) => c!.text).join('')), range };
+        return { t: 'literal', value: this.stringValue(node), range };
       default:
         return this.other(node);
     }
@@ -230,6 +240,21 @@ class HclConverter {
         parts.push({ kind: 'interpolation', expr: this.other(child), start: child.startIndex - baseOffset, end: child.endIndex - baseOffset });
       }
     }
+    return parts;
+  }
+
+  /** A quoted template's parts, literal text taken from the source between interpolations (see stringValue). */
+  private quotedParts(node: Node): TemplatePart[] {
+    const end = node.endIndex - 1;
+    const parts: TemplatePart[] = [];
+    let cursor = node.startIndex + 1;
+    for (const part of this.templateParts(node, true)) {
+      if (part.kind !== 'interpolation') continue;
+      if (part.start > cursor) parts.push({ kind: 'text', text: unescapeQuoted(this.text.slice(cursor, part.start)) });
+      parts.push(part);
+      cursor = part.end;
+    }
+    if (end > cursor) parts.push({ kind: 'text', text: unescapeQuoted(this.text.slice(cursor, end)) });
     return parts;
   }
 

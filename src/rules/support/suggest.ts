@@ -17,8 +17,25 @@ export function targetFunction(model: Model, permission: LambdaPermission): stri
 
 /** Functions defined in the same folder as a location (or anywhere in the scan), for least-privilege suggestions. */
 export function nearbyFunctions(model: Model, file: string, limit = 3): ResourceBase[] {
-  const near = model.functions.filter((f) => dirname(f.range.file) === dirname(file));
+  const near = functionsByFolder(model.functions).get(dirname(file)) ?? [];
   return (near.length > 0 ? near : model.functions).slice(0, limit);
+}
+
+/** Functions grouped by folder, once per model (rules ask per policy: a scan over all functions each time is quadratic). */
+const folderIndex = new WeakMap<readonly ResourceBase[], Map<string, ResourceBase[]>>();
+function functionsByFolder(functions: readonly ResourceBase[]): Map<string, ResourceBase[]> {
+  let index = folderIndex.get(functions);
+  if (!index) {
+    index = new Map();
+    for (const f of functions) {
+      const folder = dirname(f.range.file);
+      const list = index.get(folder);
+      if (list) list.push(f);
+      else index.set(folder, [f]);
+    }
+    folderIndex.set(functions, index);
+  }
+  return index;
 }
 
 interface ServiceSource {

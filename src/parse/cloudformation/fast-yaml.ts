@@ -1,0 +1,535 @@
+import type { PositionMapper, Range } from '../../model/range.js';
+import type { ObjectEntry, Value } from '../../model/value.js';
+import { getAttList, SHORT_FORMS } from './short-forms.js';
+
+/** Thrown (never escapes this module) when the input leaves the subset parsed here. */
+const BAIL = { bail: true };
+function bail(): never {
+  throw BAIL;
+}
+
+/**
+ * A fast path for CloudFormation/SAM YAML as templates are written: block maps and sequences,
+ * single-line scalars and flow collections, literal/folded block scalars, short-form tags.
+ * It builds the same Value tree (ranges included) as the `yaml`-library path in
+ * parse-cloudformation.ts, several times faster. Anything else (anchors and aliases, multi-line
+ * plain or quoted scalars, tabs, CRLF, several documents, duplicate keys, unknown tags, syntax
+ * errors) returns undefined and the caller uses the `yaml` library, which also reports errors.
+ * Differential tests check both paths agree on every input this one accepts.
+ */
+export function parseCloudFormationYamlFast(text: string, mapper: PositionMapper): Value | undefined {
+  if (/[\t\r]/.test(text) || /^(?:---|\.\.\.|%)/m.test(text)) return undefined;
+  try {
+    return new FastYaml(text, mapper).document();
+  } catch (error) {
+    if (error === BAIL || error instanceof RangeError) return undefined;
+    throw error;
+  }
+}
+
+const NULL = /^(?:~|[Nn]ull|NULL)$/;
+const TRUE = /^(?:[Tt]rue|TRUE)$/;
+const FALSE = /^(?:[Ff]alse|FALSE)$/;
+const INT = /^[-+]?[0-9]+$/;
+const OCT = /^0o[0-7]+$/;
+const HEX = /^0x[0-9a-fA-F]+$/;
+const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/;
+const SPECIAL_FLOAT = /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
+/** Characters that cannot start a plain scalar here (YAML indicators, or constructs left to the library). */
+const NOT_PLAIN_START = new Set(['[', ']', '{', '}', '#', '&', '*', '!', '|', '>', "'", '"', '%', '@', '`', ',']);
+const DOUBLE_ESCAPES: Record<string, string> = { '\\': '\\', '"': '"', '/': '/', n: '\n', t: '\t', r: '\r', '0': '\0', b: '\b', f: '\f' };
+const MAX_NODES = 200_000;
+
+class FastYaml {
+  private pos = 0;
+  /** Offset just past the last line a node consumed (its newline included). */
+  private lineEnd = 0;
+  private nodes = 0;
+
+  constructor(
+    private readonly text: string,
+    private readonly mapper: PositionMapper,
+  ) {}
+
+  document(): Value {
+    const first = this.nextContentLine(0);
+    if (first < 0) bail();
+    const indent = this.indent(first);
+    this.pos = first + indent;
+    if (!this.keyAhead()) bail(); // templates are mappings
+    const root = this.blockMap(indent);
+    if (this.nextContentLine(this.lineEnd) >= 0) bail();
+    return root;
+  }
+
+  private range(start: number, end: number): Range {
+    return this.mapper.range(start, end);
+  }
+
+  private char(at = this.pos): string {
+    return this.text[at] ?? '';
+  }
+
+  private column(at: number): number {
+    return at - (this.text.lastIndexOf('\n', at - 1) + 1);
+  }
+
+  private indent(lineStart: number): number {
+    let i = lineStart;
+    while (this.text[i] === ' ') i++;
+    return i - lineStart;
+  }
+
+  /** Start of the next line holding something other than spaces and a comment, or -1. */
+  private nextContentLine(from: number): number {
+    let lineStart = from;
+    while (lineStart < this.text.length) {
+      const i = lineStart + this.indent(lineStart);
+      const c = this.text[i];
+      if (c !== '\n' && c !== '#' && c !== undefined) return lineStart;
+      const newline = this.text.indexOf('\n', i);
+      if (newline < 0) return -1;
+      lineStart = newline + 1;
+    }
+    return -1;
+  }
+
+  /** After a node on a line: spaces, an optional ` # comment`, the newline. Sets lineEnd. */
+  private finishLine(): void {
+    while (this.char() === ' ') this.pos++;
+    const c = this.char();
+    if (c === '#' && this.pos > 0 && this.text[this.pos - 1] !== ' ' && this.text[this.pos - 1] !== '\n') bail();
+    if (c !== '#' && c !== '\n' && c !== '') bail();
+    const newline = this.text.indexOf('\n', this.pos);
+    this.lineEnd = newline < 0 ? this.text.length : newline + 1;
+  }
+
+  /**
+   * The library extends a block collection over comment lines (at its indentation or deeper)
+   * after its last item, up to the next token: left to it rather than mimicked.
+   */
+  private noTrailingComments(col: number): void {
+    let lineStart = this.lineEnd;
+    while (lineStart < this.text.length) {
+      const indent = this.indent(lineStart);
+      const c = this.text[lineStart + indent];
+      if (c === '#' && indent >= col) bail();
+      if (c !== '#' && c !== '\n') return;
+      const newline = this.text.indexOf('\n', lineStart);
+      if (newline < 0) return;
+      lineStart = newline + 1;
+    }
+  }
+
+  private isSeqItem(at: number): boolean {
+    const next = this.text[at + 1];
+    return this.text[at] === '-' && (next === ' ' || next === '\n' || next === undefined);
+  }
+
+  private count(): void {
+    if (++this.nodes > MAX_NODES) bail();
+  }
+
+  /** Is there a `key:` (plain or quoted, then `: ` or `:` at the end of the line) at the cursor? */
+  private keyAhead(): boolean {
+    const save = this.pos;
+    try {
+      return this.key() !== undefined;
+    } catch (error) {
+      if (error === BAIL) return false;
+      throw error;
+    } finally {
+      this.pos = save;
+    }
+  }
+
+  /** Reads `key:` and leaves the cursor after the colon; undefined (cursor unchanged) when there is none. */
+  private key(): { key: string; range: Range } | undefined {
+    const start = this.pos;
+    const c = this.char();
+    let key: string;
+    let end: number;
+    if (c === '"' || c === "'") {
+      key = c === '"' ? this.doubleQuoted() : this.singleQuoted();
+      end = this.pos;
+      while (this.char() === ' ') this.pos++;
+      if (this.char() !== ':') {
+        this.pos = start;
+        return undefined;
+      }
+    } else {
+      if (NOT_PLAIN_START.has(c) || c === '' || c === '\n' || c === ' ' || ((c === '-' || c === '?' || c === ':') && /[ \n]/.test(this.char(start + 1) || '\n'))) return undefined;
+      const lineEnd = this.text.indexOf('\n', start) < 0 ? this.text.length : this.text.indexOf('\n', start);
+      let colon = -1;
+      for (let i = start; i < lineEnd; i++) {
+        const d = this.text[i];
+        if (d === '#' && this.text[i - 1] === ' ') break;
+        if (d === ':' && (i + 1 === lineEnd || this.text[i + 1] === ' ')) {
+          colon = i;
+          break;
+        }
+      }
+      if (colon < 0) return undefined;
+      key = this.text.slice(start, colon).trimEnd();
+      end = start + key.length;
+      this.pos = colon;
+      const resolved = plainScalar(key);
+      if (typeof resolved !== 'string') bail(); // keys that YAML reads as null/bool/number
+    }
+    this.pos++; // the colon
+    const after = this.char();
+    if (after !== ' ' && after !== '\n' && after !== '') bail();
+    return { key, range: this.range(start, end) };
+  }
+
+  private blockMap(col: number): Value {
+    const start = this.pos;
+    const entries: ObjectEntry[] = [];
+    const seen = new Set<string>();
+    for (;;) {
+      this.count();
+      const key = this.key() ?? bail();
+      if (seen.has(key.key)) bail();
+      seen.add(key.key);
+      entries.push({ key: key.key, keyRange: key.range, value: this.blockValue(col, true) });
+      const next = this.nextContentLine(this.lineEnd);
+      const indent = next < 0 ? -1 : this.indent(next);
+      if (indent < col) break;
+      if (indent > col || this.isSeqItem(next + indent)) bail();
+      this.pos = next + indent;
+    }
+    this.noTrailingComments(col);
+    return { kind: 'object', entries, range: this.range(start, this.lineEnd) };
+  }
+
+  private blockSeq(col: number): Value {
+    const start = this.pos;
+    const items: Value[] = [];
+    for (;;) {
+      this.count();
+      this.pos++; // the dash
+      items.push(this.blockValue(col, false));
+      const next = this.nextContentLine(this.lineEnd);
+      const indent = next < 0 ? -1 : this.indent(next);
+      if (indent < col) break;
+      if (indent > col) bail();
+      if (!this.isSeqItem(next + indent)) break; // a key of the mapping this sequence is a value of
+      this.pos = next + indent;
+    }
+    this.noTrailingComments(col);
+    return { kind: 'list', items, range: this.range(start, this.lineEnd) };
+  }
+
+  /** The value after `key:` or `-` of an entry at column `col`. */
+  private blockValue(col: number, inMap: boolean): Value {
+    const afterIndicator = this.pos;
+    while (this.char() === ' ') this.pos++;
+    const c = this.char();
+    if (c === '\n' || c === '' || c === '#') {
+      this.finishLine();
+      const nested = this.nestedBlock(col, inMap);
+      if (nested) return nested;
+      if (!inMap || this.pos !== afterIndicator || c === '#') bail();
+      // `Key:` with nothing after it: a null located just after the colon.
+      this.lineEnd = afterIndicator;
+      return { kind: 'null', range: this.range(afterIndicator, afterIndicator) };
+    }
+    if (c === '!') {
+      const tagged = this.tag();
+      while (this.char() === ' ') this.pos++;
+      const d = this.char();
+      if (d === '\n' || d === '' || d === '#') {
+        this.finishLine();
+        return tagged(this.nestedBlock(col, inMap) ?? bail());
+      }
+      return tagged(this.inlineValue(col));
+    }
+    if (!inMap && this.isSeqItem(this.pos)) return this.blockSeq(this.column(this.pos));
+    if (!inMap && this.keyAhead()) return this.blockMap(this.column(this.pos));
+    return this.inlineValue(col);
+  }
+
+  /** A block collection on the lines after the current one, indented past `col` (or a sequence at `col` under a key). */
+  private nestedBlock(col: number, inMap: boolean): Value | undefined {
+    const next = this.nextContentLine(this.lineEnd);
+    if (next < 0) return undefined;
+    const indent = this.indent(next);
+    const at = next + indent;
+    if (indent > col || (inMap && indent === col && this.isSeqItem(at))) {
+      this.pos = at;
+      if (this.isSeqItem(at)) return this.blockSeq(indent);
+      if (this.keyAhead()) return this.blockMap(indent);
+      bail(); // a scalar alone on the next line
+    }
+    return undefined;
+  }
+
+  /** A value that starts on the current line and (for scalars and flow collections) ends on it. */
+  private inlineValue(col: number): Value {
+    const c = this.char();
+    if (c === '|' || c === '>') return this.blockScalar(col);
+    let value: Value;
+    if (c === '[' || c === '{') value = this.flow();
+    else if (c === '"' || c === "'") {
+      const start = this.pos;
+      const text = c === '"' ? this.doubleQuoted() : this.singleQuoted();
+      value = { kind: 'string', value: text, range: this.range(start, this.pos) };
+    } else value = this.plainBlock();
+    this.finishLine();
+    // A more-indented line next would continue a multi-line scalar: the library's job.
+    const next = this.nextContentLine(this.lineEnd);
+    if (next >= 0 && this.indent(next) > col) bail();
+    return value;
+  }
+
+  private plainBlock(): Value {
+    const start = this.pos;
+    const c = this.char();
+    if (NOT_PLAIN_START.has(c) || ((c === '-' || c === '?' || c === ':') && /[ \n]/.test(this.char(start + 1) || '\n'))) bail();
+    let end = this.text.indexOf('\n', start);
+    if (end < 0) end = this.text.length;
+    const comment = this.text.indexOf(' #', start);
+    if (comment >= 0 && comment < end) end = comment;
+    const source = this.text.slice(start, end).trimEnd();
+    if (source.includes(': ') || source.endsWith(':')) bail();
+    this.pos = start + source.length;
+    return this.scalarValue(source, start, this.pos);
+  }
+
+  private scalarValue(source: string, start: number, end: number): Value {
+    this.count();
+    const range = this.range(start, end);
+    const value = plainScalar(source);
+    if (value === null) return { kind: 'null', range };
+    if (typeof value === 'boolean') return { kind: 'bool', value, range };
+    if (typeof value === 'number') {
+      // As parse-cloudformation keeps them: "012345678901" (an account id) stays text.
+      if (/^0\d/.test(source)) return { kind: 'string', value: source, range };
+      return { kind: 'number', value, range };
+    }
+    return { kind: 'string', value, range };
+  }
+
+  /** `!Ref` etc.: returns a wrapper giving the long form of the tagged node. */
+  private tag(): (node: Value) => Value {
+    const start = this.pos;
+    while (this.pos < this.text.length && !/[ \n,\[\]{}]/.test(this.char())) this.pos++;
+    const longForm = SHORT_FORMS[this.text.slice(start, this.pos)] ?? bail();
+    return (node) => {
+      // The library gives a tagged scalar its text as written (no null/number resolution).
+      const value: Value = node.kind === 'null' || node.kind === 'bool' || node.kind === 'number' ? bail() : node;
+      const argument = longForm === 'Fn::GetAtt' && value.kind === 'string' ? getAttList(value) : value;
+      return { kind: 'object', range: value.range, entries: [{ key: longForm, keyRange: value.range, value: argument }] };
+    };
+  }
+
+  private doubleQuoted(): string {
+    const text = this.text;
+    let out = '';
+    let i = this.pos + 1;
+    for (;;) {
+      const c = text[i];
+      if (c === undefined || c === '\n') bail();
+      if (c === '"') break;
+      if (c === '\\') {
+        const e = text[i + 1];
+        if (e !== undefined && e in DOUBLE_ESCAPES) {
+          out += DOUBLE_ESCAPES[e];
+          i += 2;
+        } else if (e === 'x' || e === 'u' || e === 'U') {
+          const digits = e === 'x' ? 2 : e === 'u' ? 4 : 8;
+          const hex = text.slice(i + 2, i + 2 + digits);
+          if (!new RegExp(`^[0-9a-fA-F]{${digits}}$`).test(hex)) bail();
+          out += String.fromCodePoint(parseInt(hex, 16));
+          i += 2 + digits;
+        } else bail();
+      } else {
+        out += c;
+        i++;
+      }
+    }
+    this.pos = i + 1;
+    return out;
+  }
+
+  private singleQuoted(): string {
+    const text = this.text;
+    let out = '';
+    let i = this.pos + 1;
+    for (;;) {
+      const c = text[i];
+      if (c === undefined || c === '\n') bail();
+      if (c === "'") {
+        if (text[i + 1] !== "'") break;
+        out += "'";
+        i += 2;
+      } else {
+        out += c;
+        i++;
+      }
+    }
+    this.pos = i + 1;
+    return out;
+  }
+
+  /** `|`, `|-`, `>`, `>-` with auto-detected indentation; keep chomping, explicit indentation and more-indented folded lines are left to the library. */
+  private blockScalar(col: number): Value {
+    const start = this.pos;
+    const folded = this.char() === '>';
+    this.pos++;
+    const strip = this.char() === '-';
+    if (strip) this.pos++;
+    this.finishLine();
+    const contentStart = this.lineEnd;
+    const first = this.nextContentLineAllowingHash(contentStart);
+    if (first !== contentStart) bail(); // leading blank lines, or nothing
+    const indent = this.indent(first);
+    if (indent <= col) bail();
+    const lines: string[] = [];
+    let lineStart = first;
+    let end = first;
+    while (lineStart < this.text.length) {
+      let newline = this.text.indexOf('\n', lineStart);
+      if (newline < 0) newline = this.text.length;
+      const line = this.text.slice(lineStart, newline);
+      const blank = line.trim() === '';
+      if (!blank && this.indent(lineStart) < indent) break;
+      if (blank && line.length > indent) bail(); // whitespace-only lines longer than the indentation
+      lines.push(blank ? '' : line.slice(indent));
+      if (!blank) end = Math.min(newline + 1, this.text.length);
+      lineStart = newline + 1;
+    }
+    while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+    let value: string;
+    if (folded) {
+      if (lines.some((l) => l.startsWith(' '))) bail();
+      value = '';
+      for (let i = 0; i < lines.length; i++) {
+        const line = lines[i];
+        if (i === 0) value = line;
+        else if (line === '') value += '\n';
+        else value += lines[i - 1] === '' ? line : ` ${line}`;
+      }
+    } else value = lines.join('\n');
+    if (!strip) value += '\n';
+    if (end === this.text.length && !this.text.endsWith('\n') && !strip) bail(); // clip at end of file without a newline
+    this.count();
+    this.lineEnd = end;
+    this.pos = end;
+    return { kind: 'string', value, range: this.range(start, end) };
+  }
+
+  /** Like nextContentLine, but a `#` line counts as content (inside a block scalar it is text). */
+  private nextContentLineAllowingHash(from: number): number {
+    let lineStart = from;
+    while (lineStart < this.text.length) {
+      const i = lineStart + this.indent(lineStart);
+      const c = this.text[i];
+      if (c !== '\n' && c !== undefined) return lineStart;
+      if (c === undefined) return -1;
+      lineStart = i + 1;
+    }
+    return -1;
+  }
+
+  /** A flow collection closed on the same line. */
+  private flow(): Value {
+    const start = this.pos;
+    const map = this.char() === '{';
+    const close = map ? '}' : ']';
+    this.pos++;
+    const entries: ObjectEntry[] = [];
+    const items: Value[] = [];
+    const seen = new Set<string>();
+    this.count();
+    for (;;) {
+      this.flowSpaces();
+      if (this.char() === close) break;
+      if (map) {
+        const keyStart = this.pos;
+        const key = this.flowNode(true);
+        if (key.kind !== 'string' || seen.has(key.value)) bail();
+        seen.add(key.value);
+        if (this.char() !== ':' || this.char(this.pos + 1) !== ' ') bail();
+        this.pos++;
+        this.flowSpaces();
+        entries.push({ key: key.value, keyRange: this.range(keyStart, this.rangeEnd), value: this.flowNode(false) });
+      } else items.push(this.flowNode(false));
+      this.flowSpaces();
+      if (this.char() === ',') this.pos++;
+      else if (this.char() !== close) bail();
+    }
+    this.pos++;
+    const range = this.range(start, this.pos);
+    return map ? { kind: 'object', entries, range } : { kind: 'list', items, range };
+  }
+
+  /** End offset of the last flow scalar (for key ranges). */
+  private rangeEnd = 0;
+
+  private flowSpaces(): void {
+    while (this.char() === ' ') this.pos++;
+    if (this.char() === '\n' || this.char() === '' || this.char() === '#') bail(); // multi-line flow: the library's job
+  }
+
+  private flowNode(isKey: boolean): Value {
+    const c = this.char();
+    if (c === '!' && !isKey) {
+      const tagged = this.tag();
+      this.flowSpaces();
+      return tagged(this.flowNode(false));
+    }
+    if (c === '[' || c === '{') {
+      if (isKey) bail();
+      const value = this.flow();
+      this.rangeEnd = this.pos;
+      return value;
+    }
+    const start = this.pos;
+    if (c === '"' || c === "'") {
+      const text = c === '"' ? this.doubleQuoted() : this.singleQuoted();
+      this.rangeEnd = this.pos;
+      this.count();
+      return { kind: 'string', value: text, range: this.range(start, this.pos) };
+    }
+    if (NOT_PLAIN_START.has(c) || ((c === '-' || c === '?' || c === ':') && /[ ,\]}]/.test(this.char(start + 1) || ' '))) bail();
+    let i = start;
+    for (; i < this.text.length; i++) {
+      const d = this.text[i];
+      if (d === '\n' || d === ',' || d === '[' || d === ']' || d === '{' || d === '}') break;
+      if (d === ':' && /[ ,\]}]/.test(this.text[i + 1] ?? ' ')) break;
+      if (d === '#' && this.text[i - 1] === ' ') break;
+    }
+    const source = this.text.slice(start, i).trimEnd();
+    if (source === '') bail();
+    this.pos = start + source.length;
+    this.rangeEnd = this.pos;
+    if (!isKey && this.char() === ':') bail(); // an implicit pair inside a flow sequence
+    if (isKey) {
+      const resolved = plainScalar(source);
+      if (typeof resolved !== 'string') bail();
+    }
+    return this.scalarValue(source, start, this.pos);
+  }
+}
+
+/** A plain scalar as the YAML 1.2 core schema (the library's default) resolves it. */
+function plainScalar(source: string): string | number | boolean | null {
+  // Only these first characters can start a null, bool or number: most scalars are text.
+  if (!/^[-+.0-9~nNtTfF]/.test(source)) return source;
+  if (NULL.test(source)) return null;
+  if (TRUE.test(source)) return true;
+  if (FALSE.test(source)) return false;
+  if (OCT.test(source)) return parseInt(source.slice(2), 8);
+  if (HEX.test(source)) return parseInt(source.slice(2), 16);
+  if (INT.test(source)) {
+    if (source.replace(/^[-+]/, '').length > 15 || /^-0+$/.test(source)) bail(); // precision and -0: the library's job
+    return Number(source);
+  }
+  if (FLOAT.test(source)) {
+    if (/^-0*\.?0*(?:[eE].*)?$/.test(source)) bail();
+    return parseFloat(source);
+  }
+  if (SPECIAL_FLOAT.test(source)) bail();
+  return source;
+}

@@ -1,0 +1,552 @@
+import type { PositionMapper, Range } from '../../model/range.js';
+import { commentCoverage, type LineSpan } from '../comments.js';
+import type { Expr, HclAttribute, HclBlock, HclBody, HclFile, TemplatePart } from './hcl-ast.js';
+import { unescapeQuoted } from './unescape.js';
+
+/** Thrown (never escapes this module) when the input leaves the subset parsed here. */
+const BAIL = { bail: true };
+
+/**
+ * A hand-written parser for the HCL that Terraform code is made of, producing exactly the AST
+ * that the tree-sitter path (parse-hcl.ts) produces, many times faster (no WASM calls per node).
+ * It is deliberately strict: on a syntax error, or on constructs it leaves to tree-sitter
+ * (template directives, strip markers, non-ASCII identifiers or whitespace, root-level objects),
+ * it returns undefined and the caller parses the file with tree-sitter, which also locates errors.
+ * Differential tests check that both paths agree on every input this one accepts.
+ */
+export function parseHclFast(file: string, text: string, mapper: PositionMapper): HclFile | undefined {
+  try {
+    return new FastHclParser(file, text, mapper).file();
+  } catch (error) {
+    if (error === BAIL) return undefined;
+    // Deep nesting: leave it to tree-sitter, which is not recursive.
+    if (error instanceof RangeError) return undefined;
+    throw error;
+  }
+}
+
+function bail(): never {
+  throw BAIL;
+}
+
+const isIdentStart = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+const isIdentPart = (c: number) => isIdentStart(c) || (c >= 48 && c <= 57) || c === 45;
+const isDigit = (c: number) => c >= 48 && c <= 57;
+const isHex = (c: number) => isDigit(c) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+/** ASCII whitespace as C's iswspace sees it (space, \t, \n, \v, \f, \r). */
+const isSpace = (c: number) => c === 32 || (c >= 9 && c <= 13);
+const KEYWORDS = new Set(['for', 'in', 'if', 'else', 'endif', 'endfor']);
+const TWO_CHAR_OPERATORS = ['>=', '<=', '==', '!=', '&&', '||'];
+
+class FastHclParser {
+  private pos = 0;
+  /** End offset of the last expression parsed. */
+  private end = 0;
+  private readonly comments: HclFile['comments'] = [];
+  private commentsUpTo = 0;
+  private coverage: ((range: Range) => LineSpan) | undefined;
+
+  constructor(
+    private readonly fileName: string,
+    private readonly text: string,
+    private readonly mapper: PositionMapper,
+  ) {}
+
+  file(): HclFile {
+    this.skip();
+    if (this.code() === 123) bail(); // a root-level object (JSON-like tfvars): tree-sitter's job
+    const body = this.body(true);
+    return { file: this.fileName, body, comments: this.comments };
+  }
+
+  private code(offset = 0): number {
+    return this.text.charCodeAt(this.pos + offset);
+  }
+
+  private range(start: number, end: number) {
+    return this.mapper.range(start, end);
+  }
+
+  /** Whitespace and comments (recorded once each, in document order). */
+  private skip(): void {
+    const text = this.text;
+    while (this.pos < text.length) {
+      const c = text.charCodeAt(this.pos);
+      if (isSpace(c)) this.pos++;
+      else if (c === 35 || (c === 47 && text.charCodeAt(this.pos + 1) === 47)) {
+        let end = text.indexOf('\n', this.pos);
+        if (end < 0) end = text.length;
+        this.comment(this.pos, end);
+      } else if (c === 47 && text.charCodeAt(this.pos + 1) === 42) {
+        const close = text.indexOf('*/', this.pos + 2);
+        if (close < 0) bail();
+        this.comment(this.pos, close + 2);
+      } else if (c > 127 && /\s/.test(text[this.pos])) bail();
+      else return;
+    }
+  }
+
+  private comment(start: number, end: number): void {
+    if (start >= this.commentsUpTo) {
+      const range = this.range(start, end);
+      this.coverage ??= commentCoverage(this.text);
+      this.comments.push({ text: this.text.slice(start, end), range, covers: this.coverage(range) });
+      this.commentsUpTo = end;
+    }
+    this.pos = end;
+  }
+
+  private expect(char: string): void {
+    this.skip();
+    if (this.text[this.pos] !== char) bail();
+    this.pos++;
+  }
+
+  private identifier(): string | undefined {
+    const start = this.pos;
+    const c = this.code();
+    if (!isIdentStart(c)) {
+      if (c > 127) bail();
+      return undefined;
+    }
+    this.pos++;
+    for (;;) {
+      const d = this.code();
+      if (isIdentPart(d)) this.pos++;
+      else if (d === 58 && this.code(1) === 58) this.pos += 2;
+      else if (d > 127) bail();
+      else break;
+    }
+    return this.text.slice(start, this.pos);
+  }
+
+  /** The keyword `word` at the cursor (not a longer identifier)? */
+  private atWord(word: string): boolean {
+    return this.text.startsWith(word, this.pos) && !isIdentPart(this.code(word.length)) && this.code(word.length) !== 58;
+  }
+
+  private body(top: boolean): HclBody {
+    const body: HclBody = { attributes: [], blocks: [] };
+    for (;;) {
+      this.skip();
+      if (this.pos >= this.text.length) {
+        if (top) return body;
+        bail();
+      }
+      if (this.code() === 125) {
+        if (top) bail();
+        return body;
+      }
+      const start = this.pos;
+      const name = this.identifier() ?? bail();
+      this.skip();
+      if (this.code() === 61) {
+        if (this.code(1) === 61 || this.code(1) === 62) bail();
+        this.pos++;
+        const expr = this.expression();
+        body.attributes.push({ name, expr, range: this.range(start, this.end) } satisfies HclAttribute);
+      } else {
+        body.blocks.push(this.block(start, name));
+      }
+    }
+  }
+
+  private block(start: number, type: string): HclBlock {
+    const labels: string[] = [];
+    for (;;) {
+      this.skip();
+      const c = this.code();
+      if (c === 34) {
+        const label = this.quoted();
+        if (label.t !== 'literal') bail();
+        labels.push(label.value as string);
+      } else if (c === 123) break;
+      else labels.push(this.identifier() ?? bail());
+    }
+    this.pos++;
+    const body = this.body(false);
+    this.pos++; // the closing brace body() stopped at
+    return { type, labels, body, range: this.range(start, this.pos) };
+  }
+
+  /** A full expression: operations and (left-associative, as tree-sitter's grammar has it) conditionals. */
+  private expression(): Expr {
+    this.skip();
+    const start = this.pos;
+    let expr = this.operation();
+    for (;;) {
+      const save = this.pos;
+      this.skip();
+      if (this.code() !== 63) {
+        this.pos = save;
+        return expr;
+      }
+      this.pos++;
+      const then = this.expression();
+      this.expect(':');
+      this.skip();
+      const otherwise = this.operation();
+      expr = { t: 'conditional', condition: expr, then, otherwise, range: this.range(start, this.end) };
+    }
+  }
+
+  /** Terms joined by binary operators; any operator makes the whole an unevaluated `other`. */
+  private operation(): Expr {
+    const start = this.pos;
+    let operators = 0;
+    let expr = this.unary();
+    for (;;) {
+      const save = this.pos;
+      this.skip();
+      const length = this.binaryOperator();
+      if (length === 0) {
+        this.pos = save;
+        break;
+      }
+      this.pos += length;
+      operators++;
+      this.skip();
+      expr = this.unary();
+    }
+    if (operators === 0) return expr;
+    return { t: 'other', text: this.text.slice(start, this.end), range: this.range(start, this.end) };
+  }
+
+  private binaryOperator(): number {
+    for (const op of TWO_CHAR_OPERATORS) if (this.text.startsWith(op, this.pos)) return 2;
+    const c = this.code();
+    // * / % + - > <  (`=` alone ends the expression: an object key, or `=>`)
+    return c === 42 || c === 47 || c === 37 || c === 43 || c === 45 || c === 62 || c === 60 ? 1 : 0;
+  }
+
+  private unary(): Expr {
+    const c = this.code();
+    if (c === 45 || c === 33) {
+      const start = this.pos;
+      if (this.code(1) === 61) bail();
+      this.pos++;
+      this.skip();
+      this.unary();
+      return { t: 'other', text: this.text.slice(start, this.end), range: this.range(start, this.end) };
+    }
+    return this.traversal();
+  }
+
+  /** A primary followed by `.attr`, `[index]`, `.0` or splats; plain variable paths become refs. */
+  private traversal(): Expr {
+    const start = this.pos;
+    const { expr, variable } = this.primary();
+    const path: Array<string | number> = variable ? [variable] : [];
+    let simple = variable !== undefined;
+    let steps = 0;
+    for (;;) {
+      const save = this.pos;
+      this.skip();
+      const c = this.code();
+      if (c === 46 && this.code(1) === 42) {
+        this.pos += 2; // .*
+        simple = false;
+      } else if (c === 46 && isDigit(this.code(1))) {
+        this.pos++;
+        while (isDigit(this.code())) this.pos++;
+        if (isIdentPart(this.code())) bail();
+        simple = false;
+      } else if (c === 46 && this.code(1) !== 46) {
+        this.pos++;
+        this.skip();
+        path.push(this.identifier() ?? bail());
+      } else if (this.text.startsWith('[*]', this.pos)) {
+        this.pos += 3;
+        simple = false;
+      } else if (c === 91) {
+        this.pos++;
+        const index = this.expression();
+        this.expect(']');
+        if (index.t === 'literal' && (typeof index.value === 'number' || typeof index.value === 'string')) path.push(index.value);
+        else simple = false;
+      } else {
+        this.pos = save;
+        break;
+      }
+      steps++;
+      this.end = this.pos;
+    }
+    if (steps === 0) return expr;
+    const text = this.text.slice(start, this.end);
+    return simple ? { t: 'ref', path, text, range: this.range(start, this.end) } : { t: 'other', text, range: this.range(start, this.end) };
+  }
+
+  private primary(): { expr: Expr; variable?: string } {
+    const start = this.pos;
+    const c = this.code();
+    if (c === 34) return { expr: this.quoted() };
+    if (c === 60 && this.code(1) === 60) return { expr: this.heredoc() };
+    if (c === 91) return { expr: this.tuple() };
+    if (c === 123) return { expr: this.object() };
+    if (c === 40) {
+      this.pos++;
+      const inner = this.expression();
+      this.expect(')');
+      this.end = this.pos;
+      return { expr: inner };
+    }
+    if (isDigit(c)) return { expr: this.number() };
+    const name = this.identifier() ?? bail();
+    this.end = this.pos;
+    if (name === 'true' || name === 'false') return { expr: { t: 'literal', value: name === 'true', range: this.range(start, this.pos) } };
+    if (name === 'null') return { expr: { t: 'literal', value: null, range: this.range(start, this.pos) } };
+    if (KEYWORDS.has(name)) bail();
+    const save = this.pos;
+    this.skip();
+    if (this.code() === 40) return { expr: this.call(start, name) };
+    this.pos = save;
+    return { expr: { t: 'ref', path: [name], text: name, range: this.range(start, this.pos) }, variable: name };
+  }
+
+  private number(): Expr {
+    const start = this.pos;
+    if (this.code() === 48 && this.code(1) === 120) {
+      this.pos += 2;
+      if (!isIdentPart(this.code()) || this.code() === 45 || this.code() === 95) bail();
+      while ((isIdentPart(this.code()) && this.code() !== 45 && this.code() !== 95)) this.pos++;
+    } else {
+      while (isDigit(this.code())) this.pos++;
+      if (this.code() === 46 && isDigit(this.code(1))) {
+        this.pos++;
+        while (isDigit(this.code())) this.pos++;
+        if ((this.code() === 101 || this.code() === 69) && (isDigit(this.code(1)) || ((this.code(1) === 43 || this.code(1) === 45) && isDigit(this.code(2))))) {
+          this.pos += 2;
+          while (isDigit(this.code())) this.pos++;
+        }
+      }
+    }
+    const after = this.code();
+    if (isIdentPart(after) || after === 46 || after > 127) bail();
+    this.end = this.pos;
+    return { t: 'literal', value: Number(this.text.slice(start, this.pos)), range: this.range(start, this.pos) };
+  }
+
+  private call(start: number, name: string): Expr {
+    this.pos++;
+    const args: Expr[] = [];
+    this.skip();
+    if (this.code() !== 41) {
+      for (;;) {
+        args.push(this.expression());
+        this.skip();
+        if (this.code() === 44) {
+          this.pos++;
+          this.skip();
+          if (this.code() === 41) break;
+        } else if (this.text.startsWith('...', this.pos)) {
+          this.pos += 3;
+          this.skip();
+          break;
+        } else break;
+      }
+    }
+    if (this.code() !== 41) bail();
+    this.pos++;
+    this.end = this.pos;
+    return { t: 'call', name, args, range: this.range(start, this.pos) };
+  }
+
+  private tuple(): Expr {
+    const start = this.pos;
+    this.pos++;
+    this.skip();
+    if (this.atWord('for')) return this.forExpression(start, false);
+    const items: Expr[] = [];
+    if (this.code() !== 93) {
+      for (;;) {
+        items.push(this.expression());
+        this.skip();
+        if (this.code() === 44) {
+          this.pos++;
+          this.skip();
+          if (this.code() === 93) break;
+        } else break;
+      }
+    }
+    if (this.code() !== 93) bail();
+    this.pos++;
+    this.end = this.pos;
+    return { t: 'tuple', items, range: this.range(start, this.pos) };
+  }
+
+  private object(): Expr {
+    const start = this.pos;
+    this.pos++;
+    this.skip();
+    if (this.atWord('for')) return this.forExpression(start, true);
+    const items: Array<{ key: Expr; value: Expr }> = [];
+    for (;;) {
+      this.skip();
+      if (this.code() === 125) break;
+      const key = this.expression();
+      this.skip();
+      const c = this.code();
+      if (c === 61) {
+        if (this.code(1) === 61 || this.code(1) === 62) bail();
+      } else if (c !== 58) bail();
+      this.pos++;
+      items.push({ key, value: this.expression() });
+      this.skip();
+      if (this.code() === 44) {
+        this.pos++;
+        this.skip();
+        if (this.code() === 44) bail();
+      }
+    }
+    this.pos++;
+    this.end = this.pos;
+    return { t: 'object', items, range: this.range(start, this.pos) };
+  }
+
+  /** `[for k, v in x : v if c]` / `{for k, v in x : k => v... if c}`: checked, kept as text. */
+  private forExpression(start: number, object: boolean): Expr {
+    this.pos += 3;
+    this.skip();
+    this.identifier() ?? bail();
+    this.skip();
+    if (this.code() === 44) {
+      this.pos++;
+      this.skip();
+      this.identifier() ?? bail();
+      this.skip();
+    }
+    if (!this.atWord('in')) bail();
+    this.pos += 2;
+    this.expression();
+    this.expect(':');
+    this.expression();
+    if (object) {
+      this.skip();
+      if (!this.text.startsWith('=>', this.pos)) bail();
+      this.pos += 2;
+      this.expression();
+      this.skip();
+      if (this.text.startsWith('...', this.pos)) this.pos += 3;
+    }
+    this.skip();
+    if (this.atWord('if')) {
+      this.pos += 2;
+      this.expression();
+    }
+    this.expect(object ? '}' : ']');
+    this.end = this.pos;
+    return { t: 'other', text: this.text.slice(start, this.pos), range: this.range(start, this.pos) };
+  }
+
+  /** `"..."`: a literal when there is no interpolation, else a template. */
+  private quoted(): Expr {
+    const start = this.pos;
+    const text = this.text;
+    this.pos++;
+    const parts: TemplatePart[] = [];
+    let literalStart = this.pos;
+    let interpolated = false;
+    for (;;) {
+      const c = text.charCodeAt(this.pos);
+      if (Number.isNaN(c) || c === 10) bail(); // unterminated, or a newline Terraform rejects
+      if (c === 34) break;
+      if (c === 92) {
+        const e = text.charCodeAt(this.pos + 1);
+        if (e === 110 || e === 114 || e === 116 || e === 34 || e === 92) this.pos += 2;
+        else if (e === 117 || e === 85) {
+          const digits = e === 117 ? 4 : 8;
+          for (let i = 2; i < 2 + digits; i++) if (!isHex(text.charCodeAt(this.pos + i))) bail();
+          this.pos += 2 + digits;
+        } else bail();
+      } else if (c === 36 || c === 37) {
+        const next = text.charCodeAt(this.pos + 1);
+        if (next === 123) {
+          if (c === 37) bail(); // %{ directive
+          if (this.pos > literalStart) parts.push({ kind: 'text', text: unescapeQuoted(text.slice(literalStart, this.pos)) });
+          parts.push(this.interpolation());
+          literalStart = this.pos;
+          interpolated = true;
+        } else if (next === c) this.pos += text.charCodeAt(this.pos + 2) === 123 ? 3 : 2;
+        else this.pos++;
+      } else this.pos++;
+    }
+    this.pos++;
+    this.end = this.pos;
+    const range = this.range(start, this.pos);
+    if (!interpolated) return { t: 'literal', value: unescapeQuoted(text.slice(start + 1, this.pos - 1)), range };
+    if (this.pos - 1 > literalStart) parts.push({ kind: 'text', text: unescapeQuoted(text.slice(literalStart, this.pos - 1)) });
+    return { t: 'template', parts, range };
+  }
+
+  /** `${ expr }` at the cursor; `base` makes start/end relative (heredoc content). */
+  private interpolation(base = 0): TemplatePart {
+    const start = this.pos;
+    this.pos += 2;
+    this.skip();
+    if (this.code() === 126 || this.code() === 125) bail(); // strip marker, empty interpolation
+    const expr = this.expression();
+    this.skip();
+    if (this.code() !== 125) bail();
+    this.pos++;
+    return { kind: 'interpolation', expr, start: start - base, end: this.pos - base };
+  }
+
+  /** `<<EOF` / `<<-EOF` ... `EOF`: the closing marker alone on a line (indent allowed, as tree-sitter's scanner has it). */
+  private heredoc(): Expr {
+    const text = this.text;
+    const start = this.pos;
+    this.pos += this.code(2) === 45 ? 3 : 2;
+    const idStart = this.pos;
+    while (isIdentPart(this.code())) this.pos++;
+    const id = text.slice(idStart, this.pos);
+    if (id === '') bail();
+    while (this.code() === 32 || this.code() === 9 || this.code() === 13) this.pos++;
+    if (this.code() !== 10) bail();
+    const contentStart = this.pos + 1;
+    let lineStart = contentStart;
+    let closeStart = -1;
+    while (closeStart < 0) {
+      if (lineStart >= text.length) bail();
+      let i = lineStart;
+      while (i < text.length && isSpace(text.charCodeAt(i)) && text.charCodeAt(i) !== 10) i++;
+      if (text.startsWith(id, i)) {
+        let k = i + id.length;
+        while (k < text.length && isSpace(text.charCodeAt(k)) && text.charCodeAt(k) !== 10) k++;
+        if (text.charCodeAt(k) === 10) {
+          closeStart = i;
+          break;
+        }
+      }
+      const newline = text.indexOf('\n', lineStart);
+      if (newline < 0) bail();
+      lineStart = newline + 1;
+    }
+    const contentEnd = lineStart;
+    const content = text.slice(contentStart, contentEnd);
+    const parts: TemplatePart[] = [];
+    let cursor = contentStart;
+    this.pos = contentStart;
+    while (this.pos < contentEnd) {
+      const c = text.charCodeAt(this.pos);
+      const next = text.charCodeAt(this.pos + 1);
+      if ((c === 36 || c === 37) && next === 123) {
+        if (c === 37) bail();
+        if (this.pos > cursor) parts.push({ kind: 'text', text: text.slice(cursor, this.pos).replace(/\$\$\{/g, '${') });
+        const partStart = this.pos;
+        parts.push(this.interpolation(contentStart));
+        if (this.pos > contentEnd || text.slice(partStart, this.pos).includes('\n')) bail();
+        cursor = this.pos;
+      } else if ((c === 36 || c === 37) && next === c) this.pos += text.charCodeAt(this.pos + 2) === 123 ? 3 : 2;
+      else this.pos++;
+    }
+    if (contentEnd > cursor) parts.push({ kind: 'text', text: text.slice(cursor, contentEnd).replace(/\$\$\{/g, '${') });
+    this.pos = closeStart + id.length;
+    this.end = this.pos;
+    return {
+      t: 'template',
+      parts,
+      range: this.range(start, this.pos),
+      verbatim: { text: content, range: this.range(contentStart, contentStart + content.length) },
+    };
+  }
+}

@@ -1,0 +1,95 @@
+import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createPositionMapper } from '../../src/model/range.js';
+import { parseHclFast } from '../../src/parse/terraform-hcl/fast-hcl.js';
+import { parseHcl, parseHclWithTreeSitter } from '../../src/parse/terraform-hcl/parse-hcl.js';
+import { REPO_ROOT } from '../helpers/scan.js';
+
+const REALWORLD = join(REPO_ROOT, '..', 'shared', 'realworld');
+
+function hclFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => /\.(tf|tfvars)$/.test(f))
+    .map((f) => join(dir, f))
+    .sort();
+}
+
+const fast = (text: string) => parseHclFast('t.tf', text, createPositionMapper('t.tf', text));
+
+/** The fast path either declines, or yields exactly tree-sitter's AST for input tree-sitter finds valid. */
+async function expectAgreement(text: string): Promise<boolean> {
+  const quick = fast(text);
+  if (!quick) return false;
+  const reference = await parseHclWithTreeSitter('t.tf', text);
+  expect(reference.errors).toEqual([]);
+  expect(quick).toEqual(reference.hcl);
+  return true;
+}
+
+const SNIPPETS = [
+  'a = " x "\nb = "${p} ${q}"\nc = " a ${p} b "\n',
+  'a = "esc \\" \\\\ \\n \\u00e9 \\U0001F600 $${lit} %%{lit} $ % $$"\n',
+  'a = x ? y : z\nb = p ? q : r ? s : t\nc = p ? (q ? r : s) : t\nd = a == "" && b != "" ? 1 : 2\n',
+  'a = [for k, v in var.m : v if v != null]\nb = {for k, v in var.m : k => v... if k != ""}\n',
+  'a = var.list[*].id\nb = var.list.*.id\nc = var.x.0\nd = var.m["k"][0].name\ne = var.m[var.k]\nf = (var.x).y\ng = f(1).z\n',
+  'a = -1\nb = !var.x\nc = 1.5e3 + 0x1F * 2 % 3 / 4 - 5\nd = 1 < 2 || 3 >= 4\ne = [1, 2,]\nf = { a = 1, b = 2 }\ng = { "k" : 1 }\nh = {}\ni = []\n',
+  'a = jsonencode({\n  Statement = [{ Effect = "Allow" }]\n})\nb = concat(["a"], var.x...)\nc = provider::aws::arn_parse("x")\nd = f()\n',
+  'x = <<EOF\n  hi ${var.name}\n  $${literal}\nEOF\ny = <<-EOT\n    indented\n    EOT\nz = <<EOF\nEOF\n',
+  '# top\nresource "aws_lambda_function" "f" { # trailing\n  // slashes\n  /* block\n comment */\n  a = 1 /* inline */\n  nested {\n    b = [ # in tuple\n      1,\n    ]\n  }\n}\n',
+  'block ident label "quoted" {\n}\nempty {}\none { a = 1 }\n',
+  'a = "x"\r\nb = [\r\n  1,\r\n]\r\n# crlf comment\r\n',
+  'a-b = c-d\nlocals {\n  x = count.index-1\n}\n',
+  'a = "${"nested ${"deep"}"}"\n',
+];
+
+describe('fast HCL parser agrees with tree-sitter', () => {
+  it.each(SNIPPETS.map((s) => [s]))('on %j', async (text) => {
+    expect(await expectAgreement(text)).toBe(true);
+  });
+
+  it('keeps whitespace at the edges of string literals (tree-sitter nodes drop it; both paths now read the source)', async () => {
+    const { hcl } = await parseHclWithTreeSitter('t.tf', 'a = " x "\nb = "${p} ${q}"\n');
+    expect(hcl.body.attributes[0].expr).toMatchObject({ t: 'literal', value: ' x ' });
+    expect(hcl.body.attributes[1].expr).toMatchObject({ t: 'template', parts: [{ kind: 'interpolation' }, { kind: 'text', text: ' ' }, { kind: 'interpolation' }] });
+  });
+
+  it('declines what it leaves to tree-sitter: syntax errors, directives, strip markers, root objects', () => {
+    for (const text of ['a = ', 'a = "x', 'a = 1 2', 'x {', '}', 'a = "%{if x}y%{endif}"', 'a = "${~x}"', '{ "a": 1 }', 'a = "\\d"', 'a = "line\nbreak"', 'x = <<EOF\nno end', 'a = (1']) {
+      expect(fast(text)).toBeUndefined();
+    }
+  });
+
+  it('parses every HCL file in the fixtures, examples and real-world sample exactly as tree-sitter does', async () => {
+    // A deterministic sample (every fourth file) of the real-world corpus keeps the suite fast.
+    const realworld = hclFiles(REALWORLD).filter((_, i) => i % 4 === 0);
+    const files = [...hclFiles(join(REPO_ROOT, 'test', 'fixtures')), ...hclFiles(join(REPO_ROOT, 'examples')), ...realworld];
+    let accepted = 0;
+    for (const file of files) if (await expectAgreement(readFileSync(file, 'utf8'))) accepted++;
+    // The fast path must carry real code, not decline it all (a few files use template directives).
+    expect(accepted / files.length).toBeGreaterThan(0.95);
+  }, 60_000);
+
+  it('on 1,000 mutated fixtures (characters deleted, inserted, duplicated): agrees or declines, and parseHcl never throws', async () => {
+    const seeds = [...hclFiles(join(REPO_ROOT, 'test', 'fixtures')), ...hclFiles(join(REPO_ROOT, 'examples'))].map((f) => readFileSync(f, 'utf8'));
+    const mutation = fc.tuple(fc.constantFrom('delete', 'insert', 'duplicate'), fc.nat(), fc.constantFrom(...'{}[]()"=$#/*<\n ,.:?ax1\\%~'.split('')));
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...seeds), fc.array(mutation, { minLength: 1, maxLength: 4 }), async (seed, mutations) => {
+        let text = seed;
+        for (const [kind, at, char] of mutations) {
+          const i = at % (text.length + 1);
+          text = kind === 'delete' ? text.slice(0, i) + text.slice(i + 1) : kind === 'insert' ? text.slice(0, i) + char + text.slice(i) : text.slice(0, i) + text.slice(i, i + 2) + text.slice(i);
+        }
+        await expectAgreement(text);
+        const started = Date.now();
+        const { errors } = await parseHcl('t.tf', text);
+        expect(Date.now() - started).toBeLessThan(1000);
+        for (const error of errors) expect(error.range.line).toBeGreaterThanOrEqual(1);
+        for (const error of errors) expect(error.range.line).toBeLessThanOrEqual(text.split('\n').length);
+      }),
+      { numRuns: 1000 },
+    );
+  }, 60_000);
+});

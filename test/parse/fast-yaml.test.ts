@@ -1,0 +1,100 @@
+import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseCloudFormationYamlFast } from '../../src/parse/cloudformation/fast-yaml.js';
+import { lineCounterMapper, parseCloudFormation, parseYamlTemplateWithLibrary } from '../../src/parse/cloudformation/parse-cloudformation.js';
+import { REPO_ROOT } from '../helpers/scan.js';
+
+const REALWORLD = join(REPO_ROOT, '..', 'shared', 'realworld');
+
+function yamlFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => /\.ya?ml$/.test(f))
+    .map((f) => join(dir, f))
+    .sort();
+}
+
+const fast = (text: string) => parseCloudFormationYamlFast(text, lineCounterMapper('t.yaml', text));
+
+/** The fast path either declines, or yields exactly the yaml library's Value tree for input it finds valid. */
+function expectAgreement(text: string): boolean {
+  const quick = fast(text);
+  if (!quick) return false;
+  const reference = parseYamlTemplateWithLibrary('t.yaml', text);
+  expect(reference.errors).toEqual([]);
+  expect(quick).toEqual(reference.template);
+  return true;
+}
+
+const SNIPPETS = [
+  'A: 1 # c\nB:\n  C: !Ref X\n  D: [a, "b", {k: v}]\n  E:\n    - x\n    - y: 1\n      z: 2\n  F: |\n    code\n  G:\n  H: ~\n',
+  'A:\n  C: 1\n\n  # comment\n  E: 2   \n\n# top comment\nD:\n  - a\n\n  - b\nF: "q"\nG: x y z\n',
+  'A: !If [c, !Ref x, "y"]\nB: !Sub\n  - "${a}"\n  - a: !GetAtt X.Arn\nC: |-\n  l1\n   l2\n\nD: >\n  f1\n  f2\n\n  f3\nE: !Join\n  - ""\n  - - a\n    - b\n',
+  "\"Q\": 'it''s'\nF: [ ]\nG: {}\nH: -1\nI: 0x1F\nJ: 012\nK: 1.5\nM: \"a\\tb\\u00e9\"\nN: a:b # x\nO: \"#x\"\nP: 123456789012\nR: true\nS: Null\n",
+  'Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Role: !GetAtt Role.Arn\n      Tags:\n      - Key: a\n        Value: b\n      Code:\n        ZipFile: |\n          exports.handler = async () => ({})\nOutputs:\n  Arn:\n    Value: !GetAtt Fn.Arn\n',
+  "Policy:\n  Statement:\n    - Effect: Allow\n      Action: ['lambda:InvokeFunction', \"lambda:Get*\"]\n      Resource: '*'\n      Condition: { StringEquals: { 'aws:SourceAccount': !Ref AWS::AccountId } }\n",
+];
+
+describe('fast CloudFormation YAML parser agrees with the yaml library', () => {
+  it.each(SNIPPETS.map((s) => [s]))('on %j', (text) => {
+    expect(expectAgreement(text)).toBe(true);
+  });
+
+  it('declines what it leaves to the library: aliases, multi-line scalars, tabs, unknown tags, errors, duplicates', () => {
+    for (const text of [
+      'a: &x 1\nb: *x\n',
+      'a: plain\n  continued\n',
+      'a: "quoted\n  continued"\n',
+      'a:\n\tb: 1\n',
+      'a: !Custom x\n',
+      'a: [1, 2\n',
+      'a: 1\na: 2\n',
+      '---\na: 1\n',
+      '- a\n- b\n',
+      'a: b: c\n',
+      'a:\n  b: 1\n  # trailing comment at the map indentation\nc: 2\n',
+    ]) {
+      expect(fast(text)).toBeUndefined();
+    }
+  });
+
+  it('parses every YAML template in the fixtures, examples and real-world sample exactly as the library does', () => {
+    const realworld = yamlFiles(REALWORLD).filter((_, i) => i % 4 === 0);
+    const files = [...yamlFiles(join(REPO_ROOT, 'test', 'fixtures')), ...yamlFiles(join(REPO_ROOT, 'examples')), ...realworld];
+    let accepted = 0;
+    let templates = 0;
+    for (const file of files) {
+      const text = readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
+      if (!/AWS::/.test(text)) continue;
+      templates++;
+      if (expectAgreement(text)) accepted++;
+    }
+    // Most real templates take the fast path (the rest: trailing comments, multi-line scalars and flows, anchors).
+    expect(accepted / templates).toBeGreaterThan(0.8);
+  }, 60_000);
+
+  it('on 1,000 mutated templates (characters deleted, inserted, duplicated): agrees or declines, and parseCloudFormation never throws', () => {
+    const seeds = [...yamlFiles(join(REPO_ROOT, 'test', 'fixtures')), ...yamlFiles(join(REPO_ROOT, 'examples'))].map((f) => readFileSync(f, 'utf8'));
+    const mutation = fc.tuple(fc.constantFrom('delete', 'insert', 'duplicate'), fc.nat(), fc.constantFrom(...'-:#"\'[]{},!|>&* \n\tax1'.split('')));
+    fc.assert(
+      fc.property(fc.constantFrom(...seeds), fc.array(mutation, { minLength: 1, maxLength: 4 }), (seed, mutations) => {
+        let text = seed;
+        for (const [kind, at, char] of mutations) {
+          const i = at % (text.length + 1);
+          text = kind === 'delete' ? text.slice(0, i) + text.slice(i + 1) : kind === 'insert' ? text.slice(0, i) + char + text.slice(i) : text.slice(0, i) + text.slice(i, i + 2) + text.slice(i);
+        }
+        expectAgreement(text);
+        const started = Date.now();
+        const { errors } = parseCloudFormation('t.yaml', text);
+        expect(Date.now() - started).toBeLessThan(1000);
+        for (const error of errors) {
+          expect(error.range.line).toBeGreaterThanOrEqual(1);
+          expect(error.range.line).toBeLessThanOrEqual(text.split('\n').length);
+        }
+      }),
+      { numRuns: 1000 },
+    );
+  }, 60_000);
+});
