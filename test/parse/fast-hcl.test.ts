@@ -6,6 +6,7 @@ import { createPositionMapper } from '../../src/model/range.js';
 import { parseHclFast } from '../../src/parse/terraform-hcl/fast-hcl.js';
 import { parseHcl, parseHclWithTreeSitter } from '../../src/parse/terraform-hcl/parse-hcl.js';
 import { REPO_ROOT } from '../helpers/scan.js';
+import { propertyParameters } from '../helpers/property.js';
 
 const REALWORLD = join(REPO_ROOT, '..', 'shared', 'realworld');
 
@@ -89,7 +90,7 @@ describe('fast HCL parser agrees with tree-sitter', () => {
         for (const error of errors) expect(error.range.line).toBeGreaterThanOrEqual(1);
         for (const error of errors) expect(error.range.line).toBeLessThanOrEqual(text.split('\n').length);
       }),
-      { numRuns: 1000 },
+      propertyParameters(1000),
     );
   }, 60_000);
 });

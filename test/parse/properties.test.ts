@@ -9,6 +9,7 @@ import type { FileFormat } from '../../src/parse/types.js';
 import { RULES } from '../../src/rules/registry.js';
 import { runRules } from '../../src/rules/run-rules.js';
 import { REPO_ROOT } from '../helpers/scan.js';
+import { propertyParameters } from '../helpers/property.js';
 
 /**
  * Property tests for every parser and the evaluators behind the model: random and mutated inputs
@@ -72,7 +73,7 @@ describe.each(PARSERS)('$name: random and mutated input', ({ format, file, suffi
           expect(error.range.column).toBeGreaterThanOrEqual(1);
         }
       }),
-      { numRuns: RUNS },
+      propertyParameters(RUNS),
     );
   }, 60_000);
 });

@@ -121,6 +121,19 @@ class FastYaml {
     }
   }
 
+  /** Whether comment-only lines come after the line holding `from`, before the next content line. */
+  private commentLinesFollow(from: number): boolean {
+    let newline = this.text.indexOf('\n', from);
+    while (newline >= 0) {
+      const lineStart = newline + 1;
+      const c = this.text[lineStart + this.indent(lineStart)];
+      if (c === '#') return true;
+      if (c !== '\n') return false;
+      newline = this.text.indexOf('\n', lineStart);
+    }
+    return false;
+  }
+
   private isSeqItem(at: number): boolean {
     const next = this.text[at + 1];
     return this.text[at] === '-' && (next === ' ' || next === '\n' || next === undefined);
@@ -230,7 +243,9 @@ class FastYaml {
       const nested = this.nestedBlock(col, inMap);
       if (nested) return nested;
       if (!inMap || this.pos !== afterIndicator || c === '#') bail();
-      // `Key:` with nothing after it: a null located just after the colon.
+      // `Key:` with nothing after it: a null located just after the colon. The library stretches
+      // the enclosing collections over comment lines that follow an empty value: left to it.
+      if (this.commentLinesFollow(afterIndicator)) bail();
       this.lineEnd = afterIndicator;
       return { kind: 'null', range: this.range(afterIndicator, afterIndicator) };
     }
