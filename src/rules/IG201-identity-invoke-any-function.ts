@@ -4,7 +4,7 @@ import { FUNCTION_PROBES, grantsByStatement, resourceEntriesCoveringAllFunctions
 import type { IdentityPolicy, Model } from '../model/types.js';
 import { displayString, knownString } from '../model/value.js';
 import { fix, isCloudFormation } from './support/fix.js';
-import { nearbyFunctions } from './support/suggest.js';
+import { byFolder, nearbyFunctions } from './support/suggest.js';
 import type { Finding, Rule } from './types.js';
 
 /** The actions that run a function's code. */
@@ -64,12 +64,12 @@ const MAX_FUNCTIONS = 10;
  */
 function functionsInReach(model: Model, policy: IdentityPolicy): Array<{ address: string; arn: FixValue }> {
   if (isCloudFormation(policy))
-    return model.functions
+    return (byFolder(model.functions).get(dirname(policy.range.file)) ?? [])
       .filter((f) => isCloudFormation(f) && f.range.file === policy.range.file)
       .map((f) => ({ address: f.address, arn: { kind: 'intrinsic', name: 'Fn::GetAtt', argument: [f.address, 'Arn'] } }));
   if (!policy.sourceType.startsWith('aws_')) return [];
-  return model.functions
-    .filter((f) => f.sourceType === 'aws_lambda_function' && dirname(f.range.file) === dirname(policy.range.file))
+  return (byFolder(model.functions).get(dirname(policy.range.file)) ?? [])
+    .filter((f) => f.sourceType === 'aws_lambda_function')
     .map((f) => ({ address: f.address, arn: { kind: 'terraform', expression: `${f.address.split('.').slice(-2).join('.')}.arn` } }));
 }
 

@@ -5,6 +5,7 @@ import type { Range } from '../model/range.js';
 import type { Model, ResourceBase, Statement } from '../model/types.js';
 import { hasSourceCondition, lambdaTrustStatements } from '../iam/trust.js';
 import { fix, isCloudFormation } from './support/fix.js';
+import { byFolder } from './support/suggest.js';
 import { identityLabel } from './support/identity.js';
 import type { Finding, Rule, RuleConfig } from './types.js';
 
@@ -70,8 +71,8 @@ function accountValue(model: Model, role: ResourceBase, terraform: boolean, conf
   if (!terraform) return { kind: 'intrinsic', name: 'Ref', argument: 'AWS::AccountId' };
   // A data source is only in scope in its own module: the role's directory, and the same instance (address prefix `module.a.`).
   const prefix = /^(?:module\.[^.]+\.)*/.exec(role.address)![0];
-  const caller = (model.dataSources ?? [])
-    .filter((d) => d.sourceType === 'aws_caller_identity' && dirname(d.range.file) === dirname(role.range.file))
+  const caller = (byFolder(model.dataSources ?? []).get(dirname(role.range.file)) ?? [])
+    .filter((d) => d.sourceType === 'aws_caller_identity')
     .filter((d) => d.address.startsWith(prefix) && !d.address.slice(prefix.length).startsWith('module.'))
     .map((d) => d.address.slice(prefix.length))
     .sort()[0];

@@ -21,21 +21,25 @@ export function nearbyFunctions(model: Model, file: string, limit = 3): Resource
   return (near.length > 0 ? near : model.functions).slice(0, limit);
 }
 
-/** Functions grouped by folder, once per model (rules ask per policy: a scan over all functions each time is quadratic). */
+/** Resources grouped by folder, once per list (rules ask per policy or role: a scan over the whole list each time is quadratic). */
 const folderIndex = new WeakMap<readonly ResourceBase[], Map<string, ResourceBase[]>>();
-function functionsByFolder(functions: readonly ResourceBase[]): Map<string, ResourceBase[]> {
-  let index = folderIndex.get(functions);
+export function byFolder<T extends ResourceBase>(resources: readonly T[]): ReadonlyMap<string, T[]> {
+  let index = folderIndex.get(resources);
   if (!index) {
     index = new Map();
-    for (const f of functions) {
-      const folder = dirname(f.range.file);
+    for (const r of resources) {
+      const folder = dirname(r.range.file);
       const list = index.get(folder);
-      if (list) list.push(f);
-      else index.set(folder, [f]);
+      if (list) list.push(r);
+      else index.set(folder, [r]);
     }
-    folderIndex.set(functions, index);
+    folderIndex.set(resources, index);
   }
-  return index;
+  return index as Map<string, T[]>;
+}
+
+function functionsByFolder(functions: readonly ResourceBase[]): ReadonlyMap<string, ResourceBase[]> {
+  return byFolder(functions);
 }
 
 interface ServiceSource {
