@@ -44,11 +44,19 @@ export interface TextEdit {
  * How to fix a finding: a sentence, and (once the fix stage has resolved the rule's
  * `changes`) the edits and the code they write. No edits: fix by hand, `description` says why.
  */
+export interface FixSnippets {
+  scp: string;
+  terraform: string;
+  cloudformation: string;
+}
+
 export interface Fix {
   description: string;
   /** The code the edits write, in the file's syntax (joined when there are several). */
   replacement?: string;
   edits: TextEdit[];
+  /** Fixes applied by hand elsewhere (guardrail SCPs): the same fix as SCP JSON, Terraform and CloudFormation. */
+  snippets?: FixSnippets;
   /** Set by rules, consumed by the fix stage; not part of any report. */
   changes?: Change[];
 }

@@ -1,4 +1,5 @@
 import { stringify } from 'yaml';
+import type { FixSnippets } from '../fix/types.js';
 import { fillPlaceholders, guardrailSpec, recommendedScp, type EstateFacts } from './scenarios.js';
 
 export const EMIT_FORMATS = ['terraform', 'cloudformation', 'json'] as const;
@@ -13,9 +14,11 @@ export function lambdaPersistencePattern(): string {
   return `{ ($.eventSource = "lambda.amazonaws.com") && (${LAMBDA_PERSISTENCE_EVENTS.map((e) => `($.eventName = "${e}")`).join(' || ')}) }`;
 }
 
-/** One guardrail's SCP (JSON), placeholders filled where the config can. */
-export function guardrailScp(rule: string, facts: EstateFacts = {}): string {
-  return JSON.stringify({ Version: '2012-10-17', Statement: fillPlaceholders(guardrailSpec(rule).statements, facts) }, null, 2);
+/** One guardrail's SCP, and the Terraform and CloudFormation that create it and attach it to the root. */
+export function guardrailSnippets(rule: string, facts: EstateFacts = {}): FixSnippets {
+  const scp = { Version: '2012-10-17', Statement: fillPlaceholders(guardrailSpec(rule).statements, facts) };
+  const name = `invokeguard-${rule.toLowerCase()}`;
+  return { scp: JSON.stringify(scp, null, 2), terraform: terraformScp(name, scp), cloudformation: stringify({ Resources: cloudFormationScp(name, scp) }) };
 }
 
 /** The full recommended guardrail set: one SCP with every preventive guardrail, plus (Terraform, CloudFormation) the detective controls. */

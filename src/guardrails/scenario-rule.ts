@@ -1,7 +1,7 @@
-import type { Fix } from '../fix/types.js';
+import type { Fix, FixSnippets } from '../fix/types.js';
 import type { Finding, RuleContext, RuleMeta } from '../rules/types.js';
 import { guardrailsActive } from './activation.js';
-import { guardrailScp } from './emit.js';
+import { guardrailSnippets } from './emit.js';
 import { guardrailTargets, targetVerdict } from './organization.js';
 import { guardrailSpec } from './scenarios.js';
 
@@ -31,23 +31,28 @@ export function scenarioFindings(context: RuleContext, meta: RuleMeta, advice: s
       resource: first.target.address,
       suggestion: `${advice} Attach the SCP in policies/guardrails/${meta.id}.json to the root (\`invokeguard guardrails --emit terraform|cloudformation|json\` prints the full set).`,
       evidence: scenarios.join('; '),
-      fix: scpFix(guardrailScp(meta.id, facts), targets),
+      fix: scpFix(guardrailSnippets(meta.id, facts), targets, first.target.range.file),
     },
   ];
 }
 
-/** A fix applied by hand: the SCP is created and attached where the organisation is managed, not in the scanned file. */
-function scpFix(scp: string, targets: string): Fix {
-  const placeholders = [...new Set(scp.match(/<[A-Z_]+>/g) ?? [])];
+/**
+ * A fix applied by hand: the SCP is created and attached where the organisation is managed, not
+ * in the scanned file. The replacement is in the language of the file the gap was found in.
+ */
+function scpFix(snippets: FixSnippets, targets: string, file: string): Fix {
+  const placeholders = [...new Set(snippets.scp.match(/<[A-Z_]+>/g) ?? [])];
+  const replacement = /\.tf(\.json)?$/.test(file) ? snippets.terraform : /\.(ya?ml|template)$|\.cfn\.json$/.test(file) ? snippets.cloudformation : snippets.scp;
   return {
     description: [
-      'Create the recommended SCP (this fix\'s replacement; `--format json` shows it) where your AWS Organization is managed',
-      `(Terraform aws_organizations_policy or CloudFormation AWS::Organizations::Policy, type SERVICE_CONTROL_POLICY) and attach it to the root (the gap is on ${targets}).`,
+      'Create the recommended SCP and attach it to the root where your AWS Organization is managed (this fix\'s replacement;',
+      `\`--format json\` shows it as SCP JSON, Terraform and CloudFormation). The gap is on ${targets}.`,
       ...(placeholders.length > 0 ? [`Replace ${placeholders.join(', ')} first (AWS rejects placeholders).`] : []),
       '`invokeguard guardrails --emit terraform|cloudformation|json` prints the full set with attachments and detective controls.',
       'Not applied by --fix: an SCP is not an edit of the scanned file.',
     ].join(' '),
-    replacement: scp,
+    replacement,
     edits: [],
+    snippets,
   };
 }

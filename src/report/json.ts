@@ -36,6 +36,7 @@ function jsonFinding(f: Finding) {
           fix: {
             description: f.fix.description,
             ...(f.fix.replacement !== undefined ? { replacement: f.fix.replacement } : {}),
+            ...(f.fix.snippets ? { snippets: { ...f.fix.snippets } } : {}),
             edits: f.fix.edits.map((e) => ({ file: e.file, start: e.start, end: e.end, text: e.text })),
           },
         }

@@ -59,9 +59,14 @@ describe('guardrail messages', () => {
     expect(finding.message).toContain('aws_organizations_account.legacy (account)');
     expect(finding.message).not.toContain('aws_organizations_account.app');
     // The fix is the guardrail: the SCP, where it goes, and how to get the full set; nothing --fix could apply.
-    expect(JSON.parse(finding.fix!.replacement!).Statement[0].Sid).toBe('DenyPublicLambdaPermissions');
+    // In a Terraform repository the replacement is Terraform: the SCP and its attachment, ready to paste.
+    expect(finding.fix!.replacement).toBe(finding.fix!.snippets!.terraform);
+    expect(finding.fix!.replacement).toContain('resource "aws_organizations_policy" "invokeguard_ig402"');
+    expect(finding.fix!.replacement).toContain('resource "aws_organizations_policy_attachment" "invokeguard_ig402"');
+    expect(JSON.parse(finding.fix!.snippets!.scp).Statement[0].Sid).toBe('DenyPublicLambdaPermissions');
+    expect(finding.fix!.snippets!.cloudformation).toContain('Type: AWS::Organizations::Policy');
     expect(finding.fix!.edits).toEqual([]);
-    expect(finding.fix!.description).toContain('attach it to the root (the gap is on aws_organizations_account.legacy (account)).');
+    expect(finding.fix!.description).toContain('The gap is on aws_organizations_account.legacy (account).');
     expect(finding.fix!.description).toContain('`invokeguard guardrails --emit terraform|cloudformation|json` prints the full set');
     expect(finding).not.toHaveProperty('guardrail');
   });
@@ -84,6 +89,15 @@ describe('guardrail messages', () => {
     const { findings } = await scan({ paths: ['test/fixtures/IG401/fail.tf'], cwd: REPO_ROOT });
     expect(findings.find((f) => f.ruleId === 'IG401')!.fix!.description).not.toContain('Replace');
   });
+
+  it('gives the replacement in the language of the file the gap was found in', async () => {
+    const { findings } = await scan({ paths: ['test/fixtures/IG401/fail.cfn.yaml'], cwd: REPO_ROOT });
+    const fix = findings.find((f) => f.ruleId === 'IG401')!.fix!;
+    expect(fix.replacement).toBe(fix.snippets!.cloudformation);
+    expect(fix.replacement).toContain('TargetIds:');
+    const fromScpFile = (await scan({ paths: ['test/fixtures/IG401/scps/fail.json'], cwd: REPO_ROOT })).findings.find((f) => f.ruleId === 'IG401')!;
+    expect(fromScpFile.fix!.replacement).toBe(fromScpFile.fix!.snippets!.scp);
+  });
 });
 
 describe('guardrail fixes in reports and --fix', () => {
@@ -94,11 +108,11 @@ describe('guardrail fixes in reports and --fix', () => {
     const scenario = result.findings.filter((f) => ['IG401', 'IG402', 'IG403', 'IG405'].includes(f.ruleId));
     expect(scenario.map((f) => f.ruleId).sort()).toEqual(['IG401', 'IG402', 'IG403', 'IG405']);
     const stylish = formatStylish(result, options);
-    const json = JSON.parse(formatJson(result, options)) as { findings: Array<{ ruleId: string; fix?: { description: string; replacement?: string; edits: unknown[] } }> };
+    const json = JSON.parse(formatJson(result, options)) as { findings: Array<{ ruleId: string; fix?: { description: string; replacement?: string; snippets?: unknown; edits: unknown[] } }> };
     const markdown = formatMarkdown(result, options);
     for (const f of scenario) {
       expect(stylish).toContain(`--fix: ${f.fix!.description}`);
-      expect(json.findings.find((j) => j.ruleId === f.ruleId)!.fix).toEqual({ description: f.fix!.description, replacement: f.fix!.replacement, edits: [] });
+      expect(json.findings.find((j) => j.ruleId === f.ruleId)!.fix).toEqual({ description: f.fix!.description, replacement: f.fix!.replacement, snippets: f.fix!.snippets, edits: [] });
       expect(markdown.split('\n').find((l) => l.includes(`| ${f.ruleId} |`))).toContain(`**By hand:** ${escapeCell(f.fix!.description)}`);
     }
   });
