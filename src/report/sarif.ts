@@ -147,7 +147,7 @@ function sarifResult(f: Finding, fingerprint: string, rule: number | undefined, 
       ...(f.evidence !== undefined ? { evidence: f.evidence } : {}),
       ...(f.crossCheck !== undefined ? { crossCheck: { verdict: f.crossCheck.verdict, reason: f.crossCheck.reason } } : {}),
       // A SARIF fix needs artifactChanges: a fix applied by hand (e.g. a guardrail's SCP) is told here instead.
-      ...(f.fix && f.fix.edits.length === 0 ? { fix: { description: f.fix.description, ...(f.fix.replacement !== undefined ? { replacement: f.fix.replacement } : {}) } } : {}),
+      ...(f.fix && f.fix.edits.length === 0 ? { fix: { description: f.fix.description, ...(f.fix.replacement !== undefined ? { replacement: f.fix.replacement } : {}), ...(f.fix.snippets ? { snippets: { ...f.fix.snippets } } : {}) } } : {}),
     },
   };
 }

@@ -129,7 +129,8 @@ describe('sarif formatter', () => {
     const ig402 = log.runs[0].results.find((r) => r.ruleId === 'IG402')!;
     expect(ig402.fixes).toBeUndefined();
     expect(ig402.properties.fix.description).toContain('invokeguard guardrails --emit terraform|cloudformation|json');
-    expect(JSON.parse(ig402.properties.fix.replacement).Statement.map((s: { Sid: string }) => s.Sid)).toContain('DenyPublicLambdaPermissions');
+    expect(ig402.properties.fix.replacement).toContain('resource "aws_organizations_policy"');
+    expect(JSON.parse(ig402.properties.fix.snippets.scp).Statement.map((s: { Sid: string }) => s.Sid)).toContain('DenyPublicLambdaPermissions');
     // A fix with edits is a SARIF fix, not a property.
     const edited = sarifOf([finding({ fix: { description: 'Pin it.', replacement: '"1"', edits: [{ file: 'main.tf', start: 1, end: 2, text: '"1"' }] } })]);
     expect(validate(edited)).toBe(true);
