@@ -80,6 +80,35 @@ const EXPECTED: Record<string, Partial<Record<'yaml' | 'json', Array<[string, st
       ['IG201', 'Worker', 74],
     ],
   },
+  IG202: {
+    yaml: [
+      ['IG202', 'LambdaAdmin', 10],
+      ['IG202', 'Admin', 20],
+      // Every function of the deploying account, written with pseudo parameters.
+      ['IG202', 'Operator', 35],
+    ],
+  },
+  IG203: {
+    yaml: [
+      ['IG203', 'NotIam', 9],
+      ['IG203', 'NotResource', 20],
+    ],
+  },
+  IG205: {
+    yaml: [
+      ['IG205', 'Tamper', 9],
+      ['IG205', 'Tamper', 12],
+      ['IG205', 'Deployer', 22],
+    ],
+  },
+  IG902: {
+    yaml: [
+      ['IG902', 'Typos', 10],
+      ['IG902', 'Typos', 11],
+      ['IG902', 'Typos', 12],
+      ['IG902', 'Worker', 27],
+    ],
+  },
 };
 
 describe.each(Object.keys(EXPECTED))('%s CloudFormation fixtures', (rule) => {
