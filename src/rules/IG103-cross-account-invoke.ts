@@ -1,5 +1,6 @@
+import { arnAccount } from '../iam/arn.js';
 import { classifyPrincipal } from '../iam/principal.js';
-import { displayString, knownString } from '../model/value.js';
+import { displayString, knownString, type Value } from '../model/value.js';
 import type { Finding, Rule } from './types.js';
 
 export const IG103: Rule = {
@@ -21,7 +22,7 @@ export const IG103: Rule = {
     for (const permission of model.permissions) {
       if (!permission.principal) continue;
       const principal = classifyPrincipal(permission.principal.value);
-      const account = principal.kind === 'account' ? principal.account : principal.kind === 'arn' ? /^arn:[^:]+:[^:]+::(\d{12}):/.exec(principal.arn)?.[1] : undefined;
+      const account = principal.kind === 'account' ? principal.account : principal.kind === 'arn' ? literalAccountOf(permission.principal.value) : undefined;
       if (!account || accounts.has(account)) continue;
       const org = knownString(permission.principalOrgId?.value);
       if (org !== undefined && (config?.orgId === undefined || org === config.orgId)) continue;
@@ -38,3 +39,9 @@ export const IG103: Rule = {
     return findings;
   },
 };
+
+/** The literal account id of a role/user ARN; split by ARN fields so `!Sub "arn:${AWS::Partition}:iam::…"` keeps its account. */
+function literalAccountOf(arn: Value): string | undefined {
+  const account = arnAccount(arn);
+  return account.kind === 'account' && /^\d{12}$/.test(account.text) ? account.text : undefined;
+}

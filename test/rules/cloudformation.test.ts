@@ -1,8 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
+import type { InvokeguardConfig } from '../../src/config/config.js';
 import { ruleTriples, triples } from '../helpers/scan.js';
 
-/** Each rule's CloudFormation fixtures, YAML and JSON: exact [rule, logical id, line]; passing fixtures fire nothing. */
-const EXPECTED: Record<string, Record<'yaml' | 'json', Array<[string, string, number]>>> = {
+const CONFIG: Record<string, InvokeguardConfig> = {
+  IG103: { file: 'test', rules: {}, accounts: ['111122223333'], orgId: 'o-mine12345', cidrs: [], include: [], exclude: [] },
+};
+
+/** Each rule's CloudFormation fixtures, YAML and (where written) JSON: exact [rule, logical id, line]; passing fixtures fire nothing. */
+const EXPECTED: Record<string, Partial<Record<'yaml' | 'json', Array<[string, string, number]>>>> = {
   IG101: {
     yaml: [
       ['IG101', 'Public', 18],
@@ -33,6 +38,15 @@ const EXPECTED: Record<string, Record<'yaml' | 'json', Array<[string, string, nu
       ['IG102', 'EventsJoinedWildcard', 73],
     ],
   },
+  IG103: {
+    yaml: [
+      ['IG103', 'StrangerAccount', 12],
+      // The partition substituted by !Sub must not hide the account.
+      ['IG103', 'StrangerRole', 18],
+      ['IG103', 'StrangerRoot', 24],
+      ['IG103', 'OtherOrg', 30],
+    ],
+  },
   IG104: {
     yaml: [
       ['IG104', 'Open', 16],
@@ -41,6 +55,15 @@ const EXPECTED: Record<string, Record<'yaml' | 'json', Array<[string, string, nu
     json: [
       ['IG104', 'Open', 29],
       ['IG104', 'ViaParameter', 41],
+    ],
+  },
+  IG105: {
+    yaml: [
+      ['IG105', 'Everything', 16],
+      ['IG105', 'Read', 22],
+      ['IG105', 'GetFunction', 28],
+      // Too wide in one Fn::If branch is too wide.
+      ['IG105', 'WideOutsideProd', 34],
     ],
   },
   IG201: {
@@ -57,14 +80,44 @@ const EXPECTED: Record<string, Record<'yaml' | 'json', Array<[string, string, nu
       ['IG201', 'Worker', 74],
     ],
   },
+  IG202: {
+    yaml: [
+      ['IG202', 'LambdaAdmin', 10],
+      ['IG202', 'Admin', 20],
+      // Every function of the deploying account, written with pseudo parameters.
+      ['IG202', 'Operator', 35],
+    ],
+  },
+  IG203: {
+    yaml: [
+      ['IG203', 'NotIam', 9],
+      ['IG203', 'NotResource', 20],
+    ],
+  },
+  IG205: {
+    yaml: [
+      ['IG205', 'Tamper', 9],
+      ['IG205', 'Tamper', 12],
+      ['IG205', 'Deployer', 22],
+    ],
+  },
+  IG902: {
+    yaml: [
+      ['IG902', 'Typos', 10],
+      ['IG902', 'Typos', 11],
+      ['IG902', 'Typos', 12],
+      ['IG902', 'Worker', 27],
+    ],
+  },
 };
 
 describe.each(Object.keys(EXPECTED))('%s CloudFormation fixtures', (rule) => {
-  it.each(['yaml', 'json'] as const)('fails exactly the failing resources, at their lines (%s)', async (ext) => {
-    expect(await ruleTriples(rule, `test/fixtures/${rule}/fail.cfn.${ext}`)).toEqual(EXPECTED[rule][ext]);
+  const exts = Object.keys(EXPECTED[rule]) as Array<'yaml' | 'json'>;
+  it.each(exts)('fails exactly the failing resources, at their lines (%s)', async (ext) => {
+    expect(await ruleTriples(rule, `test/fixtures/${rule}/fail.cfn.${ext}`, CONFIG[rule])).toEqual(EXPECTED[rule][ext]);
   });
-  it.each(['yaml', 'json'] as const)('passes the passing fixture (%s)', async (ext) => {
-    expect(await ruleTriples(rule, `test/fixtures/${rule}/pass.cfn.${ext}`)).toEqual([]);
+  it.each(exts)('passes the passing fixture (%s)', async (ext) => {
+    expect(await ruleTriples(rule, `test/fixtures/${rule}/pass.cfn.${ext}`, CONFIG[rule])).toEqual([]);
   });
 });
 

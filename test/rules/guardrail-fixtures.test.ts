@@ -17,7 +17,7 @@ const FAILING: Record<string, Record<string, Array<[string, string, number]>>> =
     'scps/fail.json': [['IG401', 'test/fixtures/IG401/scps/fail.json', 1]],
   },
   // The account left directly under the root, where no guardrail is attached.
-  IG402: { 'fail.tf': [['IG402', 'aws_organizations_account.legacy', 13]] },
+  IG402: { 'fail.tf': [['IG402', 'aws_organizations_account.legacy', 13]], 'fail.cfn.yaml': [['IG402', 'Legacy', 15]] },
   IG403: { 'fail.tf': [['IG403', 'aws_organizations_organization.org', 1]], 'fail.cfn.yaml': [['IG403', 'Org', 3]] },
   IG404: {
     'fail.tf': [
@@ -32,7 +32,7 @@ const FAILING: Record<string, Record<string, Array<[string, string, number]>>> =
     ],
     'scps/fail.json': [['IG404', 'test/fixtures/IG404/scps/fail.json', 8]],
   },
-  IG405: { 'fail.tf': [['IG405', 'aws_organizations_organization.org', 1]] },
+  IG405: { 'fail.tf': [['IG405', 'aws_organizations_organization.org', 1]], 'fail.cfn.yaml': [['IG405', 'Org', 3]] },
   IG501: { 'fail.tf': [['IG501', 'aws_cloudtrail.org', 5]], 'fail.cfn.yaml': [['IG501', 'Trail', 5]] },
   IG502: { 'fail.tf': [['IG502', 'aws_guardduty_detector.main', 5]], 'fail.cfn.yaml': [['IG502', 'Detector', 10]] },
   IG503: { 'fail.tf': [['IG503', 'aws_organizations_organization.org', 1]], 'fail.cfn.yaml': [['IG503', 'Org', 3]] },
