@@ -1,4 +1,5 @@
 import { displayString, knownString, type Value } from '../model/value.js';
+import { arnFields } from './arn.js';
 
 export type PrincipalClass =
   | { kind: 'public' }
@@ -10,7 +11,7 @@ export type PrincipalClass =
 /** Classifies a principal as written in a Lambda permission or a policy's Principal element. */
 export function classifyPrincipal(value: Value | undefined): PrincipalClass {
   const text = knownString(value);
-  if (text === undefined) return displayString(value) === undefined ? { kind: 'unknown' } : classifyTemplate(displayString(value)!);
+  if (text === undefined) return displayString(value) === undefined ? { kind: 'unknown' } : classifyTemplate(value!, displayString(value)!);
   const trimmed = text.trim();
   if (trimmed === '*') return { kind: 'public' };
   if (/^[a-z0-9.-]+\.amazonaws\.com(\.cn)?$/i.test(trimmed)) return { kind: 'service', service: trimmed };
@@ -21,6 +22,9 @@ export function classifyPrincipal(value: Value | undefined): PrincipalClass {
   return { kind: 'unknown' };
 }
 
-function classifyTemplate(text: string): PrincipalClass {
+/** `!Sub "arn:${AWS::Partition}:iam::111122223333:root"` is that account: fields are split as ARNs are, keeping `${…}` whole. */
+function classifyTemplate(value: Value, text: string): PrincipalClass {
+  const fields = arnFields(value);
+  if (fields && fields.length === 6 && fields[0] === 'arn' && fields[2] === 'iam' && /^\d{12}$/.test(fields[4]) && fields[5] === 'root') return { kind: 'account', account: fields[4] };
   return text.startsWith('arn:') ? { kind: 'arn', arn: text } : { kind: 'unknown' };
 }
