@@ -77,7 +77,7 @@ export async function loadModel(options: ScanOptions): Promise<ModelResult> {
   const { files, notices } = await discover([...paths, ...scpPaths], cwd, options.config);
   const scpRoots = scpPaths.map((p) => resolve(cwd, p));
   const scpFiles = new Set(files.filter((f) => scpRoots.some((r) => f.path === r || f.path.startsWith(r + sep))).map((f) => display(f.path)));
-  // Reads overlap with parsing; output order is the discovery order whatever the I/O timing.
+  // Output order is the discovery order, whatever order the files finish in.
   let parsed = 0;
   const documents: SourceDocument[] = await mapLimit(files, 16, async (file) => {
     const document = await parseFile(file, display(file.path), options.maxFileBytes, options.contents?.get(file.path));
@@ -100,10 +100,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const enabled = (options.rules ?? RULES).filter((rule) => ruleEnabled(options.config, rule.meta.id));
   const ruled = runRules(enabled, { model, catalog, conditionKeys, ...(options.guardrails ? { guardrails: true } : {}), ...(options.config ? { config: options.config } : {}) });
   findings.push(...ruled.findings);
-  for (const finding of findings) {
-    const constructPath = model.resources.get(finding.resource)?.constructPath;
-    if (constructPath !== undefined) finding.constructPath = constructPath;
-  }
+  tagConstructPaths(findings, model);
   // Fix stage: rules' changes become text edits on the files as scanned.
   const sources = new Map<string, string>();
   await resolveFixes(findings, async (file) => {
@@ -119,10 +116,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     // Loaded only when asked for: a normal scan never loads the AWS SDK.
     const { crossCheck } = await import('./analyzer/cross-check.js');
     const checked = await crossCheck(model, kept, { ...options.accessAnalyzer, validate: ruleEnabled(options.config, ACCESS_ANALYZER_RULE.id) });
-    for (const finding of checked.findings) {
-      const constructPath = model.resources.get(finding.resource)?.constructPath;
-      if (constructPath !== undefined) finding.constructPath = constructPath;
-    }
+    tagConstructPaths(checked.findings, model);
     const analyzerFindings = applySuppressions(applyRuleSettings(checked.findings, options.config), directives, model);
     kept.push(...analyzerFindings.findings);
     suppressed.push(...analyzerFindings.suppressed);
@@ -143,6 +137,14 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
 
 function textOf(source: { text: string } | { error: unknown }): string | undefined {
   return 'text' in source ? source.text : undefined;
+}
+
+/** CDK-for-Terraform: each finding names the construct its resource was synthesised from. */
+function tagConstructPaths(findings: Finding[], model: Model): void {
+  for (const finding of findings) {
+    const constructPath = model.resources.get(finding.resource)?.constructPath;
+    if (constructPath !== undefined) finding.constructPath = constructPath;
+  }
 }
 
 function inputErrorFinding(error: InputError, resource: string): Finding {

@@ -13,7 +13,7 @@ export interface GraphOptions {
 /** `invokeguard graph`: discover → parse → model → who can invoke each function → rendered. */
 export async function runGraph(paths: string[], options: GraphOptions, write: (text: string) => void): Promise<void> {
   const config = await loadConfig(options.config, paths, process.cwd());
-  const { model } = await loadModel({ paths, config });
+  const { model } = await loadModel({ paths, config, ...(config?.maxFileBytes !== undefined ? { maxFileBytes: config.maxFileBytes } : {}) });
   const text = GRAPH_RENDERERS[options.format](invokerGraph(model));
   if (options.output) await writeFile(options.output, text);
   else write(text);

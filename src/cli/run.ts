@@ -9,7 +9,7 @@ import { UsageError } from '../discover/discover.js';
 import { GRAPH_FORMATS } from '../graph/render.js';
 import { FORMATTERS } from '../report/formatters.js';
 import { ruleErrorMessage } from '../rules/run-rules.js';
-import { scan } from '../scan.js';
+import { scan, type ScanResult } from '../scan.js';
 import { runFixes } from './fix.js';
 import { SEVERITIES, severityRank, type Rule, type Severity } from '../rules/types.js';
 import { runGuardrailsCommand } from './guardrails-command.js';
@@ -81,7 +81,7 @@ export async function runCli(argv: string[], io: CliIo, testing: { rules?: reado
     .option('--no-cache', `do not read or write Access Analyzer answers in ${CACHE_DIR}/`)
     .addOption(new Option('--analyzer-timeout <ms>', 'time limit of each Access Analyzer request attempt').argParser(positiveInteger).default(10000))
     .option('--fix', "apply the findings' automatic fixes to the files, then report what remains")
-    .option('--fix-dry-run', 'print the automatic fixes as a unified diff (for git apply) and change nothing')
+    .addOption(new Option('--fix-dry-run', 'print the automatic fixes as a unified diff (for git apply) and change nothing').conflicts('fix'))
     .option('--changed-only', 'the paths are changed files (pre-commit): scan them with their context, report only findings in them')
     .option('--show-suppressed', 'list findings suppressed by invokeguard:ignore (with their reasons), not only count them')
     .option('--keep-going', 'when a rule fails internally (IG900), still exit 0/1 by the other findings instead of 2')
@@ -133,9 +133,12 @@ export async function runCli(argv: string[], io: CliIo, testing: { rules?: reado
       ...(testing.rules ? { rules: testing.rules } : {}),
     };
     if (options.fixDryRun) {
-      const { diff } = await runFixes(await scan(offline), { ...offline, dryRun: true }, io.stderr);
+      const before = await scan(offline);
+      reportRuleErrors(before, options, io);
+      const { diff } = await runFixes(before, { ...offline, dryRun: true }, io.stderr);
       if (options.output) await writeFile(options.output, diff);
       else io.stdout(diff);
+      if (before.ruleErrors && !options.keepGoing) return EXIT_ERROR;
       return diff ? EXIT_FINDINGS : EXIT_CLEAN;
     }
     if (options.fix) await runFixes(await scan(offline), offline, io.stderr);
@@ -152,10 +155,7 @@ export async function runCli(argv: string[], io: CliIo, testing: { rules?: reado
       progress?.finish();
     }
     for (const warning of scanned.warnings ?? []) io.stderr(`invokeguard: warning: ${warning}\n`);
-    for (const failure of scanned.ruleErrors ?? []) {
-      io.stderr(`invokeguard: ${ruleErrorMessage(failure)}\n`);
-      if (options.debug && failure.stack) io.stderr(`${failure.stack}\n`);
-    }
+    reportRuleErrors(scanned, options, io);
     if (options.writeBaseline) {
       await writeFile(options.writeBaseline, createBaseline(scanned.findings));
       io.stderr(`invokeguard: wrote ${scanned.findings.length} finding(s) to baseline ${options.writeBaseline}\n`);
@@ -208,6 +208,14 @@ function parseByteSize(value: string): number {
   const match = /^(\d+)\s*([kKmM]?)[bB]?$/.exec(value.trim());
   if (!match || Number(match[1]) <= 0) throw new InvalidArgumentError('expected a positive number of bytes, e.g. 500000, 512k or 10M');
   return Number(match[1]) * (match[2].toLowerCase() === 'k' ? 1024 : match[2].toLowerCase() === 'm' ? 1024 * 1024 : 1);
+}
+
+/** A rule that threw: named on stderr (its stack with --debug); the report carries it as an IG900 notice. */
+function reportRuleErrors(scanned: ScanResult, options: CliOptions, io: CliIo): void {
+  for (const failure of scanned.ruleErrors ?? []) {
+    io.stderr(`invokeguard: ${ruleErrorMessage(failure)}\n`);
+    if (options.debug && failure.stack) io.stderr(`${failure.stack}\n`);
+  }
 }
 
 /** In a GitHub Actions run from the checkout's root, links to the scanned commit's files. */

@@ -96,7 +96,8 @@ export async function applyFixes(findings: readonly Finding[], options: FixOptio
   for (const entry of candidates.values()) {
     const { edits: _edits, ...fix } = entry;
     if (!options.dryRun) {
-      const refusal = await writeIfUnchanged(absolute(entry.file), entry.before, entry.after);
+      // An I/O failure refuses this file only; the files already written stay valid on their own.
+      const refusal = await writeIfUnchanged(absolute(entry.file), entry.before, entry.after).catch((error: unknown) => `could not write the file: ${error instanceof Error ? error.message : String(error)}`);
       if (refusal) {
         results.push({ ...fix, after: fix.before, refused: refusal });
         continue;

@@ -41,4 +41,18 @@ describe('an exception in one rule is contained', () => {
     expect((await runCaptured(['--keep-going', 'examples/terraform/fixed'], { cwd: REPO_ROOT, rules: WITH_BROKEN })).code).toBe(0);
     expect((await runCaptured(['examples/terraform/fixed'], { cwd: REPO_ROOT, rules: WITH_BROKEN })).code).toBe(2);
   });
+
+  it('--fix-dry-run also exits 2 on a rule failure (unless --keep-going), after printing its diff', async () => {
+    const run = await runCaptured(['--fix-dry-run', EXAMPLE], { cwd: REPO_ROOT, rules: WITH_BROKEN });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('IG900 internal error in rule IG999: boom');
+    expect(run.stdout).toContain('+++ b/');
+    expect((await runCaptured(['--fix-dry-run', '--keep-going', EXAMPLE], { cwd: REPO_ROOT, rules: WITH_BROKEN })).code).toBe(1);
+  });
+
+  it('--fix and --fix-dry-run together are a usage error', async () => {
+    const run = await runCaptured(['--fix', '--fix-dry-run', EXAMPLE], { cwd: REPO_ROOT });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/cannot be used with option '--fix'/);
+  });
 });
