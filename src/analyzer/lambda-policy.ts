@@ -1,4 +1,5 @@
 import { dirname } from 'node:path';
+import { lambdaFunctionName } from '../iam/arn.js';
 import type { Attribute, LambdaPermission, Model } from '../model/types.js';
 import { knownString } from '../model/value.js';
 import { PLACEHOLDER_ACCOUNT, valueNode, type JsonNode } from './policy-json.js';
@@ -35,7 +36,7 @@ function functionKey(permission: LambdaPermission): string {
   const value = permission.functionName?.value;
   const name = knownString(value);
   const scope = dirname(permission.range.file);
-  if (name !== undefined) return `${scope}|${name.startsWith('arn:') ? (name.split(':')[6] ?? name) : name.split(':')[0]}`;
+  if (name !== undefined) return `${scope}|${lambdaFunctionName(name) ?? name}`;
   if (value?.kind === 'unknown' && value.resource) return `${scope}|${value.resource}`;
   return `${scope}|${permission.address}`;
 }

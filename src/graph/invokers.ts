@@ -1,3 +1,4 @@
+import { lambdaFunctionName } from '../iam/arn.js';
 import { classifyPrincipal } from '../iam/principal.js';
 import { coversAction, coversAllFunctions, effectOf, hasScopingCondition, resourcePattern } from '../iam/statement.js';
 import { wildcardMatches } from '../iam/wildcard.js';
@@ -193,7 +194,7 @@ function targets(model: Model, value: Value, from: Range): LambdaFunction[] {
   if (resources.length > 0) return model.functions.filter((f) => resources.includes(f.address) && sameStack(f, from));
   const pattern = resourcePattern(value);
   if (pattern === undefined) return [];
-  const name = pattern.startsWith('arn:') ? /:function:([^:]+)(?::[^:]*)?$/.exec(pattern)?.[1] : pattern;
+  const name = lambdaFunctionName(pattern);
   if (name === undefined || name.includes('${')) return [];
   return model.functions.filter((f) => {
     const own = knownString(f.functionName?.value);

@@ -66,3 +66,14 @@ function unknownArn(value: UnknownValue): ArnAccount {
 export function isThisAccountRef(ref: string | undefined): boolean {
   return ref !== undefined && THIS_ACCOUNT.some((p) => p.test(ref));
 }
+
+/**
+ * The function name in a Lambda `FunctionName` as the API accepts it: a name, `name:qualifier`,
+ * a partial ARN (`123456789012:function:name`) or a full ARN (with or without qualifier).
+ * Undefined for an ARN that names no function.
+ */
+export function lambdaFunctionName(text: string): string | undefined {
+  if (text.startsWith('arn:')) return /:function:([^:]+)(?::[^:]*)?$/.exec(text)?.[1];
+  const partial = /^\d{12}:function:([^:]+)/.exec(text);
+  return partial ? partial[1] : text.split(':')[0];
+}

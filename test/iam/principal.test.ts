@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { lambdaFunctionName } from '../../src/iam/arn.js';
 import { classifyPrincipal } from '../../src/iam/principal.js';
 import type { Range } from '../../src/model/range.js';
 import type { Value } from '../../src/model/value.js';
@@ -28,5 +29,16 @@ describe('classifyPrincipal', () => {
     expect(classifyPrincipal(text('*'))).toEqual({ kind: 'public' });
     expect(classifyPrincipal(text('s3.amazonaws.com'))).toEqual({ kind: 'service', service: 's3.amazonaws.com' });
     expect(classifyPrincipal(text('111122223333'))).toEqual({ kind: 'account', account: '111122223333' });
+  });
+});
+
+describe('lambdaFunctionName', () => {
+  it('reads the function name from every FunctionName form the Lambda API accepts', () => {
+    expect(lambdaFunctionName('orders')).toBe('orders');
+    expect(lambdaFunctionName('orders:prod')).toBe('orders');
+    expect(lambdaFunctionName('123456789012:function:orders')).toBe('orders');
+    expect(lambdaFunctionName('arn:aws:lambda:us-east-1:123456789012:function:orders')).toBe('orders');
+    expect(lambdaFunctionName('arn:aws:lambda:us-east-1:123456789012:function:orders-*:live')).toBe('orders-*');
+    expect(lambdaFunctionName('arn:aws:lambda:us-east-1:123456789012:layer:deps:1')).toBeUndefined();
   });
 });
