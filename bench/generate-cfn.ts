@@ -71,6 +71,26 @@ const unrelated = (i: number) => `${bucket(i)}  Queue${i}:
       RetentionInDays: 14
 `;
 
+const moreUnrelated = (i: number) => `  Alerts${i}:
+    Type: AWS::SNS::Topic
+    Properties:
+      TopicName: alerts-${i}
+      KmsMasterKeyId: alias/aws/sns
+      Tags:
+        - { Key: Team, Value: team-${i % 5} }
+  Table${i}:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      TableName: table-${i}
+      BillingMode: PAY_PER_REQUEST
+      KeySchema:
+        - { AttributeName: pk, KeyType: HASH }
+      AttributeDefinitions:
+        - { AttributeName: pk, AttributeType: S }
+      PointInTimeRecoverySpecification:
+        PointInTimeRecoveryEnabled: true
+`;
+
 /** The Terraform corpus's resources (same seed, same mix, same open grants) as CloudFormation templates. */
 export function generateCloudFormationCorpus(dir: string, count: number): { files: number; lines: number; bytes: number } {
   const next = random(42);
@@ -81,7 +101,7 @@ export function generateCloudFormationCorpus(dir: string, count: number): { file
     if (i % 50 === 0) mkdirSync(folder, { recursive: true });
     const open = next() < 0.1;
     const kind = i % 3;
-    const resources = kind === 0 ? lambda(i, open) + bucket(i) : kind === 1 ? iam(i, open) : unrelated(i);
+    const resources = kind === 0 ? lambda(i, open) + unrelated(i) : kind === 1 ? iam(i, open) + moreUnrelated(i) : unrelated(i) + moreUnrelated(i);
     const text = `AWSTemplateFormatVersion: '2010-09-09'\nResources:\n${resources}`;
     writeFileSync(join(folder, `file-${i}.yaml`), text);
     lines += text.split('\n').length;

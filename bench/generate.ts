@@ -97,6 +97,31 @@ output "queue_${i}" {
 }
 `;
 
+/** More unrelated resources, so every file reaches the issue's ~50 lines (483k lines, 14.7 MB for 10,000 files). */
+const moreUnrelated = (i: number) => `resource "aws_sns_topic" "alerts_${i}" {
+  name              = "alerts-${i}"
+  kms_master_key_id = "alias/aws/sns"
+  tags = {
+    Team = "team-${i % 5}"
+  }
+}
+
+resource "aws_dynamodb_table" "table_${i}" {
+  name         = "table-${i}"
+  billing_mode = "PAY_PER_REQUEST"
+  hash_key     = "pk"
+
+  attribute {
+    name = "pk"
+    type = "S"
+  }
+
+  point_in_time_recovery {
+    enabled = true
+  }
+}
+`;
+
 /** Writes `count` Terraform files (~50 lines each) into `dir`: a third Lambda, a third IAM, a third unrelated. */
 export function generateCorpus(dir: string, count: number): { files: number; lines: number; bytes: number } {
   const next = random(42);
@@ -107,8 +132,8 @@ export function generateCorpus(dir: string, count: number): { files: number; lin
     if (i % 50 === 0) mkdirSync(folder, { recursive: true });
     const open = next() < 0.1;
     const kind = i % 3;
-    // Lambda files also hold one unrelated block (the S3 bucket); every file is valid HCL.
-    const text = kind === 0 ? `${lambda(i, open)}\n${unrelated(i).split('\n\n')[0]}\n` : kind === 1 ? iam(i, open) : unrelated(i);
+    // Every file also holds unrelated resources, as real stacks do; every file is valid HCL.
+    const text = kind === 0 ? `${lambda(i, open)}\n${unrelated(i)}` : kind === 1 ? `${iam(i, open)}\n${moreUnrelated(i)}` : `${unrelated(i)}\n${moreUnrelated(i)}`;
     writeFileSync(join(folder, `file-${i}.tf`), text);
     lines += text.split('\n').length;
     bytes += Buffer.byteLength(text);
