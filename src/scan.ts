@@ -5,7 +5,7 @@ import { invokerGraph, type FunctionInvokers } from './graph/invokers.js';
 import { loadConditionKeys } from './guardrails/condition-keys.js';
 import { resolveFixes } from './fix/resolve.js';
 import { loadActionCatalog } from './iam/action-catalog.js';
-import { buildModel } from './model/build-model.js';
+import { modelAssembler } from './model/assemble-model.js';
 import type { AnalyzerOptions } from './analyzer/client.js';
 import type { Model } from './model/types.js';
 import { knownString } from './model/value.js';
@@ -18,7 +18,7 @@ import { ACCESS_ANALYZER_RULE, INPUT_ERROR_RULE, RULES } from './rules/registry.
 import { runRules, ruleErrorMessage, type RuleError } from './rules/run-rules.js';
 import type { Finding, Rule } from './rules/types.js';
 import { applySuppressions, type SuppressedFinding } from './suppress/apply.js';
-import { ignoreDirectives } from './suppress/directives.js';
+import { directivesCollector, type DirectiveScan } from './suppress/directives.js';
 
 export interface ScanOptions {
   paths: string[];
@@ -61,8 +61,17 @@ export interface ScanResult {
   ruleErrors?: RuleError[];
 }
 
+/** What is kept of a parsed file once it is modelled: its syntax tree is released. */
+export interface ParsedFile {
+  format: SourceDocument['format'];
+  file: string;
+  errors: InputError[];
+}
+
 export interface ModelResult {
-  documents: SourceDocument[];
+  documents: ParsedFile[];
+  /** The `invokeguard:ignore` directives written in the files, and IG903 problems with them. */
+  directives: DirectiveScan;
   model: Model;
   notices: DiscoveryNotice[];
   display(path: string): string;
@@ -76,21 +85,34 @@ export async function loadModel(options: ScanOptions): Promise<ModelResult> {
   const paths = options.changedOnly ? await withContext(options.paths, cwd) : options.paths;
   const { files, notices } = await discover([...paths, ...scpPaths], cwd, options.config);
   const scpRoots = scpPaths.map((p) => resolve(cwd, p));
-  const scpFiles = new Set(files.filter((f) => scpRoots.some((r) => f.path === r || f.path.startsWith(r + sep))).map((f) => display(f.path)));
-  // Output order is the discovery order, whatever order the files finish in.
+  const displayed = files.map((f) => display(f.path));
+  const scpFiles = new Set(displayed.filter((_, i) => scpRoots.some((r) => files[i].path === r || files[i].path.startsWith(r + sep))));
+  const parse = (index: number) => parseFile(files[index], displayed[index], options.maxFileBytes, options.contents?.get(files[index].path));
+  // Each file is modelled as soon as its directory is complete and its tree dropped (see modelAssembler).
+  const assembler = modelAssembler(displayed, scpFiles, (indices) => mapLimit(indices, 16, parse));
+  const directivesOf = directivesCollector();
+  const directiveScans = new Array<DirectiveScan>(files.length);
   let parsed = 0;
-  const documents: SourceDocument[] = await mapLimit(files, 16, async (file) => {
-    const document = await parseFile(file, display(file.path), options.maxFileBytes, options.contents?.get(file.path));
-    options.onProgress?.(++parsed, files.length);
-    return document;
-  });
-  return { documents, model: buildModel(documents, scpFiles), notices, display };
+  // Output order is the discovery order, whatever order the files finish in.
+  const documents: ParsedFile[] = await mapLimit(
+    files.map((_, index) => index),
+    16,
+    async (index) => {
+      const document = await parse(index);
+      directiveScans[index] = directivesOf(document);
+      assembler.add(index, document);
+      options.onProgress?.(++parsed, files.length);
+      return { format: document.format, file: document.file, errors: document.errors };
+    },
+  );
+  const directives: DirectiveScan = { directives: directiveScans.flatMap((d) => d.directives), problems: directiveScans.flatMap((d) => d.problems) };
+  return { documents, directives, model: await assembler.finish(), notices, display };
 }
 
 /** The whole pipeline: discover → parse → model → rules → fixes → suppressions (→ Access Analyzer). Output order is deterministic. */
 export async function scan(options: ScanOptions): Promise<ScanResult> {
   const cwd = options.cwd ?? process.cwd();
-  const { documents, model, notices, display } = await loadModel(options);
+  const { documents, directives: directiveScan, model, notices, display } = await loadModel(options);
   const catalog = await loadActionCatalog(servicesIn(model));
   const conditionKeys = await loadConditionKeys(model);
   const findings: Finding[] = [
@@ -109,7 +131,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     return text;
   });
   const analysed = documents.filter((d) => d.format !== 'ignored').length;
-  const { directives, problems } = ignoreDirectives(documents);
+  const { directives, problems } = directiveScan;
   const { findings: kept, suppressed } = applySuppressions(sortFindings(dedupe(applyRuleSettings([...findings, ...problems], options.config))), directives, model);
   const warnings: string[] = [];
   if (options.accessAnalyzer) {

@@ -36,12 +36,24 @@ const COMMENT_DIRECTIVE = /^\s*(?:#+|\/\/+|\/\*+)?\s*invokeguard:ignore(?=\s|$)(
 export function ignoreDirectives(documents: readonly SourceDocument[]): DirectiveScan {
   const knownRuleIds = new Set([...RULES.map((r) => r.meta.id), ...PIPELINE_RULES.map((r) => r.id)]);
   const out: DirectiveScan = { directives: [], problems: [] };
-  for (const document of documents) {
-    const comments = document.format === 'terraform-hcl' || document.format === 'terraform-json' ? document.hcl.comments : document.format === 'cloudformation' ? (document.comments ?? []) : [];
-    for (const comment of comments) if (comment.text.includes(MARKER)) fromComment(comment, document.file, knownRuleIds, out);
-    if (document.format === 'cloudformation') fromMetadata(document.template, document.file, knownRuleIds, out);
-  }
+  for (const document of documents) collectDirectives(document, knownRuleIds, out);
   return out;
+}
+
+/** Collects one document's directives at a time, while it is parsed (its tree is not kept for later). */
+export function directivesCollector(): (document: SourceDocument) => DirectiveScan {
+  const knownRuleIds = new Set([...RULES.map((r) => r.meta.id), ...PIPELINE_RULES.map((r) => r.id)]);
+  return (document) => {
+    const out: DirectiveScan = { directives: [], problems: [] };
+    collectDirectives(document, knownRuleIds, out);
+    return out;
+  };
+}
+
+function collectDirectives(document: SourceDocument, knownRuleIds: ReadonlySet<string>, out: DirectiveScan): void {
+  const comments = document.format === 'terraform-hcl' || document.format === 'terraform-json' ? document.hcl.comments : document.format === 'cloudformation' ? (document.comments ?? []) : [];
+  for (const comment of comments) if (comment.text.includes(MARKER)) fromComment(comment, document.file, knownRuleIds, out);
+  if (document.format === 'cloudformation') fromMetadata(document.template, document.file, knownRuleIds, out);
 }
 
 function fromComment(comment: SourceComment, file: string, known: ReadonlySet<string>, out: DirectiveScan): void {

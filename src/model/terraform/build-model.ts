@@ -17,22 +17,27 @@ export function addTerraformModel(model: Model, files: HclFile[], tfvars: HclFil
   // Each directory's declarations, indexed once and shared by every instance of it.
   const declared = new Map([...directories].map(([dir, directory]) => [dir, declarations(directory)]));
   const called = new Set<string>();
-  for (const module of declared.values()) {
-    for (const call of module.moduleCalls.values()) {
-      const target = localModuleDir(module.dir, call);
-      if (target && target !== module.dir && declared.has(target)) called.add(target);
-    }
-  }
+  for (const module of declared.values()) for (const target of localCallTargets(module)) if (declared.has(target)) called.add(target);
   for (const directory of directories.values()) {
     if (called.has(directory.dir)) continue;
     instantiate(model, declared, declared.get(directory.dir)!, '', rootInputs(directory), [directory.dir]);
   }
 }
 
-type Declarations = ReturnType<typeof declarations>;
+export type Declarations = ReturnType<typeof declarations>;
+
+/** The scanned-or-not directories a module's local `module` calls point at (itself excluded). */
+export function localCallTargets(module: Declarations): string[] {
+  const targets: string[] = [];
+  for (const call of module.moduleCalls.values()) {
+    const target = localModuleDir(module.dir, call);
+    if (target && target !== module.dir) targets.push(target);
+  }
+  return targets;
+}
 
 /** terraform.tfvars(.json) then *.auto.tfvars(.json) (alphabetical), later files winning, as Terraform loads them. */
-function rootInputs(directory: ModuleDirectory): Map<string, () => Value> {
+export function rootInputs(directory: ModuleDirectory): Map<string, () => Value> {
   const inputs = new Map<string, () => Value>();
   const ordered = [...directory.tfvars].sort((a, b) => rank(a.file) - rank(b.file) || a.file.localeCompare(b.file));
   const noModule: ModuleInstance = { ...declarations({ dir: directory.dir, files: [], tfvars: [] }), prefix: '', inputs: new Map() };
@@ -45,7 +50,7 @@ function rank(file: string): number {
   return file.endsWith('terraform.tfvars') || file.endsWith('terraform.tfvars.json') ? 0 : 1;
 }
 
-function instantiate(
+export function instantiate(
   model: Model,
   declared: Map<string, Declarations>,
   directory: Declarations,

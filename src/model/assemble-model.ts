@@ -1,0 +1,182 @@
+import { dirname } from 'node:path';
+import type { HclFile } from '../parse/terraform-hcl/hcl-ast.js';
+import type { SourceDocument } from '../parse/types.js';
+import { addCloudFormationModel } from './cloudformation/build-model.js';
+import { addIamPolicyFile } from './iam-policy-file.js';
+import { declarations } from './terraform/module-tree.js';
+import { instantiate, localCallTargets, rootInputs, type Declarations } from './terraform/build-model.js';
+import { addTerraformPlan } from './terraform/plan.js';
+import { emptyModel, type Model } from './types.js';
+
+/** A Terraform directory held back until the end: it calls local modules, or is called by one. */
+interface HeldDirectory {
+  declared: Declarations;
+  tfvars: HclFile[];
+}
+
+export interface ModelAssembler {
+  /** Hands over the parsed document of `files[index]`, in any order; the assembler keeps only what the model needs. */
+  add(index: number, document: SourceDocument): void;
+  /** The model, exactly as `buildModel` would build it from all documents in file order. */
+  finish(): Promise<Model>;
+}
+
+/**
+ * Builds the model while files are still being parsed, so that the syntax trees of a Terraform
+ * directory (the module unit) or a template are released as soon as it is modelled: memory then
+ * grows with the largest directory, not with the repository, and the garbage collector does not
+ * copy every tree of the scan around.
+ *
+ * A directory without local `module` calls is modelled as a root when its last file arrives. If
+ * another directory turns out to call it, that model is dropped and its files are parsed again
+ * (`reparse`) so each caller can instantiate it with the values it passes — the rare case that
+ * costs a second parse. Results go into per-document slots merged in file order at the end, so the
+ * model does not depend on the order files finish in.
+ *
+ * `files` are the display paths of every file the scan parses, in discovery order.
+ */
+export function modelAssembler(
+  files: readonly string[],
+  scpFiles: ReadonlySet<string>,
+  reparse: (indices: number[]) => Promise<SourceDocument[]>,
+): ModelAssembler {
+  const byDirectory = new Map<string, number[]>();
+  files.forEach((file, index) => {
+    const dir = dirname(file);
+    const list = byDirectory.get(dir);
+    if (list) list.push(index);
+    else byDirectory.set(dir, [index]);
+  });
+  const remaining = new Map([...byDirectory].map(([dir, indices]) => [dir, indices.length]));
+  const waiting = new Map<string, Map<number, SourceDocument>>();
+  /** Model fragments by the index of the file that orders them (a directory's first .tf file). */
+  const terraform = new Map<number, { dir: string; model: Model }>();
+  const templates = new Map<number, Model>();
+  const plans = new Map<number, Model>();
+  const policyFiles = new Map<number, Model>();
+  /** Every directory with Terraform configuration, by the index of its first configuration file. */
+  const terraformDirs = new Map<string, number>();
+  const held = new Map<string, HeldDirectory>();
+  const calledSoFar = new Set<string>();
+
+  const directoryDone = (dir: string, documents: Map<number, SourceDocument>) => {
+    const indices = [...documents.keys()].sort((a, b) => a - b);
+    const configuration: HclFile[] = [];
+    const tfvars: HclFile[] = [];
+    let first = -1;
+    for (const index of indices) {
+      const document = documents.get(index)!;
+      if (document.format === 'terraform-hcl' || document.format === 'terraform-json') {
+        if (first < 0) first = index;
+        configuration.push(document.hcl);
+      } else if (document.format === 'terraform-vars') tfvars.push(document.hcl);
+    }
+    if (first < 0) return; // tfvars alone are not a module
+    terraformDirs.set(dir, first);
+    const declared = declarations({ dir, files: configuration, tfvars });
+    const targets = localCallTargets(declared);
+    for (const target of targets) calledSoFar.add(target);
+    if (targets.length > 0 || calledSoFar.has(dir)) {
+      held.set(dir, { declared, tfvars });
+      return;
+    }
+    const model = emptyModel();
+    instantiate(model, new Map(), declared, '', rootInputs({ dir, files: [], tfvars }), [dir]);
+    terraform.set(first, { dir, model });
+  };
+
+  const add = (index: number, document: SourceDocument) => {
+    switch (document.format) {
+      case 'cloudformation': {
+        const model = emptyModel();
+        addCloudFormationModel(model, [{ file: document.file, template: document.template }]);
+        templates.set(index, model);
+        break;
+      }
+      case 'terraform-plan':
+        if (document.value) plans.set(index, withModel((model) => addTerraformPlan(model, document.value!)));
+        break;
+      case 'iam-json':
+        if (document.value) policyFiles.set(index, withModel((model) => addIamPolicyFile(model, document.file, document.value!, scpFiles.has(document.file))));
+        break;
+    }
+    const dir = dirname(files[index]);
+    let documents = waiting.get(dir);
+    if (!documents) waiting.set(dir, (documents = new Map()));
+    documents.set(index, document);
+    const left = remaining.get(dir)! - 1;
+    remaining.set(dir, left);
+    if (left > 0) return;
+    waiting.delete(dir);
+    directoryDone(dir, documents);
+  };
+
+  const finish = async (): Promise<Model> => {
+    // Called directories are modelled only through their callers (as addTerraformModel does).
+    const called = new Set<string>();
+    for (const { declared } of held.values()) for (const target of localCallTargets(declared)) if (terraformDirs.has(target)) called.add(target);
+    const modelledEarly = [...called].filter((dir) => !held.has(dir));
+    for (const dir of modelledEarly) terraform.delete(terraformDirs.get(dir)!);
+    const indices = modelledEarly.flatMap((dir) => byDirectory.get(dir)!);
+    const again = indices.length > 0 ? await reparse(indices) : [];
+    const reparsed = new Map<string, Map<number, SourceDocument>>();
+    again.forEach((document, i) => {
+      const dir = dirname(files[indices[i]]);
+      if (!reparsed.has(dir)) reparsed.set(dir, new Map());
+      reparsed.get(dir)!.set(indices[i], document);
+    });
+    const declared = new Map<string, Declarations>([...held].map(([dir, h]) => [dir, h.declared]));
+    for (const [dir, documents] of reparsed) {
+      const configuration = [...documents.entries()].sort(([a], [b]) => a - b).flatMap(([, d]) => (d.format === 'terraform-hcl' || d.format === 'terraform-json' ? [d.hcl] : []));
+      declared.set(dir, declarations({ dir, files: configuration, tfvars: [] }));
+    }
+    for (const [dir, { declared: module, tfvars }] of held) {
+      if (called.has(dir)) continue;
+      const model = emptyModel();
+      instantiate(model, declared, module, '', rootInputs({ dir, files: [], tfvars }), [dir]);
+      terraform.set(terraformDirs.get(dir)!, { dir, model });
+    }
+    const model = emptyModel();
+    for (const fragments of [[...terraform].map(([i, t]) => [i, t.model] as const), [...templates], [...plans], [...policyFiles]])
+      for (const [, fragment] of [...fragments].sort(([a], [b]) => a - b)) mergeModel(model, fragment);
+    return model;
+  };
+
+  return { add, finish };
+}
+
+function withModel(build: (model: Model) => void): Model {
+  const model = emptyModel();
+  build(model);
+  return model;
+}
+
+/**
+ * Appends a fragment to a model: lists are concatenated, maps merged (a later entry replaces an
+ * earlier one in place, as a second `set` would), nested records (posture) merged the same way.
+ */
+export function mergeModel(into: Model, fragment: Model): void {
+  mergeRecord(into as unknown as Record<string, unknown>, fragment as unknown as Record<string, unknown>);
+}
+
+function mergeRecord(into: Record<string, unknown>, from: Record<string, unknown>): void {
+  for (const key of Object.keys(from)) {
+    const value = from[key];
+    const existing = into[key];
+    if (existing === undefined) into[key] = Array.isArray(value) ? [...value] : value instanceof Map ? new Map(value) : isRecord(value) ? cloneRecord(value) : value;
+    else if (Array.isArray(existing) && Array.isArray(value)) for (const item of value) existing.push(item);
+    else if (existing instanceof Map && value instanceof Map) for (const [k, v] of value) existing.set(k, v);
+    else if (isRecord(existing) && isRecord(value)) mergeRecord(existing, value);
+    else throw new Error(`cannot merge model field ${key}`);
+  }
+}
+
+function cloneRecord(value: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  mergeRecord(out, value);
+  return out;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Map);
+}

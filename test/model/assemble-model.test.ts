@@ -1,0 +1,97 @@
+import { describe, expect, it } from '@jest/globals';
+import { existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { discover } from '../../src/discover/discover.js';
+import { modelAssembler } from '../../src/model/assemble-model.js';
+import { buildModel } from '../../src/model/build-model.js';
+import type { Model } from '../../src/model/types.js';
+import { parseFile } from '../../src/parse/parse-file.js';
+import type { SourceDocument } from '../../src/parse/types.js';
+import { random } from '../../bench/generate.js';
+import { REPO_ROOT } from '../helpers/scan.js';
+import { tempTree } from '../helpers/temp-tree.js';
+
+const REALWORLD = join(REPO_ROOT, '..', 'shared', 'realworld');
+
+async function parsedTree(root: string) {
+  const { files } = await discover([root], root);
+  const displayed = files.map((f) => relative(root, f.path));
+  const parse = (index: number) => parseFile(files[index], displayed[index]);
+  const documents: SourceDocument[] = [];
+  for (let i = 0; i < files.length; i++) documents.push(await parse(i));
+  return { displayed, documents, parse };
+}
+
+/** Feeds the documents to the assembler in `order`; records which files it asked to parse again. */
+async function assemble(tree: Awaited<ReturnType<typeof parsedTree>>, order: number[], scpFiles = new Set<string>()): Promise<{ model: Model; reparsed: number[] }> {
+  const reparsed: number[] = [];
+  const assembler = modelAssembler(tree.displayed, scpFiles, async (indices) => {
+    reparsed.push(...indices);
+    return Promise.all(indices.map(tree.parse));
+  });
+  for (const index of order) assembler.add(index, tree.documents[index]);
+  return { model: await assembler.finish(), reparsed };
+}
+
+function shuffled(length: number, seed: number): number[] {
+  const next = random(seed);
+  const order = Array.from({ length }, (_, i) => i);
+  for (let i = length - 1; i > 0; i--) {
+    const j = Math.floor(next() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  return order;
+}
+
+/** Equal content, and the same resource order (toEqual does not look at Map order). */
+function expectSameModel(actual: Model, expected: Model): void {
+  expect([...actual.resources.keys()]).toEqual([...expected.resources.keys()]);
+  expect(actual).toEqual(expected);
+}
+
+describe('streaming model assembly', () => {
+  const trees = [join(REPO_ROOT, 'examples'), join(REPO_ROOT, 'test', 'fixtures'), ...(existsSync(REALWORLD) ? [REALWORLD] : [])];
+
+  it.each(trees.map((t) => [relative(REPO_ROOT, t), t]))('%s: the same model as building it from every document at once, in any completion order', async (_name, root) => {
+    const tree = await parsedTree(root);
+    const expected = buildModel(tree.documents);
+    expect(expected.resources.size).toBeGreaterThan(0);
+    const inOrder = tree.documents.map((_, i) => i);
+    // The real-world corpus (2,000+ files, modules called from examples and wrappers) once, shuffled: comparing its model takes seconds.
+    const orders = root === REALWORLD ? [shuffled(inOrder.length, 7)] : [inOrder, [...inOrder].reverse(), shuffled(inOrder.length, 7), shuffled(inOrder.length, 8)];
+    for (const order of orders) expectSameModel((await assemble(tree, order)).model, expected);
+  }, 120_000);
+
+  it('models a called module through its callers only, parsing it again when it was complete before them', async () => {
+    const module = 'variable "principal" {}\nresource "aws_lambda_permission" "p" {\n  function_name = "f"\n  action        = "lambda:InvokeFunction"\n  principal     = var.principal\n}\n';
+    const root = tempTree({
+      // Discovery order: a/ (a caller), m/ (the module), z/ (another caller, after the module).
+      'a/main.tf': 'module "open" {\n  source    = "../m"\n  principal = "*"\n}\n',
+      'm/main.tf': module,
+      'z/main.tf': 'module "pinned" {\n  source    = "../m"\n  principal = "events.amazonaws.com"\n}\n',
+      'solo/main.tf': 'resource "aws_lambda_function_url" "u" {\n  function_name      = "f"\n  authorization_type = "NONE"\n}\n',
+    });
+    const tree = await parsedTree(root);
+    const expected = buildModel(tree.documents);
+    expect(expected.permissions.map((p) => p.address)).toEqual(['module.open.aws_lambda_permission.p', 'module.pinned.aws_lambda_permission.p']);
+    const m = tree.displayed.indexOf(join('m', 'main.tf'));
+    // In file order the module is known to be called (by a/) when it completes: held, not parsed again.
+    const forward = await assemble(tree, tree.documents.map((_, i) => i));
+    expectSameModel(forward.model, expected);
+    expect(forward.reparsed).toEqual([]);
+    // Completed before any caller: modelled as a root first, then dropped and parsed again.
+    const moduleFirst = [m, ...tree.documents.map((_, i) => i).filter((i) => i !== m)];
+    const early = await assemble(tree, moduleFirst);
+    expectSameModel(early.model, expected);
+    expect(early.reparsed).toEqual([m]);
+  });
+
+  it('keeps raw policy files named as SCPs apart, as buildModel does', async () => {
+    const root = tempTree({ 'org/deny.json': JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 'lambda:AddPermission', Resource: '*' }] }) });
+    const tree = await parsedTree(root);
+    const scp = new Set([join('org', 'deny.json')]);
+    const { model } = await assemble(tree, [0], scp);
+    expect(model.standalonePolicies?.map((p) => p.kind)).toEqual(['scp']);
+    expectSameModel(model, buildModel(tree.documents, scp));
+  });
+});
