@@ -80,7 +80,7 @@ export interface ModelResult {
 /** discover → parse → model: what `scan` runs rules on, and what `invokeguard graph` draws. */
 export async function loadModel(options: ScanOptions): Promise<ModelResult> {
   const cwd = options.cwd ?? process.cwd();
-  const display = (path: string) => relative(cwd, path).split(sep).join('/') || '.';
+  const display = displayPath(cwd);
   const scpPaths = options.scpPaths ?? [];
   const paths = options.changedOnly ? await withContext(options.paths, cwd) : options.paths;
   const { files, notices } = await discover([...paths, ...scpPaths], cwd, options.config);
@@ -154,6 +154,16 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     ...(warnings.length ? { warnings } : {}),
     ...(options.invokerGraph ? { invokers: invokerGraph(model) } : {}),
     sources,
+  };
+}
+
+/** Paths as findings show them: relative to `cwd`, with forward slashes. Most paths lie under `cwd`: cut, not resolved. */
+function displayPath(cwd: string): (path: string) => string {
+  const base = resolve(cwd);
+  const prefix = base.endsWith(sep) ? base : base + sep;
+  return (path) => {
+    const relativePath = path.startsWith(prefix) && !path.includes(`${sep}.`) ? path.slice(prefix.length) : relative(base, path);
+    return (sep === '/' ? relativePath : relativePath.split(sep).join('/')) || '.';
   };
 }
 

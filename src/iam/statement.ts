@@ -22,6 +22,25 @@ export function actionEntriesMatching(statement: Statement, action: string): Val
  * NotAction list is present, fully known, and excludes nothing that matches it.
  */
 export function coversAction(statement: Statement, action: string): boolean {
+  return memo(actionCoverage, statement, action, () => computeCoversAction(statement, action));
+}
+
+/**
+ * Rules ask the same statements about the same actions and probe sets many times over; statements
+ * are never changed once modelled, so each answer is kept per statement.
+ */
+const actionCoverage = new WeakMap<Statement, Map<string, boolean>>();
+const functionCoverage = new WeakMap<Statement, Map<readonly string[], boolean>>();
+
+function memo<K>(cache: WeakMap<Statement, Map<K, boolean>>, statement: Statement, key: K, compute: () => boolean): boolean {
+  let answers = cache.get(statement);
+  if (!answers) cache.set(statement, (answers = new Map()));
+  let answer = answers.get(key);
+  if (answer === undefined) answers.set(key, (answer = compute()));
+  return answer;
+}
+
+function computeCoversAction(statement: Statement, action: string): boolean {
   if (actionEntriesMatching(statement, action).length > 0) return true;
   if (statement.notAction.length === 0) return false;
   const patterns = statement.notAction.map(knownString);
@@ -65,6 +84,10 @@ export function resourceEntriesCoveringAllFunctions(statement: Statement, probes
  * fully known NotResource that excludes only some functions (NotResource leaves the rest open).
  */
 export function coversAllFunctions(statement: Statement, probes: readonly string[] = FUNCTION_PROBES): boolean {
+  return memo(functionCoverage, statement, probes, () => computeCoversAllFunctions(statement, probes));
+}
+
+function computeCoversAllFunctions(statement: Statement, probes: readonly string[]): boolean {
   if (resourceEntriesCoveringAllFunctions(statement, probes).length > 0) return true;
   if (statement.notResource.length === 0) return false;
   const patterns = statement.notResource.map(resourcePattern);

@@ -41,8 +41,8 @@ export function modelAssembler(
   reparse: (indices: number[]) => Promise<SourceDocument[]>,
 ): ModelAssembler {
   const byDirectory = new Map<string, number[]>();
-  files.forEach((file, index) => {
-    const dir = dirname(file);
+  const directoryOf = files.map((file) => dirname(file));
+  directoryOf.forEach((dir, index) => {
     const list = byDirectory.get(dir);
     if (list) list.push(index);
     else byDirectory.set(dir, [index]);
@@ -100,7 +100,7 @@ export function modelAssembler(
         if (document.value) policyFiles.set(index, withModel((model) => addIamPolicyFile(model, document.file, document.value!, scpFiles.has(document.file))));
         break;
     }
-    const dir = dirname(files[index]);
+    const dir = directoryOf[index];
     let documents = waiting.get(dir);
     if (!documents) waiting.set(dir, (documents = new Map()));
     documents.set(index, document);
@@ -121,7 +121,7 @@ export function modelAssembler(
     const again = indices.length > 0 ? await reparse(indices) : [];
     const reparsed = new Map<string, Map<number, SourceDocument>>();
     again.forEach((document, i) => {
-      const dir = dirname(files[indices[i]]);
+      const dir = directoryOf[indices[i]];
       if (!reparsed.has(dir)) reparsed.set(dir, new Map());
       reparsed.get(dir)!.set(indices[i], document);
     });
