@@ -7,12 +7,43 @@ import { displayString, knownString, referencesOf } from '../../model/value.js';
 /** How to refer to the function a permission targets: a reference from the scan if there is one. */
 export function targetFunction(model: Model, permission: LambdaPermission): string {
   const value = permission.functionName?.value;
-  const refs = referencesOf(value);
+  const index = functionIndex(model.functions);
   const name = knownString(value);
-  const match = model.functions.find(
-    (f) => (name !== undefined && knownString(f.functionName?.value) === name) || refs.some((r) => r === f.address || r.startsWith(`${f.address.split('.').slice(-2).join('.')}.`)),
-  );
-  return match?.address ?? displayString(value) ?? 'the function';
+  // The first function in model order whose name is the one written, or that a reference points at.
+  const candidates = name !== undefined ? [index.byName.get(name)] : [];
+  for (const ref of referencesOf(value)) {
+    candidates.push(index.byAddress.get(ref));
+    // `aws_lambda_function.api.arn` (or a CloudFormation `Api.Arn`) points at the function `…aws_lambda_function.api`.
+    const [first, second] = ref.split('.', 2);
+    if (ref.length > first.length) candidates.push(index.byShortAddress.get(first));
+    if (second !== undefined && ref.length > first.length + 1 + second.length) candidates.push(index.byShortAddress.get(`${first}.${second}`));
+  }
+  const found = candidates.reduce<number | undefined>((best, i) => (i !== undefined && (best === undefined || i < best) ? i : best), undefined);
+  return (found !== undefined ? model.functions[found].address : undefined) ?? displayString(value) ?? 'the function';
+}
+
+/** Positions in `functions` of the first function with each name, address and short address (`type.name` of a module's resource). */
+interface FunctionIndex {
+  byName: Map<string, number>;
+  byAddress: Map<string, number>;
+  byShortAddress: Map<string, number>;
+}
+
+const functionIndexes = new WeakMap<readonly ResourceBase[], FunctionIndex>();
+function functionIndex(functions: Model['functions']): FunctionIndex {
+  let index = functionIndexes.get(functions);
+  if (index) return index;
+  index = { byName: new Map(), byAddress: new Map(), byShortAddress: new Map() };
+  const first = (map: Map<string, number>, key: string | undefined, i: number) => {
+    if (key !== undefined && !map.has(key)) map.set(key, i);
+  };
+  functions.forEach((f, i) => {
+    first(index!.byName, knownString(f.functionName?.value), i);
+    first(index!.byAddress, f.address, i);
+    first(index!.byShortAddress, f.address.split('.').slice(-2).join('.'), i);
+  });
+  functionIndexes.set(functions, index);
+  return index;
 }
 
 /** Functions defined in the same folder as a location (or anywhere in the scan), for least-privilege suggestions. */

@@ -1,0 +1,47 @@
+import { describe, expect, it } from '@jest/globals';
+import { join } from 'node:path';
+import type { LambdaPermission, Model } from '../../src/model/types.js';
+import { displayString, knownString, referencesOf } from '../../src/model/value.js';
+import { targetFunction } from '../../src/rules/support/suggest.js';
+import { loadModel } from '../../src/scan.js';
+import { REPO_ROOT } from '../helpers/scan.js';
+import { tempTree } from '../helpers/temp-tree.js';
+
+/** The definition targetFunction indexes: the first function, in model order, named as written or referenced. */
+function linearTarget(model: Model, permission: LambdaPermission): string {
+  const value = permission.functionName?.value;
+  const refs = referencesOf(value);
+  const name = knownString(value);
+  const match = model.functions.find(
+    (f) => (name !== undefined && knownString(f.functionName?.value) === name) || refs.some((r) => r === f.address || r.startsWith(`${f.address.split('.').slice(-2).join('.')}.`)),
+  );
+  return match?.address ?? displayString(value) ?? 'the function';
+}
+
+describe('targetFunction (indexed once per model)', () => {
+  it('names the same function as a scan over every function would, for every permission of the examples and fixtures', async () => {
+    const { model } = await loadModel({ paths: [join(REPO_ROOT, 'examples'), join(REPO_ROOT, 'test', 'fixtures')], cwd: REPO_ROOT });
+    expect(model.permissions.length).toBeGreaterThan(20);
+    for (const permission of model.permissions) expect(targetFunction(model, permission)).toBe(linearTarget(model, permission));
+  });
+
+  it('prefers the earlier function when a name and a reference point at different ones', async () => {
+    const root = tempTree({
+      'main.tf': [
+        'resource "aws_lambda_function" "a" {\n  function_name = "shared"\n}',
+        'resource "aws_lambda_function" "b" {\n  function_name = "other"\n}',
+        'module "m" {\n  source = "./m"\n}',
+        'resource "aws_lambda_permission" "by_ref" {\n  function_name = aws_lambda_function.b.function_name\n  principal = "*"\n}',
+        'resource "aws_lambda_permission" "by_name" {\n  function_name = "shared"\n  principal = "*"\n}',
+        'resource "aws_lambda_permission" "unknown" {\n  function_name = "nowhere"\n  principal = "*"\n}',
+      ].join('\n'),
+      'm/main.tf': 'resource "aws_lambda_function" "b" {\n  function_name = "shared"\n}\n',
+    });
+    const { model } = await loadModel({ paths: [root], cwd: root });
+    const target = (address: string) => targetFunction(model, model.permissions.find((p) => p.address === address)!);
+    expect(target('aws_lambda_permission.by_ref')).toBe('aws_lambda_function.b');
+    expect(target('aws_lambda_permission.by_name')).toBe('aws_lambda_function.a');
+    expect(target('aws_lambda_permission.unknown')).toBe('nowhere');
+    for (const permission of model.permissions) expect(targetFunction(model, permission)).toBe(linearTarget(model, permission));
+  });
+});
