@@ -11,7 +11,7 @@ import type { Model } from './model/types.js';
 import { knownString } from './model/value.js';
 import { mapLimit } from './map-limit.js';
 import { changedFilter, withContext } from './scope/changed-files.js';
-import { parseFile } from './parse/parse-file.js';
+import { fileParser } from './parse/parse-pool.js';
 import { readSource } from './parse/read-source.js';
 import type { InputError, SourceDocument } from './parse/types.js';
 import { ACCESS_ANALYZER_RULE, INPUT_ERROR_RULE, RULES } from './rules/registry.js';
@@ -41,6 +41,8 @@ export interface ScanOptions {
   invokerGraph?: boolean;
   /** Called as each file is parsed (progress display). */
   onProgress?: (parsed: number, total: number) => void;
+  /** Worker threads for the files the fast parsers decline (default: one per core, none on one core); 0 parses in this thread. */
+  parseWorkers?: number;
   /** The rules to run (default: the registry's). For tests, e.g. a rule that throws. */
   rules?: readonly Rule[];
 }
@@ -79,11 +81,12 @@ export async function loadModel(options: ScanOptions): Promise<ModelResult> {
   const scpFiles = new Set(files.filter((f) => scpRoots.some((r) => f.path === r || f.path.startsWith(r + sep))).map((f) => display(f.path)));
   // Output order is the discovery order, whatever order the files finish in.
   let parsed = 0;
+  const parser = fileParser({ files: files.length, workers: options.parseWorkers });
   const documents: SourceDocument[] = await mapLimit(files, 16, async (file) => {
-    const document = await parseFile(file, display(file.path), options.maxFileBytes, options.contents?.get(file.path));
+    const document = await parser.parse(file, display(file.path), options.maxFileBytes, options.contents?.get(file.path));
     options.onProgress?.(++parsed, files.length);
     return document;
-  });
+  }).finally(() => parser.close());
   return { documents, model: buildModel(documents, scpFiles), notices, display };
 }
 

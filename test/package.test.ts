@@ -41,7 +41,8 @@ describe('the npm package', () => {
     const files = pack.files.map((f) => f.path);
     expect(files).toContain('dist/src/cli/main.js');
     expect(files).toContain('policies/sam-policy-templates.json');
-    expect(files.filter((f) => !/^(dist\/invokeguard\.mjs|dist\/src\/.+\.js|policies\/.+\.(json|md)|README\.md|LICENSE|package\.json)$/.test(f))).toEqual([]);
+    expect(files).toContain('dist/parse-worker.mjs');
+    expect(files.filter((f) => !/^(dist\/(invokeguard|parse-worker)\.mjs|dist\/src\/.+\.js|policies\/.+\.(json|md)|README\.md|LICENSE|package\.json)$/.test(f))).toEqual([]);
     expect(files.filter((f) => /(^|\/)(test|fixtures|examples|bench|scripts)\//.test(f))).toEqual([]);
 
     const app = join(dir, 'app');
@@ -65,5 +66,19 @@ describe('the npm package', () => {
     expect(report.findings.map((f) => `${f.ruleId} ${f.file}`)).toEqual(expected.map((f) => `${f.ruleId} ${f.range.file}`));
     expect(new Set(report.findings.map((f) => f.ruleId))).toEqual(new Set(['IG101', 'IG102', 'IG104', 'IG201', 'IG202', 'IG204', 'IG205', 'IG301', 'IG303', 'IG404']));
     expect(report.findings.every((f) => f.file.startsWith('examples/') && f.file.includes('/vulnerable/'))).toBe(true);
+
+    // The parse pool works from the installed package (its worker ships beside the bundle): on a
+    // tree big enough to start it, --jobs 2 starts workers and prints what --jobs 1 prints.
+    await cp(join(REPO_ROOT, 'test', 'fixtures'), join(app, 'fixtures'), { recursive: true });
+    const counted = (jobs: string) =>
+      exec(join(app, 'node_modules', '.bin', 'invokeguard'), ['--format', 'json', '--jobs', jobs, 'fixtures'], {
+        cwd: app,
+        env: { ...env, NODE_OPTIONS: `--require ${join(REPO_ROOT, 'test', 'helpers', 'count-workers.cjs')}` },
+      }).catch((e: { stdout: string; stderr: string }) => e);
+    const [pooled, single] = [await counted('2'), await counted('1')];
+    expect(pooled.stderr).toMatch(/^workers started: [12]\n$/);
+    expect(single.stderr).toBe('workers started: 0\n');
+    expect(JSON.parse(pooled.stdout).findings.length).toBeGreaterThan(0);
+    expect(pooled.stdout).toBe(single.stdout);
   }, 120_000);
 });
