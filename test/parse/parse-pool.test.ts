@@ -1,15 +1,16 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { discover } from '../../src/discover/discover.js';
 import { mapLimit } from '../../src/map-limit.js';
 import { fastPaths } from '../../src/parse/fast-paths.js';
-import { fileParser, MIN_FILES_FOR_POOL, workerEntry } from '../../src/parse/parse-pool.js';
+import { fileParser, IN_PROCESS_CHARS, MIN_FILES_FOR_POOL, workerEntry } from '../../src/parse/parse-pool.js';
 import type { SourceDocument } from '../../src/parse/types.js';
 import { formatJson } from '../../src/report/json.js';
 import { scan } from '../../src/scan.js';
+import { writeDeclinedTree } from '../helpers/declined-tree.js';
 import { REPO_ROOT } from '../helpers/scan.js';
 
 // Workers load built code (a worker cannot load .ts): `npm test` builds dist/ first. The test
@@ -36,10 +37,11 @@ interface Parsed {
 }
 
 /** Discovers and parses like loadModel (16 files in flight, results by index), with a file parser of these options. */
-async function parseTree(paths: string[], options: { workers: number; entry?: URL; root?: string }): Promise<Parsed> {
+async function parseTree(paths: string[], options: { workers: number; entry?: URL; root?: string; inProcessChars?: number }): Promise<Parsed> {
   const root = options.root ?? REPO_ROOT;
   const { files } = await discover(paths.map((p) => join(root, p)), root);
-  const parser = fileParser({ files: files.length, ...options });
+  // Every declined file to the pool unless a test says otherwise (the default keeps the first 128 KB in this thread).
+  const parser = fileParser({ files: files.length, inProcessChars: 0, ...options });
   const finished: number[] = [];
   try {
     const documents = await mapLimit(
@@ -60,6 +62,13 @@ async function parseTree(paths: string[], options: { workers: number; entry?: UR
 async function report(paths: string[], parseWorkers: number): Promise<string> {
   return formatJson(await scan({ paths, cwd: REPO_ROOT, parseWorkers }), { version: 'test', color: false });
 }
+
+/** Generated: 62 files, 190 KB, all declined by the fast HCL parser (two named for the crashing worker). */
+let declinedDir: string;
+beforeAll(() => {
+  declinedDir = writeDeclinedTree();
+});
+afterAll(() => rmSync(declinedDir, { recursive: true, force: true }));
 
 afterEach(() => {
   fastPaths.enabled = true;
@@ -108,20 +117,9 @@ describe('the parse pool', () => {
   }, 120_000);
 
   describe('a worker that dies', () => {
-    let dir: string;
-    // Template directives: the fast HCL parser declines these files, so each goes to a worker.
-    const tf = (i: number) => `resource "aws_lambda_permission" "p${i}" {\n  principal = "*"\n  action    = "lambda:InvokeFunction"\n  statement_id = "%{ if true }s${i}%{ endif }"\n}\n`;
-    beforeAll(() => {
-      dir = mkdtempSync(join(tmpdir(), 'invokeguard-pool-'));
-      for (let i = 0; i < 60; i++) writeFileSync(join(dir, `f${String(i).padStart(2, '0')}.tf`), tf(i));
-      writeFileSync(join(dir, 'f20-exit.tf'), tf(100));
-      writeFileSync(join(dir, 'f40-throw.tf'), tf(101));
-    });
-    afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
     it("is that file's located IG901; the other files parse as in the main thread", async () => {
-      const crashed = await parseTree(['.'], { workers: 2, entry: TEST_WORKER('crashing'), root: dir });
-      const reference = await parseTree(['.'], { workers: 0, root: dir });
+      const crashed = await parseTree(['.'], { workers: 2, entry: TEST_WORKER('crashing'), root: declinedDir });
+      const reference = await parseTree(['.'], { workers: 0, root: declinedDir });
       const at = (file: string) => crashed.documents.findIndex((d) => d.file === file);
       const at1 = (file: string) => ({ file, line: 1, column: 1, endLine: 1, endColumn: 1 });
       expect(crashed.documents[at('f20-exit.tf')]).toStrictEqual({
@@ -142,13 +140,22 @@ describe('the parse pool', () => {
     }, 60_000);
 
     it('before it could start: every file parses in the main thread instead', async () => {
-      const broken = await parseTree(['.'], { workers: 2, entry: TEST_WORKER('broken'), root: dir });
-      const reference = await parseTree(['.'], { workers: 0, root: dir });
+      const broken = await parseTree(['.'], { workers: 2, entry: TEST_WORKER('broken'), root: declinedDir });
+      const reference = await parseTree(['.'], { workers: 0, root: declinedDir });
       expect(broken.started).toBeGreaterThan(0);
       expect(broken.documents).toStrictEqual(reference.documents);
       expect(broken.documents.every((d) => d.errors.length === 0)).toBe(true);
     }, 60_000);
   });
+
+  it(`starts workers only when the declined files add up to more than ${IN_PROCESS_CHARS / 1024} KB`, async () => {
+    // Three files of examples + test/fixtures are declined, a few KB; the generated tree's 62 add up to 190 KB.
+    const few = await parseTree(TREES[0], { workers: 2, inProcessChars: IN_PROCESS_CHARS });
+    expect(few.started).toBe(0);
+    const many = await parseTree(['.'], { workers: 2, root: declinedDir, inProcessChars: IN_PROCESS_CHARS });
+    expect(many.started).toBeGreaterThan(0);
+    expect(many.documents.every((d) => d.errors.length === 0)).toBe(true);
+  }, 60_000);
 
   it(`starts no worker for a scan of fewer than ${MIN_FILES_FOR_POOL} files, even for files only a reference parser reads`, async () => {
     fastPaths.enabled = false;
