@@ -1,8 +1,8 @@
-// Bundles the compiled CLI (dist/src/cli/main.js) into one file, dist/invokeguard.mjs (and the
-// parse pool's worker into dist/parse-worker.mjs): a
-// one-file scan (the pre-commit case) then loads one module instead of ~60, about halving
-// start-up. Packages that read their own files at run time (WASM grammars, the IAM catalog's
-// data) stay external and are imported lazily. Run by `npm run build` after tsc.
+// Bundles the compiled CLI (dist/src/cli/main.js) into one file, dist/invokeguard.mjs, and the
+// parse pool's worker into dist/parse-worker.mjs: a one-file scan (the pre-commit case) then
+// loads one module instead of ~60, about halving start-up. Packages that read their own files at
+// run time (WASM grammars, the IAM catalog's data) stay external and are imported lazily. Run by
+// `npm run build` after tsc.
 import { build } from 'esbuild';
 
 const options = {

@@ -41,7 +41,7 @@ export interface ScanOptions {
   invokerGraph?: boolean;
   /** Called as each file is parsed (progress display). */
   onProgress?: (parsed: number, total: number) => void;
-  /** Worker threads for the files the fast parsers decline (default: one per core, none on one core); 0 parses in this thread. */
+  /** Worker threads for the files the fast parsers decline (default: one fewer than the cores, none on 2 or fewer); 0 parses in this thread. */
   parseWorkers?: number;
   /** The rules to run (default: the registry's). For tests, e.g. a rule that throws. */
   rules?: readonly Rule[];

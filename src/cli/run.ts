@@ -87,7 +87,7 @@ export async function runCli(argv: string[], io: CliIo, testing: { rules?: reado
     .option('--show-suppressed', 'list findings suppressed by invokeguard:ignore (with their reasons), not only count them')
     .option('--keep-going', 'when a rule fails internally (IG900), still exit 0/1 by the other findings instead of 2')
     .option('--max-file-size <bytes>', 'skip (IG901) files larger than this; k/M suffixes allowed (default 5M, or maxFileBytes in the config)', parseByteSize)
-    .addOption(new Option('--jobs <n>', 'threads that parse the files the fast parsers decline; 1: only the main thread (default: the number of cores)').argParser(jobCount))
+    .addOption(new Option('--jobs <n>', 'parse the files the fast parsers decline on n worker threads; 1: in the main thread (default: one fewer than the cores; 1 on 2 cores or fewer)').argParser(jobCount))
     .option('--debug', 'print stack traces of internal errors')
     .version(VERSION, '-v, --version')
     .exitOverride()

@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { discover } from '../../src/discover/discover.js';
 import { mapLimit } from '../../src/map-limit.js';
 import { fastPaths } from '../../src/parse/fast-paths.js';
-import { fileParser, IN_PROCESS_CHARS, MIN_FILES_FOR_POOL, workerEntry } from '../../src/parse/parse-pool.js';
+import { defaultParseWorkers, fileParser, IN_PROCESS_CHARS, MIN_FILES_FOR_POOL, workerEntry } from '../../src/parse/parse-pool.js';
 import type { SourceDocument } from '../../src/parse/types.js';
 import { formatJson } from '../../src/report/json.js';
 import { scan } from '../../src/scan.js';
@@ -156,6 +156,10 @@ describe('the parse pool', () => {
     expect(many.started).toBeGreaterThan(0);
     expect(many.documents.every((d) => d.errors.length === 0)).toBe(true);
   }, 60_000);
+
+  it('by default, leaves the main thread a core, and parses in it alone on 2 cores or fewer (measured: no gain there)', () => {
+    expect([1, 2, 3, 4, 16].map((cores) => defaultParseWorkers(cores))).toEqual([0, 0, 2, 3, 15]);
+  });
 
   it(`starts no worker for a scan of fewer than ${MIN_FILES_FOR_POOL} files, even for files only a reference parser reads`, async () => {
     fastPaths.enabled = false;
