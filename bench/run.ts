@@ -5,7 +5,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { availableParallelism } from 'node:os';
 import { discover } from '../src/discover/discover.js';
+import { fastPaths } from '../src/parse/fast-paths.js';
 import { readSource } from '../src/parse/read-source.js';
 import { parseHcl, parseHclWithTreeSitter } from '../src/parse/terraform-hcl/parse-hcl.js';
 import { scan } from '../src/scan.js';
@@ -14,10 +16,15 @@ import { generateCorpus } from './generate.js';
 
 /**
  * `npm run bench -- --files N [--keep] [--tree-sitter]`: generates a deterministic Terraform corpus
- * in a temp folder, then times a full scan and, separately, reading + parsing alone.
+ * in a temp folder, then times a full scan and, separately, reading + parsing alone, and the
+ * bundled CLI's wall time including Node start-up.
  * `--scaling`: the same at 1k, 5k and 10k files, each in a fresh process (peak RSS per size).
  * `--compare`: the 2,000-file corpus as CloudFormation, invokeguard's CLI against cfn-guard 3.1.1
  * (from @cdklabs/cdk-validator-cfnguard, when installed; never a dependency).
+ * `--pool [--files N] [--repeat R]`: where the parse pool matters: the corpus scanned with the fast
+ * parsers off (every file through tree-sitter) and the real-world corpus (../shared/realworld, when
+ * present) as it is, each with `--jobs 1` (main thread only) and with the pool; R runs each,
+ * alternating, in fresh processes.
  */
 const { values } = parseArgs({
   options: {
@@ -27,8 +34,12 @@ const { values } = parseArgs({
     scaling: { type: 'boolean', default: false },
     compare: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
+    pool: { type: 'boolean', default: false },
+    repeat: { type: 'string', default: '3' },
     phase: { type: 'string' },
     dir: { type: 'string' },
+    workers: { type: 'string' },
+    reference: { type: 'boolean', default: false },
   },
 });
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -51,7 +62,9 @@ interface Measured {
 async function phase(name: string, dir: string): Promise<void> {
   const started = performance.now();
   let findings = 0;
-  if (name === 'scan') findings = (await scan({ paths: [dir], cwd: dir })).findings.length;
+  // Fast paths off: every HCL and CloudFormation YAML file goes through the reference parsers.
+  if (values.reference) fastPaths.enabled = false;
+  if (name === 'scan') findings = (await scan({ paths: [dir], cwd: dir, ...(values.workers !== undefined ? { parseWorkers: Number(values.workers) } : {}) })).findings.length;
   else {
     // The same reader and parser the scan uses (fast path, tree-sitter where it declines), nothing after;
     // or, with phase tree-sitter, tree-sitter for every file (the parser before the fast path).
@@ -65,8 +78,8 @@ async function phase(name: string, dir: string): Promise<void> {
   console.log(JSON.stringify({ ms: performance.now() - started, findings, maxRssKb: process.resourceUsage().maxRSS }));
 }
 
-function runPhase(name: string, dir: string): { ms: number; findings: number; maxRssKb: number } {
-  const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--phase', name, '--dir', dir], { encoding: 'utf8' });
+function runPhase(name: string, dir: string, extra: string[] = []): { ms: number; findings: number; maxRssKb: number } {
+  const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--phase', name, '--dir', dir, ...extra], { encoding: 'utf8' });
   return JSON.parse(out.trim().split('\n').pop()!) as { ms: number; findings: number; maxRssKb: number };
 }
 
@@ -78,6 +91,8 @@ function single(count: number): void {
   const scanned = runPhase('scan', dir);
   const parsed = runPhase('parse', dir);
   const treeSitterMs = values['tree-sitter'] ? runPhase('tree-sitter', dir).ms : undefined;
+  // As a user (or a pre-commit hook) runs it: the bundled CLI in a fresh Node process.
+  const cli = timed(process.execPath, [CLI, dir, '--format', 'json', '--output', join(tmpdir(), 'invokeguard-bench-cli.json')]);
   const measured: Measured = { ...corpus, scanMs: scanned.ms, parseMs: parsed.ms, treeSitterMs, findings: scanned.findings, maxRssKb: scanned.maxRssKb };
   if (values.json) console.log(JSON.stringify(measured));
   else {
@@ -86,6 +101,7 @@ function single(count: number): void {
     console.log(`parse only    ${seconds(parsed.ms)} wall (read + parse as the scan does it; no model or rules); scan/parse ${(scanned.ms / parsed.ms).toFixed(2)}×`);
     if (treeSitterMs !== undefined) console.log(`tree-sitter   ${seconds(treeSitterMs)} wall (read + tree-sitter parse of every file, the parser before the fast path)`);
     console.log(`peak RSS      ${mb(scanned.maxRssKb)} (scan process)`);
+    console.log(`CLI           ${seconds(cli.ms)} wall (bundled CLI, including Node start-up; exit ${cli.status})`);
   }
   if (!values.keep) rmSync(dir, { recursive: true, force: true });
 }
@@ -142,7 +158,40 @@ function compare(): void {
   if (!values.keep) rmSync(dir, { recursive: true, force: true });
 }
 
+/** Scan wall times with the main thread alone (`--jobs 1`) and with the pool, alternating runs in fresh processes. */
+function poolRuns(label: string, dir: string, extra: string[]): void {
+  const repeat = Number(values.repeat);
+  const workers = availableParallelism() > 1 ? availableParallelism() : 0;
+  const runs: Record<'single' | 'pool', number[]> = { single: [], pool: [] };
+  const findings = new Set<number>();
+  for (let i = 0; i < repeat; i++) {
+    for (const [key, n] of [['single', 0], ['pool', workers]] as const) {
+      const run = runPhase('scan', dir, ['--workers', String(n), ...extra]);
+      runs[key].push(run.ms);
+      findings.add(run.findings);
+    }
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const show = (xs: number[]) => `median ${seconds(median(xs))}, min ${seconds(Math.min(...xs))}`;
+  console.log(`${label}`);
+  console.log(`  --jobs 1      ${show(runs.single)}`);
+  console.log(`  pool (${workers})      ${show(runs.pool)}   (pool/single ${(median(runs.pool) / median(runs.single)).toFixed(2)}× by median; ${repeat} runs each)`);
+  if (findings.size !== 1) throw new Error(`findings differ with and without the pool: ${[...findings].join(' / ')}`);
+}
+
+function pool(count: number): void {
+  const dir = mkdtempSync(join(tmpdir(), 'invokeguard-bench-pool-'));
+  const corpus = generateCorpus(dir, count);
+  poolRuns(`reference parsers (fast paths off): ${corpus.files} Terraform files, ${(corpus.bytes / 1e6).toFixed(1)} MB, every file through tree-sitter`, dir, ['--reference']);
+  poolRuns(`fast paths on, the same ${corpus.files} files (none declined: the pool never starts)`, dir, []);
+  if (!values.keep) rmSync(dir, { recursive: true, force: true });
+  const realworld = join(HERE, '..', '..', '..', 'shared', 'realworld');
+  if (existsSync(realworld)) poolRuns(`real-world corpus (${realworld}), as it is`, realworld, []);
+  else console.log(`real-world corpus not present (${realworld})`);
+}
+
 if (values.phase && values.dir) await phase(values.phase, values.dir);
+else if (values.pool) pool(Number(values.files));
 else if (values.scaling) scaling();
 else if (values.compare) compare();
 else single(Number(values.files));

@@ -11,7 +11,7 @@ import type { Model } from './model/types.js';
 import { knownString } from './model/value.js';
 import { mapLimit } from './map-limit.js';
 import { changedFilter, withContext } from './scope/changed-files.js';
-import { parseFile } from './parse/parse-file.js';
+import { fileParser } from './parse/parse-pool.js';
 import { readSource } from './parse/read-source.js';
 import type { InputError, SourceDocument } from './parse/types.js';
 import { ACCESS_ANALYZER_RULE, INPUT_ERROR_RULE, RULES } from './rules/registry.js';
@@ -41,6 +41,8 @@ export interface ScanOptions {
   invokerGraph?: boolean;
   /** Called as each file is parsed (progress display). */
   onProgress?: (parsed: number, total: number) => void;
+  /** Worker threads for the files the fast parsers decline (default: one fewer than the cores, none on 2 or fewer); 0 parses in this thread. */
+  parseWorkers?: number;
   /** The rules to run (default: the registry's). For tests, e.g. a rule that throws. */
   rules?: readonly Rule[];
 }
@@ -87,26 +89,31 @@ export async function loadModel(options: ScanOptions): Promise<ModelResult> {
   const scpRoots = scpPaths.map((p) => resolve(cwd, p));
   const displayed = files.map((f) => display(f.path));
   const scpFiles = new Set(displayed.filter((_, i) => scpRoots.some((r) => files[i].path === r || files[i].path.startsWith(r + sep))));
-  const parse = (index: number) => parseFile(files[index], displayed[index], options.maxFileBytes, options.contents?.get(files[index].path));
+  const parser = fileParser({ files: files.length, workers: options.parseWorkers });
+  const parse = (index: number) => parser.parse(files[index], displayed[index], options.maxFileBytes, options.contents?.get(files[index].path));
   // Each file is modelled as soon as its directory is complete and its tree dropped (see modelAssembler).
   const assembler = modelAssembler(displayed, scpFiles, (indices) => mapLimit(indices, 16, parse));
   const directivesOf = directivesCollector();
   const directiveScans = new Array<DirectiveScan>(files.length);
   let parsed = 0;
-  // Output order is the discovery order, whatever order the files finish in.
-  const documents: ParsedFile[] = await mapLimit(
-    files.map((_, index) => index),
-    16,
-    async (index) => {
-      const document = await parse(index);
-      directiveScans[index] = directivesOf(document);
-      assembler.add(index, document);
-      options.onProgress?.(++parsed, files.length);
-      return { format: document.format, file: document.file, errors: document.errors };
-    },
-  );
-  const directives: DirectiveScan = { directives: directiveScans.flatMap((d) => d.directives), problems: directiveScans.flatMap((d) => d.problems) };
-  return { documents, directives, model: await assembler.finish(), notices, display };
+  try {
+    // Output order is the discovery order, whatever order the files finish in.
+    const documents: ParsedFile[] = await mapLimit(
+      files.map((_, index) => index),
+      16,
+      async (index) => {
+        const document = await parse(index);
+        directiveScans[index] = directivesOf(document);
+        assembler.add(index, document);
+        options.onProgress?.(++parsed, files.length);
+        return { format: document.format, file: document.file, errors: document.errors };
+      },
+    );
+    const directives: DirectiveScan = { directives: directiveScans.flatMap((d) => d.directives), problems: directiveScans.flatMap((d) => d.problems) };
+    return { documents, directives, model: await assembler.finish(), notices, display };
+  } finally {
+    parser.close();
+  }
 }
 
 /** The whole pipeline: discover → parse → model → rules → fixes → suppressions (→ Access Analyzer). Output order is deterministic. */

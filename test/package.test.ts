@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
-import { cp, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from '@jest/globals';
+import { writeDeclinedTree } from './helpers/declined-tree.js';
 import { REPO_ROOT, scanPaths } from './helpers/scan.js';
 
 const exec = promisify(execFile);
@@ -41,7 +42,8 @@ describe('the npm package', () => {
     const files = pack.files.map((f) => f.path);
     expect(files).toContain('dist/src/cli/main.js');
     expect(files).toContain('policies/sam-policy-templates.json');
-    expect(files.filter((f) => !/^(dist\/invokeguard\.mjs|dist\/src\/.+\.js|policies\/.+\.(json|md)|README\.md|LICENSE|package\.json)$/.test(f))).toEqual([]);
+    expect(files).toContain('dist/parse-worker.mjs');
+    expect(files.filter((f) => !/^(dist\/(invokeguard|parse-worker)\.mjs|dist\/src\/.+\.js|policies\/.+\.(json|md)|README\.md|LICENSE|package\.json)$/.test(f))).toEqual([]);
     expect(files.filter((f) => /(^|\/)(test|fixtures|examples|bench|scripts)\//.test(f))).toEqual([]);
 
     const app = join(dir, 'app');
@@ -65,5 +67,20 @@ describe('the npm package', () => {
     expect(report.findings.map((f) => `${f.ruleId} ${f.file}`)).toEqual(expected.map((f) => `${f.ruleId} ${f.range.file}`));
     expect(new Set(report.findings.map((f) => f.ruleId))).toEqual(new Set(['IG101', 'IG102', 'IG104', 'IG201', 'IG202', 'IG204', 'IG205', 'IG301', 'IG303', 'IG404']));
     expect(report.findings.every((f) => f.file.startsWith('examples/') && f.file.includes('/vulnerable/'))).toBe(true);
+
+    // The parse pool works from the installed package (its worker ships beside the bundle): on
+    // files enough to start it, --jobs 2 starts workers and prints what --jobs 1 prints.
+    const declined = writeDeclinedTree();
+    const counted = (jobs: string) =>
+      exec(join(app, 'node_modules', '.bin', 'invokeguard'), ['--format', 'json', '--jobs', jobs, declined], {
+        cwd: app,
+        env: { ...env, NODE_OPTIONS: `--require ${join(REPO_ROOT, 'test', 'helpers', 'count-workers.cjs')}` },
+      }).catch((e: { stdout: string; stderr: string }) => e);
+    const [pooled, single] = [await counted('2'), await counted('1')];
+    expect(pooled.stderr).toMatch(/^workers started: [12]\n$/);
+    expect(single.stderr).toBe('workers started: 0\n');
+    expect(JSON.parse(pooled.stdout).findings.length).toBeGreaterThanOrEqual(62);
+    expect(pooled.stdout).toBe(single.stdout);
+    await rm(declined, { recursive: true, force: true });
   }, 120_000);
 });

@@ -53,6 +53,7 @@ interface CliOptions {
   changedOnly?: boolean;
   keepGoing?: boolean;
   maxFileSize?: number;
+  jobs?: number;
 }
 
 /**
@@ -86,6 +87,7 @@ export async function runCli(argv: string[], io: CliIo, testing: { rules?: reado
     .option('--show-suppressed', 'list findings suppressed by invokeguard:ignore (with their reasons), not only count them')
     .option('--keep-going', 'when a rule fails internally (IG900), still exit 0/1 by the other findings instead of 2')
     .option('--max-file-size <bytes>', 'skip (IG901) files larger than this; k/M suffixes allowed (default 5M, or maxFileBytes in the config)', parseByteSize)
+    .addOption(new Option('--jobs <n>', 'parse the files the fast parsers decline on n worker threads; 1: in the main thread (default: one fewer than the cores; 1 on 2 cores or fewer)').argParser(jobCount))
     .option('--debug', 'print stack traces of internal errors')
     .version(VERSION, '-v, --version')
     .exitOverride()
@@ -130,6 +132,8 @@ export async function runCli(argv: string[], io: CliIo, testing: { rules?: reado
       changedOnly: options.changedOnly ?? false,
       ...(options.guardrails ? { guardrails: true } : {}),
       ...(maxFileBytes !== undefined ? { maxFileBytes } : {}),
+      // --jobs 1 is the main thread alone: no worker.
+      ...(options.jobs !== undefined ? { parseWorkers: options.jobs > 1 ? options.jobs : 0 } : {}),
       ...(testing.rules ? { rules: testing.rules } : {}),
     };
     if (options.fixDryRun) {
@@ -200,6 +204,12 @@ function analyzerOptions(options: CliOptions, env: NodeJS.ProcessEnv): AnalyzerO
 function positiveInteger(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive whole number of milliseconds');
+  return n;
+}
+
+function jobCount(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0 || n > 256) throw new InvalidArgumentError('expected a whole number of threads from 1 to 256');
   return n;
 }
 

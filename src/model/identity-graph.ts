@@ -84,9 +84,16 @@ export function identityGraph(model: Model): IdentityGraph {
     node.executionRole = true;
   }
   const list = [...nodes.values()];
+  const holders = new Map<IdentityPolicy, IdentityNode[]>();
+  for (const node of list)
+    for (const { policy } of node.policies) {
+      const reached = holders.get(policy);
+      if (!reached) holders.set(policy, [node]);
+      else if (reached[reached.length - 1] !== node) reached.push(node);
+    }
   const graph: IdentityGraph = {
     nodes: list,
-    holdersOf: (policy) => list.filter((n) => n.policies.some((e) => e.policy === policy)),
+    holdersOf: (policy) => holders.get(policy) ?? [],
     roleOf: (fn) => roles.get(fn),
   };
   graphs.set(model, graph);
@@ -124,24 +131,61 @@ function unique<T extends { range: Range }>(candidates: T[], from: Range): T[] {
 
 /** A role/user/group reference (symbolic, name or ARN) → the identity in the scan, if exactly one. */
 export function resolveIdentity(identities: readonly IamIdentity[], kind: IdentityKind, value: Value, from: Range): IamIdentity | undefined {
+  const index = indexOf(identities, (i) => i.address, (i) => (i.name === undefined ? undefined : `${i.kind}:${i.name}`));
   const resource = referencedResource(value);
-  if (resource !== undefined) return identities.find((i) => i.address === resource && i.kind === kind && sameStack(i, from));
+  if (resource !== undefined) return index.byAddress.get(resource)?.find((i) => i.kind === kind && sameStack(i, from));
   const text = displayString(value);
   if (text === undefined) return undefined;
-  const arn = new RegExp(`:${kind}/(?:[^{}]*/)?([^/]+)$`).exec(text);
+  const arn = ARN_NAME[kind].exec(text);
   const name = text.startsWith('arn:') ? arn?.[1] : text;
   if (name === undefined || name.includes('${')) return undefined;
-  return unique(identities.filter((i) => i.kind === kind && i.name === name), from)[0];
+  return unique(index.byName.get(`${kind}:${name}`) ?? [], from)[0];
 }
+
+const ARN_NAME: Record<IdentityKind, RegExp> = {
+  role: /:role\/(?:[^{}]*\/)?([^/]+)$/,
+  user: /:user\/(?:[^{}]*\/)?([^/]+)$/,
+  group: /:group\/(?:[^{}]*\/)?([^/]+)$/,
+};
 
 /** A managed policy reference (symbolic, or an ARN naming it) → its IdentityPolicy entries (one per `Fn::If` variant). */
 function resolvePolicy(policies: readonly IdentityPolicy[], value: Value, from: Range): IdentityPolicy[] {
+  const index = indexOf(policies, (p) => (p.kind === 'managed' ? p.address : undefined), (p) => (p.kind === 'managed' ? p.name : undefined));
   const resource = referencedResource(value);
-  if (resource !== undefined) return policies.filter((p) => p.address === resource && p.kind === 'managed' && sameStack(p, from));
+  if (resource !== undefined) return (index.byAddress.get(resource) ?? []).filter((p) => sameStack(p, from));
   const text = displayString(value);
   const name = text?.startsWith('arn:') ? /:policy\/(?:[^{}]*\/)?([^/]+)$/.exec(text)?.[1] : undefined;
   if (name === undefined || name.includes('${') || /:iam::aws:policy\//.test(text!)) return [];
-  const candidates = policies.filter((p) => p.kind === 'managed' && p.name === name);
+  const candidates = index.byName.get(name) ?? [];
   const addresses = unique([...new Map(candidates.map((p) => [p.address, p])).values()], from).map((p) => p.address);
   return candidates.filter((p) => addresses.includes(p.address));
+}
+
+/**
+ * Entries by address and by name, each list in model order, built once per list: resolving every
+ * reference by a scan over every identity or policy was quadratic in large repositories.
+ */
+interface ResolutionIndex<T> {
+  byAddress: Map<string, T[]>;
+  byName: Map<string, T[]>;
+}
+
+const indexes = new WeakMap<readonly object[], ResolutionIndex<object>>();
+
+function indexOf<T extends object>(entries: readonly T[], address: (entry: T) => string | undefined, name: (entry: T) => string | undefined): ResolutionIndex<T> {
+  let index = indexes.get(entries) as ResolutionIndex<T> | undefined;
+  if (index) return index;
+  index = { byAddress: new Map(), byName: new Map() };
+  const add = (map: Map<string, T[]>, key: string | undefined, entry: T) => {
+    if (key === undefined) return;
+    const list = map.get(key);
+    if (list) list.push(entry);
+    else map.set(key, [entry]);
+  };
+  for (const entry of entries) {
+    add(index.byAddress, address(entry), entry);
+    add(index.byName, name(entry), entry);
+  }
+  indexes.set(entries, index as ResolutionIndex<object>);
+  return index;
 }

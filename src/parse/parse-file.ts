@@ -1,16 +1,20 @@
 import { classifyByContent } from '../discover/classify.js';
 import type { DiscoveredFile } from '../discover/discover.js';
-import { parseCloudFormation } from './cloudformation/parse-cloudformation.js';
+import { parseCloudFormationFastPath } from './cloudformation/parse-cloudformation.js';
 import { createPositionMapper } from '../model/range.js';
 import { excessiveNesting, MAX_NESTING } from './nesting.js';
 import { readSource } from './read-source.js';
-import { parseHcl } from './terraform-hcl/parse-hcl.js';
+import { parseHclFastPath } from './terraform-hcl/parse-hcl.js';
+import { cloudFormationDocument, referenceParse, type ReferenceParse } from './reference-parse.js';
 import { isTfvarsJson, parseTfJson, parseTfvarsJson } from './terraform-json/tf-json.js';
 import { parseJsonFile } from './json-broken.js';
 import type { FileFormat, SourceDocument } from './types.js';
 
-/** Reads and parses one discovered file with the adapter for its format; `text` stands in for the file's content when given. */
-export async function parseFile(file: DiscoveredFile, displayPath: string, maxBytes?: number, text?: string): Promise<SourceDocument> {
+/**
+ * Reads and parses one discovered file with the adapter for its format; `text` stands in for the file's content when given.
+ * `reference` parses what the fast paths decline (the parse pool); by default the reference parsers run in this thread.
+ */
+export async function parseFile(file: DiscoveredFile, displayPath: string, maxBytes?: number, text?: string, reference?: ReferenceParse): Promise<SourceDocument> {
   const source = text !== undefined ? { text } : await readSource(file.path, displayPath, maxBytes);
   if ('error' in source) {
     // An unreadable JSON/YAML file may not be IaC at all: only report it when its name says it is ours.
@@ -23,7 +27,7 @@ export async function parseFile(file: DiscoveredFile, displayPath: string, maxBy
     return { format: 'unreadable', file: displayPath, errors: [{ message: `nesting deeper than ${MAX_NESTING} levels; not analysed`, range }] };
   }
   try {
-    return await parseText(format, displayPath, source.text);
+    return await parseText(format, displayPath, source.text, reference);
   } catch (error) {
     // A parser bug or exhausted stack on one file is that file's problem (IG901), not the scan's.
     const at = { file: displayPath, line: 1, column: 1, endLine: 1, endColumn: 1 };
@@ -31,19 +35,18 @@ export async function parseFile(file: DiscoveredFile, displayPath: string, maxBy
   }
 }
 
-/** Parses text already read, with the adapter for `format` (undefined: not ours, ignored). */
-export async function parseText(format: FileFormat | undefined, displayPath: string, text: string): Promise<SourceDocument> {
+/** Parses text already read, with the adapter for `format` (undefined: not ours, ignored); `reference` as for parseFile. */
+export async function parseText(format: FileFormat | undefined, displayPath: string, text: string, reference: ReferenceParse = referenceParse): Promise<SourceDocument> {
   const source = { text };
   switch (format) {
     case 'terraform-hcl':
     case 'terraform-vars': {
-      const { hcl, errors } = await parseHcl(displayPath, source.text);
-      return { format, file: displayPath, hcl, errors };
+      const fast = parseHclFastPath(displayPath, source.text);
+      return fast ? { format, file: displayPath, ...fast } : reference(format, displayPath, source.text);
     }
     case 'cloudformation': {
-      const { template, errors, comments } = parseCloudFormation(displayPath, source.text);
-      const document = { format, file: displayPath, template: template ?? { kind: 'null', range: { file: displayPath, line: 1, column: 1, endLine: 1, endColumn: 1 } }, errors } as const;
-      return comments ? { ...document, comments } : document;
+      const fast = parseCloudFormationFastPath(displayPath, source.text);
+      return fast ? cloudFormationDocument(displayPath, fast) : reference(format, displayPath, source.text);
     }
     case 'terraform-json': {
       if (isTfvarsJson(displayPath)) return { format: 'terraform-vars', file: displayPath, ...parseTfvarsJson(displayPath, source.text) };

@@ -1,11 +1,17 @@
-import { describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { writeDeclinedTree } from '../helpers/declined-tree.js';
 import { REPO_ROOT } from '../helpers/scan.js';
 
 /** Both entry points as a user runs them: the bundle (package bin) and the compiled modules. */
 function run(entry: string, ...args: string[]) {
-  const result = spawnSync(process.execPath, [join(REPO_ROOT, entry), ...args], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return runNode([join(REPO_ROOT, entry), ...args]);
+}
+
+function runNode(args: string[]) {
+  const result = spawnSync(process.execPath, args, { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -20,4 +26,24 @@ describe('the bundled CLI (dist/invokeguard.mjs, built by npm run build)', () =>
     expect(bundled.code).toBe(1);
     expect(bundled).toEqual(modules);
   }, 30_000);
+});
+
+describe('the parse pool from the built entry points', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = writeDeclinedTree();
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const counted = (entry: string, jobs: string) =>
+    runNode(['--require', join(REPO_ROOT, 'test', 'helpers', 'count-workers.cjs'), join(REPO_ROOT, entry), '--format', 'json', '--jobs', jobs, dir]);
+
+  it.each([['dist/invokeguard.mjs'], ['dist/src/cli/main.js']])('%s starts workers with --jobs 2, none with --jobs 1, and prints the same', (entry) => {
+    const pooled = counted(entry, '2');
+    const single = counted(entry, '1');
+    expect(pooled.stderr).toMatch(/^workers started: [12]\n$/);
+    expect(single.stderr).toBe('workers started: 0\n');
+    expect(pooled.code).toBe(1);
+    expect(pooled.stdout).toBe(single.stdout);
+    expect(JSON.parse(pooled.stdout).findings.filter((f: { ruleId: string }) => f.ruleId === 'IG101')).toHaveLength(62);
+  }, 60_000);
 });

@@ -32,7 +32,15 @@ export interface ParsedTemplate {
 
 /** Parses a CloudFormation/SAM template, JSON or YAML, into a Value tree whose every node carries its range. */
 export function parseCloudFormation(file: string, text: string): ParsedTemplate {
-  return /^\s*\{/.test(text) ? parseJsonTemplate(file, text) : parseYamlTemplate(file, text);
+  return parseCloudFormationFastPath(file, text) ?? parseYamlTemplateWithLibrary(file, text);
+}
+
+/** Without the yaml library: a JSON template, or YAML the fast path takes; undefined where the library must parse. */
+export function parseCloudFormationFastPath(file: string, text: string): ParsedTemplate | undefined {
+  if (/^\s*\{/.test(text)) return parseJsonTemplate(file, text);
+  // Suppression comments need the library's concrete syntax tree; the fast path keeps no comments.
+  const fast = fastPaths.enabled && !text.includes('invokeguard') ? parseCloudFormationYamlFast(text, lineCounterMapper(file, text)) : undefined;
+  return fast ? { template: fast, errors: [] } : undefined;
 }
 
 function parseJsonTemplate(file: string, text: string): ParsedTemplate {
@@ -51,12 +59,6 @@ export function lineCounterMapper(file: string, text: string): PositionMapper {
       return { file, line: from.line, column: from.col, endLine: to.line, endColumn: to.col };
     },
   };
-}
-
-function parseYamlTemplate(file: string, text: string): ParsedTemplate {
-  // Suppression comments need the library's concrete syntax tree; the fast path keeps no comments.
-  const fast = fastPaths.enabled && !text.includes('invokeguard') ? parseCloudFormationYamlFast(text, lineCounterMapper(file, text)) : undefined;
-  return fast ? { template: fast, errors: [] } : parseYamlTemplateWithLibrary(file, text);
 }
 
 /** The reference path: the `yaml` library, which also locates syntax errors and refuses alias bombs. */

@@ -13,9 +13,14 @@ import { unescapeQuoted } from './unescape.js';
  * `positions` maps offsets of `text` when it is embedded elsewhere (a template string inside tf.json).
  */
 export async function parseHcl(file: string, text: string, positions?: PositionMapper): Promise<{ hcl: HclFile; errors: InputError[] }> {
-  const mapper = positions ?? createPositionMapper(file, text);
-  const fast = fastPaths.enabled ? parseHclFast(file, text, mapper) : undefined;
-  if (!fast) return parseHclWithTreeSitter(file, text, positions);
+  return parseHclFastPath(file, text, positions) ?? parseHclWithTreeSitter(file, text, positions);
+}
+
+/** The fast path alone: its AST, or undefined where tree-sitter must parse (fast paths off, or the fast parser declined). */
+export function parseHclFastPath(file: string, text: string, positions?: PositionMapper): { hcl: HclFile; errors: InputError[] } | undefined {
+  if (!fastPaths.enabled) return undefined;
+  const fast = parseHclFast(file, text, positions ?? createPositionMapper(file, text));
+  if (!fast) return undefined;
   // An embedded template's comments are not the file's own lines: only a whole file's are kept.
   if (positions) fast.comments = [];
   return { hcl: fast, errors: [] };

@@ -1,0 +1,27 @@
+import { parseYamlTemplateWithLibrary, type ParsedTemplate } from './cloudformation/parse-cloudformation.js';
+import { parseHclWithTreeSitter } from './terraform-hcl/parse-hcl.js';
+import type { SourceDocument } from './types.js';
+
+/** The formats whose fast parser may decline a file to a reference parser. */
+export type ReferenceFormat = 'terraform-hcl' | 'terraform-vars' | 'cloudformation';
+
+/** Parses a file the fast paths declined; parseText awaits it in-process, or the parse pool runs it in a worker. */
+export type ReferenceParse = (format: ReferenceFormat, displayPath: string, text: string) => Promise<SourceDocument>;
+
+/**
+ * The reference parsers alone: tree-sitter for HCL, the yaml library for CloudFormation YAML.
+ * Exactly what parseText returns for a file the fast paths decline. This module is all a parse
+ * worker loads (with the parsers), so it imports nothing else of the scan.
+ */
+export async function referenceParse(format: ReferenceFormat, displayPath: string, text: string): Promise<SourceDocument> {
+  if (format === 'cloudformation') return cloudFormationDocument(displayPath, parseYamlTemplateWithLibrary(displayPath, text));
+  const { hcl, errors } = await parseHclWithTreeSitter(displayPath, text);
+  return { format, file: displayPath, hcl, errors };
+}
+
+/** A parsed template as a document; a template with no content (an empty file) is a located null. */
+export function cloudFormationDocument(displayPath: string, parsed: ParsedTemplate): SourceDocument {
+  const { template, errors, comments } = parsed;
+  const document = { format: 'cloudformation', file: displayPath, template: template ?? { kind: 'null', range: { file: displayPath, line: 1, column: 1, endLine: 1, endColumn: 1 } }, errors } as const;
+  return comments ? { ...document, comments } : document;
+}
