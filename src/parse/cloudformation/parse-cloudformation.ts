@@ -95,6 +95,15 @@ function yamlComments(text: string, mapper: PositionMapper): SourceComment[] {
 
 /** The yaml library's own guard: expanding more than MAX_ALIAS_COUNT aliased nodes throws, early. */
 function aliasBomb(doc: ReturnType<typeof parseDocument>, mapper: PositionMapper): InputError | undefined {
+  // Without an alias there is nothing to expand: skip building the whole document as JS just to check.
+  let aliased = false;
+  visit(doc, {
+    Alias() {
+      aliased = true;
+      return visit.BREAK;
+    },
+  });
+  if (!aliased) return undefined;
   try {
     doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT, mapAsMap: true }); // output unused; mapAsMap avoids a warning per collection key
     return undefined;
