@@ -39,12 +39,25 @@ const SPECIAL_FLOAT = /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
 const NOT_PLAIN_START = new Set(['[', ']', '{', '}', '#', '&', '*', '!', '|', '>', "'", '"', '%', '@', '`', ',']);
 const DOUBLE_ESCAPES: Record<string, string> = { '\\': '\\', '"': '"', '/': '/', n: '\n', t: '\t', r: '\r', '0': '\0', b: '\b', f: '\f' };
 const MAX_NODES = 200_000;
+const SPACE = 32;
+const HASH = 35;
+const COLON = 58;
+/** Characters that end a tag's name. */
+const TAG_END = new Set([' ', '\n', ',', '[', ']', '{', '}']);
+/** By char code: the first characters of a null, bool or number (-+.0-9~nNtTfF). */
+const MAY_RESOLVE: boolean[] = [];
+for (const c of '-+.0123456789~nNtTfF') MAY_RESOLVE[c.charCodeAt(0)] = true;
 
 class FastYaml {
   private pos = 0;
   /** Offset just past the last line a node consumed (its newline included). */
   private lineEnd = 0;
   private nodes = 0;
+  /** The key keyAhead() last read: where, what, and the offset after its colon. */
+  private aheadKey: { at: number; found: { key: string; range: Range }; after: number } | undefined;
+  /** nextContentLine's last question and answer (a value's end and the next entry ask the same). */
+  private contentFrom = -1;
+  private contentLine = -1;
 
   constructor(
     private readonly text: string,
@@ -82,6 +95,12 @@ class FastYaml {
 
   /** Start of the next line holding something other than spaces and a comment, or -1. */
   private nextContentLine(from: number): number {
+    if (from === this.contentFrom) return this.contentLine;
+    this.contentFrom = from;
+    return (this.contentLine = this.findContentLine(from));
+  }
+
+  private findContentLine(from: number): number {
     let lineStart = from;
     while (lineStart < this.text.length) {
       const i = lineStart + this.indent(lineStart);
@@ -147,7 +166,10 @@ class FastYaml {
   private keyAhead(): boolean {
     const save = this.pos;
     try {
-      return this.key() !== undefined;
+      const found = this.key();
+      // The caller reads this key next: key() hands it over instead of reading it twice.
+      if (found) this.aheadKey = { at: save, found, after: this.pos };
+      return found !== undefined;
     } catch (error) {
       if (error === BAIL) return false;
       throw error;
@@ -159,6 +181,11 @@ class FastYaml {
   /** Reads `key:` and leaves the cursor after the colon; undefined (cursor unchanged) when there is none. */
   private key(): { key: string; range: Range } | undefined {
     const start = this.pos;
+    const ahead = this.aheadKey;
+    if (ahead !== undefined && ahead.at === start) {
+      this.pos = ahead.after;
+      return ahead.found;
+    }
     const c = this.char();
     let key: string;
     let end: number;
@@ -171,13 +198,15 @@ class FastYaml {
         return undefined;
       }
     } else {
-      if (NOT_PLAIN_START.has(c) || c === '' || c === '\n' || c === ' ' || ((c === '-' || c === '?' || c === ':') && /[ \n]/.test(this.char(start + 1) || '\n'))) return undefined;
-      const lineEnd = this.text.indexOf('\n', start) < 0 ? this.text.length : this.text.indexOf('\n', start);
+      if (NOT_PLAIN_START.has(c) || c === '' || c === '\n' || c === ' ' || ((c === '-' || c === '?' || c === ':') && spaceOrEnd(this.char(start + 1)))) return undefined;
+      const newline = this.text.indexOf('\n', start);
+      const lineEnd = newline < 0 ? this.text.length : newline;
+      const text = this.text;
       let colon = -1;
       for (let i = start; i < lineEnd; i++) {
-        const d = this.text[i];
-        if (d === '#' && this.text[i - 1] === ' ') break;
-        if (d === ':' && (i + 1 === lineEnd || this.text[i + 1] === ' ')) {
+        const d = text.charCodeAt(i);
+        if (d === HASH && text.charCodeAt(i - 1) === SPACE) break;
+        if (d === COLON && (i + 1 === lineEnd || text.charCodeAt(i + 1) === SPACE)) {
           colon = i;
           break;
         }
@@ -300,11 +329,15 @@ class FastYaml {
   private plainBlock(): Value {
     const start = this.pos;
     const c = this.char();
-    if (NOT_PLAIN_START.has(c) || ((c === '-' || c === '?' || c === ':') && /[ \n]/.test(this.char(start + 1) || '\n'))) bail();
+    if (NOT_PLAIN_START.has(c) || ((c === '-' || c === '?' || c === ':') && spaceOrEnd(this.char(start + 1)))) bail();
     let end = this.text.indexOf('\n', start);
     if (end < 0) end = this.text.length;
-    const comment = this.text.indexOf(' #', start);
-    if (comment >= 0 && comment < end) end = comment;
+    // ` #` searched within the line only: a search of the whole rest of the text made parsing quadratic.
+    for (let i = start; i + 1 < end; i++)
+      if (this.text.charCodeAt(i) === 32 && this.text.charCodeAt(i + 1) === 35) {
+        end = i;
+        break;
+      }
     const source = this.text.slice(start, end).trimEnd();
     if (source.includes(': ') || source.endsWith(':')) bail();
     this.pos = start + source.length;
@@ -328,7 +361,7 @@ class FastYaml {
   /** `!Ref` etc.: returns a wrapper giving the long form of the tagged node. */
   private tag(): (node: Value) => Value {
     const start = this.pos;
-    while (this.pos < this.text.length && !/[ \n,\[\]{}]/.test(this.char())) this.pos++;
+    while (this.pos < this.text.length && !TAG_END.has(this.char())) this.pos++;
     const longForm = SHORT_FORMS[this.text.slice(start, this.pos)] ?? bail();
     return (node) => {
       // The library gives a tagged scalar its text as written (no null/number resolution).
@@ -507,12 +540,12 @@ class FastYaml {
       this.count();
       return { kind: 'string', value: text, range: this.range(start, this.pos) };
     }
-    if (NOT_PLAIN_START.has(c) || ((c === '-' || c === '?' || c === ':') && /[ ,\]}]/.test(this.char(start + 1) || ' '))) bail();
+    if (NOT_PLAIN_START.has(c) || ((c === '-' || c === '?' || c === ':') && endsFlowPlain(this.char(start + 1)))) bail();
     let i = start;
     for (; i < this.text.length; i++) {
       const d = this.text[i];
       if (d === '\n' || d === ',' || d === '[' || d === ']' || d === '{' || d === '}') break;
-      if (d === ':' && /[ ,\]}]/.test(this.text[i + 1] ?? ' ')) break;
+      if (d === ':' && endsFlowPlain(this.text[i + 1] ?? '')) break;
       if (d === '#' && this.text[i - 1] === ' ') break;
     }
     const source = this.text.slice(start, i).trimEnd();
@@ -528,10 +561,20 @@ class FastYaml {
   }
 }
 
+/** After `:`, `-` or `?` in a flow collection: a space, `,`, `]`, `}` or the end of the text (''). */
+function endsFlowPlain(c: string): boolean {
+  return c === ' ' || c === ',' || c === ']' || c === '}' || c === '';
+}
+
+/** A space, a newline or the end of the text (''). */
+function spaceOrEnd(c: string): boolean {
+  return c === ' ' || c === '\n' || c === '';
+}
+
 /** A plain scalar as the YAML 1.2 core schema (the library's default) resolves it. */
 function plainScalar(source: string): string | number | boolean | null {
   // Only these first characters can start a null, bool or number: most scalars are text.
-  if (!/^[-+.0-9~nNtTfF]/.test(source)) return source;
+  if (!MAY_RESOLVE[source.charCodeAt(0)]) return source;
   if (NULL.test(source)) return null;
   if (TRUE.test(source)) return true;
   if (FALSE.test(source)) return false;
