@@ -41,7 +41,7 @@ describe('the npm package', () => {
     const files = pack.files.map((f) => f.path);
     expect(files).toContain('dist/src/cli/main.js');
     expect(files).toContain('policies/sam-policy-templates.json');
-    expect(files.filter((f) => !/^(dist\/invokeguard\.mjs|dist\/src\/.+\.js|policies\/.+\.(json|md)|README\.md|LICENSE|package\.json)$/.test(f))).toEqual([]);
+    expect(files.filter((f) => !/^(dist\/invokeguard\.mjs|dist\/chunks\/[\w-]+\.mjs|dist\/src\/.+\.js|policies\/.+\.(json|md)|README\.md|LICENSE|package\.json)$/.test(f))).toEqual([]);
     expect(files.filter((f) => /(^|\/)(test|fixtures|examples|bench|scripts)\//.test(f))).toEqual([]);
 
     const app = join(dir, 'app');
