@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseCloudFormationYamlFast } from '../../src/parse/cloudformation/fast-yaml.js';
+import { markerLine, parseCloudFormationYamlFast } from '../../src/parse/cloudformation/fast-yaml.js';
 import { lineCounterMapper, parseCloudFormation, parseYamlTemplateWithLibrary } from '../../src/parse/cloudformation/parse-cloudformation.js';
 import { REPO_ROOT } from '../helpers/scan.js';
 import { propertyParameters } from '../helpers/property.js';
@@ -51,6 +51,33 @@ describe('fast CloudFormation YAML parser agrees with the yaml library', () => {
 
   it.each(SNIPPETS.map((s) => [s]))('on %j', (text) => {
     expect(expectAgreement(text)).toBe(true);
+  });
+
+  it('finds document markers and directives at a line start as /^(?:---|\.\.\.|%)/m does, every JavaScript line terminator included', () => {
+    const text = fc.string({ unit: fc.constantFrom('-', '.', '%', '\n', '\u2028', '\u2029', 'a', ' '), maxLength: 30 });
+    fc.assert(
+      fc.property(text, (t) => {
+        expect(markerLine(t)).toBe(/^(?:---|\.\.\.|%)/m.test(t));
+      }),
+      propertyParameters(3000),
+    );
+    expect(fast('a: 1\n---\nb: 2\n')).toBeUndefined();
+    expect(fast('a: 1\u2028%x\n')).toBeUndefined();
+    expect(fast('a: 1\nb: x---\n')).toBeDefined();
+  });
+
+  it('finds duplicate keys in small mappings (scanned) and large ones (indexed), block and flow', () => {
+    const keys = (n: number) => Array.from({ length: n }, (_, i) => `k${i}`);
+    for (const n of [3, 15, 16, 17, 40]) {
+      const block = keys(n).map((k) => `${k}: 1\n`).join('');
+      const flow = `m: { ${keys(n).map((k) => `${k}: 1`).join(', ')} }\n`;
+      expect(expectAgreement(block)).toBe(true);
+      expect(expectAgreement(flow)).toBe(true);
+      for (const at of [0, n - 1]) {
+        expect(fast(`${block}k${at}: 2\n`)).toBeUndefined();
+        expect(fast(`m: { ${[...keys(n), `k${at}`].map((k) => `${k}: 1`).join(', ')} }\n`)).toBeUndefined();
+      }
+    }
   });
 
   it('declines what it leaves to the library: aliases, multi-line scalars, tabs, unknown tags, errors, duplicates', () => {

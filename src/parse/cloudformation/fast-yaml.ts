@@ -18,7 +18,7 @@ function bail(): never {
  * Differential tests check both paths agree on every input this one accepts.
  */
 export function parseCloudFormationYamlFast(text: string, mapper: PositionMapper): Value | undefined {
-  if (/[\t\r]/.test(text) || /^(?:---|\.\.\.|%)/m.test(text)) return undefined;
+  if (text.includes('\t') || text.includes('\r') || markerLine(text)) return undefined;
   try {
     return new FastYaml(text, mapper).document();
   } catch (error) {
@@ -40,6 +40,8 @@ const NOT_PLAIN_START = new Set(['[', ']', '{', '}', '#', '&', '*', '!', '|', '>
 const DOUBLE_ESCAPES: Record<string, string> = { '\\': '\\', '"': '"', '/': '/', n: '\n', t: '\t', r: '\r', '0': '\0', b: '\b', f: '\f' };
 const MAX_NODES = 200_000;
 const SPACE = 32;
+const NEWLINE = 10;
+const DASH = 45;
 const HASH = 35;
 const COLON = 58;
 /** Characters that end a tag's name. */
@@ -154,8 +156,9 @@ class FastYaml {
   }
 
   private isSeqItem(at: number): boolean {
-    const next = this.text[at + 1];
-    return this.text[at] === '-' && (next === ' ' || next === '\n' || next === undefined);
+    if (this.text.charCodeAt(at) !== DASH) return false;
+    const next = this.text.charCodeAt(at + 1);
+    return next === SPACE || next === NEWLINE || at + 1 >= this.text.length;
   }
 
   private count(): void {
@@ -227,13 +230,13 @@ class FastYaml {
   private blockMap(col: number): Value {
     const start = this.pos;
     const entries: ObjectEntry[] = [];
-    const seen = new Set<string>();
+    let seen: Set<string> | undefined;
     for (;;) {
       this.count();
       const key = this.key() ?? bail();
-      if (seen.has(key.key)) bail();
-      seen.add(key.key);
+      if (seen ? seen.has(key.key) : hasKey(entries, key.key)) bail();
       entries.push({ key: key.key, keyRange: key.range, value: this.blockValue(col, true) });
+      seen = keyIndex(entries, seen);
       const next = this.nextContentLine(this.lineEnd);
       const indent = next < 0 ? -1 : this.indent(next);
       if (indent < col) break;
@@ -488,7 +491,7 @@ class FastYaml {
     this.pos++;
     const entries: ObjectEntry[] = [];
     const items: Value[] = [];
-    const seen = new Set<string>();
+    let seen: Set<string> | undefined;
     this.count();
     for (;;) {
       this.flowSpaces();
@@ -496,12 +499,12 @@ class FastYaml {
       if (map) {
         const keyStart = this.pos;
         const key = this.flowNode(true);
-        if (key.kind !== 'string' || seen.has(key.value)) bail();
-        seen.add(key.value);
+        if (key.kind !== 'string' || (seen ? seen.has(key.value) : hasKey(entries, key.value))) bail();
         if (this.char() !== ':' || this.char(this.pos + 1) !== ' ') bail();
         this.pos++;
         this.flowSpaces();
         entries.push({ key: key.value, keyRange: this.range(keyStart, this.rangeEnd), value: this.flowNode(false) });
+        seen = keyIndex(entries, seen);
       } else items.push(this.flowNode(false));
       this.flowSpaces();
       if (this.char() === ',') this.pos++;
@@ -564,6 +567,37 @@ class FastYaml {
 /** After `:`, `-` or `?` in a flow collection: a space, `,`, `]`, `}` or the end of the text (''). */
 function endsFlowPlain(c: string): boolean {
   return c === ' ' || c === ',' || c === ']' || c === '}' || c === '';
+}
+
+/**
+ * Duplicate keys are the library's to report. Most mappings are small: their keys are scanned
+ * (hasKey) rather than put in a Set per mapping; past SCAN_KEYS entries a Set takes over
+ * (keyIndex), so a huge mapping stays linear.
+ */
+function hasKey(entries: readonly ObjectEntry[], key: string): boolean {
+  for (let i = 0; i < entries.length; i++) if (entries[i].key === key) return true;
+  return false;
+}
+
+const SCAN_KEYS = 16;
+
+/** The Set of keys once a mapping has SCAN_KEYS entries (kept up to date after each entry). */
+function keyIndex(entries: readonly ObjectEntry[], seen: Set<string> | undefined): Set<string> | undefined {
+  if (seen) return seen.add(entries[entries.length - 1].key);
+  return entries.length >= SCAN_KEYS ? new Set(entries.map((e) => e.key)) : undefined;
+}
+
+/**
+ * Whether a line starts with `---`, `...` or `%` (document markers, directives): what
+ * /^(?:---|\.\.\.|%)/m finds, line terminators as JavaScript counts them (\r is refused
+ * before). That regex tried a match at every offset of every file: these searches are native.
+ */
+export function markerLine(text: string): boolean {
+  for (const marker of ['---', '...', '%']) {
+    if (text.startsWith(marker)) return true;
+    for (const terminator of ['\n', '\u2028', '\u2029']) if (text.includes(terminator + marker)) return true;
+  }
+  return false;
 }
 
 /** A space, a newline or the end of the text (''). */
