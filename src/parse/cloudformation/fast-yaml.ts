@@ -55,8 +55,13 @@ class FastYaml {
   /** Offset just past the last line a node consumed (its newline included). */
   private lineEnd = 0;
   private nodes = 0;
-  /** The key keyAhead() last read: where, what, and the offset after its colon. */
-  private aheadKey: { at: number; found: { key: string; range: Range }; after: number } | undefined;
+  /** The range of the key key() last read (fields, not a result object per key: less garbage). */
+  private keyRange: Range | undefined;
+  /** The key keyAhead() last read: where it starts, its text and range, the offset after its colon. */
+  private aheadAt = -1;
+  private aheadText = '';
+  private aheadRange: Range | undefined;
+  private aheadAfter = 0;
   /** nextContentLine's last question and answer (a value's end and the next entry ask the same). */
   private contentFrom = -1;
   private contentLine = -1;
@@ -171,7 +176,12 @@ class FastYaml {
     try {
       const found = this.key();
       // The caller reads this key next: key() hands it over instead of reading it twice.
-      if (found) this.aheadKey = { at: save, found, after: this.pos };
+      if (found !== undefined) {
+        this.aheadAt = save;
+        this.aheadText = found;
+        this.aheadRange = this.keyRange;
+        this.aheadAfter = this.pos;
+      }
       return found !== undefined;
     } catch (error) {
       if (error === BAIL) return false;
@@ -182,12 +192,12 @@ class FastYaml {
   }
 
   /** Reads `key:` and leaves the cursor after the colon; undefined (cursor unchanged) when there is none. */
-  private key(): { key: string; range: Range } | undefined {
+  private key(): string | undefined {
     const start = this.pos;
-    const ahead = this.aheadKey;
-    if (ahead !== undefined && ahead.at === start) {
-      this.pos = ahead.after;
-      return ahead.found;
+    if (this.aheadAt === start) {
+      this.pos = this.aheadAfter;
+      this.keyRange = this.aheadRange;
+      return this.aheadText;
     }
     const c = this.char();
     let key: string;
@@ -224,7 +234,8 @@ class FastYaml {
     this.pos++; // the colon
     const after = this.char();
     if (after !== ' ' && after !== '\n' && after !== '') bail();
-    return { key, range: this.range(start, end) };
+    this.keyRange = this.range(start, end);
+    return key;
   }
 
   private blockMap(col: number): Value {
@@ -234,8 +245,9 @@ class FastYaml {
     for (;;) {
       this.count();
       const key = this.key() ?? bail();
-      if (seen ? seen.has(key.key) : hasKey(entries, key.key)) bail();
-      entries.push({ key: key.key, keyRange: key.range, value: this.blockValue(col, true) });
+      const keyRange = this.keyRange!;
+      if (seen ? seen.has(key) : hasKey(entries, key)) bail();
+      entries.push({ key, keyRange, value: this.blockValue(col, true) });
       seen = keyIndex(entries, seen);
       const next = this.nextContentLine(this.lineEnd);
       const indent = next < 0 ? -1 : this.indent(next);
