@@ -1,4 +1,5 @@
-import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
+import { lstat, readFile, realpath, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { classifyByName, type NameClass } from './classify.js';
@@ -86,7 +87,9 @@ class Walker {
     this.visited.add(real);
     let entries;
     try {
-      entries = await readdir(shown, { withFileTypes: true });
+      // Synchronous, as files are read: each awaited readdir was a thread-pool round trip the
+      // main thread sat idle through (a folder of IaC lists quickly).
+      entries = readdirSync(shown, { withFileTypes: true });
     } catch (error) {
       this.notices.push({ path: shown, message: `folder not readable (${(error as NodeJS.ErrnoException).code ?? error}); skipped` });
       return;

@@ -145,6 +145,29 @@ describe('CloudFormation evaluation shares what it does not change', () => {
   });
 });
 
+describe('CloudFormation Lambda resources in the model', () => {
+  it('carry the properties present as attributes, in a fixed key order, absent ones left out', () => {
+    const template = parse(`Resources:
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties: { Role: !GetAtt R.Arn, FunctionName: f }
+  Perm:
+    Type: AWS::Lambda::Permission
+    Properties: { SourceArn: arn:x, Principal: "*", Action: lambda:InvokeFunction, FunctionName: !Ref Fn }
+  Url:
+    Type: AWS::Lambda::Url
+    Properties: { TargetFunctionArn: !GetAtt Fn.Arn }
+`);
+    const model = buildModel([{ format: 'cloudformation', file: 't.yaml', template, errors: [] }]);
+    const base = ['address', 'sourceType', 'range', 'arnExpression'];
+    expect(Object.keys(model.functions[0])).toEqual([...base, 'functionName', 'role']);
+    expect(Object.keys(model.permissions[0])).toEqual([...base, 'action', 'principal', 'functionName', 'sourceArn']);
+    expect(Object.keys(model.functionUrls[0])).toEqual([...base, 'functionName']);
+    expect(model.permissions[0].principal).toMatchObject({ value: { kind: 'string', value: '*' }, range: { line: 7, column: 37 } });
+    expect(displayString(model.functionUrls[0].functionName?.value)).toBe('${Fn.Arn}');
+  });
+});
+
 describe('SAM function model', () => {
   it('events become the permissions SAM generates, scoped as SAM scopes them', async () => {
     const { readFile } = await import('node:fs/promises');
