@@ -96,7 +96,7 @@ class FastYaml {
 
   private indent(lineStart: number): number {
     let i = lineStart;
-    while (this.text[i] === ' ') i++;
+    while (this.text.charCodeAt(i) === SPACE) i++;
     return i - lineStart;
   }
 
@@ -111,8 +111,8 @@ class FastYaml {
     let lineStart = from;
     while (lineStart < this.text.length) {
       const i = lineStart + this.indent(lineStart);
-      const c = this.text[i];
-      if (c !== '\n' && c !== '#' && c !== undefined) return lineStart;
+      const c = this.text.charCodeAt(i);
+      if (c !== NEWLINE && c !== HASH && i < this.text.length) return lineStart;
       const newline = this.text.indexOf('\n', i);
       if (newline < 0) return -1;
       lineStart = newline + 1;
@@ -122,7 +122,7 @@ class FastYaml {
 
   /** After a node on a line: spaces, an optional ` # comment`, the newline. Sets lineEnd. */
   private finishLine(): void {
-    while (this.char() === ' ') this.pos++;
+    this.skipSpaces();
     const c = this.char();
     if (c === '#' && this.pos > 0 && this.text[this.pos - 1] !== ' ' && this.text[this.pos - 1] !== '\n') bail();
     if (c !== '#' && c !== '\n' && c !== '') bail();
@@ -205,7 +205,7 @@ class FastYaml {
     if (c === '"' || c === "'") {
       key = c === '"' ? this.doubleQuoted() : this.singleQuoted();
       end = this.pos;
-      while (this.char() === ' ') this.pos++;
+      this.skipSpaces();
       if (this.char() !== ':') {
         this.pos = start;
         return undefined;
@@ -280,7 +280,7 @@ class FastYaml {
   /** The value after `key:` or `-` of an entry at column `col`. */
   private blockValue(col: number, inMap: boolean): Value {
     const afterIndicator = this.pos;
-    while (this.char() === ' ') this.pos++;
+    this.skipSpaces();
     const c = this.char();
     if (c === '\n' || c === '' || c === '#') {
       this.finishLine();
@@ -295,7 +295,7 @@ class FastYaml {
     }
     if (c === '!') {
       const tagged = this.tag();
-      while (this.char() === ' ') this.pos++;
+      this.skipSpaces();
       const d = this.char();
       if (d === '\n' || d === '' || d === '#') {
         this.finishLine();
@@ -531,8 +531,17 @@ class FastYaml {
   private rangeEnd = 0;
 
   private flowSpaces(): void {
-    while (this.char() === ' ') this.pos++;
-    if (this.char() === '\n' || this.char() === '' || this.char() === '#') bail(); // multi-line flow: the library's job
+    this.skipSpaces();
+    const c = this.text.charCodeAt(this.pos);
+    if (c === NEWLINE || c === HASH || this.pos >= this.text.length) bail(); // multi-line flow: the library's job
+  }
+
+  /** Moves the cursor past spaces (a loop on char codes: this runs for every node). */
+  private skipSpaces(): void {
+    const text = this.text;
+    let pos = this.pos;
+    while (text.charCodeAt(pos) === SPACE) pos++;
+    this.pos = pos;
   }
 
   private flowNode(isKey: boolean): Value {
