@@ -36,6 +36,18 @@ const SNIPPETS = [
   "\"Q\": 'it''s'\nF: [ ]\nG: {}\nH: -1\nI: 0x1F\nJ: 012\nK: 1.5\nM: \"a\\tb\\u00e9\"\nN: a:b # x\nO: \"#x\"\nP: 123456789012\nR: true\nS: Null\n",
   'Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Role: !GetAtt Role.Arn\n      Tags:\n      - Key: a\n        Value: b\n      Code:\n        ZipFile: |\n          exports.handler = async () => ({})\nOutputs:\n  Arn:\n    Value: !GetAtt Fn.Arn\n',
   "Policy:\n  Statement:\n    - Effect: Allow\n      Action: ['lambda:InvokeFunction', \"lambda:Get*\"]\n      Resource: '*'\n      Condition: { StringEquals: { 'aws:SourceAccount': !Ref AWS::AccountId } }\n",
+  // Quoted scalars read as one slice, and those that need the character loop (escapes, doubled quotes).
+  String.raw`A: ''
+B: ""
+C: 'x'''
+D: '''x'
+E: "a\\b"
+F: "q\"q"
+'G': "#x" # c
+"H": ['a', "b", 'c''d', "e\u00e9", '']
+I: { 'k': 'v', "k2": "v2", 'k''3': "" }
+J: !Sub 'arn:${'$'}{AWS::Partition}:x'
+`,
 ];
 
 describe('fast CloudFormation YAML parser agrees with the yaml library', () => {

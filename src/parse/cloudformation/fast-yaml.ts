@@ -256,7 +256,7 @@ class FastYaml {
       this.pos = next + indent;
     }
     this.noTrailingComments(col);
-    return { kind: 'object', entries, range: this.range(start, this.lineEnd) };
+    return { kind: 'object', entries: exact(entries), range: this.range(start, this.lineEnd) };
   }
 
   private blockSeq(col: number): Value {
@@ -274,7 +274,7 @@ class FastYaml {
       this.pos = next + indent;
     }
     this.noTrailingComments(col);
-    return { kind: 'list', items, range: this.range(start, this.lineEnd) };
+    return { kind: 'list', items: exact(items), range: this.range(start, this.lineEnd) };
   }
 
   /** The value after `key:` or `-` of an entry at column `col`. */
@@ -388,6 +388,11 @@ class FastYaml {
 
   private doubleQuoted(): string {
     const text = this.text;
+    const plain = quotedWithout(text, this.pos, '"', '\\');
+    if (plain !== undefined) {
+      this.pos += plain.length + 2;
+      return plain;
+    }
     let out = '';
     let i = this.pos + 1;
     for (;;) {
@@ -417,6 +422,11 @@ class FastYaml {
 
   private singleQuoted(): string {
     const text = this.text;
+    const plain = quotedWithout(text, this.pos, "'", "'");
+    if (plain !== undefined) {
+      this.pos += plain.length + 2;
+      return plain;
+    }
     let out = '';
     let i = this.pos + 1;
     for (;;) {
@@ -524,7 +534,7 @@ class FastYaml {
     }
     this.pos++;
     const range = this.range(start, this.pos);
-    return map ? { kind: 'object', entries, range } : { kind: 'list', items, range };
+    return map ? { kind: 'object', entries: exact(entries), range } : { kind: 'list', items: exact(items), range };
   }
 
   /** End offset of the last flow scalar (for key ranges). */
@@ -619,6 +629,30 @@ export function markerLine(text: string): boolean {
     for (const terminator of ['\n', '\u2028', '\u2029']) if (text.includes(terminator + marker)) return true;
   }
   return false;
+}
+
+/**
+ * A collection's array at its length. Arrays grown by push keep room for 16 or more elements;
+ * every template node is kept until the model is built, and the garbage collector copies that
+ * room with it (a fifth of a parsed template's memory).
+ */
+function exact<T>(array: T[]): T[] {
+  return array.length < 16 ? array.slice() : array;
+}
+
+/**
+ * The text of a quoted scalar starting at `open` when it is on one line and holds no `escape`
+ * (a backslash; a doubled single quote): a slice, where the loops below build a string one
+ * character at a time. Undefined otherwise (the loops handle it, or bail).
+ */
+function quotedWithout(text: string, open: number, quote: string, escape: string): string | undefined {
+  const close = text.indexOf(quote, open + 1);
+  if (close < 0) return undefined;
+  const newline = text.indexOf('\n', open + 1);
+  if (newline >= 0 && newline < close) return undefined;
+  const content = text.slice(open + 1, close);
+  if (escape === quote ? text[close + 1] === quote : content.includes(escape)) return undefined;
+  return content;
 }
 
 /** A space, a newline or the end of the text (''). */
