@@ -13,11 +13,6 @@ export async function readSource(file: string, displayPath: string, maxBytes = D
     // promise API (open, fstat, read, close per file) cost several times the reads themselves.
     const info = statSync(file);
     if (info.size > maxBytes) return { error: { message: `file is ${info.size} bytes, over the ${maxBytes}-byte limit; not analysed`, range: at } };
-    // Node decodes UTF-8 to a string in one native call, several times faster than reading a
-    // Buffer and decoding it. It replaces invalid bytes with U+FFFD and keeps a BOM: text with a
-    // U+FFFD, a NUL or a leading BOM takes the checked path below, so results are the same.
-    const quick = readFileSync(file, 'utf8');
-    if (!quick.includes('\uFFFD') && !quick.includes('\0') && quick.charCodeAt(0) !== 0xfeff) return { text: quick };
     const bytes = readFileSync(file);
     const probe = bytes.subarray(0, 8192);
     if (probe.includes(0)) return { error: { message: 'binary file (contains NUL bytes); not analysed', range: at } };
