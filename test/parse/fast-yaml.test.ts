@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { markerLine, parseCloudFormationYamlFast } from '../../src/parse/cloudformation/fast-yaml.js';
+import { markerLine, parseCloudFormationYamlFast, plainScalar } from '../../src/parse/cloudformation/fast-yaml.js';
 import { lineCounterMapper, parseCloudFormation, parseYamlTemplateWithLibrary } from '../../src/parse/cloudformation/parse-cloudformation.js';
 import { REPO_ROOT } from '../helpers/scan.js';
 import { propertyParameters } from '../helpers/property.js';
@@ -76,6 +76,36 @@ describe('fast CloudFormation YAML parser agrees with the yaml library', () => {
     expect(fast('a: 1\n---\nb: 2\n')).toBeUndefined();
     expect(fast('a: 1\u2028%x\n')).toBeUndefined();
     expect(fast('a: 1\nb: x---\n')).toBeDefined();
+  });
+
+  it('resolves plain scalars (null, bool, number or text) exactly as the regex chain it shortcuts', () => {
+    const reference = (source: string): unknown => {
+      if (!/^[-+.0-9~nNtTfF]/.test(source)) return source;
+      if (/^(?:~|[Nn]ull|NULL)$/.test(source)) return null;
+      if (/^(?:[Tt]rue|TRUE)$/.test(source)) return true;
+      if (/^(?:[Ff]alse|FALSE)$/.test(source)) return false;
+      if (/^0o[0-7]+$/.test(source)) return parseInt(source.slice(2), 8);
+      if (/^0x[0-9a-fA-F]+$/.test(source)) return parseInt(source.slice(2), 16);
+      if (/^[-+]?[0-9]+$/.test(source)) return source.replace(/^[-+]/, '').length > 15 || /^-0+$/.test(source) ? 'bail' : Number(source);
+      if (/^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/.test(source)) return /^-0*\.?0*(?:[eE].*)?$/.test(source) ? 'bail' : parseFloat(source);
+      if (/^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/.test(source)) return 'bail';
+      return source;
+    };
+    const outcome = (source: string): unknown => {
+      try {
+        return plainScalar(source);
+      } catch {
+        return 'bail';
+      }
+    };
+    const words = ['~', 'null', 'Null', 'NULL', 'nULL', 'true', 'True', 'TRUE', 'tRUE', 'false', 'False', 'FALSE', 'nodejs20.x', 'fn-1', '0x1F', '0o17', '-0', '1e5', '.inf', '.nan'];
+    const text = fc.oneof(fc.constantFrom(...words), fc.string({ unit: fc.constantFrom('n', 'u', 'l', 'N', 'L', 't', 'r', 'e', 'T', 'E', 'f', 'a', 's', 'F', '~', '0', '1', '-', '+', '.', 'x', 'o', 'i'), minLength: 1, maxLength: 7 }));
+    fc.assert(
+      fc.property(text, (source) => {
+        expect(outcome(source)).toEqual(reference(source));
+      }),
+      propertyParameters(3000),
+    );
   });
 
   it('finds duplicate keys in small mappings (scanned) and large ones (indexed), block and flow', () => {

@@ -49,6 +49,16 @@ const TAG_END = new Set([' ', '\n', ',', '[', ']', '{', '}']);
 /** By char code: the first characters of a null, bool or number (-+.0-9~nNtTfF). */
 const MAY_RESOLVE: boolean[] = [];
 for (const c of '-+.0123456789~nNtTfF') MAY_RESOLVE[c.charCodeAt(0)] = true;
+/** By char code: the first characters of a number (-+.0-9). */
+const NUMBER_START: boolean[] = [];
+for (const c of '-+.0123456789') NUMBER_START[c.charCodeAt(0)] = true;
+/** What NULL, TRUE and FALSE match, each word's value. */
+const WORDS = new Map<string, null | boolean>([
+  ['~', null],
+  ...['null', 'Null', 'NULL'].map((w): [string, null] => [w, null]),
+  ...['true', 'True', 'TRUE'].map((w): [string, boolean] => [w, true]),
+  ...['false', 'False', 'FALSE'].map((w): [string, boolean] => [w, false]),
+]);
 
 class FastYaml {
   private pos = 0;
@@ -661,9 +671,12 @@ function spaceOrEnd(c: string): boolean {
 }
 
 /** A plain scalar as the YAML 1.2 core schema (the library's default) resolves it. */
-function plainScalar(source: string): string | number | boolean | null {
+export function plainScalar(source: string): string | number | boolean | null {
   // Only these first characters can start a null, bool or number: most scalars are text.
-  if (!MAY_RESOLVE[source.charCodeAt(0)]) return source;
+  const first = source.charCodeAt(0);
+  if (!MAY_RESOLVE[first]) return source;
+  // A letter or ~ can start only a null or a bool, each one exact word: no regex needed.
+  if (!NUMBER_START[first]) return WORDS.has(source) ? WORDS.get(source)! : source;
   if (NULL.test(source)) return null;
   if (TRUE.test(source)) return true;
   if (FALSE.test(source)) return false;
