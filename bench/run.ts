@@ -19,8 +19,9 @@ import { generateCorpus } from './generate.js';
  * in a temp folder, then times a full scan and, separately, reading + parsing alone, and the
  * bundled CLI's wall time including Node start-up.
  * `--scaling`: the same at 1k, 5k and 10k files, each in a fresh process (peak RSS per size).
- * `--compare`: the 2,000-file corpus as CloudFormation, invokeguard's CLI against cfn-guard 3.1.1
- * (from @cdklabs/cdk-validator-cfnguard, when installed; never a dependency).
+ * `--compare [--runs N]`: the 2,000-file corpus as CloudFormation, invokeguard's CLI against cfn-guard
+ * 3.1.1 (from @cdklabs/cdk-validator-cfnguard, when installed; never a dependency), N runs each
+ * (default 3), alternating, each in a fresh process.
  * `--pool [--files N] [--repeat R]`: where the parse pool matters: the corpus scanned with the fast
  * parsers off (every file through tree-sitter) and the real-world corpus (../shared/realworld, when
  * present) as it is, each with `--jobs 1` (main thread only) and with the pool; R runs each,
@@ -40,6 +41,7 @@ const { values } = parseArgs({
     dir: { type: 'string' },
     workers: { type: 'string' },
     reference: { type: 'boolean', default: false },
+    runs: { type: 'string', default: '3' },
   },
 });
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -141,19 +143,32 @@ function timed(command: string, args: string[]): { ms: number; status: number | 
 }
 
 function compare(): void {
+  const runs = Number(values.runs);
+  if (!Number.isInteger(runs) || runs <= 0) throw new Error(`--runs must be a positive integer, got ${values.runs}`);
   const dir = mkdtempSync(join(tmpdir(), 'invokeguard-bench-cfn-'));
   const corpus = generateCloudFormationCorpus(dir, 2000);
   console.log(`corpus        ${corpus.files} CloudFormation templates, ${corpus.lines} lines, ${(corpus.bytes / 1e6).toFixed(1)} MB (${dir})`);
-  // Both as a user runs them: a fresh process over the folder, all invokeguard rules on.
-  const ours = timed(process.execPath, [CLI, dir, '--format', 'json', '--output', join(tmpdir(), 'invokeguard-bench-cfn.json')]);
-  console.log(`invokeguard   ${seconds(ours.ms)} wall (exit ${ours.status})`);
   const guard = cfnGuard();
-  if (!guard) {
-    console.log('cfn-guard     not installed: `npm install --no-save @cdklabs/cdk-validator-cfnguard` to compare (3.1.1, Control Tower rules ' + CFN_GUARD_RULES.join(', ') + ')');
-  } else {
-    const theirs = timed(guard.binary, ['validate', ...guard.rules.flatMap((r) => ['--rules', r]), '--data', dir, '--show-summary', 'none']);
-    console.log(`cfn-guard     ${seconds(theirs.ms)} wall (exit ${theirs.status}; ${CFN_GUARD_RULES.join(', ')})`);
-    console.log(`ratio         invokeguard takes ${((ours.ms / theirs.ms) * 100).toFixed(1)}% of cfn-guard's time (target < 10%)`);
+  if (!guard) console.log('cfn-guard     not installed: `npm install --no-save @cdklabs/cdk-validator-cfnguard` to compare (3.1.1, Control Tower rules ' + CFN_GUARD_RULES.join(', ') + ')');
+  // Both as a user runs them, on the same folder: a fresh process each run, all invokeguard rules
+  // on, cfn-guard with the three rules only. Runs alternate, so load on the machine hits both alike.
+  const ours: number[] = [];
+  const theirs: number[] = [];
+  for (let run = 1; run <= runs; run++) {
+    const mine = timed(process.execPath, [CLI, dir, '--format', 'json', '--output', join(tmpdir(), 'invokeguard-bench-cfn.json')]);
+    ours.push(mine.ms);
+    let line = `run ${run}         invokeguard ${seconds(mine.ms)} (exit ${mine.status})`;
+    if (guard) {
+      const other = timed(guard.binary, ['validate', ...guard.rules.flatMap((r) => ['--rules', r]), '--data', dir, '--show-summary', 'none']);
+      theirs.push(other.ms);
+      line += `, cfn-guard ${seconds(other.ms)} (exit ${other.status}), ${((mine.ms / other.ms) * 100).toFixed(1)}%`;
+    }
+    console.log(line);
+  }
+  console.log(`invokeguard   median ${seconds(median(ours))} wall (all rules, --format json --output file)`);
+  if (guard) {
+    console.log(`cfn-guard     median ${seconds(median(theirs))} wall (${CFN_GUARD_RULES.join(', ')})`);
+    console.log(`ratio         invokeguard takes ${((median(ours) / median(theirs)) * 100).toFixed(1)}% of cfn-guard's time, medians of ${runs} (target < 10%)`);
   }
   if (!values.keep) rmSync(dir, { recursive: true, force: true });
 }
@@ -188,6 +203,12 @@ function pool(count: number): void {
   const realworld = join(HERE, '..', '..', '..', 'shared', 'realworld');
   if (existsSync(realworld)) poolRuns(`real-world corpus (${realworld}), as it is`, realworld, []);
   else console.log(`real-world corpus not present (${realworld})`);
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 if (values.phase && values.dir) await phase(values.phase, values.dir);

@@ -43,7 +43,7 @@ describe('the npm package', () => {
     expect(files).toContain('dist/src/cli/main.js');
     expect(files).toContain('policies/sam-policy-templates.json');
     expect(files).toContain('dist/parse-worker.mjs');
-    expect(files.filter((f) => !/^(dist\/(invokeguard|parse-worker)\.mjs|dist\/src\/.+\.js|policies\/.+\.(json|md)|README\.md|LICENSE|package\.json)$/.test(f))).toEqual([]);
+    expect(files.filter((f) => !/^(dist\/(invokeguard|parse-worker)\.mjs|dist\/chunks\/[\w-]+\.mjs|dist\/src\/.+\.js|policies\/.+\.(json|md)|README\.md|LICENSE|package\.json)$/.test(f))).toEqual([]);
     expect(files.filter((f) => /(^|\/)(test|fixtures|examples|bench|scripts)\//.test(f))).toEqual([]);
 
     const app = join(dir, 'app');

@@ -1,4 +1,5 @@
-import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
+import { lstat, readFile, realpath, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { classifyByName, type NameClass } from './classify.js';
@@ -44,7 +45,7 @@ export async function discover(paths: string[], cwd = process.cwd(), filters: Di
       continue;
     }
     const root = await realpath(absolute);
-    const walker = new Walker(root, (await loadGitignore(root)).add([...(filters.exclude ?? [])]), files, notices, includeFilter(filters));
+    const walker = new Walker(root, await ignoreRules(root, filters.exclude ?? []), files, notices, includeFilter(filters));
     await walker.walk(absolute, root);
   }
   return { files: [...files.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)), notices };
@@ -56,14 +57,16 @@ function includeFilter(filters: DiscoveryFilters): Ignore | undefined {
   return filters.include && filters.include.length > 0 ? ignore().add([...filters.include]) : undefined;
 }
 
-async function loadGitignore(root: string): Promise<Ignore> {
-  const rules = ignore();
+/** The root's .gitignore plus `exclude`; undefined when there is no pattern at all (nothing to ask per file). */
+async function ignoreRules(root: string, exclude: readonly string[]): Promise<Ignore | undefined> {
+  let gitignore = '';
   try {
-    rules.add(await readFile(join(root, '.gitignore'), 'utf8'));
+    gitignore = await readFile(join(root, '.gitignore'), 'utf8');
   } catch {
     // no .gitignore: nothing extra to skip
   }
-  return rules;
+  if (gitignore.trim() === '' && exclude.length === 0) return undefined;
+  return ignore().add(gitignore).add([...exclude]);
 }
 
 class Walker {
@@ -71,7 +74,7 @@ class Walker {
 
   constructor(
     private readonly root: string,
-    private readonly ignored: Ignore,
+    private readonly ignored: Ignore | undefined,
     private readonly files: Map<string, DiscoveredFile>,
     private readonly notices: DiscoveryNotice[],
     /** When set, only files it matches are added. */
@@ -84,17 +87,21 @@ class Walker {
     this.visited.add(real);
     let entries;
     try {
-      entries = await readdir(shown, { withFileTypes: true });
+      // Synchronous, as files are read: each awaited readdir was a thread-pool round trip the
+      // main thread sat idle through (a folder of IaC lists quickly).
+      entries = readdirSync(shown, { withFileTypes: true });
     } catch (error) {
       this.notices.push({ path: shown, message: `folder not readable (${(error as NodeJS.ErrnoException).code ?? error}); skipped` });
       return;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : 1));
+    // `real` is the root or inside it: an entry's path from the root is this folder's, then its name.
+    const folder = relative(this.root, real).split(sep).join('/');
     for (const entry of entries) {
       const path = join(shown, entry.name);
-      const fromRoot = relative(this.root, join(real, entry.name)).split(sep).join('/');
+      const fromRoot = folder ? `${folder}/${entry.name}` : entry.name;
       if (entry.isDirectory() && SKIPPED_DIRECTORIES.has(entry.name)) continue;
-      if (fromRoot && this.ignored.ignores(entry.isDirectory() ? `${fromRoot}/` : fromRoot)) continue;
+      if (fromRoot && this.ignored?.ignores(entry.isDirectory() ? `${fromRoot}/` : fromRoot)) continue;
       if (entry.isSymbolicLink()) await this.symlink(path, fromRoot);
       else if (entry.isDirectory()) await this.walk(path, join(real, entry.name));
       else if (entry.isFile()) this.add(path, fromRoot);

@@ -18,31 +18,51 @@ export interface TextPositionMapper extends PositionMapper {
 }
 
 export function createPositionMapper(file: string, text: string, base?: { line: number; column: number }): TextPositionMapper {
-  const lineStarts = [0];
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) lineStarts.push(i + 1);
+  const lineStarts = lineStartsOf(text);
   const baseLine = base?.line ?? 1;
   const baseColumn = base?.column ?? 1;
-  const position = (offset: number): [number, number] => {
-    let lo = 0;
-    let hi = lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (lineStarts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    const column = offset - lineStarts[lo] + 1;
-    // Only the first line of an embedded text is shifted by the base column.
-    return [baseLine + lo, lo === 0 ? baseColumn + column - 1 : column];
-  };
+  let hint = 0;
   return {
     offset(line, column) {
       const index = line - baseLine;
       return lineStarts[index] + column - (index === 0 ? baseColumn : 1);
     },
     range(start, end) {
-      const [line, column] = position(start);
-      const [endLine, endColumn] = position(Math.max(start, end));
-      return { file, line, column, endLine, endColumn };
+      const to = Math.max(start, end);
+      const line = (hint = lineIndex(lineStarts, start, hint));
+      const endLine = lineIndex(lineStarts, to, line);
+      // Only the first line of an embedded text is shifted by the base column.
+      const column = line === 0 ? baseColumn + start : start - lineStarts[line] + 1;
+      const endColumn = endLine === 0 ? baseColumn + to : to - lineStarts[endLine] + 1;
+      return { file, line: baseLine + line, column, endLine: baseLine + endLine, endColumn };
     },
   };
+}
+
+/** Offsets where each line of `text` starts (the first is 0). */
+export function lineStartsOf(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+/**
+ * The 0-based line holding `offset`: the last line start at or before it. Parsers ask for
+ * ranges in nearly ascending order, so the line found last (`hint`) and the next are tried
+ * before a binary search.
+ */
+export function lineIndex(lineStarts: readonly number[], offset: number, hint: number): number {
+  const last = lineStarts.length - 1;
+  if (hint <= last && lineStarts[hint] <= offset) {
+    if (hint === last || offset < lineStarts[hint + 1]) return hint;
+    if (hint + 1 === last || offset < lineStarts[hint + 2]) return hint + 1;
+  }
+  let lo = 0;
+  let hi = last;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (lineStarts[mid] <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }

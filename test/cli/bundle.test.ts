@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeDeclinedTree } from '../helpers/declined-tree.js';
+import { pathToFileURL } from 'node:url';
 import { REPO_ROOT } from '../helpers/scan.js';
 
 /** Both entry points as a user runs them: the bundle (package bin) and the compiled modules. */
@@ -25,6 +26,15 @@ describe('the bundled CLI (dist/invokeguard.mjs, built by npm run build)', () =>
     const modules = run('dist/src/cli/main.js', ...args);
     expect(bundled.code).toBe(1);
     expect(bundled).toEqual(modules);
+  }, 30_000);
+
+  it('leaves the Access Analyzer cross-check and the AWS SDK out of the file every start compiles, in chunks that load when asked for', async () => {
+    const entry = readFileSync(join(REPO_ROOT, 'dist', 'invokeguard.mjs'), 'utf8');
+    expect(entry).not.toMatch(/@aws-sdk\/client-accessanalyzer|from "node:https?"/);
+    const chunk = readdirSync(join(REPO_ROOT, 'dist', 'chunks')).find((f) => f.startsWith('cross-check-'));
+    expect(chunk).toBeDefined();
+    const loaded = (await import(pathToFileURL(join(REPO_ROOT, 'dist', 'chunks', chunk!)).href)) as Record<string, unknown>;
+    expect(Object.values(loaded).some((v) => typeof v === 'function')).toBe(true);
   }, 30_000);
 });
 

@@ -37,6 +37,27 @@ describe('discover', () => {
     expect(notices.filter((n) => /outside/.test(n.message))).toHaveLength(2);
   });
 
+  it('matches exclude and include globs against paths from the root, through nested and symlinked folders, with and without a .gitignore', async () => {
+    const tree = {
+      'main.tf': PUBLIC,
+      'z/b/deep.tf': PUBLIC,
+      'z/b/keep.tf': PUBLIC,
+      'z/other.yaml': 'Resources: {}\n',
+      'real/x.tf': PUBLIC,
+    };
+    for (const gitignore of [undefined, '', '# only a comment\n', 'real/\n']) {
+      const root = tempTree(gitignore === undefined ? tree : { ...tree, '.gitignore': gitignore });
+      // Walked before its target (names sort first), so its files are found through it, matched by where they really are.
+      symlinkSync(join(root, 'z', 'b'), join(root, 'a-link'));
+      const names = async (filters: { include?: string[]; exclude?: string[] }) => (await discover([root], root, filters)).files.map((f) => f.path.slice(root.length + 1));
+      const real = gitignore === 'real/\n' ? [] : ['real/x.tf'];
+      expect(await names({})).toEqual(['a-link/deep.tf', 'a-link/keep.tf', 'main.tf', ...real, 'z/other.yaml']);
+      expect(await names({ exclude: ['z/b/deep.tf'] })).toEqual(['a-link/keep.tf', 'main.tf', ...real, 'z/other.yaml']);
+      expect(await names({ exclude: ['b/', 'z/*.yaml'] })).toEqual(['main.tf', ...real]);
+      expect(await names({ include: ['z/b/*.tf', 'main.tf'] })).toEqual(['a-link/deep.tf', 'a-link/keep.tf', 'main.tf']);
+    }
+  });
+
   it('classifies a given file path directly and rejects a missing path', async () => {
     const root = tempTree({ 'a.tf': PUBLIC });
     expect((await discover([join(root, 'a.tf')])).files).toHaveLength(1);

@@ -105,6 +105,69 @@ describe('CloudFormation intrinsics', () => {
   });
 });
 
+describe('CloudFormation evaluation shares what it does not change', () => {
+  const template = parse(`${HEADER}Outputs:
+  Plain:
+    Value: { Tags: [{ Key: a, Value: b }, [1, 2]], Name: x, N: 3, On: true, Off: ~ }
+  Mixed:
+    Value: { Tags: [{ Key: a, Value: !Ref Stage }, plain], Name: x, Arn: !GetAtt Fn.Arn, Last: [y] }
+`);
+  const outputs = get(template, 'Outputs');
+  const snapshot = structuredClone(template);
+  const evaluator = new CfnEvaluator(scopeOf(template));
+  const plain = get(get(outputs, 'Plain'), 'Value')!;
+  const mixed = get(get(outputs, 'Mixed'), 'Value')!;
+  const plainResult = evaluator.evaluate(plain);
+  const mixedResult = evaluator.evaluate(mixed);
+
+  it('returns a collection without intrinsics as it is', () => {
+    expect(plainResult).toBe(plain);
+  });
+
+  it('copies only the path to what changed, and gives what evaluating every node gives', () => {
+    expect(mixedResult).not.toBe(mixed);
+    if (mixedResult.kind !== 'object' || mixed.kind !== 'object') throw new Error('expected objects');
+    expect(mixedResult.entries.map((e) => e.key)).toEqual(['Tags', 'Name', 'Arn', 'Last']);
+    const [tags, name, arn, last] = mixedResult.entries;
+    expect(name).toBe(mixed.entries[1]);
+    expect(last.value).toBe(mixed.entries[3].value);
+    expect(tags.value.kind === 'list' && tags.value.items[1]).toBe(mixed.entries[0].value.kind === 'list' && mixed.entries[0].value.items[1]);
+    expect(get(tags.value.kind === 'list' ? tags.value.items[0] : undefined, 'Value')).toMatchObject({ kind: 'string', value: 'prod' });
+    expect(arn.value).toMatchObject({ kind: 'unknown', ref: 'Fn.Arn', resourceType: 'AWS::Lambda::Function' });
+    // Same content, key order and ranges as a copy of every node, range by range.
+    expect(JSON.stringify(mixedResult)).toBe(
+      JSON.stringify({ ...mixed, entries: [{ ...mixed.entries[0], value: { ...mixed.entries[0].value, items: [tags.value.kind === 'list' ? tags.value.items[0] : null, mixed.entries[0].value.kind === 'list' ? mixed.entries[0].value.items[1] : null] } }, { ...mixed.entries[1] }, { ...mixed.entries[2], value: arn.value }, { ...mixed.entries[3] }] }),
+    );
+  });
+
+  it('never changes its input', () => {
+    expect(template).toEqual(snapshot);
+  });
+});
+
+describe('CloudFormation Lambda resources in the model', () => {
+  it('carry the properties present as attributes, in a fixed key order, absent ones left out', () => {
+    const template = parse(`Resources:
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties: { Role: !GetAtt R.Arn, FunctionName: f }
+  Perm:
+    Type: AWS::Lambda::Permission
+    Properties: { SourceArn: arn:x, Principal: "*", Action: lambda:InvokeFunction, FunctionName: !Ref Fn }
+  Url:
+    Type: AWS::Lambda::Url
+    Properties: { TargetFunctionArn: !GetAtt Fn.Arn }
+`);
+    const model = buildModel([{ format: 'cloudformation', file: 't.yaml', template, errors: [] }]);
+    const base = ['address', 'sourceType', 'range', 'arnExpression'];
+    expect(Object.keys(model.functions[0])).toEqual([...base, 'functionName', 'role']);
+    expect(Object.keys(model.permissions[0])).toEqual([...base, 'action', 'principal', 'functionName', 'sourceArn']);
+    expect(Object.keys(model.functionUrls[0])).toEqual([...base, 'functionName']);
+    expect(model.permissions[0].principal).toMatchObject({ value: { kind: 'string', value: '*' }, range: { line: 7, column: 37 } });
+    expect(displayString(model.functionUrls[0].functionName?.value)).toBe('${Fn.Arn}');
+  });
+});
+
 describe('SAM function model', () => {
   it('events become the permissions SAM generates, scoped as SAM scopes them', async () => {
     const { readFile } = await import('node:fs/promises');

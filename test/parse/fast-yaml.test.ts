@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseCloudFormationYamlFast } from '../../src/parse/cloudformation/fast-yaml.js';
+import { markerLine, parseCloudFormationYamlFast, plainScalar } from '../../src/parse/cloudformation/fast-yaml.js';
 import { lineCounterMapper, parseCloudFormation, parseYamlTemplateWithLibrary } from '../../src/parse/cloudformation/parse-cloudformation.js';
 import { REPO_ROOT } from '../helpers/scan.js';
 import { propertyParameters } from '../helpers/property.js';
@@ -36,6 +36,18 @@ const SNIPPETS = [
   "\"Q\": 'it''s'\nF: [ ]\nG: {}\nH: -1\nI: 0x1F\nJ: 012\nK: 1.5\nM: \"a\\tb\\u00e9\"\nN: a:b # x\nO: \"#x\"\nP: 123456789012\nR: true\nS: Null\n",
   'Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Role: !GetAtt Role.Arn\n      Tags:\n      - Key: a\n        Value: b\n      Code:\n        ZipFile: |\n          exports.handler = async () => ({})\nOutputs:\n  Arn:\n    Value: !GetAtt Fn.Arn\n',
   "Policy:\n  Statement:\n    - Effect: Allow\n      Action: ['lambda:InvokeFunction', \"lambda:Get*\"]\n      Resource: '*'\n      Condition: { StringEquals: { 'aws:SourceAccount': !Ref AWS::AccountId } }\n",
+  // Quoted scalars read as one slice, and those that need the character loop (escapes, doubled quotes).
+  String.raw`A: ''
+B: ""
+C: 'x'''
+D: '''x'
+E: "a\\b"
+F: "q\"q"
+'G': "#x" # c
+"H": ['a', "b", 'c''d', "e\u00e9", '']
+I: { 'k': 'v', "k2": "v2", 'k''3': "" }
+J: !Sub 'arn:${'$'}{AWS::Partition}:x'
+`,
 ];
 
 describe('fast CloudFormation YAML parser agrees with the yaml library', () => {
@@ -51,6 +63,63 @@ describe('fast CloudFormation YAML parser agrees with the yaml library', () => {
 
   it.each(SNIPPETS.map((s) => [s]))('on %j', (text) => {
     expect(expectAgreement(text)).toBe(true);
+  });
+
+  it('finds document markers and directives at a line start as /^(?:---|\.\.\.|%)/m does, every JavaScript line terminator included', () => {
+    const text = fc.string({ unit: fc.constantFrom('-', '.', '%', '\n', '\u2028', '\u2029', 'a', ' '), maxLength: 30 });
+    fc.assert(
+      fc.property(text, (t) => {
+        expect(markerLine(t)).toBe(/^(?:---|\.\.\.|%)/m.test(t));
+      }),
+      propertyParameters(3000),
+    );
+    expect(fast('a: 1\n---\nb: 2\n')).toBeUndefined();
+    expect(fast('a: 1\u2028%x\n')).toBeUndefined();
+    expect(fast('a: 1\nb: x---\n')).toBeDefined();
+  });
+
+  it('resolves plain scalars (null, bool, number or text) exactly as the regex chain it shortcuts', () => {
+    const reference = (source: string): unknown => {
+      if (!/^[-+.0-9~nNtTfF]/.test(source)) return source;
+      if (/^(?:~|[Nn]ull|NULL)$/.test(source)) return null;
+      if (/^(?:[Tt]rue|TRUE)$/.test(source)) return true;
+      if (/^(?:[Ff]alse|FALSE)$/.test(source)) return false;
+      if (/^0o[0-7]+$/.test(source)) return parseInt(source.slice(2), 8);
+      if (/^0x[0-9a-fA-F]+$/.test(source)) return parseInt(source.slice(2), 16);
+      if (/^[-+]?[0-9]+$/.test(source)) return source.replace(/^[-+]/, '').length > 15 || /^-0+$/.test(source) ? 'bail' : Number(source);
+      if (/^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/.test(source)) return /^-0*\.?0*(?:[eE].*)?$/.test(source) ? 'bail' : parseFloat(source);
+      if (/^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/.test(source)) return 'bail';
+      return source;
+    };
+    const outcome = (source: string): unknown => {
+      try {
+        return plainScalar(source);
+      } catch {
+        return 'bail';
+      }
+    };
+    const words = ['~', 'null', 'Null', 'NULL', 'nULL', 'true', 'True', 'TRUE', 'tRUE', 'false', 'False', 'FALSE', 'nodejs20.x', 'fn-1', '0x1F', '0o17', '-0', '1e5', '.inf', '.nan'];
+    const text = fc.oneof(fc.constantFrom(...words), fc.string({ unit: fc.constantFrom('n', 'u', 'l', 'N', 'L', 't', 'r', 'e', 'T', 'E', 'f', 'a', 's', 'F', '~', '0', '1', '-', '+', '.', 'x', 'o', 'i'), minLength: 1, maxLength: 7 }));
+    fc.assert(
+      fc.property(text, (source) => {
+        expect(outcome(source)).toEqual(reference(source));
+      }),
+      propertyParameters(3000),
+    );
+  });
+
+  it('finds duplicate keys in small mappings (scanned) and large ones (indexed), block and flow', () => {
+    const keys = (n: number) => Array.from({ length: n }, (_, i) => `k${i}`);
+    for (const n of [3, 15, 16, 17, 40]) {
+      const block = keys(n).map((k) => `${k}: 1\n`).join('');
+      const flow = `m: { ${keys(n).map((k) => `${k}: 1`).join(', ')} }\n`;
+      expect(expectAgreement(block)).toBe(true);
+      expect(expectAgreement(flow)).toBe(true);
+      for (const at of [0, n - 1]) {
+        expect(fast(`${block}k${at}: 2\n`)).toBeUndefined();
+        expect(fast(`m: { ${[...keys(n), `k${at}`].map((k) => `${k}: 1`).join(', ')} }\n`)).toBeUndefined();
+      }
+    }
   });
 
   it('declines what it leaves to the library: aliases, multi-line scalars, tabs, unknown tags, errors, duplicates', () => {

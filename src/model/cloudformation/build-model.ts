@@ -38,10 +38,36 @@ function templateScope(template: Value, resources: Value & { kind: 'object' }): 
   return { parameters, resourceTypes, ...(mappings ? { mappings } : {}) };
 }
 
-function optional<K extends string>(key: K, properties: Value, name: string): Partial<Record<K, Attribute>> {
-  const found = attribute(properties, name);
-  return (found ? { [key]: found } : {}) as Partial<Record<K, Attribute>>;
+/**
+ * `base` plus each property present, as an Attribute under its model key, in the order given
+ * (the key order spreading one `{ [key]: attribute }` per property gave; assigning is cheaper).
+ */
+function withAttributes<K extends string>(base: ResourceBase, properties: Value, names: ReadonlyArray<readonly [K, string]>): ResourceBase & Partial<Record<K, Attribute>> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, name] of names) {
+    const found = attribute(properties, name);
+    if (found) out[key] = found;
+  }
+  return out as ResourceBase & Partial<Record<K, Attribute>>;
 }
+
+const FUNCTION_ATTRIBUTES = [
+  ['functionName', 'FunctionName'],
+  ['role', 'Role'],
+] as const;
+const PERMISSION_ATTRIBUTES = [
+  ['action', 'Action'],
+  ['principal', 'Principal'],
+  ['functionName', 'FunctionName'],
+  ['sourceArn', 'SourceArn'],
+  ['sourceAccount', 'SourceAccount'],
+  ['principalOrgId', 'PrincipalOrgID'],
+  ['functionUrlAuthType', 'FunctionUrlAuthType'],
+] as const;
+const URL_ATTRIBUTES = [
+  ['authorizationType', 'AuthType'],
+  ['functionName', 'TargetFunctionArn'],
+] as const;
 
 const EMPTY_OBJECT = (range: Range): Value => ({ kind: 'object', entries: [], range });
 
@@ -56,23 +82,13 @@ function addResource(model: Model, scope: TemplateScope, entry: ObjectEntry, glo
   const variants = ifVariants(scope, raw);
   switch (type) {
     case 'AWS::Lambda::Function':
-      model.functions.push({ ...base, ...optional('functionName', variants[0], 'FunctionName'), ...optional('role', variants[0], 'Role') });
+      model.functions.push(withAttributes(base, variants[0], FUNCTION_ATTRIBUTES));
       return;
     case 'AWS::Lambda::Permission':
-      for (const p of variants)
-        model.permissions.push({
-          ...base,
-          ...optional('action', p, 'Action'),
-          ...optional('principal', p, 'Principal'),
-          ...optional('functionName', p, 'FunctionName'),
-          ...optional('sourceArn', p, 'SourceArn'),
-          ...optional('sourceAccount', p, 'SourceAccount'),
-          ...optional('principalOrgId', p, 'PrincipalOrgID'),
-          ...optional('functionUrlAuthType', p, 'FunctionUrlAuthType'),
-        });
+      for (const p of variants) model.permissions.push(withAttributes(base, p, PERMISSION_ATTRIBUTES));
       return;
     case 'AWS::Lambda::Url':
-      for (const p of variants) model.functionUrls.push({ ...base, ...optional('authorizationType', p, 'AuthType'), ...optional('functionName', p, 'TargetFunctionArn') });
+      for (const p of variants) model.functionUrls.push(withAttributes(base, p, URL_ATTRIBUTES));
       return;
     case 'AWS::IAM::ManagedPolicy':
       for (const p of variants) addDocument(model, base, 'managed', attribute(p, 'PolicyDocument'), policyHolders(p), knownString(get(p, 'ManagedPolicyName')));

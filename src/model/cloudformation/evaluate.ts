@@ -1,5 +1,5 @@
 import type { Range } from '../range.js';
-import { get, knownString, type UnknownValue, type Value } from '../value.js';
+import { get, knownString, type ObjectEntry, type UnknownValue, type Value } from '../value.js';
 
 /** What intrinsics can see of the template they stand in. */
 export interface TemplateScope {
@@ -57,11 +57,34 @@ export class CfnEvaluator {
 
   evaluate(value: Value, depth = 0): Value {
     if (depth > MAX_DEPTH) return { kind: 'unknown', range: value.range };
-    if (value.kind === 'list') return { ...value, items: value.items.map((item) => this.evaluate(item, depth + 1)) };
+    // Values are never mutated: a collection nothing in which evaluates differently is returned
+    // as it is, not copied (most properties hold no intrinsic, and every resource is evaluated).
+    if (value.kind === 'list') {
+      const items = this.evaluateAll(value.items, depth + 1);
+      return items === value.items ? value : { ...value, items };
+    }
     if (value.kind !== 'object') return value;
     const [only] = value.entries;
     if (value.entries.length === 1 && INTRINSICS.has(only.key)) return this.intrinsic(only.key, only.value, value.range, depth + 1);
-    return { ...value, entries: value.entries.map((e) => ({ ...e, value: this.evaluate(e.value, depth + 1) })) };
+    let entries: ObjectEntry[] | undefined;
+    for (let i = 0; i < value.entries.length; i++) {
+      const entry = value.entries[i];
+      const evaluated = this.evaluate(entry.value, depth + 1);
+      if (evaluated !== entry.value) (entries ??= value.entries.slice(0, i))[i] = { ...entry, value: evaluated };
+      else if (entries) entries[i] = entry;
+    }
+    return entries ? { ...value, entries } : value;
+  }
+
+  /** The items evaluated; the same array when every item evaluates to itself. */
+  private evaluateAll(items: Value[], depth: number): Value[] {
+    let out: Value[] | undefined;
+    for (let i = 0; i < items.length; i++) {
+      const evaluated = this.evaluate(items[i], depth);
+      if (evaluated !== items[i]) (out ??= items.slice(0, i))[i] = evaluated;
+      else if (out) out[i] = evaluated;
+    }
+    return out ?? items;
   }
 
   private intrinsic(name: string, argument: Value, range: Range, depth: number): Value {

@@ -18,7 +18,7 @@ function bail(): never {
  * Differential tests check both paths agree on every input this one accepts.
  */
 export function parseCloudFormationYamlFast(text: string, mapper: PositionMapper): Value | undefined {
-  if (/[\t\r]/.test(text) || /^(?:---|\.\.\.|%)/m.test(text)) return undefined;
+  if (text.includes('\t') || text.includes('\r') || markerLine(text)) return undefined;
   try {
     return new FastYaml(text, mapper).document();
   } catch (error) {
@@ -39,12 +39,42 @@ const SPECIAL_FLOAT = /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
 const NOT_PLAIN_START = new Set(['[', ']', '{', '}', '#', '&', '*', '!', '|', '>', "'", '"', '%', '@', '`', ',']);
 const DOUBLE_ESCAPES: Record<string, string> = { '\\': '\\', '"': '"', '/': '/', n: '\n', t: '\t', r: '\r', '0': '\0', b: '\b', f: '\f' };
 const MAX_NODES = 200_000;
+const SPACE = 32;
+const NEWLINE = 10;
+const DASH = 45;
+const HASH = 35;
+const COLON = 58;
+/** Characters that end a tag's name. */
+const TAG_END = new Set([' ', '\n', ',', '[', ']', '{', '}']);
+/** By char code: the first characters of a null, bool or number (-+.0-9~nNtTfF). */
+const MAY_RESOLVE: boolean[] = [];
+for (const c of '-+.0123456789~nNtTfF') MAY_RESOLVE[c.charCodeAt(0)] = true;
+/** By char code: the first characters of a number (-+.0-9). */
+const NUMBER_START: boolean[] = [];
+for (const c of '-+.0123456789') NUMBER_START[c.charCodeAt(0)] = true;
+/** What NULL, TRUE and FALSE match, each word's value. */
+const WORDS = new Map<string, null | boolean>([
+  ['~', null],
+  ...['null', 'Null', 'NULL'].map((w): [string, null] => [w, null]),
+  ...['true', 'True', 'TRUE'].map((w): [string, boolean] => [w, true]),
+  ...['false', 'False', 'FALSE'].map((w): [string, boolean] => [w, false]),
+]);
 
 class FastYaml {
   private pos = 0;
   /** Offset just past the last line a node consumed (its newline included). */
   private lineEnd = 0;
   private nodes = 0;
+  /** The range of the key key() last read (fields, not a result object per key: less garbage). */
+  private keyRange: Range | undefined;
+  /** The key keyAhead() last read: where it starts, its text and range, the offset after its colon. */
+  private aheadAt = -1;
+  private aheadText = '';
+  private aheadRange: Range | undefined;
+  private aheadAfter = 0;
+  /** nextContentLine's last question and answer (a value's end and the next entry ask the same). */
+  private contentFrom = -1;
+  private contentLine = -1;
 
   constructor(
     private readonly text: string,
@@ -76,17 +106,23 @@ class FastYaml {
 
   private indent(lineStart: number): number {
     let i = lineStart;
-    while (this.text[i] === ' ') i++;
+    while (this.text.charCodeAt(i) === SPACE) i++;
     return i - lineStart;
   }
 
   /** Start of the next line holding something other than spaces and a comment, or -1. */
   private nextContentLine(from: number): number {
+    if (from === this.contentFrom) return this.contentLine;
+    this.contentFrom = from;
+    return (this.contentLine = this.findContentLine(from));
+  }
+
+  private findContentLine(from: number): number {
     let lineStart = from;
     while (lineStart < this.text.length) {
       const i = lineStart + this.indent(lineStart);
-      const c = this.text[i];
-      if (c !== '\n' && c !== '#' && c !== undefined) return lineStart;
+      const c = this.text.charCodeAt(i);
+      if (c !== NEWLINE && c !== HASH && i < this.text.length) return lineStart;
       const newline = this.text.indexOf('\n', i);
       if (newline < 0) return -1;
       lineStart = newline + 1;
@@ -96,7 +132,7 @@ class FastYaml {
 
   /** After a node on a line: spaces, an optional ` # comment`, the newline. Sets lineEnd. */
   private finishLine(): void {
-    while (this.char() === ' ') this.pos++;
+    this.skipSpaces();
     const c = this.char();
     if (c === '#' && this.pos > 0 && this.text[this.pos - 1] !== ' ' && this.text[this.pos - 1] !== '\n') bail();
     if (c !== '#' && c !== '\n' && c !== '') bail();
@@ -135,8 +171,9 @@ class FastYaml {
   }
 
   private isSeqItem(at: number): boolean {
-    const next = this.text[at + 1];
-    return this.text[at] === '-' && (next === ' ' || next === '\n' || next === undefined);
+    if (this.text.charCodeAt(at) !== DASH) return false;
+    const next = this.text.charCodeAt(at + 1);
+    return next === SPACE || next === NEWLINE || at + 1 >= this.text.length;
   }
 
   private count(): void {
@@ -147,7 +184,15 @@ class FastYaml {
   private keyAhead(): boolean {
     const save = this.pos;
     try {
-      return this.key() !== undefined;
+      const found = this.key();
+      // The caller reads this key next: key() hands it over instead of reading it twice.
+      if (found !== undefined) {
+        this.aheadAt = save;
+        this.aheadText = found;
+        this.aheadRange = this.keyRange;
+        this.aheadAfter = this.pos;
+      }
+      return found !== undefined;
     } catch (error) {
       if (error === BAIL) return false;
       throw error;
@@ -157,27 +202,34 @@ class FastYaml {
   }
 
   /** Reads `key:` and leaves the cursor after the colon; undefined (cursor unchanged) when there is none. */
-  private key(): { key: string; range: Range } | undefined {
+  private key(): string | undefined {
     const start = this.pos;
+    if (this.aheadAt === start) {
+      this.pos = this.aheadAfter;
+      this.keyRange = this.aheadRange;
+      return this.aheadText;
+    }
     const c = this.char();
     let key: string;
     let end: number;
     if (c === '"' || c === "'") {
       key = c === '"' ? this.doubleQuoted() : this.singleQuoted();
       end = this.pos;
-      while (this.char() === ' ') this.pos++;
+      this.skipSpaces();
       if (this.char() !== ':') {
         this.pos = start;
         return undefined;
       }
     } else {
-      if (NOT_PLAIN_START.has(c) || c === '' || c === '\n' || c === ' ' || ((c === '-' || c === '?' || c === ':') && /[ \n]/.test(this.char(start + 1) || '\n'))) return undefined;
-      const lineEnd = this.text.indexOf('\n', start) < 0 ? this.text.length : this.text.indexOf('\n', start);
+      if (NOT_PLAIN_START.has(c) || c === '' || c === '\n' || c === ' ' || ((c === '-' || c === '?' || c === ':') && spaceOrEnd(this.char(start + 1)))) return undefined;
+      const newline = this.text.indexOf('\n', start);
+      const lineEnd = newline < 0 ? this.text.length : newline;
+      const text = this.text;
       let colon = -1;
       for (let i = start; i < lineEnd; i++) {
-        const d = this.text[i];
-        if (d === '#' && this.text[i - 1] === ' ') break;
-        if (d === ':' && (i + 1 === lineEnd || this.text[i + 1] === ' ')) {
+        const d = text.charCodeAt(i);
+        if (d === HASH && text.charCodeAt(i - 1) === SPACE) break;
+        if (d === COLON && (i + 1 === lineEnd || text.charCodeAt(i + 1) === SPACE)) {
           colon = i;
           break;
         }
@@ -192,19 +244,21 @@ class FastYaml {
     this.pos++; // the colon
     const after = this.char();
     if (after !== ' ' && after !== '\n' && after !== '') bail();
-    return { key, range: this.range(start, end) };
+    this.keyRange = this.range(start, end);
+    return key;
   }
 
   private blockMap(col: number): Value {
     const start = this.pos;
     const entries: ObjectEntry[] = [];
-    const seen = new Set<string>();
+    let seen: Set<string> | undefined;
     for (;;) {
       this.count();
       const key = this.key() ?? bail();
-      if (seen.has(key.key)) bail();
-      seen.add(key.key);
-      entries.push({ key: key.key, keyRange: key.range, value: this.blockValue(col, true) });
+      const keyRange = this.keyRange!;
+      if (seen ? seen.has(key) : hasKey(entries, key)) bail();
+      entries.push({ key, keyRange, value: this.blockValue(col, true) });
+      seen = keyIndex(entries, seen);
       const next = this.nextContentLine(this.lineEnd);
       const indent = next < 0 ? -1 : this.indent(next);
       if (indent < col) break;
@@ -212,7 +266,7 @@ class FastYaml {
       this.pos = next + indent;
     }
     this.noTrailingComments(col);
-    return { kind: 'object', entries, range: this.range(start, this.lineEnd) };
+    return { kind: 'object', entries: exact(entries), range: this.range(start, this.lineEnd) };
   }
 
   private blockSeq(col: number): Value {
@@ -230,13 +284,13 @@ class FastYaml {
       this.pos = next + indent;
     }
     this.noTrailingComments(col);
-    return { kind: 'list', items, range: this.range(start, this.lineEnd) };
+    return { kind: 'list', items: exact(items), range: this.range(start, this.lineEnd) };
   }
 
   /** The value after `key:` or `-` of an entry at column `col`. */
   private blockValue(col: number, inMap: boolean): Value {
     const afterIndicator = this.pos;
-    while (this.char() === ' ') this.pos++;
+    this.skipSpaces();
     const c = this.char();
     if (c === '\n' || c === '' || c === '#') {
       this.finishLine();
@@ -251,7 +305,7 @@ class FastYaml {
     }
     if (c === '!') {
       const tagged = this.tag();
-      while (this.char() === ' ') this.pos++;
+      this.skipSpaces();
       const d = this.char();
       if (d === '\n' || d === '' || d === '#') {
         this.finishLine();
@@ -300,11 +354,15 @@ class FastYaml {
   private plainBlock(): Value {
     const start = this.pos;
     const c = this.char();
-    if (NOT_PLAIN_START.has(c) || ((c === '-' || c === '?' || c === ':') && /[ \n]/.test(this.char(start + 1) || '\n'))) bail();
+    if (NOT_PLAIN_START.has(c) || ((c === '-' || c === '?' || c === ':') && spaceOrEnd(this.char(start + 1)))) bail();
     let end = this.text.indexOf('\n', start);
     if (end < 0) end = this.text.length;
-    const comment = this.text.indexOf(' #', start);
-    if (comment >= 0 && comment < end) end = comment;
+    // ` #` searched within the line only: a search of the whole rest of the text made parsing quadratic.
+    for (let i = start; i + 1 < end; i++)
+      if (this.text.charCodeAt(i) === 32 && this.text.charCodeAt(i + 1) === 35) {
+        end = i;
+        break;
+      }
     const source = this.text.slice(start, end).trimEnd();
     if (source.includes(': ') || source.endsWith(':')) bail();
     this.pos = start + source.length;
@@ -328,7 +386,7 @@ class FastYaml {
   /** `!Ref` etc.: returns a wrapper giving the long form of the tagged node. */
   private tag(): (node: Value) => Value {
     const start = this.pos;
-    while (this.pos < this.text.length && !/[ \n,\[\]{}]/.test(this.char())) this.pos++;
+    while (this.pos < this.text.length && !TAG_END.has(this.char())) this.pos++;
     const longForm = SHORT_FORMS[this.text.slice(start, this.pos)] ?? bail();
     return (node) => {
       // The library gives a tagged scalar its text as written (no null/number resolution).
@@ -340,6 +398,11 @@ class FastYaml {
 
   private doubleQuoted(): string {
     const text = this.text;
+    const plain = quotedWithout(text, this.pos, '"', '\\');
+    if (plain !== undefined) {
+      this.pos += plain.length + 2;
+      return plain;
+    }
     let out = '';
     let i = this.pos + 1;
     for (;;) {
@@ -369,6 +432,11 @@ class FastYaml {
 
   private singleQuoted(): string {
     const text = this.text;
+    const plain = quotedWithout(text, this.pos, "'", "'");
+    if (plain !== undefined) {
+      this.pos += plain.length + 2;
+      return plain;
+    }
     let out = '';
     let i = this.pos + 1;
     for (;;) {
@@ -455,7 +523,7 @@ class FastYaml {
     this.pos++;
     const entries: ObjectEntry[] = [];
     const items: Value[] = [];
-    const seen = new Set<string>();
+    let seen: Set<string> | undefined;
     this.count();
     for (;;) {
       this.flowSpaces();
@@ -463,12 +531,12 @@ class FastYaml {
       if (map) {
         const keyStart = this.pos;
         const key = this.flowNode(true);
-        if (key.kind !== 'string' || seen.has(key.value)) bail();
-        seen.add(key.value);
+        if (key.kind !== 'string' || (seen ? seen.has(key.value) : hasKey(entries, key.value))) bail();
         if (this.char() !== ':' || this.char(this.pos + 1) !== ' ') bail();
         this.pos++;
         this.flowSpaces();
         entries.push({ key: key.value, keyRange: this.range(keyStart, this.rangeEnd), value: this.flowNode(false) });
+        seen = keyIndex(entries, seen);
       } else items.push(this.flowNode(false));
       this.flowSpaces();
       if (this.char() === ',') this.pos++;
@@ -476,15 +544,24 @@ class FastYaml {
     }
     this.pos++;
     const range = this.range(start, this.pos);
-    return map ? { kind: 'object', entries, range } : { kind: 'list', items, range };
+    return map ? { kind: 'object', entries: exact(entries), range } : { kind: 'list', items: exact(items), range };
   }
 
   /** End offset of the last flow scalar (for key ranges). */
   private rangeEnd = 0;
 
   private flowSpaces(): void {
-    while (this.char() === ' ') this.pos++;
-    if (this.char() === '\n' || this.char() === '' || this.char() === '#') bail(); // multi-line flow: the library's job
+    this.skipSpaces();
+    const c = this.text.charCodeAt(this.pos);
+    if (c === NEWLINE || c === HASH || this.pos >= this.text.length) bail(); // multi-line flow: the library's job
+  }
+
+  /** Moves the cursor past spaces (a loop on char codes: this runs for every node). */
+  private skipSpaces(): void {
+    const text = this.text;
+    let pos = this.pos;
+    while (text.charCodeAt(pos) === SPACE) pos++;
+    this.pos = pos;
   }
 
   private flowNode(isKey: boolean): Value {
@@ -507,12 +584,12 @@ class FastYaml {
       this.count();
       return { kind: 'string', value: text, range: this.range(start, this.pos) };
     }
-    if (NOT_PLAIN_START.has(c) || ((c === '-' || c === '?' || c === ':') && /[ ,\]}]/.test(this.char(start + 1) || ' '))) bail();
+    if (NOT_PLAIN_START.has(c) || ((c === '-' || c === '?' || c === ':') && endsFlowPlain(this.char(start + 1)))) bail();
     let i = start;
     for (; i < this.text.length; i++) {
       const d = this.text[i];
       if (d === '\n' || d === ',' || d === '[' || d === ']' || d === '{' || d === '}') break;
-      if (d === ':' && /[ ,\]}]/.test(this.text[i + 1] ?? ' ')) break;
+      if (d === ':' && endsFlowPlain(this.text[i + 1] ?? '')) break;
       if (d === '#' && this.text[i - 1] === ' ') break;
     }
     const source = this.text.slice(start, i).trimEnd();
@@ -528,10 +605,78 @@ class FastYaml {
   }
 }
 
+/** After `:`, `-` or `?` in a flow collection: a space, `,`, `]`, `}` or the end of the text (''). */
+function endsFlowPlain(c: string): boolean {
+  return c === ' ' || c === ',' || c === ']' || c === '}' || c === '';
+}
+
+/**
+ * Duplicate keys are the library's to report. Most mappings are small: their keys are scanned
+ * (hasKey) rather than put in a Set per mapping; past SCAN_KEYS entries a Set takes over
+ * (keyIndex), so a huge mapping stays linear.
+ */
+function hasKey(entries: readonly ObjectEntry[], key: string): boolean {
+  for (let i = 0; i < entries.length; i++) if (entries[i].key === key) return true;
+  return false;
+}
+
+const SCAN_KEYS = 16;
+
+/** The Set of keys once a mapping has SCAN_KEYS entries (kept up to date after each entry). */
+function keyIndex(entries: readonly ObjectEntry[], seen: Set<string> | undefined): Set<string> | undefined {
+  if (seen) return seen.add(entries[entries.length - 1].key);
+  return entries.length >= SCAN_KEYS ? new Set(entries.map((e) => e.key)) : undefined;
+}
+
+/**
+ * Whether a line starts with `---`, `...` or `%` (document markers, directives): what
+ * /^(?:---|\.\.\.|%)/m finds, line terminators as JavaScript counts them (\r is refused
+ * before). That regex tried a match at every offset of every file: these searches are native.
+ */
+export function markerLine(text: string): boolean {
+  for (const marker of ['---', '...', '%']) {
+    if (text.startsWith(marker)) return true;
+    for (const terminator of ['\n', '\u2028', '\u2029']) if (text.includes(terminator + marker)) return true;
+  }
+  return false;
+}
+
+/**
+ * A collection's array at its length. Arrays grown by push keep room for 16 or more elements;
+ * every template node is kept until the model is built, and the garbage collector copies that
+ * room with it (a fifth of a parsed template's memory).
+ */
+function exact<T>(array: T[]): T[] {
+  return array.length < 16 ? array.slice() : array;
+}
+
+/**
+ * The text of a quoted scalar starting at `open` when it is on one line and holds no `escape`
+ * (a backslash; a doubled single quote): a slice, where the loops below build a string one
+ * character at a time. Undefined otherwise (the loops handle it, or bail).
+ */
+function quotedWithout(text: string, open: number, quote: string, escape: string): string | undefined {
+  const close = text.indexOf(quote, open + 1);
+  if (close < 0) return undefined;
+  const newline = text.indexOf('\n', open + 1);
+  if (newline >= 0 && newline < close) return undefined;
+  const content = text.slice(open + 1, close);
+  if (escape === quote ? text[close + 1] === quote : content.includes(escape)) return undefined;
+  return content;
+}
+
+/** A space, a newline or the end of the text (''). */
+function spaceOrEnd(c: string): boolean {
+  return c === ' ' || c === '\n' || c === '';
+}
+
 /** A plain scalar as the YAML 1.2 core schema (the library's default) resolves it. */
-function plainScalar(source: string): string | number | boolean | null {
+export function plainScalar(source: string): string | number | boolean | null {
   // Only these first characters can start a null, bool or number: most scalars are text.
-  if (!/^[-+.0-9~nNtTfF]/.test(source)) return source;
+  const first = source.charCodeAt(0);
+  if (!MAY_RESOLVE[first]) return source;
+  // A letter or ~ can start only a null or a bool, each one exact word: no regex needed.
+  if (!NUMBER_START[first]) return WORDS.has(source) ? WORDS.get(source)! : source;
   if (NULL.test(source)) return null;
   if (TRUE.test(source)) return true;
   if (FALSE.test(source)) return false;

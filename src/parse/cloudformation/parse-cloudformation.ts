@@ -1,4 +1,4 @@
-import { visit, isAlias, isMap, isScalar, isSeq, LineCounter, type Node as YamlNode, Parser, parseDocument, YAMLMap, YAMLSeq, type Tags } from 'yaml';
+import { visit, isAlias, isMap, isScalar, isSeq, type Node as YamlNode, Parser, parseDocument, YAMLMap, YAMLSeq, type Tags } from 'yaml';
 import { parseJsonValue } from '../../model/json-value.js';
 import { createPositionMapper, type PositionMapper, type Range } from '../../model/range.js';
 import type { ObjectEntry, Value } from '../../model/value.js';
@@ -48,17 +48,10 @@ function parseJsonTemplate(file: string, text: string): ParsedTemplate {
   return value ? { template: value, errors } : { errors };
 }
 
+/** Positions as the yaml library's LineCounter gives them: offsets past the end are clamped to it. */
 export function lineCounterMapper(file: string, text: string): PositionMapper {
-  const counter = new LineCounter();
-  counter.addNewLine(0);
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) counter.addNewLine(i + 1);
-  return {
-    range(start: number, end: number): Range {
-      const from = counter.linePos(Math.min(start, text.length));
-      const to = counter.linePos(Math.min(Math.max(start, end), text.length));
-      return { file, line: from.line, column: from.col, endLine: to.line, endColumn: to.col };
-    },
-  };
+  const mapper = createPositionMapper(file, text);
+  return { range: (start, end) => mapper.range(Math.min(start, text.length), Math.min(Math.max(start, end), text.length)) };
 }
 
 /** The reference path: the `yaml` library, which also locates syntax errors and refuses alias bombs. */
