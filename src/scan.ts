@@ -112,7 +112,7 @@ export async function loadModel(options: ScanOptions): Promise<ModelResult> {
     const directives: DirectiveScan = { directives: directiveScans.flatMap((d) => d.directives), problems: directiveScans.flatMap((d) => d.problems) };
     return { documents, directives, model: await assembler.finish(), notices, display };
   } finally {
-    parser.close();
+    await parser.close();
   }
 }
 

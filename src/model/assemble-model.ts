@@ -50,7 +50,7 @@ export function modelAssembler(
   const remaining = new Map([...byDirectory].map(([dir, indices]) => [dir, indices.length]));
   const waiting = new Map<string, Map<number, SourceDocument>>();
   /** Model fragments by the index of the file that orders them (a directory's first .tf file). */
-  const terraform = new Map<number, { dir: string; model: Model }>();
+  const terraform = new Map<number, Model>();
   const templates = new Map<number, Model>();
   const plans = new Map<number, Model>();
   const policyFiles = new Map<number, Model>();
@@ -60,17 +60,7 @@ export function modelAssembler(
   const calledSoFar = new Set<string>();
 
   const directoryDone = (dir: string, documents: Map<number, SourceDocument>) => {
-    const indices = [...documents.keys()].sort((a, b) => a - b);
-    const configuration: HclFile[] = [];
-    const tfvars: HclFile[] = [];
-    let first = -1;
-    for (const index of indices) {
-      const document = documents.get(index)!;
-      if (document.format === 'terraform-hcl' || document.format === 'terraform-json') {
-        if (first < 0) first = index;
-        configuration.push(document.hcl);
-      } else if (document.format === 'terraform-vars') tfvars.push(document.hcl);
-    }
+    const { configuration, tfvars, first } = terraformFiles(documents);
     if (first < 0) return; // tfvars alone are not a module
     terraformDirs.set(dir, first);
     const declared = declarations({ dir, files: configuration, tfvars });
@@ -80,19 +70,14 @@ export function modelAssembler(
       held.set(dir, { declared, tfvars });
       return;
     }
-    const model = emptyModel();
-    instantiate(model, new Map(), declared, '', rootInputs({ dir, files: [], tfvars }), [dir]);
-    terraform.set(first, { dir, model });
+    terraform.set(first, withModel((model) => instantiate(model, new Map(), declared, '', rootInputs({ dir, files: [], tfvars }), [dir])));
   };
 
   const add = (index: number, document: SourceDocument) => {
     switch (document.format) {
-      case 'cloudformation': {
-        const model = emptyModel();
-        addCloudFormationModel(model, [{ file: document.file, template: document.template }]);
-        templates.set(index, model);
+      case 'cloudformation':
+        templates.set(index, withModel((model) => addCloudFormationModel(model, [{ file: document.file, template: document.template }])));
         break;
-      }
       case 'terraform-plan':
         if (document.value) plans.set(index, withModel((model) => addTerraformPlan(model, document.value!)));
         break;
@@ -126,23 +111,33 @@ export function modelAssembler(
       reparsed.get(dir)!.set(indices[i], document);
     });
     const declared = new Map<string, Declarations>([...held].map(([dir, h]) => [dir, h.declared]));
-    for (const [dir, documents] of reparsed) {
-      const configuration = [...documents.entries()].sort(([a], [b]) => a - b).flatMap(([, d]) => (d.format === 'terraform-hcl' || d.format === 'terraform-json' ? [d.hcl] : []));
-      declared.set(dir, declarations({ dir, files: configuration, tfvars: [] }));
-    }
+    for (const [dir, documents] of reparsed) declared.set(dir, declarations({ dir, files: terraformFiles(documents).configuration, tfvars: [] }));
     for (const [dir, { declared: module, tfvars }] of held) {
       if (called.has(dir)) continue;
-      const model = emptyModel();
-      instantiate(model, declared, module, '', rootInputs({ dir, files: [], tfvars }), [dir]);
-      terraform.set(terraformDirs.get(dir)!, { dir, model });
+      terraform.set(terraformDirs.get(dir)!, withModel((model) => instantiate(model, declared, module, '', rootInputs({ dir, files: [], tfvars }), [dir])));
     }
     const model = emptyModel();
-    for (const fragments of [[...terraform].map(([i, t]) => [i, t.model] as const), [...templates], [...plans], [...policyFiles]])
+    for (const fragments of [[...terraform], [...templates], [...plans], [...policyFiles]])
       for (const [, fragment] of [...fragments].sort(([a], [b]) => a - b)) mergeModel(model, fragment);
     return model;
   };
 
   return { add, finish };
+}
+
+/** A directory's configuration files (.tf, .tf.json) and tfvars in file order, and the index of its first configuration file (-1: none). */
+function terraformFiles(documents: ReadonlyMap<number, SourceDocument>): { configuration: HclFile[]; tfvars: HclFile[]; first: number } {
+  const configuration: HclFile[] = [];
+  const tfvars: HclFile[] = [];
+  let first = -1;
+  for (const index of [...documents.keys()].sort((a, b) => a - b)) {
+    const document = documents.get(index)!;
+    if (document.format === 'terraform-hcl' || document.format === 'terraform-json') {
+      if (first < 0) first = index;
+      configuration.push(document.hcl);
+    } else if (document.format === 'terraform-vars') tfvars.push(document.hcl);
+  }
+  return { configuration, tfvars, first };
 }
 
 function withModel(build: (model: Model) => void): Model {

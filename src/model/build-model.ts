@@ -5,7 +5,11 @@ import { addTerraformPlan } from './terraform/plan.js';
 import { addIamPolicyFile } from './iam-policy-file.js';
 import { emptyModel, type Model } from './types.js';
 
-/** Builds the format-neutral model from every parsed document; `scpFiles`: policy files the user named as SCPs. */
+/**
+ * Builds the format-neutral model from every parsed document at once; `scpFiles`: policy files the
+ * user named as SCPs. Scans stream instead (modelAssembler, which must build exactly this model):
+ * this one-shot form is the reference its tests compare against, and serves callers holding documents.
+ */
 export function buildModel(documents: SourceDocument[], scpFiles: ReadonlySet<string> = new Set()): Model {
   const model = emptyModel();
   const terraform = documents.flatMap((d) => (d.format === 'terraform-hcl' || d.format === 'terraform-json' ? [d.hcl] : []));

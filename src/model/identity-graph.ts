@@ -131,7 +131,7 @@ function unique<T extends { range: Range }>(candidates: T[], from: Range): T[] {
 
 /** A role/user/group reference (symbolic, name or ARN) → the identity in the scan, if exactly one. */
 export function resolveIdentity(identities: readonly IamIdentity[], kind: IdentityKind, value: Value, from: Range): IamIdentity | undefined {
-  const index = indexOf(identities, (i) => i.address, (i) => (i.name === undefined ? undefined : `${i.kind}:${i.name}`));
+  const index = indexOf(identityIndexes, identities, (i) => i.address, (i) => (i.name === undefined ? undefined : `${i.kind}:${i.name}`));
   const resource = referencedResource(value);
   if (resource !== undefined) return index.byAddress.get(resource)?.find((i) => i.kind === kind && sameStack(i, from));
   const text = displayString(value);
@@ -150,7 +150,7 @@ const ARN_NAME: Record<IdentityKind, RegExp> = {
 
 /** A managed policy reference (symbolic, or an ARN naming it) → its IdentityPolicy entries (one per `Fn::If` variant). */
 function resolvePolicy(policies: readonly IdentityPolicy[], value: Value, from: Range): IdentityPolicy[] {
-  const index = indexOf(policies, (p) => (p.kind === 'managed' ? p.address : undefined), (p) => (p.kind === 'managed' ? p.name : undefined));
+  const index = indexOf(policyIndexes, policies, (p) => (p.kind === 'managed' ? p.address : undefined), (p) => (p.kind === 'managed' ? p.name : undefined));
   const resource = referencedResource(value);
   if (resource !== undefined) return (index.byAddress.get(resource) ?? []).filter((p) => sameStack(p, from));
   const text = displayString(value);
@@ -170,10 +170,11 @@ interface ResolutionIndex<T> {
   byName: Map<string, T[]>;
 }
 
-const indexes = new WeakMap<readonly object[], ResolutionIndex<object>>();
+const identityIndexes = new WeakMap<readonly IamIdentity[], ResolutionIndex<IamIdentity>>();
+const policyIndexes = new WeakMap<readonly IdentityPolicy[], ResolutionIndex<IdentityPolicy>>();
 
-function indexOf<T extends object>(entries: readonly T[], address: (entry: T) => string | undefined, name: (entry: T) => string | undefined): ResolutionIndex<T> {
-  let index = indexes.get(entries) as ResolutionIndex<T> | undefined;
+function indexOf<T extends object>(cache: WeakMap<readonly T[], ResolutionIndex<T>>, entries: readonly T[], address: (entry: T) => string | undefined, name: (entry: T) => string | undefined): ResolutionIndex<T> {
+  let index = cache.get(entries);
   if (index) return index;
   index = { byAddress: new Map(), byName: new Map() };
   const add = (map: Map<string, T[]>, key: string | undefined, entry: T) => {
@@ -186,6 +187,6 @@ function indexOf<T extends object>(entries: readonly T[], address: (entry: T) =>
     add(index.byAddress, address(entry), entry);
     add(index.byName, name(entry), entry);
   }
-  indexes.set(entries, index as ResolutionIndex<object>);
+  cache.set(entries, index);
   return index;
 }

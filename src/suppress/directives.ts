@@ -29,18 +29,10 @@ const MARKER = 'invokeguard:ignore';
 const COMMENT_DIRECTIVE = /^\s*(?:#+|\/\/+|\/\*+)?\s*invokeguard:ignore(?=\s|$)([\s\S]*)$/;
 
 /**
- * Collects suppression directives from the parsed documents: HCL `#` / `//` / `/* *\/` comments,
- * Terraform JSON `"//"` keys, CloudFormation YAML comments, and CloudFormation
- * `Metadata: {invokeguard: {ignore: [{id, reason}]}}` on a resource (YAML and JSON).
+ * Collects suppression directives one parsed document at a time, while its tree is still held:
+ * HCL `#` / `//` / `/* *\/` comments, Terraform JSON `"//"` keys, CloudFormation YAML comments,
+ * and CloudFormation `Metadata: {invokeguard: {ignore: [{id, reason}]}}` on a resource (YAML and JSON).
  */
-export function ignoreDirectives(documents: readonly SourceDocument[]): DirectiveScan {
-  const knownRuleIds = new Set([...RULES.map((r) => r.meta.id), ...PIPELINE_RULES.map((r) => r.id)]);
-  const out: DirectiveScan = { directives: [], problems: [] };
-  for (const document of documents) collectDirectives(document, knownRuleIds, out);
-  return out;
-}
-
-/** Collects one document's directives at a time, while it is parsed (its tree is not kept for later). */
 export function directivesCollector(): (document: SourceDocument) => DirectiveScan {
   const knownRuleIds = new Set([...RULES.map((r) => r.meta.id), ...PIPELINE_RULES.map((r) => r.id)]);
   return (document) => {
