@@ -6,14 +6,16 @@ import { join } from 'node:path';
 export const CACHE_DIR = '.invokeguard-cache';
 
 /**
- * Memoises an async call by a hash of (operation, input): in memory for the run (the same policy
- * reached through two module instances is sent once) and, when `dir` is set, on disk between runs.
- * Only answers are stored, never failures; an unreadable or unwritable cache is just a miss.
+ * Memoises an async call by a hash of (where, operation, input): in memory for the run (the same
+ * policy reached through two module instances is sent once) and, when `dir` is set, on disk between
+ * runs. `where` names who answers (region, endpoint): another region's partition or another
+ * endpoint may answer differently. Only answers are stored, never failures; an unreadable or
+ * unwritable cache is just a miss.
  */
-export function cached(dir: string | undefined) {
+export function cached(dir: string | undefined, where: unknown = null) {
   const inFlight = new Map<string, Promise<unknown>>();
   return <T>(operation: string, input: unknown, call: () => Promise<T>): Promise<T> => {
-    const key = createHash('sha256').update(JSON.stringify([operation, input])).digest('hex');
+    const key = createHash('sha256').update(JSON.stringify([where, operation, input])).digest('hex');
     const known = inFlight.get(key);
     if (known) return known as Promise<T>;
     const result = (async () => {

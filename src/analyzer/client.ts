@@ -50,7 +50,9 @@ export async function createAnalyzerApi(options: AnalyzerOptions): Promise<Analy
     // Without throwOnRequestTimeout the handler only logs a late answer and keeps waiting.
     requestHandler: { connectionTimeout: options.timeoutMs, requestTimeout: options.timeoutMs, throwOnRequestTimeout: true },
   });
-  const memo = cached(options.cacheDir);
+  const region = await client.config.region().catch(() => undefined);
+  const endpoint = options.endpoint ?? process.env.AWS_ENDPOINT_URL_ACCESSANALYZER ?? process.env.AWS_ENDPOINT_URL;
+  const memo = cached(options.cacheDir, { region: region ?? null, endpoint: endpoint ?? null });
   const answer = (out: { result?: string; message?: string; reasons?: ReasonSummary[] }): CheckAnswer => ({
     ...(out.result !== undefined ? { result: out.result } : {}),
     ...(out.message !== undefined ? { message: out.message } : {}),

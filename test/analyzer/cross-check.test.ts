@@ -214,6 +214,12 @@ describe('--access-analyzer against a loopback Access Analyzer', () => {
     expect(second.findings).toEqual(first.findings);
     await scanJson(['.', ...analyzer(server, '--no-cache')], { cwd: dir });
     expect(server.requests.length).toBe(2 * asked);
+    // Another endpoint (or region) is asked, not answered from what the first one said.
+    const other = await fake({ validate: wildcardWarnings });
+    await scanJson(['.', ...analyzer(other)], { cwd: dir });
+    expect(other.requests.length).toBe(asked);
+    await scanJson(['.', '--access-analyzer', '--region', 'eu-west-1', '--endpoint-url', other.endpoint], { cwd: dir });
+    expect(other.requests.length).toBe(2 * asked);
     const noCacheDir = await tempCopy('examples/iam/vulnerable');
     await scanJson(['.', ...analyzer(server, '--no-cache')], { cwd: noCacheDir });
     expect(existsSync(join(noCacheDir, '.invokeguard-cache'))).toBe(false);
