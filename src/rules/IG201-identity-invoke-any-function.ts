@@ -4,7 +4,7 @@ import { FUNCTION_PROBES, grantsByStatement, resourceEntriesCoveringAllFunctions
 import type { IdentityPolicy, Model } from '../model/types.js';
 import { displayString, knownString } from '../model/value.js';
 import { fix, isCloudFormation } from './support/fix.js';
-import { byFolder, nearbyFunctions } from './support/suggest.js';
+import { byFolder, inModuleInstance, moduleInstance, nearbyFunctions } from './support/suggest.js';
 import type { Finding, Rule } from './types.js';
 
 /** The actions that run a function's code. */
@@ -68,8 +68,10 @@ function functionsInReach(model: Model, policy: IdentityPolicy): Array<{ address
       .filter((f) => isCloudFormation(f) && f.range.file === policy.range.file)
       .map((f) => ({ address: f.address, arn: { kind: 'intrinsic', name: 'Fn::GetAtt', argument: [f.address, 'Arn'] } }));
   if (!policy.sourceType.startsWith('aws_')) return [];
+  // A reference reaches only its own module instance: another instance of the same folder is not `aws_lambda_function.x` here.
+  const instance = moduleInstance(policy.address);
   return (byFolder(model.functions).get(dirname(policy.range.file)) ?? [])
-    .filter((f) => f.sourceType === 'aws_lambda_function')
+    .filter((f) => f.sourceType === 'aws_lambda_function' && inModuleInstance(f.address, instance))
     .map((f) => ({ address: f.address, arn: { kind: 'terraform', expression: `${f.address.split('.').slice(-2).join('.')}.arn` } }));
 }
 

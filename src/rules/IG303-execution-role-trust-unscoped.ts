@@ -5,7 +5,7 @@ import type { Range } from '../model/range.js';
 import type { Model, ResourceBase, Statement } from '../model/types.js';
 import { hasSourceCondition, lambdaTrustStatements } from '../iam/trust.js';
 import { fix, isCloudFormation } from './support/fix.js';
-import { byFolder } from './support/suggest.js';
+import { byFolder, inModuleInstance, moduleInstance } from './support/suggest.js';
 import { identityLabel } from './support/identity.js';
 import type { Finding, Rule, RuleConfig } from './types.js';
 
@@ -70,10 +70,10 @@ function accountFix(model: Model, role: ResourceBase, terraform: boolean, statem
 function accountValue(model: Model, role: ResourceBase, terraform: boolean, config: RuleConfig | undefined): FixValue | { kind: 'missing'; why: string } {
   if (!terraform) return { kind: 'intrinsic', name: 'Ref', argument: 'AWS::AccountId' };
   // A data source is only in scope in its own module: the role's directory, and the same instance (address prefix `module.a.`).
-  const prefix = /^(?:module\.[^.]+\.)*/.exec(role.address)![0];
+  const prefix = moduleInstance(role.address);
   const caller = (byFolder(model.dataSources ?? []).get(dirname(role.range.file)) ?? [])
     .filter((d) => d.sourceType === 'aws_caller_identity')
-    .filter((d) => d.address.startsWith(prefix) && !d.address.slice(prefix.length).startsWith('module.'))
+    .filter((d) => inModuleInstance(d.address, prefix))
     .map((d) => d.address.slice(prefix.length))
     .sort()[0];
   if (caller) return { kind: 'terraform', expression: `${caller}.account_id` };

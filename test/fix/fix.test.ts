@@ -175,6 +175,20 @@ describe('IG303 --fix', () => {
     expect(readFileSync(join(dir, 'mod/main.tf'), 'utf8').match(/aws:SourceAccount/g)).toHaveLength(fixture('IG303/fail.tf').match(/aws:SourceAccount/g)!.length + 4);
   });
 
+  it('names the functions of the policy\'s own module instance in IG201 fixes, once each, for every instance', async () => {
+    const calls = 'module "a" {\n  source = "./mod"\n}\nmodule "b" {\n  source = "./mod"\n}\n';
+    const dir = tempTree({ 'main.tf': calls, 'mod/main.tf': fixture('IG201/fail.tf'), 'mod/functions.tf': FUNCTION_TF });
+    const before = (await scan({ paths: ['.'], cwd: dir })).findings.filter((f) => f.ruleId === 'IG201');
+    expect(new Set(before.map((f) => f.resource.split('.').slice(0, 2).join('.')))).toEqual(new Set(['module.a', 'module.b']));
+    const edited = before.filter((f) => f.fix!.edits.length > 0);
+    expect(edited.length).toBeGreaterThanOrEqual(4);
+    for (const finding of edited) {
+      // One function, the instance's own, named as the module's code names it: not once per instance of the folder.
+      expect(finding.fix!.description).toContain(`(${finding.resource.split('.').slice(0, 2).join('.')}.aws_lambda_function.orders)`);
+      for (const edit of finding.fix!.edits) expect(edit.text.match(/aws_lambda_function\.\w+\.arn/g)).toHaveLength(1);
+    }
+  });
+
   it('uses no data source of another module, and without a known account edits nothing and says why', async () => {
     const dir = tempTree({ 'main.tf': fixture('IG303/fail.tf'), 'modules/other/identity.tf': CALLER_IDENTITY });
     const { findings } = await scan({ paths: ['.'], cwd: dir });

@@ -52,6 +52,16 @@ export function nearbyFunctions(model: Model, file: string, limit = 3): Resource
   return (near.length > 0 ? near : model.functions).slice(0, limit);
 }
 
+/** The module instance an address belongs to: '' for a root module, `module.a.` (nested: `module.a.module.b.`) for a call. */
+export function moduleInstance(address: string): string {
+  return /^(?:module\.[^.]+\.)*/.exec(address)![0];
+}
+
+/** Whether a resource address is declared directly in that module instance (not in one it calls). */
+export function inModuleInstance(address: string, instance: string): boolean {
+  return address.startsWith(instance) && !address.slice(instance.length).startsWith('module.');
+}
+
 /** Resources grouped by folder, once per list (rules ask per policy or role: a scan over the whole list each time is quadratic). */
 const folderIndex = new WeakMap<readonly ResourceBase[], Map<string, ResourceBase[]>>();
 export function byFolder<T extends ResourceBase>(resources: readonly T[]): ReadonlyMap<string, T[]> {
