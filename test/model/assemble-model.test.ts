@@ -1,5 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { existsSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { join, relative } from 'node:path';
 import { discover } from '../../src/discover/discover.js';
 import { modelAssembler } from '../../src/model/assemble-model.js';
@@ -84,6 +86,36 @@ describe('streaming model assembly', () => {
     const early = await assemble(tree, moduleFirst);
     expectSameModel(early.model, expected);
     expect(early.reparsed).toEqual([m]);
+  });
+
+  it('releases a modelled directory\'s syntax trees before the scan ends, and holds a module caller\'s until then', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const root = tempTree({
+      'a/main.tf': 'resource "aws_lambda_function_url" "u" {\n  function_name      = "f"\n  authorization_type = "NONE"\n}\n',
+      'b/main.tf': 'module "m" {\n  source = "../m"\n}\n',
+      'm/main.tf': 'resource "aws_lambda_permission" "p" {\n  function_name = "f"\n  principal     = "*"\n}\n',
+    });
+    const { files } = await discover([root], root);
+    const displayed = files.map((f) => relative(root, f.path));
+    const assembler = modelAssembler(displayed, new Set(), async () => []);
+    const trees: Array<WeakRef<object>> = [];
+    for (let i = 0; i < files.length; i++) {
+      const document = await parseFile(files[i], displayed[i]);
+      if (document.format !== 'terraform-hcl') throw new Error(`unexpected ${document.format}`);
+      trees.push(new WeakRef(document.hcl.body.blocks[0])); // what a held module's declarations keep
+      assembler.add(i, document);
+    }
+    const alive = async () => {
+      await new Promise((resolve) => setImmediate(resolve)); // WeakRef targets stay alive until the current job ends
+      gc();
+      return displayed.filter((_, i) => trees[i].deref() !== undefined);
+    };
+    // a/ was modelled when its file arrived; b/ calls a module and m/ is called: both wait for the end.
+    expect(await alive()).toEqual([join('b', 'main.tf'), join('m', 'main.tf')]);
+    const model = await assembler.finish();
+    expect(model.permissions.map((p) => p.address)).toEqual(['module.m.aws_lambda_permission.p']);
+    expect(model.functionUrls.map((u) => u.address)).toEqual(['aws_lambda_function_url.u']);
   });
 
   it('keeps raw policy files named as SCPs apart, as buildModel does', async () => {
