@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { classifyByContent } from '../../src/discover/classify.js';
 import { markerLine, parseCloudFormationYamlFast, plainScalar } from '../../src/parse/cloudformation/fast-yaml.js';
 import { lineCounterMapper, parseCloudFormation, parseYamlTemplateWithLibrary } from '../../src/parse/cloudformation/parse-cloudformation.js';
 import { REPO_ROOT } from '../helpers/scan.js';
@@ -155,6 +156,19 @@ describe('fast CloudFormation YAML parser agrees with the yaml library', () => {
     expect(accepted / templates).toBeGreaterThan(0.8);
   }, 60_000);
 
+  it('parses EVERY CloudFormation YAML template of the real-world corpus (when present) exactly as the library does, wherever it accepts', () => {
+    let accepted = 0;
+    let templates = 0;
+    for (const file of yamlFiles(REALWORLD)) {
+      const text = readFileSync(file, 'utf8');
+      // The templates a scan sends to the fast path: classified by content, not JSON, no suppression comments.
+      if (classifyByContent(text) !== 'cloudformation' || /^\s*\{/.test(text) || text.includes('invokeguard')) continue;
+      templates++;
+      if (expectAgreement(text)) accepted++;
+    }
+    if (templates > 0) expect(accepted / templates).toBeGreaterThan(0.85);
+  }, 120_000);
+
   it('on 1,000 mutated templates (characters deleted, inserted, duplicated): agrees or declines, and parseCloudFormation never throws', () => {
     const seeds = [...yamlFiles(join(REPO_ROOT, 'test', 'fixtures')), ...yamlFiles(join(REPO_ROOT, 'examples'))].map((f) => readFileSync(f, 'utf8'));
     const mutation = fc.tuple(fc.constantFrom('delete', 'insert', 'duplicate'), fc.nat(), fc.constantFrom(...'-:#"\'[]{},!|>&* \n\tax1'.split('')));
@@ -176,5 +190,61 @@ describe('fast CloudFormation YAML parser agrees with the yaml library', () => {
       }),
       propertyParameters(1000),
     );
+  }, 60_000);
+});
+
+/** Templates using the constructs the fast path learned from the real-world corpus, for unit and mutation cases. */
+const MULTI_LINE_FLOWS = [
+  'P:\n  Action: [\n    s3:GetObject,\n    "s3:PutObject",\n    !Sub "arn:${X}",\n  ]\n  Next: 1\n',
+  'P:\n  Statement: [{\n      "Effect": "Allow",   # why\n\n      # a comment line\n      "Action": ["lambda:*",\n        \'x\'],\n      "Principal": { "AWS": !GetAtt R.Arn }\n    }]\nQ: 2\n',
+  'P:\n  Layers:\n    [\n      !Sub "arn:${AWS::Region}:layer:1",\n    ]\n  Env:\n    {\n      "A": "1",\n      "B": [ x, { k: v } ]\n    }\n',
+  'L:\n  - [\n     a, b\n    ]\n  - { k: [\n      1, 2 ], m: n }\n  - Name: !Sub [\n      "x-${ID}",\n      !Select [2, !Split ["/", !Ref AWS::StackId]],\n    ] # trailing\n',
+  'A: [\n  x\n]\nB: {\n  "k":\n    "v",\n}\nC: [x\n  , y]\n',
+];
+
+describe('fast CloudFormation YAML parser: flow collections over several lines', () => {
+  it.each(MULTI_LINE_FLOWS.map((s) => [s]))('agrees with the library on %j', (text) => {
+    expect(expectAgreement(text)).toBe(true);
+  });
+
+  it('declines where the library reports an error or reads something else (under-indented lines, inner brackets at the key column, multi-line plain scalars, text ending inside)', () => {
+    for (const text of [
+      'a: [\nx]\n',
+      'b:\n  a: [\n  x]\n',
+      'a: [{\n  x: 1\n}]\n',
+      'a: [[\n x\n]]\n',
+      'b:\n  a: [\n   x,\n # c\n   y]\n',
+      'a: [\n  x\n  y]\n',
+      'a: {k: v\n  w}\n',
+      'a: [\n  x,\n',
+      'a: [x, #c\n',
+      'a: [x,#c\n  y]\n',
+      'a: !Sub [\n    "x-${ID}",\n    ID: !Ref Y,\n  ]\n',
+    ]) {
+      expect(fast(text)).toBeUndefined();
+    }
+  });
+
+  it('on mutated multi-line flows and a line re-indented at random: agrees with the library or declines', () => {
+    const reindent = fc.tuple(fc.nat(), fc.nat({ max: 8 }));
+    const mutation = fc.tuple(fc.constantFrom('delete', 'insert', 'duplicate'), fc.nat(), fc.constantFrom(...'-:#"\'[]{},! \nax1'.split('')));
+    let accepted = 0;
+    fc.assert(
+      fc.property(fc.constantFrom(...MULTI_LINE_FLOWS), reindent, fc.array(mutation, { maxLength: 2 }), (seed, [line, indent], mutations) => {
+        // One line gets 0-8 spaces of indentation, then a few characters change.
+        const lines = seed.split('\n');
+        const at = line % lines.length;
+        lines[at] = ' '.repeat(indent) + lines[at].trimStart();
+        let text = lines.join('\n');
+        for (const [kind, at, char] of mutations) {
+          const i = at % (text.length + 1);
+          text = kind === 'delete' ? text.slice(0, i) + text.slice(i + 1) : kind === 'insert' ? text.slice(0, i) + char + text.slice(i) : text.slice(0, i) + text.slice(i, i + 2) + text.slice(i);
+        }
+        if (expectAgreement(text)) accepted++;
+      }),
+      propertyParameters(2000),
+    );
+    // The generator must reach the accepted path often enough for the agreement check to mean something.
+    expect(accepted).toBeGreaterThan(100);
   }, 60_000);
 });

@@ -10,7 +10,8 @@ function bail(): never {
 
 /**
  * A fast path for CloudFormation/SAM YAML as templates are written: block maps and sequences,
- * single-line scalars and flow collections, literal/folded block scalars, short-form tags.
+ * single-line scalars, flow collections (over several lines too), literal/folded block scalars,
+ * short-form tags.
  * It builds the same Value tree (ranges included) as the `yaml`-library path in
  * parse-cloudformation.ts, several times faster. Anything else (anchors and aliases, multi-line
  * plain or quoted scalars, tabs, CRLF, several documents, duplicate keys, unknown tags, syntax
@@ -328,6 +329,8 @@ class FastYaml {
       this.pos = at;
       if (this.isSeqItem(at)) return this.blockSeq(indent);
       if (this.keyAhead()) return this.blockMap(indent);
+      const c = this.char();
+      if (c === '[' || c === '{') return this.inlineValue(col); // a flow collection on the lines after its key
       bail(); // a scalar alone on the next line
     }
     return undefined;
@@ -338,7 +341,7 @@ class FastYaml {
     const c = this.char();
     if (c === '|' || c === '>') return this.blockScalar(col);
     let value: Value;
-    if (c === '[' || c === '{') value = this.flow();
+    if (c === '[' || c === '{') value = this.flow(col);
     else if (c === '"' || c === "'") {
       const start = this.pos;
       const text = c === '"' ? this.doubleQuoted() : this.singleQuoted();
@@ -515,9 +518,13 @@ class FastYaml {
     return -1;
   }
 
-  /** A flow collection closed on the same line. */
-  private flow(): Value {
+  /**
+   * A flow collection, on one line or several. Inside a block collection at column `col`, its
+   * lines must be indented past `col` (the outermost closing bracket may stand at `col`), as the library requires.
+   */
+  private flow(col: number): Value {
     const start = this.pos;
+    this.flowDepth++;
     const map = this.char() === '{';
     const close = map ? '}' : ']';
     this.pos++;
@@ -526,34 +533,63 @@ class FastYaml {
     let seen: Set<string> | undefined;
     this.count();
     for (;;) {
-      this.flowSpaces();
+      this.flowSpaces(col);
       if (this.char() === close) break;
       if (map) {
         const keyStart = this.pos;
-        const key = this.flowNode(true);
+        const key = this.flowNode(true, col);
         if (key.kind !== 'string' || (seen ? seen.has(key.value) : hasKey(entries, key.value))) bail();
-        if (this.char() !== ':' || this.char(this.pos + 1) !== ' ') bail();
+        const afterColon = this.char(this.pos + 1);
+        if (this.char() !== ':' || (afterColon !== ' ' && afterColon !== '\n')) bail();
         this.pos++;
-        this.flowSpaces();
-        entries.push({ key: key.value, keyRange: this.range(keyStart, this.rangeEnd), value: this.flowNode(false) });
+        this.flowSpaces(col);
+        entries.push({ key: key.value, keyRange: this.range(keyStart, this.rangeEnd), value: this.flowNode(false, col) });
         seen = keyIndex(entries, seen);
-      } else items.push(this.flowNode(false));
-      this.flowSpaces();
+      } else items.push(this.flowNode(false, col));
+      this.flowSpaces(col);
       if (this.char() === ',') this.pos++;
       else if (this.char() !== close) bail();
     }
     this.pos++;
+    this.flowDepth--;
     const range = this.range(start, this.pos);
     return map ? { kind: 'object', entries: exact(entries), range } : { kind: 'list', items: exact(items), range };
   }
 
   /** End offset of the last flow scalar (for key ranges). */
   private rangeEnd = 0;
+  /** How many flow collections the cursor is in. */
+  private flowDepth = 0;
 
-  private flowSpaces(): void {
-    this.skipSpaces();
-    const c = this.text.charCodeAt(this.pos);
-    if (c === NEWLINE || c === HASH || this.pos >= this.text.length) bail(); // multi-line flow: the library's job
+  /**
+   * Spaces, line breaks and comments between flow tokens. A comment needs a space or a line start
+   * before its `#`; a line holding a token must be indented past `col` (the outermost collection's
+   * closing bracket: at least to `col`). A plain scalar running onto the next line is refused by the caller, which
+   * then finds neither `,` nor a closing bracket.
+   */
+  private flowSpaces(col: number): void {
+    const text = this.text;
+    for (;;) {
+      this.skipSpaces();
+      let c = text.charCodeAt(this.pos);
+      if (c === HASH) {
+        const before = text.charCodeAt(this.pos - 1);
+        if (before !== SPACE && before !== NEWLINE) bail();
+        const newline = text.indexOf('\n', this.pos);
+        if (newline < 0) bail();
+        this.pos = newline;
+        c = NEWLINE;
+      }
+      if (c !== NEWLINE) break;
+      const lineStart = this.pos + 1;
+      const indent = this.indent(lineStart);
+      this.pos = lineStart + indent;
+      const d = text[this.pos];
+      if (d === undefined) bail(); // the text ends inside the collection
+      if (d === '\n') continue;
+      if (indent < col || (indent === col && (this.flowDepth > 1 || (d !== ']' && d !== '}')))) bail();
+    }
+    if (this.pos >= text.length) bail();
   }
 
   /** Moves the cursor past spaces (a loop on char codes: this runs for every node). */
@@ -564,16 +600,16 @@ class FastYaml {
     this.pos = pos;
   }
 
-  private flowNode(isKey: boolean): Value {
+  private flowNode(isKey: boolean, col: number): Value {
     const c = this.char();
     if (c === '!' && !isKey) {
       const tagged = this.tag();
-      this.flowSpaces();
-      return tagged(this.flowNode(false));
+      this.flowSpaces(col);
+      return tagged(this.flowNode(false, col));
     }
     if (c === '[' || c === '{') {
       if (isKey) bail();
-      const value = this.flow();
+      const value = this.flow(col);
       this.rangeEnd = this.pos;
       return value;
     }
@@ -584,7 +620,7 @@ class FastYaml {
       this.count();
       return { kind: 'string', value: text, range: this.range(start, this.pos) };
     }
-    if (NOT_PLAIN_START.has(c) || ((c === '-' || c === '?' || c === ':') && endsFlowPlain(this.char(start + 1)))) bail();
+    if (NOT_PLAIN_START.has(c) || ((c === '-' || c === '?' || c === ':') && (endsFlowPlain(this.char(start + 1)) || this.char(start + 1) === '\n'))) bail();
     let i = start;
     for (; i < this.text.length; i++) {
       const d = this.text[i];
