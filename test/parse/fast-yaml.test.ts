@@ -220,6 +220,10 @@ describe('fast CloudFormation YAML parser: flow collections over several lines',
       'a: [x, #c\n',
       'a: [x,#c\n  y]\n',
       'a: !Sub [\n    "x-${ID}",\n    ID: !Ref Y,\n  ]\n',
+      // A tag needs white space after it (found by the mutation test; on one line too).
+      'a: !Sub[\n    x,\n  ]\n',
+      'a: !Sub[x]\n',
+      'a: [!Ref{x: 1}]\n',
     ]) {
       expect(fast(text)).toBeUndefined();
     }
@@ -246,5 +250,56 @@ describe('fast CloudFormation YAML parser: flow collections over several lines',
     );
     // The generator must reach the accepted path often enough for the agreement check to mean something.
     expect(accepted).toBeGreaterThan(100);
+  }, 60_000);
+});
+
+/** Block scalars: every chomping indicator, trailing and leading empty lines, empty scalars, sequence items, tags. */
+const BLOCK_SCALARS = [
+  'a: |+\n  x\n\n\nb: 1\n',
+  'a: >+\n  x\n  y\n\n',
+  'a: >+\n  x\n\n\n  y\n\n\nb: 1\n',
+  'a: |+\n  x\n \n   \n',
+  'a: |+\n  x\n\n# c\nb: 1\n',
+  'a: |+\n  x\n\n  # c\nb: 1\n',
+  'a: |\n  x\n    \n  y\n',
+  'a: |-\n  x\n    \n\nb: 1\n',
+  'a: |\n\n  x\n',
+  'a: >\n\n\n  y\n  z\n',
+  'a: |\n  \n  x\n',
+  'a: |\nb: 1\n',
+  'a: |-\nb: 1\n',
+  'a: >+\nb: 1\n',
+  'a: |\n',
+  'a: |',
+  'a:\n  - |+\n    x\n\n  - >-\n    y\n    z\n\n  - |\n  - !Sub |\n    ${x}\n',
+  'P:\n  Code:\n    ZipFile: !Sub |+\n      import os\n\n      def handler(e, c):\n          return os.environ\n\n\n  Next: >\n    a\n    b\n\n    c\n',
+];
+
+describe('fast CloudFormation YAML parser: block scalars', () => {
+  it.each(BLOCK_SCALARS.map((s) => [s]))('agrees with the library on %j', (text) => {
+    expect(expectAgreement(text)).toBe(true);
+  });
+
+  it('declines explicit indentation, more-indented folded lines or leading empty lines, an empty scalar before empty lines, a missing final newline', () => {
+    for (const text of ['a: |2\n   x\n', 'a: >-1\n  x\n', 'a: >\n  x\n    y\n', 'a: |\n   \n  x\n', 'a: |\n\nb: 1\n', 'a: |\n# c\nb: 1\n', 'a: |\n  x', 'a: |+\n  x\n\n  ']) {
+      expect(fast(text)).toBeUndefined();
+    }
+  });
+
+  it('on mutated block scalars (chomping, indentation and empty lines changed): agrees with the library or declines', () => {
+    const mutation = fc.tuple(fc.constantFrom('delete', 'insert', 'duplicate'), fc.nat(), fc.constantFrom(...'-+|># \n\nax1'.split('')));
+    let accepted = 0;
+    fc.assert(
+      fc.property(fc.constantFrom(...BLOCK_SCALARS), fc.array(mutation, { maxLength: 3 }), (seed, mutations) => {
+        let text = seed;
+        for (const [kind, at, char] of mutations) {
+          const i = at % (text.length + 1);
+          text = kind === 'delete' ? text.slice(0, i) + text.slice(i + 1) : kind === 'insert' ? text.slice(0, i) + char + text.slice(i) : text.slice(0, i) + text.slice(i, i + 2) + text.slice(i);
+        }
+        if (expectAgreement(text)) accepted++;
+      }),
+      propertyParameters(2000),
+    );
+    expect(accepted).toBeGreaterThan(200);
   }, 60_000);
 });

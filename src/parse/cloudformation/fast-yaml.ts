@@ -391,6 +391,8 @@ class FastYaml {
     const start = this.pos;
     while (this.pos < this.text.length && !TAG_END.has(this.char())) this.pos++;
     const longForm = SHORT_FORMS[this.text.slice(start, this.pos)] ?? bail();
+    // `!Sub[x]`: the library wants white space after a tag (and reports an error without it).
+    if (this.char() !== ' ' && this.char() !== '\n') bail();
     return (node) => {
       // The library gives a tagged scalar its text as written (no null/number resolution).
       const value: Value = node.kind === 'null' || node.kind === 'bool' || node.kind === 'number' ? bail() : node;
@@ -458,51 +460,74 @@ class FastYaml {
     return out;
   }
 
-  /** `|`, `|-`, `>`, `>-` with auto-detected indentation; keep chomping, explicit indentation and more-indented folded lines are left to the library. */
+  /**
+   * `|` or `>` with clip, strip (`-`) or keep (`+`) chomping and auto-detected indentation, as
+   * the library reads them (the range of a kept scalar takes in its trailing empty lines).
+   * Explicit indentation indicators, more-indented lines in folded text, more-indented leading
+   * empty lines, an empty scalar followed by empty lines and a scalar running to the end of a
+   * text without a final newline are left to the library.
+   */
   private blockScalar(col: number): Value {
     const start = this.pos;
     const folded = this.char() === '>';
     this.pos++;
     const strip = this.char() === '-';
-    if (strip) this.pos++;
+    const keep = this.char() === '+';
+    if (strip || keep) this.pos++;
     this.finishLine();
+    const text = this.text;
     const contentStart = this.lineEnd;
     const first = this.nextContentLineAllowingHash(contentStart);
-    if (first !== contentStart) bail(); // leading blank lines, or nothing
-    const indent = this.indent(first);
-    if (indent <= col) bail();
+    const indent = first < 0 ? -1 : this.indent(first);
+    this.count();
+    if (indent <= col) {
+      // Empty: ends where the next line starts (it holds a key, an item or the end of the text).
+      if (contentStart < text.length && (first !== contentStart || text[first + indent] === '#')) bail();
+      this.lineEnd = this.pos = contentStart;
+      return { kind: 'string', value: '', range: this.range(start, contentStart) };
+    }
     const lines: string[] = [];
-    let lineStart = first;
-    let end = first;
-    while (lineStart < this.text.length) {
-      let newline = this.text.indexOf('\n', lineStart);
-      if (newline < 0) newline = this.text.length;
-      const line = this.text.slice(lineStart, newline);
-      const blank = line.trim() === '';
-      if (!blank && this.indent(lineStart) < indent) break;
-      if (blank && line.length > indent) bail(); // whitespace-only lines longer than the indentation
-      lines.push(blank ? '' : line.slice(indent));
-      if (!blank) end = Math.min(newline + 1, this.text.length);
+    let lineStart = contentStart;
+    let end = contentStart; // after the last line with text
+    let keptEnd = contentStart; // after the last line of the scalar, trailing empty lines included
+    while (lineStart < text.length) {
+      let newline = text.indexOf('\n', lineStart);
+      if (newline < 0) newline = text.length;
+      const lineIndent = this.indent(lineStart);
+      const empty = lineStart + lineIndent === newline;
+      if (!empty && lineIndent < indent) break;
+      if (empty && lineIndent <= indent) lines.push('');
+      else {
+        // Spaces past the indentation are text; on a leading line the library wants an indentation indicator.
+        if (lineStart < first) bail();
+        lines.push(text.slice(lineStart + indent, newline));
+        end = Math.min(newline + 1, text.length);
+      }
+      keptEnd = Math.min(newline + 1, text.length);
       lineStart = newline + 1;
     }
-    while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+    let trailing = 0;
+    while (lines.length > 0 && lines[lines.length - 1] === '') {
+      lines.pop();
+      trailing++;
+    }
     let value: string;
     if (folded) {
       if (lines.some((l) => l.startsWith(' '))) bail();
       value = '';
       for (let i = 0; i < lines.length; i++) {
         const line = lines[i];
-        if (i === 0) value = line;
-        else if (line === '') value += '\n';
+        if (line === '') value += '\n'; // an empty line is a newline, leading ones too
+        else if (i === 0) value = line;
         else value += lines[i - 1] === '' ? line : ` ${line}`;
       }
     } else value = lines.join('\n');
-    if (!strip) value += '\n';
-    if (end === this.text.length && !this.text.endsWith('\n') && !strip) bail(); // clip at end of file without a newline
-    this.count();
-    this.lineEnd = end;
-    this.pos = end;
-    return { kind: 'string', value, range: this.range(start, end) };
+    if (keep) value += '\n'.repeat(1 + trailing);
+    else if (!strip) value += '\n';
+    const stop = keep ? keptEnd : end;
+    if (stop === text.length && !text.endsWith('\n') && !strip) bail(); // at the end of a text without a final newline
+    this.lineEnd = this.pos = stop;
+    return { kind: 'string', value, range: this.range(start, stop) };
   }
 
   /** Like nextContentLine, but a `#` line counts as content (inside a block scalar it is text). */
