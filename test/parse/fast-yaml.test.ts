@@ -303,3 +303,39 @@ describe('fast CloudFormation YAML parser: block scalars', () => {
     expect(accepted).toBeGreaterThan(200);
   }, 60_000);
 });
+
+/** Values on the line after their key or dash: scalars, tagged scalars, a tag alone then its collection. */
+const NEXT_LINE_VALUES = [
+  'P:\n  QueueName:\n    !GetAtt Q.QueueName\n  Name: \n    !Sub \'${AWS::StackName}\'\n  Uri:\n    Fn::Sub:\n        arn:aws:apigateway:${AWS::Region}:lambda\n  N:\n    42\n',
+  'U:\n  Fn::Base64:\n    !Sub\n    - |\n      #!/bin/bash\n      yum update -y\n    - {}\n  Policy:\n    !Sub |\n      {"Version": "2012-10-17"}\n',
+  'L:\n  -\n    "quoted"\n  -\n    !Ref X\n  - # c\n    plain\nM: # c\n  !Join\n    - ""\n    - [a, b]\n',
+];
+
+describe('fast CloudFormation YAML parser: values on the line after their key', () => {
+  it.each(NEXT_LINE_VALUES.map((s) => [s]))('agrees with the library on %j', (text) => {
+    expect(expectAgreement(text)).toBe(true);
+  });
+
+  it('declines a value continued on a further line, a value not indented past its key, a block scalar header alone on its line', () => {
+    for (const text of ['a:\n  x\n  y\n', 'a:\n  !Ref x\n   y\n', 'a:\nx\n', 'a:\n  |\n    text\n', 'a:\n  "q\n  r"\n']) {
+      expect(fast(text)).toBeUndefined();
+    }
+  });
+
+  it('on mutated templates with values on the next line: agrees with the library or declines', () => {
+    const mutation = fc.tuple(fc.constantFrom('delete', 'insert', 'duplicate'), fc.nat(), fc.constantFrom(...'-:#"\'!|[] \n\nax1'.split('')));
+    let accepted = 0;
+    fc.assert(
+      fc.property(fc.constantFrom(...NEXT_LINE_VALUES), fc.array(mutation, { maxLength: 3 }), (seed, mutations) => {
+        let text = seed;
+        for (const [kind, at, char] of mutations) {
+          const i = at % (text.length + 1);
+          text = kind === 'delete' ? text.slice(0, i) + text.slice(i + 1) : kind === 'insert' ? text.slice(0, i) + char + text.slice(i) : text.slice(0, i) + text.slice(i, i + 2) + text.slice(i);
+        }
+        if (expectAgreement(text)) accepted++;
+      }),
+      propertyParameters(2000),
+    );
+    expect(accepted).toBeGreaterThan(200);
+  }, 60_000);
+});

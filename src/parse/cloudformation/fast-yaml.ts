@@ -304,22 +304,29 @@ class FastYaml {
       this.lineEnd = afterIndicator;
       return { kind: 'null', range: this.range(afterIndicator, afterIndicator) };
     }
-    if (c === '!') {
-      const tagged = this.tag();
-      this.skipSpaces();
-      const d = this.char();
-      if (d === '\n' || d === '' || d === '#') {
-        this.finishLine();
-        return tagged(this.nestedBlock(col, inMap) ?? bail());
-      }
-      return tagged(this.inlineValue(col));
-    }
+    if (c === '!') return this.taggedValue(col, inMap);
     if (!inMap && this.isSeqItem(this.pos)) return this.blockSeq(this.column(this.pos));
     if (!inMap && this.keyAhead()) return this.blockMap(this.column(this.pos));
     return this.inlineValue(col);
   }
 
-  /** A block collection on the lines after the current one, indented past `col` (or a sequence at `col` under a key). */
+  /** `!Tag` and the value it tags: on the same line, or a block collection or a value on the lines after. */
+  private taggedValue(col: number, inMap: boolean): Value {
+    const tagged = this.tag();
+    this.skipSpaces();
+    const d = this.char();
+    if (d === '\n' || d === '' || d === '#') {
+      this.finishLine();
+      return tagged(this.nestedBlock(col, inMap) ?? bail());
+    }
+    return tagged(this.inlineValue(col));
+  }
+
+  /**
+   * The value of an entry at column `col` on the lines after the current one: a block collection
+   * indented past `col` (or a sequence at `col` under a key), or a flow collection, a scalar or a
+   * tagged value indented past `col`.
+   */
   private nestedBlock(col: number, inMap: boolean): Value | undefined {
     const next = this.nextContentLine(this.lineEnd);
     if (next < 0) return undefined;
@@ -330,8 +337,9 @@ class FastYaml {
       if (this.isSeqItem(at)) return this.blockSeq(indent);
       if (this.keyAhead()) return this.blockMap(indent);
       const c = this.char();
-      if (c === '[' || c === '{') return this.inlineValue(col); // a flow collection on the lines after its key
-      bail(); // a scalar alone on the next line
+      if (c === '!') return this.taggedValue(col, inMap);
+      if (c === '|' || c === '>') bail(); // a block scalar's header alone on its line: left to the library
+      return this.inlineValue(col);
     }
     return undefined;
   }
