@@ -199,7 +199,7 @@ const MULTI_LINE_FLOWS = [
   'P:\n  Statement: [{\n      "Effect": "Allow",   # why\n\n      # a comment line\n      "Action": ["lambda:*",\n        \'x\'],\n      "Principal": { "AWS": !GetAtt R.Arn }\n    }]\nQ: 2\n',
   'P:\n  Layers:\n    [\n      !Sub "arn:${AWS::Region}:layer:1",\n    ]\n  Env:\n    {\n      "A": "1",\n      "B": [ x, { k: v } ]\n    }\n',
   'L:\n  - [\n     a, b\n    ]\n  - { k: [\n      1, 2 ], m: n }\n  - Name: !Sub [\n      "x-${ID}",\n      !Select [2, !Split ["/", !Ref AWS::StackId]],\n    ] # trailing\n',
-  'A: [\n  x\n]\nB: {\n  "k":\n    "v",\n}\nC: [x\n  , y]\n',
+  'A: [\n  x\n]\nB: {\n  "k":\n    "v",\n  k2:\n    v2\n}\nC: [x\n  , y]\n',
 ];
 
 describe('fast CloudFormation YAML parser: flow collections over several lines', () => {
@@ -220,6 +220,9 @@ describe('fast CloudFormation YAML parser: flow collections over several lines',
       'a: [x, #c\n',
       'a: [x,#c\n  y]\n',
       'a: !Sub [\n    "x-${ID}",\n    ID: !Ref Y,\n  ]\n',
+      // `x:` at a line end in a flow sequence is an implicit pair, not the text "x:" (found by the mutation test).
+      'C: [x:\n]\n',
+      'C: [x:\n  , y]\n',
       // A tag needs white space after it (found by the mutation test; on one line too).
       'a: !Sub[\n    x,\n  ]\n',
       'a: !Sub[x]\n',

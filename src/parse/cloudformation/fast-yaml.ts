@@ -658,7 +658,7 @@ class FastYaml {
     for (; i < this.text.length; i++) {
       const d = this.text[i];
       if (d === '\n' || d === ',' || d === '[' || d === ']' || d === '{' || d === '}') break;
-      if (d === ':' && endsFlowPlain(this.text[i + 1] ?? '')) break;
+      if (d === ':' && (endsFlowPlain(this.text[i + 1] ?? '') || this.text[i + 1] === '\n')) break;
       if (d === '#' && this.text[i - 1] === ' ') break;
     }
     const source = this.text.slice(start, i).trimEnd();
