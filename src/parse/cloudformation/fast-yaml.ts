@@ -10,11 +10,11 @@ function bail(): never {
 
 /**
  * A fast path for CloudFormation/SAM YAML as templates are written: block maps and sequences,
- * single-line scalars, flow collections (over several lines too), literal/folded block scalars,
- * short-form tags.
+ * plain scalars on one line, quoted scalars and flow collections (over several lines too),
+ * literal/folded block scalars, short-form tags, values on the line after their key.
  * It builds the same Value tree (ranges included) as the `yaml`-library path in
  * parse-cloudformation.ts, several times faster. Anything else (anchors and aliases, multi-line
- * plain or quoted scalars, tabs, CRLF, several documents, duplicate keys, unknown tags, syntax
+ * plain scalars, tabs, CRLF, several documents, duplicate keys, unknown tags, syntax
  * errors) returns undefined and the caller uses the `yaml` library, which also reports errors.
  * Differential tests check both paths agree on every input this one accepts.
  */
@@ -352,7 +352,7 @@ class FastYaml {
     if (c === '[' || c === '{') value = this.flow(col);
     else if (c === '"' || c === "'") {
       const start = this.pos;
-      const text = c === '"' ? this.doubleQuoted() : this.singleQuoted();
+      const text = c === '"' ? this.doubleQuoted(col) : this.singleQuoted(col);
       value = { kind: 'string', value: text, range: this.range(start, this.pos) };
     } else value = this.plainBlock();
     this.finishLine();
@@ -409,7 +409,8 @@ class FastYaml {
     };
   }
 
-  private doubleQuoted(): string {
+  /** A double-quoted scalar; one on several lines only where `block` (the column of its entry) is given. */
+  private doubleQuoted(block?: number): string {
     const text = this.text;
     const plain = quotedWithout(text, this.pos, '"', '\\');
     if (plain !== undefined) {
@@ -420,20 +421,13 @@ class FastYaml {
     let i = this.pos + 1;
     for (;;) {
       const c = text[i];
-      if (c === undefined || c === '\n') bail();
+      if (c === undefined || (c === '\n' && block === undefined)) bail();
+      if (c === '\n') return this.multiLineQuoted(block!);
       if (c === '"') break;
       if (c === '\\') {
-        const e = text[i + 1];
-        if (e !== undefined && e in DOUBLE_ESCAPES) {
-          out += DOUBLE_ESCAPES[e];
-          i += 2;
-        } else if (e === 'x' || e === 'u' || e === 'U') {
-          const digits = e === 'x' ? 2 : e === 'u' ? 4 : 8;
-          const hex = text.slice(i + 2, i + 2 + digits);
-          if (!new RegExp(`^[0-9a-fA-F]{${digits}}$`).test(hex)) bail();
-          out += String.fromCodePoint(parseInt(hex, 16));
-          i += 2 + digits;
-        } else bail();
+        const [decoded, length] = escapeAt(text, i);
+        out += decoded;
+        i += length;
       } else {
         out += c;
         i++;
@@ -443,7 +437,8 @@ class FastYaml {
     return out;
   }
 
-  private singleQuoted(): string {
+  /** A single-quoted scalar; one on several lines only where `block` (the column of its entry) is given. */
+  private singleQuoted(block?: number): string {
     const text = this.text;
     const plain = quotedWithout(text, this.pos, "'", "'");
     if (plain !== undefined) {
@@ -454,7 +449,8 @@ class FastYaml {
     let i = this.pos + 1;
     for (;;) {
       const c = text[i];
-      if (c === undefined || c === '\n') bail();
+      if (c === undefined || (c === '\n' && block === undefined)) bail();
+      if (c === '\n') return this.multiLineQuoted(block!);
       if (c === "'") {
         if (text[i + 1] !== "'") break;
         out += "'";
@@ -465,6 +461,51 @@ class FastYaml {
       }
     }
     this.pos = i + 1;
+    return out;
+  }
+
+  /**
+   * A quoted scalar over several lines (the cursor on its opening quote), folded as YAML folds
+   * them: each line trimmed, one line break a space, n+1 line breaks n newlines. Its continuation
+   * lines must be indented past `col`; an escaped line break or escaped trailing space declines.
+   */
+  private multiLineQuoted(col: number): string {
+    const text = this.text;
+    const quote = this.char();
+    const double = quote === '"';
+    let close = this.pos + 1;
+    for (;;) {
+      const c = text[close];
+      if (c === undefined) bail();
+      if (double && c === '\\') close += 2;
+      else if (c === quote && !double && text[close + 1] === "'") close += 2;
+      else if (c === quote) break;
+      else close++;
+    }
+    const lines = text.slice(this.pos + 1, close).split('\n');
+    const last = lines.length - 1;
+    let out = '';
+    let breaks = 0;
+    for (let k = 0; k <= last; k++) {
+      const line = lines[k];
+      let from = 0;
+      if (k > 0) {
+        while (line.charCodeAt(from) === SPACE) from++;
+        if (from === line.length && k < last) {
+          breaks++; // an empty line
+          continue;
+        }
+        if (from <= col) bail(); // not indented past its entry: the library's to judge
+      }
+      let to = line.length;
+      if (k < last) while (to > from && line.charCodeAt(to - 1) === SPACE) to--;
+      const part = line.slice(from, to);
+      if (double && k < last && part.endsWith('\\')) bail(); // an escaped line break or space
+      if (k > 0) out += breaks > 0 ? '\n'.repeat(breaks) : ' ';
+      breaks = 0;
+      out += double ? unescapeDouble(part) : part.replaceAll("''", "'");
+    }
+    this.pos = close + 1;
     return out;
   }
 
@@ -672,6 +713,33 @@ class FastYaml {
     }
     return this.scalarValue(source, start, this.pos);
   }
+}
+
+/** The character a backslash escape at `at` stands for, and the escape's length; bails on escapes left to the library. */
+function escapeAt(text: string, at: number): [string, number] {
+  const e = text[at + 1];
+  if (e !== undefined && e in DOUBLE_ESCAPES) return [DOUBLE_ESCAPES[e], 2];
+  if (e === 'x' || e === 'u' || e === 'U') {
+    const digits = e === 'x' ? 2 : e === 'u' ? 4 : 8;
+    const hex = text.slice(at + 2, at + 2 + digits);
+    if (!new RegExp(`^[0-9a-fA-F]{${digits}}$`).test(hex)) bail();
+    return [String.fromCodePoint(parseInt(hex, 16)), 2 + digits];
+  }
+  bail();
+}
+
+/** A double-quoted line's text with its escapes decoded. */
+function unescapeDouble(raw: string): string {
+  if (!raw.includes('\\')) return raw;
+  let out = '';
+  for (let i = 0; i < raw.length; ) {
+    if (raw[i] === '\\') {
+      const [decoded, length] = escapeAt(raw, i);
+      out += decoded;
+      i += length;
+    } else out += raw[i++];
+  }
+  return out;
 }
 
 /** After `:`, `-` or `?` in a flow collection: a space, `,`, `]`, `}` or the end of the text (''). */
