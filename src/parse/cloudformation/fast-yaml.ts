@@ -10,10 +10,11 @@ function bail(): never {
 
 /**
  * A fast path for CloudFormation/SAM YAML as templates are written: block maps and sequences,
- * single-line scalars and flow collections, literal/folded block scalars, short-form tags.
+ * plain scalars on one line, quoted scalars and flow collections (over several lines too),
+ * literal/folded block scalars, short-form tags, values on the line after their key.
  * It builds the same Value tree (ranges included) as the `yaml`-library path in
  * parse-cloudformation.ts, several times faster. Anything else (anchors and aliases, multi-line
- * plain or quoted scalars, tabs, CRLF, several documents, duplicate keys, unknown tags, syntax
+ * plain scalars, tabs, CRLF, several documents, duplicate keys, unknown tags, syntax
  * errors) returns undefined and the caller uses the `yaml` library, which also reports errors.
  * Differential tests check both paths agree on every input this one accepts.
  */
@@ -303,22 +304,29 @@ class FastYaml {
       this.lineEnd = afterIndicator;
       return { kind: 'null', range: this.range(afterIndicator, afterIndicator) };
     }
-    if (c === '!') {
-      const tagged = this.tag();
-      this.skipSpaces();
-      const d = this.char();
-      if (d === '\n' || d === '' || d === '#') {
-        this.finishLine();
-        return tagged(this.nestedBlock(col, inMap) ?? bail());
-      }
-      return tagged(this.inlineValue(col));
-    }
+    if (c === '!') return this.taggedValue(col, inMap);
     if (!inMap && this.isSeqItem(this.pos)) return this.blockSeq(this.column(this.pos));
     if (!inMap && this.keyAhead()) return this.blockMap(this.column(this.pos));
     return this.inlineValue(col);
   }
 
-  /** A block collection on the lines after the current one, indented past `col` (or a sequence at `col` under a key). */
+  /** `!Tag` and the value it tags: on the same line, or a block collection or a value on the lines after. */
+  private taggedValue(col: number, inMap: boolean): Value {
+    const tagged = this.tag();
+    this.skipSpaces();
+    const d = this.char();
+    if (d === '\n' || d === '' || d === '#') {
+      this.finishLine();
+      return tagged(this.nestedBlock(col, inMap) ?? bail());
+    }
+    return tagged(this.inlineValue(col));
+  }
+
+  /**
+   * The value of an entry at column `col` on the lines after the current one: a block collection
+   * indented past `col` (or a sequence at `col` under a key), or a flow collection, a scalar or a
+   * tagged value indented past `col`.
+   */
   private nestedBlock(col: number, inMap: boolean): Value | undefined {
     const next = this.nextContentLine(this.lineEnd);
     if (next < 0) return undefined;
@@ -328,7 +336,10 @@ class FastYaml {
       this.pos = at;
       if (this.isSeqItem(at)) return this.blockSeq(indent);
       if (this.keyAhead()) return this.blockMap(indent);
-      bail(); // a scalar alone on the next line
+      const c = this.char();
+      if (c === '!') return this.taggedValue(col, inMap);
+      if (c === '|' || c === '>') bail(); // a block scalar's header alone on its line: left to the library
+      return this.inlineValue(col);
     }
     return undefined;
   }
@@ -338,10 +349,10 @@ class FastYaml {
     const c = this.char();
     if (c === '|' || c === '>') return this.blockScalar(col);
     let value: Value;
-    if (c === '[' || c === '{') value = this.flow();
+    if (c === '[' || c === '{') value = this.flow(col);
     else if (c === '"' || c === "'") {
       const start = this.pos;
-      const text = c === '"' ? this.doubleQuoted() : this.singleQuoted();
+      const text = c === '"' ? this.doubleQuoted(col) : this.singleQuoted(col);
       value = { kind: 'string', value: text, range: this.range(start, this.pos) };
     } else value = this.plainBlock();
     this.finishLine();
@@ -388,6 +399,8 @@ class FastYaml {
     const start = this.pos;
     while (this.pos < this.text.length && !TAG_END.has(this.char())) this.pos++;
     const longForm = SHORT_FORMS[this.text.slice(start, this.pos)] ?? bail();
+    // `!Sub[x]`: the library wants white space after a tag (and reports an error without it).
+    if (this.char() !== ' ' && this.char() !== '\n') bail();
     return (node) => {
       // The library gives a tagged scalar its text as written (no null/number resolution).
       const value: Value = node.kind === 'null' || node.kind === 'bool' || node.kind === 'number' ? bail() : node;
@@ -396,7 +409,8 @@ class FastYaml {
     };
   }
 
-  private doubleQuoted(): string {
+  /** A double-quoted scalar; one on several lines only where `block` (the column of its entry) is given. */
+  private doubleQuoted(block?: number): string {
     const text = this.text;
     const plain = quotedWithout(text, this.pos, '"', '\\');
     if (plain !== undefined) {
@@ -407,20 +421,13 @@ class FastYaml {
     let i = this.pos + 1;
     for (;;) {
       const c = text[i];
-      if (c === undefined || c === '\n') bail();
+      if (c === undefined || (c === '\n' && block === undefined)) bail();
+      if (c === '\n') return this.multiLineQuoted(block!);
       if (c === '"') break;
       if (c === '\\') {
-        const e = text[i + 1];
-        if (e !== undefined && e in DOUBLE_ESCAPES) {
-          out += DOUBLE_ESCAPES[e];
-          i += 2;
-        } else if (e === 'x' || e === 'u' || e === 'U') {
-          const digits = e === 'x' ? 2 : e === 'u' ? 4 : 8;
-          const hex = text.slice(i + 2, i + 2 + digits);
-          if (!new RegExp(`^[0-9a-fA-F]{${digits}}$`).test(hex)) bail();
-          out += String.fromCodePoint(parseInt(hex, 16));
-          i += 2 + digits;
-        } else bail();
+        const [decoded, length] = escapeAt(text, i);
+        out += decoded;
+        i += length;
       } else {
         out += c;
         i++;
@@ -430,7 +437,8 @@ class FastYaml {
     return out;
   }
 
-  private singleQuoted(): string {
+  /** A single-quoted scalar; one on several lines only where `block` (the column of its entry) is given. */
+  private singleQuoted(block?: number): string {
     const text = this.text;
     const plain = quotedWithout(text, this.pos, "'", "'");
     if (plain !== undefined) {
@@ -441,7 +449,8 @@ class FastYaml {
     let i = this.pos + 1;
     for (;;) {
       const c = text[i];
-      if (c === undefined || c === '\n') bail();
+      if (c === undefined || (c === '\n' && block === undefined)) bail();
+      if (c === '\n') return this.multiLineQuoted(block!);
       if (c === "'") {
         if (text[i + 1] !== "'") break;
         out += "'";
@@ -455,51 +464,119 @@ class FastYaml {
     return out;
   }
 
-  /** `|`, `|-`, `>`, `>-` with auto-detected indentation; keep chomping, explicit indentation and more-indented folded lines are left to the library. */
+  /**
+   * A quoted scalar over several lines (the cursor on its opening quote), folded as YAML folds
+   * them: each line trimmed, one line break a space, n+1 line breaks n newlines. Its continuation
+   * lines must be indented past `col`; an escaped line break or escaped trailing space declines.
+   */
+  private multiLineQuoted(col: number): string {
+    const text = this.text;
+    const quote = this.char();
+    const double = quote === '"';
+    let close = this.pos + 1;
+    for (;;) {
+      const c = text[close];
+      if (c === undefined) bail();
+      if (double && c === '\\') close += 2;
+      else if (c === quote && !double && text[close + 1] === "'") close += 2;
+      else if (c === quote) break;
+      else close++;
+    }
+    const lines = text.slice(this.pos + 1, close).split('\n');
+    const last = lines.length - 1;
+    let out = '';
+    let breaks = 0;
+    for (let k = 0; k <= last; k++) {
+      const line = lines[k];
+      let from = 0;
+      if (k > 0) {
+        while (line.charCodeAt(from) === SPACE) from++;
+        if (from === line.length && k < last) {
+          breaks++; // an empty line
+          continue;
+        }
+        if (from <= col) bail(); // not indented past its entry: the library's to judge
+      }
+      let to = line.length;
+      if (k < last) while (to > from && line.charCodeAt(to - 1) === SPACE) to--;
+      const part = line.slice(from, to);
+      if (double && k < last && part.endsWith('\\')) bail(); // an escaped line break or space
+      if (k > 0) out += breaks > 0 ? '\n'.repeat(breaks) : ' ';
+      breaks = 0;
+      out += double ? unescapeDouble(part) : part.replaceAll("''", "'");
+    }
+    this.pos = close + 1;
+    return out;
+  }
+
+  /**
+   * `|` or `>` with clip, strip (`-`) or keep (`+`) chomping and auto-detected indentation, as
+   * the library reads them (the range of a kept scalar takes in its trailing empty lines).
+   * Explicit indentation indicators, more-indented lines in folded text, more-indented leading
+   * empty lines, an empty scalar followed by empty lines and a scalar running to the end of a
+   * text without a final newline are left to the library.
+   */
   private blockScalar(col: number): Value {
     const start = this.pos;
     const folded = this.char() === '>';
     this.pos++;
     const strip = this.char() === '-';
-    if (strip) this.pos++;
+    const keep = this.char() === '+';
+    if (strip || keep) this.pos++;
     this.finishLine();
+    const text = this.text;
     const contentStart = this.lineEnd;
     const first = this.nextContentLineAllowingHash(contentStart);
-    if (first !== contentStart) bail(); // leading blank lines, or nothing
-    const indent = this.indent(first);
-    if (indent <= col) bail();
+    const indent = first < 0 ? -1 : this.indent(first);
+    this.count();
+    if (indent <= col) {
+      // Empty: ends where the next line starts (it holds a key, an item or the end of the text).
+      if (contentStart < text.length && (first !== contentStart || text[first + indent] === '#')) bail();
+      this.lineEnd = this.pos = contentStart;
+      return { kind: 'string', value: '', range: this.range(start, contentStart) };
+    }
     const lines: string[] = [];
-    let lineStart = first;
-    let end = first;
-    while (lineStart < this.text.length) {
-      let newline = this.text.indexOf('\n', lineStart);
-      if (newline < 0) newline = this.text.length;
-      const line = this.text.slice(lineStart, newline);
-      const blank = line.trim() === '';
-      if (!blank && this.indent(lineStart) < indent) break;
-      if (blank && line.length > indent) bail(); // whitespace-only lines longer than the indentation
-      lines.push(blank ? '' : line.slice(indent));
-      if (!blank) end = Math.min(newline + 1, this.text.length);
+    let lineStart = contentStart;
+    let end = contentStart; // after the last line with text
+    let keptEnd = contentStart; // after the last line of the scalar, trailing empty lines included
+    while (lineStart < text.length) {
+      let newline = text.indexOf('\n', lineStart);
+      if (newline < 0) newline = text.length;
+      const lineIndent = this.indent(lineStart);
+      const empty = lineStart + lineIndent === newline;
+      if (!empty && lineIndent < indent) break;
+      if (empty && lineIndent <= indent) lines.push('');
+      else {
+        // Spaces past the indentation are text; on a leading line the library wants an indentation indicator.
+        if (lineStart < first) bail();
+        lines.push(text.slice(lineStart + indent, newline));
+        end = Math.min(newline + 1, text.length);
+      }
+      keptEnd = Math.min(newline + 1, text.length);
       lineStart = newline + 1;
     }
-    while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+    let trailing = 0;
+    while (lines.length > 0 && lines[lines.length - 1] === '') {
+      lines.pop();
+      trailing++;
+    }
     let value: string;
     if (folded) {
       if (lines.some((l) => l.startsWith(' '))) bail();
       value = '';
       for (let i = 0; i < lines.length; i++) {
         const line = lines[i];
-        if (i === 0) value = line;
-        else if (line === '') value += '\n';
+        if (line === '') value += '\n'; // an empty line is a newline, leading ones too
+        else if (i === 0) value = line;
         else value += lines[i - 1] === '' ? line : ` ${line}`;
       }
     } else value = lines.join('\n');
-    if (!strip) value += '\n';
-    if (end === this.text.length && !this.text.endsWith('\n') && !strip) bail(); // clip at end of file without a newline
-    this.count();
-    this.lineEnd = end;
-    this.pos = end;
-    return { kind: 'string', value, range: this.range(start, end) };
+    if (keep) value += '\n'.repeat(1 + trailing);
+    else if (!strip) value += '\n';
+    const stop = keep ? keptEnd : end;
+    if (stop === text.length && !text.endsWith('\n') && !strip) bail(); // at the end of a text without a final newline
+    this.lineEnd = this.pos = stop;
+    return { kind: 'string', value, range: this.range(start, stop) };
   }
 
   /** Like nextContentLine, but a `#` line counts as content (inside a block scalar it is text). */
@@ -515,9 +592,13 @@ class FastYaml {
     return -1;
   }
 
-  /** A flow collection closed on the same line. */
-  private flow(): Value {
+  /**
+   * A flow collection, on one line or several. Inside a block collection at column `col`, its
+   * lines must be indented past `col` (the outermost closing bracket may stand at `col`), as the library requires.
+   */
+  private flow(col: number): Value {
     const start = this.pos;
+    this.flowDepth++;
     const map = this.char() === '{';
     const close = map ? '}' : ']';
     this.pos++;
@@ -526,34 +607,63 @@ class FastYaml {
     let seen: Set<string> | undefined;
     this.count();
     for (;;) {
-      this.flowSpaces();
+      this.flowSpaces(col);
       if (this.char() === close) break;
       if (map) {
         const keyStart = this.pos;
-        const key = this.flowNode(true);
+        const key = this.flowNode(true, col);
         if (key.kind !== 'string' || (seen ? seen.has(key.value) : hasKey(entries, key.value))) bail();
-        if (this.char() !== ':' || this.char(this.pos + 1) !== ' ') bail();
+        const afterColon = this.char(this.pos + 1);
+        if (this.char() !== ':' || (afterColon !== ' ' && afterColon !== '\n')) bail();
         this.pos++;
-        this.flowSpaces();
-        entries.push({ key: key.value, keyRange: this.range(keyStart, this.rangeEnd), value: this.flowNode(false) });
+        this.flowSpaces(col);
+        entries.push({ key: key.value, keyRange: this.range(keyStart, this.rangeEnd), value: this.flowNode(false, col) });
         seen = keyIndex(entries, seen);
-      } else items.push(this.flowNode(false));
-      this.flowSpaces();
+      } else items.push(this.flowNode(false, col));
+      this.flowSpaces(col);
       if (this.char() === ',') this.pos++;
       else if (this.char() !== close) bail();
     }
     this.pos++;
+    this.flowDepth--;
     const range = this.range(start, this.pos);
     return map ? { kind: 'object', entries: exact(entries), range } : { kind: 'list', items: exact(items), range };
   }
 
   /** End offset of the last flow scalar (for key ranges). */
   private rangeEnd = 0;
+  /** How many flow collections the cursor is in. */
+  private flowDepth = 0;
 
-  private flowSpaces(): void {
-    this.skipSpaces();
-    const c = this.text.charCodeAt(this.pos);
-    if (c === NEWLINE || c === HASH || this.pos >= this.text.length) bail(); // multi-line flow: the library's job
+  /**
+   * Spaces, line breaks and comments between flow tokens. A comment needs a space or a line start
+   * before its `#`; a line holding a token must be indented past `col` (the outermost collection's
+   * closing bracket: at least to `col`). A plain scalar running onto the next line is refused by the caller, which
+   * then finds neither `,` nor a closing bracket.
+   */
+  private flowSpaces(col: number): void {
+    const text = this.text;
+    for (;;) {
+      this.skipSpaces();
+      let c = text.charCodeAt(this.pos);
+      if (c === HASH) {
+        const before = text.charCodeAt(this.pos - 1);
+        if (before !== SPACE && before !== NEWLINE) bail();
+        const newline = text.indexOf('\n', this.pos);
+        if (newline < 0) bail();
+        this.pos = newline;
+        c = NEWLINE;
+      }
+      if (c !== NEWLINE) break;
+      const lineStart = this.pos + 1;
+      const indent = this.indent(lineStart);
+      this.pos = lineStart + indent;
+      const d = text[this.pos];
+      if (d === undefined) bail(); // the text ends inside the collection
+      if (d === '\n') continue;
+      if (indent < col || (indent === col && (this.flowDepth > 1 || (d !== ']' && d !== '}')))) bail();
+    }
+    if (this.pos >= text.length) bail();
   }
 
   /** Moves the cursor past spaces (a loop on char codes: this runs for every node). */
@@ -564,16 +674,16 @@ class FastYaml {
     this.pos = pos;
   }
 
-  private flowNode(isKey: boolean): Value {
+  private flowNode(isKey: boolean, col: number): Value {
     const c = this.char();
     if (c === '!' && !isKey) {
       const tagged = this.tag();
-      this.flowSpaces();
-      return tagged(this.flowNode(false));
+      this.flowSpaces(col);
+      return tagged(this.flowNode(false, col));
     }
     if (c === '[' || c === '{') {
       if (isKey) bail();
-      const value = this.flow();
+      const value = this.flow(col);
       this.rangeEnd = this.pos;
       return value;
     }
@@ -584,12 +694,12 @@ class FastYaml {
       this.count();
       return { kind: 'string', value: text, range: this.range(start, this.pos) };
     }
-    if (NOT_PLAIN_START.has(c) || ((c === '-' || c === '?' || c === ':') && endsFlowPlain(this.char(start + 1)))) bail();
+    if (NOT_PLAIN_START.has(c) || ((c === '-' || c === '?' || c === ':') && (endsFlowPlain(this.char(start + 1)) || this.char(start + 1) === '\n'))) bail();
     let i = start;
     for (; i < this.text.length; i++) {
       const d = this.text[i];
       if (d === '\n' || d === ',' || d === '[' || d === ']' || d === '{' || d === '}') break;
-      if (d === ':' && endsFlowPlain(this.text[i + 1] ?? '')) break;
+      if (d === ':' && (endsFlowPlain(this.text[i + 1] ?? '') || this.text[i + 1] === '\n')) break;
       if (d === '#' && this.text[i - 1] === ' ') break;
     }
     const source = this.text.slice(start, i).trimEnd();
@@ -603,6 +713,33 @@ class FastYaml {
     }
     return this.scalarValue(source, start, this.pos);
   }
+}
+
+/** The character a backslash escape at `at` stands for, and the escape's length; bails on escapes left to the library. */
+function escapeAt(text: string, at: number): [string, number] {
+  const e = text[at + 1];
+  if (e !== undefined && e in DOUBLE_ESCAPES) return [DOUBLE_ESCAPES[e], 2];
+  if (e === 'x' || e === 'u' || e === 'U') {
+    const digits = e === 'x' ? 2 : e === 'u' ? 4 : 8;
+    const hex = text.slice(at + 2, at + 2 + digits);
+    if (!new RegExp(`^[0-9a-fA-F]{${digits}}$`).test(hex)) bail();
+    return [String.fromCodePoint(parseInt(hex, 16)), 2 + digits];
+  }
+  bail();
+}
+
+/** A double-quoted line's text with its escapes decoded. */
+function unescapeDouble(raw: string): string {
+  if (!raw.includes('\\')) return raw;
+  let out = '';
+  for (let i = 0; i < raw.length; ) {
+    if (raw[i] === '\\') {
+      const [decoded, length] = escapeAt(raw, i);
+      out += decoded;
+      i += length;
+    } else out += raw[i++];
+  }
+  return out;
 }
 
 /** After `:`, `-` or `?` in a flow collection: a space, `,`, `]`, `}` or the end of the text (''). */
