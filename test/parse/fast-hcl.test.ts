@@ -6,7 +6,7 @@ import { createPositionMapper } from '../../src/model/range.js';
 import { parseHclFast } from '../../src/parse/terraform-hcl/fast-hcl.js';
 import { parseHcl, parseHclWithTreeSitter } from '../../src/parse/terraform-hcl/parse-hcl.js';
 import { REPO_ROOT } from '../helpers/scan.js';
-import { propertyParameters } from '../helpers/property.js';
+import { mutate, mutationFrom, propertyParameters } from '../helpers/property.js';
 
 const REALWORLD = join(REPO_ROOT, '..', 'shared', 'realworld');
 
@@ -75,14 +75,10 @@ describe('fast HCL parser agrees with tree-sitter', () => {
 
   it('on 1,000 mutated fixtures (characters deleted, inserted, duplicated): agrees or declines, and parseHcl never throws', async () => {
     const seeds = [...hclFiles(join(REPO_ROOT, 'test', 'fixtures')), ...hclFiles(join(REPO_ROOT, 'examples'))].map((f) => readFileSync(f, 'utf8'));
-    const mutation = fc.tuple(fc.constantFrom('delete', 'insert', 'duplicate'), fc.nat(), fc.constantFrom(...'{}[]()"=$#/*<\n ,.:?ax1\\%~'.split('')));
+    const mutation = mutationFrom('{}[]()"=$#/*<\n ,.:?ax1\\%~');
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...seeds), fc.array(mutation, { minLength: 1, maxLength: 4 }), async (seed, mutations) => {
-        let text = seed;
-        for (const [kind, at, char] of mutations) {
-          const i = at % (text.length + 1);
-          text = kind === 'delete' ? text.slice(0, i) + text.slice(i + 1) : kind === 'insert' ? text.slice(0, i) + char + text.slice(i) : text.slice(0, i) + text.slice(i, i + 2) + text.slice(i);
-        }
+        const text = mutate(seed, mutations);
         await expectAgreement(text);
         const started = Date.now();
         const { errors } = await parseHcl('t.tf', text);

@@ -6,7 +6,7 @@ import { classifyByContent } from '../../src/discover/classify.js';
 import { markerLine, parseCloudFormationYamlFast, plainScalar } from '../../src/parse/cloudformation/fast-yaml.js';
 import { lineCounterMapper, parseCloudFormation, parseYamlTemplateWithLibrary } from '../../src/parse/cloudformation/parse-cloudformation.js';
 import { REPO_ROOT } from '../helpers/scan.js';
-import { propertyParameters } from '../helpers/property.js';
+import { mutate, mutationFrom, propertyParameters } from '../helpers/property.js';
 
 const REALWORLD = join(REPO_ROOT, '..', 'shared', 'realworld');
 
@@ -50,6 +50,7 @@ I: { 'k': 'v', "k2": "v2", 'k''3': "" }
 J: !Sub 'arn:${'$'}{AWS::Partition}:x'
 `,
 ];
+
 
 describe('fast CloudFormation YAML parser agrees with the yaml library', () => {
   it('declines an empty value followed by comment lines (the library stretches the collections over them), found by the mutation test', () => {
@@ -170,14 +171,10 @@ describe('fast CloudFormation YAML parser agrees with the yaml library', () => {
 
   it('on 1,000 mutated templates (characters deleted, inserted, duplicated): agrees or declines, and parseCloudFormation never throws', () => {
     const seeds = [...yamlFiles(join(REPO_ROOT, 'test', 'fixtures')), ...yamlFiles(join(REPO_ROOT, 'examples'))].map((f) => readFileSync(f, 'utf8'));
-    const mutation = fc.tuple(fc.constantFrom('delete', 'insert', 'duplicate'), fc.nat(), fc.constantFrom(...'-:#"\'[]{},!|>&* \n\tax1'.split('')));
+    const mutation = mutationFrom('-:#"\'[]{},!|>&* \n\tax1');
     fc.assert(
       fc.property(fc.constantFrom(...seeds), fc.array(mutation, { minLength: 1, maxLength: 4 }), (seed, mutations) => {
-        let text = seed;
-        for (const [kind, at, char] of mutations) {
-          const i = at % (text.length + 1);
-          text = kind === 'delete' ? text.slice(0, i) + text.slice(i + 1) : kind === 'insert' ? text.slice(0, i) + char + text.slice(i) : text.slice(0, i) + text.slice(i, i + 2) + text.slice(i);
-        }
+        const text = mutate(seed, mutations);
         expectAgreement(text);
         const started = Date.now();
         const { errors } = parseCloudFormation('t.yaml', text);
@@ -233,7 +230,7 @@ describe('fast CloudFormation YAML parser: flow collections over several lines',
 
   it('on mutated multi-line flows and a line re-indented at random: agrees with the library or declines', () => {
     const reindent = fc.tuple(fc.nat(), fc.nat({ max: 8 }));
-    const mutation = fc.tuple(fc.constantFrom('delete', 'insert', 'duplicate'), fc.nat(), fc.constantFrom(...'-:#"\'[]{},! \nax1'.split('')));
+    const mutation = mutationFrom('-:#"\'[]{},! \nax1');
     let accepted = 0;
     fc.assert(
       fc.property(fc.constantFrom(...MULTI_LINE_FLOWS), reindent, fc.array(mutation, { maxLength: 2 }), (seed, [line, indent], mutations) => {
@@ -241,11 +238,7 @@ describe('fast CloudFormation YAML parser: flow collections over several lines',
         const lines = seed.split('\n');
         const at = line % lines.length;
         lines[at] = ' '.repeat(indent) + lines[at].trimStart();
-        let text = lines.join('\n');
-        for (const [kind, at, char] of mutations) {
-          const i = at % (text.length + 1);
-          text = kind === 'delete' ? text.slice(0, i) + text.slice(i + 1) : kind === 'insert' ? text.slice(0, i) + char + text.slice(i) : text.slice(0, i) + text.slice(i, i + 2) + text.slice(i);
-        }
+        const text = mutate(lines.join('\n'), mutations);
         if (expectAgreement(text)) accepted++;
       }),
       propertyParameters(2000),
@@ -289,15 +282,11 @@ describe('fast CloudFormation YAML parser: block scalars', () => {
   });
 
   it('on mutated block scalars (chomping, indentation and empty lines changed): agrees with the library or declines', () => {
-    const mutation = fc.tuple(fc.constantFrom('delete', 'insert', 'duplicate'), fc.nat(), fc.constantFrom(...'-+|># \n\nax1'.split('')));
+    const mutation = mutationFrom('-+|># \n\nax1');
     let accepted = 0;
     fc.assert(
       fc.property(fc.constantFrom(...BLOCK_SCALARS), fc.array(mutation, { maxLength: 3 }), (seed, mutations) => {
-        let text = seed;
-        for (const [kind, at, char] of mutations) {
-          const i = at % (text.length + 1);
-          text = kind === 'delete' ? text.slice(0, i) + text.slice(i + 1) : kind === 'insert' ? text.slice(0, i) + char + text.slice(i) : text.slice(0, i) + text.slice(i, i + 2) + text.slice(i);
-        }
+        const text = mutate(seed, mutations);
         if (expectAgreement(text)) accepted++;
       }),
       propertyParameters(2000),
@@ -325,15 +314,11 @@ describe('fast CloudFormation YAML parser: values on the line after their key', 
   });
 
   it('on mutated templates with values on the next line: agrees with the library or declines', () => {
-    const mutation = fc.tuple(fc.constantFrom('delete', 'insert', 'duplicate'), fc.nat(), fc.constantFrom(...'-:#"\'!|[] \n\nax1'.split('')));
+    const mutation = mutationFrom('-:#"\'!|[] \n\nax1');
     let accepted = 0;
     fc.assert(
       fc.property(fc.constantFrom(...NEXT_LINE_VALUES), fc.array(mutation, { maxLength: 3 }), (seed, mutations) => {
-        let text = seed;
-        for (const [kind, at, char] of mutations) {
-          const i = at % (text.length + 1);
-          text = kind === 'delete' ? text.slice(0, i) + text.slice(i + 1) : kind === 'insert' ? text.slice(0, i) + char + text.slice(i) : text.slice(0, i) + text.slice(i, i + 2) + text.slice(i);
-        }
+        const text = mutate(seed, mutations);
         if (expectAgreement(text)) accepted++;
       }),
       propertyParameters(2000),
@@ -363,15 +348,11 @@ describe('fast CloudFormation YAML parser: quoted scalars over several lines', (
   });
 
   it('on mutated multi-line quoted scalars: agrees with the library or declines', () => {
-    const mutation = fc.tuple(fc.constantFrom('delete', 'insert', 'duplicate'), fc.nat(), fc.constantFrom(...'"\'\\ \n\nntx1#:'.split('')));
+    const mutation = mutationFrom('"\'\\ \n\nntx1#:');
     let accepted = 0;
     fc.assert(
       fc.property(fc.constantFrom(...MULTI_LINE_QUOTED), fc.array(mutation, { maxLength: 3 }), (seed, mutations) => {
-        let text = seed;
-        for (const [kind, at, char] of mutations) {
-          const i = at % (text.length + 1);
-          text = kind === 'delete' ? text.slice(0, i) + text.slice(i + 1) : kind === 'insert' ? text.slice(0, i) + char + text.slice(i) : text.slice(0, i) + text.slice(i, i + 2) + text.slice(i);
-        }
+        const text = mutate(seed, mutations);
         if (expectAgreement(text)) accepted++;
       }),
       propertyParameters(2000),

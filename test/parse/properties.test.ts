@@ -9,7 +9,7 @@ import type { FileFormat } from '../../src/parse/types.js';
 import { RULES } from '../../src/rules/registry.js';
 import { runRules } from '../../src/rules/run-rules.js';
 import { REPO_ROOT } from '../helpers/scan.js';
-import { propertyParameters } from '../helpers/property.js';
+import { mutate, mutationFrom, propertyParameters } from '../helpers/property.js';
 
 /**
  * Property tests for every parser and the evaluators behind the model: random and mutated inputs
@@ -29,15 +29,8 @@ function seeds(suffix: string): string[] {
 
 /** A fixture with a few characters deleted, inserted (structural ones mostly) or duplicated. */
 function mutated(texts: string[]): fc.Arbitrary<string> {
-  const mutation = fc.tuple(fc.constantFrom('delete', 'insert', 'duplicate'), fc.nat(), fc.constantFrom(...'{}[]()"\',:=$#\\\n -*!&|>ax1\u00e9'.split('')));
-  return fc.tuple(fc.constantFrom(...texts), fc.array(mutation, { minLength: 1, maxLength: 5 })).map(([seed, mutations]) => {
-    let text = seed;
-    for (const [kind, at, char] of mutations) {
-      const i = at % (text.length + 1);
-      text = kind === 'delete' ? text.slice(0, i) + text.slice(i + 1) : kind === 'insert' ? text.slice(0, i) + char + text.slice(i) : text.slice(0, i) + text.slice(i, i + 3) + text.slice(i);
-    }
-    return text;
-  });
+  const mutation = mutationFrom('{}[]()"\',:=$#\\\n -*!&|>ax1\u00e9');
+  return fc.tuple(fc.constantFrom(...texts), fc.array(mutation, { minLength: 1, maxLength: 5 })).map(([seed, mutations]) => mutate(seed, mutations, 3));
 }
 
 let catalog: ActionCatalog;
