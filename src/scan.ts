@@ -1,6 +1,7 @@
-import { relative, resolve, sep } from 'node:path';
+import { resolve, sep } from 'node:path';
 import { applyRuleSettings, ruleEnabled, type InvokeguardConfig } from './config/config.js';
 import { discover, type DiscoveryNotice } from './discover/discover.js';
+import { displayPath } from './discover/display-path.js';
 import { invokerGraph, type FunctionInvokers } from './graph/invokers.js';
 import { loadConditionKeys } from './guardrails/condition-keys.js';
 import { resolveFixes } from './fix/resolve.js';
@@ -161,16 +162,6 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     ...(warnings.length ? { warnings } : {}),
     ...(options.invokerGraph ? { invokers: invokerGraph(model) } : {}),
     sources,
-  };
-}
-
-/** Paths as findings show them: relative to `cwd`, with forward slashes. Most paths lie under `cwd`: cut, not resolved. */
-function displayPath(cwd: string): (path: string) => string {
-  const base = resolve(cwd);
-  const prefix = base.endsWith(sep) ? base : base + sep;
-  return (path) => {
-    const relativePath = path.startsWith(prefix) && !path.includes(`${sep}.`) ? path.slice(prefix.length) : relative(base, path);
-    return (sep === '/' ? relativePath : relativePath.split(sep).join('/')) || '.';
   };
 }
 

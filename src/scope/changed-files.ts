@@ -1,5 +1,6 @@
 import { readdir } from 'node:fs/promises';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { displayPath } from '../discover/display-path.js';
 import { resourceSpans } from '../model/resource-spans.js';
 import type { Model } from '../model/types.js';
 import type { Finding } from '../rules/types.js';
@@ -27,8 +28,8 @@ export async function withContext(paths: readonly string[], cwd: string): Promis
  * resource declared in one (a changed policy whose document stands in an unchanged file).
  */
 export function changedFilter(paths: readonly string[], cwd: string, model: Model): (finding: Finding) => boolean {
-  const display = (p: string) => relative(cwd, resolve(cwd, p)).split(sep).join('/') || '.';
-  const roots = paths.map(display);
+  // The same form as the scan's file names, so the two compare.
+  const roots = paths.map(displayPath(cwd));
   const within = (file: string) => roots.some((r) => r === '.' || file === r || file.startsWith(`${r}/`));
   const spans = resourceSpans(model);
   return (finding) => within(finding.range.file) || (spans.get(finding.resource) ?? []).some((s) => within(s.file));
