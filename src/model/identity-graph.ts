@@ -2,6 +2,7 @@ import { dirname } from 'node:path';
 import { lambdaTrustStatements } from '../iam/trust.js';
 import type { Range } from './range.js';
 import type { IamIdentity, IdentityKind, IdentityPolicy, IdentityRef, LambdaFunction, Model, PolicyAttachment } from './types.js';
+import { groupedBy } from './grouped-by.js';
 import { displayString, type Value } from './value.js';
 
 /** One policy reaching an identity, and how: its own/attached (`via` absent) or through a group it is in. */
@@ -131,16 +132,21 @@ function unique<T extends { range: Range }>(candidates: T[], from: Range): T[] {
 
 /** A role/user/group reference (symbolic, name or ARN) → the identity in the scan, if exactly one. */
 export function resolveIdentity(identities: readonly IamIdentity[], kind: IdentityKind, value: Value, from: Range): IamIdentity | undefined {
-  const index = indexOf(identityIndexes, identities, (i) => i.address, (i) => (i.name === undefined ? undefined : `${i.kind}:${i.name}`));
   const resource = referencedResource(value);
-  if (resource !== undefined) return index.byAddress.get(resource)?.find((i) => i.kind === kind && sameStack(i, from));
+  if (resource !== undefined) return groupedBy(identities, identityAddress).get(resource)?.find((i) => i.kind === kind && sameStack(i, from));
   const text = displayString(value);
   if (text === undefined) return undefined;
   const arn = ARN_NAME[kind].exec(text);
   const name = text.startsWith('arn:') ? arn?.[1] : text;
   if (name === undefined || name.includes('${')) return undefined;
-  return unique(index.byName.get(`${kind}:${name}`) ?? [], from)[0];
+  return unique(groupedBy(identities, identityName).get(`${kind}:${name}`) ?? [], from)[0];
 }
+
+// Lookup keys, module-level so groupedBy's cache holds (see there).
+const identityAddress = (i: IamIdentity) => i.address;
+const identityName = (i: IamIdentity) => (i.name === undefined ? undefined : `${i.kind}:${i.name}`);
+const managedAddress = (p: IdentityPolicy) => (p.kind === 'managed' ? p.address : undefined);
+const managedName = (p: IdentityPolicy) => (p.kind === 'managed' ? p.name : undefined);
 
 const ARN_NAME: Record<IdentityKind, RegExp> = {
   role: /:role\/(?:[^{}]*\/)?([^/]+)$/,
@@ -150,43 +156,12 @@ const ARN_NAME: Record<IdentityKind, RegExp> = {
 
 /** A managed policy reference (symbolic, or an ARN naming it) → its IdentityPolicy entries (one per `Fn::If` variant). */
 function resolvePolicy(policies: readonly IdentityPolicy[], value: Value, from: Range): IdentityPolicy[] {
-  const index = indexOf(policyIndexes, policies, (p) => (p.kind === 'managed' ? p.address : undefined), (p) => (p.kind === 'managed' ? p.name : undefined));
   const resource = referencedResource(value);
-  if (resource !== undefined) return (index.byAddress.get(resource) ?? []).filter((p) => sameStack(p, from));
+  if (resource !== undefined) return (groupedBy(policies, managedAddress).get(resource) ?? []).filter((p) => sameStack(p, from));
   const text = displayString(value);
   const name = text?.startsWith('arn:') ? /:policy\/(?:[^{}]*\/)?([^/]+)$/.exec(text)?.[1] : undefined;
   if (name === undefined || name.includes('${') || /:iam::aws:policy\//.test(text!)) return [];
-  const candidates = index.byName.get(name) ?? [];
+  const candidates = groupedBy(policies, managedName).get(name) ?? [];
   const addresses = unique([...new Map(candidates.map((p) => [p.address, p])).values()], from).map((p) => p.address);
   return candidates.filter((p) => addresses.includes(p.address));
-}
-
-/**
- * Entries by address and by name, each list in model order, built once per list: resolving every
- * reference by a scan over every identity or policy was quadratic in large repositories.
- */
-interface ResolutionIndex<T> {
-  byAddress: Map<string, T[]>;
-  byName: Map<string, T[]>;
-}
-
-const identityIndexes = new WeakMap<readonly IamIdentity[], ResolutionIndex<IamIdentity>>();
-const policyIndexes = new WeakMap<readonly IdentityPolicy[], ResolutionIndex<IdentityPolicy>>();
-
-function indexOf<T extends object>(cache: WeakMap<readonly T[], ResolutionIndex<T>>, entries: readonly T[], address: (entry: T) => string | undefined, name: (entry: T) => string | undefined): ResolutionIndex<T> {
-  let index = cache.get(entries);
-  if (index) return index;
-  index = { byAddress: new Map(), byName: new Map() };
-  const add = (map: Map<string, T[]>, key: string | undefined, entry: T) => {
-    if (key === undefined) return;
-    const list = map.get(key);
-    if (list) list.push(entry);
-    else map.set(key, [entry]);
-  };
-  for (const entry of entries) {
-    add(index.byAddress, address(entry), entry);
-    add(index.byName, name(entry), entry);
-  }
-  cache.set(entries, index);
-  return index;
 }

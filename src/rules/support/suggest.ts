@@ -2,6 +2,7 @@ import { dirname } from 'node:path';
 import { policyData } from '../../policy-data.js';
 import type { FixValue } from '../../fix/types.js';
 import type { LambdaPermission, Model, ResourceBase } from '../../model/types.js';
+import { groupedBy } from '../../model/grouped-by.js';
 import { displayString, knownString, referencesOf } from '../../model/value.js';
 
 /** How to refer to the function a permission targets: a reference from the scan if there is one. */
@@ -48,7 +49,7 @@ function functionIndex(functions: Model['functions']): FunctionIndex {
 
 /** Functions defined in the same folder as a location (or anywhere in the scan), for least-privilege suggestions. */
 export function nearbyFunctions(model: Model, file: string, limit = 3): ResourceBase[] {
-  const near = functionsByFolder(model.functions).get(dirname(file)) ?? [];
+  const near = byFolder(model.functions).get(dirname(file)) ?? [];
   return (near.length > 0 ? near : model.functions).slice(0, limit);
 }
 
@@ -62,26 +63,12 @@ export function inModuleInstance(address: string, instance: string): boolean {
   return address.startsWith(instance) && !address.slice(instance.length).startsWith('module.');
 }
 
-/** Resources grouped by folder, once per list (rules ask per policy or role: a scan over the whole list each time is quadratic). */
-const folderIndex = new WeakMap<readonly ResourceBase[], Map<string, ResourceBase[]>>();
+/** Resources grouped by the folder of their file, once per list. */
 export function byFolder<T extends ResourceBase>(resources: readonly T[]): ReadonlyMap<string, T[]> {
-  let index = folderIndex.get(resources);
-  if (!index) {
-    index = new Map();
-    for (const r of resources) {
-      const folder = dirname(r.range.file);
-      const list = index.get(folder);
-      if (list) list.push(r);
-      else index.set(folder, [r]);
-    }
-    folderIndex.set(resources, index);
-  }
-  return index as Map<string, T[]>;
+  return groupedBy(resources, folderOf);
 }
 
-function functionsByFolder(functions: readonly ResourceBase[]): ReadonlyMap<string, ResourceBase[]> {
-  return byFolder(functions);
-}
+const folderOf = (resource: ResourceBase) => dirname(resource.range.file);
 
 interface ServiceSource {
   terraform: string;
