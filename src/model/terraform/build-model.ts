@@ -3,7 +3,8 @@ import type { Attribute, Model } from '../types.js';
 import type { Value } from '../value.js';
 import { Evaluator } from './evaluate.js';
 import { declarations, groupByDirectory, localModuleDir, type ModuleDirectory, type ModuleInstance } from './module-tree.js';
-import { addTerraformResource, type TerraformBlockView, type TerraformResourceView } from './resources.js';
+import { internType } from './intern.js';
+import { addResourceBase, addTerraformResource, isModelledType, type TerraformBlockView, type TerraformResourceView } from './resources.js';
 
 const MAX_MODULE_DEPTH = 8;
 
@@ -61,10 +62,15 @@ export function instantiate(
   const module: ModuleInstance = { ...directory, prefix, inputs };
   const evaluator = new Evaluator(module);
   for (const [key, block] of module.resources) {
-    const [type, name] = [key.slice(0, key.indexOf('.')), key.slice(key.indexOf('.') + 1)];
-    addTerraformResource(model, hclResourceView(`${prefix}${key}`, type, name, block, evaluator));
+    // declarations keys resources by their two labels, `type.name`.
+    const type = block.labels[0];
+    const name = block.labels[1];
+    const address = prefix + key;
+    // Most resources are only an entry in model.resources: no view (closures) or evaluation for them.
+    if (isModelledType(type)) addTerraformResource(model, hclResourceView(address, type, name, block, evaluator));
+    else addResourceBase(model, address, type, name, block.range, block.constructPath);
   }
-  for (const [key, block] of module.dataSources) (model.dataSources ??= []).push({ address: `${prefix}data.${key}`, sourceType: key.slice(0, key.indexOf('.')), range: block.range });
+  for (const [key, block] of module.dataSources) (model.dataSources ??= []).push({ address: `${prefix}data.${key}`, sourceType: internType(block.labels[0]), range: block.range });
   if (stack.length > MAX_MODULE_DEPTH) return;
   for (const [name, call] of module.moduleCalls) {
     const target = localModuleDir(directory.dir, call);

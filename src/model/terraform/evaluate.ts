@@ -15,8 +15,13 @@ const COMPUTED_ATTRIBUTES = new Set(['arn', 'id', 'invoke_arn', 'qualified_arn',
  * What cannot be known is an UnknownValue naming what it refers to.
  */
 export class Evaluator {
-  private readonly cache = new Map<string, Value>();
-  private readonly inProgress = new Set<string>();
+  /**
+   * Values already evaluated, keyed by what they are the value of: a variable's name, a local's,
+   * data source's or resource attribute's syntax node. Keys by identity need no string built per
+   * reference (a scan makes tens of thousands of references).
+   */
+  private readonly cache = new Map<unknown, Value>();
+  private readonly inProgress = new Set<unknown>();
 
   constructor(readonly module: ModuleInstance) {}
 
@@ -116,20 +121,22 @@ export class Evaluator {
     let base: Value | undefined;
     let consumed = 2;
     if (head === 'var' && typeof second === 'string') base = this.variable(second, range);
-    else if (head === 'local' && typeof second === 'string') base = this.memo(`local.${second}`, () => this.local(second, range));
+    else if (head === 'local' && typeof second === 'string') base = this.local(second, range);
     else if (head === 'data' && typeof second === 'string' && typeof third === 'string') {
       consumed = 3;
       base = this.dataSource(`${second}.${third}`, path[3], range, text);
       if (base) consumed = 4;
-    } else if (typeof head === 'string' && typeof second === 'string' && this.module.resources.has(`${head}.${second}`)) {
-      return this.resourceAttribute(head, second, path.slice(2), text, range);
+    } else if (typeof head === 'string' && typeof second === 'string') {
+      const key = `${head}.${second}`;
+      const block = this.module.resources.get(key);
+      if (block) return this.resourceAttribute(block, key, head, path, text, range);
     }
     if (!base) return unknownValue(range, text);
     return index(base, path.slice(consumed), text, range);
   }
 
   private variable(name: string, range: Range): Value | undefined {
-    return this.memo(`var.${name}`, () => {
+    return this.memo(`var.${name}`, () => `var.${name}`, () => {
       const input = this.module.inputs.get(name);
       if (input) return input();
       const declared = this.module.variables.get(name);
@@ -140,30 +147,34 @@ export class Evaluator {
 
   private local(name: string, range: Range): Value {
     const expr = this.module.locals.get(name);
-    return expr ? this.evaluate(expr) : unknownValue(range, `local.${name}`);
+    if (expr) return this.memo(expr, () => `local.${name}`, () => this.evaluate(expr));
+    // An undeclared local is Unknown where it is first referenced, as every later reference says.
+    const undeclared = `local.${name}`;
+    return this.memo(undeclared, () => undeclared, () => unknownValue(range, undeclared));
   }
 
   private dataSource(key: string, attribute: string | number | undefined, range: Range, text: string): Value | undefined {
     const block = this.module.dataSources.get(key);
     if (!block || !key.startsWith('aws_iam_policy_document.') || attribute !== 'json' && attribute !== 'minified_json') return undefined;
-    return this.memo(`data.${key}`, () => policyDocumentDataValue(block, this) ?? unknownValue(range, text));
+    return this.memo(block, () => `data.${key}`, () => policyDocumentDataValue(block, this) ?? unknownValue(range, text));
   }
 
-  /** `aws_x.y.attr`: an input attribute set literally is read; computed ones (arn, id) stay symbolic. */
-  private resourceAttribute(type: string, name: string, rest: Array<string | number>, text: string, range: Range): Value {
-    const block = this.module.resources.get(`${type}.${name}`) as HclBlock;
-    const resource = `${this.module.prefix}${type}.${name}`;
-    const symbolic: UnknownValue = { kind: 'unknown', ref: text, range, resource, resourceType: type };
-    const [attribute] = rest;
-    if (typeof attribute !== 'string' || COMPUTED_ATTRIBUTES.has(attribute) || rest.length > 1) return symbolic;
-    const value = this.memo(`${type}.${name}.${attribute}`, () => this.attribute(block.body, attribute) ?? symbolic);
+  /** `aws_x.y.attr` (`key`: `aws_x.y`): an input attribute set literally is read; computed ones (arn, id) stay symbolic. */
+  private resourceAttribute(block: HclBlock, key: string, type: string, path: Array<string | number>, text: string, range: Range): Value {
+    const symbolic: UnknownValue = { kind: 'unknown', ref: text, range, resource: this.module.prefix + key, resourceType: type };
+    const attribute = path[2];
+    if (typeof attribute !== 'string' || COMPUTED_ATTRIBUTES.has(attribute) || path.length > 3) return symbolic;
+    const set = block.body.attributes.find((a) => a.name === attribute);
+    if (!set) return symbolic;
+    const value = this.memo(set, () => `${key}.${attribute}`, () => this.evaluate(set.expr));
     return value.kind === 'unknown' ? symbolic : value;
   }
 
-  private memo(key: string, compute: () => Value): Value {
+  /** `name` says what `key` is the value of, for the Unknown a cycle of references yields. */
+  private memo(key: unknown, name: () => string, compute: () => Value): Value {
     const cached = this.cache.get(key);
     if (cached) return cached;
-    if (this.inProgress.has(key)) return unknownValue({ file: this.module.dir, line: 1, column: 1, endLine: 1, endColumn: 1 }, key);
+    if (this.inProgress.has(key)) return unknownValue({ file: this.module.dir, line: 1, column: 1, endLine: 1, endColumn: 1 }, name());
     this.inProgress.add(key);
     try {
       const value = compute();

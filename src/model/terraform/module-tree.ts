@@ -50,11 +50,14 @@ export function declarations(directory: ModuleDirectory): Omit<ModuleInstance, '
   };
   for (const file of directory.files) {
     for (const block of file.body.blocks) {
-      const [a, b] = block.labels;
-      if (block.type === 'variable' && a) instance.variables.set(a, block);
+      const a = block.labels[0];
+      const b = block.labels[1];
+      // Resources first: most blocks are.
+      if (block.type === 'resource') {
+        if (a && b) instance.resources.set(`${a}.${b}`, block);
+      } else if (block.type === 'variable' && a) instance.variables.set(a, block);
       else if (block.type === 'locals') for (const attr of block.body.attributes) instance.locals.set(attr.name, attr.expr);
       else if (block.type === 'data' && a && b) instance.dataSources.set(`${a}.${b}`, block);
-      else if (block.type === 'resource' && a && b) instance.resources.set(`${a}.${b}`, block);
       else if (block.type === 'module' && a) instance.moduleCalls.set(a, block);
     }
   }

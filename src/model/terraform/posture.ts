@@ -5,8 +5,28 @@ import { asList, knownString, type Value } from '../value.js';
 import { FSBP_STANDARD, LAMBDA_DATA_RESOURCE, LAMBDA_PROTECTION, anyOf, enabledFlag } from '../posture-values.js';
 import type { TerraformBlockView, TerraformResourceView } from './resources.js';
 
+/** The types `addTerraformPosture` maps (its cases): a case missing here is never reached, so its tests catch the omission. */
+export const POSTURE_TYPES: ReadonlySet<string> = new Set([
+  'aws_organizations_policy',
+  'aws_organizations_policy_attachment',
+  'aws_organizations_organization',
+  'aws_organizations_organizational_unit',
+  'aws_organizations_account',
+  'aws_cloudtrail',
+  'aws_cloudtrail_event_data_store',
+  'aws_guardduty_detector',
+  'aws_guardduty_detector_feature',
+  'aws_guardduty_organization_configuration_feature',
+  'aws_accessanalyzer_analyzer',
+  'aws_cloudwatch_log_metric_filter',
+  'aws_cloudwatch_metric_alarm',
+  'aws_securityhub_account',
+  'aws_securityhub_standards_subscription',
+]);
+
 /** Maps organisation and account-baseline resources onto the posture; false when the type is not one of them. */
 export function addTerraformPosture(model: Model, resource: TerraformResourceView, base: ResourceBase): boolean {
+  if (!POSTURE_TYPES.has(resource.type)) return false;
   const posture = postureOf(model);
   const text = (name: string, view: TerraformBlockView = resource) => knownString(view.attribute(name)?.value);
   const values = (name: string): Value[] => {
