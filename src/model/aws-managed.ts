@@ -2,7 +2,7 @@ import { policyData } from '../policy-data.js';
 import { parseJsonValue } from './json-value.js';
 import { policyDocumentFromValue } from './policy-document.js';
 import type { Range } from './range.js';
-import type { IdentityRef, Model, ResourceBase } from './types.js';
+import { copyBase, type IdentityPolicy, type IdentityRef, type Model, type ResourceBase } from './types.js';
 import { displayString, type UnknownValue, type Value } from './value.js';
 
 /**
@@ -15,7 +15,12 @@ export function attachManagedPolicy(model: Model, base: ResourceBase, policy: Va
   const document = awsManagedDocument(policy, bareNames);
   if (document) {
     const parsed = policyDocumentFromValue(document, model.errors);
-    model.identityPolicies.push({ ...base, range: policy.range, kind: 'managed', policy: { value: document, range: policy.range }, holders, ...(parsed ? { document: parsed } : {}) });
+    const managed = copyBase(base, policy.range) as IdentityPolicy; // kind and policy are assigned next (see copyBase)
+    managed.kind = 'managed';
+    managed.policy = { value: document, range: policy.range };
+    managed.holders = holders;
+    if (parsed) managed.document = parsed;
+    model.identityPolicies.push(managed);
     return true;
   }
   if (holders.length > 0) (model.attachments ??= []).push({ address: base.address, range: policy.range, policy, holders });

@@ -42,24 +42,27 @@ function mapperAt(range: Range, text: string): PositionMapper {
 function statementFromValue(value: Value): Statement {
   const sid = knownString(get(value, 'Sid', true));
   const block = value.kind === 'object' && value.block === true;
-  return {
-    range: value.range,
-    ...(sid !== undefined ? { sid } : {}),
-    effect: get(value, 'Effect', true),
-    action: asList(get(value, 'Action', true)),
-    notAction: asList(get(value, 'NotAction', true)),
-    resource: asList(get(value, 'Resource', true)),
-    notResource: asList(get(value, 'NotResource', true)),
-    principal: principalsFromValue(get(value, 'Principal', true)),
-    notPrincipal: principalsFromValue(get(value, 'NotPrincipal', true)),
-    condition: conditionsFromValue(get(value, 'Condition', true), block),
-    ...(block ? { block } : value.kind === 'object' ? { keys: value.entries.map((e) => ({ key: e.key, range: entryRange(e) })) } : {}),
-  };
+  // Assigned field by field in the order the type lists them, without spreads of optional parts
+  // (see copyBase): one hidden class per variant, much faster at thousands of statements.
+  const statement = { range: value.range } as Statement;
+  if (sid !== undefined) statement.sid = sid;
+  statement.effect = get(value, 'Effect', true);
+  statement.action = asList(get(value, 'Action', true));
+  statement.notAction = asList(get(value, 'NotAction', true));
+  statement.resource = asList(get(value, 'Resource', true));
+  statement.notResource = asList(get(value, 'NotResource', true));
+  statement.principal = principalsFromValue(get(value, 'Principal', true));
+  statement.notPrincipal = principalsFromValue(get(value, 'NotPrincipal', true));
+  statement.condition = conditionsFromValue(get(value, 'Condition', true), block);
+  if (block) statement.block = block;
+  else if (value.kind === 'object') statement.keys = value.entries.map((e) => ({ key: e.key, range: entryRange(e) }));
+  return statement;
 }
 
 /** An entry as written: its key through its value. */
-function entryRange(entry: ObjectEntry): Range {
-  return { ...entry.keyRange, endLine: entry.value.range.endLine, endColumn: entry.value.range.endColumn };
+export function entryRange(entry: ObjectEntry): Range {
+  const key = entry.keyRange;
+  return { file: key.file, line: key.line, column: key.column, endLine: entry.value.range.endLine, endColumn: entry.value.range.endColumn };
 }
 
 const PRINCIPAL_TYPES = ['AWS', 'Service', 'Federated', 'CanonicalUser'] as const;
@@ -77,13 +80,11 @@ function conditionsFromValue(value: Value | undefined, block: boolean): Conditio
   if (!value || value.kind !== 'object') return [];
   return value.entries.flatMap((operator) =>
     operator.value.kind === 'object'
-      ? operator.value.entries.map((key) => ({
-          operator: operator.key,
-          key: key.key,
-          values: asList(key.value),
-          range: entryRange(key),
-          ...(block ? {} : { operatorRange: entryRange(operator) }),
-        }))
+      ? operator.value.entries.map((key) => {
+          const condition: Condition = { operator: operator.key, key: key.key, values: asList(key.value), range: entryRange(key) };
+          if (!block) condition.operatorRange = entryRange(operator);
+          return condition;
+        })
       : [],
   );
 }

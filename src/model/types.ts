@@ -171,3 +171,16 @@ export interface Model {
 export function emptyModel(): Model {
   return { functions: [], permissions: [], functionUrls: [], identityPolicies: [], resources: new Map(), errors: [] };
 }
+
+/**
+ * A copy of a resource's common fields, to extend by assignment into a function, policy, posture
+ * part… Spreading instead (`{ ...base, kind }`) is the obvious way, but V8 then gives nearly every
+ * copy a hidden class of its own: measured 10-30× slower per object, and ~20,000 extra hidden
+ * classes kept alive by a 10,000-file scan. `range`: the copy's own place (an inline policy's block).
+ */
+export function copyBase(base: ResourceBase, range: Range = base.range): ResourceBase {
+  const copy: ResourceBase = { address: base.address, sourceType: base.sourceType, range };
+  if (base.arnExpression !== undefined) copy.arnExpression = base.arnExpression;
+  if (base.constructPath !== undefined) copy.constructPath = base.constructPath;
+  return copy;
+}

@@ -1,3 +1,4 @@
+import { entryRange } from '../policy-document.js';
 import type { Range } from '../range.js';
 import type { Attribute, Model } from '../types.js';
 import { asList, get, knownString, type Value } from '../value.js';
@@ -43,7 +44,7 @@ function blockView(values: Value, range: Range, unknown: Value | undefined): Ter
     range,
     attribute(name: string): Attribute | undefined {
       const entry = values.kind === 'object' ? values.entries.find((e) => e.key === name) : undefined;
-      if (entry) return { value: entry.value, range: { ...entry.keyRange, endLine: entry.value.range.endLine, endColumn: entry.value.range.endColumn } };
+      if (entry) return { value: entry.value, range: entryRange(entry) };
       const marked = get(unknown, name);
       if (marked?.kind === 'bool' && marked.value) return { value: { kind: 'unknown', ref: '(known after apply)', range }, range };
       return undefined;

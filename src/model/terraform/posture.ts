@@ -1,6 +1,6 @@
-import { postureOf, type SecurityHubPart } from '../posture.js';
+import { postureOf, type GuardDutyLambda, type MetricAlarm, type MetricFilter, type OrgNode, type OrgPolicy, type PolicyAttachment, type SecurityHubPart, type Trail } from '../posture.js';
 import { policyDocumentFromValue } from '../policy-document.js';
-import type { Attribute, Model, ResourceBase } from '../types.js';
+import { copyBase, type Attribute, type Model, type ResourceBase } from '../types.js';
 import { asList, knownString, type Value } from '../value.js';
 import { FSBP_STANDARD, LAMBDA_DATA_RESOURCE, LAMBDA_PROTECTION, anyOf, enabledFlag } from '../posture-values.js';
 import type { TerraformBlockView, TerraformResourceView } from './resources.js';
@@ -40,29 +40,37 @@ export function addTerraformPosture(model: Model, resource: TerraformResourceVie
       const document = content ? policyDocumentFromValue(content.value, model.errors) : undefined;
       // Terraform's default type is SERVICE_CONTROL_POLICY.
       const policyType = type ? knownString(type.value) : 'SERVICE_CONTROL_POLICY';
-      posture.orgPolicies.push({ ...base, ...(policyType ? { policyType } : {}), ...(content ? { content } : {}), ...(document ? { document } : {}), targetIds: [] });
+      const policy = copyBase(base) as OrgPolicy; // targetIds is assigned below
+      if (policyType) policy.policyType = policyType;
+      if (content) policy.content = content;
+      if (document) policy.document = document;
+      policy.targetIds = [];
+      posture.orgPolicies.push(policy);
       return true;
     }
     case 'aws_organizations_policy_attachment': {
       const [policyId] = values('policy_id');
       const [targetId] = values('target_id');
-      posture.attachments.push({ ...base, ...(policyId ? { policyId } : {}), ...(targetId ? { targetId } : {}) });
+      const attachment: PolicyAttachment = copyBase(base);
+      if (policyId) attachment.policyId = policyId;
+      if (targetId) attachment.targetId = targetId;
+      posture.attachments.push(attachment);
       return true;
     }
     case 'aws_organizations_organization':
-      posture.orgNodes.push({ ...base, kind: 'root', parents: [] });
+      posture.orgNodes.push(orgNode(base, 'root', []));
       return true;
     case 'aws_organizations_organizational_unit':
-      posture.orgNodes.push({ ...base, kind: 'ou', parents: values('parent_id') });
+      posture.orgNodes.push(orgNode(base, 'ou', values('parent_id')));
       return true;
     case 'aws_organizations_account':
-      posture.orgNodes.push({ ...base, kind: 'account', parents: values('parent_id') });
+      posture.orgNodes.push(orgNode(base, 'account', values('parent_id')));
       return true;
     case 'aws_cloudtrail':
-      posture.trails.push({ ...base, kind: 'trail', lambdaDataEvents: anyOf([...resource.blocks('event_selector').map(basicSelectorLogsLambda), ...resource.blocks('advanced_event_selector').map(advancedSelectorLogsLambda)]) });
+      posture.trails.push(trail(base, 'trail', anyOf([...resource.blocks('event_selector').map(basicSelectorLogsLambda), ...resource.blocks('advanced_event_selector').map(advancedSelectorLogsLambda)])));
       return true;
     case 'aws_cloudtrail_event_data_store':
-      posture.trails.push({ ...base, kind: 'event-data-store', lambdaDataEvents: anyOf(resource.blocks('advanced_event_selector').map(advancedSelectorLogsLambda)) });
+      posture.trails.push(trail(base, 'event-data-store', anyOf(resource.blocks('advanced_event_selector').map(advancedSelectorLogsLambda))));
       return true;
     case 'aws_guardduty_detector':
       posture.guardDutyDetectors.push(base);
@@ -74,7 +82,9 @@ export function addTerraformPosture(model: Model, resource: TerraformResourceVie
       // Another feature (S3, EKS, …) says nothing about Lambda.
       if (!name || (feature !== undefined && feature !== LAMBDA_PROTECTION)) return true;
       const status = resource.attribute(resource.type === 'aws_guardduty_detector_feature' ? 'status' : 'auto_enable');
-      posture.guardDutyLambda.push({ ...base, enabled: feature === undefined ? undefined : enabledFlag(status?.value, ['ENABLED', 'ALL', 'NEW']) });
+      const lambda = copyBase(base) as GuardDutyLambda; // enabled is assigned next
+      lambda.enabled = feature === undefined ? undefined : enabledFlag(status?.value, ['ENABLED', 'ALL', 'NEW']);
+      posture.guardDutyLambda.push(lambda);
       return true;
     }
     case 'aws_accessanalyzer_analyzer':
@@ -83,29 +93,56 @@ export function addTerraformPosture(model: Model, resource: TerraformResourceVie
     case 'aws_cloudwatch_log_metric_filter': {
       const pattern = resource.attribute('pattern');
       const metricNames = resource.blocks('metric_transformation').flatMap((b) => asAttributeValues(b.attribute('name')));
-      posture.metricFilters.push({ ...base, ...(pattern ? { pattern: pattern.value } : {}), metricNames });
+      const filter = copyBase(base) as MetricFilter; // metricNames is assigned below
+      if (pattern) filter.pattern = pattern.value;
+      filter.metricNames = metricNames;
+      posture.metricFilters.push(filter);
       return true;
     }
     case 'aws_cloudwatch_metric_alarm': {
       const metricName = resource.attribute('metric_name');
-      posture.metricAlarms.push({ ...base, ...(metricName ? { metricName: metricName.value } : {}) });
+      const alarm: MetricAlarm = copyBase(base);
+      if (metricName) alarm.metricName = metricName.value;
+      posture.metricAlarms.push(alarm);
       return true;
     }
     case 'aws_securityhub_account': {
       const defaults = resource.attribute('enable_default_standards');
       // Security Hub enables its default standards (FSBP among them) unless told not to.
-      posture.securityHub.push({ ...base, kind: 'hub', foundationalBestPractices: defaults ? enabledFlag(defaults.value, ['true']) : true } satisfies SecurityHubPart);
+      posture.securityHub.push(securityHubPart(base, 'hub', defaults ? enabledFlag(defaults.value, ['true']) : true));
       return true;
     }
     case 'aws_securityhub_standards_subscription': {
       const arn = text('standards_arn');
       const value = resource.attribute('standards_arn')?.value;
-      posture.securityHub.push({ ...base, kind: 'standard', foundationalBestPractices: arn !== undefined ? arn.includes(FSBP_STANDARD) : value?.kind === 'template' ? templateMentions(value, FSBP_STANDARD) : undefined });
+      posture.securityHub.push(securityHubPart(base, 'standard', arn !== undefined ? arn.includes(FSBP_STANDARD) : value?.kind === 'template' ? templateMentions(value, FSBP_STANDARD) : undefined));
       return true;
     }
     default:
       return false;
   }
+}
+
+// Posture parts are copies of `base` extended by assignment (see copyBase); the casts stand until the fields are set.
+function orgNode(base: ResourceBase, kind: OrgNode['kind'], parents: Value[]): OrgNode {
+  const node = copyBase(base) as OrgNode;
+  node.kind = kind;
+  node.parents = parents;
+  return node;
+}
+
+function trail(base: ResourceBase, kind: Trail['kind'], lambdaDataEvents: boolean | undefined): Trail {
+  const part = copyBase(base) as Trail;
+  part.kind = kind;
+  part.lambdaDataEvents = lambdaDataEvents;
+  return part;
+}
+
+function securityHubPart(base: ResourceBase, kind: SecurityHubPart['kind'], foundationalBestPractices: boolean | undefined): SecurityHubPart {
+  const part = copyBase(base) as SecurityHubPart;
+  part.kind = kind;
+  part.foundationalBestPractices = foundationalBestPractices;
+  return part;
 }
 
 function asAttributeValues(attribute: Attribute | undefined): Value[] {

@@ -3,7 +3,7 @@ import type { Range } from '../range.js';
 import { policyDocumentFromValue } from '../policy-document.js';
 import { addTerraformPosture, POSTURE_TYPES } from './posture.js';
 import { internType } from './intern.js';
-import type { Attribute, FunctionUrl, IdentityKind, IdentityPolicyKind, IdentityRef, LambdaFunction, LambdaPermission, Model, ResourceBase } from '../types.js';
+import { copyBase, type Attribute, type FunctionUrl, type IamIdentity, type IdentityKind, type IdentityPolicy, type IdentityPolicyKind, type IdentityRef, type LambdaFunction, type LambdaPermission, type Model, type ResourceBase } from '../types.js';
 import { asList, knownString, type Value } from '../value.js';
 
 const IDENTITY_POLICY_TYPES: Record<string, IdentityPolicyKind> = {
@@ -101,8 +101,8 @@ export function addTerraformResource(model: Model, resource: TerraformResourceVi
   switch (type) {
     case 'aws_lambda_function': {
       // Each model object is a copy of `base` plus the attributes the resource sets, assigned by
-      // name: a table of attribute names assigned in a loop made megamorphic keyed stores (~3× slower).
-      const fn: LambdaFunction = { ...base };
+      // name: a table of attribute names assigned in a loop made megamorphic keyed stores.
+      const fn: LambdaFunction = copyBase(base);
       const functionName = resource.attribute('function_name');
       if (functionName) fn.functionName = functionName;
       const role = resource.attribute('role');
@@ -111,7 +111,7 @@ export function addTerraformResource(model: Model, resource: TerraformResourceVi
       break;
     }
     case 'aws_lambda_permission': {
-      const permission: LambdaPermission = { ...base };
+      const permission: LambdaPermission = copyBase(base);
       const action = resource.attribute('action');
       if (action) permission.action = action;
       const principal = resource.attribute('principal');
@@ -130,7 +130,7 @@ export function addTerraformResource(model: Model, resource: TerraformResourceVi
       break;
     }
     case 'aws_lambda_function_url': {
-      const url: FunctionUrl = { ...base };
+      const url: FunctionUrl = copyBase(base);
       const authorizationType = resource.attribute('authorization_type');
       if (authorizationType) url.authorizationType = authorizationType;
       const functionName = resource.attribute('function_name');
@@ -168,14 +168,14 @@ export function addTerraformResource(model: Model, resource: TerraformResourceVi
       const owner = INLINE_OWNER[type];
       const holder = owner ? resource.attribute(owner[1]) : undefined;
       const name = knownString(resource.attribute('name')?.value);
-      model.identityPolicies.push({
-        ...base,
-        kind,
-        policy,
-        ...documentOf(policy, model),
-        ...(owner ? { holders: holder ? [{ kind: owner[0], value: holder.value }] : [] } : {}),
-        ...(name !== undefined ? { name } : {}),
-      });
+      const identityPolicy = copyBase(base) as IdentityPolicy; // kind and policy are assigned next
+      identityPolicy.kind = kind;
+      identityPolicy.policy = policy;
+      const document = policyDocumentFromValue(policy.value, model.errors);
+      if (document) identityPolicy.document = document;
+      if (owner) identityPolicy.holders = holder ? [{ kind: owner[0], value: holder.value }] : [];
+      if (name !== undefined) identityPolicy.name = name;
+      model.identityPolicies.push(identityPolicy);
     }
   }
 }
@@ -185,17 +185,25 @@ function addIdentity(model: Model, base: ResourceBase, kind: IdentityKind, resou
   const name = knownString(resource.attribute('name')?.value);
   const trust = kind === 'role' ? resource.attribute('assume_role_policy') : undefined;
   const trustDocument = trust ? policyDocumentFromValue(trust.value, model.errors) : undefined;
-  (model.identities ??= []).push({ ...base, kind, ...(name !== undefined ? { name } : {}), ...(trust ? { trust } : {}), ...(trustDocument ? { trustDocument } : {}) });
+  const identity = copyBase(base) as IamIdentity; // kind is assigned next
+  identity.kind = kind;
+  if (name !== undefined) identity.name = name;
+  if (trust) identity.trust = trust;
+  if (trustDocument) identity.trustDocument = trustDocument;
+  (model.identities ??= []).push(identity);
   const self: IdentityRef[] = [{ kind, value: selfRef(base) }];
   for (const inline of resource.blocks('inline_policy')) {
     const policy = inline.attribute('policy');
     const inlineName = knownString(inline.attribute('name')?.value);
-    if (policy) model.identityPolicies.push({ ...base, range: inline.range, kind: 'role-inline', policy, holders: self, ...documentOf(policy, model), ...(inlineName !== undefined ? { name: inlineName } : {}) });
+    if (!policy) continue;
+    const inlinePolicy = copyBase(base, inline.range) as IdentityPolicy; // kind and policy are assigned next
+    inlinePolicy.kind = 'role-inline';
+    inlinePolicy.policy = policy;
+    inlinePolicy.holders = self;
+    const document = policyDocumentFromValue(policy.value, model.errors);
+    if (document) inlinePolicy.document = document;
+    if (inlineName !== undefined) inlinePolicy.name = inlineName;
+    model.identityPolicies.push(inlinePolicy);
   }
   for (const arn of asList(resource.attribute('managed_policy_arns')?.value)) attachManagedPolicy(model, base, arn, self);
-}
-
-function documentOf(policy: Attribute, model: Model) {
-  const document = policyDocumentFromValue(policy.value, model.errors);
-  return document ? { document } : {};
 }
