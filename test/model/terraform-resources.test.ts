@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { buildModel } from '../../src/model/build-model.js';
-import { flatCopy, internType } from '../../src/model/terraform/intern.js';
+import { flatCopy, internType, ownedString } from '../../src/model/terraform/intern.js';
 import { addTerraformPosture, POSTURE_TYPES } from '../../src/model/terraform/posture.js';
 import type { TerraformResourceView } from '../../src/model/terraform/resources.js';
 import { emptyModel } from '../../src/model/types.js';
@@ -44,6 +44,9 @@ describe('Terraform resources in the model', () => {
     const sliced = text.slice(10, 31);
     expect(internType(sliced)).toBe('aws_lambda_permission');
     expect(internType('aws_lambda_permission')).toBe(internType(sliced));
-    for (const s of ['', 'a', 'é€😀', '\ud800lone', 'x'.repeat(100)]) expect(flatCopy(s)).toBe(s);
+    for (const s of ['', 'a', 'é€😀', '\ud800lone', 'x'.repeat(100)]) {
+      expect(flatCopy(s)).toBe(s);
+      expect(ownedString(s)).toBe(s);
+    }
   });
 });

@@ -3,6 +3,7 @@ import { objectKeyName } from '../../parse/terraform-hcl/hcl-ast.js';
 import { parseJsonValue } from '../json-value.js';
 import { createPositionMapper, type Range } from '../range.js';
 import { knownString, unknownValue, type UnknownValue, type Value } from '../value.js';
+import { ownedString } from './intern.js';
 import type { ModuleInstance } from './module-tree.js';
 import { policyDocumentDataValue } from './policy-document-data.js';
 
@@ -29,7 +30,7 @@ export class Evaluator {
     const range = expr.range;
     switch (expr.t) {
       case 'literal':
-        if (typeof expr.value === 'string') return { kind: 'string', value: expr.value, range };
+        if (typeof expr.value === 'string') return { kind: 'string', value: ownedString(expr.value), range };
         if (typeof expr.value === 'number') return { kind: 'number', value: expr.value, range };
         if (typeof expr.value === 'boolean') return { kind: 'bool', value: expr.value, range };
         return { kind: 'null', range };
@@ -47,7 +48,7 @@ export class Evaluator {
           range,
           entries: expr.items.flatMap((item) => {
             const key = objectKeyName(item.key) ?? knownString(this.evaluate(item.key));
-            return key === undefined ? [] : [{ key, keyRange: item.key.range, value: this.evaluate(item.value) }];
+            return key === undefined ? [] : [{ key: ownedString(key), keyRange: item.key.range, value: this.evaluate(item.value) }];
           }),
         };
       case 'conditional': {
@@ -56,7 +57,7 @@ export class Evaluator {
         return unknownValue(range, textOf(expr));
       }
       default:
-        return unknownValue(range, expr.text);
+        return unknownValue(range, ownedString(expr.text));
     }
   }
 
@@ -83,12 +84,14 @@ export class Evaluator {
       else parts.push(value.kind === 'unknown' ? value : unknownValue(value.range, textOf(part.expr)));
     }
     const merged = mergeText(parts);
+    const owned = () => merged.map((p) => (typeof p === 'string' ? ownedString(p) : p));
     if (expr.verbatim) {
-      if (holes.length === 0) return { kind: 'string', value: expr.verbatim.text, range: expr.verbatim.range, verbatim: true };
-      return { kind: 'template', parts: merged, range, verbatim: { ...expr.verbatim, holes } };
+      const text = ownedString(expr.verbatim.text);
+      if (holes.length === 0) return { kind: 'string', value: text, range: expr.verbatim.range, verbatim: true };
+      return { kind: 'template', parts: owned(), range, verbatim: { text, range: expr.verbatim.range, holes } };
     }
-    if (merged.every((p) => typeof p === 'string')) return { kind: 'string', value: merged.join(''), range };
-    return { kind: 'template', parts: merged, range };
+    if (merged.every((p) => typeof p === 'string')) return { kind: 'string', value: ownedString(merged.join('')), range };
+    return { kind: 'template', parts: owned(), range };
   }
 
   private call(name: string, args: Expr[], range: Range, expr: Expr): Value {
@@ -131,7 +134,7 @@ export class Evaluator {
       const block = this.module.resources.get(key);
       if (block) return this.resourceAttribute(block, key, head, path, text, range);
     }
-    if (!base) return unknownValue(range, text);
+    if (!base) return unknownValue(range, ownedString(text));
     return index(base, path.slice(consumed), text, range);
   }
 
@@ -156,18 +159,18 @@ export class Evaluator {
   private dataSource(key: string, attribute: string | number | undefined, range: Range, text: string): Value | undefined {
     const block = this.module.dataSources.get(key);
     if (!block || !key.startsWith('aws_iam_policy_document.') || attribute !== 'json' && attribute !== 'minified_json') return undefined;
-    return this.memo(block, () => `data.${key}`, () => policyDocumentDataValue(block, this) ?? unknownValue(range, text));
+    return this.memo(block, () => `data.${key}`, () => policyDocumentDataValue(block, this) ?? unknownValue(range, ownedString(text)));
   }
 
   /** `aws_x.y.attr` (`key`: `aws_x.y`): an input attribute set literally is read; computed ones (arn, id) stay symbolic. */
   private resourceAttribute(block: HclBlock, key: string, type: string, path: Array<string | number>, text: string, range: Range): Value {
-    const symbolic: UnknownValue = { kind: 'unknown', ref: text, range, resource: this.module.prefix + key, resourceType: type };
+    const symbolic = (): UnknownValue => ({ kind: 'unknown', ref: ownedString(text), range, resource: this.module.prefix + key, resourceType: type });
     const attribute = path[2];
-    if (typeof attribute !== 'string' || COMPUTED_ATTRIBUTES.has(attribute) || path.length > 3) return symbolic;
+    if (typeof attribute !== 'string' || COMPUTED_ATTRIBUTES.has(attribute) || path.length > 3) return symbolic();
     const set = block.body.attributes.find((a) => a.name === attribute);
-    if (!set) return symbolic;
+    if (!set) return symbolic();
     const value = this.memo(set, () => `${key}.${attribute}`, () => this.evaluate(set.expr));
-    return value.kind === 'unknown' ? symbolic : value;
+    return value.kind === 'unknown' ? symbolic() : value;
   }
 
   /** `name` says what `key` is the value of, for the Unknown a cycle of references yields. */
@@ -187,7 +190,7 @@ export class Evaluator {
 }
 
 function textOf(expr: Expr): string {
-  return expr.t === 'ref' || expr.t === 'other' ? expr.text : expr.t === 'call' ? `${expr.name}(...)` : 'expression';
+  return expr.t === 'ref' || expr.t === 'other' ? ownedString(expr.text) : expr.t === 'call' ? `${expr.name}(...)` : 'expression';
 }
 
 function mergeText(parts: Array<string | UnknownValue>): Array<string | UnknownValue> {
@@ -206,12 +209,12 @@ function index(base: Value, steps: Array<string | number>, text: string, range: 
   for (const step of steps) {
     if (current.kind === 'object') {
       const entry = current.entries.find((e) => e.key === String(step));
-      if (!entry) return unknownValue(range, text);
+      if (!entry) return unknownValue(range, ownedString(text));
       current = entry.value;
     } else if (current.kind === 'list' && typeof step === 'number' && current.items[step]) {
       current = current.items[step];
     } else {
-      return unknownValue(range, text);
+      return unknownValue(range, ownedString(text));
     }
   }
   return current;
