@@ -4,7 +4,7 @@ import { groupedBy } from '../model/grouped-by.js';
 import { identityGraph } from '../model/identity-graph.js';
 import type { Range } from '../model/range.js';
 import type { Model, ResourceBase, Statement } from '../model/types.js';
-import { hasSourceCondition } from '../iam/trust.js';
+import { hasSourceCondition, trustsLambda } from '../iam/trust.js';
 import { fix, isCloudFormation } from './support/fix.js';
 import { inModuleInstance, moduleInstance } from './support/suggest.js';
 import { identityLabel } from './support/identity.js';
@@ -30,7 +30,7 @@ export const IG303: Rule = {
     for (const node of identityGraph(model).nodes) {
       const trust = node.identity.trustDocument;
       if (!node.executionRole || node.identity.implicit || !trust) continue;
-      const unscoped = node.lambdaTrust.filter((s) => !hasSourceCondition(s));
+      const unscoped = node.trust.filter((s) => trustsLambda(s) && !hasSourceCondition(s));
       if (unscoped.length === 0) continue;
       const terraform = !isCloudFormation(node.identity);
       findings.push({
