@@ -154,8 +154,7 @@ export function policiesReaching<T extends { document?: PolicyDocument }>(polici
   let byProbes = reaching.get(policies);
   if (!byProbes) reaching.set(policies, (byProbes = new Map()));
   let found = byProbes.get(probes) as T[] | undefined;
-  // Each statement is asked once here: computed directly, as a per-statement cache entry costs more than the answer.
-  if (!found) byProbes.set(probes, (found = policies.filter((p) => p.document?.statements.some((s) => computeCoversAllFunctions(s, probes)))));
+  if (!found) byProbes.set(probes, (found = policies.filter((p) => p.document?.statements.some((s) => coversAllFunctions(s, probes)))));
   return found;
 }
 
