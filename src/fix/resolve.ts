@@ -58,7 +58,8 @@ async function editableFile(file: string, readText: (file: string) => Promise<st
   const syntax = fileSyntax(file, text);
   if (typeof syntax !== 'string') return syntax.reason;
   const mapper = createPositionMapper(file, text);
-  const heredocs = syntax === 'hcl' ? await heredocSpans(file, text, mapper) : [];
+  // Only a heredoc (`<<EOF`, `<<-EOF`) makes such a span: files without one are not parsed again.
+  const heredocs = syntax === 'hcl' && text.includes('<<') ? await heredocSpans(file, text, mapper) : [];
   return { file, text, syntax, mapper, heredocs, newline: text.includes('\r\n') ? '\r\n' : '\n' };
 }
 

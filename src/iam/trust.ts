@@ -26,9 +26,9 @@ export function isLambdaPrincipal(principal: Principal): boolean {
   return principal.type === 'Service' && text !== undefined && LAMBDA_SERVICE.test(text.trim());
 }
 
-/** Trust statements that let Lambda assume the role. */
-export function lambdaTrustStatements(document: PolicyDocument): Statement[] {
-  return trustStatements(document).filter((s) => s.principal.some(isLambdaPrincipal));
+/** Whether a trust statement lets Lambda assume the role. */
+export function trustsLambda(statement: Statement): boolean {
+  return statement.principal.some(isLambdaPrincipal);
 }
 
 export interface OtherTrustee {
@@ -38,9 +38,9 @@ export interface OtherTrustee {
   principal?: Principal;
 }
 
-/** Every principal a trust policy lets assume the role besides Lambda (NotPrincipal in an Allow trusts everyone else). */
-export function otherTrustees(document: PolicyDocument): OtherTrustee[] {
-  return trustStatements(document).flatMap((statement) => [
+/** Every principal the trust statements (see trustStatements) let assume the role besides Lambda (NotPrincipal in an Allow trusts everyone else). */
+export function otherTrustees(trust: readonly Statement[]): OtherTrustee[] {
+  return trust.flatMap((statement) => [
     ...statement.principal
       .filter((p) => !isLambdaPrincipal(p))
       .map((principal) => ({ statement, principal, text: principal.type === '*' ? '*' : `${principal.type}: ${displayString(principal.value) ?? '(unknown)'}` })),

@@ -1,7 +1,7 @@
 import { dirname } from 'node:path';
-import { lambdaTrustStatements } from '../iam/trust.js';
+import { trustStatements, trustsLambda } from '../iam/trust.js';
 import type { Range } from './range.js';
-import type { IamIdentity, IdentityKind, IdentityPolicy, IdentityRef, LambdaFunction, Model, PolicyAttachment } from './types.js';
+import type { IamIdentity, IdentityKind, IdentityPolicy, IdentityRef, LambdaFunction, Model, PolicyAttachment, Statement } from './types.js';
 import { groupedBy } from './grouped-by.js';
 import { displayString, type Value } from './value.js';
 
@@ -23,6 +23,8 @@ export interface IdentityNode {
   functions: LambdaFunction[];
   /** Roles: trusted by lambda.amazonaws.com or used as a function's role. */
   executionRole: boolean;
+  /** Roles with a trust policy: its Allow statements that let someone assume the role (computed once here; IG302 and IG303 read them). */
+  trust: Statement[];
 }
 
 export interface IdentityGraph {
@@ -39,7 +41,7 @@ export function identityGraph(model: Model): IdentityGraph {
   const cached = graphs.get(model);
   if (cached) return cached;
   const identities = model.identities ?? [];
-  const nodes = new Map<IamIdentity, IdentityNode>(identities.map((identity) => [identity, { identity, policies: [], groups: [], unresolved: [], functions: [], executionRole: false }]));
+  const nodes = new Map<IamIdentity, IdentityNode>(identities.map((identity) => [identity, { identity, policies: [], groups: [], unresolved: [], functions: [], executionRole: false, trust: [] }]));
   const resolve = (ref: IdentityRef, from: Range) => {
     const found = resolveIdentity(identities, ref.kind, ref.value, from);
     return found ? nodes.get(found) : undefined;
@@ -74,7 +76,8 @@ export function identityGraph(model: Model): IdentityGraph {
       for (const policy of own.get(groupNode) ?? []) if (!node.policies.some((e) => e.policy === policy)) node.policies.push({ policy, via: group });
     }
     const trust = node.identity.trustDocument;
-    if (node.identity.kind === 'role' && (node.identity.implicit || (trust && lambdaTrustStatements(trust).length > 0))) node.executionRole = true;
+    if (node.identity.kind === 'role' && trust) node.trust = trustStatements(trust);
+    if (node.identity.kind === 'role' && (node.identity.implicit || node.trust.some(trustsLambda))) node.executionRole = true;
   }
   const roles = new Map<LambdaFunction, IdentityNode>();
   for (const fn of model.functions) {

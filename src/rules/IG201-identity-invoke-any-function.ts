@@ -1,6 +1,6 @@
 import { dirname } from 'node:path';
 import type { FixValue } from '../fix/types.js';
-import { FUNCTION_PROBES, grantsByStatement, resourceEntriesCoveringAllFunctions, type Grant } from '../iam/statement.js';
+import { FUNCTION_PROBES, grantsByStatement, policiesReaching, resourceEntriesCoveringAllFunctions, type Grant } from '../iam/statement.js';
 import type { IdentityPolicy, Model } from '../model/types.js';
 import { displayString, knownString } from '../model/value.js';
 import { fix, isCloudFormation } from './support/fix.js';
@@ -24,11 +24,10 @@ export const IG201: Rule = {
   },
   check({ model, catalog }) {
     const findings: Finding[] = [];
-    const invokeActions = INVOKE_ACTIONS.filter((a) => catalog.exists(a) !== false);
-    for (const policy of model.identityPolicies) {
-      if (!policy.document) continue;
+    const invokeActions = INVOKE_ACTIONS.filter((a) => catalog.exists(a) !== false).map((a) => [a, FUNCTION_PROBES] as const);
+    for (const policy of policiesReaching(model.identityPolicies, FUNCTION_PROBES)) {
       // NotAction / NotResource grants are IG203's.
-      const grants = grantsByStatement(policy.document, invokeActions.map((a) => [a, FUNCTION_PROBES] as const), (g) => g.via === 'action');
+      const grants = grantsByStatement(policy.document!, invokeActions, (g) => g.via === 'action');
       if (grants.length === 0) continue;
       const callable = functionsInReach(model, policy);
       const functions = nearbyFunctions(model, policy.range.file).flatMap((f) => (f.arnExpression ? [f.arnExpression] : []));

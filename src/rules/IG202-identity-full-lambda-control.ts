@@ -1,4 +1,4 @@
-import { coversAllFunctions, effectOf, hasScopingCondition, resourceEntriesCoveringAllFunctions } from '../iam/statement.js';
+import { coversAllFunctions, effectOf, FUNCTION_PROBES, hasScopingCondition, policiesReaching, resourceEntriesCoveringAllFunctions } from '../iam/statement.js';
 import { wildcardMatches } from '../iam/wildcard.js';
 import { displayString, knownString } from '../model/value.js';
 import type { Finding, Rule } from './types.js';
@@ -20,8 +20,8 @@ export const IG202: Rule = {
     const findings: Finding[] = [];
     const lambdaActions = catalog.expand('lambda:*');
     if (lambdaActions.length === 0) return findings;
-    for (const policy of model.identityPolicies) {
-      for (const statement of policy.document?.statements ?? []) {
+    for (const policy of policiesReaching(model.identityPolicies, FUNCTION_PROBES)) {
+      for (const statement of policy.document!.statements) {
         if (effectOf(statement) !== 'Allow' || hasScopingCondition(statement) || !coversAllFunctions(statement)) continue;
         const entry = statement.action.find((a) => {
           const pattern = knownString(a);

@@ -1,4 +1,4 @@
-import { grantsOnAllFunctions } from '../iam/statement.js';
+import { FUNCTION_PROBES, grantsOnAllFunctions, policiesReaching } from '../iam/statement.js';
 import { displayString } from '../model/value.js';
 import type { Finding, Rule } from './types.js';
 
@@ -16,9 +16,8 @@ export const IG203: Rule = {
   },
   check({ model }) {
     const findings: Finding[] = [];
-    for (const policy of model.identityPolicies) {
-      if (!policy.document) continue;
-      for (const grant of grantsOnAllFunctions([policy.document], 'lambda:InvokeFunction')) {
+    for (const policy of policiesReaching(model.identityPolicies, FUNCTION_PROBES)) {
+      for (const grant of grantsOnAllFunctions([policy.document!], 'lambda:InvokeFunction')) {
         if (grant.via === 'action') continue;
         const element = grant.via === 'not-action' ? 'NotAction' : 'NotResource';
         findings.push({

@@ -43,6 +43,8 @@ function isAdministrator(documents: PolicyDocument[]): boolean {
 /** Whether the node's policies, taken together (Denies included), allow each step on every resource. */
 function escalation(node: IdentityNode): Escalation | undefined {
   const withDocument = node.policies.flatMap(({ policy }) => (policy.document ? [{ policy, document: policy.document }] : []));
+  // Most identities hold no policy in the scan: nothing to grant the first step.
+  if (withDocument.length === 0) return undefined;
   const documents: PolicyDocument[] = withDocument.map((p) => p.document);
   if (isAdministrator(documents)) return undefined;
   const actions: string[] = [];

@@ -1,4 +1,4 @@
-import { FUNCTION_PROBES, grantsByStatement, LAYER_PROBES } from '../iam/statement.js';
+import { FUNCTION_PROBES, grantsByStatement, LAYER_PROBES, policiesReaching } from '../iam/statement.js';
 import { displayString } from '../model/value.js';
 import type { Finding, Rule } from './types.js';
 
@@ -25,9 +25,11 @@ export const IG205: Rule = {
   },
   check({ model }) {
     const findings: Finding[] = [];
+    // Only a policy reaching every function or every layer can grant these on every resource.
+    const reaching = new Set([...policiesReaching(model.identityPolicies, FUNCTION_PROBES), ...policiesReaching(model.identityPolicies, LAYER_PROBES)]);
     for (const policy of model.identityPolicies) {
-      if (!policy.document) continue;
-      for (const { actions, grant } of grantsByStatement(policy.document, TAMPERING_ACTIONS)) {
+      if (!reaching.has(policy)) continue;
+      for (const { actions, grant } of grantsByStatement(policy.document!, TAMPERING_ACTIONS)) {
         const evidence = grant.evidence;
         findings.push({
           ruleId: 'IG205',

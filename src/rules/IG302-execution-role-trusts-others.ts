@@ -18,7 +18,7 @@ export const IG302: Rule = {
     for (const node of identityGraph(model).nodes) {
       const trust = node.identity.trustDocument;
       if (!node.executionRole || node.identity.implicit || !trust) continue;
-      const others = otherTrustees(trust);
+      const others = otherTrustees(node.trust);
       if (others.length === 0) continue;
       const [first] = others;
       findings.push({

@@ -1,11 +1,12 @@
 import { dirname } from 'node:path';
 import type { Change, Fix, FixValue } from '../fix/types.js';
+import { groupedBy } from '../model/grouped-by.js';
 import { identityGraph } from '../model/identity-graph.js';
 import type { Range } from '../model/range.js';
 import type { Model, ResourceBase, Statement } from '../model/types.js';
-import { hasSourceCondition, lambdaTrustStatements } from '../iam/trust.js';
+import { hasSourceCondition, trustsLambda } from '../iam/trust.js';
 import { fix, isCloudFormation } from './support/fix.js';
-import { byFolder, inModuleInstance, moduleInstance } from './support/suggest.js';
+import { inModuleInstance, moduleInstance } from './support/suggest.js';
 import { identityLabel } from './support/identity.js';
 import type { Finding, Rule, RuleConfig } from './types.js';
 
@@ -29,7 +30,7 @@ export const IG303: Rule = {
     for (const node of identityGraph(model).nodes) {
       const trust = node.identity.trustDocument;
       if (!node.executionRole || node.identity.implicit || !trust) continue;
-      const unscoped = lambdaTrustStatements(trust).filter((s) => !hasSourceCondition(s));
+      const unscoped = node.trust.filter((s) => trustsLambda(s) && !hasSourceCondition(s));
       if (unscoped.length === 0) continue;
       const terraform = !isCloudFormation(node.identity);
       findings.push({
@@ -67,12 +68,14 @@ function accountFix(model: Model, role: ResourceBase, terraform: boolean, statem
   return fix(description, changes);
 }
 
+/** Looked up per role: the folders' `aws_caller_identity` data sources, grouped once (a module-level key, so groupedBy's cache holds). */
+const callerIdentityFolder = (d: ResourceBase) => (d.sourceType === 'aws_caller_identity' ? dirname(d.range.file) : undefined);
+
 function accountValue(model: Model, role: ResourceBase, terraform: boolean, config: RuleConfig | undefined): FixValue | { kind: 'missing'; why: string } {
   if (!terraform) return { kind: 'intrinsic', name: 'Ref', argument: 'AWS::AccountId' };
   // A data source is only in scope in its own module: the role's directory, and the same instance (address prefix `module.a.`).
   const prefix = moduleInstance(role.address);
-  const caller = (byFolder(model.dataSources ?? []).get(dirname(role.range.file)) ?? [])
-    .filter((d) => d.sourceType === 'aws_caller_identity')
+  const caller = (groupedBy(model.dataSources ?? [], callerIdentityFolder).get(dirname(role.range.file)) ?? [])
     .filter((d) => inModuleInstance(d.address, prefix))
     .map((d) => d.address.slice(prefix.length))
     .sort()[0];

@@ -23,13 +23,14 @@ export const IG902: Rule = {
           if (action === undefined || action === '*') continue;
           const [service, name] = action.split(':');
           if (!service || /[*?]/.test(service)) continue;
-          const key = `${entry.range.file}:${entry.range.line}:${entry.range.column}`;
-          if (seen.has(key)) continue;
           let problem: string | undefined;
           if (name === undefined) problem = `${JSON.stringify(action)} is not of the form service:Action`;
           else if (catalog.serviceExists(service) === false) problem = `no AWS service has the prefix "${service}"`;
           else if (catalog.serviceExists(service) && catalog.expand(action).length === 0) problem = `no ${service} action matches "${name}"`;
           if (!problem) continue;
+          // One finding per place (module instances share the text); the key is built only for an entry with a problem.
+          const key = `${entry.range.file}:${entry.range.line}:${entry.range.column}`;
+          if (seen.has(key)) continue;
           seen.add(key);
           findings.push({
             ruleId: 'IG902',

@@ -35,6 +35,20 @@ describe('action catalog', () => {
     expect(catalog.serviceExists('s3')).toBeUndefined();
   });
 
+  it('looks up names written without wildcards as matching them against the catalog finds them', async () => {
+    const catalog = await loadActionCatalog(['lambda', 'iam', 'sts']);
+    // Every catalog action, written in other cases: the lookup finds exactly what the glob `name*` finds of the same length.
+    for (const name of ['lambda:*', 'iam:*', 'sts:*'].flatMap((p) => catalog.expand(p))) {
+      const sameLength = catalog.expand(`${name}*`).filter((n) => n.length === name.length);
+      expect(catalog.expand(name.toUpperCase())).toEqual(sameLength);
+      expect(catalog.expand(name.toLowerCase())).toEqual(sameLength);
+    }
+    expect(catalog.expand('lambda:InvokeFuncton')).toEqual([]);
+    expect(catalog.expand('s3:GetObject')).toEqual([]); // service not loaded
+    // Not ASCII: the Kelvin sign lower-cases to k, but IAM matching (the RegExp's case folding) does not equate them.
+    expect(catalog.expand('lambda:Invo\u212AeFunction')).toEqual([]);
+  });
+
   it('matches IAM globs: * any run, ? one character, nothing else special', () => {
     expect(wildcardMatches('lambda:Inv?keFunction', 'lambda:InvokeFunction')).toBe(true);
     expect(wildcardMatches('lambda:Invoke.unction', 'lambda:InvokeFunction')).toBe(false);
