@@ -1,8 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { classifyPrincipal } from '../../src/iam/principal.js';
+import { policyData } from '../../src/policy-data.js';
 import type { LambdaPermission, Model } from '../../src/model/types.js';
 import { displayString, knownString, referencesOf } from '../../src/model/value.js';
-import { targetFunction } from '../../src/rules/support/suggest.js';
+import { targetFunction, triggers } from '../../src/rules/support/suggest.js';
 import { loadModel } from '../../src/scan.js';
 import { REPO_ROOT } from '../helpers/scan.js';
 import { tempTree } from '../helpers/temp-tree.js';
@@ -43,5 +45,31 @@ describe('targetFunction (indexed once per model)', () => {
     expect(target('aws_lambda_permission.by_name')).toBe('aws_lambda_function.a');
     expect(target('aws_lambda_permission.unknown')).toBe('nowhere');
     for (const permission of model.permissions) expect(targetFunction(model, permission)).toBe(linearTarget(model, permission));
+  });
+});
+
+/** The definition triggers indexes: every resource of the service's types, in model order, in the permission's template or Terraform folder. */
+function linearTriggers(model: Model, service: string, permission: LambdaPermission): string[] {
+  const sources = policyData<Record<string, Array<{ terraform: string; cloudformation: string }> | string>>('service-sources.json')[service.toLowerCase()];
+  if (!Array.isArray(sources)) return [];
+  const cloudformation = permission.sourceType.startsWith('AWS::');
+  return [...model.resources.values()]
+    .filter((r) => sources.some((s) => s.terraform === r.sourceType || s.cloudformation === r.sourceType) && r.sourceType.startsWith('AWS::') === cloudformation)
+    .filter((r) => (cloudformation ? r.range.file === permission.range.file : dirname(r.range.file) === dirname(permission.range.file)))
+    .map((r) => r.address);
+}
+
+describe('triggers (resources indexed by folder once per model)', () => {
+  it('finds the same resources as a pass over every resource would, for every service-principal permission of the examples and fixtures', async () => {
+    const { model } = await loadModel({ paths: [join(REPO_ROOT, 'examples'), join(REPO_ROOT, 'test', 'fixtures')], cwd: REPO_ROOT });
+    let withTriggers = 0;
+    for (const permission of model.permissions) {
+      const principal = classifyPrincipal(permission.principal?.value);
+      if (principal.kind !== 'service') continue;
+      const found = triggers(model, principal.service, permission).map((t) => t.resource.address);
+      expect(found).toEqual(linearTriggers(model, principal.service, permission));
+      if (found.length > 0) withTriggers++;
+    }
+    expect(withTriggers).toBeGreaterThan(3);
   });
 });

@@ -70,6 +70,15 @@ export function byFolder<T extends ResourceBase>(resources: readonly T[]): Reado
 
 const folderOf = (resource: ResourceBase) => dirname(resource.range.file);
 
+/** Every resource of the model (`model.resources`, in its order) grouped by folder, once per model. */
+function resourcesByFolder(model: Model): ReadonlyMap<string, ResourceBase[]> {
+  let all = resourceLists.get(model.resources);
+  if (!all) resourceLists.set(model.resources, (all = [...model.resources.values()]));
+  return byFolder(all);
+}
+
+const resourceLists = new WeakMap<ReadonlyMap<string, ResourceBase>, ResourceBase[]>();
+
 interface ServiceSource {
   terraform: string;
   cloudformation: string;
@@ -98,7 +107,8 @@ export function triggers(model: Model, service: string, from: ResourceBase): Tri
   const sources = policyData<Record<string, ServiceSource[] | string>>('service-sources.json')[service.toLowerCase()];
   if (!Array.isArray(sources)) return [];
   const found: Trigger[] = [];
-  for (const resource of model.resources.values()) {
+  // Only resources of the permission's folder qualify (its template is in it too): not a pass over every resource per permission.
+  for (const resource of resourcesByFolder(model).get(dirname(file)) ?? []) {
     const source = sources.find((s) => s.terraform === resource.sourceType || s.cloudformation === resource.sourceType);
     if (!source || resource.sourceType.startsWith('AWS::') !== cloudformation) continue;
     if (cloudformation) {
