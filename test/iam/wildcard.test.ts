@@ -22,5 +22,9 @@ describe('wildcardMatches', () => {
     expect(wildcardMatches('ARN:aws:lambda:*:*:function:*', 'arn:aws:lambda:us-east-1:1:function:f')).toBe(true);
     expect(wildcardMatches('lambda:Invoke?unction', 'lambda:InvokeFunction')).toBe(true);
     expect(wildcardMatches('k*', '\u212a')).toBe(wildcardRegExp('k*').test('\u212a'));
+    // Without a wildcard too: the Kelvin sign lower-cases to "k", yet the RegExp never equates it with ASCII.
+    expect(wildcardMatches('k', '\u212a')).toBe(false);
+    expect(wildcardMatches('lambda:invokefunction', 'lambda:InvokeFunction')).toBe(true);
+    expect(wildcardMatches('lambda:invokefunctio', 'lambda:InvokeFunction')).toBe(false);
   });
 });
