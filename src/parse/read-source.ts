@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import type { InputError } from './types.js';
 
 export const DEFAULT_MAX_FILE_BYTES = 5 * 1024 * 1024;
@@ -17,7 +17,7 @@ export async function readSource(file: string, displayPath: string, maxBytes = D
     fd = openSync(file, 'r');
     const { size } = fstatSync(fd);
     if (size > maxBytes) return { error: { message: `file is ${size} bytes, over the ${maxBytes}-byte limit; not analysed`, range: at } };
-    const bytes = readFileSync(fd);
+    const bytes = readOpen(fd, size);
     const probe = bytes.subarray(0, 8192);
     if (probe.includes(0)) return { error: { message: 'binary file (contains NUL bytes); not analysed', range: at } };
     try {
@@ -31,6 +31,20 @@ export async function readSource(file: string, displayPath: string, maxBytes = D
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
+}
+
+/** The file's `size` bytes (fewer if it shrank meanwhile): readFileSync(fd) would fstat it a second time. */
+function readOpen(fd: number, size: number): Buffer {
+  // Some file systems (procfs, some FUSE mounts) report a size of 0 for files with content.
+  if (size === 0) return readFileSync(fd);
+  const bytes = Buffer.allocUnsafe(size);
+  let length = 0;
+  while (length < size) {
+    const read = readSync(fd, bytes, length, size - length, length);
+    if (read === 0) break;
+    length += read;
+  }
+  return length < size ? bytes.subarray(0, length) : bytes;
 }
 
 function firstInvalidUtf8Line(bytes: Uint8Array): number {
