@@ -44,9 +44,11 @@ function templateScope(template: Value, resources: Value & { kind: 'object' }): 
  */
 function withAttributes<K extends string>(base: ResourceBase, properties: Value, names: ReadonlyArray<readonly [K, string]>): ResourceBase & Partial<Record<K, Attribute>> {
   const out: Record<string, unknown> = { ...base };
-  for (const [key, name] of names) {
-    const found = attribute(properties, name);
-    if (found) out[key] = found;
+  // An indexed loop, not `for (const [key, name] of names)`: until the JIT optimises it, that
+  // runs the iterator protocol twice per property (the list, then each pair), for every resource.
+  for (let i = 0; i < names.length; i++) {
+    const found = attribute(properties, names[i][1]);
+    if (found) out[names[i][0]] = found;
   }
   return out as ResourceBase & Partial<Record<K, Attribute>>;
 }
