@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import type { InputError } from './types.js';
 
 export const DEFAULT_MAX_FILE_BYTES = 5 * 1024 * 1024;
@@ -8,12 +8,16 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 /** Reads a file as text, or says why it cannot be analysed (too big, binary, not UTF-8, unreadable). */
 export async function readSource(file: string, displayPath: string, maxBytes = DEFAULT_MAX_FILE_BYTES): Promise<{ text: string } | { error: InputError }> {
   const at = { file: displayPath, line: 1, column: 1, endLine: 1, endColumn: 1 };
+  let fd: number | undefined;
   try {
     // Synchronous on purpose: IaC files are small, and the thread-pool round trips of the
     // promise API (open, fstat, read, close per file) cost several times the reads themselves.
-    const info = statSync(file);
-    if (info.size > maxBytes) return { error: { message: `file is ${info.size} bytes, over the ${maxBytes}-byte limit; not analysed`, range: at } };
-    const bytes = readFileSync(file);
+    // The size comes from the open file, not a stat of its path: looking the path up twice was a
+    // fifth of a 2,000-template scan's reading time.
+    fd = openSync(file, 'r');
+    const { size } = fstatSync(fd);
+    if (size > maxBytes) return { error: { message: `file is ${size} bytes, over the ${maxBytes}-byte limit; not analysed`, range: at } };
+    const bytes = readOpen(fd, size);
     const probe = bytes.subarray(0, 8192);
     if (probe.includes(0)) return { error: { message: 'binary file (contains NUL bytes); not analysed', range: at } };
     try {
@@ -24,7 +28,23 @@ export async function readSource(file: string, displayPath: string, maxBytes = D
     }
   } catch (error) {
     return { error: { message: `cannot read file (${(error as NodeJS.ErrnoException).code ?? String(error)})`, range: at } };
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
+}
+
+/** The file's `size` bytes (fewer if it shrank meanwhile): readFileSync(fd) would fstat it a second time. */
+function readOpen(fd: number, size: number): Buffer {
+  // Some file systems (procfs, some FUSE mounts) report a size of 0 for files with content.
+  if (size === 0) return readFileSync(fd);
+  const bytes = Buffer.allocUnsafe(size);
+  let length = 0;
+  while (length < size) {
+    const read = readSync(fd, bytes, length, size - length, length);
+    if (read === 0) break;
+    length += read;
+  }
+  return length < size ? bytes.subarray(0, length) : bytes;
 }
 
 function firstInvalidUtf8Line(bytes: Uint8Array): number {

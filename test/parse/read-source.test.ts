@@ -44,6 +44,12 @@ describe('readSource', () => {
     expect(await read(late)).toEqual({ text: late });
   });
 
+  it('reads an empty file as empty text, and a file past the 4 KiB buffer pool whole', async () => {
+    expect(await read('')).toEqual({ text: '' });
+    const large = `A: ${'x'.repeat(100_000)}\n`;
+    expect(await read(large)).toEqual({ text: large });
+  });
+
   it('refuses a file over the size limit before reading it', async () => {
     expect(await read('A: 1\n', 3)).toHaveProperty('error.message', 'file is 5 bytes, over the 3-byte limit; not analysed');
   });

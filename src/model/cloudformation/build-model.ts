@@ -4,7 +4,7 @@ import { policyDocumentFromValue } from '../policy-document.js';
 import type { Attribute, IdentityKind, IdentityPolicyKind, IdentityRef, Model, ResourceBase } from '../types.js';
 import { asList, get, knownString, type ObjectEntry, type Value } from '../value.js';
 import { CfnEvaluator, ifVariants, type TemplateScope } from './evaluate.js';
-import { addCloudFormationPosture } from './posture.js';
+import { addCloudFormationPosture, isPostureType } from './posture.js';
 import { addSamFunction } from './sam.js';
 import { addDocument, attribute, entrySpan } from './support.js';
 
@@ -44,9 +44,11 @@ function templateScope(template: Value, resources: Value & { kind: 'object' }): 
  */
 function withAttributes<K extends string>(base: ResourceBase, properties: Value, names: ReadonlyArray<readonly [K, string]>): ResourceBase & Partial<Record<K, Attribute>> {
   const out: Record<string, unknown> = { ...base };
-  for (const [key, name] of names) {
-    const found = attribute(properties, name);
-    if (found) out[key] = found;
+  // An indexed loop, not `for (const [key, name] of names)`: until the JIT optimises it, that
+  // runs the iterator protocol twice per property (the list, then each pair), for every resource.
+  for (let i = 0; i < names.length; i++) {
+    const found = attribute(properties, names[i][1]);
+    if (found) out[names[i][0]] = found;
   }
   return out as ResourceBase & Partial<Record<K, Attribute>>;
 }
@@ -79,32 +81,36 @@ function addResource(model: Model, scope: TemplateScope, entry: ObjectEntry, glo
   model.resources.set(id, base);
   const raw = get(entry.value, 'Properties') ?? EMPTY_OBJECT(entry.value.range);
   // Every Fn::If branch combination: a grant too wide in any of them is reported (findings at one place are deduplicated).
-  const variants = ifVariants(scope, raw);
+  // Evaluated only for the types read below: most resources of a template (buckets, queues,
+  // tables, ...) are only an address for the model.
+  const evaluate = () => ifVariants(scope, raw);
   switch (type) {
     case 'AWS::Lambda::Function':
-      model.functions.push(withAttributes(base, variants[0], FUNCTION_ATTRIBUTES));
+      model.functions.push(withAttributes(base, evaluate()[0], FUNCTION_ATTRIBUTES));
       return;
     case 'AWS::Lambda::Permission':
-      for (const p of variants) model.permissions.push(withAttributes(base, p, PERMISSION_ATTRIBUTES));
+      for (const p of evaluate()) model.permissions.push(withAttributes(base, p, PERMISSION_ATTRIBUTES));
       return;
     case 'AWS::Lambda::Url':
-      for (const p of variants) model.functionUrls.push(withAttributes(base, p, URL_ATTRIBUTES));
+      for (const p of evaluate()) model.functionUrls.push(withAttributes(base, p, URL_ATTRIBUTES));
       return;
     case 'AWS::IAM::ManagedPolicy':
-      for (const p of variants) addDocument(model, base, 'managed', attribute(p, 'PolicyDocument'), policyHolders(p), knownString(get(p, 'ManagedPolicyName')));
+      for (const p of evaluate()) addDocument(model, base, 'managed', attribute(p, 'PolicyDocument'), policyHolders(p), knownString(get(p, 'ManagedPolicyName')));
       return;
     case 'AWS::IAM::Policy':
-      for (const p of variants)
+      for (const p of evaluate())
         addDocument(model, base, attribute(p, 'Roles') ? 'role-inline' : attribute(p, 'Users') ? 'user-inline' : 'group-inline', attribute(p, 'PolicyDocument'), policyHolders(p), knownString(get(p, 'PolicyName')));
       return;
     case 'AWS::IAM::UserToGroupAddition': {
-      const group = get(variants[0], 'GroupName');
-      (model.memberships ??= []).push({ address: id, range: base.range, users: asList(get(variants[0], 'Users')), groups: group ? [group] : [] });
+      const [properties] = evaluate();
+      const group = get(properties, 'GroupName');
+      (model.memberships ??= []).push({ address: id, range: base.range, users: asList(get(properties, 'Users')), groups: group ? [group] : [] });
       return;
     }
     case 'AWS::IAM::Role':
     case 'AWS::IAM::User':
     case 'AWS::IAM::Group': {
+      const variants = evaluate();
       const identity = IDENTITY_TYPES[type];
       addIdentity(model, base, identity, variants[0]);
       const self: IdentityRef[] = [{ kind: identity, value: selfRef(base) }];
@@ -119,11 +125,11 @@ function addResource(model: Model, scope: TemplateScope, entry: ObjectEntry, glo
     }
     case 'AWS::Serverless::Function': {
       const evaluatedGlobals = globals ? new CfnEvaluator(scope).evaluate(globals) : undefined;
-      variants.forEach((p, i) => addSamFunction(model, scope, base, p, evaluatedGlobals, i === 0));
+      evaluate().forEach((p, i) => addSamFunction(model, scope, base, p, evaluatedGlobals, i === 0));
       return;
     }
     default:
-      addCloudFormationPosture(model, type, base, variants[0]);
+      if (isPostureType(type)) addCloudFormationPosture(model, type, base, evaluate()[0]);
       return;
   }
 }

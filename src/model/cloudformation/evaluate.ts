@@ -64,7 +64,8 @@ export class CfnEvaluator {
       return items === value.items ? value : { ...value, items };
     }
     if (value.kind !== 'object') return value;
-    const [only] = value.entries;
+    // Indexed, not destructured (`const [only] = ...`): unoptimised code runs the iterator protocol for that, on every object.
+    const only = value.entries[0];
     if (value.entries.length === 1 && INTRINSICS.has(only.key)) return this.intrinsic(only.key, only.value, value.range, depth + 1);
     let entries: ObjectEntry[] | undefined;
     for (let i = 0; i < value.entries.length; i++) {

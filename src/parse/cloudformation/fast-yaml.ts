@@ -771,12 +771,16 @@ function keyIndex(entries: readonly ObjectEntry[], seen: Set<string> | undefined
  * before). That regex tried a match at every offset of every file: these searches are native.
  */
 export function markerLine(text: string): boolean {
-  for (const marker of ['---', '...', '%']) {
-    if (text.startsWith(marker)) return true;
-    for (const terminator of ['\n', '\u2028', '\u2029']) if (text.includes(terminator + marker)) return true;
+  for (const [marker, afterBreaks] of MARKERS) {
+    // Most templates hold no marker anywhere: one search rules out its three line-start forms.
+    if (!text.includes(marker)) continue;
+    if (text.startsWith(marker) || afterBreaks.some((needle) => text.includes(needle))) return true;
   }
   return false;
 }
+
+/** Each marker markerLine looks for, and the marker after each line terminator. */
+const MARKERS = ['---', '...', '%'].map((marker) => [marker, ['\n', '\u2028', '\u2029'].map((terminator) => terminator + marker)] as const);
 
 /**
  * A collection's array at its length. Arrays grown by push keep room for 16 or more elements;
