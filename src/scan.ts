@@ -8,10 +8,11 @@ import { resolveFixes } from './fix/resolve.js';
 import { loadActionCatalog } from './iam/action-catalog.js';
 import { modelAssembler } from './model/assemble-model.js';
 import type { AnalyzerOptions } from './analyzer/client.js';
+import type { PolicyToCheck } from './analyzer/policies.js';
 import type { Model } from './model/types.js';
 import { knownString } from './model/value.js';
 import { mapLimit } from './map-limit.js';
-import { changedFilter, withContext } from './scope/changed-files.js';
+import { changedFilter, changedPlaces, withContext } from './scope/changed-files.js';
 import { fileParser } from './parse/parse-pool.js';
 import { readSource } from './parse/read-source.js';
 import type { InputError, SourceDocument } from './parse/types.js';
@@ -145,7 +146,10 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   if (options.accessAnalyzer) {
     // Loaded only when asked for: a normal scan never loads the AWS SDK.
     const { crossCheck } = await import('./analyzer/cross-check.js');
-    const checked = await crossCheck(model, kept, { ...options.accessAnalyzer, validate: ruleEnabled(options.config, ACCESS_ANALYZER_RULE.id) });
+    // --changed-only: the context files are scanned for what the changed ones refer to, not sent to AWS.
+    const inChanged = options.changedOnly ? changedPlaces(options.paths, cwd, model) : undefined;
+    const only = inChanged && ((policy: PolicyToCheck) => inChanged(policy.range.file, policy.address) || policy.statements.some((s) => inChanged(s.range.file, s.address)));
+    const checked = await crossCheck(model, kept, { ...options.accessAnalyzer, validate: ruleEnabled(options.config, ACCESS_ANALYZER_RULE.id), ...(only ? { only } : {}) });
     tagConstructPaths(checked.findings, model);
     const analyzerFindings = applySuppressions(applyRuleSettings(checked.findings, options.config), directives, model);
     kept.push(...analyzerFindings.findings);

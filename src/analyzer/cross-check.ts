@@ -10,6 +10,8 @@ import { policiesToCheck, type PolicyToCheck } from './policies.js';
 export interface CrossCheckOptions extends AnalyzerOptions {
   /** Whether IG601 is enabled (ValidatePolicy is only called when it is). */
   validate: boolean;
+  /** Only the policies this accepts are sent (`--changed-only`: those of the changed files, not of their context). */
+  only?: (policy: PolicyToCheck) => boolean;
 }
 
 export interface CrossCheckResult {
@@ -25,12 +27,12 @@ const JUDGED: Record<string, 'public' | 'invoke'> = { IG101: 'public', IG201: 'i
 type Outcome<T> = { ok: true; value: T } | { ok: false; error: string };
 
 /**
- * Sends every policy of the scan to Access Analyzer, turns its validation errors and security
+ * Sends every policy of the scan (or those `only` accepts) to Access Analyzer, turns its validation errors and security
  * warnings into IG601 findings and sets `crossCheck` on each IG101/IG201 finding. Never throws:
  * whatever goes wrong leaves the offline findings as they are, with one warning.
  */
 export async function crossCheck(model: Model, findings: Finding[], options: CrossCheckOptions, connect = createAnalyzerApi): Promise<CrossCheckResult> {
-  const policies = policiesToCheck(model);
+  const policies = options.only ? policiesToCheck(model).filter(options.only) : policiesToCheck(model);
   let api: AnalyzerApi | undefined;
   let outage: string | undefined;
   let rejected: string | undefined;

@@ -28,9 +28,15 @@ export async function withContext(paths: readonly string[], cwd: string): Promis
  * resource declared in one (a changed policy whose document stands in an unchanged file).
  */
 export function changedFilter(paths: readonly string[], cwd: string, model: Model): (finding: Finding) => boolean {
+  const inChanged = changedPlaces(paths, cwd, model);
+  return (finding) => inChanged(finding.range.file, finding.resource);
+}
+
+/** Whether something at `file`, or about the resource `address`, belongs to the changed paths (see changedFilter). */
+export function changedPlaces(paths: readonly string[], cwd: string, model: Model): (file: string, address: string) => boolean {
   // The same form as the scan's file names, so the two compare.
   const roots = paths.map(displayPath(cwd));
   const within = (file: string) => roots.some((r) => r === '.' || file === r || file.startsWith(`${r}/`));
   const spans = resourceSpans(model);
-  return (finding) => within(finding.range.file) || (spans.get(finding.resource) ?? []).some((s) => within(s.file));
+  return (file, address) => within(file) || (spans.get(address) ?? []).some((s) => within(s.file));
 }

@@ -295,6 +295,28 @@ function passRoleOnStar(policyDocument: string): ValidateFinding[] {
   });
 }
 
+describe('--access-analyzer with --changed-only', () => {
+  test('sends the policies of the changed file only; the folder scanned as its context is not sent', async () => {
+    const server = await fake({ validate: wildcardWarnings });
+    const changed = 'examples/terraform/vulnerable/ci.tf';
+    const online = await scanJson(['--changed-only', changed, ...analyzer(server, '--no-cache')]);
+    expect(online.stderr).toBe('');
+    // Findings are the changed file's, each IG201 judged, and IG601 at its "lambda:*".
+    expect(online.findings.length).toBeGreaterThan(0);
+    expect(online.findings.every((f) => f.file === changed)).toBe(true);
+    expect(online.findings.filter((f) => f.ruleId === 'IG201').map((f) => f.crossCheck?.verdict)).toEqual(['confirmed']);
+    expect(online.findings.filter((f) => f.ruleId === 'IG601').map((f) => [f.line, f.evidence])).toEqual([[12, 'FAKE_ALL_LAMBDA_ACTIONS']]);
+    // main.tf beside it (its invoker policy, its role's trust policy, its function's permissions) was only context.
+    const sent = server.requests.map((r) => JSON.parse(String(r.body.policyDocument)) as Policy);
+    expect(sent.length).toBeGreaterThan(0);
+    expect(sent.every((p) => p.Statement.every((s) => s.Action === 'lambda:*'))).toBe(true);
+    // Without --changed-only the same folder sends main.tf's policies too: the test above can fail.
+    const whole = await fake({ validate: wildcardWarnings });
+    await scanJson(['examples/terraform/vulnerable', ...analyzer(whole, '--no-cache')]);
+    expect(whole.requests.length).toBeGreaterThan(server.requests.length);
+  });
+});
+
 describe('IG601 fixtures', () => {
   test('fails exactly the failing policies, at the Resource line', async () => {
     const server = await fake({ validate: passRoleOnStar });
