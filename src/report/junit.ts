@@ -1,4 +1,5 @@
 import type { Finding } from '../rules/types.js';
+import { fixText } from './fix-text.js';
 import { allRuleMetas } from './rule-catalog.js';
 import type { Formatter } from './types.js';
 
@@ -39,7 +40,7 @@ export const formatJunit: Formatter = (result) => {
       const where = `${f.range.file}:${f.range.line}:${f.range.column}`;
       out.push(`    <testcase${attrs({ classname: ruleId, name: `${f.resource} (${where})`, file: f.range.file, line: f.range.line })}>`);
       out.push(`      <failure${attrs({ type: f.severity, message: f.message })}>${escapeXml(
-        [`${f.severity} ${f.ruleId} at ${where}`, `resource: ${f.resource}`, f.message, `suggestion: ${f.suggestion}`, ...(f.evidence ? [`evidence: ${f.evidence}`] : [])].join('\n'),
+        [`${f.severity} ${f.ruleId} at ${where}`, `resource: ${f.resource}`, f.message, `suggestion: ${f.suggestion}`, ...(f.fix ? [fixText(f)] : []), ...(f.evidence ? [`evidence: ${f.evidence}`] : [])].join('\n'),
       )}</failure>`);
       out.push('    </testcase>');
     }

@@ -34,6 +34,13 @@ describe('github formatter', () => {
     );
   });
 
+  it("adds the finding's fix: what --fix applies, or what to change by hand", () => {
+    const edits = [{ file: 'a.tf', start: 0, end: 1, text: 'x' }] as never[];
+    const out = formatGithub(result([finding('high', { fix: { description: 'Set principal to the account.', edits } }), finding('low', { fix: { description: 'Attach the SCP.', edits: [] } })]), options).split('\n');
+    expect(out[0].endsWith('%0ASuggestion: Pin it.%0A--fix: Set principal to the account.')).toBe(true);
+    expect(out[1].endsWith('%0ASuggestion: Pin it.%0ABy hand: Attach the SCP.')).toBe(true);
+  });
+
   it('maps severities to error / warning / notice', () => {
     const kinds = formatGithub(result((['critical', 'high', 'medium', 'low', 'info'] as Severity[]).map((s) => finding(s))), options)
       .split('\n')
@@ -110,6 +117,14 @@ describe('junit formatter', () => {
     const ig901 = doc.testsuites.testsuite.find((s) => s.name.startsWith('IG901'));
     expect(ig901?.testcase).toEqual([expect.objectContaining({ name: 'no findings' })]);
     expect(ig901?.testcase[0].failure).toBeUndefined();
+  });
+
+  it("carries the finding's fix in the failure text", async () => {
+    const scanned = await scanPaths('examples/terraform/vulnerable');
+    const withFix = scanned.findings.filter((f) => f.fix);
+    expect(withFix.length).toBeGreaterThan(0);
+    const texts = parse(formatJunit(scanned, options)).testsuites.testsuite.flatMap((s) => s.testcase.map((c) => c.failure?.['#text'] ?? ''));
+    for (const f of withFix) expect(texts.some((t) => t.includes(`${f.fix!.edits.length > 0 ? '--fix' : 'By hand'}: ${f.fix!.description}`))).toBe(true);
   });
 
   it('escapes markup and drops characters XML cannot carry', () => {
