@@ -12,7 +12,7 @@ import type { PolicyToCheck } from './analyzer/policies.js';
 import type { Model } from './model/types.js';
 import { knownString } from './model/value.js';
 import { mapLimit } from './map-limit.js';
-import { changedFilter, changedPlaces, withContext } from './scope/changed-files.js';
+import { changedPlaces, withContext } from './scope/changed-files.js';
 import { fileParser } from './parse/parse-pool.js';
 import { readSource } from './parse/read-source.js';
 import type { InputError, SourceDocument } from './parse/types.js';
@@ -143,11 +143,12 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const { directives, problems } = directiveScan;
   const { findings: kept, suppressed } = applySuppressions(sortFindings(dedupe(applyRuleSettings([...findings, ...problems], options.config))), directives, model);
   const warnings: string[] = [];
+  // --changed-only: what stands in (or is declared in) the changed paths, as against their context.
+  const inChanged = options.changedOnly ? changedPlaces(options.paths, cwd, model) : undefined;
   if (options.accessAnalyzer) {
     // Loaded only when asked for: a normal scan never loads the AWS SDK.
     const { crossCheck } = await import('./analyzer/cross-check.js');
     // --changed-only: the context files are scanned for what the changed ones refer to, not sent to AWS.
-    const inChanged = options.changedOnly ? changedPlaces(options.paths, cwd, model) : undefined;
     const only = inChanged && ((policy: PolicyToCheck) => inChanged(policy.range.file, policy.address) || policy.statements.some((s) => inChanged(s.range.file, s.address)));
     const checked = await crossCheck(model, kept, { ...options.accessAnalyzer, validate: ruleEnabled(options.config, ACCESS_ANALYZER_RULE.id), ...(only ? { only } : {}) });
     tagConstructPaths(checked.findings, model);
@@ -156,7 +157,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     suppressed.push(...analyzerFindings.suppressed);
     if (checked.warning) warnings.push(checked.warning);
   }
-  const inScope = options.changedOnly ? changedFilter(options.paths, cwd, model) : () => true;
+  const inScope = inChanged ? (finding: Finding) => inChanged(finding.range.file, finding.resource) : () => true;
   return {
     files: analysed,
     findings: sortFindings(kept.filter(inScope)),

@@ -3,7 +3,6 @@ import { dirname, join, resolve } from 'node:path';
 import { displayPath } from '../discover/display-path.js';
 import { resourceSpans } from '../model/resource-spans.js';
 import type { Model } from '../model/types.js';
-import type { Finding } from '../rules/types.js';
 
 /** Files Terraform reads as one module: a changed one is analysed with all of them. */
 const TERRAFORM_FILE = /\.(tf|tf\.json|tfvars|tfvars\.json)$/i;
@@ -24,15 +23,10 @@ export async function withContext(paths: readonly string[], cwd: string): Promis
 }
 
 /**
- * Keeps the findings that belong to the changed paths: located in one of them, or about a
- * resource declared in one (a changed policy whose document stands in an unchanged file).
+ * Whether something belongs to the changed paths: it stands in one of them, or is about a resource
+ * declared in one (a changed policy whose document stands in an unchanged file). Keeps the findings
+ * a --changed-only scan reports, and the policies it sends to Access Analyzer.
  */
-export function changedFilter(paths: readonly string[], cwd: string, model: Model): (finding: Finding) => boolean {
-  const inChanged = changedPlaces(paths, cwd, model);
-  return (finding) => inChanged(finding.range.file, finding.resource);
-}
-
-/** Whether something at `file`, or about the resource `address`, belongs to the changed paths (see changedFilter). */
 export function changedPlaces(paths: readonly string[], cwd: string, model: Model): (file: string, address: string) => boolean {
   // The same form as the scan's file names, so the two compare.
   const roots = paths.map(displayPath(cwd));
