@@ -146,6 +146,15 @@ describe('SAM', () => {
   });
 });
 
+describe('continuation lines indented as PyYAML and CloudFormation accept them', () => {
+  it('analyses the whole template, past a flow map and a quoted !Sub policy left of their keys (YAML 1.2 stops at the first)', async () => {
+    expect(await triples('test/fixtures/sam/lenient-indent.cfn.yaml')).toEqual([
+      ['IG201', 'DispatcherRole', 20],
+      ['IG101', 'OpenToAll', 37],
+    ]);
+  });
+});
+
 describe('IG901 for CloudFormation', () => {
   it('reports broken YAML where the parser stops (the line after an unclosed flow sequence)', async () => {
     // What parsed before the damage is still analysed, as for HCL.

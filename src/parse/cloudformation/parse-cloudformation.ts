@@ -6,6 +6,7 @@ import { commentCoverage, type SourceComment } from '../comments.js';
 import type { InputError } from '../types.js';
 import { fastPaths } from '../fast-paths.js';
 import { parseCloudFormationYamlFast } from './fast-yaml.js';
+import { indentContinuations } from './lenient-indent.js';
 import { getAttList, SHORT_FORMS } from './short-forms.js';
 
 /** A template's aliases may expand to at most this many nodes: a billion-laughs bomb is refused, not expanded. */
@@ -56,8 +57,21 @@ export function lineCounterMapper(file: string, text: string): PositionMapper {
 
 /** The reference path: the `yaml` library, which also locates syntax errors and refuses alias bombs. */
 export function parseYamlTemplateWithLibrary(file: string, text: string): ParsedTemplate {
-  const mapper = lineCounterMapper(file, text);
-  const doc = parseDocument(text, { customTags: CUSTOM_TAGS, prettyErrors: false });
+  let mapper = lineCounterMapper(file, text);
+  /** The text the document was parsed from: `text`, or `text` with continuation lines indented. */
+  let parsed = text;
+  let doc = parseDocument(text, { customTags: CUSTOM_TAGS, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    // Continuation lines indented as PyYAML and CloudFormation accept them: read as they would.
+    const lenient = indentContinuations(text);
+    const retried = lenient && parseDocument(lenient.text, { customTags: CUSTOM_TAGS, prettyErrors: false });
+    if (lenient && retried && retried.errors.length === 0) {
+      const asWritten = mapper;
+      doc = retried;
+      mapper = { range: (start, end) => asWritten.range(lenient.original(start), lenient.original(end)) };
+      parsed = lenient.text;
+    }
+  }
   const errors: InputError[] = doc.errors.slice(0, 1).map((e) => ({ message: `invalid YAML: ${e.message.split('\n')[0]}`, range: mapper.range(e.pos[0], e.pos[1]) }));
   if (!doc.contents) return { errors };
   const bomb = aliasBomb(doc, mapper);
@@ -65,11 +79,11 @@ export function parseYamlTemplateWithLibrary(file: string, text: string): Parsed
   const converter = new YamlConverter(mapper);
   const template = converter.convert(doc.contents as YamlNode);
   if (converter.refused) return { errors: [...errors, converter.refused] };
-  return { template, errors, ...(text.includes('invokeguard') ? { comments: yamlComments(text, mapper) } : {}) };
+  return { template, errors, ...(text.includes('invokeguard') ? { comments: yamlComments(text, parsed, mapper) } : {}) };
 }
 
-/** Comment tokens from the YAML concrete syntax tree (the AST keeps comments without positions); text inside block scalars is not a comment. */
-function yamlComments(text: string, mapper: PositionMapper): SourceComment[] {
+/** Comment tokens from the YAML concrete syntax tree of `parsed` (the AST keeps comments without positions), located in `text` as written; text inside block scalars is not a comment. */
+function yamlComments(text: string, parsed: string, mapper: PositionMapper): SourceComment[] {
   const covers = commentCoverage(text);
   const comments: SourceComment[] = [];
   const walk = (token: unknown): void => {
@@ -82,7 +96,7 @@ function yamlComments(text: string, mapper: PositionMapper): SourceComment[] {
       } else for (const value of Object.values(token)) if (value && typeof value === 'object') walk(value);
     }
   };
-  for (const token of new Parser().parse(text)) walk(token);
+  for (const token of new Parser().parse(parsed)) walk(token);
   return comments;
 }
 
