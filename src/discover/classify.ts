@@ -4,11 +4,19 @@ import type { FileFormat } from '../parse/types.js';
 /** `structured`: a JSON/YAML file whose content decides what it is (see classifyByContent). */
 export type NameClass = FileFormat | 'structured';
 
+/**
+ * Terraform configuration by name: `.tf` / `.tf.json`, and OpenTofu's `.tofu` / `.tofu.json`
+ * (OpenTofu 1.8+; Terraform ignores them). Where `x.tofu` and `x.tf` stand side by side, OpenTofu
+ * reads only `x.tofu` and Terraform only `x.tf`: both are scanned, as either tool may deploy the folder.
+ */
+export const TERRAFORM_CONFIG = /\.(tf|tofu)$/;
+export const TERRAFORM_JSON_CONFIG = /\.(tf|tofu)\.json$/;
+
 /** The format of a file from its name alone; undefined for files we never read. */
 export function classifyByName(path: string): NameClass | undefined {
   const name = basename(path).toLowerCase();
-  if (name.endsWith('.tf')) return 'terraform-hcl';
-  if (name.endsWith('.tf.json')) return 'terraform-json';
+  if (TERRAFORM_CONFIG.test(name)) return 'terraform-hcl';
+  if (TERRAFORM_JSON_CONFIG.test(name)) return 'terraform-json';
   if (name === 'terraform.tfvars' || name.endsWith('.auto.tfvars')) return 'terraform-vars';
   if (name === 'terraform.tfvars.json' || name.endsWith('.auto.tfvars.json')) return 'terraform-json';
   if (/\.(json|ya?ml|template)$/.test(name)) return 'structured';

@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { classifyByContent } from '../discover/classify.js';
+import { classifyByContent, TERRAFORM_CONFIG, TERRAFORM_JSON_CONFIG } from '../discover/classify.js';
 import { createPositionMapper, type Range, type TextPositionMapper } from '../model/range.js';
 import type { Expr, HclBody } from '../parse/terraform-hcl/hcl-ast.js';
 import { parseHcl } from '../parse/terraform-hcl/parse-hcl.js';
@@ -66,8 +66,8 @@ async function editableFile(file: string, readText: (file: string) => Promise<st
 function fileSyntax(file: string, text: string): Syntax | { reason: string } {
   const name = basename(file).toLowerCase();
   if (/(^|\.)tfvars(\.json)?$/.test(name)) return { reason: 'variable files are not edited' };
-  if (name.endsWith('.tf')) return 'hcl';
-  if (name.endsWith('.tf.json')) return 'tf-json';
+  if (TERRAFORM_CONFIG.test(name)) return 'hcl';
+  if (TERRAFORM_JSON_CONFIG.test(name)) return 'tf-json';
   switch (classifyByContent(text)) {
     case 'cloudformation':
       return /^\s*\{/.test(text) ? 'cfn-json' : 'cfn-yaml';

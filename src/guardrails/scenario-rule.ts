@@ -42,7 +42,7 @@ export function scenarioFindings(context: RuleContext, meta: RuleMeta, advice: s
  */
 function scpFix(snippets: FixSnippets, targets: string, file: string): Fix {
   const placeholders = [...new Set(snippets.scp.match(/<[A-Z_]+>/g) ?? [])];
-  const replacement = /\.tf(\.json)?$/.test(file) ? snippets.terraform : /\.(ya?ml|template)$|\.cfn\.json$/.test(file) ? snippets.cloudformation : snippets.scp;
+  const replacement = /\.(tf|tofu)(\.json)?$/.test(file) ? snippets.terraform : /\.(ya?ml|template)$|\.cfn\.json$/.test(file) ? snippets.cloudformation : snippets.scp;
   return {
     description: [
       'Create the recommended SCP and attach it to the root where your AWS Organization is managed (this fix\'s replacement;',

@@ -5,7 +5,7 @@ import { resourceSpans } from '../model/resource-spans.js';
 import type { Model } from '../model/types.js';
 
 /** Files Terraform reads as one module: a changed one is analysed with all of them. */
-const TERRAFORM_FILE = /\.(tf|tf\.json|tfvars|tfvars\.json)$/i;
+const TERRAFORM_FILE = /\.(tf|tf\.json|tofu|tofu\.json|tfvars|tfvars\.json)$/i;
 
 /**
  * The paths to scan for a set of changed files (pre-commit passes only those): each Terraform

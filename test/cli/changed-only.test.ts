@@ -59,12 +59,16 @@ describe('--changed-only (pre-commit): changed files scanned with their context,
 });
 
 describe('.pre-commit-hooks.yaml', () => {
-  it('declares a node hook that passes Terraform, JSON and YAML filenames to the package binary in --changed-only mode', () => {
+  it('declares a node hook that passes Terraform, OpenTofu, JSON, YAML and .template filenames to the package binary in --changed-only mode', () => {
     const hooks = parse(readFileSync(join(REPO_ROOT, '.pre-commit-hooks.yaml'), 'utf8')) as Array<Record<string, unknown>>;
     const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string>; scripts: Record<string, string> };
     expect(hooks).toHaveLength(1);
     const [hook] = hooks;
-    expect(hook).toMatchObject({ id: 'invokeguard', language: 'node', pass_filenames: true, types_or: ['terraform', 'json', 'yaml'] });
+    expect(hook).toMatchObject({ id: 'invokeguard', language: 'node', pass_filenames: true, types: ['text'] });
+    // pre-commit matches `files` with Python's re.search; these patterns mean the same in JavaScript.
+    const files = new RegExp(String(hook.files));
+    for (const name of ['main.tf', 'main.tofu', 'cdk.tofu.json', 'cdk.tf.json', 'prod.auto.tfvars', 'template.yaml', 'sam.yml', 'stack.template', 'policy.json', 'dir/x.tf']) expect(files.test(name)).toBe(true);
+    for (const name of ['main.py', 'README.md', 'main.tf.bak', 'Makefile']) expect(files.test(name)).toBe(false);
     const [command, ...args] = String(hook.entry).split(/\s+/);
     expect(Object.keys(pkg.bin)).toContain(command);
     expect(args).toEqual(['--changed-only']);
