@@ -7,7 +7,8 @@ export type NameClass = FileFormat | 'structured';
 /**
  * Terraform configuration by name: `.tf` / `.tf.json`, and OpenTofu's `.tofu` / `.tofu.json`
  * (OpenTofu 1.8+; Terraform ignores them). Where `x.tofu` and `x.tf` stand side by side, OpenTofu
- * reads only `x.tofu` and Terraform only `x.tf`: both are scanned, as either tool may deploy the folder.
+ * reads only `x.tofu` and Terraform only `x.tf`: both are scanned, as either tool may deploy the folder
+ * (a resource both define is modelled from `x.tofu`, which sorts after `x.tf` and so replaces it).
  */
 export const TERRAFORM_CONFIG = /\.(tf|tofu)$/;
 export const TERRAFORM_JSON_CONFIG = /\.(tf|tofu)\.json$/;

@@ -40,11 +40,17 @@ describe('OpenTofu configuration (.tofu, .tofu.json)', () => {
     ]);
   });
 
-  it('scans both x.tf and x.tofu where both stand (OpenTofu deploys one, Terraform the other)', async () => {
-    const dir = tempTree({ 'fn.tf': FUNCTION, 'url.tf': URL_NONE('for_terraform'), 'url.tofu': URL_NONE('for_tofu') });
-    const found = await findings(dir);
-    expect(found).toContainEqual(['IG104', 'aws_lambda_function_url.for_terraform', 'url.tf:3']);
-    expect(found).toContainEqual(['IG104', 'aws_lambda_function_url.for_tofu', 'url.tofu:3']);
+  it('scans both x.tf and x.tofu where both stand; a resource both define is read as x.tofu defines it (OpenTofu\'s reading)', async () => {
+    const dir = tempTree({
+      'fn.tf': FUNCTION,
+      'url.tf': URL_NONE('for_terraform') + URL_NONE('public').replace('"NONE"', '"AWS_IAM"'),
+      'url.tofu': URL_NONE('for_tofu') + URL_NONE('public'),
+    });
+    expect(await findings(dir)).toEqual([
+      ['IG104', 'aws_lambda_function_url.for_terraform', 'url.tf:3'],
+      ['IG104', 'aws_lambda_function_url.for_tofu', 'url.tofu:3'],
+      ['IG104', 'aws_lambda_function_url.public', 'url.tofu:7'],
+    ]);
   });
 
   it('brings a changed .tofu file\'s folder along as context in --changed-only', async () => {
