@@ -3,6 +3,7 @@ import { parseJsonValue } from '../../model/json-value.js';
 import { createPositionMapper, type PositionMapper, type Range } from '../../model/range.js';
 import type { ObjectEntry, Value } from '../../model/value.js';
 import { commentCoverage, type SourceComment } from '../comments.js';
+import { keepLastValues } from '../duplicate-keys.js';
 import type { InputError } from '../types.js';
 import { fastPaths } from '../fast-paths.js';
 import { parseCloudFormationYamlFast } from './fast-yaml.js';
@@ -32,7 +33,7 @@ export interface ParsedTemplate {
 
 /** Parses a CloudFormation/SAM template, JSON or YAML, into a Value tree whose every node carries its range. */
 export function parseCloudFormation(file: string, text: string): ParsedTemplate {
-  return parseCloudFormationFastPath(file, text) ?? parseYamlTemplateWithLibrary(file, text);
+  return parseCloudFormationFastPath(file, text) ?? parseYamlTemplate(file, text);
 }
 
 /** Without the yaml library: a JSON template, or YAML the fast path takes; undefined where the library must parse. */
@@ -45,7 +46,19 @@ export function parseCloudFormationFastPath(file: string, text: string): ParsedT
 
 function parseJsonTemplate(file: string, text: string): ParsedTemplate {
   const { value, errors } = parseJsonValue(text, createPositionMapper(file, text));
-  return value ? { template: value, errors } : { errors };
+  return lastValuesOnly(value ? { template: value, errors } : { errors });
+}
+
+/** The YAML reference path as CloudFormation reads it: the library's tree, a repeated key's last value only. */
+export function parseYamlTemplate(file: string, text: string): ParsedTemplate {
+  return lastValuesOnly(parseYamlTemplateWithLibrary(file, text));
+}
+
+/** CloudFormation accepts a key given twice in one mapping and deploys its last value: the template is modelled so, each ignored entry an IG904. */
+function lastValuesOnly(parsed: ParsedTemplate): ParsedTemplate {
+  if (!parsed.template) return parsed;
+  const { value, errors } = keepLastValues(parsed.template, 'cloudformation');
+  return errors.length === 0 ? parsed : { ...parsed, template: value, errors: [...parsed.errors, ...errors] };
 }
 
 /** Positions as the yaml library's LineCounter gives them: offsets past the end are clamped to it. */
@@ -57,7 +70,8 @@ export function lineCounterMapper(file: string, text: string): PositionMapper {
 /** The reference path: the `yaml` library, which also locates syntax errors and refuses alias bombs. */
 export function parseYamlTemplateWithLibrary(file: string, text: string): ParsedTemplate {
   const mapper = lineCounterMapper(file, text);
-  const doc = parseDocument(text, { customTags: CUSTOM_TAGS, prettyErrors: false });
+  // Duplicate keys are not an error to CloudFormation: lastValuesOnly reports them and keeps the last value.
+  const doc = parseDocument(text, { customTags: CUSTOM_TAGS, prettyErrors: false, uniqueKeys: false });
   const errors: InputError[] = doc.errors.slice(0, 1).map((e) => ({ message: `invalid YAML: ${e.message.split('\n')[0]}`, range: mapper.range(e.pos[0], e.pos[1]) }));
   if (!doc.contents) return { errors };
   const bomb = aliasBomb(doc, mapper);

@@ -3,6 +3,7 @@ import { createPositionMapper, type PositionMapper, type Range, type TextPositio
 import { get, knownString, type ObjectEntry, type ObjectValue, type Value } from '../../model/value.js';
 import type { Expr, HclAttribute, HclBlock, HclBody, HclFile } from '../terraform-hcl/hcl-ast.js';
 import { parseHcl } from '../terraform-hcl/parse-hcl.js';
+import { redefinedArguments } from '../terraform-hcl/redefined-arguments.js';
 import type { SourceComment } from '../comments.js';
 import type { InputError } from '../types.js';
 import { parseJsonFile } from '../json-broken.js';
@@ -56,6 +57,7 @@ export async function parseTfJson(file: string, text: string): Promise<{ hcl: Hc
     }
   }
   hcl.comments = converter.comments;
+  redefinedArguments(hcl.body, errors, 'json');
   return { hcl, errors };
 }
 
@@ -68,7 +70,9 @@ export function isTfvarsJson(file: string): boolean {
 export function parseTfvarsJson(file: string, text: string): { hcl: HclFile; errors: InputError[] } {
   const { value, errors } = parseJsonValue(text, createPositionMapper(file, text));
   const attributes = value?.kind === 'object' ? value.entries.map((e) => ({ name: e.key, expr: literalExpr(e.value), range: span(e.keyRange, e.value.range) })) : [];
-  return { hcl: { file, body: { attributes, blocks: [] }, comments: [] }, errors };
+  const body = { attributes, blocks: [] };
+  redefinedArguments(body, errors, 'json-arguments');
+  return { hcl: { file, body, comments: [] }, errors };
 }
 
 /** An object, or the objects of an array (tf.json accepts both wherever a block may repeat). */
