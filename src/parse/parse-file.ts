@@ -57,11 +57,12 @@ export async function parseText(format: FileFormat | undefined, displayPath: str
     case 'terraform-plan':
       return { format, file: displayPath, ...parseJsonFile(displayPath, source.text) };
     case 'iam-json': {
-      // Whoever sends the policy on (a JSON parser, IAM) keeps a repeated key's last value: model that one, report the others (IG904).
+      // Whoever sends the policy on (a JSON parser, IAM) keeps a repeated key's last value: model that one, report the others (IG904),
+      // unless the file is broken (IG901 already), where a repeat may be the parser's recovery.
       const { value, errors } = parseJsonFile(displayPath, source.text);
       if (!value) return { format, file: displayPath, errors };
       const kept = keepLastValues(value, 'json');
-      return { format, file: displayPath, value: kept.value, errors: [...errors, ...kept.errors] };
+      return { format, file: displayPath, value: kept.value, errors: errors.length > 0 ? errors : kept.errors };
     }
     default:
       // Formats whose adapters are not built yet are skipped, not guessed at.

@@ -72,7 +72,7 @@ export const DUPLICATE_KEY_RULE: RuleMeta = {
   attack: 'T1648',
   remediation: 'Delete the ignored entry, or move the value you mean into the last one: a mapping should name each key once.',
   description:
-    'CloudFormation accepts a key written twice in one mapping, in YAML and JSON alike, and deploys the last value, for a property as for a logical id under Resources; a JSON parser reading an IAM policy file does the same. A reviewer reading top-down sees the first value, so an earlier `AuthType: AWS_IAM` can hide a later `AuthType: NONE`. The file is analysed as it deploys, with the last values; each ignored entry is reported at its key, with the line of the value that takes effect. (Terraform rejects an argument set twice: that is IG901.)',
+    'CloudFormation accepts a key written twice in one mapping, in YAML and JSON alike, and deploys the last value, for a property as for a logical id under Resources; a JSON parser reading an IAM policy file does the same. A reviewer reading top-down sees the first value, so an earlier `AuthType: AWS_IAM` can hide a later `AuthType: NONE`. The file is analysed as it deploys, with the last values; each ignored entry is reported at its key, with the line of the value that takes effect. A file with a syntax error (IG901) is not checked for repeats, which may be the parser\'s recovery. (Terraform rejects an argument set twice: that is IG901.)',
   fixable: false,
 };
 

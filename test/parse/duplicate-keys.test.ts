@@ -67,6 +67,28 @@ describe('CloudFormation YAML (the yaml library path)', () => {
   });
 });
 
+describe('a template that did not parse cleanly', () => {
+  it('reports its syntax error alone: a repeat there may be the recovery\'s (a resource\'s keys pulled into the one before, as in a real-world template)', () => {
+    const text = 'Resources:\n  G:\n    Type: T1\n    Properties:\n      Policies:\n        - Statement:\n          - Effect: Allow\n            Resource: [\n            a,\n            b\n            ]\n  I:\n    Type: T2\n    Properties:\n      H: x\n';
+    // The library's recovery does repeat keys here...
+    expect(keys(at(parseYamlTemplateWithLibrary('t.yaml', text).template, 'Resources', 'G'))).toEqual(['Type', 'Properties', 'Type', 'Properties']);
+    const { template, errors } = parseYamlTemplate('t.yaml', text);
+    // ...which is not reported as IG904 next to the IG901; the model still holds each key once.
+    expect(errors.map((e) => [e.range.line, e.kind, e.message.split(':')[0]])).toEqual([[9, undefined, 'invalid YAML']]);
+    expect(keys(at(template, 'Resources', 'G'))).toEqual(['Type', 'Properties']);
+  });
+
+  it('the same for a broken IAM policy file', async () => {
+    const document = await parseText('iam-json', 'p.json', '{\n  "Statement": [{ "Effect": "Allow", "Effect": "Deny" }],\n  "Other": { "x": }\n}\n');
+    if (document.format !== 'iam-json') throw new Error(document.format);
+    expect(document.errors.map((e) => [e.range.line, e.kind])).toEqual([[3, undefined]]);
+    // What parsed is kept, each key once.
+    const statement = (at(document.value, 'Statement') as Extract<Value, { kind: 'list' }>).items[0];
+    expect(keys(statement)).toEqual(['Effect']);
+    expect(knownString(get(statement, 'Effect'))).toBe('Deny');
+  });
+});
+
 describe('CloudFormation JSON', () => {
   it('keeps only the last value and reports the ignored key', () => {
     const text = '{\n  "Resources": {\n    "Url": {\n      "Type": "AWS::Lambda::Url",\n      "Properties": { "AuthType": "AWS_IAM", "AuthType": "NONE" }\n    }\n  }\n}\n';
@@ -142,6 +164,15 @@ describe('Terraform HCL: an argument set twice in one body', () => {
     expect(await both(text)).toEqual([]);
   });
 
+  it('is not reported next to a syntax error (the repeat may be the recovery\'s); the fast parser declines such files', async () => {
+    const text = 'resource "a" "b" {\n  x = 1\n  x = 2\n}\nresource "c" "d" {\n  y = [\n}\n';
+    expect(parseHclFastPath('t.tf', text)).toBeUndefined();
+    const { errors } = await parseHclWithTreeSitter('t.tf', text);
+    expect(errors.map((e) => e.kind)).toEqual([undefined]);
+    // Without the broken block, the same repeat is reported.
+    expect(located((await parseHclWithTreeSitter('t.tf', text.slice(0, text.indexOf('resource "c"')))).errors).map(([line]) => line)).toEqual([3]);
+  });
+
   it('is reported in tfvars too', async () => {
     expect(await both('region = "a"\nregion = "b"\n')).toEqual([[2, 1, 'redefined-argument', 'argument "region" was already set at line 1; each argument may be set only once']]);
   });
@@ -179,6 +210,11 @@ describe('Terraform JSON: a property set twice where an argument is', () => {
     expect(errors[0].range.endColumn).toBe(9 + '"authorization_type"'.length);
     // The rest of the file is modelled as before.
     expect(hcl.body.blocks.find((b) => b.type === 'data')?.body.blocks.map((b) => b.type)).toEqual(['statement', 'statement']);
+  });
+
+  it('not next to a JSON syntax error', async () => {
+    const { errors } = await parseTfJson('t.tf.json', '{\n  "resource": { "a": { "b": { "x": 1, "x": 2 } } },\n  "locals": { "y": }\n}\n');
+    expect(errors.map((e) => [e.range.line, e.kind])).toEqual([[3, undefined]]);
   });
 
   it('and in terraform.tfvars.json', () => {

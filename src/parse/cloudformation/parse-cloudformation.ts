@@ -54,11 +54,15 @@ export function parseYamlTemplate(file: string, text: string): ParsedTemplate {
   return lastValuesOnly(parseYamlTemplateWithLibrary(file, text));
 }
 
-/** CloudFormation accepts a key given twice in one mapping and deploys its last value: the template is modelled so, each ignored entry an IG904. */
+/**
+ * CloudFormation accepts a key given twice in one mapping and deploys its last value: the template is modelled so, each ignored entry an IG904.
+ * In a template that did not parse cleanly (IG901 already) a repeat may be the parser's recovery, a key pulled into the wrong mapping: not reported.
+ */
 function lastValuesOnly(parsed: ParsedTemplate): ParsedTemplate {
   if (!parsed.template) return parsed;
   const { value, errors } = keepLastValues(parsed.template, 'cloudformation');
-  return errors.length === 0 ? parsed : { ...parsed, template: value, errors: [...parsed.errors, ...errors] };
+  if (value === parsed.template) return parsed;
+  return { ...parsed, template: value, errors: parsed.errors.length > 0 ? parsed.errors : errors };
 }
 
 /** Positions as the yaml library's LineCounter gives them: offsets past the end are clamped to it. */

@@ -43,7 +43,8 @@ export async function parseHclWithTreeSitter(file: string, text: string, positio
     // An embedded template's comments are not the file's own lines: only a whole file's are kept.
     if (!positions) collectComments(root, mapper, commentCoverage(text), hcl.comments);
     const errors = root.hasError ? [syntaxError(root, mapper, text)] : [];
-    redefinedArguments(hcl.body, errors);
+    // After a syntax error, a repeat may be the recovery's, not the author's (as for CloudFormation's IG904).
+    if (errors.length === 0) redefinedArguments(hcl.body, errors);
     return { hcl, errors };
   } finally {
     tree.delete();

@@ -41,6 +41,7 @@ const COMMENT_KEY = '//';
 export async function parseTfJson(file: string, text: string): Promise<{ hcl: HclFile; errors: InputError[] }> {
   const mapper = createPositionMapper(file, text);
   const { value, errors } = parseJsonFile(file, text, mapper);
+  const parsedCleanly = errors.length === 0;
   const hcl: HclFile = { file, body: { attributes: [], blocks: [] }, comments: [] };
   if (!value) return { hcl, errors };
   if (value.kind !== 'object') {
@@ -57,7 +58,8 @@ export async function parseTfJson(file: string, text: string): Promise<{ hcl: Hc
     }
   }
   hcl.comments = converter.comments;
-  redefinedArguments(hcl.body, errors, 'json');
+  // After a syntax error, a repeat may be the recovery's, not the author's.
+  if (parsedCleanly) redefinedArguments(hcl.body, errors, 'json');
   return { hcl, errors };
 }
 
@@ -71,7 +73,7 @@ export function parseTfvarsJson(file: string, text: string): { hcl: HclFile; err
   const { value, errors } = parseJsonValue(text, createPositionMapper(file, text));
   const attributes = value?.kind === 'object' ? value.entries.map((e) => ({ name: e.key, expr: literalExpr(e.value), range: span(e.keyRange, e.value.range) })) : [];
   const body = { attributes, blocks: [] };
-  redefinedArguments(body, errors, 'json-arguments');
+  if (errors.length === 0) redefinedArguments(body, errors, 'json-arguments');
   return { hcl: { file, body, comments: [] }, errors };
 }
 
