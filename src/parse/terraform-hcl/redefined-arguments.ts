@@ -17,38 +17,32 @@ export type BodySyntax = 'native' | 'json' | 'json-arguments';
  * so they agree by construction.
  */
 export function redefinedArguments(body: HclBody, errors: InputError[], syntax: BodySyntax = 'native'): void {
-  const { attributes } = body;
-  if (attributes.length > 1) {
-    const first = firstByName(attributes);
-    for (let i = 0; i < attributes.length; i++) {
-      const earlier = first(i);
-      if (earlier === undefined) continue;
-      const repeat = attributes[i];
-      if (syntax === 'json' && blockShaped(earlier.expr) && blockShaped(repeat.expr)) continue;
-      errors.push(redefinition(repeat, earlier, syntax !== 'native'));
+  const { attributes, blocks } = body;
+  const count = attributes.length;
+  // Most bodies are small: their names are compared pairwise rather than put in a Map per body.
+  if (count > 1 && count <= 16) {
+    for (let i = 1; i < count; i++) {
+      const name = attributes[i].name;
+      for (let j = 0; j < i; j++) {
+        if (attributes[j].name !== name) continue;
+        report(attributes[i], attributes[j], errors, syntax);
+        break;
+      }
+    }
+  } else if (count > 16) {
+    const first = new Map<string, HclAttribute>();
+    for (const attribute of attributes) {
+      const earlier = first.get(attribute.name);
+      if (earlier) report(attribute, earlier, errors, syntax);
+      else first.set(attribute.name, attribute);
     }
   }
-  for (const block of body.blocks) redefinedArguments(block.body, errors, syntax === 'json' && block.type === 'locals' ? 'json-arguments' : syntax);
+  for (let i = 0; i < blocks.length; i++) redefinedArguments(blocks[i].body, errors, syntax === 'json' && blocks[i].type === 'locals' ? 'json-arguments' : syntax);
 }
 
-/**
- * For each attribute index, the first attribute of the same name when that is an earlier one.
- * Most bodies are small: their names are compared pairwise rather than put in a Map per body.
- */
-function firstByName(attributes: readonly HclAttribute[]): (index: number) => HclAttribute | undefined {
-  if (attributes.length <= 16) {
-    return (i) => {
-      const name = attributes[i].name;
-      for (let j = 0; j < i; j++) if (attributes[j].name === name) return attributes[j];
-      return undefined;
-    };
-  }
-  const first = new Map<string, HclAttribute>();
-  for (const attribute of attributes) if (!first.has(attribute.name)) first.set(attribute.name, attribute);
-  return (i) => {
-    const earlier = first.get(attributes[i].name);
-    return earlier !== attributes[i] ? earlier : undefined;
-  };
+function report(repeat: HclAttribute, earlier: HclAttribute, errors: InputError[], syntax: BodySyntax): void {
+  if (syntax === 'json' && blockShaped(earlier.expr) && blockShaped(repeat.expr)) return;
+  errors.push(redefinition(repeat, earlier, syntax !== 'native'));
 }
 
 /** Terraform's own wording, with the first definition's line; located at the repeated name. */
