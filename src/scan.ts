@@ -16,7 +16,7 @@ import { changedPlaces, withContext } from './scope/changed-files.js';
 import { fileParser } from './parse/parse-pool.js';
 import { readSource } from './parse/read-source.js';
 import type { InputError, SourceDocument } from './parse/types.js';
-import { ACCESS_ANALYZER_RULE, INPUT_ERROR_RULE, RULES } from './rules/registry.js';
+import { ACCESS_ANALYZER_RULE, DUPLICATE_KEY_RULE, INPUT_ERROR_RULE, RULES } from './rules/registry.js';
 import { runRules, ruleErrorMessage, type RuleError } from './rules/run-rules.js';
 import type { Finding, Rule } from './rules/types.js';
 import { applySuppressions, type SuppressedFinding } from './suppress/apply.js';
@@ -182,14 +182,21 @@ function tagConstructPaths(findings: Finding[], model: Model): void {
   }
 }
 
+/** What to do about each kind of input error: most leave part of a file unread; these two do not. */
+const INPUT_SUGGESTIONS = {
+  'duplicate-key': 'Delete the ignored entry (or move the intended value into the last one): reviewers read the first value, the deployer uses the last. The file was analysed with the last values.',
+  'redefined-argument': 'Remove one of the two definitions: Terraform rejects the file until then. The rest of the file was analysed.',
+} as const;
+
 function inputErrorFinding(error: InputError, resource: string): Finding {
+  const rule = error.kind === 'duplicate-key' ? DUPLICATE_KEY_RULE : INPUT_ERROR_RULE;
   return {
-    ruleId: INPUT_ERROR_RULE.id,
-    severity: INPUT_ERROR_RULE.severity,
+    ruleId: rule.id,
+    severity: rule.severity,
     message: error.message,
     range: error.range,
     resource,
-    suggestion: 'Fix the input so it can be analysed; until then invoke grants in it go unchecked.',
+    suggestion: error.kind ? INPUT_SUGGESTIONS[error.kind] : 'Fix the input so it can be analysed; until then invoke grants in it go unchecked.',
   };
 }
 

@@ -1,4 +1,4 @@
-import { parseYamlTemplateWithLibrary, type ParsedTemplate } from './cloudformation/parse-cloudformation.js';
+import { parseYamlTemplate, type ParsedTemplate } from './cloudformation/parse-cloudformation.js';
 import { parseHclWithTreeSitter } from './terraform-hcl/parse-hcl.js';
 import type { SourceDocument } from './types.js';
 
@@ -14,7 +14,7 @@ export type ReferenceParse = (format: ReferenceFormat, displayPath: string, text
  * worker loads (with the parsers), so it imports nothing else of the scan.
  */
 export async function referenceParse(format: ReferenceFormat, displayPath: string, text: string): Promise<SourceDocument> {
-  if (format === 'cloudformation') return cloudFormationDocument(displayPath, parseYamlTemplateWithLibrary(displayPath, text));
+  if (format === 'cloudformation') return cloudFormationDocument(displayPath, parseYamlTemplate(displayPath, text));
   const { hcl, errors } = await parseHclWithTreeSitter(displayPath, text);
   return { format, file: displayPath, hcl, errors };
 }

@@ -10,6 +10,11 @@ export type FileFormat = 'terraform-hcl' | 'terraform-vars' | 'terraform-json' |
 export interface InputError {
   message: string;
   range: Range;
+  /**
+   * `duplicate-key`: an earlier entry of a key its reader (CloudFormation, a JSON parser) ignores for the last one (IG904); the file is analysed as read.
+   * `redefined-argument`: a Terraform argument set twice in one body, which Terraform rejects (IG901); the rest of the file is analysed.
+   */
+  kind?: 'duplicate-key' | 'redefined-argument';
 }
 
 /** What a format adapter hands to the model stage: plain data with ranges, no parser objects. */

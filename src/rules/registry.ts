@@ -64,5 +64,17 @@ export const SUPPRESSION_RULE: RuleMeta = {
   fixable: false,
 };
 
+/** A key given twice in one mapping of a CloudFormation template (or IAM policy file); produced by the parsers. */
+export const DUPLICATE_KEY_RULE: RuleMeta = {
+  id: 'IG904',
+  title: 'Duplicate key: CloudFormation uses only the last value',
+  severity: 'medium',
+  attack: 'T1648',
+  remediation: 'Delete the ignored entry, or move the value you mean into the last one: a mapping should name each key once.',
+  description:
+    'CloudFormation accepts a key written twice in one mapping, in YAML and JSON alike, and deploys the last value, for a property as for a logical id under Resources; a JSON parser reading an IAM policy file does the same. A reviewer reading top-down sees the first value, so an earlier `AuthType: AWS_IAM` can hide a later `AuthType: NONE`. The file is analysed as it deploys, with the last values; each ignored entry is reported at its key, with the line of the value that takes effect. A file with a syntax error (IG901) is not checked for repeats, which may be the parser\'s recovery. (Terraform rejects an argument set twice: that is IG901.)',
+  fixable: false,
+};
+
 /** Rules the pipeline itself reports (not a rule's check), in id order; config and reports know them like the others. */
-export const PIPELINE_RULES: readonly RuleMeta[] = [ACCESS_ANALYZER_RULE, INPUT_ERROR_RULE, SUPPRESSION_RULE];
+export const PIPELINE_RULES: readonly RuleMeta[] = [ACCESS_ANALYZER_RULE, INPUT_ERROR_RULE, SUPPRESSION_RULE, DUPLICATE_KEY_RULE];

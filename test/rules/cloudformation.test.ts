@@ -109,6 +109,17 @@ const EXPECTED: Record<string, Partial<Record<'yaml' | 'json', Array<[string, st
       ['IG902', 'Worker', 27],
     ],
   },
+  // Reported on the file, at the ignored key: a property, then a whole resource under the same logical id.
+  IG904: {
+    yaml: [
+      ['IG904', 'test/fixtures/IG904/fail.cfn.yaml', 12],
+      ['IG904', 'test/fixtures/IG904/fail.cfn.yaml', 15],
+    ],
+    json: [
+      ['IG904', 'test/fixtures/IG904/fail.cfn.json', 12],
+      ['IG904', 'test/fixtures/IG904/fail.cfn.json', 16],
+    ],
+  },
 };
 
 describe.each(Object.keys(EXPECTED))('%s CloudFormation fixtures', (rule) => {

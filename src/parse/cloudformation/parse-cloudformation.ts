@@ -3,6 +3,7 @@ import { parseJsonValue } from '../../model/json-value.js';
 import { createPositionMapper, type PositionMapper, type Range } from '../../model/range.js';
 import type { ObjectEntry, Value } from '../../model/value.js';
 import { commentCoverage, type SourceComment } from '../comments.js';
+import { keepLastValues } from '../duplicate-keys.js';
 import type { InputError } from '../types.js';
 import { fastPaths } from '../fast-paths.js';
 import { parseCloudFormationYamlFast } from './fast-yaml.js';
@@ -33,7 +34,7 @@ export interface ParsedTemplate {
 
 /** Parses a CloudFormation/SAM template, JSON or YAML, into a Value tree whose every node carries its range. */
 export function parseCloudFormation(file: string, text: string): ParsedTemplate {
-  return parseCloudFormationFastPath(file, text) ?? parseYamlTemplateWithLibrary(file, text);
+  return parseCloudFormationFastPath(file, text) ?? parseYamlTemplate(file, text);
 }
 
 /** Without the yaml library: a JSON template, or YAML the fast path takes; undefined where the library must parse. */
@@ -46,7 +47,23 @@ export function parseCloudFormationFastPath(file: string, text: string): ParsedT
 
 function parseJsonTemplate(file: string, text: string): ParsedTemplate {
   const { value, errors } = parseJsonValue(text, createPositionMapper(file, text));
-  return value ? { template: value, errors } : { errors };
+  return lastValuesOnly(value ? { template: value, errors } : { errors });
+}
+
+/** The YAML reference path as CloudFormation reads it: the library's tree, a repeated key's last value only. */
+export function parseYamlTemplate(file: string, text: string): ParsedTemplate {
+  return lastValuesOnly(parseYamlTemplateWithLibrary(file, text));
+}
+
+/**
+ * CloudFormation accepts a key given twice in one mapping and deploys its last value: the template is modelled so, each ignored entry an IG904.
+ * In a template that did not parse cleanly (IG901 already) a repeat may be the parser's recovery, a key pulled into the wrong mapping: not reported.
+ */
+function lastValuesOnly(parsed: ParsedTemplate): ParsedTemplate {
+  if (!parsed.template) return parsed;
+  const { value, errors } = keepLastValues(parsed.template, 'cloudformation');
+  if (value === parsed.template) return parsed;
+  return { ...parsed, template: value, errors: parsed.errors.length > 0 ? parsed.errors : errors };
 }
 
 /** Positions as the yaml library's LineCounter gives them: offsets past the end are clamped to it. */
@@ -60,11 +77,13 @@ export function parseYamlTemplateWithLibrary(file: string, text: string): Parsed
   let mapper = lineCounterMapper(file, text);
   /** The text the document was parsed from: `text`, or `text` with continuation lines indented. */
   let parsed = text;
-  let doc = parseDocument(text, { customTags: CUSTOM_TAGS, prettyErrors: false });
+  // Duplicate keys are not an error to CloudFormation: lastValuesOnly reports them and keeps the last value.
+  const options = { customTags: CUSTOM_TAGS, prettyErrors: false, uniqueKeys: false } as const;
+  let doc = parseDocument(text, options);
   if (doc.errors.length > 0) {
     // Continuation lines indented as PyYAML and CloudFormation accept them: read as they would.
     const lenient = indentContinuations(text);
-    const retried = lenient && parseDocument(lenient.text, { customTags: CUSTOM_TAGS, prettyErrors: false });
+    const retried = lenient && parseDocument(lenient.text, options);
     if (lenient && retried && retried.errors.length === 0) {
       const asWritten = mapper;
       doc = retried;

@@ -5,6 +5,7 @@ import type { InputError } from '../types.js';
 import type { Expr, HclBlock, HclBody, HclFile, TemplatePart } from './hcl-ast.js';
 import { fastPaths } from '../fast-paths.js';
 import { parseHclFast } from './fast-hcl.js';
+import { redefinedArguments } from './redefined-arguments.js';
 import { terraformParser } from './grammar.js';
 import { unescapeQuoted } from './unescape.js';
 
@@ -23,7 +24,9 @@ export function parseHclFastPath(file: string, text: string, positions?: Positio
   if (!fast) return undefined;
   // An embedded template's comments are not the file's own lines: only a whole file's are kept.
   if (positions) fast.comments = [];
-  return { hcl: fast, errors: [] };
+  const errors: InputError[] = [];
+  redefinedArguments(fast.body, errors);
+  return { hcl: fast, errors };
 }
 
 /** The reference parser: tree-sitter, with error recovery and located syntax errors. */
@@ -40,6 +43,8 @@ export async function parseHclWithTreeSitter(file: string, text: string, positio
     // An embedded template's comments are not the file's own lines: only a whole file's are kept.
     if (!positions) collectComments(root, mapper, commentCoverage(text), hcl.comments);
     const errors = root.hasError ? [syntaxError(root, mapper, text)] : [];
+    // After a syntax error, a repeat may be the recovery's, not the author's (as for CloudFormation's IG904).
+    if (errors.length === 0) redefinedArguments(hcl.body, errors);
     return { hcl, errors };
   } finally {
     tree.delete();

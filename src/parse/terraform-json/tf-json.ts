@@ -3,6 +3,7 @@ import { createPositionMapper, type PositionMapper, type Range, type TextPositio
 import { get, knownString, type ObjectEntry, type ObjectValue, type Value } from '../../model/value.js';
 import type { Expr, HclAttribute, HclBlock, HclBody, HclFile } from '../terraform-hcl/hcl-ast.js';
 import { parseHcl } from '../terraform-hcl/parse-hcl.js';
+import { redefinedArguments } from '../terraform-hcl/redefined-arguments.js';
 import type { SourceComment } from '../comments.js';
 import type { InputError } from '../types.js';
 import { parseJsonFile } from '../json-broken.js';
@@ -40,6 +41,7 @@ const COMMENT_KEY = '//';
 export async function parseTfJson(file: string, text: string): Promise<{ hcl: HclFile; errors: InputError[] }> {
   const mapper = createPositionMapper(file, text);
   const { value, errors } = parseJsonFile(file, text, mapper);
+  const parsedCleanly = errors.length === 0;
   const hcl: HclFile = { file, body: { attributes: [], blocks: [] }, comments: [] };
   if (!value) return { hcl, errors };
   if (value.kind !== 'object') {
@@ -56,6 +58,8 @@ export async function parseTfJson(file: string, text: string): Promise<{ hcl: Hc
     }
   }
   hcl.comments = converter.comments;
+  // After a syntax error, a repeat may be the recovery's, not the author's.
+  if (parsedCleanly) redefinedArguments(hcl.body, errors, 'json');
   return { hcl, errors };
 }
 
@@ -68,7 +72,9 @@ export function isTfvarsJson(file: string): boolean {
 export function parseTfvarsJson(file: string, text: string): { hcl: HclFile; errors: InputError[] } {
   const { value, errors } = parseJsonValue(text, createPositionMapper(file, text));
   const attributes = value?.kind === 'object' ? value.entries.map((e) => ({ name: e.key, expr: literalExpr(e.value), range: span(e.keyRange, e.value.range) })) : [];
-  return { hcl: { file, body: { attributes, blocks: [] }, comments: [] }, errors };
+  const body = { attributes, blocks: [] };
+  if (errors.length === 0) redefinedArguments(body, errors, 'json-arguments');
+  return { hcl: { file, body, comments: [] }, errors };
 }
 
 /** An object, or the objects of an array (tf.json accepts both wherever a block may repeat). */
