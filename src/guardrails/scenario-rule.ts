@@ -1,3 +1,4 @@
+import { TERRAFORM_CONFIG, TERRAFORM_JSON_CONFIG } from '../discover/classify.js';
 import type { Fix, FixSnippets } from '../fix/types.js';
 import type { Finding, RuleContext, RuleMeta } from '../rules/types.js';
 import { guardrailsActive } from './activation.js';
@@ -42,7 +43,7 @@ export function scenarioFindings(context: RuleContext, meta: RuleMeta, advice: s
  */
 function scpFix(snippets: FixSnippets, targets: string, file: string): Fix {
   const placeholders = [...new Set(snippets.scp.match(/<[A-Z_]+>/g) ?? [])];
-  const replacement = /\.(tf|tofu)(\.json)?$/.test(file) ? snippets.terraform : /\.(ya?ml|template)$|\.cfn\.json$/.test(file) ? snippets.cloudformation : snippets.scp;
+  const replacement = TERRAFORM_CONFIG.test(file) || TERRAFORM_JSON_CONFIG.test(file) ? snippets.terraform : /\.(ya?ml|template)$|\.cfn\.json$/.test(file) ? snippets.cloudformation : snippets.scp;
   return {
     description: [
       'Create the recommended SCP and attach it to the root where your AWS Organization is managed (this fix\'s replacement;',

@@ -54,6 +54,16 @@ export function keepLastValues(value: Value, reader: DuplicateKeyReader): { valu
   return { value: kept, errors };
 }
 
+/**
+ * keepLastValues for a file as parsed: after a syntax error (`errors` not empty) a repeat may be the
+ * parser's recovery, a key pulled into the wrong mapping, so only that error is reported; the value
+ * still keeps each key once.
+ */
+export function lastValuesOf(value: Value, errors: InputError[], reader: DuplicateKeyReader): { value: Value; errors: InputError[] } {
+  const kept = keepLastValues(value, reader);
+  return { value: kept.value, errors: errors.length > 0 ? errors : kept.errors };
+}
+
 /** Key → index of its last entry, for a mapping where some key repeats; undefined (the common case) where none does. */
 function lastIndexByKey(entries: readonly ObjectEntry[]): Map<string, number> | undefined {
   if (entries.length < 2) return undefined;

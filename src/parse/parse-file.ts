@@ -7,7 +7,7 @@ import { readSource } from './read-source.js';
 import { parseHclFastPath } from './terraform-hcl/parse-hcl.js';
 import { cloudFormationDocument, referenceParse, type ReferenceParse } from './reference-parse.js';
 import { isTfvarsJson, parseTfJson, parseTfvarsJson } from './terraform-json/tf-json.js';
-import { keepLastValues } from './duplicate-keys.js';
+import { lastValuesOf } from './duplicate-keys.js';
 import { parseJsonFile } from './json-broken.js';
 import type { FileFormat, SourceDocument } from './types.js';
 
@@ -57,12 +57,10 @@ export async function parseText(format: FileFormat | undefined, displayPath: str
     case 'terraform-plan':
       return { format, file: displayPath, ...parseJsonFile(displayPath, source.text) };
     case 'iam-json': {
-      // Whoever sends the policy on (a JSON parser, IAM) keeps a repeated key's last value: model that one, report the others (IG904),
-      // unless the file is broken (IG901 already), where a repeat may be the parser's recovery.
+      // Whoever sends the policy on (a JSON parser, IAM) keeps a repeated key's last value: model that one, report the others (IG904).
       const { value, errors } = parseJsonFile(displayPath, source.text);
       if (!value) return { format, file: displayPath, errors };
-      const kept = keepLastValues(value, 'json');
-      return { format, file: displayPath, value: kept.value, errors: errors.length > 0 ? errors : kept.errors };
+      return { format, file: displayPath, ...lastValuesOf(value, errors, 'json') };
     }
     default:
       // Formats whose adapters are not built yet are skipped, not guessed at.

@@ -3,7 +3,7 @@ import { parseJsonValue } from '../../model/json-value.js';
 import { createPositionMapper, type PositionMapper, type Range } from '../../model/range.js';
 import type { ObjectEntry, Value } from '../../model/value.js';
 import { commentCoverage, type SourceComment } from '../comments.js';
-import { keepLastValues } from '../duplicate-keys.js';
+import { lastValuesOf } from '../duplicate-keys.js';
 import type { InputError } from '../types.js';
 import { fastPaths } from '../fast-paths.js';
 import { parseCloudFormationYamlFast } from './fast-yaml.js';
@@ -55,15 +55,12 @@ export function parseYamlTemplate(file: string, text: string): ParsedTemplate {
   return lastValuesOnly(parseYamlTemplateWithLibrary(file, text));
 }
 
-/**
- * CloudFormation accepts a key given twice in one mapping and deploys its last value: the template is modelled so, each ignored entry an IG904.
- * In a template that did not parse cleanly (IG901 already) a repeat may be the parser's recovery, a key pulled into the wrong mapping: not reported.
- */
+/** CloudFormation accepts a key given twice in one mapping and deploys its last value: the template is modelled so, each ignored entry an IG904. */
 function lastValuesOnly(parsed: ParsedTemplate): ParsedTemplate {
   if (!parsed.template) return parsed;
-  const { value, errors } = keepLastValues(parsed.template, 'cloudformation');
+  const { value, errors } = lastValuesOf(parsed.template, parsed.errors, 'cloudformation');
   if (value === parsed.template) return parsed;
-  return { ...parsed, template: value, errors: parsed.errors.length > 0 ? parsed.errors : errors };
+  return { ...parsed, template: value, errors };
 }
 
 /** Positions as the yaml library's LineCounter gives them: offsets past the end are clamped to it. */
