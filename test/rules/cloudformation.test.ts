@@ -166,6 +166,17 @@ describe('continuation lines indented as PyYAML and CloudFormation accept them',
   });
 });
 
+describe('anchors, aliases and merge keys, expanded as sam deploy and aws cloudformation package expand them', () => {
+  it('finds a NONE function URL and a public permission written through aliases, at the anchored value (where --fix edits)', async () => {
+    expect(await triples('test/fixtures/sam/aliases.cfn.yaml')).toEqual([
+      ['IG104', 'ViaAlias', 8],
+      ['IG104', 'ViaMergeKey', 13],
+      ['IG101', 'Anyone', 49],
+      ['IG101', 'AnyoneAgain', 55],
+    ]);
+  });
+});
+
 describe('IG901 for CloudFormation', () => {
   it('reports broken YAML where the parser stops (the line after an unclosed flow sequence)', async () => {
     // What parsed before the damage is still analysed, as for HCL.

@@ -92,7 +92,7 @@ export function parseYamlTemplateWithLibrary(file: string, text: string): Parsed
   if (!doc.contents) return { errors };
   const bomb = aliasBomb(doc, mapper);
   if (bomb) return { errors: [...errors, bomb] };
-  const converter = new YamlConverter(mapper);
+  const converter = new YamlConverter(mapper, aliasTargets(doc));
   const template = converter.convert(doc.contents as YamlNode);
   if (converter.refused) return { errors: [...errors, converter.refused] };
   return { template, errors, ...(text.includes('invokeguard') ? { comments: yamlComments(text, parsed, mapper) } : {}) };
@@ -142,13 +142,43 @@ function aliasBomb(doc: ReturnType<typeof parseDocument>, mapper: PositionMapper
   }
 }
 
-/** Converts the yaml AST (not its JS output) to Value, so ranges survive; aliases are bounded. */
+/**
+ * The node each alias stands for: the last node anchored with its name before it, in document
+ * order (YAML lets an anchor be redefined). One walk for the whole document; empty without aliases.
+ */
+function aliasTargets(doc: ReturnType<typeof parseDocument>): ReadonlyMap<YamlNode, YamlNode> {
+  const targets = new Map<YamlNode, YamlNode>();
+  const anchored = new Map<string, YamlNode>();
+  visit(doc, {
+    Node(_key, node) {
+      if (isAlias(node)) {
+        const target = anchored.get(node.source);
+        if (target) targets.set(node, target);
+      } else if (node.anchor) anchored.set(node.anchor, node);
+    },
+  });
+  return targets;
+}
+
+/** `<<` written plain (not quoted) as a mapping key: YAML 1.1's merge key, which the AWS CLI's and SAM CLI's YAML loaders honour. */
+function isMergeKey(node: YamlNode | null): boolean {
+  return isScalar(node) && node.value === '<<' && (node.type === undefined || node.type === 'PLAIN');
+}
+
+/**
+ * Converts the yaml AST (not its JS output) to Value, so ranges survive; aliases are bounded.
+ * CloudFormation itself refuses aliases, but `sam deploy` and `aws cloudformation package` expand
+ * them (and `<<` merge keys) before upload: the template is modelled as it is deployed, expanded.
+ */
 class YamlConverter {
   refused?: InputError;
   private aliases = 0;
   private nodes = 0;
 
-  constructor(private readonly mapper: PositionMapper) {}
+  constructor(
+    private readonly mapper: PositionMapper,
+    private readonly aliasTarget: ReadonlyMap<YamlNode, YamlNode>,
+  ) {}
 
   convert(node: YamlNode | null | undefined, fallback?: Range): Value {
     const range = node?.range ? this.mapper.range(node.range[0], node.range[1]) : (fallback ?? this.mapper.range(0, 0));
@@ -156,9 +186,9 @@ class YamlConverter {
     if (++this.nodes > MAX_NODES) return this.refuse(`template too large: more than ${MAX_NODES} nodes after alias expansion`, range);
     if (isAlias(node)) {
       if (++this.aliases > MAX_ALIAS_COUNT) return this.refuse(`too many YAML aliases (more than ${MAX_ALIAS_COUNT}): refusing a possible alias bomb`, range);
-      const target = node.resolve(undefined as never);
+      const target = this.aliasTarget.get(node);
       // The value is the anchored node's, located where the alias stands.
-      return target ? { ...this.convert(target as YamlNode, range), range } : { kind: 'null', range };
+      return target ? { ...this.convert(target, range), range } : { kind: 'null', range };
     }
     const value = this.convertPlain(node, range);
     const longForm = node.tag ? SHORT_FORMS[node.tag] : undefined;
@@ -170,13 +200,15 @@ class YamlConverter {
   private convertPlain(node: YamlNode, range: Range): Value {
     if (isMap(node)) {
       const entries: ObjectEntry[] = [];
+      let merged: Value[] | undefined;
       for (const pair of node.items) {
         const keyNode = pair.key as YamlNode | null;
         const keyRange = keyNode?.range ? this.mapper.range(keyNode.range[0], keyNode.range[1]) : range;
-        const key = isScalar(keyNode) ? String(keyNode.value) : keyNode ? String(keyNode) : '';
-        entries.push({ key, keyRange, value: this.convert(pair.value as YamlNode | null, keyRange) });
+        const value = this.convert(pair.value as YamlNode | null, keyRange);
+        if (isMergeKey(keyNode)) (merged ??= []).push(...(value.kind === 'list' ? value.items : [value]));
+        else entries.push({ key: isScalar(keyNode) ? String(keyNode.value) : keyNode ? String(keyNode) : '', keyRange, value });
       }
-      return { kind: 'object', entries, range };
+      return { kind: 'object', entries: merged ? withMerged(entries, merged) : entries, range };
     }
     if (isSeq(node)) return { kind: 'list', items: node.items.map((item) => this.convert(item as YamlNode, range)), range };
     if (isScalar(node)) {
@@ -197,4 +229,23 @@ class YamlConverter {
     this.refused ??= { message, range };
     return { kind: 'null', range };
   }
+}
+
+/**
+ * A mapping's own entries plus those of its merge sources (`<<: *base` or `<<: [*a, *b]`), as
+ * YAML 1.1 merges them: a key the mapping sets itself wins, then the earlier source. A source that
+ * is not a mapping adds nothing (PyYAML refuses the template; there is nothing to model).
+ */
+function withMerged(own: ObjectEntry[], sources: Value[]): ObjectEntry[] {
+  const taken = new Set(own.map((entry) => entry.key));
+  const merged: ObjectEntry[] = [];
+  for (const source of sources) {
+    if (source.kind !== 'object') continue;
+    for (const entry of source.entries) {
+      if (taken.has(entry.key)) continue;
+      taken.add(entry.key);
+      merged.push(entry);
+    }
+  }
+  return [...merged, ...own];
 }
