@@ -1,6 +1,7 @@
 import { dirname, join, normalize } from 'node:path';
 import type { Expr, HclBlock, HclFile } from '../../parse/terraform-hcl/hcl-ast.js';
 import type { Value } from '../value.js';
+import { inLoadOrder, mergeOverride } from './override-files.js';
 
 /**
  * One instantiation of a Terraform module directory: the root modules of the scan, and
@@ -48,7 +49,8 @@ export function declarations(directory: ModuleDirectory): Omit<ModuleInstance, '
     resources: new Map(),
     moduleCalls: new Map(),
   };
-  for (const file of directory.files) {
+  const { primary, overrides } = inLoadOrder(directory.files);
+  for (const file of primary) {
     for (const block of file.body.blocks) {
       const a = block.labels[0];
       const b = block.labels[1];
@@ -61,7 +63,27 @@ export function declarations(directory: ModuleDirectory): Omit<ModuleInstance, '
       else if (block.type === 'module' && a) instance.moduleCalls.set(a, block);
     }
   }
+  for (const file of overrides) applyOverrides(instance, file);
   return instance;
+}
+
+/**
+ * Merges an override file's blocks into the declarations they override (locals value by value).
+ * A block overriding nothing makes Terraform refuse the module; it adds nothing here either.
+ */
+function applyOverrides(instance: Omit<ModuleInstance, 'prefix' | 'inputs'>, file: HclFile): void {
+  const merge = (declared: Map<string, HclBlock>, key: string, block: HclBlock) => {
+    const base = declared.get(key);
+    if (base) declared.set(key, mergeOverride(base, block));
+  };
+  for (const block of file.body.blocks) {
+    const [a, b] = block.labels;
+    if (block.type === 'resource' && a && b) merge(instance.resources, `${a}.${b}`, block);
+    else if (block.type === 'data' && a && b) merge(instance.dataSources, `${a}.${b}`, block);
+    else if (block.type === 'variable' && a) merge(instance.variables, a, block);
+    else if (block.type === 'module' && a) merge(instance.moduleCalls, a, block);
+    else if (block.type === 'locals') for (const attr of block.body.attributes) if (instance.locals.has(attr.name)) instance.locals.set(attr.name, attr.expr);
+  }
 }
 
 /** The directory a module call points at, when its source is a local path. */
