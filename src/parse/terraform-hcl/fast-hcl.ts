@@ -37,6 +37,8 @@ const isHex = (c: number) => isDigit(c) || (c >= 97 && c <= 102) || (c >= 65 && 
 const isSpace = (c: number) => c === 32 || (c >= 9 && c <= 13);
 const KEYWORDS = new Set(['for', 'in', 'if', 'else', 'endif', 'endfor']);
 const TWO_CHAR_OPERATORS = ['>=', '<=', '==', '!=', '&&', '||'];
+/** HCL's binary operators, loosest first (tree-sitter's HCL grammar has the same table). */
+const BINARY_PRECEDENCE: Record<string, number> = { '||': 1, '&&': 2, '==': 3, '!=': 3, '>': 4, '>=': 4, '<': 4, '<=': 4, '+': 5, '-': 5, '*': 6, '/': 6, '%': 6 };
 
 class FastHclParser {
   private pos = 0;
@@ -190,33 +192,31 @@ class FastHclParser {
     }
   }
 
-  /** Terms joined by binary operators; any operator makes the whole an unevaluated `other`. */
-  private operation(): Expr {
+  /** Terms joined by binary operators, by precedence (`minimum`: the loosest operator this call may take), left-associative. */
+  private operation(minimum = 1): Expr {
     const start = this.pos;
-    let operators = 0;
     let expr = this.unary();
     for (;;) {
       const save = this.pos;
       this.skip();
-      const length = this.binaryOperator();
-      if (length === 0) {
+      const op = this.binaryOperator();
+      const precedence = op === undefined ? 0 : BINARY_PRECEDENCE[op];
+      if (precedence < minimum) {
         this.pos = save;
-        break;
+        return expr;
       }
-      this.pos += length;
-      operators++;
+      this.pos += op!.length;
       this.skip();
-      expr = this.unary();
+      const right = this.operation(precedence + 1);
+      expr = { t: 'op', op: op!, args: [expr, right], text: this.text.slice(start, this.end), range: this.range(start, this.end) };
     }
-    if (operators === 0) return expr;
-    return { t: 'other', text: this.text.slice(start, this.end), range: this.range(start, this.end) };
   }
 
-  private binaryOperator(): number {
-    for (const op of TWO_CHAR_OPERATORS) if (this.text.startsWith(op, this.pos)) return 2;
+  private binaryOperator(): string | undefined {
+    for (const op of TWO_CHAR_OPERATORS) if (this.text.startsWith(op, this.pos)) return op;
     const c = this.code();
     // * / % + - > <  (`=` alone ends the expression: an object key, or `=>`)
-    return c === 42 || c === 47 || c === 37 || c === 43 || c === 45 || c === 62 || c === 60 ? 1 : 0;
+    return c === 42 || c === 47 || c === 37 || c === 43 || c === 45 || c === 62 || c === 60 ? this.text[this.pos] : undefined;
   }
 
   private unary(): Expr {
@@ -226,8 +226,8 @@ class FastHclParser {
       if (this.code(1) === 61) bail();
       this.pos++;
       this.skip();
-      this.unary();
-      return { t: 'other', text: this.text.slice(start, this.end), range: this.range(start, this.end) };
+      const operand = this.unary();
+      return { t: 'op', op: this.text[start], args: [operand], text: this.text.slice(start, this.end), range: this.range(start, this.end) };
     }
     return this.traversal();
   }
