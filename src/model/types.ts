@@ -37,6 +37,18 @@ export interface LambdaPermission extends ResourceBase {
   sourceAccount?: Attribute;
   principalOrgId?: Attribute;
   functionUrlAuthType?: Attribute;
+  /** Conditions of a hand-written policy statement that narrow its callers beyond the fields above (see iam/caller-conditions.ts). */
+  callerConditions?: CallerCondition[];
+}
+
+/** What a condition narrows a grant's callers to: one account or principal, the caller's or the calling resource's organisation, your network, AWS services only. */
+export type CallerScope = 'account' | 'organisation' | 'source-organisation' | 'network' | 'aws-service';
+
+export interface CallerCondition {
+  /** The condition key as written (`aws:PrincipalAccount`). */
+  key: string;
+  scope: CallerScope;
+  range: Range;
 }
 
 export interface FunctionUrl extends ResourceBase {
