@@ -123,7 +123,7 @@ export interface IamIdentity extends ResourceBase {
   /** Roles: the trust policy as written (`assume_role_policy`, `AssumeRolePolicyDocument`) and its document when knowable. */
   trust?: Attribute;
   trustDocument?: PolicyDocument;
-  /** The role SAM generates for a function without `Role` (`<Function>Role`); its trust is SAM's, not the user's. */
+  /** The role SAM generates for a function without `Role` (`<Function>Role`), or one a processed template tags `lambda:createdBy = SAM`; its trust is SAM's, not the user's. */
   implicit?: boolean;
 }
 
