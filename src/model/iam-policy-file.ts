@@ -1,7 +1,8 @@
+import { callerScope, operatorScopes } from '../iam/caller-conditions.js';
 import { wildcardMatches } from '../iam/wildcard.js';
 import { policyDocumentFromValue } from './policy-document.js';
 import type { Range } from './range.js';
-import type { Attribute, LambdaPermission, Model, PolicyDocument, StandalonePolicyKind, Statement } from './types.js';
+import type { Attribute, CallerCondition, LambdaPermission, Model, PolicyDocument, StandalonePolicyKind, Statement } from './types.js';
 import { knownString, type Value } from './value.js';
 
 const INVOKE_ACTIONS = ['lambda:InvokeFunction', 'lambda:InvokeFunctionUrl'];
@@ -10,6 +11,8 @@ const INVOKE_ACTIONS = ['lambda:InvokeFunction', 'lambda:InvokeFunctionUrl'];
 const SCOPING_KEYS: Record<string, 'sourceArn' | 'sourceAccount' | 'principalOrgId' | 'functionUrlAuthType'> = {
   'aws:sourcearn': 'sourceArn',
   'aws:sourceaccount': 'sourceAccount',
+  // The older name of aws:SourceAccount, still set by some services.
+  'aws:sourceowner': 'sourceAccount',
   'aws:principalorgid': 'principalOrgId',
   'lambda:functionurlauthtype': 'functionUrlAuthType',
 };
@@ -44,7 +47,12 @@ export function policyFileKind(file: string, document: PolicyDocument): Standalo
   return withPrincipal.length > 0 ? 'resource' : 'identity';
 }
 
-/** The Lambda permissions an Allow statement of a resource policy amounts to: one per principal. */
+/**
+ * The Lambda permissions an Allow statement of a resource policy amounts to: one per principal.
+ * Only a statement whose Resource can be a Lambda function is one: Lambda writes the function's
+ * ARN into every statement of its policy, so `"Resource": "*"` (a VPC endpoint policy, an RCP)
+ * or another service's ARN grants no invoke on a function.
+ */
 function invokeGrants(base: { address: string; sourceType: string; range: Range }, statement: Statement): LambdaPermission[] {
   if (knownString(statement.effect) !== 'Allow') return [];
   const action = statement.action.find((a) => {
@@ -52,15 +60,20 @@ function invokeGrants(base: { address: string; sourceType: string; range: Range 
     return pattern !== undefined && INVOKE_ACTIONS.some((invoke) => wildcardMatches(pattern, invoke));
   });
   if (!action) return [];
+  const functions = statement.resource.filter(mayBeFunction);
+  if (statement.resource.length > 0 && functions.length === 0) return [];
   const scoping: Partial<Record<(typeof SCOPING_KEYS)[string], Attribute>> = {};
+  const callerConditions: CallerCondition[] = [];
   for (const condition of statement.condition) {
+    const scope = callerScope(condition);
+    if (scope) callerConditions.push({ key: condition.key, scope, range: condition.range });
     const field = SCOPING_KEYS[condition.key.toLowerCase()];
-    // A negated operator (StringNotEquals, ArnNotLike) excludes rather than scopes.
-    if (!field || /not/i.test(condition.operator) || condition.values.length === 0) continue;
+    // A negated operator (StringNotEquals, ArnNotLike) excludes rather than scopes; …IfExists passes a caller without the key.
+    if (!field || !operatorScopes(condition.operator) || condition.values.length === 0) continue;
     const value: Value = condition.values.length === 1 ? condition.values[0] : { kind: 'list', items: condition.values, range: condition.range };
     scoping[field] = { value, range: condition.range };
   }
-  const [resource] = statement.resource;
+  const [resource] = functions;
   return statement.principal.map((principal) => ({
     ...base,
     range: statement.range,
@@ -68,7 +81,20 @@ function invokeGrants(base: { address: string; sourceType: string; range: Range 
     principal: attribute(principal.value),
     ...(resource ? { functionName: attribute(resource) } : {}),
     ...scoping,
+    ...(callerConditions.length > 0 ? { callerConditions } : {}),
   }));
+}
+
+/** A Resource entry that can name a Lambda function: a `lambda` ARN of a function (wildcards allowed), or a value not known here. */
+function mayBeFunction(value: Value): boolean {
+  const text = knownString(value);
+  if (text === undefined) return true;
+  const fields = text.split(':');
+  return fields.length >= 7 && fields[0] === 'arn' && fieldMay(fields[2], 'lambda') && fieldMay(fields[5], 'function');
+}
+
+function fieldMay(field: string, expected: string): boolean {
+  return wildcardMatches(field, expected);
 }
 
 function attribute(value: Value): Attribute {

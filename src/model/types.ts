@@ -37,6 +37,18 @@ export interface LambdaPermission extends ResourceBase {
   sourceAccount?: Attribute;
   principalOrgId?: Attribute;
   functionUrlAuthType?: Attribute;
+  /** Conditions of a hand-written policy statement that narrow its callers beyond the fields above (see iam/caller-conditions.ts). */
+  callerConditions?: CallerCondition[];
+}
+
+/** What a condition narrows a grant's callers to: one account or principal, the caller's or the calling resource's organisation, your network, AWS services only. */
+export type CallerScope = 'account' | 'organisation' | 'source-organisation' | 'network' | 'aws-service';
+
+export interface CallerCondition {
+  /** The condition key as written (`aws:PrincipalAccount`). */
+  key: string;
+  scope: CallerScope;
+  range: Range;
 }
 
 export interface FunctionUrl extends ResourceBase {
@@ -111,7 +123,7 @@ export interface IamIdentity extends ResourceBase {
   /** Roles: the trust policy as written (`assume_role_policy`, `AssumeRolePolicyDocument`) and its document when knowable. */
   trust?: Attribute;
   trustDocument?: PolicyDocument;
-  /** The role SAM generates for a function without `Role` (`<Function>Role`); its trust is SAM's, not the user's. */
+  /** The role SAM generates for a function without `Role` (`<Function>Role`), or one a processed template tags `lambda:createdBy = SAM`; its trust is SAM's, not the user's. */
   implicit?: boolean;
 }
 

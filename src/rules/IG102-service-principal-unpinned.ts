@@ -3,7 +3,7 @@ import { classifyPrincipal } from '../iam/principal.js';
 import type { Range } from '../model/range.js';
 import type { LambdaPermission } from '../model/types.js';
 import { isNullish } from '../model/value.js';
-import { accountPinning } from './support/account-pinning.js';
+import { accountPinning, onlyAwsServices } from './support/account-pinning.js';
 import { fix, isCloudFormation, propertyName } from './support/fix.js';
 import { targetFunction, triggers, type Trigger } from './support/suggest.js';
 import type { Finding, Rule, RuleConfig } from './types.js';
@@ -20,18 +20,18 @@ export const IG102: Rule = {
     remediation:
       "Add `source_account` (`SourceAccount`) with the account that owns the trigger, and `source_arn` (`SourceArn`) with the trigger's ARN (bucket, topic, rule, API). An S3 bucket ARN carries no account, so S3 triggers always need `source_account`.",
     description:
-      'A grant to a service principal (*.amazonaws.com) without a source account, or a source ARN that carries one, lets that service invoke the function on behalf of a resource in any account (the confused deputy). S3 bucket ARNs carry no account, so a bucket source ARN alone does not pin one.',
+      'A grant to a service principal (*.amazonaws.com, or "*" that a policy file limits to AWS services with aws:PrincipalIsAWSService) without a source account, organisation (aws:SourceOrgID) or a source ARN that carries one, lets that service invoke the function on behalf of a resource in any account (the confused deputy). S3 bucket ARNs carry no account, so a bucket source ARN alone does not pin one.',
     fixable: true,
   },
   check({ model, config }) {
     const findings: Finding[] = [];
     for (const permission of model.permissions) {
-      const principal = classifyPrincipal(permission.principal?.value);
-      if (principal.kind !== 'service' || !permission.principal) continue;
+      const principal = servicePrincipal(permission);
+      if (!principal || !permission.principal) continue;
       const pinning = accountPinning(permission, false);
       if (pinning.pinned !== false) continue;
       const target = targetFunction(model, permission);
-      const sources = triggers(model, principal.service, permission);
+      const sources = principal.service === ANY_SERVICE ? [] : triggers(model, principal.service, permission);
       const sourceHint = sources.length > 0 ? ` and a source ARN such as ${sources.map((s) => s.display).join(' or ')}` : '';
       findings.push({
         ruleId: 'IG102',
@@ -39,7 +39,7 @@ export const IG102: Rule = {
         message: `${permission.address} lets ${principal.service} invoke ${target} for a resource in any account: ${pinning.why}.`,
         range: permission.principal.range,
         resource: permission.address,
-        evidence: `principal = "${principal.service}"`,
+        evidence: `principal = ${JSON.stringify(principal.evidence)}`,
         suggestion: `Add a source account condition (the account that owns the calling resource)${sourceHint}.`,
         fix: pinningFix(permission, sources, config),
       });
@@ -47,6 +47,16 @@ export const IG102: Rule = {
     return findings;
   },
 };
+
+const ANY_SERVICE = 'any AWS service';
+
+/** The service a permission grants to: a service principal, or "*" that aws:PrincipalIsAWSService = true limits to every service. */
+function servicePrincipal(permission: LambdaPermission): { service: string; evidence: string } | undefined {
+  const principal = classifyPrincipal(permission.principal?.value);
+  if (principal.kind === 'service') return { service: principal.service, evidence: principal.service };
+  if (principal.kind === 'public' && onlyAwsServices(permission)) return { service: ANY_SERVICE, evidence: '* (aws:PrincipalIsAWSService)' };
+  return undefined;
+}
 
 /**
  * Pins the grant with what the scan knows: the trigger's ARN when exactly one resource of the

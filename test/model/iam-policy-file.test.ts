@@ -43,17 +43,31 @@ describe('raw IAM policy files', () => {
       sourceArn: p.sourceArn?.value.kind === 'string' ? p.sourceArn.value.value : undefined,
       sourceAccount: p.sourceAccount?.value.kind === 'string' ? p.sourceAccount.value.value : undefined,
       org: p.principalOrgId?.value.kind === 'string' ? p.principalOrgId.value.value : undefined,
+      callers: p.callerConditions?.map((c) => `${c.key}=${c.scope}`),
     }));
+    const none = { sourceArn: undefined, sourceAccount: undefined, org: undefined, callers: undefined };
     expect(summary).toEqual([
-      { line: 5, principal: '*', sourceArn: undefined, sourceAccount: undefined, org: undefined },
+      { ...none, line: 5, principal: '*' },
       // Condition keys are matched case-insensitively (`AWS:SourceArn`).
-      { line: 12, principal: '*', sourceArn: 'arn:aws:events:us-east-1:*:rule/nightly', sourceAccount: undefined, org: undefined },
+      { ...none, line: 12, principal: '*', sourceArn: 'arn:aws:events:us-east-1:*:rule/nightly' },
       // lambda:GetFunction is no invoke grant: no permission for line 20.
-      { line: 27, principal: 'sns.amazonaws.com', sourceArn: undefined, sourceAccount: undefined, org: undefined },
-      { line: 4, principal: '*', sourceArn: undefined, sourceAccount: undefined, org: 'o-a1b2c3d4e5' },
-      { line: 12, principal: 'arn:aws:iam::444455556666:root', sourceArn: undefined, sourceAccount: undefined, org: undefined },
-      { line: 19, principal: 's3.amazonaws.com', sourceArn: 'arn:aws:s3:::uploads', sourceAccount: '123456789012', org: undefined },
-      // The Deny statement grants nothing.
+      { ...none, line: 27, principal: 'sns.amazonaws.com' },
+      // StringEqualsIfExists lets a caller without the key through: it scopes nothing.
+      { ...none, line: 34, principal: '*' },
+      // StringLike "*" names no account.
+      { ...none, line: 42, principal: '*' },
+      // aws:SourceIp is not read as scoping the caller's account.
+      { ...none, line: 50, principal: '*' },
+      { ...none, line: 58, principal: '*', callers: ['aws:PrincipalIsAWSService=aws-service'] },
+      { ...none, line: 4, principal: '*', org: 'o-a1b2c3d4e5' },
+      { ...none, line: 12, principal: 'arn:aws:iam::444455556666:root' },
+      { ...none, line: 19, principal: 's3.amazonaws.com', sourceArn: 'arn:aws:s3:::uploads', sourceAccount: '123456789012' },
+      // The Deny statement grants nothing; nor do Resource "*" (line 37), an S3 ARN (44) or a layer ARN (51).
+      { ...none, line: 58, principal: '*', callers: ['aws:PrincipalAccount=account'] },
+      { ...none, line: 66, principal: '*', callers: ['aws:PrincipalArn=account'] },
+      { ...none, line: 74, principal: '*', callers: ['aws:PrincipalOrgPaths=organisation'] },
+      { ...none, line: 82, principal: '*', callers: ['aws:SourceVpce=network'] },
+      { ...none, line: 90, principal: '*', callers: ['aws:PrincipalIsAWSService=aws-service', 'aws:SourceOrgID=source-organisation'] },
     ]);
   });
 });

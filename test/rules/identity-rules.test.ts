@@ -37,6 +37,7 @@ const EXPECTED: Record<string, Partial<Record<Ext, Array<[string, string, number
     'cfn.yaml': [
       ['IG302', 'Shared', 11],
       ['IG302', 'Everyone', 24],
+      ['IG302', 'GeneratedWithCustomTrust', 33],
     ],
   },
   IG303: {
@@ -53,6 +54,8 @@ const EXPECTED: Record<string, Partial<Record<Ext, Array<[string, string, number
     'cfn.json': [
       ['IG303', 'Plain', 10],
       ['IG303', 'Negated', 21],
+      // Tagged lambda:createdBy by a tool other than SAM: the user's role.
+      ['IG303', 'TaggedByAnotherTool', 38],
     ],
   },
 };

@@ -57,6 +57,12 @@ const EXPECTED: Record<string, Triple[]> = {
     ['IG101', 'test/fixtures/IG101/fail.iam.json', 8],
     ['IG101', 'test/fixtures/IG101/fail.iam.json', 15],
     ['IG102', 'test/fixtures/IG101/fail.iam.json', 30],
+    // StringEqualsIfExists passes a caller without a source account; StringLike "*" and an address range pin no account.
+    ['IG101', 'test/fixtures/IG101/fail.iam.json', 37],
+    ['IG101', 'test/fixtures/IG101/fail.iam.json', 45],
+    ['IG101', 'test/fixtures/IG101/fail.iam.json', 53],
+    // "*" limited to AWS services by aws:PrincipalIsAWSService: the service principal's confused deputy, not IG101.
+    ['IG102', 'test/fixtures/IG101/fail.iam.json', 61],
   ],
 };
 
@@ -87,6 +93,13 @@ describe.each(PASSING)('%s', (fixture) => {
   });
 });
 
+describe('IG101/pass.iam.json', () => {
+  it('fires neither IG101 nor IG102: Resource "*" or a non-function ARN is no function policy, and caller conditions scope "*"', async () => {
+    const found = (await triples('test/fixtures/IG101/pass.iam.json')).filter(([rule]) => rule === 'IG101' || rule === 'IG102' || rule === 'IG105');
+    expect(found).toEqual([]);
+  });
+});
+
 describe('positions inside JSON', () => {
   it('points at the interpolation inside a tf.json string, column-exact', async () => {
     const { findings } = await scanPaths('test/fixtures/IG101/fail.tf.json');
@@ -107,6 +120,10 @@ describe('positions inside JSON', () => {
       ['IG101', 8, 20],
       ['IG101', 15, 29],
       ['IG102', 30, 33],
+      ['IG101', 37, 20],
+      ['IG101', 45, 20],
+      ['IG101', 53, 20],
+      ['IG102', 61, 20],
       ['IG201', 13, 34],
     ]);
   });

@@ -1,7 +1,8 @@
+import { isLambdaPrincipal, trustStatements } from '../../iam/trust.js';
 import type { Range } from '../range.js';
 import { attachManagedPolicy, selfRef } from '../aws-managed.js';
 import { policyDocumentFromValue } from '../policy-document.js';
-import type { Attribute, IdentityKind, IdentityPolicyKind, IdentityRef, Model, ResourceBase } from '../types.js';
+import type { Attribute, IdentityKind, IdentityPolicyKind, IdentityRef, Model, PolicyDocument, ResourceBase } from '../types.js';
 import { asList, get, knownString, type ObjectEntry, type Value } from '../value.js';
 import { CfnEvaluator, ifVariants, type TemplateScope } from './evaluate.js';
 import { addCloudFormationPosture, isPostureType } from './posture.js';
@@ -142,9 +143,28 @@ function addIdentity(model: Model, base: ResourceBase, kind: IdentityKind, prope
   const name = knownString(get(properties, NAME_PROPERTIES[kind]));
   const trust = kind === 'role' ? attribute(properties, 'AssumeRolePolicyDocument') : undefined;
   const trustDocument = trust ? policyDocumentFromValue(trust.value, model.errors) : undefined;
-  (model.identities ??= []).push({ ...base, kind, ...(name !== undefined ? { name } : {}), ...(trust ? { trust } : {}), ...(trustDocument ? { trustDocument } : {}) });
+  const implicit = kind === 'role' && samGenerated(properties, trustDocument);
+  (model.identities ??= []).push({
+    ...base,
+    kind,
+    ...(name !== undefined ? { name } : {}),
+    ...(trust ? { trust } : {}),
+    ...(trustDocument ? { trustDocument } : {}),
+    ...(implicit ? { implicit } : {}),
+  });
   const groups = asList(get(properties, 'Groups'));
   if (kind === 'user' && groups.length > 0) (model.memberships ??= []).push({ address: base.address, range: base.range, users: [selfRef(base)], groups });
+}
+
+/**
+ * A role SAM wrote when it transformed a function without `Role` (a processed template, SAM's
+ * translator output): SAM tags each one `lambda:createdBy = SAM`. It is the same role the SAM
+ * template leaves implicit, so it is judged the same way, as long as its trust is SAM's (Lambda
+ * only): a function's `AssumeRolePolicyDocument` that trusts others is the user's and stays reported.
+ */
+function samGenerated(properties: Value, trust: PolicyDocument | undefined): boolean {
+  if (!asList(get(properties, 'Tags')).some((tag) => knownString(get(tag, 'Key')) === 'lambda:createdBy' && knownString(get(tag, 'Value')) === 'SAM')) return false;
+  return trust !== undefined && trustStatements(trust).every((s) => s.notPrincipal.length === 0 && s.principal.length > 0 && s.principal.every(isLambdaPrincipal));
 }
 
 /** `Roles` / `Users` / `Groups` of an `AWS::IAM::Policy` or `ManagedPolicy`: the identities it is attached to. */

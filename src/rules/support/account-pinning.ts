@@ -7,11 +7,17 @@ export type Pinning = { pinned: true; by: string } | { pinned: false; why: strin
 /**
  * Whether a Lambda permission can only be used from one account (or organisation):
  * by a source account, an organisation id, or a source ARN that carries an account.
- * `allowOrg`: principal_org_id scopes a grant to `*`, not one to a service principal.
+ * `allowOrg`: principal_org_id scopes a grant to `*`, not one to a service principal; so do the caller-side
+ * conditions of a policy file (aws:PrincipalAccount, aws:PrincipalOrgPaths, aws:SourceVpce). aws:SourceOrgID
+ * scopes the resource a service calls for, so it pins either.
  */
 export function accountPinning(permission: LambdaPermission, allowOrg: boolean): Pinning {
   if (!isNullish(permission.sourceAccount?.value)) return { pinned: true, by: 'source account' };
   if (allowOrg && !isNullish(permission.principalOrgId?.value)) return { pinned: true, by: 'organisation id' };
+  const narrowing = permission.callerConditions?.find(
+    (c) => c.scope === 'source-organisation' || (allowOrg && (c.scope === 'account' || c.scope === 'organisation' || c.scope === 'network')),
+  );
+  if (narrowing) return { pinned: true, by: `condition ${narrowing.key}` };
   const sourceArn = permission.sourceArn?.value;
   if (isNullish(sourceArn)) return { pinned: false, why: 'it has no source account and no source ARN' };
   const account = arnAccount(sourceArn!);
@@ -25,4 +31,9 @@ export function accountPinning(permission: LambdaPermission, allowOrg: boolean):
     default:
       return { pinned: 'unknown' };
   }
+}
+
+/** A grant to "*" that a condition (aws:PrincipalIsAWSService = true) limits to AWS service principals. */
+export function onlyAwsServices(permission: LambdaPermission): boolean {
+  return permission.callerConditions?.some((c) => c.scope === 'aws-service') ?? false;
 }
