@@ -7,12 +7,14 @@ import { loadConditionKeys } from './guardrails/condition-keys.js';
 import { resolveFixes } from './fix/resolve.js';
 import { loadActionCatalog } from './iam/action-catalog.js';
 import { modelAssembler } from './model/assemble-model.js';
+import { installedKey } from './model/terraform/module-tree.js';
 import type { AnalyzerOptions } from './analyzer/client.js';
 import type { PolicyToCheck } from './analyzer/policies.js';
 import type { Model } from './model/types.js';
 import { knownString } from './model/value.js';
 import { mapLimit } from './map-limit.js';
 import { changedPlaces, withContext } from './scope/changed-files.js';
+import { relocateToModuleCalls } from './scope/installed-modules.js';
 import { fileParser } from './parse/parse-pool.js';
 import { readSource } from './parse/read-source.js';
 import type { InputError, SourceDocument } from './parse/types.js';
@@ -87,14 +89,15 @@ export async function loadModel(options: ScanOptions): Promise<ModelResult> {
   const display = displayPath(cwd);
   const scpPaths = options.scpPaths ?? [];
   const paths = options.changedOnly ? await withContext(options.paths, cwd) : options.paths;
-  const { files, notices } = await discover([...paths, ...scpPaths], cwd, options.config);
+  const { files, notices, modules } = await discover([...paths, ...scpPaths], cwd, options.config);
   const scpRoots = scpPaths.map((p) => resolve(cwd, p));
   const displayed = files.map((f) => display(f.path));
   const scpFiles = new Set(displayed.filter((_, i) => scpRoots.some((r) => files[i].path === r || files[i].path.startsWith(r + sep))));
   const parser = fileParser({ files: files.length, workers: options.parseWorkers });
   const parse = (index: number) => parser.parse(files[index], displayed[index], options.maxFileBytes, options.contents?.get(files[index].path));
   // Each file is modelled as soon as its directory is complete and its tree dropped (see modelAssembler).
-  const assembler = modelAssembler(displayed, scpFiles, (indices) => mapLimit(indices, 16, parse));
+  const installed = new Map(modules.map((m) => [installedKey(display(m.callerDir), m.name), display(m.dir)]));
+  const assembler = modelAssembler(displayed, scpFiles, (indices) => mapLimit(indices, 16, parse), installed);
   const directivesOf = directivesCollector();
   const directiveScans = new Array<DirectiveScan>(files.length);
   let parsed = 0;
@@ -131,6 +134,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const enabled = (options.rules ?? RULES).filter((rule) => ruleEnabled(options.config, rule.meta.id));
   const ruled = runRules(enabled, { model, catalog, conditionKeys, ...(options.guardrails ? { guardrails: true } : {}), ...(options.config ? { config: options.config } : {}) });
   findings.push(...ruled.findings);
+  relocateToModuleCalls(findings, model);
   tagConstructPaths(findings, model);
   // Fix stage: rules' changes become text edits on the files as scanned.
   const sources = new Map<string, string>();

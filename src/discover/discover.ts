@@ -3,6 +3,7 @@ import { lstat, readFile, realpath, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { classifyByName, type NameClass } from './classify.js';
+import { installedModules, type InstalledModule } from './module-manifest.js';
 
 export interface DiscoveredFile {
   /** Absolute path. */
@@ -28,9 +29,14 @@ const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules', '.terraform', '.inv
  * .gitignore ignores; follows a symlink only when its target stays inside the scan root.
  * Output is sorted so results never depend on file-system order.
  */
-export async function discover(paths: string[], cwd = process.cwd(), filters: DiscoveryFilters = {}): Promise<{ files: DiscoveredFile[]; notices: DiscoveryNotice[] }> {
+export async function discover(
+  paths: string[],
+  cwd = process.cwd(),
+  filters: DiscoveryFilters = {},
+): Promise<{ files: DiscoveredFile[]; notices: DiscoveryNotice[]; modules: InstalledModule[] }> {
   const files = new Map<string, DiscoveredFile>();
   const notices: DiscoveryNotice[] = [];
+  const modules: InstalledModule[] = [];
   for (const given of paths) {
     const absolute = resolve(cwd, given);
     let info;
@@ -45,10 +51,10 @@ export async function discover(paths: string[], cwd = process.cwd(), filters: Di
       continue;
     }
     const root = await realpath(absolute);
-    const walker = new Walker(root, await ignoreRules(root, filters.exclude ?? []), files, notices, includeFilter(filters));
+    const walker = new Walker(root, await ignoreRules(root, filters.exclude ?? []), files, notices, includeFilter(filters), modules);
     await walker.walk(absolute, root);
   }
-  return { files: [...files.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)), notices };
+  return { files: [...files.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)), notices, modules };
 }
 
 export class UsageError extends Error {}
@@ -79,6 +85,8 @@ class Walker {
     private readonly notices: DiscoveryNotice[],
     /** When set, only files it matches are added. */
     private readonly included?: Ignore,
+    /** Module calls whose code `terraform init` installed under a walked folder's `.terraform/modules`. */
+    private readonly modules: InstalledModule[] = [],
   ) {}
 
   /** `shown` is the path as the user sees it; `real` its resolved location (for loop and escape checks). */
@@ -100,7 +108,11 @@ class Walker {
     for (const entry of entries) {
       const path = join(shown, entry.name);
       const fromRoot = folder ? `${folder}/${entry.name}` : entry.name;
-      if (entry.isDirectory() && SKIPPED_DIRECTORIES.has(entry.name)) continue;
+      if (entry.isDirectory() && SKIPPED_DIRECTORIES.has(entry.name)) {
+        // Not walked (nor is it in git), but the modules `terraform init` installed there are the code the calls here deploy.
+        if (entry.name === '.terraform') this.installedModules(shown);
+        continue;
+      }
       if (fromRoot && this.ignored?.ignores(entry.isDirectory() ? `${fromRoot}/` : fromRoot)) continue;
       if (entry.isSymbolicLink()) await this.symlink(path, fromRoot);
       else if (entry.isDirectory()) await this.walk(path, join(real, entry.name));
@@ -123,6 +135,12 @@ class Walker {
     const info = await lstat(target).catch(() => undefined);
     if (info?.isDirectory()) await this.walk(path, target);
     else if (info?.isFile()) this.add(path, fromRoot);
+  }
+
+  private installedModules(folder: string): void {
+    const { modules, files } = installedModules(folder, this.root, this.notices);
+    this.modules.push(...modules);
+    for (const file of files) this.files.set(file.path, file);
   }
 
   private add(path: string, fromRoot: string): void {

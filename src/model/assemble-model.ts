@@ -3,7 +3,7 @@ import type { HclFile } from '../parse/terraform-hcl/hcl-ast.js';
 import type { SourceDocument } from '../parse/types.js';
 import { addCloudFormationModel } from './cloudformation/build-model.js';
 import { addIamPolicyFile } from './iam-policy-file.js';
-import { declarations } from './terraform/module-tree.js';
+import { declarations, type InstalledModuleDirs } from './terraform/module-tree.js';
 import { instantiate, localCallTargets, rootInputs, type Declarations } from './terraform/build-model.js';
 import { addTerraformPlan } from './terraform/plan.js';
 import { emptyModel, type Model } from './types.js';
@@ -39,6 +39,7 @@ export function modelAssembler(
   files: readonly string[],
   scpFiles: ReadonlySet<string>,
   reparse: (indices: number[]) => Promise<SourceDocument[]>,
+  installed?: InstalledModuleDirs,
 ): ModelAssembler {
   const byDirectory = new Map<string, number[]>();
   const directoryOf = files.map((file) => dirname(file));
@@ -57,13 +58,14 @@ export function modelAssembler(
   /** Every directory with Terraform configuration, by the index of its first configuration file. */
   const terraformDirs = new Map<string, number>();
   const held = new Map<string, HeldDirectory>();
-  const calledSoFar = new Set<string>();
+  // Installed modules are known to be called from the start: never modelled (and then parsed again) as roots.
+  const calledSoFar = new Set<string>(installed?.values());
 
   const directoryDone = (dir: string, documents: Map<number, SourceDocument>) => {
     const { configuration, tfvars, first } = terraformFiles(documents);
     if (first < 0) return; // tfvars alone are not a module
     terraformDirs.set(dir, first);
-    const declared = declarations({ dir, files: configuration, tfvars });
+    const declared = declarations({ dir, files: configuration, tfvars }, installed);
     const targets = localCallTargets(declared);
     for (const target of targets) calledSoFar.add(target);
     if (targets.length > 0 || calledSoFar.has(dir)) {
@@ -111,7 +113,7 @@ export function modelAssembler(
       reparsed.get(dir)!.set(indices[i], document);
     });
     const declared = new Map<string, Declarations>([...held].map(([dir, h]) => [dir, h.declared]));
-    for (const [dir, documents] of reparsed) declared.set(dir, declarations({ dir, files: terraformFiles(documents).configuration, tfvars: [] }));
+    for (const [dir, documents] of reparsed) declared.set(dir, declarations({ dir, files: terraformFiles(documents).configuration, tfvars: [] }, installed));
     for (const [dir, { declared: module, tfvars }] of held) {
       if (called.has(dir)) continue;
       terraform.set(terraformDirs.get(dir)!, withModel((model) => instantiate(model, declared, module, '', rootInputs({ dir, files: [], tfvars }), [dir])));

@@ -178,6 +178,15 @@ export interface Model {
   memberships?: GroupMembership[];
   /** Terraform data sources (`data.aws_caller_identity.current`, module prefix included), for fixes that refer to them. */
   dataSources?: ResourceBase[];
+  /** Terraform module calls by the address prefix of what they create (`module.app.`, nested `module.app.module.db.`). */
+  moduleCalls?: Map<string, ModuleCallSite>;
+}
+
+/** A `module` block as written: where it stands, and the source and version it names. */
+export interface ModuleCallSite {
+  range: Range;
+  source?: string;
+  version?: string;
 }
 
 export function emptyModel(): Model {

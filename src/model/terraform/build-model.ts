@@ -1,8 +1,8 @@
 import type { HclBlock, HclBody, HclFile } from '../../parse/terraform-hcl/hcl-ast.js';
-import type { Attribute, Model } from '../types.js';
+import type { Attribute, Model, ModuleCallSite } from '../types.js';
 import type { Value } from '../value.js';
 import { Evaluator } from './evaluate.js';
-import { declarations, groupByDirectory, localModuleDir, type ModuleDirectory, type ModuleInstance } from './module-tree.js';
+import { declarations, groupByDirectory, type InstalledModuleDirs, type ModuleDirectory, type ModuleInstance } from './module-tree.js';
 import { internType } from './intern.js';
 import { addResourceBase, addTerraformResource, isModelledType, type TerraformBlockView, type TerraformResourceView } from './resources.js';
 
@@ -13,10 +13,10 @@ const MAX_MODULE_DEPTH = 8;
  * called as a local module by another scanned directory is analysed through its callers
  * (with the values they pass), every other directory as a root with its tfvars.
  */
-export function addTerraformModel(model: Model, files: HclFile[], tfvars: HclFile[]): void {
+export function addTerraformModel(model: Model, files: HclFile[], tfvars: HclFile[], installed?: InstalledModuleDirs): void {
   const directories = groupByDirectory(files, tfvars);
   // Each directory's declarations, indexed once and shared by every instance of it.
-  const declared = new Map([...directories].map(([dir, directory]) => [dir, declarations(directory)]));
+  const declared = new Map([...directories].map(([dir, directory]) => [dir, declarations(directory, installed)]));
   const called = new Set<string>();
   for (const module of declared.values()) for (const target of localCallTargets(module)) if (declared.has(target)) called.add(target);
   for (const directory of directories.values()) {
@@ -30,10 +30,7 @@ export type Declarations = ReturnType<typeof declarations>;
 /** The scanned-or-not directories a module's local `module` calls point at (itself excluded). */
 export function localCallTargets(module: Declarations): string[] {
   const targets: string[] = [];
-  for (const call of module.moduleCalls.values()) {
-    const target = localModuleDir(module.dir, call);
-    if (target && target !== module.dir) targets.push(target);
-  }
+  for (const target of module.moduleDirs.values()) if (target !== module.dir) targets.push(target);
   return targets;
 }
 
@@ -73,13 +70,23 @@ export function instantiate(
   for (const [key, block] of module.dataSources) (model.dataSources ??= []).push({ address: `${prefix}data.${key}`, sourceType: internType(block.labels[0]), range: block.range });
   if (stack.length > MAX_MODULE_DEPTH) return;
   for (const [name, call] of module.moduleCalls) {
-    const target = localModuleDir(directory.dir, call);
+    const target = directory.moduleDirs.get(name);
     const child = target ? declared.get(target) : undefined;
     if (!child || stack.includes(child.dir)) continue;
     const childInputs = new Map<string, () => Value>();
     for (const attr of call.body.attributes) childInputs.set(attr.name, () => evaluator.evaluate(attr.expr));
-    instantiate(model, declared, child, `${prefix}module.${name}.`, childInputs, [...stack, child.dir]);
+    const childPrefix = `${prefix}module.${name}.`;
+    (model.moduleCalls ??= new Map()).set(childPrefix, callSite(call));
+    instantiate(model, declared, child, childPrefix, childInputs, [...stack, child.dir]);
   }
+}
+
+function callSite(call: HclBlock): ModuleCallSite {
+  const site: ModuleCallSite = { range: call.range };
+  for (const attr of call.body.attributes) {
+    if ((attr.name === 'source' || attr.name === 'version') && attr.expr.t === 'literal' && typeof attr.expr.value === 'string') site[attr.name] = attr.expr.value;
+  }
+  return site;
 }
 
 /** An HCL resource block seen through the evaluator. */

@@ -18,6 +18,15 @@ export interface ModuleInstance {
   dataSources: Map<string, HclBlock>;
   resources: Map<string, HclBlock>;
   moduleCalls: Map<string, HclBlock>;
+  /** The folder each module call's code is in, where it is in the scan: a local path, or installed by `terraform init`. */
+  moduleDirs: Map<string, string>;
+}
+
+/** Folders `terraform init` installed module code in, by `installedKey(caller folder, call name)`. */
+export type InstalledModuleDirs = ReadonlyMap<string, string>;
+
+export function installedKey(callerDir: string, name: string): string {
+  return `${callerDir}\n${name}`;
 }
 
 export interface ModuleDirectory {
@@ -40,7 +49,7 @@ export function groupByDirectory(files: HclFile[], tfvars: HclFile[]): Map<strin
 }
 
 /** Declarations of one directory, indexed by the names expressions use. */
-export function declarations(directory: ModuleDirectory): Omit<ModuleInstance, 'prefix' | 'inputs'> {
+export function declarations(directory: ModuleDirectory, installed?: InstalledModuleDirs): Omit<ModuleInstance, 'prefix' | 'inputs'> {
   const instance: Omit<ModuleInstance, 'prefix' | 'inputs'> = {
     dir: directory.dir,
     variables: new Map(),
@@ -48,6 +57,7 @@ export function declarations(directory: ModuleDirectory): Omit<ModuleInstance, '
     dataSources: new Map(),
     resources: new Map(),
     moduleCalls: new Map(),
+    moduleDirs: new Map(),
   };
   const { primary, overrides } = inLoadOrder(directory.files);
   for (const file of primary) {
@@ -64,6 +74,10 @@ export function declarations(directory: ModuleDirectory): Omit<ModuleInstance, '
     }
   }
   for (const file of overrides) applyOverrides(instance, file);
+  for (const [name, call] of instance.moduleCalls) {
+    const target = localModuleDir(directory.dir, call) ?? installed?.get(installedKey(directory.dir, name));
+    if (target) instance.moduleDirs.set(name, target);
+  }
   return instance;
 }
 

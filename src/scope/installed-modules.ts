@@ -1,0 +1,40 @@
+import type { Model } from '../model/types.js';
+import type { Finding } from '../rules/types.js';
+
+/** A path inside what `terraform init` installs: code the user does not write, review or commit. */
+const INSTALLED = /(^|\/)\.terraform\/modules\//;
+
+/**
+ * Findings in the code of a module `terraform init` installed are moved to the `module` block that
+ * calls it, in the user's own code: that block is what the user reviews, commits, suppresses and can
+ * change (its arguments, or the module version), and the installed files are not in the repository
+ * for code scanning to annotate. The message keeps the place in the module's code; machine edits are
+ * dropped, since `terraform init` would download the edited files again.
+ */
+export function relocateToModuleCalls(findings: Finding[], model: Model): void {
+  const calls = model.moduleCalls;
+  if (!calls) return;
+  for (const finding of findings) {
+    if (!INSTALLED.test(finding.range.file)) continue;
+    const site = callerSite(finding.resource, calls);
+    if (!site) continue;
+    const { file, line } = finding.range;
+    const module = [site.source, site.version].filter(Boolean).join(' ');
+    finding.message = `${finding.message} (in the code of module ${module ? `${module}, ` : ''}${file}:${line})`;
+    finding.suggestion = `${finding.suggestion} Do it through this module block's arguments (or another module version): the module's installed code is not yours to edit.`;
+    finding.range = site.range;
+    delete finding.fix;
+  }
+}
+
+/** The outermost-but-own module call of an address: the deepest `module.…` prefix whose block is written outside installed code. */
+function callerSite(address: string, calls: NonNullable<Model['moduleCalls']>) {
+  let found;
+  for (let at = address.indexOf('module.'); at >= 0; at = address.indexOf('module.', at + 1)) {
+    const end = address.indexOf('.', at + 'module.'.length);
+    if (end < 0) break;
+    const site = calls.get(address.slice(0, end + 1));
+    if (site && !INSTALLED.test(site.range.file)) found = site;
+  }
+  return found;
+}
