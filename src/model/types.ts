@@ -125,6 +125,8 @@ export interface IamIdentity extends ResourceBase {
   trustDocument?: PolicyDocument;
   /** The role SAM generates for a function without `Role` (`<Function>Role`), or one a processed template tags `lambda:createdBy = SAM`; its trust is SAM's, not the user's. */
   implicit?: boolean;
+  /** A SAM-generated role whose trust the template writes (`AssumeRolePolicyDocument`): the trust is the user's, and judged. */
+  userTrust?: boolean;
 }
 
 /** A managed policy attached to identities by reference (`aws_iam_role_policy_attachment`, `ManagedPolicyArns`). */

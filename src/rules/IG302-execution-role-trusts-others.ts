@@ -17,7 +17,8 @@ export const IG302: Rule = {
     const findings: Finding[] = [];
     for (const node of identityGraph(model).nodes) {
       const trust = node.identity.trustDocument;
-      if (!node.executionRole || node.identity.implicit || !trust) continue;
+      // SAM's own trust for the role it generates is not the user's to fix; one the template writes is.
+      if (!node.executionRole || (node.identity.implicit && !node.identity.userTrust) || !trust) continue;
       const others = otherTrustees(node.trust);
       if (others.length === 0) continue;
       const [first] = others;

@@ -20,7 +20,7 @@ export const IG303: Rule = {
     severity: 'low',
     attack: 'T1648',
     description:
-      'A trust statement for lambda.amazonaws.com without an aws:SourceAccount or aws:SourceArn condition lets Lambda assume the role on behalf of any function that names it, in any account that can pass it (the confused-deputy pattern AWS recommends closing with these keys). Either key is enough; SAM-generated roles are not reported.',
+      'A trust statement for lambda.amazonaws.com without an aws:SourceAccount or aws:SourceArn condition lets Lambda assume the role on behalf of any function that names it, in any account that can pass it (the confused-deputy pattern AWS recommends closing with these keys). Either key is enough. A role SAM generates is reported only when the template writes its trust (`AssumeRolePolicyDocument` on the function): the default trust SAM gives it is not for the user to fix.',
     remediation:
       'Add `StringEquals` `aws:SourceAccount` = your account to the trust statement (`!Ref AWS::AccountId`; in Terraform `data.aws_caller_identity.current.account_id`), or `ArnLike` `aws:SourceArn` on the function ARN pattern. `--fix` writes the account condition, merged into an existing `Condition`.',
     fixable: true,
@@ -29,7 +29,8 @@ export const IG303: Rule = {
     const findings: Finding[] = [];
     for (const node of identityGraph(model).nodes) {
       const trust = node.identity.trustDocument;
-      if (!node.executionRole || node.identity.implicit || !trust) continue;
+      // SAM's own trust for the role it generates is not the user's to fix; one the template writes is.
+      if (!node.executionRole || (node.identity.implicit && !node.identity.userTrust) || !trust) continue;
       const unscoped = node.trust.filter((s) => trustsLambda(s) && !hasSourceCondition(s));
       if (unscoped.length === 0) continue;
       const terraform = !isCloudFormation(node.identity);

@@ -3,7 +3,7 @@ import { scan } from '../../src/scan.js';
 import { REPO_ROOT, ruleTriples } from '../helpers/scan.js';
 
 /** Identity-graph rules: each failing fixture pins [rule, resource, line] exactly; passing fixtures fire nothing. */
-type Ext = 'tf' | 'cfn.yaml' | 'cfn.json';
+type Ext = 'tf' | 'cfn.yaml' | 'cfn.json' | 'sam.yaml';
 const EXPECTED: Record<string, Partial<Record<Ext, Array<[string, string, number]>>>> = {
   IG204: {
     tf: [
@@ -39,6 +39,7 @@ const EXPECTED: Record<string, Partial<Record<Ext, Array<[string, string, number
       ['IG302', 'Everyone', 24],
       ['IG302', 'GeneratedWithCustomTrust', 33],
     ],
+    'sam.yaml': [['IG302', 'WorkerRole', 15]],
   },
   IG303: {
     tf: [
@@ -57,6 +58,7 @@ const EXPECTED: Record<string, Partial<Record<Ext, Array<[string, string, number
       // Tagged lambda:createdBy by a tool other than SAM: the user's role.
       ['IG303', 'TaggedByAnotherTool', 38],
     ],
+    'sam.yaml': [['IG303', 'WorkerRole', 14]],
   },
 };
 

@@ -1,7 +1,8 @@
 import { policyData } from '../../policy-data.js';
 import { attachManagedPolicy, dataValue } from '../aws-managed.js';
 import type { Range } from '../range.js';
-import type { Attribute, IdentityRef, LambdaPermission, Model, ResourceBase } from '../types.js';
+import { policyDocumentFromValue } from '../policy-document.js';
+import type { Attribute, IamIdentity, IdentityRef, LambdaPermission, Model, ResourceBase } from '../types.js';
 import { get, getEntry, knownString, type ObjectEntry, type UnknownValue, type Value } from '../value.js';
 import { addDocument, attribute, entrySpan, pseudo } from './support.js';
 import { CfnEvaluator, type TemplateScope } from './evaluate.js';
@@ -30,7 +31,7 @@ export function addSamFunction(model: Model, scope: TemplateScope, base: Resourc
     const functionName = attribute(properties, 'FunctionName');
     const role: Attribute = roleEntry ? { value: roleEntry.value, range: entrySpan(roleEntry) } : { value: implicitRef, range: base.range };
     model.functions.push({ ...base, ...(functionName ? { functionName } : {}), role });
-    if (!roleEntry) (model.identities ??= []).push({ ...implicitRole, kind: 'role', implicit: true });
+    if (!roleEntry) (model.identities ??= []).push({ ...implicitRole, kind: 'role', implicit: true, ...samTrust(model, property('AssumeRolePolicyDocument')) });
   }
   const self: UnknownValue = { kind: 'unknown', ref: base.address, resource: base.address, resourceType: base.sourceType, range: base.range };
 
@@ -53,6 +54,14 @@ export function addSamFunction(model: Model, scope: TemplateScope, base: Resourc
   if (!policies) return;
   const holders: IdentityRef[] = [{ kind: 'role', value: implicitRef }];
   for (const item of policies.value.kind === 'list' ? policies.value.items : [policies.value]) addSamPolicy(model, scope, base, item, holders);
+}
+
+/** The generated role's trust when the template writes it (`AssumeRolePolicyDocument`): the user's, judged as any role's. */
+function samTrust(model: Model, entry: ObjectEntry | undefined): Pick<IamIdentity, 'trust' | 'trustDocument' | 'userTrust'> {
+  if (!entry || entry.value.kind === 'null') return {};
+  const trust: Attribute = { value: entry.value, range: entrySpan(entry) };
+  const trustDocument = policyDocumentFromValue(entry.value, model.errors);
+  return trustDocument ? { trust, trustDocument, userTrust: true } : { trust };
 }
 
 function addSamPolicy(model: Model, scope: TemplateScope, base: ResourceBase, item: Value, holders: IdentityRef[]): void {
