@@ -4,6 +4,9 @@ import type { InputError } from './types.js';
 export const DEFAULT_MAX_FILE_BYTES = 5 * 1024 * 1024;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
+/** Files up to this size are read in one call into `shared` (decoding copies them out). */
+const CHUNK = 64 * 1024;
+let shared: Buffer | undefined;
 
 /** Reads a file as text, or says why it cannot be analysed (too big, binary, not UTF-8, unreadable). */
 export async function readSource(file: string, displayPath: string, maxBytes = DEFAULT_MAX_FILE_BYTES): Promise<{ text: string } | { error: InputError }> {
@@ -12,16 +15,19 @@ export async function readSource(file: string, displayPath: string, maxBytes = D
   try {
     // Synchronous on purpose: IaC files are small, and the thread-pool round trips of the
     // promise API (open, fstat, read, close per file) cost several times the reads themselves.
-    // The size comes from the open file, not a stat of its path: looking the path up twice was a
-    // fifth of a 2,000-template scan's reading time.
+    // Most files fit one chunk read into a reused buffer: their size is what the read returns, so
+    // they need no fstat (whose Stats object cost more than the read) and no buffer of their own.
     fd = openSync(file, 'r');
-    const { size } = fstatSync(fd);
+    const chunk = (shared ??= Buffer.allocUnsafe(CHUNK));
+    const first = readSync(fd, chunk, 0, CHUNK, 0);
+    const size = first < CHUNK ? first : fstatSync(fd).size;
     if (size > maxBytes) return { error: { message: `file is ${size} bytes, over the ${maxBytes}-byte limit; not analysed`, range: at } };
-    const bytes = readOpen(fd, size);
+    const bytes = first < CHUNK ? chunk.subarray(0, first) : readOpen(fd, size);
     const probe = bytes.subarray(0, 8192);
     if (probe.includes(0)) return { error: { message: 'binary file (contains NUL bytes); not analysed', range: at } };
     try {
-      return { text: utf8.decode(bytes).replace(/^\uFEFF/, '') };
+      const text = utf8.decode(bytes);
+      return { text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
     } catch {
       const bad = firstInvalidUtf8Line(bytes);
       return { error: { message: 'file is not valid UTF-8; not analysed', range: { ...at, line: bad, endLine: bad } } };

@@ -52,5 +52,17 @@ describe('readSource', () => {
 
   it('refuses a file over the size limit before reading it', async () => {
     expect(await read('A: 1\n', 3)).toHaveProperty('error.message', 'file is 5 bytes, over the 3-byte limit; not analysed');
+    expect(await read('x'.repeat(200_000), 100_000)).toHaveProperty('error.message', 'file is 200000 bytes, over the 100000-byte limit; not analysed');
+  });
+
+  it('reads files on either side of the one-read chunk (64 KiB) whole, one after another, each its own text', async () => {
+    const sizes = [65_535, 65_536, 65_537, 10, 131_072];
+    const texts = sizes.map((size, i) => `${String.fromCharCode(97 + i)}${'é'.repeat(Math.floor((size - 2) / 2))}\n`.slice(0, size));
+    for (const text of texts) expect(await read(text)).toEqual({ text });
+    // A multi-byte character cut by the chunk's end is still read whole (the size decides, not the chunk).
+    const straddling = `${'a'.repeat(65_535)}é${'b'.repeat(10)}`;
+    expect(await read(straddling)).toEqual({ text: straddling });
+    const invalidLate = Buffer.concat([Buffer.from(`${'a\n'.repeat(40_000)}`), Buffer.from([0xc3, 0x28]), Buffer.from('\n')]);
+    expect(await read(invalidLate)).toEqual({ error: { message: 'file is not valid UTF-8; not analysed', range: { file: 'shown.yaml', line: 40_001, column: 1, endLine: 40_001, endColumn: 1 } } });
   });
 });
