@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { lstat, readFile, realpath, stat } from 'node:fs/promises';
-import { join, relative, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { classifyByName, type NameClass } from './classify.js';
 import { installedModules, type InstalledModule } from './module-manifest.js';
@@ -37,6 +37,9 @@ export async function discover(
   const files = new Map<string, DiscoveredFile>();
   const notices: DiscoveryNotice[] = [];
   const modules: InstalledModule[] = [];
+  /** Folders of Terraform files named one by one (pre-commit): the modules installed there come along. */
+  const fileFolders = new Set<string>();
+  const walked = new Set<string>();
   for (const given of paths) {
     const absolute = resolve(cwd, given);
     let info;
@@ -48,11 +51,19 @@ export async function discover(
     if (info.isFile()) {
       const format = classifyByName(absolute);
       if (format) files.set(absolute, { path: absolute, format });
+      if (format === 'terraform-hcl' || format === 'terraform-json') fileFolders.add(dirname(absolute));
       continue;
     }
     const root = await realpath(absolute);
+    walked.add(absolute);
     const walker = new Walker(root, await ignoreRules(root, filters.exclude ?? []), files, notices, includeFilter(filters), modules);
     await walker.walk(absolute, root);
+  }
+  for (const folder of fileFolders) {
+    if ([...walked].some((root) => folder === root || folder.startsWith(root + sep))) continue; // its .terraform was seen by the walk
+    const installed = installedModules(folder, await realpath(folder), notices);
+    modules.push(...installed.modules);
+    for (const file of installed.files) files.set(file.path, file);
   }
   return { files: [...files.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)), notices, modules };
 }

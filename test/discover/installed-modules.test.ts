@@ -70,6 +70,14 @@ describe('modules installed by terraform init', () => {
     expect(findings[0].fix).toBeUndefined();
   });
 
+  it('brings the installed modules along when files are named one by one (pre-commit, --changed-only)', async () => {
+    const root = initialisedRoot();
+    const { findings } = await scan({ paths: ['main.tf'], cwd: root, changedOnly: true });
+    expect(findings.map((f) => [f.ruleId, f.resource, f.range.file, f.range.line])).toEqual([['IG104', 'module.public.aws_lambda_function_url.this', 'main.tf', 1]]);
+    const { modules } = await discover(['main.tf', '.'], root);
+    expect(modules).toHaveLength(2); // once, though both the file and its folder were given
+  });
+
   it('never edits installed code with --fix, and a suppression on the module block applies', async () => {
     const root = initialisedRoot();
     const before = readFileSync(join(root, '.terraform/modules/public/main.tf'), 'utf8');
