@@ -97,8 +97,6 @@ async function heredocSpans(file: string, text: string, mapper: TextPositionMapp
         return e.items.forEach((i) => (expr(i.key), expr(i.value)));
       case 'conditional':
         return [e.condition, e.then, e.otherwise].forEach(expr);
-      case 'op':
-        return e.args.forEach(expr);
       default:
         return;
     }

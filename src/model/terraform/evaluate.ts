@@ -4,7 +4,6 @@ import { parseJsonValue } from '../json-value.js';
 import { createPositionMapper, type Range } from '../range.js';
 import { knownString, unknownValue, type UnknownValue, type Value } from '../value.js';
 import { ownedString } from './intern.js';
-import { evaluateOperation } from './operators.js';
 import type { ModuleInstance } from './module-tree.js';
 import { policyDocumentDataValue } from './policy-document-data.js';
 
@@ -52,8 +51,6 @@ export class Evaluator {
             return key === undefined ? [] : [{ key: ownedString(key), keyRange: item.key.range, value: this.evaluate(item.value) }];
           }),
         };
-      case 'op':
-        return evaluateOperation(expr.op, expr.args.map((arg) => this.evaluate(arg)), range, ownedString(expr.text));
       case 'conditional': {
         const condition = this.evaluate(expr.condition);
         if (condition.kind === 'bool') return this.evaluate(condition.value ? expr.then : expr.otherwise);
@@ -193,7 +190,7 @@ export class Evaluator {
 }
 
 function textOf(expr: Expr): string {
-  return expr.t === 'ref' || expr.t === 'other' || expr.t === 'op' ? ownedString(expr.text) : expr.t === 'call' ? `${expr.name}(...)` : 'expression';
+  return expr.t === 'ref' || expr.t === 'other' ? ownedString(expr.text) : expr.t === 'call' ? `${expr.name}(...)` : 'expression';
 }
 
 function mergeText(parts: Array<string | UnknownValue>): Array<string | UnknownValue> {

@@ -37,8 +37,6 @@ const isHex = (c: number) => isDigit(c) || (c >= 97 && c <= 102) || (c >= 65 && 
 const isSpace = (c: number) => c === 32 || (c >= 9 && c <= 13);
 const KEYWORDS = new Set(['for', 'in', 'if', 'else', 'endif', 'endfor']);
 const TWO_CHAR_OPERATORS = ['>=', '<=', '==', '!=', '&&', '||'];
-/** HCL's binary operators, loosest first (tree-sitter's HCL grammar has the same table). */
-const BINARY_PRECEDENCE: Record<string, number> = { '||': 1, '&&': 2, '==': 3, '!=': 3, '>': 4, '>=': 4, '<': 4, '<=': 4, '+': 5, '-': 5, '*': 6, '/': 6, '%': 6 };
 
 class FastHclParser {
   private pos = 0;
@@ -192,31 +190,33 @@ class FastHclParser {
     }
   }
 
-  /** Terms joined by binary operators, by precedence (`minimum`: the loosest operator this call may take), left-associative. */
-  private operation(minimum = 1): Expr {
+  /** Terms joined by binary operators; any operator makes the whole an unevaluated `other`. */
+  private operation(): Expr {
     const start = this.pos;
+    let operators = 0;
     let expr = this.unary();
     for (;;) {
       const save = this.pos;
       this.skip();
-      const op = this.binaryOperator();
-      const precedence = op === undefined ? 0 : BINARY_PRECEDENCE[op];
-      if (precedence < minimum) {
+      const length = this.binaryOperator();
+      if (length === 0) {
         this.pos = save;
-        return expr;
+        break;
       }
-      this.pos += op!.length;
+      this.pos += length;
+      operators++;
       this.skip();
-      const right = this.operation(precedence + 1);
-      expr = { t: 'op', op: op!, args: [expr, right], text: this.text.slice(start, this.end), range: this.range(start, this.end) };
+      expr = this.unary();
     }
+    if (operators === 0) return expr;
+    return { t: 'other', text: this.text.slice(start, this.end), range: this.range(start, this.end) };
   }
 
-  private binaryOperator(): string | undefined {
-    for (const op of TWO_CHAR_OPERATORS) if (this.text.startsWith(op, this.pos)) return op;
+  private binaryOperator(): number {
+    for (const op of TWO_CHAR_OPERATORS) if (this.text.startsWith(op, this.pos)) return 2;
     const c = this.code();
     // * / % + - > <  (`=` alone ends the expression: an object key, or `=>`)
-    return c === 42 || c === 47 || c === 37 || c === 43 || c === 45 || c === 62 || c === 60 ? this.text[this.pos] : undefined;
+    return c === 42 || c === 47 || c === 37 || c === 43 || c === 45 || c === 62 || c === 60 ? 1 : 0;
   }
 
   private unary(): Expr {
@@ -226,8 +226,8 @@ class FastHclParser {
       if (this.code(1) === 61) bail();
       this.pos++;
       this.skip();
-      const operand = this.unary();
-      return { t: 'op', op: this.text[start], args: [operand], text: this.text.slice(start, this.end), range: this.range(start, this.end) };
+      this.unary();
+      return { t: 'other', text: this.text.slice(start, this.end), range: this.range(start, this.end) };
     }
     return this.traversal();
   }

@@ -48,13 +48,7 @@ export type Expr =
   | { t: 'tuple'; items: Expr[]; range: Range }
   | { t: 'object'; items: Array<{ key: Expr; value: Expr }>; range: Range }
   | { t: 'conditional'; condition: Expr; then: Expr; otherwise: Expr; range: Range }
-  /**
-   * An arithmetic, comparison or logical operation: `!x` and `-x` (one argument), `a && b` (two), by
-   * HCL's precedence (unary, `* / %`, `+ -`, `> >= < <=`, `== !=`, `&&`, `||`; left-associative).
-   * `text` is the source, for the Unknown an operation on unknown values evaluates to.
-   */
-  | { t: 'op'; op: string; args: Expr[]; text: string; range: Range }
-  /** for-expressions, splats: we never evaluate them, so they become Unknown. */
+  /** for-expressions, operators, splats: we never evaluate them, so they become Unknown. */
   | { t: 'other'; text: string; range: Range };
 
 /** The key of an object element as Terraform reads it: a bare identifier or a string. */

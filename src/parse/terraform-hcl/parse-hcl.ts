@@ -96,9 +96,6 @@ function syntaxError(root: Node, mapper: PositionMapper, text: string): InputErr
   return { message: `syntax error: unexpected ${JSON.stringify(snippet)}`, range: mapper.range(node.startIndex, node.startIndex + Math.max(1, snippet.length)) };
 }
 
-/** Operator tokens of the grammar's unary_operation / binary_operation nodes. */
-const OPERATORS = new Set(['!', '-', '*', '/', '%', '+', '>', '>=', '<', '<=', '==', '!=', '&&', '||']);
-
 class HclConverter {
   constructor(
     private readonly text: string,
@@ -194,11 +191,6 @@ class HclConverter {
         if (!condition || !then || !otherwise) return this.other(node);
         return { t: 'conditional', condition: this.expr(condition), then: this.expr(then), otherwise: this.expr(otherwise), range };
       }
-      case 'operation':
-        return node.namedChildren[0] ? this.expr(node.namedChildren[0]) : this.other(node);
-      case 'unary_operation':
-      case 'binary_operation':
-        return this.operation(node);
       default:
         return this.other(node);
     }
@@ -206,29 +198,6 @@ class HclConverter {
 
   private other(node: Node): Expr {
     return { t: 'other', text: node.text, range: this.range(node) };
-  }
-
-  /**
-   * The grammar writes an operand as an inline term, so a traversal operand (`var.a.b`) arrives as
-   * sibling nodes around the operator token: split there and read each side as an expression node would be.
-   */
-  private operation(node: Node): Expr {
-    const children = node.children.filter((c): c is Node => !!c && c.type !== 'comment');
-    const at = children.findIndex((c) => !c.isNamed && OPERATORS.has(c.type) && (node.type === 'binary_operation' ? c !== children[0] : c === children[0]));
-    if (at < 0) return this.other(node);
-    const operand = (side: Node[]): Expr | undefined => {
-      const named = side.filter((c) => c.isNamed);
-      if (named.length === 0) return undefined;
-      if (named.length === 1) return this.expr(named[0]);
-      const start = side[0].startIndex;
-      const end = side[side.length - 1].endIndex;
-      const span = { text: this.text.slice(start, end), range: this.mapper.range(start, end) };
-      return this.traversalOf(named, span);
-    };
-    const left = node.type === 'binary_operation' ? operand(children.slice(0, at)) : undefined;
-    const right = operand(children.slice(at + 1));
-    if (!right || (node.type === 'binary_operation' && !left)) return this.other(node);
-    return { t: 'op', op: children[at].type, args: left ? [left, right] : [right], text: node.text, range: this.range(node) };
   }
 
   private literal(node: Node): Expr {
@@ -249,25 +218,19 @@ class HclConverter {
 
   /** `a.b.c[0]`: a variable followed by attribute and literal index steps; anything else is Unknown. */
   private traversal(node: Node, children: Node[]): Expr {
-    return this.traversalOf(children, { text: node.text, range: this.range(node) });
-  }
-
-  /** A variable followed by `.attr` / `[literal]` steps as a ref; anything else an `other` spanning `span`. */
-  private traversalOf(children: Node[], span: { text: string; range: Range }): Expr {
-    const other = (): Expr => ({ t: 'other', text: span.text, range: span.range });
     const [head, ...steps] = children;
-    if (head.type !== 'variable_expr') return other();
+    if (head.type !== 'variable_expr') return this.other(node);
     const path: Array<string | number> = [head.text];
     for (const step of steps) {
       if (step.type === 'get_attr') path.push(step.namedChildren[0]?.text ?? '');
       else if (step.type === 'index') {
         const inner = step.namedChildren[0]?.namedChildren.find((c) => c?.type === 'expression');
         const value = inner ? this.expr(inner) : undefined;
-        if (value?.t !== 'literal' || (typeof value.value !== 'number' && typeof value.value !== 'string')) return other();
+        if (value?.t !== 'literal' || (typeof value.value !== 'number' && typeof value.value !== 'string')) return this.other(node);
         path.push(value.value);
-      } else return other();
+      } else return this.other(node);
     }
-    return { t: 'ref', path, text: span.text, range: span.range };
+    return { t: 'ref', path, text: node.text, range: this.range(node) };
   }
 
   private templateParts(node: Node, quoted: boolean, baseOffset = 0): TemplatePart[] {
