@@ -132,10 +132,13 @@ resource "aws_iam_policy" "p" {
     expect(found).toEqual([['IG901', 'main.tf', 'main.tf', 5]]);
   });
 
-  it('analyses a count/for_each resource once', async () => {
+  it('analyses each instance of a for_each resource (see terraform-instances.test.ts)', async () => {
     const found = await findingsIn({
       'main.tf': `resource "aws_lambda_function_url" "u" {\n  for_each           = toset(["a", "b"])\n  function_name      = each.key\n  authorization_type = "NONE"\n}\n`,
     });
-    expect(found).toEqual([['IG104', 'aws_lambda_function_url.u', 'main.tf', 4]]);
+    expect(found).toEqual([
+      ['IG104', 'aws_lambda_function_url.u["a"]', 'main.tf', 4],
+      ['IG104', 'aws_lambda_function_url.u["b"]', 'main.tf', 4],
+    ]);
   });
 });
