@@ -181,4 +181,73 @@ locals {
       parts: ['lambda', 'InvokeFunction'],
     });
   });
+
+  it('operators: logic (short-circuiting on a decisive left operand), equality, comparison, arithmetic', async () => {
+    expect(
+      await locals(`
+variable "unset" {}
+variable "create" { default = true }
+locals {
+  and       = var.create && !false
+  short_and = false && var.unset
+  short_or  = true || var.unset
+  unknown   = var.create && var.unset
+  right     = var.unset && false
+  eq        = "a" == "a"
+  ne_types  = "1" != 1
+  eq_obj    = { a = [1] } == { a = [1] }
+  eq_u      = var.unset == "x"
+  cmp       = 2 >= 1 + 1
+  math      = -3 * 2 + 10 % 4 - 8 / 2
+  bad       = "x" && true
+  count     = var.create && length(["a"]) > 0 ? 1 : 0
+}
+`),
+    ).toEqual({
+      and: true,
+      short_and: false,
+      short_or: true,
+      unknown: 'unknown',
+      right: 'unknown',
+      eq: true,
+      ne_types: true,
+      eq_obj: true,
+      eq_u: 'unknown',
+      cmp: true,
+      math: -8,
+      bad: 'invalid',
+      count: 1,
+    });
+  });
+
+  it('for-expressions over lists and maps, with conditions and grouping', async () => {
+    expect(
+      await locals(`
+variable "unset" {}
+variable "triggers" {
+  default = {
+    api    = { service = "apigateway" }
+    public = { principal = "*" }
+  }
+}
+locals {
+  services  = [for k, v in var.triggers : v.service if can(v.service)]
+  keyed     = { for k, v in var.triggers : k => try(v.principal, "none") }
+  indexed   = [for i, s in ["a", "b"] : "\${i}-\${s}"]
+  grouped   = { for s in ["x", "y", "x"] : s => s... }
+  duplicate = { for s in ["x", "x"] : s => s }
+  unknown   = [for v in var.unset : v]
+  cond_u    = [for v in ["a"] : v if var.unset]
+}
+`),
+    ).toMatchObject({
+      services: ['apigateway'],
+      keyed: { api: 'none', public: '*' },
+      indexed: ['0-a', '1-b'],
+      grouped: { x: ['x', 'x'], y: ['y'] },
+      duplicate: 'invalid',
+      unknown: 'unknown',
+      cond_u: 'unknown',
+    });
+  });
 });

@@ -80,8 +80,8 @@ resource "aws_lambda_permission" "missing_instance" {
 }
 `,
     });
-    // (Operators such as == are not evaluated: both URLs are unknown there.)
     expect(found).toEqual([
+      ['IG104', 'aws_lambda_function_url.u["b"]', 5],
       ['IG101', 'aws_lambda_permission.p["a"]', 14],
       ['IG101', 'aws_lambda_permission.via_instance', 19],
     ]);

@@ -2,8 +2,8 @@ import type { Expr, HclBlock, HclBody } from '../../parse/terraform-hcl/hcl-ast.
 import { objectKeyName } from '../../parse/terraform-hcl/hcl-ast.js';
 import { parseJsonValue } from '../json-value.js';
 import { createPositionMapper, type Range } from '../range.js';
-import { knownString, unknownValue, type UnknownValue, type Value } from '../value.js';
-import { builtin, hasInvalid, invalidValue, mergeText, unknownResult, whollyKnown } from './functions.js';
+import { knownString, unknownValue, type ObjectEntry, type UnknownValue, type Value } from '../value.js';
+import { builtin, hasInvalid, invalidValue, mergeText, unknownResult, valueKey, whollyKnown } from './functions.js';
 import { blockInstances, collectionElements, iterator, type Instance, type Instances } from './instances.js';
 import { ownedString } from './intern.js';
 import type { ModuleInstance } from './module-tree.js';
@@ -128,9 +128,106 @@ export class Evaluator {
         if (condition.kind === 'bool') return this.evaluate(condition.value ? expr.then : expr.otherwise);
         return unknownResult(range, textOf(expr), [condition]);
       }
+      case 'binary':
+        return this.binary(expr);
+      case 'unary': {
+        const operand = this.evaluate(expr.operand);
+        if (expr.op === '!' && operand.kind === 'bool') return { kind: 'bool', value: !operand.value, range };
+        if (expr.op === '-' && numberOf(operand) !== undefined) return { kind: 'number', value: -numberOf(operand)!, range };
+        return operatorFailure(operand.kind === 'unknown' || operand.kind === 'template' ? [operand] : [], range, expr.text);
+      }
+      case 'for':
+        return this.forExpression(expr);
       default:
         return unknownValue(range, ownedString(expr.text));
     }
+  }
+
+  /**
+   * `&&`/`||` (short-circuiting on a known, decisive left operand, as Terraform does), `==`/`!=` on wholly
+   * known values, comparisons and arithmetic on numbers. An unknown operand makes the result unknown;
+   * operands Terraform rejects (a string to `&&`) make it invalid.
+   */
+  private binary(expr: Extract<Expr, { t: 'binary' }>): Value {
+    const { op, range } = expr;
+    const left = this.evaluate(expr.left);
+    if (op === '&&' || op === '||') {
+      if (left.kind === 'bool' && left.value === (op === '||')) return { kind: 'bool', value: left.value, range };
+      const right = this.evaluate(expr.right);
+      if (left.kind === 'bool' && right.kind === 'bool') return { kind: 'bool', value: right.value, range };
+      if (right.kind === 'bool' && right.value === (op === '||') && !hasInvalid(left)) return left.kind === 'unknown' ? unknownValue(range, ownedString(expr.text)) : operatorFailure([], range, expr.text);
+      return operatorFailure([left, right].filter((v) => v.kind === 'unknown' || v.kind === 'template'), range, expr.text);
+    }
+    const right = this.evaluate(expr.right);
+    if (op === '==' || op === '!=') {
+      if (hasInvalid(left) || hasInvalid(right)) return invalidValue(range, ownedString(expr.text));
+      if (!whollyKnown(left) || !whollyKnown(right)) return unknownValue(range, ownedString(expr.text));
+      return { kind: 'bool', value: (valueKey(left) === valueKey(right)) === (op === '=='), range };
+    }
+    const a = numberOf(left);
+    const b = numberOf(right);
+    if (a === undefined || b === undefined) return operatorFailure([left, right].filter((v) => v.kind === 'unknown' || v.kind === 'template'), range, expr.text);
+    switch (op) {
+      case '>':
+        return { kind: 'bool', value: a > b, range };
+      case '>=':
+        return { kind: 'bool', value: a >= b, range };
+      case '<':
+        return { kind: 'bool', value: a < b, range };
+      case '<=':
+        return { kind: 'bool', value: a <= b, range };
+      case '+':
+        return { kind: 'number', value: a + b, range };
+      case '-':
+        return { kind: 'number', value: a - b, range };
+      case '*':
+        return { kind: 'number', value: a * b, range };
+      case '/':
+        return b === 0 ? invalidValue(range, ownedString(expr.text)) : { kind: 'number', value: a / b, range };
+      default:
+        // Terraform's % keeps the dividend's sign, as JavaScript's does.
+        return b === 0 ? invalidValue(range, ownedString(expr.text)) : { kind: 'number', value: a % b, range };
+    }
+  }
+
+  /**
+   * `[for k, v in xs : value if cond]` / `{for k, v in xs : key => value... if cond}` over a known collection
+   * (a list by index, a map by key), each element seen with its names bound. Items keep their own ranges.
+   */
+  private forExpression(expr: Extract<Expr, { t: 'for' }>): Value {
+    const { range } = expr;
+    const ref = ownedString(expr.text);
+    const collection = this.evaluate(expr.collection);
+    const elements = collectionElements(collection, true);
+    if (!elements) return hasInvalid(collection) || !['list', 'object', 'unknown', 'template'].includes(collection.kind) ? invalidValue(range, ref) : unknownValue(range, ref);
+    const items: Value[] = [];
+    const entries = new Map<string, ObjectEntry>();
+    for (const element of elements) {
+      const names = new Map<string, Value>([[expr.valueVar, element.value]]);
+      if (expr.keyVar !== undefined) names.set(expr.keyVar, element.key);
+      const scoped = this.withNames(names);
+      if (expr.condition) {
+        const keep = scoped.evaluate(expr.condition);
+        if (keep.kind !== 'bool') return keep.kind === 'unknown' && !keep.invalid ? unknownValue(range, ref) : invalidValue(range, ref);
+        if (!keep.value) continue;
+      }
+      const value = scoped.evaluate(expr.value);
+      if (!expr.object || !expr.key) {
+        items.push(value);
+        continue;
+      }
+      const keyValue = scoped.evaluate(expr.key);
+      const key = knownString(keyValue);
+      if (key === undefined) return hasInvalid(keyValue) ? invalidValue(range, ref) : unknownValue(range, ref);
+      const existing = entries.get(key);
+      if (expr.grouped) {
+        if (existing?.value.kind === 'list') existing.value.items.push(value);
+        else entries.set(key, { key: ownedString(key), keyRange: keyValue.range, value: { kind: 'list', items: [value], range: value.range } });
+      } else if (existing) {
+        return invalidValue(range, ref); // a key produced twice without `...`
+      } else entries.set(key, { key: ownedString(key), keyRange: keyValue.range, value });
+    }
+    return expr.object ? { kind: 'object', entries: [...entries.values()], range } : { kind: 'list', items, range };
   }
 
   /** Evaluates a named attribute of a body, if present. */
@@ -317,7 +414,19 @@ export class Evaluator {
 }
 
 function textOf(expr: Expr): string {
-  return expr.t === 'ref' || expr.t === 'other' ? ownedString(expr.text) : expr.t === 'call' ? `${expr.name}(...)` : 'expression';
+  return 'text' in expr ? ownedString(expr.text) : expr.t === 'call' ? `${expr.name}(...)` : 'expression';
+}
+
+/** A number, or a string Terraform converts to one. */
+function numberOf(value: Value): number | undefined {
+  if (value.kind === 'number') return value.value;
+  if (value.kind === 'string' && value.value.trim() !== '' && Number.isFinite(Number(value.value))) return Number(value.value);
+  return undefined;
+}
+
+/** An operator's result when an operand is not a known value of its type: unknown if one is unknown (and none invalid), else invalid. */
+function operatorFailure(unknownOperands: Value[], range: Range, text: string): Value {
+  return unknownOperands.length > 0 && !unknownOperands.some(hasInvalid) ? unknownValue(range, ownedString(text)) : invalidValue(range, ownedString(text));
 }
 
 /** Whether an expression (a variable's type) calls the function anywhere. */

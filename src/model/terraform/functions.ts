@@ -77,6 +77,10 @@ function textPieces(value: Value): Array<string | UnknownValue> | undefined {
 }
 
 /** A wholly known value as a comparable string; undefined when some part is unknown. */
+export function valueKey(value: Value): string | undefined {
+  return canonical(value);
+}
+
 function canonical(value: Value): string | undefined {
   switch (value.kind) {
     case 'string':
