@@ -64,6 +64,14 @@ ${permission('unknown', 'data.external.who.result')}
     expect(found).toEqual([['IG101', 'module.api.aws_lambda_permission.this', 'modules/fn/main.tf', 6]]);
   });
 
+  it('resolves a module source written with a trailing slash ("../../", as terraform-aws-modules examples do)', async () => {
+    const found = await findingsIn({
+      'examples/open/main.tf': 'module "fn" {\n  source    = "../../"\n  principal = "*"\n}\n',
+      'main.tf': `variable "principal" { default = "123456789012" }\n${permission('this', 'var.principal')}`,
+    });
+    expect(found).toEqual([['IG101', 'module.fn.aws_lambda_permission.this', 'main.tf', 6]]);
+  });
+
   it('reads aws_iam_policy_document with source and override documents', async () => {
     const found = await findingsIn({
       'main.tf': `
