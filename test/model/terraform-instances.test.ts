@@ -226,4 +226,24 @@ resource "aws_iam_role" "r" {
     });
     expect(found.filter(([rule]) => rule === 'IG202')).toEqual([['IG202', 'aws_iam_role.r', 2]]);
   });
+
+  it('Terraform JSON: count, for_each and dynamic blocks (`"dynamic": {"statement": [{"for_each", "iterator", "content"}]}`) alike', async () => {
+    const json = {
+      variable: { statements: { default: [{ actions: ['lambda:*'], resources: ['*'] }] } },
+      resource: {
+        aws_lambda_permission: { p: { for_each: { public: '*', events: 'events.amazonaws.com' }, action: 'lambda:InvokeFunction', function_name: 'fn', principal: '${each.value}', source_account: '${each.key == "events" ? "111122223333" : null}' } },
+        aws_lambda_function_url: { u: { count: '${length(var.statements)}', function_name: 'fn', authorization_type: 'NONE' } },
+        aws_iam_policy: { p: { policy: '${data.aws_iam_policy_document.d.json}' } },
+      },
+      data: { aws_iam_policy_document: { d: { dynamic: { statement: [{ for_each: '${var.statements}', iterator: 's', content: { actions: '${s.value.actions}', resources: '${s.value.resources}' } }] } } } },
+    };
+    const found = await findingsIn({ 'main.tf.json': JSON.stringify(json, null, 2) });
+    expect(found.map(([rule, resource]) => [rule, resource])).toEqual([
+      ['IG201', 'aws_iam_policy.p'],
+      ['IG202', 'aws_iam_policy.p'],
+      ['IG205', 'aws_iam_policy.p'],
+      ['IG101', 'aws_lambda_permission.p["public"]'],
+      ['IG104', 'aws_lambda_function_url.u[0]'],
+    ]);
+  });
 });

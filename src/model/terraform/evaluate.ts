@@ -463,8 +463,9 @@ function opened(value: Value, type: Expr): Value {
   return value;
 }
 
-/** A bare identifier expression (`iterator = rule`). */
+/** A bare identifier expression (`iterator = rule`; in Terraform JSON the string `"rule"`). */
 function knownIdentifier(expr: Expr | undefined): string | undefined {
+  if (expr?.t === 'literal' && typeof expr.value === 'string') return expr.value;
   return expr?.t === 'ref' && expr.path.length === 1 && typeof expr.path[0] === 'string' ? expr.path[0] : undefined;
 }
 
