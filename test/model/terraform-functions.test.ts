@@ -137,7 +137,7 @@ locals {
     expect(new Evaluator(module).evaluate(module.locals.get('found')!).range.line).toBe(4);
   });
 
-  it('list and string functions', async () => {
+  it('list, string and conversion functions', async () => {
     expect(
       await locals(`
 variable "unset" {}
@@ -159,6 +159,13 @@ locals {
   rep      = replace("arn:aws:lambda:REGION", "REGION", "eu-west-1")
   rep_re   = replace("abc", "/b/", "x")
   parts    = split(":", "lambda:InvokeFunction")
+  sliced   = slice(["lambda.amazonaws.com", "edgelambda.amazonaws.com"], 0, 1)
+  firstl   = coalescelist([], ["a"])
+  zipped   = zipmap(["a", "b"], [1, 2])
+  str_num  = tostring(1)
+  str_obj  = try(tostring({ a = 1 }), "not a string")
+  only     = one(["x"])
+  none     = one([])
 }
 `),
     ).toEqual({
@@ -179,6 +186,13 @@ locals {
       rep: 'arn:aws:lambda:eu-west-1',
       rep_re: 'unknown',
       parts: ['lambda', 'InvokeFunction'],
+      sliced: ['lambda.amazonaws.com'],
+      firstl: ['a'],
+      zipped: { a: 1, b: 2 },
+      str_num: '1',
+      str_obj: 'not a string',
+      only: 'x',
+      none: null,
     });
   });
 

@@ -283,7 +283,6 @@ export class Evaluator {
       case 'jsonencode':
       case 'tolist':
       case 'toset':
-      case 'tostring':
       case 'tomap':
         // A policy is read from its structure, so jsonencode(x) is x.
         return args[0] ? { ...this.evaluate(args[0]) } : unknownValue(range, textOf(expr));

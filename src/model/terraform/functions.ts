@@ -328,6 +328,56 @@ const split: Builtin = (args, range, ref) => {
   return { kind: 'list', items: text.split(separator).map((s): Value => ({ kind: 'string', value: ownedString(s), range })), range };
 };
 
+const slice: Builtin = (args, range, ref) => {
+  const [list, from, to] = args;
+  if (!list || !from || !to) return invalidValue(range, ref);
+  const items = listItems(list);
+  if (items === 'invalid') return invalidValue(range, ref);
+  if (items === 'unknown' || from.kind !== 'number' || to.kind !== 'number') return unknownResult(range, ref, args);
+  if (!Number.isInteger(from.value) || !Number.isInteger(to.value) || from.value < 0 || to.value > items.length || from.value > to.value) return invalidValue(range, ref);
+  return { kind: 'list', items: items.slice(from.value, to.value), range };
+};
+
+const coalescelist: Builtin = (args, range, ref) => {
+  for (const arg of args) {
+    const items = listItems(arg);
+    if (items === 'invalid') return invalidValue(range, ref);
+    if (items === 'unknown') return unknownValue(range, ref);
+    if (items.length > 0) return arg;
+  }
+  return invalidValue(range, ref);
+};
+
+const zipmap: Builtin = (args, range, ref) => {
+  const [keys, values] = args.map((a) => (a ? listItems(a) : 'invalid'));
+  if (keys === 'invalid' || values === 'invalid' || args.length !== 2) return invalidValue(range, ref);
+  if (keys === 'unknown' || values === 'unknown') return unknownValue(range, ref);
+  if (keys.length !== values.length) return invalidValue(range, ref);
+  const entries: ObjectEntry[] = [];
+  for (let i = 0; i < keys.length; i++) {
+    const key = knownString(keys[i]);
+    if (key === undefined) return unknownResult(range, ref, keys);
+    entries.push({ key: ownedString(key), keyRange: keys[i].range, value: values[i] });
+  }
+  return { kind: 'object', entries, range };
+};
+
+/** `tostring`: a string stays as it is (its range too); numbers and bools convert; a list or object is an error. */
+const tostring: Builtin = (args, range, ref) => {
+  const value = args[0];
+  if (!value || value.kind === 'list' || value.kind === 'object') return invalidValue(range, ref);
+  if (value.kind === 'number' || value.kind === 'bool') return { kind: 'string', value: String(value.value), range: value.range };
+  return value;
+};
+
+/** `one`: the only element of a list, null for an empty one, an error for more. */
+const one: Builtin = (args, range, ref) => {
+  const items = args[0] ? listItems(args[0]) : 'invalid';
+  if (items === 'invalid' || (Array.isArray(items) && items.length > 1)) return invalidValue(range, ref);
+  if (items === 'unknown') return unknownValue(range, ref);
+  return items[0] ?? { kind: 'null', range };
+};
+
 const BUILTINS: Record<string, Builtin> = {
   format,
   lookup,
@@ -347,6 +397,11 @@ const BUILTINS: Record<string, Builtin> = {
   // A `/pattern/` substring is a regular expression in Terraform: not interpreted.
   replace: stringFunction(3, (s, substring, replacement) => (substring === '' || (substring.length > 1 && substring.startsWith('/') && substring.endsWith('/')) ? undefined : s.split(substring).join(replacement))),
   split,
+  slice,
+  coalescelist,
+  zipmap,
+  tostring,
+  one,
 };
 
 /** The built-in function of that name, if interpreted. */
