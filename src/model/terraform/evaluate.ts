@@ -3,7 +3,9 @@ import { objectKeyName } from '../../parse/terraform-hcl/hcl-ast.js';
 import { parseJsonValue } from '../json-value.js';
 import { createPositionMapper, type Range } from '../range.js';
 import { knownString, unknownValue, type ObjectEntry, type UnknownValue, type Value } from '../value.js';
-import { builtin, hasInvalid, invalidValue, mergeText, unknownResult, valueKey, whollyKnown } from './functions.js';
+import { builtin, hasInvalid, invalidValue, mergeText, unknownResult, whollyKnown } from './functions.js';
+import { binaryOperation, unaryOperation } from './operators.js';
+import { withTypeDefaults } from './variable-type.js';
 import { blockInstances, collectionElements, iterator, type Instance, type Instances } from './instances.js';
 import { ownedString } from './intern.js';
 import type { ModuleInstance } from './module-tree.js';
@@ -130,12 +132,8 @@ export class Evaluator {
       }
       case 'binary':
         return this.binary(expr);
-      case 'unary': {
-        const operand = this.evaluate(expr.operand);
-        if (expr.op === '!' && operand.kind === 'bool') return { kind: 'bool', value: !operand.value, range };
-        if (expr.op === '-' && numberOf(operand) !== undefined) return { kind: 'number', value: -numberOf(operand)!, range };
-        return operatorFailure(operand.kind === 'unknown' || operand.kind === 'template' ? [operand] : [], range, expr.text);
-      }
+      case 'unary':
+        return unaryOperation(expr.op, this.evaluate(expr.operand), range, ownedString(expr.text));
       case 'for':
         return this.forExpression(expr);
       default:
@@ -143,51 +141,8 @@ export class Evaluator {
     }
   }
 
-  /**
-   * `&&`/`||` (short-circuiting on a known, decisive left operand, as Terraform does), `==`/`!=` on wholly
-   * known values, comparisons and arithmetic on numbers. An unknown operand makes the result unknown;
-   * operands Terraform rejects (a string to `&&`) make it invalid.
-   */
   private binary(expr: Extract<Expr, { t: 'binary' }>): Value {
-    const { op, range } = expr;
-    const left = this.evaluate(expr.left);
-    if (op === '&&' || op === '||') {
-      if (left.kind === 'bool' && left.value === (op === '||')) return { kind: 'bool', value: left.value, range };
-      const right = this.evaluate(expr.right);
-      if (left.kind === 'bool' && right.kind === 'bool') return { kind: 'bool', value: right.value, range };
-      if (right.kind === 'bool' && right.value === (op === '||') && !hasInvalid(left)) return left.kind === 'unknown' ? unknownValue(range, ownedString(expr.text)) : operatorFailure([], range, expr.text);
-      return operatorFailure([left, right].filter((v) => v.kind === 'unknown' || v.kind === 'template'), range, expr.text);
-    }
-    const right = this.evaluate(expr.right);
-    if (op === '==' || op === '!=') {
-      if (hasInvalid(left) || hasInvalid(right)) return invalidValue(range, ownedString(expr.text));
-      if (!whollyKnown(left) || !whollyKnown(right)) return unknownValue(range, ownedString(expr.text));
-      return { kind: 'bool', value: (valueKey(left) === valueKey(right)) === (op === '=='), range };
-    }
-    const a = numberOf(left);
-    const b = numberOf(right);
-    if (a === undefined || b === undefined) return operatorFailure([left, right].filter((v) => v.kind === 'unknown' || v.kind === 'template'), range, expr.text);
-    switch (op) {
-      case '>':
-        return { kind: 'bool', value: a > b, range };
-      case '>=':
-        return { kind: 'bool', value: a >= b, range };
-      case '<':
-        return { kind: 'bool', value: a < b, range };
-      case '<=':
-        return { kind: 'bool', value: a <= b, range };
-      case '+':
-        return { kind: 'number', value: a + b, range };
-      case '-':
-        return { kind: 'number', value: a - b, range };
-      case '*':
-        return { kind: 'number', value: a * b, range };
-      case '/':
-        return b === 0 ? invalidValue(range, ownedString(expr.text)) : { kind: 'number', value: a / b, range };
-      default:
-        // Terraform's % keeps the dividend's sign, as JavaScript's does.
-        return b === 0 ? invalidValue(range, ownedString(expr.text)) : { kind: 'number', value: a % b, range };
-    }
+    return binaryOperation(expr.op, this.evaluate(expr.left), () => this.evaluate(expr.right), expr.range, ownedString(expr.text));
   }
 
   /**
@@ -334,7 +289,7 @@ export class Evaluator {
       const value = input ? input() : fallback ? this.evaluate(fallback.expr) : unknownValue(range, `var.${name}`);
       // Terraform fills attributes a type declares optional(...) with null: one missing from the value is not an error.
       const type = declared?.body.attributes.find((a) => a.name === 'type');
-      return type && callsFunction(type.expr, 'optional') ? opened(value, type.expr) : value;
+      return type ? withTypeDefaults(value, type.expr) : value;
     });
   }
 
@@ -414,52 +369,6 @@ export class Evaluator {
 
 function textOf(expr: Expr): string {
   return 'text' in expr ? ownedString(expr.text) : expr.t === 'call' ? `${expr.name}(...)` : 'expression';
-}
-
-/** A number, or a string Terraform converts to one. */
-function numberOf(value: Value): number | undefined {
-  if (value.kind === 'number') return value.value;
-  if (value.kind === 'string' && value.value.trim() !== '' && Number.isFinite(Number(value.value))) return Number(value.value);
-  return undefined;
-}
-
-/** An operator's result when an operand is not a known value of its type: unknown if one is unknown (and none invalid), else invalid. */
-function operatorFailure(unknownOperands: Value[], range: Range, text: string): Value {
-  return unknownOperands.length > 0 && !unknownOperands.some(hasInvalid) ? unknownValue(range, ownedString(text)) : invalidValue(range, ownedString(text));
-}
-
-/** Whether an expression (a variable's type) calls the function anywhere. */
-function callsFunction(expr: Expr, name: string): boolean {
-  switch (expr.t) {
-    case 'call':
-      return expr.name === name || expr.args.some((a) => callsFunction(a, name));
-    case 'tuple':
-      return expr.items.some((i) => callsFunction(i, name));
-    case 'object':
-      return expr.items.some((i) => callsFunction(i.value, name));
-    default:
-      return false;
-  }
-}
-
-/**
- * The value with each object that the type declares as `object({...})` open: Terraform gives such an
- * object every attribute the type names (null when optional), so one missing from the value is not an error.
- */
-function opened(value: Value, type: Expr): Value {
-  if (type.t !== 'call') return value;
-  const [inner] = type.args;
-  if (type.name === 'optional' && inner) return opened(value, inner);
-  if ((type.name === 'map' || type.name === 'list' || type.name === 'set') && inner) {
-    if (value.kind === 'list') return { ...value, items: value.items.map((i) => opened(i, inner)) };
-    if (value.kind === 'object') return { ...value, entries: value.entries.map((e) => ({ ...e, value: opened(e.value, inner) })) };
-    return value;
-  }
-  if (type.name === 'object' && inner?.t === 'object' && value.kind === 'object') {
-    const attributes = new Map(inner.items.map((i) => [objectKeyName(i.key), i.value]));
-    return { ...value, open: true, entries: value.entries.map((e) => { const t = attributes.get(e.key); return t ? { ...e, value: opened(e.value, t) } : e; }) };
-  }
-  return value;
 }
 
 /** A bare identifier expression (`iterator = rule`; in Terraform JSON the string `"rule"`). */
