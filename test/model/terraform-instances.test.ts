@@ -145,7 +145,22 @@ resource "aws_iam_policy" "p" {
     const mixed = tempTree({ 'main.tf': url('{ a = "NONE", b = "AWS_IAM" }') });
     const one = await scan({ paths: ['.'], cwd: mixed });
     expect(one.findings.map((f) => [f.resource, f.fix?.edits.length])).toEqual([['aws_lambda_function_url.u["a"]', 0]]);
-    expect(one.findings[0].fix?.description).toMatch(/Not applied by --fix: aws_lambda_function_url\.u has 2 instances/);
+    expect(one.findings[0].fix?.description).toMatch(/Not applied by --fix: the code of aws_lambda_function_url\.u\["a"\] is shared by 2 instances/);
+  });
+});
+
+describe('fixes in code shared by module calls', () => {
+  it('are withheld when another call of the module does not need them', async () => {
+    const module = 'variable "auth" {}\nresource "aws_lambda_function_url" "u" {\n  function_name      = "fn"\n  authorization_type = var.auth\n}\n';
+    const calls = (a: string, b: string) => `module "a" {\n  source = "./m"\n  auth   = "${a}"\n}\nmodule "b" {\n  source = "./m"\n  auth   = "${b}"\n}\n`;
+    const mixed = await scan({ paths: ['.'], cwd: tempTree({ 'main.tf': calls('NONE', 'AWS_IAM'), 'm/main.tf': module }) });
+    expect(mixed.findings.map((f) => [f.resource, f.fix?.edits.length])).toEqual([['module.a.aws_lambda_function_url.u', 0]]);
+    expect(mixed.findings[0].fix?.description).toMatch(/shared by 2 instances/);
+    const both = await scan({ paths: ['.'], cwd: tempTree({ 'main.tf': calls('NONE', 'NONE'), 'm/main.tf': module }) });
+    expect(both.findings.map((f) => [f.resource, f.fix?.edits.length])).toEqual([
+      ['module.a.aws_lambda_function_url.u', 1],
+      ['module.b.aws_lambda_function_url.u', 1],
+    ]);
   });
 });
 
