@@ -97,6 +97,12 @@ async function heredocSpans(file: string, text: string, mapper: TextPositionMapp
         return e.items.forEach((i) => (expr(i.key), expr(i.value)));
       case 'conditional':
         return [e.condition, e.then, e.otherwise].forEach(expr);
+      case 'binary':
+        return [e.left, e.right].forEach(expr);
+      case 'unary':
+        return expr(e.operand);
+      case 'for':
+        return [e.collection, e.key, e.value, e.condition].forEach((part) => part && expr(part));
       default:
         return;
     }

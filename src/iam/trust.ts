@@ -38,11 +38,14 @@ export interface OtherTrustee {
   principal?: Principal;
 }
 
-/** Every principal the trust statements (see trustStatements) let assume the role besides Lambda (NotPrincipal in an Allow trusts everyone else). */
+/**
+ * Every principal the trust statements (see trustStatements) let assume the role besides Lambda (NotPrincipal in an Allow trusts everyone else).
+ * A principal whose value is wholly unknown (a module's computed list of services) may well be Lambda: it is not counted.
+ */
 export function otherTrustees(trust: readonly Statement[]): OtherTrustee[] {
   return trust.flatMap((statement) => [
     ...statement.principal
-      .filter((p) => !isLambdaPrincipal(p))
+      .filter((p) => !isLambdaPrincipal(p) && p.value.kind !== 'unknown')
       .map((principal) => ({ statement, principal, text: principal.type === '*' ? '*' : `${principal.type}: ${displayString(principal.value) ?? '(unknown)'}` })),
     ...(statement.notPrincipal.length > 0 ? [{ statement, text: 'everyone but the NotPrincipal list' }] : []),
   ]);

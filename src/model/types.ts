@@ -20,6 +20,8 @@ export interface ResourceBase {
   arnExpression?: string;
   /** CDK-for-Terraform: the construct path (`stack/construct/…`) the resource was synthesised from. */
   constructPath?: string;
+  /** One instance of a Terraform block with count/for_each (`aws_x.y["k"]`): the block's address (`aws_x.y`), which every instance shares. */
+  instanceOf?: string;
 }
 
 export interface LambdaFunction extends ResourceBase {
@@ -205,5 +207,6 @@ export function copyBase(base: ResourceBase, range: Range = base.range): Resourc
   const copy: ResourceBase = { address: base.address, sourceType: base.sourceType, range };
   if (base.arnExpression !== undefined) copy.arnExpression = base.arnExpression;
   if (base.constructPath !== undefined) copy.constructPath = base.constructPath;
+  if (base.instanceOf !== undefined) copy.instanceOf = base.instanceOf;
   return copy;
 }

@@ -13,8 +13,12 @@ export interface BoolValue { kind: 'bool'; value: boolean; range: Range }
 export interface NullValue { kind: 'null'; range: Range }
 export interface ListValue { kind: 'list'; items: Value[]; range: Range }
 export interface ObjectEntry { key: string; keyRange: Range; value: Value }
-/** `block`: written as an HCL block (an aws_iam_policy_document `statement`), whose entries are attributes and nested blocks. */
-export interface ObjectValue { kind: 'object'; entries: ObjectEntry[]; range: Range; block?: boolean }
+/**
+ * `block`: written as an HCL block (an aws_iam_policy_document `statement`), whose entries are attributes and nested blocks.
+ * `open`: keys may be missing from `entries` (an entry whose key was unknown, a variable typed with optional attributes),
+ * so a key not found is unknown rather than an error.
+ */
+export interface ObjectValue { kind: 'object'; entries: ObjectEntry[]; range: Range; block?: boolean; open?: boolean }
 /** A string with unknown pieces, e.g. "${aws_api_gateway_rest_api.api.execution_arn}/*". */
 export interface TemplateValue { kind: 'template'; parts: Array<string | UnknownValue>; range: Range; verbatim?: VerbatimTemplate }
 /** A heredoc as written, with its interpolations' values at their offsets: lets JSON inside it be parsed with positions. */
@@ -31,6 +35,11 @@ export interface UnknownValue {
   /** When the reference is to a resource in the scan: its full address and type. */
   resource?: string;
   resourceType?: string;
+  /**
+   * Terraform would fail to evaluate this (a missing attribute of a known object, an index out of
+   * range), rather than merely not know it yet: Terraform's `try` and `can` tell the two apart.
+   */
+  invalid?: true;
 }
 
 export function stringValue(value: string, range: Range): StringValue {

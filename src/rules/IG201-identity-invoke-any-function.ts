@@ -4,7 +4,7 @@ import { FUNCTION_PROBES, grantsByStatement, policiesReaching, resourceEntriesCo
 import type { IdentityPolicy, Model } from '../model/types.js';
 import { displayString, knownString } from '../model/value.js';
 import { fix, isCloudFormation } from './support/fix.js';
-import { byFolder, inModuleInstance, moduleInstance, nearbyFunctions } from './support/suggest.js';
+import { byFolder, inModuleInstance, localAddress, moduleInstance, nearbyFunctions } from './support/suggest.js';
 import type { Finding, Rule } from './types.js';
 
 /** The actions that run a function's code. */
@@ -71,7 +71,7 @@ function functionsInReach(model: Model, policy: IdentityPolicy): Array<{ address
   const instance = moduleInstance(policy.address);
   return (byFolder(model.functions).get(dirname(policy.range.file)) ?? [])
     .filter((f) => f.sourceType === 'aws_lambda_function' && inModuleInstance(f.address, instance))
-    .map((f) => ({ address: f.address, arn: { kind: 'terraform', expression: `${f.address.split('.').slice(-2).join('.')}.arn` } }));
+    .map((f) => ({ address: f.address, arn: { kind: 'terraform', expression: `${localAddress(f.address)}.arn` } }));
 }
 
 /** Replace the statement's every-function Resource with the functions in reach; only for statements of Lambda actions alone. */

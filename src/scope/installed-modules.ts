@@ -1,4 +1,4 @@
-import type { Model } from '../model/types.js';
+import type { Model, ModuleCallSite } from '../model/types.js';
 import type { Finding } from '../rules/types.js';
 
 /** A path inside what `terraform init` installs: code the user does not write, review or commit. */
@@ -27,14 +27,13 @@ export function relocateToModuleCalls(findings: Finding[], model: Model): void {
   }
 }
 
-/** The outermost-but-own module call of an address: the deepest `module.…` prefix whose block is written outside installed code. */
+/** The module call of an address that is written outside installed code, the deepest one (the block that passes what the installed code receives). */
 function callerSite(address: string, calls: NonNullable<Model['moduleCalls']>) {
-  let found;
-  for (let at = address.indexOf('module.'); at >= 0; at = address.indexOf('module.', at + 1)) {
-    const end = address.indexOf('.', at + 'module.'.length);
-    if (end < 0) break;
-    const site = calls.get(address.slice(0, end + 1));
-    if (site && !INSTALLED.test(site.range.file)) found = site;
+  let found: { prefix: string; site: ModuleCallSite } | undefined;
+  // By the recorded prefixes, not by splitting the address: instance keys (`module.m["a.b"].`) may hold dots.
+  for (const [prefix, site] of calls) {
+    if (!address.startsWith(prefix) || INSTALLED.test(site.range.file)) continue;
+    if (!found || prefix.length > found.prefix.length) found = { prefix, site };
   }
-  return found;
+  return found?.site;
 }

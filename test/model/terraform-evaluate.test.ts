@@ -64,6 +64,14 @@ ${permission('unknown', 'data.external.who.result')}
     expect(found).toEqual([['IG101', 'module.api.aws_lambda_permission.this', 'modules/fn/main.tf', 6]]);
   });
 
+  it('resolves a module source written with a trailing slash ("../../", as terraform-aws-modules examples do)', async () => {
+    const found = await findingsIn({
+      'examples/open/main.tf': 'module "fn" {\n  source    = "../../"\n  principal = "*"\n}\n',
+      'main.tf': `variable "principal" { default = "123456789012" }\n${permission('this', 'var.principal')}`,
+    });
+    expect(found).toEqual([['IG101', 'module.fn.aws_lambda_permission.this', 'main.tf', 6]]);
+  });
+
   it('reads aws_iam_policy_document with source and override documents', async () => {
     const found = await findingsIn({
       'main.tf': `
@@ -132,10 +140,13 @@ resource "aws_iam_policy" "p" {
     expect(found).toEqual([['IG901', 'main.tf', 'main.tf', 5]]);
   });
 
-  it('analyses a count/for_each resource once', async () => {
+  it('analyses each instance of a for_each resource (see terraform-instances.test.ts)', async () => {
     const found = await findingsIn({
       'main.tf': `resource "aws_lambda_function_url" "u" {\n  for_each           = toset(["a", "b"])\n  function_name      = each.key\n  authorization_type = "NONE"\n}\n`,
     });
-    expect(found).toEqual([['IG104', 'aws_lambda_function_url.u', 'main.tf', 4]]);
+    expect(found).toEqual([
+      ['IG104', 'aws_lambda_function_url.u["a"]', 'main.tf', 4],
+      ['IG104', 'aws_lambda_function_url.u["b"]', 'main.tf', 4],
+    ]);
   });
 });

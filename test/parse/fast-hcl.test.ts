@@ -4,6 +4,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createPositionMapper } from '../../src/model/range.js';
 import { parseHclFast } from '../../src/parse/terraform-hcl/fast-hcl.js';
+import type { Expr } from '../../src/parse/terraform-hcl/hcl-ast.js';
 import { parseHcl, parseHclFastPath, parseHclWithTreeSitter } from '../../src/parse/terraform-hcl/parse-hcl.js';
 import { REPO_ROOT } from '../helpers/scan.js';
 import { mutate, mutationFrom, propertyParameters } from '../helpers/property.js';
@@ -46,11 +47,23 @@ const SNIPPETS = [
   'a = "x"\r\nb = [\r\n  1,\r\n]\r\n# crlf comment\r\n',
   'a-b = c-d\nlocals {\n  x = count.index-1\n}\n',
   'a = "${"nested ${"deep"}"}"\n',
+  'a = !var.a.b && (x || y) == -z\nb = -a * b - c - d\nc = a || b && c == d < e + f * g\nd = !(p) || f(x).y > 1\n',
+  'a = [for s in xs : s]\nb = {for k, v in var.m : k => v.x if v.on}\nc = [for i, v in [for x in y : x] : {n = i}]\n',
 ];
 
 describe('fast HCL parser agrees with tree-sitter', () => {
   it.each(SNIPPETS.map((s) => [s]))('on %j', async (text) => {
     expect(await expectAgreement(text)).toBe(true);
+  });
+
+  it('groups operators by HCL precedence, left-associative, and reads for-expressions structurally', () => {
+    const shape = (e: Expr): unknown =>
+      e.t === 'binary' ? [shape(e.left), e.op, shape(e.right)] : e.t === 'unary' ? [e.op, shape(e.operand)] : 'text' in e ? e.text : e.t === 'literal' ? e.value : e.t;
+    const [a, b] = fast('a = a || b && c == d < e + f * -g\nb = x - y - z\n')!.body.attributes;
+    expect(shape(a.expr)).toEqual(['a', '||', ['b', '&&', ['c', '==', ['d', '<', ['e', '+', ['f', '*', ['-', 'g']]]]]]]);
+    expect(shape(b.expr)).toEqual([['x', '-', 'y'], '-', 'z']);
+    const [f] = fast('f = {for k, v in var.m : k => v... if v.on}\n')!.body.attributes;
+    expect(f.expr).toMatchObject({ t: 'for', object: true, keyVar: 'k', valueVar: 'v', collection: { t: 'ref', path: ['var', 'm'] }, key: { t: 'ref', path: ['k'] }, value: { t: 'ref', path: ['v'] }, grouped: true, condition: { t: 'ref', path: ['v', 'on'] } });
   });
 
   it('keeps whitespace at the edges of string literals (tree-sitter nodes drop it; both paths now read the source)', async () => {

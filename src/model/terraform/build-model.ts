@@ -63,9 +63,14 @@ export function instantiate(
     const type = block.labels[0];
     const name = block.labels[1];
     const address = prefix + key;
-    // Most resources are only an entry in model.resources: no view (closures) or evaluation for them.
-    if (isModelledType(type)) addTerraformResource(model, hclResourceView(address, type, name, block, evaluator));
-    else addResourceBase(model, address, type, name, block.range, block.constructPath);
+    // Most resources have neither count nor for_each: no instances looked up for them.
+    const instances = hasInstances(block) ? evaluator.instances(block) : undefined;
+    if (!Array.isArray(instances)) {
+      addResource(model, address, type, name, block, evaluator);
+      continue;
+    }
+    // One resource per instance, addressed as Terraform does (`aws_x.y[0]`, `aws_x.y["k"]`); none for count = 0.
+    for (const { instance, evaluator: scoped } of instances) addResource(model, address + instance.suffix, type, name, block, scoped, address);
   }
   for (const [key, block] of module.dataSources) (model.dataSources ??= []).push({ address: `${prefix}data.${key}`, sourceType: internType(block.labels[0]), range: block.range });
   if (stack.length > MAX_MODULE_DEPTH) return;
@@ -73,11 +78,15 @@ export function instantiate(
     const target = directory.moduleDirs.get(name);
     const child = target ? declared.get(target) : undefined;
     if (!child || stack.includes(child.dir)) continue;
-    const childInputs = new Map<string, () => Value>();
-    for (const attr of call.body.attributes) childInputs.set(attr.name, () => evaluator.evaluate(attr.expr));
-    const childPrefix = `${prefix}module.${name}.`;
-    (model.moduleCalls ??= new Map()).set(childPrefix, callSite(call));
-    instantiate(model, declared, child, childPrefix, childInputs, [...stack, child.dir]);
+    const instances = hasInstances(call) ? evaluator.instances(call) : undefined;
+    const calls = Array.isArray(instances) ? instances.map((i) => ({ suffix: i.instance.suffix, scoped: i.evaluator })) : [{ suffix: '', scoped: evaluator }];
+    for (const { suffix, scoped } of calls) {
+      const childInputs = new Map<string, () => Value>();
+      for (const attr of call.body.attributes) childInputs.set(attr.name, () => scoped.evaluate(attr.expr));
+      const childPrefix = `${prefix}module.${name}${suffix}.`;
+      (model.moduleCalls ??= new Map()).set(childPrefix, callSite(call));
+      instantiate(model, declared, child, childPrefix, childInputs, [...stack, child.dir]);
+    }
   }
 }
 
@@ -89,13 +98,26 @@ function callSite(call: HclBlock): ModuleCallSite {
   return site;
 }
 
+function hasInstances(block: HclBlock): boolean {
+  for (const attribute of block.body.attributes) if (attribute.name === 'count' || attribute.name === 'for_each') return true;
+  return false;
+}
+
+/** `instanceOf`: the block's own address, when this is one of its instances. */
+function addResource(model: Model, address: string, type: string, name: string, block: HclBlock, evaluator: Evaluator, instanceOf?: string): void {
+  // Most resources are only an entry in model.resources: no view (closures) or evaluation for them.
+  if (isModelledType(type)) addTerraformResource(model, hclResourceView(address, type, name, block, evaluator, instanceOf));
+  else addResourceBase(model, address, type, name, block.range, block.constructPath, instanceOf);
+}
+
 /** An HCL resource block seen through the evaluator. */
-function hclResourceView(address: string, type: string, name: string, block: HclBlock, evaluator: Evaluator): TerraformResourceView {
+function hclResourceView(address: string, type: string, name: string, block: HclBlock, evaluator: Evaluator, instanceOf: string | undefined): TerraformResourceView {
   // Plain object literals of one shape (no spreads): V8 builds these ~10× faster, and a scan makes one per resource.
-  const view = (body: HclBody, range: HclBlock['range']): TerraformBlockView => ({
+  // Nested blocks with `dynamic` ones expanded, each seen with its iterator.
+  const view = (body: HclBody, range: HclBlock['range'], scoped: Evaluator): TerraformBlockView => ({
     range,
-    attribute: (attribute) => attributeOf(body, attribute, evaluator),
-    blocks: (blockType) => body.blocks.filter((b) => b.type === blockType).map((b) => view(b.body, b.range)),
+    attribute: (attribute) => attributeOf(body, attribute, scoped),
+    blocks: (blockType) => scoped.blocks(body, blockType).map((b) => view(b.block.body, b.block.range, b.evaluator)),
   });
   const resource: TerraformResourceView = {
     range: block.range,
@@ -103,9 +125,10 @@ function hclResourceView(address: string, type: string, name: string, block: Hcl
     address,
     type,
     name,
-    blocks: (blockType) => block.body.blocks.filter((b) => b.type === blockType).map((b) => view(b.body, b.range)),
+    blocks: (blockType) => evaluator.blocks(block.body, blockType).map((b) => view(b.block.body, b.block.range, b.evaluator)),
   };
   if (block.constructPath !== undefined) resource.constructPath = block.constructPath;
+  if (instanceOf !== undefined) resource.instanceOf = instanceOf;
   return resource;
 }
 

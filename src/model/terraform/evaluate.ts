@@ -2,7 +2,11 @@ import type { Expr, HclBlock, HclBody } from '../../parse/terraform-hcl/hcl-ast.
 import { objectKeyName } from '../../parse/terraform-hcl/hcl-ast.js';
 import { parseJsonValue } from '../json-value.js';
 import { createPositionMapper, type Range } from '../range.js';
-import { knownString, unknownValue, type UnknownValue, type Value } from '../value.js';
+import { knownString, unknownValue, type ObjectEntry, type UnknownValue, type Value } from '../value.js';
+import { builtin, hasInvalid, invalidValue, mergeText, unknownResult, whollyKnown } from './functions.js';
+import { binaryOperation, unaryOperation } from './operators.js';
+import { withTypeDefaults } from './variable-type.js';
+import { blockInstances, collectionElements, iterator, type Instance, type Instances } from './instances.js';
 import { ownedString } from './intern.js';
 import type { ModuleInstance } from './module-tree.js';
 import { policyDocumentDataValue } from './policy-document-data.js';
@@ -10,10 +14,17 @@ import { policyDocumentDataValue } from './policy-document-data.js';
 /** Resource attributes Terraform computes at apply time: a reference to them is symbolic. */
 const COMPUTED_ATTRIBUTES = new Set(['arn', 'id', 'invoke_arn', 'qualified_arn', 'qualified_invoke_arn', 'execution_arn', 'unique_id', 'function_url', 'url_id']);
 
+/** A nested block as Terraform sees it once `dynamic` blocks are expanded, with the evaluator its expressions need. */
+export interface ScopedBlock {
+  block: HclBlock;
+  evaluator: Evaluator;
+}
+
 /**
  * Evaluates HCL expressions of one module instance without running anything:
- * literals, templates, locals, variables, jsonencode, aws_iam_policy_document.
- * What cannot be known is an UnknownValue naming what it refers to.
+ * literals, templates, locals, variables, common functions, aws_iam_policy_document,
+ * `count`/`for_each` instances and `dynamic` blocks. What cannot be known is an UnknownValue
+ * naming what it refers to.
  */
 export class Evaluator {
   /**
@@ -23,8 +34,70 @@ export class Evaluator {
    */
   private readonly cache = new Map<unknown, Value>();
   private readonly inProgress = new Set<unknown>();
+  /**
+   * The module's evaluator without names in scope: locals, variables, data sources and resources
+   * without instances are evaluated (and cached) there once, whichever scope refers to them.
+   */
+  private readonly root: Evaluator;
+  /** On the root: each instanced block's instances, with an evaluator per instance (reused, so its cache and cycle guard hold). */
+  private instanceCache?: Map<HclBlock, Array<{ instance: Instance; evaluator: Evaluator }> | 'unknown' | undefined>;
 
-  constructor(readonly module: ModuleInstance) {}
+  /** `names`: what `each`, `count` or a dynamic block's iterator stand for here. */
+  constructor(
+    readonly module: ModuleInstance,
+    private readonly names?: ReadonlyMap<string, Value>,
+    root?: Evaluator,
+  ) {
+    this.root = root ?? this;
+  }
+
+  /** An evaluator that also sees `names` (an instance's `each`/`count`, a dynamic block's iterator). */
+  withNames(names: ReadonlyMap<string, Value>): Evaluator {
+    return new Evaluator(this.module, this.names ? new Map([...this.names, ...names]) : names, this.root);
+  }
+
+  /**
+   * The instances of a resource, data source or module block, each with its evaluator; undefined
+   * without count/for_each, 'unknown' when they are not known (the block is then analysed once, as before).
+   */
+  instances(block: HclBlock): Array<{ instance: Instance; evaluator: Evaluator }> | 'unknown' | undefined {
+    const root = this.root;
+    const cache = (root.instanceCache ??= new Map());
+    if (cache.has(block)) return cache.get(block);
+    // Guard a count that refers to its own block's instances.
+    cache.set(block, 'unknown');
+    const found: Instances = blockInstances(block.body, (expr) => root.evaluate(expr));
+    const result = Array.isArray(found) ? found.map((instance) => ({ instance, evaluator: new Evaluator(root.module, instance.names, root) })) : found;
+    cache.set(block, result);
+    return result;
+  }
+
+  /**
+   * The nested blocks of a type in a body, `dynamic "type"` blocks expanded in place: one per
+   * element of a known for_each, its `content` seen with the iterator (the label, or `iterator = x`)
+   * bound to `.key`/`.value`. A dynamic block whose for_each is not known adds nothing.
+   */
+  blocks(body: HclBody, type: string): ScopedBlock[] {
+    const out: ScopedBlock[] = [];
+    for (const block of body.blocks) {
+      if (block.type === type) out.push({ block, evaluator: this });
+      else if (block.type === 'dynamic' && block.labels[0] === type) this.expandDynamic(block, type, out);
+    }
+    return out;
+  }
+
+  private expandDynamic(block: HclBlock, type: string, out: ScopedBlock[]): void {
+    const content = block.body.blocks.find((b) => b.type === 'content');
+    const forEach = this.attribute(block.body, 'for_each');
+    if (!content || !forEach) return;
+    const elements = collectionElements(forEach, true);
+    if (!elements) return;
+    const name = knownIdentifier(block.body.attributes.find((a) => a.name === 'iterator')?.expr) ?? type;
+    for (const { key, value, range } of elements) {
+      const evaluator = this.withNames(new Map([[name, iterator([['key', key], ['value', value]], range)]]));
+      out.push({ block: { type, labels: [], body: content.body, range: content.range }, evaluator });
+    }
+  }
 
   evaluate(expr: Expr): Value {
     const range = expr.range;
@@ -42,23 +115,74 @@ export class Evaluator {
         return this.call(expr.name, expr.args, range, expr);
       case 'tuple':
         return { kind: 'list', items: expr.items.map((i) => this.evaluate(i)), range };
-      case 'object':
-        return {
-          kind: 'object',
-          range,
-          entries: expr.items.flatMap((item) => {
-            const key = objectKeyName(item.key) ?? knownString(this.evaluate(item.key));
-            return key === undefined ? [] : [{ key: ownedString(key), keyRange: item.key.range, value: this.evaluate(item.value) }];
-          }),
-        };
+      case 'object': {
+        const object: Value = { kind: 'object', range, entries: [] };
+        for (const item of expr.items) {
+          const key = objectKeyName(item.key) ?? knownString(this.evaluate(item.key));
+          // An entry whose key is not known leaves the object open: a key not found in it may be that one.
+          if (key === undefined) object.open = true;
+          else object.entries.push({ key: ownedString(key), keyRange: item.key.range, value: this.evaluate(item.value) });
+        }
+        return object;
+      }
       case 'conditional': {
         const condition = this.evaluate(expr.condition);
         if (condition.kind === 'bool') return this.evaluate(condition.value ? expr.then : expr.otherwise);
-        return unknownValue(range, textOf(expr));
+        return unknownResult(range, textOf(expr), [condition]);
       }
+      case 'binary':
+        return this.binary(expr);
+      case 'unary':
+        return unaryOperation(expr.op, this.evaluate(expr.operand), range, ownedString(expr.text));
+      case 'for':
+        return this.forExpression(expr);
       default:
         return unknownValue(range, ownedString(expr.text));
     }
+  }
+
+  private binary(expr: Extract<Expr, { t: 'binary' }>): Value {
+    return binaryOperation(expr.op, this.evaluate(expr.left), () => this.evaluate(expr.right), expr.range, ownedString(expr.text));
+  }
+
+  /**
+   * `[for k, v in xs : value if cond]` / `{for k, v in xs : key => value... if cond}` over a known collection
+   * (a list by index, a map by key), each element seen with its names bound. Items keep their own ranges.
+   */
+  private forExpression(expr: Extract<Expr, { t: 'for' }>): Value {
+    const { range } = expr;
+    const ref = ownedString(expr.text);
+    const collection = this.evaluate(expr.collection);
+    const elements = collectionElements(collection, true);
+    if (!elements) return hasInvalid(collection) || !['list', 'object', 'unknown', 'template'].includes(collection.kind) ? invalidValue(range, ref) : unknownValue(range, ref);
+    const items: Value[] = [];
+    const entries = new Map<string, ObjectEntry>();
+    for (const element of elements) {
+      const names = new Map<string, Value>([[expr.valueVar, element.value]]);
+      if (expr.keyVar !== undefined) names.set(expr.keyVar, element.key);
+      const scoped = this.withNames(names);
+      if (expr.condition) {
+        const keep = scoped.evaluate(expr.condition);
+        if (keep.kind !== 'bool') return keep.kind === 'unknown' && !keep.invalid ? unknownValue(range, ref) : invalidValue(range, ref);
+        if (!keep.value) continue;
+      }
+      const value = scoped.evaluate(expr.value);
+      if (!expr.object || !expr.key) {
+        items.push(value);
+        continue;
+      }
+      const keyValue = scoped.evaluate(expr.key);
+      const key = knownString(keyValue);
+      if (key === undefined) return hasInvalid(keyValue) ? invalidValue(range, ref) : unknownValue(range, ref);
+      const existing = entries.get(key);
+      if (expr.grouped) {
+        if (existing?.value.kind === 'list') existing.value.items.push(value);
+        else entries.set(key, { key: ownedString(key), keyRange: keyValue.range, value: { kind: 'list', items: [value], range: value.range } });
+      } else if (existing) {
+        return invalidValue(range, ref); // a key produced twice without `...`
+      } else entries.set(key, { key: ownedString(key), keyRange: keyValue.range, value });
+    }
+    return expr.object ? { kind: 'object', entries: [...entries.values()], range } : { kind: 'list', items, range };
   }
 
   /** Evaluates a named attribute of a body, if present. */
@@ -96,10 +220,24 @@ export class Evaluator {
 
   private call(name: string, args: Expr[], range: Range, expr: Expr): Value {
     switch (name) {
+      case 'try': {
+        // Falls back only past an argument Terraform fails to evaluate; one not known yet is the result (unknown).
+        for (const arg of args) {
+          const value = this.evaluate(arg);
+          if (hasInvalid(value)) continue;
+          if (whollyKnown(value) || value.kind === 'unknown' || value.kind === 'template') return value;
+          return unknownValue(range, textOf(expr));
+        }
+        return invalidValue(range, textOf(expr));
+      }
+      case 'can': {
+        const value = args[0] ? this.evaluate(args[0]) : invalidValue(range, textOf(expr));
+        if (hasInvalid(value)) return { kind: 'bool', value: false, range };
+        return whollyKnown(value) ? { kind: 'bool', value: true, range } : unknownValue(range, textOf(expr));
+      }
       case 'jsonencode':
       case 'tolist':
       case 'toset':
-      case 'tostring':
       case 'tomap':
         // A policy is read from its structure, so jsonencode(x) is x.
         return args[0] ? { ...this.evaluate(args[0]) } : unknownValue(range, textOf(expr));
@@ -114,8 +252,10 @@ export class Evaluator {
         if (lists.every((l) => l.kind === 'list')) return { kind: 'list', items: lists.flatMap((l) => (l.kind === 'list' ? l.items : [])), range };
         return unknownValue(range, textOf(expr));
       }
-      default:
-        return unknownValue(range, textOf(expr));
+      default: {
+        const apply = builtin(name);
+        return apply ? apply(args.map((a) => this.evaluate(a)), range, textOf(expr)) : unknownValue(range, textOf(expr));
+      }
     }
   }
 
@@ -123,12 +263,15 @@ export class Evaluator {
     const [head, second, third] = path;
     let base: Value | undefined;
     let consumed = 2;
-    if (head === 'var' && typeof second === 'string') base = this.variable(second, range);
-    else if (head === 'local' && typeof second === 'string') base = this.local(second, range);
+    const named = typeof head === 'string' ? this.names?.get(head) : undefined;
+    if (named) {
+      base = named;
+      consumed = 1;
+    } else if (head === 'var' && typeof second === 'string') base = this.root.variable(second, range);
+    else if (head === 'local' && typeof second === 'string') base = this.root.local(second, range);
     else if (head === 'data' && typeof second === 'string' && typeof third === 'string') {
-      consumed = 3;
-      base = this.dataSource(`${second}.${third}`, path[3], range, text);
-      if (base) consumed = 4;
+      const data = this.dataSource(`${second}.${third}`, path, range, text);
+      if (data) [base, consumed] = data;
     } else if (typeof head === 'string' && typeof second === 'string') {
       const key = `${head}.${second}`;
       const block = this.module.resources.get(key);
@@ -140,11 +283,13 @@ export class Evaluator {
 
   private variable(name: string, range: Range): Value | undefined {
     return this.memo(`var.${name}`, () => `var.${name}`, () => {
-      const input = this.module.inputs.get(name);
-      if (input) return input();
       const declared = this.module.variables.get(name);
-      const fallback = declared?.body.attributes.find((a) => a.name === 'default');
-      return fallback ? this.evaluate(fallback.expr) : unknownValue(range, `var.${name}`);
+      const input = this.module.inputs.get(name);
+      const fallback = input ? undefined : declared?.body.attributes.find((a) => a.name === 'default');
+      const value = input ? input() : fallback ? this.evaluate(fallback.expr) : unknownValue(range, `var.${name}`);
+      // Terraform fills attributes a type declares optional(...) with null: one missing from the value is not an error.
+      const type = declared?.body.attributes.find((a) => a.name === 'type');
+      return type ? withTypeDefaults(value, type.expr) : value;
     });
   }
 
@@ -156,20 +301,53 @@ export class Evaluator {
     return this.memo(undeclared, () => undeclared, () => unknownValue(range, undeclared));
   }
 
-  private dataSource(key: string, attribute: string | number | undefined, range: Range, text: string): Value | undefined {
+  /**
+   * `data.aws_iam_policy_document.x.json` (or `x[0].json`, `x["k"].json` for an instance): the document,
+   * and how many path steps it took. Undefined for anything else.
+   */
+  private dataSource(key: string, path: Array<string | number>, range: Range, text: string): [Value, number] | undefined {
     const block = this.module.dataSources.get(key);
-    if (!block || !key.startsWith('aws_iam_policy_document.') || attribute !== 'json' && attribute !== 'minified_json') return undefined;
-    return this.memo(block, () => `data.${key}`, () => policyDocumentDataValue(block, this) ?? unknownValue(range, ownedString(text)));
+    if (!block || !key.startsWith('aws_iam_policy_document.')) return undefined;
+    const instances = this.root.instances(block);
+    // Without known instances the document is read once (each/count unknown in it); `x[0]` of it is still that document.
+    const at = instances !== undefined && path.length >= 5 ? 4 : 3;
+    const attribute = path[at];
+    if (attribute !== 'json' && attribute !== 'minified_json') return undefined;
+    let evaluator: Evaluator = this.root;
+    if (at === 4 && Array.isArray(instances)) {
+      const found = instances.find((i) => i.instance.key === path[3]);
+      if (!found) return [invalidValue(range, ownedString(text)), at + 1];
+      evaluator = found.evaluator;
+    }
+    return [evaluator.memo(block, () => `data.${key}`, () => policyDocumentDataValue(block, evaluator) ?? unknownValue(range, ownedString(text))), at + 1];
   }
 
-  /** `aws_x.y.attr` (`key`: `aws_x.y`): an input attribute set literally is read; computed ones (arn, id) stay symbolic. */
+  /**
+   * `aws_x.y.attr` (`key`: `aws_x.y`), or `aws_x.y[0].attr` / `aws_x.y["k"].attr` of an instance: an input
+   * attribute set literally is read (with that instance's `each`/`count`); computed ones (arn, id) stay symbolic.
+   */
   private resourceAttribute(block: HclBlock, key: string, type: string, path: Array<string | number>, text: string, range: Range): Value {
-    const symbolic = (): UnknownValue => ({ kind: 'unknown', ref: ownedString(text), range, resource: this.module.prefix + key, resourceType: type });
-    const attribute = path[2];
-    if (typeof attribute !== 'string' || COMPUTED_ATTRIBUTES.has(attribute) || path.length > 3) return symbolic();
+    const instances = this.root.instances(block);
+    let evaluator: Evaluator = this.root;
+    let address = this.module.prefix + key;
+    let at = 2;
+    if (instances !== undefined) {
+      const step = path[2];
+      if (Array.isArray(instances) && step !== undefined) {
+        const found = instances.find((i) => i.instance.key === step);
+        // An instance that does not exist is an error in Terraform (`try` falls back past it).
+        if (!found) return invalidValue(range, ownedString(text));
+        evaluator = found.evaluator;
+        address += found.instance.suffix;
+        at = 3;
+      } else if (typeof step === 'number' || (instances === 'unknown' && path.length > 3)) at = 3;
+    }
+    const symbolic = (): UnknownValue => ({ kind: 'unknown', ref: ownedString(text), range, resource: address, resourceType: type });
+    const attribute = path[at];
+    if (typeof attribute !== 'string' || COMPUTED_ATTRIBUTES.has(attribute) || path.length > at + 1) return symbolic();
     const set = block.body.attributes.find((a) => a.name === attribute);
     if (!set) return symbolic();
-    const value = this.memo(set, () => `${key}.${attribute}`, () => this.evaluate(set.expr));
+    const value = evaluator.memo(set, () => `${key}.${attribute}`, () => evaluator.evaluate(set.expr));
     return value.kind === 'unknown' ? symbolic() : value;
   }
 
@@ -190,31 +368,36 @@ export class Evaluator {
 }
 
 function textOf(expr: Expr): string {
-  return expr.t === 'ref' || expr.t === 'other' ? ownedString(expr.text) : expr.t === 'call' ? `${expr.name}(...)` : 'expression';
+  return 'text' in expr ? ownedString(expr.text) : expr.t === 'call' ? `${expr.name}(...)` : 'expression';
 }
 
-function mergeText(parts: Array<string | UnknownValue>): Array<string | UnknownValue> {
-  const out: Array<string | UnknownValue> = [];
-  for (const part of parts) {
-    const last = out[out.length - 1];
-    if (typeof part === 'string' && typeof last === 'string') out[out.length - 1] = last + part;
-    else if (part !== '') out.push(part);
-  }
-  return out;
+/** A bare identifier expression (`iterator = rule`; in Terraform JSON the string `"rule"`). */
+function knownIdentifier(expr: Expr | undefined): string | undefined {
+  if (expr?.t === 'literal' && typeof expr.value === 'string') return expr.value;
+  return expr?.t === 'ref' && expr.path.length === 1 && typeof expr.path[0] === 'string' ? expr.path[0] : undefined;
 }
 
-/** Follows `.attr` / `[i]` steps into a known value; into an unknown one, the result is unknown. */
+/**
+ * Follows `.attr` / `[i]` steps into a known value; into an unknown one, the result is unknown.
+ * A step Terraform cannot take (a key missing from a known object, an index past a known list's
+ * end, any step into null or a scalar) makes the result invalid, which `try` falls back past.
+ */
 function index(base: Value, steps: Array<string | number>, text: string, range: Range): Value {
   let current = base;
   for (const step of steps) {
     if (current.kind === 'object') {
-      const entry = current.entries.find((e) => e.key === String(step));
-      if (!entry) return unknownValue(range, ownedString(text));
+      const key = String(step);
+      let entry;
+      for (let i = current.entries.length - 1; i >= 0 && !entry; i--) if (current.entries[i].key === key) entry = current.entries[i];
+      if (!entry) return current.open ? unknownValue(range, ownedString(text)) : invalidValue(range, ownedString(text));
       current = entry.value;
-    } else if (current.kind === 'list' && typeof step === 'number' && current.items[step]) {
+    } else if (current.kind === 'list') {
+      if (typeof step !== 'number' || !current.items[step]) return invalidValue(range, ownedString(text));
       current = current.items[step];
+    } else if (current.kind === 'unknown' || current.kind === 'template') {
+      return current.kind === 'unknown' && current.invalid ? invalidValue(range, ownedString(text)) : unknownValue(range, ownedString(text));
     } else {
-      return unknownValue(range, ownedString(text));
+      return invalidValue(range, ownedString(text));
     }
   }
   return current;

@@ -105,5 +105,6 @@ export function localModuleDir(callerDir: string, call: HclBlock): string | unde
   const source = call.body.attributes.find((a) => a.name === 'source')?.expr;
   if (source?.t !== 'literal' || typeof source.value !== 'string') return undefined;
   if (!source.value.startsWith('./') && !source.value.startsWith('../')) return undefined;
-  return normalize(join(callerDir, source.value));
+  // `source = "../../"` (as terraform-aws-modules' examples write it) names the same folder as "../..".
+  return normalize(join(callerDir, source.value)).replace(/(?<=.)[\\/]+$/, '');
 }

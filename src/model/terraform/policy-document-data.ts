@@ -11,7 +11,8 @@ import type { Evaluator } from './evaluate.js';
  * same Sid; `override_policy_documents` replace this document's statements by Sid.
  */
 export function policyDocumentDataValue(block: HclBlock, evaluator: Evaluator): Value | undefined {
-  const own = block.body.blocks.filter((b) => b.type === 'statement').map((s) => statementValue(s, evaluator));
+  // `dynamic "statement"` blocks count as the statements they expand to, each seen with its iterator.
+  const own = evaluator.blocks(block.body, 'statement').map((s) => statementValue(s.block, s.evaluator));
   const documents = (name: string) => asList(evaluator.attribute(block.body, name)).flatMap((doc) => statementsOf(doc));
   let statements = mergeBySid(documents('source_policy_documents'), own);
   statements = mergeBySid(statements, documents('override_policy_documents'));
@@ -55,15 +56,15 @@ function statementValue(block: HclBlock, evaluator: Evaluator): Value {
   if (principals) entries.push(entry('Principal', principals, principals.range));
   const notPrincipals = principalsValue(body, 'not_principals', evaluator);
   if (notPrincipals) entries.push(entry('NotPrincipal', notPrincipals, notPrincipals.range));
-  const conditions = body.blocks.filter((b) => b.type === 'condition');
+  const conditions = evaluator.blocks(body, 'condition');
   if (conditions.length) {
     const byOperator = new Map<string, ObjectEntry[]>();
-    for (const condition of conditions) {
-      const test = knownString(evaluator.attribute(condition.body, 'test'));
-      const variable = knownString(evaluator.attribute(condition.body, 'variable'));
+    for (const { block: condition, evaluator: scoped } of conditions) {
+      const test = knownString(scoped.attribute(condition.body, 'test'));
+      const variable = knownString(scoped.attribute(condition.body, 'variable'));
       if (!test || !variable) continue;
       const list = byOperator.get(test) ?? [];
-      list.push(entry(variable, evaluator.attribute(condition.body, 'values') ?? { kind: 'list', items: [], range: condition.range }, condition.range));
+      list.push(entry(variable, scoped.attribute(condition.body, 'values') ?? { kind: 'list', items: [], range: condition.range }, condition.range));
       byOperator.set(test, list);
     }
     entries.push(entry('Condition', { kind: 'object', range, entries: [...byOperator].map(([op, es]) => entry(op, { kind: 'object', entries: es, range }, range)) }, range));
@@ -73,16 +74,16 @@ function statementValue(block: HclBlock, evaluator: Evaluator): Value {
 
 /** `principals { type = "AWS" identifiers = [...] }` → {"AWS": [...]}; type "*" → "*". */
 function principalsValue(body: HclBody, blockType: string, evaluator: Evaluator): Value | undefined {
-  const blocks = body.blocks.filter((b) => b.type === blockType);
+  const blocks = evaluator.blocks(body, blockType);
   if (blocks.length === 0) return undefined;
   const entries: ObjectEntry[] = [];
-  for (const block of blocks) {
-    const type = knownString(evaluator.attribute(block.body, 'type'));
-    const identifiers = evaluator.attribute(block.body, 'identifiers') ?? { kind: 'list', items: [], range: block.range };
+  for (const { block, evaluator: scoped } of blocks) {
+    const type = knownString(scoped.attribute(block.body, 'type'));
+    const identifiers = scoped.attribute(block.body, 'identifiers') ?? { kind: 'list', items: [], range: block.range };
     if (type === '*') return str('*', block.range);
     if (type) entries.push(entry(type, identifiers, block.range));
   }
-  return { kind: 'object', entries, range: blocks[0].range };
+  return { kind: 'object', entries, range: blocks[0].block.range };
 }
 
 function entry(key: string, value: Value, keyRange: Range): ObjectEntry {

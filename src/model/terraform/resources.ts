@@ -53,6 +53,8 @@ export interface TerraformResourceView extends TerraformBlockView {
   name: string;
   /** CDKTF synth output: the construct path of the resource in the user's CDK code. */
   constructPath?: string;
+  /** An instance of a block with count/for_each: the block's address (`address` adds the instance key). */
+  instanceOf?: string;
 }
 
 /**
@@ -79,11 +81,14 @@ export function isModelledType(type: string): boolean {
 }
 
 /** Records a resource in `model.resources` (what every resource is, modelled further or not) and returns that entry. */
-export function addResourceBase(model: Model, address: string, type: string, name: string, range: Range, constructPath: string | undefined): ResourceBase {
+export function addResourceBase(model: Model, address: string, type: string, name: string, range: Range, constructPath: string | undefined, instanceOf?: string): ResourceBase {
   const sourceType = internType(type);
+  // An instance's own address within its module: `type.name` and its key (`[0]`, `["k"]`).
+  const local = instanceOf === undefined ? (ownAddress(address, type, name) ? address : `${sourceType}.${name}`) : `${sourceType}.${name}${address.slice(instanceOf.length)}`;
   // Built by assignment, not spreads of optional parts: one object shape, much faster at 10,000s of resources.
-  const base: ResourceBase = { address, sourceType, range, arnExpression: `${ownAddress(address, type, name) ? address : `${sourceType}.${name}`}.arn` };
+  const base: ResourceBase = { address, sourceType, range, arnExpression: `${local}.arn` };
   if (constructPath !== undefined) base.constructPath = constructPath;
+  if (instanceOf !== undefined) base.instanceOf = instanceOf;
   model.resources.set(address, base);
   return base;
 }
@@ -96,7 +101,7 @@ function ownAddress(address: string, type: string, name: string): boolean {
 /** Maps one Terraform resource onto the format-neutral model. */
 export function addTerraformResource(model: Model, resource: TerraformResourceView): void {
   const { address, type } = resource;
-  const base = addResourceBase(model, address, type, resource.name, resource.range, resource.constructPath);
+  const base = addResourceBase(model, address, type, resource.name, resource.range, resource.constructPath, resource.instanceOf);
   if (!MODELLED_TYPES.has(type)) return;
   switch (type) {
     case 'aws_lambda_function': {

@@ -1,6 +1,6 @@
 import type { PositionMapper, Range } from '../../model/range.js';
 import { commentCoverage, type LineSpan } from '../comments.js';
-import type { Expr, HclAttribute, HclBlock, HclBody, HclFile, TemplatePart } from './hcl-ast.js';
+import { BINARY_PRECEDENCE, type BinaryOperator, type Expr, type HclAttribute, type HclBlock, type HclBody, type HclFile, type TemplatePart } from './hcl-ast.js';
 import { unescapeQuoted } from './unescape.js';
 
 /** Thrown (never escapes this module) when the input leaves the subset parsed here. */
@@ -36,7 +36,7 @@ const isHex = (c: number) => isDigit(c) || (c >= 97 && c <= 102) || (c >= 65 && 
 /** ASCII whitespace as C's iswspace sees it (space, \t, \n, \v, \f, \r). */
 const isSpace = (c: number) => c === 32 || (c >= 9 && c <= 13);
 const KEYWORDS = new Set(['for', 'in', 'if', 'else', 'endif', 'endfor']);
-const TWO_CHAR_OPERATORS = ['>=', '<=', '==', '!=', '&&', '||'];
+const TWO_CHAR_OPERATORS: BinaryOperator[] = ['>=', '<=', '==', '!=', '&&', '||'];
 
 class FastHclParser {
   private pos = 0;
@@ -190,33 +190,31 @@ class FastHclParser {
     }
   }
 
-  /** Terms joined by binary operators; any operator makes the whole an unevaluated `other`. */
-  private operation(): Expr {
+  /** Terms joined by binary operators, grouped by precedence (left-associative), as tree-sitter's grammar has them. */
+  private operation(minPrecedence = 1): Expr {
     const start = this.pos;
-    let operators = 0;
     let expr = this.unary();
     for (;;) {
       const save = this.pos;
       this.skip();
-      const length = this.binaryOperator();
-      if (length === 0) {
+      const op = this.binaryOperator();
+      if (op === undefined || BINARY_PRECEDENCE[op] < minPrecedence) {
         this.pos = save;
         break;
       }
-      this.pos += length;
-      operators++;
+      this.pos += op.length;
       this.skip();
-      expr = this.unary();
+      const right = this.operation(BINARY_PRECEDENCE[op] + 1);
+      expr = { t: 'binary', op, left: expr, right, text: this.text.slice(start, this.end), range: this.range(start, this.end) };
     }
-    if (operators === 0) return expr;
-    return { t: 'other', text: this.text.slice(start, this.end), range: this.range(start, this.end) };
+    return expr;
   }
 
-  private binaryOperator(): number {
-    for (const op of TWO_CHAR_OPERATORS) if (this.text.startsWith(op, this.pos)) return 2;
+  private binaryOperator(): BinaryOperator | undefined {
+    for (const op of TWO_CHAR_OPERATORS) if (this.text.startsWith(op, this.pos)) return op;
     const c = this.code();
     // * / % + - > <  (`=` alone ends the expression: an object key, or `=>`)
-    return c === 42 || c === 47 || c === 37 || c === 43 || c === 45 || c === 62 || c === 60 ? 1 : 0;
+    return c === 42 || c === 47 || c === 37 || c === 43 || c === 45 || c === 62 || c === 60 ? (this.text[this.pos] as BinaryOperator) : undefined;
   }
 
   private unary(): Expr {
@@ -226,8 +224,8 @@ class FastHclParser {
       if (this.code(1) === 61) bail();
       this.pos++;
       this.skip();
-      this.unary();
-      return { t: 'other', text: this.text.slice(start, this.end), range: this.range(start, this.end) };
+      const operand = this.unary();
+      return { t: 'unary', op: c === 33 ? '!' : '-', operand, text: this.text.slice(start, this.end), range: this.range(start, this.end) };
     }
     return this.traversal();
   }
@@ -403,39 +401,53 @@ class FastHclParser {
     return { t: 'object', items, range: this.range(start, this.pos) };
   }
 
-  /** `[for k, v in x : v if c]` / `{for k, v in x : k => v... if c}`: checked, kept as text. */
+  /** `[for k, v in x : v if c]` / `{for k, v in x : k => v... if c}`. */
   private forExpression(start: number, object: boolean): Expr {
     this.pos += 3;
     this.skip();
-    this.identifier() ?? bail();
+    let valueVar = this.identifier() ?? bail();
+    let keyVar: string | undefined;
     this.skip();
     if (this.code() === 44) {
       this.pos++;
       this.skip();
-      this.identifier() ?? bail();
+      keyVar = valueVar;
+      valueVar = this.identifier() ?? bail();
       this.skip();
     }
     if (!this.atWord('in')) bail();
     this.pos += 2;
-    this.expression();
+    const collection = this.expression();
     this.expect(':');
-    this.expression();
+    let key: Expr | undefined;
+    let value = this.expression();
+    let grouped = false;
     if (object) {
       this.skip();
       if (!this.text.startsWith('=>', this.pos)) bail();
       this.pos += 2;
-      this.expression();
+      key = value;
+      value = this.expression();
       this.skip();
-      if (this.text.startsWith('...', this.pos)) this.pos += 3;
+      if (this.text.startsWith('...', this.pos)) {
+        this.pos += 3;
+        grouped = true;
+      }
     }
     this.skip();
+    let condition: Expr | undefined;
     if (this.atWord('if')) {
       this.pos += 2;
-      this.expression();
+      condition = this.expression();
     }
     this.expect(object ? '}' : ']');
     this.end = this.pos;
-    return { t: 'other', text: this.text.slice(start, this.pos), range: this.range(start, this.pos) };
+    const expr: Expr = { t: 'for', object, valueVar, collection, value, text: this.text.slice(start, this.pos), range: this.range(start, this.pos) };
+    if (keyVar !== undefined) expr.keyVar = keyVar;
+    if (key) expr.key = key;
+    if (grouped) expr.grouped = true;
+    if (condition) expr.condition = condition;
+    return expr;
   }
 
   /** `"..."`: a literal when there is no interpolation, else a template. */

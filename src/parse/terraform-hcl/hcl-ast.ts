@@ -48,8 +48,35 @@ export type Expr =
   | { t: 'tuple'; items: Expr[]; range: Range }
   | { t: 'object'; items: Array<{ key: Expr; value: Expr }>; range: Range }
   | { t: 'conditional'; condition: Expr; then: Expr; otherwise: Expr; range: Range }
-  /** for-expressions, operators, splats: we never evaluate them, so they become Unknown. */
+  /** `a && b`, `x == "y"`, `n + 1`: grouped by HCL's precedence, left-associative. `text` as written, to name it when unknown. */
+  | { t: 'binary'; op: BinaryOperator; left: Expr; right: Expr; text: string; range: Range }
+  | { t: 'unary'; op: '!' | '-'; operand: Expr; text: string; range: Range }
+  /**
+   * `[for k, v in xs : value if cond]` / `{for k, v in xs : key => value... if cond}`: `keyVar` only when
+   * two names are given; `key` and `grouped` (`...`) only for the object form.
+   */
+  | { t: 'for'; object: boolean; keyVar?: string; valueVar: string; collection: Expr; key?: Expr; value: Expr; grouped?: boolean; condition?: Expr; text: string; range: Range }
+  /** Splats, indexes by expression, template directives: we never evaluate them, so they become Unknown. */
   | { t: 'other'; text: string; range: Range };
+
+export type BinaryOperator = '*' | '/' | '%' | '+' | '-' | '>' | '>=' | '<' | '<=' | '==' | '!=' | '&&' | '||';
+
+/** HCL's binary operator precedence (tree-sitter-hcl's table): higher binds tighter. */
+export const BINARY_PRECEDENCE: Readonly<Record<BinaryOperator, number>> = {
+  '*': 6,
+  '/': 6,
+  '%': 6,
+  '+': 5,
+  '-': 5,
+  '>': 4,
+  '>=': 4,
+  '<': 4,
+  '<=': 4,
+  '==': 3,
+  '!=': 3,
+  '&&': 2,
+  '||': 1,
+};
 
 /** The key of an object element as Terraform reads it: a bare identifier or a string. */
 export function objectKeyName(key: Expr): string | undefined {

@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import { createPositionMapper, type PositionMapper, type Range } from '../../model/range.js';
 import { commentCoverage, type LineSpan } from '../comments.js';
 import type { InputError } from '../types.js';
-import type { Expr, HclBlock, HclBody, HclFile, TemplatePart } from './hcl-ast.js';
+import { BINARY_PRECEDENCE, type BinaryOperator, type Expr, type HclBlock, type HclBody, type HclFile, type TemplatePart } from './hcl-ast.js';
 import { fastPaths } from '../fast-paths.js';
 import { parseHclFast } from './fast-hcl.js';
 import { redefinedArguments } from './redefined-arguments.js';
@@ -191,9 +191,54 @@ class HclConverter {
         if (!condition || !then || !otherwise) return this.other(node);
         return { t: 'conditional', condition: this.expr(condition), then: this.expr(then), otherwise: this.expr(otherwise), range };
       }
+      case 'operation':
+      case 'for_expr':
+        return node.namedChildren[0] ? this.expr(node.namedChildren[0]) : this.other(node);
+      case 'binary_operation': {
+        // Operands are hidden terms: their nodes (`var`, `.x`, ...) stand beside the operator token.
+        const children = node.children.filter((c): c is Node => !!c && c.type !== 'comment');
+        const at = children.findIndex((c) => !c.isNamed && Object.hasOwn(BINARY_PRECEDENCE, c.type));
+        if (at <= 0 || at === children.length - 1) return this.other(node);
+        return { t: 'binary', op: children[at].type as BinaryOperator, left: this.term(children.slice(0, at)), right: this.term(children.slice(at + 1)), text: node.text, range };
+      }
+      case 'unary_operation': {
+        const children = node.children.filter((c): c is Node => !!c && c.type !== 'comment');
+        const op = children[0]?.type;
+        if ((op !== '!' && op !== '-') || children.length < 2) return this.other(node);
+        return { t: 'unary', op, operand: this.term(children.slice(1)), text: node.text, range };
+      }
+      case 'for_tuple_expr':
+      case 'for_object_expr':
+        return this.forExpr(node);
       default:
         return this.other(node);
     }
+  }
+
+  /** A hidden term given as its nodes: one expression, `( expression )`, or a traversal (`var` `.x` `[0]`). */
+  private term(nodes: Node[]): Expr {
+    const first = nodes[0];
+    const last = nodes[nodes.length - 1];
+    if (nodes.length === 1) return this.expr(first);
+    if (nodes.length === 3 && first.type === '(' && last.type === ')') return this.expr(nodes[1]);
+    return this.traversalOf(nodes.filter((n) => n.isNamed), first.startIndex, last.endIndex);
+  }
+
+  private forExpr(node: Node): Expr {
+    const object = node.type === 'for_object_expr';
+    const intro = node.namedChildren.find((c) => c?.type === 'for_intro');
+    const names = intro?.namedChildren.filter((c): c is Node => c?.type === 'identifier').map((c) => c.text) ?? [];
+    const collection = intro?.namedChildren.find((c) => c?.type === 'expression');
+    const [first, second] = node.namedChildren.filter((c): c is Node => c?.type === 'expression');
+    const condition = node.namedChildren.find((c) => c?.type === 'for_cond')?.namedChildren.find((c) => c?.type === 'expression');
+    const value = object ? second : first;
+    if (!collection || !value || names.length === 0 || (object && !first)) return this.other(node);
+    const expr: Expr = { t: 'for', object, valueVar: names[names.length - 1], collection: this.expr(collection), value: this.expr(value), text: node.text, range: this.range(node) };
+    if (names.length > 1) expr.keyVar = names[0];
+    if (object) expr.key = this.expr(first);
+    if (object && node.namedChildren.some((c) => c?.type === 'ellipsis')) expr.grouped = true;
+    if (condition) expr.condition = this.expr(condition);
+    return expr;
   }
 
   private other(node: Node): Expr {
@@ -218,19 +263,25 @@ class HclConverter {
 
   /** `a.b.c[0]`: a variable followed by attribute and literal index steps; anything else is Unknown. */
   private traversal(node: Node, children: Node[]): Expr {
+    return this.traversalOf(children, node.startIndex, node.endIndex);
+  }
+
+  /** A traversal standing at [start, end) of the source, from its nodes (comments left out). */
+  private traversalOf(children: Node[], start: number, end: number): Expr {
+    const other = (): Expr => ({ t: 'other', text: this.text.slice(start, end), range: this.mapper.range(start, end) });
     const [head, ...steps] = children;
-    if (head.type !== 'variable_expr') return this.other(node);
+    if (head?.type !== 'variable_expr') return other();
     const path: Array<string | number> = [head.text];
     for (const step of steps) {
       if (step.type === 'get_attr') path.push(step.namedChildren[0]?.text ?? '');
       else if (step.type === 'index') {
         const inner = step.namedChildren[0]?.namedChildren.find((c) => c?.type === 'expression');
         const value = inner ? this.expr(inner) : undefined;
-        if (value?.t !== 'literal' || (typeof value.value !== 'number' && typeof value.value !== 'string')) return this.other(node);
+        if (value?.t !== 'literal' || (typeof value.value !== 'number' && typeof value.value !== 'string')) return other();
         path.push(value.value);
-      } else return this.other(node);
+      } else return other();
     }
-    return { t: 'ref', path, text: node.text, range: this.range(node) };
+    return { t: 'ref', path, text: this.text.slice(start, end), range: this.mapper.range(start, end) };
   }
 
   private templateParts(node: Node, quoted: boolean, baseOffset = 0): TemplatePart[] {

@@ -134,7 +134,11 @@ class TfJsonConverter {
   private async body(object: ObjectValue, literal = false): Promise<HclBody> {
     const body: HclBody = { attributes: [], blocks: [] };
     for (const entry of object.entries) {
-      if (entry.key === COMMENT_KEY || entry.key === 'dynamic') continue;
+      if (entry.key === COMMENT_KEY) continue;
+      if (entry.key === 'dynamic') {
+        await this.dynamicBlocks(entry.value, body.blocks);
+        continue;
+      }
       const nested = NESTED_BLOCKS.has(entry.key) ? objects(entry.value) : [];
       if (nested.length > 0) {
         for (const object of nested) body.blocks.push({ type: entry.key, labels: [], body: await this.body(object), range: object.range });
@@ -143,6 +147,27 @@ class TfJsonConverter {
       }
     }
     return body;
+  }
+
+  /**
+   * `"dynamic": {"statement": [{"for_each": …, "iterator": …, "content": {…}}]}`: the blocks HCL's
+   * `dynamic "statement" { for_each = … content { … } }` makes, so the evaluator expands both alike.
+   */
+  private async dynamicBlocks(value: Value, out: HclBlock[]): Promise<void> {
+    for (const byLabel of objects(value)) {
+      for (const labelled of byLabel.entries) {
+        if (labelled.key === COMMENT_KEY) continue;
+        for (const object of objects(labelled.value)) {
+          const body: HclBody = { attributes: [], blocks: [] };
+          for (const entry of object.entries) {
+            if (entry.key === COMMENT_KEY) continue;
+            if (entry.key === 'content') for (const content of objects(entry.value)) body.blocks.push({ type: 'content', labels: [], body: await this.body(content), range: content.range });
+            else body.attributes.push(await this.attribute(entry, false));
+          }
+          out.push({ type: 'dynamic', labels: [labelled.key], body, range: span(labelled.keyRange, object.range) });
+        }
+      }
+    }
   }
 
   private async attribute(entry: ObjectEntry, literal: boolean): Promise<HclAttribute> {

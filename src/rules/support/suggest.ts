@@ -41,7 +41,7 @@ function functionIndex(functions: Model['functions']): FunctionIndex {
   functions.forEach((f, i) => {
     first(index!.byName, knownString(f.functionName?.value), i);
     first(index!.byAddress, f.address, i);
-    first(index!.byShortAddress, f.address.split('.').slice(-2).join('.'), i);
+    first(index!.byShortAddress, localAddress(f.address), i);
   });
   functionIndexes.set(functions, index);
   return index;
@@ -53,9 +53,17 @@ export function nearbyFunctions(model: Model, file: string, limit = 3): Resource
   return (near.length > 0 ? near : model.functions).slice(0, limit);
 }
 
+/** `module.NAME.` steps, each with an optional instance key (`module.a[0].`, `module.a["k"].`). */
+const MODULE_PREFIX = /^(?:module\.[^.[]+(?:\[(?:\d+|"(?:[^"\\]|\\.)*")\])?\.)*/;
+
 /** The module instance an address belongs to: '' for a root module, `module.a.` (nested: `module.a.module.b.`) for a call. */
 export function moduleInstance(address: string): string {
-  return /^(?:module\.[^.]+\.)*/.exec(address)![0];
+  return MODULE_PREFIX.exec(address)![0];
+}
+
+/** An address as written inside its module: `aws_x.y` (with an instance key: `aws_x.y["a.b"]`). */
+export function localAddress(address: string): string {
+  return address.slice(moduleInstance(address).length);
 }
 
 /** Whether a resource address is declared directly in that module instance (not in one it calls). */
@@ -120,7 +128,7 @@ export function triggers(model: Model, service: string, from: ResourceBase): Tri
       continue;
     }
     if (dirname(resource.range.file) !== dirname(file)) continue;
-    const expression = `${resource.address.split('.').slice(-2).join('.')}.${source.attribute}`;
+    const expression = `${localAddress(resource.address)}.${source.attribute}`;
     found.push({
       resource,
       arn: { kind: 'terraform', expression, ...(source.suffix ? { suffix: source.suffix } : {}) },
