@@ -1,11 +1,15 @@
 import { describe, expect, it } from '@jest/globals';
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { discover } from '../../src/discover/discover.js';
 import { scan } from '../../src/scan.js';
 import { runCaptured } from '../helpers/cli.js';
+import { REPO_ROOT } from '../helpers/scan.js';
 import { tempTree } from '../helpers/temp-tree.js';
+
+/** terraform-aws-modules/lambda as published (unmodified, in the real-world sample when it is present). */
+const LAMBDA_MODULE_SOURCE = join(REPO_ROOT, '..', 'shared', 'realworld', 'terraform-aws-modules__terraform-aws-lambda');
 
 /** A module as terraform-aws-modules/lambda writes its URL: off unless asked for, and NONE unless told otherwise. */
 const LAMBDA_MODULE = `variable "function_name" {}
@@ -113,4 +117,19 @@ describe('modules installed by terraform init', () => {
     expect(notices.map((n) => [n.path, n.message])).toEqual([['.terraform/modules/modules.json', 'module manifest unreadable; downloaded modules not analysed']]);
     expect(findings).toEqual([]);
   });
+
+  (existsSync(LAMBDA_MODULE_SOURCE) ? it : it.skip)('finds the public URL terraform-aws-modules/lambda creates when asked for one, and only there', async () => {
+    const root = tempTree({
+      'main.tf': [
+        'module "public" {\n  source = "terraform-aws-modules/lambda/aws"\n  function_name = "public"\n  handler = "index.handler"\n  runtime = "nodejs20.x"\n  create_package = false\n  local_existing_package = "fn.zip"\n  create_lambda_function_url = true\n}\n',
+        'module "plain" {\n  source = "terraform-aws-modules/lambda/aws"\n  function_name = "plain"\n  handler = "index.handler"\n  runtime = "nodejs20.x"\n  create_package = false\n  local_existing_package = "fn.zip"\n}\n',
+      ].join('\n'),
+      '.terraform/modules/modules.json': JSON.stringify({ Modules: [entry('public', '.terraform/modules/public'), entry('plain', '.terraform/modules/plain')] }),
+    });
+    for (const key of ['public', 'plain']) cpSync(LAMBDA_MODULE_SOURCE, join(root, '.terraform/modules', key), { recursive: true, filter: (from) => !/[\\/](examples|wrappers)$/.test(from) });
+    const { findings } = await scan({ paths: ['.'], cwd: root });
+    // create_lambda_function_url defaults to false (count 0); authorization_type defaults to NONE.
+    expect(findings.filter((f) => f.ruleId === 'IG104').map((f) => [f.resource, f.range.file, f.range.line])).toEqual([['module.public.aws_lambda_function_url.this[0]', 'main.tf', 1]]);
+    expect(findings.every((f) => f.range.file === 'main.tf')).toBe(true);
+  }, 30_000);
 });
