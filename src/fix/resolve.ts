@@ -15,6 +15,8 @@ interface EditableFile {
   mapper: TextPositionMapper;
   /** HCL heredocs' content spans: JSON policies written inside a template. */
   heredocs: Array<[number, number]>;
+  /** HCL `variable` blocks' spans: a default there is a constant, and may not refer to resources. */
+  variables: Array<[number, number]>;
   newline: string;
 }
 
@@ -58,9 +60,11 @@ async function editableFile(file: string, readText: (file: string) => Promise<st
   const syntax = fileSyntax(file, text);
   if (typeof syntax !== 'string') return syntax.reason;
   const mapper = createPositionMapper(file, text);
-  // Only a heredoc (`<<EOF`, `<<-EOF`) makes such a span: files without one are not parsed again.
-  const heredocs = syntax === 'hcl' && text.includes('<<') ? await heredocSpans(file, text, mapper) : [];
-  return { file, text, syntax, mapper, heredocs, newline: text.includes('\r\n') ? '\r\n' : '\n' };
+  // Only a heredoc (`<<EOF`, `<<-EOF`) or a variable block makes such a span: files without either are not parsed again.
+  const body = syntax === 'hcl' && (text.includes('<<') || /\bvariable\b/.test(text)) ? (await parseHcl(file, text)).hcl.body : undefined;
+  const heredocs = body ? heredocSpans(body, mapper) : [];
+  const variables = body ? body.blocks.filter((b) => b.type === 'variable').map((b) => offsetsIn(mapper, b.range)) : [];
+  return { file, text, syntax, mapper, heredocs, variables, newline: text.includes('\r\n') ? '\r\n' : '\n' };
 }
 
 function fileSyntax(file: string, text: string): Syntax | { reason: string } {
@@ -80,9 +84,13 @@ function fileSyntax(file: string, text: string): Syntax | { reason: string } {
   }
 }
 
-async function heredocSpans(file: string, text: string, mapper: TextPositionMapper): Promise<Array<[number, number]>> {
+function offsetsIn(mapper: TextPositionMapper, r: Range): [number, number] {
+  return [mapper.offset(r.line, r.column), mapper.offset(r.endLine, r.endColumn)];
+}
+
+function heredocSpans(root: HclBody, mapper: TextPositionMapper): Array<[number, number]> {
   const spans: Array<[number, number]> = [];
-  const offsets = (r: Range): [number, number] => [mapper.offset(r.line, r.column), mapper.offset(r.endLine, r.endColumn)];
+  const offsets = (r: Range): [number, number] => offsetsIn(mapper, r);
   const expr = (e: Expr): void => {
     switch (e.t) {
       case 'template':
@@ -111,7 +119,7 @@ async function heredocSpans(file: string, text: string, mapper: TextPositionMapp
     for (const a of b.attributes) expr(a.expr);
     for (const block of b.blocks) body(block.body);
   };
-  body((await parseHcl(file, text)).hcl.body);
+  body(root);
   return spans;
 }
 
@@ -120,6 +128,20 @@ function offsetsOf(file: EditableFile, range: Range): [number, number] | undefin
   const start = file.mapper.offset(range.line, range.column);
   const end = file.mapper.offset(range.endLine, range.endColumn);
   return start >= 0 && end >= start && end <= file.text.length ? [start, end] : undefined;
+}
+
+/** Whether a value to write holds a Terraform expression (a reference), not only literals. */
+function refersToTerraform(value: FixValue): boolean {
+  switch (value.kind) {
+    case 'terraform':
+      return true;
+    case 'list':
+      return value.items.some(refersToTerraform);
+    case 'object':
+      return value.entries.some(([, item]) => refersToTerraform(item));
+    default:
+      return false;
+  }
 }
 
 /** The syntax at an offset: JSON inside a heredoc is a template, not HCL. */
@@ -134,6 +156,9 @@ export function changeToEdit(file: EditableFile, change: Change): TextEdit | str
   const [start, end] = [at[0], trimEnd(file.text, at[0], at[1])];
   const syntax = syntaxAt(file, start);
   const cannot = `${syntax} cannot express the value`;
+  if (change.kind !== 'add-block' && refersToTerraform(change.value) && file.variables.some(([s, e]) => start >= s && start < e)) {
+    return 'the value stands in a variable default, which cannot refer to resources: set the variable where the module is called (or in tfvars), or write the reference in place of the variable';
+  }
   switch (change.kind) {
     case 'set': {
       const valueStart = afterSeparator(file.text, start, end);

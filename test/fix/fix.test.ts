@@ -137,6 +137,17 @@ describe('--fix, per rule and format', () => {
     expect(template).toContain('      Principal: s3.amazonaws.com\n      SourceAccount: !Ref AWS::AccountId\n      SourceArn: !GetAtt Uploads.Arn\n');
     expect(readFileSync(join(dir, 'main.tf'), 'utf8')).toContain('      Resource = aws_lambda_function.orders.arn\n');
   });
+
+  it('writes no reference into a variable default (Terraform refuses one there) and says where to set it instead', async () => {
+    const main = `variable "invoke_resources" {\n  default = ["*"]\n}\n${FUNCTION_TF}resource "aws_iam_policy" "invoke" {\n  policy = jsonencode({\n    Statement = [{ Effect = "Allow", Action = "lambda:InvokeFunction", Resource = var.invoke_resources }]\n  })\n}\n`;
+    const dir = tempTree({ 'main.tf': main });
+    const { findings } = await scan({ paths: ['.'], cwd: dir });
+    const ig201 = findings.find((f) => f.ruleId === 'IG201')!;
+    expect(ig201.fix!.edits).toEqual([]);
+    expect(ig201.fix!.description).toContain('Not applied by --fix: the value stands in a variable default, which cannot refer to resources');
+    await runCaptured(['--fix', '.'], { cwd: dir });
+    expect(readFileSync(join(dir, 'main.tf'), 'utf8')).toBe(main);
+  });
 });
 
 describe('IG303 --fix', () => {
