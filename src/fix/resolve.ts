@@ -109,6 +109,10 @@ function heredocSpans(root: HclBody, mapper: TextPositionMapper): Array<[number,
         return [e.left, e.right].forEach(expr);
       case 'unary':
         return expr(e.operand);
+      case 'traverse':
+        expr(e.base);
+        for (const step of e.steps) if (typeof step === 'object') expr(step);
+        return;
       case 'for':
         return [e.collection, e.key, e.value, e.condition].forEach((part) => part && expr(part));
       default:

@@ -111,6 +111,8 @@ export class Evaluator {
         return this.template(expr);
       case 'ref':
         return this.reference(expr.path, expr.text, range);
+      case 'traverse':
+        return this.traverse(expr);
       case 'call':
         return this.call(expr.name, expr.args, range, expr);
       case 'tuple':
@@ -257,6 +259,26 @@ export class Evaluator {
         return apply ? apply(args.map((a) => this.evaluate(a)), range, textOf(expr)) : unknownValue(range, textOf(expr));
       }
     }
+  }
+
+  /**
+   * Computed indexes are evaluated to keys first: a variable base then makes an ordinary reference
+   * path (`var.fns[each.key].principal` is `var.fns["api"].principal` in that instance), so resources,
+   * instances and data sources are looked up as written literally; any other base is evaluated and stepped into.
+   */
+  private traverse(expr: Extract<Expr, { t: 'traverse' }>): Value {
+    const steps: Array<string | number> = [];
+    for (const step of expr.steps) {
+      if (typeof step !== 'object') steps.push(step);
+      else {
+        const key = this.evaluate(step);
+        if (key.kind === 'string' || key.kind === 'number') steps.push(key.value);
+        else if (key.kind === 'unknown' || key.kind === 'template') return unknownResult(expr.range, textOf(expr), [key]);
+        else return invalidValue(expr.range, textOf(expr)); // Terraform refuses a null, bool or collection as an index
+      }
+    }
+    if (expr.base.t === 'ref') return this.reference([...expr.base.path, ...steps], expr.text, expr.range);
+    return index(this.evaluate(expr.base), steps, expr.text, expr.range);
   }
 
   private reference(path: Array<string | number>, text: string, range: Range): Value {

@@ -230,48 +230,56 @@ class FastHclParser {
     return this.traversal();
   }
 
-  /** A primary followed by `.attr`, `[index]`, `.0` or splats; plain variable paths become refs. */
+  /**
+   * A primary followed by `.attr`, `[index]`, `.0` or splats: plain variable paths become refs, other
+   * steps a `traverse` (computed indexes, steps after a call or parentheses); splats stay `other`.
+   */
   private traversal(): Expr {
     const start = this.pos;
     const { expr, variable } = this.primary();
-    const path: Array<string | number> = variable ? [variable] : [];
-    let simple = variable !== undefined;
-    let steps = 0;
+    const steps: Array<string | number | Expr> = [];
+    let splat = false;
+    let computed = false;
     for (;;) {
       const save = this.pos;
       this.skip();
       const c = this.code();
       if (c === 46 && this.code(1) === 42) {
         this.pos += 2; // .*
-        simple = false;
+        splat = true;
       } else if (c === 46 && isDigit(this.code(1))) {
-        this.pos++;
+        const digits = ++this.pos;
         while (isDigit(this.code())) this.pos++;
         if (isIdentPart(this.code())) bail();
-        simple = false;
+        steps.push(Number(this.text.slice(digits, this.pos)));
       } else if (c === 46 && this.code(1) !== 46) {
         this.pos++;
         this.skip();
-        path.push(this.identifier() ?? bail());
+        steps.push(this.identifier() ?? bail());
       } else if (this.text.startsWith('[*]', this.pos)) {
         this.pos += 3;
-        simple = false;
+        splat = true;
       } else if (c === 91) {
         this.pos++;
         const index = this.expression();
         this.expect(']');
-        if (index.t === 'literal' && (typeof index.value === 'number' || typeof index.value === 'string')) path.push(index.value);
-        else simple = false;
+        if (index.t === 'literal' && (typeof index.value === 'number' || typeof index.value === 'string')) steps.push(index.value);
+        else {
+          steps.push(index);
+          computed = true;
+        }
       } else {
         this.pos = save;
         break;
       }
-      steps++;
       this.end = this.pos;
     }
-    if (steps === 0) return expr;
+    if (steps.length === 0 && !splat) return expr;
     const text = this.text.slice(start, this.end);
-    return simple ? { t: 'ref', path, text, range: this.range(start, this.end) } : { t: 'other', text, range: this.range(start, this.end) };
+    const range = this.range(start, this.end);
+    if (splat) return { t: 'other', text, range };
+    if (variable !== undefined && !computed) return { t: 'ref', path: [variable, ...(steps as Array<string | number>)], text, range };
+    return { t: 'traverse', base: expr, steps, text, range };
   }
 
   private primary(): { expr: Expr; variable?: string } {

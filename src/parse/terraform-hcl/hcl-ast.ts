@@ -44,6 +44,13 @@ export type Expr =
   | { t: 'template'; parts: TemplatePart[]; range: Range; verbatim?: { text: string; range: Range } }
   /** A traversal such as `aws_lambda_function.api.arn` or `var.names[0]`. */
   | { t: 'ref'; path: Array<string | number>; text: string; range: Range }
+  /**
+   * A traversal that is not a plain reference: an index by expression (`var.fns[each.key].name`), or
+   * steps after a call or parenthesised expression (`jsondecode(x).Statement`). `steps` are attribute
+   * names and literal indexes as written, and expressions for computed indexes; a variable base is the
+   * bare `ref` of its first name, so the evaluated steps make the full reference path.
+   */
+  | { t: 'traverse'; base: Expr; steps: Array<string | number | Expr>; text: string; range: Range }
   | { t: 'call'; name: string; args: Expr[]; range: Range }
   | { t: 'tuple'; items: Expr[]; range: Range }
   | { t: 'object'; items: Array<{ key: Expr; value: Expr }>; range: Range }

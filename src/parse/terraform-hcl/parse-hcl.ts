@@ -266,22 +266,35 @@ class HclConverter {
     return this.traversalOf(children, node.startIndex, node.endIndex);
   }
 
-  /** A traversal standing at [start, end) of the source, from its nodes (comments left out). */
+  /** A traversal standing at [start, end) of the source, from its nodes (comments left out): as the fast parser builds it. */
   private traversalOf(children: Node[], start: number, end: number): Expr {
-    const other = (): Expr => ({ t: 'other', text: this.text.slice(start, end), range: this.mapper.range(start, end) });
-    const [head, ...steps] = children;
-    if (head?.type !== 'variable_expr') return other();
-    const path: Array<string | number> = [head.text];
-    for (const step of steps) {
-      if (step.type === 'get_attr') path.push(step.namedChildren[0]?.text ?? '');
+    const text = this.text.slice(start, end);
+    const range = this.mapper.range(start, end);
+    const other = (): Expr => ({ t: 'other', text, range });
+    const [head, ...rest] = children;
+    if (!head) return other();
+    const steps: Array<string | number | Expr> = [];
+    let computed = false;
+    for (const step of rest) {
+      if (step.type === 'get_attr') steps.push(step.namedChildren[0]?.text ?? '');
       else if (step.type === 'index') {
-        const inner = step.namedChildren[0]?.namedChildren.find((c) => c?.type === 'expression');
-        const value = inner ? this.expr(inner) : undefined;
-        if (value?.t !== 'literal' || (typeof value.value !== 'number' && typeof value.value !== 'string')) return other();
-        path.push(value.value);
+        const index = step.namedChildren[0];
+        if (index?.type === 'legacy_index') {
+          steps.push(Number(index.text.replace(/^\.\s*/, '')));
+          continue;
+        }
+        const inner = index?.namedChildren.find((c) => c?.type === 'expression');
+        if (!inner) return other();
+        const value = this.expr(inner);
+        if (value.t === 'literal' && (typeof value.value === 'number' || typeof value.value === 'string')) steps.push(value.value);
+        else {
+          steps.push(value);
+          computed = true;
+        }
       } else return other();
     }
-    return { t: 'ref', path, text: this.text.slice(start, end), range: this.mapper.range(start, end) };
+    if (head.type === 'variable_expr' && !computed) return { t: 'ref', path: [head.text, ...(steps as Array<string | number>)], text, range };
+    return { t: 'traverse', base: this.expr(head), steps, text, range };
   }
 
   private templateParts(node: Node, quoted: boolean, baseOffset = 0): TemplatePart[] {
