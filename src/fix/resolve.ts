@@ -35,7 +35,7 @@ export async function resolveFixes(findings: Finding[], readText: (file: string)
     fix.edits = [];
     if (changes.length === 0) continue;
     const why = await (async () => {
-      if (finding.constructPath !== undefined) return `the file is synthesised by CDK for Terraform: change the construct ${finding.constructPath} instead`;
+      if (finding.constructPath !== undefined) return `the file is synthesised by ${TERRAFORM_JSON_CONFIG.test(basename(finding.range.file).toLowerCase()) ? 'CDK for Terraform' : 'the AWS CDK'}: change the construct ${finding.constructPath} instead`;
       const file = finding.range.file;
       if (!files.has(file)) files.set(file, editableFile(file, readText));
       const editable = await files.get(file)!;

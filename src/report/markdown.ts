@@ -38,7 +38,7 @@ export const formatMarkdown: Formatter = (result, { version, linkBase, showSuppr
       const where = `${f.range.file}:${f.range.line}`;
       const location = linkBase ? `[${code(where)}](${linkBase}${relativeUri(f.range.file)}#L${f.range.line})` : code(where);
       lines.push(
-        `| ${ICON[f.severity]} ${f.severity} | ${f.ruleId} | ${location} | ${code(f.resource)} | ${escapeCell(f.message)}<br>**Fix:** ${escapeCell(f.suggestion)}${f.fix ? `<br>**${f.fix.edits.length > 0 ? '`--fix`' : 'By hand'}:** ${escapeCell(f.fix.description)}` : ''}${f.crossCheck ? `<br>**Access Analyzer:** ${f.crossCheck.verdict} — ${escapeCell(f.crossCheck.reason)}` : ''} |`,
+        `| ${ICON[f.severity]} ${f.severity} | ${f.ruleId} | ${location} | ${code(f.resource)}${f.constructPath !== undefined ? `<br>construct ${code(f.constructPath)}` : ''} | ${escapeCell(f.message)}<br>**Fix:** ${escapeCell(f.suggestion)}${f.fix ? `<br>**${f.fix.edits.length > 0 ? '`--fix`' : 'By hand'}:** ${escapeCell(f.fix.description)}` : ''}${f.crossCheck ? `<br>**Access Analyzer:** ${f.crossCheck.verdict} — ${escapeCell(f.crossCheck.reason)}` : ''} |`,
       );
     }
   }

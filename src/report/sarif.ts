@@ -143,6 +143,7 @@ function sarifResult(f: Finding, fingerprint: string, rule: number | undefined, 
     properties: {
       severity: f.severity,
       resource: f.resource,
+      ...(f.constructPath !== undefined ? { constructPath: f.constructPath } : {}),
       suggestion: f.suggestion,
       ...(f.evidence !== undefined ? { evidence: f.evidence } : {}),
       ...(f.crossCheck !== undefined ? { crossCheck: { verdict: f.crossCheck.verdict, reason: f.crossCheck.reason } } : {}),

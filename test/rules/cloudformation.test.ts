@@ -1,6 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import type { InvokeguardConfig } from '../../src/config/config.js';
-import { ruleTriples, triples } from '../helpers/scan.js';
+import { formatGithub } from '../../src/report/github.js';
+import { formatSarif } from '../../src/report/sarif.js';
+import { ruleTriples, scanPaths, triples } from '../helpers/scan.js';
 
 const CONFIG: Record<string, InvokeguardConfig> = {
   IG103: { file: 'test', rules: {}, accounts: ['111122223333'], orgId: 'o-mine12345', cidrs: [], include: [], exclude: [] },
@@ -174,6 +176,25 @@ describe('anchors, aliases and merge keys, expanded as sam deploy and aws cloudf
       ['IG101', 'Anyone', 49],
       ['IG101', 'AnyoneAgain', 55],
     ]);
+  });
+});
+
+describe('AWS CDK synth output (cdk.out)', () => {
+  const template = 'test/fixtures/cdk/cdk.out/ApiStack.template.json';
+
+  it('names the construct each finding comes from (aws:cdk:path), in every format, and edits no generated template', async () => {
+    const result = await scanPaths('test/fixtures/cdk');
+    expect(result.findings.map((f) => [f.ruleId, f.resource, f.range.file, f.range.line, f.constructPath])).toEqual([
+      ['IG303', 'OrdersServiceRoleC4D1E2F3', template, 8, 'ApiStack/Orders/ServiceRole/Resource'],
+      ['IG104', 'OrdersFunctionUrl5E6F7A8B', template, 51, 'ApiStack/Orders/FunctionUrl/Resource'],
+      ['IG101', 'OrdersinvokefunctionurlC9D0E1F2', template, 74, 'ApiStack/Orders/invoke-function-url'],
+    ]);
+    const url = result.findings.find((f) => f.ruleId === 'IG104')!;
+    expect(url.fix!.edits).toEqual([]);
+    expect(url.fix!.description).toContain('Not applied by --fix: the file is synthesised by the AWS CDK: change the construct ApiStack/Orders/FunctionUrl/Resource instead.');
+    const sarif = JSON.parse(formatSarif(result, { version: 'test', color: false })) as { runs: Array<{ results: Array<{ properties: { constructPath?: string } }> }> };
+    expect(sarif.runs[0].results.map((r) => r.properties.constructPath)).toEqual(['ApiStack/Orders/ServiceRole/Resource', 'ApiStack/Orders/FunctionUrl/Resource', 'ApiStack/Orders/invoke-function-url']);
+    expect(formatGithub(result, { version: 'test', color: false })).toContain('%0AConstruct: ApiStack/Orders/FunctionUrl/Resource%0A');
   });
 });
 

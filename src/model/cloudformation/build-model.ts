@@ -79,6 +79,9 @@ function addResource(model: Model, scope: TemplateScope, entry: ObjectEntry, glo
   const type = knownString(get(entry.value, 'Type'));
   if (!type) return;
   const base: ResourceBase = { address: id, sourceType: type, range: entrySpan(entry), arnExpression: `!GetAtt ${id}.Arn` };
+  // AWS CDK synth output (cdk.out/*.template.json): the construct in the user's CDK code the resource came from.
+  const constructPath = knownString(get(get(entry.value, 'Metadata'), 'aws:cdk:path'));
+  if (constructPath !== undefined) base.constructPath = constructPath;
   model.resources.set(id, base);
   const raw = get(entry.value, 'Properties') ?? EMPTY_OBJECT(entry.value.range);
   // Every Fn::If branch combination: a grant too wide in any of them is reported (findings at one place are deduplicated).
