@@ -28,6 +28,14 @@ describe('the bundled CLI (dist/invokeguard.mjs, built by npm run build)', () =>
     expect(bundled).toEqual(modules);
   }, 30_000);
 
+  it('ends quietly with its own exit code when the reader closes the pipe early (invokeguard . | head)', () => {
+    // A shell pipe, as a user has it (a Node child's stdout is a socket pair, whose buffer would hold the whole report).
+    const cli = join(REPO_ROOT, 'dist/invokeguard.mjs');
+    const result = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" "${cli}" --format sarif examples | head -c 10 > /dev/null`], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 60_000 });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(1);
+  }, 30_000);
+
   it('leaves the Access Analyzer cross-check and the AWS SDK out of the file every start compiles, in chunks that load when asked for', async () => {
     const entry = readFileSync(join(REPO_ROOT, 'dist', 'invokeguard.mjs'), 'utf8');
     expect(entry).not.toMatch(/@aws-sdk\/client-accessanalyzer|from "node:https?"/);
