@@ -42,6 +42,8 @@ export interface ScanOptions {
   contents?: ReadonlyMap<string, string>;
   /** `paths` are changed files (pre-commit): scanned with the context they need, only findings that belong to them reported. */
   changedOnly?: boolean;
+  /** Analyse the module code `terraform init` installed under `.terraform/modules` (default: true). */
+  installedModules?: boolean;
   /** Also compute who can invoke each function (the HTML report draws it). */
   invokerGraph?: boolean;
   /** Called as each file is parsed (progress display). */
@@ -90,7 +92,7 @@ export async function loadModel(options: ScanOptions): Promise<ModelResult> {
   const display = displayPath(cwd);
   const scpPaths = options.scpPaths ?? [];
   const paths = options.changedOnly ? await withContext(options.paths, cwd) : options.paths;
-  const { files, notices, modules } = await discover([...paths, ...scpPaths], cwd, options.config);
+  const { files, notices, modules } = await discover([...paths, ...scpPaths], cwd, { ...options.config, installedModules: options.installedModules ?? true });
   const scpRoots = scpPaths.map((p) => resolve(cwd, p));
   const displayed = files.map((f) => display(f.path));
   const scpFiles = new Set(displayed.filter((_, i) => scpRoots.some((r) => files[i].path === r || files[i].path.startsWith(r + sep))));

@@ -15,6 +15,8 @@ export interface DiscoveredFile {
 export interface DiscoveryFilters {
   include?: readonly string[];
   exclude?: readonly string[];
+  /** Read the modules `terraform init` installed (`.terraform/modules/modules.json`); default true. */
+  installedModules?: boolean;
 }
 
 export interface DiscoveryNotice {
@@ -56,10 +58,10 @@ export async function discover(
     }
     const root = await realpath(absolute);
     walked.add(absolute);
-    const walker = new Walker(root, await ignoreRules(root, filters.exclude ?? []), files, notices, includeFilter(filters), modules);
+    const walker = new Walker(root, await ignoreRules(root, filters.exclude ?? []), files, notices, includeFilter(filters), filters.installedModules === false ? undefined : modules);
     await walker.walk(absolute, root);
   }
-  for (const folder of fileFolders) {
+  for (const folder of filters.installedModules === false ? [] : fileFolders) {
     if ([...walked].some((root) => folder === root || folder.startsWith(root + sep))) continue; // its .terraform was seen by the walk
     const installed = installedModules(folder, await realpath(folder), notices);
     modules.push(...installed.modules);
@@ -96,8 +98,8 @@ class Walker {
     private readonly notices: DiscoveryNotice[],
     /** When set, only files it matches are added. */
     private readonly included?: Ignore,
-    /** Module calls whose code `terraform init` installed under a walked folder's `.terraform/modules`. */
-    private readonly modules: InstalledModule[] = [],
+    /** Module calls whose code `terraform init` installed under a walked folder's `.terraform/modules`; undefined: not read. */
+    private readonly modules?: InstalledModule[],
   ) {}
 
   /** `shown` is the path as the user sees it; `real` its resolved location (for loop and escape checks). */
@@ -121,7 +123,7 @@ class Walker {
       const fromRoot = folder ? `${folder}/${entry.name}` : entry.name;
       if (entry.isDirectory() && SKIPPED_DIRECTORIES.has(entry.name)) {
         // Not walked (nor is it in git), but the modules `terraform init` installed there are the code the calls here deploy.
-        if (entry.name === '.terraform') this.installedModules(shown);
+        if (entry.name === '.terraform' && this.modules) this.installedModules(shown, this.modules);
         continue;
       }
       if (fromRoot && this.ignored?.ignores(entry.isDirectory() ? `${fromRoot}/` : fromRoot)) continue;
@@ -148,9 +150,9 @@ class Walker {
     else if (info?.isFile()) this.add(path, fromRoot);
   }
 
-  private installedModules(folder: string): void {
+  private installedModules(folder: string, into: InstalledModule[]): void {
     const { modules, files } = installedModules(folder, this.root, this.notices);
-    this.modules.push(...modules);
+    into.push(...modules);
     for (const file of files) this.files.set(file.path, file);
   }
 

@@ -82,6 +82,14 @@ describe('modules installed by terraform init', () => {
     expect(modules).toHaveLength(2); // once, though both the file and its folder were given
   });
 
+  it('reads none of it with --no-installed-modules', async () => {
+    const root = initialisedRoot();
+    const { files, modules } = await discover(['.', 'main.tf'], root, { installedModules: false });
+    expect([files.map((f) => f.path.slice(root.length + 1)), modules]).toEqual([['main.tf'], []]);
+    const run = await runCaptured(['.', '--no-installed-modules', '--format', 'json'], { cwd: root });
+    expect([run.code, (JSON.parse(run.stdout) as { findings: unknown[] }).findings]).toEqual([0, []]);
+  });
+
   it('never edits installed code with --fix, and a suppression on the module block applies', async () => {
     const root = initialisedRoot();
     const before = readFileSync(join(root, '.terraform/modules/public/main.tf'), 'utf8');
