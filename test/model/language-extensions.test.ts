@@ -263,3 +263,39 @@ Resources:
     expect(result.findings[0].fix?.description).toMatch(/Not applied by --fix: the code of UrlA is shared by 2 instances \(count\/for_each, Fn::ForEach, module calls\)/);
   });
 });
+
+describe('suppressions in a loop body', () => {
+  it('Metadata.invokeguard.ignore on a resource in a (nested) loop body suppresses every resource the body generates, and only those', async () => {
+    const root = tempTree({
+      'template.yaml': `${TRANSFORM}Resources:
+  Fn::ForEach::Outer:
+    - Team
+    - [Red, Blue]
+    - Fn::ForEach::Perms:
+        - Name
+        - [Orders, Billing]
+        - Permission\${Team}\${Name}:
+            Type: AWS::Lambda::Permission
+            Metadata:
+              invokeguard:
+                ignore: [{ id: IG101, reason: public webhook by design }]
+            Properties:
+              Action: lambda:InvokeFunction
+              FunctionName: !Ref Name
+              Principal: "*"
+      Open\${Team}:
+        Type: AWS::Lambda::Permission
+        Properties:
+          Action: lambda:InvokeFunction
+          FunctionName: !Ref Team
+          Principal: "*"
+`,
+    });
+    const { findings, suppressed } = await scan({ paths: ['.'], cwd: root });
+    expect(findings.map((f) => [f.ruleId, f.resource, f.range.line])).toEqual([
+      ['IG101', 'OpenBlue', 23],
+      ['IG101', 'OpenRed', 23],
+    ]);
+    expect(suppressed?.map((s) => s.finding.resource).sort()).toEqual(['PermissionBlueBilling', 'PermissionBlueOrders', 'PermissionRedBilling', 'PermissionRedOrders']);
+  });
+});
