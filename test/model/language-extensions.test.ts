@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { classifyByContent } from '../../src/discover/classify.js';
 import { applyFixes } from '../../src/fix/apply.js';
 import { buildModel } from '../../src/model/build-model.js';
 import { CfnEvaluator } from '../../src/model/cloudformation/evaluate.js';
@@ -165,6 +166,32 @@ Resources:
     expect(generated).toBeLessThanOrEqual(MAX_GENERATED_ENTRIES);
   });
 
+  it('a scan reports the bound as IG901 at the loop, and a huge collection that generates nothing ends too', async () => {
+    const items = Array.from({ length: 2000 }, (_, i) => `i${i}`).join(',');
+    const root = tempTree({
+      'template.yaml': `${TRANSFORM}Parameters:
+  Many: { Type: CommaDelimitedList, Default: "${items}" }
+Resources:
+  Fn::ForEach::Many:
+    - N
+    - !Ref Many
+    - T\${N}: { Type: AWS::SNS::Topic }
+`,
+    });
+    const { findings } = await scan({ paths: ['.'], cwd: root });
+    expect(findings.map((f) => [f.ruleId, f.range.line])).toEqual([['IG901', 5]]);
+    const empty = Array.from({ length: 600_000 }, () => 'x').join(',');
+    const started = Date.now();
+    const { errors } = expand(`${TRANSFORM}Resources:
+  Fn::ForEach::Nothing:
+    - N
+    - !Split [",", "${empty}"]
+    - {}
+`);
+    expect(errors.map((e) => e.range.line)).toEqual([3]);
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
   it('reports a malformed loop and a key generated twice, at the loop', () => {
     const { template, errors } = expand(`${TRANSFORM}Resources:
   Fn::ForEach::Broken:
@@ -297,5 +324,16 @@ describe('suppressions in a loop body', () => {
       ['IG101', 'OpenRed', 23],
     ]);
     expect(suppressed?.map((s) => s.finding.resource).sort()).toEqual(['PermissionBlueBilling', 'PermissionBlueOrders', 'PermissionRedBilling', 'PermissionRedOrders']);
+  });
+});
+
+describe('discovery', () => {
+  it('a YAML template whose only resources are loop bodies written as flow maps is found by its transform', () => {
+    const loop = '  Fn::ForEach::T:\n    - N\n    - [a]\n    - T${N}: { Type: AWS::SNS::Topic }\n';
+    expect(classifyByContent(`Transform: AWS::LanguageExtensions\nResources:\n${loop}`)).toBe('cloudformation');
+    expect(classifyByContent(`Transform:\n  - AWS::Serverless-2016-10-31\n  - 'AWS::LanguageExtensions'\nResources:\n${loop}`)).toBe('cloudformation');
+    expect(classifyByContent(`Transform: [AWS::Serverless-2016-10-31, AWS::LanguageExtensions]\nResources:\n${loop}`)).toBe('cloudformation');
+    // Mentioning the transform in prose is not a template.
+    expect(classifyByContent('notes: we use AWS::LanguageExtensions here\n')).toBeUndefined();
   });
 });

@@ -149,6 +149,7 @@ class Expander {
     }
     const out: ObjectEntry[] = [];
     for (const item of this.collection(collection, bindings)) {
+      this.nodes++; // an iteration costs even when its body generates nothing
       const body = this.object(fragment, new Map(bindings).set(name, item), instances);
       const generated = body.kind === 'object' ? body.entries : [];
       this.generated += generated.length;
