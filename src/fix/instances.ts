@@ -33,7 +33,7 @@ export function withholdSharedInstanceFixes(findings: readonly Finding[], model:
     const resource = finding.fix?.changes?.length ? model.resources.get(finding.resource) : undefined;
     if (!resource || !isInstance(resource) || !withheld.has(`${finding.ruleId}\u0000${blockKey(resource)}`)) continue;
     finding.fix!.changes = [];
-    finding.fix!.description += ` Not applied by --fix: the code of ${finding.resource} is shared by ${instances.get(blockKey(resource))} instances (count/for_each, Fn::ForEach, module calls), and the change is not right for all of them.`;
+    finding.fix!.description += ` Not applied by --fix: the code of ${finding.resource} is shared by ${instances.get(blockKey(resource))} instances (${resource.sourceType.startsWith('AWS::') ? 'a Fn::ForEach loop body' : 'count/for_each, module calls'}), and the change is not right for all of them.`;
   }
 }
 

@@ -287,7 +287,7 @@ Resources:
   it('leaves the body to a person when an iteration does not need the change', async () => {
     const result = await scan({ paths: ['.'], cwd: tempTree({ 'template.yaml': template('AWS_IAM') }) });
     expect(result.findings.map((f) => [f.ruleId, f.resource, f.fix?.edits.length])).toEqual([['IG104', 'UrlA', 0]]);
-    expect(result.findings[0].fix?.description).toMatch(/Not applied by --fix: the code of UrlA is shared by 2 instances \(count\/for_each, Fn::ForEach, module calls\)/);
+    expect(result.findings[0].fix?.description).toMatch(/Not applied by --fix: the code of UrlA is shared by 2 instances \(a Fn::ForEach loop body\)/);
   });
 });
 
