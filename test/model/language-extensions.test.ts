@@ -337,3 +337,46 @@ describe('discovery', () => {
     expect(classifyByContent('notes: we use AWS::LanguageExtensions here\n')).toBeUndefined();
   });
 });
+
+describe('--fix never names a resource of a loop over an unknown collection', () => {
+  const template = (names: string) => `${TRANSFORM}Parameters:
+  Names: { Type: CommaDelimitedList${names} }
+Resources:
+  Fn::ForEach::Fns:
+    - Name
+    - !Ref Names
+    - Fn\${Name}: { Type: AWS::Lambda::Function }
+      Bucket\${Name}: { Type: AWS::S3::Bucket }
+  Invoker:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Statement:
+          - Effect: Allow
+            Action: lambda:InvokeFunction
+            Resource: "*"
+  FromS3:
+    Type: AWS::Lambda::Permission
+    Properties:
+      Action: lambda:InvokeFunction
+      FunctionName: orders
+      Principal: s3.amazonaws.com
+`;
+  const fixes = async (names: string) => {
+    const { findings } = await scan({ paths: ['.'], cwd: tempTree({ 'template.yaml': template(names) }), config: { file: 't', rules: {}, accounts: [], cidrs: [], include: [], exclude: [] } });
+    return Object.fromEntries(findings.map((f) => [f.ruleId, f.fix?.edits.map((e) => e.text).join(' | ')]));
+  };
+
+  it('with the collection known, the fix names the generated functions and bucket by their logical ids', async () => {
+    const known = await fixes(', Default: "A"');
+    expect(known.IG201).toMatch(/!GetAtt FnA\.Arn/);
+    expect(known.IG102).toMatch(/!GetAtt BucketA\.Arn/);
+  });
+
+  it('with it unknown, IG201 is left to a person and IG102 pins only the account', async () => {
+    const unknown = await fixes('');
+    expect(unknown.IG201).toBe('');
+    expect(unknown.IG102).not.toMatch(/Bucket/);
+    expect(unknown.IG102).toMatch(/SourceAccount: !Ref AWS::AccountId/);
+  });
+});
