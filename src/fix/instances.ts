@@ -2,8 +2,8 @@ import type { Model, ResourceBase } from '../model/types.js';
 import type { Finding } from '../rules/types.js';
 
 /**
- * The instances of one Terraform block (count/for_each, and every call of the module it is in)
- * share its text: a change made for one instance's finding edits them all. So a rule's changes on
+ * The instances of one Terraform block (count/for_each, and every call of the module it is in),
+ * like the resources one CloudFormation `Fn::ForEach` body generates, share its text: a change made for one instance's finding edits them all. So a rule's changes on
  * such a resource are kept only when every instance of the block has that rule's finding with the
  * very same changes (the fix stage then writes the identical edits once); otherwise the finding is
  * left to fix by hand, saying why (a module's input is better fixed where the module is called).
@@ -33,11 +33,11 @@ export function withholdSharedInstanceFixes(findings: readonly Finding[], model:
     const resource = finding.fix?.changes?.length ? model.resources.get(finding.resource) : undefined;
     if (!resource || !isInstance(resource) || !withheld.has(`${finding.ruleId}\u0000${blockKey(resource)}`)) continue;
     finding.fix!.changes = [];
-    finding.fix!.description += ` Not applied by --fix: the code of ${finding.resource} is shared by ${instances.get(blockKey(resource))} instances (count/for_each, module calls), and the change is not right for all of them.`;
+    finding.fix!.description += ` Not applied by --fix: the code of ${finding.resource} is shared by ${instances.get(blockKey(resource))} instances (${resource.sourceType.startsWith('AWS::') ? 'a Fn::ForEach loop body' : 'count/for_each, module calls'}), and the change is not right for all of them.`;
   }
 }
 
-/** A resource whose block may stand for several: an instance of count/for_each, or a resource of a called module. */
+/** A resource whose block may stand for several: an instance of count/for_each or Fn::ForEach, or a resource of a called module. */
 function isInstance(resource: ResourceBase): boolean {
   return resource.instanceOf !== undefined || resource.address.startsWith('module.');
 }

@@ -20,7 +20,10 @@ export interface ResourceBase {
   arnExpression?: string;
   /** CDK-for-Terraform: the construct path (`stack/construct/…`) the resource was synthesised from. */
   constructPath?: string;
-  /** One instance of a Terraform block with count/for_each (`aws_x.y["k"]`): the block's address (`aws_x.y`), which every instance shares. */
+  /**
+   * One instance of a Terraform block with count/for_each (`aws_x.y["k"]`): the block's address (`aws_x.y`), which every instance shares;
+   * a resource CloudFormation `Fn::ForEach` generates: its key as written in the loop body (`Permission${Name}`).
+   */
   instanceOf?: string;
 }
 

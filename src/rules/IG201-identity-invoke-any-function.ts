@@ -3,7 +3,7 @@ import type { FixValue } from '../fix/types.js';
 import { FUNCTION_PROBES, grantsByStatement, policiesReaching, resourceEntriesCoveringAllFunctions, type Grant } from '../iam/statement.js';
 import type { IdentityPolicy, Model } from '../model/types.js';
 import { displayString, knownString } from '../model/value.js';
-import { fix, isCloudFormation } from './support/fix.js';
+import { fix, isCloudFormation, nameable } from './support/fix.js';
 import { byFolder, inModuleInstance, localAddress, moduleInstance, nearbyFunctions } from './support/suggest.js';
 import type { Finding, Rule } from './types.js';
 
@@ -61,27 +61,29 @@ const MAX_FUNCTIONS = 10;
  * The functions a policy can name by reference, as values a fix writes: those in the same
  * template (CloudFormation) or Terraform module folder. Raw IAM JSON can name none.
  */
-function functionsInReach(model: Model, policy: IdentityPolicy): Array<{ address: string; arn: FixValue }> {
+function functionsInReach(model: Model, policy: IdentityPolicy): Array<{ address: string; arn: FixValue; nameable: boolean }> {
   if (isCloudFormation(policy))
     return (byFolder(model.functions).get(dirname(policy.range.file)) ?? [])
       .filter((f) => isCloudFormation(f) && f.range.file === policy.range.file)
-      .map((f) => ({ address: f.address, arn: { kind: 'intrinsic', name: 'Fn::GetAtt', argument: [f.address, 'Arn'] } }));
+      .map((f) => ({ address: f.address, arn: { kind: 'intrinsic', name: 'Fn::GetAtt', argument: [f.address, 'Arn'] }, nameable: nameable(f) }));
   if (!policy.sourceType.startsWith('aws_')) return [];
   // A reference reaches only its own module instance: another instance of the same folder is not `aws_lambda_function.x` here.
   const instance = moduleInstance(policy.address);
   return (byFolder(model.functions).get(dirname(policy.range.file)) ?? [])
     .filter((f) => f.sourceType === 'aws_lambda_function' && inModuleInstance(f.address, instance))
-    .map((f) => ({ address: f.address, arn: { kind: 'terraform', expression: `${localAddress(f.address)}.arn` } }));
+    .map((f) => ({ address: f.address, arn: { kind: 'terraform', expression: `${localAddress(f.address)}.arn` }, nameable: true }));
 }
 
 /** Replace the statement's every-function Resource with the functions in reach; only for statements of Lambda actions alone. */
-function narrowResourceFix(grant: Grant, callable: Array<{ address: string; arn: FixValue }>) {
+function narrowResourceFix(grant: Grant, callable: Array<{ address: string; arn: FixValue; nameable: boolean }>) {
   const wildcards = resourceEntriesCoveringAllFunctions(grant.statement);
   const actions = grant.statement.action.map(knownString);
   if (actions.some((a) => !a?.toLowerCase().startsWith('lambda:')))
     return fix('Replace the Resource with the ARNs of the functions this identity calls. Not applied by --fix: the statement also grants actions of other services, which need their own resources; split it first.');
   if (callable.length === 0 || callable.length > MAX_FUNCTIONS)
     return fix(`Replace the Resource with the ARNs of the functions this identity calls. Not applied by --fix: ${callable.length === 0 ? 'no function it could call is defined beside the policy' : `${callable.length} functions are defined beside the policy; choose the ones it calls`}.`);
+  if (callable.some((c) => !c.nameable))
+    return fix('Replace the Resource with the ARNs of the functions this identity calls. Not applied by --fix: a Fn::ForEach loop over a collection the scan cannot know generates some of the functions beside the policy, so they cannot be named.');
   if (wildcards.length !== 1 || !grant.resource)
     return fix('Replace the Resource entries that match every function with the ARNs of the functions this identity calls. Not applied by --fix: several entries match every function.');
   const written = displayString(grant.resource)!;

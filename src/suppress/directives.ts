@@ -2,7 +2,7 @@ import type { LineSpan, SourceComment } from '../parse/comments.js';
 import type { SourceDocument } from '../parse/types.js';
 import { entrySpan } from '../model/cloudformation/support.js';
 import type { Range } from '../model/range.js';
-import { get, knownString, type Value } from '../model/value.js';
+import { get, knownString, type ObjectEntry, type Value } from '../model/value.js';
 import { PIPELINE_RULES, RULES, SUPPRESSION_RULE } from '../rules/registry.js';
 import type { Finding } from '../rules/types.js';
 
@@ -58,15 +58,28 @@ function fromComment(comment: SourceComment, file: string, known: ReadonlySet<st
   accept(ids, reason, comment.range, comment.covers, file, undefined, known, out);
 }
 
-/** `Metadata.invokeguard.ignore` of every resource of a template. */
+/** The resources written in a `Resources` map, and in the bodies of its `Fn::ForEach` loops (nested too). */
+function* resourceEntries(resources: Value, inLoop = false): Generator<{ entry: ObjectEntry; inLoop: boolean }> {
+  if (resources.kind !== 'object') return;
+  for (const entry of resources.entries) {
+    if (!entry.key.startsWith('Fn::ForEach::')) yield { entry, inLoop };
+    else if (entry.value.kind === 'list' && entry.value.items.length === 3) yield* resourceEntries(entry.value.items[2], true);
+  }
+}
+
+/**
+ * `Metadata.invokeguard.ignore` of every resource of a template. In a loop body it covers the body's
+ * lines, so every resource the loop generates (whose logical ids are not the key as written).
+ */
 function fromMetadata(template: Value, file: string, known: ReadonlySet<string>, out: DirectiveScan): void {
   const resources = get(template, 'Resources');
   if (resources?.kind !== 'object') return;
-  for (const entry of resources.entries) {
+  for (const { entry, inLoop } of resourceEntries(resources)) {
     const settings = get(get(entry.value, 'Metadata'), 'invokeguard');
     if (!settings) continue;
     const span = entrySpan(entry);
-    const covers = { startLine: span.line, endLine: span.endLine };
+    // A YAML block mapping ends at the start of the next line: that line is not the resource's.
+    const covers = { startLine: span.line, endLine: span.endColumn === 1 && span.endLine > span.line ? span.endLine - 1 : span.endLine };
     const ignore = get(settings, 'ignore');
     if (ignore?.kind !== 'list') {
       problem(out, `Metadata.invokeguard of ${entry.key} needs "ignore": a list of {id, reason}`, ignore?.range ?? settings.range, entry.key);
@@ -79,12 +92,13 @@ function fromMetadata(template: Value, file: string, known: ReadonlySet<string>,
         problem(out, `an entry of ${entry.key}'s Metadata.invokeguard.ignore has no "id"; write {id: IG101, reason: ...}`, item.range, entry.key);
         continue;
       }
-      accept([id], reason, item.range, covers, file, entry.key, known, out);
+      accept([id], reason, item.range, covers, file, entry.key, known, out, inLoop);
     }
   }
 }
 
-function accept(ids: string[], reason: string, range: Range, covers: LineSpan, file: string, resource: string | undefined, known: ReadonlySet<string>, out: DirectiveScan): void {
+/** `byLines`: the directive of `resource` covers its lines rather than its logical id (a loop body). */
+function accept(ids: string[], reason: string, range: Range, covers: LineSpan, file: string, resource: string | undefined, known: ReadonlySet<string>, out: DirectiveScan, byLines = false): void {
   const where = resource ?? file;
   if (ids.length === 0) {
     problem(out, 'invokeguard:ignore names no rule id; write "invokeguard:ignore IG101 <reason>"', range, where);
@@ -99,7 +113,7 @@ function accept(ids: string[], reason: string, range: Range, covers: LineSpan, f
   ];
   if (wrong.length > 0) problem(out, `invokeguard:ignore ${ruleIds.join(',')} ${wrong.join(', and ')}`, range, where);
   const valid = ruleIds.filter((id) => known.has(id));
-  if (reason !== '' && valid.length > 0) out.directives.push({ ruleIds: valid, reason, range, covers, ...(resource !== undefined ? { resource } : {}) });
+  if (reason !== '' && valid.length > 0) out.directives.push({ ruleIds: valid, reason, range, covers, ...(resource !== undefined && !byLines ? { resource } : {}) });
 }
 
 function problem(out: DirectiveScan, message: string, range: Range, resource: string): void {

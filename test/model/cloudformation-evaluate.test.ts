@@ -82,6 +82,34 @@ describe('CloudFormation intrinsics', () => {
     expect(evaluate('!FindInMap [Accounts, !Ref AWS::Region, Id]')).toMatchObject({ kind: 'unknown' });
   });
 
+  it('Fn::FindInMap DefaultValue: used when the map, top key or second key is missing; with an unknown top key only if it agrees with every entry', () => {
+    expect(evaluate('{ "Fn::FindInMap": [Accounts, nowhere, Id, { DefaultValue: "999999999999" }] }')).toMatchObject({ kind: 'string', value: '999999999999' });
+    expect(evaluate('{ "Fn::FindInMap": [Accounts, prod, Other, { DefaultValue: x }] }')).toMatchObject({ kind: 'string', value: 'x' });
+    expect(evaluate('{ "Fn::FindInMap": [NoSuchMap, prod, Id, { DefaultValue: !Ref Stage }] }')).toMatchObject({ kind: 'string', value: 'prod' });
+    expect(evaluate('{ "Fn::FindInMap": [Accounts, !Ref Stage, Id, { DefaultValue: x }] }')).toMatchObject({ kind: 'string', value: '111122223333' });
+    // The region may be a key of the map or not: the entries and the default disagree, so it is not known.
+    expect(evaluate('{ "Fn::FindInMap": [Accounts, !Ref AWS::Region, Id, { DefaultValue: "111122223333" }] }')).toMatchObject({ kind: 'unknown' });
+    expect(evaluate('{ "Fn::FindInMap": [Same, !Ref AWS::Region, Kind, { DefaultValue: queue }] }')).toMatchObject({ kind: 'string', value: 'queue' });
+    expect(evaluate('{ "Fn::FindInMap": [Same, !Ref AWS::Region, Kind, { DefaultValue: topic }] }')).toMatchObject({ kind: 'unknown' });
+    expect(evaluate('{ "Fn::FindInMap": [Accounts, prod, !Ref Secret, { DefaultValue: x }] }')).toMatchObject({ kind: 'unknown' });
+  });
+
+  it('Fn::Length of a list, Fn::ToJsonString as the structure it serialises (so a policy inside is still read)', () => {
+    expect(evaluate('{ "Fn::Length": [a, b, !Ref Stage] }')).toMatchObject({ kind: 'number', value: 3 });
+    expect(evaluate('{ "Fn::Length": !Ref Names }')).toMatchObject({ kind: 'number', value: 2 });
+    expect(evaluate('{ "Fn::Length": !Ref Secret }')).toMatchObject({ kind: 'unknown' });
+    const json = evaluate('{ "Fn::ToJsonString": { Statement: [{ Effect: Allow, Action: "lambda:*", Resource: !Sub "arn:aws:lambda:*:${Stage}" }] } }');
+    expect(json.kind).toBe('object');
+    const statement = (get(json, 'Statement') as Value & { kind: 'list' }).items[0];
+    expect(get(statement, 'Resource')).toMatchObject({ kind: 'string', value: 'arn:aws:lambda:*:prod' });
+    expect(evaluate('{ "Fn::ToJsonString": !Ref Secret }')).toMatchObject({ kind: 'unknown' });
+  });
+
+  it('Ref of a name written as an intrinsic (AWS::LanguageExtensions)', () => {
+    expect(evaluate('{ Ref: !Join ["", [Sta, ge]] }')).toMatchObject({ kind: 'string', value: 'prod' });
+    expect(evaluate('{ Ref: { "Fn::Join": ["", [Buck, et]] } }')).toMatchObject({ kind: 'unknown', resource: 'Bucket' });
+  });
+
   it('Fn::Select and Fn::Split of literals', () => {
     expect(evaluate('!Select [1, [a, b, c]]')).toMatchObject({ kind: 'string', value: 'b' });
     expect(evaluate('!Select [0, !Split [",", "x,y"]]')).toMatchObject({ kind: 'string', value: 'x' });

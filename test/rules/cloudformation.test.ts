@@ -159,6 +159,27 @@ describe('SAM', () => {
   });
 });
 
+describe('AWS::LanguageExtensions Fn::ForEach loops, expanded as CloudFormation expands them', () => {
+  // Logical ids as CloudFormation generates them (`&{Team}` drops the "-" and "." of the items), each at the line in the loop body.
+  const generated = (permission: number, url: number): Array<[string, string, number]> => [
+    ['IG101', 'PermissionBilling', permission],
+    ['IG101', 'PermissionOrders', permission],
+    ['IG104', 'UrlblueteamDev', url],
+    ['IG104', 'UrlblueteamProd', url],
+    ['IG104', 'UrlredteamDev', url],
+    ['IG104', 'UrlredteamProd', url],
+  ];
+  it('finds the public permission each iteration generates and the NONE URL of a nested loop over a parameter, in YAML', async () => {
+    expect(await triples('test/fixtures/language-extensions/fail.cfn.yaml')).toEqual(generated(28, 38));
+  });
+  it('and in JSON', async () => {
+    expect(await triples('test/fixtures/language-extensions/fail.cfn.json')).toEqual(generated(28, 44));
+  });
+  it('a loop generating only scoped permissions and IAM-authenticated URLs fires nothing', async () => {
+    expect(await triples('test/fixtures/language-extensions/pass.cfn.yaml')).toEqual([]);
+  });
+});
+
 describe('continuation lines indented as PyYAML and CloudFormation accept them', () => {
   it('analyses the whole template, past a flow map and a quoted !Sub policy left of their keys (YAML 1.2 stops at the first)', async () => {
     expect(await triples('test/fixtures/sam/lenient-indent.cfn.yaml')).toEqual([

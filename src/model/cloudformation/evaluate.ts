@@ -91,7 +91,8 @@ export class CfnEvaluator {
   private intrinsic(name: string, argument: Value, range: Range, depth: number): Value {
     switch (name) {
       case 'Ref': {
-        const target = knownString(argument);
+        // AWS::LanguageExtensions allows an intrinsic as the name (`Ref: !Sub "${Name}Topic"`).
+        const target = knownString(argument.kind === 'object' ? this.evaluate(argument, depth) : argument);
         return target === undefined ? unknown(range) : this.ref(target, range, depth);
       }
       case 'Fn::GetAtt':
@@ -124,6 +125,16 @@ export class CfnEvaluator {
       case 'Fn::ImportValue': {
         const exported = knownString(this.evaluate(argument, depth));
         return unknown(range, exported !== undefined ? `ImportValue:${exported}` : undefined);
+      }
+      case 'Fn::ToJsonString': {
+        // The JSON text of an object or list (AWS::LanguageExtensions). Kept as the structure, with its
+        // ranges: a policy document passed as a string is read (and located) like one written as an object.
+        const structure = this.evaluate(argument, depth);
+        return structure.kind === 'object' || structure.kind === 'list' ? structure : unknown(range);
+      }
+      case 'Fn::Length': {
+        const list = this.evaluate(argument, depth);
+        return list.kind === 'list' ? { kind: 'number', value: list.items.length, range } : unknown(range);
       }
       default:
         // Base64, Cidr, GetAZs, conditions, macros: nothing an invoke grant is built from.
@@ -199,23 +210,30 @@ export class CfnEvaluator {
     return fromParts(parts, range);
   }
 
+  /**
+   * `[Map, TopKey, SecondKey]`, and with AWS::LanguageExtensions a fourth `{DefaultValue: x}`, which
+   * CloudFormation returns when the map, the top key or the second key is missing.
+   */
   private findInMap(argument: Value, range: Range, depth: number): Value {
     if (argument.kind !== 'list' || argument.items.length < 3) return unknown(range);
     const [mapName, topKey, secondKey] = argument.items.slice(0, 3).map((item) => knownString(this.evaluate(item, depth)));
     const fallback = argument.items[3] ? get(argument.items[3], 'DefaultValue') : undefined;
-    const map = mapName !== undefined ? get(this.scope.mappings, mapName) : undefined;
-    if (map?.kind === 'object' && secondKey !== undefined) {
-      if (topKey !== undefined) {
-        const found = get(get(map, topKey), secondKey);
-        if (found) return relocate(this.evaluate(found, depth), range);
-      } else {
-        // Top key unknown (e.g. !Ref AWS::Region): known only if every entry agrees.
-        const candidates = map.entries.map((e) => get(e.value, secondKey));
-        const texts = new Set(candidates.map((c) => (c ? JSON.stringify(strip(c)) : 'missing')));
-        if (candidates.length > 0 && texts.size === 1 && candidates[0]) return relocate(this.evaluate(candidates[0], depth), range);
-      }
+    const missing = (): Value => (fallback ? this.evaluate(fallback, depth) : unknown(range, `FindInMap:${mapName}`));
+    if (mapName === undefined) return unknown(range);
+    const map = get(this.scope.mappings, mapName);
+    if (map?.kind !== 'object') return missing();
+    if (secondKey === undefined) return unknown(range, `FindInMap:${mapName}`);
+    if (topKey !== undefined) {
+      const found = get(get(map, topKey), secondKey);
+      return found ? relocate(this.evaluate(found, depth), range) : missing();
     }
-    return fallback ? this.evaluate(fallback, depth) : unknown(range, mapName !== undefined ? `FindInMap:${mapName}` : undefined);
+    // Top key unknown (e.g. !Ref AWS::Region): known only if every entry agrees, and the default too
+    // (the key may be one the map lacks); without a default, a missing key fails the deployment.
+    const candidates = map.entries.map((e) => get(e.value, secondKey) ?? fallback);
+    if (fallback) candidates.push(fallback);
+    const texts = new Set(candidates.map((c) => (c ? JSON.stringify(strip(c)) : 'missing')));
+    if (candidates.length > 0 && texts.size === 1 && candidates[0]) return relocate(this.evaluate(candidates[0], depth), range);
+    return unknown(range, `FindInMap:${mapName}`);
   }
 }
 

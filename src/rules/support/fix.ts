@@ -11,6 +11,14 @@ export function isCloudFormation(resource: ResourceBase): boolean {
   return resource.sourceType.startsWith('AWS::');
 }
 
+/**
+ * Whether an intrinsic can name the resource: a Fn::ForEach loop over a collection the scan cannot
+ * know leaves its resource under the key as written (`Bucket${Name}`), which is no logical id.
+ */
+export function nameable(resource: ResourceBase): boolean {
+  return !isCloudFormation(resource) || /^[A-Za-z0-9]+$/.test(resource.address);
+}
+
 /** The property name as the resource's own language spells it. */
 export function propertyName(resource: ResourceBase, terraform: string, cloudformation: string): string {
   return isCloudFormation(resource) ? cloudformation : terraform;

@@ -1,6 +1,7 @@
 import { dirname } from 'node:path';
 import { policyData } from '../../policy-data.js';
 import type { FixValue } from '../../fix/types.js';
+import { nameable } from './fix.js';
 import type { LambdaPermission, Model, ResourceBase } from '../../model/types.js';
 import { groupedBy } from '../../model/grouped-by.js';
 import { displayString, knownString, referencesOf } from '../../model/value.js';
@@ -122,7 +123,7 @@ export function triggers(model: Model, service: string, from: ResourceBase): Tri
     if (cloudformation) {
       if (resource.range.file !== file) continue;
       const how = source.cloudformationArn === undefined ? 'Arn' : source.cloudformationArn;
-      if (how === null) found.push({ resource, display: `the ARN of ${resource.address}` });
+      if (how === null || !nameable(resource)) found.push({ resource, display: `the ARN of ${resource.address}` });
       else if (how === 'Ref') found.push({ resource, arn: { kind: 'intrinsic', name: 'Ref', argument: resource.address }, display: `!Ref ${resource.address}` });
       else found.push({ resource, arn: { kind: 'intrinsic', name: 'Fn::GetAtt', argument: [resource.address, how] }, display: `!GetAtt ${resource.address}.${how}` });
       continue;
