@@ -17,7 +17,9 @@ import { mapLimit } from './map-limit.js';
 import { changedPlaces, withContext } from './scope/changed-files.js';
 import { relocateToModuleCalls } from './scope/installed-modules.js';
 import { fileParser } from './parse/parse-pool.js';
+import { parseText } from './parse/parse-file.js';
 import { readSource } from './parse/read-source.js';
+import { parseTfvarsJson } from './parse/terraform-json/tf-json.js';
 import type { InputError, SourceDocument } from './parse/types.js';
 import { ACCESS_ANALYZER_RULE, DUPLICATE_KEY_RULE, INPUT_ERROR_RULE, RULES } from './rules/registry.js';
 import { runRules, ruleErrorMessage, type RuleError } from './rules/run-rules.js';
@@ -44,6 +46,8 @@ export interface ScanOptions {
   changedOnly?: boolean;
   /** Analyse the module code `terraform init` installed under `.terraform/modules` (default: true). */
   installedModules?: boolean;
+  /** `--var-file`: tfvars (HCL or JSON) applied to every root module after its own, in order, as `terraform -var-file` is. */
+  varFiles?: string[];
   /** Also compute who can invoke each function (the HTML report draws it). */
   invokerGraph?: boolean;
   /** Called as each file is parsed (progress display). */
@@ -100,7 +104,9 @@ export async function loadModel(options: ScanOptions): Promise<ModelResult> {
   const parse = (index: number) => parser.parse(files[index], displayed[index], options.maxFileBytes, options.contents?.get(files[index].path));
   // Each file is modelled as soon as its directory is complete and its tree dropped (see modelAssembler).
   const installed = new Map(modules.map((m) => [installedKey(display(m.callerDir), m.name), display(m.dir)]));
-  const assembler = modelAssembler(displayed, scpFiles, (indices) => mapLimit(indices, 16, parse), installed);
+  const varDocuments = await Promise.all((options.varFiles ?? []).map((path) => parseVarFile(resolve(cwd, path), display(resolve(cwd, path)), options.maxFileBytes)));
+  const varFiles = varDocuments.flatMap((d) => (d.format === 'terraform-vars' ? [d.hcl] : []));
+  const assembler = modelAssembler(displayed, scpFiles, (indices) => mapLimit(indices, 16, parse), { installed, varFiles });
   const directivesOf = directivesCollector();
   const directiveScans = new Array<DirectiveScan>(files.length);
   let parsed = 0;
@@ -118,7 +124,9 @@ export async function loadModel(options: ScanOptions): Promise<ModelResult> {
       },
     );
     const directives: DirectiveScan = { directives: directiveScans.flatMap((d) => d.directives), problems: directiveScans.flatMap((d) => d.problems) };
-    return { documents, directives, model: await assembler.finish(), notices, display };
+    // A var file's syntax errors are reported like any file's.
+    const varErrors: ParsedFile[] = varDocuments.map((d) => ({ format: d.format, file: d.file, errors: d.errors }));
+    return { documents: [...documents, ...varErrors], directives, model: await assembler.finish(), notices, display };
   } finally {
     await parser.close();
   }
@@ -176,6 +184,14 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     ...(options.invokerGraph ? { invokers: invokerGraph(model) } : {}),
     sources,
   };
+}
+
+/** A `--var-file` as Terraform reads it: HCL, or JSON when its name ends in `.json`; unreadable, a located IG901. */
+async function parseVarFile(path: string, display: string, maxFileBytes?: number): Promise<SourceDocument> {
+  const source = await readSource(path, display, maxFileBytes);
+  if ('error' in source) return { format: 'unreadable', file: display, errors: [source.error] };
+  if (path.toLowerCase().endsWith('.json')) return { format: 'terraform-vars', file: display, ...parseTfvarsJson(display, source.text) };
+  return parseText('terraform-vars', display, source.text);
 }
 
 function textOf(source: { text: string } | { error: unknown }): string | undefined {

@@ -52,6 +52,7 @@ interface CliOptions {
   showSuppressed?: boolean;
   changedOnly?: boolean;
   /** false with --no-installed-modules. */
+  varFile: string[];
   installedModules?: boolean;
   keepGoing?: boolean;
   maxFileSize?: number;
@@ -87,6 +88,7 @@ export async function runCli(argv: string[], io: CliIo, testing: { rules?: reado
     .addOption(new Option('--fix-dry-run', 'print the automatic fixes as a unified diff (for git apply) and change nothing').conflicts('fix'))
     .option('--changed-only', 'the paths are changed files (pre-commit): scan them with their context, report only findings in them')
     .option('--no-installed-modules', 'do not analyse the module code terraform init installed under .terraform/modules')
+    .option('--var-file <file>', 'Terraform variable file (HCL, or JSON if named .json) applied to every root module after its own tfvars, as terraform -var-file does (repeatable)', (value: string, previous: string[]) => [...previous, value], [] as string[])
     .option('--show-suppressed', 'list findings suppressed by invokeguard:ignore (with their reasons), not only count them')
     .option('--keep-going', 'when a rule fails internally (IG900), still exit 0/1 by the other findings instead of 2')
     .option('--max-file-size <bytes>', 'skip (IG901) files larger than this; k/M suffixes allowed (default 5M, or maxFileBytes in the config)', parseByteSize)
@@ -135,6 +137,7 @@ export async function runCli(argv: string[], io: CliIo, testing: { rules?: reado
       changedOnly: options.changedOnly ?? false,
       ...(options.guardrails ? { guardrails: true } : {}),
       ...(options.installedModules === false ? { installedModules: false } : {}),
+      ...(options.varFile.length > 0 ? { varFiles: options.varFile } : {}),
       ...(maxFileBytes !== undefined ? { maxFileBytes } : {}),
       // --jobs 1 is the main thread alone: no worker.
       ...(options.jobs !== undefined ? { parseWorkers: options.jobs > 1 ? options.jobs : 0 } : {}),

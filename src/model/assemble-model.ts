@@ -3,7 +3,7 @@ import type { HclFile } from '../parse/terraform-hcl/hcl-ast.js';
 import type { SourceDocument } from '../parse/types.js';
 import { addCloudFormationModel } from './cloudformation/build-model.js';
 import { addIamPolicyFile } from './iam-policy-file.js';
-import { declarations, type InstalledModuleDirs } from './terraform/module-tree.js';
+import { declarations, type TerraformContext } from './terraform/module-tree.js';
 import { instantiate, localCallTargets, rootInputs, type Declarations } from './terraform/build-model.js';
 import { addTerraformPlan } from './terraform/plan.js';
 import { emptyModel, type Model } from './types.js';
@@ -39,8 +39,9 @@ export function modelAssembler(
   files: readonly string[],
   scpFiles: ReadonlySet<string>,
   reparse: (indices: number[]) => Promise<SourceDocument[]>,
-  installed?: InstalledModuleDirs,
+  context: TerraformContext = {},
 ): ModelAssembler {
+  const { installed, varFiles } = context;
   const byDirectory = new Map<string, number[]>();
   const directoryOf = files.map((file) => dirname(file));
   directoryOf.forEach((dir, index) => {
@@ -72,7 +73,7 @@ export function modelAssembler(
       held.set(dir, { declared, tfvars });
       return;
     }
-    terraform.set(first, withModel((model) => instantiate(model, new Map(), declared, '', rootInputs({ dir, files: [], tfvars }), [dir])));
+    terraform.set(first, withModel((model) => instantiate(model, new Map(), declared, '', rootInputs({ dir, files: [], tfvars }, varFiles), [dir])));
   };
 
   const add = (index: number, document: SourceDocument) => {
@@ -116,7 +117,7 @@ export function modelAssembler(
     for (const [dir, documents] of reparsed) declared.set(dir, declarations({ dir, files: terraformFiles(documents).configuration, tfvars: [] }, installed));
     for (const [dir, { declared: module, tfvars }] of held) {
       if (called.has(dir)) continue;
-      terraform.set(terraformDirs.get(dir)!, withModel((model) => instantiate(model, declared, module, '', rootInputs({ dir, files: [], tfvars }), [dir])));
+      terraform.set(terraformDirs.get(dir)!, withModel((model) => instantiate(model, declared, module, '', rootInputs({ dir, files: [], tfvars }, varFiles), [dir])));
     }
     const model = emptyModel();
     for (const fragments of [[...terraform], [...templates], [...plans], [...policyFiles]])

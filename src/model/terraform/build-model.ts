@@ -2,7 +2,7 @@ import type { HclBlock, HclBody, HclFile } from '../../parse/terraform-hcl/hcl-a
 import type { Attribute, Model, ModuleCallSite } from '../types.js';
 import type { Value } from '../value.js';
 import { Evaluator } from './evaluate.js';
-import { declarations, groupByDirectory, type InstalledModuleDirs, type ModuleDirectory, type ModuleInstance } from './module-tree.js';
+import { declarations, groupByDirectory, type ModuleDirectory, type ModuleInstance, type TerraformContext } from './module-tree.js';
 import { internType } from './intern.js';
 import { addResourceBase, addTerraformResource, isModelledType, type TerraformBlockView, type TerraformResourceView } from './resources.js';
 
@@ -13,15 +13,15 @@ const MAX_MODULE_DEPTH = 8;
  * called as a local module by another scanned directory is analysed through its callers
  * (with the values they pass), every other directory as a root with its tfvars.
  */
-export function addTerraformModel(model: Model, files: HclFile[], tfvars: HclFile[], installed?: InstalledModuleDirs): void {
+export function addTerraformModel(model: Model, files: HclFile[], tfvars: HclFile[], context: TerraformContext = {}): void {
   const directories = groupByDirectory(files, tfvars);
   // Each directory's declarations, indexed once and shared by every instance of it.
-  const declared = new Map([...directories].map(([dir, directory]) => [dir, declarations(directory, installed)]));
+  const declared = new Map([...directories].map(([dir, directory]) => [dir, declarations(directory, context.installed)]));
   const called = new Set<string>();
   for (const module of declared.values()) for (const target of localCallTargets(module)) if (declared.has(target)) called.add(target);
   for (const directory of directories.values()) {
     if (called.has(directory.dir)) continue;
-    instantiate(model, declared, declared.get(directory.dir)!, '', rootInputs(directory), [directory.dir]);
+    instantiate(model, declared, declared.get(directory.dir)!, '', rootInputs(directory, context.varFiles), [directory.dir]);
   }
 }
 
@@ -34,10 +34,10 @@ export function localCallTargets(module: Declarations): string[] {
   return targets;
 }
 
-/** terraform.tfvars(.json) then *.auto.tfvars(.json) (alphabetical), later files winning, as Terraform loads them. */
-export function rootInputs(directory: ModuleDirectory): Map<string, () => Value> {
+/** terraform.tfvars(.json), *.auto.tfvars(.json) (alphabetical), then `--var-file`s in order, later files winning, as Terraform loads them. */
+export function rootInputs(directory: ModuleDirectory, varFiles: readonly HclFile[] = []): Map<string, () => Value> {
   const inputs = new Map<string, () => Value>();
-  const ordered = [...directory.tfvars].sort((a, b) => rank(a.file) - rank(b.file) || a.file.localeCompare(b.file));
+  const ordered = [...[...directory.tfvars].sort((a, b) => rank(a.file) - rank(b.file) || a.file.localeCompare(b.file)), ...varFiles];
   const noModule: ModuleInstance = { ...declarations({ dir: directory.dir, files: [], tfvars: [] }), prefix: '', inputs: new Map() };
   const evaluator = new Evaluator(noModule); // tfvars are literal values; references in them are unknown
   for (const file of ordered) for (const attr of file.body.attributes) inputs.set(attr.name, () => evaluator.evaluate(attr.expr));

@@ -25,6 +25,13 @@ export interface ModuleInstance {
 /** Folders `terraform init` installed module code in, by `installedKey(caller folder, call name)`. */
 export type InstalledModuleDirs = ReadonlyMap<string, string>;
 
+/** What a scan knows beyond the Terraform files of each folder. */
+export interface TerraformContext {
+  installed?: InstalledModuleDirs;
+  /** `--var-file` files, in the order given: applied to every root module after its own tfvars, as `terraform -var-file` is. */
+  varFiles?: readonly HclFile[];
+}
+
 export function installedKey(callerDir: string, name: string): string {
   return `${callerDir}\n${name}`;
 }
