@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { chmodSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { scan } from '../../src/scan.js';
+import { MAX_ROOT_INSTANCES } from '../../src/model/terraform/build-model.js';
 import { cli, runCaptured } from '../helpers/cli.js';
 import { tempTree } from '../helpers/temp-tree.js';
 
@@ -106,4 +107,22 @@ describe('the file size limit is configurable', () => {
     expect(help.stdout).toMatch(/--max-file-size <bytes>/);
     expect(help.stdout).toMatch(/--keep-going/);
   });
+});
+
+describe('a count bomb across nested modules (100 × 100 × 100 permissions)', () => {
+  it('finishes quickly with the expansion cut at the budget, and says so at the block where it stopped', async () => {
+    const root = tempTree({
+      'main.tf': 'module "a" {\n  source = "./a"\n  count  = 100\n}\n',
+      'a/main.tf': 'module "b" {\n  source = "../b"\n  count  = 100\n}\n',
+      'b/main.tf': 'resource "aws_lambda_permission" "p" {\n  count         = 100\n  action        = "lambda:InvokeFunction"\n  function_name = "fn"\n  principal     = "*"\n}\n',
+    });
+    const started = Date.now();
+    const { findings } = await scan({ paths: ['.'], cwd: root });
+    expect(Date.now() - started).toBeLessThan(20_000);
+    const cut = findings.filter((f) => f.ruleId === 'IG901');
+    expect(cut.map((f) => [f.range.file, f.range.line, f.message])).toEqual([['b/main.tf', 1, expect.stringContaining(`more than ${MAX_ROOT_INSTANCES} resource and module instances from one root module`)]]);
+    const permissions = findings.filter((f) => f.ruleId === 'IG101').length;
+    expect(permissions).toBeGreaterThan(MAX_ROOT_INSTANCES * 0.9);
+    expect(permissions).toBeLessThanOrEqual(MAX_ROOT_INSTANCES);
+  }, 60_000);
 });

@@ -48,6 +48,19 @@ function rank(file: string): number {
   return file.endsWith('terraform.tfvars') || file.endsWith('terraform.tfvars.json') ? 0 : 1;
 }
 
+/**
+ * How many resources and module instances one root module may expand to. count/for_each are capped
+ * per block (instances.ts), but nested module calls multiply: 200 × 200 × 200 is 8 million. Past the
+ * budget a block is modelled once (its plain address) and the rest of the tree is not expanded; the
+ * first block over it is reported (IG901), so the cut is never silent.
+ */
+export const MAX_ROOT_INSTANCES = 50_000;
+
+interface Budget {
+  left: number;
+  reported: boolean;
+}
+
 export function instantiate(
   model: Model,
   declared: Map<string, Declarations>,
@@ -55,9 +68,18 @@ export function instantiate(
   prefix: string,
   inputs: Map<string, () => Value>,
   stack: string[],
+  budget: Budget = { left: MAX_ROOT_INSTANCES, reported: false },
 ): void {
   const module: ModuleInstance = { ...directory, prefix, inputs };
   const evaluator = new Evaluator(module);
+  const exhausted = (block: HclBlock, wanted: number): boolean => {
+    if (wanted <= budget.left) return false;
+    if (!budget.reported) {
+      budget.reported = true;
+      model.errors.push({ message: `more than ${MAX_ROOT_INSTANCES} resource and module instances from one root module: from here on, blocks are analysed once each and module instances are not expanded`, range: block.range });
+    }
+    return true;
+  };
   for (const [key, block] of module.resources) {
     // declarations keys resources by their two labels, `type.name`.
     const type = block.labels[0];
@@ -65,10 +87,12 @@ export function instantiate(
     const address = prefix + key;
     // Most resources have neither count nor for_each: no instances looked up for them.
     const instances = hasInstances(block) ? evaluator.instances(block) : undefined;
-    if (!Array.isArray(instances)) {
+    if (!Array.isArray(instances) || exhausted(block, instances.length)) {
+      budget.left--;
       addResource(model, address, type, name, block, evaluator);
       continue;
     }
+    budget.left -= instances.length;
     // One resource per instance, addressed as Terraform does (`aws_x.y[0]`, `aws_x.y["k"]`); none for count = 0.
     for (const { instance, evaluator: scoped } of instances) addResource(model, address + instance.suffix, type, name, block, scoped, address);
   }
@@ -80,12 +104,14 @@ export function instantiate(
     if (!child || stack.includes(child.dir)) continue;
     const instances = hasInstances(call) ? evaluator.instances(call) : undefined;
     const calls = Array.isArray(instances) ? instances.map((i) => ({ suffix: i.instance.suffix, scoped: i.evaluator })) : [{ suffix: '', scoped: evaluator }];
+    if (exhausted(call, calls.length)) continue;
+    budget.left -= calls.length;
     for (const { suffix, scoped } of calls) {
       const childInputs = new Map<string, () => Value>();
       for (const attr of call.body.attributes) childInputs.set(attr.name, () => scoped.evaluate(attr.expr));
       const childPrefix = `${prefix}module.${name}${suffix}.`;
       (model.moduleCalls ??= new Map()).set(childPrefix, callSite(call));
-      instantiate(model, declared, child, childPrefix, childInputs, [...stack, child.dir]);
+      instantiate(model, declared, child, childPrefix, childInputs, [...stack, child.dir], budget);
     }
   }
 }
