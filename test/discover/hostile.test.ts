@@ -126,3 +126,24 @@ describe('a count bomb across nested modules (100 × 100 × 100 permissions)', (
     expect(permissions).toBeLessThanOrEqual(MAX_ROOT_INSTANCES);
   }, 60_000);
 });
+
+describe('evaluation bombs (nested for-expressions, flatten of lists of lists, a template doubling a local)', () => {
+  it('finish quickly as unknown values, and the good files are still analysed', async () => {
+    const hundred = `[${Array.from({ length: 100 }, () => '"x"').join(', ')}]`;
+    const flattenBomb = ['locals {', `  l0 = ${hundred}`, ...[1, 2, 3, 4].map((i) => `  l${i} = flatten([for a in local.l0 : local.l${i - 1}])`), '}'].join('\n');
+    const forBomb = ['locals {', `  l0 = ${hundred}`, '  n = [for a in local.l0 : [for b in local.l0 : [for c in local.l0 : [for d in local.l0 : d]]]]', '}'].join('\n');
+    const doubling = ['locals {', `  t0 = "${'y'.repeat(1000)}"`, ...Array.from({ length: 40 }, (_, i) => `  t${i + 1} = "\${local.t${i}}\${local.t${i}}"`), '}'].join('\n');
+    const policy = (action: string, resource: string) => `resource "aws_iam_policy" "p" {\n  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = ${action}, Resource = ${resource} }] })\n}\n`;
+    const root = tempTree({
+      'flatten/main.tf': `${flattenBomb}\n${policy('local.l4', '"*"')}`,
+      'for/main.tf': `${forBomb}\n${policy('local.n', '"*"')}`,
+      'doubling/main.tf': `${doubling}\n${policy('"s3:GetObject"', 'local.t40')}`,
+      'good/main.tf': PUBLIC_URL,
+    });
+    const started = Date.now();
+    const result = await scan({ paths: ['.'], cwd: root });
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(result.ruleErrors).toBeUndefined();
+    expect(result.findings.map((f) => [f.ruleId, f.range.file])).toEqual([['IG104', 'good/main.tf']]);
+  }, 60_000);
+});

@@ -1,7 +1,7 @@
 import type { HclBlock, HclBody, HclFile } from '../../parse/terraform-hcl/hcl-ast.js';
 import type { Attribute, Model, ModuleCallSite } from '../types.js';
 import type { Value } from '../value.js';
-import { Evaluator } from './evaluate.js';
+import { Evaluator, MAX_FOR_ITERATIONS, type EvaluationBudget } from './evaluate.js';
 import { declarations, groupByDirectory, type ModuleDirectory, type ModuleInstance, type TerraformContext } from './module-tree.js';
 import { internType } from './intern.js';
 import { addResourceBase, addTerraformResource, isModelledType, type TerraformBlockView, type TerraformResourceView } from './resources.js';
@@ -59,6 +59,8 @@ export const MAX_ROOT_INSTANCES = 50_000;
 interface Budget {
   left: number;
   reported: boolean;
+  /** Shared by every module instance's evaluator, so nested modules cannot multiply it either. */
+  evaluation: EvaluationBudget;
 }
 
 export function instantiate(
@@ -68,10 +70,10 @@ export function instantiate(
   prefix: string,
   inputs: Map<string, () => Value>,
   stack: string[],
-  budget: Budget = { left: MAX_ROOT_INSTANCES, reported: false },
+  budget: Budget = { left: MAX_ROOT_INSTANCES, reported: false, evaluation: { forIterations: MAX_FOR_ITERATIONS } },
 ): void {
   const module: ModuleInstance = { ...directory, prefix, inputs };
-  const evaluator = new Evaluator(module);
+  const evaluator = new Evaluator(module, undefined, undefined, budget.evaluation);
   const exhausted = (block: HclBlock, wanted: number): boolean => {
     if (wanted <= budget.left) return false;
     if (!budget.reported) {

@@ -3,7 +3,7 @@ import { objectKeyName } from '../../parse/terraform-hcl/hcl-ast.js';
 import { parseJsonValue } from '../json-value.js';
 import { createPositionMapper, type Range } from '../range.js';
 import { knownString, unknownValue, type ObjectEntry, type UnknownValue, type Value } from '../value.js';
-import { builtin, hasInvalid, invalidValue, mergeText, unknownResult, whollyKnown } from './functions.js';
+import { builtin, hasInvalid, invalidValue, MAX_LIST_ITEMS, MAX_TEXT_LENGTH, mergeText, textLength, unknownResult, whollyKnown } from './functions.js';
 import { binaryOperation, unaryOperation } from './operators.js';
 import { withTypeDefaults } from './variable-type.js';
 import { blockInstances, collectionElements, iterator, type Instance, type Instances } from './instances.js';
@@ -26,6 +26,13 @@ export interface ScopedBlock {
  * `count`/`for_each` instances and `dynamic` blocks. What cannot be known is an UnknownValue
  * naming what it refers to.
  */
+/** For-expression iterations one root module's evaluation may run (nested ones multiply: 100 × 100 × 100 × 100). */
+export const MAX_FOR_ITERATIONS = 200_000;
+
+export interface EvaluationBudget {
+  forIterations: number;
+}
+
 export class Evaluator {
   /**
    * Values already evaluated, keyed by what they are the value of: a variable's name, a local's,
@@ -42,13 +49,18 @@ export class Evaluator {
   /** On the root: each instanced block's instances, with an evaluator per instance (reused, so its cache and cycle guard hold). */
   private instanceCache?: Map<HclBlock, Array<{ instance: Instance; evaluator: Evaluator }> | 'unknown' | undefined>;
 
-  /** `names`: what `each`, `count` or a dynamic block's iterator stand for here. */
+  /** For-expression iterations left to this evaluator and every evaluator sharing its budget (a whole root module's expansion). */
+  private readonly budget: EvaluationBudget;
+
+  /** `names`: what `each`, `count` or a dynamic block's iterator stand for here; `budget`: shared with other evaluators (default: a fresh one). */
   constructor(
     readonly module: ModuleInstance,
     private readonly names?: ReadonlyMap<string, Value>,
     root?: Evaluator,
+    budget?: EvaluationBudget,
   ) {
     this.root = root ?? this;
+    this.budget = root?.budget ?? budget ?? { forIterations: MAX_FOR_ITERATIONS };
   }
 
   /** An evaluator that also sees `names` (an instance's `each`/`count`, a dynamic block's iterator). */
@@ -157,6 +169,8 @@ export class Evaluator {
     const collection = this.evaluate(expr.collection);
     const elements = collectionElements(collection, true);
     if (!elements) return hasInvalid(collection) || !['list', 'object', 'unknown', 'template'].includes(collection.kind) ? invalidValue(range, ref) : unknownValue(range, ref);
+    // Nested for-expressions multiply (each inner one runs once per outer element): past the budget, unknown.
+    if ((this.budget.forIterations -= elements.length) < 0) return unknownValue(range, ref);
     const items: Value[] = [];
     const entries = new Map<string, ObjectEntry>();
     for (const element of elements) {
@@ -206,9 +220,11 @@ export class Evaluator {
       holes.push({ start: part.start, end: part.end, value });
       const known = knownString(value);
       if (known !== undefined) parts.push(known);
-      else if (value.kind === 'template') parts.push(...value.parts);
+      else if (value.kind === 'template') for (const piece of value.parts) parts.push(piece);
       else parts.push(value.kind === 'unknown' ? value : unknownValue(value.range, textOf(part.expr)));
     }
+    // A template repeating another (a local doubling a local …) grows geometrically: past the limits, unknown.
+    if (parts.length > MAX_LIST_ITEMS || textLength(parts) > MAX_TEXT_LENGTH) return unknownValue(range, textOf(expr));
     const merged = mergeText(parts);
     const owned = () => merged.map((p) => (typeof p === 'string' ? ownedString(p) : p));
     if (expr.verbatim) {

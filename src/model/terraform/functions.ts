@@ -60,8 +60,24 @@ export function mergeText(parts: Array<string | UnknownValue>): Array<string | U
   return out;
 }
 
+/**
+ * What one value may grow to. Functions and templates can multiply what they are given (flatten of
+ * lists of lists, a template repeating a local that repeats another): past these a value is unknown,
+ * so hostile code cannot exhaust the scan's memory or time.
+ */
+export const MAX_TEXT_LENGTH = 1_000_000;
+export const MAX_LIST_ITEMS = 10_000;
+
+/** The length of the known text among `parts`. */
+export function textLength(parts: ReadonlyArray<string | UnknownValue>): number {
+  let length = 0;
+  for (const part of parts) if (typeof part === 'string') length += part.length;
+  return length;
+}
+
 /** Text pieces as a string value, or a template when some are unknown. */
 function textValue(parts: Array<string | UnknownValue>, range: Range): Value {
+  if (parts.length > MAX_LIST_ITEMS || textLength(parts) > MAX_TEXT_LENGTH) return unknownValue(range);
   const merged = mergeText(parts);
   if (merged.every((p) => typeof p === 'string')) return { kind: 'string', value: ownedString(merged.join('')), range };
   return { kind: 'template', parts: merged, range };
@@ -150,7 +166,7 @@ const format: Builtin = (args, range, ref) => {
     } else {
       const pieces = textPieces(value);
       if (!pieces) return value.kind === 'null' ? invalidValue(range, ref) : unknownResult(range, ref, args);
-      parts.push(...pieces);
+      for (const piece of pieces) parts.push(piece);
     }
   }
   parts.push(spec.value.slice(at));
@@ -209,7 +225,7 @@ const join: Builtin = (args, range, ref) => {
       const pieces = textPieces(item);
       if (!pieces || hasInvalid(item)) return invalidValue(range, ref);
       if (!first) parts.push(sep);
-      parts.push(...pieces);
+      for (const piece of pieces) parts.push(piece);
       first = false;
     }
   }
@@ -236,7 +252,7 @@ const flatten: Builtin = (args, range, ref) => {
       if (item.kind === 'list' || item.kind === 'unknown') {
         const failed = add(item);
         if (failed) return failed;
-      } else out.push(item);
+      } else if (out.push(item) > MAX_LIST_ITEMS) return 'unknown';
     }
     return undefined;
   };
