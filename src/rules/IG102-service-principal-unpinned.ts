@@ -20,7 +20,7 @@ export const IG102: Rule = {
     remediation:
       "Add `source_account` (`SourceAccount`) with the account that owns the trigger, and `source_arn` (`SourceArn`) with the trigger's ARN (bucket, topic, rule, API). An S3 bucket ARN carries no account, so S3 triggers always need `source_account`.",
     description:
-      'A grant to a service principal (*.amazonaws.com, or "*" that a policy file limits to AWS services with aws:PrincipalIsAWSService) without a source account, organisation (aws:SourceOrgID) or a source ARN that carries one, lets that service invoke the function on behalf of a resource in any account (the confused deputy). S3 bucket ARNs carry no account, so a bucket source ARN alone does not pin one.',
+      'A grant to a service principal (*.amazonaws.com, or "*" that a policy file limits to AWS services with aws:PrincipalIsAWSService) without a source account, organisation (aws:SourceOrgID) or a source ARN that carries one, lets that service invoke the function on behalf of a resource in any account (the confused deputy). S3 bucket ARNs carry no account, so a bucket source ARN alone does not pin one. A grant that also sets principal_org_id / PrincipalOrgID is not reported: a service principal carries no aws:PrincipalOrgID, so that grant never matches (pin the caller with source_account or aws:SourceOrgID instead).',
     fixable: true,
   },
   check({ model, config }) {
@@ -28,6 +28,9 @@ export const IG102: Rule = {
     for (const permission of model.permissions) {
       const principal = servicePrincipal(permission);
       if (!principal || !permission.principal) continue;
+      // aws:PrincipalOrgID is absent from a service principal's requests (services belong to no
+      // organisation): such a grant never matches, so it lets no service in, from any account.
+      if (!isNullish(permission.principalOrgId?.value)) continue;
       const pinning = accountPinning(permission, false);
       if (pinning.pinned !== false) continue;
       const target = targetFunction(model, permission);
