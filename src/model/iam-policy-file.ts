@@ -64,11 +64,13 @@ function invokeGrants(base: { address: string; sourceType: string; range: Range 
   if (statement.resource.length > 0 && functions.length === 0) return [];
   const scoping: Partial<Record<(typeof SCOPING_KEYS)[string], Attribute>> = {};
   const callerConditions: CallerCondition[] = [];
+  const unscoping: Array<{ key: string; operator: string }> = [];
   for (const condition of statement.condition) {
     const scope = callerScope(condition);
     if (scope) callerConditions.push({ key: condition.key, scope, range: condition.range });
     const field = SCOPING_KEYS[condition.key.toLowerCase()];
     // A negated operator (StringNotEquals, ArnNotLike) excludes rather than scopes; …IfExists passes a caller without the key.
+    if (field && !operatorScopes(condition.operator)) unscoping.push({ key: condition.key, operator: condition.operator });
     if (!field || !operatorScopes(condition.operator) || condition.values.length === 0) continue;
     const value: Value = condition.values.length === 1 ? condition.values[0] : { kind: 'list', items: condition.values, range: condition.range };
     scoping[field] = { value, range: condition.range };
@@ -82,6 +84,7 @@ function invokeGrants(base: { address: string; sourceType: string; range: Range 
     ...(resource ? { functionName: attribute(resource) } : {}),
     ...scoping,
     ...(callerConditions.length > 0 ? { callerConditions } : {}),
+    ...(unscoping.length > 0 ? { unscopingConditions: unscoping } : {}),
   }));
 }
 

@@ -29,7 +29,7 @@ export const IG101: Rule = {
       findings.push({
         ruleId: 'IG101',
         severity: 'critical',
-        message: `${permission.address} lets any AWS principal ("*") invoke ${target}: ${pinning.why} and no organisation id.`,
+        message: `${permission.address} lets any AWS principal ("*") invoke ${target}: ${pinning.why} and no organisation id${unscopingNote(permission.unscopingConditions)}.`,
         range: permission.principal.range,
         resource: permission.address,
         evidence: `principal = ${JSON.stringify(displayString(permission.principal.value))}`,
@@ -39,3 +39,10 @@ export const IG101: Rule = {
     return findings;
   },
 };
+
+/** Why a condition on a scoping key does not count: it is written to let callers without the key (or with other values) through. */
+function unscopingNote(conditions: Array<{ key: string; operator: string }> | undefined): string {
+  if (!conditions?.length) return '';
+  const named = conditions.map((c) => `${c.operator} ${c.key}`).join(', ');
+  return ` (${named} does not scope it: ${conditions.some((c) => /not/i.test(c.operator)) ? 'a negation excludes callers, it does not name one' : 'a request without the key passes'})`;
+}

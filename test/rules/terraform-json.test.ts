@@ -100,6 +100,14 @@ describe('IG101/pass.iam.json', () => {
   });
 });
 
+describe('IG101 on a condition that looks like scoping but is not', () => {
+  it('names the operator and why it does not scope, instead of claiming no source account was written', async () => {
+    const { findings } = await scanPaths('test/fixtures/IG101/fail.iam.json');
+    expect(findings.find((f) => f.ruleId === 'IG101' && f.range.line === 37)?.message).toMatch(/\(StringEqualsIfExists aws:SourceAccount does not scope it: a request without the key passes\)\.$/);
+    expect(findings.find((f) => f.ruleId === 'IG101' && f.range.line === 8)?.message).not.toContain('does not scope');
+  });
+});
+
 describe('positions inside JSON', () => {
   it('points at the interpolation inside a tf.json string, column-exact', async () => {
     const { findings } = await scanPaths('test/fixtures/IG101/fail.tf.json');
