@@ -50,7 +50,7 @@ export function withholdParentEdits(findings: readonly Finding[], model: Model):
     const changes = finding.fix?.changes;
     if (!changes?.length) continue;
     const resource = model.resources.get(finding.resource);
-    if (!resource || !resource.sourceType.startsWith('AWS::') || !resource.address.includes('/')) continue;
+    if (!resource || !isNestedStackResource(resource)) continue;
     const elsewhere = changes.filter((c) => changeRange(c).file !== resource.range.file);
     if (elsewhere.every((c) => (c.kind === 'set' || c.kind === 'replace') && !namesResource(c.value))) continue;
     finding.fix!.changes = [];
@@ -74,11 +74,16 @@ function namesResource(value: FixValue): boolean {
 }
 
 /**
- * Changes written only outside the resource's own file (in the parent stack that passes the value,
- * the module call that passes it) are this instance's alone: another instance has its own place.
+ * A nested stack's changes written only outside its template (in the parent stack that passes the
+ * value) are this instance's alone: another instance has its own parent.
  */
 function ownChanges(finding: Finding, resource: ResourceBase): boolean {
-  return finding.fix!.changes!.every((change) => changeRange(change).file !== resource.range.file);
+  return isNestedStackResource(resource) && finding.fix!.changes!.every((change) => changeRange(change).file !== resource.range.file);
+}
+
+/** A resource of a CloudFormation template nested by another (`Api/Invoke`). */
+function isNestedStackResource(resource: ResourceBase): boolean {
+  return resource.sourceType.startsWith('AWS::') && resource.address.includes('/');
 }
 
 function changeRange(change: Change): Range {
@@ -97,7 +102,7 @@ function changeRange(change: Change): Range {
 /** What makes several resources share the code. */
 function sharedBy(resource: ResourceBase): string {
   if (!resource.sourceType.startsWith('AWS::')) return 'count/for_each, module calls';
-  return resource.address.includes('/') ? 'a nested stack template, one instance per stack that nests it' : 'a Fn::ForEach loop body';
+  return isNestedStackResource(resource) ? 'a nested stack template, one instance per stack that nests it' : 'a Fn::ForEach loop body';
 }
 
 /** A resource whose block may stand for several: an instance of count/for_each or Fn::ForEach, or a resource of a called module. */

@@ -59,6 +59,20 @@ describe('CloudFormation nested stacks with local templates, analysed with what 
     expect(findings[0].message).toContain('Nested stack A is not analysed: the template includes itself');
   });
 
+  it('passes every Fn::If branch of the parent\'s parameters, and a comma-delimited list as the list the child declares', async () => {
+    const root = tempTree({
+      'parent.yaml':
+        'AWSTemplateFormatVersion: "2010-09-09"\nParameters:\n  Mode:\n    Type: String\nConditions:\n  Closed: !Equals [!Ref Mode, closed]\nResources:\n  Api:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: child.yaml\n      Parameters:\n        Principal: !If [Closed, "111122223333", "*"]\n        Callers: "111122223333,*"\n',
+      'child.yaml':
+        'AWSTemplateFormatVersion: "2010-09-09"\nParameters:\n  Principal:\n    Type: String\n  Callers:\n    Type: CommaDelimitedList\nResources:\n  Invoke:\n    Type: AWS::Lambda::Permission\n    Properties:\n      FunctionName: f\n      Principal: !Ref Principal\n  Second:\n    Type: AWS::Lambda::Permission\n    Properties:\n      FunctionName: f\n      Principal: !Select [1, !Ref Callers]\n',
+    });
+    const { findings } = await scan({ paths: [root], cwd: root });
+    expect(findings.filter((f) => f.ruleId === 'IG101').map((f) => [f.resource, f.range.file, f.range.line])).toEqual([
+      ['Api/Invoke', 'parent.yaml', 13],
+      ['Api/Second', 'parent.yaml', 14],
+    ]);
+  });
+
   it('stops nesting 8 levels below the root, reported where it stops', async () => {
     const level = (i: number) =>
       `AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  Deeper:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: t${i + 1}.yaml\n  Open:\n    Type: AWS::Lambda::Permission\n    Properties:\n      FunctionName: f\n      Principal: "*"\n`;
@@ -69,6 +83,19 @@ describe('CloudFormation nested stacks with local templates, analysed with what 
     expect(findings.filter((f) => f.ruleId === 'IG901').map((f) => [f.range.file, f.range.line, f.message])).toEqual([
       ['t8.yaml', 6, 'Nested stack Deeper is not analysed: the template nests more than 8 levels deep (t0.yaml -> t1.yaml -> t2.yaml -> t3.yaml -> t4.yaml -> t5.yaml -> t6.yaml -> t7.yaml -> t8.yaml -> t9.yaml).'],
     ]);
+  });
+});
+
+describe('suppressions in a nested template', () => {
+  it('Metadata.invokeguard.ignore on a child resource covers it through every parent, even where the parent passes the value', async () => {
+    const root = tempTree({
+      'parent.yaml': 'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  Api:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: child.yaml\n      Parameters:\n        Principal: "*"\n',
+      'child.yaml':
+        'AWSTemplateFormatVersion: "2010-09-09"\nParameters:\n  Principal:\n    Type: String\nResources:\n  Partner:\n    Type: AWS::Lambda::Permission\n    Metadata:\n      invokeguard:\n        ignore:\n          - id: IG101\n            reason: reviewed\n    Properties:\n      FunctionName: f\n      Principal: !Ref Principal\n  Other:\n    Type: AWS::Lambda::Permission\n    Properties:\n      FunctionName: f\n      Principal: !Ref Principal\n',
+    });
+    const result = await scan({ paths: [root], cwd: root });
+    expect(result.findings.map((f) => [f.ruleId, f.resource, f.range.file, f.range.line])).toEqual([['IG101', 'Api/Other', 'parent.yaml', 8]]);
+    expect(result.suppressed!.map((s) => [s.finding.resource, s.finding.range.file, s.justification])).toEqual([['Api/Partner', 'parent.yaml', 'reviewed']]);
   });
 });
 
