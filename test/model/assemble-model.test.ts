@@ -170,4 +170,31 @@ describe('streaming model assembly', () => {
     const inOrder = tree.documents.map((_, i) => i);
     for (const order of [inOrder, [...inOrder].reverse(), shuffled(inOrder.length, 5)]) expectSameModel((await assemble(tree, order)).model, expected);
   });
+
+  it('releases a template that nests nothing as it arrives, and holds a parent template until the end', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const url = 'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  Url:\n    Type: AWS::Lambda::Url\n    Properties:\n      AuthType: NONE\n      TargetFunctionArn: f\n';
+    const root = tempTree({
+      'a/solo.yaml': url,
+      'c/child.yaml': url,
+      'p/parent.yaml': 'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  Nested:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: ../c/child.yaml\n',
+    });
+    const { files } = await discover([root], root);
+    const displayed = files.map((f) => relative(root, f.path));
+    const assembler = modelAssembler(displayed, new Set(), async (indices) => Promise.all(indices.map((i) => parseFile(files[i], displayed[i]))));
+    const trees: Array<WeakRef<object>> = [];
+    for (let i = 0; i < files.length; i++) {
+      const document = await parseFile(files[i], displayed[i]);
+      if (document.format !== 'cloudformation') throw new Error(`unexpected ${document.format}`);
+      trees.push(new WeakRef(document.template));
+      assembler.add(i, document);
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+    gc();
+    // The child arrived before its parent: modelled as a root, released, and parsed again at the end.
+    expect(displayed.filter((_, i) => trees[i].deref() !== undefined)).toEqual([join('p', 'parent.yaml')]);
+    const model = await assembler.finish();
+    expect(model.functionUrls.map((u) => u.address)).toEqual(['Url', 'Nested/Url']);
+  });
 });
