@@ -73,6 +73,25 @@ describe('CloudFormation nested stacks with local templates, analysed with what 
     ]);
   });
 
+  it('instantiates at most 64 nested stacks under one root template, and says where it stopped', async () => {
+    // Each level nests the next five times: 5 + 25 + 125 instances below the root.
+    const fanOut = (next: string) =>
+      `AWSTemplateFormatVersion: "2010-09-09"\nResources:\n${[1, 2, 3, 4, 5].map((i) => `  S${i}:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: ${next}\n`).join('')}`;
+    const leaf = 'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  Open:\n    Type: AWS::Lambda::Permission\n    Properties:\n      FunctionName: f\n      Principal: "*"\n';
+    const root = tempTree({ 'l0.yaml': fanOut('l1.yaml'), 'l1.yaml': fanOut('l2.yaml'), 'l2.yaml': fanOut('leaf.yaml'), 'leaf.yaml': leaf });
+    const { findings } = await scan({ paths: [root], cwd: root });
+    // Depth first: S1 with its 5 and their 25 leaves (31 instances), S2 likewise (62), then S3 and its S1 (64): 50 leaves.
+    expect(findings.filter((f) => f.ruleId === 'IG101')).toHaveLength(50);
+    const stopped = (file: string, stack: number) => [file, 2 + 4 * stack, `Nested stack S${stack} is not analysed: its root template l0.yaml already instantiates 64 nested stacks.`];
+    // Reported at each TemplateURL not followed: the root's S4 and S5, S3's own five and those of its S1.
+    expect(findings.filter((f) => f.ruleId === 'IG901').map((f) => [f.range.file, f.range.line, f.message])).toEqual([
+      stopped('l0.yaml', 4),
+      stopped('l0.yaml', 5),
+      ...[2, 3, 4, 5].map((i) => stopped('l1.yaml', i)),
+      ...[1, 2, 3, 4, 5].map((i) => stopped('l2.yaml', i)),
+    ]);
+  });
+
   it('stops nesting 8 levels below the root, reported where it stops', async () => {
     const level = (i: number) =>
       `AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  Deeper:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: t${i + 1}.yaml\n  Open:\n    Type: AWS::Lambda::Permission\n    Properties:\n      FunctionName: f\n      Principal: "*"\n`;

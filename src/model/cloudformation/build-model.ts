@@ -74,7 +74,10 @@ function addNestedStack(model: Model, templates: ReadonlyMap<string, PreparedTem
   const parameters = get(get(nested.entry.value, 'Properties'), 'Parameters');
   const variants: Array<Value | undefined> = parameters ? ifVariants(scope, parameters) : [undefined];
   variants.forEach((passed, i) => {
-    if (parent.budget.left <= 0) return;
+    if (parent.budget.left <= 0) {
+      if (i === 0) model.errors.push({ message: `Nested stack ${nested.entry.key} is not analysed: its root template ${parent.stack[0]} already instantiates ${MAX_NESTED_INSTANCES} nested stacks.`, range: nested.range });
+      return;
+    }
     parent.budget.left--;
     const into = i === 0 ? model : emptyModel();
     const given = passed ? givenParameters(passed, nested.range.file) : undefined;
