@@ -50,11 +50,16 @@ export function prepareTemplate(file: string, written: Value, scanned: (path: st
   return { file, template, errors, instances, children };
 }
 
-/** A lookup from a normalised path to the scan's name for it. */
+/** A lookup from a normalised path to the scan's name for it; indexed on first use (most scans nest no local template). */
 export function scannedPaths(files: Iterable<string>): (path: string) => string | undefined {
-  const byPath = new Map<string, string>();
-  for (const file of files) byPath.set(posix.normalize(file), file);
-  return (path) => byPath.get(path);
+  let byPath: Map<string, string> | undefined;
+  return (path) => {
+    if (!byPath) {
+      byPath = new Map();
+      for (const file of files) byPath.set(posix.normalize(file), file);
+    }
+    return byPath.get(path);
+  };
 }
 
 /** The normalised path a local `TemplateURL`/`Location` names; undefined for URLs (`https://`, `s3://`), absolute paths and SAR references. */
