@@ -4,7 +4,7 @@ import { discover, type DiscoveryNotice } from './discover/discover.js';
 import { displayPath } from './discover/display-path.js';
 import { invokerGraph, type FunctionInvokers } from './graph/invokers.js';
 import { loadConditionKeys } from './guardrails/condition-keys.js';
-import { withholdSharedInstanceFixes } from './fix/instances.js';
+import { withholdParentEdits, withholdSharedInstanceFixes } from './fix/instances.js';
 import { resolveFixes } from './fix/resolve.js';
 import { loadActionCatalog } from './iam/action-catalog.js';
 import { modelAssembler } from './model/assemble-model.js';
@@ -147,6 +147,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   findings.push(...ruled.findings);
   relocateToModuleCalls(findings, model);
   tagConstructPaths(findings, model);
+  withholdParentEdits(findings, model);
   withholdSharedInstanceFixes(findings, model);
   // Fix stage: rules' changes become text edits on the files as scanned.
   const sources = new Map<string, string>();

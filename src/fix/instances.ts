@@ -1,5 +1,7 @@
 import type { Model, ResourceBase } from '../model/types.js';
+import type { Range } from '../model/range.js';
 import type { Finding } from '../rules/types.js';
+import type { Change, FixValue } from './types.js';
 
 /**
  * The instances of one Terraform block (count/for_each, and every call of the module it is in),
@@ -13,7 +15,7 @@ export function withholdSharedInstanceFixes(findings: readonly Finding[], model:
   for (const finding of findings) {
     if (!finding.fix?.changes?.length) continue;
     const resource = model.resources.get(finding.resource);
-    if (!resource || !isInstance(resource)) continue;
+    if (!resource || !isInstance(resource) || ownChanges(finding, resource)) continue;
     const key = `${finding.ruleId}\u0000${blockKey(resource)}`;
     let byInstance = groups.get(key);
     if (!byInstance) groups.set(key, (byInstance = new Map()));
@@ -31,10 +33,76 @@ export function withholdSharedInstanceFixes(findings: readonly Finding[], model:
   }
   for (const finding of findings) {
     const resource = finding.fix?.changes?.length ? model.resources.get(finding.resource) : undefined;
-    if (!resource || !isInstance(resource) || !withheld.has(`${finding.ruleId}\u0000${blockKey(resource)}`)) continue;
+    if (!resource || !isInstance(resource) || ownChanges(finding, resource) || !withheld.has(`${finding.ruleId}\u0000${blockKey(resource)}`)) continue;
     finding.fix!.changes = [];
-    finding.fix!.description += ` Not applied by --fix: the code of ${finding.resource} is shared by ${instances.get(blockKey(resource))} instances (${resource.sourceType.startsWith('AWS::') ? 'a Fn::ForEach loop body' : 'count/for_each, module calls'}), and the change is not right for all of them.`;
+    finding.fix!.description += ` Not applied by --fix: the code of ${finding.resource} is shared by ${instances.get(blockKey(resource))} instances (${sharedBy(resource)}), and the change is not right for all of them.`;
   }
+}
+
+/**
+ * A nested stack's resource whose value its parent passes is located in the parent, where that
+ * value is written. Replacing the value there is right (a `set`/`replace` of a literal), but a key
+ * added next to it would land in the parent's `Parameters`, and a reference written there would
+ * name the parent's resources, not the child's: such a fix is left to do by hand.
+ */
+export function withholdParentEdits(findings: readonly Finding[], model: Model): void {
+  for (const finding of findings) {
+    const changes = finding.fix?.changes;
+    if (!changes?.length) continue;
+    const resource = model.resources.get(finding.resource);
+    if (!resource || !isNestedStackResource(resource)) continue;
+    const elsewhere = changes.filter((c) => changeRange(c).file !== resource.range.file);
+    if (elsewhere.every((c) => (c.kind === 'set' || c.kind === 'replace') && !namesResource(c.value))) continue;
+    finding.fix!.changes = [];
+    finding.fix!.description += ` Not applied by --fix: ${finding.resource} takes the value from its parent stack (${elsewhere.map((c) => `${changeRange(c).file}:${changeRange(c).line}`).join(', ')}); change the nested template or what the parent passes by hand.`;
+  }
+}
+
+function namesResource(value: FixValue): boolean {
+  switch (value.kind) {
+    case 'intrinsic':
+      return !(value.name === 'Ref' && value.argument.startsWith('AWS::'));
+    case 'terraform':
+      return true;
+    case 'list':
+      return value.items.some(namesResource);
+    case 'object':
+      return value.entries.some(([, v]) => namesResource(v));
+    default:
+      return false;
+  }
+}
+
+/**
+ * A nested stack's changes written only outside its template (in the parent stack that passes the
+ * value) are this instance's alone: another instance has its own parent.
+ */
+function ownChanges(finding: Finding, resource: ResourceBase): boolean {
+  return isNestedStackResource(resource) && finding.fix!.changes!.every((change) => changeRange(change).file !== resource.range.file);
+}
+
+/** A resource of a CloudFormation template nested by another (`Api/Invoke`). */
+function isNestedStackResource(resource: ResourceBase): boolean {
+  return resource.sourceType.startsWith('AWS::') && resource.address.includes('/');
+}
+
+function changeRange(change: Change): Range {
+  switch (change.kind) {
+    case 'set':
+      return change.attribute;
+    case 'replace':
+      return change.range;
+    case 'add':
+      return change.after;
+    case 'add-block':
+      return change.block;
+  }
+}
+
+/** What makes several resources share the code. */
+function sharedBy(resource: ResourceBase): string {
+  if (!resource.sourceType.startsWith('AWS::')) return 'count/for_each, module calls';
+  return isNestedStackResource(resource) ? 'a nested stack template, one instance per stack that nests it' : 'a Fn::ForEach loop body';
 }
 
 /** A resource whose block may stand for several: an instance of count/for_each or Fn::ForEach, or a resource of a called module. */

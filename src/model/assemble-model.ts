@@ -1,12 +1,14 @@
 import { dirname } from 'node:path';
 import type { HclFile } from '../parse/terraform-hcl/hcl-ast.js';
 import type { SourceDocument } from '../parse/types.js';
-import { addCloudFormationModel } from './cloudformation/build-model.js';
+import { instantiateTemplate } from './cloudformation/build-model.js';
+import { prepareTemplate, scannedPaths, templateRoots, type PreparedTemplate } from './cloudformation/nested.js';
 import { addIamPolicyFile } from './iam-policy-file.js';
 import { declarations, type TerraformContext } from './terraform/module-tree.js';
 import { instantiate, localCallTargets, rootInputs, type Declarations } from './terraform/build-model.js';
 import { addTerraformPlan } from './terraform/plan.js';
 import { emptyModel, type Model } from './types.js';
+import type { Value } from './value.js';
 
 /** A Terraform directory held back until the end: it calls local modules, or is called by one. */
 interface HeldDirectory {
@@ -30,7 +32,10 @@ export interface ModelAssembler {
  * A directory without local `module` calls is modelled as a root when its last file arrives. If
  * another directory turns out to call it, that model is dropped and its files are parsed again
  * (`reparse`) so each caller can instantiate it with the values it passes — the rare case that
- * costs a second parse. Results go into per-document slots merged in file order at the end, so the
+ * costs a second parse. CloudFormation templates go the same way: a template without local nested
+ * stacks is modelled as a root on arrival, unless a template seen before nests it; templates that
+ * nest others, or are nested, are held until the end, and one modelled early that turns out to be
+ * nested is parsed again. Results go into per-document slots merged in file order at the end, so the
  * model does not depend on the order files finish in.
  *
  * `files` are the display paths of every file the scan parses, in discovery order.
@@ -61,6 +66,27 @@ export function modelAssembler(
   const held = new Map<string, HeldDirectory>();
   // Installed modules are known to be called from the start: never modelled (and then parsed again) as roots.
   const calledSoFar = new Set<string>(installed?.values());
+  const scanned = scannedPaths(files);
+  /** CloudFormation templates: file → index, the local templates each nests, those nested so far, those held, those modelled on arrival. */
+  const templateIndex = new Map<string, number>();
+  const nestedBy = new Map<string, string[]>();
+  const nestedSoFar = new Set<string>();
+  const heldTemplates = new Map<string, PreparedTemplate>();
+  const modelledEarly = new Set<string>();
+
+  const templateArrived = (index: number, file: string, template: Value) => {
+    const prepared = prepareTemplate(file, template, scanned);
+    const children = prepared.children.map((c) => c.target);
+    templateIndex.set(file, index);
+    nestedBy.set(file, children);
+    for (const child of children) if (child !== file) nestedSoFar.add(child);
+    if (children.length > 0 || nestedSoFar.has(file)) {
+      heldTemplates.set(file, prepared);
+      return;
+    }
+    modelledEarly.add(file);
+    templates.set(index, withModel((model) => instantiateTemplate(model, heldTemplates, prepared)));
+  };
 
   const directoryDone = (dir: string, documents: Map<number, SourceDocument>) => {
     const { configuration, tfvars, first } = terraformFiles(documents);
@@ -79,7 +105,7 @@ export function modelAssembler(
   const add = (index: number, document: SourceDocument) => {
     switch (document.format) {
       case 'cloudformation':
-        templates.set(index, withModel((model) => addCloudFormationModel(model, [{ file: document.file, template: document.template }])));
+        templateArrived(index, document.file, document.template);
         break;
       case 'terraform-plan':
         if (document.value) plans.set(index, withModel((model) => addTerraformPlan(model, document.value!)));
@@ -119,10 +145,24 @@ export function modelAssembler(
       if (called.has(dir)) continue;
       terraform.set(terraformDirs.get(dir)!, withModel((model) => instantiate(model, declared, module, '', rootInputs({ dir, files: [], tfvars }, varFiles), [dir])));
     }
+    await finishTemplates();
     const model = emptyModel();
     for (const fragments of [[...terraform], [...templates], [...plans], [...policyFiles]])
       for (const [, fragment] of [...fragments].sort(([a], [b]) => a - b)) mergeModel(model, fragment);
     return model;
+  };
+
+  /** Roots as `addCloudFormationModel` picks them; a root held (it nests others) is modelled now, a nested template modelled early is parsed again. */
+  const finishTemplates = async () => {
+    if (heldTemplates.size === 0) return;
+    const order = [...templateIndex.keys()].sort((a, b) => templateIndex.get(a)! - templateIndex.get(b)!);
+    const roots = templateRoots(order, (file) => nestedBy.get(file) ?? []);
+    const again = [...modelledEarly].filter((file) => !roots.has(file));
+    for (const file of again) templates.delete(templateIndex.get(file)!);
+    const documents = again.length > 0 ? await reparse(again.map((file) => templateIndex.get(file)!)) : [];
+    for (const document of documents) if (document.format === 'cloudformation') heldTemplates.set(document.file, prepareTemplate(document.file, document.template, scanned));
+    for (const file of roots) if (!modelledEarly.has(file)) templates.set(templateIndex.get(file)!, withModel((model) => instantiateTemplate(model, heldTemplates, heldTemplates.get(file)!)));
+    heldTemplates.clear();
   };
 
   return { add, finish };

@@ -38,7 +38,7 @@ export const INPUT_ERROR_RULE: RuleMeta = {
   attack: 'T1648',
   remediation: 'Fix the syntax or encoding the message points at, or exclude the file in `.invokeguard.yml` if it is not infrastructure code.',
   description:
-    'A file that cannot be parsed is not analysed, so an invoke grant in it would go unseen. Fix the syntax, or exclude the file. A CloudFormation `Fn::ForEach` loop that CloudFormation would reject (not `[identifier, collection, fragment]`, a key generated twice) or that generates more than 1,000 entries in one template is reported at the loop, and what it would generate is not analysed.',
+    'A file that cannot be parsed is not analysed, so an invoke grant in it would go unseen. Fix the syntax, or exclude the file. A CloudFormation `Fn::ForEach` loop that CloudFormation would reject (not `[identifier, collection, fragment]`, a key generated twice) or that generates more than 1,000 entries in one template is reported at the loop, and what it would generate is not analysed. A nested stack whose local template nests itself (directly or through others), or that nests more than 8 levels deep or past 64 nested stacks under one root template, is reported at its `TemplateURL`/`Location`, and is not analysed again there.',
   fixable: false,
 };
 

@@ -33,7 +33,12 @@ export function applySuppressions(findings: Finding[], directives: readonly Igno
 
 function covers(directive: IgnoreDirective, finding: Finding, spans: Map<string, Range[]>): boolean {
   const file = directive.range.file;
-  if (directive.resource !== undefined) return finding.resource === directive.resource && finding.range.file === file;
+  if (directive.resource !== undefined) {
+    if (finding.resource === directive.resource) return finding.range.file === file;
+    // A nested stack's resource (`Api/Invoke`): the Metadata in its template speaks for it through every
+    // stack nesting it, wherever the finding stands (on a value the parent passes, in the parent).
+    return finding.resource.endsWith(`/${directive.resource}`) && (spans.get(finding.resource) ?? []).some((s) => s.file === file);
+  }
   const within = (line: number) => line >= directive.covers.startLine && line <= directive.covers.endLine;
   if (finding.range.file === file && within(finding.range.line)) return true;
   // A finding located elsewhere (a policy document in another file) still belongs to its resource;

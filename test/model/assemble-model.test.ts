@@ -126,4 +126,75 @@ describe('streaming model assembly', () => {
     expect(model.standalonePolicies?.map((p) => p.kind)).toEqual(['scp']);
     expectSameModel(model, buildModel(tree.documents, scp));
   });
+
+  it('models a nested CloudFormation template through the stacks that nest it, parsing it again when it was complete before them', async () => {
+    const child = 'AWSTemplateFormatVersion: "2010-09-09"\nParameters:\n  Principal:\n    Type: String\n    Default: events.amazonaws.com\nResources:\n  Invoke:\n    Type: AWS::Lambda::Permission\n    Properties:\n      Action: lambda:InvokeFunction\n      FunctionName: f\n      Principal: !Ref Principal\n';
+    const parent = (id: string, principal: string) =>
+      `AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  ${id}:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: ../m/child.yaml\n      Parameters:\n        Principal: "${principal}"\n`;
+    const root = tempTree({
+      // Discovery order: a/ (a parent), m/ (the child), z/ (another parent, after the child), solo/ (nests nothing).
+      'a/parent.yaml': parent('Open', '*'),
+      'm/child.yaml': child,
+      'z/parent.yaml': parent('Pinned', 's3.amazonaws.com'),
+      'solo/template.yaml': 'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  Url:\n    Type: AWS::Lambda::Url\n    Properties:\n      AuthType: NONE\n      TargetFunctionArn: f\n',
+    });
+    const tree = await parsedTree(root);
+    const expected = buildModel(tree.documents);
+    expect(expected.permissions.map((p) => [p.address, p.principal!.range.file])).toEqual([
+      ['Open/Invoke', join('a', 'parent.yaml')],
+      ['Pinned/Invoke', join('z', 'parent.yaml')],
+    ]);
+    const m = tree.displayed.indexOf(join('m', 'child.yaml'));
+    const inOrder = tree.documents.map((_, i) => i);
+    // In file order the child is known to be nested (by a/) when it arrives: held, not parsed again.
+    const forward = await assemble(tree, inOrder);
+    expectSameModel(forward.model, expected);
+    expect(forward.reparsed).toEqual([]);
+    // Complete before any parent: modelled as a root first, then dropped and parsed again.
+    const childFirst = await assemble(tree, [m, ...inOrder.filter((i) => i !== m)]);
+    expectSameModel(childFirst.model, expected);
+    expect(childFirst.reparsed).toEqual([m]);
+    for (const seed of [1, 2, 3, 4]) expectSameModel((await assemble(tree, shuffled(inOrder.length, seed))).model, expected);
+  });
+
+  it('models templates that only nest each other (a cycle) once, from the first, in any order', async () => {
+    const nests = (target: string) => `AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  Next:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: ${target}\n  Open:\n    Type: AWS::Lambda::Permission\n    Properties:\n      FunctionName: f\n      Principal: "*"\n`;
+    const root = tempTree({ 'a.yaml': nests('b.yaml'), 'b.yaml': nests('c.yaml'), 'c.yaml': nests('a.yaml'), 'self.yaml': nests('./self.yaml') });
+    const tree = await parsedTree(root);
+    const expected = buildModel(tree.documents);
+    expect(expected.permissions.map((p) => p.address)).toEqual(['Open', 'Next/Open', 'Next/Next/Open', 'Open']);
+    expect(expected.errors.map((e) => [e.range.file, e.range.line])).toEqual([
+      ['c.yaml', 6],
+      ['self.yaml', 6],
+    ]);
+    const inOrder = tree.documents.map((_, i) => i);
+    for (const order of [inOrder, [...inOrder].reverse(), shuffled(inOrder.length, 5)]) expectSameModel((await assemble(tree, order)).model, expected);
+  });
+
+  it('releases a template that nests nothing as it arrives, and holds a parent template until the end', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const url = 'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  Url:\n    Type: AWS::Lambda::Url\n    Properties:\n      AuthType: NONE\n      TargetFunctionArn: f\n';
+    const root = tempTree({
+      'a/solo.yaml': url,
+      'c/child.yaml': url,
+      'p/parent.yaml': 'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  Nested:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: ../c/child.yaml\n',
+    });
+    const { files } = await discover([root], root);
+    const displayed = files.map((f) => relative(root, f.path));
+    const assembler = modelAssembler(displayed, new Set(), async (indices) => Promise.all(indices.map((i) => parseFile(files[i], displayed[i]))));
+    const trees: Array<WeakRef<object>> = [];
+    for (let i = 0; i < files.length; i++) {
+      const document = await parseFile(files[i], displayed[i]);
+      if (document.format !== 'cloudformation') throw new Error(`unexpected ${document.format}`);
+      trees.push(new WeakRef(document.template));
+      assembler.add(i, document);
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+    gc();
+    // The child arrived before its parent: modelled as a root, released, and parsed again at the end.
+    expect(displayed.filter((_, i) => trees[i].deref() !== undefined)).toEqual([join('p', 'parent.yaml')]);
+    const model = await assembler.finish();
+    expect(model.functionUrls.map((u) => u.address)).toEqual(['Url', 'Nested/Url']);
+  });
 });

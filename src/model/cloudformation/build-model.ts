@@ -2,10 +2,10 @@ import { isLambdaPrincipal, trustStatements } from '../../iam/trust.js';
 import type { Range } from '../range.js';
 import { attachManagedPolicy, selfRef } from '../aws-managed.js';
 import { policyDocumentFromValue } from '../policy-document.js';
-import type { Attribute, IdentityKind, IdentityPolicyKind, IdentityRef, Model, PolicyDocument, ResourceBase } from '../types.js';
+import { emptyModel, type Attribute, type IdentityKind, type IdentityPolicyKind, type IdentityRef, type Model, type PolicyDocument, type ResourceBase } from '../types.js';
 import { asList, get, knownString, type ObjectEntry, type Value } from '../value.js';
 import { CfnEvaluator, ifVariants, type TemplateScope } from './evaluate.js';
-import { expandLanguageExtensions } from './language-extensions.js';
+import { prepareTemplate, scannedPaths, templateRoots, type NestedStack, type PreparedTemplate } from './nested.js';
 import { addCloudFormationPosture, isPostureType } from './posture.js';
 import { addSamFunction } from './sam.js';
 import { addDocument, attribute, entrySpan } from './support.js';
@@ -16,20 +16,95 @@ export interface CloudFormationTemplate {
   template: Value;
 }
 
-/** Adds every CloudFormation/SAM template's resources to the model. Addresses are logical ids. */
+/**
+ * Adds every CloudFormation/SAM template's resources to the model. Addresses are logical ids; a
+ * nested stack's resources are addressed through the stacks that nest them (`Network/Permission`,
+ * `Outer/Inner/Permission`: the logical ids of the nesting resources, then the resource's own).
+ */
 export function addCloudFormationModel(model: Model, templates: CloudFormationTemplate[]): void {
-  for (const { template: written } of templates) {
-    const { template, errors, instances } = expandLanguageExtensions(written);
-    for (const error of errors) model.errors.push(error);
-    const resources = get(template, 'Resources');
-    if (!resources || resources.kind !== 'object') continue;
-    const scope = templateScope(template, resources);
-    const globals = get(get(template, 'Globals'), 'Function');
-    for (const entry of resources.entries) addResource(model, scope, entry, globals, instances.get(entry.key));
-  }
+  const scanned = scannedPaths(templates.map((t) => t.file));
+  const prepared = new Map(templates.map(({ file, template }) => [file, prepareTemplate(file, template, scanned)]));
+  const roots = templateRoots([...prepared.keys()], (file) => prepared.get(file)!.children.map((c) => c.target));
+  for (const file of roots) instantiateTemplate(model, prepared, prepared.get(file)!);
 }
 
-function templateScope(template: Value, resources: Value & { kind: 'object' }): TemplateScope {
+/** A nested stack may nest this deep; each root's nested stacks may be instantiated this often in all (parameter Fn::If variants included). */
+const MAX_NESTING = 8;
+const MAX_NESTED_INSTANCES = 64;
+
+interface TemplateInstance {
+  /** `''` for a root template; `Stack/` (and `Outer/Inner/`) for a nested one. */
+  prefix: string;
+  /** The parameters the parent passes, evaluated in its scope. */
+  given?: ReadonlyMap<string, Value>;
+  /** The files of the templates nesting this one, root first, itself last. */
+  stack: readonly string[];
+  /** Nested instances the root may still make. */
+  budget: { left: number };
+}
+
+/**
+ * Models one template — as a root, or as a nested stack with what its parent passes — and, through
+ * it, the nested stacks it instantiates from `templates` (the scan's templates by file).
+ */
+export function instantiateTemplate(model: Model, templates: ReadonlyMap<string, PreparedTemplate>, template: PreparedTemplate, instance?: TemplateInstance): void {
+  const at = instance ?? { prefix: '', stack: [template.file], budget: { left: MAX_NESTED_INSTANCES } };
+  for (const error of template.errors) model.errors.push(error);
+  const resources = get(template.template, 'Resources');
+  if (!resources || resources.kind !== 'object') return;
+  const scope = templateScope(template.template, resources, at);
+  const globals = get(get(template.template, 'Globals'), 'Function');
+  for (const entry of resources.entries) addResource(model, scope, entry, globals, template.instances.get(entry.key) ?? (at.prefix !== '' ? entry.key : undefined));
+  for (const nested of template.children) addNestedStack(model, templates, scope, nested, at);
+}
+
+/**
+ * The child template instantiated with the parameters the parent passes: once per `Fn::If` variant
+ * of them, the first fully, the others for their grants only (as a resource's variants are).
+ */
+function addNestedStack(model: Model, templates: ReadonlyMap<string, PreparedTemplate>, scope: TemplateScope, nested: NestedStack, parent: TemplateInstance): void {
+  const child = templates.get(nested.target);
+  if (!child) return;
+  const chain = [...parent.stack, child.file];
+  if (parent.stack.includes(child.file) || parent.stack.length > MAX_NESTING) {
+    const why = parent.stack.includes(child.file) ? 'includes itself' : `nests more than ${MAX_NESTING} levels deep`;
+    model.errors.push({ message: `Nested stack ${nested.entry.key} is not analysed: the template ${why} (${chain.join(' -> ')}).`, range: nested.range });
+    return;
+  }
+  const parameters = get(get(nested.entry.value, 'Properties'), 'Parameters');
+  const variants: Array<Value | undefined> = parameters ? ifVariants(scope, parameters) : [undefined];
+  variants.forEach((passed, i) => {
+    if (parent.budget.left <= 0) {
+      if (i === 0) model.errors.push({ message: `Nested stack ${nested.entry.key} is not analysed: its root template ${parent.stack[0]} already instantiates ${MAX_NESTED_INSTANCES} nested stacks.`, range: nested.range });
+      return;
+    }
+    parent.budget.left--;
+    const into = i === 0 ? model : emptyModel();
+    const given = passed ? givenParameters(passed, nested.range.file) : undefined;
+    instantiateTemplate(into, templates, child, { prefix: `${parent.prefix}${nested.entry.key}/`, ...(given ? { given } : {}), stack: chain, budget: parent.budget });
+    if (i === 0) return;
+    for (const p of into.permissions) model.permissions.push(p);
+    for (const u of into.functionUrls) model.functionUrls.push(u);
+    for (const d of into.identityPolicies) model.identityPolicies.push(d);
+  });
+}
+
+/**
+ * The parent's `Parameters`, evaluated. A scalar the parent writes (or takes from its own
+ * defaults) stands where the parent passes it, key through value: a finding, and a fix, go there.
+ */
+function givenParameters(passed: Value, parentFile: string): Map<string, Value> {
+  const given = new Map<string, Value>();
+  if (passed.kind !== 'object') return given;
+  for (const entry of passed.entries) {
+    const value = entry.value;
+    const local = value.kind !== 'list' && value.kind !== 'object' && value.range.file === parentFile;
+    given.set(entry.key, local ? { ...value, range: entrySpan(entry) } : value);
+  }
+  return given;
+}
+
+function templateScope(template: Value, resources: Value & { kind: 'object' }, instance: TemplateInstance): TemplateScope {
   const parameters = new Map<string, Value>();
   const declared = get(template, 'Parameters');
   if (declared?.kind === 'object') for (const p of declared.entries) parameters.set(p.key, p.value);
@@ -39,7 +114,10 @@ function templateScope(template: Value, resources: Value & { kind: 'object' }): 
     if (type) resourceTypes.set(r.key, type);
   }
   const mappings = get(template, 'Mappings');
-  return { parameters, resourceTypes, ...(mappings ? { mappings } : {}) };
+  const scope: TemplateScope = { parameters, resourceTypes, ...(mappings ? { mappings } : {}) };
+  if (instance.prefix !== '') scope.prefix = instance.prefix;
+  if (instance.given) scope.given = instance.given;
+  return scope;
 }
 
 /**
@@ -77,17 +155,21 @@ const URL_ATTRIBUTES = [
 
 const EMPTY_OBJECT = (range: Range): Value => ({ kind: 'object', entries: [], range });
 
-/** `loopBody`: the resource was generated by `Fn::ForEach`, from the body written under this key (which every iteration shares). */
-function addResource(model: Model, scope: TemplateScope, entry: ObjectEntry, globals: Value | undefined, loopBody: string | undefined): void {
+/**
+ * `instanceOf`: the key its code is written under when other resources share that code — the body of
+ * a `Fn::ForEach` (which every iteration shares), or a nested stack's template (which every parent's instance shares).
+ */
+function addResource(model: Model, scope: TemplateScope, entry: ObjectEntry, globals: Value | undefined, instanceOf: string | undefined): void {
   const id = entry.key;
   const type = knownString(get(entry.value, 'Type'));
   if (!type) return;
-  const base: ResourceBase = { address: id, sourceType: type, range: entrySpan(entry), arnExpression: `!GetAtt ${id}.Arn` };
+  const address = scope.prefix === undefined ? id : scope.prefix + id;
+  const base: ResourceBase = { address, sourceType: type, range: entrySpan(entry), arnExpression: `!GetAtt ${id}.Arn` };
   // AWS CDK synth output (cdk.out/*.template.json): the construct in the user's CDK code the resource came from.
   const constructPath = knownString(get(get(entry.value, 'Metadata'), 'aws:cdk:path'));
   if (constructPath !== undefined) base.constructPath = constructPath;
-  if (loopBody !== undefined) base.instanceOf = loopBody;
-  model.resources.set(id, base);
+  if (instanceOf !== undefined) base.instanceOf = instanceOf;
+  model.resources.set(address, base);
   const raw = get(entry.value, 'Properties') ?? EMPTY_OBJECT(entry.value.range);
   // Every Fn::If branch combination: a grant too wide in any of them is reported (findings at one place are deduplicated).
   // Evaluated only for the types read below: most resources of a template (buckets, queues,
@@ -113,7 +195,7 @@ function addResource(model: Model, scope: TemplateScope, entry: ObjectEntry, glo
     case 'AWS::IAM::UserToGroupAddition': {
       const [properties] = evaluate();
       const group = get(properties, 'GroupName');
-      (model.memberships ??= []).push({ address: id, range: base.range, users: asList(get(properties, 'Users')), groups: group ? [group] : [] });
+      (model.memberships ??= []).push({ address, range: base.range, users: asList(get(properties, 'Users')), groups: group ? [group] : [] });
       return;
     }
     case 'AWS::IAM::Role':

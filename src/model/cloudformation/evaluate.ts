@@ -11,6 +11,13 @@ export interface TemplateScope {
   resourceTypes: Map<string, string>;
   /** Extra names `Ref` resolves first (SAM policy template parameters). */
   substitutions?: Map<string, Value>;
+  /**
+   * A nested stack's parameters as its parent passes them, evaluated in the parent's scope: they
+   * override the defaults and keep their ranges (a finding on such a value points at the parent).
+   */
+  given?: ReadonlyMap<string, Value>;
+  /** A nested stack's address prefix (`Stack/`): references to its resources name them by model address. */
+  prefix?: string;
 }
 
 /**
@@ -148,16 +155,14 @@ export class CfnEvaluator {
     if (target === 'AWS::NoValue') return { kind: 'null', range };
     const parameter = this.scope.parameters.get(target);
     if (parameter) {
+      const passed = this.scope.given?.get(target);
+      if (passed) return listParameter(parameter, passed, passed.range) ?? passed;
       const fallback = get(parameter, 'Default');
       if (!fallback) return unknown(range, target);
-      const type = knownString(get(parameter, 'Type')) ?? '';
-      const text = knownString(fallback);
-      if (text !== undefined && (type === 'CommaDelimitedList' || type.startsWith('List<')))
-        return { kind: 'list', range, items: text.split(',').map((s) => ({ kind: 'string', value: s.trim(), range })) };
-      return relocate(this.evaluate(fallback, depth), range);
+      return listParameter(parameter, fallback, range) ?? relocate(this.evaluate(fallback, depth), range);
     }
     const resourceType = this.scope.resourceTypes.get(target);
-    if (resourceType) return { kind: 'unknown', ref: target, resource: target, resourceType, range };
+    if (resourceType) return { kind: 'unknown', ref: target, resource: this.address(target), resourceType, range };
     // Pseudo parameters (AWS::AccountId = "this account", AWS::Region, ...) and anything undeclared.
     return unknown(range, target);
   }
@@ -168,7 +173,12 @@ export class CfnEvaluator {
     if (logical === undefined || rest.some((p) => p === undefined)) return unknown(range);
     const ref = [logical, ...rest].join('.');
     const resourceType = this.scope.resourceTypes.get(logical);
-    return resourceType ? { kind: 'unknown', ref, resource: logical, resourceType, range } : unknown(range, ref);
+    return resourceType ? { kind: 'unknown', ref, resource: this.address(logical), resourceType, range } : unknown(range, ref);
+  }
+
+  /** A resource's model address from its logical id. */
+  private address(logical: string): string {
+    return this.scope.prefix === undefined ? logical : this.scope.prefix + logical;
   }
 
   private sub(argument: Value, range: Range, depth: number): Value {
@@ -235,6 +245,14 @@ export class CfnEvaluator {
     if (candidates.length > 0 && texts.size === 1 && candidates[0]) return relocate(this.evaluate(candidates[0], depth), range);
     return unknown(range, `FindInMap:${mapName}`);
   }
+}
+
+/** A list-typed parameter's text (`CommaDelimitedList`, `List<…>`) as the list CloudFormation makes of it; undefined for other types. */
+function listParameter(parameter: Value, text: Value, range: Range): Value | undefined {
+  const type = knownString(get(parameter, 'Type')) ?? '';
+  const known = knownString(text);
+  if (known === undefined || (type !== 'CommaDelimitedList' && !type.startsWith('List<'))) return undefined;
+  return { kind: 'list', range, items: known.split(',').map((s) => ({ kind: 'string', value: s.trim(), range })) };
 }
 
 function unknown(range: Range, ref?: string): UnknownValue {

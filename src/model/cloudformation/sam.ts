@@ -4,7 +4,7 @@ import type { Range } from '../range.js';
 import { policyDocumentFromValue } from '../policy-document.js';
 import type { Attribute, IamIdentity, IdentityRef, LambdaPermission, Model, ResourceBase } from '../types.js';
 import { get, getEntry, knownString, type ObjectEntry, type UnknownValue, type Value } from '../value.js';
-import { addDocument, attribute, entrySpan, pseudo } from './support.js';
+import { addDocument, attribute, attributeSpan, entrySpan, pseudo } from './support.js';
 import { CfnEvaluator, type TemplateScope } from './evaluate.js';
 
 interface SamPolicyTemplate {
@@ -29,7 +29,7 @@ export function addSamFunction(model: Model, scope: TemplateScope, base: Resourc
   const implicitRef: UnknownValue = { kind: 'unknown', ref: `${implicitRole.address}.Arn`, resource: implicitRole.address, resourceType: implicitRole.sourceType, range: base.range };
   if (first) {
     const functionName = attribute(properties, 'FunctionName');
-    const role: Attribute = roleEntry ? { value: roleEntry.value, range: entrySpan(roleEntry) } : { value: implicitRef, range: base.range };
+    const role: Attribute = roleEntry ? { value: roleEntry.value, range: attributeSpan(roleEntry) } : { value: implicitRef, range: base.range };
     model.functions.push({ ...base, ...(functionName ? { functionName } : {}), role });
     if (!roleEntry) (model.identities ??= []).push({ ...implicitRole, kind: 'role', implicit: true, ...samTrust(model, property('AssumeRolePolicyDocument')) });
   }
@@ -39,12 +39,12 @@ export function addSamFunction(model: Model, scope: TemplateScope, base: Resourc
   // exposure as the URL itself and is reported once, as the URL (IG104), at AuthType.
   const url = property('FunctionUrlConfig');
   const auth = url ? getEntry(url.value, 'AuthType') : undefined;
-  if (url && auth) model.functionUrls.push({ ...base, range: entrySpan(url), authorizationType: { value: auth.value, range: entrySpan(auth) }, functionName: { value: self, range: base.range } });
+  if (url && auth) model.functionUrls.push({ ...base, range: entrySpan(url), authorizationType: { value: auth.value, range: attributeSpan(auth) }, functionName: { value: self, range: base.range } });
 
   const events = property('Events');
   if (events?.value.kind === 'object')
     for (const event of events.value.entries) {
-      const permission = eventPermission(base, event, self);
+      const permission = eventPermission(scope, base, event, self);
       if (permission) model.permissions.push(permission);
     }
 
@@ -96,7 +96,7 @@ function addSamPolicy(model: Model, scope: TemplateScope, base: ResourceBase, it
  * model/eventsources/push.py), or undefined for sources SAM wires without one
  * (SQS, Kinesis, DynamoDB, MSK, MQ: event source mappings that use the role).
  */
-function eventPermission(base: ResourceBase, event: ObjectEntry, self: UnknownValue): LambdaPermission | undefined {
+function eventPermission(scope: TemplateScope, base: ResourceBase, event: ObjectEntry, self: UnknownValue): LambdaPermission | undefined {
   const typeEntry = getEntry(event.value, 'Type');
   const type = knownString(typeEntry?.value);
   if (!typeEntry || !type) return undefined;
@@ -123,7 +123,7 @@ function eventPermission(base: ResourceBase, event: ObjectEntry, self: UnknownVa
     case 'HttpApi': {
       const [idProperty, implicit, implicitType] =
         type === 'Api' ? ['RestApiId', 'ServerlessRestApi', 'AWS::Serverless::Api'] : ['ApiId', 'ServerlessHttpApi', 'AWS::Serverless::HttpApi'];
-      const api = get(props, idProperty) ?? { kind: 'unknown', ref: implicit, resource: implicit, resourceType: implicitType, range: at };
+      const api = get(props, idProperty) ?? { kind: 'unknown', ref: implicit, resource: (scope.prefix ?? '') + implicit, resourceType: implicitType, range: at };
       const method = knownString(get(props, 'Method'));
       const path = knownString(get(props, 'Path'));
       const route = method && path ? `/*/${method.toLowerCase() === 'any' ? '*' : method.toUpperCase()}${path}` : '/*';

@@ -12,7 +12,15 @@ export function entrySpan(entry: ObjectEntry): Range {
 export function attribute(properties: Value | undefined, name: string): Attribute | undefined {
   const entry = getEntry(properties, name);
   if (!entry || entry.value.kind === 'null') return undefined;
-  return { value: entry.value, range: entrySpan(entry) };
+  return { value: entry.value, range: attributeSpan(entry) };
+}
+
+/**
+ * Where an evaluated property stands: its key through its value, or, when the value is written in
+ * another file (a parameter a parent stack passes to this nested one), where that file writes it.
+ */
+export function attributeSpan(entry: ObjectEntry): Range {
+  return entry.value.range.file !== entry.keyRange.file ? entry.value.range : entrySpan(entry);
 }
 
 /** An identity policy from a `PolicyDocument`-like attribute (object, or JSON text). */
