@@ -170,6 +170,8 @@ export class Evaluator {
         return this.reference(expr.path, expr.text, range);
       case 'traverse':
         return this.traverse(expr);
+      case 'splat':
+        return this.splat(expr);
       case 'call':
         return this.call(expr.name, expr.args, range, expr);
       case 'tuple':
@@ -340,6 +342,50 @@ export class Evaluator {
     }
     if (expr.base.t === 'ref') return this.reference([...expr.base.path, ...steps], expr.text, expr.range);
     return index(this.evaluate(expr.base), steps, expr.text, expr.range);
+  }
+
+  /**
+   * `xs[*].a` / `xs.*.a`: the steps applied to each element of a known list. A count resource or module
+   * call (`aws_x.y[*].arn`) is the list of its instances; one without count/for_each a one-element list.
+   */
+  private splat(expr: Extract<Expr, { t: 'splat' }>): Value {
+    const { range } = expr;
+    const text = ownedString(expr.text);
+    const each: Array<string | number> = [];
+    for (const step of expr.each) {
+      if (typeof step !== 'object') each.push(step);
+      else {
+        const key = this.evaluate(step);
+        if (key.kind === 'string' || key.kind === 'number') each.push(key.value);
+        else if (key.kind === 'unknown' || key.kind === 'template') return unknownResult(range, text, [key]);
+        else return invalidValue(range, text);
+      }
+    }
+    const { source } = expr;
+    if (source.t === 'ref' && source.path.length === 2) {
+      const [head, name] = source.path;
+      const block = typeof head !== 'string' || typeof name !== 'string' || this.names?.has(head) ? undefined : head === 'module' ? this.module.moduleCalls.get(name) : this.module.resources.get(`${head}.${name}`);
+      if (block) {
+        const instances = this.root.instances(block);
+        if (instances === undefined) return { kind: 'list', items: [this.reference([head, name, ...each], text, range)], range };
+        // for_each instances are a map, which a splat wraps whole rather than stepping into each.
+        if (instances === 'unknown' || block.body.attributes.some((a) => a.name === 'for_each')) return unknownValue(range, text);
+        return { kind: 'list', items: instances.map((i) => this.reference([head, name, i.instance.key, ...each], text, range)), range };
+      }
+    }
+    const value = this.evaluate(source);
+    switch (value.kind) {
+      case 'null':
+        return { kind: 'list', items: [], range };
+      case 'list':
+        return { kind: 'list', items: value.items.map((item) => index(item, each, text, range)), range };
+      case 'unknown':
+      case 'template':
+        return unknownResult(range, text, [value]);
+      default:
+        // Any other single value is a one-element list.
+        return { kind: 'list', items: [index(value, each, text, range)], range };
+    }
   }
 
   private reference(path: Array<string | number>, text: string, range: Range): Value {

@@ -1,6 +1,7 @@
 import type { PositionMapper, Range } from '../../model/range.js';
 import { commentCoverage, type LineSpan } from '../comments.js';
 import { BINARY_PRECEDENCE, type BinaryOperator, type Expr, type HclAttribute, type HclBlock, type HclBody, type HclFile, type TemplatePart } from './hcl-ast.js';
+import { traversalExpr, type SourceText, type SplatMark, type TraversalStep } from './traversal.js';
 import { unescapeQuoted } from './unescape.js';
 
 /** Thrown (never escapes this module) when the input leaves the subset parsed here. */
@@ -231,43 +232,38 @@ class FastHclParser {
   }
 
   /**
-   * A primary followed by `.attr`, `[index]`, `.0` or splats: plain variable paths become refs, other
-   * steps a `traverse` (computed indexes, steps after a call or parentheses); splats stay `other`.
+   * A primary followed by `.attr`, `[index]`, `.0` or splats (`[*]`, `.*`), made into an expression by
+   * traversalExpr, as the tree-sitter converter does.
    */
   private traversal(): Expr {
     const start = this.pos;
     const { expr, variable } = this.primary();
-    const steps: Array<string | number | Expr> = [];
-    let splat = false;
-    let computed = false;
+    const headEnd = this.end;
+    const steps: TraversalStep[] = [];
+    let splat: SplatMark | 'nested' | undefined;
     for (;;) {
       const save = this.pos;
       this.skip();
       const c = this.code();
-      if (c === 46 && this.code(1) === 42) {
-        this.pos += 2; // .*
-        splat = true;
+      if ((c === 46 && this.code(1) === 42) || this.text.startsWith('[*]', this.pos)) {
+        const full = c === 91;
+        this.pos += full ? 3 : 2;
+        splat = splat ? 'nested' : { at: steps.length, full, end: this.pos };
       } else if (c === 46 && isDigit(this.code(1))) {
         const digits = ++this.pos;
         while (isDigit(this.code())) this.pos++;
         if (isIdentPart(this.code())) bail();
-        steps.push(Number(this.text.slice(digits, this.pos)));
+        steps.push({ step: Number(this.text.slice(digits, this.pos)), attribute: false, end: this.pos });
       } else if (c === 46 && this.code(1) !== 46) {
         this.pos++;
         this.skip();
-        steps.push(this.identifier() ?? bail());
-      } else if (this.text.startsWith('[*]', this.pos)) {
-        this.pos += 3;
-        splat = true;
+        steps.push({ step: this.identifier() ?? bail(), attribute: true, end: this.pos });
       } else if (c === 91) {
         this.pos++;
         const index = this.expression();
         this.expect(']');
-        if (index.t === 'literal' && (typeof index.value === 'number' || typeof index.value === 'string')) steps.push(index.value);
-        else {
-          steps.push(index);
-          computed = true;
-        }
+        const literal = index.t === 'literal' && (typeof index.value === 'number' || typeof index.value === 'string');
+        steps.push({ step: literal ? (index.value as string | number) : index, attribute: false, end: this.pos });
       } else {
         this.pos = save;
         break;
@@ -275,12 +271,11 @@ class FastHclParser {
       this.end = this.pos;
     }
     if (steps.length === 0 && !splat) return expr;
-    const text = this.text.slice(start, this.end);
-    const range = this.range(start, this.end);
-    if (splat) return { t: 'other', text, range };
-    if (variable !== undefined && !computed) return { t: 'ref', path: [variable, ...(steps as Array<string | number>)], text, range };
-    return { t: 'traverse', base: expr, steps, text, range };
+    return traversalExpr(expr, variable, headEnd, steps, splat, start, this.source);
   }
+
+  /** Source slices and ranges, for traversalExpr. */
+  private readonly source: SourceText = { slice: (start, end) => this.text.slice(start, end), range: (start, end) => this.range(start, end) };
 
   private primary(): { expr: Expr; variable?: string } {
     const start = this.pos;
