@@ -238,40 +238,58 @@ class FastHclParser {
   private traversal(): Expr {
     const start = this.pos;
     const { expr, variable } = this.primary();
-    const headEnd = this.end;
-    const steps: TraversalStep[] = [];
+    const steps: Array<string | number | Expr> = [];
+    let computed = false;
+    // Only a splat (rare) needs each step's kind and end: collected from the splat on.
     let splat: SplatMark | 'nested' | undefined;
+    let after: TraversalStep[] | undefined;
+    const push = (step: string | number | Expr, attribute: boolean) => {
+      steps.push(step);
+      if (after) after.push({ step, attribute, end: this.pos });
+      else if (typeof step === 'object') computed = true;
+    };
     for (;;) {
       const save = this.pos;
       this.skip();
       const c = this.code();
-      if ((c === 46 && this.code(1) === 42) || this.text.startsWith('[*]', this.pos)) {
-        const full = c === 91;
-        this.pos += full ? 3 : 2;
-        splat = splat ? 'nested' : { at: steps.length, full, end: this.pos };
+      if (c === 46 && this.code(1) === 42) {
+        splat = splat ? 'nested' : { at: steps.length, full: false, sourceEnd: this.end, end: this.pos + 2 };
+        after ??= [];
+        this.pos += 2;
       } else if (c === 46 && isDigit(this.code(1))) {
         const digits = ++this.pos;
         while (isDigit(this.code())) this.pos++;
         if (isIdentPart(this.code())) bail();
-        steps.push({ step: Number(this.text.slice(digits, this.pos)), attribute: false, end: this.pos });
+        push(Number(this.text.slice(digits, this.pos)), false);
       } else if (c === 46 && this.code(1) !== 46) {
         this.pos++;
         this.skip();
-        steps.push({ step: this.identifier() ?? bail(), attribute: true, end: this.pos });
+        push(this.identifier() ?? bail(), true);
+      } else if (c === 91 && this.text.startsWith('[*]', this.pos)) {
+        splat = splat ? 'nested' : { at: steps.length, full: true, sourceEnd: this.end, end: this.pos + 3 };
+        after ??= [];
+        this.pos += 3;
       } else if (c === 91) {
         this.pos++;
         const index = this.expression();
         this.expect(']');
-        const literal = index.t === 'literal' && (typeof index.value === 'number' || typeof index.value === 'string');
-        steps.push({ step: literal ? (index.value as string | number) : index, attribute: false, end: this.pos });
+        push(index.t === 'literal' && (typeof index.value === 'number' || typeof index.value === 'string') ? index.value : index, false);
       } else {
         this.pos = save;
         break;
       }
       this.end = this.pos;
     }
-    if (steps.length === 0 && !splat) return expr;
-    return traversalExpr(expr, variable, headEnd, steps, splat, start, this.source);
+    if (splat) {
+      // Steps before the splat only make its source: their kind and end are not read.
+      const all = [...steps.slice(0, steps.length - after!.length).map((step) => ({ step, attribute: false, end: 0 })), ...after!];
+      return traversalExpr(expr, variable, all, splat, start, this.end, this.source);
+    }
+    if (steps.length === 0) return expr;
+    const text = this.text.slice(start, this.end);
+    const range = this.range(start, this.end);
+    if (variable !== undefined && !computed) return { t: 'ref', path: [variable, ...(steps as Array<string | number>)], text, range };
+    return { t: 'traverse', base: expr, steps, text, range };
   }
 
   /** Source slices and ranges, for traversalExpr. */

@@ -295,12 +295,13 @@ class HclConverter {
         const kind = node.namedChildren[0];
         if (!kind) return other();
         const operator = kind.children[0];
-        splat = splat ? 'nested' : { at: steps.length, full: kind.type === 'full_splat', end: operator?.endIndex ?? kind.startIndex };
+        const sourceEnd = steps.length > 0 ? steps[steps.length - 1].end : head.endIndex;
+        splat = splat ? 'nested' : { at: steps.length, full: kind.type === 'full_splat', sourceEnd, end: operator?.endIndex ?? kind.startIndex };
         for (const inner of kind.namedChildren) if (inner && inner.type !== 'comment' && !step(inner)) return other();
       } else if (!step(node)) return other();
     }
     const variable = head.type === 'variable_expr' ? head.text : undefined;
-    return traversalExpr(this.expr(head), variable, head.endIndex, steps, splat, start, this.source);
+    return traversalExpr(this.expr(head), variable, steps, splat, start, end, this.source);
   }
 
   /** Source slices and ranges, for traversalExpr. */

@@ -9,10 +9,14 @@ export interface TraversalStep {
   end: number;
 }
 
-/** Where a traversal's one splat stands: before `steps[at]`; `full` for `[*]`, else the legacy `.*`; `end`: past the operator. */
+/**
+ * Where a traversal's one splat stands: before `steps[at]`; `full` for `[*]`, else the legacy `.*`;
+ * `sourceEnd`: where what it splats ends, `end`: past the operator. Steps before it need no `end`.
+ */
 export interface SplatMark {
   at: number;
   full: boolean;
+  sourceEnd: number;
   end: number;
 }
 
@@ -27,12 +31,11 @@ export interface SourceText {
  * `[*]` every later step, `.*` only the attribute steps right after it (an index then applies to the
  * resulting list, as HCL reads it). A second splat in one traversal is left unevaluated (`other`).
  */
-export function traversalExpr(head: Expr, variable: string | undefined, headEnd: number, steps: TraversalStep[], splat: SplatMark | 'nested' | undefined, start: number, source: SourceText): Expr {
-  const end = steps.length > 0 ? steps[steps.length - 1].end : splat && splat !== 'nested' ? splat.end : headEnd;
+export function traversalExpr(head: Expr, variable: string | undefined, steps: TraversalStep[], splat: SplatMark | 'nested' | undefined, start: number, end: number, source: SourceText): Expr {
   if (splat === 'nested') return { t: 'other', text: source.slice(start, end), range: source.range(start, end) };
   if (!splat) return chain(head, variable, steps, start, end, source);
   const before = steps.slice(0, splat.at);
-  const base = chain(head, variable, before, start, before.length > 0 ? before[before.length - 1].end : headEnd, source);
+  const base = chain(head, variable, before, start, splat.sourceEnd, source);
   let last = splat.at;
   if (splat.full) last = steps.length;
   else while (last < steps.length && steps[last].attribute) last++;
