@@ -113,6 +113,10 @@ function heredocSpans(root: HclBody, mapper: TextPositionMapper): Array<[number,
         expr(e.base);
         for (const step of e.steps) if (typeof step === 'object') expr(step);
         return;
+      case 'splat':
+        expr(e.source);
+        for (const step of e.each) if (typeof step === 'object') expr(step);
+        return;
       case 'for':
         return [e.collection, e.key, e.value, e.condition].forEach((part) => part && expr(part));
       default:

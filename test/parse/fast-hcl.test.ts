@@ -49,6 +49,8 @@ const SNIPPETS = [
   'a = "${"nested ${"deep"}"}"\n',
   'a = !var.a.b && (x || y) == -z\nb = -a * b - c - d\nc = a || b && c == d < e + f * g\nd = !(p) || f(x).y > 1\n',
   'a = [for s in xs : s]\nb = {for k, v in var.m : k => v.x if v.on}\nc = [for i, v in [for x in y : x] : {n = i}]\n',
+  'a = aws_lambda_function.fns[*].arn\nb = var.t[*].a[0].b\nc = var.l.*.a.b[0].c\nd = var.l.*.a.0\ne = var.m[var.k][*].x\nf = f(1)[*].y\ng = var.x[*]\nh = var.x.*\ni = var.a[*].b[*].c\nm = var.a[*][*]\nn = var.a.*.*\nj = (var.x)[*].y\nk = module.m[*].out["k"]\nl = var.l[*][each.key]\n',
+  'a = var.x[*].y == 1 && !var.z.*.w\nb = "${var.l[*].id}"\nc = [for s in var.l[*].s : s]\n',
 ];
 
 describe('fast HCL parser agrees with tree-sitter', () => {
@@ -64,6 +66,14 @@ describe('fast HCL parser agrees with tree-sitter', () => {
     expect(shape(b.expr)).toEqual([['x', '-', 'y'], '-', 'z']);
     const [f] = fast('f = {for k, v in var.m : k => v... if v.on}\n')!.body.attributes;
     expect(f.expr).toMatchObject({ t: 'for', object: true, keyVar: 'k', valueVar: 'v', collection: { t: 'ref', path: ['var', 'm'] }, key: { t: 'ref', path: ['k'] }, value: { t: 'ref', path: ['v'] }, grouped: true, condition: { t: 'ref', path: ['v', 'on'] } });
+  });
+
+  it('reads splats structurally: [*] applies every later step to each element, .* only the attributes right after it', () => {
+    const [a, c, i, m] = fast('a = var.t[*].a[0].b\nc = var.l.*.a.b[0].c\ni = var.a[*].b[*].c\nm = var.a[*][*]\n')!.body.attributes;
+    expect(a.expr).toMatchObject({ t: 'splat', source: { t: 'ref', path: ['var', 't'], text: 'var.t' }, each: ['a', 0, 'b'], text: 'var.t[*].a[0].b' });
+    expect(c.expr).toMatchObject({ t: 'traverse', base: { t: 'splat', source: { t: 'ref', path: ['var', 'l'] }, each: ['a', 'b'], text: 'var.l.*.a.b' }, steps: [0, 'c'], text: 'var.l.*.a.b[0].c' });
+    expect(i.expr).toMatchObject({ t: 'other', text: 'var.a[*].b[*].c' });
+    expect(m.expr).toMatchObject({ t: 'other', text: 'var.a[*][*]' });
   });
 
   it('keeps whitespace at the edges of string literals (tree-sitter nodes drop it; both paths now read the source)', async () => {

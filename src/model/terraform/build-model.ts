@@ -1,12 +1,10 @@
 import type { HclBlock, HclBody, HclFile } from '../../parse/terraform-hcl/hcl-ast.js';
 import type { Attribute, Model, ModuleCallSite } from '../types.js';
 import type { Value } from '../value.js';
-import { Evaluator, MAX_FOR_ITERATIONS, type EvaluationBudget } from './evaluate.js';
-import { declarations, groupByDirectory, type ModuleDirectory, type ModuleInstance, type TerraformContext } from './module-tree.js';
+import { evaluationBudget, Evaluator, type EvaluationBudget } from './evaluate.js';
+import { declarations, groupByDirectory, type Declarations, type ModuleDirectory, type ModuleInstance, type TerraformContext } from './module-tree.js';
 import { internType } from './intern.js';
 import { addResourceBase, addTerraformResource, isModelledType, type TerraformBlockView, type TerraformResourceView } from './resources.js';
-
-const MAX_MODULE_DEPTH = 8;
 
 /**
  * Adds the Terraform part of the scan to the model. Each directory is a module; a directory
@@ -25,7 +23,7 @@ export function addTerraformModel(model: Model, files: HclFile[], tfvars: HclFil
   }
 }
 
-export type Declarations = ReturnType<typeof declarations>;
+export type { Declarations };
 
 /** The scanned-or-not directories a module's local `module` calls point at (itself excluded). */
 export function localCallTargets(module: Declarations): string[] {
@@ -70,10 +68,16 @@ export function instantiate(
   prefix: string,
   inputs: Map<string, () => Value>,
   stack: string[],
-  budget: Budget = { left: MAX_ROOT_INSTANCES, reported: false, evaluation: { forIterations: MAX_FOR_ITERATIONS } },
+  budget: Budget = { left: MAX_ROOT_INSTANCES, reported: false, evaluation: evaluationBudget() },
 ): void {
-  const module: ModuleInstance = { ...directory, prefix, inputs };
-  const evaluator = new Evaluator(module, undefined, undefined, budget.evaluation);
+  const module: ModuleInstance = { ...directory, prefix, inputs, modules: { declared, stack } };
+  instantiateWith(model, new Evaluator(module, undefined, undefined, budget.evaluation), budget);
+}
+
+/** Models a module instance's resources, then its module calls' instances, through their (possibly already created) evaluators. */
+function instantiateWith(model: Model, evaluator: Evaluator, budget: Budget): void {
+  const { module } = evaluator;
+  const { prefix } = module;
   const exhausted = (block: HclBlock, wanted: number): boolean => {
     if (wanted <= budget.left) return false;
     if (!budget.reported) {
@@ -99,21 +103,17 @@ export function instantiate(
     for (const { instance, evaluator: scoped } of instances) addResource(model, address + instance.suffix, type, name, block, scoped, address);
   }
   for (const [key, block] of module.dataSources) (model.dataSources ??= []).push({ address: `${prefix}data.${key}`, sourceType: internType(block.labels[0]), range: block.range });
-  if (stack.length > MAX_MODULE_DEPTH) return;
   for (const [name, call] of module.moduleCalls) {
-    const target = directory.moduleDirs.get(name);
-    const child = target ? declared.get(target) : undefined;
-    if (!child || stack.includes(child.dir)) continue;
+    if (!evaluator.callTarget(name)) continue;
     const instances = hasInstances(call) ? evaluator.instances(call) : undefined;
     const calls = Array.isArray(instances) ? instances.map((i) => ({ suffix: i.instance.suffix, scoped: i.evaluator })) : [{ suffix: '', scoped: evaluator }];
     if (exhausted(call, calls.length)) continue;
     budget.left -= calls.length;
     for (const { suffix, scoped } of calls) {
-      const childInputs = new Map<string, () => Value>();
-      for (const attr of call.body.attributes) childInputs.set(attr.name, () => scoped.evaluate(attr.expr));
-      const childPrefix = `${prefix}module.${name}${suffix}.`;
-      (model.moduleCalls ??= new Map()).set(childPrefix, callSite(call));
-      instantiate(model, declared, child, childPrefix, childInputs, [...stack, child.dir], budget);
+      const child = evaluator.child(name, suffix, scoped);
+      if (!child) continue;
+      (model.moduleCalls ??= new Map()).set(child.module.prefix, callSite(call));
+      instantiateWith(model, child, budget);
     }
   }
 }

@@ -8,7 +8,7 @@ import { binaryOperation, unaryOperation } from './operators.js';
 import { withTypeDefaults } from './variable-type.js';
 import { blockInstances, collectionElements, iterator, type Instance, type Instances } from './instances.js';
 import { ownedString } from './intern.js';
-import type { ModuleInstance } from './module-tree.js';
+import { MAX_MODULE_DEPTH, type Declarations, type ModuleInstance } from './module-tree.js';
 import { policyDocumentDataValue } from './policy-document-data.js';
 
 /** Resource attributes Terraform computes at apply time: a reference to them is symbolic. */
@@ -29,8 +29,16 @@ export interface ScopedBlock {
 /** For-expression iterations one root module's evaluation may run (nested ones multiply: 100 × 100 × 100 × 100). */
 export const MAX_FOR_ITERATIONS = 200_000;
 
+/** Module instances one root module's evaluators may create (instantiated, or read for their outputs only). */
+export const MAX_MODULE_INSTANCES = 50_000;
+
 export interface EvaluationBudget {
   forIterations: number;
+  moduleInstances: number;
+}
+
+export function evaluationBudget(): EvaluationBudget {
+  return { forIterations: MAX_FOR_ITERATIONS, moduleInstances: MAX_MODULE_INSTANCES };
 }
 
 export class Evaluator {
@@ -49,6 +57,9 @@ export class Evaluator {
   /** On the root: each instanced block's instances, with an evaluator per instance (reused, so its cache and cycle guard hold). */
   private instanceCache?: Map<HclBlock, Array<{ instance: Instance; evaluator: Evaluator }> | 'unknown' | undefined>;
 
+  /** On the root: the evaluator of each module call instance (`name` + suffix), undefined where it is not instantiated. */
+  private children?: Map<string, Evaluator | undefined>;
+
   /** For-expression iterations left to this evaluator and every evaluator sharing its budget (a whole root module's expansion). */
   private readonly budget: EvaluationBudget;
 
@@ -60,7 +71,7 @@ export class Evaluator {
     budget?: EvaluationBudget,
   ) {
     this.root = root ?? this;
-    this.budget = root?.budget ?? budget ?? { forIterations: MAX_FOR_ITERATIONS };
+    this.budget = root?.budget ?? budget ?? evaluationBudget();
   }
 
   /** An evaluator that also sees `names` (an instance's `each`/`count`, a dynamic block's iterator). */
@@ -82,6 +93,40 @@ export class Evaluator {
     const result = Array.isArray(found) ? found.map((instance) => ({ instance, evaluator: new Evaluator(root.module, instance.names, root) })) : found;
     cache.set(block, result);
     return result;
+  }
+
+  /**
+   * The evaluator of a module call's instance (`suffix` '' without count/for_each; `caller`: the instance's
+   * evaluator in this module, with its `each`/`count`), created on first use and shared by whoever asks next:
+   * outputs read before the call is instantiated, and the instantiation, see one cache. Undefined when the
+   * module's code is not in the scan, the call recurses or nests too deep, or the budget is spent.
+   */
+  child(name: string, suffix: string, caller: Evaluator): Evaluator | undefined {
+    const root = this.root;
+    const key = name + suffix;
+    const children = (root.children ??= new Map());
+    if (children.has(key)) return children.get(key);
+    const { module } = root;
+    const call = module.moduleCalls.get(name);
+    const declared = this.callTarget(name);
+    let child: Evaluator | undefined;
+    if (call && declared && module.modules && root.budget.moduleInstances-- > 0) {
+      const inputs = new Map<string, () => Value>();
+      for (const attr of call.body.attributes) inputs.set(attr.name, () => caller.evaluate(attr.expr));
+      const modules = { declared: module.modules.declared, stack: [...module.modules.stack, declared.dir] };
+      child = new Evaluator({ ...declared, prefix: `${module.prefix}module.${key}.`, inputs, modules }, undefined, undefined, root.budget);
+    }
+    children.set(key, child);
+    return child;
+  }
+
+  /** The declarations a module call instantiates: undefined when its code is not in the scan, or it recurses or nests too deep. */
+  callTarget(name: string): Declarations | undefined {
+    const { modules, moduleDirs } = this.module;
+    const target = moduleDirs.get(name);
+    const declared = target !== undefined ? modules?.declared.get(target) : undefined;
+    if (!declared || !modules || modules.stack.length > MAX_MODULE_DEPTH || modules.stack.includes(declared.dir)) return undefined;
+    return declared;
   }
 
   /**
@@ -125,6 +170,8 @@ export class Evaluator {
         return this.reference(expr.path, expr.text, range);
       case 'traverse':
         return this.traverse(expr);
+      case 'splat':
+        return this.splat(expr);
       case 'call':
         return this.call(expr.name, expr.args, range, expr);
       case 'tuple':
@@ -297,6 +344,50 @@ export class Evaluator {
     return index(this.evaluate(expr.base), steps, expr.text, expr.range);
   }
 
+  /**
+   * `xs[*].a` / `xs.*.a`: the steps applied to each element of a known list. A count resource or module
+   * call (`aws_x.y[*].arn`) is the list of its instances; one without count/for_each a one-element list.
+   */
+  private splat(expr: Extract<Expr, { t: 'splat' }>): Value {
+    const { range } = expr;
+    const text = ownedString(expr.text);
+    const each: Array<string | number> = [];
+    for (const step of expr.each) {
+      if (typeof step !== 'object') each.push(step);
+      else {
+        const key = this.evaluate(step);
+        if (key.kind === 'string' || key.kind === 'number') each.push(key.value);
+        else if (key.kind === 'unknown' || key.kind === 'template') return unknownResult(range, text, [key]);
+        else return invalidValue(range, text);
+      }
+    }
+    const { source } = expr;
+    if (source.t === 'ref' && source.path.length === 2) {
+      const [head, name] = source.path;
+      const block = typeof head !== 'string' || typeof name !== 'string' || this.names?.has(head) ? undefined : head === 'module' ? this.module.moduleCalls.get(name) : this.module.resources.get(`${head}.${name}`);
+      if (block) {
+        const instances = this.root.instances(block);
+        if (instances === undefined) return { kind: 'list', items: [this.reference([head, name, ...each], text, range)], range };
+        // for_each instances are a map, which a splat wraps whole rather than stepping into each.
+        if (instances === 'unknown' || block.body.attributes.some((a) => a.name === 'for_each')) return unknownValue(range, text);
+        return { kind: 'list', items: instances.map((i) => this.reference([head, name, i.instance.key, ...each], text, range)), range };
+      }
+    }
+    const value = this.evaluate(source);
+    switch (value.kind) {
+      case 'null':
+        return { kind: 'list', items: [], range };
+      case 'list':
+        return { kind: 'list', items: value.items.map((item) => index(item, each, text, range)), range };
+      case 'unknown':
+      case 'template':
+        return unknownResult(range, text, [value]);
+      default:
+        // Any other single value is a one-element list.
+        return { kind: 'list', items: [index(value, each, text, range)], range };
+    }
+  }
+
   private reference(path: Array<string | number>, text: string, range: Range): Value {
     const [head, second, third] = path;
     let base: Value | undefined;
@@ -310,6 +401,8 @@ export class Evaluator {
     else if (head === 'data' && typeof second === 'string' && typeof third === 'string') {
       const data = this.dataSource(`${second}.${third}`, path, range, text);
       if (data) [base, consumed] = data;
+    } else if (head === 'module' && typeof second === 'string' && this.module.moduleCalls.has(second)) {
+      return this.moduleReference(second, path, text, range);
     } else if (typeof head === 'string' && typeof second === 'string') {
       const key = `${head}.${second}`;
       const block = this.module.resources.get(key);
@@ -389,6 +482,34 @@ export class Evaluator {
     return value.kind === 'unknown' ? symbolic() : value;
   }
 
+  /**
+   * `module.NAME.OUTPUT…` (`module.NAME[KEY].OUTPUT…` for an instance): the child's output evaluated in that
+   * instance's scope. `module.NAME` alone is the object of its outputs (a list or map of them with instances).
+   */
+  private moduleReference(name: string, path: Array<string | number>, text: string, range: Range): Value {
+    const root = this.root;
+    const instances = root.instances(root.module.moduleCalls.get(name)!);
+    if (instances === 'unknown') return unknownValue(range, ownedString(text));
+    if (instances === undefined) return outputsOf(root.child(name, '', root), path, 2, text, range);
+    const step = path[2];
+    if (step === undefined) {
+      const all = instances.map((i) => ({ key: i.instance.key, value: outputsOf(root.child(name, i.instance.suffix, i.evaluator), path, 3, text, range) }));
+      if (all.every((i) => typeof i.key === 'number')) return { kind: 'list', items: all.map((i) => i.value), range };
+      return { kind: 'object', entries: all.map((i) => ({ key: ownedString(String(i.key)), keyRange: range, value: i.value })), range };
+    }
+    const found = instances.find((i) => i.instance.key === step);
+    if (!found) return invalidValue(range, ownedString(text)); // no such instance: an error in Terraform
+    return outputsOf(root.child(name, found.instance.suffix, found.evaluator), path, 3, text, range);
+  }
+
+  /** The value of this module's `output "name"`, evaluated once. */
+  output(name: string, range: Range, text: string): Value {
+    const block = this.module.outputs.get(name);
+    // An output not declared (or declared in a file that did not parse) is not known here.
+    if (!block) return unknownValue(range, ownedString(text));
+    return this.root.memo(block, () => `${this.module.prefix}output.${name}`, () => this.root.attribute(block.body, 'value') ?? unknownValue(range, ownedString(text)));
+  }
+
   /** `name` says what `key` is the value of, for the Unknown a cycle of references yields. */
   private memo(key: unknown, name: () => string, compute: () => Value): Value {
     const cached = this.cache.get(key);
@@ -403,6 +524,19 @@ export class Evaluator {
       this.inProgress.delete(key);
     }
   }
+}
+
+/** Steps `path[at…]` into a child module instance's outputs: `at` names the output; none left is the object of all of them. */
+function outputsOf(child: Evaluator | undefined, path: Array<string | number>, at: number, text: string, range: Range): Value {
+  if (!child) return unknownValue(range, ownedString(text));
+  const name = path[at];
+  if (name === undefined) {
+    const entries: ObjectEntry[] = [];
+    for (const [output, block] of child.module.outputs) entries.push({ key: output, keyRange: block.range, value: child.output(output, range, text) });
+    return { kind: 'object', entries, range };
+  }
+  if (typeof name !== 'string') return invalidValue(range, ownedString(text));
+  return index(child.output(name, range, text), path.slice(at + 1), text, range);
 }
 
 function textOf(expr: Expr): string {

@@ -18,9 +18,19 @@ export interface ModuleInstance {
   dataSources: Map<string, HclBlock>;
   resources: Map<string, HclBlock>;
   moduleCalls: Map<string, HclBlock>;
+  /** `output` blocks by name: evaluated only when a caller refers to `module.NAME.OUTPUT`. */
+  outputs: Map<string, HclBlock>;
   /** The folder each module call's code is in, where it is in the scan: a local path, or installed by `terraform init`. */
   moduleDirs: Map<string, string>;
+  /** Every scanned directory's declarations, and the folders of the calls that led here (cycle guard): what module calls are instantiated from. */
+  modules?: { declared: ReadonlyMap<string, Declarations>; stack: readonly string[] };
 }
+
+/** One directory's declarations, shared by every instance of it. */
+export type Declarations = Omit<ModuleInstance, 'prefix' | 'inputs' | 'modules'>;
+
+/** Module calls nested deeper than this are not instantiated (nor their outputs read). */
+export const MAX_MODULE_DEPTH = 8;
 
 /** Folders `terraform init` installed module code in, by `installedKey(caller folder, call name)`. */
 export type InstalledModuleDirs = ReadonlyMap<string, string>;
@@ -56,14 +66,15 @@ export function groupByDirectory(files: HclFile[], tfvars: HclFile[]): Map<strin
 }
 
 /** Declarations of one directory, indexed by the names expressions use. */
-export function declarations(directory: ModuleDirectory, installed?: InstalledModuleDirs): Omit<ModuleInstance, 'prefix' | 'inputs'> {
-  const instance: Omit<ModuleInstance, 'prefix' | 'inputs'> = {
+export function declarations(directory: ModuleDirectory, installed?: InstalledModuleDirs): Declarations {
+  const instance: Declarations = {
     dir: directory.dir,
     variables: new Map(),
     locals: new Map(),
     dataSources: new Map(),
     resources: new Map(),
     moduleCalls: new Map(),
+    outputs: new Map(),
     moduleDirs: new Map(),
   };
   const { primary, overrides } = inLoadOrder(directory.files);
@@ -78,6 +89,7 @@ export function declarations(directory: ModuleDirectory, installed?: InstalledMo
       else if (block.type === 'locals') for (const attr of block.body.attributes) instance.locals.set(attr.name, attr.expr);
       else if (block.type === 'data' && a && b) instance.dataSources.set(`${a}.${b}`, block);
       else if (block.type === 'module' && a) instance.moduleCalls.set(a, block);
+      else if (block.type === 'output' && a) instance.outputs.set(a, block);
     }
   }
   for (const file of overrides) applyOverrides(instance, file);
@@ -92,7 +104,7 @@ export function declarations(directory: ModuleDirectory, installed?: InstalledMo
  * Merges an override file's blocks into the declarations they override (locals value by value).
  * A block overriding nothing makes Terraform refuse the module; it adds nothing here either.
  */
-function applyOverrides(instance: Omit<ModuleInstance, 'prefix' | 'inputs'>, file: HclFile): void {
+function applyOverrides(instance: Declarations, file: HclFile): void {
   const merge = (declared: Map<string, HclBlock>, key: string, block: HclBlock) => {
     const base = declared.get(key);
     if (base) declared.set(key, mergeOverride(base, block));
@@ -103,6 +115,7 @@ function applyOverrides(instance: Omit<ModuleInstance, 'prefix' | 'inputs'>, fil
     else if (block.type === 'data' && a && b) merge(instance.dataSources, `${a}.${b}`, block);
     else if (block.type === 'variable' && a) merge(instance.variables, a, block);
     else if (block.type === 'module' && a) merge(instance.moduleCalls, a, block);
+    else if (block.type === 'output' && a) merge(instance.outputs, a, block);
     else if (block.type === 'locals') for (const attr of block.body.attributes) if (instance.locals.has(attr.name)) instance.locals.set(attr.name, attr.expr);
   }
 }

@@ -1,6 +1,7 @@
 import type { PositionMapper, Range } from '../../model/range.js';
 import { commentCoverage, type LineSpan } from '../comments.js';
 import { BINARY_PRECEDENCE, type BinaryOperator, type Expr, type HclAttribute, type HclBlock, type HclBody, type HclFile, type TemplatePart } from './hcl-ast.js';
+import { traversalExpr, type SourceText, type SplatMark, type TraversalStep } from './traversal.js';
 import { unescapeQuoted } from './unescape.js';
 
 /** Thrown (never escapes this module) when the input leaves the subset parsed here. */
@@ -231,56 +232,68 @@ class FastHclParser {
   }
 
   /**
-   * A primary followed by `.attr`, `[index]`, `.0` or splats: plain variable paths become refs, other
-   * steps a `traverse` (computed indexes, steps after a call or parentheses); splats stay `other`.
+   * A primary followed by `.attr`, `[index]`, `.0` or splats (`[*]`, `.*`), made into an expression by
+   * traversalExpr, as the tree-sitter converter does.
    */
   private traversal(): Expr {
     const start = this.pos;
     const { expr, variable } = this.primary();
     const steps: Array<string | number | Expr> = [];
-    let splat = false;
     let computed = false;
+    // Only a splat (rare) needs each step's kind and end: collected from the splat on.
+    let splat: SplatMark | 'nested' | undefined;
+    let after: TraversalStep[] | undefined;
+    const push = (step: string | number | Expr, attribute: boolean) => {
+      steps.push(step);
+      if (after) after.push({ step, attribute, end: this.pos });
+      else if (typeof step === 'object') computed = true;
+    };
     for (;;) {
       const save = this.pos;
       this.skip();
       const c = this.code();
       if (c === 46 && this.code(1) === 42) {
-        this.pos += 2; // .*
-        splat = true;
+        splat = splat ? 'nested' : { at: steps.length, full: false, sourceEnd: this.end, end: this.pos + 2 };
+        after ??= [];
+        this.pos += 2;
       } else if (c === 46 && isDigit(this.code(1))) {
         const digits = ++this.pos;
         while (isDigit(this.code())) this.pos++;
         if (isIdentPart(this.code())) bail();
-        steps.push(Number(this.text.slice(digits, this.pos)));
+        push(Number(this.text.slice(digits, this.pos)), false);
       } else if (c === 46 && this.code(1) !== 46) {
         this.pos++;
         this.skip();
-        steps.push(this.identifier() ?? bail());
-      } else if (this.text.startsWith('[*]', this.pos)) {
+        push(this.identifier() ?? bail(), true);
+      } else if (c === 91 && this.text.startsWith('[*]', this.pos)) {
+        splat = splat ? 'nested' : { at: steps.length, full: true, sourceEnd: this.end, end: this.pos + 3 };
+        after ??= [];
         this.pos += 3;
-        splat = true;
       } else if (c === 91) {
         this.pos++;
         const index = this.expression();
         this.expect(']');
-        if (index.t === 'literal' && (typeof index.value === 'number' || typeof index.value === 'string')) steps.push(index.value);
-        else {
-          steps.push(index);
-          computed = true;
-        }
+        push(index.t === 'literal' && (typeof index.value === 'number' || typeof index.value === 'string') ? index.value : index, false);
       } else {
         this.pos = save;
         break;
       }
       this.end = this.pos;
     }
-    if (steps.length === 0 && !splat) return expr;
+    if (splat) {
+      // Steps before the splat only make its source: their kind and end are not read.
+      const all = [...steps.slice(0, steps.length - after!.length).map((step) => ({ step, attribute: false, end: 0 })), ...after!];
+      return traversalExpr(expr, variable, all, splat, start, this.end, this.source);
+    }
+    if (steps.length === 0) return expr;
     const text = this.text.slice(start, this.end);
     const range = this.range(start, this.end);
-    if (splat) return { t: 'other', text, range };
     if (variable !== undefined && !computed) return { t: 'ref', path: [variable, ...(steps as Array<string | number>)], text, range };
     return { t: 'traverse', base: expr, steps, text, range };
   }
+
+  /** Source slices and ranges, for traversalExpr. */
+  private readonly source: SourceText = { slice: (start, end) => this.text.slice(start, end), range: (start, end) => this.range(start, end) };
 
   private primary(): { expr: Expr; variable?: string } {
     const start = this.pos;

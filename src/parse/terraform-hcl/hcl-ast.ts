@@ -63,7 +63,12 @@ export type Expr =
    * two names are given; `key` and `grouped` (`...`) only for the object form.
    */
   | { t: 'for'; object: boolean; keyVar?: string; valueVar: string; collection: Expr; key?: Expr; value: Expr; grouped?: boolean; condition?: Expr; text: string; range: Range }
-  /** Splats, indexes by expression, template directives: we never evaluate them, so they become Unknown. */
+  /**
+   * `source[*].a[0]` / `source.*.a` (legacy): `each` (attribute names, literal indexes, computed indexes)
+   * applied to every element of the list `source` is; a legacy splat's later indexes are an outer `traverse`.
+   */
+  | { t: 'splat'; source: Expr; each: Array<string | number | Expr>; text: string; range: Range }
+  /** Nested splats, template directives and what does not parse: we never evaluate them, so they become Unknown. */
   | { t: 'other'; text: string; range: Range };
 
 export type BinaryOperator = '*' | '/' | '%' | '+' | '-' | '>' | '>=' | '<' | '<=' | '==' | '!=' | '&&' | '||';

@@ -7,6 +7,7 @@ import { fastPaths } from '../fast-paths.js';
 import { parseHclFast } from './fast-hcl.js';
 import { redefinedArguments } from './redefined-arguments.js';
 import { terraformParser } from './grammar.js';
+import { traversalExpr, type SourceText, type SplatMark, type TraversalStep } from './traversal.js';
 import { unescapeQuoted } from './unescape.js';
 
 /**
@@ -268,34 +269,43 @@ class HclConverter {
 
   /** A traversal standing at [start, end) of the source, from its nodes (comments left out): as the fast parser builds it. */
   private traversalOf(children: Node[], start: number, end: number): Expr {
-    const text = this.text.slice(start, end);
-    const range = this.mapper.range(start, end);
-    const other = (): Expr => ({ t: 'other', text, range });
+    const other = (): Expr => ({ t: 'other', text: this.text.slice(start, end), range: this.mapper.range(start, end) });
     const [head, ...rest] = children;
     if (!head) return other();
-    const steps: Array<string | number | Expr> = [];
-    let computed = false;
-    for (const step of rest) {
-      if (step.type === 'get_attr') steps.push(step.namedChildren[0]?.text ?? '');
-      else if (step.type === 'index') {
-        const index = step.namedChildren[0];
-        if (index?.type === 'legacy_index') {
-          steps.push(Number(index.text.replace(/^\.\s*/, '')));
-          continue;
-        }
-        const inner = index?.namedChildren.find((c) => c?.type === 'expression');
-        if (!inner) return other();
-        const value = this.expr(inner);
-        if (value.t === 'literal' && (typeof value.value === 'number' || typeof value.value === 'string')) steps.push(value.value);
+    const steps: TraversalStep[] = [];
+    let splat: SplatMark | 'nested' | undefined;
+    const step = (node: Node): boolean => {
+      if (node.type === 'get_attr') steps.push({ step: node.namedChildren[0]?.text ?? '', attribute: true, end: node.endIndex });
+      else if (node.type === 'index') {
+        const index = node.namedChildren[0];
+        if (index?.type === 'legacy_index') steps.push({ step: Number(index.text.replace(/^\.\s*/, '')), attribute: false, end: node.endIndex });
         else {
-          steps.push(value);
-          computed = true;
+          const inner = index?.namedChildren.find((c) => c?.type === 'expression');
+          if (!inner) return false;
+          const value = this.expr(inner);
+          const literal = value.t === 'literal' && (typeof value.value === 'number' || typeof value.value === 'string');
+          steps.push({ step: literal ? (value.value as string | number) : value, attribute: false, end: node.endIndex });
         }
-      } else return other();
+      } else return false;
+      return true;
+    };
+    for (const node of rest) {
+      if (node.type === 'splat') {
+        // `[*]` / `.*` and the steps tree-sitter groups under it (for `.*`, traversalExpr applies only the attributes to each element).
+        const kind = node.namedChildren[0];
+        if (!kind) return other();
+        const operator = kind.children[0];
+        const sourceEnd = steps.length > 0 ? steps[steps.length - 1].end : head.endIndex;
+        splat = splat ? 'nested' : { at: steps.length, full: kind.type === 'full_splat', sourceEnd, end: operator?.endIndex ?? kind.startIndex };
+        for (const inner of kind.namedChildren) if (inner && inner.type !== 'comment' && !step(inner)) return other();
+      } else if (!step(node)) return other();
     }
-    if (head.type === 'variable_expr' && !computed) return { t: 'ref', path: [head.text, ...(steps as Array<string | number>)], text, range };
-    return { t: 'traverse', base: this.expr(head), steps, text, range };
+    const variable = head.type === 'variable_expr' ? head.text : undefined;
+    return traversalExpr(this.expr(head), variable, steps, splat, start, end, this.source);
   }
+
+  /** Source slices and ranges, for traversalExpr. */
+  private readonly source: SourceText = { slice: (start, end) => this.text.slice(start, end), range: (start, end) => this.mapper.range(start, end) };
 
   private templateParts(node: Node, quoted: boolean, baseOffset = 0): TemplatePart[] {
     const parts: TemplatePart[] = [];

@@ -13,6 +13,8 @@ export function targetFunction(model: Model, permission: LambdaPermission): stri
   const name = knownString(value);
   // The first function in model order whose name is the one written, or that a reference points at.
   const candidates = name !== undefined ? [index.byName.get(name)] : [];
+  // A reference reached through a module output names the function by its full address (`module.fn.aws_lambda_function.this[0]`).
+  if (value?.kind === 'unknown' && value.resource !== undefined) candidates.push(index.byAddress.get(value.resource));
   for (const ref of referencesOf(value)) {
     candidates.push(index.byAddress.get(ref));
     // `aws_lambda_function.api.arn` (or a CloudFormation `Api.Arn`) points at the function `…aws_lambda_function.api`.
