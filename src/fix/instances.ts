@@ -1,7 +1,7 @@
 import type { Model, ResourceBase } from '../model/types.js';
 import type { Range } from '../model/range.js';
 import type { Finding } from '../rules/types.js';
-import type { Change, FixValue } from './types.js';
+import { someScalar, type Change, type FixValue } from './types.js';
 
 /**
  * The instances of one Terraform block (count/for_each, and every call of the module it is in),
@@ -59,18 +59,7 @@ export function withholdParentEdits(findings: readonly Finding[], model: Model):
 }
 
 function namesResource(value: FixValue): boolean {
-  switch (value.kind) {
-    case 'intrinsic':
-      return !(value.name === 'Ref' && value.argument.startsWith('AWS::'));
-    case 'terraform':
-      return true;
-    case 'list':
-      return value.items.some(namesResource);
-    case 'object':
-      return value.entries.some(([, v]) => namesResource(v));
-    default:
-      return false;
-  }
+  return someScalar(value, (scalar) => scalar.kind === 'terraform' || (scalar.kind === 'intrinsic' && !(scalar.name === 'Ref' && scalar.argument.startsWith('AWS::'))));
 }
 
 /**

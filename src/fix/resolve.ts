@@ -5,7 +5,7 @@ import type { Expr, HclBody } from '../parse/terraform-hcl/hcl-ast.js';
 import { parseHcl } from '../parse/terraform-hcl/parse-hcl.js';
 import type { Finding } from '../rules/types.js';
 import { isJsonSyntax, renderKey, renderValue, type Syntax } from './render.js';
-import type { Change, FixValue, TextEdit } from './types.js';
+import { someScalar, type Change, type FixValue, type TextEdit } from './types.js';
 
 /** A file's text and what an edit needs to know about it. */
 interface EditableFile {
@@ -140,16 +140,7 @@ function offsetsOf(file: EditableFile, range: Range): [number, number] | undefin
 
 /** Whether a value to write holds a Terraform expression (a reference), not only literals. */
 function refersToTerraform(value: FixValue): boolean {
-  switch (value.kind) {
-    case 'terraform':
-      return true;
-    case 'list':
-      return value.items.some(refersToTerraform);
-    case 'object':
-      return value.entries.some(([, item]) => refersToTerraform(item));
-    default:
-      return false;
-  }
+  return someScalar(value, (scalar) => scalar.kind === 'terraform');
 }
 
 /** The syntax at an offset: JSON inside a heredoc is a template, not HCL. */

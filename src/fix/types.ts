@@ -14,6 +14,18 @@ export type FixValue =
   | { kind: 'list'; items: FixValue[] }
   | { kind: 'object'; entries: Array<[string, FixValue]> };
 
+/** Whether `test` holds for any scalar of a value (an item of a list, an entry of an object, at any depth). */
+export function someScalar(value: FixValue, test: (scalar: Exclude<FixValue, { kind: 'list' | 'object' }>) => boolean): boolean {
+  switch (value.kind) {
+    case 'list':
+      return value.items.some((item) => someScalar(item, test));
+    case 'object':
+      return value.entries.some(([, item]) => someScalar(item, test));
+    default:
+      return test(value);
+  }
+}
+
 /**
  * What a rule asks to change, located by the model's ranges. Rules stay format-neutral and
  * never read files; the fix stage (src/fix/) turns changes into text edits on the file.

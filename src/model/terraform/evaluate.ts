@@ -325,21 +325,31 @@ export class Evaluator {
   }
 
   /**
+   * Traversal steps with computed indexes evaluated to keys; or the value the whole traversal is when
+   * a key is not known (unknown) or is one Terraform refuses as an index (null, bool, collection: invalid).
+   */
+  private literalSteps(steps: ReadonlyArray<string | number | Expr>, range: Range, text: string): Array<string | number> | Value {
+    const literal: Array<string | number> = [];
+    for (const step of steps) {
+      if (typeof step !== 'object') literal.push(step);
+      else {
+        const key = this.evaluate(step);
+        if (key.kind === 'string' || key.kind === 'number') literal.push(key.value);
+        else if (key.kind === 'unknown' || key.kind === 'template') return unknownResult(range, text, [key]);
+        else return invalidValue(range, text);
+      }
+    }
+    return literal;
+  }
+
+  /**
    * Computed indexes are evaluated to keys first: a variable base then makes an ordinary reference
    * path (`var.fns[each.key].principal` is `var.fns["api"].principal` in that instance), so resources,
    * instances and data sources are looked up as written literally; any other base is evaluated and stepped into.
    */
   private traverse(expr: Extract<Expr, { t: 'traverse' }>): Value {
-    const steps: Array<string | number> = [];
-    for (const step of expr.steps) {
-      if (typeof step !== 'object') steps.push(step);
-      else {
-        const key = this.evaluate(step);
-        if (key.kind === 'string' || key.kind === 'number') steps.push(key.value);
-        else if (key.kind === 'unknown' || key.kind === 'template') return unknownResult(expr.range, textOf(expr), [key]);
-        else return invalidValue(expr.range, textOf(expr)); // Terraform refuses a null, bool or collection as an index
-      }
-    }
+    const steps = this.literalSteps(expr.steps, expr.range, textOf(expr));
+    if (!Array.isArray(steps)) return steps;
     if (expr.base.t === 'ref') return this.reference([...expr.base.path, ...steps], expr.text, expr.range);
     return index(this.evaluate(expr.base), steps, expr.text, expr.range);
   }
@@ -351,16 +361,8 @@ export class Evaluator {
   private splat(expr: Extract<Expr, { t: 'splat' }>): Value {
     const { range } = expr;
     const text = ownedString(expr.text);
-    const each: Array<string | number> = [];
-    for (const step of expr.each) {
-      if (typeof step !== 'object') each.push(step);
-      else {
-        const key = this.evaluate(step);
-        if (key.kind === 'string' || key.kind === 'number') each.push(key.value);
-        else if (key.kind === 'unknown' || key.kind === 'template') return unknownResult(range, text, [key]);
-        else return invalidValue(range, text);
-      }
-    }
+    const each = this.literalSteps(expr.each, range, text);
+    if (!Array.isArray(each)) return each;
     const { source } = expr;
     if (source.t === 'ref' && source.path.length === 2) {
       const [head, name] = source.path;
