@@ -63,14 +63,19 @@ export async function discover(
   }
   for (const folder of filters.installedModules === false ? [] : fileFolders) {
     if ([...walked].some((root) => folder === root || folder.startsWith(root + sep))) continue; // its .terraform was seen by the walk
-    const installed = installedModules(folder, await realpath(folder), notices);
-    modules.push(...installed.modules);
-    for (const file of installed.files) files.set(file.path, file);
+    addInstalledModules(folder, await realpath(folder), notices, files, modules);
   }
   return { files: [...files.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)), notices, modules };
 }
 
 export class UsageError extends Error {}
+
+/** The module calls `terraform init` installed under `folder`, and their code as files to parse. */
+function addInstalledModules(folder: string, scanRoot: string, notices: DiscoveryNotice[], files: Map<string, DiscoveredFile>, into: InstalledModule[]): void {
+  const installed = installedModules(folder, scanRoot, notices);
+  into.push(...installed.modules);
+  for (const file of installed.files) files.set(file.path, file);
+}
 
 function includeFilter(filters: DiscoveryFilters): Ignore | undefined {
   return filters.include && filters.include.length > 0 ? ignore().add([...filters.include]) : undefined;
@@ -123,7 +128,7 @@ class Walker {
       const fromRoot = folder ? `${folder}/${entry.name}` : entry.name;
       if (entry.isDirectory() && SKIPPED_DIRECTORIES.has(entry.name)) {
         // Not walked (nor is it in git), but the modules `terraform init` installed there are the code the calls here deploy.
-        if (entry.name === '.terraform' && this.modules) this.installedModules(shown, this.modules);
+        if (entry.name === '.terraform' && this.modules) addInstalledModules(shown, this.root, this.notices, this.files, this.modules);
         continue;
       }
       if (fromRoot && this.ignored?.ignores(entry.isDirectory() ? `${fromRoot}/` : fromRoot)) continue;
@@ -148,12 +153,6 @@ class Walker {
     const info = await lstat(target).catch(() => undefined);
     if (info?.isDirectory()) await this.walk(path, target);
     else if (info?.isFile()) this.add(path, fromRoot);
-  }
-
-  private installedModules(folder: string, into: InstalledModule[]): void {
-    const { modules, files } = installedModules(folder, this.root, this.notices);
-    into.push(...modules);
-    for (const file of files) this.files.set(file.path, file);
   }
 
   private add(path: string, fromRoot: string): void {
