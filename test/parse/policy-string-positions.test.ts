@@ -68,6 +68,17 @@ describe('a policy written as a YAML string: findings at the statement inside it
   });
 });
 
+describe('Fn::ForEach writing its identifier into a policy string', () => {
+  it.each([true, false])('fast path %s: each expansion located at its statement, whatever the value lengths', async (fast) => {
+    fastPaths.enabled = fast;
+    // `"Sid": "${Name}${Name}"` stands before the Action on line 12: Alpha and LongerName shift it differently.
+    expect(await ig201('test/fixtures/policy-strings/foreach.cfn.yaml')).toEqual([
+      ['AlphaPolicy', 12, 68],
+      ['LongerNamePolicy', 12, 68],
+    ]);
+  });
+});
+
 describe('--fix and policies written as strings', () => {
   it('leaves the string alone and says why (escapes and folding would have to be written back)', async () => {
     const template = readFileSync(join(REPO_ROOT, STYLES), 'utf8').replace('Resources:\n', 'Resources:\n  Orders:\n    Type: AWS::Lambda::Function\n');
@@ -81,6 +92,20 @@ describe('--fix and policies written as strings', () => {
     }
     await runCaptured(['--fix', '.'], { cwd: dir });
     expect(readFileSync(join(dir, 'template.yaml'), 'utf8')).toBe(template);
+  });
+
+  it('in a JSON template too', async () => {
+    const template = readFileSync(join(REPO_ROOT, 'test/fixtures/policy-strings/styles.cfn.json'), 'utf8').replace('"Resources": {', '"Resources": {\n    "Orders": { "Type": "AWS::Lambda::Function" },');
+    const dir = tempTree({ 'template.json': template });
+    const { findings } = await scan({ paths: ['.'], cwd: dir });
+    const ig201 = findings.filter((f) => f.ruleId === 'IG201');
+    expect(ig201.map((f) => [f.resource, f.fix?.edits.length])).toEqual([
+      ['Pol', 0],
+      ['Pol2', 0],
+    ]);
+    for (const f of ig201) expect(f.fix?.description).toMatch(/Not applied by --fix: the policy is written as a JSON string/);
+    await runCaptured(['--fix', '.'], { cwd: dir });
+    expect(readFileSync(join(dir, 'template.json'), 'utf8')).toBe(template);
   });
 });
 
