@@ -68,6 +68,14 @@ describe('a policy written as a YAML string: findings at the statement inside it
   });
 });
 
+describe('where positions cannot be mapped', () => {
+  it.each([true, false])('fast path %s: the finding stands at the string, never at a wrong line', async (fast) => {
+    fastPaths.enabled = fast;
+    const { findings } = await scanPaths('test/fixtures/policy-strings/fallback.cfn.yaml');
+    expect(findings.map((f) => [f.ruleId, f.resource, f.range.line, f.range.column])).toEqual([['IG303', 'Folded', 7, 33]]);
+  });
+});
+
 describe('Fn::ForEach writing its identifier into a policy string', () => {
   it.each([true, false])('fast path %s: each expansion located at its statement, whatever the value lengths', async (fast) => {
     fastPaths.enabled = fast;
