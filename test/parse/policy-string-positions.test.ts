@@ -131,6 +131,7 @@ const policyCase = fc.record({
   statements: fc.array(statement, { minLength: 1, maxLength: 4 }),
   seps: fc.array(separator, { minLength: 40, maxLength: 40 }),
   style: fc.constantFrom(...STYLE_NAMES),
+  crlf: fc.boolean(),
 });
 
 /** JSON text of the policy, lines as the random separators lay it out (no line starts with a space: folded text takes none). */
@@ -176,14 +177,15 @@ describe('property: random policies in every string style map each statement to 
   it.each([true, false])('fast path %s', async (fast) => {
     fastPaths.enabled = fast;
     await fc.assert(
-      fc.asyncProperty(policyCase, async ({ statements, seps, style }) => {
+      fc.asyncProperty(policyCase, async ({ statements, seps, style, crlf }) => {
         const json = policyJson(statements, seps);
         JSON.parse(json);
-        const text = template(json, style);
+        // CRLF line ends (left to the yaml library): a break's CR is part of the break, not text.
+        const text = crlf && style !== 'json' ? template(json, style).replaceAll('\n', '\r\n') : template(json, style);
         const file = style === 'json' ? 't.json' : 't.yaml';
         const document = await parseText('cloudformation', file, text);
         expect(document.errors).toEqual([]);
-        if (fast && style !== 'json') expect(parseCloudFormationFastPath(file, text)).toBeDefined();
+        if (fast && style !== 'json' && !crlf) expect(parseCloudFormationFastPath(file, text)).toBeDefined();
         const policy = buildModel([document]).identityPolicies[0];
         const actions = policy.document?.statements.map((s) => [s.action[0].range.line, s.action[0].range.column]);
         expect(actions).toEqual(statements.map((_, i) => written(text, i)));

@@ -78,8 +78,9 @@ const ESCAPES: Record<string, string> = {
   P: '\u2029',
 };
 
+/** White space a line break folds away; a CRLF's carriage return counts as such (it is part of the break). */
 function isBlank(c: string | undefined): boolean {
-  return c === ' ' || c === '\t';
+  return c === ' ' || c === '\t' || c === '\r';
 }
 
 /** A quoted scalar from its opening quote at `open`: YAML's flow folding, escapes in double quotes. */
@@ -166,6 +167,7 @@ function block(text: string, at: number, end: number): Decoded | undefined {
   for (let lineStart = headerEnd + 1; lineStart < end; ) {
     let newline = text.indexOf('\n', lineStart);
     if (newline < 0) newline = text.length;
+    if (text[newline - 1] === '\r' && newline > lineStart) newline--; // CRLF: the break starts at its CR
     let spaces = 0;
     while (text[lineStart + spaces] === ' ') spaces++;
     const empty = lineStart + spaces === newline;
@@ -179,7 +181,7 @@ function block(text: string, at: number, end: number): Decoded | undefined {
       out.copy(lineStart + indent, newline);
       previousBreak = newline;
     }
-    lineStart = newline + 1;
+    lineStart = newline + (text[newline] === '\r' ? 2 : 1);
   }
   return out;
 
