@@ -2,7 +2,9 @@ import { basename } from 'node:path';
 import { classifyByContent, TERRAFORM_CONFIG, TERRAFORM_JSON_CONFIG } from '../discover/classify.js';
 import { createPositionMapper, type Range, type TextPositionMapper } from '../model/range.js';
 import type { Expr, HclBody } from '../parse/terraform-hcl/hcl-ast.js';
+import { parseCloudFormation } from '../parse/cloudformation/parse-cloudformation.js';
 import { parseHcl } from '../parse/terraform-hcl/parse-hcl.js';
+import type { Value } from '../model/value.js';
 import type { Finding } from '../rules/types.js';
 import { isJsonSyntax, renderKey, renderValue, type Syntax } from './render.js';
 import { someScalar, type Change, type FixValue, type TextEdit } from './types.js';
@@ -15,6 +17,8 @@ interface EditableFile {
   mapper: TextPositionMapper;
   /** HCL heredocs' content spans: JSON policies written inside a template. */
   heredocs: Array<[number, number]>;
+  /** Strings that hold a policy as JSON text (a YAML or JSON template's `PolicyDocument: '{...}'`): not edited. */
+  embedded: Array<[number, number]>;
   /** HCL `variable` blocks' spans: a default there is a constant, and may not refer to resources. */
   variables: Array<[number, number]>;
   newline: string;
@@ -64,7 +68,8 @@ async function editableFile(file: string, readText: (file: string) => Promise<st
   const body = syntax === 'hcl' && (text.includes('<<') || /\bvariable\b/.test(text)) ? (await parseHcl(file, text)).hcl.body : undefined;
   const heredocs = body ? heredocSpans(body, mapper) : [];
   const variables = body ? body.blocks.filter((b) => b.type === 'variable').map((b) => offsetsIn(mapper, b.range)) : [];
-  return { file, text, syntax, mapper, heredocs, variables, newline: text.includes('\r\n') ? '\r\n' : '\n' };
+  const embedded = syntax === 'cfn-yaml' || syntax === 'cfn-json' ? embeddedJsonSpans(parseCloudFormation(file, text).template, mapper) : [];
+  return { file, text, syntax, mapper, heredocs, embedded, variables, newline: text.includes('\r\n') ? '\r\n' : '\n' };
 }
 
 function fileSyntax(file: string, text: string): Syntax | { reason: string } {
@@ -86,6 +91,18 @@ function fileSyntax(file: string, text: string): Syntax | { reason: string } {
 
 function offsetsIn(mapper: TextPositionMapper, r: Range): [number, number] {
   return [mapper.offset(r.line, r.column), mapper.offset(r.endLine, r.endColumn)];
+}
+
+/** Spans of the template's strings that map positions inside them (what a policy parsed from such a string is located in). */
+function embeddedJsonSpans(template: Value | undefined, mapper: TextPositionMapper): Array<[number, number]> {
+  const spans: Array<[number, number]> = [];
+  const walk = (value: Value): void => {
+    if (value.kind === 'string' && value.positions) spans.push(offsetsIn(mapper, value.range));
+    else if (value.kind === 'list') value.items.forEach(walk);
+    else if (value.kind === 'object') for (const entry of value.entries) walk(entry.value);
+  };
+  if (template) walk(template);
+  return spans;
 }
 
 function heredocSpans(root: HclBody, mapper: TextPositionMapper): Array<[number, number]> {
@@ -153,6 +170,8 @@ export function changeToEdit(file: EditableFile, change: Change): TextEdit | str
   const at = offsetsOf(file, change.kind === 'set' ? change.attribute : change.kind === 'replace' ? change.range : change.kind === 'add' ? change.after : change.block);
   if (!at) return 'the place to edit is not in this file as written';
   const [start, end] = [at[0], trimEnd(file.text, at[0], at[1])];
+  // Escapes, quoting and folding of the string would all have to be written back: left to a human.
+  if (file.embedded.some(([s, e]) => start >= s && start < e)) return 'the policy is written as a JSON string: edit the string by hand (or write the policy as YAML/JSON)';
   const syntax = syntaxAt(file, start);
   const cannot = `${syntax} cannot express the value`;
   if (change.kind !== 'add-block' && refersToTerraform(change.value) && file.variables.some(([s, e]) => start >= s && start < e)) {

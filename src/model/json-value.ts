@@ -1,6 +1,7 @@
 import { type Node as JsonNode, type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
 import type { InputError } from '../parse/types.js';
 import type { PositionMapper } from './range.js';
+import { mayHoldJson, positionsFromRuns, type SourceRun, type StringPositions } from './string-positions.js';
 import type { UnknownValue, Value } from './value.js';
 
 /**
@@ -57,7 +58,11 @@ export function parseJsonValue(text: string, mapper: PositionMapper, holes: read
         const exact = holes.find((h) => standalone.has(h) && h.start === node.offset && h.end === node.offset + node.length);
         if (exact) return { ...exact.value, range } as Value;
         const inner = holes.filter((h) => !standalone.has(h) && h.start > node.offset && h.end < node.offset + node.length);
-        if (inner.length === 0) return { kind: 'string', value: String(node.value), range };
+        if (inner.length === 0) {
+          const value = String(node.value);
+          const positions = mayHoldJson(value) ? jsonStringPositions(text, node.offset, node.length, value, mapper) : undefined;
+          return positions ? { kind: 'string', value, range, positions } : { kind: 'string', value, range };
+        }
         return templateFromString(text, node, inner, range);
       }
       case 'number':
@@ -69,6 +74,47 @@ export function parseJsonValue(text: string, mapper: PositionMapper, holes: read
     }
   };
   return { value: convert(tree), errors };
+}
+
+const JSON_ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+
+/**
+ * Where each character of a JSON string literal's value stands (its escapes mapped to their spans):
+ * a policy written as a JSON string inside a JSON template is located at its own lines. Kept only
+ * when the decoding agrees with the parser's value.
+ */
+function jsonStringPositions(text: string, offset: number, length: number, value: string, mapper: PositionMapper): StringPositions | undefined {
+  const runs: SourceRun[] = [];
+  let decoded = '';
+  let copying = false;
+  const end = offset + length - 1; // the closing quote
+  for (let i = offset + 1; i < end; ) {
+    if (text[i] === '\\') {
+      const e = text[i + 1];
+      let width = 2;
+      let char = JSON_ESCAPES[e];
+      if (e === 'u') {
+        width = 6;
+        char = String.fromCharCode(parseInt(text.slice(i + 2, i + 6), 16));
+      }
+      if (char === undefined) return undefined;
+      runs.push({ decodedStart: decoded.length, sourceStart: i, sourceLength: width });
+      decoded += char;
+      copying = false;
+      i += width;
+      continue;
+    }
+    let j = i + 1;
+    while (j < end && text[j] !== '\\' && text[j] !== '\n') j++;
+    if (text[j] === '\n') j++; // a raw line break (invalid JSON, but kept by the parser): the run ends with it
+    const last = runs[runs.length - 1];
+    if (copying && last.sourceStart + last.sourceLength === i && text[i - 1] !== '\n') last.sourceLength += j - i;
+    else runs.push({ decodedStart: decoded.length, sourceStart: i, sourceLength: j - i });
+    copying = true;
+    decoded += text.slice(i, j);
+    i = j;
+  }
+  return decoded === value ? positionsFromRuns(runs, decoded.length, mapper) : undefined;
 }
 
 function describeJsonError(code: string): string {

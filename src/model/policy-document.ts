@@ -2,7 +2,8 @@ import type { InputError } from '../parse/types.js';
 import { parseJsonValue } from './json-value.js';
 import { createPositionMapper, type PositionMapper, type Range } from './range.js';
 import type { Condition, PolicyDocument, Principal, Statement } from './types.js';
-import { asList, get, knownString, type ObjectEntry, type Value } from './value.js';
+import { stringPositionMapper } from './string-positions.js';
+import { asList, get, knownString, type ObjectEntry, type StringValue, type Value, type VerbatimTemplate } from './value.js';
 
 /**
  * Reads an IAM policy document from an evaluated value: an object (jsonencode, CFN,
@@ -25,14 +26,25 @@ export function policyObject(value: Value, errors: InputError[] = []): Value | u
   if (value.kind === 'object') return value;
   const parsed =
     value.kind === 'template' && value.verbatim
-      ? parseJsonValue(value.verbatim.text, mapperAt(value.verbatim.range, value.verbatim.text), value.verbatim.holes)
+      ? parseJsonValue(value.verbatim.text, verbatimMapper(value.verbatim), value.verbatim.holes)
       : value.kind === 'string' && value.value.trimStart().startsWith('{')
-        ? // Inner positions are exact only for verbatim text; otherwise all point at the string.
-          parseJsonValue(value.value, value.verbatim ? mapperAt(value.range, value.value) : { range: () => value.range })
+        ? // Inner positions are exact for verbatim text and mapped strings; otherwise all point at the string.
+          parseJsonValue(value.value, stringMapper(value))
         : undefined;
   if (!parsed) return undefined;
   errors.push(...parsed.errors);
   return parsed.value;
+}
+
+function verbatimMapper(verbatim: VerbatimTemplate): PositionMapper {
+  return verbatim.positions ? stringPositionMapper(verbatim.range, verbatim.positions) : mapperAt(verbatim.range, verbatim.text);
+}
+
+/** Positions inside a string that may hold JSON: exact where it is verbatim or mapped, else all at the string. */
+export function stringMapper(value: StringValue): PositionMapper {
+  if (value.verbatim) return mapperAt(value.range, value.value);
+  if (value.positions) return stringPositionMapper(value.range, value.positions);
+  return { range: () => value.range };
 }
 
 function mapperAt(range: Range, text: string): PositionMapper {

@@ -1,4 +1,5 @@
 import type { Range } from './range.js';
+import type { StringPositions } from './string-positions.js';
 
 /**
  * An evaluated value with the range it came from. Anything that cannot be known
@@ -6,8 +7,12 @@ import type { Range } from './range.js';
  */
 export type Value = StringValue | NumberValue | BoolValue | NullValue | ListValue | ObjectValue | TemplateValue | UnknownValue;
 
-/** `verbatim`: the text stands unescaped in the source at `range` (heredocs), so inner positions are exact. */
-export interface StringValue { kind: 'string'; value: string; range: Range; verbatim?: boolean }
+/**
+ * `verbatim`: the text stands unescaped in the source at `range` (heredocs), so inner positions are exact.
+ * `positions`: where each character stands, for a string written with escapes or folded lines (a JSON policy
+ * as a YAML or JSON string); set only on strings that may hold JSON.
+ */
+export interface StringValue { kind: 'string'; value: string; range: Range; verbatim?: boolean; positions?: StringPositions }
 export interface NumberValue { kind: 'number'; value: number; range: Range }
 export interface BoolValue { kind: 'bool'; value: boolean; range: Range }
 export interface NullValue { kind: 'null'; range: Range }
@@ -21,8 +26,11 @@ export interface ObjectEntry { key: string; keyRange: Range; value: Value }
 export interface ObjectValue { kind: 'object'; entries: ObjectEntry[]; range: Range; block?: boolean; open?: boolean }
 /** A string with unknown pieces, e.g. "${aws_api_gateway_rest_api.api.execution_arn}/*". */
 export interface TemplateValue { kind: 'template'; parts: Array<string | UnknownValue>; range: Range; verbatim?: VerbatimTemplate }
-/** A heredoc as written, with its interpolations' values at their offsets: lets JSON inside it be parsed with positions. */
-export interface VerbatimTemplate { text: string; range: Range; holes: Array<{ start: number; end: number; value: Value }> }
+/**
+ * A heredoc as written (or a CloudFormation `Fn::Sub` string), with its interpolations' values at their offsets:
+ * lets JSON inside it be parsed with positions. `positions` when `text` is not as written at `range` (see StringValue).
+ */
+export interface VerbatimTemplate { text: string; range: Range; holes: Array<{ start: number; end: number; value: Value }>; positions?: StringPositions }
 /**
  * A value we cannot know. `ref` names what it is symbolically when we can say
  * ("aws_lambda_function.api.arn", "AWS::AccountId", "var.name"), so rules and

@@ -116,9 +116,10 @@ describe('positions inside JSON', () => {
     expect(viaLocal?.range).toMatchObject({ line: 15, column: 9, endLine: 15, endColumn: 41 });
   });
 
-  it('points at the policy string in a plan (a JSON string inside JSON)', async () => {
+  it('points inside the policy string in a plan (a JSON string inside JSON), through its escapes', async () => {
     const { findings } = await scanPaths('test/fixtures/IG201/fail.plan.json');
-    expect(findings[0].range).toMatchObject({ line: 18, column: 23 });
+    // `"policy": "{\"Statement\":[{\"Action\":\"lambda:InvokeFunction\",...`: the Action's value, quotes and all.
+    expect(findings[0].range).toMatchObject({ line: 18, column: 52, endLine: 18, endColumn: 52 + '\\"lambda:InvokeFunction\\"'.length });
   });
 
   it('points at the Principal and Action elements of a raw policy file', async () => {

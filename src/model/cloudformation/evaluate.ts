@@ -1,4 +1,6 @@
+import type { Hole } from '../json-value.js';
 import type { Range } from '../range.js';
+import { mayHoldJson, substitutedPositions } from '../string-positions.js';
 import { get, knownString, type ObjectEntry, type UnknownValue, type Value } from '../value.js';
 
 /** What intrinsics can see of the template they stand in. */
@@ -185,26 +187,39 @@ export class CfnEvaluator {
     const [templateValue, variables] = argument.kind === 'list' ? argument.items : [argument, undefined];
     const text = knownString(templateValue);
     if (text === undefined) return unknown(range);
+    // A string that may be a JSON policy keeps where its pieces stand: a policy parsed from it is located inside it.
+    const json = templateValue.kind === 'string' && mayHoldJson(text);
+    const holes: Hole[] = [];
     const parts: Array<string | UnknownValue> = [];
     let cursor = 0;
     for (const match of text.matchAll(/\$\{([^}]*)\}/g)) {
       parts.push(text.slice(cursor, match.index));
       cursor = match.index + match[0].length;
       const name = match[1].trim();
-      if (name.startsWith('!')) {
-        parts.push(`\${${name.slice(1)}}`);
-        continue;
+      let value: Value;
+      if (name.startsWith('!')) value = { kind: 'string', value: `\${${name.slice(1)}}`, range };
+      else {
+        const variable = get(variables, name);
+        value = variable
+          ? this.evaluate(variable, depth)
+          : name.includes('.') && !name.startsWith('AWS::')
+            ? this.getAtt({ kind: 'string', value: name, range }, range)
+            : this.ref(name, range, depth);
       }
-      const variable = get(variables, name);
-      const value = variable
-        ? this.evaluate(variable, depth)
-        : name.includes('.') && !name.startsWith('AWS::')
-          ? this.getAtt({ kind: 'string', value: name, range }, range)
-          : this.ref(name, range, depth);
       parts.push(...pieces(value, range));
+      if (json) holes.push({ start: match.index, end: cursor, value });
     }
     parts.push(text.slice(cursor));
-    return fromParts(parts, range);
+    const result = fromParts(parts, range);
+    if (!json || templateValue.kind !== 'string') return result;
+    // Without positions (a string read from elsewhere) the policy inside is located at the string's start.
+    const positions = templateValue.positions ?? [0, range.line, range.column, 0];
+    if (holes.length === 0) return { kind: 'string', value: text, range, positions };
+    if (result.kind === 'template') return { ...result, verbatim: { text, range, holes, positions } };
+    if (result.kind !== 'string') return result;
+    // Every variable known: the text kept keeps its positions, each value stands at its `${...}`.
+    const replaced = holes.map((h) => ({ start: h.start, end: h.end, length: knownString(h.value)?.length ?? 0 }));
+    return { ...result, positions: substitutedPositions(positions, templateValue.range, text.length, replaced) };
   }
 
   private join(argument: Value, range: Range, depth: number): Value {
@@ -261,7 +276,11 @@ function unknown(range: Range, ref?: string): UnknownValue {
 
 /** A scalar value read from elsewhere (a parameter default, a mapping) is reported where it is used. */
 function relocate(value: Value, range: Range): Value {
-  return value.kind === 'list' || value.kind === 'object' ? value : { ...value, range };
+  if (value.kind === 'list' || value.kind === 'object') return value;
+  // Positions inside the string (and a Sub template's) point where it was read from: dropped with its range.
+  if (value.kind === 'string' && value.positions) return { kind: 'string', value: value.value, range };
+  if (value.kind === 'template' && value.verbatim) return { kind: 'template', parts: value.parts, range };
+  return { ...value, range };
 }
 
 function pieces(value: Value, range: Range): Array<string | UnknownValue> {

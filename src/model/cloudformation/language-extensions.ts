@@ -1,4 +1,5 @@
 import type { InputError } from '../../parse/types.js';
+import { substitutedPositions } from '../string-positions.js';
 import { get, knownString, type ObjectEntry, type ObjectValue, type Value } from '../value.js';
 import { CfnEvaluator, type TemplateScope } from './evaluate.js';
 import { entrySpan } from './support.js';
@@ -184,14 +185,22 @@ class Expander {
     const text = argument.kind === 'list' ? argument.items[0] : argument;
     if (text?.kind !== 'string') return { ...value, entries: [{ ...only, value: this.value(argument, bindings) }] };
     const unknown: ObjectEntry[] = [];
-    const replaced = text.value.replace(/([$&])\{([^}]*)\}/g, (match, sigil: string, name: string) => {
+    const replacements: Array<{ start: number; end: number; length: number }> = [];
+    const replaced = text.value.replace(/([$&])\{([^}]*)\}/g, (match, sigil: string, name: string, at: number) => {
       if (!bindings.has(name)) return match;
       const bound = bindings.get(name);
-      if (bound) return sigil === '$' ? bound.text : alphanumeric(bound.text);
-      if (!unknown.some((e) => e.key === name)) unknown.push({ key: name, keyRange: text.range, value: { kind: 'unknown', ref: name, range: text.range } });
-      return `\${${name}}`;
+      const out = bound ? (sigil === '$' ? bound.text : alphanumeric(bound.text)) : `\${${name}}`;
+      if (!bound && !unknown.some((e) => e.key === name)) unknown.push({ key: name, keyRange: text.range, value: { kind: 'unknown', ref: name, range: text.range } });
+      if (out !== match) replacements.push({ start: at, end: at + match.length, length: out.length });
+      return out;
     });
-    const written: Value = replaced === text.value ? text : { ...text, value: replaced };
+    // A policy string's inner positions follow the text: each identifier's value stands where it was written.
+    const written: Value =
+      replaced === text.value
+        ? text
+        : text.positions
+          ? { ...text, value: replaced, positions: substitutedPositions(text.positions, text.range, text.value.length, replacements) }
+          : { ...text, value: replaced };
     const given = argument.kind === 'list' && argument.items[1] ? this.value(argument.items[1], bindings) : undefined;
     if (unknown.length === 0) {
       if (argument.kind !== 'list') return written === text ? value : { ...value, entries: [{ ...only, value: written }] };

@@ -1,7 +1,8 @@
 import type { Expr, HclBlock, HclBody } from '../../parse/terraform-hcl/hcl-ast.js';
 import { objectKeyName } from '../../parse/terraform-hcl/hcl-ast.js';
 import { parseJsonValue } from '../json-value.js';
-import { createPositionMapper, type Range } from '../range.js';
+import { stringMapper } from '../policy-document.js';
+import type { Range } from '../range.js';
 import { knownString, unknownValue, type ObjectEntry, type UnknownValue, type Value } from '../value.js';
 import { builtin, hasInvalid, invalidValue, MAX_LIST_ITEMS, MAX_TEXT_LENGTH, mergeText, textLength, unknownResult, whollyKnown } from './functions.js';
 import { binaryOperation, unaryOperation } from './operators.js';
@@ -309,8 +310,7 @@ export class Evaluator {
       case 'jsondecode': {
         const value = args[0] ? this.evaluate(args[0]) : undefined;
         if (value?.kind !== 'string') return unknownValue(range, textOf(expr));
-        const mapper = value.verbatim ? createPositionMapper(range.file, value.value, value.range) : { range: () => value.range };
-        return parseJsonValue(value.value, mapper).value ?? unknownValue(range, textOf(expr));
+        return parseJsonValue(value.value, stringMapper(value)).value ?? unknownValue(range, textOf(expr));
       }
       case 'concat': {
         const lists = args.map((a) => this.evaluate(a));

@@ -1,6 +1,7 @@
 import type { PositionMapper, Range } from '../../model/range.js';
 import type { ObjectEntry, Value } from '../../model/value.js';
 import { getAttList, SHORT_FORMS } from './short-forms.js';
+import { yamlScalarPositions } from './yaml-scalar-positions.js';
 
 /** Thrown (never escapes this module) when the input leaves the subset parsed here. */
 const BAIL = { bail: true };
@@ -353,7 +354,7 @@ class FastYaml {
     else if (c === '"' || c === "'") {
       const start = this.pos;
       const text = c === '"' ? this.doubleQuoted(col) : this.singleQuoted(col);
-      value = { kind: 'string', value: text, range: this.range(start, this.pos) };
+      value = this.quotedString(text, start);
     } else value = this.plainBlock();
     this.finishLine();
     // A more-indented line next would continue a multi-line scalar: the library's job.
@@ -392,6 +393,18 @@ class FastYaml {
       return { kind: 'number', value, range };
     }
     return { kind: 'string', value, range };
+  }
+
+  /** A quoted scalar's value, from its opening quote at `start` to the cursor. */
+  private quotedString(value: string, start: number): Value {
+    return this.stringAt(value, start, this.pos);
+  }
+
+  /** A string scalar at [start, end); one that may hold a JSON policy gets its inner positions, as the library path gives them. */
+  private stringAt(value: string, start: number, end: number): Value {
+    const range = this.range(start, end);
+    const positions = yamlScalarPositions(this.text, start, end, value, this.mapper);
+    return positions ? { kind: 'string', value, range, positions } : { kind: 'string', value, range };
   }
 
   /** `!Ref` etc.: returns a wrapper giving the long form of the tagged node. */
@@ -576,7 +589,7 @@ class FastYaml {
     const stop = keep ? keptEnd : end;
     if (stop === text.length && !text.endsWith('\n') && !strip) bail(); // at the end of a text without a final newline
     this.lineEnd = this.pos = stop;
-    return { kind: 'string', value, range: this.range(start, stop) };
+    return this.stringAt(value, start, stop);
   }
 
   /** Like nextContentLine, but a `#` line counts as content (inside a block scalar it is text). */
@@ -692,7 +705,7 @@ class FastYaml {
       const text = c === '"' ? this.doubleQuoted() : this.singleQuoted();
       this.rangeEnd = this.pos;
       this.count();
-      return { kind: 'string', value: text, range: this.range(start, this.pos) };
+      return this.quotedString(text, start);
     }
     if (NOT_PLAIN_START.has(c) || ((c === '-' || c === '?' || c === ':') && (endsFlowPlain(this.char(start + 1)) || this.char(start + 1) === '\n'))) bail();
     let i = start;

@@ -9,6 +9,7 @@ import { fastPaths } from '../fast-paths.js';
 import { parseCloudFormationYamlFast } from './fast-yaml.js';
 import { indentContinuations } from './lenient-indent.js';
 import { getAttList, SHORT_FORMS } from './short-forms.js';
+import { yamlScalarPositions } from './yaml-scalar-positions.js';
 
 /** A template's aliases may expand to at most this many nodes: a billion-laughs bomb is refused, not expanded. */
 export const MAX_ALIAS_COUNT = 100;
@@ -92,7 +93,7 @@ export function parseYamlTemplateWithLibrary(file: string, text: string): Parsed
   if (!doc.contents) return { errors };
   const bomb = aliasBomb(doc, mapper);
   if (bomb) return { errors: [...errors, bomb] };
-  const converter = new YamlConverter(mapper, aliasTargets(doc));
+  const converter = new YamlConverter(parsed, mapper, aliasTargets(doc));
   const template = converter.convert(doc.contents as YamlNode);
   if (converter.refused) return { errors: [...errors, converter.refused] };
   return { template, errors, ...(text.includes('invokeguard') ? { comments: yamlComments(text, parsed, mapper) } : {}) };
@@ -176,6 +177,8 @@ class YamlConverter {
   private nodes = 0;
 
   constructor(
+    /** The text the document was parsed from (its offsets are the nodes'). */
+    private readonly text: string,
     private readonly mapper: PositionMapper,
     private readonly aliasTarget: ReadonlyMap<YamlNode, YamlNode>,
   ) {}
@@ -187,8 +190,8 @@ class YamlConverter {
     if (isAlias(node)) {
       if (++this.aliases > MAX_ALIAS_COUNT) return this.refuse(`too many YAML aliases (more than ${MAX_ALIAS_COUNT}): refusing a possible alias bomb`, range);
       const target = this.aliasTarget.get(node);
-      // The value is the anchored node's, located where the alias stands.
-      return target ? { ...this.convert(target, range), range } : { kind: 'null', range };
+      // The value is the anchored node's, located where the alias stands (a string's inner positions, at the anchor, dropped).
+      return target ? withoutPositions({ ...this.convert(target, range), range }) : { kind: 'null', range };
     }
     const value = this.convertPlain(node, range);
     const longForm = node.tag ? SHORT_FORMS[node.tag] : undefined;
@@ -220,7 +223,9 @@ class YamlConverter {
         if (node.source !== undefined && /^0\d/.test(node.source)) return { kind: 'string', value: node.source, range };
         return { kind: 'number', value: Number(v), range };
       }
-      return { kind: 'string', value: String(v), range };
+      const value = String(v);
+      const positions = node.range ? yamlScalarPositions(this.text, node.range[0], node.range[1], value, this.mapper) : undefined;
+      return positions ? { kind: 'string', value, range, positions } : { kind: 'string', value, range };
     }
     return { kind: 'null', range };
   }
@@ -229,6 +234,13 @@ class YamlConverter {
     this.refused ??= { message, range };
     return { kind: 'null', range };
   }
+}
+
+function withoutPositions(value: Value): Value {
+  if (value.kind !== 'string' || !value.positions) return value;
+  const copy = { ...value };
+  delete copy.positions;
+  return copy;
 }
 
 /**
