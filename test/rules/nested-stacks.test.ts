@@ -105,6 +105,46 @@ describe('CloudFormation nested stacks with local templates, analysed with what 
   });
 });
 
+describe('CloudFormation nested stack outputs read by the parent (Fn::GetAtt Stack.Outputs.NAME)', () => {
+  it('links a parent permission to the function a child outputs, in both GetAtt forms, through a middle stack, and into a sibling stack', async () => {
+    const { findings } = await scanPaths(`${DIR}/outputs`);
+    expect(findings.map((f) => [f.ruleId, f.resource, f.range.file.slice(DIR.length + 1), f.range.line])).toEqual([
+      // App's output passed by the parent into the Consumer stack's parameter.
+      ['IG102', 'Consumer/Events', 'outputs/consumer.yaml', 11],
+      ['IG101', 'Public', 'outputs/parent.yaml', 15],
+      ['IG102', 'Bucket', 'outputs/parent.yaml', 22],
+      ['IG101', 'Missing', 'outputs/parent.yaml', 28],
+      ['IG101', 'Deep', 'outputs/parent.yaml', 38],
+    ]);
+    const message = (address: string) => findings.find((f) => f.resource === address)!.message;
+    // App/Fn, not another.yaml's root function Fn (earlier in the scan, same logical id).
+    expect(message('Public')).toBe('Public lets any AWS principal ("*") invoke App/Fn: it has no source account and no source ARN and no organisation id.');
+    expect(message('Bucket')).toBe('Bucket lets s3.amazonaws.com invoke App/Fn for a resource in any account: it has no source account and no source ARN.');
+    expect(message('Consumer/Events')).toContain('invoke App/Fn ');
+    // The grandchild's function, output by worker.yaml and passed up by middle.yaml's own output.
+    expect(message('Deep')).toContain('invoke Platform/Workers/Worker:');
+    // An output the child does not declare stays unknown: still reported, the function named as written.
+    expect(message('Missing')).toBe('Missing lets any AWS principal ("*") invoke ${App.Outputs.NoSuchOutput}: it has no source account and no source ARN and no organisation id.');
+  });
+
+  it('reads the outputs of a SAM AWS::Serverless::Application with a local Location', async () => {
+    const { findings } = await scanPaths(`${DIR}/sam-outputs`);
+    expect(findings.map((f) => [f.ruleId, f.resource, f.range.file, f.range.line, f.message])).toEqual([
+      ['IG101', 'Public', `${DIR}/sam-outputs/template.yaml`, 14, 'Public lets any AWS principal ("*") invoke Orders/Api: it has no source account and no source ARN and no organisation id.'],
+    ]);
+  });
+
+  it('a child output that is a value, not a reference, is reported where the parent reads it', async () => {
+    const root = tempTree({
+      'parent.yaml':
+        'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  Shared:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: shared.yaml\n  Open:\n    Type: AWS::Lambda::Permission\n    Properties:\n      FunctionName: f\n      Principal: !GetAtt Shared.Outputs.Caller\n',
+      'shared.yaml': 'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  Topic:\n    Type: AWS::SNS::Topic\nOutputs:\n  Caller:\n    Value: "*"\n',
+    });
+    const { findings } = await scan({ paths: [root], cwd: root });
+    expect(findings.map((f) => [f.ruleId, f.resource, f.range.file, f.range.line])).toEqual([['IG101', 'Open', 'parent.yaml', 11]]);
+  });
+});
+
 describe('suppressions in a nested template', () => {
   it('Metadata.invokeguard.ignore on a child resource covers it through every parent, even where the parent passes the value', async () => {
     const root = tempTree({

@@ -9,13 +9,16 @@ import { loadModel } from '../../src/scan.js';
 import { REPO_ROOT } from '../helpers/scan.js';
 import { tempTree } from '../helpers/temp-tree.js';
 
-/** The definition targetFunction indexes: the first function, in model order, named as written or referenced. */
+/** The definition targetFunction indexes: the first function, in model order, named as written or referenced (a reference's resource address included: a module or nested stack output). */
 function linearTarget(model: Model, permission: LambdaPermission): string {
   const value = permission.functionName?.value;
   const refs = referencesOf(value);
   const name = knownString(value);
   const match = model.functions.find(
-    (f) => (name !== undefined && knownString(f.functionName?.value) === name) || refs.some((r) => r === f.address || r.startsWith(`${f.address.split('.').slice(-2).join('.')}.`)),
+    (f) =>
+      (name !== undefined && knownString(f.functionName?.value) === name) ||
+      (value?.kind === 'unknown' && value.resource === f.address) ||
+      refs.some((r) => r === f.address || r.startsWith(`${f.address.split('.').slice(-2).join('.')}.`)),
   );
   return match?.address ?? displayString(value) ?? 'the function';
 }

@@ -49,44 +49,110 @@ interface TemplateInstance {
  */
 export function instantiateTemplate(model: Model, templates: ReadonlyMap<string, PreparedTemplate>, template: PreparedTemplate, instance?: TemplateInstance): void {
   const at = instance ?? { prefix: '', stack: [template.file], budget: { left: MAX_NESTED_INSTANCES } };
+  modelInstance(model, templates, template, scopedInstance(templates, template, at));
+}
+
+/** A template instance with its scope, and its nested stacks planned on first use. */
+interface ScopedInstance {
+  template: PreparedTemplate;
+  at: TemplateInstance;
+  resources: Value & { kind: 'object' };
+  scope: TemplateScope;
+  plan: (nested: NestedStack) => NestedPlan;
+}
+
+/** What becomes of one nested stack of an instance: decided once, by the first to need it (an output the parent reads, or modelling it). */
+interface NestedPlan {
+  child?: PreparedTemplate;
+  /** Why it is not analysed (a cycle, too deep, out of budget): reported where its `TemplateURL` stands. */
+  refusal?: string;
+  /** The parameters passed, once per `Fn::If` variant. */
+  variants: Array<Value | undefined>;
+  /** The first variant's instance: the one modelled fully, and the one whose outputs the parent reads. */
+  first?: ScopedInstance;
+}
+
+function modelInstance(model: Model, templates: ReadonlyMap<string, PreparedTemplate>, template: PreparedTemplate, instance: ScopedInstance | undefined): void {
   for (const error of template.errors) model.errors.push(error);
-  const resources = get(template.template, 'Resources');
-  if (!resources || resources.kind !== 'object') return;
-  const scope = templateScope(template.template, resources, at);
+  if (!instance) return;
+  const { at, resources, scope } = instance;
   const globals = get(get(template.template, 'Globals'), 'Function');
   for (const entry of resources.entries) addResource(model, scope, entry, globals, template.instances.get(entry.key) ?? (at.prefix !== '' ? entry.key : undefined));
-  for (const nested of template.children) addNestedStack(model, templates, scope, nested, at);
+  for (const nested of template.children) addNestedStack(model, templates, instance, nested);
+}
+
+/** The instance's scope, reading its nested stacks' outputs; undefined for a template without resources. */
+function scopedInstance(templates: ReadonlyMap<string, PreparedTemplate>, template: PreparedTemplate, at: TemplateInstance): ScopedInstance | undefined {
+  const resources = get(template.template, 'Resources');
+  if (!resources || resources.kind !== 'object') return undefined;
+  const scope = templateScope(template.template, resources, at);
+  const plans = new Map<NestedStack, NestedPlan | 'planning'>();
+  const plan = (nested: NestedStack): NestedPlan => {
+    const known = plans.get(nested);
+    // 'planning': the stack's own parameters read its outputs (directly or through a sibling's); CloudFormation rejects that.
+    if (known === 'planning') return { variants: [] };
+    if (known) return known;
+    plans.set(nested, 'planning');
+    const planned = planNestedStack(templates, scope, nested, at);
+    plans.set(nested, planned);
+    return planned;
+  };
+  if (template.children.length > 0) {
+    let byKey: Map<string, NestedStack> | undefined;
+    scope.outputs = (stack, name) => {
+      byKey ??= new Map(template.children.map((c) => [c.entry.key, c]));
+      const nested = byKey.get(stack);
+      const child = nested && plan(nested).first;
+      const value = child && get(get(get(child.template.template, 'Outputs'), name), 'Value');
+      return child && value ? { value, scope: child.scope } : undefined;
+    };
+  }
+  return { template, at, resources, scope, plan };
+}
+
+/** The child a nested stack instantiates, the parameters passed (evaluated in the parent's scope), and its first instance, or why it is not analysed. */
+function planNestedStack(templates: ReadonlyMap<string, PreparedTemplate>, scope: TemplateScope, nested: NestedStack, parent: TemplateInstance): NestedPlan {
+  const child = templates.get(nested.target);
+  if (!child) return { variants: [] };
+  const chain = [...parent.stack, child.file];
+  if (parent.stack.includes(child.file) || parent.stack.length > MAX_NESTING) {
+    const why = parent.stack.includes(child.file) ? 'includes itself' : `nests more than ${MAX_NESTING} levels deep`;
+    return { child, variants: [], refusal: `Nested stack ${nested.entry.key} is not analysed: the template ${why} (${chain.join(' -> ')}).` };
+  }
+  const parameters = get(get(nested.entry.value, 'Properties'), 'Parameters');
+  const variants: Array<Value | undefined> = parameters ? ifVariants(scope, parameters) : [undefined];
+  if (parent.budget.left <= 0) return { child, variants, refusal: `Nested stack ${nested.entry.key} is not analysed: its root template ${parent.stack[0]} already instantiates ${MAX_NESTED_INSTANCES} nested stacks.` };
+  parent.budget.left--;
+  const first = scopedInstance(templates, child, childInstance(parent, nested, chain, variants[0]));
+  return { child, variants, ...(first ? { first } : {}) };
 }
 
 /**
  * The child template instantiated with the parameters the parent passes: once per `Fn::If` variant
  * of them, the first fully, the others for their grants only (as a resource's variants are).
  */
-function addNestedStack(model: Model, templates: ReadonlyMap<string, PreparedTemplate>, scope: TemplateScope, nested: NestedStack, parent: TemplateInstance): void {
-  const child = templates.get(nested.target);
+function addNestedStack(model: Model, templates: ReadonlyMap<string, PreparedTemplate>, parent: ScopedInstance, nested: NestedStack): void {
+  const { child, refusal, variants, first } = parent.plan(nested);
   if (!child) return;
-  const chain = [...parent.stack, child.file];
-  if (parent.stack.includes(child.file) || parent.stack.length > MAX_NESTING) {
-    const why = parent.stack.includes(child.file) ? 'includes itself' : `nests more than ${MAX_NESTING} levels deep`;
-    model.errors.push({ message: `Nested stack ${nested.entry.key} is not analysed: the template ${why} (${chain.join(' -> ')}).`, range: nested.range });
+  if (refusal) {
+    model.errors.push({ message: refusal, range: nested.range });
     return;
   }
-  const parameters = get(get(nested.entry.value, 'Properties'), 'Parameters');
-  const variants: Array<Value | undefined> = parameters ? ifVariants(scope, parameters) : [undefined];
-  variants.forEach((passed, i) => {
-    if (parent.budget.left <= 0) {
-      if (i === 0) model.errors.push({ message: `Nested stack ${nested.entry.key} is not analysed: its root template ${parent.stack[0]} already instantiates ${MAX_NESTED_INSTANCES} nested stacks.`, range: nested.range });
-      return;
-    }
-    parent.budget.left--;
-    const into = i === 0 ? model : emptyModel();
-    const given = passed ? givenParameters(passed, nested.range.file) : undefined;
-    instantiateTemplate(into, templates, child, { prefix: `${parent.prefix}${nested.entry.key}/`, ...(given ? { given } : {}), stack: chain, budget: parent.budget });
-    if (i === 0) return;
+  modelInstance(model, templates, child, first);
+  const chain = [...parent.at.stack, child.file];
+  for (let i = 1; i < variants.length && parent.at.budget.left > 0; i++) {
+    parent.at.budget.left--;
+    const into = emptyModel();
+    modelInstance(into, templates, child, scopedInstance(templates, child, childInstance(parent.at, nested, chain, variants[i])));
     for (const p of into.permissions) model.permissions.push(p);
     for (const u of into.functionUrls) model.functionUrls.push(u);
     for (const d of into.identityPolicies) model.identityPolicies.push(d);
-  });
+  }
+}
+
+function childInstance(parent: TemplateInstance, nested: NestedStack, chain: readonly string[], passed: Value | undefined): TemplateInstance {
+  const given = passed ? givenParameters(passed, nested.range.file) : undefined;
+  return { prefix: `${parent.prefix}${nested.entry.key}/`, ...(given ? { given } : {}), stack: chain, budget: parent.budget };
 }
 
 /**

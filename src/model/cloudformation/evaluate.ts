@@ -20,6 +20,11 @@ export interface TemplateScope {
   given?: ReadonlyMap<string, Value>;
   /** A nested stack's address prefix (`Stack/`): references to its resources name them by model address. */
   prefix?: string;
+  /**
+   * `Fn::GetAtt Stack.Outputs.NAME` of a nested stack whose template is modelled: the output's
+   * `Value` as written, with the child's scope to evaluate it in; undefined when it is not known.
+   */
+  outputs?: (stack: string, name: string) => { value: Value; scope: TemplateScope } | undefined;
 }
 
 /**
@@ -105,7 +110,7 @@ export class CfnEvaluator {
         return target === undefined ? unknown(range) : this.ref(target, range, depth);
       }
       case 'Fn::GetAtt':
-        return this.getAtt(this.evaluate(argument, depth), range);
+        return this.getAtt(this.evaluate(argument, depth), range, depth);
       case 'Fn::Sub':
         return this.sub(argument, range, depth);
       case 'Fn::Join':
@@ -169,13 +174,34 @@ export class CfnEvaluator {
     return unknown(range, target);
   }
 
-  private getAtt(argument: Value, range: Range): Value {
+  private getAtt(argument: Value, range: Range, depth: number): Value {
     const parts = argument.kind === 'list' ? argument.items.map(knownString) : [knownString(argument)];
     const [logical, ...rest] = parts.length === 1 && parts[0]?.includes('.') ? [parts[0].slice(0, parts[0].indexOf('.')), parts[0].slice(parts[0].indexOf('.') + 1)] : parts;
     if (logical === undefined || rest.some((p) => p === undefined)) return unknown(range);
+    if (rest.length === 1 && rest[0]!.startsWith('Outputs.') && this.scope.outputs) {
+      const output = this.scope.outputs(logical, rest[0]!.slice('Outputs.'.length));
+      if (output) {
+        const value = relocate(this.inScope(output.scope, output.value, depth), range);
+        // A child resource keeps its address, but is named as the parent writes it: its own logical id
+        // (`Fn.Arn`) means nothing here, and would match a same-named resource of another template.
+        return value.kind === 'unknown' && value.resource !== undefined ? { ...value, ref: `${logical}.${rest[0]}` } : value;
+      }
+    }
     const ref = [logical, ...rest].join('.');
     const resourceType = this.scope.resourceTypes.get(logical);
     return resourceType ? { kind: 'unknown', ref, resource: this.address(logical), resourceType, range } : unknown(range, ref);
+  }
+
+  /**
+   * `value` evaluated in another template's scope (a nested stack's output), under this evaluator's
+   * branch mask and `Fn::If` count: an `Fn::If` in the output is one more branch of what reads it.
+   */
+  private inScope(scope: TemplateScope, value: Value, depth: number): Value {
+    const other = new CfnEvaluator(scope, this.mask);
+    other.ifCount = this.ifCount;
+    const result = other.evaluate(value, depth);
+    this.ifCount = other.ifCount;
+    return result;
   }
 
   /** A resource's model address from its logical id. */
@@ -203,7 +229,7 @@ export class CfnEvaluator {
         value = variable
           ? this.evaluate(variable, depth)
           : name.includes('.') && !name.startsWith('AWS::')
-            ? this.getAtt({ kind: 'string', value: name, range }, range)
+            ? this.getAtt({ kind: 'string', value: name, range }, range, depth)
             : this.ref(name, range, depth);
       }
       parts.push(...pieces(value, range));
@@ -313,7 +339,8 @@ function strip(value: Value): unknown {
     case 'template':
       return value.parts.map((p) => (typeof p === 'string' ? p : `\${${p.ref}}`));
     case 'unknown':
-      return { unknown: value.ref };
+      // The resource too: a nested stack's output is named by the same ref whichever child resource an Fn::If picks.
+      return value.resource === undefined ? { unknown: value.ref } : { unknown: value.ref, resource: value.resource };
     case 'null':
       return null;
     default:
