@@ -1,4 +1,6 @@
 import { type Node as JsonNode, type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
+import { fastPaths } from '../parse/fast-paths.js';
+import { type JsonStringNode, parseJsonFast } from '../parse/fast-json.js';
 import type { InputError } from '../parse/types.js';
 import type { PositionMapper } from './range.js';
 import { mayHoldJson, positionsFromRuns, type SourceRun, type StringPositions } from './string-positions.js';
@@ -16,22 +18,49 @@ export interface Hole {
 
 /**
  * Parses JSON (tolerating trailing commas and comments, as policy heredocs often have them)
- * into a Value whose every node carries its range.
+ * into a Value whose every node carries its range. Strict JSON takes the fast path
+ * (parse/fast-json.ts); whatever it declines, jsonc-parser parses and locates the errors of.
  */
 export function parseJsonValue(text: string, mapper: PositionMapper, holes: readonly Hole[] = []): { value?: Value; errors: InputError[] } {
+  const prepared = prepare(text, mapper, holes);
+  const fast = fastPaths.enabled ? parseJsonFast(prepared.source, mapper, prepared.stringNode) : undefined;
+  return fast ? { value: fast, errors: [] } : parseWithJsonc(prepared, mapper);
+}
+
+/** The fast path alone (for tests): its Value, or undefined where it declines. */
+export function parseJsonValueFast(text: string, mapper: PositionMapper, holes: readonly Hole[] = []): Value | undefined {
+  const prepared = prepare(text, mapper, holes);
+  return parseJsonFast(prepared.source, mapper, prepared.stringNode);
+}
+
+/** The reference path alone (for tests): jsonc-parser, with its errors. */
+export function parseJsonValueWithJsonc(text: string, mapper: PositionMapper, holes: readonly Hole[] = []): { value?: Value; errors: InputError[] } {
+  return parseWithJsonc(prepare(text, mapper, holes), mapper);
+}
+
+/** The text both parsers read (standalone holes replaced by placeholders) and how each string literal becomes a Value. */
+interface Prepared {
+  source: string;
+  stringNode: JsonStringNode;
+}
+
+function prepare(text: string, mapper: PositionMapper, holes: readonly Hole[]): Prepared {
+  if (holes.length === 0) return { source: text, stringNode: plainStringNode(text, mapper) };
   const standalone = new Set<Hole>();
   let source = text;
-  if (holes.length > 0) {
-    const inString = holesInsideStrings(text, holes);
-    for (const hole of holes) {
-      if (inString.has(hole)) continue;
-      // Same-length placeholder keeps every offset valid; the value is put back below.
-      const width = hole.end - hole.start;
-      const placeholder = width >= 2 ? `"${'_'.repeat(width - 2)}"` : '0';
-      source = source.slice(0, hole.start) + placeholder + source.slice(hole.end);
-      standalone.add(hole);
-    }
+  const inString = holesInsideStrings(text, holes);
+  for (const hole of holes) {
+    if (inString.has(hole)) continue;
+    // Same-length placeholder keeps every offset valid; the value is put back by stringNodeWithHoles.
+    const width = hole.end - hole.start;
+    const placeholder = width >= 2 ? `"${'_'.repeat(width - 2)}"` : '0';
+    source = source.slice(0, hole.start) + placeholder + source.slice(hole.end);
+    standalone.add(hole);
   }
+  return { source, stringNode: stringNodeWithHoles(text, mapper, holes, standalone) };
+}
+
+function parseWithJsonc({ source, stringNode }: Prepared, mapper: PositionMapper): { value?: Value; errors: InputError[] } {
   const parseErrors: ParseError[] = [];
   const tree = parseTree(source, parseErrors, { allowTrailingComma: true, disallowComments: false });
   const errors = parseErrors.slice(0, 1).map((e) => ({
@@ -54,17 +83,8 @@ export function parseJsonValue(text: string, mapper: PositionMapper, holes: read
         };
       case 'array':
         return { kind: 'list', items: (node.children ?? []).map(convert), range };
-      case 'string': {
-        const exact = holes.find((h) => standalone.has(h) && h.start === node.offset && h.end === node.offset + node.length);
-        if (exact) return { ...exact.value, range } as Value;
-        const inner = holes.filter((h) => !standalone.has(h) && h.start > node.offset && h.end < node.offset + node.length);
-        if (inner.length === 0) {
-          const value = String(node.value);
-          const positions = mayHoldJson(value) ? jsonStringPositions(text, node.offset, node.length, value, mapper) : undefined;
-          return positions ? { kind: 'string', value, range, positions } : { kind: 'string', value, range };
-        }
-        return templateFromString(text, node, inner, range);
-      }
+      case 'string':
+        return stringNode(node.offset, node.length, String(node.value), range);
       case 'number':
         return { kind: 'number', value: Number(node.value), range };
       case 'boolean':
@@ -74,6 +94,26 @@ export function parseJsonValue(text: string, mapper: PositionMapper, holes: read
     }
   };
   return { value: convert(tree), errors };
+}
+
+/** A string literal's Value where there are no holes: with a `positions` map when it may hold a JSON policy. */
+function plainStringNode(text: string, mapper: PositionMapper): JsonStringNode {
+  return (offset, length, value, range) => {
+    const positions = mayHoldJson(value) ? jsonStringPositions(text, offset, length, value, mapper) : undefined;
+    return positions ? { kind: 'string', value, range, positions } : { kind: 'string', value, range };
+  };
+}
+
+/** A string literal's Value where holes were cut out: a hole's own value, or a template around the holes inside it. */
+function stringNodeWithHoles(text: string, mapper: PositionMapper, holes: readonly Hole[], standalone: ReadonlySet<Hole>): JsonStringNode {
+  const plain = plainStringNode(text, mapper);
+  return (offset, length, value, range) => {
+    const exact = holes.find((h) => standalone.has(h) && h.start === offset && h.end === offset + length);
+    if (exact) return { ...exact.value, range } as Value;
+    const inner = holes.filter((h) => !standalone.has(h) && h.start > offset && h.end < offset + length);
+    if (inner.length === 0) return plain(offset, length, value, range);
+    return templateFromString(text, offset, length, inner, range);
+  };
 }
 
 const JSON_ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
@@ -133,10 +173,10 @@ function describeJsonError(code: string): string {
 }
 
 /** A JSON string with holes in it becomes a template: its known text around the holes' values. */
-function templateFromString(text: string, node: JsonNode, holes: Hole[], range: Value['range']): Value {
+function templateFromString(text: string, offset: number, length: number, holes: Hole[], range: Value['range']): Value {
   const parts: Array<string | UnknownValue> = [];
-  let cursor = node.offset + 1;
-  const end = node.offset + node.length - 1;
+  let cursor = offset + 1;
+  const end = offset + length - 1;
   const pushText = (s: string) => {
     if (s) parts.push(unescapeJsonFragment(s));
   };
