@@ -1,7 +1,7 @@
 import { dirname } from 'node:path';
 import { policyData } from '../../policy-data.js';
 import type { FixValue } from '../../fix/types.js';
-import { nameable } from './fix.js';
+import { nameable, propertyName } from './fix.js';
 import type { LambdaPermission, Model, ResourceBase } from '../../model/types.js';
 import { groupedBy } from '../../model/grouped-by.js';
 import { displayString, knownString, referencesOf } from '../../model/value.js';
@@ -32,7 +32,16 @@ export function targetFunction(model: Model, permission: LambdaPermission): stri
   const written = value?.range.file ?? permission.range.file;
   const inReach = (i: number) => reachable(functions[i], permission, written);
   const found = earliest([...references, named], inReach) ?? earliest([resolved, named], () => true);
-  return (found !== undefined ? functions[found].address : undefined) ?? displayString(value) ?? 'the function';
+  return found !== undefined ? functions[found].address : writtenFunction(permission);
+}
+
+/** A permission's function as written, when it is none of the scan's: unknown pieces as `${ref}`, as other messages show them. */
+function writtenFunction(permission: LambdaPermission): string {
+  const text = displayString(permission.functionName?.value);
+  if (text === undefined) return 'the function';
+  // A piece with no reference to show (`!GetAtt` with nothing after it, an expression the evaluator cannot name) would read `${}`.
+  if (/\$\{(?:unknown)?\}/.test(text)) return `the function (${propertyName(permission, 'function_name', 'FunctionName')} not resolved)`;
+  return text;
 }
 
 /** The lowest position among the lists that passes `keep`. */
