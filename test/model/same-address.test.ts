@@ -199,4 +199,20 @@ resource "aws_lambda_function_url" "this" {
     expect(findings.map((f) => [f.ruleId, f.resource, f.range.file, f.range.line])).toEqual([['IG104', 'module.fn.aws_lambda_function_url.this', 'a/main.tf', 1]]);
     expect(findings[0].message).toContain('(in the code of module terraform-aws-modules/lambda/aws 7.2.1, a/.terraform/modules/fn/main.tf:9)');
   });
+
+  it("fixes a shared module's code only when every root's instance of it has the finding", async () => {
+    const module = 'variable "auth" {\n  default = "NONE"\n}\n\nresource "aws_lambda_function_url" "this" {\n  function_name      = "f"\n  authorization_type = var.auth\n}\n';
+    const call = (extra = '') => `module "url" {\n  source = "../modules/url"\n${extra}}\n`;
+    const fixes = async (b: string) => {
+      const { findings } = await scan({ paths: ['.'], cwd: tempTree({ 'modules/url/main.tf': module, 'a/main.tf': call(), 'b/main.tf': b }) });
+      return findings.filter((f) => f.ruleId === 'IG104').map((f) => [f.range.file, f.range.line, f.fix?.edits?.length ?? 0, f.fix?.description]);
+    };
+    const set = 'Set authorization_type to AWS_IAM: callers then need a SigV4 signature and lambda:InvokeFunctionUrl.';
+    // Both roots call it alike: one edit of the module right for both.
+    expect(await fixes(call())).toEqual([['modules/url/main.tf', 7, 1, set]]);
+    // B passes AWS_IAM: B's instance has no finding, so the module's code is not A's alone to change.
+    expect(await fixes(call('  auth   = "AWS_IAM"\n'))).toEqual([
+      ['modules/url/main.tf', 7, 0, `${set} Not applied by --fix: the code of module.url.aws_lambda_function_url.this is shared by 2 instances (count/for_each, module calls), and the change is not right for all of them.`],
+    ]);
+  });
 });
