@@ -14,25 +14,25 @@ import { displayString, knownString, referencesOf } from '../../model/value.js';
  */
 export function targetFunction(model: Model, permission: LambdaPermission): string {
   const value = permission.functionName?.value;
-  const functions = model.functions;
-  const index = functionIndex(functions);
+  const index = functionIndex(model.functions);
   const name = knownString(value);
+  const keys: string[] = [];
   // A reference reached through a module output names the function by its full address (`module.fn.aws_lambda_function.this[0]`), in another folder.
-  const resolved = value?.kind === 'unknown' && value.resource !== undefined ? index.byAddress.get(value.resource) : undefined;
-  const references: Array<number[] | undefined> = [resolved];
+  const resolved = value?.kind === 'unknown' && value.resource !== undefined ? `a:${value.resource}` : undefined;
+  if (resolved !== undefined) keys.push(resolved);
   for (const ref of referencesOf(value)) {
-    references.push(index.byAddress.get(ref));
+    keys.push(`a:${ref}`);
     // `aws_lambda_function.api.arn` (or a CloudFormation `Api.Arn`) points at the function `…aws_lambda_function.api`.
     const [first, second] = ref.split('.', 2);
-    if (ref.length > first.length) references.push(index.byShortAddress.get(first));
-    if (second !== undefined && ref.length > first.length + 1 + second.length) references.push(index.byShortAddress.get(`${first}.${second}`));
+    if (ref.length > first.length) keys.push(`s:${first}`);
+    if (second !== undefined && ref.length > first.length + 1 + second.length) keys.push(`s:${first}.${second}`);
   }
-  const named = name !== undefined ? index.byName.get(name) : undefined;
+  const named = name !== undefined ? `n:${name}` : undefined;
+  if (named !== undefined) keys.push(named);
   // Scoped to where the reference is written: a nested stack's parameter, or a module's input, is written in the parent.
-  const written = value?.range.file ?? permission.range.file;
-  const inReach = (i: number) => reachable(functions[i], permission, written);
-  const found = earliest([...references, named], inReach) ?? earliest([resolved, named], () => true);
-  return found !== undefined ? functions[found].address : writtenFunction(permission);
+  const scope = referenceScope(permission, value?.range.file ?? permission.range.file);
+  const found = earliest(index, scope, keys) ?? earliest(index, ANYWHERE, [resolved, named]);
+  return found !== undefined ? model.functions[found].address : writtenFunction(permission);
 }
 
 /** A permission's function as written, when it is none of the scan's: unknown pieces as `${ref}`, as other messages show them. */
@@ -44,11 +44,22 @@ function writtenFunction(permission: LambdaPermission): string {
   return text;
 }
 
-/** The lowest position among the lists that passes `keep`. */
-function earliest(lists: Array<number[] | undefined>, keep: (i: number) => boolean): number | undefined {
+/** The lowest position of any of the keys in a scope. */
+function earliest(index: FunctionIndex, scope: string, keys: Array<string | undefined>): number | undefined {
   let best: number | undefined;
-  for (const list of lists) for (const i of list ?? []) if ((best === undefined || i < best) && keep(i)) best = i;
+  for (const key of keys) {
+    const i = key === undefined ? undefined : index.get(`${scope}\u0000${key}`);
+    if (i !== undefined && (best === undefined || i < best)) best = i;
+  }
   return best;
+}
+
+const ANYWHERE = '*';
+
+/** The scope a reference written in `file` can name functions in (as `reachable` says), in the terms `functionIndex` files them under. */
+function referenceScope(from: ResourceBase, file: string): string {
+  if (from.sourceType.startsWith('AWS::')) return `c\u0000${file}`;
+  return dirname(file) === dirname(from.range.file) ? `t\u0000${dirname(file)}\u0000${moduleInstance(from.address)}` : `d\u0000${dirname(file)}`;
 }
 
 /**
@@ -63,28 +74,29 @@ function reachable(resource: ResourceBase, from: ResourceBase, file = from.range
   return dirname(file) !== dirname(from.range.file) || moduleInstance(resource.address) === moduleInstance(from.address);
 }
 
-/** Positions in `functions` of the functions with each name, address and short address (`type.name` of a module's resource), in order. */
-interface FunctionIndex {
-  byName: Map<string, number[]>;
-  byAddress: Map<string, number[]>;
-  byShortAddress: Map<string, number[]>;
-}
+/**
+ * The first position in `functions` of each `scope \0 key`. Keys: a function's name (`n:`), address
+ * (`a:`) and short address (`s:`, `type.name` of a module's resource); scopes: its template (`c`), its
+ * Terraform folder and module instance (`t`), its folder (`d`), and the whole scan. Built once per model,
+ * so each permission's lookup is a few map reads, however many roots share `aws_lambda_function.this`.
+ */
+type FunctionIndex = Map<string, number>;
 
 const functionIndexes = new WeakMap<readonly ResourceBase[], FunctionIndex>();
 function functionIndex(functions: Model['functions']): FunctionIndex {
   let index = functionIndexes.get(functions);
   if (index) return index;
-  index = { byName: new Map(), byAddress: new Map(), byShortAddress: new Map() };
-  const add = (map: Map<string, number[]>, key: string | undefined, i: number) => {
-    if (key === undefined) return;
-    const list = map.get(key);
-    if (list) list.push(i);
-    else map.set(key, [i]);
-  };
+  const map: FunctionIndex = (index = new Map());
   functions.forEach((f, i) => {
-    add(index!.byName, knownString(f.functionName?.value), i);
-    add(index!.byAddress, f.address, i);
-    add(index!.byShortAddress, localAddress(f.address), i);
+    const dir = dirname(f.range.file);
+    const scopes = f.sourceType.startsWith('AWS::') ? [`c\u0000${f.range.file}`, ANYWHERE] : [`t\u0000${dir}\u0000${moduleInstance(f.address)}`, `d\u0000${dir}`, ANYWHERE];
+    const name = knownString(f.functionName?.value);
+    const keys = [`a:${f.address}`, `s:${localAddress(f.address)}`, ...(name !== undefined ? [`n:${name}`] : [])];
+    for (const scope of scopes)
+      for (const key of keys) {
+        const k = `${scope}\u0000${key}`;
+        if (!map.has(k)) map.set(k, i);
+      }
   });
   functionIndexes.set(functions, index);
   return index;
@@ -96,11 +108,16 @@ function functionIndex(functions: Model['functions']): FunctionIndex {
  * scan, as examples of the form; but never another template's, which its template cannot name.
  */
 export function nearbyFunctions(model: Model, from: ResourceBase, limit = 3): ResourceBase[] {
+  // A template's own functions by file: a cdk.out folder holds many templates, and each policy would filter them all.
+  if (from.sourceType.startsWith('AWS::')) return (groupedBy(model.functions, fileOf).get(from.range.file) ?? []).filter((f) => reachable(f, from)).slice(0, limit);
   const folder = byFolder(model.functions).get(dirname(from.range.file)) ?? [];
-  const reach = folder.filter((f) => reachable(f, from));
-  if (reach.length > 0 || from.sourceType.startsWith('AWS::')) return reach.slice(0, limit);
+  const reach: ResourceBase[] = [];
+  for (const f of folder) if (reachable(f, from) && reach.push(f) === limit) break;
+  if (reach.length > 0) return reach;
   return (folder.length > 0 ? folder : model.functions).slice(0, limit);
 }
+
+const fileOf = (resource: ResourceBase) => resource.range.file;
 
 /** `module.NAME.` steps, each with an optional instance key (`module.a[0].`, `module.a["k"].`). */
 const MODULE_PREFIX = /^(?:module\.[^.[]+(?:\[(?:\d+|"(?:[^"\\]|\\.)*")\])?\.)*/;
