@@ -6,10 +6,15 @@ import type { Model, ResourceBase } from './types.js';
 /** Where each resource address stands; one address can stand in several places (inline policies, same logical id in two templates). */
 export function resourceSpans(model: Model): Map<string, Range[]> {
   const spans = new Map<string, Range[]>();
+  // Places seen, so that thousands of roots sharing `aws_lambda_permission.this` are not each compared with all the others.
+  const seen = new Set<string>();
   const add = (address: string, range: Range) => {
+    const place = `${address}\u0000${range.file}\u0000${range.line}`;
+    if (seen.has(place)) return;
+    seen.add(place);
     const list = spans.get(address);
     if (!list) spans.set(address, [range]);
-    else if (!list.some((r) => r.file === range.file && r.line === range.line)) list.push(range);
+    else list.push(range);
   };
   for (const r of [...model.resources, ...model.functions, ...model.permissions, ...model.functionUrls, ...model.identityPolicies]) add(r.address, r.range);
   return spans;
@@ -23,7 +28,14 @@ export function resourceSpans(model: Model): Map<string, Range[]> {
 export function resourceAt(model: Model, address: string, file: string): ResourceBase | undefined {
   const candidates = groupedBy(model.resources, resourceAddress).get(address);
   if (!candidates || candidates.length === 1) return candidates?.[0];
-  return candidates.find((r) => r.range.file === file) ?? candidates.find((r) => dirname(r.range.file) === dirname(file)) ?? candidates[0];
+  // Indexed (once per model) rather than searched: every root of a monorepo may share the address.
+  return (
+    groupedBy(model.resources, fileAndAddress).get(`${file}\u0000${address}`)?.[0] ??
+    groupedBy(model.resources, folderAndAddress).get(`${dirname(file)}\u0000${address}`)?.[0] ??
+    candidates[0]
+  );
 }
 
 const resourceAddress = (resource: ResourceBase) => resource.address;
+const fileAndAddress = (resource: ResourceBase) => `${resource.range.file}\u0000${resource.address}`;
+const folderAndAddress = (resource: ResourceBase) => `${dirname(resource.range.file)}\u0000${resource.address}`;
