@@ -8,6 +8,7 @@ import { withholdParentEdits, withholdSharedInstanceFixes } from './fix/instance
 import { resolveFixes } from './fix/resolve.js';
 import { loadActionCatalog } from './iam/action-catalog.js';
 import { modelAssembler } from './model/assemble-model.js';
+import { resourceAt } from './model/resource-spans.js';
 import { installedKey } from './model/terraform/module-tree.js';
 import type { AnalyzerOptions } from './analyzer/client.js';
 import type { PolicyToCheck } from './analyzer/policies.js';
@@ -202,7 +203,7 @@ function textOf(source: { text: string } | { error: unknown }): string | undefin
 /** CDK-for-Terraform: each finding names the construct its resource was synthesised from. */
 function tagConstructPaths(findings: Finding[], model: Model): void {
   for (const finding of findings) {
-    const constructPath = model.resources.get(finding.resource)?.constructPath;
+    const constructPath = resourceAt(model, finding.resource, finding.range.file)?.constructPath;
     if (constructPath !== undefined) finding.constructPath = constructPath;
   }
 }

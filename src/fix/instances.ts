@@ -1,5 +1,6 @@
 import type { Model, ResourceBase } from '../model/types.js';
 import type { Range } from '../model/range.js';
+import { resourceAt } from '../model/resource-spans.js';
 import type { Finding } from '../rules/types.js';
 import { someScalar, type Change, type FixValue } from './types.js';
 
@@ -14,7 +15,7 @@ export function withholdSharedInstanceFixes(findings: readonly Finding[], model:
   const groups = new Map<string, Map<string, string[]>>();
   for (const finding of findings) {
     if (!finding.fix?.changes?.length) continue;
-    const resource = model.resources.get(finding.resource);
+    const resource = resourceAt(model, finding.resource, finding.range.file);
     if (!resource || !isInstance(resource) || ownChanges(finding, resource)) continue;
     const key = `${finding.ruleId}\u0000${blockKey(resource)}`;
     let byInstance = groups.get(key);
@@ -24,19 +25,45 @@ export function withholdSharedInstanceFixes(findings: readonly Finding[], model:
     byInstance.set(finding.resource, changes);
   }
   if (groups.size === 0) return;
+  // Per block: how many resources share each address. Two roots calling a module by the same name give
+  // their instances one address; a finding cannot say which root it is from, so each address's findings are counted.
+  const addresses = new Map<string, Map<string, number>>();
   const instances = new Map<string, number>();
-  for (const resource of model.resources.values()) if (isInstance(resource)) instances.set(blockKey(resource), (instances.get(blockKey(resource)) ?? 0) + 1);
+  for (const resource of model.resources) {
+    if (!isInstance(resource)) continue;
+    const block = blockKey(resource);
+    let counts = addresses.get(block);
+    if (!counts) addresses.set(block, (counts = new Map()));
+    counts.set(resource.address, (counts.get(resource.address) ?? 0) + 1);
+    instances.set(block, (instances.get(block) ?? 0) + 1);
+  }
   const withheld = new Set<string>();
   for (const [key, byInstance] of groups) {
-    const lists = [...byInstance.values()].map((l) => l.sort().join('\n'));
-    if (byInstance.size !== instances.get(key.slice(key.indexOf('\u0000') + 1)) || lists.some((l) => l !== lists[0])) withheld.add(key);
+    const counts = addresses.get(key.slice(key.indexOf('\u0000') + 1));
+    const lists = [...byInstance].map(([address, changes]) => perInstance(changes, counts?.get(address) ?? 1));
+    if (byInstance.size !== counts?.size || lists.some((l) => l === undefined || l !== lists[0])) withheld.add(key);
   }
   for (const finding of findings) {
-    const resource = finding.fix?.changes?.length ? model.resources.get(finding.resource) : undefined;
+    const resource = finding.fix?.changes?.length ? resourceAt(model, finding.resource, finding.range.file) : undefined;
     if (!resource || !isInstance(resource) || ownChanges(finding, resource) || !withheld.has(`${finding.ruleId}\u0000${blockKey(resource)}`)) continue;
     finding.fix!.changes = [];
     finding.fix!.description += ` Not applied by --fix: the code of ${finding.resource} is shared by ${instances.get(blockKey(resource))} instances (${sharedBy(resource)}), and the change is not right for all of them.`;
   }
+}
+
+/**
+ * The changes one instance's findings make, from those of `count` resources sharing an address:
+ * each change must come `count` times (every one of them has it); undefined when not.
+ */
+function perInstance(changes: string[], count: number): string | undefined {
+  const times = new Map<string, number>();
+  for (const change of changes) times.set(change, (times.get(change) ?? 0) + 1);
+  const one: string[] = [];
+  for (const [change, n] of times) {
+    if (n % count !== 0) return undefined;
+    for (let i = 0; i < n / count; i++) one.push(change);
+  }
+  return one.sort().join('\n');
 }
 
 /**
@@ -49,7 +76,7 @@ export function withholdParentEdits(findings: readonly Finding[], model: Model):
   for (const finding of findings) {
     const changes = finding.fix?.changes;
     if (!changes?.length) continue;
-    const resource = model.resources.get(finding.resource);
+    const resource = resourceAt(model, finding.resource, finding.range.file);
     if (!resource || !isNestedStackResource(resource)) continue;
     const elsewhere = changes.filter((c) => changeRange(c).file !== resource.range.file);
     if (elsewhere.every((c) => (c.kind === 'set' || c.kind === 'replace') && !namesResource(c.value))) continue;

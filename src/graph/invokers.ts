@@ -78,7 +78,7 @@ function at(range: Range): Location {
 function resourceInvokers(model: Model, fn: LambdaFunction): ResourceInvoker[] {
   const invokers: ResourceInvoker[] = [];
   for (const permission of model.permissions) {
-    if (!permission.functionName || !targets(model, permission.functionName.value, permission.range).includes(fn)) continue;
+    if (!permission.functionName || !targets(model, permission.functionName.value).includes(fn)) continue;
     const principal = classifyPrincipal(permission.principal?.value);
     const unpinned = accountPinning(permission, principal.kind === 'public').pinned === false;
     const text = (v: Value | undefined) => (v === undefined ? undefined : displayString(v));
@@ -99,7 +99,7 @@ function resourceInvokers(model: Model, fn: LambdaFunction): ResourceInvoker[] {
     });
   }
   for (const url of model.functionUrls) {
-    if (!url.functionName || !targets(model, url.functionName.value, url.range).includes(fn)) continue;
+    if (!url.functionName || !targets(model, url.functionName.value).includes(fn)) continue;
     // An AWS_IAM URL is reached through the invoke grants listed beside it; only NONE adds a caller.
     if (knownString(url.authorizationType?.value)?.toUpperCase() !== 'NONE') continue;
     invokers.push({ kind: 'function-url', principal: '*', principalClass: 'public', via: url.address, location: at(url.authorizationType?.range ?? url.range), public: true, unscoped: true });
@@ -189,7 +189,11 @@ function namesFunction(model: Model, statement: Statement, fn: LambdaFunction): 
  * the function resource (in the same template or Terraform folder), its name, or an ARN whose
  * function name (wildcards allowed) matches. Unknown values denote nothing.
  */
-function targets(model: Model, value: Value, from: Range): LambdaFunction[] {
+/**
+ * The functions a permission's or URL's function value names, scoped to where that value is written
+ * (`from`): a nested stack's parameter, or a module's input, is written in the parent, whose resources it names.
+ */
+function targets(model: Model, value: Value, from: Range = value.range): LambdaFunction[] {
   const resources = resourcesOf(value);
   if (resources.length > 0) return model.functions.filter((f) => resources.includes(f.address) && sameStack(f, from));
   const pattern = resourcePattern(value);

@@ -20,5 +20,5 @@ export function guardrailsActive(context: RuleContext, kind: 'preventive' | 'det
 export function organisationAnchor(context: RuleContext): { address: string; range: Range } | undefined {
   const org = firstOrgResource(context.model);
   if (org) return org;
-  return [...context.model.resources.values()].sort(byPlace)[0];
+  return [...context.model.resources].sort(byPlace)[0];
 }

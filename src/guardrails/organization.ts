@@ -148,7 +148,7 @@ export function guardrailTargets(model: Model): GuardrailTarget[] {
   }
   if (targets.length === 0) {
     // With --guardrails and no organisation code at all: the scan's first resource carries the finding.
-    const anchor = scps[0] ?? firstOrgResource(model) ?? [...model.resources.values()].sort(byPlace)[0];
+    const anchor = scps[0] ?? firstOrgResource(model) ?? [...model.resources].sort(byPlace)[0];
     if (!anchor) return [];
     targets.push({ label: 'the organisation', address: anchor.address, range: anchor.range, scps: files, maybe, unknownAncestry: false });
   }

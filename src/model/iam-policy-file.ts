@@ -31,7 +31,7 @@ export function addIamPolicyFile(model: Model, file: string, value: Value, known
   const kind = knownScp ? 'scp' : policyFileKind(file, document);
   (model.standalonePolicies ??= []).push({ kind, address: file, document });
   const base = { address: file, sourceType: `iam-json:${kind}`, range: value.range };
-  model.resources.set(file, base);
+  model.resources.push(base);
   if (kind === 'identity') {
     model.identityPolicies.push({ ...base, kind: 'standalone', policy: { value, range: value.range }, document });
   } else if (kind === 'resource') {

@@ -174,8 +174,11 @@ export interface Model {
   permissions: LambdaPermission[];
   functionUrls: FunctionUrl[];
   identityPolicies: IdentityPolicy[];
-  /** Every resource address in the scan, by address, with its source type. */
-  resources: Map<string, ResourceBase>;
+  /**
+   * Every resource in the scan, in model order. An address is not unique in a scan: the same logical
+   * id in two templates, `aws_lambda_function.this` in two Terraform roots; look one up with `resourceAt`.
+   */
+  resources: ResourceBase[];
   errors: InputError[];
   /** Raw IAM policy files (trust policies and SCPs are only stored, for guardrail rules). */
   standalonePolicies?: StandalonePolicy[];
@@ -187,19 +190,21 @@ export interface Model {
   memberships?: GroupMembership[];
   /** Terraform data sources (`data.aws_caller_identity.current`, module prefix included), for fixes that refer to them. */
   dataSources?: ResourceBase[];
-  /** Terraform module calls by the address prefix of what they create (`module.app.`, nested `module.app.module.db.`). */
-  moduleCalls?: Map<string, ModuleCallSite>;
+  /** Terraform module calls, in model order; two roots calling a module by the same name create the same prefix. */
+  moduleCalls?: ModuleCallSite[];
 }
 
 /** A `module` block as written: where it stands, and the source and version it names. */
 export interface ModuleCallSite {
+  /** The address prefix of what it creates (`module.app.`, nested `module.app.module.db.`). */
+  prefix: string;
   range: Range;
   source?: string;
   version?: string;
 }
 
 export function emptyModel(): Model {
-  return { functions: [], permissions: [], functionUrls: [], identityPolicies: [], resources: new Map(), errors: [] };
+  return { functions: [], permissions: [], functionUrls: [], identityPolicies: [], resources: [], errors: [] };
 }
 
 /**

@@ -30,7 +30,7 @@ export const IG201: Rule = {
       const grants = grantsByStatement(policy.document!, invokeActions, (g) => g.via === 'action');
       if (grants.length === 0) continue;
       const callable = functionsInReach(model, policy);
-      const functions = nearbyFunctions(model, policy.range.file).flatMap((f) => (f.arnExpression ? [f.arnExpression] : []));
+      const functions = nearbyFunctions(model, policy).flatMap((f) => (f.arnExpression ? [f.arnExpression] : []));
       for (const { actions, grant } of grants) {
         const action = displayString(grant.evidence);
         const resource = displayString(grant.resource);
@@ -45,7 +45,7 @@ export const IG201: Rule = {
           suggestion:
             functions.length > 0
               ? `Allow only lambda:InvokeFunction, on the functions this identity calls, e.g. Resource = [${functions.join(', ')}].`
-              : 'Allow only lambda:InvokeFunction, on the ARNs of the functions this identity calls (arn:aws:lambda:REGION:ACCOUNT:function:NAME); no function is defined in this scan to name.',
+              : `Allow only lambda:InvokeFunction, on the ARNs of the functions this identity calls (arn:aws:lambda:REGION:ACCOUNT:function:NAME); no function is defined in ${isCloudFormation(policy) ? 'its template' : 'this scan'} to name.`,
           fix: narrowResourceFix(grant, callable),
         });
       }

@@ -16,7 +16,7 @@ export function relocateToModuleCalls(findings: Finding[], model: Model): void {
   if (!calls) return;
   for (const finding of findings) {
     if (!INSTALLED.test(finding.range.file)) continue;
-    const site = callerSite(finding.resource, calls);
+    const site = callerSite(finding.resource, finding.range.file, calls);
     if (!site) continue;
     const { file, line } = finding.range;
     const module = [site.source, site.version].filter(Boolean).join(' ');
@@ -27,13 +27,19 @@ export function relocateToModuleCalls(findings: Finding[], model: Model): void {
   }
 }
 
-/** The module call of an address that is written outside installed code, the deepest one (the block that passes what the installed code receives). */
-function callerSite(address: string, calls: NonNullable<Model['moduleCalls']>) {
-  let found: { prefix: string; site: ModuleCallSite } | undefined;
+/**
+ * The module call of an address that is written outside installed code, the deepest one (the block
+ * that passes what the installed code receives). Roots calling a module by the same name give the
+ * same address: the call written in the root whose `.terraform` holds the finding's file is the one.
+ */
+function callerSite(address: string, file: string, calls: readonly ModuleCallSite[]) {
+  const root = file.slice(0, INSTALLED.exec(file)!.index);
+  const inRoot = (site: ModuleCallSite) => root === '' || site.range.file.startsWith(`${root}/`);
+  let found: ModuleCallSite | undefined;
   // By the recorded prefixes, not by splitting the address: instance keys (`module.m["a.b"].`) may hold dots.
-  for (const [prefix, site] of calls) {
-    if (!address.startsWith(prefix) || INSTALLED.test(site.range.file)) continue;
-    if (!found || prefix.length > found.prefix.length) found = { prefix, site };
+  for (const site of calls) {
+    if (!address.startsWith(site.prefix) || INSTALLED.test(site.range.file)) continue;
+    if (!found || site.prefix.length > found.prefix.length || (site.prefix.length === found.prefix.length && !inRoot(found) && inRoot(site))) found = site;
   }
-  return found?.site;
+  return found;
 }

@@ -6,6 +6,7 @@ import { renderGraphDot, renderGraphMermaid } from '../../src/graph/render.js';
 import { loadModel } from '../../src/scan.js';
 import { runCaptured } from '../helpers/cli.js';
 import { REPO_ROOT } from '../helpers/scan.js';
+import { tempTree } from '../helpers/temp-tree.js';
 
 const run = (...args: string[]) => runCaptured(args, { cwd: REPO_ROOT });
 
@@ -36,6 +37,27 @@ describe('invokeguard graph', () => {
       ['identity-policy', null, 'aws_iam_policy.invoker', 59, true],
     ]);
     expect(orders.invokers[1]).toMatchObject({ principalClass: 'service', unscoped: true, sourceArn: '${aws_s3_bucket.uploads.arn}' });
+  });
+
+  it("links a nested stack's grants to the parent's function its parameter names, and each template's Perm to its own Fn", async () => {
+    const [handler] = await graphOf('test/fixtures/nested-stacks/public');
+    expect(handler.function).toBe('Handler');
+    expect(handler.invokers.map((i) => [i.kind, i.principal, i.kind === 'identity-policy' ? i.policy : i.via, i.location.file, i.location.line])).toEqual([
+      // The principal each parent passes stands in the parent; the one written in the child, in the child.
+      ['resource-permission', '*', 'Api/Invoke', 'test/fixtures/nested-stacks/public/parent.yaml', 13],
+      ['resource-permission', '*', 'Api/Anyone', 'test/fixtures/nested-stacks/public/child.yaml', 21],
+      ['resource-permission', 'events.amazonaws.com', 'Events/Invoke', 'test/fixtures/nested-stacks/public/parent.yaml', 20],
+      ['resource-permission', '*', 'Events/Anyone', 'test/fixtures/nested-stacks/public/child.yaml', 21],
+    ]);
+    const root = tempTree({
+      'cdk.out/A.template.yaml': 'Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n  Perm:\n    Type: AWS::Lambda::Permission\n    Properties:\n      Principal: "*"\n      FunctionName: !Ref Fn\n',
+      'cdk.out/B.template.yaml': 'Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n  Perm:\n    Type: AWS::Lambda::Permission\n    Properties:\n      Principal: s3.amazonaws.com\n      FunctionName: !GetAtt Fn.Arn\n',
+    });
+    const { model } = await loadModel({ paths: ['.'], cwd: root });
+    expect(invokerGraph(model).map((f) => [f.location.file, f.function, f.invokers.map((i) => [i.principal, i.location.file])])).toEqual([
+      ['cdk.out/A.template.yaml', 'Fn', [['*', 'cdk.out/A.template.yaml']]],
+      ['cdk.out/B.template.yaml', 'Fn', [['s3.amazonaws.com', 'cdk.out/B.template.yaml']]],
+    ]);
   });
 
   it('resolves holders through the identity graph: roles, users through groups, an unconditional Deny removes the grant', async () => {

@@ -18,7 +18,7 @@ describe('Terraform resources in the model', () => {
     ].join('\n');
     const module = 'resource "aws_lambda_permission" "p" {\n  function_name = "fn"\n  principal = "*"\n}\nresource "aws_cloudwatch_log_group" "l" {}\n';
     const model = buildModel([await parseText('terraform-hcl', 'main.tf', text), await parseText('terraform-hcl', 'm/main.tf', module)]);
-    expect([...model.resources.values()].map((r) => [r.address, r.sourceType, r.arnExpression])).toEqual([
+    expect([...model.resources].map((r) => [r.address, r.sourceType, r.arnExpression])).toEqual([
       ['aws_s3_bucket.data', 'aws_s3_bucket', 'aws_s3_bucket.data.arn'],
       ['aws_lambda_function.fn', 'aws_lambda_function', 'aws_lambda_function.fn.arn'],
       ['aws_sqs_queue.q', 'aws_sqs_queue', 'aws_sqs_queue.q.arn'],

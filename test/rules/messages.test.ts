@@ -1,5 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
+import { scan } from '../../src/scan.js';
 import { scanPaths } from '../helpers/scan.js';
+import { tempTree } from '../helpers/temp-tree.js';
 
 describe('finding content', () => {
   it('names real references from the scan in suggestions', async () => {
@@ -17,5 +19,23 @@ describe('finding content', () => {
     const ig201 = findings.filter((f) => f.ruleId === 'IG201');
     expect(ig201).toHaveLength(1);
     expect(ig201[0].range).toMatchObject({ line: 12, column: 17, endLine: 12, endColumn: 27 });
+  });
+
+  it('names a function it cannot resolve in words, and unknown pieces as ${reference}, never as an empty ${}', async () => {
+    const permission = (id: string, principal: string, functionName: string) =>
+      `  ${id}:\n    Type: AWS::Lambda::Permission\n    Properties:\n      Principal: ${principal}\n      Action: lambda:InvokeFunction${functionName ? `\n      FunctionName: ${functionName}` : ''}\n`;
+    const root = tempTree({
+      'template.yaml': `Resources:\n${permission('P', '"*"', '!GetAtt')}${permission('Q', 's3.amazonaws.com', '!Ref')}${permission('R', '"*"', '!Sub "${Missing}-fn"')}${permission('T', '"*"', '')}`,
+      'main.tf': 'resource "aws_lambda_permission" "p" {\n  principal     = "*"\n  function_name = var.fn\n}\n',
+    });
+    const { findings } = await scan({ paths: ['.'], cwd: root });
+    expect(findings.filter((f) => f.ruleId === 'IG101' || f.ruleId === 'IG102').map((f) => [f.ruleId, f.range.file, f.range.line, f.message])).toEqual([
+      ['IG101', 'main.tf', 2, 'aws_lambda_permission.p lets any AWS principal ("*") invoke ${var.fn}: it has no source account and no source ARN and no organisation id.'],
+      ['IG101', 'template.yaml', 5, 'P lets any AWS principal ("*") invoke the function (FunctionName not resolved): it has no source account and no source ARN and no organisation id.'],
+      ['IG102', 'template.yaml', 11, 'Q lets s3.amazonaws.com invoke the function (FunctionName not resolved) for a resource in any account: it has no source account and no source ARN.'],
+      ['IG101', 'template.yaml', 17, 'R lets any AWS principal ("*") invoke ${Missing}-fn: it has no source account and no source ARN and no organisation id.'],
+      ['IG101', 'template.yaml', 23, 'T lets any AWS principal ("*") invoke the function: it has no source account and no source ARN and no organisation id.'],
+    ]);
+    expect(findings.find((f) => f.resource === 'P')?.suggestion).toBe('Grant the function (FunctionName not resolved) to the one account or service that calls it (its account id or service principal) and add a source account or organisation id condition; never "*".');
   });
 });

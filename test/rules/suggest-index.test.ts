@@ -2,24 +2,33 @@ import { describe, expect, it } from '@jest/globals';
 import { dirname, join } from 'node:path';
 import { classifyPrincipal } from '../../src/iam/principal.js';
 import { policyData } from '../../src/policy-data.js';
-import type { LambdaPermission, Model } from '../../src/model/types.js';
-import { displayString, knownString, referencesOf } from '../../src/model/value.js';
-import { targetFunction, triggers } from '../../src/rules/support/suggest.js';
+import type { LambdaPermission, Model, ResourceBase } from '../../src/model/types.js';
+import { displayString, knownString, referencesOf, type Value } from '../../src/model/value.js';
+import { moduleInstance, targetFunction, triggers } from '../../src/rules/support/suggest.js';
 import { loadModel } from '../../src/scan.js';
 import { REPO_ROOT } from '../helpers/scan.js';
 import { tempTree } from '../helpers/temp-tree.js';
 
-/** The definition targetFunction indexes: the first function, in model order, named as written or referenced (a reference's resource address included: a module or nested stack output). */
+/** Whether a reference written in `file` can name `fn`: its template, or its Terraform folder (and `from`'s module instance in `from`'s folder). */
+function inReach(fn: ResourceBase, from: ResourceBase, file: string): boolean {
+  const cloudformation = fn.sourceType.startsWith('AWS::');
+  if (cloudformation !== from.sourceType.startsWith('AWS::')) return false;
+  if (cloudformation) return fn.range.file === file;
+  if (dirname(fn.range.file) !== dirname(file)) return false;
+  return dirname(file) !== dirname(from.range.file) || moduleInstance(fn.address) === moduleInstance(from.address);
+}
+
+/** The definition targetFunction indexes: the first function, in model order, in reach and named as written or referenced; else the first named so anywhere. */
 function linearTarget(model: Model, permission: LambdaPermission): string {
   const value = permission.functionName?.value;
   const refs = referencesOf(value);
   const name = knownString(value);
-  const match = model.functions.find(
-    (f) =>
-      (name !== undefined && knownString(f.functionName?.value) === name) ||
-      (value?.kind === 'unknown' && value.resource === f.address) ||
-      refs.some((r) => r === f.address || r.startsWith(`${f.address.split('.').slice(-2).join('.')}.`)),
-  );
+  const named = (f: ResourceBase & { functionName?: { value: Value } }) => name !== undefined && knownString(f.functionName?.value) === name;
+  // A reference reached through a module or nested-stack output carries the function's full address.
+  const resolved = (f: ResourceBase) => value?.kind === 'unknown' && value.resource === f.address;
+  const match =
+    model.functions.find((f) => inReach(f, permission, value?.range.file ?? permission.range.file) && (named(f) || resolved(f) || refs.some((r) => r === f.address || r.startsWith(`${f.address.split('.').slice(-2).join('.')}.`)))) ??
+    model.functions.find((f) => named(f) || resolved(f));
   return match?.address ?? displayString(value) ?? 'the function';
 }
 
@@ -56,10 +65,12 @@ function linearTriggers(model: Model, service: string, permission: LambdaPermiss
   const sources = policyData<Record<string, Array<{ terraform: string; cloudformation: string }> | string>>('service-sources.json')[service.toLowerCase()];
   if (!Array.isArray(sources)) return [];
   const cloudformation = permission.sourceType.startsWith('AWS::');
-  return [...model.resources.values()]
+  return [...model.resources]
     .filter((r) => sources.some((s) => s.terraform === r.sourceType || s.cloudformation === r.sourceType) && r.sourceType.startsWith('AWS::') === cloudformation)
     .filter((r) => (cloudformation ? r.range.file === permission.range.file : dirname(r.range.file) === dirname(permission.range.file)))
-    .map((r) => r.address);
+    .map((r) => r.address)
+    // A plan beside the configuration holds the same resource again: one trigger.
+    .filter((address, i, all) => cloudformation || all.indexOf(address) === i);
 }
 
 describe('triggers (resources indexed by folder once per model)', () => {

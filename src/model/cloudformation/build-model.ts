@@ -235,7 +235,7 @@ function addResource(model: Model, scope: TemplateScope, entry: ObjectEntry, glo
   const constructPath = knownString(get(get(entry.value, 'Metadata'), 'aws:cdk:path'));
   if (constructPath !== undefined) base.constructPath = constructPath;
   if (instanceOf !== undefined) base.instanceOf = instanceOf;
-  model.resources.set(address, base);
+  model.resources.push(base);
   const raw = get(entry.value, 'Properties') ?? EMPTY_OBJECT(entry.value.range);
   // Every Fn::If branch combination: a grant too wide in any of them is reported (findings at one place are deduplicated).
   // Evaluated only for the types read below: most resources of a template (buckets, queues,

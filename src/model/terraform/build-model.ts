@@ -112,14 +112,14 @@ function instantiateWith(model: Model, evaluator: Evaluator, budget: Budget): vo
     for (const { suffix, scoped } of calls) {
       const child = evaluator.child(name, suffix, scoped);
       if (!child) continue;
-      (model.moduleCalls ??= new Map()).set(child.module.prefix, callSite(call));
+      (model.moduleCalls ??= []).push(callSite(child.module.prefix, call));
       instantiateWith(model, child, budget);
     }
   }
 }
 
-function callSite(call: HclBlock): ModuleCallSite {
-  const site: ModuleCallSite = { range: call.range };
+function callSite(prefix: string, call: HclBlock): ModuleCallSite {
+  const site: ModuleCallSite = { prefix, range: call.range };
   for (const attr of call.body.attributes) {
     if ((attr.name === 'source' || attr.name === 'version') && attr.expr.t === 'literal' && typeof attr.expr.value === 'string') site[attr.name] = attr.expr.value;
   }

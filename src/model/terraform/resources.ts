@@ -89,7 +89,7 @@ export function addResourceBase(model: Model, address: string, type: string, nam
   const base: ResourceBase = { address, sourceType, range, arnExpression: `${local}.arn` };
   if (constructPath !== undefined) base.constructPath = constructPath;
   if (instanceOf !== undefined) base.instanceOf = instanceOf;
-  model.resources.set(address, base);
+  model.resources.push(base);
   return base;
 }
 

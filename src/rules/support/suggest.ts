@@ -1,60 +1,123 @@
 import { dirname } from 'node:path';
 import { policyData } from '../../policy-data.js';
 import type { FixValue } from '../../fix/types.js';
-import { nameable } from './fix.js';
+import { nameable, propertyName } from './fix.js';
 import type { LambdaPermission, Model, ResourceBase } from '../../model/types.js';
 import { groupedBy } from '../../model/grouped-by.js';
 import { displayString, knownString, referencesOf } from '../../model/value.js';
 
-/** How to refer to the function a permission targets: a reference from the scan if there is one. */
+/**
+ * How to refer to the function a permission targets: a reference from the scan if there is one.
+ * A reference means a function of the permission's own template or Terraform module instance (an
+ * address is unique only there: every root may have its `aws_lambda_function.this`); a name written
+ * out prefers one of those too, else the first function of that name anywhere in the scan.
+ */
 export function targetFunction(model: Model, permission: LambdaPermission): string {
   const value = permission.functionName?.value;
   const index = functionIndex(model.functions);
   const name = knownString(value);
-  // The first function in model order whose name is the one written, or that a reference points at.
-  const candidates = name !== undefined ? [index.byName.get(name)] : [];
-  // A reference reached through a module output names the function by its full address (`module.fn.aws_lambda_function.this[0]`).
-  if (value?.kind === 'unknown' && value.resource !== undefined) candidates.push(index.byAddress.get(value.resource));
+  const keys: string[] = [];
+  // A reference reached through a module output names the function by its full address (`module.fn.aws_lambda_function.this[0]`), in another folder.
+  const resolved = value?.kind === 'unknown' && value.resource !== undefined ? `a:${value.resource}` : undefined;
+  if (resolved !== undefined) keys.push(resolved);
   for (const ref of referencesOf(value)) {
-    candidates.push(index.byAddress.get(ref));
+    keys.push(`a:${ref}`);
     // `aws_lambda_function.api.arn` (or a CloudFormation `Api.Arn`) points at the function `…aws_lambda_function.api`.
     const [first, second] = ref.split('.', 2);
-    if (ref.length > first.length) candidates.push(index.byShortAddress.get(first));
-    if (second !== undefined && ref.length > first.length + 1 + second.length) candidates.push(index.byShortAddress.get(`${first}.${second}`));
+    if (ref.length > first.length) keys.push(`s:${first}`);
+    if (second !== undefined && ref.length > first.length + 1 + second.length) keys.push(`s:${first}.${second}`);
   }
-  const found = candidates.reduce<number | undefined>((best, i) => (i !== undefined && (best === undefined || i < best) ? i : best), undefined);
-  return (found !== undefined ? model.functions[found].address : undefined) ?? displayString(value) ?? 'the function';
+  const named = name !== undefined ? `n:${name}` : undefined;
+  if (named !== undefined) keys.push(named);
+  // Scoped to where the reference is written: a nested stack's parameter, or a module's input, is written in the parent.
+  const scope = referenceScope(permission, value?.range.file ?? permission.range.file);
+  const found = earliest(index, scope, keys) ?? earliest(index, ANYWHERE, [resolved, named]);
+  return found !== undefined ? model.functions[found].address : writtenFunction(permission);
 }
 
-/** Positions in `functions` of the first function with each name, address and short address (`type.name` of a module's resource). */
-interface FunctionIndex {
-  byName: Map<string, number>;
-  byAddress: Map<string, number>;
-  byShortAddress: Map<string, number>;
+/** A permission's function as written, when it is none of the scan's: unknown pieces as `${ref}`, as other messages show them. */
+function writtenFunction(permission: LambdaPermission): string {
+  const text = displayString(permission.functionName?.value);
+  if (text === undefined) return 'the function';
+  // A piece with no reference to show (`!GetAtt` with nothing after it, an expression the evaluator cannot name) would read `${}`.
+  if (/\$\{(?:unknown)?\}/.test(text)) return `the function (${propertyName(permission, 'function_name', 'FunctionName')} not resolved)`;
+  return text;
 }
+
+/** The lowest position of any of the keys in a scope. */
+function earliest(index: FunctionIndex, scope: string, keys: Array<string | undefined>): number | undefined {
+  let best: number | undefined;
+  for (const key of keys) {
+    const i = key === undefined ? undefined : index.get(`${scope}\u0000${key}`);
+    if (i !== undefined && (best === undefined || i < best)) best = i;
+  }
+  return best;
+}
+
+const ANYWHERE = '*';
+
+/** The scope a reference written in `file` can name functions in (as `reachable` says), in the terms `functionIndex` files them under. */
+function referenceScope(from: ResourceBase, file: string): string {
+  if (from.sourceType.startsWith('AWS::')) return `c\u0000${file}`;
+  return dirname(file) === dirname(from.range.file) ? `t\u0000${dirname(file)}\u0000${moduleInstance(from.address)}` : `d\u0000${dirname(file)}`;
+}
+
+/**
+ * Whether a reference written in `file` (by default where `from` stands) can name `resource`: one of
+ * that template, or of that Terraform folder, and of `from`'s module instance when written in its folder.
+ */
+function reachable(resource: ResourceBase, from: ResourceBase, file = from.range.file): boolean {
+  const cloudformation = resource.sourceType.startsWith('AWS::');
+  if (cloudformation !== from.sourceType.startsWith('AWS::')) return false;
+  if (cloudformation) return resource.range.file === file;
+  if (dirname(resource.range.file) !== dirname(file)) return false;
+  return dirname(file) !== dirname(from.range.file) || moduleInstance(resource.address) === moduleInstance(from.address);
+}
+
+/**
+ * The first position in `functions` of each `scope \0 key`. Keys: a function's name (`n:`), address
+ * (`a:`) and short address (`s:`, `type.name` of a module's resource); scopes: its template (`c`), its
+ * Terraform folder and module instance (`t`), its folder (`d`), and the whole scan. Built once per model,
+ * so each permission's lookup is a few map reads, however many roots share `aws_lambda_function.this`.
+ */
+type FunctionIndex = Map<string, number>;
 
 const functionIndexes = new WeakMap<readonly ResourceBase[], FunctionIndex>();
 function functionIndex(functions: Model['functions']): FunctionIndex {
   let index = functionIndexes.get(functions);
   if (index) return index;
-  index = { byName: new Map(), byAddress: new Map(), byShortAddress: new Map() };
-  const first = (map: Map<string, number>, key: string | undefined, i: number) => {
-    if (key !== undefined && !map.has(key)) map.set(key, i);
-  };
+  const map: FunctionIndex = (index = new Map());
   functions.forEach((f, i) => {
-    first(index!.byName, knownString(f.functionName?.value), i);
-    first(index!.byAddress, f.address, i);
-    first(index!.byShortAddress, localAddress(f.address), i);
+    const dir = dirname(f.range.file);
+    const scopes = f.sourceType.startsWith('AWS::') ? [`c\u0000${f.range.file}`, ANYWHERE] : [`t\u0000${dir}\u0000${moduleInstance(f.address)}`, `d\u0000${dir}`, ANYWHERE];
+    const name = knownString(f.functionName?.value);
+    const keys = [`a:${f.address}`, `s:${localAddress(f.address)}`, ...(name !== undefined ? [`n:${name}`] : [])];
+    for (const scope of scopes)
+      for (const key of keys) {
+        const k = `${scope}\u0000${key}`;
+        if (!map.has(k)) map.set(k, i);
+      }
   });
   functionIndexes.set(functions, index);
   return index;
 }
 
-/** Functions defined in the same folder as a location (or anywhere in the scan), for least-privilege suggestions. */
-export function nearbyFunctions(model: Model, file: string, limit = 3): ResourceBase[] {
-  const near = byFolder(model.functions).get(dirname(file)) ?? [];
-  return (near.length > 0 ? near : model.functions).slice(0, limit);
+/**
+ * Functions a policy can name by reference, for least-privilege suggestions: those of its template
+ * or Terraform module instance. Without one there: functions of its folder, else anywhere in the
+ * scan, as examples of the form; but never another template's, which its template cannot name.
+ */
+export function nearbyFunctions(model: Model, from: ResourceBase, limit = 3): ResourceBase[] {
+  // A template's own functions by file: a cdk.out folder holds many templates, and each policy would filter them all.
+  if (from.sourceType.startsWith('AWS::')) return (groupedBy(model.functions, fileOf).get(from.range.file) ?? []).filter((f) => reachable(f, from)).slice(0, limit);
+  const folder = byFolder(model.functions).get(dirname(from.range.file)) ?? [];
+  const reach: ResourceBase[] = [];
+  for (const f of folder) if (reachable(f, from) && reach.push(f) === limit) break;
+  if (reach.length > 0) return reach;
+  return (folder.length > 0 ? folder : model.functions).slice(0, limit);
 }
+
+const fileOf = (resource: ResourceBase) => resource.range.file;
 
 /** `module.NAME.` steps, each with an optional instance key (`module.a[0].`, `module.a["k"].`). */
 const MODULE_PREFIX = /^(?:module\.[^.[]+(?:\[(?:\d+|"(?:[^"\\]|\\.)*")\])?\.)*/;
@@ -80,15 +143,6 @@ export function byFolder<T extends ResourceBase>(resources: readonly T[]): Reado
 }
 
 const folderOf = (resource: ResourceBase) => dirname(resource.range.file);
-
-/** Every resource of the model (`model.resources`, in its order) grouped by folder, once per model. */
-function resourcesByFolder(model: Model): ReadonlyMap<string, ResourceBase[]> {
-  let all = resourceLists.get(model.resources);
-  if (!all) resourceLists.set(model.resources, (all = [...model.resources.values()]));
-  return byFolder(all);
-}
-
-const resourceLists = new WeakMap<ReadonlyMap<string, ResourceBase>, ResourceBase[]>();
 
 interface ServiceSource {
   terraform: string;
@@ -119,7 +173,7 @@ export function triggers(model: Model, service: string, from: ResourceBase): Tri
   if (!Array.isArray(sources)) return [];
   const found: Trigger[] = [];
   // Only resources of the permission's folder qualify (its template is in it too): not a pass over every resource per permission.
-  for (const resource of resourcesByFolder(model).get(dirname(file)) ?? []) {
+  for (const resource of byFolder(model.resources).get(dirname(file)) ?? []) {
     const source = sources.find((s) => s.terraform === resource.sourceType || s.cloudformation === resource.sourceType);
     if (!source || resource.sourceType.startsWith('AWS::') !== cloudformation) continue;
     if (cloudformation) {
@@ -130,7 +184,8 @@ export function triggers(model: Model, service: string, from: ResourceBase): Tri
       else found.push({ resource, arn: { kind: 'intrinsic', name: 'Fn::GetAtt', argument: [resource.address, how] }, display: `!GetAtt ${resource.address}.${how}` });
       continue;
     }
-    if (dirname(resource.range.file) !== dirname(file)) continue;
+    // A plan (`terraform show -json`) beside the configuration holds the same resource again.
+    if (dirname(resource.range.file) !== dirname(file) || found.some((f) => f.resource.address === resource.address)) continue;
     const expression = `${localAddress(resource.address)}.${source.attribute}`;
     found.push({
       resource,
