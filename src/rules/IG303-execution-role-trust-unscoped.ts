@@ -3,8 +3,9 @@ import type { Change, Fix, FixValue } from '../fix/types.js';
 import { groupedBy } from '../model/grouped-by.js';
 import { identityGraph } from '../model/identity-graph.js';
 import type { Range } from '../model/range.js';
-import type { Model, ResourceBase, Statement } from '../model/types.js';
-import { hasSourceCondition, trustsLambda } from '../iam/trust.js';
+import type { Model, Principal, ResourceBase, Statement } from '../model/types.js';
+import { displayString, knownString } from '../model/value.js';
+import { hasSourceCondition, isLambdaPrincipal, trustsLambda } from '../iam/trust.js';
 import { fix, isCloudFormation } from './support/fix.js';
 import { inModuleInstance, moduleInstance } from './support/suggest.js';
 import { identityLabel } from './support/identity.js';
@@ -62,11 +63,25 @@ function accountFix(model: Model, role: ResourceBase, terraform: boolean, statem
   if (account.kind === 'missing') return fix(`${description} Not applied by --fix: ${account.why}.`);
   const changes: Change[] = [];
   for (const statement of statements) {
+    const shared = othersTrusted(statement);
+    if (shared) return fix(`${description} Not applied by --fix: the statement also trusts ${shared}, and the condition would apply to them too (${KEY} is sent only by AWS services, and not by every one of them), which could lock them out; give lambda.amazonaws.com a trust statement of its own and add the condition there.`);
     const change = addAccountCondition(statement, account);
     if (typeof change === 'string') return fix(`${description} Not applied by --fix: ${change}.`);
     changes.push(change);
   }
   return fix(description, changes);
+}
+
+/** The principals besides lambda.amazonaws.com a trust statement names, as they read; undefined when Lambda is its only principal. */
+function othersTrusted(statement: Statement): string | undefined {
+  const others = statement.principal.filter((p) => !isPlainLambda(p)).map((p) => (p.type === '*' ? '"*"' : `${p.type}: ${displayString(p.value) ?? '(unknown)'}`));
+  if (statement.notPrincipal.length > 0) others.push('every principal its NotPrincipal leaves out');
+  return others.length > 0 ? others.join(', ') : undefined;
+}
+
+/** lambda.amazonaws.com itself: Lambda@Edge (edgelambda) is left out, as it is not documented to send aws:SourceAccount when it assumes the role. */
+function isPlainLambda(principal: Principal): boolean {
+  return isLambdaPrincipal(principal) && !/^edge/i.test(knownString(principal.value)?.trim() ?? '');
 }
 
 /** Looked up per role: the folders' `aws_caller_identity` data sources, grouped once (a module-level key, so groupedBy's cache holds). */

@@ -221,6 +221,72 @@ describe('IG303 --fix', () => {
     expect(regional?.fix?.edits).toEqual([]);
     expect(regional?.fix?.description).toMatch(/Not applied by --fix: its StringEquals already names aws:SourceAccount without a value/);
   });
+
+  it('leaves a trust statement that also names other principals (an account, Lambda@Edge) unedited: the condition would apply to them too', async () => {
+    const shared = `AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Shared:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal:
+              Service: lambda.amazonaws.com
+              AWS: arn:aws:iam::444455556666:role/deployer
+            Action: sts:AssumeRole
+  Edge:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal:
+              Service: [lambda.amazonaws.com, edgelambda.amazonaws.com]
+            Action: sts:AssumeRole
+  Plain:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal:
+              Service: lambda.amazonaws.com
+            Action: sts:AssumeRole
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties:
+      Role: !GetAtt Shared.Arn
+  EdgeFn:
+    Type: AWS::Lambda::Function
+    Properties:
+      Role: !GetAtt Edge.Arn
+  PlainFn:
+    Type: AWS::Lambda::Function
+    Properties:
+      Role: !GetAtt Plain.Arn
+`;
+    const dir = tempTree({ 'template.yaml': shared });
+    const found = (await scan({ paths: ['.'], cwd: dir })).findings.filter((f) => f.ruleId === 'IG303');
+    expect(found.map((f) => [f.resource, f.range.line])).toEqual([
+      ['Shared', 9],
+      ['Edge', 20],
+      ['Plain', 30],
+    ]);
+    const [sharedFix, edgeFix, plainFix] = found.map((f) => f.fix!);
+    expect(sharedFix.edits).toEqual([]);
+    expect(sharedFix.description).toMatch(/Not applied by --fix: the statement also trusts AWS: arn:aws:iam::444455556666:role\/deployer, and the condition would apply to them too/);
+    expect(edgeFix.edits).toEqual([]);
+    expect(edgeFix.description).toMatch(/also trusts Service: edgelambda\.amazonaws\.com/);
+    expect(plainFix.edits.length).toBeGreaterThan(0);
+    await runCaptured(['--fix', '.'], { cwd: dir });
+    const after = (await scan({ paths: ['.'], cwd: dir })).findings.filter((f) => f.ruleId === 'IG303');
+    expect(after.map((f) => f.resource)).toEqual(['Shared', 'Edge']);
+    expect(readFileSync(join(dir, 'template.yaml'), 'utf8').match(/aws:SourceAccount/g)).toHaveLength(1);
+  });
 });
 
 function snapshot(dir: string): Record<string, string> {
