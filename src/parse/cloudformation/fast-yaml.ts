@@ -15,14 +15,19 @@ function bail(): never {
  * literal/folded block scalars, short-form tags, values on the line after their key.
  * It builds the same Value tree (ranges included) as the `yaml`-library path in
  * parse-cloudformation.ts, several times faster. Anything else (anchors and aliases, multi-line
- * plain scalars, tabs, CRLF, several documents, duplicate keys, unknown tags, syntax
- * errors) returns undefined and the caller uses the `yaml` library, which also reports errors.
+ * plain scalars, tabs, CRLF, several documents, unknown tags, syntax errors) returns undefined
+ * and the caller uses the `yaml` library, which also reports errors. A repeated key is kept, both
+ * entries, as the library path keeps it (`uniqueKeys: false`); `found.duplicateKeys` tells the
+ * caller to apply the same last-value rule, so only templates with a repeat pay for that walk.
  * Differential tests check both paths agree on every input this one accepts.
  */
-export function parseCloudFormationYamlFast(text: string, mapper: PositionMapper): Value | undefined {
+export function parseCloudFormationYamlFast(text: string, mapper: PositionMapper, found?: { duplicateKeys: boolean }): Value | undefined {
   if (text.includes('\t') || text.includes('\r') || markerLine(text)) return undefined;
   try {
-    return new FastYaml(text, mapper).document();
+    const parser = new FastYaml(text, mapper);
+    const value = parser.document();
+    if (found) found.duplicateKeys = parser.duplicateKeys;
+    return value;
   } catch (error) {
     if (error === BAIL || error instanceof RangeError) return undefined;
     throw error;
@@ -77,6 +82,8 @@ class FastYaml {
   /** nextContentLine's last question and answer (a value's end and the next entry ask the same). */
   private contentFrom = -1;
   private contentLine = -1;
+  /** Whether some mapping repeats a key (the caller then keeps each key's last value, as for the library's tree). */
+  duplicateKeys = false;
 
   constructor(
     private readonly text: string,
@@ -258,7 +265,7 @@ class FastYaml {
       this.count();
       const key = this.key() ?? bail();
       const keyRange = this.keyRange!;
-      if (seen ? seen.has(key) : hasKey(entries, key)) bail();
+      if (seen ? seen.has(key) : hasKey(entries, key)) this.duplicateKeys = true;
       entries.push({ key, keyRange, value: this.blockValue(col, true) });
       seen = keyIndex(entries, seen);
       const next = this.nextContentLine(this.lineEnd);
@@ -305,14 +312,17 @@ class FastYaml {
       this.lineEnd = afterIndicator;
       return { kind: 'null', range: this.range(afterIndicator, afterIndicator) };
     }
-    if (c === '!') return this.taggedValue(col, inMap);
+    if (c === '!') return this.taggedValue(col, inMap, true);
     if (!inMap && this.isSeqItem(this.pos)) return this.blockSeq(this.column(this.pos));
     if (!inMap && this.keyAhead()) return this.blockMap(this.column(this.pos));
-    return this.inlineValue(col);
+    return this.inlineValue(col, true);
   }
 
-  /** `!Tag` and the value it tags: on the same line, or a block collection or a value on the lines after. */
-  private taggedValue(col: number, inMap: boolean): Value {
+  /**
+   * `!Tag` and the value it tags: on the same line, or a block collection or a value on the lines after.
+   * `afterIndicator`: the tag stands on the line of its entry's `key:` or `-` (see inlineValue).
+   */
+  private taggedValue(col: number, inMap: boolean, afterIndicator: boolean): Value {
     const tagged = this.tag();
     this.skipSpaces();
     const d = this.char();
@@ -320,7 +330,7 @@ class FastYaml {
       this.finishLine();
       return tagged(this.nestedBlock(col, inMap) ?? bail());
     }
-    return tagged(this.inlineValue(col));
+    return tagged(this.inlineValue(col, afterIndicator));
   }
 
   /**
@@ -338,22 +348,32 @@ class FastYaml {
       if (this.isSeqItem(at)) return this.blockSeq(indent);
       if (this.keyAhead()) return this.blockMap(indent);
       const c = this.char();
-      if (c === '!') return this.taggedValue(col, inMap);
+      if (c === '!') return this.taggedValue(col, inMap, false);
       if (c === '|' || c === '>') bail(); // a block scalar's header alone on its line: left to the library
-      return this.inlineValue(col);
+      return this.inlineValue(col, false);
     }
     return undefined;
   }
 
-  /** A value that starts on the current line and (for scalars and flow collections) ends on it. */
-  private inlineValue(col: number): Value {
+  /**
+   * A value that starts on the current line and (for scalars and flow collections) ends on it.
+   * `afterIndicator`: it stands on the line of its entry's `key:` or `-`. Then a multi-line quoted
+   * scalar's or flow collection's lines may be indented to any column: YAML 1.2 wants them past `col`, and the library
+   * path, on that error, reads the text again with them indented to col + 1 (lenient-indent.ts,
+   * which mends only constructs that start after an indicator), so it reads the same value, its
+   * offsets mapped back to the text as written. Not after an indicator, nothing is mended: decline.
+   */
+  private inlineValue(col: number, afterIndicator: boolean): Value {
     const c = this.char();
     if (c === '|' || c === '>') return this.blockScalar(col);
     let value: Value;
-    if (c === '[' || c === '{') value = this.flow(col);
-    else if (c === '"' || c === "'") {
+    if (c === '[' || c === '{') {
+      this.flowAnyIndent = afterIndicator;
+      value = this.flow(col);
+    } else if (c === '"' || c === "'") {
       const start = this.pos;
-      const text = c === '"' ? this.doubleQuoted(col) : this.singleQuoted(col);
+      const continuationIndent = afterIndicator ? 0 : col + 1;
+      const text = c === '"' ? this.doubleQuoted(continuationIndent) : this.singleQuoted(continuationIndent);
       value = this.quotedString(text, start);
     } else value = this.plainBlock();
     this.finishLine();
@@ -422,7 +442,7 @@ class FastYaml {
     };
   }
 
-  /** A double-quoted scalar; one on several lines only where `block` (the column of its entry) is given. */
+  /** A double-quoted scalar; one on several lines only where `block` (the least indentation of its continuation lines) is given. */
   private doubleQuoted(block?: number): string {
     const text = this.text;
     const plain = quotedWithout(text, this.pos, '"', '\\');
@@ -450,7 +470,7 @@ class FastYaml {
     return out;
   }
 
-  /** A single-quoted scalar; one on several lines only where `block` (the column of its entry) is given. */
+  /** A single-quoted scalar; one on several lines only where `block` (the least indentation of its continuation lines) is given. */
   private singleQuoted(block?: number): string {
     const text = this.text;
     const plain = quotedWithout(text, this.pos, "'", "'");
@@ -480,9 +500,9 @@ class FastYaml {
   /**
    * A quoted scalar over several lines (the cursor on its opening quote), folded as YAML folds
    * them: each line trimmed, one line break a space, n+1 line breaks n newlines. Its continuation
-   * lines must be indented past `col`; an escaped line break or escaped trailing space declines.
+   * lines must be indented at least `minIndent`; an escaped line break or escaped trailing space declines.
    */
-  private multiLineQuoted(col: number): string {
+  private multiLineQuoted(minIndent: number): string {
     const text = this.text;
     const quote = this.char();
     const double = quote === '"';
@@ -508,7 +528,7 @@ class FastYaml {
           breaks++; // an empty line
           continue;
         }
-        if (from <= col) bail(); // not indented past its entry: the library's to judge
+        if (from < minIndent) bail(); // the library reports an error here (see inlineValue)
       }
       let to = line.length;
       if (k < last) while (to > from && line.charCodeAt(to - 1) === SPACE) to--;
@@ -607,7 +627,8 @@ class FastYaml {
 
   /**
    * A flow collection, on one line or several. Inside a block collection at column `col`, its
-   * lines must be indented past `col` (the outermost closing bracket may stand at `col`), as the library requires.
+   * lines must be indented past `col` (the outermost closing bracket may stand at `col`), as the library
+   * requires, unless flowAnyIndent (see inlineValue).
    */
   private flow(col: number): Value {
     const start = this.pos;
@@ -625,9 +646,13 @@ class FastYaml {
       if (map) {
         const keyStart = this.pos;
         const key = this.flowNode(true, col);
-        if (key.kind !== 'string' || (seen ? seen.has(key.value) : hasKey(entries, key.value))) bail();
+        if (key.kind !== 'string') bail();
+        if (seen ? seen.has(key.value) : hasKey(entries, key.value)) this.duplicateKeys = true;
+        // `{ Key : v }` (spaces before the colon), and `{"Key":"v"}`: after a quoted (JSON-like) key the value may follow the colon directly.
+        const quotedKey = this.char(keyStart) === '"' || this.char(keyStart) === "'";
+        this.skipSpaces();
         const afterColon = this.char(this.pos + 1);
-        if (this.char() !== ':' || (afterColon !== ' ' && afterColon !== '\n')) bail();
+        if (this.char() !== ':' || (afterColon !== ' ' && afterColon !== '\n' && !quotedKey)) bail();
         this.pos++;
         this.flowSpaces(col);
         entries.push({ key: key.value, keyRange: this.range(keyStart, this.rangeEnd), value: this.flowNode(false, col) });
@@ -647,6 +672,8 @@ class FastYaml {
   private rangeEnd = 0;
   /** How many flow collections the cursor is in. */
   private flowDepth = 0;
+  /** The outermost flow collection stands after its entry's indicator: its lines may be indented less (see inlineValue). */
+  private flowAnyIndent = false;
 
   /**
    * Spaces, line breaks and comments between flow tokens. A comment needs a space or a line start
@@ -674,7 +701,7 @@ class FastYaml {
       const d = text[this.pos];
       if (d === undefined) bail(); // the text ends inside the collection
       if (d === '\n') continue;
-      if (indent < col || (indent === col && (this.flowDepth > 1 || (d !== ']' && d !== '}')))) bail();
+      if (!this.flowAnyIndent && (indent < col || (indent === col && (this.flowDepth > 1 || (d !== ']' && d !== '}'))))) bail();
     }
     if (this.pos >= text.length) bail();
   }
@@ -761,7 +788,7 @@ function endsFlowPlain(c: string): boolean {
 }
 
 /**
- * Duplicate keys are the library's to report. Most mappings are small: their keys are scanned
+ * Duplicate keys are kept, and flagged for the caller. Most mappings are small: their keys are scanned
  * (hasKey) rather than put in a Set per mapping; past SCAN_KEYS entries a Set takes over
  * (keyIndex), so a huge mapping stays linear.
  */
