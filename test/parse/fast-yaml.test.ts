@@ -90,6 +90,7 @@ const NEWLY_ACCEPTED = [
 /** Repeated keys at several levels, in block and flow mappings, with values of every shape. */
 const DUPLICATE_KEYS = [
   'A: 1\nB: 2\nA: 3\n',
+  '---\nA: 1\nB:\n  A: 2\n  A: [3]\n',
   'R:\n  F:\n    Type: X\n    Properties:\n      Role: a\n      Role: !GetAtt R.Arn\n  F:\n    Type: Y\n',
   'L:\n  - k: 1\n    k: [a, b]\n  - { a: 1, b: 2, a: { c: 3, c: 4 } }\nM: {"x": 1, "x": 2}\n',
   'P:\n  Statement:\n    - Effect: Allow\n      Action: lambda:InvokeFunction\n      Principal: "*"\n      Principal:\n        AWS: !Ref Account\n      Effect: Deny\n',
@@ -122,6 +123,19 @@ describe('fast CloudFormation YAML parser agrees with the yaml library', () => {
     expect(fast('a: 1\n---\nb: 2\n')).toBeUndefined();
     expect(fast('a: 1\u2028%x\n')).toBeUndefined();
     expect(fast('a: 1\nb: x---\n')).toBeDefined();
+    // From an offset: the lines starting there or later.
+    fc.assert(
+      fc.property(text, fc.nat({ max: 30 }), (t, n) => {
+        const lineStart = t.lastIndexOf('\n', Math.min(n, t.length) - 1) + 1;
+        expect(markerLine(t, lineStart)).toBe(/^(?:---|\.\.\.|%)/m.test(t.slice(lineStart)));
+      }),
+      propertyParameters(3000),
+    );
+  });
+
+  it('reads a template opening with a document start line (`---`) as the library does, and declines any other marker', () => {
+    for (const text of ['---\nA: 1\nB:\n  - x\n', '---\n# c\n\nA: !Sub "${x}---"\n', '---\nA: |\n  ---x\n']) expect(expectAgreement(text)).toBe(true);
+    for (const text of ['---\nA: 1\n---\nB: 2\n', '---\nA: 1\n...\n', '--- \nA: 1\n', '# c\n---\nA: 1\n', '---\n', '---\n---\nA: 1\n', '%YAML 1.2\n---\nA: 1\n']) expect(fast(text)).toBeUndefined();
   });
 
   it('resolves plain scalars (null, bool, number or text) exactly as the regex chain it shortcuts', () => {
@@ -192,14 +206,14 @@ describe('fast CloudFormation YAML parser agrees with the yaml library', () => {
     expect(accepted).toBeGreaterThan(150);
   }, 60_000);
 
-  it('declines what it leaves to the library: aliases, multi-line scalars, tabs, unknown tags, errors, duplicates', () => {
+  it('declines what it leaves to the library: aliases, multi-line scalars, tabs, unknown tags, errors, several documents', () => {
     for (const text of [
       'a: &x 1\nb: *x\n',
       'a: plain\n  continued\n',
       'a:\n\tb: 1\n',
       'a: !Custom x\n',
       'a: [1, 2\n',
-      '---\na: 1\n',
+      '---\na: 1\n---\nb: 2\n',
       '- a\n- b\n',
       'a: b: c\n',
       'a:\n  b: 1\n  # trailing comment at the map indentation\nc: 2\n',
@@ -350,6 +364,12 @@ const BLOCK_SCALARS = [
   'a: |',
   'a:\n  - |+\n    x\n\n  - >-\n    y\n    z\n\n  - |\n  - !Sub |\n    ${x}\n',
   'P:\n  Code:\n    ZipFile: !Sub |+\n      import os\n\n      def handler(e, c):\n          return os.environ\n\n\n  Next: >\n    a\n    b\n\n    c\n',
+  // Folded text with more-indented lines (kept with the breaks around them) and empty lines, under each chomping indicator.
+  'a: >\n  {\n    "k": 1,\n\n    "m": [\n      2\n    ]\n  }\nb: 1\n',
+  'a: >-\n  x\n    y\n  z\n\n\n    w\n\n  v\n\nb: 1\n',
+  'a: >+\n  x\n    y\n\n    z\n  w\n\n\nb: 1\n',
+  'a:\n  - !Sub >\n    #set($x = 1)\n    {\n       "a": "${X}"\n    }\n  - >\n    t\n      \n    u\n',
+  'a: >\n  x\n     \n   y\n  \n  z\nb: >+\n  p\n    q\n    \nc: 1\n',
 ];
 
 describe('fast CloudFormation YAML parser: block scalars', () => {
@@ -357,8 +377,8 @@ describe('fast CloudFormation YAML parser: block scalars', () => {
     expect(expectAgreement(text)).toBe(true);
   });
 
-  it('declines explicit indentation, more-indented folded lines or leading empty lines, an empty scalar before empty lines, a missing final newline', () => {
-    for (const text of ['a: |2\n   x\n', 'a: >-1\n  x\n', 'a: >\n  x\n    y\n', 'a: |\n   \n  x\n', 'a: |\n\nb: 1\n', 'a: |\n# c\nb: 1\n', 'a: |\n  x', 'a: |+\n  x\n\n  ']) {
+ it('declines explicit indentation, more-indented leading empty lines, an empty scalar before empty lines, a missing final newline', () => {
+    for (const text of ['a: |2\n   x\n', 'a: >-1\n  x\n', 'a: >\n   \n  x\n    y\n', 'a: |\n   \n  x\n', 'a: |\n\nb: 1\n', 'a: |\n# c\nb: 1\n', 'a: |\n  x', 'a: |+\n  x\n\n  ']) {
       expect(fast(text)).toBeUndefined();
     }
   });

@@ -15,16 +15,18 @@ function bail(): never {
  * literal/folded block scalars, short-form tags, values on the line after their key.
  * It builds the same Value tree (ranges included) as the `yaml`-library path in
  * parse-cloudformation.ts, several times faster. Anything else (anchors and aliases, multi-line
- * plain scalars, tabs, CRLF, several documents, unknown tags, syntax errors) returns undefined
+ * plain scalars, tabs, CRLF, document markers and directives (but a first `---` line), unknown tags, syntax errors) returns undefined
  * and the caller uses the `yaml` library, which also reports errors. A repeated key is kept, both
  * entries, as the library path keeps it (`uniqueKeys: false`); `found.duplicateKeys` tells the
  * caller to apply the same last-value rule, so only templates with a repeat pay for that walk.
  * Differential tests check both paths agree on every input this one accepts.
  */
 export function parseCloudFormationYamlFast(text: string, mapper: PositionMapper, found?: { duplicateKeys: boolean }): Value | undefined {
-  if (text.includes('\t') || text.includes('\r') || markerLine(text)) return undefined;
+  // A template may open with a document start marker line (`---`); any other marker or directive declines.
+  const body = text.startsWith(DOCUMENT_START) ? DOCUMENT_START.length : 0;
+  if (text.includes('\t') || text.includes('\r') || markerLine(text, body)) return undefined;
   try {
-    const parser = new FastYaml(text, mapper);
+    const parser = new FastYaml(text, mapper, body);
     const value = parser.document();
     if (found) found.duplicateKeys = parser.duplicateKeys;
     return value;
@@ -46,6 +48,8 @@ const SPECIAL_FLOAT = /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
 const NOT_PLAIN_START = new Set(['[', ']', '{', '}', '#', '&', '*', '!', '|', '>', "'", '"', '%', '@', '`', ',']);
 const DOUBLE_ESCAPES: Record<string, string> = { '\\': '\\', '"': '"', '/': '/', n: '\n', t: '\t', r: '\r', '0': '\0', b: '\b', f: '\f' };
 const MAX_NODES = 200_000;
+/** A first line holding only the document start marker: the library's tree is the same as without it. */
+const DOCUMENT_START = '---\n';
 const SPACE = 32;
 const NEWLINE = 10;
 const DASH = 45;
@@ -88,10 +92,12 @@ class FastYaml {
   constructor(
     private readonly text: string,
     private readonly mapper: PositionMapper,
+    /** Where the template's lines start (after a `---` line). */
+    private readonly body = 0,
   ) {}
 
   document(): Value {
-    const first = this.nextContentLine(0);
+    const first = this.nextContentLine(this.body);
     if (first < 0) bail();
     const indent = this.indent(first);
     this.pos = first + indent;
@@ -545,8 +551,7 @@ class FastYaml {
   /**
    * `|` or `>` with clip, strip (`-`) or keep (`+`) chomping and auto-detected indentation, as
    * the library reads them (the range of a kept scalar takes in its trailing empty lines).
-   * Explicit indentation indicators, more-indented lines in folded text, more-indented leading
-   * empty lines, an empty scalar followed by empty lines and a scalar running to the end of a
+   * Explicit indentation indicators, more-indented leading empty lines, an empty scalar followed by empty lines and a scalar running to the end of a
    * text without a final newline are left to the library.
    */
   private blockScalar(col: number): Value {
@@ -594,16 +599,7 @@ class FastYaml {
       trailing++;
     }
     let value: string;
-    if (folded) {
-      if (lines.some((l) => l.startsWith(' '))) bail();
-      value = '';
-      for (let i = 0; i < lines.length; i++) {
-        const line = lines[i];
-        if (line === '') value += '\n'; // an empty line is a newline, leading ones too
-        else if (i === 0) value = line;
-        else value += lines[i - 1] === '' ? line : ` ${line}`;
-      }
-    } else value = lines.join('\n');
+    value = folded ? foldLines(lines) : lines.join('\n');
     if (keep) value += '\n'.repeat(1 + trailing);
     else if (!strip) value += '\n';
     const stop = keep ? keptEnd : end;
@@ -782,6 +778,38 @@ function unescapeDouble(raw: string): string {
   return out;
 }
 
+/**
+ * Folded block scalar lines (past the indentation; '' for an empty line) joined as the yaml library
+ * joins them (compose/resolve-block-scalar.js, mirrored step for step): leading empty lines are
+ * newlines; a line break between two text lines folds to a space, or to the empty lines between
+ * them; a more-indented line (one starting with a space) keeps the breaks around it.
+ */
+function foldLines(lines: readonly string[]): string {
+  let value = '';
+  let i = 0;
+  for (; i < lines.length && lines[i] === ''; i++) value += '\n';
+  let sep = '';
+  let previousMoreIndented = false;
+  for (; i < lines.length; i++) {
+    const line = lines[i];
+    if (line.startsWith(' ')) {
+      if (sep === ' ') sep = '\n';
+      else if (!previousMoreIndented && sep === '\n') sep = '\n\n';
+      value += sep + line;
+      sep = '\n';
+      previousMoreIndented = true;
+    } else if (line === '') {
+      if (sep === '\n') value += '\n';
+      else sep = '\n';
+    } else {
+      value += sep + line;
+      sep = ' ';
+      previousMoreIndented = false;
+    }
+  }
+  return value;
+}
+
 /** After `:`, `-` or `?` in a flow collection: a space, `,`, `]`, `}` or the end of the text (''). */
 function endsFlowPlain(c: string): boolean {
   return c === ' ' || c === ',' || c === ']' || c === '}' || c === '';
@@ -806,15 +834,16 @@ function keyIndex(entries: readonly ObjectEntry[], seen: Set<string> | undefined
 }
 
 /**
- * Whether a line starts with `---`, `...` or `%` (document markers, directives): what
- * /^(?:---|\.\.\.|%)/m finds, line terminators as JavaScript counts them (\r is refused
- * before). That regex tried a match at every offset of every file: these searches are native.
+ * Whether a line starting at or after `from` (itself a line start) starts with `---`, `...` or `%`
+ * (document markers, directives): what /^(?:---|\.\.\.|%)/m finds in text.slice(from), line
+ * terminators as JavaScript counts them (\r is refused before). That regex tried a match at every
+ * offset of every file: these searches are native.
  */
-export function markerLine(text: string): boolean {
+export function markerLine(text: string, from = 0): boolean {
   for (const [marker, afterBreaks] of MARKERS) {
     // Most templates hold no marker anywhere: one search rules out its three line-start forms.
-    if (!text.includes(marker)) continue;
-    if (text.startsWith(marker) || afterBreaks.some((needle) => text.includes(needle))) return true;
+    if (!text.includes(marker, from)) continue;
+    if (text.startsWith(marker, from) || afterBreaks.some((needle) => text.includes(needle, from))) return true;
   }
   return false;
 }
