@@ -54,16 +54,37 @@ J: !Sub 'arn:${'$'}{AWS::Partition}:x'
 /** Real-world templates the fast path declined before it read the constructs above (paths under REALWORLD). */
 const NEWLY_ACCEPTED = [
   'aws-samples__serverless-patterns/activemq-private-lambda-java-sam/ActiveMQAndClientEC2.yaml',
+  'aws-samples__serverless-patterns/alb-lambda-rust/template.yml',
+  'aws-samples__serverless-patterns/apigw-caching-sam/template.yaml',
   'aws-samples__serverless-patterns/apigw-ec2/template.yaml',
+  'aws-samples__serverless-patterns/apigw-http-api-lambda-dotnet-sam/template.yaml',
+  'aws-samples__serverless-patterns/apigw-http-api-lambda-rds-proxy-java/template-rds-proxy.yaml',
+  'aws-samples__serverless-patterns/apigw-http-api-lambda-rds-proxy/template-rds-proxy.yaml',
+  'aws-samples__serverless-patterns/apigw-lambda-observability/template.yaml',
   'aws-samples__serverless-patterns/apigw-lambda-rust/template.yml',
   'aws-samples__serverless-patterns/apigw-ses-transformation/template.yaml',
+  'aws-samples__serverless-patterns/apigw-websocket-api-connection-dynamodb/template.yaml',
+  'aws-samples__serverless-patterns/apigw-websocket-api-sfn-async/template.yaml',
+  'aws-samples__serverless-patterns/apigw-websocket-api-sfn-sync/template.yaml',
   'aws-samples__serverless-patterns/appsync-dynamodb-singletable/template.yaml',
   'aws-samples__serverless-patterns/cloudfront-apigw-http-api-lambda-rust/template.yml',
   'aws-samples__serverless-patterns/cloudfront-failover-apigw-http-api-lambda-rust/cloudfront.yml',
   'aws-samples__serverless-patterns/cloudfront-lambda-url-rust/template.yml',
+  'aws-samples__serverless-patterns/cloudfront-s3-oac-sam/template.yaml',
   'aws-samples__serverless-patterns/cognito-sns-sms-origination-id-sam/template.yaml',
+  'aws-samples__serverless-patterns/custom-http-headers-to-sqs-message-attributes-using-http-api-gateway/template.yaml',
   'aws-samples__serverless-patterns/documentdb-lambda-java-sam/DocumentDBAndMongoClientEC2.yaml',
+  'aws-samples__serverless-patterns/ec2-s3-express-one-zone-sam/template.yaml',
+  'aws-samples__serverless-patterns/eventbridge-api-destinations/2-slack/template.yaml',
+  'aws-samples__serverless-patterns/eventbridge-api-destinations/8-pagerduty/template.yaml',
+  'aws-samples__serverless-patterns/eventbridge-pipes-amazonmq-to-eventbridge-sam/template.yaml',
+  'aws-samples__serverless-patterns/eventbridge-pipes-msk-iam-auth-to-lambda/template.yaml',
+  'aws-samples__serverless-patterns/eventbridge-pipes-sqs-enrich-with-api-destination/template.yaml',
+  'aws-samples__serverless-patterns/eventbridge-scheduled-batch-sam/template.yaml',
+  'aws-samples__serverless-patterns/inspector-eventbridge-multi-destinations/template.yaml',
+  'aws-samples__serverless-patterns/kinesis-lambda-error-handling/template.yaml',
   'aws-samples__serverless-patterns/lambda-aurora-serverlessv2-postgresql/template.yaml',
+  'aws-samples__serverless-patterns/lambda-bedrock-dynamodb-sam/template.yaml',
   'aws-samples__serverless-patterns/lambda-streaming-sdk-sam/template.yaml',
   'aws-samples__serverless-patterns/msk-lambda-iam-java-sam/MSKAndKafkaClientEC2.yaml',
   'aws-samples__serverless-patterns/msk-lambda-iam-node-sam/MSKAndKafkaClientEC2.yaml',
@@ -76,6 +97,7 @@ const NEWLY_ACCEPTED = [
   'aws-samples__serverless-patterns/sam-webapp-cognito/template.yaml',
   'aws-samples__serverless-patterns/systems-manager-automation-to-stepfunctions/template.yaml',
   'aws-samples__serverless-patterns/vpc-lattice-lambda/template.yaml',
+  'awslabs__serverless-application-model/integration/resources/templates/single/basic_table_no_param.yaml',
   'awslabs__serverless-application-model/tests/translator/input/api_endpoint_configuration_with_vpcendpoint.yaml',
   'awslabs__serverless-application-model/tests/translator/input/api_with_auth_all_maximum.yaml',
   'awslabs__serverless-application-model/tests/translator/input/api_with_auth_all_maximum_openapi_3.yaml',
@@ -83,6 +105,8 @@ const NEWLY_ACCEPTED = [
   'awslabs__serverless-application-model/tests/translator/input/api_with_cors_openapi_3.yaml',
   'awslabs__serverless-application-model/tests/translator/input/api_with_method_settings.yaml',
   'awslabs__serverless-application-model/tests/translator/input/depends_on.yaml',
+  'awslabs__serverless-application-model/tests/translator/input/error_function_policy_template_with_missing_parameter.yaml',
+  'awslabs__serverless-application-model/tests/translator/input/error_multiple_resource_errors.yaml',
   'awslabs__serverless-application-model/tests/translator/input/intrinsic_functions.yaml',
   'awslabs__serverless-application-model/tests/translator/input/state_machine_with_api_authorizer_maximum.yaml',
 ];
@@ -216,7 +240,6 @@ describe('fast CloudFormation YAML parser agrees with the yaml library', () => {
       '---\na: 1\n---\nb: 2\n',
       '- a\n- b\n',
       'a: b: c\n',
-      'a:\n  b: 1\n  # trailing comment at the map indentation\nc: 2\n',
     ]) {
       expect(fast(text)).toBeUndefined();
     }
@@ -233,7 +256,7 @@ describe('fast CloudFormation YAML parser agrees with the yaml library', () => {
       templates++;
       if (expectAgreement(text)) accepted++;
     }
-    // Most real templates take the fast path (the rest: trailing comments, multi-line scalars and flows, anchors).
+    // Most real templates take the fast path (the rest: multi-line plain scalars, CRLF, anchors, tags it does not know).
     expect(accepted / templates).toBeGreaterThan(0.8);
   }, 60_000);
 
@@ -250,7 +273,7 @@ describe('fast CloudFormation YAML parser agrees with the yaml library', () => {
     if (templates > 0) expect(accepted / templates).toBeGreaterThan(0.9);
   }, 120_000);
 
-  it('accepts the real-world templates (when present) that it once declined (quoted scalars and flows indented less than their entry, repeated keys, JSON-style flow keys), each exactly as the library reads it', () => {
+  it('accepts the real-world templates (when present) that it once declined (quoted scalars and flows indented less than their entry, repeated keys, JSON-style flow keys, folded text with more-indented lines, a leading ---, comment lines after a collection), each exactly as the library reads it', () => {
     const present = NEWLY_ACCEPTED.map((f) => join(REALWORLD, f)).filter((f) => existsSync(f));
     for (const file of present) {
       const text = readFileSync(file, 'utf8');
@@ -489,5 +512,37 @@ describe('fast CloudFormation YAML parser: quoted scalars over several lines', (
       propertyParameters(2000),
     );
     expect(accepted).toBeGreaterThan(200);
+  }, 60_000);
+});
+
+/** Comment lines after a collection's last item, at every indentation, with blank lines, under maps, sequences and several levels. */
+const TRAILING_COMMENTS = [
+  'a:\n  b: 1\n  # c\nd: 2\n',
+  'R:\n  X:\n    b: 1\n    # c\n\n  Y: 2\n',
+  'R:\n  X:\n    b:\n      c: 1\n      # x\n    # y\n   # z\n\n  Y: 2\n',
+  'R:\n  X:\n    b: 1\n        # deeper\n\n        # again\n    # at the map\n  Y: [1]\n      # deeper than Y\n  # at R\nZ: 1\n',
+  'R:\n  L:\n    - a\n    # c\n    - b\n      # d\n  # e\n  M:\n  - x\n  # f\nN:\n- y\n# g\n- z\n # h\n',
+  'R:\n  S:\n    - k: v\n      # under k\n    # under the dash\n  T: "q"\n     # c\n  U: !Ref X\n # c\nV: |\n  text\n # c\n  # d\nW:\n  x: >-\n    folded\n   # c\n',
+  'Resources:\n  Api:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: Prod\n      # CacheClusterEnabled: True\n      #   - HttpMethod: "*"\n\n  Fn:\n    Type: X # c\n    Properties:\n      Policies:\n        - DynamoDBCrudPolicy:\n            TableName: !Ref T\n      # why\n\nOutputs:\n  A:\n    Value: 1\n    # end\n',
+];
+
+describe('fast CloudFormation YAML parser: comment lines after a collection', () => {
+  it.each(TRAILING_COMMENTS.map((s) => [s]))('agrees with the library on %j', (text) => {
+    expect(expectAgreement(text)).toBe(true);
+  });
+
+  it('on templates with a comment line (0-9 spaces of indentation) and blank lines inserted at random: agrees with the library or declines', () => {
+    const seeds = [...TRAILING_COMMENTS, ...SNIPPETS, ...NEXT_LINE_VALUES, ...BLOCK_SCALARS];
+    const insertion = fc.tuple(fc.nat(), fc.nat({ max: 9 }), fc.boolean());
+    let accepted = 0;
+    fc.assert(
+      fc.property(fc.constantFrom(...seeds), fc.array(insertion, { minLength: 1, maxLength: 3 }), (seed, insertions) => {
+        const lines = seed.split('\n');
+        for (const [line, indent, blank] of insertions) lines.splice(line % (lines.length + 1), 0, `${' '.repeat(indent)}# c`, ...(blank ? [''] : []));
+        if (expectAgreement(lines.join('\n'))) accepted++;
+      }),
+      propertyParameters(3000),
+    );
+    expect(accepted).toBeGreaterThan(1000);
   }, 60_000);
 });

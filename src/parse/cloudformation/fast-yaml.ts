@@ -86,6 +86,8 @@ class FastYaml {
   /** nextContentLine's last question and answer (a value's end and the next entry ask the same). */
   private contentFrom = -1;
   private contentLine = -1;
+  /** Where the last value's node ends when a collection kept the comment lines after it (see closeCollection); -1 otherwise. */
+  private keptEnd = -1;
   /** Whether some mapping repeats a key (the caller then keeps each key's last value, as for the library's tree). */
   duplicateKeys = false;
 
@@ -156,19 +158,58 @@ class FastYaml {
   }
 
   /**
-   * The library extends a block collection over comment lines (at its indentation or deeper)
-   * after its last item, up to the next token: left to it rather than mimicked.
+   * Ends a block collection at column `col` whose last value ended at lineEnd: returns the end of
+   * its range and leaves in lineEnd where its node ends for its parent. The yaml library's parser
+   * (parse/parser.js, pop()) puts the comment lines after a collection's last item into that
+   * collection while it is open, and when the collection closes, moves them to its parent if every
+   * one is indented less than the collection (or the collection is at column 0). Where they stay,
+   * the collection's node ends where the next token starts (its range[2]: the line breaks and the
+   * next line's indentation go with the comments), and a parent whose last value it is ends its
+   * value there (resolve-block-map.js: range[1] is the last value's range[2]).
+   * The comment lines (blank lines between them) are the same for every collection closing here,
+   * so the parent, starting from the same lineEnd, finds them again unless a child kept them
+   * (keptEnd: then they end the parent's value and node too).
    */
-  private noTrailingComments(col: number): void {
-    let lineStart = this.lineEnd;
-    while (lineStart < this.text.length) {
+  private closeCollection(col: number): number {
+    if (this.keptEnd >= 0) return this.keptEnd;
+    const end = this.lineEnd;
+    if (col === 0) return end;
+    const text = this.text;
+    let lineStart = end;
+    let deepest = -1;
+    let nextToken = text.length;
+    while (lineStart < text.length) {
       const indent = this.indent(lineStart);
-      const c = this.text[lineStart + indent];
-      if (c === '#' && indent >= col) bail();
-      if (c !== '#' && c !== '\n') return;
-      const newline = this.text.indexOf('\n', lineStart);
-      if (newline < 0) return;
-      lineStart = newline + 1;
+      const c = text.charCodeAt(lineStart + indent);
+      if (c !== HASH && c !== NEWLINE) {
+        nextToken = Math.min(lineStart + indent, text.length);
+        break;
+      }
+      if (c === HASH && indent > deepest) deepest = indent;
+      const newline = text.indexOf('\n', lineStart + indent);
+      lineStart = newline < 0 ? text.length : newline + 1;
+    }
+    if (deepest >= col) this.keptEnd = nextToken;
+    return end;
+  }
+
+  /**
+   * After a scalar or flow collection ending a line: comment lines indented past `col` (the column
+   * of its entry), blank lines between, up to the first comment line that is not, belong to that
+   * value's node in the library's tree (parser.js, atIndentedComment): its node ends after them.
+   */
+  private takeIndentedComments(col: number): void {
+    const text = this.text;
+    let lineStart = this.lineEnd;
+    while (lineStart < text.length) {
+      const indent = this.indent(lineStart);
+      const c = text.charCodeAt(lineStart + indent);
+      if (c === HASH && indent <= col) return;
+      if (c !== HASH && c !== NEWLINE) return;
+      const newline = text.indexOf('\n', lineStart + indent);
+      const next = newline < 0 ? text.length : newline + 1;
+      if (c === HASH) this.lineEnd = next;
+      lineStart = next;
     }
   }
 
@@ -272,6 +313,7 @@ class FastYaml {
       const key = this.key() ?? bail();
       const keyRange = this.keyRange!;
       if (seen ? seen.has(key) : hasKey(entries, key)) this.duplicateKeys = true;
+      this.keptEnd = -1;
       entries.push({ key, keyRange, value: this.blockValue(col, true) });
       seen = keyIndex(entries, seen);
       const next = this.nextContentLine(this.lineEnd);
@@ -280,8 +322,7 @@ class FastYaml {
       if (indent > col || this.isSeqItem(next + indent)) bail();
       this.pos = next + indent;
     }
-    this.noTrailingComments(col);
-    return { kind: 'object', entries: exact(entries), range: this.range(start, this.lineEnd) };
+    return { kind: 'object', entries: exact(entries), range: this.range(start, this.closeCollection(col)) };
   }
 
   private blockSeq(col: number): Value {
@@ -290,6 +331,7 @@ class FastYaml {
     for (;;) {
       this.count();
       this.pos++; // the dash
+      this.keptEnd = -1;
       items.push(this.blockValue(col, false));
       const next = this.nextContentLine(this.lineEnd);
       const indent = next < 0 ? -1 : this.indent(next);
@@ -298,8 +340,7 @@ class FastYaml {
       if (!this.isSeqItem(next + indent)) break; // a key of the mapping this sequence is a value of
       this.pos = next + indent;
     }
-    this.noTrailingComments(col);
-    return { kind: 'list', items: exact(items), range: this.range(start, this.lineEnd) };
+    return { kind: 'list', items: exact(items), range: this.range(start, this.closeCollection(col)) };
   }
 
   /** The value after `key:` or `-` of an entry at column `col`. */
@@ -386,6 +427,7 @@ class FastYaml {
     // A more-indented line next would continue a multi-line scalar: the library's job.
     const next = this.nextContentLine(this.lineEnd);
     if (next >= 0 && this.indent(next) > col) bail();
+    if (next !== this.lineEnd) this.takeIndentedComments(col);
     return value;
   }
 
