@@ -74,9 +74,11 @@ const NEWLY_ACCEPTED = [
   'aws-samples__serverless-patterns/cognito-sns-sms-origination-id-sam/template.yaml',
   'aws-samples__serverless-patterns/custom-http-headers-to-sqs-message-attributes-using-http-api-gateway/template.yaml',
   'aws-samples__serverless-patterns/documentdb-lambda-java-sam/DocumentDBAndMongoClientEC2.yaml',
+  'aws-samples__serverless-patterns/dynamodb-eventbridge-scheduler/template.yaml',
   'aws-samples__serverless-patterns/ec2-s3-express-one-zone-sam/template.yaml',
   'aws-samples__serverless-patterns/eventbridge-api-destinations/2-slack/template.yaml',
   'aws-samples__serverless-patterns/eventbridge-api-destinations/8-pagerduty/template.yaml',
+  'aws-samples__serverless-patterns/eventbridge-cloudwatch/template.yaml',
   'aws-samples__serverless-patterns/eventbridge-pipes-amazonmq-to-eventbridge-sam/template.yaml',
   'aws-samples__serverless-patterns/eventbridge-pipes-msk-iam-auth-to-lambda/template.yaml',
   'aws-samples__serverless-patterns/eventbridge-pipes-sqs-enrich-with-api-destination/template.yaml',
@@ -85,6 +87,7 @@ const NEWLY_ACCEPTED = [
   'aws-samples__serverless-patterns/kinesis-lambda-error-handling/template.yaml',
   'aws-samples__serverless-patterns/lambda-aurora-serverlessv2-postgresql/template.yaml',
   'aws-samples__serverless-patterns/lambda-bedrock-dynamodb-sam/template.yaml',
+  'aws-samples__serverless-patterns/lambda-layer-ssm-parameters/parameters/template.yml',
   'aws-samples__serverless-patterns/lambda-streaming-sdk-sam/template.yaml',
   'aws-samples__serverless-patterns/msk-lambda-iam-java-sam/MSKAndKafkaClientEC2.yaml',
   'aws-samples__serverless-patterns/msk-lambda-iam-node-sam/MSKAndKafkaClientEC2.yaml',
@@ -393,6 +396,10 @@ const BLOCK_SCALARS = [
   'a: >+\n  x\n    y\n\n    z\n  w\n\n\nb: 1\n',
   'a:\n  - !Sub >\n    #set($x = 1)\n    {\n       "a": "${X}"\n    }\n  - >\n    t\n      \n    u\n',
   'a: >\n  x\n     \n   y\n  \n  z\nb: >+\n  p\n    q\n    \nc: 1\n',
+  // Text ending on the scalar's last line, without a final newline.
+  'a: |\n  x',
+  'a: >\n  x\n    y',
+  'b:\n  a: !Sub |+\n    {\n      "k": "${x}"\n    }',
 ];
 
 describe('fast CloudFormation YAML parser: block scalars', () => {
@@ -400,8 +407,8 @@ describe('fast CloudFormation YAML parser: block scalars', () => {
     expect(expectAgreement(text)).toBe(true);
   });
 
- it('declines explicit indentation, more-indented leading empty lines, an empty scalar before empty lines, a missing final newline', () => {
-    for (const text of ['a: |2\n   x\n', 'a: >-1\n  x\n', 'a: >\n   \n  x\n    y\n', 'a: |\n   \n  x\n', 'a: |\n\nb: 1\n', 'a: |\n# c\nb: 1\n', 'a: |\n  x', 'a: |+\n  x\n\n  ']) {
+ it('declines explicit indentation, more-indented leading empty lines, an empty scalar before empty lines, empty lines at the end of a text without a final newline', () => {
+    for (const text of ['a: |2\n   x\n', 'a: >-1\n  x\n', 'a: >\n   \n  x\n    y\n', 'a: |\n   \n  x\n', 'a: |\n\nb: 1\n', 'a: |\n# c\nb: 1\n', 'a: |+\n  x\n\n  ', 'a: >+\n  x\n \n ']) {
       expect(fast(text)).toBeUndefined();
     }
   });

@@ -645,7 +645,7 @@ class FastYaml {
     if (keep) value += '\n'.repeat(1 + trailing);
     else if (!strip) value += '\n';
     const stop = keep ? keptEnd : end;
-    if (stop === text.length && !text.endsWith('\n') && !strip) bail(); // at the end of a text without a final newline
+    if (stop === text.length && !text.endsWith('\n') && !strip && trailing > 0) bail(); // empty lines at the end of a text without a final newline
     this.lineEnd = this.pos = stop;
     return this.stringAt(value, start, stop);
   }
