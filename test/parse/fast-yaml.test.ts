@@ -243,6 +243,10 @@ describe('fast CloudFormation YAML parser agrees with the yaml library', () => {
       '---\na: 1\n---\nb: 2\n',
       '- a\n- b\n',
       'a: b: c\n',
+      // A plain `<<` is a merge key, which the library path merges (once read as an ordinary key here).
+      'A:\n  <<: {x: 1}\n  y: 2\n',
+      'A:\n  <<:\n    x: 1\n',
+      'A: {<<: {x: 1}, y: 2}\n',
     ]) {
       expect(fast(text)).toBeUndefined();
     }

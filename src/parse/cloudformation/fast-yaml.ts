@@ -296,6 +296,7 @@ class FastYaml {
       this.pos = colon;
       const resolved = plainScalar(key);
       if (typeof resolved !== 'string') bail(); // keys that YAML reads as null/bool/number
+      if (key === '<<') bail(); // a merge key: the library path merges the mapping it names
     }
     this.pos++; // the colon
     const after = this.char();
@@ -787,7 +788,7 @@ class FastYaml {
     if (!isKey && this.char() === ':') bail(); // an implicit pair inside a flow sequence
     if (isKey) {
       const resolved = plainScalar(source);
-      if (typeof resolved !== 'string') bail();
+      if (typeof resolved !== 'string' || source === '<<') bail(); // `<<`: a merge key, as above
     }
     return this.scalarValue(source, start, this.pos);
   }
