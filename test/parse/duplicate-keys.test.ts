@@ -26,8 +26,9 @@ const URL_YAML = `Resources:
 
 describe('CloudFormation YAML (the yaml library path)', () => {
   it('keeps only the last value of a repeated key, the kept entries in source order, and reports the ignored one at its key', () => {
-    // The fast path declines duplicates: this is the library's tree.
-    expect(parseCloudFormationYamlFast(URL_YAML, lineCounterMapper('t.yaml', URL_YAML))).toBeUndefined();
+    // The fast path keeps both entries, as the library's tree does; parseCloudFormation resolves them the same way either path.
+    expect(parseCloudFormationYamlFast(URL_YAML, lineCounterMapper('t.yaml', URL_YAML))).toEqual(parseYamlTemplateWithLibrary('t.yaml', URL_YAML).template);
+    expect(parseCloudFormation('t.yaml', URL_YAML)).toEqual(parseYamlTemplate('t.yaml', URL_YAML));
     const { template, errors } = parseCloudFormation('t.yaml', URL_YAML);
     const properties = at(template, 'Resources', 'Url', 'Properties');
     expect(keys(properties)).toEqual(['TargetFunctionArn', 'AuthType']);

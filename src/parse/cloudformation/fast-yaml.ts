@@ -15,14 +15,21 @@ function bail(): never {
  * literal/folded block scalars, short-form tags, values on the line after their key.
  * It builds the same Value tree (ranges included) as the `yaml`-library path in
  * parse-cloudformation.ts, several times faster. Anything else (anchors and aliases, multi-line
- * plain scalars, tabs, CRLF, several documents, duplicate keys, unknown tags, syntax
- * errors) returns undefined and the caller uses the `yaml` library, which also reports errors.
+ * plain scalars, tabs, CRLF, document markers and directives (but a first `---` line), unknown tags, syntax errors) returns undefined
+ * and the caller uses the `yaml` library, which also reports errors. A repeated key is kept, both
+ * entries, as the library path keeps it (`uniqueKeys: false`); `found.duplicateKeys` tells the
+ * caller to apply the same last-value rule, so only templates with a repeat pay for that walk.
  * Differential tests check both paths agree on every input this one accepts.
  */
-export function parseCloudFormationYamlFast(text: string, mapper: PositionMapper): Value | undefined {
-  if (text.includes('\t') || text.includes('\r') || markerLine(text)) return undefined;
+export function parseCloudFormationYamlFast(text: string, mapper: PositionMapper, found?: { duplicateKeys: boolean }): Value | undefined {
+  // A template may open with a document start marker line (`---`); any other marker or directive declines.
+  const body = text.startsWith(DOCUMENT_START) ? DOCUMENT_START.length : 0;
+  if (text.includes('\t') || text.includes('\r') || markerLine(text, body)) return undefined;
   try {
-    return new FastYaml(text, mapper).document();
+    const parser = new FastYaml(text, mapper, body);
+    const value = parser.document();
+    if (found) found.duplicateKeys = parser.duplicateKeys;
+    return value;
   } catch (error) {
     if (error === BAIL || error instanceof RangeError) return undefined;
     throw error;
@@ -41,6 +48,8 @@ const SPECIAL_FLOAT = /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
 const NOT_PLAIN_START = new Set(['[', ']', '{', '}', '#', '&', '*', '!', '|', '>', "'", '"', '%', '@', '`', ',']);
 const DOUBLE_ESCAPES: Record<string, string> = { '\\': '\\', '"': '"', '/': '/', n: '\n', t: '\t', r: '\r', '0': '\0', b: '\b', f: '\f' };
 const MAX_NODES = 200_000;
+/** A first line holding only the document start marker: the library's tree is the same as without it. */
+const DOCUMENT_START = '---\n';
 const SPACE = 32;
 const NEWLINE = 10;
 const DASH = 45;
@@ -77,14 +86,20 @@ class FastYaml {
   /** nextContentLine's last question and answer (a value's end and the next entry ask the same). */
   private contentFrom = -1;
   private contentLine = -1;
+  /** Where the last value's node ends when a collection kept the comment lines after it (see closeCollection); -1 otherwise. */
+  private keptEnd = -1;
+  /** Whether some mapping repeats a key (the caller then keeps each key's last value, as for the library's tree). */
+  duplicateKeys = false;
 
   constructor(
     private readonly text: string,
     private readonly mapper: PositionMapper,
+    /** Where the template's lines start (after a `---` line). */
+    private readonly body = 0,
   ) {}
 
   document(): Value {
-    const first = this.nextContentLine(0);
+    const first = this.nextContentLine(this.body);
     if (first < 0) bail();
     const indent = this.indent(first);
     this.pos = first + indent;
@@ -143,19 +158,58 @@ class FastYaml {
   }
 
   /**
-   * The library extends a block collection over comment lines (at its indentation or deeper)
-   * after its last item, up to the next token: left to it rather than mimicked.
+   * Ends a block collection at column `col` whose last value ended at lineEnd: returns the end of
+   * its range and leaves in lineEnd where its node ends for its parent. The yaml library's parser
+   * (parse/parser.js, pop()) puts the comment lines after a collection's last item into that
+   * collection while it is open, and when the collection closes, moves them to its parent if every
+   * one is indented less than the collection (or the collection is at column 0). Where they stay,
+   * the collection's node ends where the next token starts (its range[2]: the line breaks and the
+   * next line's indentation go with the comments), and a parent whose last value it is ends its
+   * value there (resolve-block-map.js: range[1] is the last value's range[2]).
+   * The comment lines (blank lines between them) are the same for every collection closing here,
+   * so the parent, starting from the same lineEnd, finds them again unless a child kept them
+   * (keptEnd: then they end the parent's value and node too).
    */
-  private noTrailingComments(col: number): void {
-    let lineStart = this.lineEnd;
-    while (lineStart < this.text.length) {
+  private closeCollection(col: number): number {
+    if (this.keptEnd >= 0) return this.keptEnd;
+    const end = this.lineEnd;
+    if (col === 0) return end;
+    const text = this.text;
+    let lineStart = end;
+    let deepest = -1;
+    let nextToken = text.length;
+    while (lineStart < text.length) {
       const indent = this.indent(lineStart);
-      const c = this.text[lineStart + indent];
-      if (c === '#' && indent >= col) bail();
-      if (c !== '#' && c !== '\n') return;
-      const newline = this.text.indexOf('\n', lineStart);
-      if (newline < 0) return;
-      lineStart = newline + 1;
+      const c = text.charCodeAt(lineStart + indent);
+      if (c !== HASH && c !== NEWLINE) {
+        nextToken = Math.min(lineStart + indent, text.length);
+        break;
+      }
+      if (c === HASH && indent > deepest) deepest = indent;
+      const newline = text.indexOf('\n', lineStart + indent);
+      lineStart = newline < 0 ? text.length : newline + 1;
+    }
+    if (deepest >= col) this.keptEnd = nextToken;
+    return end;
+  }
+
+  /**
+   * After a scalar or flow collection ending a line: comment lines indented past `col` (the column
+   * of its entry), blank lines between, up to the first comment line that is not, belong to that
+   * value's node in the library's tree (parser.js, atIndentedComment): its node ends after them.
+   */
+  private takeIndentedComments(col: number): void {
+    const text = this.text;
+    let lineStart = this.lineEnd;
+    while (lineStart < text.length) {
+      const indent = this.indent(lineStart);
+      const c = text.charCodeAt(lineStart + indent);
+      if (c === HASH && indent <= col) return;
+      if (c !== HASH && c !== NEWLINE) return;
+      const newline = text.indexOf('\n', lineStart + indent);
+      const next = newline < 0 ? text.length : newline + 1;
+      if (c === HASH) this.lineEnd = next;
+      lineStart = next;
     }
   }
 
@@ -242,6 +296,7 @@ class FastYaml {
       this.pos = colon;
       const resolved = plainScalar(key);
       if (typeof resolved !== 'string') bail(); // keys that YAML reads as null/bool/number
+      if (key === '<<') bail(); // a merge key: the library path merges the mapping it names
     }
     this.pos++; // the colon
     const after = this.char();
@@ -258,7 +313,8 @@ class FastYaml {
       this.count();
       const key = this.key() ?? bail();
       const keyRange = this.keyRange!;
-      if (seen ? seen.has(key) : hasKey(entries, key)) bail();
+      if (seen ? seen.has(key) : hasKey(entries, key)) this.duplicateKeys = true;
+      this.keptEnd = -1;
       entries.push({ key, keyRange, value: this.blockValue(col, true) });
       seen = keyIndex(entries, seen);
       const next = this.nextContentLine(this.lineEnd);
@@ -267,8 +323,7 @@ class FastYaml {
       if (indent > col || this.isSeqItem(next + indent)) bail();
       this.pos = next + indent;
     }
-    this.noTrailingComments(col);
-    return { kind: 'object', entries: exact(entries), range: this.range(start, this.lineEnd) };
+    return { kind: 'object', entries: exact(entries), range: this.range(start, this.closeCollection(col)) };
   }
 
   private blockSeq(col: number): Value {
@@ -277,6 +332,7 @@ class FastYaml {
     for (;;) {
       this.count();
       this.pos++; // the dash
+      this.keptEnd = -1;
       items.push(this.blockValue(col, false));
       const next = this.nextContentLine(this.lineEnd);
       const indent = next < 0 ? -1 : this.indent(next);
@@ -285,8 +341,7 @@ class FastYaml {
       if (!this.isSeqItem(next + indent)) break; // a key of the mapping this sequence is a value of
       this.pos = next + indent;
     }
-    this.noTrailingComments(col);
-    return { kind: 'list', items: exact(items), range: this.range(start, this.lineEnd) };
+    return { kind: 'list', items: exact(items), range: this.range(start, this.closeCollection(col)) };
   }
 
   /** The value after `key:` or `-` of an entry at column `col`. */
@@ -305,14 +360,17 @@ class FastYaml {
       this.lineEnd = afterIndicator;
       return { kind: 'null', range: this.range(afterIndicator, afterIndicator) };
     }
-    if (c === '!') return this.taggedValue(col, inMap);
+    if (c === '!') return this.taggedValue(col, inMap, true);
     if (!inMap && this.isSeqItem(this.pos)) return this.blockSeq(this.column(this.pos));
     if (!inMap && this.keyAhead()) return this.blockMap(this.column(this.pos));
-    return this.inlineValue(col);
+    return this.inlineValue(col, true);
   }
 
-  /** `!Tag` and the value it tags: on the same line, or a block collection or a value on the lines after. */
-  private taggedValue(col: number, inMap: boolean): Value {
+  /**
+   * `!Tag` and the value it tags: on the same line, or a block collection or a value on the lines after.
+   * `afterIndicator`: the tag stands on the line of its entry's `key:` or `-` (see inlineValue).
+   */
+  private taggedValue(col: number, inMap: boolean, afterIndicator: boolean): Value {
     const tagged = this.tag();
     this.skipSpaces();
     const d = this.char();
@@ -320,7 +378,7 @@ class FastYaml {
       this.finishLine();
       return tagged(this.nestedBlock(col, inMap) ?? bail());
     }
-    return tagged(this.inlineValue(col));
+    return tagged(this.inlineValue(col, afterIndicator));
   }
 
   /**
@@ -338,28 +396,39 @@ class FastYaml {
       if (this.isSeqItem(at)) return this.blockSeq(indent);
       if (this.keyAhead()) return this.blockMap(indent);
       const c = this.char();
-      if (c === '!') return this.taggedValue(col, inMap);
+      if (c === '!') return this.taggedValue(col, inMap, false);
       if (c === '|' || c === '>') bail(); // a block scalar's header alone on its line: left to the library
-      return this.inlineValue(col);
+      return this.inlineValue(col, false);
     }
     return undefined;
   }
 
-  /** A value that starts on the current line and (for scalars and flow collections) ends on it. */
-  private inlineValue(col: number): Value {
+  /**
+   * A value that starts on the current line and (for scalars and flow collections) ends on it.
+   * `afterIndicator`: it stands on the line of its entry's `key:` or `-`. Then a multi-line quoted
+   * scalar's or flow collection's lines may be indented to any column: YAML 1.2 wants them past `col`, and the library
+   * path, on that error, reads the text again with them indented to col + 1 (lenient-indent.ts,
+   * which mends only constructs that start after an indicator), so it reads the same value, its
+   * offsets mapped back to the text as written. Not after an indicator, nothing is mended: decline.
+   */
+  private inlineValue(col: number, afterIndicator: boolean): Value {
     const c = this.char();
     if (c === '|' || c === '>') return this.blockScalar(col);
     let value: Value;
-    if (c === '[' || c === '{') value = this.flow(col);
-    else if (c === '"' || c === "'") {
+    if (c === '[' || c === '{') {
+      this.flowAnyIndent = afterIndicator;
+      value = this.flow(col);
+    } else if (c === '"' || c === "'") {
       const start = this.pos;
-      const text = c === '"' ? this.doubleQuoted(col) : this.singleQuoted(col);
+      const continuationIndent = afterIndicator ? 0 : col + 1;
+      const text = c === '"' ? this.doubleQuoted(continuationIndent) : this.singleQuoted(continuationIndent);
       value = this.quotedString(text, start);
     } else value = this.plainBlock();
     this.finishLine();
     // A more-indented line next would continue a multi-line scalar: the library's job.
     const next = this.nextContentLine(this.lineEnd);
     if (next >= 0 && this.indent(next) > col) bail();
+    if (next !== this.lineEnd) this.takeIndentedComments(col);
     return value;
   }
 
@@ -422,7 +491,7 @@ class FastYaml {
     };
   }
 
-  /** A double-quoted scalar; one on several lines only where `block` (the column of its entry) is given. */
+  /** A double-quoted scalar; one on several lines only where `block` (the least indentation of its continuation lines) is given. */
   private doubleQuoted(block?: number): string {
     const text = this.text;
     const plain = quotedWithout(text, this.pos, '"', '\\');
@@ -450,7 +519,7 @@ class FastYaml {
     return out;
   }
 
-  /** A single-quoted scalar; one on several lines only where `block` (the column of its entry) is given. */
+  /** A single-quoted scalar; one on several lines only where `block` (the least indentation of its continuation lines) is given. */
   private singleQuoted(block?: number): string {
     const text = this.text;
     const plain = quotedWithout(text, this.pos, "'", "'");
@@ -480,9 +549,9 @@ class FastYaml {
   /**
    * A quoted scalar over several lines (the cursor on its opening quote), folded as YAML folds
    * them: each line trimmed, one line break a space, n+1 line breaks n newlines. Its continuation
-   * lines must be indented past `col`; an escaped line break or escaped trailing space declines.
+   * lines must be indented at least `minIndent`; an escaped line break or escaped trailing space declines.
    */
-  private multiLineQuoted(col: number): string {
+  private multiLineQuoted(minIndent: number): string {
     const text = this.text;
     const quote = this.char();
     const double = quote === '"';
@@ -508,7 +577,7 @@ class FastYaml {
           breaks++; // an empty line
           continue;
         }
-        if (from <= col) bail(); // not indented past its entry: the library's to judge
+        if (from < minIndent) bail(); // the library reports an error here (see inlineValue)
       }
       let to = line.length;
       if (k < last) while (to > from && line.charCodeAt(to - 1) === SPACE) to--;
@@ -525,8 +594,7 @@ class FastYaml {
   /**
    * `|` or `>` with clip, strip (`-`) or keep (`+`) chomping and auto-detected indentation, as
    * the library reads them (the range of a kept scalar takes in its trailing empty lines).
-   * Explicit indentation indicators, more-indented lines in folded text, more-indented leading
-   * empty lines, an empty scalar followed by empty lines and a scalar running to the end of a
+   * Explicit indentation indicators, more-indented leading empty lines, an empty scalar followed by empty lines and a scalar running to the end of a
    * text without a final newline are left to the library.
    */
   private blockScalar(col: number): Value {
@@ -574,20 +642,11 @@ class FastYaml {
       trailing++;
     }
     let value: string;
-    if (folded) {
-      if (lines.some((l) => l.startsWith(' '))) bail();
-      value = '';
-      for (let i = 0; i < lines.length; i++) {
-        const line = lines[i];
-        if (line === '') value += '\n'; // an empty line is a newline, leading ones too
-        else if (i === 0) value = line;
-        else value += lines[i - 1] === '' ? line : ` ${line}`;
-      }
-    } else value = lines.join('\n');
+    value = folded ? foldLines(lines) : lines.join('\n');
     if (keep) value += '\n'.repeat(1 + trailing);
     else if (!strip) value += '\n';
     const stop = keep ? keptEnd : end;
-    if (stop === text.length && !text.endsWith('\n') && !strip) bail(); // at the end of a text without a final newline
+    if (stop === text.length && !text.endsWith('\n') && !strip && trailing > 0) bail(); // empty lines at the end of a text without a final newline
     this.lineEnd = this.pos = stop;
     return this.stringAt(value, start, stop);
   }
@@ -607,7 +666,8 @@ class FastYaml {
 
   /**
    * A flow collection, on one line or several. Inside a block collection at column `col`, its
-   * lines must be indented past `col` (the outermost closing bracket may stand at `col`), as the library requires.
+   * lines must be indented past `col` (the outermost closing bracket may stand at `col`), as the library
+   * requires, unless flowAnyIndent (see inlineValue).
    */
   private flow(col: number): Value {
     const start = this.pos;
@@ -625,9 +685,13 @@ class FastYaml {
       if (map) {
         const keyStart = this.pos;
         const key = this.flowNode(true, col);
-        if (key.kind !== 'string' || (seen ? seen.has(key.value) : hasKey(entries, key.value))) bail();
+        if (key.kind !== 'string') bail();
+        if (seen ? seen.has(key.value) : hasKey(entries, key.value)) this.duplicateKeys = true;
+        // `{ Key : v }` (spaces before the colon), and `{"Key":"v"}`: after a quoted (JSON-like) key the value may follow the colon directly.
+        const quotedKey = this.char(keyStart) === '"' || this.char(keyStart) === "'";
+        this.skipSpaces();
         const afterColon = this.char(this.pos + 1);
-        if (this.char() !== ':' || (afterColon !== ' ' && afterColon !== '\n')) bail();
+        if (this.char() !== ':' || (afterColon !== ' ' && afterColon !== '\n' && !quotedKey)) bail();
         this.pos++;
         this.flowSpaces(col);
         entries.push({ key: key.value, keyRange: this.range(keyStart, this.rangeEnd), value: this.flowNode(false, col) });
@@ -647,6 +711,8 @@ class FastYaml {
   private rangeEnd = 0;
   /** How many flow collections the cursor is in. */
   private flowDepth = 0;
+  /** The outermost flow collection stands after its entry's indicator: its lines may be indented less (see inlineValue). */
+  private flowAnyIndent = false;
 
   /**
    * Spaces, line breaks and comments between flow tokens. A comment needs a space or a line start
@@ -674,7 +740,7 @@ class FastYaml {
       const d = text[this.pos];
       if (d === undefined) bail(); // the text ends inside the collection
       if (d === '\n') continue;
-      if (indent < col || (indent === col && (this.flowDepth > 1 || (d !== ']' && d !== '}')))) bail();
+      if (!this.flowAnyIndent && (indent < col || (indent === col && (this.flowDepth > 1 || (d !== ']' && d !== '}'))))) bail();
     }
     if (this.pos >= text.length) bail();
   }
@@ -722,7 +788,7 @@ class FastYaml {
     if (!isKey && this.char() === ':') bail(); // an implicit pair inside a flow sequence
     if (isKey) {
       const resolved = plainScalar(source);
-      if (typeof resolved !== 'string') bail();
+      if (typeof resolved !== 'string' || source === '<<') bail(); // `<<`: a merge key, as above
     }
     return this.scalarValue(source, start, this.pos);
   }
@@ -755,13 +821,45 @@ function unescapeDouble(raw: string): string {
   return out;
 }
 
+/**
+ * Folded block scalar lines (past the indentation; '' for an empty line) joined as the yaml library
+ * joins them (compose/resolve-block-scalar.js, mirrored step for step): leading empty lines are
+ * newlines; a line break between two text lines folds to a space, or to the empty lines between
+ * them; a more-indented line (one starting with a space) keeps the breaks around it.
+ */
+function foldLines(lines: readonly string[]): string {
+  let value = '';
+  let i = 0;
+  for (; i < lines.length && lines[i] === ''; i++) value += '\n';
+  let sep = '';
+  let previousMoreIndented = false;
+  for (; i < lines.length; i++) {
+    const line = lines[i];
+    if (line.startsWith(' ')) {
+      if (sep === ' ') sep = '\n';
+      else if (!previousMoreIndented && sep === '\n') sep = '\n\n';
+      value += sep + line;
+      sep = '\n';
+      previousMoreIndented = true;
+    } else if (line === '') {
+      if (sep === '\n') value += '\n';
+      else sep = '\n';
+    } else {
+      value += sep + line;
+      sep = ' ';
+      previousMoreIndented = false;
+    }
+  }
+  return value;
+}
+
 /** After `:`, `-` or `?` in a flow collection: a space, `,`, `]`, `}` or the end of the text (''). */
 function endsFlowPlain(c: string): boolean {
   return c === ' ' || c === ',' || c === ']' || c === '}' || c === '';
 }
 
 /**
- * Duplicate keys are the library's to report. Most mappings are small: their keys are scanned
+ * Duplicate keys are kept, and flagged for the caller. Most mappings are small: their keys are scanned
  * (hasKey) rather than put in a Set per mapping; past SCAN_KEYS entries a Set takes over
  * (keyIndex), so a huge mapping stays linear.
  */
@@ -779,15 +877,16 @@ function keyIndex(entries: readonly ObjectEntry[], seen: Set<string> | undefined
 }
 
 /**
- * Whether a line starts with `---`, `...` or `%` (document markers, directives): what
- * /^(?:---|\.\.\.|%)/m finds, line terminators as JavaScript counts them (\r is refused
- * before). That regex tried a match at every offset of every file: these searches are native.
+ * Whether a line starting at or after `from` (itself a line start) starts with `---`, `...` or `%`
+ * (document markers, directives): what /^(?:---|\.\.\.|%)/m finds in text.slice(from), line
+ * terminators as JavaScript counts them (\r is refused before). That regex tried a match at every
+ * offset of every file: these searches are native.
  */
-export function markerLine(text: string): boolean {
+export function markerLine(text: string, from = 0): boolean {
   for (const [marker, afterBreaks] of MARKERS) {
     // Most templates hold no marker anywhere: one search rules out its three line-start forms.
-    if (!text.includes(marker)) continue;
-    if (text.startsWith(marker) || afterBreaks.some((needle) => text.includes(needle))) return true;
+    if (!text.includes(marker, from)) continue;
+    if (text.startsWith(marker, from) || afterBreaks.some((needle) => text.includes(needle, from))) return true;
   }
   return false;
 }

@@ -42,8 +42,11 @@ export function parseCloudFormation(file: string, text: string): ParsedTemplate 
 export function parseCloudFormationFastPath(file: string, text: string): ParsedTemplate | undefined {
   if (/^\s*\{/.test(text)) return parseJsonTemplate(file, text);
   // Suppression comments need the library's concrete syntax tree; the fast path keeps no comments.
-  const fast = fastPaths.enabled && !text.includes('invokeguard') ? parseCloudFormationYamlFast(text, lineCounterMapper(file, text)) : undefined;
-  return fast ? { template: fast, errors: [] } : undefined;
+  const found = { duplicateKeys: false };
+  const fast = fastPaths.enabled && !text.includes('invokeguard') ? parseCloudFormationYamlFast(text, lineCounterMapper(file, text), found) : undefined;
+  if (!fast) return undefined;
+  // A repeated key: the same last-value rule (and IG904s) as the library path; without one, no walk.
+  return found.duplicateKeys ? lastValuesOnly({ template: fast, errors: [] }) : { template: fast, errors: [] };
 }
 
 function parseJsonTemplate(file: string, text: string): ParsedTemplate {
