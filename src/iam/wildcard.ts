@@ -11,44 +11,62 @@ export function wildcardRegExp(pattern: string): RegExp {
   return regexp;
 }
 
+/**
+ * Whether `value` matches the glob `pattern`: exactly what `wildcardRegExp(pattern).test(value)` answers.
+ * Policies hold thousands of distinct ARN patterns, each matched against a few probes: compiling a
+ * RegExp for each cost more than the matching, so the glob is matched by hand unless it needs the
+ * RegExp's Unicode case folding.
+ */
 export function wildcardMatches(pattern: string, value: string): boolean {
-  // Most patterns (ARNs, action names) hold no wildcard: compare without compiling a RegExp.
-  const star = firstWildcard(pattern);
-  if (star < 0) {
-    const same = pattern.length === value.length ? asciiHeadMatches(pattern, value, pattern.length) : false;
-    if (same !== undefined) return same;
+  return asciiGlobMatches(pattern, value) ?? wildcardRegExp(pattern).test(value);
+}
+
+const STAR = 0x2a;
+const QUESTION = 0x3f;
+
+/**
+ * The glob match over UTF-16 code units (as the non-Unicode RegExp sees them), comparing ASCII case-
+ * insensitively; undefined when it would have to compare a non-ASCII pattern character (the RegExp
+ * decides those). The classic greedy match: on a mismatch, only the last `*` seen needs to take one
+ * more character, so it never backtracks further.
+ */
+export function asciiGlobMatches(pattern: string, value: string): boolean | undefined {
+  let p = 0;
+  let v = 0;
+  let star = -1;
+  let starValue = 0;
+  while (v < value.length) {
+    if (p < pattern.length) {
+      const c = pattern.charCodeAt(p);
+      if (c === STAR) {
+        star = p++;
+        starValue = v;
+        continue;
+      }
+      if (c > 0x7f) return undefined;
+      if (c === QUESTION || sameAscii(c, value.charCodeAt(v))) {
+        p++;
+        v++;
+        continue;
+      }
+    }
+    if (star < 0) return false;
+    p = star + 1;
+    v = ++starValue;
   }
-  // The text before the first wildcard must begin the value: most patterns fail there, before a RegExp is
-  // compiled for them (policies hold thousands of distinct ARN patterns). ASCII only: the RegExp's case folding
-  // never equates a non-ASCII character with an ASCII one, so a differing ASCII prefix cannot match.
-  if (star > 0 && asciiHeadMatches(pattern, value, star) === false) return false;
-  return wildcardRegExp(pattern).test(value);
+  while (p < pattern.length && pattern.charCodeAt(p) === STAR) p++;
+  return p === pattern.length;
 }
 
 /**
- * Whether `value` begins with the first `length` characters of `pattern`, ignoring ASCII case, as the
- * RegExp would see it; undefined when that part of the pattern is not all ASCII (the RegExp decides).
- * Compares character codes: this runs for every (pattern, probe) pair, and lower-casing both allocated.
+ * Whether an ASCII pattern character `p` equals the value's `v` under the RegExp's `i` flag: ASCII
+ * letters ignoring case. A non-ASCII `v` stays itself, so never equals one: a non-Unicode RegExp's
+ * case folding never maps a non-ASCII character to ASCII (not even the Kelvin sign).
  */
-function asciiHeadMatches(pattern: string, value: string, length: number): boolean | undefined {
-  let differs = value.length < length;
-  for (let i = 0; i < length; i++) {
-    const p = pattern.charCodeAt(i);
-    if (p > 0x7f) return undefined;
-    if (differs) continue;
-    const v = value.charCodeAt(i);
-    // A non-ASCII character in the value never equals an ASCII one under the RegExp's case folding.
-    if (p !== v && (v > 0x7f || lowerAscii(p) !== lowerAscii(v))) differs = true;
-  }
-  return !differs;
+function sameAscii(p: number, v: number): boolean {
+  return p === v || lowerAscii(p) === lowerAscii(v);
 }
 
 function lowerAscii(code: number): number {
   return code >= 0x41 && code <= 0x5a ? code | 0x20 : code;
-}
-
-function firstWildcard(pattern: string): number {
-  const star = pattern.indexOf('*');
-  const question = pattern.indexOf('?');
-  return star < 0 ? question : question < 0 ? star : Math.min(star, question);
 }

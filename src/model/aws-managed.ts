@@ -36,13 +36,27 @@ export function awsManagedDocument(nameOrArn: Value, bareNames: boolean): Value 
   const name = arn ? arn[1] : bareNames && !isArn ? text : undefined;
   // Only plain policy names: never let a template's text choose a path.
   if (name === undefined || !/^[A-Za-z0-9_+=,.@-]+$/.test(name) || name.startsWith('.')) return undefined;
+  const data = managedPolicyData(name);
+  return data === undefined ? undefined : dataValue(data, nameOrArn.range);
+}
+
+/**
+ * The data of an AWS managed policy we keep, by name; undefined for one we do not. Kept per name, the
+ * misses too: real templates name AWSLambdaBasicExecutionRole and the like over and over, and a failed
+ * read each time cost a system call and an exception.
+ */
+const managedData = new Map<string, unknown>();
+
+function managedPolicyData(name: string): unknown {
+  if (managedData.has(name)) return managedData.get(name);
   let data: unknown;
   try {
     data = policyData<unknown>(`aws-managed/${name}.json`);
   } catch {
-    return undefined;
+    data = undefined;
   }
-  return dataValue(data, nameOrArn.range);
+  managedData.set(name, data);
+  return data;
 }
 
 /** Data from `policies/` as a Value whose every node is located at `at` (where the template names it). */
