@@ -2,7 +2,7 @@ import { lambdaFunctionName } from '../iam/arn.js';
 import { classifyPrincipal } from '../iam/principal.js';
 import { coversAction, coversAllFunctions, effectOf, hasScopingCondition, resourcePattern } from '../iam/statement.js';
 import { wildcardMatches } from '../iam/wildcard.js';
-import { identityGraph, sameStack } from '../model/identity-graph.js';
+import { identityGraph, sameStack, type IdentityNode } from '../model/identity-graph.js';
 import type { Range } from '../model/range.js';
 import type { IdentityPolicy, LambdaFunction, LambdaPermission, Model, PolicyDocument, Statement } from '../model/types.js';
 import { displayString, knownString, type Value } from '../model/value.js';
@@ -131,6 +131,8 @@ function permissionInvoker(permission: LambdaPermission): ResourceInvoker {
 }
 
 interface PolicySet {
+  /** The identity in the scan holding the policies, when there is one. */
+  holder?: IdentityNode;
   documents: PolicyDocument[];
   principal: string | null;
   principalType: IdentityInvoker['principalType'];
@@ -142,6 +144,8 @@ interface PolicySet {
 function identityInvokers(model: Model, index: FunctionIndex): Array<{ fn: LambdaFunction; invoker: IdentityInvoker }> {
   const graph = identityGraph(model);
   const pairs: Array<{ fn: LambdaFunction; invoker: IdentityInvoker }> = [];
+  // A holder's set is the same for every policy it holds: its Denies are read once.
+  const deniedFor = new Map<IdentityNode, ReadonlySet<LambdaFunction> | 'all'>();
   for (const policy of model.identityPolicies) {
     if (!policy.document) continue;
     const grants = invokeGrants(index, policy.document);
@@ -152,6 +156,7 @@ function identityInvokers(model: Model, index: FunctionIndex): Array<{ fn: Lambd
         ? holders.map((node) => {
             const via = node.policies.find((e) => e.policy === policy)?.via;
             return {
+              holder: node,
               documents: node.policies.flatMap((e) => (e.policy.document ? [e.policy.document] : [])),
               principal: node.identity.address,
               principalType: node.identity.kind,
@@ -161,7 +166,9 @@ function identityInvokers(model: Model, index: FunctionIndex): Array<{ fn: Lambd
           })
         : unresolvedHolders(policy, policy.document);
     for (const set of sets) {
-      const denied = deniedFunctions(index, set.documents);
+      let denied = set.holder && deniedFor.get(set.holder);
+      if (!denied) denied = deniedFunctions(index, set.documents);
+      if (set.holder) deniedFor.set(set.holder, denied);
       if (denied === 'all') continue;
       // One invoker per granting statement, shared by the functions it reaches.
       const invokers = new Map<Statement, IdentityInvoker>();
