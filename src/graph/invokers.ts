@@ -91,7 +91,7 @@ export function invokerGraph(model: Model): FunctionInvokers[] {
   const seen = new Map<string, Set<string>>();
   return model.functions
     .filter((fn) => {
-      // The same function twice (a plan beside its configuration, say): the first one stands.
+      // The same function listed twice from one file (one per variant, say): the first entry stands.
       const files = seen.get(fn.address) ?? new Set<string>();
       seen.set(fn.address, files);
       if (files.has(fn.range.file)) return false;
