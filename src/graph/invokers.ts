@@ -2,9 +2,9 @@ import { lambdaFunctionName } from '../iam/arn.js';
 import { classifyPrincipal } from '../iam/principal.js';
 import { coversAction, coversAllFunctions, effectOf, hasScopingCondition, resourcePattern } from '../iam/statement.js';
 import { wildcardMatches } from '../iam/wildcard.js';
-import { identityGraph, sameStack } from '../model/identity-graph.js';
+import { identityGraph, sameStack, type IdentityNode } from '../model/identity-graph.js';
 import type { Range } from '../model/range.js';
-import type { IdentityPolicy, LambdaFunction, Model, PolicyDocument, Statement } from '../model/types.js';
+import type { IdentityPolicy, LambdaFunction, LambdaPermission, Model, PolicyDocument, Statement } from '../model/types.js';
 import { displayString, knownString, type Value } from '../model/value.js';
 import { accountPinning } from '../rules/support/account-pinning.js';
 
@@ -60,14 +60,48 @@ export interface FunctionInvokers {
 
 const INVOKE = 'lambda:InvokeFunction';
 
-/** Per Lambda function in the model, every principal that can invoke it, in model order. Pure. */
+/**
+ * Per Lambda function in the model, every principal that can invoke it, in model order. Pure.
+ * Inverted so it stays linear in the scan: each permission, URL and policy statement finds its
+ * functions once and files its invoker under each, rather than every function asking every grant.
+ */
 export function invokerGraph(model: Model): FunctionInvokers[] {
+  const index = functionIndex(model);
+  const resource = new Map<LambdaFunction, ResourceInvoker[]>();
+  const identity = new Map<LambdaFunction, IdentityInvoker[]>();
+  const file = <T>(lists: Map<LambdaFunction, T[]>, fn: LambdaFunction, invoker: T) => {
+    const list = lists.get(fn);
+    if (list) list.push(invoker);
+    else lists.set(fn, [invoker]);
+  };
+  for (const permission of model.permissions) {
+    if (!permission.functionName) continue;
+    const fns = targets(index, permission.functionName.value);
+    if (fns.length === 0) continue;
+    const invoker = permissionInvoker(permission);
+    for (const fn of fns) file(resource, fn, invoker);
+  }
+  for (const url of model.functionUrls) {
+    // An AWS_IAM URL is reached through the invoke grants listed beside it; only NONE adds a caller.
+    if (!url.functionName || knownString(url.authorizationType?.value)?.toUpperCase() !== 'NONE') continue;
+    const invoker: ResourceInvoker = { kind: 'function-url', principal: '*', principalClass: 'public', via: url.address, location: at(url.authorizationType?.range ?? url.range), public: true, unscoped: true };
+    for (const fn of targets(index, url.functionName.value)) file(resource, fn, invoker);
+  }
+  for (const { fn, invoker } of identityInvokers(model, index)) file(identity, fn, invoker);
+  const seen = new Map<string, Set<string>>();
   return model.functions
-    .filter((fn, i, all) => all.findIndex((f) => f.address === fn.address && f.range.file === fn.range.file) === i)
+    .filter((fn) => {
+      // The same function listed twice from one file (one per variant, say): the first entry stands.
+      const files = seen.get(fn.address) ?? new Set<string>();
+      seen.set(fn.address, files);
+      if (files.has(fn.range.file)) return false;
+      files.add(fn.range.file);
+      return true;
+    })
     .map((fn) => ({
       function: fn.address,
       location: at(fn.range),
-      invokers: dedupe([...resourceInvokers(model, fn), ...identityInvokers(model, fn)]),
+      invokers: dedupe([...(resource.get(fn) ?? []), ...(identity.get(fn) ?? [])]),
     }));
 }
 
@@ -75,39 +109,30 @@ function at(range: Range): Location {
   return { file: range.file, line: range.line };
 }
 
-function resourceInvokers(model: Model, fn: LambdaFunction): ResourceInvoker[] {
-  const invokers: ResourceInvoker[] = [];
-  for (const permission of model.permissions) {
-    if (!permission.functionName || !targets(model, permission.functionName.value).includes(fn)) continue;
-    const principal = classifyPrincipal(permission.principal?.value);
-    const unpinned = accountPinning(permission, principal.kind === 'public').pinned === false;
-    const text = (v: Value | undefined) => (v === undefined ? undefined : displayString(v));
-    const sourceArn = text(permission.sourceArn?.value);
-    const sourceAccount = text(permission.sourceAccount?.value);
-    const principalOrgId = text(permission.principalOrgId?.value);
-    invokers.push({
-      kind: 'resource-permission',
-      principal: displayString(permission.principal?.value) ?? '(unknown)',
-      principalClass: principal.kind,
-      via: permission.address,
-      location: at(permission.principal?.range ?? permission.range),
-      ...(sourceArn !== undefined ? { sourceArn } : {}),
-      ...(sourceAccount !== undefined ? { sourceAccount } : {}),
-      ...(principalOrgId !== undefined ? { principalOrgId } : {}),
-      public: principal.kind === 'public' && unpinned,
-      unscoped: (principal.kind === 'public' || principal.kind === 'service') && unpinned,
-    });
-  }
-  for (const url of model.functionUrls) {
-    if (!url.functionName || !targets(model, url.functionName.value).includes(fn)) continue;
-    // An AWS_IAM URL is reached through the invoke grants listed beside it; only NONE adds a caller.
-    if (knownString(url.authorizationType?.value)?.toUpperCase() !== 'NONE') continue;
-    invokers.push({ kind: 'function-url', principal: '*', principalClass: 'public', via: url.address, location: at(url.authorizationType?.range ?? url.range), public: true, unscoped: true });
-  }
-  return invokers;
+function permissionInvoker(permission: LambdaPermission): ResourceInvoker {
+  const principal = classifyPrincipal(permission.principal?.value);
+  const unpinned = accountPinning(permission, principal.kind === 'public').pinned === false;
+  const text = (v: Value | undefined) => (v === undefined ? undefined : displayString(v));
+  const sourceArn = text(permission.sourceArn?.value);
+  const sourceAccount = text(permission.sourceAccount?.value);
+  const principalOrgId = text(permission.principalOrgId?.value);
+  return {
+    kind: 'resource-permission',
+    principal: displayString(permission.principal?.value) ?? '(unknown)',
+    principalClass: principal.kind,
+    via: permission.address,
+    location: at(permission.principal?.range ?? permission.range),
+    ...(sourceArn !== undefined ? { sourceArn } : {}),
+    ...(sourceAccount !== undefined ? { sourceAccount } : {}),
+    ...(principalOrgId !== undefined ? { principalOrgId } : {}),
+    public: principal.kind === 'public' && unpinned,
+    unscoped: (principal.kind === 'public' || principal.kind === 'service') && unpinned,
+  };
 }
 
 interface PolicySet {
+  /** The identity in the scan holding the policies, when there is one. */
+  holder?: IdentityNode;
   documents: PolicyDocument[];
   principal: string | null;
   principalType: IdentityInvoker['principalType'];
@@ -115,17 +140,23 @@ interface PolicySet {
   viaGroup?: string;
 }
 
-function identityInvokers(model: Model, fn: LambdaFunction): IdentityInvoker[] {
+/** Every (function, identity invoker) pair, in policy order, then holder-set order, then model order of the functions. */
+function identityInvokers(model: Model, index: FunctionIndex): Array<{ fn: LambdaFunction; invoker: IdentityInvoker }> {
   const graph = identityGraph(model);
-  const invokers: IdentityInvoker[] = [];
+  const pairs: Array<{ fn: LambdaFunction; invoker: IdentityInvoker }> = [];
+  // A holder's set is the same for every policy it holds: its Denies are read once.
+  const deniedFor = new Map<IdentityNode, ReadonlySet<LambdaFunction> | 'all'>();
   for (const policy of model.identityPolicies) {
     if (!policy.document) continue;
+    const grants = invokeGrants(index, policy.document);
+    if (grants.size === 0) continue;
     const holders = graph.holdersOf(policy);
     const sets: PolicySet[] =
       holders.length > 0
         ? holders.map((node) => {
             const via = node.policies.find((e) => e.policy === policy)?.via;
             return {
+              holder: node,
               documents: node.policies.flatMap((e) => (e.policy.document ? [e.policy.document] : [])),
               principal: node.identity.address,
               principalType: node.identity.kind,
@@ -135,24 +166,37 @@ function identityInvokers(model: Model, fn: LambdaFunction): IdentityInvoker[] {
           })
         : unresolvedHolders(policy, policy.document);
     for (const set of sets) {
-      const grant = invokeGrant(model, policy, set.documents, fn);
-      if (!grant) continue;
-      const conditions = [...new Set(grant.statement.condition.map((c) => c.key))];
-      invokers.push({
-        kind: 'identity-policy',
-        principal: set.principal,
-        principalType: set.principalType,
-        ...(set.principalLocation ? { principalLocation: set.principalLocation } : {}),
-        ...(set.viaGroup ? { viaGroup: set.viaGroup } : {}),
-        policy: policy.address,
-        location: at(grant.statement.range),
-        allFunctions: grant.allFunctions,
-        ...(conditions.length > 0 ? { conditions } : {}),
-        unscoped: grant.allFunctions && !hasScopingCondition(grant.statement),
-      });
+      let denied = set.holder && deniedFor.get(set.holder);
+      if (!denied) denied = deniedFunctions(index, set.documents);
+      if (set.holder) deniedFor.set(set.holder, denied);
+      if (denied === 'all') continue;
+      // One invoker per granting statement, shared by the functions it reaches.
+      const invokers = new Map<Statement, IdentityInvoker>();
+      for (const [fn, grant] of grants) {
+        if (denied.has(fn)) continue;
+        let invoker = invokers.get(grant.statement);
+        if (!invoker) invokers.set(grant.statement, (invoker = identityInvoker(policy, set, grant)));
+        pairs.push({ fn, invoker });
+      }
     }
   }
-  return invokers;
+  return pairs;
+}
+
+function identityInvoker(policy: IdentityPolicy, set: PolicySet, grant: Grant): IdentityInvoker {
+  const conditions = [...new Set(grant.statement.condition.map((c) => c.key))];
+  return {
+    kind: 'identity-policy',
+    principal: set.principal,
+    principalType: set.principalType,
+    ...(set.principalLocation ? { principalLocation: set.principalLocation } : {}),
+    ...(set.viaGroup ? { viaGroup: set.viaGroup } : {}),
+    policy: policy.address,
+    location: at(grant.statement.range),
+    allFunctions: grant.allFunctions,
+    ...(conditions.length > 0 ? { conditions } : {}),
+    unscoped: grant.allFunctions && !hasScopingCondition(grant.statement),
+  };
 }
 
 /** A policy whose holders are not in the scan: named as written (`role "ci-deployer"`), or null when attached to nothing. */
@@ -164,46 +208,102 @@ function unresolvedHolders(policy: IdentityPolicy, document: PolicyDocument): Po
   return written.length > 0 ? written : [{ documents: [document], principal: null, principalType: null }];
 }
 
-/** The first Allow statement of `policy` letting its holder invoke `fn`, unless an unconditional Deny in the holder's set takes it away. */
-function invokeGrant(model: Model, policy: IdentityPolicy, documents: PolicyDocument[], fn: LambdaFunction): { statement: Statement; allFunctions: boolean } | undefined {
-  const all = documents.flatMap((d) => d.statements);
-  const denied = all.some((s) => effectOf(s) === 'Deny' && s.condition.length === 0 && coversAction(s, INVOKE) && (coversAllFunctions(s) || namesFunction(model, s, fn)));
-  if (denied) return undefined;
-  for (const statement of policy.document?.statements ?? []) {
-    if (effectOf(statement) !== 'Allow' || !coversAction(statement, INVOKE)) continue;
-    if (coversAllFunctions(statement)) {
-      if (sameStack(fn, statement.range)) return { statement, allFunctions: true };
-      continue;
-    }
-    if (namesFunction(model, statement, fn)) return { statement, allFunctions: false };
-  }
-  return undefined;
-}
-
-function namesFunction(model: Model, statement: Statement, fn: LambdaFunction): boolean {
-  return statement.resource.some((entry) => targets(model, entry, statement.range).includes(fn));
+interface Grant {
+  statement: Statement;
+  allFunctions: boolean;
 }
 
 /**
- * The functions of the scan a function name, ARN or reference denotes: a symbolic reference to
- * the function resource (in the same template or Terraform folder), its name, or an ARN whose
- * function name (wildcards allowed) matches. Unknown values denote nothing.
+ * Per function a policy lets its holder invoke, the first Allow statement that does (in model order of the
+ * functions): one covering every function reaches those in its stack; one naming functions, those it names.
  */
+function invokeGrants(index: FunctionIndex, document: PolicyDocument): Map<LambdaFunction, Grant> {
+  const grants = new Map<LambdaFunction, Grant>();
+  for (const statement of document.statements) {
+    if (effectOf(statement) !== 'Allow' || !coversAction(statement, INVOKE)) continue;
+    const allFunctions = coversAllFunctions(statement);
+    const reached = allFunctions ? index.all.filter((fn) => sameStack(fn, statement.range)) : namedFunctions(index, statement);
+    for (const fn of reached) if (!grants.has(fn)) grants.set(fn, { statement, allFunctions });
+  }
+  return grants;
+}
+
+/** The functions an unconditional Deny in the holder's policies takes away: 'all' when one covers every function. */
+function deniedFunctions(index: FunctionIndex, documents: PolicyDocument[]): ReadonlySet<LambdaFunction> | 'all' {
+  const denied = new Set<LambdaFunction>();
+  for (const document of documents)
+    for (const s of document.statements) {
+      if (effectOf(s) !== 'Deny' || s.condition.length > 0 || !coversAction(s, INVOKE)) continue;
+      if (coversAllFunctions(s)) return 'all';
+      for (const fn of namedFunctions(index, s)) denied.add(fn);
+    }
+  return denied;
+}
+
+/** The functions a statement's Resource entries name (computed once per statement and graph). */
+function namedFunctions(index: FunctionIndex, statement: Statement): ReadonlySet<LambdaFunction> {
+  let named = index.named.get(statement);
+  if (!named) {
+    named = new Set(statement.resource.flatMap((entry) => targets(index, entry, statement.range)));
+    index.named.set(statement, named);
+  }
+  return named;
+}
+
+/** The model's functions, looked up by address and by name (lower-cased), built once per graph. */
+interface FunctionIndex {
+  all: readonly LambdaFunction[];
+  /** Model position, to give lookups back in model order. */
+  position: Map<LambdaFunction, number>;
+  byAddress: Map<string, LambdaFunction[]>;
+  /** Functions with a known name: [function, name]. */
+  withName: Array<[LambdaFunction, string]>;
+  byLowerName: Map<string, LambdaFunction[]>;
+  named: Map<Statement, ReadonlySet<LambdaFunction>>;
+}
+
+function functionIndex(model: Model): FunctionIndex {
+  const index: FunctionIndex = { all: model.functions, position: new Map(), byAddress: new Map(), withName: [], byLowerName: new Map(), named: new Map() };
+  const add = (map: Map<string, LambdaFunction[]>, key: string, fn: LambdaFunction) => {
+    const list = map.get(key);
+    if (list) list.push(fn);
+    else map.set(key, [fn]);
+  };
+  model.functions.forEach((fn, i) => {
+    index.position.set(fn, i);
+    add(index.byAddress, fn.address, fn);
+    const own = knownString(fn.functionName?.value);
+    if (own === undefined) return;
+    index.withName.push([fn, own]);
+    add(index.byLowerName, own.toLowerCase(), fn);
+  });
+  return index;
+}
+
 /**
  * The functions a permission's or URL's function value names, scoped to where that value is written
  * (`from`): a nested stack's parameter, or a module's input, is written in the parent, whose resources it names.
+ * A symbolic reference to the function resource (in the same template or Terraform folder), its name, or an ARN
+ * whose function name (wildcards allowed) matches. Unknown values denote nothing. In model order.
  */
-function targets(model: Model, value: Value, from: Range = value.range): LambdaFunction[] {
+function targets(index: FunctionIndex, value: Value, from: Range = value.range): LambdaFunction[] {
   const resources = resourcesOf(value);
-  if (resources.length > 0) return model.functions.filter((f) => resources.includes(f.address) && sameStack(f, from));
+  if (resources.length > 0) {
+    const found = new Set(resources.flatMap((address) => index.byAddress.get(address) ?? []));
+    return inModelOrder(index, [...found].filter((f) => sameStack(f, from)));
+  }
   const pattern = resourcePattern(value);
   if (pattern === undefined) return [];
   const name = lambdaFunctionName(pattern);
   if (name === undefined || name.includes('${')) return [];
-  return model.functions.filter((f) => {
-    const own = knownString(f.functionName?.value);
-    return own !== undefined && wildcardMatches(name, own) && sameStack(f, from);
-  });
+  // A plain ASCII name matches only names equal to it but for ASCII case: look those up; a wildcard or
+  // other letters are matched against every named function. Either way wildcardMatches decides.
+  const candidates = /^[\x20-\x29\x2b-\x3e\x40-\x7e]*$/.test(name) ? (index.byLowerName.get(name.toLowerCase()) ?? []).map((f) => [f, knownString(f.functionName?.value)!] as const) : index.withName;
+  return candidates.flatMap(([f, own]) => (wildcardMatches(name, own) && sameStack(f, from) ? [f] : []));
+}
+
+function inModelOrder(index: FunctionIndex, fns: LambdaFunction[]): LambdaFunction[] {
+  return fns.length > 1 ? fns.sort((a, b) => index.position.get(a)! - index.position.get(b)!) : fns;
 }
 
 /** The scan resources a value refers to symbolically (`aws_lambda_function.x.arn`, `!GetAtt X.Arn`, `"${…}:live"`). */
