@@ -31,7 +31,8 @@ export const IG201: Rule = {
       const grants = grantsByStatement(policy.document!, invokeActions, (g) => g.via === 'action');
       if (grants.length === 0) continue;
       const callable = functionsInReach(model, policy);
-      const functions = nearbyFunctions(model, policy).flatMap((f) => (f.arnExpression ? [f.arnExpression] : []));
+      // Distinct: two roots' instances of one module's function are written alike.
+      const functions = [...new Set(nearbyFunctions(model, policy).flatMap((f) => (f.arnExpression ? [f.arnExpression] : [])))];
       for (const { actions, grant } of grants) {
         const action = displayString(grant.evidence);
         const resource = displayString(grant.resource);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { invokerGraph } from '../../src/graph/invokers.js';
+import { renderGraphMermaid } from '../../src/graph/render.js';
 import { identityGraph } from '../../src/model/identity-graph.js';
 import { loadModel, scan } from '../../src/scan.js';
 import { tempTree } from '../helpers/temp-tree.js';
@@ -90,6 +91,35 @@ describe('two Terraform roots calling one local module under one name', () => {
     expect(invokerGraph(model).map((fn) => [fn.function, fn.root, fn.location.line, fn.invokers.map((i) => [i.kind, i.kind === 'identity-policy' ? i.policy : i.via, i.location.file, i.location.line])])).toEqual([
       ['module.fn.aws_lambda_function.this', 'envs/a', 8, [['identity-policy', 'aws_iam_role_policy.invoke', 'envs/a/main.tf', 8]]],
       ['module.fn.aws_lambda_function.this', 'envs/b', 8, [['resource-permission', 'aws_lambda_permission.public', 'envs/b/main.tf', 8]]],
+    ]);
+  });
+
+  it("resolves a role named in root A by the module's fixed name to A's instance", async () => {
+    const fixed = MODULE.replace('name               = "\${var.name}-role"', 'name               = "fn-role"');
+    const byName = `\nresource "aws_iam_role_policy" "all" {\n  role   = "fn-role"\n  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = ["iam:PassRole", "lambda:CreateFunction", "lambda:InvokeFunction"], Resource = "*" }] })\n}\n`;
+    const dir = tempTree({ 'modules/fn/main.tf': fixed, 'envs/a/main.tf': call('a') + byName, 'envs/b/main.tf': call('b') });
+    const { findings } = await scan({ paths: ['.'], cwd: dir });
+    expect(findings.filter((f) => f.ruleId === 'IG204').map((f) => [f.resource, f.range.file, f.range.line])).toEqual([['module.fn.aws_iam_role.this', 'modules/fn/main.tf', 3]]);
+    const { model } = await loadModel({ paths: ['.'], cwd: dir });
+    expect(identityGraph(model).nodes.map((n) => [n.identity.root, n.policies.map((e) => e.policy.address)])).toEqual([
+      ['envs/a', ['aws_iam_role_policy.all']],
+      ['envs/b', []],
+    ]);
+  });
+
+  it('suggests a module function once, and draws each root’s instance as its own node', async () => {
+    const dir = tree(call('a') + rolePolicy('invoke', ['lambda:InvokeFunction']), call('b') + rolePolicy('invoke', ['lambda:InvokeFunction']));
+    const { findings } = await scan({ paths: ['.'], cwd: dir });
+    expect(findings.filter((f) => f.ruleId === 'IG201').map((f) => [f.range.file, f.range.line, f.suggestion])).toEqual(
+      ['envs/a/main.tf', 'envs/b/main.tf'].map((file) => [file, 8, 'Allow only lambda:InvokeFunction, on the functions this identity calls, e.g. Resource = [aws_lambda_function.this.arn].']),
+    );
+    const { model } = await loadModel({ paths: ['.'], cwd: dir });
+    const mermaid = renderGraphMermaid(invokerGraph(model));
+    expect(mermaid.split('\n').filter((line) => /^  [pf]\d/.test(line) && !line.includes('-->') && !line.includes('==>'))).toEqual([
+      '  p0(["role module.fn.aws_iam_role.this (root envs/a)<br/>modules/fn/main.tf:3"])',
+      '  p1(["role module.fn.aws_iam_role.this (root envs/b)<br/>modules/fn/main.tf:3"])',
+      '  f0["module.fn.aws_lambda_function.this (root envs/a)<br/>modules/fn/main.tf:8"]',
+      '  f1["module.fn.aws_lambda_function.this (root envs/b)<br/>modules/fn/main.tf:8"]',
     ]);
   });
 });
