@@ -38,6 +38,8 @@ export interface IdentityInvoker {
   principalType: 'role' | 'user' | 'group' | null;
   /** Where the principal is declared, when it is in the scan. */
   principalLocation?: Location;
+  /** A module's role, user or group: the Terraform root whose call made this instance. */
+  principalRoot?: string;
   /** A user who holds it through a group: the group. */
   viaGroup?: string;
   policy: string;
@@ -55,6 +57,8 @@ export type Invoker = ResourceInvoker | IdentityInvoker;
 export interface FunctionInvokers {
   function: string;
   location: Location;
+  /** A module's function: the Terraform root whose call made this instance (two roots' instances share address and place). */
+  root?: string;
   invokers: Invoker[];
 }
 
@@ -76,7 +80,7 @@ export function invokerGraph(model: Model): FunctionInvokers[] {
   };
   for (const permission of model.permissions) {
     if (!permission.functionName) continue;
-    const fns = targets(index, permission.functionName.value);
+    const fns = targets(index, permission.functionName.value, permission.root);
     if (fns.length === 0) continue;
     const invoker = permissionInvoker(permission);
     for (const fn of fns) file(resource, fn, invoker);
@@ -85,22 +89,24 @@ export function invokerGraph(model: Model): FunctionInvokers[] {
     // An AWS_IAM URL is reached through the invoke grants listed beside it; only NONE adds a caller.
     if (!url.functionName || knownString(url.authorizationType?.value)?.toUpperCase() !== 'NONE') continue;
     const invoker: ResourceInvoker = { kind: 'function-url', principal: '*', principalClass: 'public', via: url.address, location: at(url.authorizationType?.range ?? url.range), public: true, unscoped: true };
-    for (const fn of targets(index, url.functionName.value)) file(resource, fn, invoker);
+    for (const fn of targets(index, url.functionName.value, url.root)) file(resource, fn, invoker);
   }
   for (const { fn, invoker } of identityInvokers(model, index)) file(identity, fn, invoker);
   const seen = new Map<string, Set<string>>();
   return model.functions
     .filter((fn) => {
-      // The same function listed twice from one file (one per variant, say): the first entry stands.
-      const files = seen.get(fn.address) ?? new Set<string>();
-      seen.set(fn.address, files);
-      if (files.has(fn.range.file)) return false;
-      files.add(fn.range.file);
+      // The same function listed twice from one file and root (one per variant, say): the first entry stands.
+      const places = seen.get(fn.address) ?? new Set<string>();
+      seen.set(fn.address, places);
+      const place = `${fn.range.file}\u0000${fn.root ?? ''}`;
+      if (places.has(place)) return false;
+      places.add(place);
       return true;
     })
     .map((fn) => ({
       function: fn.address,
       location: at(fn.range),
+      ...(fn.root !== undefined && fn.address.startsWith('module.') ? { root: fn.root } : {}),
       invokers: dedupe([...(resource.get(fn) ?? []), ...(identity.get(fn) ?? [])]),
     }));
 }
@@ -137,6 +143,7 @@ interface PolicySet {
   principal: string | null;
   principalType: IdentityInvoker['principalType'];
   principalLocation?: Location;
+  principalRoot?: string;
   viaGroup?: string;
 }
 
@@ -148,7 +155,7 @@ function identityInvokers(model: Model, index: FunctionIndex): Array<{ fn: Lambd
   const deniedFor = new Map<IdentityNode, ReadonlySet<LambdaFunction> | 'all'>();
   for (const policy of model.identityPolicies) {
     if (!policy.document) continue;
-    const grants = invokeGrants(index, policy.document);
+    const grants = invokeGrants(index, policy.document, policy.root);
     if (grants.size === 0) continue;
     const holders = graph.holdersOf(policy);
     const sets: PolicySet[] =
@@ -161,13 +168,15 @@ function identityInvokers(model: Model, index: FunctionIndex): Array<{ fn: Lambd
               principal: node.identity.address,
               principalType: node.identity.kind,
               principalLocation: at(node.identity.range),
+              ...(node.identity.root !== undefined && node.identity.address.startsWith('module.') ? { principalRoot: node.identity.root } : {}),
               ...(via ? { viaGroup: via.address } : {}),
             };
           })
         : unresolvedHolders(policy, policy.document);
     for (const set of sets) {
       let denied = set.holder && deniedFor.get(set.holder);
-      if (!denied) denied = deniedFunctions(index, set.documents);
+      // A holder's policies are all of its own root (attachments never cross roots): the policy's root reads them.
+      if (!denied) denied = deniedFunctions(index, set.documents, policy.root);
       if (set.holder) deniedFor.set(set.holder, denied);
       if (denied === 'all') continue;
       // One invoker per granting statement, shared by the functions it reaches.
@@ -190,6 +199,7 @@ function identityInvoker(policy: IdentityPolicy, set: PolicySet, grant: Grant): 
     principal: set.principal,
     principalType: set.principalType,
     ...(set.principalLocation ? { principalLocation: set.principalLocation } : {}),
+    ...(set.principalRoot !== undefined ? { principalRoot: set.principalRoot } : {}),
     ...(set.viaGroup ? { viaGroup: set.viaGroup } : {}),
     policy: policy.address,
     location: at(grant.statement.range),
@@ -217,34 +227,34 @@ interface Grant {
  * Per function a policy lets its holder invoke, the first Allow statement that does (in model order of the
  * functions): one covering every function reaches those in its stack; one naming functions, those it names.
  */
-function invokeGrants(index: FunctionIndex, document: PolicyDocument): Map<LambdaFunction, Grant> {
+function invokeGrants(index: FunctionIndex, document: PolicyDocument, root: string | undefined): Map<LambdaFunction, Grant> {
   const grants = new Map<LambdaFunction, Grant>();
   for (const statement of document.statements) {
     if (effectOf(statement) !== 'Allow' || !coversAction(statement, INVOKE)) continue;
     const allFunctions = coversAllFunctions(statement);
-    const reached = allFunctions ? index.all.filter((fn) => sameStack(fn, statement.range)) : namedFunctions(index, statement);
+    const reached = allFunctions ? index.all.filter((fn) => sameStack(fn, statement.range, root)) : namedFunctions(index, statement, root);
     for (const fn of reached) if (!grants.has(fn)) grants.set(fn, { statement, allFunctions });
   }
   return grants;
 }
 
 /** The functions an unconditional Deny in the holder's policies takes away: 'all' when one covers every function. */
-function deniedFunctions(index: FunctionIndex, documents: PolicyDocument[]): ReadonlySet<LambdaFunction> | 'all' {
+function deniedFunctions(index: FunctionIndex, documents: PolicyDocument[], root: string | undefined): ReadonlySet<LambdaFunction> | 'all' {
   const denied = new Set<LambdaFunction>();
   for (const document of documents)
     for (const s of document.statements) {
       if (effectOf(s) !== 'Deny' || s.condition.length > 0 || !coversAction(s, INVOKE)) continue;
       if (coversAllFunctions(s)) return 'all';
-      for (const fn of namedFunctions(index, s)) denied.add(fn);
+      for (const fn of namedFunctions(index, s, root)) denied.add(fn);
     }
   return denied;
 }
 
-/** The functions a statement's Resource entries name (computed once per statement and graph). */
-function namedFunctions(index: FunctionIndex, statement: Statement): ReadonlySet<LambdaFunction> {
+/** The functions a statement's Resource entries name (computed once per statement and graph: a statement is of one policy, so of one root). */
+function namedFunctions(index: FunctionIndex, statement: Statement, root: string | undefined): ReadonlySet<LambdaFunction> {
   let named = index.named.get(statement);
   if (!named) {
-    named = new Set(statement.resource.flatMap((entry) => targets(index, entry, statement.range)));
+    named = new Set(statement.resource.flatMap((entry) => targets(index, entry, root, statement.range)));
     index.named.set(statement, named);
   }
   return named;
@@ -285,12 +295,13 @@ function functionIndex(model: Model): FunctionIndex {
  * (`from`): a nested stack's parameter, or a module's input, is written in the parent, whose resources it names.
  * A symbolic reference to the function resource (in the same template or Terraform folder), its name, or an ARN
  * whose function name (wildcards allowed) matches. Unknown values denote nothing. In model order.
+ * `root`: the Terraform root of the resource holding the value; another root's instances are not named.
  */
-function targets(index: FunctionIndex, value: Value, from: Range = value.range): LambdaFunction[] {
+function targets(index: FunctionIndex, value: Value, root: string | undefined, from: Range = value.range): LambdaFunction[] {
   const resources = resourcesOf(value);
   if (resources.length > 0) {
     const found = new Set(resources.flatMap((address) => index.byAddress.get(address) ?? []));
-    return inModelOrder(index, [...found].filter((f) => sameStack(f, from)));
+    return inModelOrder(index, [...found].filter((f) => sameStack(f, from, root)));
   }
   const pattern = resourcePattern(value);
   if (pattern === undefined) return [];
@@ -299,7 +310,7 @@ function targets(index: FunctionIndex, value: Value, from: Range = value.range):
   // A plain ASCII name matches only names equal to it but for ASCII case: look those up; a wildcard or
   // other letters are matched against every named function. Either way wildcardMatches decides.
   const candidates = /^[\x20-\x29\x2b-\x3e\x40-\x7e]*$/.test(name) ? (index.byLowerName.get(name.toLowerCase()) ?? []).map((f) => [f, knownString(f.functionName?.value)!] as const) : index.withName;
-  return candidates.flatMap(([f, own]) => (wildcardMatches(name, own) && sameStack(f, from) ? [f] : []));
+  return candidates.flatMap(([f, own]) => (wildcardMatches(name, own) && sameStack(f, from, root) ? [f] : []));
 }
 
 function inModelOrder(index: FunctionIndex, fns: LambdaFunction[]): LambdaFunction[] {

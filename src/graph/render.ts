@@ -14,7 +14,9 @@ function principalNode(invoker: Invoker): { key: string; label: string } {
     if (invoker.principal === null) return { key: `policy:${invoker.location.file}:${invoker.policy}`, label: `${invoker.policy} (attached to nothing in the scan)` };
     // Same-named identities of different stacks are different nodes.
     const where = invoker.principalLocation ? `${invoker.principalLocation.file}:${invoker.principalLocation.line}` : '';
-    return { key: `identity:${where}:${invoker.principal}`, label: `${invoker.principalType} ${invoker.principal}${where ? `\n${where}` : ' (not in the scan)'}` };
+    // Two roots' instances of one module's role stand in the same place: the root tells them apart.
+    const root = invoker.principalRoot !== undefined ? ` (root ${invoker.principalRoot})` : '';
+    return { key: `identity:${where}:${invoker.principal}${root}`, label: `${invoker.principalType} ${invoker.principal}${root}${where ? `\n${where}` : ' (not in the scan)'}` };
   }
   if (invoker.kind === 'function-url') return { key: 'public:url', label: 'anyone (function URL, AuthType NONE)' };
   return { key: `principal:${invoker.principal}`, label: invoker.public ? `${invoker.principal} (anyone)` : invoker.principal };
@@ -44,7 +46,7 @@ function drawing(graph: FunctionInvokers[]): Drawing {
   const edges: Drawing['edges'] = [];
   graph.forEach((fn, i) => {
     const id = `f${i}`;
-    functions.push({ id, label: `${fn.function}\n${fn.location.file}:${fn.location.line}` });
+    functions.push({ id, label: `${fn.function}${fn.root !== undefined ? ` (root ${fn.root})` : ''}\n${fn.location.file}:${fn.location.line}` });
     for (const invoker of fn.invokers) {
       const node = principalNode(invoker);
       const existing = principals.get(node.key) ?? { id: `p${principals.size}`, label: node.label, flagged: false };

@@ -2,7 +2,7 @@ import { policyData } from '../policy-data.js';
 import { parseJsonValue } from './json-value.js';
 import { policyDocumentFromValue } from './policy-document.js';
 import type { Range } from './range.js';
-import { copyBase, type IdentityPolicy, type IdentityRef, type Model, type ResourceBase } from './types.js';
+import { copyBase, type IdentityPolicy, type IdentityRef, type Model, type PolicyAttachment, type ResourceBase } from './types.js';
 import { displayString, type UnknownValue, type Value } from './value.js';
 
 /**
@@ -23,7 +23,10 @@ export function attachManagedPolicy(model: Model, base: ResourceBase, policy: Va
     model.identityPolicies.push(managed);
     return true;
   }
-  if (holders.length > 0) (model.attachments ??= []).push({ address: base.address, range: policy.range, policy, holders });
+  if (holders.length === 0) return false;
+  const attachment: PolicyAttachment = { address: base.address, range: policy.range, policy, holders };
+  if (base.root !== undefined) attachment.root = base.root;
+  (model.attachments ??= []).push(attachment);
   return false;
 }
 

@@ -42,8 +42,9 @@ export function identityGraph(model: Model): IdentityGraph {
   if (cached) return cached;
   const identities = model.identities ?? [];
   const nodes = new Map<IamIdentity, IdentityNode>(identities.map((identity) => [identity, { identity, policies: [], groups: [], unresolved: [], functions: [], executionRole: false, trust: [] }]));
-  const resolve = (ref: IdentityRef, from: Range) => {
-    const found = resolveIdentity(identities, ref.kind, ref.value, from);
+  // `root`: the Terraform root the referring resource comes from (see ResourceBase.root).
+  const resolve = (ref: IdentityRef, from: Range, root: string | undefined) => {
+    const found = resolveIdentity(identities, ref.kind, ref.value, from, root);
     return found ? nodes.get(found) : undefined;
   };
   const own = new Map<IdentityNode, IdentityPolicy[]>();
@@ -53,21 +54,21 @@ export function identityGraph(model: Model): IdentityGraph {
     own.set(node, list);
   };
   for (const policy of model.identityPolicies) for (const holder of policy.holders ?? []) {
-    const node = resolve(holder, policy.range);
+    const node = resolve(holder, policy.range, policy.root);
     if (node) give(node, policy);
   }
   for (const attachment of model.attachments ?? []) {
-    const policies = resolvePolicy(model.identityPolicies, attachment.policy, attachment.range);
+    const policies = resolvePolicy(model.identityPolicies, attachment.policy, attachment.range, attachment.root);
     for (const holder of attachment.holders) {
-      const node = resolve(holder, attachment.range);
+      const node = resolve(holder, attachment.range, attachment.root);
       if (!node) continue;
       if (policies.length === 0) node.unresolved.push(attachment);
       for (const policy of policies) give(node, policy);
     }
   }
   for (const membership of model.memberships ?? [])
-    for (const user of membership.users.map((value) => resolve({ kind: 'user', value }, membership.range)))
-      for (const group of membership.groups.map((value) => resolve({ kind: 'group', value }, membership.range)))
+    for (const user of membership.users.map((value) => resolve({ kind: 'user', value }, membership.range, membership.root)))
+      for (const group of membership.groups.map((value) => resolve({ kind: 'group', value }, membership.range, membership.root)))
         if (user && group && !user.groups.includes(group.identity)) user.groups.push(group.identity);
   for (const node of nodes.values()) {
     node.policies = (own.get(node) ?? []).map((policy) => ({ policy }));
@@ -81,7 +82,7 @@ export function identityGraph(model: Model): IdentityGraph {
   }
   const roles = new Map<LambdaFunction, IdentityNode>();
   for (const fn of model.functions) {
-    const node = fn.role ? resolve({ kind: 'role', value: fn.role.value }, fn.range) : undefined;
+    const node = fn.role ? resolve({ kind: 'role', value: fn.role.value }, fn.range, fn.root) : undefined;
     if (!node) continue;
     roles.set(fn, node);
     node.functions.push(fn);
@@ -107,13 +108,22 @@ export function identityGraph(model: Model): IdentityGraph {
 /**
  * Whether a resource declared at `resource` is the one a symbolic reference written at `from`
  * can mean: the same template (CloudFormation logical ids are per template) or the same Terraform
- * folder (module instances carry their prefix in the address). Separate stacks scanned together
- * are never assumed to share resources.
+ * folder. A module instance's resources stand in the module's folder but are referred to from its
+ * caller's (through module outputs, `module.fn.aws_iam_role.this`), so any Terraform file may name
+ * them; when both sides know their root (`root`: the referring resource's), only the same root's
+ * instance is meant: `envs/a` and `envs/b` calling one module under one name share the address, never
+ * the resources. Separate stacks scanned together are never assumed to share resources.
  */
-export function sameStack(resource: { address: string; sourceType: string; range: Range }, from: Range): boolean {
+export function sameStack(resource: { address: string; sourceType: string; range: Range; root?: string }, from: Range, root?: string): boolean {
   if (resource.sourceType.startsWith('AWS::')) return resource.range.file === from.file;
+  if (!sameRoot(resource.root, root)) return false;
   if (resource.address.startsWith('module.')) return !/\.(ya?ml|template)$/i.test(from.file);
   return dirname(resource.range.file) === dirname(from.file);
+}
+
+/** Whether two Terraform roots can be the same: equal, or one of them unknown (CloudFormation, a plan). */
+export function sameRoot(a: string | undefined, b: string | undefined): boolean {
+  return a === undefined || b === undefined || a === b;
 }
 
 /** A reference as written → the symbolic resource it names, when it is one (`aws_iam_role.x.name`, `"${…}"`, `!Ref X`). */
@@ -124,32 +134,53 @@ function referencedResource(value: Value): string | undefined {
 }
 
 /**
- * The one candidate a name matches: unique in the scan, else unique in the referring folder.
- * Two same-named candidates elsewhere stay unknown rather than guessed.
+ * The one candidate a name matches: unique in the scan, else unique in the referring root (a fixed
+ * name in a module every root calls), else unique in the referring folder. Two same-named
+ * candidates elsewhere stay unknown rather than guessed. `own`: the candidates of the root.
  */
-function unique<T extends { range: Range }>(candidates: T[], from: Range): T[] {
+function unique<T extends { range: Range; root?: string }>(candidates: T[], own: T[] | undefined, from: Range, root: string | undefined): T[] {
   if (candidates.length <= 1) return candidates;
-  const near = candidates.filter((c) => dirname(c.range.file) === dirname(from.file));
+  if (own?.length === 1) return own;
+  const near = (own ?? candidates).filter((c) => dirname(c.range.file) === dirname(from.file) && sameRoot(c.root, root));
   return near.length === 1 ? near : [];
 }
 
+/**
+ * The entries filed under `key` that a reference from `root` can mean: those of that root and those
+ * of none, read from an index (a monorepo's thousand roots may share one module's address); all of
+ * them when the reference has no root.
+ */
+function inRoot<T extends { root?: string }>(list: readonly T[], all: (t: T) => string | undefined, rooted: (t: T) => string | undefined, key: string, root: string | undefined): T[] {
+  if (root === undefined) return (groupedBy(list, all).get(key) as T[] | undefined) ?? [];
+  const index = groupedBy(list, rooted);
+  const own = index.get(`${key}\u0000${root}`);
+  const rootless = index.get(`${key}\u0000`);
+  return rootless === undefined ? (own ?? []) : own === undefined ? rootless : [...own, ...rootless];
+}
+
 /** A role/user/group reference (symbolic, name or ARN) → the identity in the scan, if exactly one. */
-export function resolveIdentity(identities: readonly IamIdentity[], kind: IdentityKind, value: Value, from: Range): IamIdentity | undefined {
+export function resolveIdentity(identities: readonly IamIdentity[], kind: IdentityKind, value: Value, from: Range, root?: string): IamIdentity | undefined {
   const resource = referencedResource(value);
-  if (resource !== undefined) return groupedBy(identities, identityAddress).get(resource)?.find((i) => i.kind === kind && sameStack(i, from));
+  if (resource !== undefined) return inRoot(identities, identityAddress, identityAddressInRoot, resource, root).find((i) => i.kind === kind && sameStack(i, from, root));
   const text = displayString(value);
   if (text === undefined) return undefined;
   const arn = ARN_NAME[kind].exec(text);
   const name = text.startsWith('arn:') ? arn?.[1] : text;
   if (name === undefined || name.includes('${')) return undefined;
-  return unique(groupedBy(identities, identityName).get(`${kind}:${name}`) ?? [], from)[0];
+  const key = `${kind}:${name}`;
+  const own = root === undefined ? undefined : groupedBy(identities, identityNameInRoot).get(`${key}\u0000${root}`);
+  return unique(groupedBy(identities, identityName).get(key) ?? [], own, from, root)[0];
 }
 
-// Lookup keys, module-level so groupedBy's cache holds (see there).
+// Lookup keys, module-level so groupedBy's cache holds (see there). `…InRoot`: the key and the Terraform root ('' for none).
 const identityAddress = (i: IamIdentity) => i.address;
+const identityAddressInRoot = (i: IamIdentity) => `${i.address}\u0000${i.root ?? ''}`;
 const identityName = (i: IamIdentity) => (i.name === undefined ? undefined : `${i.kind}:${i.name}`);
+const identityNameInRoot = (i: IamIdentity) => (i.name === undefined || i.root === undefined ? undefined : `${i.kind}:${i.name}\u0000${i.root}`);
 const managedAddress = (p: IdentityPolicy) => (p.kind === 'managed' ? p.address : undefined);
+const managedAddressInRoot = (p: IdentityPolicy) => (p.kind === 'managed' ? `${p.address}\u0000${p.root ?? ''}` : undefined);
 const managedName = (p: IdentityPolicy) => (p.kind === 'managed' ? p.name : undefined);
+const managedNameInRoot = (p: IdentityPolicy) => (p.kind === 'managed' && p.name !== undefined && p.root !== undefined ? `${p.name}\u0000${p.root}` : undefined);
 
 const ARN_NAME: Record<IdentityKind, RegExp> = {
   role: /:role\/(?:[^{}]*\/)?([^/]+)$/,
@@ -158,13 +189,16 @@ const ARN_NAME: Record<IdentityKind, RegExp> = {
 };
 
 /** A managed policy reference (symbolic, or an ARN naming it) → its IdentityPolicy entries (one per `Fn::If` variant). */
-function resolvePolicy(policies: readonly IdentityPolicy[], value: Value, from: Range): IdentityPolicy[] {
+function resolvePolicy(policies: readonly IdentityPolicy[], value: Value, from: Range, root: string | undefined): IdentityPolicy[] {
   const resource = referencedResource(value);
-  if (resource !== undefined) return (groupedBy(policies, managedAddress).get(resource) ?? []).filter((p) => sameStack(p, from));
+  if (resource !== undefined) return inRoot(policies, managedAddress, managedAddressInRoot, resource, root).filter((p) => sameStack(p, from, root));
   const text = displayString(value);
   const name = text?.startsWith('arn:') ? /:policy\/(?:[^{}]*\/)?([^/]+)$/.exec(text)?.[1] : undefined;
   if (name === undefined || name.includes('${') || /:iam::aws:policy\//.test(text!)) return [];
   const candidates = groupedBy(policies, managedName).get(name) ?? [];
-  const addresses = unique([...new Map(candidates.map((p) => [p.address, p])).values()], from).map((p) => p.address);
-  return candidates.filter((p) => addresses.includes(p.address));
+  const own = root === undefined ? undefined : groupedBy(policies, managedNameInRoot).get(`${name}\u0000${root}`);
+  // One policy can be several entries (CloudFormation `Fn::If` variants): unique by address.
+  const distinct = (list: IdentityPolicy[]) => [...new Map(list.map((p) => [`${p.address}\u0000${p.root ?? ''}`, p])).values()];
+  const chosen = unique(distinct(candidates), own && distinct(own), from, root);
+  return candidates.filter((p) => chosen.some((c) => c.address === p.address && c.root === p.root));
 }

@@ -25,6 +25,13 @@ export interface ResourceBase {
    * a resource CloudFormation `Fn::ForEach` generates: its key as written in the loop body (`Permission${Name}`).
    */
   instanceOf?: string;
+  /**
+   * Terraform (HCL): the root module folder this instance was instantiated from. A local module two
+   * roots call under one name gives both the same address in the same file (the module's); only the
+   * root tells `envs/dev`'s instance from `envs/prod`'s, and a reference written in one root never
+   * means the other's. Absent for CloudFormation and plans.
+   */
+  root?: string;
 }
 
 export interface LambdaFunction extends ResourceBase {
@@ -144,6 +151,8 @@ export interface PolicyAttachment {
   /** The policy as written: a reference, an ARN or a name. */
   policy: Value;
   holders: IdentityRef[];
+  /** Terraform: the root module it was instantiated from (see ResourceBase.root). */
+  root?: string;
 }
 
 /** Users put in groups (`aws_iam_group_membership`, `AWS::IAM::UserToGroupAddition`, a user's `Groups`): every user joins every group. */
@@ -152,6 +161,8 @@ export interface GroupMembership {
   range: Range;
   users: Value[];
   groups: Value[];
+  /** Terraform: the root module it was instantiated from (see ResourceBase.root). */
+  root?: string;
 }
 
 /** What a policy document stored on its own (a raw IAM JSON file) is, by its content and place. */
@@ -218,5 +229,6 @@ export function copyBase(base: ResourceBase, range: Range = base.range): Resourc
   if (base.arnExpression !== undefined) copy.arnExpression = base.arnExpression;
   if (base.constructPath !== undefined) copy.constructPath = base.constructPath;
   if (base.instanceOf !== undefined) copy.instanceOf = base.instanceOf;
+  if (base.root !== undefined) copy.root = base.root;
   return copy;
 }

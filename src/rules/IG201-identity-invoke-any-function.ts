@@ -4,6 +4,7 @@ import { FUNCTION_PROBES, grantsByStatement, policiesReaching, resourceEntriesCo
 import type { IdentityPolicy, Model } from '../model/types.js';
 import { displayString, knownString } from '../model/value.js';
 import { fix, isCloudFormation, nameable } from './support/fix.js';
+import { sameRoot } from '../model/identity-graph.js';
 import { byFolder, inModuleInstance, localAddress, moduleInstance, nearbyFunctions } from './support/suggest.js';
 import type { Finding, Rule } from './types.js';
 
@@ -30,7 +31,8 @@ export const IG201: Rule = {
       const grants = grantsByStatement(policy.document!, invokeActions, (g) => g.via === 'action');
       if (grants.length === 0) continue;
       const callable = functionsInReach(model, policy);
-      const functions = nearbyFunctions(model, policy).flatMap((f) => (f.arnExpression ? [f.arnExpression] : []));
+      // Distinct: two roots' instances of one module's function are written alike.
+      const functions = [...new Set(nearbyFunctions(model, policy).flatMap((f) => (f.arnExpression ? [f.arnExpression] : [])))];
       for (const { actions, grant } of grants) {
         const action = displayString(grant.evidence);
         const resource = displayString(grant.resource);
@@ -70,7 +72,7 @@ function functionsInReach(model: Model, policy: IdentityPolicy): Array<{ address
   // A reference reaches only its own module instance: another instance of the same folder is not `aws_lambda_function.x` here.
   const instance = moduleInstance(policy.address);
   return (byFolder(model.functions).get(dirname(policy.range.file)) ?? [])
-    .filter((f) => f.sourceType === 'aws_lambda_function' && inModuleInstance(f.address, instance))
+    .filter((f) => f.sourceType === 'aws_lambda_function' && inModuleInstance(f.address, instance) && sameRoot(f.root, policy.root))
     .map((f) => ({ address: f.address, arn: { kind: 'terraform', expression: `${localAddress(f.address)}.arn` }, nameable: true }));
 }
 

@@ -22,10 +22,11 @@ const INVOKE = 'lambda:InvokeFunction';
 /** The definition invokerGraph inverts: every function asks every permission, URL and policy × holder set. */
 function referenceGraph(model: Model): FunctionInvokers[] {
   return model.functions
-    .filter((fn, i, all) => all.findIndex((f) => f.address === fn.address && f.range.file === fn.range.file) === i)
+    .filter((fn, i, all) => all.findIndex((f) => f.address === fn.address && f.range.file === fn.range.file && f.root === fn.root) === i)
     .map((fn) => ({
       function: fn.address,
       location: at(fn.range),
+      ...(fn.root !== undefined && fn.address.startsWith('module.') ? { root: fn.root } : {}),
       invokers: dedupe([...resourceInvokers(model, fn), ...identityInvokers(model, fn)]),
     }));
 }
@@ -37,7 +38,7 @@ function at(range: Range): Location {
 function resourceInvokers(model: Model, fn: LambdaFunction): ResourceInvoker[] {
   const invokers: ResourceInvoker[] = [];
   for (const permission of model.permissions) {
-    if (!permission.functionName || !targets(model, permission.functionName.value).includes(fn)) continue;
+    if (!permission.functionName || !targets(model, permission.functionName.value, permission.root).includes(fn)) continue;
     const principal = classifyPrincipal(permission.principal?.value);
     const unpinned = accountPinning(permission, principal.kind === 'public').pinned === false;
     const text = (v: Value | undefined) => (v === undefined ? undefined : displayString(v));
@@ -58,7 +59,7 @@ function resourceInvokers(model: Model, fn: LambdaFunction): ResourceInvoker[] {
     });
   }
   for (const url of model.functionUrls) {
-    if (!url.functionName || !targets(model, url.functionName.value).includes(fn)) continue;
+    if (!url.functionName || !targets(model, url.functionName.value, url.root).includes(fn)) continue;
     // An AWS_IAM URL is reached through the invoke grants listed beside it; only NONE adds a caller.
     if (knownString(url.authorizationType?.value)?.toUpperCase() !== 'NONE') continue;
     invokers.push({ kind: 'function-url', principal: '*', principalClass: 'public', via: url.address, location: at(url.authorizationType?.range ?? url.range), public: true, unscoped: true });
@@ -71,6 +72,7 @@ interface PolicySet {
   principal: string | null;
   principalType: IdentityInvoker['principalType'];
   principalLocation?: Location;
+  principalRoot?: string;
   viaGroup?: string;
 }
 
@@ -89,6 +91,7 @@ function identityInvokers(model: Model, fn: LambdaFunction): IdentityInvoker[] {
               principal: node.identity.address,
               principalType: node.identity.kind,
               principalLocation: at(node.identity.range),
+              ...(node.identity.root !== undefined && node.identity.address.startsWith('module.') ? { principalRoot: node.identity.root } : {}),
               ...(via ? { viaGroup: via.address } : {}),
             };
           })
@@ -102,6 +105,7 @@ function identityInvokers(model: Model, fn: LambdaFunction): IdentityInvoker[] {
         principal: set.principal,
         principalType: set.principalType,
         ...(set.principalLocation ? { principalLocation: set.principalLocation } : {}),
+        ...(set.principalRoot !== undefined ? { principalRoot: set.principalRoot } : {}),
         ...(set.viaGroup ? { viaGroup: set.viaGroup } : {}),
         policy: policy.address,
         location: at(grant.statement.range),
@@ -126,21 +130,21 @@ function unresolvedHolders(policy: IdentityPolicy, document: PolicyDocument): Po
 /** The first Allow statement of `policy` letting its holder invoke `fn`, unless an unconditional Deny in the holder's set takes it away. */
 function invokeGrant(model: Model, policy: IdentityPolicy, documents: PolicyDocument[], fn: LambdaFunction): { statement: Statement; allFunctions: boolean } | undefined {
   const all = documents.flatMap((d) => d.statements);
-  const denied = all.some((s) => effectOf(s) === 'Deny' && s.condition.length === 0 && coversAction(s, INVOKE) && (coversAllFunctions(s) || namesFunction(model, s, fn)));
+  const denied = all.some((s) => effectOf(s) === 'Deny' && s.condition.length === 0 && coversAction(s, INVOKE) && (coversAllFunctions(s) || namesFunction(model, s, fn, policy.root)));
   if (denied) return undefined;
   for (const statement of policy.document?.statements ?? []) {
     if (effectOf(statement) !== 'Allow' || !coversAction(statement, INVOKE)) continue;
     if (coversAllFunctions(statement)) {
-      if (sameStack(fn, statement.range)) return { statement, allFunctions: true };
+      if (sameStack(fn, statement.range, policy.root)) return { statement, allFunctions: true };
       continue;
     }
-    if (namesFunction(model, statement, fn)) return { statement, allFunctions: false };
+    if (namesFunction(model, statement, fn, policy.root)) return { statement, allFunctions: false };
   }
   return undefined;
 }
 
-function namesFunction(model: Model, statement: Statement, fn: LambdaFunction): boolean {
-  return statement.resource.some((entry) => targets(model, entry, statement.range).includes(fn));
+function namesFunction(model: Model, statement: Statement, fn: LambdaFunction, root: string | undefined): boolean {
+  return statement.resource.some((entry) => targets(model, entry, root, statement.range).includes(fn));
 }
 
 /**
@@ -151,17 +155,18 @@ function namesFunction(model: Model, statement: Statement, fn: LambdaFunction): 
 /**
  * The functions a permission's or URL's function value names, scoped to where that value is written
  * (`from`): a nested stack's parameter, or a module's input, is written in the parent, whose resources it names.
+ * `root`: the Terraform root of the resource holding the value; another root's instances are not named.
  */
-function targets(model: Model, value: Value, from: Range = value.range): LambdaFunction[] {
+function targets(model: Model, value: Value, root: string | undefined, from: Range = value.range): LambdaFunction[] {
   const resources = resourcesOf(value);
-  if (resources.length > 0) return model.functions.filter((f) => resources.includes(f.address) && sameStack(f, from));
+  if (resources.length > 0) return model.functions.filter((f) => resources.includes(f.address) && sameStack(f, from, root));
   const pattern = resourcePattern(value);
   if (pattern === undefined) return [];
   const name = lambdaFunctionName(pattern);
   if (name === undefined || name.includes('${')) return [];
   return model.functions.filter((f) => {
     const own = knownString(f.functionName?.value);
-    return own !== undefined && wildcardMatches(name, own) && sameStack(f, from);
+    return own !== undefined && wildcardMatches(name, own) && sameStack(f, from, root);
   });
 }
 

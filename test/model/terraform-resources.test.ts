@@ -26,8 +26,9 @@ describe('Terraform resources in the model', () => {
       ['module.m.aws_cloudwatch_log_group.l', 'aws_cloudwatch_log_group', 'aws_cloudwatch_log_group.l.arn'],
     ]);
     expect(model.functions.map((f) => [f.address, f.functionName?.value, f.role?.value.kind])).toEqual([['aws_lambda_function.fn', { kind: 'string', value: 'fn', range: expect.anything() }, 'unknown']]);
-    expect(model.permissions.map((p) => [p.address, Object.keys(p)])).toEqual([
-      ['module.m.aws_lambda_permission.p', ['address', 'sourceType', 'range', 'arnExpression', 'principal', 'functionName']],
+    // `root`: the root module folder whose call made the instance ('.': main.tf's folder).
+    expect(model.permissions.map((p) => [p.address, p.root, Object.keys(p)])).toEqual([
+      ['module.m.aws_lambda_permission.p', '.', ['address', 'sourceType', 'range', 'arnExpression', 'root', 'principal', 'functionName']],
     ]);
     expect(model.posture).toBeUndefined();
   });

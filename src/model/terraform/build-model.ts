@@ -78,6 +78,8 @@ export function instantiate(
 function instantiateWith(model: Model, evaluator: Evaluator, budget: Budget): void {
   const { module } = evaluator;
   const { prefix } = module;
+  // The root this instance comes from: the first folder of the call chain (see ResourceBase.root).
+  const root = module.modules?.stack[0] ?? module.dir;
   const exhausted = (block: HclBlock, wanted: number): boolean => {
     if (wanted <= budget.left) return false;
     if (!budget.reported) {
@@ -95,12 +97,12 @@ function instantiateWith(model: Model, evaluator: Evaluator, budget: Budget): vo
     const instances = hasInstances(block) ? evaluator.instances(block) : undefined;
     if (!Array.isArray(instances) || exhausted(block, instances.length)) {
       budget.left--;
-      addResource(model, address, type, name, block, evaluator);
+      addResource(model, address, type, name, block, evaluator, root);
       continue;
     }
     budget.left -= instances.length;
     // One resource per instance, addressed as Terraform does (`aws_x.y[0]`, `aws_x.y["k"]`); none for count = 0.
-    for (const { instance, evaluator: scoped } of instances) addResource(model, address + instance.suffix, type, name, block, scoped, address);
+    for (const { instance, evaluator: scoped } of instances) addResource(model, address + instance.suffix, type, name, block, scoped, root, address);
   }
   for (const [key, block] of module.dataSources) (model.dataSources ??= []).push({ address: `${prefix}data.${key}`, sourceType: internType(block.labels[0]), range: block.range });
   for (const [name, call] of module.moduleCalls) {
@@ -132,14 +134,14 @@ function hasInstances(block: HclBlock): boolean {
 }
 
 /** `instanceOf`: the block's own address, when this is one of its instances. */
-function addResource(model: Model, address: string, type: string, name: string, block: HclBlock, evaluator: Evaluator, instanceOf?: string): void {
+function addResource(model: Model, address: string, type: string, name: string, block: HclBlock, evaluator: Evaluator, root: string, instanceOf?: string): void {
   // Most resources are only an entry in model.resources: no view (closures) or evaluation for them.
-  if (isModelledType(type)) addTerraformResource(model, hclResourceView(address, type, name, block, evaluator, instanceOf));
-  else addResourceBase(model, address, type, name, block.range, block.constructPath, instanceOf);
+  if (isModelledType(type)) addTerraformResource(model, hclResourceView(address, type, name, block, evaluator, root, instanceOf));
+  else addResourceBase(model, address, type, name, block.range, block.constructPath, instanceOf, root);
 }
 
 /** An HCL resource block seen through the evaluator. */
-function hclResourceView(address: string, type: string, name: string, block: HclBlock, evaluator: Evaluator, instanceOf: string | undefined): TerraformResourceView {
+function hclResourceView(address: string, type: string, name: string, block: HclBlock, evaluator: Evaluator, root: string, instanceOf: string | undefined): TerraformResourceView {
   // Plain object literals of one shape (no spreads): V8 builds these ~10× faster, and a scan makes one per resource.
   // Nested blocks with `dynamic` ones expanded, each seen with its iterator.
   const view = (body: HclBody, range: HclBlock['range'], scoped: Evaluator): TerraformBlockView => ({
@@ -157,6 +159,7 @@ function hclResourceView(address: string, type: string, name: string, block: Hcl
   };
   if (block.constructPath !== undefined) resource.constructPath = block.constructPath;
   if (instanceOf !== undefined) resource.instanceOf = instanceOf;
+  resource.root = root;
   return resource;
 }
 

@@ -3,7 +3,7 @@ import type { Range } from '../range.js';
 import { policyDocumentFromValue } from '../policy-document.js';
 import { addTerraformPosture, POSTURE_TYPES } from './posture.js';
 import { internType } from './intern.js';
-import { copyBase, type Attribute, type FunctionUrl, type IamIdentity, type IdentityKind, type IdentityPolicy, type IdentityPolicyKind, type IdentityRef, type LambdaFunction, type LambdaPermission, type Model, type ResourceBase } from '../types.js';
+import { copyBase, type Attribute, type FunctionUrl, type GroupMembership, type IamIdentity, type IdentityKind, type IdentityPolicy, type IdentityPolicyKind, type IdentityRef, type LambdaFunction, type LambdaPermission, type Model, type ResourceBase } from '../types.js';
 import { asList, knownString, type Value } from '../value.js';
 
 const IDENTITY_POLICY_TYPES: Record<string, IdentityPolicyKind> = {
@@ -55,6 +55,8 @@ export interface TerraformResourceView extends TerraformBlockView {
   constructPath?: string;
   /** An instance of a block with count/for_each: the block's address (`address` adds the instance key). */
   instanceOf?: string;
+  /** HCL: the root module folder the instance comes from (see ResourceBase.root). */
+  root?: string;
 }
 
 /**
@@ -81,7 +83,7 @@ export function isModelledType(type: string): boolean {
 }
 
 /** Records a resource in `model.resources` (what every resource is, modelled further or not) and returns that entry. */
-export function addResourceBase(model: Model, address: string, type: string, name: string, range: Range, constructPath: string | undefined, instanceOf?: string): ResourceBase {
+export function addResourceBase(model: Model, address: string, type: string, name: string, range: Range, constructPath: string | undefined, instanceOf?: string, root?: string): ResourceBase {
   const sourceType = internType(type);
   // An instance's own address within its module: `type.name` and its key (`[0]`, `["k"]`).
   const local = instanceOf === undefined ? (ownAddress(address, type, name) ? address : `${sourceType}.${name}`) : `${sourceType}.${name}${address.slice(instanceOf.length)}`;
@@ -89,6 +91,7 @@ export function addResourceBase(model: Model, address: string, type: string, nam
   const base: ResourceBase = { address, sourceType, range, arnExpression: `${local}.arn` };
   if (constructPath !== undefined) base.constructPath = constructPath;
   if (instanceOf !== undefined) base.instanceOf = instanceOf;
+  if (root !== undefined) base.root = root;
   model.resources.push(base);
   return base;
 }
@@ -101,7 +104,7 @@ function ownAddress(address: string, type: string, name: string): boolean {
 /** Maps one Terraform resource onto the format-neutral model. */
 export function addTerraformResource(model: Model, resource: TerraformResourceView): void {
   const { address, type } = resource;
-  const base = addResourceBase(model, address, type, resource.name, resource.range, resource.constructPath, resource.instanceOf);
+  const base = addResourceBase(model, address, type, resource.name, resource.range, resource.constructPath, resource.instanceOf, resource.root);
   if (!MODELLED_TYPES.has(type)) return;
   switch (type) {
     case 'aws_lambda_function': {
@@ -152,7 +155,9 @@ export function addTerraformResource(model: Model, resource: TerraformResourceVi
     case 'aws_iam_group_membership': {
       const [users, groups] = type === 'aws_iam_group_membership' ? [asList(resource.attribute('users')?.value), [resource.attribute('group')?.value]] : [[resource.attribute('user')?.value], asList(resource.attribute('groups')?.value)];
       const known = (values: Array<Value | undefined>) => values.filter((v): v is Value => v !== undefined);
-      (model.memberships ??= []).push({ address, range: resource.range, users: known(users), groups: known(groups) });
+      const membership: GroupMembership = { address, range: resource.range, users: known(users), groups: known(groups) };
+      if (base.root !== undefined) membership.root = base.root;
+      (model.memberships ??= []).push(membership);
       break;
     }
     default: {

@@ -4,6 +4,7 @@ import type { FixValue } from '../../fix/types.js';
 import { nameable, propertyName } from './fix.js';
 import type { LambdaPermission, Model, ResourceBase } from '../../model/types.js';
 import { groupedBy } from '../../model/grouped-by.js';
+import { sameRoot } from '../../model/identity-graph.js';
 import { displayString, knownString, referencesOf } from '../../model/value.js';
 
 /**
@@ -59,25 +60,27 @@ const ANYWHERE = '*';
 /** The scope a reference written in `file` can name functions in (as `reachable` says), in the terms `functionIndex` files them under. */
 function referenceScope(from: ResourceBase, file: string): string {
   if (from.sourceType.startsWith('AWS::')) return `c\u0000${file}`;
-  return dirname(file) === dirname(from.range.file) ? `t\u0000${dirname(file)}\u0000${moduleInstance(from.address)}` : `d\u0000${dirname(file)}`;
+  const root = from.root ?? '';
+  return dirname(file) === dirname(from.range.file) ? `t\u0000${dirname(file)}\u0000${root}\u0000${moduleInstance(from.address)}` : `d\u0000${dirname(file)}\u0000${root}`;
 }
 
 /**
  * Whether a reference written in `file` (by default where `from` stands) can name `resource`: one of
- * that template, or of that Terraform folder, and of `from`'s module instance when written in its folder.
+ * that template, or of that Terraform folder and root, and of `from`'s module instance when written in its folder.
  */
 function reachable(resource: ResourceBase, from: ResourceBase, file = from.range.file): boolean {
   const cloudformation = resource.sourceType.startsWith('AWS::');
   if (cloudformation !== from.sourceType.startsWith('AWS::')) return false;
   if (cloudformation) return resource.range.file === file;
-  if (dirname(resource.range.file) !== dirname(file)) return false;
+  if (dirname(resource.range.file) !== dirname(file) || !sameRoot(resource.root, from.root)) return false;
   return dirname(file) !== dirname(from.range.file) || moduleInstance(resource.address) === moduleInstance(from.address);
 }
 
 /**
  * The first position in `functions` of each `scope \0 key`. Keys: a function's name (`n:`), address
  * (`a:`) and short address (`s:`, `type.name` of a module's resource); scopes: its template (`c`), its
- * Terraform folder and module instance (`t`), its folder (`d`), and the whole scan. Built once per model,
+ * Terraform folder, root and module instance (`t`), its folder and root (`d`), and the whole scan.
+ * (Two roots calling one module under one name put the same address in the same folder: only the root tells them apart.) Built once per model,
  * so each permission's lookup is a few map reads, however many roots share `aws_lambda_function.this`.
  */
 type FunctionIndex = Map<string, number>;
@@ -89,7 +92,8 @@ function functionIndex(functions: Model['functions']): FunctionIndex {
   const map: FunctionIndex = (index = new Map());
   functions.forEach((f, i) => {
     const dir = dirname(f.range.file);
-    const scopes = f.sourceType.startsWith('AWS::') ? [`c\u0000${f.range.file}`, ANYWHERE] : [`t\u0000${dir}\u0000${moduleInstance(f.address)}`, `d\u0000${dir}`, ANYWHERE];
+    const root = f.root ?? '';
+    const scopes = f.sourceType.startsWith('AWS::') ? [`c\u0000${f.range.file}`, ANYWHERE] : [`t\u0000${dir}\u0000${root}\u0000${moduleInstance(f.address)}`, `d\u0000${dir}\u0000${root}`, ANYWHERE];
     const name = knownString(f.functionName?.value);
     const keys = [`a:${f.address}`, `s:${localAddress(f.address)}`, ...(name !== undefined ? [`n:${name}`] : [])];
     for (const scope of scopes)
@@ -175,7 +179,7 @@ export function triggers(model: Model, service: string, from: ResourceBase): Tri
   // Only resources of the permission's folder qualify (its template is in it too): not a pass over every resource per permission.
   for (const resource of byFolder(model.resources).get(dirname(file)) ?? []) {
     const source = sources.find((s) => s.terraform === resource.sourceType || s.cloudformation === resource.sourceType);
-    if (!source || resource.sourceType.startsWith('AWS::') !== cloudformation) continue;
+    if (!source || resource.sourceType.startsWith('AWS::') !== cloudformation || !sameRoot(resource.root, from.root)) continue;
     if (cloudformation) {
       if (resource.range.file !== file) continue;
       const how = source.cloudformationArn === undefined ? 'Arn' : source.cloudformationArn;
