@@ -1,8 +1,8 @@
 import { dirname } from 'node:path';
 import type { FixValue } from '../fix/types.js';
 import { FUNCTION_PROBES, grantsByStatement, policiesReaching, resourceEntriesCoveringAllFunctions, type Grant } from '../iam/statement.js';
-import type { IdentityPolicy, Model } from '../model/types.js';
-import { displayString, knownString } from '../model/value.js';
+import type { IdentityPolicy, Model, ResourceBase } from '../model/types.js';
+import { displayString, knownString, type Value } from '../model/value.js';
 import { fix, isCloudFormation, nameable } from './support/fix.js';
 import { sameRoot } from '../model/identity-graph.js';
 import { byFolder, inModuleInstance, localAddress, moduleInstance, nearbyFunctions } from './support/suggest.js';
@@ -32,7 +32,7 @@ export const IG201: Rule = {
       if (grants.length === 0) continue;
       const callable = functionsInReach(model, policy);
       // Distinct: two roots' instances of one module's function are written alike.
-      const functions = [...new Set(nearbyFunctions(model, policy).flatMap((f) => (f.arnExpression ? [f.arnExpression] : [])))];
+      const functions = [...new Set(nearbyFunctions(model, policy).flatMap((f) => exampleResource(policy, f)))];
       for (const { actions, grant } of grants) {
         const action = displayString(grant.evidence);
         const resource = displayString(grant.resource);
@@ -46,7 +46,7 @@ export const IG201: Rule = {
           evidence: `Action ${JSON.stringify(action)} on Resource ${JSON.stringify(resource)}`,
           suggestion:
             functions.length > 0
-              ? `Allow only lambda:InvokeFunction, on the functions this identity calls, e.g. Resource = [${functions.join(', ')}].`
+              ? `Allow only lambda:InvokeFunction, on the functions this identity calls, e.g. ${policy.sourceType.startsWith('iam-json:') ? `"Resource": [${functions.map((f) => JSON.stringify(f)).join(', ')}]` : `Resource = [${functions.join(', ')}]`}.`
               : `Allow only lambda:InvokeFunction, on the ARNs of the functions this identity calls (arn:aws:lambda:REGION:ACCOUNT:function:NAME); no function is defined in ${isCloudFormation(policy) ? 'its template' : 'this scan'} to name.`,
           fix: narrowResourceFix(grant, callable),
         });
@@ -55,6 +55,18 @@ export const IG201: Rule = {
     return findings;
   },
 };
+
+/**
+ * How the policy would name a function in its Resource: a reference in Terraform and CloudFormation; in a
+ * raw IAM JSON file, which can hold no reference, the function's ARN by its known name (none when unnamed).
+ */
+function exampleResource(policy: IdentityPolicy, fn: ResourceBase & { functionName?: { value: Value } }): string[] {
+  if (!policy.sourceType.startsWith('iam-json:')) return fn.arnExpression ? [fn.arnExpression] : [];
+  const name = knownString(fn.functionName?.value);
+  if (name === undefined || name.includes('${')) return [];
+  if (name.startsWith('arn:')) return [name];
+  return name.includes(':') ? [] : [`arn:aws:lambda:REGION:ACCOUNT:function:${name}`];
+}
 
 /** At most this many functions are written into a policy; more means the scan cannot tell which ones are called. */
 const MAX_FUNCTIONS = 10;

@@ -14,6 +14,23 @@ describe('finding content', () => {
     expect(ig102?.message).toContain('S3 bucket ARN');
   });
 
+  it('suggests ARNs, not Terraform or CloudFormation references, for a raw IAM JSON policy file', async () => {
+    const fn = 'resource "aws_lambda_function" "this" {\n  function_name = "orders"\n}\n';
+    const root = tempTree({
+      'envs/a/main.tf': fn,
+      'envs/b/main.tf': fn,
+      'envs/c/main.tf': 'resource "aws_lambda_function" "named_by_arn" {\n  function_name = "arn:aws:lambda:eu-west-1:111122223333:function:billing"\n}\n',
+      'policies/invoker.json': '{\n  "Version": "2012-10-17",\n  "Statement": [\n    { "Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": "*" }\n  ]\n}\n',
+    });
+    const { findings } = await scan({ paths: ['.'], cwd: root });
+    const ig201 = findings.filter((f) => f.ruleId === 'IG201');
+    expect(ig201.map((f) => [f.range.file, f.range.line])).toEqual([['policies/invoker.json', 4]]);
+    // Two roots' functions of one name are one example; a name written as an ARN is kept as written.
+    expect(ig201[0].suggestion).toBe(
+      'Allow only lambda:InvokeFunction, on the functions this identity calls, e.g. "Resource": ["arn:aws:lambda:REGION:ACCOUNT:function:orders", "arn:aws:lambda:eu-west-1:111122223333:function:billing"].',
+    );
+  });
+
   it('points inside a heredoc policy at the granting action', async () => {
     const { findings } = await scanPaths('examples/terraform/vulnerable/ci.tf');
     const ig201 = findings.filter((f) => f.ruleId === 'IG201');
