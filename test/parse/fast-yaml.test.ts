@@ -263,7 +263,7 @@ describe('fast CloudFormation YAML parser agrees with the yaml library', () => {
       templates++;
       if (expectAgreement(text)) accepted++;
     }
-    // Most real templates take the fast path (the rest: multi-line plain scalars, CRLF, anchors, tags it does not know).
+    // Most real templates take the fast path (the rest: multi-line plain scalars, a lone CR, anchors, tags it does not know).
     expect(accepted / templates).toBeGreaterThan(0.8);
   }, 60_000);
 

@@ -1,4 +1,4 @@
-import type { PositionMapper, Range } from '../../model/range.js';
+import { lineIndex, lineStartsOf, type PositionMapper, type Range } from '../../model/range.js';
 import type { ObjectEntry, Value } from '../../model/value.js';
 import { getAttList, SHORT_FORMS } from './short-forms.js';
 import { yamlScalarPositions } from './yaml-scalar-positions.js';
@@ -15,16 +15,29 @@ function bail(): never {
  * literal/folded block scalars, short-form tags, values on the line after their key.
  * It builds the same Value tree (ranges included) as the `yaml`-library path in
  * parse-cloudformation.ts, several times faster. Anything else (anchors and aliases, multi-line
- * plain scalars, tabs, CRLF, document markers and directives (but a first `---` line), unknown tags, syntax errors) returns undefined
+ * plain scalars, tabs, a lone CR, document markers and directives (but a first `---` line), unknown tags, syntax errors) returns undefined
  * and the caller uses the `yaml` library, which also reports errors. A repeated key is kept, both
  * entries, as the library path keeps it (`uniqueKeys: false`); `found.duplicateKeys` tells the
  * caller to apply the same last-value rule, so only templates with a repeat pay for that walk.
+ * Windows line ends (CRLF) are read as LF, as YAML reads a line break in any scalar, with each
+ * offset mapped back to the text as written.
  * Differential tests check both paths agree on every input this one accepts.
  */
 export function parseCloudFormationYamlFast(text: string, mapper: PositionMapper, found?: { duplicateKeys: boolean }): Value | undefined {
+  if (text.includes('\r')) {
+    // Windows line ends: parsed with each CRLF read as LF, every offset mapped back to the text as written.
+    const normalised = text.replaceAll('\r\n', '\n');
+    if (normalised.includes('\r')) return undefined; // a lone CR (a line break to YAML): left to the library
+    return parseLf(normalised, crlfMapper(normalised, mapper), found);
+  }
+  return parseLf(text, mapper, found);
+}
+
+/** parseCloudFormationYamlFast on a text without CR. */
+function parseLf(text: string, mapper: PositionMapper, found?: { duplicateKeys: boolean }): Value | undefined {
   // A template may open with a document start marker line (`---`); any other marker or directive declines.
   const body = text.startsWith(DOCUMENT_START) ? DOCUMENT_START.length : 0;
-  if (text.includes('\t') || text.includes('\r') || markerLine(text, body)) return undefined;
+  if (text.includes('\t') || markerLine(text, body)) return undefined;
   try {
     const parser = new FastYaml(text, mapper, body);
     const value = parser.document();
@@ -34,6 +47,18 @@ export function parseCloudFormationYamlFast(text: string, mapper: PositionMapper
     if (error === BAIL || error instanceof RangeError) return undefined;
     throw error;
   }
+}
+
+/**
+ * Maps offsets of `normalised` (a CRLF text with each CRLF read as LF) to the text as written: each
+ * line break before an offset lost its CR there. An offset at a line break maps to its CR, where
+ * the library, reading the CRLF text, ends a line's content.
+ */
+function crlfMapper(normalised: string, asWritten: PositionMapper): PositionMapper {
+  const lineStarts = lineStartsOf(normalised);
+  let hint = 0;
+  const original = (offset: number): number => offset + (hint = lineIndex(lineStarts, offset, hint));
+  return { range: (start, end) => asWritten.range(original(start), original(end)) };
 }
 
 const NULL = /^(?:~|[Nn]ull|NULL)$/;

@@ -136,7 +136,8 @@ function quoted(text: string, open: number, end: number): Decoded | undefined {
         breaks++;
         k = m + 1;
       }
-      out.put(breaks === 0 ? ' ' : '\n'.repeat(breaks), j, 1);
+      // A CRLF break starts at its CR (as in block scalars): where a CRLF text read as LF puts it too.
+      out.put(breaks === 0 ? ' ' : '\n'.repeat(breaks), text[j - 1] === '\r' ? j - 1 : j, 1);
       i = k;
     } else {
       let j = i + 1;
@@ -188,8 +189,8 @@ function block(text: string, at: number, end: number): Decoded | undefined {
   /** The line breaks between the last text line and the next: as written (literal) or folded. */
   function flushBreaks(): void {
     if (previousBreak < 0) {
-      // Leading empty lines: each a newline, standing at the scalar's first line.
-      out.put('\n'.repeat(empties), headerEnd, 1);
+      // Leading empty lines: each a newline, standing at the header's line break (at its CR in a CRLF text).
+      out.put('\n'.repeat(empties), text[headerEnd - 1] === '\r' ? headerEnd - 1 : headerEnd, 1);
     } else if (folded) out.put(empties === 0 ? ' ' : '\n'.repeat(empties), previousBreak, 1);
     else out.put('\n'.repeat(empties + 1), previousBreak, 1);
     empties = 0;
