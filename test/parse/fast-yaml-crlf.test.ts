@@ -1,37 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseCloudFormationYamlFast } from '../../src/parse/cloudformation/fast-yaml.js';
-import { lineCounterMapper, parseYamlTemplateWithLibrary } from '../../src/parse/cloudformation/parse-cloudformation.js';
 import { scan } from '../../src/scan.js';
 import { REPO_ROOT } from '../helpers/scan.js';
 import { propertyParameters } from '../helpers/property.js';
-
-const REALWORLD = join(REPO_ROOT, '..', 'shared', 'realworld');
-
-function yamlFiles(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .filter((f) => /\.ya?ml$/.test(f))
-    .map((f) => join(dir, f))
-    .sort();
-}
+import { expectAgreement, fast, REALWORLD, yamlFiles } from '../helpers/fast-yaml-agreement.js';
 
 const crlf = (text: string): string => text.replace(/\r?\n/g, '\r\n');
-const fast = (text: string) => parseCloudFormationYamlFast(text, lineCounterMapper('t.yaml', text));
-
-/** The fast path either declines, or yields exactly the yaml library's Value tree (ranges and string positions included). */
-function expectAgreement(text: string): boolean {
-  const quick = fast(text);
-  if (!quick) return false;
-  const reference = parseYamlTemplateWithLibrary('t.yaml', text);
-  expect(reference.errors).toEqual([]);
-  expect(quick).toEqual(reference.template);
-  return true;
-}
-
 describe('fast CloudFormation YAML parser on CRLF text', () => {
   it('reads CRLF templates as the library does: every scalar style, comments, blank lines, a leading ---', () => {
     for (const text of [

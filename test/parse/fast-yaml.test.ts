@@ -1,34 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { classifyByContent } from '../../src/discover/classify.js';
-import { markerLine, parseCloudFormationYamlFast, plainScalar } from '../../src/parse/cloudformation/fast-yaml.js';
-import { lineCounterMapper, parseCloudFormation, parseYamlTemplate, parseYamlTemplateWithLibrary } from '../../src/parse/cloudformation/parse-cloudformation.js';
+import { markerLine, plainScalar } from '../../src/parse/cloudformation/fast-yaml.js';
+import { parseCloudFormation, parseYamlTemplate, parseYamlTemplateWithLibrary } from '../../src/parse/cloudformation/parse-cloudformation.js';
 import { REPO_ROOT } from '../helpers/scan.js';
 import { mutate, mutationFrom, propertyParameters } from '../helpers/property.js';
-
-const REALWORLD = join(REPO_ROOT, '..', 'shared', 'realworld');
-
-function yamlFiles(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .filter((f) => /\.ya?ml$/.test(f))
-    .map((f) => join(dir, f))
-    .sort();
-}
-
-const fast = (text: string) => parseCloudFormationYamlFast(text, lineCounterMapper('t.yaml', text));
-
-/** The fast path either declines, or yields exactly the yaml library's Value tree for input it finds valid. */
-function expectAgreement(text: string): boolean {
-  const quick = fast(text);
-  if (!quick) return false;
-  const reference = parseYamlTemplateWithLibrary('t.yaml', text);
-  expect(reference.errors).toEqual([]);
-  expect(quick).toEqual(reference.template);
-  return true;
-}
+import { expectAgreement, fast, REALWORLD, yamlFiles } from '../helpers/fast-yaml-agreement.js';
 
 const SNIPPETS = [
   'A: 1 # c\nB:\n  C: !Ref X\n  D: [a, "b", {k: v}]\n  E:\n    - x\n    - y: 1\n      z: 2\n  F: |\n    code\n  G:\n  H: ~\n',
