@@ -1,6 +1,6 @@
 import { type Node as JsonNode, type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
 import { fastPaths } from '../parse/fast-paths.js';
-import { type JsonStringNode, parseJsonFast } from '../parse/fast-json.js';
+import { jsonEscape, type JsonStringNode, parseJsonFast } from '../parse/fast-json.js';
 import type { InputError } from '../parse/types.js';
 import type { PositionMapper } from './range.js';
 import { mayHoldJson, positionsFromRuns, type SourceRun, type StringPositions } from './string-positions.js';
@@ -116,8 +116,6 @@ function stringNodeWithHoles(text: string, mapper: PositionMapper, holes: readon
   };
 }
 
-const JSON_ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
-
 /**
  * Where each character of a JSON string literal's value stands (its escapes mapped to their spans):
  * a policy written as a JSON string inside a JSON template is located at its own lines. Kept only
@@ -132,7 +130,7 @@ function jsonStringPositions(text: string, offset: number, length: number, value
     if (text[i] === '\\') {
       const e = text[i + 1];
       let width = 2;
-      let char = JSON_ESCAPES[e];
+      let char = jsonEscape(text.charCodeAt(i + 1));
       if (e === 'u') {
         width = 6;
         char = String.fromCharCode(parseInt(text.slice(i + 2, i + 6), 16));

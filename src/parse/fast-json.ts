@@ -36,6 +36,11 @@ const CLOSE_BRACE = 125;
 const ESCAPES: Array<string | undefined> = [];
 for (const [c, s] of [['"', '"'], ['\\', '\\'], ['/', '/'], ['b', '\b'], ['f', '\f'], ['n', '\n'], ['r', '\r'], ['t', '\t']]) ESCAPES[c.charCodeAt(0)] = s;
 
+/** What JSON's escape `\c` stands for, by the char code of `c`; undefined for `u` (read apart) and for no escape. */
+export function jsonEscape(code: number): string | undefined {
+  return ESCAPES[code];
+}
+
 /**
  * A fast path for strict JSON: one pass over char codes straight to the Value tree, with the same
  * shapes, key order (duplicate keys kept), ranges and string values as jsonc-parser's `parseTree`

@@ -4,8 +4,7 @@ import { FUNCTION_PROBES, grantsByStatement, policiesReaching, resourceEntriesCo
 import type { IdentityPolicy, Model, ResourceBase } from '../model/types.js';
 import { displayString, knownString, type Value } from '../model/value.js';
 import { fix, isCloudFormation, nameable } from './support/fix.js';
-import { sameRoot } from '../model/identity-graph.js';
-import { byFolder, inModuleInstance, localAddress, moduleInstance, nearbyFunctions } from './support/suggest.js';
+import { byFolder, localAddress, nearbyFunctions, reachable } from './support/suggest.js';
 import type { Finding, Rule } from './types.js';
 
 /** The actions that run a function's code. */
@@ -76,16 +75,12 @@ const MAX_FUNCTIONS = 10;
  * template (CloudFormation) or Terraform module folder. Raw IAM JSON can name none.
  */
 function functionsInReach(model: Model, policy: IdentityPolicy): Array<{ address: string; arn: FixValue; nameable: boolean }> {
-  if (isCloudFormation(policy))
-    return (byFolder(model.functions).get(dirname(policy.range.file)) ?? [])
-      .filter((f) => isCloudFormation(f) && f.range.file === policy.range.file)
-      .map((f) => ({ address: f.address, arn: { kind: 'intrinsic', name: 'Fn::GetAtt', argument: [f.address, 'Arn'] }, nameable: nameable(f) }));
-  if (!policy.sourceType.startsWith('aws_')) return [];
-  // A reference reaches only its own module instance: another instance of the same folder is not `aws_lambda_function.x` here.
-  const instance = moduleInstance(policy.address);
-  return (byFolder(model.functions).get(dirname(policy.range.file)) ?? [])
-    .filter((f) => f.sourceType === 'aws_lambda_function' && inModuleInstance(f.address, instance) && sameRoot(f.root, policy.root))
-    .map((f) => ({ address: f.address, arn: { kind: 'terraform', expression: `${localAddress(f.address)}.arn` }, nameable: true }));
+  // Raw IAM JSON can hold no reference.
+  if (!isCloudFormation(policy) && !policy.sourceType.startsWith('aws_')) return [];
+  // A reference reaches only its own template, or its own module instance: another instance of the same folder is not `aws_lambda_function.x` here.
+  const inReach = (byFolder(model.functions).get(dirname(policy.range.file)) ?? []).filter((f) => reachable(f, policy));
+  if (isCloudFormation(policy)) return inReach.map((f) => ({ address: f.address, arn: { kind: 'intrinsic', name: 'Fn::GetAtt', argument: [f.address, 'Arn'] }, nameable: nameable(f) }));
+  return inReach.map((f) => ({ address: f.address, arn: { kind: 'terraform', expression: `${localAddress(f.address)}.arn` }, nameable: true }));
 }
 
 /** Replace the statement's every-function Resource with the functions in reach; only for statements of Lambda actions alone. */

@@ -59,16 +59,23 @@ const ANYWHERE = '*';
 
 /** The scope a reference written in `file` can name functions in (as `reachable` says), in the terms `functionIndex` files them under. */
 function referenceScope(from: ResourceBase, file: string): string {
-  if (from.sourceType.startsWith('AWS::')) return `c\u0000${file}`;
-  const root = from.root ?? '';
-  return dirname(file) === dirname(from.range.file) ? `t\u0000${dirname(file)}\u0000${root}\u0000${moduleInstance(from.address)}` : `d\u0000${dirname(file)}\u0000${root}`;
+  if (from.sourceType.startsWith('AWS::')) return templateScope(file);
+  return dirname(file) === dirname(from.range.file) ? instanceScope(dirname(file), from.root, moduleInstance(from.address)) : folderScope(dirname(file), from.root);
 }
+
+// The scopes functionIndex files a function under and referenceScope looks one up in: one spelling for both.
+/** A CloudFormation template. */
+const templateScope = (file: string) => `c\u0000${file}`;
+/** A Terraform folder, root and module instance. */
+const instanceScope = (dir: string, root: string | undefined, instance: string) => `t\u0000${dir}\u0000${root ?? ''}\u0000${instance}`;
+/** A Terraform folder and root. */
+const folderScope = (dir: string, root: string | undefined) => `d\u0000${dir}\u0000${root ?? ''}`;
 
 /**
  * Whether a reference written in `file` (by default where `from` stands) can name `resource`: one of
  * that template, or of that Terraform folder and root, and of `from`'s module instance when written in its folder.
  */
-function reachable(resource: ResourceBase, from: ResourceBase, file = from.range.file): boolean {
+export function reachable(resource: ResourceBase, from: ResourceBase, file = from.range.file): boolean {
   const cloudformation = resource.sourceType.startsWith('AWS::');
   if (cloudformation !== from.sourceType.startsWith('AWS::')) return false;
   if (cloudformation) return resource.range.file === file;
@@ -92,8 +99,7 @@ function functionIndex(functions: Model['functions']): FunctionIndex {
   const map: FunctionIndex = (index = new Map());
   functions.forEach((f, i) => {
     const dir = dirname(f.range.file);
-    const root = f.root ?? '';
-    const scopes = f.sourceType.startsWith('AWS::') ? [`c\u0000${f.range.file}`, ANYWHERE] : [`t\u0000${dir}\u0000${root}\u0000${moduleInstance(f.address)}`, `d\u0000${dir}\u0000${root}`, ANYWHERE];
+    const scopes = f.sourceType.startsWith('AWS::') ? [templateScope(f.range.file), ANYWHERE] : [instanceScope(dir, f.root, moduleInstance(f.address)), folderScope(dir, f.root), ANYWHERE];
     const name = knownString(f.functionName?.value);
     const keys = [`a:${f.address}`, `s:${localAddress(f.address)}`, ...(name !== undefined ? [`n:${name}`] : [])];
     for (const scope of scopes)
