@@ -123,7 +123,7 @@ function planNestedStack(templates: ReadonlyMap<string, PreparedTemplate>, scope
   const variants: Array<Value | undefined> = parameters ? ifVariants(scope, parameters) : [undefined];
   if (parent.budget.left <= 0) return { child, variants, refusal: `Nested stack ${nested.entry.key} is not analysed: its root template ${parent.stack[0]} already instantiates ${MAX_NESTED_INSTANCES} nested stacks.` };
   parent.budget.left--;
-  const first = scopedInstance(templates, child, childInstance(parent, nested, chain, variants[0]));
+  const first = scopedInstance(templates, child, childInstance(parent, nested, child, variants[0]));
   return { child, variants, ...(first ? { first } : {}) };
 }
 
@@ -139,20 +139,20 @@ function addNestedStack(model: Model, templates: ReadonlyMap<string, PreparedTem
     return;
   }
   modelInstance(model, templates, child, first);
-  const chain = [...parent.at.stack, child.file];
   for (let i = 1; i < variants.length && parent.at.budget.left > 0; i++) {
     parent.at.budget.left--;
     const into = emptyModel();
-    modelInstance(into, templates, child, scopedInstance(templates, child, childInstance(parent.at, nested, chain, variants[i])));
+    modelInstance(into, templates, child, scopedInstance(templates, child, childInstance(parent.at, nested, child, variants[i])));
     for (const p of into.permissions) model.permissions.push(p);
     for (const u of into.functionUrls) model.functionUrls.push(u);
     for (const d of into.identityPolicies) model.identityPolicies.push(d);
   }
 }
 
-function childInstance(parent: TemplateInstance, nested: NestedStack, chain: readonly string[], passed: Value | undefined): TemplateInstance {
+/** The child's instance for one variant of the parameters passed: its templates' chain is the parent's and its own file. */
+function childInstance(parent: TemplateInstance, nested: NestedStack, child: PreparedTemplate, passed: Value | undefined): TemplateInstance {
   const given = passed ? givenParameters(passed, nested.range.file) : undefined;
-  return { prefix: `${parent.prefix}${nested.entry.key}/`, ...(given ? { given } : {}), stack: chain, budget: parent.budget };
+  return { prefix: `${parent.prefix}${nested.entry.key}/`, ...(given ? { given } : {}), stack: [...parent.stack, child.file], budget: parent.budget };
 }
 
 /**
