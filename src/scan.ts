@@ -202,6 +202,8 @@ function textOf(source: { text: string } | { error: unknown }): string | undefin
 
 /** CDK-for-Terraform: each finding names the construct its resource was synthesised from. */
 function tagConstructPaths(findings: Finding[], model: Model): void {
+  // Only synthesised code has construct paths: other scans skip the lookups (and the index they build).
+  if (!model.resources.some((r) => r.constructPath !== undefined)) return;
   for (const finding of findings) {
     const constructPath = resourceAt(model, finding.resource, finding.range.file)?.constructPath;
     if (constructPath !== undefined) finding.constructPath = constructPath;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
 import { relative, resolve, sep } from 'node:path';
 import { displayPath } from '../../src/discover/display-path.js';
 
@@ -19,7 +20,29 @@ describe('displayPath', () => {
     [`${cwd}-sibling${sep}x.tf`],
     ['modules/x/main.tf'],
     ['.'],
+    // Outside cwd: each folder is resolved once and remembered, so ask twice.
+    [resolve('/work/other/y/z.tf')],
+    [resolve('/work/other/y/z.tf')],
+    [resolve('/work/other/y/w.tf')],
+    [resolve('/work')],
+    [resolve('/x.tf')],
+    [`${resolve('/work/other')}${sep}`],
+    [`${resolve('/work/other')}${sep}a${sep}..${sep}b.tf`],
+    [`${resolve('/work/other')}${sep}${sep}b.tf`],
+    [`${resolve('/work/other')}${sep}.hidden${sep}b.tf`],
   ])('%s: as path.relative shows it', (path) => {
     expect(display(path)).toBe(reference(path));
+  });
+
+  it('agrees with path.relative on generated paths, in any order of asking', () => {
+    const segment = fc.constantFrom('work', 'repo', 'repo-sibling', 'other', 'a', 'a b', 'ü', '.', '..', '', '.hidden', 'main.tf');
+    const path = fc.tuple(fc.boolean(), fc.array(segment, { maxLength: 6 })).map(([absolute, parts]) => (absolute ? sep : '') + parts.join(sep));
+    fc.assert(
+      fc.property(fc.array(path, { minLength: 1, maxLength: 20 }), (paths) => {
+        const fresh = displayPath(cwd);
+        for (const p of paths) expect(fresh(p)).toBe(reference(p));
+      }),
+      { numRuns: 1000 },
+    );
   });
 });
