@@ -186,8 +186,10 @@ export function changeToEdit(file: EditableFile, change: Change): TextEdit | str
     }
     case 'replace': {
       const written = file.text.slice(start, end);
-      if (unquote(written) !== change.expect) return `the value is not written at that place (${JSON.stringify(written.slice(0, 40))} is): it comes from a variable, a managed policy or the like`;
-      return replaceItem(file, start, end, change.value, syntax) ?? cannot;
+      // A string written through Fn::Sub is replaced with its intrinsic: the tag or `Fn::Sub` key would otherwise stay.
+      const from = unquote(written) === change.expect ? subTagStart(file, start, syntax) : substitutedAt(written, change.expect, syntax) ? start : undefined;
+      if (from === undefined) return `the value is not written at that place (${JSON.stringify(written.slice(0, 40))} is): it comes from a variable, a managed policy or the like`;
+      return replaceItem(file, from, end, change.value, syntax) ?? cannot;
     }
     case 'add': {
       const text = renderValue(change.value, syntax);
@@ -201,6 +203,22 @@ export function changeToEdit(file: EditableFile, change: Change): TextEdit | str
       return addBlock(file, start, end, change.type, attributes as Array<readonly [string, string]>) ?? `cannot add a ${change.type} block inside the block as it is laid out`;
     }
   }
+}
+
+/** Where a CloudFormation YAML scalar at `start` really starts: at its `!Sub` tag when it has one (the model locates the string after it). */
+function subTagStart(file: EditableFile, start: number, syntax: Syntax): number {
+  if (syntax !== 'cfn-yaml') return start;
+  const tag = /!Sub[ \t]+$/.exec(file.text.slice(lineStart(file.text, start), start));
+  return tag ? start - tag[0].length : start;
+}
+
+/** `Fn::Sub: "s"` (YAML) or `{ "Fn::Sub": "s" }` (JSON, YAML flow) whose one string is `expect`: the model locates such a value at the whole intrinsic. */
+function substitutedAt(written: string, expect: string, syntax: Syntax): boolean {
+  if (syntax !== 'cfn-yaml' && syntax !== 'cfn-json') return false;
+  const flow = /^\{\s*(["']?)Fn::Sub\1\s*:\s*([^\n]*?)\s*\}$/.exec(written);
+  const block = syntax === 'cfn-yaml' ? /^(["']?)Fn::Sub\1[ \t]*:[ \t]+([^\n]*)$/.exec(written) : null;
+  const argument = (flow ?? block)?.[2];
+  return argument !== undefined && /^["']/.test(argument) === /["']$/.test(argument) && unquote(argument) === expect && !/^[[{!|>]/.test(argument);
 }
 
 function trimEnd(text: string, start: number, end: number): number {

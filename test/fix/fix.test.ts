@@ -357,3 +357,40 @@ describe('--fix-dry-run', () => {
     expect([again.code, again.stdout]).toEqual([0, '']);
   });
 });
+
+describe('IG201 --fix on a Resource written through Fn::Sub', () => {
+  const template = (resource: string) =>
+    `AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Orders:\n    Type: AWS::Lambda::Function\n  Role:\n    Type: AWS::IAM::Role\n    Properties:\n      Policies:\n        - PolicyName: p\n          PolicyDocument:\n            Statement:\n              - Effect: Allow\n                Action: lambda:InvokeFunction\n${resource}`;
+  const ANY = 'arn:aws:lambda:${AWS::Region}:${AWS::AccountId}:function:*';
+  const JSON_TEMPLATE = `{\n  "Resources": {\n    "Orders": { "Type": "AWS::Lambda::Function" },\n    "Role": { "Type": "AWS::IAM::Role", "Properties": { "Policies": [{ "PolicyName": "p", "PolicyDocument": { "Statement": [\n      { "Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": { "Fn::Sub": "${ANY}" } }\n    ] } }] } }\n  }\n}\n`;
+
+  // [label, file, text, IG201's line (its Action), what the fixed file holds instead of the Sub]
+  const SUBS: Array<[string, string, string, number, string]> = [
+    ['the !Sub tag', 'template.yaml', template(`                Resource: !Sub ${ANY}\n`), 13, '                Resource: !GetAtt Orders.Arn\n'],
+    ['the !Sub tag on a quoted string', 'template.yaml', template(`                Resource: !Sub '${ANY}'\n`), 13, '                Resource: !GetAtt Orders.Arn\n'],
+    ['the !Sub tag in a list', 'template.yaml', template(`                Resource:\n                  - !Sub ${ANY}\n`), 13, '                Resource:\n                  - !GetAtt Orders.Arn\n'],
+    ['the Fn::Sub key', 'template.yaml', template(`                Resource:\n                  Fn::Sub: ${ANY}\n`), 13, '                Resource:\n                  !GetAtt Orders.Arn\n'],
+    ['a JSON Fn::Sub object', 'template.json', JSON_TEMPLATE, 5, '"Resource": { "Fn::GetAtt": ["Orders", "Arn"] } }'],
+  ];
+
+  it.each(SUBS)('replaces %s with the function, not only the string inside it', async (_label, file, text, line, expected) => {
+    const dir = tempTree({ [file]: text });
+    const before = (await scan({ paths: ['.'], cwd: dir })).findings.filter((f) => f.ruleId === 'IG201');
+    expect(before.map((f) => [f.range.file, f.range.line])).toEqual([[file, line]]);
+    expect(before[0].fix!.edits).toHaveLength(1);
+    const run = await runCaptured(['--fix', '.'], { cwd: dir });
+    expect(run.stderr).not.toMatch(/not fixed/);
+    const fixed = readFileSync(join(dir, file), 'utf8');
+    expect(fixed).toContain(expected);
+    expect(fixed).not.toContain('Sub');
+    expect((await scan({ paths: ['.'], cwd: dir })).findings.filter((f) => f.ruleId === 'IG201' || f.ruleId === 'IG901')).toEqual([]);
+  });
+
+  it('leaves a Fn::Sub with variables to a human, saying why', async () => {
+    const dir = tempTree({ 'template.yaml': template(`                Resource:\n                  Fn::Sub: [ 'arn:aws:lambda:\${AWS::Region}:\${Account}:function:*', { Account: !Ref AWS::AccountId } ]\n`) });
+    const ig201 = (await scan({ paths: ['.'], cwd: dir })).findings.filter((f) => f.ruleId === 'IG201');
+    expect(ig201.map((f) => f.range.line)).toEqual([13]);
+    expect(ig201[0].fix!.edits).toEqual([]);
+    expect(ig201[0].fix!.description).toContain('Not applied by --fix');
+  });
+});
