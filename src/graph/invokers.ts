@@ -2,9 +2,9 @@ import { lambdaFunctionName } from '../iam/arn.js';
 import { classifyPrincipal } from '../iam/principal.js';
 import { coversAction, coversAllFunctions, effectOf, hasScopingCondition, resourcePattern } from '../iam/statement.js';
 import { wildcardMatches } from '../iam/wildcard.js';
-import { identityGraph, sameStack, type IdentityNode } from '../model/identity-graph.js';
+import { identityGraph, sameStack, type IdentityNode, type Referrer } from '../model/identity-graph.js';
 import type { Range } from '../model/range.js';
-import type { IdentityPolicy, LambdaFunction, LambdaPermission, Model, PolicyDocument, Statement } from '../model/types.js';
+import type { IdentityPolicy, LambdaFunction, LambdaPermission, Model, PolicyDocument, ResourceBase, Statement } from '../model/types.js';
 import { displayString, knownString, type Value } from '../model/value.js';
 import { accountPinning } from '../rules/support/account-pinning.js';
 
@@ -38,7 +38,7 @@ export interface IdentityInvoker {
   principalType: 'role' | 'user' | 'group' | null;
   /** Where the principal is declared, when it is in the scan. */
   principalLocation?: Location;
-  /** A module's role, user or group: the Terraform root whose call made this instance. */
+  /** A module's role, user or group: the Terraform root whose call made this instance; a nested stack's: its root template. */
   principalRoot?: string;
   /** A user who holds it through a group: the group. */
   viaGroup?: string;
@@ -57,7 +57,10 @@ export type Invoker = ResourceInvoker | IdentityInvoker;
 export interface FunctionInvokers {
   function: string;
   location: Location;
-  /** A module's function: the Terraform root whose call made this instance (two roots' instances share address and place). */
+  /**
+   * A module's function: the Terraform root whose call made this instance; a nested stack's: the root
+   * template whose tree made it (two roots' instances share address and place).
+   */
   root?: string;
   invokers: Invoker[];
 }
@@ -80,7 +83,7 @@ export function invokerGraph(model: Model): FunctionInvokers[] {
   };
   for (const permission of model.permissions) {
     if (!permission.functionName) continue;
-    const fns = targets(index, permission.functionName.value, permission.root);
+    const fns = targets(index, permission.functionName.value, permission);
     if (fns.length === 0) continue;
     const invoker = permissionInvoker(permission);
     for (const fn of fns) file(resource, fn, invoker);
@@ -89,26 +92,29 @@ export function invokerGraph(model: Model): FunctionInvokers[] {
     // An AWS_IAM URL is reached through the invoke grants listed beside it; only NONE adds a caller.
     if (!url.functionName || knownString(url.authorizationType?.value)?.toUpperCase() !== 'NONE') continue;
     const invoker: ResourceInvoker = { kind: 'function-url', principal: '*', principalClass: 'public', via: url.address, location: at(url.authorizationType?.range ?? url.range), public: true, unscoped: true };
-    for (const fn of targets(index, url.functionName.value, url.root)) file(resource, fn, invoker);
+    for (const fn of targets(index, url.functionName.value, url)) file(resource, fn, invoker);
   }
   for (const { fn, invoker } of identityInvokers(model, index)) file(identity, fn, invoker);
   const seen = new Map<string, Set<string>>();
   return model.functions
     .filter((fn) => {
-      // The same function listed twice from one file and root (one per variant, say): the first entry stands.
+      // The same function listed twice from one file and root or tree (one per variant, say): the first entry stands.
       const places = seen.get(fn.address) ?? new Set<string>();
       seen.set(fn.address, places);
-      const place = `${fn.range.file}\u0000${fn.root ?? ''}`;
+      const place = `${fn.range.file}\u0000${fn.root ?? ''}\u0000${fn.rootTemplate ?? ''}`;
       if (places.has(place)) return false;
       places.add(place);
       return true;
     })
-    .map((fn) => ({
-      function: fn.address,
-      location: at(fn.range),
-      ...(fn.root !== undefined && fn.address.startsWith('module.') ? { root: fn.root } : {}),
-      invokers: dedupe([...(resource.get(fn) ?? []), ...(identity.get(fn) ?? [])]),
-    }));
+    .map((fn) => {
+      const root = instanceRoot(fn);
+      return { function: fn.address, location: at(fn.range), ...(root !== undefined ? { root } : {}), invokers: dedupe([...(resource.get(fn) ?? []), ...(identity.get(fn) ?? [])]) };
+    });
+}
+
+/** What tells one instance of shared code from another: a module's Terraform root, a nested stack's root template. */
+function instanceRoot(resource: ResourceBase): string | undefined {
+  return resource.rootTemplate ?? (resource.address.startsWith('module.') ? resource.root : undefined);
 }
 
 function at(range: Range): Location {
@@ -139,7 +145,8 @@ function permissionInvoker(permission: LambdaPermission): ResourceInvoker {
 interface PolicySet {
   /** The identity in the scan holding the policies, when there is one. */
   holder?: IdentityNode;
-  documents: PolicyDocument[];
+  /** Every policy of the holder with a document (its Denies count), or the one policy when the holder is not in the scan. */
+  policies: IdentityPolicy[];
   principal: string | null;
   principalType: IdentityInvoker['principalType'];
   principalLocation?: Location;
@@ -155,28 +162,29 @@ function identityInvokers(model: Model, index: FunctionIndex): Array<{ fn: Lambd
   const deniedFor = new Map<IdentityNode, ReadonlySet<LambdaFunction> | 'all'>();
   for (const policy of model.identityPolicies) {
     if (!policy.document) continue;
-    const grants = invokeGrants(index, policy.document, policy.root);
+    const grants = invokeGrants(index, policy.document, policy);
     if (grants.size === 0) continue;
     const holders = graph.holdersOf(policy);
     const sets: PolicySet[] =
       holders.length > 0
         ? holders.map((node) => {
             const via = node.policies.find((e) => e.policy === policy)?.via;
+            const principalRoot = instanceRoot(node.identity);
             return {
               holder: node,
-              documents: node.policies.flatMap((e) => (e.policy.document ? [e.policy.document] : [])),
+              policies: node.policies.flatMap((e) => (e.policy.document ? [e.policy] : [])),
               principal: node.identity.address,
               principalType: node.identity.kind,
               principalLocation: at(node.identity.range),
-              ...(node.identity.root !== undefined && node.identity.address.startsWith('module.') ? { principalRoot: node.identity.root } : {}),
+              ...(principalRoot !== undefined ? { principalRoot } : {}),
               ...(via ? { viaGroup: via.address } : {}),
             };
           })
-        : unresolvedHolders(policy, policy.document);
+        : unresolvedHolders(policy);
     for (const set of sets) {
       let denied = set.holder && deniedFor.get(set.holder);
-      // A holder's policies are all of its own root (attachments never cross roots): the policy's root reads them.
-      if (!denied) denied = deniedFunctions(index, set.documents, policy.root);
+      // Each Deny is read where its own policy stands, so a holder's set is the same whichever policy asks.
+      if (!denied) denied = deniedFunctions(index, set.policies);
       if (set.holder) deniedFor.set(set.holder, denied);
       if (denied === 'all') continue;
       // One invoker per granting statement, shared by the functions it reaches.
@@ -210,12 +218,12 @@ function identityInvoker(policy: IdentityPolicy, set: PolicySet, grant: Grant): 
 }
 
 /** A policy whose holders are not in the scan: named as written (`role "ci-deployer"`), or null when attached to nothing. */
-function unresolvedHolders(policy: IdentityPolicy, document: PolicyDocument): PolicySet[] {
+function unresolvedHolders(policy: IdentityPolicy): PolicySet[] {
   const written = (policy.holders ?? []).flatMap((h) => {
     const text = displayString(h.value);
-    return text === undefined ? [] : [{ documents: [document], principal: text, principalType: h.kind }];
+    return text === undefined ? [] : [{ policies: [policy], principal: text, principalType: h.kind }];
   });
-  return written.length > 0 ? written : [{ documents: [document], principal: null, principalType: null }];
+  return written.length > 0 ? written : [{ policies: [policy], principal: null, principalType: null }];
 }
 
 interface Grant {
@@ -227,34 +235,34 @@ interface Grant {
  * Per function a policy lets its holder invoke, the first Allow statement that does (in model order of the
  * functions): one covering every function reaches those in its stack; one naming functions, those it names.
  */
-function invokeGrants(index: FunctionIndex, document: PolicyDocument, root: string | undefined): Map<LambdaFunction, Grant> {
+function invokeGrants(index: FunctionIndex, document: PolicyDocument, policy: Referrer): Map<LambdaFunction, Grant> {
   const grants = new Map<LambdaFunction, Grant>();
   for (const statement of document.statements) {
     if (effectOf(statement) !== 'Allow' || !coversAction(statement, INVOKE)) continue;
     const allFunctions = coversAllFunctions(statement);
-    const reached = allFunctions ? index.all.filter((fn) => sameStack(fn, statement.range, root)) : namedFunctions(index, statement, root);
+    const reached = allFunctions ? index.all.filter((fn) => sameStack(fn, statement.range, policy)) : namedFunctions(index, statement, policy);
     for (const fn of reached) if (!grants.has(fn)) grants.set(fn, { statement, allFunctions });
   }
   return grants;
 }
 
 /** The functions an unconditional Deny in the holder's policies takes away: 'all' when one covers every function. */
-function deniedFunctions(index: FunctionIndex, documents: PolicyDocument[], root: string | undefined): ReadonlySet<LambdaFunction> | 'all' {
+function deniedFunctions(index: FunctionIndex, policies: IdentityPolicy[]): ReadonlySet<LambdaFunction> | 'all' {
   const denied = new Set<LambdaFunction>();
-  for (const document of documents)
-    for (const s of document.statements) {
+  for (const policy of policies)
+    for (const s of policy.document!.statements) {
       if (effectOf(s) !== 'Deny' || s.condition.length > 0 || !coversAction(s, INVOKE)) continue;
       if (coversAllFunctions(s)) return 'all';
-      for (const fn of namedFunctions(index, s, root)) denied.add(fn);
+      for (const fn of namedFunctions(index, s, policy)) denied.add(fn);
     }
   return denied;
 }
 
-/** The functions a statement's Resource entries name (computed once per statement and graph: a statement is of one policy, so of one root). */
-function namedFunctions(index: FunctionIndex, statement: Statement, root: string | undefined): ReadonlySet<LambdaFunction> {
+/** The functions a statement's Resource entries name (computed once per statement and graph: a statement is of one policy, `policy`, so of one root or stack tree). */
+function namedFunctions(index: FunctionIndex, statement: Statement, policy: Referrer): ReadonlySet<LambdaFunction> {
   let named = index.named.get(statement);
   if (!named) {
-    named = new Set(statement.resource.flatMap((entry) => targets(index, entry, root, statement.range)));
+    named = new Set(statement.resource.flatMap((entry) => targets(index, entry, policy, statement.range)));
     index.named.set(statement, named);
   }
   return named;
@@ -292,16 +300,16 @@ function functionIndex(model: Model): FunctionIndex {
 
 /**
  * The functions a permission's or URL's function value names, scoped to where that value is written
- * (`from`): a nested stack's parameter, or a module's input, is written in the parent, whose resources it names.
- * A symbolic reference to the function resource (in the same template or Terraform folder), its name, or an ARN
+ * (`from`): a module's input is written in the caller's folder, whose resources it names.
+ * A symbolic reference to the function resource (in the same stack tree or Terraform folder), its name, or an ARN
  * whose function name (wildcards allowed) matches. Unknown values denote nothing. In model order.
- * `root`: the Terraform root of the resource holding the value; another root's instances are not named.
+ * `referrer`: the resource holding the value; another Terraform root's or CloudFormation stack tree's instances are not named.
  */
-function targets(index: FunctionIndex, value: Value, root: string | undefined, from: Range = value.range): LambdaFunction[] {
+function targets(index: FunctionIndex, value: Value, referrer: Referrer, from: Range = value.range): LambdaFunction[] {
   const resources = resourcesOf(value);
   if (resources.length > 0) {
     const found = new Set(resources.flatMap((address) => index.byAddress.get(address) ?? []));
-    return inModelOrder(index, [...found].filter((f) => sameStack(f, from, root)));
+    return inModelOrder(index, [...found].filter((f) => sameStack(f, from, referrer)));
   }
   const pattern = resourcePattern(value);
   if (pattern === undefined) return [];
@@ -310,7 +318,7 @@ function targets(index: FunctionIndex, value: Value, root: string | undefined, f
   // A plain ASCII name matches only names equal to it but for ASCII case: look those up; a wildcard or
   // other letters are matched against every named function. Either way wildcardMatches decides.
   const candidates = /^[\x20-\x29\x2b-\x3e\x40-\x7e]*$/.test(name) ? (index.byLowerName.get(name.toLowerCase()) ?? []).map((f) => [f, knownString(f.functionName?.value)!] as const) : index.withName;
-  return candidates.flatMap(([f, own]) => (wildcardMatches(name, own) && sameStack(f, from, root) ? [f] : []));
+  return candidates.flatMap(([f, own]) => (wildcardMatches(name, own) && sameStack(f, from, referrer) ? [f] : []));
 }
 
 function inModelOrder(index: FunctionIndex, fns: LambdaFunction[]): LambdaFunction[] {

@@ -26,6 +26,7 @@ export function attachManagedPolicy(model: Model, base: ResourceBase, policy: Va
   if (holders.length === 0) return false;
   const attachment: PolicyAttachment = { address: base.address, range: policy.range, policy, holders };
   if (base.root !== undefined) attachment.root = base.root;
+  if (base.rootTemplate !== undefined) attachment.rootTemplate = base.rootTemplate;
   (model.attachments ??= []).push(attachment);
   return false;
 }

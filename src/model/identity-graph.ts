@@ -42,9 +42,9 @@ export function identityGraph(model: Model): IdentityGraph {
   if (cached) return cached;
   const identities = model.identities ?? [];
   const nodes = new Map<IamIdentity, IdentityNode>(identities.map((identity) => [identity, { identity, policies: [], groups: [], unresolved: [], functions: [], executionRole: false, trust: [] }]));
-  // `root`: the Terraform root the referring resource comes from (see ResourceBase.root).
-  const resolve = (ref: IdentityRef, from: Range, root: string | undefined) => {
-    const found = resolveIdentity(identities, ref.kind, ref.value, from, root);
+  // `referrer`: the resource (attachment, membership) the reference is written on: its Terraform root or CloudFormation stack tree.
+  const resolve = (ref: IdentityRef, from: Range, referrer: Referrer) => {
+    const found = resolveIdentity(identities, ref.kind, ref.value, from, referrer);
     return found ? nodes.get(found) : undefined;
   };
   const own = new Map<IdentityNode, IdentityPolicy[]>();
@@ -54,21 +54,21 @@ export function identityGraph(model: Model): IdentityGraph {
     own.set(node, list);
   };
   for (const policy of model.identityPolicies) for (const holder of policy.holders ?? []) {
-    const node = resolve(holder, policy.range, policy.root);
+    const node = resolve(holder, policy.range, policy);
     if (node) give(node, policy);
   }
   for (const attachment of model.attachments ?? []) {
-    const policies = resolvePolicy(model.identityPolicies, attachment.policy, attachment.range, attachment.root);
+    const policies = resolvePolicy(model.identityPolicies, attachment.policy, attachment.range, attachment);
     for (const holder of attachment.holders) {
-      const node = resolve(holder, attachment.range, attachment.root);
+      const node = resolve(holder, attachment.range, attachment);
       if (!node) continue;
       if (policies.length === 0) node.unresolved.push(attachment);
       for (const policy of policies) give(node, policy);
     }
   }
   for (const membership of model.memberships ?? [])
-    for (const user of membership.users.map((value) => resolve({ kind: 'user', value }, membership.range, membership.root)))
-      for (const group of membership.groups.map((value) => resolve({ kind: 'group', value }, membership.range, membership.root)))
+    for (const user of membership.users.map((value) => resolve({ kind: 'user', value }, membership.range, membership)))
+      for (const group of membership.groups.map((value) => resolve({ kind: 'group', value }, membership.range, membership)))
         if (user && group && !user.groups.includes(group.identity)) user.groups.push(group.identity);
   for (const node of nodes.values()) {
     node.policies = (own.get(node) ?? []).map((policy) => ({ policy }));
@@ -82,7 +82,7 @@ export function identityGraph(model: Model): IdentityGraph {
   }
   const roles = new Map<LambdaFunction, IdentityNode>();
   for (const fn of model.functions) {
-    const node = fn.role ? resolve({ kind: 'role', value: fn.role.value }, fn.range, fn.root) : undefined;
+    const node = fn.role ? resolve({ kind: 'role', value: fn.role.value }, fn.range, fn) : undefined;
     if (!node) continue;
     roles.set(fn, node);
     node.functions.push(fn);
@@ -105,20 +105,36 @@ export function identityGraph(model: Model): IdentityGraph {
   return graph;
 }
 
+/** What holds a reference: the resource (attachment, membership) it is written on, with where that was instantiated. */
+export interface Referrer {
+  range: Range;
+  /** Terraform: its root module (ResourceBase.root). */
+  root?: string;
+  /** CloudFormation, in a nested stack: its root template (ResourceBase.rootTemplate). */
+  rootTemplate?: string;
+}
+
 /**
- * Whether a resource declared at `resource` is the one a symbolic reference written at `from`
- * can mean: the same template (CloudFormation logical ids are per template) or the same Terraform
- * folder. A module instance's resources stand in the module's folder but are referred to from its
- * caller's (through module outputs, `module.fn.aws_iam_role.this`), so any Terraform file may name
- * them; when both sides know their root (`root`: the referring resource's), only the same root's
- * instance is meant: `envs/a` and `envs/b` calling one module under one name share the address, never
- * the resources. Separate stacks scanned together are never assumed to share resources.
+ * Whether a resource declared at `resource` is the one a symbolic reference written at `from`, on
+ * `referrer`, can mean: the same CloudFormation stack tree (a root template and the templates it
+ * nests, as instantiated: they name each other's resources through parameters and outputs, and a
+ * nested resource's address says which instance it is) or the same Terraform folder. A module
+ * instance's resources stand in the module's folder but are referred to from its caller's (through
+ * module outputs, `module.fn.aws_iam_role.this`), so any Terraform file may name them; when both
+ * sides know their root, only the same root's instance is meant: `envs/a` and `envs/b` calling one
+ * module under one name share the address, never the resources. Separate stacks scanned together
+ * are never assumed to share resources: two roots nesting one child template get one instance each.
  */
-export function sameStack(resource: { address: string; sourceType: string; range: Range; root?: string }, from: Range, root?: string): boolean {
-  if (resource.sourceType.startsWith('AWS::')) return resource.range.file === from.file;
-  if (!sameRoot(resource.root, root)) return false;
+export function sameStack(resource: { address: string; sourceType: string; range: Range; root?: string; rootTemplate?: string }, from: Range, referrer: Referrer): boolean {
+  if (resource.sourceType.startsWith('AWS::')) return stackTree(resource) === stackTree(referrer);
+  if (!sameRoot(resource.root, referrer.root)) return false;
   if (resource.address.startsWith('module.')) return !/\.(ya?ml|template)$/i.test(from.file);
   return dirname(resource.range.file) === dirname(from.file);
+}
+
+/** The CloudFormation stack tree a resource was instantiated in, named by its root template's file. */
+export function stackTree(resource: { range: Range; rootTemplate?: string }): string {
+  return resource.rootTemplate ?? resource.range.file;
 }
 
 /** Whether two Terraform roots can be the same: equal, or one of them unknown (CloudFormation, a plan). */
@@ -159,9 +175,10 @@ function inRoot<T extends { root?: string }>(list: readonly T[], all: (t: T) => 
 }
 
 /** A role/user/group reference (symbolic, name or ARN) → the identity in the scan, if exactly one. */
-export function resolveIdentity(identities: readonly IamIdentity[], kind: IdentityKind, value: Value, from: Range, root?: string): IamIdentity | undefined {
+export function resolveIdentity(identities: readonly IamIdentity[], kind: IdentityKind, value: Value, from: Range, referrer: Referrer): IamIdentity | undefined {
+  const root = referrer.root;
   const resource = referencedResource(value);
-  if (resource !== undefined) return inRoot(identities, identityAddress, identityAddressInRoot, resource, root).find((i) => i.kind === kind && sameStack(i, from, root));
+  if (resource !== undefined) return inRoot(identities, identityAddress, identityAddressInRoot, resource, root).find((i) => i.kind === kind && sameStack(i, from, referrer));
   const text = displayString(value);
   if (text === undefined) return undefined;
   const arn = ARN_NAME[kind].exec(text);
@@ -189,9 +206,10 @@ const ARN_NAME: Record<IdentityKind, RegExp> = {
 };
 
 /** A managed policy reference (symbolic, or an ARN naming it) → its IdentityPolicy entries (one per `Fn::If` variant). */
-function resolvePolicy(policies: readonly IdentityPolicy[], value: Value, from: Range, root: string | undefined): IdentityPolicy[] {
+function resolvePolicy(policies: readonly IdentityPolicy[], value: Value, from: Range, referrer: Referrer): IdentityPolicy[] {
+  const root = referrer.root;
   const resource = referencedResource(value);
-  if (resource !== undefined) return inRoot(policies, managedAddress, managedAddressInRoot, resource, root).filter((p) => sameStack(p, from, root));
+  if (resource !== undefined) return inRoot(policies, managedAddress, managedAddressInRoot, resource, root).filter((p) => sameStack(p, from, referrer));
   const text = displayString(value);
   const name = text?.startsWith('arn:') ? /:policy\/(?:[^{}]*\/)?([^/]+)$/.exec(text)?.[1] : undefined;
   if (name === undefined || name.includes('${') || /:iam::aws:policy\//.test(text!)) return [];

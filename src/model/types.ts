@@ -32,6 +32,13 @@ export interface ResourceBase {
    * means the other's. Absent for CloudFormation and plans.
    */
   root?: string;
+  /**
+   * CloudFormation, a nested stack's resource: the file of the root template whose tree instantiated
+   * it (a root template's own resources leave it out: their tree is their file). A root and what it
+   * nests deploy as one stack and name each other's resources through parameters and outputs; two
+   * roots nesting one child template each get an instance of it, told apart only by this.
+   */
+  rootTemplate?: string;
 }
 
 export interface LambdaFunction extends ResourceBase {
@@ -153,6 +160,8 @@ export interface PolicyAttachment {
   holders: IdentityRef[];
   /** Terraform: the root module it was instantiated from (see ResourceBase.root). */
   root?: string;
+  /** CloudFormation: the root template of the nested stack it was instantiated in (see ResourceBase.rootTemplate). */
+  rootTemplate?: string;
 }
 
 /** Users put in groups (`aws_iam_group_membership`, `AWS::IAM::UserToGroupAddition`, a user's `Groups`): every user joins every group. */
@@ -163,6 +172,8 @@ export interface GroupMembership {
   groups: Value[];
   /** Terraform: the root module it was instantiated from (see ResourceBase.root). */
   root?: string;
+  /** CloudFormation: the root template of the nested stack it was instantiated in (see ResourceBase.rootTemplate). */
+  rootTemplate?: string;
 }
 
 /** What a policy document stored on its own (a raw IAM JSON file) is, by its content and place. */
@@ -230,5 +241,6 @@ export function copyBase(base: ResourceBase, range: Range = base.range): Resourc
   if (base.constructPath !== undefined) copy.constructPath = base.constructPath;
   if (base.instanceOf !== undefined) copy.instanceOf = base.instanceOf;
   if (base.root !== undefined) copy.root = base.root;
+  if (base.rootTemplate !== undefined) copy.rootTemplate = base.rootTemplate;
   return copy;
 }

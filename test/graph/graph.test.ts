@@ -9,6 +9,7 @@ import { REPO_ROOT } from '../helpers/scan.js';
 import { tempTree } from '../helpers/temp-tree.js';
 
 const run = (...args: string[]) => runCaptured(args, { cwd: REPO_ROOT });
+const NESTED = 'test/fixtures/nested-stacks/';
 
 async function graphOf(...paths: string[]): Promise<FunctionInvokers[]> {
   const { model } = await loadModel({ paths, cwd: REPO_ROOT });
@@ -60,6 +61,92 @@ describe('invokeguard graph', () => {
     ]);
   });
 
+
+  /** Per function: [address, file:line, root], then per invoker [principal, its root, policy or via, file:line, all functions]. */
+  const edges = (graph: FunctionInvokers[]) =>
+    graph.map((f) => [
+      [f.function, `${f.location.file.slice(NESTED.length)}:${f.location.line}`, f.root?.slice(NESTED.length) ?? null],
+      ...f.invokers.map((i) =>
+        i.kind === 'identity-policy'
+          ? [i.principal, i.principalRoot?.slice(NESTED.length) ?? null, i.policy, `${i.location.file.slice(NESTED.length)}:${i.location.line}`, i.allFunctions]
+          : [i.principal, null, i.via, `${i.location.file.slice(NESTED.length)}:${i.location.line}`, false],
+      ),
+    ]);
+
+  it('treats a root template and the stacks it nests as one stack: policies reach functions across the nesting, both ways', async () => {
+    expect(edges(await graphOf(`${NESTED}tree`))).toEqual([
+      [
+        ['Handler', 'tree/parent.yaml:4', null],
+        // The parent's policy, attached to the child's role through the output WorkerRoleName: "*" reaches the whole tree.
+        ['Worker/WorkerRole', 'tree/parent.yaml', 'WorkerAdmin', 'tree/parent.yaml:51', true],
+        // The child's role policy names the parent's function through the parameter HandlerArn.
+        ['Worker/WorkerRole', 'tree/parent.yaml', 'Worker/WorkerRole', 'tree/child.yaml:38', false],
+      ],
+      [
+        ['Worker/WorkerFn', 'tree/child.yaml:9', 'tree/parent.yaml'],
+        // The parent's role policy names the child's function through the output WorkerArn.
+        ['Caller', null, 'Caller', 'tree/parent.yaml:40', false],
+        ['Worker/WorkerRole', 'tree/parent.yaml', 'WorkerAdmin', 'tree/parent.yaml:51', true],
+      ],
+      [
+        ['Worker/Helper', 'tree/child.yaml:18', 'tree/parent.yaml'],
+        ['Worker/WorkerRole', 'tree/parent.yaml', 'WorkerAdmin', 'tree/parent.yaml:51', true],
+      ],
+    ]);
+    // The parent's own permissions read from a child's output (outputs/parent.yaml) reach the child's function too.
+    const [, app] = await graphOf(`${NESTED}outputs`);
+    expect(edges([app])).toEqual([
+      [
+        ['App/Fn', 'outputs/app.yaml:8', 'outputs/parent.yaml'],
+        ['*', null, 'Public', 'outputs/parent.yaml:15', false],
+        ['s3.amazonaws.com', null, 'Bucket', 'outputs/parent.yaml:22', false],
+        ['events.amazonaws.com', null, 'Consumer/Events', 'outputs/consumer.yaml:11', false],
+      ],
+    ]);
+  });
+
+  it("reads a holder's Deny in the stack of the policy that writes it: a parent's Deny on a child's role names the child's function", async () => {
+    const root = tempTree({
+      'parent.yaml':
+        'Resources:\n  Worker:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: ./child.yaml\n  NoWorker:\n    Type: AWS::IAM::Policy\n    Properties:\n      PolicyName: no-worker\n      Roles: [!GetAtt Worker.Outputs.RoleName]\n      PolicyDocument:\n        Statement:\n          - Effect: Deny\n            Action: lambda:InvokeFunction\n            Resource: !GetAtt Worker.Outputs.WorkerArn\n',
+      'child.yaml':
+        'Resources:\n  WorkerFn:\n    Type: AWS::Lambda::Function\n  Other:\n    Type: AWS::Lambda::Function\n  Caller:\n    Type: AWS::IAM::Role\n    Properties:\n      Policies:\n        - PolicyName: all\n          PolicyDocument:\n            Statement:\n              - Effect: Allow\n                Action: lambda:InvokeFunction\n                Resource: "*"\nOutputs:\n  WorkerArn:\n    Value: !GetAtt WorkerFn.Arn\n  RoleName:\n    Value: !Ref Caller\n',
+    });
+    const { model } = await loadModel({ paths: ['.'], cwd: root });
+    expect(invokerGraph(model).map((f) => [f.function, f.root, f.invokers.map((i) => [i.principal, i.location.file, i.location.line])])).toEqual([
+      ['Worker/WorkerFn', 'parent.yaml', []],
+      ['Worker/Other', 'parent.yaml', [['Worker/Caller', 'child.yaml', 13]]],
+    ]);
+    // Another stack attaching a Deny to the role by its name: its `!GetAtt Fn.Arn` is its own Fn, not the role's stack's Fn.
+    const apart = tempTree({
+      'x.yaml':
+        'Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n  Caller:\n    Type: AWS::IAM::Role\n    Properties:\n      RoleName: caller\n      Policies:\n        - PolicyName: all\n          PolicyDocument:\n            Statement:\n              - Effect: Allow\n                Action: lambda:InvokeFunction\n                Resource: "*"\n',
+      'y.yaml':
+        'Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n  NoFn:\n    Type: AWS::IAM::Policy\n    Properties:\n      PolicyName: no-fn\n      Roles: [caller]\n      PolicyDocument:\n        Statement:\n          - Effect: Deny\n            Action: lambda:InvokeFunction\n            Resource: !GetAtt Fn.Arn\n',
+    });
+    const separate = await loadModel({ paths: ['.'], cwd: apart });
+    expect(invokerGraph(separate.model).map((f) => [f.function, f.location.file, f.invokers.map((i) => [i.principal, i.location.file, i.location.line])])).toEqual([
+      ['Fn', 'x.yaml', [['Caller', 'x.yaml', 12]]],
+      ['Fn', 'y.yaml', []],
+    ]);
+  });
+
+  it('never links two root templates that nest their own copies, or one shared child, under the same logical id', async () => {
+    // The same address (Worker/WorkerFn) and function name (worker) in both trees: each root's Caller reaches its own only.
+    const own = (root: string, child: string) => [
+      ['Worker/WorkerFn', `${child}:4`, root],
+      ['Caller', null, 'Caller', `${root}:20`, false],
+      ['Caller', null, 'Caller', `${root}:26`, false],
+    ];
+    expect(edges(await graphOf(`${NESTED}separate-trees`))).toEqual([own('separate-trees/one.yaml', 'separate-trees/one-worker.yaml'), own('separate-trees/two.yaml', 'separate-trees/two-worker.yaml')]);
+    // One child file, instantiated once per root: two entries, told apart by their root.
+    expect(edges(await graphOf(`${NESTED}one-child-two-roots`))).toEqual([own('one-child-two-roots/a.yaml', 'one-child-two-roots/worker.yaml'), own('one-child-two-roots/b.yaml', 'one-child-two-roots/worker.yaml')]);
+    // Scanned alone, a root still reaches its own copy, and nothing of the other.
+    expect(edges(await graphOf(`${NESTED}separate-trees/one.yaml`, `${NESTED}separate-trees/one-worker.yaml`, `${NESTED}separate-trees/two-worker.yaml`))).toEqual([
+      own('separate-trees/one.yaml', 'separate-trees/one-worker.yaml'),
+      [['WorkerFn', 'separate-trees/two-worker.yaml:4', null]],
+    ]);
+  });
   it('resolves holders through the identity graph: roles, users through groups, an unconditional Deny removes the grant', async () => {
     const graph = await graphOf('test/fixtures/graph/holders.tf');
     expect(graph.map((f) => f.function)).toEqual(['aws_lambda_function.orders', 'aws_lambda_function.billing']);

@@ -6,9 +6,9 @@ import { lambdaFunctionName } from '../../src/iam/arn.js';
 import { classifyPrincipal } from '../../src/iam/principal.js';
 import { coversAction, coversAllFunctions, effectOf, hasScopingCondition, resourcePattern } from '../../src/iam/statement.js';
 import { wildcardMatches } from '../../src/iam/wildcard.js';
-import { identityGraph, sameStack } from '../../src/model/identity-graph.js';
+import { identityGraph, sameStack, type Referrer } from '../../src/model/identity-graph.js';
 import type { Range } from '../../src/model/range.js';
-import type { IdentityPolicy, LambdaFunction, Model, PolicyDocument, Statement } from '../../src/model/types.js';
+import type { IdentityPolicy, LambdaFunction, Model, ResourceBase, Statement } from '../../src/model/types.js';
 import { displayString, knownString, type Value } from '../../src/model/value.js';
 import { accountPinning } from '../../src/rules/support/account-pinning.js';
 import { loadModel } from '../../src/scan.js';
@@ -22,13 +22,18 @@ const INVOKE = 'lambda:InvokeFunction';
 /** The definition invokerGraph inverts: every function asks every permission, URL and policy × holder set. */
 function referenceGraph(model: Model): FunctionInvokers[] {
   return model.functions
-    .filter((fn, i, all) => all.findIndex((f) => f.address === fn.address && f.range.file === fn.range.file && f.root === fn.root) === i)
+    .filter((fn, i, all) => all.findIndex((f) => f.address === fn.address && f.range.file === fn.range.file && f.root === fn.root && f.rootTemplate === fn.rootTemplate) === i)
     .map((fn) => ({
       function: fn.address,
       location: at(fn.range),
-      ...(fn.root !== undefined && fn.address.startsWith('module.') ? { root: fn.root } : {}),
+      ...(instanceRoot(fn) !== undefined ? { root: instanceRoot(fn) } : {}),
       invokers: dedupe([...resourceInvokers(model, fn), ...identityInvokers(model, fn)]),
     }));
+}
+
+/** A module's Terraform root, or a nested stack's root template: which instance of shared code it is. */
+function instanceRoot(resource: ResourceBase): string | undefined {
+  return resource.rootTemplate ?? (resource.address.startsWith('module.') ? resource.root : undefined);
 }
 
 function at(range: Range): Location {
@@ -38,7 +43,7 @@ function at(range: Range): Location {
 function resourceInvokers(model: Model, fn: LambdaFunction): ResourceInvoker[] {
   const invokers: ResourceInvoker[] = [];
   for (const permission of model.permissions) {
-    if (!permission.functionName || !targets(model, permission.functionName.value, permission.root).includes(fn)) continue;
+    if (!permission.functionName || !targets(model, permission.functionName.value, permission).includes(fn)) continue;
     const principal = classifyPrincipal(permission.principal?.value);
     const unpinned = accountPinning(permission, principal.kind === 'public').pinned === false;
     const text = (v: Value | undefined) => (v === undefined ? undefined : displayString(v));
@@ -59,7 +64,7 @@ function resourceInvokers(model: Model, fn: LambdaFunction): ResourceInvoker[] {
     });
   }
   for (const url of model.functionUrls) {
-    if (!url.functionName || !targets(model, url.functionName.value, url.root).includes(fn)) continue;
+    if (!url.functionName || !targets(model, url.functionName.value, url).includes(fn)) continue;
     // An AWS_IAM URL is reached through the invoke grants listed beside it; only NONE adds a caller.
     if (knownString(url.authorizationType?.value)?.toUpperCase() !== 'NONE') continue;
     invokers.push({ kind: 'function-url', principal: '*', principalClass: 'public', via: url.address, location: at(url.authorizationType?.range ?? url.range), public: true, unscoped: true });
@@ -68,7 +73,8 @@ function resourceInvokers(model: Model, fn: LambdaFunction): ResourceInvoker[] {
 }
 
 interface PolicySet {
-  documents: PolicyDocument[];
+  /** The holder's policies with a document: a Deny in any of them, read where it is written, takes the grant away. */
+  policies: IdentityPolicy[];
   principal: string | null;
   principalType: IdentityInvoker['principalType'];
   principalLocation?: Location;
@@ -87,17 +93,17 @@ function identityInvokers(model: Model, fn: LambdaFunction): IdentityInvoker[] {
         ? holders.map((node) => {
             const via = node.policies.find((e) => e.policy === policy)?.via;
             return {
-              documents: node.policies.flatMap((e) => (e.policy.document ? [e.policy.document] : [])),
+              policies: node.policies.flatMap((e) => (e.policy.document ? [e.policy] : [])),
               principal: node.identity.address,
               principalType: node.identity.kind,
               principalLocation: at(node.identity.range),
-              ...(node.identity.root !== undefined && node.identity.address.startsWith('module.') ? { principalRoot: node.identity.root } : {}),
+              ...(instanceRoot(node.identity) !== undefined ? { principalRoot: instanceRoot(node.identity) } : {}),
               ...(via ? { viaGroup: via.address } : {}),
             };
           })
-        : unresolvedHolders(policy, policy.document);
+        : unresolvedHolders(policy);
     for (const set of sets) {
-      const grant = invokeGrant(model, policy, set.documents, fn);
+      const grant = invokeGrant(model, policy, set.policies, fn);
       if (!grant) continue;
       const conditions = [...new Set(grant.statement.condition.map((c) => c.key))];
       invokers.push({
@@ -119,32 +125,33 @@ function identityInvokers(model: Model, fn: LambdaFunction): IdentityInvoker[] {
 }
 
 /** A policy whose holders are not in the scan: named as written (`role "ci-deployer"`), or null when attached to nothing. */
-function unresolvedHolders(policy: IdentityPolicy, document: PolicyDocument): PolicySet[] {
+function unresolvedHolders(policy: IdentityPolicy): PolicySet[] {
   const written = (policy.holders ?? []).flatMap((h) => {
     const text = displayString(h.value);
-    return text === undefined ? [] : [{ documents: [document], principal: text, principalType: h.kind }];
+    return text === undefined ? [] : [{ policies: [policy], principal: text, principalType: h.kind }];
   });
-  return written.length > 0 ? written : [{ documents: [document], principal: null, principalType: null }];
+  return written.length > 0 ? written : [{ policies: [policy], principal: null, principalType: null }];
 }
 
 /** The first Allow statement of `policy` letting its holder invoke `fn`, unless an unconditional Deny in the holder's set takes it away. */
-function invokeGrant(model: Model, policy: IdentityPolicy, documents: PolicyDocument[], fn: LambdaFunction): { statement: Statement; allFunctions: boolean } | undefined {
-  const all = documents.flatMap((d) => d.statements);
-  const denied = all.some((s) => effectOf(s) === 'Deny' && s.condition.length === 0 && coversAction(s, INVOKE) && (coversAllFunctions(s) || namesFunction(model, s, fn, policy.root)));
+function invokeGrant(model: Model, policy: IdentityPolicy, policies: IdentityPolicy[], fn: LambdaFunction): { statement: Statement; allFunctions: boolean } | undefined {
+  const denied = policies.some((p) =>
+    p.document!.statements.some((s) => effectOf(s) === 'Deny' && s.condition.length === 0 && coversAction(s, INVOKE) && (coversAllFunctions(s) || namesFunction(model, s, fn, p))),
+  );
   if (denied) return undefined;
   for (const statement of policy.document?.statements ?? []) {
     if (effectOf(statement) !== 'Allow' || !coversAction(statement, INVOKE)) continue;
     if (coversAllFunctions(statement)) {
-      if (sameStack(fn, statement.range, policy.root)) return { statement, allFunctions: true };
+      if (sameStack(fn, statement.range, policy)) return { statement, allFunctions: true };
       continue;
     }
-    if (namesFunction(model, statement, fn, policy.root)) return { statement, allFunctions: false };
+    if (namesFunction(model, statement, fn, policy)) return { statement, allFunctions: false };
   }
   return undefined;
 }
 
-function namesFunction(model: Model, statement: Statement, fn: LambdaFunction, root: string | undefined): boolean {
-  return statement.resource.some((entry) => targets(model, entry, root, statement.range).includes(fn));
+function namesFunction(model: Model, statement: Statement, fn: LambdaFunction, policy: Referrer): boolean {
+  return statement.resource.some((entry) => targets(model, entry, policy, statement.range).includes(fn));
 }
 
 /**
@@ -154,19 +161,19 @@ function namesFunction(model: Model, statement: Statement, fn: LambdaFunction, r
  */
 /**
  * The functions a permission's or URL's function value names, scoped to where that value is written
- * (`from`): a nested stack's parameter, or a module's input, is written in the parent, whose resources it names.
- * `root`: the Terraform root of the resource holding the value; another root's instances are not named.
+ * (`from`): a module's input is written in the caller's folder, whose resources it names.
+ * `referrer`: the resource holding the value; another Terraform root's or CloudFormation stack tree's instances are not named.
  */
-function targets(model: Model, value: Value, root: string | undefined, from: Range = value.range): LambdaFunction[] {
+function targets(model: Model, value: Value, referrer: Referrer, from: Range = value.range): LambdaFunction[] {
   const resources = resourcesOf(value);
-  if (resources.length > 0) return model.functions.filter((f) => resources.includes(f.address) && sameStack(f, from, root));
+  if (resources.length > 0) return model.functions.filter((f) => resources.includes(f.address) && sameStack(f, from, referrer));
   const pattern = resourcePattern(value);
   if (pattern === undefined) return [];
   const name = lambdaFunctionName(pattern);
   if (name === undefined || name.includes('${')) return [];
   return model.functions.filter((f) => {
     const own = knownString(f.functionName?.value);
-    return own !== undefined && wildcardMatches(name, own) && sameStack(f, from, root);
+    return own !== undefined && wildcardMatches(name, own) && sameStack(f, from, referrer);
   });
 }
 

@@ -70,4 +70,13 @@ describe('identity graph', () => {
       ApiRole: { kind: 'role', executionRole: true, functions: ['Api'], groups: [], policies: ['Api:69', 'Api:70'], unresolved: [] },
     });
   });
+  it('CloudFormation nested stacks: a root and what it nests are one stack; roles and policies pass between them through parameters and outputs', async () => {
+    expect(await graphOf('test/fixtures/nested-stacks/tree')).toEqual({
+      // Worker/Helper's Role is the parent's HandlerRole, passed as the parameter HelperRoleArn.
+      HandlerRole: { kind: 'role', executionRole: true, functions: ['Handler', 'Worker/Helper'], groups: [], policies: [], unresolved: [] },
+      Caller: { kind: 'role', executionRole: false, functions: [], groups: [], policies: ['Caller:37'], unresolved: [] },
+      // The parent's WorkerAdmin names the child's role through the output WorkerRoleName.
+      'Worker/WorkerRole': { kind: 'role', executionRole: true, functions: ['Worker/WorkerFn'], groups: [], policies: ['WorkerAdmin:43', 'Worker/WorkerRole:35'], unresolved: [] },
+    });
+  });
 });

@@ -106,6 +106,20 @@ describe('CloudFormation nested stacks with local templates, analysed with what 
 });
 
 describe('CloudFormation nested stack outputs read by the parent (Fn::GetAtt Stack.Outputs.NAME)', () => {
+  it("a root template's policy attached to a nested stack's role through an output makes it that execution role's, reported at the child's role", async () => {
+    const { findings } = await scanPaths(`${DIR}/tree`);
+    expect(findings.map((f) => [f.ruleId, f.resource, f.range.file.slice(DIR.length + 1), f.range.line])).toEqual([
+      // WorkerAdmin (parent.yaml) names Worker/WorkerRole through the output WorkerRoleName: the same stack tree.
+      ['IG301', 'Worker/WorkerRole', 'tree/child.yaml', 26],
+      ['IG303', 'Worker/WorkerRole', 'tree/child.yaml', 31],
+      ['IG303', 'HandlerRole', 'tree/parent.yaml', 18],
+      ['IG201', 'WorkerAdmin', 'tree/parent.yaml', 52],
+      ['IG202', 'WorkerAdmin', 'tree/parent.yaml', 52],
+      ['IG205', 'WorkerAdmin', 'tree/parent.yaml', 52],
+    ]);
+    expect(findings[0].message).toContain('(WorkerAdmin (test/fixtures/nested-stacks/tree/parent.yaml:43))');
+  });
+
   it('links a parent permission to the function a child outputs, in both GetAtt forms, through a middle stack, and into a sibling stack', async () => {
     const { findings } = await scanPaths(`${DIR}/outputs`);
     expect(findings.map((f) => [f.ruleId, f.resource, f.range.file.slice(DIR.length + 1), f.range.line])).toEqual([

@@ -181,7 +181,10 @@ function templateScope(template: Value, resources: Value & { kind: 'object' }, i
   }
   const mappings = get(template, 'Mappings');
   const scope: TemplateScope = { parameters, resourceTypes, ...(mappings ? { mappings } : {}) };
-  if (instance.prefix !== '') scope.prefix = instance.prefix;
+  if (instance.prefix !== '') {
+    scope.prefix = instance.prefix;
+    scope.rootTemplate = instance.stack[0];
+  }
   if (instance.given) scope.given = instance.given;
   return scope;
 }
@@ -235,6 +238,7 @@ function addResource(model: Model, scope: TemplateScope, entry: ObjectEntry, glo
   const constructPath = knownString(get(get(entry.value, 'Metadata'), 'aws:cdk:path'));
   if (constructPath !== undefined) base.constructPath = constructPath;
   if (instanceOf !== undefined) base.instanceOf = instanceOf;
+  if (scope.rootTemplate !== undefined) base.rootTemplate = scope.rootTemplate;
   model.resources.push(base);
   const raw = get(entry.value, 'Properties') ?? EMPTY_OBJECT(entry.value.range);
   // Every Fn::If branch combination: a grant too wide in any of them is reported (findings at one place are deduplicated).
@@ -261,7 +265,7 @@ function addResource(model: Model, scope: TemplateScope, entry: ObjectEntry, glo
     case 'AWS::IAM::UserToGroupAddition': {
       const [properties] = evaluate();
       const group = get(properties, 'GroupName');
-      (model.memberships ??= []).push({ address, range: base.range, users: asList(get(properties, 'Users')), groups: group ? [group] : [] });
+      (model.memberships ??= []).push({ address, range: base.range, users: asList(get(properties, 'Users')), groups: group ? [group] : [], ...treeOf(base) });
       return;
     }
     case 'AWS::IAM::Role':
@@ -291,6 +295,11 @@ function addResource(model: Model, scope: TemplateScope, entry: ObjectEntry, glo
   }
 }
 
+/** A nested stack's root template, for records that are not resources (memberships): `{}` for a root template's own. */
+function treeOf(base: ResourceBase): { rootTemplate?: string } {
+  return base.rootTemplate !== undefined ? { rootTemplate: base.rootTemplate } : {};
+}
+
 const IDENTITY_TYPES: Record<string, IdentityKind> = { 'AWS::IAM::Role': 'role', 'AWS::IAM::User': 'user', 'AWS::IAM::Group': 'group' };
 const NAME_PROPERTIES: Record<IdentityKind, string> = { role: 'RoleName', user: 'UserName', group: 'GroupName' };
 
@@ -309,7 +318,7 @@ function addIdentity(model: Model, base: ResourceBase, kind: IdentityKind, prope
     ...(implicit ? { implicit } : {}),
   });
   const groups = asList(get(properties, 'Groups'));
-  if (kind === 'user' && groups.length > 0) (model.memberships ??= []).push({ address: base.address, range: base.range, users: [selfRef(base)], groups });
+  if (kind === 'user' && groups.length > 0) (model.memberships ??= []).push({ address: base.address, range: base.range, users: [selfRef(base)], groups, ...treeOf(base) });
 }
 
 /**

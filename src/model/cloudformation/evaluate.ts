@@ -20,6 +20,8 @@ export interface TemplateScope {
   given?: ReadonlyMap<string, Value>;
   /** A nested stack's address prefix (`Stack/`): references to its resources name them by model address. */
   prefix?: string;
+  /** A nested stack's root template file: its resources record it (ResourceBase.rootTemplate). */
+  rootTemplate?: string;
   /**
    * `Fn::GetAtt Stack.Outputs.NAME` of a nested stack whose template is modelled: the output's
    * `Value` as written, with the child's scope to evaluate it in; undefined when it is not known.

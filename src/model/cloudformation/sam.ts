@@ -26,6 +26,7 @@ export function addSamFunction(model: Model, scope: TemplateScope, base: Resourc
   const roleEntry = property('Role');
   // Without Role, SAM generates `<Function>Role`, trusted by lambda.amazonaws.com, holding `Policies`.
   const implicitRole: ResourceBase = { address: `${base.address}Role`, sourceType: 'AWS::IAM::Role', range: base.range, arnExpression: `!GetAtt ${base.address}Role.Arn` };
+  if (base.rootTemplate !== undefined) implicitRole.rootTemplate = base.rootTemplate;
   const implicitRef: UnknownValue = { kind: 'unknown', ref: `${implicitRole.address}.Arn`, resource: implicitRole.address, resourceType: implicitRole.sourceType, range: base.range };
   if (first) {
     const functionName = attribute(properties, 'FunctionName');
