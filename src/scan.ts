@@ -7,6 +7,7 @@ import { loadConditionKeys } from './guardrails/condition-keys.js';
 import { withholdParentEdits, withholdSharedInstanceFixes } from './fix/instances.js';
 import { resolveFixes } from './fix/resolve.js';
 import { loadActionCatalog } from './iam/action-catalog.js';
+import { IAM_PREFIX_OF_ENDPOINT } from './iam/action-hints.js';
 import { modelAssembler } from './model/assemble-model.js';
 import { resourceAt } from './model/resource-spans.js';
 import { installedKey } from './model/terraform/module-tree.js';
@@ -235,7 +236,11 @@ function servicesIn(model: Model): Set<string> {
     for (const statement of policy.document?.statements ?? [])
       for (const action of [...statement.action, ...statement.notAction]) {
         const service = knownString(action)?.split(':')[0];
-        if (service && !service.includes('*') && !service.includes('?')) services.add(service.toLowerCase());
+        if (!service || service.includes('*') || service.includes('?')) continue;
+        services.add(service.toLowerCase());
+        // An API endpoint prefix (bedrock-runtime) is not an IAM prefix: load the one IG902 will suggest instead.
+        const iam = IAM_PREFIX_OF_ENDPOINT.get(service.toLowerCase());
+        if (iam) services.add(iam.prefix);
       }
   return services;
 }

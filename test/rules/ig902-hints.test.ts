@@ -1,0 +1,100 @@
+import { describe, expect, it } from '@jest/globals';
+import { scan } from '../../src/scan.js';
+import { scanPaths } from '../helpers/scan.js';
+import { tempTree } from '../helpers/temp-tree.js';
+
+const GENERIC = 'Correct the action name (see the Service Authorization Reference); a misspelt action silently grants or denies nothing.';
+
+/** IG902 findings as [rule, line, evidence, suggestion]. */
+const hints = (findings: Array<{ ruleId: string; range: { line: number }; evidence?: string; suggestion?: string }>) =>
+  findings.filter((f) => f.ruleId === 'IG902').map((f) => [f.ruleId, f.range.line, f.evidence, f.suggestion]);
+
+describe('IG902 names the intended action', () => {
+  it('in the Terraform fixture: a near-miss in a Deny (no widening), none for an unknown service or a dead wildcard', async () => {
+    const { findings } = await scanPaths('test/fixtures/IG902/fail.tf');
+    expect(hints(findings)).toEqual([
+      ['IG902', 5, 'lambda:InvokeFuncton', 'Did you mean "lambda:InvokeFunction"?'],
+      ['IG902', 5, 'lamda:AddPermission', GENERIC],
+      ['IG902', 5, 'lambda:Nothing*', GENERIC],
+    ]);
+  });
+
+  it('in the CloudFormation fixture: an Allow NotAction near-miss narrows the Allow, so no warning', async () => {
+    const { findings } = await scanPaths('test/fixtures/IG902/fail.cfn.yaml');
+    expect(hints(findings)).toEqual([
+      ['IG902', 10, 'lambda:InvokeFuncton', 'Did you mean "lambda:InvokeFunction"?'],
+      ['IG902', 11, 'lamda:AddPermission', GENERIC],
+      ['IG902', 12, 'lambda:Nothing*', GENERIC],
+      ['IG902', 27, 'lambda:AddPermision', 'Did you mean "lambda:AddPermission"?'],
+    ]);
+  });
+
+  it('in Terraform: a batch operation in an Allow, and one whose action the statement already lists', async () => {
+    const root = tempTree({
+      'main.tf': `resource "aws_iam_policy" "queue" {
+  policy = jsonencode({
+    Statement = [{
+      Effect   = "Allow"
+      Action   = ["sqs:SendMessageBatch"]
+      Resource = "*"
+    }, {
+      Effect   = "Allow"
+      Action   = ["sqs:DeleteMessage", "sqs:DeleteMessageBatch"]
+      Resource = "*"
+    }]
+  })
+}
+`,
+    });
+    const { findings } = await scan({ paths: ['.'], cwd: root });
+    expect(hints(findings)).toEqual([
+      [
+        'IG902',
+        5,
+        'sqs:SendMessageBatch',
+        'Use "sqs:SendMessage": IAM authorises SendMessageBatch with sqs:SendMessage. Replacing "sqs:SendMessageBatch" allows access this statement does not allow today; make sure that is intended.',
+      ],
+      ['IG902', 9, 'sqs:DeleteMessageBatch', 'IAM authorises DeleteMessageBatch with sqs:DeleteMessage, which this statement already lists, so "sqs:DeleteMessageBatch" can be removed.'],
+    ]);
+  });
+
+  it('in CloudFormation: an endpoint prefix in an Allow, a Deny NotAction, and a name with no good candidate', async () => {
+    const root = tempTree({
+      'template.yaml': `AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Inference:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Statement:
+          - Effect: Allow
+            Action:
+              - bedrock-runtime:InvokeModel
+              - dynamodb:CreateItem
+            Resource: "*"
+          - Effect: Deny
+            NotAction:
+              - s3:HeadObject
+            Resource: "*"
+`,
+    });
+    const { findings } = await scan({ paths: ['.'], cwd: root });
+    expect(hints(findings)).toEqual([
+      [
+        'IG902',
+        10,
+        'bedrock-runtime:InvokeModel',
+        'Use "bedrock:InvokeModel": IAM names Bedrock runtime actions with the prefix bedrock. Replacing "bedrock-runtime:InvokeModel" allows access this statement does not allow today; make sure that is intended.',
+      ],
+      ['IG902', 11, 'dynamodb:CreateItem', GENERIC],
+      [
+        'IG902',
+        15,
+        's3:HeadObject',
+        'Use "s3:GetObject": IAM authorises HeadObject with s3:GetObject. Replacing "s3:HeadObject" takes the replacement out of this Deny, which covers it today; make sure that is intended.',
+      ],
+    ]);
+    // Never a fix: a live replacement changes what the policy allows.
+    expect(findings.filter((f) => f.ruleId === 'IG902').every((f) => f.fix === undefined)).toBe(true);
+  });
+});
