@@ -56,11 +56,17 @@ function coversEvery(pattern: string, probes: readonly string[]): boolean {
   return probes.every((probe) => wildcardMatches(pattern, probe));
 }
 
+function coversAsWritten(entry: Value, probes: readonly string[]): boolean {
+  const pattern = resourcePattern(entry);
+  return pattern !== undefined && coversEvery(pattern, probes);
+}
+
 /**
  * A Resource entry as a pattern to match probes with. Symbolic partition, region and account
  * fields (`${AWS::AccountId}`, `data.aws_caller_identity…`) match anything there: "every function
- * of this account" is every function the holder can reach. A symbolic piece elsewhere (a name)
- * stays literal, so it matches no probe: one unknown function is not all of them.
+ * of this account" is every function the holder can reach (literal ones count alike: see
+ * withinScopeOf). A symbolic piece elsewhere (a name) stays literal, so it matches no probe: one
+ * unknown function is not all of them.
  */
 export function resourcePattern(entry: Value): string | undefined {
   if (entry.kind === 'unknown') return undefined;
@@ -78,8 +84,29 @@ export function resourceEntriesCoveringAllFunctions(statement: Statement, probes
 
 function coversEveryProbe(entry: Value, probes: readonly string[]): boolean {
   const pattern = resourcePattern(entry);
-  return pattern !== undefined && coversEvery(pattern, probes);
+  return pattern !== undefined && coversEvery(pattern, withinScopeOf(pattern, probes));
 }
+
+/**
+ * The probes moved into the partition, region and account an ARN pattern names, where it names one
+ * (`arn:aws:lambda:us-east-1:123456789012:function:*`): every function of one account or region is
+ * every function the holder can reach there, as it is when written with `${AWS::AccountId}`. Only
+ * the name decides then. Wildcard and empty fields leave the probes' own.
+ */
+function withinScopeOf(pattern: string, probes: readonly string[]): readonly string[] {
+  const fields = pattern.split(':');
+  if (fields.length < 6 || fields[0] !== 'arn') return probes;
+  const named = SCOPE_FIELDS.filter((i) => fields[i] !== '' && !/[*?]/.test(fields[i]));
+  if (named.length === 0) return probes;
+  return probes.map((probe) => {
+    const moved = probe.split(':');
+    for (const i of named) moved[i] = fields[i];
+    return moved.join(':');
+  });
+}
+
+/** Partition, region and account: the fields of an ARN that say where, not what. */
+const SCOPE_FIELDS = [1, 3, 4];
 
 /**
  * Whether the resource part reaches every function: a Resource entry covering them all, or a
@@ -89,9 +116,9 @@ export function coversAllFunctions(statement: Statement, probes: readonly string
   return memo(functionCoverage, statement, probes, () => computeCoversAllFunctions(statement, probes));
 }
 
-function computeCoversAllFunctions(statement: Statement, probes: readonly string[]): boolean {
+function computeCoversAllFunctions(statement: Statement, probes: readonly string[], scoped = true): boolean {
   // Policies can list thousands of ARNs: stop at the first entry covering them all.
-  if (statement.resource.some((entry) => coversEveryProbe(entry, probes))) return true;
+  if (statement.resource.some((entry) => (scoped ? coversEveryProbe(entry, probes) : coversAsWritten(entry, probes)))) return true;
   if (statement.notResource.length === 0) return false;
   const patterns = statement.notResource.map(resourcePattern);
   if (patterns.some((p) => p === undefined)) return false;
@@ -125,12 +152,15 @@ export interface Grant {
 export function grantsOnAllFunctions(documents: readonly PolicyDocument[], action: string, probes: readonly string[] = FUNCTION_PROBES): Grant[] {
   const statements = reachingStatements(documents, probes);
   if (statements.length === 0) return [];
-  if (statements.some((s) => effectOf(s) === 'Deny' && s.condition.length === 0 && coversAction(s, action))) return [];
+  const denials = statements.filter((s) => effectOf(s) === 'Deny' && s.condition.length === 0 && coversAction(s, action));
   const grants: Grant[] = [];
   for (const statement of statements) {
     if (effectOf(statement) !== 'Allow' || hasScopingCondition(statement) || !coversAction(statement, action)) continue;
     const matched = actionEntriesMatching(statement, action)[0];
     const resource = resourceEntriesCoveringAllFunctions(statement, probes)[0];
+    // An unconditional Deny takes the grant away when it covers every function the grant reaches (one account's: a Deny of that account).
+    const reached = resource ? withinScopeOf(resourcePattern(resource)!, probes) : probes;
+    if (denials.some((denial) => computeCoversAllFunctions(denial, reached, false))) continue;
     if (!matched) grants.push({ statement, via: 'not-action', evidence: statement.notAction[0], ...(resource ? { resource } : {}) });
     else if (!resource) grants.push({ statement, via: 'not-resource', evidence: statement.notResource[0] });
     else grants.push({ statement, via: 'action', evidence: matched, resource });

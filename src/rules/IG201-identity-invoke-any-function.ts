@@ -19,7 +19,7 @@ export const IG201: Rule = {
     remediation:
       'List the ARNs of the functions this identity calls (a qualifier pattern such as `function:orders-*` is fine), or their Terraform/CloudFormation references.',
     description:
-      'An identity policy that allows lambda:InvokeFunction (directly or through lambda:Invoke*, lambda:*, * or another matching wildcard) on every function lets whoever holds it run any function in the account: T1648 needs nothing more. An unconditional Deny in the same policy removes the grant; conditions on the resource (tags, function ARN) scope it.',
+      'An identity policy that allows lambda:InvokeFunction (directly or through lambda:Invoke*, lambda:*, * or another matching wildcard) on every function (`*`, or every function of an account or region, such as `arn:aws:lambda:us-east-1:123456789012:function:*`) lets whoever holds it run any function in the account: T1648 needs nothing more. An unconditional Deny in the same policy removes the grant; conditions on the resource (tags, function ARN) scope it.',
     fixable: true,
   },
   check({ model, catalog }) {

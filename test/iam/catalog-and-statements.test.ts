@@ -71,4 +71,23 @@ describe('statement semantics', () => {
     expect(grantsOnAllFunctions([doc(allow), doc(statement({ effect: 'Deny', action: 'lambda:InvokeFunction', resource: '*' }))], 'lambda:InvokeFunction')).toEqual([]);
     expect(grantsOnAllFunctions([doc(statement({ effect: 'Deny', action: '*', resource: '*' }))], 'lambda:InvokeFunction')).toEqual([]);
   });
+
+  it('counts every function of one account or region as every function, as one written with ${AWS::AccountId}', () => {
+    for (const resource of ['arn:aws:lambda:*:123456789012:function:*', 'arn:aws:lambda:us-east-1:123456789012:function:*', 'arn:aws:lambda:eu-west-1:*:function:*', 'arn:aws-cn:lambda:cn-north-1:123456789012:*'])
+      expect([resource, coversAllFunctions(statement({ resource }))]).toEqual([resource, true]);
+    // The name still decides: a prefix, or a malformed ARN (no region for a function), is not every function.
+    for (const resource of ['arn:aws:lambda:us-east-1:123456789012:function:orders-*', 'arn:aws:lambda::123456789012:function:*', 'arn:aws:s3:::bucket/*'])
+      expect([resource, coversAllFunctions(statement({ resource }))]).toEqual([resource, false]);
+  });
+
+  it('lets a Deny remove a grant on one account only when it covers that account', () => {
+    const inAccount = (account: string, effect = 'Allow') => statement({ effect, action: 'lambda:InvokeFunction', resource: `arn:aws:lambda:*:${account}:function:*` });
+    const invoke = (...statements: Statement[]) => grantsOnAllFunctions([doc(...statements)], 'lambda:InvokeFunction');
+    expect(invoke(inAccount('111122223333'))).toHaveLength(1);
+    expect(invoke(inAccount('111122223333'), inAccount('111122223333', 'Deny'))).toEqual([]);
+    expect(invoke(inAccount('111122223333'), statement({ effect: 'Deny', action: 'lambda:*', resource: '*' }))).toEqual([]);
+    // Another account's Deny leaves this account's functions open; one account's Deny leaves a grant on every account standing.
+    expect(invoke(inAccount('111122223333'), inAccount('444455556666', 'Deny'))).toHaveLength(1);
+    expect(invoke(statement({ action: 'lambda:*', resource: '*' }), inAccount('111122223333', 'Deny'))).toHaveLength(1);
+  });
 });

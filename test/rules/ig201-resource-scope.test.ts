@@ -58,4 +58,48 @@ Resources:
 ${tfPolicy('account_wide', 'Allow', 'arn:aws:lambda:*:${data.aws_caller_identity.me.account_id}:function:*')}`;
     expect(await ig201({ 'main.tf': terraform })).toEqual([['aws_iam_policy.account_wide', 5]]);
   });
+
+  it('counts every function of a literal account or region as every function, as a symbolic one is: variables with defaults resolve to literals', async () => {
+    const literal = tfPolicy('account', 'Allow', 'arn:aws:lambda:us-east-1:123456789012:function:*');
+    const variables = `variable "region" {\n  default = "eu-west-1"\n}\nvariable "account_id" {\n  default = "123456789012"\n}\n${tfPolicy('by_variables', 'Allow', 'arn:aws:lambda:\${var.region}:\${var.account_id}:function:*')}`;
+    expect(await ig201({ 'main.tf': literal })).toEqual([['aws_iam_policy.account', 4]]);
+    expect(await ig201({ 'main.tf': variables })).toEqual([['aws_iam_policy.by_variables', 10]]);
+    // The same account's Deny in the policy takes the grant away; another account's does not.
+    const oneDocument = (deny: string) => `resource "aws_iam_policy" "both" {
+  policy = jsonencode({
+    Statement = [
+      { Effect = "Allow", Action = "lambda:InvokeFunction", Resource = "arn:aws:lambda:us-east-1:123456789012:function:*" },
+      { Effect = "Deny", Action = "lambda:*", Resource = "${deny}" },
+    ]
+  })
+}
+`;
+    expect(await ig201({ 'main.tf': oneDocument('arn:aws:lambda:*:123456789012:function:*') })).toEqual([]);
+    expect(await ig201({ 'main.tf': oneDocument('arn:aws:lambda:*:444455556666:function:*') })).toEqual([['aws_iam_policy.both', 4]]);
+  });
+});
+
+describe('grants on every resource of one account, for the other "every resource" rules', () => {
+  it('IG204 and IG205 count role/* and function:* of a literal account as every role and function', async () => {
+    const main = `resource "aws_iam_user" "deployer" {
+  name = "deployer"
+}
+
+resource "aws_iam_user_policy" "deploy" {
+  user = aws_iam_user.deployer.name
+  policy = jsonencode({
+    Statement = [
+      { Effect = "Allow", Action = "iam:PassRole", Resource = "arn:aws:iam::123456789012:role/*" },
+      { Effect = "Allow", Action = ["lambda:CreateFunction", "lambda:InvokeFunction", "lambda:AddPermission"], Resource = "arn:aws:lambda:us-east-1:123456789012:function:*" },
+    ]
+  })
+}
+`;
+    const { findings } = await scan({ paths: ['.'], cwd: tempTree({ 'main.tf': main }) });
+    expect(findings.map((f) => [f.ruleId, f.resource, f.range.line])).toEqual([
+      ['IG204', 'aws_iam_user.deployer', 1],
+      ['IG201', 'aws_iam_user_policy.deploy', 10],
+      ['IG205', 'aws_iam_user_policy.deploy', 10],
+    ]);
+  });
 });
