@@ -1,4 +1,5 @@
 import { knownString } from '../model/value.js';
+import { throughRoot } from './support/through-root.js';
 import type { Finding, Rule } from './types.js';
 
 export const IG902: Rule = {
@@ -35,7 +36,7 @@ export const IG902: Rule = {
           findings.push({
             ruleId: 'IG902',
             severity: 'low',
-            message: `${policy.address}: unknown action ${JSON.stringify(action)}: ${problem}.`,
+            message: `${policy.address}${throughRoot(policy)}: unknown action ${JSON.stringify(action)}: ${problem}.`,
             range: entry.range,
             resource: policy.address,
             evidence: action,
