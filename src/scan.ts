@@ -25,6 +25,7 @@ import { parseTfvarsJson } from './parse/terraform-json/tf-json.js';
 import type { InputError, SourceDocument } from './parse/types.js';
 import { ACCESS_ANALYZER_RULE, DUPLICATE_KEY_RULE, INPUT_ERROR_RULE, RULES } from './rules/registry.js';
 import { runRules, ruleErrorMessage, type RuleError } from './rules/run-rules.js';
+import { rootNamed, sameButRoot, withRoots } from './rules/support/through-root.js';
 import type { Finding, Rule } from './rules/types.js';
 import { applySuppressions, type SuppressedFinding } from './suppress/apply.js';
 import { directivesCollector, type DirectiveScan } from './suppress/directives.js';
@@ -245,15 +246,34 @@ function servicesIn(model: Model): Set<string> {
   return services;
 }
 
-/** The same grant reached through two module instances is one finding. */
+/**
+ * The same grant reached through two module instances is one finding; when two roots' instances of
+ * one module share address and place, it names both roots. A root's finding that says something
+ * else (other inputs, other grants) stays its own: the root it names tells the two apart.
+ */
 function dedupe(findings: Finding[]): Finding[] {
-  const seen = new Set<string>();
-  return findings.filter((f) => {
+  const seen = new Map<string, Finding[]>();
+  const roots = new Map<Finding, Set<string>>();
+  const kept = findings.filter((f) => {
     const key = `${f.ruleId}|${f.resource}|${f.range.file}|${f.range.line}|${f.range.column}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
+    const same = seen.get(key);
+    if (!same) {
+      seen.set(key, [f]);
+      return true;
+    }
+    const root = rootNamed(f.message);
+    if (root === undefined) return false;
+    const twin = same.find((k) => sameButRoot(k.message, f.message));
+    if (!twin) {
+      same.push(f);
+      return true;
+    }
+    const named = roots.get(twin) ?? new Set([rootNamed(twin.message)!]);
+    roots.set(twin, named.add(root));
+    return false;
   });
+  for (const [finding, named] of roots) finding.message = withRoots(finding.message, [...named]);
+  return kept;
 }
 
 function sortFindings(findings: Finding[]): Finding[] {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { withoutRootNote } from '../rules/support/through-root.js';
 import type { Finding } from '../rules/types.js';
 
 /** Bump when the fingerprint inputs change; SARIF's partialFingerprints key carries it. */
@@ -11,8 +12,9 @@ export const FINGERPRINT_KEY = `invokeguardFinding/v${FINGERPRINT_VERSION}`;
  */
 const POSITIONS = /\b(?:line|column|col)\s+\d+/gi;
 
+/** Positions and the Terraform root a module's finding names are left out: baselines written before messages named roots still hold. */
 function normaliseMessage(text: string): string {
-  return text.replace(POSITIONS, '#').replace(/\s+/g, ' ').trim();
+  return withoutRootNote(text).replace(POSITIONS, '#').replace(/\s+/g, ' ').trim();
 }
 
 /**

@@ -2,6 +2,7 @@ import { classifyPrincipal } from '../iam/principal.js';
 import { displayString } from '../model/value.js';
 import { accountPinning, onlyAwsServices } from './support/account-pinning.js';
 import { targetFunction } from './support/suggest.js';
+import { throughRoot } from './support/through-root.js';
 import type { Finding, Rule } from './types.js';
 
 export const IG101: Rule = {
@@ -29,7 +30,7 @@ export const IG101: Rule = {
       findings.push({
         ruleId: 'IG101',
         severity: 'critical',
-        message: `${permission.address} lets any AWS principal ("*") invoke ${target}: ${pinning.why} and no organisation id${unscopingNote(permission.unscopingConditions)}.`,
+        message: `${permission.address}${throughRoot(permission)} lets any AWS principal ("*") invoke ${target}: ${pinning.why} and no organisation id${unscopingNote(permission.unscopingConditions)}.`,
         range: permission.principal.range,
         resource: permission.address,
         evidence: `principal = ${JSON.stringify(displayString(permission.principal.value))}`,

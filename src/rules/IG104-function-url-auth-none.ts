@@ -1,5 +1,6 @@
 import { knownString } from '../model/value.js';
 import { fix, propertyName } from './support/fix.js';
+import { throughRoot } from './support/through-root.js';
 import type { Finding, Rule } from './types.js';
 
 export const IG104: Rule = {
@@ -23,7 +24,7 @@ export const IG104: Rule = {
       findings.push({
         ruleId: 'IG104',
         severity: 'high',
-        message: `${url.address} makes its function callable by anyone on the internet: authorization type is NONE.`,
+        message: `${url.address}${throughRoot(url)} makes its function callable by anyone on the internet: authorization type is NONE.`,
         range: auth.range,
         resource: url.address,
         evidence: 'authorization type NONE',

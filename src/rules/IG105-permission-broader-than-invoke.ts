@@ -2,6 +2,7 @@ import { wildcardMatches } from '../iam/wildcard.js';
 import { knownString } from '../model/value.js';
 import { INVOKE_ACTIONS } from './IG201-identity-invoke-any-function.js';
 import { fix, propertyName } from './support/fix.js';
+import { throughRoot } from './support/through-root.js';
 import type { Finding, Rule } from './types.js';
 
 export const IG105: Rule = {
@@ -31,7 +32,7 @@ export const IG105: Rule = {
       findings.push({
         ruleId: 'IG105',
         severity: 'medium',
-        message: `${permission.address} grants ${JSON.stringify(action)}, which covers ${sample || 'actions other than invoke'}, not just invoke.`,
+        message: `${permission.address}${throughRoot(permission)} grants ${JSON.stringify(action)}, which covers ${sample || 'actions other than invoke'}, not just invoke.`,
         range: permission.action.range,
         resource: permission.address,
         evidence: `action = ${JSON.stringify(action)}`,

@@ -1,6 +1,7 @@
 import { coversAllFunctions, effectOf, FUNCTION_PROBES, hasScopingCondition, policiesReaching, resourceEntriesCoveringAllFunctions } from '../iam/statement.js';
 import { wildcardMatches } from '../iam/wildcard.js';
 import { displayString, knownString } from '../model/value.js';
+import { throughRoot } from './support/through-root.js';
 import type { Finding, Rule } from './types.js';
 
 export const IG202: Rule = {
@@ -32,7 +33,7 @@ export const IG202: Rule = {
         findings.push({
           ruleId: 'IG202',
           severity: 'high',
-          message: `${policy.address} allows ${JSON.stringify(knownString(entry))} on ${JSON.stringify(displayString(resource) ?? 'every resource')}: every Lambda action (${lambdaActions.length}) on every function.`,
+          message: `${policy.address}${throughRoot(policy)} allows ${JSON.stringify(knownString(entry))} on ${JSON.stringify(displayString(resource) ?? 'every resource')}: every Lambda action (${lambdaActions.length}) on every function.`,
           range: entry.range,
           resource: policy.address,
           evidence: `Action ${JSON.stringify(knownString(entry))}`,

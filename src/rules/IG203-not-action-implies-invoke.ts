@@ -1,5 +1,6 @@
 import { FUNCTION_PROBES, grantsOnAllFunctions, policiesReaching } from '../iam/statement.js';
 import { displayString } from '../model/value.js';
+import { throughRoot } from './support/through-root.js';
 import type { Finding, Rule } from './types.js';
 
 export const IG203: Rule = {
@@ -23,7 +24,7 @@ export const IG203: Rule = {
         findings.push({
           ruleId: 'IG203',
           severity: 'high',
-          message: `${policy.address} allows lambda:InvokeFunction on every function through ${element} ${JSON.stringify(displayString(grant.evidence))}: everything not listed is allowed.`,
+          message: `${policy.address}${throughRoot(policy)} allows lambda:InvokeFunction on every function through ${element} ${JSON.stringify(displayString(grant.evidence))}: everything not listed is allowed.`,
           range: grant.evidence.range,
           resource: policy.address,
           evidence: `${element} ${JSON.stringify(displayString(grant.evidence))}`,

@@ -60,7 +60,7 @@ describe('two Terraform roots calling one local module under one name', () => {
         'module.fn.aws_iam_role.this',
         'modules/fn/main.tf',
         3,
-        'module.fn.aws_iam_role.this can escalate privileges through Lambda: iam:PassRole, lambda:CreateFunction, lambda:InvokeFunction on every resource, granted together by aws_iam_role_policy.pass (envs/a/main.tf:6), aws_iam_role_policy.create (envs/a/main.tf:12).',
+        'module.fn.aws_iam_role.this (through root `envs/a`) can escalate privileges through Lambda: iam:PassRole, lambda:CreateFunction, lambda:InvokeFunction on every resource, granted together by aws_iam_role_policy.pass (envs/a/main.tf:6), aws_iam_role_policy.create (envs/a/main.tf:12).',
       ],
     ]);
   });
