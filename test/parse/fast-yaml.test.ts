@@ -1,11 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { classifyByContent } from '../../src/discover/classify.js';
 import { markerLine, plainScalar } from '../../src/parse/cloudformation/fast-yaml.js';
-import { parseCloudFormation, parseYamlTemplate, parseYamlTemplateWithLibrary } from '../../src/parse/cloudformation/parse-cloudformation.js';
+import { parseCloudFormation, parseYamlTemplate } from '../../src/parse/cloudformation/parse-cloudformation.js';
+import { fastPaths } from '../../src/parse/fast-paths.js';
+import { scan } from '../../src/scan.js';
 import { REPO_ROOT } from '../helpers/scan.js';
+import { tempTree } from '../helpers/temp-tree.js';
 import { mutate, mutationFrom, propertyParameters } from '../helpers/property.js';
 import { expectAgreement, fast, REALWORLD, yamlFiles } from '../helpers/fast-yaml-agreement.js';
 
@@ -91,6 +94,13 @@ const NEWLY_ACCEPTED = [
   'awslabs__serverless-application-model/tests/translator/input/error_multiple_resource_errors.yaml',
   'awslabs__serverless-application-model/tests/translator/input/intrinsic_functions.yaml',
   'awslabs__serverless-application-model/tests/translator/input/state_machine_with_api_authorizer_maximum.yaml',
+  // Keys with nothing after them but spaces or comment lines.
+  'aws-samples__serverless-patterns/_pattern-model/template.yaml',
+  'aws-samples__serverless-patterns/apigw-lambda-sagemaker-jumpstartendpoint-cdk-python/template.yaml',
+  'aws-samples__serverless-patterns/dynamodb-lambda-cdk-kotlin/template.yaml',
+  'aws-samples__serverless-patterns/kinesis-lambda-ddb-cdk-java/template.yaml',
+  'aws-samples__serverless-patterns/kinesis-lambda-py-cdk/template.yaml',
+  'aws-samples__serverless-patterns/lambda-streaming-ttfb-write-sam-with-bedrock-streaming/template.yaml',
 ];
 
 /** Repeated keys at several levels, in block and flow mappings, with values of every shape. */
@@ -104,12 +114,10 @@ const DUPLICATE_KEYS = [
 
 
 describe('fast CloudFormation YAML parser agrees with the yaml library', () => {
-  it('declines an empty value followed by comment lines (the library stretches the collections over them), found by the mutation test', () => {
+  it('reads an empty value followed by comment lines (the library stretches the collections it ends over them), once declined, found by the mutation test', () => {
     for (const text of ['R:\n  Org:\n    Type: X\n    P:\n# c\n  # d\n  Next:\n    Type: Y\n', 'R:\n  Org:\n    Type: X\n    P:\n  # d\n  Next: 1\n']) {
-      expect(fast(text)).toBeUndefined();
-      expect(parseYamlTemplateWithLibrary('t.yaml', text).errors).toEqual([]);
+      expect(expectAgreement(text)).toBe(true);
     }
-    // A value, or blank lines, after the key keep the fast path.
     expect(expectAgreement('R:\n  Org:\n    P: 1\n# c\n  Next: 1\n')).toBe(true);
     expect(expectAgreement('R:\n  Org:\n    P:\n\n  Next: 1\n')).toBe(true);
   });
@@ -259,7 +267,7 @@ describe('fast CloudFormation YAML parser agrees with the yaml library', () => {
     if (templates > 0) expect(accepted / templates).toBeGreaterThan(0.9);
   }, 120_000);
 
-  it('accepts the real-world templates (when present) that it once declined (quoted scalars and flows indented less than their entry, repeated keys, JSON-style flow keys, folded text with more-indented lines, a leading ---, comment lines after a collection), each exactly as the library reads it', () => {
+  it('accepts the real-world templates (when present) that it once declined (quoted scalars and flows indented less than their entry, repeated keys, JSON-style flow keys, folded text with more-indented lines, a leading ---, comment lines after a collection, an empty value before comment lines), each exactly as the library reads it', () => {
     const present = NEWLY_ACCEPTED.map((f) => join(REALWORLD, f)).filter((f) => existsSync(f));
     for (const file of present) {
       const text = readFileSync(file, 'utf8');
@@ -516,13 +524,34 @@ const TRAILING_COMMENTS = [
   'Resources:\n  Api:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: Prod\n      # CacheClusterEnabled: True\n      #   - HttpMethod: "*"\n\n  Fn:\n    Type: X # c\n    Properties:\n      Policies:\n        - DynamoDBCrudPolicy:\n            TableName: !Ref T\n      # why\n\nOutputs:\n  A:\n    Value: 1\n    # end\n',
 ];
 
+/** Keys with nothing after them (trailing spaces, a comment) before comment lines, blank lines, the next key, a closing collection or the end of the text. */
+const EMPTY_VALUES = [
+  'A: 1\nGlobals:\n\n\n# Comment\nResources:\n\n\n# c\nOutputs:\n\n\n',
+  'R:\n  Org:\n    P:   # c\n  Next: 1\n',
+  'R:\n  Org:\n    Type: X\n    P:   \n      # deeper\n  # d\n\nN:\n',
+  'L:\n  - a:\n    # c\n  - b\n  - c:\n      # c\n    d:\n  # d\nM: 1\n',
+  'V:\n  K1: \n  K2: \n  Url:\n    Type: X\nW:\n  x:\n    # end',
+];
+
 describe('fast CloudFormation YAML parser: comment lines after a collection', () => {
-  it.each(TRAILING_COMMENTS.map((s) => [s]))('agrees with the library on %j', (text) => {
+  it.each([...TRAILING_COMMENTS, ...EMPTY_VALUES].map((s) => [s]))('agrees with the library on %j', (text) => {
     expect(expectAgreement(text)).toBe(true);
   });
 
+  it('ends an empty last value, and the collections closing with it, where the token after its comment lines starts (lines and columns pinned)', () => {
+    const text = 'R:\n  Org:\n    Type: X\n    P:  # c\n# d\n\n    # e\n  Next:\n';
+    const template = fast(text)!;
+    expect(expectAgreement(text)).toBe(true);
+    const org = template.kind === 'object' && template.entries[0].value.kind === 'object' ? template.entries[0].value.entries[0].value : undefined;
+    expect(org?.kind === 'object' && org.entries[1].value).toMatchObject({ kind: 'null', range: { line: 4, column: 9, endLine: 4, endColumn: 9 } });
+    // Org's mapping runs to `Next` (line 8, column 3), not to the end of `P:`'s line.
+    expect(org?.range).toMatchObject({ line: 3, column: 5, endLine: 8, endColumn: 3 });
+    const next = template.kind === 'object' && template.entries[0].value.kind === 'object' ? template.entries[0].value.entries[1] : undefined;
+    expect(next?.value.range).toMatchObject({ line: 8, column: 8, endLine: 8, endColumn: 8 });
+  });
+
   it('on templates with a comment line (0-9 spaces of indentation) and blank lines inserted at random: agrees with the library or declines', () => {
-    const seeds = [...TRAILING_COMMENTS, ...SNIPPETS, ...NEXT_LINE_VALUES, ...BLOCK_SCALARS];
+    const seeds = [...TRAILING_COMMENTS, ...EMPTY_VALUES, ...SNIPPETS, ...NEXT_LINE_VALUES, ...BLOCK_SCALARS];
     const insertion = fc.tuple(fc.nat(), fc.nat({ max: 9 }), fc.boolean());
     let accepted = 0;
     fc.assert(
@@ -535,4 +564,29 @@ describe('fast CloudFormation YAML parser: comment lines after a collection', ()
     );
     expect(accepted).toBeGreaterThan(1000);
   }, 60_000);
+});
+
+/** A public invoke grant (IG101, line 13 of each) after each construct the fast path learned. */
+const PUBLIC_GRANT = 'Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n  Public:\n    Type: AWS::Lambda::Permission\n    Properties:\n      Action: lambda:InvokeFunction\n      FunctionName: !Ref Fn\n      Principal: "*"\n';
+const WITH_CONSTRUCTS: Array<[string, string]> = [
+  ['an empty value before comment lines', 'AWSTemplateFormatVersion: "2010-09-09"\nGlobals:   \n\n# Comment\n'],
+];
+
+describe('fast CloudFormation YAML parser: findings in templates with the constructs it learned', () => {
+  it.each(WITH_CONSTRUCTS)('after %s: the fast path reads the template and a scan reports the same findings, IG101 on its line, as with the library', async (_name, head) => {
+    const text = head + PUBLIC_GRANT;
+    expect(fast(text)).toBeDefined();
+    expect(expectAgreement(text)).toBe(true);
+    const dir = tempTree({ 'template.yaml': text });
+    try {
+      const findings = async () => (await scan({ paths: ['.'], cwd: dir })).findings.map((f) => [f.ruleId, f.resource, f.range.line, f.range.column]);
+      const viaFast = await findings();
+      expect(viaFast.filter(([rule]) => rule === 'IG101').map(([rule, resource, line]) => [rule, resource, line])).toEqual([['IG101', 'Public', 13]]);
+      fastPaths.enabled = false;
+      expect(await findings()).toEqual(viaFast);
+    } finally {
+      fastPaths.enabled = true;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -238,17 +238,29 @@ class FastYaml {
     }
   }
 
-  /** Whether comment-only lines come after the line holding `from`, before the next content line. */
-  private commentLinesFollow(from: number): boolean {
-    let newline = this.text.indexOf('\n', from);
-    while (newline >= 0) {
-      const lineStart = newline + 1;
-      const c = this.text[lineStart + this.indent(lineStart)];
-      if (c === '#') return true;
-      if (c !== '\n') return false;
-      newline = this.text.indexOf('\n', lineStart);
+  /**
+   * `Key:` with nothing after it but spaces, a comment or comment lines: a null at `at`, after the
+   * colon and the spaces following it (compose/util-empty-scalar-position.js). The library's parser
+   * keeps every comment and line break up to the next token in that entry's separator tokens
+   * (parser.js, blockMap), whatever their indentation; when the entry is its mapping's last and a
+   * comment is among them, its node ends where the next token starts (compose-node.js,
+   * composeEmptyNode: range[2] is the separator's end), and so do the mapping's value and those of
+   * the collections closing with it (keptEnd, as in closeCollection). When the next entry follows,
+   * the parser hands the comments to it or not, which changes no value or range here.
+   */
+  private emptyValue(at: number, col: number): Value {
+    this.lineEnd = at;
+    const next = this.nextContentLine(at);
+    const indent = next < 0 ? -1 : this.indent(next);
+    if (indent < col) {
+      const token = next < 0 ? this.text.length : next + indent;
+      for (let i = at; i < token; i++)
+        if (this.text.charCodeAt(i) === HASH) {
+          this.keptEnd = token;
+          break;
+        }
     }
-    return false;
+    return { kind: 'null', range: this.range(at, at) };
   }
 
   private isSeqItem(at: number): boolean {
@@ -371,19 +383,15 @@ class FastYaml {
 
   /** The value after `key:` or `-` of an entry at column `col`. */
   private blockValue(col: number, inMap: boolean): Value {
-    const afterIndicator = this.pos;
     this.skipSpaces();
     const c = this.char();
     if (c === '\n' || c === '' || c === '#') {
+      const valueAt = this.pos;
       this.finishLine();
       const nested = this.nestedBlock(col, inMap);
       if (nested) return nested;
-      if (!inMap || this.pos !== afterIndicator || c === '#') bail();
-      // `Key:` with nothing after it: a null located just after the colon. The library stretches
-      // the enclosing collections over comment lines that follow an empty value: left to it.
-      if (this.commentLinesFollow(afterIndicator)) bail();
-      this.lineEnd = afterIndicator;
-      return { kind: 'null', range: this.range(afterIndicator, afterIndicator) };
+      if (!inMap) bail();
+      return this.emptyValue(valueAt, col);
     }
     if (c === '!') return this.taggedValue(col, inMap, true);
     if (!inMap && this.isSeqItem(this.pos)) return this.blockSeq(this.column(this.pos));
