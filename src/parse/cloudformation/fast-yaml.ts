@@ -11,11 +11,12 @@ function bail(): never {
 
 /**
  * A fast path for CloudFormation/SAM YAML as templates are written: block maps and sequences,
- * plain scalars on one line, quoted scalars and flow collections (over several lines too),
- * literal/folded block scalars, short-form tags, values on the line after their key.
+ * plain scalars, quoted scalars and flow collections (over several lines too; plain ones in
+ * block collections only), literal/folded block scalars, short-form tags, values on the line
+ * after their key, empty values.
  * It builds the same Value tree (ranges included) as the `yaml`-library path in
- * parse-cloudformation.ts, several times faster. Anything else (anchors and aliases, multi-line
- * plain scalars, tabs, a lone CR, document markers and directives (but a first `---` line), unknown tags, syntax errors) returns undefined
+ * parse-cloudformation.ts, several times faster. Anything else (anchors and aliases, tabs, a lone
+ * CR, document markers and directives (but a first `---` line), unknown tags, syntax errors) returns undefined
  * and the caller uses the `yaml` library, which also reports errors. A repeated key is kept, both
  * entries, as the library path keeps it (`uniqueKeys: false`); `found.duplicateKeys` tells the
  * caller to apply the same last-value rule, so only templates with a repeat pay for that walk.
@@ -428,12 +429,32 @@ class FastYaml {
       this.pos = at;
       if (this.isSeqItem(at)) return this.blockSeq(indent);
       if (this.keyAhead()) return this.blockMap(indent);
+      if (this.lowersIndentNext(this.lineEnd, next, col)) bail();
       const c = this.char();
       if (c === '!') return this.taggedValue(col, inMap, false);
       if (c === '|' || c === '>') bail(); // a block scalar's header alone on its line: left to the library
       return this.inlineValue(col, false);
     }
     return undefined;
+  }
+
+  /**
+   * Whether a line from `from` up to `to` (line starts) lowers what the yaml lexer asks of a plain
+   * scalar's continuation lines below col + 1 (lexer.js, parseLineStart: a line indented k less than
+   * that whose first character is followed by one that is not white space sets it to k; on an empty
+   * line, the line break followed by the next line's first character). A plain scalar on the line
+   * after its key would then run on over less-indented lines (the library reports an implicit key
+   * over several lines): a scalar there, whatever its kind, is left to the library.
+   */
+  private lowersIndentNext(from: number, to: number, col: number): boolean {
+    const text = this.text;
+    for (let lineStart = from; lineStart < to; ) {
+      const indent = this.indent(lineStart);
+      const after = text.charCodeAt(lineStart + indent + 1);
+      if (indent <= col && after !== SPACE && after !== NEWLINE && !Number.isNaN(after)) return true;
+      lineStart = text.indexOf('\n', lineStart + indent) + 1;
+    }
+    return false;
   }
 
   /**
@@ -456,31 +477,79 @@ class FastYaml {
       const continuationIndent = afterIndicator ? 0 : col + 1;
       const text = c === '"' ? this.doubleQuoted(continuationIndent) : this.singleQuoted(continuationIndent);
       value = this.quotedString(text, start);
-    } else value = this.plainBlock();
+    } else value = this.plainBlock(col);
     this.finishLine();
-    // A more-indented line next would continue a multi-line scalar: the library's job.
+    // A more-indented line next would continue a scalar the library reads otherwise (or an error): its job.
     const next = this.nextContentLine(this.lineEnd);
     if (next >= 0 && this.indent(next) > col) bail();
     if (next !== this.lineEnd) this.takeIndentedComments(col);
     return value;
   }
 
-  private plainBlock(): Value {
+  /**
+   * A plain scalar in a block collection's entry at column `col`, on one line or continued on lines
+   * indented past `col`, folded as YAML folds them (lexer.js, parsePlainScalar and continueScalar:
+   * the `:` or `-` of the entry asks the continuation lines for col + 1; see lowersIndentNext).
+   */
+  private plainBlock(col: number): Value {
     const start = this.pos;
     const c = this.char();
     if (NOT_PLAIN_START.has(c) || ((c === '-' || c === '?' || c === ':') && spaceOrEnd(this.char(start + 1)))) bail();
-    let end = this.text.indexOf('\n', start);
-    if (end < 0) end = this.text.length;
-    // ` #` searched within the line only: a search of the whole rest of the text made parsing quadratic.
-    for (let i = start; i + 1 < end; i++)
-      if (this.text.charCodeAt(i) === 32 && this.text.charCodeAt(i + 1) === 35) {
-        end = i;
-        break;
-      }
+    const end = this.plainLineEnd(start);
     const source = this.text.slice(start, end).trimEnd();
     if (source.includes(': ') || source.endsWith(':')) bail();
     this.pos = start + source.length;
-    return this.scalarValue(source, start, this.pos);
+    // The common case, one line: the next content line is not indented past `col` (or a comment ends this one).
+    const next = end < this.text.length && this.text.charCodeAt(end) === NEWLINE ? this.nextContentLine(end + 1) : -1;
+    if (next < 0 || this.indent(next) <= col) return this.scalarValue(source, start, this.pos);
+    return this.multiLinePlain(source, start, end + 1, col);
+  }
+
+  /** Where a plain scalar's text on the line holding `from` ends: the line break, ` #` or the end of the text. */
+  private plainLineEnd(from: number): number {
+    let end = this.text.indexOf('\n', from);
+    if (end < 0) end = this.text.length;
+    // ` #` searched within the line only: a search of the whole rest of the text made parsing quadratic.
+    for (let i = from; i + 1 < end; i++) if (this.text.charCodeAt(i) === SPACE && this.text.charCodeAt(i + 1) === HASH) return i;
+    return end;
+  }
+
+  /**
+   * The continuation of a plain scalar whose first line `first` starts at `start`, from the line
+   * starting at `lineStart`: lines indented past `col` (empty lines between), up to a comment line,
+   * a line not indented past `col`, or a line ending in ` # comment`. Each line trimmed, one line
+   * break a space, n+1 line breaks n newlines (compose/resolve-flow-scalar.js, foldLines). A `: `
+   * or a line ending in `:` on a continuation line makes it a multi-line key (an error): declined.
+   * The text is always a string: no null, bool or number holds a space or a line break.
+   */
+  private multiLinePlain(first: string, start: number, lineStart: number, col: number): Value {
+    const text = this.text;
+    let value = first;
+    let breaks = 0;
+    let end = start + first.length;
+    while (lineStart < text.length) {
+      const indent = this.indent(lineStart);
+      const at = lineStart + indent;
+      const c = text.charCodeAt(at);
+      if (c === NEWLINE) {
+        breaks++;
+        lineStart = at + 1;
+        continue;
+      }
+      if (c === HASH || indent <= col || Number.isNaN(c)) break;
+      const lineEnd = this.plainLineEnd(at);
+      const part = text.slice(at, lineEnd).trimEnd();
+      if (part.includes(': ') || part.endsWith(':')) bail();
+      value += breaks > 0 ? '\n'.repeat(breaks) : ' ';
+      value += part;
+      breaks = 0;
+      end = at + part.length;
+      if (lineEnd === text.length || text.charCodeAt(lineEnd) !== NEWLINE) break; // a comment ends it
+      lineStart = lineEnd + 1;
+    }
+    this.count();
+    this.pos = end;
+    return { kind: 'string', value, range: this.range(start, end) };
   }
 
   private scalarValue(source: string, start: number, end: number): Value {
