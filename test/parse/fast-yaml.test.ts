@@ -94,7 +94,7 @@ const NEWLY_ACCEPTED = [
   'awslabs__serverless-application-model/tests/translator/input/error_multiple_resource_errors.yaml',
   'awslabs__serverless-application-model/tests/translator/input/intrinsic_functions.yaml',
   'awslabs__serverless-application-model/tests/translator/input/state_machine_with_api_authorizer_maximum.yaml',
-  // Keys with nothing after them but spaces or comment lines; multi-line plain scalars.
+  // Keys with nothing after them but spaces or comment lines; multi-line plain scalars; a core-schema tag (`!!int`).
   'aws-samples__serverless-patterns/_pattern-model/template.yaml',
   'aws-samples__serverless-patterns/apigw-lambda-sagemaker-jumpstartendpoint-cdk-python/template.yaml',
   'aws-samples__serverless-patterns/dynamodb-lambda-cdk-kotlin/template.yaml',
@@ -103,6 +103,7 @@ const NEWLY_ACCEPTED = [
   'aws-samples__serverless-patterns/lambda-streaming-ttfb-write-sam-with-bedrock-streaming/template.yaml',
   'aws-samples__serverless-patterns/apigw-websocket-api-lambda-authorizer/template.yaml',
   'aws-samples__serverless-patterns/lambda-rekognition/template.yaml',
+  'aws-samples__serverless-patterns/sns-firehose-opensearch/template.yml',
 ];
 
 /** Repeated keys at several levels, in block and flow mappings, with values of every shape. */
@@ -268,7 +269,7 @@ describe('fast CloudFormation YAML parser agrees with the yaml library', () => {
     if (templates > 0) expect(accepted / templates).toBeGreaterThan(0.9);
   }, 120_000);
 
-  it('accepts the real-world templates (when present) that it once declined (quoted scalars and flows indented less than their entry, repeated keys, JSON-style flow keys, folded text with more-indented lines, a leading ---, comment lines after a collection, an empty value before comment lines, multi-line plain scalars), each exactly as the library reads it', () => {
+  it('accepts the real-world templates (when present) that it once declined (quoted scalars and flows indented less than their entry, repeated keys, JSON-style flow keys, folded text with more-indented lines, a leading ---, comment lines after a collection, an empty value before comment lines, multi-line plain scalars, `!!int`), each exactly as the library reads it', () => {
     const present = NEWLY_ACCEPTED.map((f) => join(REALWORLD, f)).filter((f) => existsSync(f));
     for (const file of present) {
       const text = readFileSync(file, 'utf8');
@@ -589,8 +590,8 @@ describe('fast CloudFormation YAML parser: multi-line plain scalars', () => {
     expect(expectAgreement('A:\n  B: one\n    two\n\n     three  # c\n  C: 1\n')).toBe(true);
   });
 
-  it('declines a `: ` or a final `:` on a continuation line, and a scalar on the line after its key once a line between lowers the indentation the library asks of its continuation', () => {
-    for (const text of ['A: x\n  y: z\n', 'A: x\n  y:\n', 'A:\n\n# c\n  x\nB: 1\n', 'A:\n#c\n x\nB: 1\n', 'A:\n\n#c\n  "x"\nB: 1\n']) {
+  it('declines a `: ` or a final `:` on a continuation line, a tag other than !!str on folded text, and a scalar on the line after its key once a line between lowers the indentation the library asks of its continuation', () => {
+    for (const text of ['A: x\n  y: z\n', 'A: x\n  y:\n', 'A: !!int 1\n  2\n', 'A:\n\n# c\n  x\nB: 1\n', 'A:\n#c\n x\nB: 1\n', 'A:\n\n#c\n  "x"\nB: 1\n']) {
       expect(fast(text)).toBeUndefined();
     }
     // There the library runs the scalar on over `B: 1` (an implicit key over two lines, an error): these were once read here.
@@ -617,11 +618,50 @@ describe('fast CloudFormation YAML parser: multi-line plain scalars', () => {
   }, 60_000);
 });
 
+/** Core-schema tags (`!!int`, `!!str`, ...) on plain scalars, and `!!str` on quoted ones, in block and flow collections. */
+const CORE_TAGGED = [
+  'A: !!int 86400\nB: !!str 12\nC: !!str "x"\nD: [!!int 0x1F, !!bool true, !!null ~, !!float 1.5, !!str null]\nE: !!int 012\nF: !!float 1e5\nG: !!str a\n  b\n',
+  "R:\n  Alarm:\n    Properties:\n      Metrics:\n        - Id: ad1\n          MetricStat:\n            Period: !!int 86400\n            Stat: Sum\n  L:\n    - !!str 1.0\n    - !!int -5\n    - !!float .5\n    - !!bool False\n    - !!null null\n    - { k: !!str ~, m: !!int 0o17, n: !!str 'q' }\n",
+];
+
+describe('fast CloudFormation YAML parser: core-schema tags on scalars', () => {
+  it.each(CORE_TAGGED.map((s) => [s]))('agrees with the library on %j', (text) => {
+    expect(expectAgreement(text)).toBe(true);
+  });
+
+  it('reads `!!int 86400` as the number, located at the scalar without its tag, and `!!str 12` as text (lines and columns pinned)', () => {
+    const template = fast('A: !!int 86400\nB: !!str 12\n')!;
+    expect(template.kind === 'object' && template.entries.map((e) => e.value)).toEqual([
+      { kind: 'number', value: 86400, range: { file: 't.yaml', line: 1, column: 10, endLine: 1, endColumn: 15 } },
+      { kind: 'string', value: '12', range: { file: 't.yaml', line: 2, column: 10, endLine: 2, endColumn: 12 } },
+    ]);
+  });
+
+  it('declines a scalar its tag does not resolve as untagged (the library warns and keeps text), other tags, tagged collections, a tagged value on the next line', () => {
+    for (const text of ['A: !!int abc\n', 'A: !!float 1\n', 'A: !!bool 1\n', 'A: !!null x\n', 'A: !!int 1.5\n', 'A: !!int "1"\n', 'A: !!str |\n  x\n', 'A: !!map {a: 1}\n', 'A: !!int\n  5\n', 'A: !!binary x\n', 'A: !!str\n', 'A: [!!str]\n', 'A: !!int 12345678901234567\n']) {
+      expect(fast(text)).toBeUndefined();
+    }
+  });
+
+  it('on mutated core-tagged scalars (tags, digits and quotes changed): agrees with the library or declines', () => {
+    const mutation = mutationFrom('!.0123456789exo~nulTF"\' \n:-,[');
+    let accepted = 0;
+    fc.assert(
+      fc.property(fc.constantFrom(...CORE_TAGGED), fc.array(mutation, { maxLength: 3 }), (seed, mutations) => {
+        if (expectAgreement(mutate(seed, mutations))) accepted++;
+      }),
+      propertyParameters(3000),
+    );
+    expect(accepted).toBeGreaterThan(500);
+  }, 60_000);
+});
+
 /** A public invoke grant (IG101, line 13 of each) after each construct the fast path learned. */
 const PUBLIC_GRANT = 'Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n  Public:\n    Type: AWS::Lambda::Permission\n    Properties:\n      Action: lambda:InvokeFunction\n      FunctionName: !Ref Fn\n      Principal: "*"\n';
 const WITH_CONSTRUCTS: Array<[string, string]> = [
   ['an empty value before comment lines', 'AWSTemplateFormatVersion: "2010-09-09"\nGlobals:   \n\n# Comment\n'],
   ['a multi-line plain scalar', 'AWSTemplateFormatVersion: "2010-09-09"\nDescription: a template\n  over two lines\n  # c\n'],
+  ['a core-schema tag', 'AWSTemplateFormatVersion: !!str 2010-09-09\nMetadata:\n  Period: !!int 86400\n  # c\n'],
 ];
 
 describe('fast CloudFormation YAML parser: findings in templates with the constructs it learned', () => {

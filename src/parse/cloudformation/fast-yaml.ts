@@ -12,8 +12,8 @@ function bail(): never {
 /**
  * A fast path for CloudFormation/SAM YAML as templates are written: block maps and sequences,
  * plain scalars, quoted scalars and flow collections (over several lines too; plain ones in
- * block collections only), literal/folded block scalars, short-form tags, values on the line
- * after their key, empty values.
+ * block collections only), literal/folded block scalars, short-form tags and core-schema tags on
+ * scalars (`!!int`), values on the line after their key, empty values.
  * It builds the same Value tree (ranges included) as the `yaml`-library path in
  * parse-cloudformation.ts, several times faster. Anything else (anchors and aliases, tabs, a lone
  * CR, document markers and directives (but a first `---` line), unknown tags, syntax errors) returns undefined
@@ -81,6 +81,19 @@ const NEWLINE = 10;
 const DASH = 45;
 const HASH = 35;
 const COLON = 58;
+/**
+ * Core-schema tags on a plain scalar, each with the test its text must pass for the library to read
+ * the same null, bool, number or text as without the tag (compose-scalar.js, findScalarTagByName:
+ * the first of the tag's resolvers whose test matches; none matching is a warning and the text
+ * stays a string: declined). `!!float` excludes what resolves as an int untagged.
+ */
+const CORE_TAGS: Record<string, (source: string) => boolean> = {
+  '!!str': () => true,
+  '!!int': (source) => INT.test(source) || OCT.test(source) || HEX.test(source),
+  '!!float': (source) => FLOAT.test(source) && !INT.test(source),
+  '!!bool': (source) => TRUE.test(source) || FALSE.test(source),
+  '!!null': (source) => NULL.test(source),
+};
 /** Characters that end a tag's name. */
 const TAG_END = new Set([' ', '\n', ',', '[', ']', '{', '}']);
 /** By char code: the first characters of a null, bool or number (-+.0-9~nNtTfF). */
@@ -114,6 +127,8 @@ class FastYaml {
   private contentLine = -1;
   /** Where the last value's node ends when a collection kept the comment lines after it (see closeCollection); -1 otherwise. */
   private keptEnd = -1;
+  /** A core-schema tag (`!!int`) read before a plain scalar, for scalarValue to apply (see coreTagged). */
+  private coreTag: string | undefined;
   /** Whether some mapping repeats a key (the caller then keeps each key's last value, as for the library's tree). */
   duplicateKeys = false;
 
@@ -547,6 +562,8 @@ class FastYaml {
       if (lineEnd === text.length || text.charCodeAt(lineEnd) !== NEWLINE) break; // a comment ends it
       lineStart = lineEnd + 1;
     }
+    if (this.coreTag !== undefined && this.coreTag !== '!!str') bail(); // a folded text is no null, bool or number
+    this.coreTag = undefined;
     this.count();
     this.pos = end;
     return { kind: 'string', value, range: this.range(start, end) };
@@ -555,6 +572,12 @@ class FastYaml {
   private scalarValue(source: string, start: number, end: number): Value {
     this.count();
     const range = this.range(start, end);
+    if (this.coreTag !== undefined) {
+      const tag = this.coreTag;
+      this.coreTag = undefined;
+      if (!CORE_TAGS[tag](source)) bail();
+      if (tag === '!!str') return { kind: 'string', value: source, range };
+    }
     const value = plainScalar(source);
     if (value === null) return { kind: 'null', range };
     if (typeof value === 'boolean') return { kind: 'bool', value, range };
@@ -582,15 +605,34 @@ class FastYaml {
   private tag(): (node: Value) => Value {
     const start = this.pos;
     while (this.pos < this.text.length && !TAG_END.has(this.char())) this.pos++;
-    const longForm = SHORT_FORMS[this.text.slice(start, this.pos)] ?? bail();
+    const name = this.text.slice(start, this.pos);
     // `!Sub[x]`: the library wants white space after a tag (and reports an error without it).
     if (this.char() !== ' ' && this.char() !== '\n') bail();
+    if (name in CORE_TAGS) return this.coreTagged(name);
+    const longForm = SHORT_FORMS[name] ?? bail();
     return (node) => {
       // The library gives a tagged scalar its text as written (no null/number resolution).
       const value: Value = node.kind === 'null' || node.kind === 'bool' || node.kind === 'number' ? bail() : node;
       const argument = longForm === 'Fn::GetAtt' && value.kind === 'string' ? getAttList(value) : value;
       return { kind: 'object', range: value.range, entries: [{ key: longForm, keyRange: value.range, value: argument }] };
     };
+  }
+
+  /**
+   * `!!int 86400` and the like: a core-schema tag on the scalar after it on the same line. A plain
+   * scalar takes it in scalarValue (coreTag), where the scalar's text must pass the tag's test;
+   * `!!str` may tag a quoted scalar too (its value unchanged). The library's node is the scalar's,
+   * located without its tag, with no short form around it. Anything else (a collection, a value on
+   * the next line, `!!int "1"`) is left to the library.
+   */
+  private coreTagged(name: string): (node: Value) => Value {
+    let at = this.pos;
+    while (this.text.charCodeAt(at) === SPACE) at++;
+    const c = this.char(at);
+    if ((c === '"' || c === "'") && name === '!!str') return (node) => (node.kind === 'string' ? node : bail());
+    if (NOT_PLAIN_START.has(c) || c === '\n' || c === '' || ((c === '-' || c === '?' || c === ':') && spaceOrEnd(this.char(at + 1)))) bail();
+    this.coreTag = name;
+    return (node) => (this.coreTag === undefined ? node : bail());
   }
 
   /** A double-quoted scalar; one on several lines only where `block` (the least indentation of its continuation lines) is given. */
