@@ -11,11 +11,12 @@ function bail(): never {
 
 /**
  * A fast path for CloudFormation/SAM YAML as templates are written: block maps and sequences,
- * plain scalars on one line, quoted scalars and flow collections (over several lines too),
- * literal/folded block scalars, short-form tags, values on the line after their key.
+ * plain scalars, quoted scalars and flow collections (over several lines too; plain ones in
+ * block collections only), literal/folded block scalars, short-form tags and core-schema tags on
+ * scalars (`!!int`), values on the line after their key, empty values.
  * It builds the same Value tree (ranges included) as the `yaml`-library path in
- * parse-cloudformation.ts, several times faster. Anything else (anchors and aliases, multi-line
- * plain scalars, tabs, a lone CR, document markers and directives (but a first `---` line), unknown tags, syntax errors) returns undefined
+ * parse-cloudformation.ts, several times faster. Anything else (anchors and aliases, tabs, a lone
+ * CR, document markers and directives (but a first `---` line), unknown tags, syntax errors) returns undefined
  * and the caller uses the `yaml` library, which also reports errors. A repeated key is kept, both
  * entries, as the library path keeps it (`uniqueKeys: false`); `found.duplicateKeys` tells the
  * caller to apply the same last-value rule, so only templates with a repeat pay for that walk.
@@ -80,6 +81,19 @@ const NEWLINE = 10;
 const DASH = 45;
 const HASH = 35;
 const COLON = 58;
+/**
+ * Core-schema tags on a plain scalar, each with the test its text must pass for the library to read
+ * the same null, bool, number or text as without the tag (compose-scalar.js, findScalarTagByName:
+ * the first of the tag's resolvers whose test matches; none matching is a warning and the text
+ * stays a string: declined). `!!float` excludes what resolves as an int untagged.
+ */
+const CORE_TAGS: Record<string, (source: string) => boolean> = {
+  '!!str': () => true,
+  '!!int': (source) => INT.test(source) || OCT.test(source) || HEX.test(source),
+  '!!float': (source) => FLOAT.test(source) && !INT.test(source),
+  '!!bool': (source) => TRUE.test(source) || FALSE.test(source),
+  '!!null': (source) => NULL.test(source),
+};
 /** Characters that end a tag's name. */
 const TAG_END = new Set([' ', '\n', ',', '[', ']', '{', '}']);
 /** By char code: the first characters of a null, bool or number (-+.0-9~nNtTfF). */
@@ -113,6 +127,8 @@ class FastYaml {
   private contentLine = -1;
   /** Where the last value's node ends when a collection kept the comment lines after it (see closeCollection); -1 otherwise. */
   private keptEnd = -1;
+  /** A core-schema tag (`!!int`) read before a plain scalar, for scalarValue to apply (see coreTagged). */
+  private coreTag: string | undefined;
   /** Whether some mapping repeats a key (the caller then keeps each key's last value, as for the library's tree). */
   duplicateKeys = false;
 
@@ -238,17 +254,29 @@ class FastYaml {
     }
   }
 
-  /** Whether comment-only lines come after the line holding `from`, before the next content line. */
-  private commentLinesFollow(from: number): boolean {
-    let newline = this.text.indexOf('\n', from);
-    while (newline >= 0) {
-      const lineStart = newline + 1;
-      const c = this.text[lineStart + this.indent(lineStart)];
-      if (c === '#') return true;
-      if (c !== '\n') return false;
-      newline = this.text.indexOf('\n', lineStart);
+  /**
+   * `Key:` with nothing after it but spaces, a comment or comment lines: a null at `at`, after the
+   * colon and the spaces following it (compose/util-empty-scalar-position.js). The library's parser
+   * keeps every comment and line break up to the next token in that entry's separator tokens
+   * (parser.js, blockMap), whatever their indentation; when the entry is its mapping's last and a
+   * comment is among them, its node ends where the next token starts (compose-node.js,
+   * composeEmptyNode: range[2] is the separator's end), and so do the mapping's value and those of
+   * the collections closing with it (keptEnd, as in closeCollection). When the next entry follows,
+   * the parser hands the comments to it or not, which changes no value or range here.
+   */
+  private emptyValue(at: number, col: number): Value {
+    this.lineEnd = at;
+    const next = this.nextContentLine(at);
+    const indent = next < 0 ? -1 : this.indent(next);
+    if (indent < col) {
+      const token = next < 0 ? this.text.length : next + indent;
+      for (let i = at; i < token; i++)
+        if (this.text.charCodeAt(i) === HASH) {
+          this.keptEnd = token;
+          break;
+        }
     }
-    return false;
+    return { kind: 'null', range: this.range(at, at) };
   }
 
   private isSeqItem(at: number): boolean {
@@ -371,19 +399,15 @@ class FastYaml {
 
   /** The value after `key:` or `-` of an entry at column `col`. */
   private blockValue(col: number, inMap: boolean): Value {
-    const afterIndicator = this.pos;
     this.skipSpaces();
     const c = this.char();
     if (c === '\n' || c === '' || c === '#') {
+      const valueAt = this.pos;
       this.finishLine();
       const nested = this.nestedBlock(col, inMap);
       if (nested) return nested;
-      if (!inMap || this.pos !== afterIndicator || c === '#') bail();
-      // `Key:` with nothing after it: a null located just after the colon. The library stretches
-      // the enclosing collections over comment lines that follow an empty value: left to it.
-      if (this.commentLinesFollow(afterIndicator)) bail();
-      this.lineEnd = afterIndicator;
-      return { kind: 'null', range: this.range(afterIndicator, afterIndicator) };
+      if (!inMap) bail();
+      return this.emptyValue(valueAt, col);
     }
     if (c === '!') return this.taggedValue(col, inMap, true);
     if (!inMap && this.isSeqItem(this.pos)) return this.blockSeq(this.column(this.pos));
@@ -420,12 +444,32 @@ class FastYaml {
       this.pos = at;
       if (this.isSeqItem(at)) return this.blockSeq(indent);
       if (this.keyAhead()) return this.blockMap(indent);
+      if (this.lowersIndentNext(this.lineEnd, next, col)) bail();
       const c = this.char();
       if (c === '!') return this.taggedValue(col, inMap, false);
       if (c === '|' || c === '>') bail(); // a block scalar's header alone on its line: left to the library
       return this.inlineValue(col, false);
     }
     return undefined;
+  }
+
+  /**
+   * Whether a line from `from` up to `to` (line starts) lowers what the yaml lexer asks of a plain
+   * scalar's continuation lines below col + 1 (lexer.js, parseLineStart: a line indented k less than
+   * that whose first character is followed by one that is not white space sets it to k; on an empty
+   * line, the line break followed by the next line's first character). A plain scalar on the line
+   * after its key would then run on over less-indented lines (the library reports an implicit key
+   * over several lines): a scalar there, whatever its kind, is left to the library.
+   */
+  private lowersIndentNext(from: number, to: number, col: number): boolean {
+    const text = this.text;
+    for (let lineStart = from; lineStart < to; ) {
+      const indent = this.indent(lineStart);
+      const after = text.charCodeAt(lineStart + indent + 1);
+      if (indent <= col && after !== SPACE && after !== NEWLINE && !Number.isNaN(after)) return true;
+      lineStart = text.indexOf('\n', lineStart + indent) + 1;
+    }
+    return false;
   }
 
   /**
@@ -448,36 +492,92 @@ class FastYaml {
       const continuationIndent = afterIndicator ? 0 : col + 1;
       const text = c === '"' ? this.doubleQuoted(continuationIndent) : this.singleQuoted(continuationIndent);
       value = this.quotedString(text, start);
-    } else value = this.plainBlock();
+    } else value = this.plainBlock(col);
     this.finishLine();
-    // A more-indented line next would continue a multi-line scalar: the library's job.
+    // A more-indented line next would continue a scalar the library reads otherwise (or an error): its job.
     const next = this.nextContentLine(this.lineEnd);
     if (next >= 0 && this.indent(next) > col) bail();
     if (next !== this.lineEnd) this.takeIndentedComments(col);
     return value;
   }
 
-  private plainBlock(): Value {
+  /**
+   * A plain scalar in a block collection's entry at column `col`, on one line or continued on lines
+   * indented past `col`, folded as YAML folds them (lexer.js, parsePlainScalar and continueScalar:
+   * the `:` or `-` of the entry asks the continuation lines for col + 1; see lowersIndentNext).
+   */
+  private plainBlock(col: number): Value {
     const start = this.pos;
     const c = this.char();
     if (NOT_PLAIN_START.has(c) || ((c === '-' || c === '?' || c === ':') && spaceOrEnd(this.char(start + 1)))) bail();
-    let end = this.text.indexOf('\n', start);
-    if (end < 0) end = this.text.length;
-    // ` #` searched within the line only: a search of the whole rest of the text made parsing quadratic.
-    for (let i = start; i + 1 < end; i++)
-      if (this.text.charCodeAt(i) === 32 && this.text.charCodeAt(i + 1) === 35) {
-        end = i;
-        break;
-      }
+    const end = this.plainLineEnd(start);
     const source = this.text.slice(start, end).trimEnd();
     if (source.includes(': ') || source.endsWith(':')) bail();
     this.pos = start + source.length;
-    return this.scalarValue(source, start, this.pos);
+    // The common case, one line: the next content line is not indented past `col` (or a comment ends this one).
+    const next = end < this.text.length && this.text.charCodeAt(end) === NEWLINE ? this.nextContentLine(end + 1) : -1;
+    if (next < 0 || this.indent(next) <= col) return this.scalarValue(source, start, this.pos);
+    return this.multiLinePlain(source, start, end + 1, col);
+  }
+
+  /** Where a plain scalar's text on the line holding `from` ends: the line break, ` #` or the end of the text. */
+  private plainLineEnd(from: number): number {
+    let end = this.text.indexOf('\n', from);
+    if (end < 0) end = this.text.length;
+    // ` #` searched within the line only: a search of the whole rest of the text made parsing quadratic.
+    for (let i = from; i + 1 < end; i++) if (this.text.charCodeAt(i) === SPACE && this.text.charCodeAt(i + 1) === HASH) return i;
+    return end;
+  }
+
+  /**
+   * The continuation of a plain scalar whose first line `first` starts at `start`, from the line
+   * starting at `lineStart`: lines indented past `col` (empty lines between), up to a comment line,
+   * a line not indented past `col`, or a line ending in ` # comment`. Each line trimmed, one line
+   * break a space, n+1 line breaks n newlines (compose/resolve-flow-scalar.js, foldLines). A `: `
+   * or a line ending in `:` on a continuation line makes it a multi-line key (an error): declined.
+   * The text is always a string: no null, bool or number holds a space or a line break.
+   */
+  private multiLinePlain(first: string, start: number, lineStart: number, col: number): Value {
+    const text = this.text;
+    let value = first;
+    let breaks = 0;
+    let end = start + first.length;
+    while (lineStart < text.length) {
+      const indent = this.indent(lineStart);
+      const at = lineStart + indent;
+      const c = text.charCodeAt(at);
+      if (c === NEWLINE) {
+        breaks++;
+        lineStart = at + 1;
+        continue;
+      }
+      if (c === HASH || indent <= col || Number.isNaN(c)) break;
+      const lineEnd = this.plainLineEnd(at);
+      const part = text.slice(at, lineEnd).trimEnd();
+      if (part.includes(': ') || part.endsWith(':')) bail();
+      value += breaks > 0 ? '\n'.repeat(breaks) : ' ';
+      value += part;
+      breaks = 0;
+      end = at + part.length;
+      if (lineEnd === text.length || text.charCodeAt(lineEnd) !== NEWLINE) break; // a comment ends it
+      lineStart = lineEnd + 1;
+    }
+    if (this.coreTag !== undefined && this.coreTag !== '!!str') bail(); // a folded text is no null, bool or number
+    this.coreTag = undefined;
+    this.count();
+    this.pos = end;
+    return { kind: 'string', value, range: this.range(start, end) };
   }
 
   private scalarValue(source: string, start: number, end: number): Value {
     this.count();
     const range = this.range(start, end);
+    if (this.coreTag !== undefined) {
+      const tag = this.coreTag;
+      this.coreTag = undefined;
+      if (!CORE_TAGS[tag](source)) bail();
+      if (tag === '!!str') return { kind: 'string', value: source, range };
+    }
     const value = plainScalar(source);
     if (value === null) return { kind: 'null', range };
     if (typeof value === 'boolean') return { kind: 'bool', value, range };
@@ -505,15 +605,34 @@ class FastYaml {
   private tag(): (node: Value) => Value {
     const start = this.pos;
     while (this.pos < this.text.length && !TAG_END.has(this.char())) this.pos++;
-    const longForm = SHORT_FORMS[this.text.slice(start, this.pos)] ?? bail();
+    const name = this.text.slice(start, this.pos);
     // `!Sub[x]`: the library wants white space after a tag (and reports an error without it).
     if (this.char() !== ' ' && this.char() !== '\n') bail();
+    if (name in CORE_TAGS) return this.coreTagged(name);
+    const longForm = SHORT_FORMS[name] ?? bail();
     return (node) => {
       // The library gives a tagged scalar its text as written (no null/number resolution).
       const value: Value = node.kind === 'null' || node.kind === 'bool' || node.kind === 'number' ? bail() : node;
       const argument = longForm === 'Fn::GetAtt' && value.kind === 'string' ? getAttList(value) : value;
       return { kind: 'object', range: value.range, entries: [{ key: longForm, keyRange: value.range, value: argument }] };
     };
+  }
+
+  /**
+   * `!!int 86400` and the like: a core-schema tag on the scalar after it on the same line. A plain
+   * scalar takes it in scalarValue (coreTag), where the scalar's text must pass the tag's test;
+   * `!!str` may tag a quoted scalar too (its value unchanged). The library's node is the scalar's,
+   * located without its tag, with no short form around it. Anything else (a collection, a value on
+   * the next line, `!!int "1"`) is left to the library.
+   */
+  private coreTagged(name: string): (node: Value) => Value {
+    let at = this.pos;
+    while (this.text.charCodeAt(at) === SPACE) at++;
+    const c = this.char(at);
+    if ((c === '"' || c === "'") && name === '!!str') return (node) => (node.kind === 'string' ? node : bail());
+    if (NOT_PLAIN_START.has(c) || c === '\n' || c === '' || ((c === '-' || c === '?' || c === ':') && spaceOrEnd(this.char(at + 1)))) bail();
+    this.coreTag = name;
+    return (node) => (this.coreTag === undefined ? node : bail());
   }
 
   /** A double-quoted scalar; one on several lines only where `block` (the least indentation of its continuation lines) is given. */
