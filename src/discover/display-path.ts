@@ -13,8 +13,8 @@ export function displayPath(cwd: string): (path: string) => string {
   const slashed = (path: string) => (sep === '/' ? path : path.split(sep).join('/'));
   const resolved = (path: string) => slashed(relative(base, resolve(base, path)));
   return (path) => {
-    // Only paths without `.`/`..` segments or doubled separators can be cut or split as they are.
-    const plain = !path.includes(`${sep}.`) && !path.includes(sep + sep);
+    // Only paths without `.`/`..` segments, doubled or trailing separators can be cut or split as they are.
+    const plain = !path.includes(`${sep}.`) && !path.includes(sep + sep) && !path.endsWith(sep);
     if (plain && path.startsWith(prefix)) return slashed(path.slice(prefix.length)) || '.';
     if (path === base) return '.';
     const cut = path.lastIndexOf(sep);

@@ -30,6 +30,7 @@ describe('displayPath', () => {
     [`${resolve('/work/other')}${sep}a${sep}..${sep}b.tf`],
     [`${resolve('/work/other')}${sep}${sep}b.tf`],
     [`${resolve('/work/other')}${sep}.hidden${sep}b.tf`],
+    [`${cwd}${sep}work${sep}`],
   ])('%s: as path.relative shows it', (path) => {
     expect(display(path)).toBe(reference(path));
   });
