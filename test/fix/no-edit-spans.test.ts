@@ -119,8 +119,8 @@ describe('the fix stage uses the scan\'s spans and parses no file again', () => 
 describe('a text other than the one the scan parsed: its spans are found by a parse, as before', () => {
   const MOVED = '# moved down\n'.repeat(20);
 
-  it('a heredoc moved since the scan: the edit is written as JSON, where the heredoc now is', async () => {
-    const scanned = new Map([['main.tf', (await noEditOf('terraform-hcl', 'main.tf', HEREDOC_TF))!]]);
+  it('a heredoc moved since the scan (the text as long as before): the edit is written as JSON, where the heredoc now is', async () => {
+    const scanned = new Map([['main.tf', (await noEditOf('terraform-hcl', 'main.tf', HEREDOC_TF + MOVED))!]]);
     const changed = MOVED + HEREDOC_TF;
     const finding = addCondition('main.tf', changed, '"sts:AssumeRole"');
     await resolveFixes([finding], async () => changed, scanned);
@@ -196,6 +196,13 @@ describe('mayHoldEmbeddedJson: true for every text with a string the parsers map
       }),
       propertyParameters(200),
     );
+  });
+
+  it('in linear time: a long line of block indicators is not read again from each of them', () => {
+    const started = performance.now();
+    expect(mayHoldEmbeddedJson(`${'> '.repeat(200_000)}\n{`)).toBe(true);
+    expect(mayHoldEmbeddedJson(`${'> '.repeat(200_000)}\nx`)).toBe(false);
+    expect(performance.now() - started).toBeLessThan(1000);
   });
 
   it('every template of the fixtures and examples, and every third of the real-world corpus (when present)', async () => {
