@@ -38,7 +38,11 @@ export function hclNoEditSpans(hcl: HclFile, text: string): NoEditSpans | undefi
   // Only `<<EOF` / `<<-EOF` opens a heredoc: other files need no walk of their expressions.
   const heredocs = text.includes('<<') ? heredocSpans(hcl.body) : [];
   if (variables.length === 0 && heredocs.length === 0) return undefined;
-  return { digest: textDigest(text), ...(heredocs.length ? { heredocs } : {}), ...(variables.length ? { variables } : {}) };
+  // Assigned, not spread: two thirds of the 10,000-file corpus's files make one of these.
+  const spans: NoEditSpans = { digest: textDigest(text) };
+  if (heredocs.length) spans.heredocs = heredocs;
+  if (variables.length) spans.variables = variables;
+  return spans;
 }
 
 /** A template's strings that hold JSON text; undefined when it has none. Called only when the parser saw one (ParsedTemplate.jsonStrings). */

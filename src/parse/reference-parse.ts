@@ -22,10 +22,9 @@ export async function referenceParse(format: ReferenceFormat, displayPath: strin
 
 /** A parsed HCL file as a document; a configuration file keeps the spans --fix must not edit. */
 export function hclDocument(format: 'terraform-hcl' | 'terraform-vars', displayPath: string, parsed: { hcl: HclFile; errors: SourceDocument['errors'] }, text: string): SourceDocument {
-  const document = { format, file: displayPath, hcl: parsed.hcl, errors: parsed.errors };
   // Variable files are never edited: no spans to keep.
   const noEdit = format === 'terraform-hcl' ? hclNoEditSpans(parsed.hcl, text) : undefined;
-  return noEdit ? { ...document, noEdit } : document;
+  return noEdit ? { format, file: displayPath, hcl: parsed.hcl, errors: parsed.errors, noEdit } : { format, file: displayPath, hcl: parsed.hcl, errors: parsed.errors };
 }
 
 /** A parsed template as a document; a template with no content (an empty file) is a located null. */
