@@ -22,6 +22,7 @@ import { fileParser } from './parse/parse-pool.js';
 import { parseText } from './parse/parse-file.js';
 import { readSource } from './parse/read-source.js';
 import { parseTfvarsJson } from './parse/terraform-json/tf-json.js';
+import type { NoEditSpans } from './parse/no-edit-spans.js';
 import type { InputError, SourceDocument } from './parse/types.js';
 import { ACCESS_ANALYZER_RULE, DUPLICATE_KEY_RULE, INPUT_ERROR_RULE, RULES } from './rules/registry.js';
 import { runRules, ruleErrorMessage, type RuleError } from './rules/run-rules.js';
@@ -82,6 +83,8 @@ export interface ParsedFile {
   format: SourceDocument['format'];
   file: string;
   errors: InputError[];
+  /** What the fix stage must not edit, from this parse (only files with such places): it need not parse the file again. */
+  noEdit?: NoEditSpans;
 }
 
 export interface ModelResult {
@@ -123,7 +126,9 @@ export async function loadModel(options: ScanOptions): Promise<ModelResult> {
         directiveScans[index] = directivesOf(document);
         assembler.add(index, document);
         options.onProgress?.(++parsed, files.length);
-        return { format: document.format, file: document.file, errors: document.errors };
+        const kept: ParsedFile = { format: document.format, file: document.file, errors: document.errors };
+        if ('noEdit' in document && document.noEdit) kept.noEdit = document.noEdit;
+        return kept;
       },
     );
     const directives: DirectiveScan = { directives: directiveScans.flatMap((d) => d.directives), problems: directiveScans.flatMap((d) => d.problems) };
@@ -152,13 +157,19 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   tagConstructPaths(findings, model);
   withholdParentEdits(findings, model);
   withholdSharedInstanceFixes(findings, model);
-  // Fix stage: rules' changes become text edits on the files as scanned.
+  // Fix stage: rules' changes become text edits on the files as scanned, with the places not to edit that the parse found.
   const sources = new Map<string, string>();
-  await resolveFixes(findings, async (file) => {
-    const text = options.contents?.get(resolve(cwd, file)) ?? textOf(await readSource(resolve(cwd, file), file, options.maxFileBytes));
-    if (text !== undefined) sources.set(file, text);
-    return text;
-  });
+  const noEdit = new Map<string, NoEditSpans>();
+  for (const d of documents) if (d.noEdit) noEdit.set(d.file, d.noEdit);
+  await resolveFixes(
+    findings,
+    async (file) => {
+      const text = options.contents?.get(resolve(cwd, file)) ?? textOf(await readSource(resolve(cwd, file), file, options.maxFileBytes));
+      if (text !== undefined) sources.set(file, text);
+      return text;
+    },
+    noEdit,
+  );
   const analysed = documents.filter((d) => d.format !== 'ignored').length;
   const { directives, problems } = directiveScan;
   const { findings: kept, suppressed } = applySuppressions(sortFindings(dedupe(applyRuleSettings([...findings, ...problems], options.config))), directives, model);

@@ -1,10 +1,10 @@
 import { basename } from 'node:path';
 import { classifyByContent, TERRAFORM_CONFIG, TERRAFORM_JSON_CONFIG } from '../discover/classify.js';
 import { createPositionMapper, type Range, type TextPositionMapper } from '../model/range.js';
-import type { Expr, HclBody } from '../parse/terraform-hcl/hcl-ast.js';
 import { parseCloudFormation } from '../parse/cloudformation/parse-cloudformation.js';
+import { mayHoldEmbeddedJson, mayHoldHclSpan, textDigest, type NoEditSpans } from '../parse/no-edit-spans.js';
+import { cloudFormationDocument, hclDocument } from '../parse/reference-parse.js';
 import { parseHcl } from '../parse/terraform-hcl/parse-hcl.js';
-import type { Value } from '../model/value.js';
 import type { Finding } from '../rules/types.js';
 import { isJsonSyntax, renderKey, renderValue, type Syntax } from './render.js';
 import { someScalar, type Change, type FixValue, type TextEdit } from './types.js';
@@ -27,9 +27,11 @@ interface EditableFile {
 /**
  * The fix stage's first half: turns each finding's `fix.changes` (ranges, format-neutral values)
  * into text edits on the file as it was scanned. A change that cannot be made safely leaves
- * the finding without edits, and its description says why.
+ * the finding without edits, and its description says why. `scanned`: the places not to edit
+ * that the scan's parse found, by file (a file without any is absent), so that no file is parsed
+ * again; without it, a file that may hold such a place is parsed.
  */
-export async function resolveFixes(findings: Finding[], readText: (file: string) => Promise<string | undefined>): Promise<void> {
+export async function resolveFixes(findings: Finding[], readText: (file: string) => Promise<string | undefined>, scanned?: ReadonlyMap<string, NoEditSpans>): Promise<void> {
   const files = new Map<string, Promise<EditableFile | string>>();
   for (const finding of findings) {
     const fix = finding.fix;
@@ -41,7 +43,7 @@ export async function resolveFixes(findings: Finding[], readText: (file: string)
     const why = await (async () => {
       if (finding.constructPath !== undefined) return `the file is synthesised by ${TERRAFORM_JSON_CONFIG.test(basename(finding.range.file).toLowerCase()) ? 'CDK for Terraform' : 'the AWS CDK'}: change the construct ${finding.constructPath} instead`;
       const file = finding.range.file;
-      if (!files.has(file)) files.set(file, editableFile(file, readText));
+      if (!files.has(file)) files.set(file, editableFile(file, readText, scanned));
       const editable = await files.get(file)!;
       if (typeof editable === 'string') return editable;
       const edits: TextEdit[] = [];
@@ -58,18 +60,35 @@ export async function resolveFixes(findings: Finding[], readText: (file: string)
   }
 }
 
-async function editableFile(file: string, readText: (file: string) => Promise<string | undefined>): Promise<EditableFile | string> {
+async function editableFile(file: string, readText: (file: string) => Promise<string | undefined>, scanned?: ReadonlyMap<string, NoEditSpans>): Promise<EditableFile | string> {
   const text = await readText(file);
   if (text === undefined) return 'the file cannot be read';
   const syntax = fileSyntax(file, text);
   if (typeof syntax !== 'string') return syntax.reason;
   const mapper = createPositionMapper(file, text);
-  // Only a heredoc (`<<EOF`, `<<-EOF`) or a variable block makes such a span: files without either are not parsed again.
-  const body = syntax === 'hcl' && (text.includes('<<') || /\bvariable\b/.test(text)) ? (await parseHcl(file, text)).hcl.body : undefined;
-  const heredocs = body ? heredocSpans(body, mapper) : [];
-  const variables = body ? body.blocks.filter((b) => b.type === 'variable').map((b) => offsetsIn(mapper, b.range)) : [];
-  const embedded = syntax === 'cfn-yaml' || syntax === 'cfn-json' ? embeddedJsonSpans(parseCloudFormation(file, text).template, mapper) : [];
-  return { file, text, syntax, mapper, heredocs, embedded, variables, newline: text.includes('\r\n') ? '\r\n' : '\n' };
+  const spans = await noEditSpans(file, text, syntax, scanned);
+  const offsets = (runs: number[] | undefined): Array<[number, number]> => {
+    const pairs: Array<[number, number]> = [];
+    for (let i = 0; runs && i < runs.length; i += 4) pairs.push([mapper.offset(runs[i], runs[i + 1]), mapper.offset(runs[i + 2], runs[i + 3])]);
+    return pairs;
+  };
+  return { file, text, syntax, mapper, heredocs: offsets(spans?.heredocs), embedded: offsets(spans?.embedded), variables: offsets(spans?.variables), newline: text.includes('\r\n') ? '\r\n' : '\n' };
+}
+
+/**
+ * The places of `text` not to edit: the scan's, when they belong to this very text (it digests
+ * the same); none, when the text cannot hold one; else, from a parse of the text as read (the file
+ * changed since the scan parsed it, or no scan's spans were given) — as the scan's parse finds them.
+ */
+async function noEditSpans(file: string, text: string, syntax: Syntax, scanned?: ReadonlyMap<string, NoEditSpans>): Promise<NoEditSpans | undefined> {
+  const hcl = syntax === 'hcl';
+  if (!hcl && syntax !== 'cfn-yaml' && syntax !== 'cfn-json') return undefined;
+  const kept = scanned?.get(file);
+  if (kept && kept.digest === textDigest(text)) return kept;
+  if (!(hcl ? mayHoldHclSpan(text) : mayHoldEmbeddedJson(text))) return undefined;
+  // No spans of this very text: the scan found none in it, or it read another text (the file changed since). Only a parse can tell.
+  const document = hcl ? hclDocument('terraform-hcl', file, await parseHcl(file, text), text) : cloudFormationDocument(file, parseCloudFormation(file, text), text);
+  return 'noEdit' in document ? document.noEdit : undefined;
 }
 
 function fileSyntax(file: string, text: string): Syntax | { reason: string } {
@@ -87,65 +106,6 @@ function fileSyntax(file: string, text: string): Syntax | { reason: string } {
     default:
       return { reason: 'the file is not in a format invokeguard edits' };
   }
-}
-
-function offsetsIn(mapper: TextPositionMapper, r: Range): [number, number] {
-  return [mapper.offset(r.line, r.column), mapper.offset(r.endLine, r.endColumn)];
-}
-
-/** Spans of the template's strings that map positions inside them (what a policy parsed from such a string is located in). */
-function embeddedJsonSpans(template: Value | undefined, mapper: TextPositionMapper): Array<[number, number]> {
-  const spans: Array<[number, number]> = [];
-  const walk = (value: Value): void => {
-    if (value.kind === 'string' && value.positions) spans.push(offsetsIn(mapper, value.range));
-    else if (value.kind === 'list') value.items.forEach(walk);
-    else if (value.kind === 'object') for (const entry of value.entries) walk(entry.value);
-  };
-  if (template) walk(template);
-  return spans;
-}
-
-function heredocSpans(root: HclBody, mapper: TextPositionMapper): Array<[number, number]> {
-  const spans: Array<[number, number]> = [];
-  const offsets = (r: Range): [number, number] => offsetsIn(mapper, r);
-  const expr = (e: Expr): void => {
-    switch (e.t) {
-      case 'template':
-        if (e.verbatim) spans.push(offsets(e.verbatim.range));
-        for (const p of e.parts) if (p.kind === 'interpolation') expr(p.expr);
-        return;
-      case 'call':
-        return e.args.forEach(expr);
-      case 'tuple':
-        return e.items.forEach(expr);
-      case 'object':
-        return e.items.forEach((i) => (expr(i.key), expr(i.value)));
-      case 'conditional':
-        return [e.condition, e.then, e.otherwise].forEach(expr);
-      case 'binary':
-        return [e.left, e.right].forEach(expr);
-      case 'unary':
-        return expr(e.operand);
-      case 'traverse':
-        expr(e.base);
-        for (const step of e.steps) if (typeof step === 'object') expr(step);
-        return;
-      case 'splat':
-        expr(e.source);
-        for (const step of e.each) if (typeof step === 'object') expr(step);
-        return;
-      case 'for':
-        return [e.collection, e.key, e.value, e.condition].forEach((part) => part && expr(part));
-      default:
-        return;
-    }
-  };
-  const body = (b: HclBody): void => {
-    for (const a of b.attributes) expr(a.expr);
-    for (const block of b.blocks) body(block.body);
-  };
-  body(root);
-  return spans;
 }
 
 function offsetsOf(file: EditableFile, range: Range): [number, number] | undefined {

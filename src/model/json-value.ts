@@ -21,10 +21,12 @@ export interface Hole {
  * into a Value whose every node carries its range. Strict JSON takes the fast path
  * (parse/fast-json.ts); whatever it declines, jsonc-parser parses and locates the errors of.
  */
-export function parseJsonValue(text: string, mapper: PositionMapper, holes: readonly Hole[] = []): { value?: Value; errors: InputError[] } {
+export function parseJsonValue(text: string, mapper: PositionMapper, holes: readonly Hole[] = []): { value?: Value; errors: InputError[]; jsonStrings?: boolean } {
   const prepared = prepare(text, mapper, holes);
   const fast = fastPaths.enabled ? parseJsonFast(prepared.source, mapper, prepared.stringNode) : undefined;
-  return fast ? { value: fast, errors: [] } : parseWithJsonc(prepared, mapper);
+  const parsed = fast ? { value: fast, errors: [] } : parseWithJsonc(prepared, mapper);
+  // Some string got a `positions` map (it may hold a policy as JSON text): the fix stage keeps such strings' spans.
+  return prepared.found.jsonStrings ? { ...parsed, jsonStrings: true } : parsed;
 }
 
 /** The fast path alone (for tests): its Value, or undefined where it declines. */
@@ -42,10 +44,12 @@ export function parseJsonValueWithJsonc(text: string, mapper: PositionMapper, ho
 interface Prepared {
   source: string;
   stringNode: JsonStringNode;
+  found: { jsonStrings: boolean };
 }
 
 function prepare(text: string, mapper: PositionMapper, holes: readonly Hole[]): Prepared {
-  if (holes.length === 0) return { source: text, stringNode: plainStringNode(text, mapper) };
+  const found = { jsonStrings: false };
+  if (holes.length === 0) return { source: text, stringNode: plainStringNode(text, mapper, found), found };
   const standalone = new Set<Hole>();
   let source = text;
   const inString = holesInsideStrings(text, holes);
@@ -57,7 +61,7 @@ function prepare(text: string, mapper: PositionMapper, holes: readonly Hole[]): 
     source = source.slice(0, hole.start) + placeholder + source.slice(hole.end);
     standalone.add(hole);
   }
-  return { source, stringNode: stringNodeWithHoles(text, mapper, holes, standalone) };
+  return { source, stringNode: stringNodeWithHoles(text, mapper, holes, standalone, found), found };
 }
 
 function parseWithJsonc({ source, stringNode }: Prepared, mapper: PositionMapper): { value?: Value; errors: InputError[] } {
@@ -97,16 +101,18 @@ function parseWithJsonc({ source, stringNode }: Prepared, mapper: PositionMapper
 }
 
 /** A string literal's Value where there are no holes: with a `positions` map when it may hold a JSON policy. */
-function plainStringNode(text: string, mapper: PositionMapper): JsonStringNode {
+function plainStringNode(text: string, mapper: PositionMapper, found: { jsonStrings: boolean }): JsonStringNode {
   return (offset, length, value, range) => {
     const positions = mayHoldJson(value) ? jsonStringPositions(text, offset, length, value, mapper) : undefined;
-    return positions ? { kind: 'string', value, range, positions } : { kind: 'string', value, range };
+    if (!positions) return { kind: 'string', value, range };
+    found.jsonStrings = true;
+    return { kind: 'string', value, range, positions };
   };
 }
 
 /** A string literal's Value where holes were cut out: a hole's own value, or a template around the holes inside it. */
-function stringNodeWithHoles(text: string, mapper: PositionMapper, holes: readonly Hole[], standalone: ReadonlySet<Hole>): JsonStringNode {
-  const plain = plainStringNode(text, mapper);
+function stringNodeWithHoles(text: string, mapper: PositionMapper, holes: readonly Hole[], standalone: ReadonlySet<Hole>, found: { jsonStrings: boolean }): JsonStringNode {
+  const plain = plainStringNode(text, mapper, found);
   return (offset, length, value, range) => {
     const exact = holes.find((h) => standalone.has(h) && h.start === offset && h.end === offset + length);
     if (exact) return { ...exact.value, range } as Value;

@@ -5,7 +5,7 @@ import { createPositionMapper } from '../model/range.js';
 import { excessiveNesting, MAX_NESTING } from './nesting.js';
 import { readSource } from './read-source.js';
 import { parseHclFastPath } from './terraform-hcl/parse-hcl.js';
-import { cloudFormationDocument, referenceParse, type ReferenceParse } from './reference-parse.js';
+import { cloudFormationDocument, hclDocument, referenceParse, type ReferenceParse } from './reference-parse.js';
 import { isTfvarsJson, parseTfJson, parseTfvarsJson } from './terraform-json/tf-json.js';
 import { lastValuesOf } from './duplicate-keys.js';
 import { parseJsonFile } from './json-broken.js';
@@ -43,11 +43,11 @@ export async function parseText(format: FileFormat | undefined, displayPath: str
     case 'terraform-hcl':
     case 'terraform-vars': {
       const fast = parseHclFastPath(displayPath, source.text);
-      return fast ? { format, file: displayPath, ...fast } : reference(format, displayPath, source.text);
+      return fast ? hclDocument(format, displayPath, fast, source.text) : reference(format, displayPath, source.text);
     }
     case 'cloudformation': {
       const fast = parseCloudFormationFastPath(displayPath, source.text);
-      return fast ? cloudFormationDocument(displayPath, fast) : reference(format, displayPath, source.text);
+      return fast ? cloudFormationDocument(displayPath, fast, source.text) : reference(format, displayPath, source.text);
     }
     case 'terraform-json': {
       if (isTfvarsJson(displayPath)) return { format: 'terraform-vars', file: displayPath, ...parseTfvarsJson(displayPath, source.text) };

@@ -1,6 +1,7 @@
 import type { Range } from '../model/range.js';
 import type { Value } from '../model/value.js';
 import type { SourceComment } from './comments.js';
+import type { NoEditSpans } from './no-edit-spans.js';
 import type { HclFile } from './terraform-hcl/hcl-ast.js';
 
 /** The formats discover can classify. Each has one adapter under src/parse/. */
@@ -19,9 +20,10 @@ export interface InputError {
 
 /** What a format adapter hands to the model stage: plain data with ranges, no parser objects. */
 export type SourceDocument =
-  | { format: 'terraform-hcl' | 'terraform-vars'; file: string; hcl: HclFile; errors: InputError[] }
-  /** A CloudFormation/SAM template (YAML or JSON): short-form intrinsics already in long form. */
-  | { format: 'cloudformation'; file: string; template: Value; errors: InputError[]; comments?: SourceComment[] }
+  /** `noEdit`: what the fix stage must not edit (heredocs, `variable` blocks), kept when the tree is released. */
+  | { format: 'terraform-hcl' | 'terraform-vars'; file: string; hcl: HclFile; errors: InputError[]; noEdit?: NoEditSpans }
+  /** A CloudFormation/SAM template (YAML or JSON): short-form intrinsics already in long form. `noEdit`: its strings holding JSON text. */
+  | { format: 'cloudformation'; file: string; template: Value; errors: InputError[]; comments?: SourceComment[]; noEdit?: NoEditSpans }
   /** `*.tf.json` (and CDKTF synth output), converted to the HCL AST so it joins its folder's module. */
   | { format: 'terraform-json'; file: string; hcl: HclFile; errors: InputError[] }
   /** `terraform show -json` output and raw IAM policy files: parsed JSON with positions. */

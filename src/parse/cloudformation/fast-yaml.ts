@@ -19,12 +19,13 @@ function bail(): never {
  * CR, document markers and directives (but a first `---` line), unknown tags, syntax errors) returns undefined
  * and the caller uses the `yaml` library, which also reports errors. A repeated key is kept, both
  * entries, as the library path keeps it (`uniqueKeys: false`); `found.duplicateKeys` tells the
- * caller to apply the same last-value rule, so only templates with a repeat pay for that walk.
+ * caller to apply the same last-value rule, so only templates with a repeat pay for that walk;
+ * `found.jsonStrings` that some string got a `positions` map (the fix stage's spans are looked for then).
  * Windows line ends (CRLF) are read as LF, as YAML reads a line break in any scalar, with each
  * offset mapped back to the text as written.
  * Differential tests check both paths agree on every input this one accepts.
  */
-export function parseCloudFormationYamlFast(text: string, mapper: PositionMapper, found?: { duplicateKeys: boolean }): Value | undefined {
+export function parseCloudFormationYamlFast(text: string, mapper: PositionMapper, found?: { duplicateKeys: boolean; jsonStrings?: boolean }): Value | undefined {
   if (text.includes('\r')) {
     // Windows line ends: parsed with each CRLF read as LF, every offset mapped back to the text as written.
     const normalised = text.replaceAll('\r\n', '\n');
@@ -35,14 +36,17 @@ export function parseCloudFormationYamlFast(text: string, mapper: PositionMapper
 }
 
 /** parseCloudFormationYamlFast on a text without CR. */
-function parseLf(text: string, mapper: PositionMapper, found?: { duplicateKeys: boolean }): Value | undefined {
+function parseLf(text: string, mapper: PositionMapper, found?: { duplicateKeys: boolean; jsonStrings?: boolean }): Value | undefined {
   // A template may open with a document start marker line (`---`); any other marker or directive declines.
   const body = text.startsWith(DOCUMENT_START) ? DOCUMENT_START.length : 0;
   if (text.includes('\t') || markerLine(text, body)) return undefined;
   try {
     const parser = new FastYaml(text, mapper, body);
     const value = parser.document();
-    if (found) found.duplicateKeys = parser.duplicateKeys;
+    if (found) {
+      found.duplicateKeys = parser.duplicateKeys;
+      found.jsonStrings = parser.jsonStrings;
+    }
     return value;
   } catch (error) {
     if (error === BAIL || error instanceof RangeError) return undefined;
@@ -131,6 +135,8 @@ class FastYaml {
   private coreTag: string | undefined;
   /** Whether some mapping repeats a key (the caller then keeps each key's last value, as for the library's tree). */
   duplicateKeys = false;
+  /** Some string got a `positions` map (it may hold a policy as JSON text). */
+  jsonStrings = false;
 
   constructor(
     private readonly text: string,
@@ -598,7 +604,9 @@ class FastYaml {
   private stringAt(value: string, start: number, end: number): Value {
     const range = this.range(start, end);
     const positions = yamlScalarPositions(this.text, start, end, value, this.mapper);
-    return positions ? { kind: 'string', value, range, positions } : { kind: 'string', value, range };
+    if (!positions) return { kind: 'string', value, range };
+    this.jsonStrings = true;
+    return { kind: 'string', value, range, positions };
   }
 
   /** `!Ref` etc.: returns a wrapper giving the long form of the tagged node. */

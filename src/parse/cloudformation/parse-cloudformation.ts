@@ -31,6 +31,8 @@ export interface ParsedTemplate {
   errors: InputError[];
   /** YAML comments that mention invokeguard (suppressions); JSON has none. */
   comments?: SourceComment[];
+  /** Some string got a `positions` map (it may hold a policy as JSON text): only then are the fix stage's spans looked for. */
+  jsonStrings?: boolean;
 }
 
 /** Parses a CloudFormation/SAM template, JSON or YAML, into a Value tree whose every node carries its range. */
@@ -42,16 +44,17 @@ export function parseCloudFormation(file: string, text: string): ParsedTemplate 
 export function parseCloudFormationFastPath(file: string, text: string): ParsedTemplate | undefined {
   if (/^\s*\{/.test(text)) return parseJsonTemplate(file, text);
   // Suppression comments need the library's concrete syntax tree; the fast path keeps no comments.
-  const found = { duplicateKeys: false };
+  const found = { duplicateKeys: false, jsonStrings: false };
   const fast = fastPaths.enabled && !text.includes('invokeguard') ? parseCloudFormationYamlFast(text, lineCounterMapper(file, text), found) : undefined;
   if (!fast) return undefined;
+  const parsed: ParsedTemplate = found.jsonStrings ? { template: fast, errors: [], jsonStrings: true } : { template: fast, errors: [] };
   // A repeated key: the same last-value rule (and IG904s) as the library path; without one, no walk.
-  return found.duplicateKeys ? lastValuesOnly({ template: fast, errors: [] }) : { template: fast, errors: [] };
+  return found.duplicateKeys ? lastValuesOnly(parsed) : parsed;
 }
 
 function parseJsonTemplate(file: string, text: string): ParsedTemplate {
-  const { value, errors } = parseJsonValue(text, createPositionMapper(file, text));
-  return lastValuesOnly(value ? { template: value, errors } : { errors });
+  const { value, errors, jsonStrings } = parseJsonValue(text, createPositionMapper(file, text));
+  return lastValuesOnly(value ? { template: value, errors, ...(jsonStrings ? { jsonStrings } : {}) } : { errors });
 }
 
 /** The YAML reference path as CloudFormation reads it: the library's tree, a repeated key's last value only. */
@@ -99,7 +102,7 @@ export function parseYamlTemplateWithLibrary(file: string, text: string): Parsed
   const converter = new YamlConverter(parsed, mapper, aliasTargets(doc));
   const template = converter.convert(doc.contents as YamlNode);
   if (converter.refused) return { errors: [...errors, converter.refused] };
-  return { template, errors, ...(text.includes('invokeguard') ? { comments: yamlComments(text, parsed, mapper) } : {}) };
+  return { template, errors, ...(text.includes('invokeguard') ? { comments: yamlComments(text, parsed, mapper) } : {}), ...(converter.jsonStrings ? { jsonStrings: true } : {}) };
 }
 
 /** Comment tokens from the YAML concrete syntax tree of `parsed` (the AST keeps comments without positions), located in `text` as written; text inside block scalars is not a comment. */
@@ -176,6 +179,8 @@ function isMergeKey(node: YamlNode | null): boolean {
  */
 class YamlConverter {
   refused?: InputError;
+  /** Some string got a `positions` map (ParsedTemplate.jsonStrings). */
+  jsonStrings = false;
   private aliases = 0;
   private nodes = 0;
 
@@ -228,7 +233,9 @@ class YamlConverter {
       }
       const value = String(v);
       const positions = node.range ? yamlScalarPositions(this.text, node.range[0], node.range[1], value, this.mapper) : undefined;
-      return positions ? { kind: 'string', value, range, positions } : { kind: 'string', value, range };
+      if (!positions) return { kind: 'string', value, range };
+      this.jsonStrings = true;
+      return { kind: 'string', value, range, positions };
     }
     return { kind: 'null', range };
   }
