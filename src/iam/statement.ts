@@ -52,6 +52,39 @@ function computeCoversAction(statement: Statement, action: string): boolean {
 export const FUNCTION_PROBES = ['arn:aws:lambda:us-east-1:111111111111:function:probe-a', 'arn:aws:lambda:eu-west-3:222222222222:function:zz-99:prod'];
 export const LAYER_PROBES = ['arn:aws:lambda:us-east-1:111111111111:layer:probe-a:1', 'arn:aws:lambda:eu-west-3:222222222222:layer:zz-99:42'];
 
+/**
+ * Qualified function ARNs alone (an alias and a version): a Resource such as `function:*:*` matches every
+ * one of them but no unqualified ARN. Lambda authorizes a call that names a version or alias (a qualified
+ * ARN, or the Qualifier parameter) against the qualified ARN: "starting January 24, 2022, Lambda requires
+ * IAM or VPC endpoint policies to specify the fully qualified ARN in the Resource element when authorizing
+ * API calls that use an unqualified ARN with a qualifier parameter" (AWS notice, quoted in
+ * https://github.com/juanjoDiaz/serverless-plugin-warmup/issues/304; see also
+ * https://github.com/aws/aws-cdk/issues/19273 and
+ * https://docs.aws.amazon.com/lambda/latest/dg/lambda-api-permissions-ref.html, "Functions–Actions that
+ * operate on a function can be restricted to a specific function by function, version, or alias ARN").
+ * So such a grant reaches every version and alias of every function. Whether `Qualifier=$LATEST` is checked
+ * against `…:function:NAME:$LATEST` (which would make it every function outright) the docs do not say, so
+ * findings name it "every version and alias of every function" (everyFunction), never more.
+ */
+const QUALIFIED_FUNCTION_PROBES = ['arn:aws:lambda:eu-west-3:222222222222:function:zz-99:prod', 'arn:aws:lambda:us-east-1:111111111111:function:probe-a:42'];
+
+/**
+ * The function actions whose API takes a version or alias (Qualifier, or a qualified FunctionName): only
+ * for these does a grant on every qualified ARN count. CreateFunction and UpdateFunctionCode act on the
+ * function itself (a published version is immutable), so `function:*:*` gives them nothing.
+ */
+const QUALIFIABLE_ACTIONS = new Set(['lambda:invokefunction', 'lambda:invokefunctionurl', 'lambda:addpermission', 'lambda:createfunctionurlconfig', 'lambda:updatefunctionurlconfig']);
+
+/** The qualified-only probes standing in for `probes` when asking about `action`, if a grant on them counts. */
+function qualifiedProbesFor(action: string, probes: readonly string[]): readonly string[] | undefined {
+  return probes === FUNCTION_PROBES && QUALIFIABLE_ACTIONS.has(action.toLowerCase()) ? QUALIFIED_FUNCTION_PROBES : undefined;
+}
+
+/** How a finding names what a grant reaches: `whole` ("every function", "every resource"), or every version and alias when that is all it reaches. */
+export function everyFunction(grant: Pick<Grant, 'qualifiedOnly'>, whole = 'every function'): string {
+  return grant.qualifiedOnly ? 'every version and alias of every function' : whole;
+}
+
 function coversEvery(pattern: string, probes: readonly string[]): boolean {
   return probes.every((probe) => wildcardMatches(pattern, probe));
 }
@@ -77,9 +110,12 @@ export function resourcePattern(entry: Value): string | undefined {
   return displayString(entry);
 }
 
-/** The Resource entries that cover every Lambda function (`*`, `arn:aws:lambda:*:*:function:*`, ...). */
-export function resourceEntriesCoveringAllFunctions(statement: Statement, probes: readonly string[] = FUNCTION_PROBES): Value[] {
-  return statement.resource.filter((entry) => coversEveryProbe(entry, probes));
+/**
+ * The Resource entries that cover every Lambda function (`*`, `arn:aws:lambda:*:*:function:*`, ...); with
+ * `versions`, also those covering every version and alias (`function:*:*`), for an action that takes a qualifier.
+ */
+export function resourceEntriesCoveringAllFunctions(statement: Statement, probes: readonly string[] = FUNCTION_PROBES, versions = false): Value[] {
+  return statement.resource.filter((entry) => coversEveryProbe(entry, probes) || (versions && probes === FUNCTION_PROBES && coversEveryProbe(entry, QUALIFIED_FUNCTION_PROBES)));
 }
 
 function coversEveryProbe(entry: Value, probes: readonly string[]): boolean {
@@ -116,6 +152,21 @@ export function coversAllFunctions(statement: Statement, probes: readonly string
   return memo(functionCoverage, statement, probes, () => computeCoversAllFunctions(statement, probes));
 }
 
+/**
+ * Whether a Resource entry covers every version and alias of every function (NotResource is left to
+ * coversAllFunctions: its meaning does not change). Kept per statement, as coversAllFunctions is.
+ */
+function coversAllQualifiedFunctions(statement: Statement): boolean {
+  return memo(qualifiedCoverage, statement, true, () => statement.resource.some((entry) => coversEveryProbe(entry, QUALIFIED_FUNCTION_PROBES)));
+}
+
+const qualifiedCoverage = new WeakMap<Statement, Map<true, boolean>>();
+
+/** Whether an Allow of this statement could reach every function, or (for FUNCTION_PROBES) every version and alias of every function. */
+function reachesAllFunctions(statement: Statement, probes: readonly string[], versions: boolean): boolean {
+  return coversAllFunctions(statement, probes) || (versions && probes === FUNCTION_PROBES && coversAllQualifiedFunctions(statement));
+}
+
 function computeCoversAllFunctions(statement: Statement, probes: readonly string[], scoped = true): boolean {
   // Policies can list thousands of ARNs: stop at the first entry covering them all.
   if (statement.resource.some((entry) => (scoped ? coversEveryProbe(entry, probes) : coversAsWritten(entry, probes)))) return true;
@@ -143,6 +194,8 @@ export interface Grant {
   evidence: Value;
   /** The Resource entry covering every function, when there is one. */
   resource?: Value;
+  /** The grant reaches every version and alias of every function, not their unqualified ARNs (`function:*:*`). */
+  qualifiedOnly?: true;
 }
 
 /**
@@ -150,28 +203,37 @@ export interface Grant {
  * removing what an unconditional Deny in the same set takes away.
  */
 export function grantsOnAllFunctions(documents: readonly PolicyDocument[], action: string, probes: readonly string[] = FUNCTION_PROBES): Grant[] {
-  const statements = reachingStatements(documents, probes);
+  const qualified = qualifiedProbesFor(action, probes);
+  const statements = reachingStatements(documents, probes, qualified !== undefined);
   if (statements.length === 0) return [];
   const denials = statements.filter((s) => effectOf(s) === 'Deny' && s.condition.length === 0 && coversAction(s, action));
   const grants: Grant[] = [];
   for (const statement of statements) {
     if (effectOf(statement) !== 'Allow' || hasScopingCondition(statement) || !coversAction(statement, action)) continue;
     const matched = actionEntriesMatching(statement, action)[0];
-    const resource = resourceEntriesCoveringAllFunctions(statement, probes)[0];
-    // An unconditional Deny takes the grant away when it covers every function the grant reaches (one account's: a Deny of that account).
-    const reached = resource ? withinScopeOf(resourcePattern(resource)!, probes) : probes;
+    // An entry covering every function wins over one covering only their versions and aliases.
+    const whole = resourceEntriesCoveringAllFunctions(statement, probes)[0];
+    const qualifiedOnly = !whole && !coversAllFunctions(statement, probes);
+    const resource = whole ?? (qualifiedOnly ? resourceEntriesCoveringAllFunctions(statement, probes, true)[0] : undefined);
+    // An unconditional Deny takes the grant away when it covers every function the grant reaches (one account's: a Deny of that
+    // account; every version and alias: a Deny of those). A Deny of `function:*:*` leaves a grant on `*` standing: the unqualified ARNs stay open.
+    const reached = resource ? withinScopeOf(resourcePattern(resource)!, qualifiedOnly ? qualified! : probes) : probes;
     if (denials.some((denial) => computeCoversAllFunctions(denial, reached, false))) continue;
-    if (!matched) grants.push({ statement, via: 'not-action', evidence: statement.notAction[0], ...(resource ? { resource } : {}) });
+    const scope = qualifiedOnly ? { qualifiedOnly: true as const } : {};
+    if (!matched) grants.push({ statement, via: 'not-action', evidence: statement.notAction[0], ...(resource ? { resource } : {}), ...scope });
     else if (!resource) grants.push({ statement, via: 'not-resource', evidence: statement.notResource[0] });
-    else grants.push({ statement, via: 'action', evidence: matched, resource });
+    else grants.push({ statement, via: 'action', evidence: matched, resource, ...scope });
   }
   return grants;
 }
 
-/** The statements, in order, whose resource part reaches every resource the probes stand for: only they can grant or deny "on every function". */
-function reachingStatements(documents: readonly PolicyDocument[], probes: readonly string[]): Statement[] {
+/**
+ * The statements, in order, whose resource part reaches every resource the probes stand for (with `versions`,
+ * or every version and alias of every function): only they can grant or deny "on every function".
+ */
+function reachingStatements(documents: readonly PolicyDocument[], probes: readonly string[], versions: boolean): Statement[] {
   const statements: Statement[] = [];
-  for (const document of documents) for (const statement of document.statements) if (coversAllFunctions(statement, probes)) statements.push(statement);
+  for (const document of documents) for (const statement of document.statements) if (reachesAllFunctions(statement, probes, versions)) statements.push(statement);
   return statements;
 }
 
@@ -184,7 +246,8 @@ export function policiesReaching<T extends { document?: PolicyDocument }>(polici
   let byProbes = reaching.get(policies);
   if (!byProbes) reaching.set(policies, (byProbes = new Map()));
   let found = byProbes.get(probes) as T[] | undefined;
-  if (!found) byProbes.set(probes, (found = policies.filter((p) => p.document?.statements.some((s) => coversAllFunctions(s, probes)))));
+  // Every version and alias counts here: a prefilter, the per-action grants decide whether it grants.
+  if (!found) byProbes.set(probes, (found = policies.filter((p) => p.document?.statements.some((s) => reachesAllFunctions(s, probes, true)))));
   return found;
 }
 

@@ -1,6 +1,6 @@
 import { dirname } from 'node:path';
 import type { FixValue } from '../fix/types.js';
-import { FUNCTION_PROBES, grantsByStatement, policiesReaching, resourceEntriesCoveringAllFunctions, type Grant } from '../iam/statement.js';
+import { everyFunction, FUNCTION_PROBES, grantsByStatement, policiesReaching, resourceEntriesCoveringAllFunctions, type Grant } from '../iam/statement.js';
 import type { IdentityPolicy, Model, ResourceBase } from '../model/types.js';
 import { displayString, knownString, type Value } from '../model/value.js';
 import { fix, isCloudFormation, nameable } from './support/fix.js';
@@ -20,7 +20,7 @@ export const IG201: Rule = {
     remediation:
       'List the ARNs of the functions this identity calls (a qualifier pattern such as `function:orders-*` is fine), or their Terraform/CloudFormation references.',
     description:
-      'An identity policy that allows lambda:InvokeFunction (directly or through lambda:Invoke*, lambda:*, * or another matching wildcard) on every function (`*`, or every function of an account or region, such as `arn:aws:lambda:us-east-1:123456789012:function:*`) lets whoever holds it run any function in the account: T1648 needs nothing more. An unconditional Deny in the same policy removes the grant; conditions on the resource (tags, function ARN) scope it.',
+      'An identity policy that allows lambda:InvokeFunction (directly or through lambda:Invoke*, lambda:*, * or another matching wildcard) on every function (`*`, or every function of an account or region, such as `arn:aws:lambda:us-east-1:123456789012:function:*`) lets whoever holds it run any function in the account: T1648 needs nothing more. Every version and alias of every function (`function:*:*`) counts too, and is named so: calls that name a version or alias are authorized against that qualified ARN. An unconditional Deny in the same policy removes the grant; conditions on the resource (tags, function ARN) scope it.',
     fixable: true,
   },
   check({ model, catalog }) {
@@ -40,7 +40,7 @@ export const IG201: Rule = {
         findings.push({
           ruleId: 'IG201',
           severity: 'high',
-          message: `${policy.address}${throughRoot(policy)} allows ${actions.join(' and ')} on every function (${where}: Action ${JSON.stringify(action)}, Resource ${JSON.stringify(resource)}).`,
+          message: `${policy.address}${throughRoot(policy)} allows ${actions.join(' and ')} on ${everyFunction(grant)} (${where}: Action ${JSON.stringify(action)}, Resource ${JSON.stringify(resource)}).`,
           range: grant.evidence.range,
           resource: policy.address,
           evidence: `Action ${JSON.stringify(action)} on Resource ${JSON.stringify(resource)}`,
@@ -86,7 +86,8 @@ function functionsInReach(model: Model, policy: IdentityPolicy): Array<{ address
 
 /** Replace the statement's every-function Resource with the functions in reach; only for statements of Lambda actions alone. */
 function narrowResourceFix(grant: Grant, callable: Array<{ address: string; arn: FixValue; nameable: boolean }>) {
-  const wildcards = resourceEntriesCoveringAllFunctions(grant.statement);
+  // Entries covering every version and alias count too: replacing `*` alone would leave `function:*:*` open.
+  const wildcards = resourceEntriesCoveringAllFunctions(grant.statement, FUNCTION_PROBES, true);
   const actions = grant.statement.action.map(knownString);
   if (actions.some((a) => !a?.toLowerCase().startsWith('lambda:')))
     return fix('Replace the Resource with the ARNs of the functions this identity calls. Not applied by --fix: the statement also grants actions of other services, which need their own resources; split it first.');

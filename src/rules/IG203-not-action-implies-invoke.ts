@@ -1,4 +1,4 @@
-import { FUNCTION_PROBES, grantsOnAllFunctions, policiesReaching } from '../iam/statement.js';
+import { everyFunction, FUNCTION_PROBES, grantsOnAllFunctions, policiesReaching } from '../iam/statement.js';
 import { displayString } from '../model/value.js';
 import { throughRoot } from './support/through-root.js';
 import type { Finding, Rule } from './types.js';
@@ -24,7 +24,7 @@ export const IG203: Rule = {
         findings.push({
           ruleId: 'IG203',
           severity: 'high',
-          message: `${policy.address}${throughRoot(policy)} allows lambda:InvokeFunction on every function through ${element} ${JSON.stringify(displayString(grant.evidence))}: everything not listed is allowed.`,
+          message: `${policy.address}${throughRoot(policy)} allows lambda:InvokeFunction on ${everyFunction(grant)} through ${element} ${JSON.stringify(displayString(grant.evidence))}: everything not listed is allowed.`,
           range: grant.evidence.range,
           resource: policy.address,
           evidence: `${element} ${JSON.stringify(displayString(grant.evidence))}`,

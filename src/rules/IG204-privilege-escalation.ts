@@ -1,4 +1,4 @@
-import { effectOf, FUNCTION_PROBES, grantsOnAllFunctions } from '../iam/statement.js';
+import { effectOf, everyFunction, FUNCTION_PROBES, grantsOnAllFunctions } from '../iam/statement.js';
 import { identityGraph, type IdentityNode } from '../model/identity-graph.js';
 import type { IamIdentity, IdentityPolicy, PolicyDocument } from '../model/types.js';
 import { knownString } from '../model/value.js';
@@ -50,13 +50,15 @@ function escalation(node: IdentityNode): Escalation | undefined {
   const actions: string[] = [];
   const policies = new Set<IdentityPolicy>();
   for (const { actions: candidates } of STEPS) {
-    const granted = candidates.filter(([action, probes]) => {
+    const granted = candidates.flatMap(([action, probes]) => {
       const grants = grantsOnAllFunctions(documents, action, probes);
       for (const grant of grants) for (const p of withDocument) if (p.document.statements.includes(grant.statement)) policies.add(p.policy);
-      return grants.length > 0;
+      if (grants.length === 0) return [];
+      // Granted only on versions and aliases (`function:*:*`): say so, "on every resource" would overstate it.
+      return [grants.every((g) => g.qualifiedOnly) ? `${action} (on ${everyFunction(grants[0])})` : action];
     });
     if (granted.length === 0) return undefined;
-    actions.push(...granted.map(([action]) => action));
+    actions.push(...granted);
   }
   return { actions, policies: withDocument.map((p) => p.policy).filter((p, i, all) => policies.has(p) && all.indexOf(p) === i) };
 }

@@ -1,4 +1,4 @@
-import { FUNCTION_PROBES, grantsByStatement, LAYER_PROBES, policiesReaching } from '../iam/statement.js';
+import { everyFunction, FUNCTION_PROBES, grantsByStatement, LAYER_PROBES, policiesReaching } from '../iam/statement.js';
 import { displayString } from '../model/value.js';
 import { throughRoot } from './support/through-root.js';
 import type { Finding, Rule } from './types.js';
@@ -35,7 +35,7 @@ export const IG205: Rule = {
         findings.push({
           ruleId: 'IG205',
           severity: 'high',
-          message: `${policy.address}${throughRoot(policy)} allows ${actions.join(', ')} on every resource (via ${JSON.stringify(displayString(evidence))}): it can open any function to any principal.`,
+          message: `${policy.address}${throughRoot(policy)} allows ${actions.join(', ')} on ${everyFunction(grant, 'every resource')} (via ${JSON.stringify(displayString(evidence))}): it can open any function to any principal.`,
           range: evidence.range,
           resource: policy.address,
           evidence: `${JSON.stringify(displayString(evidence))} → ${actions.join(', ')}`,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { loadActionCatalog } from '../../src/iam/action-catalog.js';
-import { coversAction, coversAllFunctions, grantsOnAllFunctions } from '../../src/iam/statement.js';
+import { coversAction, coversAllFunctions, everyFunction, grantsOnAllFunctions, LAYER_PROBES } from '../../src/iam/statement.js';
 import { wildcardMatches } from '../../src/iam/wildcard.js';
 import type { PolicyDocument, Statement } from '../../src/model/types.js';
 import type { Value } from '../../src/model/value.js';
@@ -89,5 +89,60 @@ describe('statement semantics', () => {
     // Another account's Deny leaves this account's functions open; one account's Deny leaves a grant on every account standing.
     expect(invoke(inAccount('111122223333'), inAccount('444455556666', 'Deny'))).toHaveLength(1);
     expect(invoke(statement({ action: 'lambda:*', resource: '*' }), inAccount('111122223333', 'Deny'))).toHaveLength(1);
+  });
+
+  it('counts every version and alias of every function as a grant on them, for the actions that take a qualifier only', () => {
+    const grant = (resource: string | string[], action = 'lambda:InvokeFunction') => {
+      const [found] = grantsOnAllFunctions([doc(statement({ action: 'lambda:*', resource }))], action);
+      return found ? everyFunction(found) : 'none';
+    };
+    const versions = 'every version and alias of every function';
+    for (const [resource, expected] of [
+      ['arn:aws:lambda:*:*:function:*:*', versions],
+      ['arn:aws:lambda:us-east-1:123456789012:function:*:*', versions],
+      ['arn:aws:lambda:*:123456789012:function:*:?*', versions],
+      ['*', 'every function'],
+      ['arn:aws:lambda:*:*:function:*', 'every function'],
+      // A whole entry wins over one of versions and aliases.
+      [['arn:aws:lambda:*:*:function:*:*', '*'], 'every function'],
+      // One function's versions, one alias or version of every function, or a malformed ARN: not every function.
+      ['arn:aws:lambda:*:*:function:orders:*', 'none'],
+      ['arn:aws:lambda:*:*:function:*:prod', 'none'],
+      ['arn:aws:lambda:*:*:function:*:1*', 'none'],
+      ['arn:aws:lambda::123456789012:function:*:*', 'none'],
+    ] as const)
+      expect([resource, grant([...[resource].flat()])]).toEqual([resource, expected]);
+    for (const action of ['lambda:InvokeFunctionUrl', 'lambda:AddPermission', 'lambda:CreateFunctionUrlConfig', 'lambda:UpdateFunctionUrlConfig'])
+      expect([action, grant('arn:aws:lambda:*:*:function:*:*', action)]).toEqual([action, versions]);
+    // These act on the function itself: a published version is immutable, and no function is created by version.
+    for (const action of ['lambda:UpdateFunctionCode', 'lambda:CreateFunction']) expect([action, grant('arn:aws:lambda:*:*:function:*:*', action)]).toEqual([action, 'none']);
+    expect(grantsOnAllFunctions([doc(statement({ action: 'lambda:*', resource: 'arn:aws:lambda:*:*:function:*:*' }))], 'lambda:AddLayerVersionPermission', LAYER_PROBES)).toEqual([]);
+    // The unqualified meaning of "every function" is unchanged.
+    expect(coversAllFunctions(statement({ resource: 'arn:aws:lambda:*:*:function:*:*' }))).toBe(false);
+  });
+
+  it('keeps the Deny side strict: a Deny of every version and alias removes only a grant on no more than them', () => {
+    const invoke = (...statements: Statement[]) => grantsOnAllFunctions([doc(...statements)], 'lambda:InvokeFunction').map((g) => g.qualifiedOnly ?? false);
+    const allow = (resource: string) => statement({ action: 'lambda:InvokeFunction', resource });
+    const deny = (resource: string) => statement({ effect: 'Deny', action: 'lambda:*', resource });
+    // The unqualified ARNs stay allowed.
+    expect(invoke(allow('*'), deny('arn:aws:lambda:*:*:function:*:*'))).toEqual([false]);
+    expect(invoke(allow('arn:aws:lambda:*:*:function:*'), deny('arn:aws:lambda:*:*:function:*:*'))).toEqual([false]);
+    expect(invoke(allow('arn:aws:lambda:*:*:function:*:*'), deny('arn:aws:lambda:*:*:function:*:*'))).toEqual([]);
+    expect(invoke(allow('arn:aws:lambda:*:*:function:*:*'), deny('*'))).toEqual([]);
+    expect(invoke(allow('arn:aws:lambda:*:*:function:*:*'), deny('arn:aws:lambda:*:*:function:*'))).toEqual([]);
+    // One account's versions, or one alias everywhere, leave the rest standing.
+    expect(invoke(allow('arn:aws:lambda:*:*:function:*:*'), deny('arn:aws:lambda:*:111122223333:function:*:*'))).toEqual([true]);
+    expect(invoke(allow('arn:aws:lambda:*:*:function:*:*'), deny('arn:aws:lambda:*:*:function:*:prod'))).toEqual([true]);
+    expect(invoke(allow('arn:aws:lambda:us-east-1:111122223333:function:*:*'), deny('arn:aws:lambda:*:111122223333:function:*:*'))).toEqual([]);
+  });
+
+  it('leaves NotResource as it was, and lets NotAction reach every version and alias', () => {
+    // NotResource of every version and alias leaves the unqualified ARNs: every function, as before.
+    const notResource = grantsOnAllFunctions([doc(statement({ action: 'lambda:InvokeFunction', notResource: 'arn:aws:lambda:*:*:function:*:*' }))], 'lambda:InvokeFunction');
+    expect(notResource.map((g) => [g.via, g.qualifiedOnly])).toEqual([['not-resource', undefined]]);
+    expect(grantsOnAllFunctions([doc(statement({ action: 'lambda:InvokeFunction', notResource: 'arn:aws:lambda:*:*:function:*' }))], 'lambda:InvokeFunction')).toEqual([]);
+    const notAction = grantsOnAllFunctions([doc(statement({ notAction: 'iam:*', resource: 'arn:aws:lambda:*:*:function:*:*' }))], 'lambda:InvokeFunction');
+    expect(notAction.map((g) => [g.via, g.qualifiedOnly])).toEqual([['not-action', true]]);
   });
 });
