@@ -120,7 +120,10 @@ export function resourceEntriesCoveringAllFunctions(statement: Statement, probes
 
 function coversEveryProbe(entry: Value, probes: readonly string[]): boolean {
   const pattern = resourcePattern(entry);
-  return pattern !== undefined && coversEvery(pattern, withinScopeOf(pattern, probes));
+  if (pattern === undefined) return false;
+  // Most entries name one resource: without a wildcard a pattern matches one ARN, never two different probes.
+  if (probes.length > 1 && !pattern.includes('*') && !pattern.includes('?')) return false;
+  return coversEvery(pattern, withinScopeOf(pattern, probes));
 }
 
 /**
