@@ -97,6 +97,9 @@ function narrowResourceFix(grant: Grant, callable: Array<{ address: string; arn:
     return fix('Replace the Resource with the ARNs of the functions this identity calls. Not applied by --fix: a Fn::ForEach loop over a collection the scan cannot know generates some of the functions beside the policy, so they cannot be named.');
   if (wildcards.length !== 1 || !grant.resource)
     return fix('Replace the Resource entries that match every function with the ARNs of the functions this identity calls. Not applied by --fix: several entries match every function.');
+  // A function's plain ARN does not authorise calls naming a version or alias: replacing `function:*:*` with it would break them.
+  if (grant.qualifiedOnly)
+    return fix('Replace the Resource with the versions and aliases of the functions this identity calls (each function\'s ARN followed by `:*`, or the alias ARNs). Not applied by --fix: a function\'s plain ARN would not allow calls that name a version or alias.');
   const written = displayString(grant.resource)!;
   const value: FixValue = callable.length === 1 ? callable[0].arn : { kind: 'list', items: callable.map((c) => c.arn) };
   return fix(`Replace Resource ${JSON.stringify(written)} with the function${callable.length > 1 ? 's' : ''} defined beside the policy (${callable.map((c) => c.address).join(', ')}); check that these are the ones it calls.`, [
