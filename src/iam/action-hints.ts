@@ -1,4 +1,5 @@
 import type { ActionCatalog } from './action-catalog.js';
+import { wildcardMatches } from './wildcard.js';
 
 /**
  * Names the action an author most likely meant when an Action entry matches nothing in the catalog.
@@ -67,19 +68,35 @@ export function actionHint(action: string, catalog: ActionCatalog, listed: Reado
     const mapped = `${endpoint.prefix}:${name}`;
     if (catalog.expand(mapped).length > 0) return { actions: [mapped], kind: 'prefix', why: endpoint.why };
     // The right prefix but still not a name IAM knows (bedrock-runtime:Converse): look again under the IAM prefix.
-    const further = catalog.serviceExists(endpoint.prefix) ? nameHint(endpoint.prefix, name, catalog, listed) : undefined;
+    const further = catalog.serviceExists(endpoint.prefix) ? nameHint(endpoint.prefix, name, catalog.expand(`${endpoint.prefix}:*`), listed) : undefined;
     return further && { ...further, why: [endpoint.why, further.why].filter(Boolean).join('; ') };
   }
+  if (catalog.serviceExists(service) === false) return prefixHint(service, name, catalog, listed);
   if (!catalog.serviceExists(service)) return undefined;
-  return nameHint(service, name, catalog, listed);
+  return nameHint(service, name, catalog.expand(`${service}:*`), listed);
 }
 
-/** Hints within one (loaded) service. Wildcard patterns get none: a verb that a service lacks has no single fix. */
-function nameHint(service: string, name: string, catalog: ActionCatalog, listed: ReadonlySet<string>): ActionHint | undefined {
+/** A prefix no service has, a slip away from one that does (lamda): the same name under that prefix, if it names an action. */
+function prefixHint(service: string, name: string, catalog: ActionCatalog, listed: ReadonlySet<string>): ActionHint | undefined {
+  const near = catalog.nearService(service);
+  if (!near || !name) return undefined;
+  const pattern = `${near.prefix}:${name}`;
+  // A wildcard is kept as written: it is right once its prefix is.
+  if (/[*?]/.test(name)) return near.actions.some((a) => wildcardMatches(pattern, a)) ? { actions: [pattern], kind: 'spelling' } : undefined;
+  const same = near.actions.find((a) => a.toLowerCase() === pattern.toLowerCase());
+  if (same) return { actions: [same], kind: 'spelling' };
+  // The name is off too (lamda:InvokeFuncton): look again under the real prefix, as for an endpoint prefix.
+  return nameHint(near.prefix, name, near.actions, listed);
+}
+
+/**
+ * Hints within one service, given its `service:Action` names. Wildcard patterns get none: a verb that a service lacks
+ * has no single fix.
+ */
+function nameHint(service: string, name: string, all: string[], listed: ReadonlySet<string>): ActionHint | undefined {
   if (!name || /[*?]/.test(name)) return undefined;
   const target = AUTHORISED_BY.get(`${service}:${name.toLowerCase()}`);
-  if (target && catalog.exists(target)) return { actions: [target], kind: 'operation', why: `IAM authorises ${name} with ${target}` };
-  const all = catalog.expand(`${service}:*`);
+  if (target && all.some((a) => a.toLowerCase() === target.toLowerCase())) return { actions: [target], kind: 'operation', why: `IAM authorises ${name} with ${target}` };
   const names = all.map((a) => a.slice(a.indexOf(':') + 1));
   const lower = name.toLowerCase();
   const byLower = new Map(names.map((n) => [n.toLowerCase(), n]));
@@ -101,7 +118,7 @@ function nameHint(service: string, name: string, catalog: ActionCatalog, listed:
 }
 
 /** The one name within a small edit distance (2 for long names, 1 for shorter, none for very short), else undefined. */
-function closest(lower: string, names: string[]): string | undefined {
+export function closest(lower: string, names: string[]): string | undefined {
   const limit = lower.length >= 10 ? 2 : lower.length >= 5 ? 1 : 0;
   if (limit === 0) return undefined;
   let best: string | undefined;

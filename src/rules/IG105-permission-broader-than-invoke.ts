@@ -1,6 +1,6 @@
 import { wildcardMatches } from '../iam/wildcard.js';
 import { knownString } from '../model/value.js';
-import { INVOKE_ACTIONS } from './IG201-identity-invoke-any-function.js';
+import { DEPRECATED_INVOKE_ACTION, INVOKE_ACTIONS } from './IG201-identity-invoke-any-function.js';
 import { fix, propertyName } from './support/fix.js';
 import { throughRoot } from './support/through-root.js';
 import type { Finding, Rule } from './types.js';
@@ -14,7 +14,7 @@ export const IG105: Rule = {
     remediation:
       'Grant `lambda:InvokeFunction` (or `lambda:InvokeFunctionUrl` for a function URL) and nothing else: a resource permission never needs read, configuration or code actions.',
     description:
-      'A resource permission whose action is a wildcard or another action (lambda:*, lambda:Get*, lambda:GetFunction) lets the grantee read the code and configuration, or more, not just invoke.',
+      'A resource permission whose action is a wildcard or another action (lambda:*, lambda:Get*, lambda:GetFunction) lets the grantee read the code and configuration, or more, not just invoke. A permission for lambda:InvokeAsync, a deprecated action named for the retired InvokeAsync API (authorised with lambda:InvokeFunction), is reported too, to be replaced with lambda:InvokeFunction.',
     fixable: true,
   },
   check({ model, catalog }) {
@@ -28,11 +28,16 @@ export const IG105: Rule = {
       if (extra.length === 0 && !(wildcard && !INVOKE_ACTIONS.some((i) => wildcardMatches(action, i)))) continue;
       // A function URL grant (function_url_auth_type set) is for InvokeFunctionUrl; any other for InvokeFunction.
       const narrowed = permission.functionUrlAuthType ? 'lambda:InvokeFunctionUrl' : 'lambda:InvokeFunction';
-      const sample = extra.slice(0, 4).join(', ') + (extra.length > 4 ? `, … (${extra.length} actions)` : '');
+      const deprecated = (a: string) => a.toLowerCase() === DEPRECATED_INVOKE_ACTION.toLowerCase();
+      const sample = extra.slice(0, 4).map((a) => (deprecated(a) ? `${a} (deprecated)` : a)).join(', ') + (extra.length > 4 ? `, … (${extra.length} actions)` : '');
+      // Exactly the deprecated action: nothing wider than invoke is granted, just the wrong name for it.
+      const stale = !wildcard && extra.length > 0 && extra.every(deprecated);
       findings.push({
         ruleId: 'IG105',
         severity: 'medium',
-        message: `${permission.address}${throughRoot(permission)} grants ${JSON.stringify(action)}, which covers ${sample || 'actions other than invoke'}, not just invoke.`,
+        message: stale
+          ? `${permission.address}${throughRoot(permission)} grants ${JSON.stringify(action)}, a deprecated action named for the retired InvokeAsync API (which Lambda authorises with lambda:InvokeFunction), not ${narrowed}.`
+          : `${permission.address}${throughRoot(permission)} grants ${JSON.stringify(action)}, which covers ${sample || 'actions other than invoke'}, not just invoke.`,
         range: permission.action.range,
         resource: permission.address,
         evidence: `action = ${JSON.stringify(action)}`,

@@ -10,7 +10,7 @@ export const IG902: Rule = {
     severity: 'low',
     attack: 'T1648',
     remediation:
-      'Correct the action name against the Service Authorization Reference; a misspelt action grants or denies nothing. Where the intended action is clear (a documented operation-to-action mapping, an API endpoint prefix that is not the IAM prefix, or a near-miss spelling), the finding names it. There is no auto-fix: replacing a dead Allow entry with a live action grants access the policy does not grant today, so the author decides.',
+      'Correct the action name against the Service Authorization Reference; a misspelt action grants or denies nothing. Where the intended action is clear (a documented operation-to-action mapping, an API endpoint prefix that is not the IAM prefix, or a near-miss spelling of the name or of the service prefix), the finding names it. There is no auto-fix: replacing a dead Allow entry with a live action grants access the policy does not grant today, so the author decides.',
     description:
       'An Action/NotAction entry that matches no action in the AWS Service Authorization Reference is a typo or a stale name: the policy does not do what its author meant (an Allow grants nothing, a Deny or NotAction protects nothing).',
     fixable: false,

@@ -26,6 +26,26 @@ describe('actionHint', () => {
     expect(actionHint('docdb:NoSuchThing', catalog)).toBeUndefined();
   });
 
+  it('names the action under a service prefix a slip away, when no service has the one written', async () => {
+    const typos = await loadActionCatalog(['lamda', 'sqs', 'dynamdb', 'cloudwach', 'ec22', 'secretmanager']);
+    expect(typos.nearService('LAMDA')?.prefix).toBe('lambda');
+    expect(typos.nearService('lamda')?.actions).toContain('lambda:InvokeFunction');
+    expect(actionHint('lamda:InvokeFunction', typos)).toEqual({ actions: ['lambda:InvokeFunction'], kind: 'spelling' });
+    expect(actionHint('lamda:invokefuncton', typos)).toEqual({ actions: ['lambda:InvokeFunction'], kind: 'spelling' });
+    expect(actionHint('lamda:Invoke*', typos)).toEqual({ actions: ['lambda:Invoke*'], kind: 'spelling' });
+    expect(actionHint('dynamdb:GetItem', typos)?.actions).toEqual(['dynamodb:GetItem']);
+    expect(actionHint('cloudwach:PutMetricData', typos)?.actions).toEqual(['cloudwatch:PutMetricData']);
+    expect(actionHint('secretmanager:GetSecretValue', typos)?.actions).toEqual(['secretsmanager:GetSecretValue']);
+    // Short prefixes get no guess (as short names get none); a real prefix is never "near" another.
+    expect(typos.nearService('ec22')).toBeUndefined();
+    expect(typos.nearService('sqs')).toBeUndefined();
+    expect(actionHint('lamda:Nothing*', typos)).toBeUndefined();
+    expect(actionHint('lamda:Nothing', typos)).toBeUndefined();
+    // The near service stays out of the catalog: a typo does not make `expand` or `serviceExists` see it.
+    expect(typos.serviceExists('lambda')).toBeUndefined();
+    expect(typos.expand('*:InvokeFunction')).toEqual([]);
+  });
+
   it('uses a mapping only while its target is in the catalog', async () => {
     const bare = await loadActionCatalog(['sqs']);
     expect(actionHint('bedrock-runtime:InvokeModel', bare)).toBeUndefined();

@@ -10,11 +10,11 @@ const hints = (findings: Array<{ ruleId: string; range: { line: number }; eviden
   findings.filter((f) => f.ruleId === 'IG902').map((f) => [f.ruleId, f.range.line, f.evidence, f.suggestion]);
 
 describe('IG902 names the intended action', () => {
-  it('in the Terraform fixture: a near-miss in a Deny (no widening), none for an unknown service or a dead wildcard', async () => {
+  it('in the Terraform fixture: near-misses of a name and of a prefix in a Deny (no widening), none for a dead wildcard', async () => {
     const { findings } = await scanPaths('test/fixtures/IG902/fail.tf');
     expect(hints(findings)).toEqual([
       ['IG902', 5, 'lambda:InvokeFuncton', 'Did you mean "lambda:InvokeFunction"?'],
-      ['IG902', 5, 'lamda:AddPermission', GENERIC],
+      ['IG902', 5, 'lamda:AddPermission', 'Did you mean "lambda:AddPermission"?'],
       ['IG902', 5, 'lambda:Nothing*', GENERIC],
     ]);
   });
@@ -23,7 +23,7 @@ describe('IG902 names the intended action', () => {
     const { findings } = await scanPaths('test/fixtures/IG902/fail.cfn.yaml');
     expect(hints(findings)).toEqual([
       ['IG902', 10, 'lambda:InvokeFuncton', 'Did you mean "lambda:InvokeFunction"?'],
-      ['IG902', 11, 'lamda:AddPermission', GENERIC],
+      ['IG902', 11, 'lamda:AddPermission', 'Did you mean "lambda:AddPermission"?'],
       ['IG902', 12, 'lambda:Nothing*', GENERIC],
       ['IG902', 27, 'lambda:AddPermision', 'Did you mean "lambda:AddPermission"?'],
     ]);
@@ -96,5 +96,45 @@ Resources:
     ]);
     // Never a fix: a live replacement changes what the policy allows.
     expect(findings.filter((f) => f.ruleId === 'IG902').every((f) => f.fix === undefined)).toBe(true);
+  });
+
+  it('in Terraform: a service prefix a slip away from a real one, with the name as written, respelt, or a wildcard', async () => {
+    const root = tempTree({
+      'main.tf': `resource "aws_iam_policy" "typos" {
+  policy = jsonencode({
+    Statement = [{
+      Effect = "Allow"
+      Action = [
+        "lamda:InvokeFunction",
+        "Dynamdb:getitem",
+        "lamda:InvokeFuncton",
+        "lamda:Get*",
+        "lamda:Nothing*",
+        "xyzzy:Foo",
+        "iamm:PassRole",
+      ]
+      Resource = "*"
+    }, {
+      Effect   = "Allow"
+      Action   = ["lambda:ListFunctions", "lambdaa:ListFunctions"]
+      Resource = "*"
+    }]
+  })
+}
+`,
+    });
+    const { findings } = await scan({ paths: ['.'], cwd: root });
+    const widens = (from: string) => `Replacing "${from}" allows access this statement does not allow today; make sure that is intended.`;
+    expect(findings.filter((f) => f.ruleId === 'IG902').map((f) => [f.ruleId, f.range.line, f.message, f.suggestion])).toEqual([
+      ['IG902', 6, 'aws_iam_policy.typos: unknown action "lamda:InvokeFunction": no AWS service has the prefix "lamda".', `Did you mean "lambda:InvokeFunction"? ${widens('lamda:InvokeFunction')}`],
+      ['IG902', 7, 'aws_iam_policy.typos: unknown action "Dynamdb:getitem": no AWS service has the prefix "Dynamdb".', `Did you mean "dynamodb:GetItem"? ${widens('Dynamdb:getitem')}`],
+      ['IG902', 8, 'aws_iam_policy.typos: unknown action "lamda:InvokeFuncton": no AWS service has the prefix "lamda".', `Did you mean "lambda:InvokeFunction"? ${widens('lamda:InvokeFuncton')}`],
+      ['IG902', 9, 'aws_iam_policy.typos: unknown action "lamda:Get*": no AWS service has the prefix "lamda".', `Did you mean "lambda:Get*"? ${widens('lamda:Get*')}`],
+      // No lambda action matches; a prefix of no service near enough; a prefix too short to guess at (as for names).
+      ['IG902', 10, 'aws_iam_policy.typos: unknown action "lamda:Nothing*": no AWS service has the prefix "lamda".', GENERIC],
+      ['IG902', 11, 'aws_iam_policy.typos: unknown action "xyzzy:Foo": no AWS service has the prefix "xyzzy".', GENERIC],
+      ['IG902', 12, 'aws_iam_policy.typos: unknown action "iamm:PassRole": no AWS service has the prefix "iamm".', GENERIC],
+      ['IG902', 17, 'aws_iam_policy.typos: unknown action "lambdaa:ListFunctions": no AWS service has the prefix "lambdaa".', 'Did you mean "lambda:ListFunctions"? This statement already lists it, so "lambdaa:ListFunctions" can be removed.'],
+    ]);
   });
 });

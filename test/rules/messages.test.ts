@@ -55,4 +55,47 @@ describe('finding content', () => {
     ]);
     expect(findings.find((f) => f.resource === 'P')?.suggestion).toBe('Grant the function (FunctionName not resolved) to the one account or service that calls it (its account id or service principal) and add a source account or organisation id condition; never "*".');
   });
+
+  it('calls a permission for lambda:InvokeAsync a deprecated name, and an identity grant of it alone no invoke grant', async () => {
+    const root = tempTree({
+      'main.tf': `resource "aws_lambda_permission" "legacy" {
+  action        = "lambda:InvokeAsync"
+  function_name = "orders"
+  principal     = "123456789012"
+}
+
+resource "aws_lambda_permission" "prefix" {
+  action        = "lambda:InvokeA*"
+  function_name = "orders"
+  principal     = "123456789012"
+}
+
+resource "aws_iam_policy" "legacy_caller" {
+  policy = jsonencode({
+    Statement = [{
+      Effect   = "Allow"
+      Action   = "lambda:InvokeAsync"
+      Resource = "*"
+    }]
+  })
+}
+`,
+      'template.yaml': `Resources:
+  Legacy:
+    Type: AWS::Lambda::Permission
+    Properties:
+      Action: lambda:invokeasync
+      FunctionName: orders
+      Principal: "123456789012"
+`,
+    });
+    const { findings } = await scan({ paths: ['.'], cwd: root });
+    expect(findings.filter((f) => f.ruleId.startsWith('IG1') || f.ruleId.startsWith('IG2')).map((f) => [f.ruleId, f.range.file, f.range.line, f.message])).toEqual([
+      ['IG105', 'main.tf', 2, 'aws_lambda_permission.legacy grants "lambda:InvokeAsync", a deprecated action named for the retired InvokeAsync API (which Lambda authorises with lambda:InvokeFunction), not lambda:InvokeFunction.'],
+      ['IG105', 'main.tf', 8, 'aws_lambda_permission.prefix grants "lambda:InvokeA*", which covers lambda:InvokeAsync (deprecated), not just invoke.'],
+      ['IG105', 'template.yaml', 5, 'Legacy grants "lambda:invokeasync", a deprecated action named for the retired InvokeAsync API (which Lambda authorises with lambda:InvokeFunction), not lambda:InvokeFunction.'],
+    ]);
+    // The fix stays: the action IAM checks for the call.
+    expect(findings.find((f) => f.resource === 'aws_lambda_permission.legacy')?.fix?.description).toBe('Narrow action to lambda:InvokeFunction.');
+  });
 });
