@@ -165,11 +165,16 @@ export function changeToEdit(file: EditableFile, change: Change): TextEdit | str
   }
 }
 
-/** Where a CloudFormation YAML scalar at `start` really starts: at its `!Sub` tag when it has one (the model locates the string after it). */
+/**
+ * Where a CloudFormation YAML scalar at `start` really starts: at its `!Sub` tag when it has one (the model
+ * locates the string after it), on its line or on a line above with only white space between.
+ */
 function subTagStart(file: EditableFile, start: number, syntax: Syntax): number {
   if (syntax !== 'cfn-yaml') return start;
-  const tag = /!Sub[ \t]+$/.exec(file.text.slice(lineStart(file.text, start), start));
-  return tag ? start - tag[0].length : start;
+  let at = start;
+  while (at > 0 && /\s/.test(file.text[at - 1])) at--;
+  const before = file.text.slice(Math.max(0, at - 5), at);
+  return /(^|[\s:\-[{,])!Sub$/.test(before) && at < start ? at - 4 : start;
 }
 
 /** `Fn::Sub: "s"` (YAML) or `{ "Fn::Sub": "s" }` (JSON, YAML flow) whose one string is `expect`: the model locates such a value at the whole intrinsic. */

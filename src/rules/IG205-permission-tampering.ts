@@ -30,12 +30,12 @@ export const IG205: Rule = {
     const reaching = new Set([...policiesReaching(model.identityPolicies, FUNCTION_PROBES), ...policiesReaching(model.identityPolicies, LAYER_PROBES)]);
     for (const policy of model.identityPolicies) {
       if (!reaching.has(policy)) continue;
-      for (const { actions, grant } of grantsByStatement(policy.document!, TAMPERING_ACTIONS)) {
+      for (const { actions, grant, qualifiedOnly } of grantsByStatement(policy.document!, TAMPERING_ACTIONS)) {
         const evidence = grant.evidence;
         findings.push({
           ruleId: 'IG205',
           severity: 'high',
-          message: `${policy.address}${throughRoot(policy)} allows ${actions.join(', ')} on ${everyFunction(grant, 'every resource')} (via ${JSON.stringify(displayString(evidence))}): it can open any function to any principal.`,
+          message: `${policy.address}${throughRoot(policy)} allows ${actions.join(', ')} on ${everyFunction({ qualifiedOnly }, 'every resource')} (via ${JSON.stringify(displayString(evidence))}): it can open any function to any principal.`,
           range: evidence.range,
           resource: policy.address,
           evidence: `${JSON.stringify(displayString(evidence))} → ${actions.join(', ')}`,

@@ -18,6 +18,8 @@ export const IG902: Rule = {
   check({ model, catalog }) {
     const findings: Finding[] = [];
     const seen = new Set<string>();
+    // Hints search the service's action names: bounded per scan, so a generated policy of thousands of dead entries stays linear.
+    let hintsLeft = MAX_HINTS;
     for (const policy of model.identityPolicies) {
       for (const statement of policy.document?.statements ?? []) {
         const effect = knownString(statement.effect);
@@ -27,6 +29,8 @@ export const IG902: Rule = {
           { entries: statement.notAction, widens: effect === 'Deny' ? ('exempt' as const) : undefined },
         ];
         for (const { entries, widens } of lists) {
+          // The list's entries, lower-cased: built once per list, on its first entry with a problem.
+          let listed: ReadonlySet<string> | undefined;
           for (const entry of entries) {
             const action = knownString(entry);
             if (action === undefined || action === '*') continue;
@@ -48,7 +52,7 @@ export const IG902: Rule = {
               range: entry.range,
               resource: policy.address,
               evidence: action,
-              suggestion: suggestionFor(action, entries, catalog, widens),
+              suggestion: hintsLeft-- > 0 ? suggestionFor(action, (listed ??= lowerCased(entries)), catalog, widens) : GENERIC,
             });
           }
         }
@@ -60,9 +64,15 @@ export const IG902: Rule = {
 
 const GENERIC = 'Correct the action name (see the Service Authorization Reference); a misspelt action silently grants or denies nothing.';
 
+/** IG902 findings per scan that get a hint; the rest get the generic suggestion. */
+const MAX_HINTS = 500;
+
+function lowerCased(entries: Value[]): ReadonlySet<string> {
+  return new Set(entries.map((e) => knownString(e)?.toLowerCase()).filter((a): a is string => a !== undefined));
+}
+
 /** Names the likely intended action when there is a good candidate (built only for an entry that has a problem). */
-function suggestionFor(action: string, entries: Value[], catalog: ActionCatalog, widens: HintContext['widens']): string {
-  const listed = new Set(entries.map((e) => knownString(e)?.toLowerCase()).filter((a): a is string => a !== undefined));
+function suggestionFor(action: string, listed: ReadonlySet<string>, catalog: ActionCatalog, widens: HintContext['widens']): string {
   const hint = actionHint(action, catalog, listed);
   return hint ? hintSuggestion(action, hint, { listed, ...(widens ? { widens } : {}) }) : GENERIC;
 }

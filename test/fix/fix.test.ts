@@ -368,6 +368,7 @@ describe('IG201 --fix on a Resource written through Fn::Sub', () => {
   const SUBS: Array<[string, string, string, number, string]> = [
     ['the !Sub tag', 'template.yaml', template(`                Resource: !Sub ${ANY}\n`), 13, '                Resource: !GetAtt Orders.Arn\n'],
     ['the !Sub tag on a quoted string', 'template.yaml', template(`                Resource: !Sub '${ANY}'\n`), 13, '                Resource: !GetAtt Orders.Arn\n'],
+    ['the !Sub tag on the line above', 'template.yaml', template(`                Resource: !Sub\n                  ${ANY}\n`), 13, '                Resource: !GetAtt Orders.Arn\n'],
     ['the !Sub tag in a list', 'template.yaml', template(`                Resource:\n                  - !Sub ${ANY}\n`), 13, '                Resource:\n                  - !GetAtt Orders.Arn\n'],
     ['the Fn::Sub key', 'template.yaml', template(`                Resource:\n                  Fn::Sub: ${ANY}\n`), 13, '                Resource:\n                  !GetAtt Orders.Arn\n'],
     ['a JSON Fn::Sub object', 'template.json', JSON_TEMPLATE, 5, '"Resource": { "Fn::GetAtt": ["Orders", "Arn"] } }'],

@@ -432,8 +432,8 @@ describe('fast CloudFormation YAML parser: values on the line after their key', 
     expect(expectAgreement(text)).toBe(true);
   });
 
-  it('declines a value not indented past its key, a block scalar header alone on its line', () => {
-    for (const text of ['a:\nx\n', 'a:\n  |\n    text\n']) {
+  it('declines a value not indented past its key, a block scalar header alone on its line, a tagged value below a tag', () => {
+    for (const text of ['a:\nx\n', 'a:\n  |\n    text\n', 'R: !Sub\n  !GetAtt X.Arn\n']) {
       expect(fast(text)).toBeUndefined();
     }
   });

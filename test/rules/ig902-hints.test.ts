@@ -138,3 +138,17 @@ Resources:
     ]);
   });
 });
+
+describe('IG902 hints on a generated policy of thousands of dead entries', () => {
+  it('hints the first 500 findings of a scan and gives the rest the generic text, each list indexed once', async () => {
+    const actions = Array.from({ length: 600 }, (_, i) => i % 2 ? 'lambda:InvokeFuncton' : 'lambda:Qqqqqqqqqqqq');
+    const policy = { Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: actions, Resource: '*' }] };
+    const root = tempTree({ 'policy.json': `${JSON.stringify(policy, null, 1)}\n` });
+    const found = (await scan({ paths: ['.'], cwd: root })).findings.filter((f) => f.ruleId === 'IG902');
+    expect(found).toHaveLength(600);
+    const suggestions = found.map((f) => f.suggestion);
+    expect(suggestions.slice(0, 500).filter((s) => s === GENERIC)).toHaveLength(250); // the Qqqq… half has no candidate
+    expect(suggestions.slice(0, 500).filter((s) => s === 'Did you mean "lambda:InvokeFunction"?')).toHaveLength(250);
+    expect(new Set(suggestions.slice(500))).toEqual(new Set([GENERIC]));
+  });
+});

@@ -111,3 +111,28 @@ resource "aws_iam_role_policy" "deployer" {
     expect(await ig204('arn:aws:lambda:*:*:function:*:*', '*')).toEqual([]);
   });
 });
+
+describe('function:*:* alongside other grants', () => {
+  it('IG205 names every version and alias only when every granted action is that narrow (a layer action is not)', async () => {
+    const mixed = `resource "aws_iam_policy" "mixed" {
+  policy = jsonencode({
+    Statement = [{
+      Effect   = "Allow"
+      Action   = "lambda:*"
+      Resource = ["arn:aws:lambda:*:*:function:*:*", "arn:aws:lambda:*:*:layer:*"]
+    }]
+  })
+}
+`;
+    expect((await findings({ 'main.tf': mixed })).filter(([rule]) => rule === 'IG205')).toEqual([['IG205', 'aws_iam_policy.mixed', 5, 'every resource']]);
+  });
+
+  it('IG201 --fix leaves function:*:* to a human: a plain function ARN would break calls naming a version or alias', async () => {
+    const template = `${cfnPolicy('!Sub "arn:aws:lambda:${AWS::Region}:${AWS::AccountId}:function:*:*"')}  Orders:\n    Type: AWS::Lambda::Function\n`;
+    const { findings: all } = await scan({ paths: ['.'], cwd: tempTree({ 'template.yaml': template }) });
+    const ig201 = all.filter((f) => f.ruleId === 'IG201');
+    expect(ig201.map((f) => f.range.line)).toEqual([10]);
+    expect(ig201[0].fix!.edits).toEqual([]);
+    expect(ig201[0].fix!.description).toContain("Not applied by --fix: a function's plain ARN would not allow calls that name a version or alias");
+  });
+});

@@ -431,7 +431,7 @@ class FastYaml {
     const d = this.char();
     if (d === '\n' || d === '' || d === '#') {
       this.finishLine();
-      return tagged(this.nestedBlock(col, inMap) ?? bail());
+      return tagged(this.nestedBlock(col, inMap, true) ?? bail());
     }
     return tagged(this.inlineValue(col, afterIndicator));
   }
@@ -441,7 +441,7 @@ class FastYaml {
    * indented past `col` (or a sequence at `col` under a key), or a flow collection, a scalar or a
    * tagged value indented past `col`.
    */
-  private nestedBlock(col: number, inMap: boolean): Value | undefined {
+  private nestedBlock(col: number, inMap: boolean, afterTag = false): Value | undefined {
     const next = this.nextContentLine(this.lineEnd);
     if (next < 0) return undefined;
     const indent = this.indent(next);
@@ -452,7 +452,8 @@ class FastYaml {
       if (this.keyAhead()) return this.blockMap(indent);
       if (this.lowersIndentNext(this.lineEnd, next, col)) bail();
       const c = this.char();
-      if (c === '!') return this.taggedValue(col, inMap, false);
+      // A second tag on one node (`R: !Sub` then `!GetAtt X` below) is an error the library reports.
+      if (c === '!') return afterTag ? bail() : this.taggedValue(col, inMap, false);
       if (c === '|' || c === '>') bail(); // a block scalar's header alone on its line: left to the library
       return this.inlineValue(col, false);
     }
