@@ -1,11 +1,10 @@
 import { callerScope, operatorScopes } from '../iam/caller-conditions.js';
+import { INVOKE_ACTIONS } from '../iam/invoke-actions.js';
 import { wildcardMatches } from '../iam/wildcard.js';
 import { policyDocumentFromValue } from './policy-document.js';
 import type { Range } from './range.js';
 import type { Attribute, CallerCondition, LambdaPermission, Model, PolicyDocument, StandalonePolicyKind, Statement } from './types.js';
 import { knownString, type Value } from './value.js';
-
-const INVOKE_ACTIONS = ['lambda:InvokeFunction', 'lambda:InvokeFunctionUrl'];
 
 /** Condition keys of a resource policy statement that scope who may use the grant (keys are case-insensitive). */
 const SCOPING_KEYS: Record<string, 'sourceArn' | 'sourceAccount' | 'principalOrgId' | 'functionUrlAuthType'> = {

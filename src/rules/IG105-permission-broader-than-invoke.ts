@@ -1,6 +1,6 @@
 import { wildcardMatches } from '../iam/wildcard.js';
 import { knownString } from '../model/value.js';
-import { DEPRECATED_INVOKE_ACTION, INVOKE_ACTIONS } from './IG201-identity-invoke-any-function.js';
+import { DEPRECATED_INVOKE_ACTION, INVOKE_ACTIONS } from '../iam/invoke-actions.js';
 import { fix, propertyName } from './support/fix.js';
 import { throughRoot } from './support/through-root.js';
 import type { Finding, Rule } from './types.js';
