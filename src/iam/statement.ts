@@ -48,9 +48,13 @@ function computeCoversAction(statement: Statement, action: string): boolean {
   return !patterns.some((p) => wildcardMatches(p!, action));
 }
 
-/** ARNs that differ in region, account and name: a pattern matching all of them covers every such resource. */
-export const FUNCTION_PROBES = ['arn:aws:lambda:us-east-1:111111111111:function:probe-a', 'arn:aws:lambda:eu-west-3:222222222222:function:zz-99:prod'];
-export const LAYER_PROBES = ['arn:aws:lambda:us-east-1:111111111111:layer:probe-a:1', 'arn:aws:lambda:eu-west-3:222222222222:layer:zz-99:42'];
+/**
+ * ARNs that differ in region, account and name: a pattern matching all of them covers every such resource.
+ * The names share no character (case aside), so a name pattern with any literal in it (`function:*-*`,
+ * `function:*a*`) misses one of them: only a name of wildcards alone covers every function.
+ */
+export const FUNCTION_PROBES = ['arn:aws:lambda:us-east-1:111111111111:function:q', 'arn:aws:lambda:eu-west-3:222222222222:function:7-x_9:prod'];
+export const LAYER_PROBES = ['arn:aws:lambda:us-east-1:111111111111:layer:q:1', 'arn:aws:lambda:eu-west-3:222222222222:layer:7-x_9:42'];
 
 /**
  * Qualified function ARNs alone (an alias and a version): a Resource such as `function:*:*` matches every
@@ -66,7 +70,7 @@ export const LAYER_PROBES = ['arn:aws:lambda:us-east-1:111111111111:layer:probe-
  * against `…:function:NAME:$LATEST` (which would make it every function outright) the docs do not say, so
  * findings name it "every version and alias of every function" (everyFunction), never more.
  */
-const QUALIFIED_FUNCTION_PROBES = ['arn:aws:lambda:eu-west-3:222222222222:function:zz-99:prod', 'arn:aws:lambda:us-east-1:111111111111:function:probe-a:42'];
+const QUALIFIED_FUNCTION_PROBES = ['arn:aws:lambda:eu-west-3:222222222222:function:7-x_9:prod', 'arn:aws:lambda:us-east-1:111111111111:function:q:42'];
 
 /**
  * The function actions whose API takes a version or alias (Qualifier, or a qualified FunctionName): only

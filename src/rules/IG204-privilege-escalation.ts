@@ -5,7 +5,8 @@ import { knownString } from '../model/value.js';
 import { identityLabel, policyLabel } from './support/identity.js';
 import type { Finding, Rule } from './types.js';
 
-const ROLE_PROBES = ['arn:aws:iam::111111111111:role/probe-a', 'arn:aws:iam::222222222222:role/service-role/zz-99'];
+// Role names sharing no character (see FUNCTION_PROBES), one under a path.
+const ROLE_PROBES = ['arn:aws:iam::111111111111:role/q', 'arn:aws:iam::222222222222:role/service-role/7-x_9'];
 const MAPPING_PROBES = ['arn:aws:lambda:us-east-1:111111111111:event-source-mapping:0f0e1d2c-aaaa-bbbb-cccc-123456789012'];
 
 /** The three steps of the escalation: pass a role, put code in a function, get the code run. */

@@ -73,10 +73,10 @@ describe('statement semantics', () => {
   });
 
   it('counts every function of one account or region as every function, as one written with ${AWS::AccountId}', () => {
-    for (const resource of ['arn:aws:lambda:*:123456789012:function:*', 'arn:aws:lambda:us-east-1:123456789012:function:*', 'arn:aws:lambda:eu-west-1:*:function:*', 'arn:aws-cn:lambda:cn-north-1:123456789012:*', 'arn:aws:lambda:us-east-1:*'])
+    for (const resource of ['arn:aws:lambda:*:*:function:?*', 'arn:aws:lambda:*:123456789012:function:*', 'arn:aws:lambda:us-east-1:123456789012:function:*', 'arn:aws:lambda:eu-west-1:*:function:*', 'arn:aws-cn:lambda:cn-north-1:123456789012:*', 'arn:aws:lambda:us-east-1:*'])
       expect([resource, coversAllFunctions(statement({ resource }))]).toEqual([resource, true]);
     // The name still decides: a prefix, or a malformed ARN (no region for a function), is not every function.
-    for (const resource of ['arn:aws:lambda:us-east-1:123456789012:function:orders-*', 'arn:aws:lambda::123456789012:function:*', 'arn:aws:s3:::bucket/*', 'arn:aws:lambda:us-east-1:123456789012', 'arn:*:lambda:us-east-1:123456789012'])
+    for (const resource of ['arn:aws:lambda:us-east-1:123456789012:function:orders-*', 'arn:aws:lambda::123456789012:function:*', 'arn:aws:s3:::bucket/*', 'arn:aws:lambda:us-east-1:123456789012', 'arn:*:lambda:us-east-1:123456789012', 'arn:aws:lambda:*:*:function:*-*', 'arn:aws:lambda:us-east-1:123456789012:function:*a*', 'arn:aws:lambda:*:*:function:?*-?*'])
       expect([resource, coversAllFunctions(statement({ resource }))]).toEqual([resource, false]);
   });
 
