@@ -147,9 +147,11 @@ export function changeToEdit(file: EditableFile, change: Change): TextEdit | str
     case 'replace': {
       const written = file.text.slice(start, end);
       // A string written through Fn::Sub is replaced with its intrinsic: the tag or `Fn::Sub` key would otherwise stay.
-      const from = unquote(written) === change.expect ? subTagStart(file, start, syntax) : substitutedAt(written, change.expect, syntax) ? start : undefined;
+      const sub = unquote(written) === change.expect ? undefined : substitutedLength(written, change.expect, syntax);
+      const from = sub === undefined ? (unquote(written) === change.expect ? subTagStart(file, start, syntax) : undefined) : start;
       if (from === undefined) return `the value is not written at that place (${JSON.stringify(written.slice(0, 40))} is): it comes from a variable, a managed policy or the like`;
-      return replaceItem(file, from, end, change.value, syntax) ?? cannot;
+      // A comment after a block `Fn::Sub: "…"` is kept.
+      return replaceItem(file, from, sub === undefined ? end : start + sub, change.value, syntax) ?? cannot;
     }
     case 'add': {
       const text = renderValue(change.value, syntax);
@@ -177,13 +179,24 @@ function subTagStart(file: EditableFile, start: number, syntax: Syntax): number 
   return /(^|[\s:\-[{,])!Sub$/.test(before) && at < start ? at - 4 : start;
 }
 
-/** `Fn::Sub: "s"` (YAML) or `{ "Fn::Sub": "s" }` (JSON, YAML flow) whose one string is `expect`: the model locates such a value at the whole intrinsic. */
-function substitutedAt(written: string, expect: string, syntax: Syntax): boolean {
-  if (syntax !== 'cfn-yaml' && syntax !== 'cfn-json') return false;
+/**
+ * `Fn::Sub: "s"` (YAML, a comment after it allowed) or `{ "Fn::Sub": "s" }` (JSON, YAML flow) whose one string is
+ * `expect`: the model locates such a value at the whole intrinsic. The length of the intrinsic as written, comment
+ * left out; undefined when `written` is not that.
+ */
+function substitutedLength(written: string, expect: string, syntax: Syntax): number | undefined {
+  if (syntax !== 'cfn-yaml' && syntax !== 'cfn-json') return undefined;
   const flow = /^\{\s*(["']?)Fn::Sub\1\s*:\s*([^\n]*?)\s*\}$/.exec(written);
+  if (flow) return isString(flow[2], expect) ? written.length : undefined;
   const block = syntax === 'cfn-yaml' ? /^(["']?)Fn::Sub\1[ \t]*:[ \t]+([^\n]*)$/.exec(written) : null;
-  const argument = (flow ?? block)?.[2];
-  return argument !== undefined && /^["']/.test(argument) === /["']$/.test(argument) && unquote(argument) === expect && !/^[[{!|>]/.test(argument);
+  if (!block) return undefined;
+  // A quoted scalar ends at its closing quote, a plain one before ` #`: what follows may only be a comment.
+  const scalar = /^("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|(?:[^#]|\S#)*?)(?:[ \t]+#.*)?$/.exec(block[2])?.[1];
+  return scalar !== undefined && isString(scalar, expect) ? written.length - block[2].length + scalar.length : undefined;
+}
+
+function isString(argument: string, expect: string): boolean {
+  return /^["']/.test(argument) === /["']$/.test(argument) && unquote(argument) === expect && !/^[[{!|>]/.test(argument);
 }
 
 function trimEnd(text: string, start: number, end: number): number {

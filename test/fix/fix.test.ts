@@ -371,6 +371,7 @@ describe('IG201 --fix on a Resource written through Fn::Sub', () => {
     ['the !Sub tag on the line above', 'template.yaml', template(`                Resource: !Sub\n                  ${ANY}\n`), 13, '                Resource: !GetAtt Orders.Arn\n'],
     ['the !Sub tag in a list', 'template.yaml', template(`                Resource:\n                  - !Sub ${ANY}\n`), 13, '                Resource:\n                  - !GetAtt Orders.Arn\n'],
     ['the Fn::Sub key', 'template.yaml', template(`                Resource:\n                  Fn::Sub: ${ANY}\n`), 13, '                Resource:\n                  !GetAtt Orders.Arn\n'],
+    ['the Fn::Sub key, keeping a comment after it', 'template.yaml', template(`                Resource:\n                  Fn::Sub: "${ANY}" # every function\n`), 13, '                Resource:\n                  !GetAtt Orders.Arn # every function\n'],
     ['a JSON Fn::Sub object', 'template.json', JSON_TEMPLATE, 5, '"Resource": { "Fn::GetAtt": ["Orders", "Arn"] } }'],
   ];
 
