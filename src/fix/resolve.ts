@@ -176,7 +176,9 @@ function subTagStart(file: EditableFile, start: number, syntax: Syntax): number 
   let at = start;
   while (at > 0 && /\s/.test(file.text[at - 1])) at--;
   const before = file.text.slice(Math.max(0, at - 5), at);
-  return /(^|[\s:\-[{,])!Sub$/.test(before) && at < start ? at - 4 : start;
+  if (!/(^|[\s:\-[{,])!Sub$/.test(before) || at === start) return start;
+  // Not a `!Sub` inside a comment (`Resource: # was !Sub`): replacing from there would comment the value out.
+  return file.text.slice(lineStart(file.text, at), at).includes('#') ? start : at - 4;
 }
 
 /**
@@ -190,9 +192,16 @@ function substitutedLength(written: string, expect: string, syntax: Syntax): num
   if (flow) return isString(flow[2], expect) ? written.length : undefined;
   const block = syntax === 'cfn-yaml' ? /^(["']?)Fn::Sub\1[ \t]*:[ \t]+([^\n]*)$/.exec(written) : null;
   if (!block) return undefined;
-  // A quoted scalar ends at its closing quote, a plain one before ` #`: what follows may only be a comment.
-  const scalar = /^("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|(?:[^#]|\S#)*?)(?:[ \t]+#.*)?$/.exec(block[2])?.[1];
+  const scalar = blockScalar(block[2]);
   return scalar !== undefined && isString(scalar, expect) ? written.length - block[2].length + scalar.length : undefined;
+}
+
+/** A one-line YAML scalar without the comment after it: a quoted one ends at its closing quote, a plain one before ` #`. */
+function blockScalar(line: string): string | undefined {
+  const quoted = /^(?:"(?:[^"\\]|\\.)*"|'(?:[^']|'')*')/.exec(line)?.[0];
+  if (quoted !== undefined) return /^[ \t]*(#.*)?$/.test(line.slice(quoted.length)) ? quoted : undefined;
+  const comment = line.search(/[ \t]#/);
+  return (comment < 0 ? line : line.slice(0, comment)).trimEnd();
 }
 
 function isString(argument: string, expect: string): boolean {

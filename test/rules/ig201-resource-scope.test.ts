@@ -106,3 +106,26 @@ resource "aws_iam_user_policy" "deploy" {
     expect((await scan({ paths: ['.'], cwd: tempTree({ 'main.tf': named }) })).findings.map((f) => f.ruleId)).toEqual([]);
   });
 });
+
+describe('a symbol ending a short ARN is an unknown rest, not a wildcard', () => {
+  it('a Deny on arn:…:${AWS::AccountId} (no name) removes nothing; a Resource of arn:aws:lambda:us-east-1:${var.rest} is not every function', async () => {
+    const template = `AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Caller:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Statement:
+          - Effect: Allow
+            Action: lambda:InvokeFunction
+            Resource: "*"
+          - Effect: Deny
+            Action: lambda:InvokeFunction
+            Resource: !Sub "arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${AWS::AccountId}"
+`;
+    expect(await ig201({ 'template.yaml': template })).toEqual([['Caller', 9]]);
+    const rest = `variable "rest" {\n  type = string\n}\n${tfPolicy('rest', 'Allow', 'arn:aws:lambda:us-east-1:\${var.rest}')}`;
+    expect(await ig201({ 'main.tf': rest })).toEqual([]);
+  });
+});
+

@@ -140,15 +140,16 @@ Resources:
 });
 
 describe('IG902 hints on a generated policy of thousands of dead entries', () => {
-  it('hints the first 500 findings of a scan and gives the rest the generic text, each list indexed once', async () => {
-    const actions = Array.from({ length: 600 }, (_, i) => i % 2 ? 'lambda:InvokeFuncton' : 'lambda:Qqqqqqqqqqqq');
-    const policy = { Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: actions, Resource: '*' }] };
-    const root = tempTree({ 'policy.json': `${JSON.stringify(policy, null, 1)}\n` });
+  it('hints the first 100 findings of each policy and gives the rest the generic text; another file is not affected', async () => {
+    const actions = Array.from({ length: 600 }, (_, i) => (i % 2 ? 'lambda:InvokeFuncton' : 'lambda:Qqqqqqqqqqqq'));
+    const generated = { Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: actions, Resource: '*' }] };
+    const app = { Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 'lambda:InvokeFuncton', Resource: '*' }] };
+    const root = tempTree({ 'a-generated.json': `${JSON.stringify(generated, null, 1)}\n`, 'b-app.json': `${JSON.stringify(app)}\n` });
     const found = (await scan({ paths: ['.'], cwd: root })).findings.filter((f) => f.ruleId === 'IG902');
-    expect(found).toHaveLength(600);
-    const suggestions = found.map((f) => f.suggestion);
-    expect(suggestions.slice(0, 500).filter((s) => s === GENERIC)).toHaveLength(250); // the Qqqq… half has no candidate
-    expect(suggestions.slice(0, 500).filter((s) => s === 'Did you mean "lambda:InvokeFunction"?')).toHaveLength(250);
-    expect(new Set(suggestions.slice(500))).toEqual(new Set([GENERIC]));
+    const generatedFindings = found.filter((f) => f.range.file === 'a-generated.json').map((f) => f.suggestion);
+    expect(generatedFindings).toHaveLength(600);
+    expect(generatedFindings.slice(0, 100).filter((s) => s === 'Did you mean "lambda:InvokeFunction"?')).toHaveLength(50); // the Qqqq… half has no candidate
+    expect(new Set(generatedFindings.slice(100))).toEqual(new Set([GENERIC]));
+    expect(found.filter((f) => f.range.file === 'b-app.json').map((f) => f.suggestion)).toEqual(['Did you mean "lambda:InvokeFunction"?']);
   });
 });
