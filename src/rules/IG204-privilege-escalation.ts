@@ -7,7 +7,11 @@ import type { Finding, Rule } from './types.js';
 
 // Role names sharing no character (see FUNCTION_PROBES), one under a path.
 const ROLE_PROBES = ['arn:aws:iam::111111111111:role/q', 'arn:aws:iam::222222222222:role/service-role/7-x_9'];
-const MAPPING_PROBES = ['arn:aws:lambda:us-east-1:111111111111:event-source-mapping:0f0e1d2c-aaaa-bbbb-cccc-123456789012'];
+// Mapping ids are UUIDs: two sharing nothing but the dashes, so `event-source-mapping:0*` is not every mapping.
+const MAPPING_PROBES = [
+  'arn:aws:lambda:us-east-1:111111111111:event-source-mapping:01234abc-0123-4abc-a012-34abc01234ab',
+  'arn:aws:lambda:eu-west-3:222222222222:event-source-mapping:56789def-5678-9def-d567-89def56789de',
+];
 
 /** The three steps of the escalation: pass a role, put code in a function, get the code run. */
 const STEPS: ReadonlyArray<{ step: string; actions: ReadonlyArray<readonly [string, readonly string[]]> }> = [

@@ -129,3 +129,26 @@ Resources:
   });
 });
 
+
+describe('IG204 and event source mappings', () => {
+  it('counts event-source-mapping:* (of any account) as every mapping, and a prefix of the id as not', async () => {
+    const policy = (mapping: string) => `resource "aws_iam_user" "deployer" {
+  name = "deployer"
+}
+
+resource "aws_iam_user_policy" "deploy" {
+  user = aws_iam_user.deployer.name
+  policy = jsonencode({
+    Statement = [
+      { Effect = "Allow", Action = ["iam:PassRole", "lambda:CreateFunction"], Resource = "*" },
+      { Effect = "Allow", Action = "lambda:CreateEventSourceMapping", Resource = "${mapping}" },
+    ]
+  })
+}
+`;
+    const ig204 = async (mapping: string) =>
+      (await scan({ paths: ['.'], cwd: tempTree({ 'main.tf': policy(mapping) }) })).findings.filter((f) => f.ruleId === 'IG204').map((f) => [f.resource, f.range.line]);
+    expect(await ig204('arn:aws:lambda:us-east-1:123456789012:event-source-mapping:*')).toEqual([['aws_iam_user.deployer', 1]]);
+    expect(await ig204('arn:aws:lambda:*:*:event-source-mapping:0*')).toEqual([]);
+  });
+});
