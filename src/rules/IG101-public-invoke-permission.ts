@@ -1,5 +1,6 @@
+import { mayGrantInvoke } from '../iam/invoke-actions.js';
 import { classifyPrincipal } from '../iam/principal.js';
-import { displayString } from '../model/value.js';
+import { displayString, knownString } from '../model/value.js';
 import { accountPinning, onlyAwsServices } from './support/account-pinning.js';
 import { targetFunction } from './support/suggest.js';
 import { throughRoot } from './support/through-root.js';
@@ -15,13 +16,15 @@ export const IG101: Rule = {
     remediation:
       'Name the one caller: an account id or a service principal, plus `source_account`/`SourceAccount` and, for services, `source_arn`/`SourceArn` of the calling resource. If many accounts of your organisation call it, keep `*` only with `principal_org_id`/`PrincipalOrgID`.',
     description:
-      'A resource permission with principal "*" and no source account, organisation id or account-bearing source ARN lets any AWS identity in any account invoke the function (or call its URL). In a policy file, a statement counts only if its Resource can be a Lambda function (Lambda writes the function ARN; `"Resource": "*"` is an endpoint or control policy), and fixed aws:PrincipalAccount, aws:PrincipalArn, aws:PrincipalOrgPaths, aws:SourceVpc(e) conditions scope it too; aws:SourceIp does not.',
+      'A resource permission with principal "*" and no source account, organisation id or account-bearing source ARN lets any AWS identity in any account invoke the function (or call its URL). In a policy file, a statement counts only if its Resource can be a Lambda function (Lambda writes the function ARN; `"Resource": "*"` is an endpoint or control policy), and fixed aws:PrincipalAccount, aws:PrincipalArn, aws:PrincipalOrgPaths, aws:SourceVpc(e) conditions scope it too; aws:SourceIp does not. A permission whose action covers no invoke action (lambda:GetFunction alone) invokes nothing and is left to IG105.',
     fixable: false,
   },
   check({ model }) {
     const findings: Finding[] = [];
     for (const permission of model.permissions) {
       if (!permission.principal || classifyPrincipal(permission.principal.value).kind !== 'public') continue;
+      // A grant of other actions only (lambda:GetFunction) lets nothing invoke; IG105 reports it.
+      if (!mayGrantInvoke(knownString(permission.action?.value))) continue;
       // "*" limited to AWS service principals is IG102's confused deputy, not a grant to any AWS identity.
       if (onlyAwsServices(permission)) continue;
       const pinning = accountPinning(permission, true);

@@ -1,8 +1,9 @@
 import type { Change, FixValue } from '../fix/types.js';
+import { mayGrantInvoke } from '../iam/invoke-actions.js';
 import { classifyPrincipal } from '../iam/principal.js';
 import type { Range } from '../model/range.js';
 import type { LambdaPermission } from '../model/types.js';
-import { isNullish } from '../model/value.js';
+import { isNullish, knownString } from '../model/value.js';
 import { accountPinning, onlyAwsServices } from './support/account-pinning.js';
 import { fix, isCloudFormation, propertyName } from './support/fix.js';
 import { targetFunction, triggers, type Trigger } from './support/suggest.js';
@@ -29,6 +30,7 @@ export const IG102: Rule = {
     for (const permission of model.permissions) {
       const principal = servicePrincipal(permission);
       if (!principal || !permission.principal) continue;
+      if (!mayGrantInvoke(knownString(permission.action?.value))) continue;
       // aws:PrincipalOrgID is absent from a service principal's requests (services belong to no
       // organisation): such a grant never matches, so it lets no service in, from any account.
       if (!isNullish(permission.principalOrgId?.value)) continue;

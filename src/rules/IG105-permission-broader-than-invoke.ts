@@ -22,7 +22,9 @@ export const IG105: Rule = {
     for (const permission of model.permissions) {
       const action = knownString(permission.action?.value);
       if (!permission.action || action === undefined) continue;
-      const matched = action.includes(':') ? catalog.expand(action) : [];
+      // A bare "*" is valid here (CloudFormation's pattern `(lambda:[*]|lambda:[a-zA-Z]+|[*])`) and means every Lambda action.
+      const pattern = action === '*' ? 'lambda:*' : action;
+      const matched = pattern.includes(':') ? catalog.expand(pattern) : [];
       const extra = matched.filter((a) => !INVOKE_ACTIONS.some((i) => i.toLowerCase() === a.toLowerCase()));
       const wildcard = /[*?]/.test(action);
       if (extra.length === 0 && !(wildcard && !INVOKE_ACTIONS.some((i) => wildcardMatches(action, i)))) continue;

@@ -14,6 +14,8 @@ const EXPECTED: Record<string, Array<[string, string, number]>> = {
     ['IG101', 'aws_lambda_permission.via_local', 14],
     ['IG101', 'aws_lambda_permission.public_url', 20],
     ['IG101', 'aws_lambda_permission.wildcard_account_arn', 27],
+    ['IG101', 'aws_lambda_permission.star_action', 35],
+    ['IG101', 'aws_lambda_permission.invoke_async', 42],
   ],
   IG102: [
     ['IG102', 'aws_lambda_permission.s3_bucket_only', 8],
@@ -32,6 +34,7 @@ const EXPECTED: Record<string, Array<[string, string, number]>> = {
   IG105: [
     ['IG105', 'aws_lambda_permission.everything', 2],
     ['IG105', 'aws_lambda_permission.read', 8],
+    ['IG105', 'aws_lambda_permission.star', 15],
   ],
   IG201: [
     ['IG201', 'aws_iam_policy.invoke_star', 6],
