@@ -41,6 +41,8 @@ const EXPECTED: Record<string, Array<[string, string, number]>> = {
     ['IG201', 'aws_iam_user_policy.lambda_all_arn_pattern', 17],
     ['IG201', 'aws_iam_group_policy.everything', 30],
     ['IG201', 'aws_iam_role.inline', 41],
+    // The AWS managed AWSLambdaInvocation-DynamoDB, where it is named.
+    ['IG201', 'aws_iam_user_policy_attachment.stream_reader', 53],
   ],
   IG202: [
     ['IG202', 'aws_iam_policy.lambda_admin', 3],

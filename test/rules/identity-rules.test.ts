@@ -21,6 +21,8 @@ const EXPECTED: Record<string, Partial<Record<Ext, Array<[string, string, number
       ['IG301', 'aws_iam_role.admin_exec', 19],
       ['IG301', 'aws_iam_role.dynamo_exec', 30],
       ['IG301', 'aws_iam_role.power_exec', 47],
+      // The AWS managed IAMFullAccess: iam:* on *.
+      ['IG301', 'aws_iam_role.iam_admin_exec', 54],
     ],
     'cfn.yaml': [
       ['IG301', 'AdminExec', 4],
