@@ -1,6 +1,8 @@
-import type { PolicyDocument, Statement } from '../model/types.js';
+import { parseOperator } from '../guardrails/evaluate.js';
+import type { Condition, PolicyDocument, Statement } from '../model/types.js';
 import { displayString, knownString, type Value } from '../model/value.js';
 import { arnFields } from './arn.js';
+import { operatorScopes } from './caller-conditions.js';
 import { wildcardMatches } from './wildcard.js';
 
 export function effectOf(statement: Statement): 'Allow' | 'Deny' | undefined {
@@ -186,11 +188,37 @@ function computeCoversAllFunctions(statement: Statement, probes: readonly string
 /**
  * Condition keys that narrow an identity grant to particular functions or callers; a grant
  * under one of them is not "every function". Other conditions (MFA, time, region) do not.
+ * aws:ResourceAccount, aws:ResourceOrgID and aws:ResourceOrgPaths are left out on purpose: they
+ * name an account or organisation, and every function of one account is every function (see withinScopeOf).
  */
-const SCOPING_CONDITION_KEYS = [/^aws:resourcetag\//i, /^aws:resourceaccount$/i, /^aws:resourceorgid$/i, /^aws:resourceorgpaths$/i, /^lambda:functionarn$/i, /^aws:sourcearn$/i, /^aws:sourceaccount$/i];
+const SCOPING_CONDITION_KEYS = [/^aws:resourcetag\//i, /^lambda:functionarn$/i, /^aws:sourcearn$/i, /^aws:sourceaccount$/i];
 
+/** Operators that hold only when the key is present and matches a value; Arn* and *Like read `*` and `?` as wildcards. */
+const MATCHING_OPERATORS = new Set(['StringEquals', 'StringEqualsIgnoreCase', 'StringLike', 'ArnEquals', 'ArnLike']);
+const PATTERN_OPERATORS = new Set(['StringLike', 'ArnEquals', 'ArnLike']);
+
+/** Whether one of the statement's conditions narrows it to particular functions or callers (see scopingCondition). */
 export function hasScopingCondition(statement: Statement): boolean {
-  return statement.condition.some((c) => SCOPING_CONDITION_KEYS.some((k) => k.test(c.key)));
+  return statement.condition.some(scopingCondition);
+}
+
+/**
+ * A condition narrows only when it cannot hold for every function: a positive match (negated operators,
+ * `…IfExists` and `ForAllValues:` hold for an untagged function or a request without the key), against
+ * known values none of which matches everything (`StringLike "*"`, ArnLike `function:*`).
+ */
+function scopingCondition(condition: Condition): boolean {
+  if (!SCOPING_CONDITION_KEYS.some((k) => k.test(condition.key))) return false;
+  const operator = parseOperator(condition.operator);
+  if (!operator || !MATCHING_OPERATORS.has(operator.base) || !operatorScopes(condition.operator) || condition.values.length === 0) return false;
+  const patterns = PATTERN_OPERATORS.has(operator.base);
+  return condition.values.every((value) => {
+    const text = knownString(value);
+    if (text === undefined) return false;
+    if (!patterns) return true;
+    if (/^[*?]*$/.test(text)) return false;
+    return !(/^lambda:functionarn$/i.test(condition.key) && coversEveryProbe(value, FUNCTION_PROBES));
+  });
 }
 
 export interface Grant {
@@ -224,14 +252,31 @@ export function grantsOnAllFunctions(documents: readonly PolicyDocument[], actio
     const resource = whole ?? (qualifiedOnly ? resourceEntriesCoveringAllFunctions(statement, probes, true)[0] : undefined);
     // An unconditional Deny takes the grant away when it covers every function the grant reaches (one account's: a Deny of that
     // account; every version and alias: a Deny of those). A Deny of `function:*:*` leaves a grant on `*` standing: the unqualified ARNs stay open.
-    const reached = resource ? withinScopeOf(resourcePattern(resource)!, qualifiedOnly ? qualified! : probes) : probes;
-    if (denials.some((denial) => computeCoversAllFunctions(denial, reached, false))) continue;
+    if (deniesAllReached(denials, resource, qualifiedOnly ? qualified! : probes)) continue;
     const scope = qualifiedOnly ? { qualifiedOnly: true as const } : {};
     if (!matched) grants.push({ statement, via: 'not-action', evidence: statement.notAction[0], ...(resource ? { resource } : {}), ...scope });
     else if (!resource) grants.push({ statement, via: 'not-resource', evidence: statement.notResource[0] });
     else grants.push({ statement, via: 'action', evidence: matched, resource, ...scope });
   }
   return grants;
+}
+
+/** Whether one of the Denies covers every function a grant through `resource` (none: a NotResource) reaches, in the account or region it names. */
+function deniesAllReached(denials: readonly Statement[], resource: Value | undefined, probes: readonly string[]): boolean {
+  const reached = resource ? withinScopeOf(resourcePattern(resource)!, probes) : probes;
+  return denials.some((denial) => computeCoversAllFunctions(denial, reached, false));
+}
+
+/**
+ * Whether the unconditional Denies of a document take every one of `actions` away from an Allow
+ * statement's grant on every function (IG201's rule, for a statement granting many actions at once):
+ * a Deny of `lambda:*`, or a NotAction Deny listing no Lambda action, removes lambda:* on *.
+ */
+export function deniedOnAllFunctions(document: PolicyDocument, statement: Statement, actions: readonly string[]): boolean {
+  const denials = document.statements.filter((s) => effectOf(s) === 'Deny' && s.condition.length === 0);
+  if (denials.length === 0 || actions.length === 0) return false;
+  const covering = denials.filter((denial) => deniesAllReached([denial], resourceEntriesCoveringAllFunctions(statement)[0], FUNCTION_PROBES));
+  return actions.every((action) => covering.some((denial) => coversAction(denial, action)));
 }
 
 /**

@@ -1,4 +1,4 @@
-import { coversAllFunctions, effectOf, FUNCTION_PROBES, hasScopingCondition, policiesReaching, resourceEntriesCoveringAllFunctions } from '../iam/statement.js';
+import { coversAllFunctions, deniedOnAllFunctions, effectOf, FUNCTION_PROBES, hasScopingCondition, policiesReaching, resourceEntriesCoveringAllFunctions } from '../iam/statement.js';
 import { wildcardMatches } from '../iam/wildcard.js';
 import { displayString, knownString } from '../model/value.js';
 import { throughRoot } from './support/through-root.js';
@@ -29,6 +29,8 @@ export const IG202: Rule = {
           return pattern !== undefined && lambdaActions.every((action) => wildcardMatches(pattern, action));
         });
         if (!entry) continue;
+        // A Deny in the same policy (lambda:*, or a NotAction naming no Lambda action) leaves nothing of the grant; one leaving any Lambda action keeps the finding.
+        if (deniedOnAllFunctions(policy.document!, statement, lambdaActions)) continue;
         const resource = resourceEntriesCoveringAllFunctions(statement)[0];
         findings.push({
           ruleId: 'IG202',

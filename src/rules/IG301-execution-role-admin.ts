@@ -1,4 +1,4 @@
-import { effectOf, hasScopingCondition } from '../iam/statement.js';
+import { actionEntriesMatching, coversAction, effectOf, hasScopingCondition } from '../iam/statement.js';
 import { identityGraph } from '../model/identity-graph.js';
 import type { Statement } from '../model/types.js';
 import { knownString } from '../model/value.js';
@@ -24,18 +24,26 @@ function wildcardGrants(statement: Statement): string[] {
   return actions;
 }
 
-/** An unconditional Deny of the same wildcard (or of everything) on every resource takes the grant away. */
-function deniedIn(statements: Statement[], action: string): boolean {
-  return statements.some(
-    (s) =>
-      effectOf(s) === 'Deny' &&
-      s.condition.length === 0 &&
-      s.resource.some((r) => knownString(r) === '*') &&
-      s.action.some((a) => {
-        const text = knownString(a)?.trim().toLowerCase();
-        return text === '*' || text === action.toLowerCase();
-      }),
-  );
+/** The unconditional Denies on every resource: what they cover, no Allow of the role can give. */
+function denialsOnEveryResource(statements: Statement[]): Statement[] {
+  return statements.filter((s) => effectOf(s) === 'Deny' && s.condition.length === 0 && s.resource.some((r) => knownString(r) === '*'));
+}
+
+/**
+ * What is left of a wildcard grant after the Denies, as wildcards: a Deny of `*`, of the same wildcard or
+ * of a NotAction list without it takes `service:*` away (a NotAction Deny of [s3:GetObject] leaves s3:GetObject, no
+ * wildcard). Of `*`, a NotAction Deny leaves only the wildcards it lists (`logs:*`), unless another Deny covers them.
+ * An Allow with NotAction goes only with a Deny of `*`.
+ */
+function remainingAfter(denials: Statement[], grant: string): string[] {
+  if (denials.length === 0) return [grant];
+  if (grant.startsWith('NotAction ')) return denials.some((d) => actionEntriesMatching(d, '*').length > 0) ? [] : [grant];
+  if (grant !== '*') return denials.some((d) => coversAction(d, grant)) ? [] : [grant];
+  if (denials.some((d) => actionEntriesMatching(d, '*').length > 0)) return [];
+  const notAction = denials.find((d) => d.notAction.length > 0 && d.notAction.every((a) => knownString(a) !== undefined));
+  if (!notAction) return [grant];
+  const left = notAction.notAction.map((a) => knownString(a)!.trim()).filter((a) => WILDCARD_ACTION.test(a) && !denials.some((d) => coversAction(d, a)));
+  return left.includes('*') ? ['*'] : [...new Set(left)];
 }
 
 export const IG301: Rule = {
@@ -53,8 +61,8 @@ export const IG301: Rule = {
     for (const node of identityGraph(model).nodes) {
       if (!node.executionRole) continue;
       const statements = statementsOf(node);
-      const all = statements.map((s) => s.statement);
-      const grants = statements.flatMap(({ statement, policy }) => wildcardGrants(statement).filter((a) => !deniedIn(all, a)).map((action) => ({ action, policy })));
+      const denials = denialsOnEveryResource(statements.map((s) => s.statement));
+      const grants = statements.flatMap(({ statement, policy }) => wildcardGrants(statement).flatMap((a) => remainingAfter(denials, a)).map((action) => ({ action, policy })));
       if (grants.length === 0) continue;
       const actions = [...new Set(grants.map((g) => g.action))];
       const policies = [...new Set(grants.map((g) => g.policy))];
