@@ -204,8 +204,9 @@ export function hasScopingCondition(statement: Statement): boolean {
 
 /**
  * A condition narrows only when it cannot hold for every function: a positive match (negated operators,
- * `…IfExists` and `ForAllValues:` hold for an untagged function or a request without the key), against
- * known values none of which matches everything (`StringLike "*"`, ArnLike `function:*`).
+ * `…IfExists` and `ForAllValues:` hold for an untagged function or a request without the key), by equality
+ * (an unknown value is still one value) or against known patterns none of which matches everything
+ * (`StringLike "*"`, ArnLike `function:*`).
  */
 function scopingCondition(condition: Condition): boolean {
   if (!SCOPING_CONDITION_KEYS.some((k) => k.test(condition.key))) return false;
@@ -213,9 +214,10 @@ function scopingCondition(condition: Condition): boolean {
   if (!operator || !MATCHING_OPERATORS.has(operator.base) || !operatorScopes(condition.operator) || condition.values.length === 0) return false;
   const patterns = PATTERN_OPERATORS.has(operator.base);
   return condition.values.every((value) => {
+    // An unknown value (a variable, a parameter) is one particular value for an equality, but may be `*` for a pattern.
+    if (!patterns) return true;
     const text = knownString(value);
     if (text === undefined) return false;
-    if (!patterns) return true;
     if (/^[*?]*$/.test(text)) return false;
     return !(/^lambda:functionarn$/i.test(condition.key) && coversEveryProbe(value, FUNCTION_PROBES));
   });

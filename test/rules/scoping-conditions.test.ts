@@ -35,7 +35,7 @@ describe('conditions that scope an identity grant on every function', () => {
       ['org_paths', 'ForAnyValue:StringLike', 'aws:ResourceOrgPaths', '["o-abc123/*"]'],
       ['every_arn', 'ArnLike', 'lambda:FunctionArn', '"arn:aws:lambda:*:*:function:*"'],
       ['one_star', 'StringLike', 'aws:SourceArn', '["arn:aws:s3:::bucket", "*"]'],
-      ['unknown', 'StringEquals', 'aws:ResourceTag/team', 'var.team'],
+      ['unknown_pattern', 'StringLike', 'aws:ResourceTag/team', 'var.team'],
       ['numeric', 'NumericEquals', 'aws:ResourceTag/team', '"1"'],
     ];
     const source = cases.map(([name, operator, key, values]) => policy(name, operator, key, values)).join('');
@@ -50,6 +50,8 @@ describe('conditions that scope an identity grant on every function', () => {
       policy('function', 'ArnLike', 'lambda:FunctionArn', '"arn:aws:lambda:*:*:function:orders-*"'),
       policy('source', 'ArnEquals', 'aws:SourceArn', '"arn:aws:s3:::bucket"'),
       policy('source_account', 'StringEquals', 'aws:SourceAccount', '"111122223333"'),
+      // A variable's value is not known, but an equality still names one tag value.
+      policy('tag_unknown', 'StringEquals', 'aws:ResourceTag/team', 'var.team'),
     ].join('');
     expect(await identityFindings(source)).toEqual([]);
   });
