@@ -1,4 +1,5 @@
 import { BlockList, isIP } from 'node:net';
+import { EVALUATED_OPERATORS, parseOperator } from '../iam/condition-operators.js';
 import { wildcardMatches } from '../iam/wildcard.js';
 import type { Condition, PolicyDocument, Statement } from '../model/types.js';
 import { knownString, type Value } from '../model/value.js';
@@ -63,44 +64,11 @@ export function conditionsHold(conditions: Condition[], keys: RequestContext['ke
   return and(conditions.map((c) => conditionHolds(c, keys)));
 }
 
-/** An operator split into its set qualifier, base name and IfExists suffix. */
-export interface ParsedOperator {
-  qualifier?: 'ForAnyValue' | 'ForAllValues';
-  base: string;
-  ifExists: boolean;
-}
-
 const NEGATED = new Set(['StringNotEquals', 'StringNotEqualsIgnoreCase', 'StringNotLike', 'ArnNotEquals', 'ArnNotLike', 'NotIpAddress']);
-const EVALUATED = new Set([
-  'StringEquals', 'StringNotEquals', 'StringEqualsIgnoreCase', 'StringNotEqualsIgnoreCase', 'StringLike', 'StringNotLike',
-  'ArnEquals', 'ArnLike', 'ArnNotEquals', 'ArnNotLike', 'Bool', 'IpAddress', 'NotIpAddress', 'Null',
-]);
-/** Every condition operator AWS defines (IAM JSON policy elements: Condition operators). */
-export const CONDITION_OPERATORS = new Set([
-  ...EVALUATED,
-  'NumericEquals', 'NumericNotEquals', 'NumericLessThan', 'NumericLessThanEquals', 'NumericGreaterThan', 'NumericGreaterThanEquals',
-  'DateEquals', 'DateNotEquals', 'DateLessThan', 'DateLessThanEquals', 'DateGreaterThan', 'DateGreaterThanEquals',
-  'BinaryEquals',
-]);
-
-/** The operator's parts, or undefined when it is not one AWS knows (`Null` takes no IfExists). */
-export function parseOperator(operator: string): ParsedOperator | undefined {
-  let rest = operator;
-  let qualifier: ParsedOperator['qualifier'];
-  for (const q of ['ForAnyValue', 'ForAllValues'] as const)
-    if (rest.startsWith(`${q}:`)) {
-      qualifier = q;
-      rest = rest.slice(q.length + 1);
-    }
-  const ifExists = rest.endsWith('IfExists') && rest !== 'IfExists';
-  const base = ifExists ? rest.slice(0, -'IfExists'.length) : rest;
-  if (!CONDITION_OPERATORS.has(base) || (base === 'Null' && (ifExists || qualifier))) return undefined;
-  return { ...(qualifier ? { qualifier } : {}), base, ifExists };
-}
 
 function conditionHolds(condition: Condition, keys: RequestContext['keys']): Tri {
   const operator = parseOperator(condition.operator);
-  if (!operator || !EVALUATED.has(operator.base)) return undefined;
+  if (!operator || !EVALUATED_OPERATORS.has(operator.base)) return undefined;
   const policyValues = condition.values.map(knownString);
   if (policyValues.some((v) => v === undefined) || policyValues.length === 0) return undefined;
   const wanted = policyValues as string[];

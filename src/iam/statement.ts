@@ -1,4 +1,4 @@
-import { parseOperator } from '../guardrails/evaluate.js';
+import { parseOperator } from './condition-operators.js';
 import type { Condition, PolicyDocument, Statement } from '../model/types.js';
 import { displayString, knownString, type Value } from '../model/value.js';
 import { arnFields } from './arn.js';

@@ -1,5 +1,5 @@
 import { guardrailsActive } from '../guardrails/activation.js';
-import { parseOperator } from '../guardrails/evaluate.js';
+import { parseOperator } from '../iam/condition-operators.js';
 import { scpsOf, unattachedScps } from '../guardrails/organization.js';
 import { knownString } from '../model/value.js';
 import type { Finding, Rule, RuleContext, RuleMeta } from './types.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { arnMatches, cidrContains, documentDenies, parseOperator, type RequestContext } from '../../src/guardrails/evaluate.js';
+import { arnMatches, cidrContains, documentDenies, type RequestContext } from '../../src/guardrails/evaluate.js';
+import { parseOperator } from '../../src/iam/condition-operators.js';
 import { parseJsonValue } from '../../src/model/json-value.js';
 import { policyDocumentFromValue } from '../../src/model/policy-document.js';
 import { createPositionMapper } from '../../src/model/range.js';
