@@ -1,6 +1,6 @@
 import { lambdaFunctionName } from '../iam/arn.js';
 import { classifyPrincipal } from '../iam/principal.js';
-import { coversAction, coversAllFunctions, effectOf, hasScopingCondition, resourcePattern } from '../iam/statement.js';
+import { coversAction, coversAllFunctions, effectOf, hasScopingCondition, isUnconditionalDeny, resourcePattern } from '../iam/statement.js';
 import { wildcardMatches } from '../iam/wildcard.js';
 import { identityGraph, sameStack, type IdentityNode, type Referrer } from '../model/identity-graph.js';
 import type { Range } from '../model/range.js';
@@ -251,7 +251,7 @@ function deniedFunctions(index: FunctionIndex, policies: IdentityPolicy[]): Read
   const denied = new Set<LambdaFunction>();
   for (const policy of policies)
     for (const s of policy.document!.statements) {
-      if (effectOf(s) !== 'Deny' || s.condition.length > 0 || !coversAction(s, INVOKE)) continue;
+      if (!isUnconditionalDeny(s) || !coversAction(s, INVOKE)) continue;
       if (coversAllFunctions(s)) return 'all';
       for (const fn of namedFunctions(index, s, policy)) denied.add(fn);
     }

@@ -11,6 +11,11 @@ export function effectOf(statement: Statement): 'Allow' | 'Deny' | undefined {
   return undefined;
 }
 
+/** A Deny with no condition: what it covers, no Allow in the same set can give. */
+export function isUnconditionalDeny(statement: Statement): boolean {
+  return effectOf(statement) === 'Deny' && statement.condition.length === 0;
+}
+
 /** The Action entries (as written) that match a concrete action, e.g. `lambda:Inv*` for lambda:InvokeFunction. */
 export function actionEntriesMatching(statement: Statement, action: string): Value[] {
   return statement.action.filter((entry) => {
@@ -243,7 +248,7 @@ export function grantsOnAllFunctions(documents: readonly PolicyDocument[], actio
   const qualified = qualifiedProbesFor(action, probes);
   const statements = reachingStatements(documents, probes, qualified !== undefined);
   if (statements.length === 0) return [];
-  const denials = statements.filter((s) => effectOf(s) === 'Deny' && s.condition.length === 0 && coversAction(s, action));
+  const denials = statements.filter((s) => isUnconditionalDeny(s) && coversAction(s, action));
   const grants: Grant[] = [];
   for (const statement of statements) {
     if (effectOf(statement) !== 'Allow' || hasScopingCondition(statement) || !coversAction(statement, action)) continue;
@@ -275,9 +280,10 @@ function deniesAllReached(denials: readonly Statement[], resource: Value | undef
  * a Deny of `lambda:*`, or a NotAction Deny listing no Lambda action, removes lambda:* on *.
  */
 export function deniedOnAllFunctions(document: PolicyDocument, statement: Statement, actions: readonly string[]): boolean {
-  const denials = document.statements.filter((s) => effectOf(s) === 'Deny' && s.condition.length === 0);
+  const denials = document.statements.filter(isUnconditionalDeny);
   if (denials.length === 0 || actions.length === 0) return false;
-  const covering = denials.filter((denial) => deniesAllReached([denial], resourceEntriesCoveringAllFunctions(statement)[0], FUNCTION_PROBES));
+  const resource = resourceEntriesCoveringAllFunctions(statement)[0];
+  const covering = denials.filter((denial) => deniesAllReached([denial], resource, FUNCTION_PROBES));
   return actions.every((action) => covering.some((denial) => coversAction(denial, action)));
 }
 

@@ -1,4 +1,4 @@
-import { actionEntriesMatching, coversAction, effectOf, hasScopingCondition } from '../iam/statement.js';
+import { actionEntriesMatching, coversAction, effectOf, hasScopingCondition, isUnconditionalDeny } from '../iam/statement.js';
 import { identityGraph } from '../model/identity-graph.js';
 import type { Statement } from '../model/types.js';
 import { knownString } from '../model/value.js';
@@ -26,7 +26,7 @@ function wildcardGrants(statement: Statement): string[] {
 
 /** The unconditional Denies on every resource: what they cover, no Allow of the role can give. */
 function denialsOnEveryResource(statements: Statement[]): Statement[] {
-  return statements.filter((s) => effectOf(s) === 'Deny' && s.condition.length === 0 && s.resource.some((r) => knownString(r) === '*'));
+  return statements.filter((s) => isUnconditionalDeny(s) && s.resource.some((r) => knownString(r) === '*'));
 }
 
 /**

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { invokerGraph, type FunctionInvokers, type IdentityInvoker, type Invoker, type Location, type ResourceInvoker } from '../../src/graph/invokers.js';
 import { lambdaFunctionName } from '../../src/iam/arn.js';
 import { classifyPrincipal } from '../../src/iam/principal.js';
-import { coversAction, coversAllFunctions, effectOf, hasScopingCondition, resourcePattern } from '../../src/iam/statement.js';
+import { coversAction, coversAllFunctions, effectOf, hasScopingCondition, isUnconditionalDeny, resourcePattern } from '../../src/iam/statement.js';
 import { wildcardMatches } from '../../src/iam/wildcard.js';
 import { identityGraph, sameStack, type Referrer } from '../../src/model/identity-graph.js';
 import type { Range } from '../../src/model/range.js';
@@ -136,7 +136,7 @@ function unresolvedHolders(policy: IdentityPolicy): PolicySet[] {
 /** The first Allow statement of `policy` letting its holder invoke `fn`, unless an unconditional Deny in the holder's set takes it away. */
 function invokeGrant(model: Model, policy: IdentityPolicy, policies: IdentityPolicy[], fn: LambdaFunction): { statement: Statement; allFunctions: boolean } | undefined {
   const denied = policies.some((p) =>
-    p.document!.statements.some((s) => effectOf(s) === 'Deny' && s.condition.length === 0 && coversAction(s, INVOKE) && (coversAllFunctions(s) || namesFunction(model, s, fn, p))),
+    p.document!.statements.some((s) => isUnconditionalDeny(s) && coversAction(s, INVOKE) && (coversAllFunctions(s) || namesFunction(model, s, fn, p))),
   );
   if (denied) return undefined;
   for (const statement of policy.document?.statements ?? []) {

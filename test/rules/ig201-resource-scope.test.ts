@@ -16,6 +16,21 @@ resource "aws_iam_policy" "${name}" {
 }
 `;
 
+/** A user whose inline policy holds `statements` (HCL objects): the user on line 1, the statements from line 9. */
+const deployer = (statements: string[]) => `resource "aws_iam_user" "deployer" {
+  name = "deployer"
+}
+
+resource "aws_iam_user_policy" "deploy" {
+  user = aws_iam_user.deployer.name
+  policy = jsonencode({
+    Statement = [
+${statements.map((st) => `      ${st},`).join('\n')}
+    ]
+  })
+}
+`;
+
 describe('IG201 and the Resource of an invoke grant (issue #4 acceptance)', () => {
   it('passes a name prefix, fails *, and never fails a Deny with *', async () => {
     expect(await ig201({ 'prefix.tf': tfPolicy('orders', 'Allow', 'arn:aws:lambda:us-east-1:123456789012:function:orders-*') })).toEqual([]);
@@ -81,20 +96,10 @@ ${tfPolicy('account_wide', 'Allow', 'arn:aws:lambda:*:${data.aws_caller_identity
 
 describe('grants on every resource of one account, for the other "every resource" rules', () => {
   it('IG204 and IG205 count role/* and function:* of a literal account as every role and function', async () => {
-    const main = `resource "aws_iam_user" "deployer" {
-  name = "deployer"
-}
-
-resource "aws_iam_user_policy" "deploy" {
-  user = aws_iam_user.deployer.name
-  policy = jsonencode({
-    Statement = [
-      { Effect = "Allow", Action = "iam:PassRole", Resource = "arn:aws:iam::123456789012:role/*" },
-      { Effect = "Allow", Action = ["lambda:CreateFunction", "lambda:InvokeFunction", "lambda:AddPermission"], Resource = "arn:aws:lambda:us-east-1:123456789012:function:*" },
-    ]
-  })
-}
-`;
+    const main = deployer([
+      '{ Effect = "Allow", Action = "iam:PassRole", Resource = "arn:aws:iam::123456789012:role/*" }',
+      '{ Effect = "Allow", Action = ["lambda:CreateFunction", "lambda:InvokeFunction", "lambda:AddPermission"], Resource = "arn:aws:lambda:us-east-1:123456789012:function:*" }',
+    ]);
     const { findings } = await scan({ paths: ['.'], cwd: tempTree({ 'main.tf': main }) });
     expect(findings.map((f) => [f.ruleId, f.resource, f.range.line])).toEqual([
       ['IG204', 'aws_iam_user.deployer', 1],
@@ -129,23 +134,13 @@ Resources:
   });
 });
 
-
 describe('IG204 and event source mappings', () => {
   it('counts event-source-mapping:* (of any account) as every mapping, and a prefix of the id as not', async () => {
-    const policy = (mapping: string) => `resource "aws_iam_user" "deployer" {
-  name = "deployer"
-}
-
-resource "aws_iam_user_policy" "deploy" {
-  user = aws_iam_user.deployer.name
-  policy = jsonencode({
-    Statement = [
-      { Effect = "Allow", Action = ["iam:PassRole", "lambda:CreateFunction"], Resource = "*" },
-      { Effect = "Allow", Action = "lambda:CreateEventSourceMapping", Resource = "${mapping}" },
-    ]
-  })
-}
-`;
+    const policy = (mapping: string) =>
+      deployer([
+        '{ Effect = "Allow", Action = ["iam:PassRole", "lambda:CreateFunction"], Resource = "*" }',
+        `{ Effect = "Allow", Action = "lambda:CreateEventSourceMapping", Resource = "${mapping}" }`,
+      ]);
     const ig204 = async (mapping: string) =>
       (await scan({ paths: ['.'], cwd: tempTree({ 'main.tf': policy(mapping) }) })).findings.filter((f) => f.ruleId === 'IG204').map((f) => [f.resource, f.range.line]);
     expect(await ig204('arn:aws:lambda:us-east-1:123456789012:event-source-mapping:*')).toEqual([['aws_iam_user.deployer', 1]]);
