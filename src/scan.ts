@@ -26,7 +26,6 @@ import type { NoEditSpans } from './parse/no-edit-spans.js';
 import type { InputError, SourceDocument } from './parse/types.js';
 import { ACCESS_ANALYZER_RULE, DUPLICATE_KEY_RULE, INPUT_ERROR_RULE, RULES } from './rules/registry.js';
 import { runRules, ruleErrorMessage, type RuleError } from './rules/run-rules.js';
-import { rootNamed, sameButRoot, withRoots } from './rules/support/through-root.js';
 import type { Finding, Rule } from './rules/types.js';
 import { applySuppressions, type SuppressedFinding } from './suppress/apply.js';
 import { directivesCollector, type DirectiveScan } from './suppress/directives.js';
@@ -259,7 +258,7 @@ function servicesIn(model: Model): Set<string> {
 
 /**
  * The same grant reached through two module instances is one finding; when two roots' instances of
- * one module share address and place, it names both roots. A root's finding that says something
+ * one module share address and place, its `roots` lists both. A root's finding that says something
  * else (other inputs, other grants) stays its own: the root it names tells the two apart.
  */
 function dedupe(findings: Finding[]): Finding[] {
@@ -272,18 +271,18 @@ function dedupe(findings: Finding[]): Finding[] {
       seen.set(key, [f]);
       return true;
     }
-    const root = rootNamed(f.message);
-    if (root === undefined) return false;
-    const twin = same.find((k) => sameButRoot(k.message, f.message));
+    if (f.roots === undefined) return false;
+    const twin = same.find((k) => k.roots !== undefined && k.message === f.message);
     if (!twin) {
       same.push(f);
       return true;
     }
-    const named = roots.get(twin) ?? new Set([rootNamed(twin.message)!]);
-    roots.set(twin, named.add(root));
+    const named = roots.get(twin) ?? new Set(twin.roots);
+    for (const root of f.roots) named.add(root);
+    roots.set(twin, named);
     return false;
   });
-  for (const [finding, named] of roots) finding.message = withRoots(finding.message, [...named]);
+  for (const [finding, named] of roots) finding.roots = [...named].sort();
   return kept;
 }
 

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { withoutRootNote } from '../rules/support/through-root.js';
 import type { Finding } from '../rules/types.js';
 
 /** Bump when the fingerprint inputs change; SARIF's partialFingerprints key carries it. */
@@ -12,9 +11,9 @@ export const FINGERPRINT_KEY = `invokeguardFinding/v${FINGERPRINT_VERSION}`;
  */
 const POSITIONS = /\b(?:line|column|col)\s+\d+/gi;
 
-/** Positions and the Terraform root a module's finding names are left out: baselines written before messages named roots still hold. */
+/** Positions are left out. (The Terraform roots a finding names are never in its message: `roots` is not read, so baselines written before findings named roots still hold.) */
 function normaliseMessage(text: string): string {
-  return withoutRootNote(text).replace(POSITIONS, '#').replace(/\s+/g, ' ').trim();
+  return text.replace(POSITIONS, '#').replace(/\s+/g, ' ').trim();
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Severity } from '../rules/types.js';
 import { fixText } from './fix-text.js';
 import type { Formatter } from './types.js';
+import { messageText } from './message.js';
 
 type Command = 'error' | 'warning' | 'notice';
 
@@ -31,7 +32,7 @@ export const formatGithub: Formatter = (result) => {
     command(
       githubCommand(f.severity),
       { file: f.range.file, line: f.range.line, col: f.range.column, endLine: f.range.endLine, endColumn: f.range.endColumn, title: f.ruleId },
-      [f.message, ...(f.constructPath !== undefined ? [`Construct: ${f.constructPath}`] : []), `Suggestion: ${f.suggestion}`, ...(f.fix ? [fixText(f)] : [])].join('\n'),
+      [messageText(f), ...(f.constructPath !== undefined ? [`Construct: ${f.constructPath}`] : []), `Suggestion: ${f.suggestion}`, ...(f.fix ? [fixText(f)] : [])].join('\n'),
     ),
   );
   for (const n of result.notices) lines.push(command('warning', { file: n.path, title: 'invokeguard' }, n.message));

@@ -6,6 +6,7 @@ import { functionOf, graphFromFindings, graphFromInvokers } from './invoke-graph
 import { allRuleMetas } from './rule-catalog.js';
 import { relativeUri } from './sarif.js';
 import type { Formatter, ReportOptions } from './types.js';
+import { messageText } from './message.js';
 
 const CSS = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;color:#212529;background:#f8f9fa}
@@ -61,7 +62,7 @@ function findingHtml(f: Finding, titles: Map<string, string>, options: ReportOpt
     `<div class="finding" data-severity="${f.severity}">`,
     `<div>${badge(f.severity)} <strong>${escapeHtml(f.ruleId)}</strong> ${escapeHtml(titles.get(f.ruleId) ?? '')}</div>`,
     `<div class="meta">${location(f, options.linkBase)} · <code>${escapeHtml(f.resource)}</code>${f.constructPath !== undefined ? ` · construct <code>${escapeHtml(f.constructPath)}</code>` : ''}</div>`,
-    `<p>${escapeHtml(f.message)}</p>`,
+    `<p>${escapeHtml(messageText(f))}</p>`,
     f.evidence !== undefined ? `<pre>${escapeHtml(f.evidence)}</pre>` : '',
     `<div class="fix"><strong>Suggested fix:</strong> ${escapeHtml(f.suggestion)}</div>`,
     suppressedBecause !== undefined ? `<div class="meta">Suppressed: ${escapeHtml(suppressedBecause)}</div>` : '',

@@ -1,5 +1,6 @@
 import type { Finding } from '../rules/types.js';
 import type { Formatter } from './types.js';
+import { messageText } from './message.js';
 
 /** The stable JSON contract other tools read: keep field names and meanings unchanged. */
 export const formatJson: Formatter = (result, { version, showSuppressed }) =>
@@ -20,13 +21,14 @@ function jsonFinding(f: Finding) {
   return {
     ruleId: f.ruleId,
     severity: f.severity,
-    message: f.message,
+    message: messageText(f),
     file: f.range.file,
     line: f.range.line,
     column: f.range.column,
     endLine: f.range.endLine,
     endColumn: f.range.endColumn,
     resource: f.resource,
+    ...(f.roots !== undefined ? { roots: [...f.roots] } : {}),
     suggestion: f.suggestion,
     ...(f.evidence !== undefined ? { evidence: f.evidence } : {}),
     ...(f.constructPath !== undefined ? { constructPath: f.constructPath } : {}),

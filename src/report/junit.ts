@@ -2,6 +2,7 @@ import type { Finding } from '../rules/types.js';
 import { fixText } from './fix-text.js';
 import { allRuleMetas } from './rule-catalog.js';
 import type { Formatter } from './types.js';
+import { messageText } from './message.js';
 
 /** Text or attribute content for XML 1.0: markup escaped, characters XML cannot hold dropped. */
 export function escapeXml(text: string): string {
@@ -39,8 +40,9 @@ export const formatJunit: Formatter = (result) => {
     for (const f of findings) {
       const where = `${f.range.file}:${f.range.line}:${f.range.column}`;
       out.push(`    <testcase${attrs({ classname: ruleId, name: `${f.resource} (${where})`, file: f.range.file, line: f.range.line })}>`);
-      out.push(`      <failure${attrs({ type: f.severity, message: f.message })}>${escapeXml(
-        [`${f.severity} ${f.ruleId} at ${where}`, `resource: ${f.resource}`, f.message, `suggestion: ${f.suggestion}`, ...(f.fix ? [fixText(f)] : []), ...(f.evidence ? [`evidence: ${f.evidence}`] : [])].join('\n'),
+      const message = messageText(f);
+      out.push(`      <failure${attrs({ type: f.severity, message })}>${escapeXml(
+        [`${f.severity} ${f.ruleId} at ${where}`, `resource: ${f.resource}`, message, `suggestion: ${f.suggestion}`, ...(f.fix ? [fixText(f)] : []), ...(f.evidence ? [`evidence: ${f.evidence}`] : [])].join('\n'),
       )}</failure>`);
       out.push('    </testcase>');
     }

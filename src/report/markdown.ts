@@ -1,6 +1,7 @@
 import { SEVERITIES, type Severity } from '../rules/types.js';
 import type { Formatter } from './types.js';
 import { relativeUri } from './sarif.js';
+import { messageText } from './message.js';
 
 const ICON: Record<Severity, string> = { critical: '🟥', high: '🟧', medium: '🟨', low: '🟦', info: '⬜' };
 
@@ -38,7 +39,7 @@ export const formatMarkdown: Formatter = (result, { version, linkBase, showSuppr
       const where = `${f.range.file}:${f.range.line}`;
       const location = linkBase ? `[${code(where)}](${linkBase}${relativeUri(f.range.file)}#L${f.range.line})` : code(where);
       lines.push(
-        `| ${ICON[f.severity]} ${f.severity} | ${f.ruleId} | ${location} | ${code(f.resource)}${f.constructPath !== undefined ? `<br>construct ${code(f.constructPath)}` : ''} | ${escapeCell(f.message)}<br>**Fix:** ${escapeCell(f.suggestion)}${f.fix ? `<br>**${f.fix.edits.length > 0 ? '`--fix`' : 'By hand'}:** ${escapeCell(f.fix.description)}` : ''}${f.crossCheck ? `<br>**Access Analyzer:** ${f.crossCheck.verdict} — ${escapeCell(f.crossCheck.reason)}` : ''} |`,
+        `| ${ICON[f.severity]} ${f.severity} | ${f.ruleId} | ${location} | ${code(f.resource)}${f.constructPath !== undefined ? `<br>construct ${code(f.constructPath)}` : ''} | ${escapeCell(messageText(f))}<br>**Fix:** ${escapeCell(f.suggestion)}${f.fix ? `<br>**${f.fix.edits.length > 0 ? '`--fix`' : 'By hand'}:** ${escapeCell(f.fix.description)}` : ''}${f.crossCheck ? `<br>**Access Analyzer:** ${f.crossCheck.verdict} — ${escapeCell(f.crossCheck.reason)}` : ''} |`,
       );
     }
   }

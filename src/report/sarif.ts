@@ -2,6 +2,7 @@ import type { Finding, RuleMeta, Severity } from '../rules/types.js';
 import { FINGERPRINT_KEY, fingerprintFindings } from './fingerprint.js';
 import { ATTACK_TECHNIQUE_URI, INFORMATION_URI, allRuleMetas } from './rule-catalog.js';
 import type { Formatter } from './types.js';
+import { messageText } from './message.js';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 export const SRCROOT = '%SRCROOT%';
@@ -128,7 +129,7 @@ function sarifResult(f: Finding, fingerprint: string, rule: number | undefined, 
     ruleId: f.ruleId,
     ...(rule !== undefined ? { ruleIndex: rule } : {}),
     level: sarifLevel(f.severity),
-    message: { text: `${f.message}\nSuggestion: ${f.suggestion}` },
+    message: { text: `${messageText(f)}\nSuggestion: ${f.suggestion}` },
     locations: [
       {
         physicalLocation: {
@@ -143,6 +144,7 @@ function sarifResult(f: Finding, fingerprint: string, rule: number | undefined, 
     properties: {
       severity: f.severity,
       resource: f.resource,
+      ...(f.roots !== undefined ? { roots: [...f.roots] } : {}),
       ...(f.constructPath !== undefined ? { constructPath: f.constructPath } : {}),
       suggestion: f.suggestion,
       ...(f.evidence !== undefined ? { evidence: f.evidence } : {}),

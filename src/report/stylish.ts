@@ -1,6 +1,7 @@
 import { Chalk } from 'chalk';
 import type { Severity } from '../rules/types.js';
 import type { Formatter } from './types.js';
+import { messageText } from './message.js';
 
 /** ESLint-style output grouped by file, for people at a terminal. */
 export const formatStylish: Formatter = (result, { color, showSuppressed }) => {
@@ -20,7 +21,7 @@ export const formatStylish: Formatter = (result, { color, showSuppressed }) => {
       lines.push('', c.underline(file));
     }
     lines.push(`  ${c.dim(`${f.range.line}:${f.range.column}`)}  ${paint[f.severity](f.severity.padEnd(8))} ${c.bold(f.ruleId)}  ${f.resource}`);
-    lines.push(`      ${f.message}${f.constructPath !== undefined ? c.dim(` (construct: ${f.constructPath})`) : ''}`);
+    lines.push(`      ${messageText(f)}${f.constructPath !== undefined ? c.dim(` (construct: ${f.constructPath})`) : ''}`);
     if (f.crossCheck) {
       const mark = f.crossCheck.verdict === 'disputed' ? c.magenta('disputed') : f.crossCheck.verdict === 'confirmed' ? c.red('confirmed') : c.gray('unavailable');
       lines.push(`      ${c.dim('Access Analyzer:')} ${mark} — ${f.crossCheck.reason}`);

@@ -3,7 +3,7 @@ import { classifyPrincipal } from '../iam/principal.js';
 import { displayString, knownString } from '../model/value.js';
 import { accountPinning, onlyAwsServices } from './support/account-pinning.js';
 import { targetFunction } from './support/suggest.js';
-import { throughRoot } from './support/through-root.js';
+import { rootsOf } from './support/roots.js';
 import type { Finding, Rule } from './types.js';
 
 export const IG101: Rule = {
@@ -33,9 +33,10 @@ export const IG101: Rule = {
       findings.push({
         ruleId: 'IG101',
         severity: 'critical',
-        message: `${permission.address}${throughRoot(permission)} lets any AWS principal ("*") invoke ${target}: ${pinning.why} and no organisation id${unscopingNote(permission.unscopingConditions)}.`,
+        message: `${permission.address} lets any AWS principal ("*") invoke ${target}: ${pinning.why} and no organisation id${unscopingNote(permission.unscopingConditions)}.`,
         range: permission.principal.range,
         resource: permission.address,
+        ...rootsOf(permission),
         evidence: `principal = ${JSON.stringify(displayString(permission.principal.value))}`,
         suggestion: `Grant ${target} to the one account or service that calls it (its account id or service principal) and add a source account or organisation id condition; never "*".`,
       });

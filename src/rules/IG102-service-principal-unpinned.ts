@@ -7,7 +7,7 @@ import { isNullish, knownString } from '../model/value.js';
 import { accountPinning, onlyAwsServices } from './support/account-pinning.js';
 import { fix, isCloudFormation, propertyName } from './support/fix.js';
 import { targetFunction, triggers, type Trigger } from './support/suggest.js';
-import { throughRoot } from './support/through-root.js';
+import { rootsOf } from './support/roots.js';
 import type { Finding, Rule, RuleConfig } from './types.js';
 
 /** Resource types whose source ARN carries no account (S3): only a source account pins them. */
@@ -42,9 +42,10 @@ export const IG102: Rule = {
       findings.push({
         ruleId: 'IG102',
         severity: 'high',
-        message: `${permission.address}${throughRoot(permission)} lets ${principal.service} invoke ${target} for a resource in any account: ${pinning.why}.`,
+        message: `${permission.address} lets ${principal.service} invoke ${target} for a resource in any account: ${pinning.why}.`,
         range: permission.principal.range,
         resource: permission.address,
+        ...rootsOf(permission),
         evidence: `principal = ${JSON.stringify(principal.evidence)}`,
         suggestion: `Add a source account condition (the account that owns the calling resource)${sourceHint}.`,
         fix: pinningFix(permission, sources, config),

@@ -1,7 +1,7 @@
 import { arnAccount } from '../iam/arn.js';
 import { classifyPrincipal } from '../iam/principal.js';
 import { displayString, knownString, type Value } from '../model/value.js';
-import { throughRoot } from './support/through-root.js';
+import { rootsOf } from './support/roots.js';
 import type { Finding, Rule } from './types.js';
 
 export const IG103: Rule = {
@@ -30,9 +30,10 @@ export const IG103: Rule = {
       findings.push({
         ruleId: 'IG103',
         severity: 'medium',
-        message: `${permission.address}${throughRoot(permission)} lets account ${account} (${displayString(permission.principal.value)}) invoke the function; it is not one of your configured accounts${config?.orgId ? ` and the grant is not constrained to ${config.orgId}` : ''}.`,
+        message: `${permission.address} lets account ${account} (${displayString(permission.principal.value)}) invoke the function; it is not one of your configured accounts${config?.orgId ? ` and the grant is not constrained to ${config.orgId}` : ''}.`,
         range: permission.principal.range,
         resource: permission.address,
+        ...rootsOf(permission),
         evidence: `principal = ${JSON.stringify(displayString(permission.principal.value))}`,
         suggestion: `If ${account} is a partner you trust, add it to \`accounts\` in .invokeguard.yml; otherwise remove the grant or constrain it with principal_org_id / PrincipalOrgID = your organisation id.`,
       });

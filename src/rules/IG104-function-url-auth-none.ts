@@ -1,6 +1,6 @@
 import { knownString } from '../model/value.js';
 import { fix, propertyName } from './support/fix.js';
-import { throughRoot } from './support/through-root.js';
+import { rootsOf } from './support/roots.js';
 import type { Finding, Rule } from './types.js';
 
 export const IG104: Rule = {
@@ -24,9 +24,10 @@ export const IG104: Rule = {
       findings.push({
         ruleId: 'IG104',
         severity: 'high',
-        message: `${url.address}${throughRoot(url)} makes its function callable by anyone on the internet: authorization type is NONE.`,
+        message: `${url.address} makes its function callable by anyone on the internet: authorization type is NONE.`,
         range: auth.range,
         resource: url.address,
+        ...rootsOf(url),
         evidence: 'authorization type NONE',
         suggestion: 'Set the authorization type to AWS_IAM and grant lambda:InvokeFunctionUrl only to the roles that call it; put CloudFront with origin access control in front if it must be public.',
         fix: fix(`Set ${propertyName(url, 'authorization_type', 'AuthType')} to AWS_IAM: callers then need a SigV4 signature and lambda:InvokeFunctionUrl.`, [

@@ -2,7 +2,7 @@ import { wildcardMatches } from '../iam/wildcard.js';
 import { knownString } from '../model/value.js';
 import { DEPRECATED_INVOKE_ACTION, INVOKE_ACTIONS } from '../iam/invoke-actions.js';
 import { fix, propertyName } from './support/fix.js';
-import { throughRoot } from './support/through-root.js';
+import { rootsOf } from './support/roots.js';
 import type { Finding, Rule } from './types.js';
 
 export const IG105: Rule = {
@@ -39,10 +39,11 @@ export const IG105: Rule = {
         ruleId: 'IG105',
         severity: 'medium',
         message: stale
-          ? `${permission.address}${throughRoot(permission)} grants ${JSON.stringify(action)}${wildcard ? ` (only ${DEPRECATED_INVOKE_ACTION})` : ''}, a deprecated action named for the retired InvokeAsync API (which Lambda authorises with lambda:InvokeFunction), not ${narrowed}.`
-          : `${permission.address}${throughRoot(permission)} grants ${JSON.stringify(action)}, which covers ${sample || 'actions other than invoke'}, not just invoke.`,
+          ? `${permission.address} grants ${JSON.stringify(action)}${wildcard ? ` (only ${DEPRECATED_INVOKE_ACTION})` : ''}, a deprecated action named for the retired InvokeAsync API (which Lambda authorises with lambda:InvokeFunction), not ${narrowed}.`
+          : `${permission.address} grants ${JSON.stringify(action)}, which covers ${sample || 'actions other than invoke'}, not just invoke.`,
         range: permission.action.range,
         resource: permission.address,
+        ...rootsOf(permission),
         evidence: `action = ${JSON.stringify(action)}`,
         suggestion: 'Grant only "lambda:InvokeFunction" (or "lambda:InvokeFunctionUrl" for a function URL).',
         fix: stale

@@ -6,7 +6,7 @@ import type { IdentityPolicy, Model, ResourceBase } from '../model/types.js';
 import { displayString, knownString, type Value } from '../model/value.js';
 import { fix, isCloudFormation, nameable } from './support/fix.js';
 import { byFolder, localAddress, nearbyFunctions, reachable } from './support/suggest.js';
-import { throughRoot } from './support/through-root.js';
+import { rootsOf } from './support/roots.js';
 import type { Finding, Rule } from './types.js';
 
 export const IG201: Rule = {
@@ -38,9 +38,10 @@ export const IG201: Rule = {
         findings.push({
           ruleId: 'IG201',
           severity: 'high',
-          message: `${policy.address}${throughRoot(policy)} allows ${actions.join(' and ')} on ${everyFunction({ qualifiedOnly })} (${where}: Action ${JSON.stringify(action)}, Resource ${JSON.stringify(resource)}).`,
+          message: `${policy.address} allows ${actions.join(' and ')} on ${everyFunction({ qualifiedOnly })} (${where}: Action ${JSON.stringify(action)}, Resource ${JSON.stringify(resource)}).`,
           range: grant.evidence.range,
           resource: policy.address,
+          ...rootsOf(policy),
           evidence: `Action ${JSON.stringify(action)} on Resource ${JSON.stringify(resource)}`,
           suggestion:
             functions.length > 0

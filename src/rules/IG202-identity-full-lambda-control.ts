@@ -1,7 +1,7 @@
 import { coversAllFunctions, deniedOnAllFunctions, effectOf, FUNCTION_PROBES, hasScopingCondition, policiesReaching, resourceEntriesCoveringAllFunctions } from '../iam/statement.js';
 import { wildcardMatches } from '../iam/wildcard.js';
 import { displayString, knownString } from '../model/value.js';
-import { throughRoot } from './support/through-root.js';
+import { rootsOf } from './support/roots.js';
 import type { Finding, Rule } from './types.js';
 
 export const IG202: Rule = {
@@ -35,9 +35,10 @@ export const IG202: Rule = {
         findings.push({
           ruleId: 'IG202',
           severity: 'high',
-          message: `${policy.address}${throughRoot(policy)} allows ${JSON.stringify(knownString(entry))} on ${JSON.stringify(displayString(resource) ?? 'every resource')}: every Lambda action (${lambdaActions.length}) on every function.`,
+          message: `${policy.address} allows ${JSON.stringify(knownString(entry))} on ${JSON.stringify(displayString(resource) ?? 'every resource')}: every Lambda action (${lambdaActions.length}) on every function.`,
           range: entry.range,
           resource: policy.address,
+          ...rootsOf(policy),
           evidence: `Action ${JSON.stringify(knownString(entry))}`,
           suggestion: 'List the Lambda actions this identity needs (e.g. lambda:InvokeFunction, lambda:GetFunction) on the ARNs of its functions; keep lambda:UpdateFunctionCode, lambda:AddPermission and lambda:CreateFunctionUrlConfig for the deployment role only.',
         });

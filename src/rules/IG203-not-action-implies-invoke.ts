@@ -1,6 +1,6 @@
 import { everyFunction, FUNCTION_PROBES, grantsOnAllFunctions, policiesReaching } from '../iam/statement.js';
 import { displayString } from '../model/value.js';
-import { throughRoot } from './support/through-root.js';
+import { rootsOf } from './support/roots.js';
 import type { Finding, Rule } from './types.js';
 
 export const IG203: Rule = {
@@ -24,9 +24,10 @@ export const IG203: Rule = {
         findings.push({
           ruleId: 'IG203',
           severity: 'high',
-          message: `${policy.address}${throughRoot(policy)} allows lambda:InvokeFunction on ${everyFunction(grant)} through ${element} ${JSON.stringify(displayString(grant.evidence))}: everything not listed is allowed.`,
+          message: `${policy.address} allows lambda:InvokeFunction on ${everyFunction(grant)} through ${element} ${JSON.stringify(displayString(grant.evidence))}: everything not listed is allowed.`,
           range: grant.evidence.range,
           resource: policy.address,
+          ...rootsOf(policy),
           evidence: `${element} ${JSON.stringify(displayString(grant.evidence))}`,
           suggestion: `Replace ${element} with an explicit Action/Resource list; if ${element} must stay, add "lambda:*" to NotAction or an explicit Deny of lambda:InvokeFunction.`,
         });

@@ -3,6 +3,7 @@ import { identityGraph, type IdentityNode } from '../model/identity-graph.js';
 import type { IamIdentity, IdentityPolicy, PolicyDocument } from '../model/types.js';
 import { knownString } from '../model/value.js';
 import { identityLabel, policyLabel } from './support/identity.js';
+import { rootsOf } from './support/roots.js';
 import type { Finding, Rule } from './types.js';
 
 // Role names sharing no character (see FUNCTION_PROBES), one under a path.
@@ -99,6 +100,7 @@ export const IG204: Rule = {
         message: `${who} can escalate privileges through Lambda: ${result.actions.join(', ')} on every resource, granted together by ${result.policies.map(policyLabel).join(', ')}.`,
         range: node.identity.range,
         resource: node.identity.address,
+        ...rootsOf(node.identity),
         evidence: `${result.actions.join(' + ')} via ${result.policies.map((p) => p.address).join(', ')}`,
         suggestion: 'Scope iam:PassRole to the execution roles this principal deploys (Resource = their ARNs, Condition iam:PassedToService = lambda.amazonaws.com) and lambda:CreateFunction / UpdateFunctionCode / InvokeFunction to its own function ARNs; keep deployment and invocation in different principals.',
       });

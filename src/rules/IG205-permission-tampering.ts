@@ -1,6 +1,6 @@
 import { everyFunction, FUNCTION_PROBES, grantsByStatement, LAYER_PROBES, policiesReaching } from '../iam/statement.js';
 import { displayString } from '../model/value.js';
-import { throughRoot } from './support/through-root.js';
+import { rootsOf } from './support/roots.js';
 import type { Finding, Rule } from './types.js';
 
 /** The API calls that open a function (or layer) to others: T1648's persistence steps. */
@@ -35,9 +35,10 @@ export const IG205: Rule = {
         findings.push({
           ruleId: 'IG205',
           severity: 'high',
-          message: `${policy.address}${throughRoot(policy)} allows ${actions.join(', ')} on ${everyFunction({ qualifiedOnly }, 'every resource')} (via ${JSON.stringify(displayString(evidence))}): it can open any function to any principal.`,
+          message: `${policy.address} allows ${actions.join(', ')} on ${everyFunction({ qualifiedOnly }, 'every resource')} (via ${JSON.stringify(displayString(evidence))}): it can open any function to any principal.`,
           range: evidence.range,
           resource: policy.address,
+          ...rootsOf(policy),
           evidence: `${JSON.stringify(displayString(evidence))} → ${actions.join(', ')}`,
           suggestion: 'Keep these actions for the deployment role only, on the ARNs of the functions it deploys, and deny them elsewhere (an SCP denying lambda:AddPermission with lambda:Principal "*" and function URLs with AuthType NONE).',
         });

@@ -3,6 +3,7 @@ import { identityGraph } from '../model/identity-graph.js';
 import type { Statement } from '../model/types.js';
 import { knownString } from '../model/value.js';
 import { identityLabel, policyLabel, statementsOf } from './support/identity.js';
+import { rootsOf } from './support/roots.js';
 import type { Finding, Rule } from './types.js';
 
 /** `*` or `service:*`: every action, or every action of one service. */
@@ -72,6 +73,7 @@ export const IG301: Rule = {
         message: `Execution role ${identityLabel(node)} is allowed ${actions.map((a) => JSON.stringify(a)).join(', ')} on every resource (${policies.map(policyLabel).join(', ')}): a stolen function token would be that powerful, from anywhere.`,
         range: node.identity.range,
         resource: node.identity.address,
+        ...rootsOf(node.identity),
         evidence: `${actions.join(', ')} on * via ${policies.map((p) => p.address).join(', ')}`,
         suggestion: 'Give the execution role only the actions its code calls, on the ARNs it uses (e.g. dynamodb:GetItem on the orders table); never AdministratorAccess, PowerUserAccess, * or service:* on *.',
       });

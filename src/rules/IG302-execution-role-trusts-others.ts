@@ -1,6 +1,7 @@
 import { identityGraph } from '../model/identity-graph.js';
 import { otherTrustees } from '../iam/trust.js';
 import { identityLabel } from './support/identity.js';
+import { rootsOf } from './support/roots.js';
 import type { Finding, Rule } from './types.js';
 
 export const IG302: Rule = {
@@ -28,6 +29,7 @@ export const IG302: Rule = {
         message: `Execution role ${identityLabel(node)} can also be assumed by ${others.map((o) => o.text).join('; ')}: they get the function's permissions, and its token's use outside Lambda blends in.`,
         range: first.principal?.value.range ?? first.statement.range,
         resource: node.identity.address,
+        ...rootsOf(node.identity),
         evidence: others.map((o) => o.text).join('; '),
         suggestion: 'Trust only lambda.amazonaws.com in the execution role; give other services or people a separate role with the permissions they need.',
       });

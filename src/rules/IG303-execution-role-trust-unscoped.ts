@@ -9,6 +9,7 @@ import { hasSourceCondition, isLambdaPrincipal, trustsLambda } from '../iam/trus
 import { fix, isCloudFormation } from './support/fix.js';
 import { inModuleInstance, moduleInstance } from './support/suggest.js';
 import { identityLabel } from './support/identity.js';
+import { rootsOf } from './support/roots.js';
 import type { Finding, Rule, RuleConfig } from './types.js';
 
 const KEY = 'aws:SourceAccount';
@@ -41,6 +42,7 @@ export const IG303: Rule = {
         message: `Execution role ${identityLabel(node)} lets lambda.amazonaws.com assume it with no aws:SourceAccount or aws:SourceArn condition.`,
         range: unscoped[0].range,
         resource: node.identity.address,
+        ...rootsOf(node.identity),
         evidence: 'Principal lambda.amazonaws.com, no aws:SourceAccount / aws:SourceArn',
         suggestion: terraform
           ? 'Add a condition to the Lambda trust statement: StringEquals aws:SourceAccount = data.aws_caller_identity.current.account_id (or ArnLike aws:SourceArn = the function ARN pattern).'

@@ -29,6 +29,12 @@ export interface Finding {
   range: Range;
   /** Terraform address or CloudFormation logical id. */
   resource: string;
+  /**
+   * Terraform roots a finding on a module instance's resource was reached through (sorted when
+   * several): roots calling one module under one name share its addresses. Never in `message`:
+   * formatters render it as a note after the resource's first mention (see `report/message.ts`).
+   */
+  roots?: string[];
   /** One line a user can act on, naming real ARNs/references from the scan where it can. */
   suggestion: string;
   /** The statement or attribute text that grants too much. */

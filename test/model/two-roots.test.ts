@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { invokerGraph } from '../../src/graph/invokers.js';
 import { renderGraphMermaid } from '../../src/graph/render.js';
 import { identityGraph } from '../../src/model/identity-graph.js';
+import { messageText } from '../../src/report/message.js';
 import { loadModel, scan } from '../../src/scan.js';
 import { tempTree } from '../helpers/temp-tree.js';
 
@@ -55,11 +56,12 @@ describe('two Terraform roots calling one local module under one name', () => {
   it('still reports the escalation when one root grants all three steps', async () => {
     const dir = tree(call('a') + rolePolicy('pass', ['iam:PassRole', 'lambda:InvokeFunction']) + rolePolicy('create', ['lambda:CreateFunction']).replace('\n', '\n\n'), call('b'));
     const { findings } = await scan({ paths: ['.'], cwd: dir });
-    expect(findings.filter((f) => f.ruleId === 'IG204').map((f) => [f.resource, f.range.file, f.range.line, f.message])).toEqual([
+    expect(findings.filter((f) => f.ruleId === 'IG204').map((f) => [f.resource, f.range.file, f.range.line, f.roots, messageText(f)])).toEqual([
       [
         'module.fn.aws_iam_role.this',
         'modules/fn/main.tf',
         3,
+        ['envs/a'],
         'module.fn.aws_iam_role.this (through root `envs/a`) can escalate privileges through Lambda: iam:PassRole, lambda:CreateFunction, lambda:InvokeFunction on every resource, granted together by aws_iam_role_policy.pass (envs/a/main.tf:6), aws_iam_role_policy.create (envs/a/main.tf:12).',
       ],
     ]);

@@ -1,6 +1,5 @@
 import type { IdentityNode } from '../../model/identity-graph.js';
 import type { IdentityPolicy, Statement } from '../../model/types.js';
-import { throughRoot } from './through-root.js';
 
 /** Resources whose inline policies share the resource's address. */
 const INLINE_OWNERS = new Set(['aws_iam_role', 'AWS::IAM::Role', 'AWS::IAM::User', 'AWS::IAM::Group']);
@@ -11,11 +10,11 @@ export function policyLabel(policy: IdentityPolicy): string {
   return `${policy.address}${named} (${policy.range.file}:${policy.range.line})`;
 }
 
-/** How a message names an identity: SAM's implicit role says which function it belongs to, a module's which root made it. */
+/** How a message names an identity: SAM's implicit role says which function it belongs to. */
 export function identityLabel(node: IdentityNode): string {
   const { identity } = node;
   if (identity.implicit) return `${identity.address} (the role SAM generates for ${node.functions.map((f) => f.address).join(', ') || 'the function'})`;
-  return `${identity.address}${throughRoot(identity)}`;
+  return identity.address;
 }
 
 /** Every statement of a node's policies with the policy it belongs to. */
