@@ -1,4 +1,4 @@
-import { knownString, type Value } from './value.js';
+import { asList, knownString, type Value } from './value.js';
 
 /** CloudTrail's data resource type for Lambda invokes (basic `DataResources.Type`, advanced `resources.type`). */
 export const LAMBDA_DATA_RESOURCE = 'AWS::Lambda::Function';
@@ -18,4 +18,74 @@ export function enabledFlag(value: Value | undefined, on: string[]): boolean | u
   const text = knownString(value);
   if (text === undefined) return value === undefined ? false : undefined;
   return on.some((o) => o.toLowerCase() === text.toLowerCase());
+}
+
+/** False if any is false; undefined if none is but one cannot be known; true otherwise. */
+export function allOf(values: Array<boolean | undefined>): boolean | undefined {
+  if (values.some((v) => v === false)) return false;
+  return values.some((v) => v === undefined) ? undefined : true;
+}
+
+/** Access Analyzer types that report resources shared outside the zone of trust; the unused- and internal-access types do not. */
+export const EXTERNAL_ACCESS_ANALYZERS: ReadonlySet<string> = new Set(['ACCOUNT', 'ORGANIZATION']);
+
+/** Advanced event selector operators, in Terraform's spelling (CloudFormation: Equals, NotEquals, StartsWith, …). */
+export const SELECTOR_OPERATORS = ['equals', 'not_equals', 'starts_with', 'not_starts_with', 'ends_with', 'not_ends_with'] as const;
+export type SelectorOperator = (typeof SELECTOR_OPERATORS)[number];
+
+/** One field selector of an advanced event selector, whatever the format. */
+export interface FieldSelector {
+  field: Value | undefined;
+  operators: Partial<Record<SelectorOperator, Value>>;
+}
+
+/**
+ * What a Lambda Invoke data event record holds in the fields a selector can filter on. CloudTrail
+ * records Invoke with `"readOnly": false` (a write event), so a read-only selector leaves it out.
+ */
+const INVOKE_RECORD: Readonly<Record<string, string>> = { eventCategory: 'Data', 'resources.type': LAMBDA_DATA_RESOURCE, eventName: 'Invoke', readOnly: 'false' };
+
+/**
+ * Whether an advanced event selector logs Lambda Invoke: it must select `resources.type` =
+ * AWS::Lambda::Function, and (its field selectors being ANDed) every other field selector must let
+ * the Invoke record through. Fields it cannot decide (resources.ARN, unknown values) let it through.
+ */
+export function advancedSelectorLogsInvoke(selectors: FieldSelector[]): boolean | undefined {
+  const namesLambda = anyOf(selectors.map(selectsLambdaType));
+  if (namesLambda === false) return false;
+  return allOf([namesLambda, ...selectors.map(admitsInvoke)]);
+}
+
+/** `resources.type` equals [AWS::Lambda::Function]: the selector is about Lambda at all. */
+function selectsLambdaType(selector: FieldSelector): boolean | undefined {
+  const field = knownString(selector.field);
+  if (field === undefined) return selector.field ? undefined : false;
+  const equals = selector.operators.equals;
+  if (field !== 'resources.type' || !equals) return false;
+  const values = asList(equals).map(knownString);
+  if (values.includes(LAMBDA_DATA_RESOURCE)) return true;
+  return values.every((v) => v !== undefined) ? false : undefined;
+}
+
+function admitsInvoke(selector: FieldSelector): boolean | undefined {
+  const field = knownString(selector.field);
+  if (field === undefined) return selector.field ? undefined : true;
+  const recorded = INVOKE_RECORD[field];
+  if (recorded === undefined) return true;
+  return allOf(SELECTOR_OPERATORS.map((operator) => {
+    const value = selector.operators[operator];
+    if (!value) return true;
+    const values = asList(value).map(knownString);
+    if (values.some((v) => v === undefined)) return undefined;
+    const test = (v: string) => (operator.endsWith('equals') ? recorded === v : operator.endsWith('starts_with') ? recorded.startsWith(v) : recorded.endsWith(v));
+    const matches = (values as string[]).some(test);
+    return operator.startsWith('not_') ? !matches : matches;
+  }));
+}
+
+/** Basic selector `read_write_type` / `ReadWriteType` (default All): ReadOnly leaves out Invoke, a write event. */
+export function readWriteAdmitsInvoke(value: Value | undefined): boolean | undefined {
+  if (!value) return true;
+  const text = knownString(value);
+  return text === undefined ? undefined : text !== 'ReadOnly';
 }

@@ -14,14 +14,16 @@ export interface Posture {
   orgNodes: OrgNode[];
   /** CloudTrail trails and event data stores. */
   trails: Trail[];
-  guardDutyDetectors: ResourceBase[];
+  guardDutyDetectors: GuardDutyDetector[];
   /** Lambda Protection switched on for a detector (detector feature, organisation feature, or CFN `Features`). */
   guardDutyLambda: GuardDutyLambda[];
-  accessAnalyzers: ResourceBase[];
+  accessAnalyzers: AccessAnalyzer[];
   metricFilters: MetricFilter[];
   metricAlarms: MetricAlarm[];
-  /** Security Hub enablement (default standards on or off) and standards subscriptions. */
+  /** Security Hub enablement (default standards on or off), standards subscriptions, organisation configuration, configuration policies. */
   securityHub: SecurityHubPart[];
+  /** Security Hub configuration policy associations (central configuration): a policy applies only where associated. */
+  securityHubAssociations: SecurityHubAssociation[];
 }
 
 export interface OrgPolicy extends ResourceBase {
@@ -46,13 +48,29 @@ export interface OrgNode extends ResourceBase {
 
 export interface Trail extends ResourceBase {
   kind: 'trail' | 'event-data-store';
-  /** Whether its event selectors log Lambda data events (undefined: cannot be known). */
+  /** Whether its event selectors log Lambda Invoke data events (undefined: cannot be known). */
   lambdaDataEvents: boolean | undefined;
+  /** `enable_logging` / `IsLogging`: false for a stopped trail, which records nothing. Undefined: cannot be known. */
+  logging: boolean | undefined;
+}
+
+export interface GuardDutyDetector extends ResourceBase {
+  /** `enable` / `Enable`: a disabled (suspended) detector produces no findings. Undefined: cannot be known. */
+  enabled: boolean | undefined;
 }
 
 export interface GuardDutyLambda extends ResourceBase {
   /** The feature is ENABLED (or auto-enabled for the organisation); undefined: cannot be known. */
   enabled: boolean | undefined;
+  /** Organisation feature with `auto_enable = "NEW"`: accounts already in the organisation stay without it. */
+  newAccountsOnly?: boolean;
+  /** Address of the scanned detector the feature belongs to, when that is known. */
+  detector?: string;
+}
+
+export interface AccessAnalyzer extends ResourceBase {
+  /** `type` / `Type` (Terraform's default: ACCOUNT); undefined: cannot be known. */
+  analyzerType: string | undefined;
 }
 
 export interface MetricFilter extends ResourceBase {
@@ -65,15 +83,23 @@ export interface MetricAlarm extends ResourceBase {
 }
 
 export interface SecurityHubPart extends ResourceBase {
-  kind: 'hub' | 'standard';
-  /** Hub: default standards (FSBP among them) enabled. Standard: it is FSBP. Undefined: cannot be known. */
+  kind: 'hub' | 'standard' | 'organization' | 'policy';
+  /**
+   * Hub: default standards (FSBP among them) enabled. Standard: it is FSBP. Organisation: new accounts
+   * get Security Hub with its default standards. Policy: it enables FSBP. Undefined: cannot be known.
+   */
   foundationalBestPractices: boolean | undefined;
+}
+
+export interface SecurityHubAssociation extends ResourceBase {
+  /** `policy_id` / `ConfigurationPolicyId`. */
+  policyId?: Value;
 }
 
 export function emptyPosture(): Posture {
   return {
     orgPolicies: [], attachments: [], orgNodes: [], trails: [], guardDutyDetectors: [], guardDutyLambda: [],
-    accessAnalyzers: [], metricFilters: [], metricAlarms: [], securityHub: [],
+    accessAnalyzers: [], metricFilters: [], metricAlarms: [], securityHub: [], securityHubAssociations: [],
   };
 }
 

@@ -1,4 +1,5 @@
 import { detectiveFinding } from '../guardrails/detective.js';
+import type { Trail } from '../model/posture.js';
 import type { Rule, RuleContext, RuleMeta } from './types.js';
 
 const meta: RuleMeta = {
@@ -6,18 +7,28 @@ const meta: RuleMeta = {
   title: 'No CloudTrail trail logs Lambda data events',
   severity: 'medium',
   attack: 'T1648',
-  description: 'lambda:Invoke is a data event: without a trail or event data store selecting AWS::Lambda::Function data events, invokes appear nowhere (not even in CloudTrail Event history), so an attacker running code through Lambda goes unseen.',
+  description:
+    'lambda:Invoke is a data event: without a trail or event data store selecting AWS::Lambda::Function data events, invokes appear nowhere (not even in CloudTrail Event history), so an attacker running code through Lambda goes unseen. A stopped trail (enable_logging = false, IsLogging: false) records nothing, and a selector that leaves Invoke out (another field selector of the same advanced selector with eventName not_equals Invoke or readOnly = true, or a basic selector with read_write_type = ReadOnly: CloudTrail records Invoke as a write event) logs no invokes.',
   fixable: false,
 };
+
+/** Whether a trail can record invokes: logging, and selecting them (or either cannot be known). */
+function recordsInvokes(trail: Trail): boolean {
+  return trail.logging !== false && trail.lambdaDataEvents !== false;
+}
 
 function check(context: RuleContext) {
   const trails = context.model.posture?.trails ?? [];
   // Logged, or cannot be known (a variable selector): nothing to report.
-  if (trails.some((t) => t.lambdaDataEvents !== false)) return [];
-  const suggestion = 'Add an advanced_event_selector with eventCategory = Data and resources.type = AWS::Lambda::Function (or event_selector { data_resource { type = "AWS::Lambda::Function", values = ["arn:aws:lambda"] } }).';
-  return trails.length > 0
-    ? detectiveFinding(context, meta, trails[0], `CloudTrail ${trails[0].address} does not log Lambda data events: function invokes go unrecorded.`, suggestion)
-    : detectiveFinding(context, meta, undefined, 'No CloudTrail trail or event data store in the scan logs Lambda data events: function invokes go unrecorded.', suggestion);
+  if (trails.some(recordsInvokes)) return [];
+  const suggestion = 'Add an advanced_event_selector with eventCategory = Data and resources.type = AWS::Lambda::Function and nothing that leaves out eventName Invoke (or event_selector { read_write_type = "All", data_resource { type = "AWS::Lambda::Function", values = ["arn:aws:lambda"] } }), on a trail that is logging.';
+  if (trails.length === 0) return detectiveFinding(context, meta, undefined, 'No CloudTrail trail or event data store in the scan logs Lambda data events: function invokes go unrecorded.', suggestion);
+  // Prefer a stopped trail that would otherwise log invokes: turning it on is the whole fix.
+  const trail = trails.find((t) => t.logging === false && t.lambdaDataEvents !== false) ?? trails[0];
+  const message = trail.logging === false
+    ? `CloudTrail ${trail.address} is not logging (enable_logging = false / IsLogging: false): function invokes go unrecorded.`
+    : `CloudTrail ${trail.address} does not log Lambda Invoke data events: function invokes go unrecorded.`;
+  return detectiveFinding(context, meta, trail, message, suggestion);
 }
 
 export const IG501: Rule = { meta, check };

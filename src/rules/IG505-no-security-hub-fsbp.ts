@@ -1,4 +1,5 @@
 import { detectiveFinding } from '../guardrails/detective.js';
+import type { SecurityHubAssociation, SecurityHubPart } from '../model/posture.js';
 import type { Rule, RuleContext, RuleMeta } from './types.js';
 
 const meta: RuleMeta = {
@@ -6,20 +7,37 @@ const meta: RuleMeta = {
   title: 'No Security Hub with AWS Foundational Security Best Practices',
   severity: 'low',
   attack: 'T1648',
-  description: "Security Hub's AWS Foundational Security Best Practices standard carries the Lambda controls (Lambda.1: function policies must prohibit public access) the ATT&CK write-up recommends as mitigation.",
+  description:
+    "Security Hub's AWS Foundational Security Best Practices standard carries the Lambda controls (Lambda.1: function policies must prohibit public access) the ATT&CK write-up recommends as mitigation. It counts when enabled by a standards subscription, by Security Hub's default standards (enable_default_standards / EnableDefaultStandards, on unless turned off; FSBP is one of them), by an organisation configuration that auto-enables new accounts with the default standards, or by a central configuration policy enabling it that is associated with a target.",
   fixable: false,
 };
 
+/** A configuration policy applies only where associated; an association naming a policy outside the scan might be this one. */
+function applies(part: SecurityHubPart, associations: SecurityHubAssociation[]): boolean {
+  if (part.kind !== 'policy') return true;
+  return associations.some((a) => a.policyId?.kind !== 'unknown' || a.policyId.resource === undefined || a.policyId.resource === part.address);
+}
+
 function check(context: RuleContext) {
   const parts = context.model.posture?.securityHub ?? [];
-  if (parts.some((p) => p.foundationalBestPractices !== false)) return [];
-  const [hub] = parts;
+  const associations = context.model.posture?.securityHubAssociations ?? [];
+  if (parts.some((p) => p.foundationalBestPractices !== false && applies(p, associations))) return [];
+  const unassociated = parts.find((p) => p.foundationalBestPractices !== false);
+  // A configuration policy is where central configuration decides the standards: point there first.
+  const part = unassociated ?? parts.find((p) => p.kind === 'policy') ?? parts[0];
+  const message = !part
+    ? 'No Security Hub with the AWS Foundational Security Best Practices standard in the scan.'
+    : part === unassociated
+      ? `Security Hub configuration policy ${part.address} is associated with no target: the AWS Foundational Security Best Practices standard it enables applies nowhere.`
+      : part.kind === 'policy'
+        ? `Security Hub configuration policy ${part.address} does not enable Security Hub with the AWS Foundational Security Best Practices standard.`
+        : `Security Hub ${part.address} runs without the AWS Foundational Security Best Practices standard.`;
   return detectiveFinding(
     context,
     meta,
-    hub,
-    hub ? `Security Hub ${hub.address} runs without the AWS Foundational Security Best Practices standard.` : 'No Security Hub with the AWS Foundational Security Best Practices standard in the scan.',
-    'Add aws_securityhub_account (default standards on) or aws_securityhub_standards_subscription for arn:aws:securityhub:<region>::standards/aws-foundational-security-best-practices/v/1.0.0.',
+    part,
+    message,
+    'Add aws_securityhub_account (default standards on) or aws_securityhub_standards_subscription for arn:aws:securityhub:<region>::standards/aws-foundational-security-best-practices/v/1.0.0 (central configuration: enable it in a configuration policy associated with the root).',
   );
 }
 

@@ -33,11 +33,43 @@ const FAILING: Record<string, Record<string, Array<[string, string, number]>>> =
     'scps/fail.json': [['IG404', 'test/fixtures/IG404/scps/fail.json', 8]],
   },
   IG405: { 'fail.tf': [['IG405', 'aws_organizations_organization.org', 1]], 'fail.cfn.yaml': [['IG405', 'Org', 3]] },
-  IG501: { 'fail.tf': [['IG501', 'aws_cloudtrail.org', 5]], 'fail.cfn.yaml': [['IG501', 'Trail', 5]] },
-  IG502: { 'fail.tf': [['IG502', 'aws_guardduty_detector.main', 5]], 'fail.cfn.yaml': [['IG502', 'Detector', 10]] },
-  IG503: { 'fail.tf': [['IG503', 'aws_organizations_organization.org', 1]], 'fail.cfn.yaml': [['IG503', 'Org', 3]] },
+  IG501: {
+    'fail.tf': [['IG501', 'aws_cloudtrail.org', 5]],
+    'fail.cfn.yaml': [['IG501', 'Trail', 5]],
+    // A stopped trail records nothing; its twin's enable_logging is a variable without a default (not judged).
+    'fail-stopped.tf': [['IG501', 'aws_cloudtrail.org', 6]],
+    'fail-stopped.cfn.yaml': [['IG501', 'Trail', 5]],
+    // Selectors whose other field selectors leave Invoke out (eventName, readOnly = true, ReadOnly basic selector).
+    'fail-no-invoke.tf': [['IG501', 'aws_cloudtrail.org', 6]],
+    'fail-no-invoke.cfn.yaml': [['IG501', 'Trail', 5]],
+  },
+  IG502: {
+    'fail.tf': [['IG502', 'aws_guardduty_detector.main', 5]],
+    'fail.cfn.yaml': [['IG502', 'Detector', 10]],
+    // Lambda Protection on a disabled detector: reported on the detector.
+    'fail-disabled.tf': [['IG502', 'aws_guardduty_detector.main', 6]],
+    'fail-disabled.cfn.yaml': [['IG502', 'Detector', 5]],
+    // The organisation feature for new accounts only.
+    'fail-new-accounts.tf': [['IG502', 'aws_guardduty_organization_configuration_feature.lambda', 11]],
+  },
+  IG503: {
+    'fail.tf': [['IG503', 'aws_organizations_organization.org', 1]],
+    'fail.cfn.yaml': [['IG503', 'Org', 3]],
+    // Only unused- and internal-access analyzers: reported on the first.
+    'fail-unused.tf': [['IG503', 'aws_accessanalyzer_analyzer.unused', 6]],
+    'fail-unused.cfn.yaml': [['IG503', 'Unused', 5]],
+  },
   IG504: { 'fail.tf': [['IG504', 'aws_cloudwatch_log_metric_filter.lambda', 5]], 'fail.cfn.yaml': [['IG504', 'Filter', 6]] },
-  IG505: { 'fail.tf': [['IG505', 'aws_securityhub_account.main', 5]], 'fail.cfn.yaml': [['IG505', 'Hub', 5]] },
+  IG505: {
+    'fail.tf': [['IG505', 'aws_securityhub_account.main', 5]],
+    'fail.cfn.yaml': [['IG505', 'Hub', 5]],
+    // Central configuration: the FSBP policy is associated with nothing / its policy turns Security Hub off.
+    'fail-central.tf': [['IG505', 'aws_securityhub_configuration_policy.baseline', 14]],
+    'fail-central.cfn.yaml': [['IG505', 'Policy', 11]],
+    // Organisation configuration: new accounts without the default standards / not enabled at all.
+    'fail-organization.tf': [['IG505', 'aws_securityhub_organization_configuration.org', 6]],
+    'fail-organization.cfn.yaml': [['IG505', 'OrgConfig', 5]],
+  },
 };
 
 const cases = Object.entries(FAILING).flatMap(([rule, files]) => Object.entries(files).map(([file, expected]) => [rule, file, expected] as const));

@@ -1,4 +1,4 @@
-import { FSBP_STANDARD, LAMBDA_DATA_RESOURCE, LAMBDA_PROTECTION, anyOf, enabledFlag } from '../posture-values.js';
+import { FSBP_STANDARD, LAMBDA_DATA_RESOURCE, LAMBDA_PROTECTION, advancedSelectorLogsInvoke, allOf, anyOf, enabledFlag, readWriteAdmitsInvoke, type SelectorOperator } from '../posture-values.js';
 import { postureOf, type Posture } from '../posture.js';
 import { policyDocumentFromValue } from '../policy-document.js';
 import type { Model, ResourceBase } from '../types.js';
@@ -31,25 +31,29 @@ const POSTURE_MAPPERS = new Map<string, PostureMapper>([
           ...asList(get(properties, 'EventSelectors')).map(basicSelectorLogsLambda),
           ...asList(get(properties, 'AdvancedEventSelectors')).map(advancedSelectorLogsLambda),
         ]),
+        // IsLogging is required: a template without it cannot be judged.
+        logging: flag(get(properties, 'IsLogging')),
       }),
   ],
   [
     'AWS::CloudTrail::EventDataStore',
     (posture, base, properties) =>
-      posture.trails.push({ ...base, kind: 'event-data-store', lambdaDataEvents: anyOf(asList(get(properties, 'AdvancedEventSelectors')).map(advancedSelectorLogsLambda)) }),
+      posture.trails.push({ ...base, kind: 'event-data-store', lambdaDataEvents: anyOf(asList(get(properties, 'AdvancedEventSelectors')).map(advancedSelectorLogsLambda)), logging: true }),
   ],
   [
     'AWS::GuardDuty::Detector',
     (posture, base, properties) => {
-      posture.guardDutyDetectors.push(base);
+      // Enable is required: a template without it cannot be judged.
+      posture.guardDutyDetectors.push({ ...base, enabled: flag(get(properties, 'Enable')) });
       for (const feature of asList(get(properties, 'Features'))) {
         const name = knownString(get(feature, 'Name'));
         if (name !== undefined && name !== LAMBDA_PROTECTION) continue;
-        posture.guardDutyLambda.push({ ...base, range: feature.range, enabled: name === undefined ? undefined : enabledFlag(get(feature, 'Status'), ['ENABLED']) });
+        posture.guardDutyLambda.push({ ...base, range: feature.range, enabled: name === undefined ? undefined : enabledFlag(get(feature, 'Status'), ['ENABLED']), detector: base.address });
       }
     },
   ],
-  ['AWS::AccessAnalyzer::Analyzer', (posture, base) => posture.accessAnalyzers.push(base)],
+  // Type is required (no default): absent, it cannot be known.
+  ['AWS::AccessAnalyzer::Analyzer', (posture, base, properties) => posture.accessAnalyzers.push({ ...base, analyzerType: knownString(get(properties, 'Type')) })],
   [
     'AWS::Logs::MetricFilter',
     (posture, base, properties) => {
@@ -81,7 +85,51 @@ const POSTURE_MAPPERS = new Map<string, PostureMapper>([
       posture.securityHub.push({ ...base, kind: 'standard', foundationalBestPractices: text !== undefined ? text.includes(FSBP_STANDARD) : mentions ? true : undefined });
     },
   ],
+  [
+    'AWS::SecurityHub::OrganizationConfiguration',
+    (posture, base, properties) => {
+      // Central configuration leaves standards to configuration policies; local configuration enables
+      // new accounts (AutoEnable) with the default standards unless AutoEnableStandards is NONE (default DEFAULT).
+      const type = get(properties, 'ConfigurationType');
+      const standards = get(properties, 'AutoEnableStandards');
+      const local = allOf([
+        type === undefined ? true : knownString(type) === undefined ? undefined : knownString(type) !== 'CENTRAL',
+        enabledFlag(get(properties, 'AutoEnable'), ['true']),
+        standards === undefined ? true : enabledFlag(standards, ['DEFAULT']),
+      ]);
+      posture.securityHub.push({ ...base, kind: 'organization', foundationalBestPractices: local });
+    },
+  ],
+  [
+    'AWS::SecurityHub::ConfigurationPolicy',
+    (posture, base, properties) => {
+      const policy = get(get(properties, 'ConfigurationPolicy'), 'SecurityHub');
+      const enabled = get(policy, 'ServiceEnabled');
+      const standards = get(policy, 'EnabledStandardIdentifiers');
+      const fsbp = standards === undefined ? false : anyOf(asList(standards).map(mentionsFsbp));
+      posture.securityHub.push({ ...base, kind: 'policy', foundationalBestPractices: allOf([enabled ? enabledFlag(enabled, ['true']) : undefined, fsbp]) });
+    },
+  ],
+  [
+    'AWS::SecurityHub::PolicyAssociation',
+    (posture, base, properties) => {
+      const policyId = get(properties, 'ConfigurationPolicyId');
+      posture.securityHubAssociations.push({ ...base, ...(policyId ? { policyId } : {}) });
+    },
+  ],
 ]);
+
+/** A required boolean property: undefined when absent or not known. */
+function flag(value: Value | undefined): boolean | undefined {
+  return value === undefined ? undefined : enabledFlag(value, ['true']);
+}
+
+/** A standards ARN: FSBP or not; a template naming FSBP in its known text is FSBP; otherwise unknown. */
+function mentionsFsbp(arn: Value): boolean | undefined {
+  const text = knownString(arn);
+  if (text !== undefined) return text.includes(FSBP_STANDARD);
+  return arn.kind === 'template' && arn.parts.some((p) => typeof p === 'string' && p.includes(FSBP_STANDARD)) ? true : undefined;
+}
 
 /** Whether addCloudFormationPosture maps resources of this type (the model reads nothing of the others it does not name). */
 export function isPostureType(type: string): boolean {
@@ -96,20 +144,26 @@ export function addCloudFormationPosture(model: Model, type: string, base: Resou
   return true;
 }
 
+/** CloudFormation's spelling of each advanced selector operator. */
+const OPERATOR_KEYS: Array<[SelectorOperator, string]> = [
+  ['equals', 'Equals'], ['not_equals', 'NotEquals'], ['starts_with', 'StartsWith'], ['not_starts_with', 'NotStartsWith'], ['ends_with', 'EndsWith'], ['not_ends_with', 'NotEndsWith'],
+];
+
 function basicSelectorLogsLambda(selector: Value): boolean | undefined {
-  return anyOf(asList(get(selector, 'DataResources')).map((d) => {
+  const lambda = anyOf(asList(get(selector, 'DataResources')).map((d) => {
     const type = get(d, 'Type');
     return type ? (knownString(type) === undefined ? undefined : knownString(type) === LAMBDA_DATA_RESOURCE) : false;
   }));
+  return lambda === false ? false : allOf([lambda, readWriteAdmitsInvoke(get(selector, 'ReadWriteType'))]);
 }
 
 function advancedSelectorLogsLambda(selector: Value): boolean | undefined {
-  return anyOf(asList(get(selector, 'FieldSelectors')).map((f) => {
-    const field = get(f, 'Field');
-    if (knownString(field) === undefined) return field ? undefined : false;
-    if (knownString(field) !== 'resources.type') return false;
-    const values = asList(get(f, 'Equals')).map(knownString);
-    if (values.includes(LAMBDA_DATA_RESOURCE)) return true;
-    return values.every((v) => v !== undefined) ? false : undefined;
+  return advancedSelectorLogsInvoke(asList(get(selector, 'FieldSelectors')).map((f) => {
+    const operators: Partial<Record<SelectorOperator, Value>> = {};
+    for (const [operator, key] of OPERATOR_KEYS) {
+      const value = get(f, key);
+      if (value) operators[operator] = value;
+    }
+    return { field: get(f, 'Field'), operators };
   }));
 }

@@ -1,8 +1,8 @@
-import { postureOf, type GuardDutyLambda, type MetricAlarm, type MetricFilter, type OrgNode, type OrgPolicy, type PolicyAttachment, type SecurityHubPart, type Trail } from '../posture.js';
+import { postureOf, type AccessAnalyzer, type GuardDutyDetector, type GuardDutyLambda, type SecurityHubAssociation, type MetricAlarm, type MetricFilter, type OrgNode, type OrgPolicy, type PolicyAttachment, type SecurityHubPart, type Trail } from '../posture.js';
 import { policyDocumentFromValue } from '../policy-document.js';
 import { copyBase, type Attribute, type Model, type ResourceBase } from '../types.js';
 import { asList, knownString, type Value } from '../value.js';
-import { FSBP_STANDARD, LAMBDA_DATA_RESOURCE, LAMBDA_PROTECTION, anyOf, enabledFlag } from '../posture-values.js';
+import { FSBP_STANDARD, LAMBDA_DATA_RESOURCE, LAMBDA_PROTECTION, SELECTOR_OPERATORS, advancedSelectorLogsInvoke, allOf, anyOf, enabledFlag, readWriteAdmitsInvoke, type FieldSelector } from '../posture-values.js';
 import type { TerraformBlockView, TerraformResourceView } from './resources.js';
 
 /** The types `addTerraformPosture` maps (its cases): a case missing here is never reached, so its tests catch the omission. */
@@ -22,6 +22,9 @@ export const POSTURE_TYPES: ReadonlySet<string> = new Set([
   'aws_cloudwatch_metric_alarm',
   'aws_securityhub_account',
   'aws_securityhub_standards_subscription',
+  'aws_securityhub_organization_configuration',
+  'aws_securityhub_configuration_policy',
+  'aws_securityhub_configuration_policy_association',
 ]);
 
 /** Maps organisation and account-baseline resources onto the posture; false when the type is not one of them. */
@@ -66,30 +69,48 @@ export function addTerraformPosture(model: Model, resource: TerraformResourceVie
     case 'aws_organizations_account':
       posture.orgNodes.push(orgNode(base, 'account', values('parent_id')));
       return true;
-    case 'aws_cloudtrail':
-      posture.trails.push(trail(base, 'trail', anyOf([...resource.blocks('event_selector').map(basicSelectorLogsLambda), ...resource.blocks('advanced_event_selector').map(advancedSelectorLogsLambda)])));
+    case 'aws_cloudtrail': {
+      const logging = resource.attribute('enable_logging');
+      const lambda = anyOf([...resource.blocks('event_selector').map(basicSelectorLogsLambda), ...resource.blocks('advanced_event_selector').map(advancedSelectorLogsLambda)]);
+      // enable_logging defaults to true.
+      posture.trails.push(trail(base, 'trail', lambda, logging ? enabledFlag(logging.value, ['true']) : true));
       return true;
+    }
     case 'aws_cloudtrail_event_data_store':
-      posture.trails.push(trail(base, 'event-data-store', anyOf(resource.blocks('advanced_event_selector').map(advancedSelectorLogsLambda))));
+      posture.trails.push(trail(base, 'event-data-store', anyOf(resource.blocks('advanced_event_selector').map(advancedSelectorLogsLambda)), true));
       return true;
-    case 'aws_guardduty_detector':
-      posture.guardDutyDetectors.push(base);
+    case 'aws_guardduty_detector': {
+      const enable = resource.attribute('enable');
+      const detector = copyBase(base) as GuardDutyDetector; // enabled is assigned next
+      // enable defaults to true.
+      detector.enabled = enable ? enabledFlag(enable.value, ['true']) : true;
+      posture.guardDutyDetectors.push(detector);
       return true;
+    }
     case 'aws_guardduty_detector_feature':
     case 'aws_guardduty_organization_configuration_feature': {
       const name = resource.attribute('name');
       const feature = knownString(name?.value);
       // Another feature (S3, EKS, …) says nothing about Lambda.
       if (!name || (feature !== undefined && feature !== LAMBDA_PROTECTION)) return true;
-      const status = resource.attribute(resource.type === 'aws_guardduty_detector_feature' ? 'status' : 'auto_enable');
+      const organisation = resource.type === 'aws_guardduty_organization_configuration_feature';
+      const status = resource.attribute(organisation ? 'auto_enable' : 'status');
       const lambda = copyBase(base) as GuardDutyLambda; // enabled is assigned next
       lambda.enabled = feature === undefined ? undefined : enabledFlag(status?.value, ['ENABLED', 'ALL', 'NEW']);
+      if (organisation && knownString(status?.value) === 'NEW') lambda.newAccountsOnly = true;
+      const detector = resource.attribute('detector_id')?.value;
+      if (detector?.kind === 'unknown' && detector.resourceType === 'aws_guardduty_detector' && detector.resource) lambda.detector = detector.resource;
       posture.guardDutyLambda.push(lambda);
       return true;
     }
-    case 'aws_accessanalyzer_analyzer':
-      posture.accessAnalyzers.push(base);
+    case 'aws_accessanalyzer_analyzer': {
+      const type = resource.attribute('type');
+      const analyzer = copyBase(base) as AccessAnalyzer; // analyzerType is assigned next
+      // type defaults to ACCOUNT.
+      analyzer.analyzerType = type ? knownString(type.value) : 'ACCOUNT';
+      posture.accessAnalyzers.push(analyzer);
       return true;
+    }
     case 'aws_cloudwatch_log_metric_filter': {
       const pattern = resource.attribute('pattern');
       const metricNames = resource.blocks('metric_transformation').flatMap((b) => asAttributeValues(b.attribute('name')));
@@ -118,6 +139,35 @@ export function addTerraformPosture(model: Model, resource: TerraformResourceVie
       posture.securityHub.push(securityHubPart(base, 'standard', arn !== undefined ? arn.includes(FSBP_STANDARD) : value?.kind === 'template' ? templateMentions(value, FSBP_STANDARD) : undefined));
       return true;
     }
+    case 'aws_securityhub_organization_configuration': {
+      // Central configuration leaves standards to configuration policies; local configuration enables
+      // new accounts (auto_enable) with the default standards unless auto_enable_standards = NONE (default DEFAULT).
+      const central = resource.blocks('organization_configuration').map((b) => b.attribute('configuration_type')?.value);
+      const autoEnable = resource.attribute('auto_enable');
+      const standards = resource.attribute('auto_enable_standards');
+      const local = allOf([
+        ...central.map((c) => (c === undefined ? true : knownString(c) === undefined ? undefined : knownString(c) !== 'CENTRAL')),
+        autoEnable ? enabledFlag(autoEnable.value, ['true']) : false,
+        standards ? enabledFlag(standards.value, ['DEFAULT']) : true,
+      ]);
+      posture.securityHub.push(securityHubPart(base, 'organization', local));
+      return true;
+    }
+    case 'aws_securityhub_configuration_policy': {
+      const policies = resource.blocks('configuration_policy');
+      posture.securityHub.push(securityHubPart(base, 'policy', anyOf(policies.map((p) => {
+        const enabled = p.attribute('service_enabled');
+        return allOf([enabled ? enabledFlag(enabled.value, ['true']) : undefined, standardsInclude(p.attribute('enabled_standard_arns')?.value)]);
+      }))));
+      return true;
+    }
+    case 'aws_securityhub_configuration_policy_association': {
+      const association: SecurityHubAssociation = copyBase(base);
+      const [policyId] = values('policy_id');
+      if (policyId) association.policyId = policyId;
+      posture.securityHubAssociations.push(association);
+      return true;
+    }
     default:
       return false;
   }
@@ -131,10 +181,11 @@ function orgNode(base: ResourceBase, kind: OrgNode['kind'], parents: Value[]): O
   return node;
 }
 
-function trail(base: ResourceBase, kind: Trail['kind'], lambdaDataEvents: boolean | undefined): Trail {
+function trail(base: ResourceBase, kind: Trail['kind'], lambdaDataEvents: boolean | undefined, logging: boolean | undefined): Trail {
   const part = copyBase(base) as Trail;
   part.kind = kind;
   part.lambdaDataEvents = lambdaDataEvents;
+  part.logging = logging;
   return part;
 }
 
@@ -154,24 +205,33 @@ function templateMentions(value: Value & { kind: 'template' }, needle: string): 
   return value.parts.some((p) => typeof p === 'string' && p.includes(needle)) ? true : undefined;
 }
 
-/** `event_selector { data_resource { type = "AWS::Lambda::Function" … } }`. */
+/** `event_selector { read_write_type = "All" data_resource { type = "AWS::Lambda::Function" … } }`. */
 function basicSelectorLogsLambda(selector: TerraformBlockView): boolean | undefined {
-  return anyOf(selector.blocks('data_resource').map((d) => {
+  const lambda = anyOf(selector.blocks('data_resource').map((d) => {
     const type = d.attribute('type');
     return type ? (knownString(type.value) === undefined ? undefined : knownString(type.value) === LAMBDA_DATA_RESOURCE) : false;
   }));
+  return lambda === false ? false : allOf([lambda, readWriteAdmitsInvoke(selector.attribute('read_write_type')?.value)]);
 }
 
-/** `advanced_event_selector { field_selector { field = "resources.type" equals = ["AWS::Lambda::Function"] } }`. */
+/** `advanced_event_selector { field_selector { field = "resources.type" equals = ["AWS::Lambda::Function"] } … }`. */
 function advancedSelectorLogsLambda(selector: TerraformBlockView): boolean | undefined {
-  return anyOf(selector.blocks('field_selector').map((f) => {
-    const field = knownString(f.attribute('field')?.value);
-    if (field === undefined) return f.attribute('field') ? undefined : false;
-    if (field !== 'resources.type') return false;
-    const equals = f.attribute('equals');
-    if (!equals) return false;
-    const values = asList(equals.value).map(knownString);
-    if (values.includes(LAMBDA_DATA_RESOURCE)) return true;
-    return equals.value.kind === 'list' && values.every((v) => v !== undefined) ? false : undefined;
+  return advancedSelectorLogsInvoke(selector.blocks('field_selector').map((f) => {
+    const operators: FieldSelector['operators'] = {};
+    for (const operator of SELECTOR_OPERATORS) {
+      const value = f.attribute(operator)?.value;
+      if (value) operators[operator] = value;
+    }
+    return { field: f.attribute('field')?.value, operators };
+  }));
+}
+
+/** A list of standards ARNs: true if one is FSBP, false if every one is known and none is. */
+function standardsInclude(value: Value | undefined): boolean | undefined {
+  if (!value) return false;
+  return anyOf(asList(value).map((v) => {
+    const arn = knownString(v);
+    if (arn !== undefined) return arn.includes(FSBP_STANDARD);
+    return v.kind === 'template' ? templateMentions(v, FSBP_STANDARD) : undefined;
   }));
 }

@@ -1,0 +1,98 @@
+import { describe, expect, it } from '@jest/globals';
+import { buildModel } from '../../src/model/build-model.js';
+import { parseText } from '../../src/parse/parse-file.js';
+import { scan } from '../../src/scan.js';
+import { tempTree } from '../helpers/temp-tree.js';
+
+/** One Terraform trail with these advanced field selectors (HCL blocks): does it log Lambda Invoke? */
+async function terraformSelector(fields: string[]): Promise<boolean | undefined> {
+  const blocks = ['field = "eventCategory"\n equals = ["Data"]', 'field = "resources.type"\n equals = ["AWS::Lambda::Function"]', ...fields].map((f) => `field_selector {\n${f}\n}`);
+  const text = `variable "unknown" {}\nresource "aws_cloudtrail" "t" {\n name = "t"\n s3_bucket_name = "b"\n advanced_event_selector {\n${blocks.join('\n')}\n}\n}\n`;
+  const model = buildModel([await parseText('terraform-hcl', 'main.tf', text)]);
+  return model.posture!.trails[0].lambdaDataEvents;
+}
+
+/** The same in CloudFormation (field selectors as YAML flow mappings). */
+async function cloudFormationSelector(fields: string[]): Promise<boolean | undefined> {
+  const selectors = ['{Field: eventCategory, Equals: [Data]}', '{Field: resources.type, Equals: [AWS::Lambda::Function]}', ...fields].map((f) => `            - ${f}`);
+  const text = ['Parameters:', '  Unknown:', '    Type: String', 'Resources:', '  T:', '    Type: AWS::CloudTrail::Trail', '    Properties:', '      IsLogging: true', '      S3BucketName: b', '      AdvancedEventSelectors:', '        - FieldSelectors:', ...selectors, ''].join('\n');
+  const model = buildModel([await parseText('cloudformation', 'template.yaml', text)]);
+  return model.posture!.trails[0].lambdaDataEvents;
+}
+
+describe('IG501: the other field selectors of a Lambda advanced selector (ANDed) must let Invoke through', () => {
+  const CASES: Array<[string, string, string, boolean | undefined]> = [
+    ['nothing else', '', '', true],
+    ['eventName equals Invoke', 'field = "eventName"\n equals = ["Invoke"]', '{Field: eventName, Equals: [Invoke]}', true],
+    ['eventName equals InvokeExecution only', 'field = "eventName"\n equals = ["InvokeExecution"]', '{Field: eventName, Equals: [InvokeExecution]}', false],
+    ['eventName not_equals Invoke', 'field = "eventName"\n not_equals = ["Invoke"]', '{Field: eventName, NotEquals: [Invoke]}', false],
+    ['eventName not_equals something else', 'field = "eventName"\n not_equals = ["InvokeExecution"]', '{Field: eventName, NotEquals: [InvokeExecution]}', true],
+    ['eventName starts_with Inv', 'field = "eventName"\n starts_with = ["Inv"]', '{Field: eventName, StartsWith: [Inv]}', true],
+    ['eventName not_starts_with Inv', 'field = "eventName"\n not_starts_with = ["Inv"]', '{Field: eventName, NotStartsWith: [Inv]}', false],
+    ['eventName ends_with Execution', 'field = "eventName"\n ends_with = ["Execution"]', '{Field: eventName, EndsWith: [Execution]}', false],
+    ['readOnly true (Invoke is a write event)', 'field = "readOnly"\n equals = ["true"]', '{Field: readOnly, Equals: [true]}', false],
+    ['readOnly false', 'field = "readOnly"\n equals = ["false"]', '{Field: readOnly, Equals: [false]}', true],
+    ['eventCategory Management as well', 'field = "eventCategory"\n equals = ["Management"]', '{Field: eventCategory, Equals: [Management]}', false],
+    ['resources.ARN naming some functions', 'field = "resources.ARN"\n starts_with = ["arn:aws:lambda:us-east-1:111122223333:function:app-"]', '{Field: resources.ARN, StartsWith: ["arn:aws:lambda:us-east-1:111122223333:function:app-"]}', true],
+    ['eventName against an unknown value', 'field = "eventName"\n not_equals = [var.unknown]', '{Field: eventName, NotEquals: [!Ref Unknown]}', undefined],
+    ['an unknown field', 'field = var.unknown\n equals = ["true"]', '{Field: !Ref Unknown, Equals: ["true"]}', undefined],
+  ];
+  it.each(CASES)('%s', async (_name, hcl, yaml, expected) => {
+    expect(await terraformSelector(hcl ? [hcl] : [])).toBe(expected);
+    expect(await cloudFormationSelector(yaml ? [yaml] : [])).toBe(expected);
+  });
+});
+
+describe('IG501: basic event selectors', () => {
+  const trail = async (readWrite: string) => {
+    const text = `variable "rw" {}\nresource "aws_cloudtrail" "t" {\n name = "t"\n s3_bucket_name = "b"\n event_selector {\n ${readWrite}\n data_resource {\n type = "AWS::Lambda::Function"\n values = ["arn:aws:lambda"]\n }\n }\n}\n`;
+    return buildModel([await parseText('terraform-hcl', 'main.tf', text)]).posture!.trails[0].lambdaDataEvents;
+  };
+  it('ReadOnly leaves Invoke (a write event) out; All, WriteOnly and the default keep it; a variable is not judged', async () => {
+    expect(await trail('read_write_type = "ReadOnly"')).toBe(false);
+    expect(await trail('read_write_type = "WriteOnly"')).toBe(true);
+    expect(await trail('read_write_type = "All"')).toBe(true);
+    expect(await trail('')).toBe(true);
+    expect(await trail('read_write_type = var.rw')).toBeUndefined();
+  });
+});
+
+describe('detective posture defaults', () => {
+  it('Terraform: a trail logs, a detector is enabled and an analyzer is ACCOUNT unless told otherwise', async () => {
+    const text = 'resource "aws_cloudtrail" "t" {\n name = "t"\n s3_bucket_name = "b"\n}\nresource "aws_guardduty_detector" "d" {}\nresource "aws_accessanalyzer_analyzer" "a" {\n analyzer_name = "a"\n}\n';
+    const posture = buildModel([await parseText('terraform-hcl', 'main.tf', text)]).posture!;
+    expect(posture.trails.map((t) => t.logging)).toEqual([true]);
+    expect(posture.guardDutyDetectors.map((d) => d.enabled)).toEqual([true]);
+    expect(posture.accessAnalyzers.map((a) => a.analyzerType)).toEqual(['ACCOUNT']);
+  });
+  it('CloudFormation: IsLogging, Enable and Type are required, so without them nothing is known', async () => {
+    const text = ['Resources:', '  T:', '    Type: AWS::CloudTrail::Trail', '    Properties: {S3BucketName: b}', '  D:', '    Type: AWS::GuardDuty::Detector', '    Properties: {}', '  A:', '    Type: AWS::AccessAnalyzer::Analyzer', '    Properties: {}', ''].join('\n');
+    const posture = buildModel([await parseText('cloudformation', 'template.yaml', text)]).posture!;
+    expect(posture.trails.map((t) => t.logging)).toEqual([undefined]);
+    expect(posture.guardDutyDetectors.map((d) => d.enabled)).toEqual([undefined]);
+    expect(posture.accessAnalyzers.map((a) => a.analyzerType)).toEqual([undefined]);
+  });
+});
+
+describe('IG502 and IG505: what links a feature or policy to its detector or association', () => {
+  const ORG = 'resource "aws_organizations_organization" "org" {\n  feature_set = "ALL"\n}\n';
+  const findings = async (rule: string, text: string) => {
+    const { findings } = await scan({ paths: ['main.tf'], cwd: tempTree({ 'main.tf': ORG + text }) });
+    return findings.filter((f) => f.ruleId === rule).map((f) => [f.resource, f.range.line]);
+  };
+  const FEATURE = (detector: string) => `resource "aws_guardduty_detector_feature" "lambda" {\n  detector_id = ${detector}\n  name = "LAMBDA_NETWORK_LOGS"\n  status = "ENABLED"\n}\n`;
+  it('a feature counts unless it names a disabled detector of the scan', async () => {
+    const disabled = 'resource "aws_guardduty_detector" "off" {\n  enable = false\n}\nresource "aws_guardduty_detector" "on" {}\n';
+    expect(await findings('IG502', disabled + FEATURE('aws_guardduty_detector.off.id'))).toEqual([['aws_guardduty_detector.off', 4]]);
+    expect(await findings('IG502', disabled + FEATURE('aws_guardduty_detector.on.id'))).toEqual([]);
+    // A detector id from elsewhere: its detector cannot be judged.
+    expect(await findings('IG502', disabled + FEATURE('"12abc34d567e8fa901bc2d34e56789f0"'))).toEqual([]);
+  });
+  const POLICY = 'resource "aws_securityhub_configuration_policy" "fsbp" {\n  name = "fsbp"\n  configuration_policy {\n    service_enabled = true\n    enabled_standard_arns = ["arn:aws:securityhub:eu-west-1::standards/aws-foundational-security-best-practices/v/1.0.0"]\n  }\n}\n';
+  const ASSOCIATION = (policy: string) => `resource "aws_securityhub_configuration_policy_association" "root" {\n  target_id = "r-abcd"\n  policy_id = ${policy}\n}\n`;
+  it('a configuration policy counts once an association names it, or names a policy outside the scan', async () => {
+    expect(await findings('IG505', POLICY)).toEqual([['aws_securityhub_configuration_policy.fsbp', 4]]);
+    expect(await findings('IG505', POLICY + ASSOCIATION('aws_securityhub_configuration_policy.fsbp.id'))).toEqual([]);
+    expect(await findings('IG505', POLICY + ASSOCIATION('"a1b2c3d4-5678-90ab-cdef-EXAMPLE11111"'))).toEqual([]);
+  });
+});
