@@ -21,6 +21,8 @@ const EXPECTED: Record<string, Array<[string, string, number]>> = {
     ['IG102', 'aws_lambda_permission.s3_bucket_only', 8],
     ['IG102', 'aws_lambda_permission.sns_nothing', 15],
     ['IG102', 'aws_lambda_permission.s3_literal_bucket', 21],
+    ['IG102', 'aws_lambda_permission.alexa_any_skill', 29],
+    ['IG102', 'aws_lambda_permission.smart_home_account_only', 36],
   ],
   IG103: [
     ['IG103', 'aws_lambda_permission.stranger_account', 4],
