@@ -50,6 +50,9 @@ const EXPECTED: Record<string, Partial<Record<'yaml' | 'json', Array<[string, st
       ['IG103', 'StrangerRole', 18],
       ['IG103', 'StrangerRoot', 24],
       ['IG103', 'OtherOrg', 30],
+      // Read as invoke like IG101 reads them; lambda:GetFunction / lambda:Get* (pass.cfn.yaml) invoke nothing.
+      ['IG103', 'StrangerInvokeAsync', 37],
+      ['IG103', 'StrangerUnknownAction', 43],
     ],
   },
   IG104: {

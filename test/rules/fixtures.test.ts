@@ -28,6 +28,9 @@ const EXPECTED: Record<string, Array<[string, string, number]>> = {
     ['IG103', 'aws_lambda_permission.stranger_account', 4],
     ['IG103', 'aws_lambda_permission.stranger_role', 10],
     ['IG103', 'aws_lambda_permission.other_org', 16],
+    // Read as invoke like IG101 reads them; lambda:GetFunction / lambda:Get* (pass.tf) invoke nothing.
+    ['IG103', 'aws_lambda_permission.stranger_invoke_async', 24],
+    ['IG103', 'aws_lambda_permission.stranger_unknown_action', 35],
   ],
   IG104: [
     ['IG104', 'aws_lambda_function_url.open', 3],
