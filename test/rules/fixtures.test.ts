@@ -40,6 +40,7 @@ const EXPECTED: Record<string, Array<[string, string, number]>> = {
     ['IG105', 'aws_lambda_permission.everything', 2],
     ['IG105', 'aws_lambda_permission.read', 8],
     ['IG105', 'aws_lambda_permission.star', 15],
+    ['IG105', 'aws_lambda_permission.invoke_star', 22],
   ],
   IG201: [
     ['IG201', 'aws_iam_policy.invoke_star', 6],
