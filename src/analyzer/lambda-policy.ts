@@ -15,7 +15,7 @@ export interface FunctionPolicy {
 /**
  * Groups the scan's Lambda permissions by the function they attach to and renders each as the
  * statement Lambda's AddPermission would add (principal, action, function ARN, and the
- * SourceArn / SourceAccount / PrincipalOrgID / FunctionUrlAuthType conditions). Permissions read
+ * SourceArn / SourceAccount / PrincipalOrgID / FunctionUrlAuthType / EventSourceToken conditions). Permissions read
  * from a raw resource-policy file are left out: that file is the policy and is checked as written.
  */
 export function functionPolicies(model: Model): FunctionPolicy[] {
@@ -50,6 +50,7 @@ function permissionStatement(permission: LambdaPermission): JsonNode {
     ['StringEquals', 'AWS:SourceAccount', permission.sourceAccount],
     ['StringEquals', 'aws:PrincipalOrgID', permission.principalOrgId],
     ['StringEquals', 'lambda:FunctionUrlAuthType', permission.functionUrlAuthType],
+    ['StringEquals', 'lambda:EventSourceToken', permission.eventSourceToken],
     ['ArnLike', 'AWS:SourceArn', permission.sourceArn],
   ];
   const byOperator = new Map<string, Array<[string, JsonNode]>>();

@@ -6,7 +6,7 @@ import { identityGraph, sameStack, type IdentityNode, type Referrer } from '../m
 import type { Range } from '../model/range.js';
 import type { IdentityPolicy, LambdaFunction, LambdaPermission, Model, PolicyDocument, ResourceBase, Statement } from '../model/types.js';
 import { displayString, knownString, type Value } from '../model/value.js';
-import { accountPinning } from '../rules/support/account-pinning.js';
+import { accountPinning, servicePinning } from '../rules/support/account-pinning.js';
 
 export interface Location {
   file: string;
@@ -24,9 +24,11 @@ export interface ResourceInvoker {
   sourceArn?: string;
   sourceAccount?: string;
   principalOrgId?: string;
+  /** The Alexa skill id that may invoke (`event_source_token`). */
+  eventSourceToken?: string;
   /** Anyone in any account can use it (`*` unpinned, or a URL with AuthType NONE). */
   public: boolean;
-  /** Not pinned to an account: a public grant, or a service principal usable for any account's resources. */
+  /** Not pinned to one caller: a public grant, a service principal usable for any account's resources, an Alexa principal usable by any skill. */
   unscoped: boolean;
 }
 
@@ -123,11 +125,12 @@ function at(range: Range): Location {
 
 function permissionInvoker(permission: LambdaPermission): ResourceInvoker {
   const principal = classifyPrincipal(permission.principal?.value);
-  const unpinned = accountPinning(permission, principal.kind === 'public').pinned === false;
+  const unpinned = (principal.kind === 'service' ? servicePinning(permission, principal.service) : accountPinning(permission, principal.kind === 'public')).pinned === false;
   const text = (v: Value | undefined) => (v === undefined ? undefined : displayString(v));
   const sourceArn = text(permission.sourceArn?.value);
   const sourceAccount = text(permission.sourceAccount?.value);
   const principalOrgId = text(permission.principalOrgId?.value);
+  const eventSourceToken = text(permission.eventSourceToken?.value);
   return {
     kind: 'resource-permission',
     principal: displayString(permission.principal?.value) ?? '(unknown)',
@@ -137,6 +140,7 @@ function permissionInvoker(permission: LambdaPermission): ResourceInvoker {
     ...(sourceArn !== undefined ? { sourceArn } : {}),
     ...(sourceAccount !== undefined ? { sourceAccount } : {}),
     ...(principalOrgId !== undefined ? { principalOrgId } : {}),
+    ...(eventSourceToken !== undefined ? { eventSourceToken } : {}),
     public: principal.kind === 'public' && unpinned,
     unscoped: (principal.kind === 'public' || principal.kind === 'service') && unpinned,
   };

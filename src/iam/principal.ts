@@ -8,6 +8,17 @@ export type PrincipalClass =
   | { kind: 'arn'; arn: string }
   | { kind: 'unknown' };
 
+/**
+ * Alexa's principals (custom skills, smart home skills) end in `.amazon.com`, not `.amazonaws.com`. They send no
+ * source account or ARN: only the event source token, the skill id, says which skill may invoke.
+ */
+const SKILL_SERVICES = /^alexa-(appkit|connectedhome)\.amazon\.com$/i;
+
+/** Whether a service principal is pinned by an event source token (the Alexa skill id), not a source account or ARN. */
+export function pinnedBySkillId(service: string): boolean {
+  return SKILL_SERVICES.test(service);
+}
+
 /** Classifies a principal as written in a Lambda permission or a policy's Principal element. */
 export function classifyPrincipal(value: Value | undefined): PrincipalClass {
   const text = knownString(value);
@@ -15,6 +26,7 @@ export function classifyPrincipal(value: Value | undefined): PrincipalClass {
   const trimmed = text.trim();
   if (trimmed === '*') return { kind: 'public' };
   if (/^[a-z0-9.-]+\.amazonaws\.com(\.cn)?$/i.test(trimmed)) return { kind: 'service', service: trimmed };
+  if (SKILL_SERVICES.test(trimmed)) return { kind: 'service', service: trimmed };
   if (/^\d{12}$/.test(trimmed)) return { kind: 'account', account: trimmed };
   const root = /^arn:[^:]+:iam::(\d{12}):root$/.exec(trimmed);
   if (root) return { kind: 'account', account: root[1] };

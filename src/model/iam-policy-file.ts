@@ -7,13 +7,15 @@ import type { Attribute, CallerCondition, LambdaPermission, Model, PolicyDocumen
 import { knownString, type Value } from './value.js';
 
 /** Condition keys of a resource policy statement that scope who may use the grant (keys are case-insensitive). */
-const SCOPING_KEYS: Record<string, 'sourceArn' | 'sourceAccount' | 'principalOrgId' | 'functionUrlAuthType'> = {
+const SCOPING_KEYS: Record<string, 'sourceArn' | 'sourceAccount' | 'principalOrgId' | 'functionUrlAuthType' | 'eventSourceToken'> = {
   'aws:sourcearn': 'sourceArn',
   'aws:sourceaccount': 'sourceAccount',
   // The older name of aws:SourceAccount, still set by some services.
   'aws:sourceowner': 'sourceAccount',
   'aws:principalorgid': 'principalOrgId',
   'lambda:functionurlauthtype': 'functionUrlAuthType',
+  // What Lambda writes for EventSourceToken: the Alexa skill id.
+  'lambda:eventsourcetoken': 'eventSourceToken',
 };
 
 /**

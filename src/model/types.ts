@@ -56,6 +56,8 @@ export interface LambdaPermission extends ResourceBase {
   sourceAccount?: Attribute;
   principalOrgId?: Attribute;
   functionUrlAuthType?: Attribute;
+  /** `event_source_token` / `EventSourceToken` (SAM `AlexaSkill` `SkillId`): the Alexa skill id, the only thing that pins an Alexa principal. */
+  eventSourceToken?: Attribute;
   /** Conditions of a hand-written policy statement that narrow its callers beyond the fields above (see iam/caller-conditions.ts). */
   callerConditions?: CallerCondition[];
   /** Conditions of a hand-written policy statement on a scoping key whose operator does not scope (`StringEqualsIfExists`, a negation): named in messages. */

@@ -1,10 +1,10 @@
 import type { Change, FixValue } from '../fix/types.js';
 import { mayGrantInvoke } from '../iam/invoke-actions.js';
-import { classifyPrincipal } from '../iam/principal.js';
+import { classifyPrincipal, pinnedBySkillId } from '../iam/principal.js';
 import type { Range } from '../model/range.js';
 import type { LambdaPermission } from '../model/types.js';
 import { isNullish, knownString } from '../model/value.js';
-import { accountPinning, onlyAwsServices } from './support/account-pinning.js';
+import { onlyAwsServices, servicePinning } from './support/account-pinning.js';
 import { fix, isCloudFormation, propertyName } from './support/fix.js';
 import { targetFunction, triggers, type Trigger } from './support/suggest.js';
 import { rootsOf } from './support/roots.js';
@@ -20,9 +20,9 @@ export const IG102: Rule = {
     severity: 'high',
     attack: 'T1648',
     remediation:
-      "Add `source_account` (`SourceAccount`) with the account that owns the trigger, and `source_arn` (`SourceArn`) with the trigger's ARN (bucket, topic, rule, API). An S3 bucket ARN carries no account, so S3 triggers always need `source_account`.",
+      "Add `source_account` (`SourceAccount`) with the account that owns the trigger, and `source_arn` (`SourceArn`) with the trigger's ARN (bucket, topic, rule, API). An S3 bucket ARN carries no account, so S3 triggers always need `source_account`. For Alexa (`alexa-appkit.amazon.com`, `alexa-connectedhome.amazon.com`), add `event_source_token` (`EventSourceToken`; SAM `SkillId`) with the skill id instead.",
     description:
-      'A grant to a service principal (*.amazonaws.com, or "*" that a policy file limits to AWS services with aws:PrincipalIsAWSService) without a source account, organisation (aws:SourceOrgID) or a source ARN that carries one, lets that service invoke the function on behalf of a resource in any account (the confused deputy). S3 bucket ARNs carry no account, so a bucket source ARN alone does not pin one. A grant that also sets principal_org_id / PrincipalOrgID is not reported: a service principal carries no aws:PrincipalOrgID, so that grant never matches (pin the caller with source_account or aws:SourceOrgID instead).',
+      'A grant to a service principal (*.amazonaws.com, or "*" that a policy file limits to AWS services with aws:PrincipalIsAWSService) without a source account, organisation (aws:SourceOrgID) or a source ARN that carries one, lets that service invoke the function on behalf of a resource in any account (the confused deputy). S3 bucket ARNs carry no account, so a bucket source ARN alone does not pin one. A grant that also sets principal_org_id / PrincipalOrgID is not reported: a service principal carries no aws:PrincipalOrgID, so that grant never matches (pin the caller with source_account or aws:SourceOrgID instead). A grant to Alexa (alexa-appkit.amazon.com, alexa-connectedhome.amazon.com; SAM AlexaSkill events) without event_source_token / EventSourceToken (SAM SkillId), the skill id, lets any Alexa skill invoke the function; Alexa sends no source account or ARN, so only the skill id pins it.',
     fixable: true,
   },
   check({ model, config }) {
@@ -34,9 +34,13 @@ export const IG102: Rule = {
       // aws:PrincipalOrgID is absent from a service principal's requests (services belong to no
       // organisation): such a grant never matches, so it lets no service in, from any account.
       if (!isNullish(permission.principalOrgId?.value)) continue;
-      const pinning = accountPinning(permission, false);
+      const pinning = servicePinning(permission, principal.service);
       if (pinning.pinned !== false) continue;
       const target = targetFunction(model, permission);
+      if (pinnedBySkillId(principal.service)) {
+        findings.push(anySkillFinding(permission, principal.service, target, pinning.why));
+        continue;
+      }
       const sources = principal.service === ANY_SERVICE ? [] : triggers(model, principal.service, permission);
       const sourceHint = sources.length > 0 ? ` and a source ARN such as ${sources.map((s) => s.display).join(' or ')}` : '';
       findings.push({
@@ -56,6 +60,30 @@ export const IG102: Rule = {
 };
 
 const ANY_SERVICE = 'any AWS service';
+
+/** An Alexa grant without the skill id: any skill, of any developer, can have Alexa invoke the function. */
+function anySkillFinding(permission: LambdaPermission, service: string, target: string, why: string): Finding {
+  const token = propertyName(permission, 'event_source_token', 'EventSourceToken');
+  return {
+    ruleId: 'IG102',
+    severity: 'high',
+    message: `${permission.address} lets any Alexa skill (${service}) invoke ${target}: ${why}.`,
+    range: permission.principal!.range,
+    resource: permission.address,
+    ...rootsOf(permission),
+    evidence: `principal = ${JSON.stringify(service)}`,
+    suggestion: `Set ${token} to the id of the skill that calls the function (amzn1.ask.skill.…); a source account or source ARN does not pin an Alexa grant.`,
+    fix: fix(`${skillIdPlace(permission, token)} Not applied by --fix: the skill id is not in the scan.`),
+  };
+}
+
+/** Where the skill id goes, in the terms of the resource that declares the grant. */
+function skillIdPlace(permission: LambdaPermission, token: string): string {
+  if (permission.sourceType.startsWith('iam-json:'))
+    return 'Add a condition to the statement: "Condition": {"StringEquals": {"lambda:EventSourceToken": "<the skill id>"}}.';
+  if (permission.sourceType === 'AWS::Serverless::Function') return `Add SkillId (the skill id) to the AlexaSkill event's Properties in ${permission.address}.`;
+  return `Add ${token} with the id of the skill that calls the function.`;
+}
 
 /** The service a permission grants to: a service principal, or "*" that aws:PrincipalIsAWSService = true limits to every service. */
 function servicePrincipal(permission: LambdaPermission): { service: string; evidence: string } | undefined {

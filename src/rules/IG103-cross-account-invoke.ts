@@ -1,4 +1,5 @@
 import { arnAccount } from '../iam/arn.js';
+import { mayGrantInvoke } from '../iam/invoke-actions.js';
 import { classifyPrincipal } from '../iam/principal.js';
 import { displayString, knownString, type Value } from '../model/value.js';
 import { rootsOf } from './support/roots.js';
@@ -13,7 +14,7 @@ export const IG103: Rule = {
     remediation:
       'List the partner accounts you trust under `accounts` in `.invokeguard.yml`, or constrain the grant to your organisation with `principal_org_id`/`PrincipalOrgID`; otherwise remove it.',
     description:
-      'A resource permission to an AWS account (or a role/user in it) that is not one of your configured accounts, and not constrained to your organisation, lets that account run the function. Runs only when `accounts` or `orgId` is configured; partners granted on purpose go into `accounts`.',
+      'A resource permission to an AWS account (or a role/user in it) that is not one of your configured accounts, and not constrained to your organisation, lets that account run the function. Runs only when `accounts` or `orgId` is configured; partners granted on purpose go into `accounts`. A permission whose action covers no invoke action (lambda:GetFunction alone) invokes nothing and is left to IG105.',
     fixable: false,
   },
   check({ model, config }) {
@@ -22,6 +23,8 @@ export const IG103: Rule = {
     if (accounts.size === 0 && !config?.orgId) return findings;
     for (const permission of model.permissions) {
       if (!permission.principal) continue;
+      // A grant of other actions only (lambda:GetFunction) lets the account invoke nothing; IG105 reports it.
+      if (!mayGrantInvoke(knownString(permission.action?.value))) continue;
       const principal = classifyPrincipal(permission.principal.value);
       const account = principal.kind === 'account' ? principal.account : principal.kind === 'arn' ? literalAccountOf(permission.principal.value) : undefined;
       if (!account || accounts.has(account)) continue;

@@ -14,7 +14,7 @@ export const IG105: Rule = {
     remediation:
       'Grant `lambda:InvokeFunction` (or `lambda:InvokeFunctionUrl` for a function URL) and nothing else: a resource permission never needs read, configuration or code actions.',
     description:
-      'A resource permission whose action is a wildcard or another action (lambda:*, lambda:Get*, lambda:GetFunction) lets the grantee read the code and configuration, or more, not just invoke. A permission for lambda:InvokeAsync alone, a deprecated action named for the retired InvokeAsync API (authorised with lambda:InvokeFunction), is reported too: it is a stale grant, to replace with lambda:InvokeFunction or remove (by hand: the replacement would grant invoke).',
+      'A resource permission whose action is a wildcard or another action (lambda:*, lambda:Get*, lambda:GetFunction) lets the grantee read the code and configuration, or more, not just invoke. Where the action covers invoke (lambda:*, *, lambda:Invoke*), --fix narrows it to lambda:InvokeFunction (lambda:InvokeFunctionUrl for a function URL grant); where it covers no invoke action (lambda:Get*, lambda:GetFunction), the fix is by hand: narrowing would give the grantee invoke it does not have today. A permission for lambda:InvokeAsync alone, a deprecated action named for the retired InvokeAsync API (authorised with lambda:InvokeFunction), is reported too: it is a stale grant, to replace with lambda:InvokeFunction or remove (by hand: the replacement would grant invoke).',
     fixable: true,
   },
   check({ model, catalog }) {
@@ -27,28 +27,37 @@ export const IG105: Rule = {
       const matched = pattern.includes(':') ? catalog.expand(pattern) : [];
       const extra = matched.filter((a) => !INVOKE_ACTIONS.some((i) => i.toLowerCase() === a.toLowerCase()));
       const wildcard = /[*?]/.test(action);
-      if (extra.length === 0 && !(wildcard && !INVOKE_ACTIONS.some((i) => wildcardMatches(action, i)))) continue;
+      const coversInvoke = INVOKE_ACTIONS.some((i) => wildcardMatches(pattern, i));
+      if (extra.length === 0 && !(wildcard && !coversInvoke)) continue;
       // A function URL grant (function_url_auth_type set) is for InvokeFunctionUrl; any other for InvokeFunction.
       const narrowed = permission.functionUrlAuthType ? 'lambda:InvokeFunctionUrl' : 'lambda:InvokeFunction';
       const deprecated = (a: string) => a.toLowerCase() === DEPRECATED_INVOKE_ACTION.toLowerCase();
       const sample = extra.slice(0, 4).map((a) => (deprecated(a) ? `${a} (deprecated)` : a)).join(', ') + (extra.length > 4 ? `, … (${extra.length} actions)` : '');
       // Only the deprecated action (written out, or the one a pattern like lambda:InvokeA* covers): nothing wider than
       // invoke is granted, and by the research in invoke-actions.ts nothing at all; replacing it would grant invoke.
-      const stale = extra.length > 0 && extra.every(deprecated) && !INVOKE_ACTIONS.some((i) => wildcardMatches(action, i));
+      const stale = extra.length > 0 && extra.every(deprecated) && !coversInvoke;
+      // Other actions only (lambda:Get*, lambda:GetFunction): the grantee cannot invoke today, and the narrowed action would let it.
+      const noInvoke = !stale && !coversInvoke;
       findings.push({
         ruleId: 'IG105',
         severity: 'medium',
         message: stale
           ? `${permission.address} grants ${JSON.stringify(action)}${wildcard ? ` (only ${DEPRECATED_INVOKE_ACTION})` : ''}, a deprecated action named for the retired InvokeAsync API (which Lambda authorises with lambda:InvokeFunction), not ${narrowed}.`
-          : `${permission.address} grants ${JSON.stringify(action)}, which covers ${sample || 'actions other than invoke'}, not just invoke.`,
+          : noInvoke
+            ? `${permission.address} grants ${JSON.stringify(action)}, which covers ${sample ? `${sample} but ` : ''}no invoke action: access other than invoke, which a resource permission never needs.`
+            : `${permission.address} grants ${JSON.stringify(action)}, which covers ${sample || 'actions other than invoke'}, not just invoke.`,
         range: permission.action.range,
         resource: permission.address,
         ...rootsOf(permission),
         evidence: `action = ${JSON.stringify(action)}`,
-        suggestion: 'Grant only "lambda:InvokeFunction" (or "lambda:InvokeFunctionUrl" for a function URL).',
+        suggestion: noInvoke
+          ? 'Remove the permission, or grant only "lambda:InvokeFunction" (or "lambda:InvokeFunctionUrl" for a function URL) if the grantee should invoke the function.'
+          : 'Grant only "lambda:InvokeFunction" (or "lambda:InvokeFunctionUrl" for a function URL).',
         fix: stale
           ? fix(`Set ${propertyName(permission, 'action', 'Action')} to ${narrowed} if the grantee should invoke the function, or remove the permission. Not applied by --fix: ${DEPRECATED_INVOKE_ACTION} allows nothing on its own today, so the change would grant invoke.`)
-          : fix(`Narrow ${propertyName(permission, 'action', 'Action')} to ${narrowed}.`, [{ kind: 'set', attribute: permission.action.range, value: { kind: 'string', value: narrowed } }]),
+          : noInvoke
+            ? fix(`Set ${propertyName(permission, 'action', 'Action')} to ${narrowed} if the grantee should invoke the function, or remove the permission. Not applied by --fix: ${JSON.stringify(action)} grants no invoke today, so the change would grant it.`)
+            : fix(`Narrow ${propertyName(permission, 'action', 'Action')} to ${narrowed}.`, [{ kind: 'set', attribute: permission.action.range, value: { kind: 'string', value: narrowed } }]),
       });
     }
     return findings;

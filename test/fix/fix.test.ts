@@ -34,6 +34,10 @@ const IG105_CFN_JSON = `{
   "Resources": {
     "Everything": {
       "Type": "AWS::Lambda::Permission",
+      "Properties": { "Action": "lambda:*", "FunctionName": "orders", "Principal": "123456789012" }
+    },
+    "Read": {
+      "Type": "AWS::Lambda::Permission",
       "Properties": { "Action": "lambda:Get*", "FunctionName": "orders", "Principal": "123456789012" }
     }
   }
@@ -127,6 +131,33 @@ describe('--fix, per rule and format', () => {
     const dir = tempTree({ 'template.yaml': IG105_CFN_YAML });
     await runCaptured(['--fix', '.'], { cwd: dir });
     expect(readFileSync(join(dir, 'template.yaml'), 'utf8')).toBe(IG105_CFN_YAML.replace('"lambda:*"', 'lambda:InvokeFunction'));
+  });
+
+  it('IG105 narrows only an action that covers invoke: narrowing lambda:Get* or lambda:GetFunction would grant invoke', async () => {
+    const tf = (name: string, action: string) => `resource "aws_lambda_permission" "${name}" {\n  action        = "${action}"\n  function_name = "orders"\n  principal     = "123456789012"\n}\n`;
+    const main = [tf('read', 'lambda:Get*'), tf('get_function', 'lambda:GetFunction'), tf('everything', 'lambda:*'), tf('invoke_star', 'lambda:Invoke*'), tf('star', '*')].join('\n');
+    const template = `Resources:\n  Read:\n    Type: AWS::Lambda::Permission\n    Properties:\n      Action: lambda:Get*\n      FunctionName: orders\n      Principal: "123456789012"\n  Everything:\n    Type: AWS::Lambda::Permission\n    Properties:\n      Action: lambda:*\n      FunctionName: orders\n      Principal: "123456789012"\n`;
+    const dir = tempTree({ 'main.tf': main, 'template.yaml': template });
+    const before = (await scanDir(dir)).filter((f) => f.ruleId === 'IG105');
+    const noEdits = before.filter((f) => f.fix?.edits.length === 0);
+    expect(noEdits.map((f) => [f.range.file, f.range.line])).toEqual([
+      ['main.tf', 2],
+      ['main.tf', 8],
+      ['template.yaml', 5],
+    ]);
+    expect(noEdits.map((f) => f.fix?.description)).toEqual([
+      'Set action to lambda:InvokeFunction if the grantee should invoke the function, or remove the permission. Not applied by --fix: "lambda:Get*" grants no invoke today, so the change would grant it.',
+      'Set action to lambda:InvokeFunction if the grantee should invoke the function, or remove the permission. Not applied by --fix: "lambda:GetFunction" grants no invoke today, so the change would grant it.',
+      'Set Action to lambda:InvokeFunction if the grantee should invoke the function, or remove the permission. Not applied by --fix: "lambda:Get*" grants no invoke today, so the change would grant it.',
+    ]);
+    // The message says the grant covers no invoke action, not that it covers more than invoke.
+    expect(noEdits[1].message).toBe('aws_lambda_permission.get_function grants "lambda:GetFunction", which covers lambda:GetFunction but no invoke action: access other than invoke, which a resource permission never needs.');
+    expect(noEdits[1].suggestion).toBe('Remove the permission, or grant only "lambda:InvokeFunction" (or "lambda:InvokeFunctionUrl" for a function URL) if the grantee should invoke the function.');
+    await runCaptured(['--fix', '.'], { cwd: dir });
+    expect(readFileSync(join(dir, 'main.tf'), 'utf8')).toBe(
+      [tf('read', 'lambda:Get*'), tf('get_function', 'lambda:GetFunction'), tf('everything', 'lambda:InvokeFunction'), tf('invoke_star', 'lambda:InvokeFunction'), tf('star', 'lambda:InvokeFunction')].join('\n'),
+    );
+    expect(readFileSync(join(dir, 'template.yaml'), 'utf8')).toBe(template.replace('lambda:*', 'lambda:InvokeFunction'));
   });
 
   it('writes real references from the scan', async () => {

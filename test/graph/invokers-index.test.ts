@@ -10,7 +10,7 @@ import { identityGraph, sameStack, type Referrer } from '../../src/model/identit
 import type { Range } from '../../src/model/range.js';
 import type { IdentityPolicy, LambdaFunction, Model, ResourceBase, Statement } from '../../src/model/types.js';
 import { displayString, knownString, type Value } from '../../src/model/value.js';
-import { accountPinning } from '../../src/rules/support/account-pinning.js';
+import { accountPinning, servicePinning } from '../../src/rules/support/account-pinning.js';
 import { loadModel } from '../../src/scan.js';
 import { REPO_ROOT } from '../helpers/scan.js';
 import { tempTree } from '../helpers/temp-tree.js';
@@ -45,11 +45,12 @@ function resourceInvokers(model: Model, fn: LambdaFunction): ResourceInvoker[] {
   for (const permission of model.permissions) {
     if (!permission.functionName || !targets(model, permission.functionName.value, permission).includes(fn)) continue;
     const principal = classifyPrincipal(permission.principal?.value);
-    const unpinned = accountPinning(permission, principal.kind === 'public').pinned === false;
+    const unpinned = (principal.kind === 'service' ? servicePinning(permission, principal.service) : accountPinning(permission, principal.kind === 'public')).pinned === false;
     const text = (v: Value | undefined) => (v === undefined ? undefined : displayString(v));
     const sourceArn = text(permission.sourceArn?.value);
     const sourceAccount = text(permission.sourceAccount?.value);
     const principalOrgId = text(permission.principalOrgId?.value);
+    const eventSourceToken = text(permission.eventSourceToken?.value);
     invokers.push({
       kind: 'resource-permission',
       principal: displayString(permission.principal?.value) ?? '(unknown)',
@@ -59,6 +60,7 @@ function resourceInvokers(model: Model, fn: LambdaFunction): ResourceInvoker[] {
       ...(sourceArn !== undefined ? { sourceArn } : {}),
       ...(sourceAccount !== undefined ? { sourceAccount } : {}),
       ...(principalOrgId !== undefined ? { principalOrgId } : {}),
+      ...(eventSourceToken !== undefined ? { eventSourceToken } : {}),
       public: principal.kind === 'public' && unpinned,
       unscoped: (principal.kind === 'public' || principal.kind === 'service') && unpinned,
     });

@@ -32,6 +32,9 @@ const EXPECTED: Record<string, Partial<Record<'yaml' | 'json', Array<[string, st
       ['IG102', 'SnsNothing', 27],
       ['IG102', 'S3FromMapping', 33],
       ['IG102', 'EventsJoinedWildcard', 40],
+      // Alexa: no EventSourceToken (skill id); a SourceAccount does not stand in for one.
+      ['IG102', 'AlexaAnySkill', 47],
+      ['IG102', 'SmartHomeAccountOnly', 53],
     ],
     json: [
       ['IG102', 'S3BucketOnly', 30],
@@ -47,6 +50,9 @@ const EXPECTED: Record<string, Partial<Record<'yaml' | 'json', Array<[string, st
       ['IG103', 'StrangerRole', 18],
       ['IG103', 'StrangerRoot', 24],
       ['IG103', 'OtherOrg', 30],
+      // Read as invoke like IG101 reads them; lambda:GetFunction / lambda:Get* (pass.cfn.yaml) invoke nothing.
+      ['IG103', 'StrangerInvokeAsync', 37],
+      ['IG103', 'StrangerUnknownAction', 43],
     ],
   },
   IG104: {
@@ -139,6 +145,9 @@ describe.each(Object.keys(EXPECTED))('%s CloudFormation fixtures', (rule) => {
 describe('SAM', () => {
   it('an Api/S3/Schedule function with a LambdaInvokePolicy scoped to one function gives no finding', async () => {
     expect(await triples('test/fixtures/sam/scoped.cfn.yaml')).toEqual([]);
+  });
+  it('an AlexaSkill event without SkillId lets any skill invoke: IG102 at its Type line; with SkillId, nothing', async () => {
+    expect(await triples('test/fixtures/sam/alexa.cfn.yaml')).toEqual([['IG102', 'AnySkill', 12]]);
   });
   it('the same function with FunctionUrlConfig AuthType NONE gives IG104 at the AuthType line', async () => {
     expect(await triples('test/fixtures/sam/url-none.cfn.yaml')).toEqual([['IG104', 'Api', 19]]);

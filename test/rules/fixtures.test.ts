@@ -21,11 +21,16 @@ const EXPECTED: Record<string, Array<[string, string, number]>> = {
     ['IG102', 'aws_lambda_permission.s3_bucket_only', 8],
     ['IG102', 'aws_lambda_permission.sns_nothing', 15],
     ['IG102', 'aws_lambda_permission.s3_literal_bucket', 21],
+    ['IG102', 'aws_lambda_permission.alexa_any_skill', 29],
+    ['IG102', 'aws_lambda_permission.smart_home_account_only', 36],
   ],
   IG103: [
     ['IG103', 'aws_lambda_permission.stranger_account', 4],
     ['IG103', 'aws_lambda_permission.stranger_role', 10],
     ['IG103', 'aws_lambda_permission.other_org', 16],
+    // Read as invoke like IG101 reads them; lambda:GetFunction / lambda:Get* (pass.tf) invoke nothing.
+    ['IG103', 'aws_lambda_permission.stranger_invoke_async', 24],
+    ['IG103', 'aws_lambda_permission.stranger_unknown_action', 35],
   ],
   IG104: [
     ['IG104', 'aws_lambda_function_url.open', 3],
@@ -35,6 +40,7 @@ const EXPECTED: Record<string, Array<[string, string, number]>> = {
     ['IG105', 'aws_lambda_permission.everything', 2],
     ['IG105', 'aws_lambda_permission.read', 8],
     ['IG105', 'aws_lambda_permission.star', 15],
+    ['IG105', 'aws_lambda_permission.invoke_star', 22],
   ],
   IG201: [
     ['IG201', 'aws_iam_policy.invoke_star', 6],

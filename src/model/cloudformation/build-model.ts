@@ -216,6 +216,7 @@ const PERMISSION_ATTRIBUTES = [
   ['sourceAccount', 'SourceAccount'],
   ['principalOrgId', 'PrincipalOrgID'],
   ['functionUrlAuthType', 'FunctionUrlAuthType'],
+  ['eventSourceToken', 'EventSourceToken'],
 ] as const;
 const URL_ATTRIBUTES = [
   ['authorizationType', 'AuthType'],

@@ -110,7 +110,7 @@ function eventPermission(scope: TemplateScope, base: ResourceBase, event: Object
     range: at,
     parts: ['arn:', pseudo('AWS::Partition', at), `:${service}:`, pseudo('AWS::Region', at), ':', pseudo('AWS::AccountId', at), ':', ...resource],
   });
-  const permission = (principal: string, scoping: { sourceArn?: Attribute; sourceAccount?: Attribute }): LambdaPermission => ({
+  const permission = (principal: string, scoping: { sourceArn?: Attribute; sourceAccount?: Attribute; eventSourceToken?: Attribute }): LambdaPermission => ({
     ...base,
     range,
     action: { value: text('lambda:InvokeFunction'), range: at },
@@ -153,6 +153,11 @@ function eventPermission(scope: TemplateScope, base: ResourceBase, event: Object
       const resource = pool?.kind === 'unknown' ? pool.resource : undefined;
       const value: Value = resource ? { kind: 'unknown', ref: `${resource}.Arn`, resource, resourceType: 'AWS::Cognito::UserPool', range: at } : { kind: 'unknown', range: at };
       return permission('cognito-idp.amazonaws.com', { sourceArn: { value, range: at } });
+    }
+    case 'AlexaSkill': {
+      // SAM writes SkillId as EventSourceToken; without it any skill may invoke.
+      const skill = attribute(props, 'SkillId');
+      return permission('alexa-appkit.amazon.com', skill ? { eventSourceToken: skill } : {});
     }
     default:
       return undefined;

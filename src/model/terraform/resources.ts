@@ -134,6 +134,8 @@ export function addTerraformResource(model: Model, resource: TerraformResourceVi
       if (principalOrgId) permission.principalOrgId = principalOrgId;
       const functionUrlAuthType = resource.attribute('function_url_auth_type');
       if (functionUrlAuthType) permission.functionUrlAuthType = functionUrlAuthType;
+      const eventSourceToken = resource.attribute('event_source_token');
+      if (eventSourceToken) permission.eventSourceToken = eventSourceToken;
       model.permissions.push(permission);
       break;
     }

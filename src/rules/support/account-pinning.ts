@@ -1,4 +1,5 @@
 import { arnAccount } from '../../iam/arn.js';
+import { pinnedBySkillId } from '../../iam/principal.js';
 import type { LambdaPermission } from '../../model/types.js';
 import { isNullish } from '../../model/value.js';
 
@@ -31,6 +32,17 @@ export function accountPinning(permission: LambdaPermission, allowOrg: boolean):
     default:
       return { pinned: 'unknown' };
   }
+}
+
+/**
+ * Whether a grant to a service principal is pinned to one caller. Alexa sends no source account or ARN (they would
+ * not pin it): its grant is pinned by the event source token, the skill id, and by nothing else.
+ */
+export function servicePinning(permission: LambdaPermission, service: string): Pinning {
+  if (!pinnedBySkillId(service)) return accountPinning(permission, false);
+  if (!isNullish(permission.eventSourceToken?.value)) return { pinned: true, by: 'event source token' };
+  const accountOrArn = !isNullish(permission.sourceAccount?.value) || !isNullish(permission.sourceArn?.value);
+  return { pinned: false, why: `it has no event source token (the skill id)${accountOrArn ? '; a source account or ARN does not pin an Alexa grant' : ''}` };
 }
 
 /** A grant to "*" that a condition (aws:PrincipalIsAWSService = true) limits to AWS service principals. */
