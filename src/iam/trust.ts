@@ -1,6 +1,6 @@
 import type { Principal, PolicyDocument, Statement } from '../model/types.js';
 import { displayString, knownString } from '../model/value.js';
-import { effectOf } from './statement.js';
+import { conditionScopes, effectOf, FUNCTION_PROBES } from './statement.js';
 import { wildcardMatches } from './wildcard.js';
 
 /** The STS actions that let a principal take on a role's permissions. */
@@ -53,7 +53,16 @@ export function otherTrustees(trust: readonly Statement[]): OtherTrustee[] {
 
 const SOURCE_KEYS = /^aws:source(account|arn)$/i;
 
-/** Whether a statement is scoped to the calling account or resource by aws:SourceAccount / aws:SourceArn (a negated operator does not scope). */
+/**
+ * Whether a statement is scoped to the calling account or function by aws:SourceAccount / aws:SourceArn, by
+ * the rule identity policies follow (conditionScopes): a positive operator whose values do not match every
+ * account or function. When Lambda assumes an execution role, the source is always a function.
+ */
 export function hasSourceCondition(statement: Statement): boolean {
-  return statement.condition.some((c) => SOURCE_KEYS.test(c.key) && !/not/i.test(c.operator) && c.values.length > 0);
+  return statement.condition.some((c) => SOURCE_KEYS.test(c.key) && conditionScopes(c, FUNCTION_PROBES));
+}
+
+/** The aws:SourceAccount / aws:SourceArn conditions of a statement that do not scope it (see hasSourceCondition), as `Operator key`. */
+export function ineffectiveSourceConditions(statement: Statement): string[] {
+  return statement.condition.filter((c) => SOURCE_KEYS.test(c.key) && !conditionScopes(c, FUNCTION_PROBES)).map((c) => `${c.operator} ${c.key}`);
 }

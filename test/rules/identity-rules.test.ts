@@ -49,6 +49,7 @@ const EXPECTED: Record<string, Partial<Record<Ext, Array<[string, string, number
       ['IG303', 'aws_iam_role.negated', 21],
       ['IG303', 'aws_iam_role.heredoc', 37],
       ['IG303', 'aws_iam_role.listed', 56],
+      ['IG303', 'aws_iam_role.any_account', 74],
     ],
     'cfn.yaml': [
       ['IG303', 'Plain', 9],
