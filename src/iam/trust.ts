@@ -1,5 +1,7 @@
 import type { Principal, PolicyDocument, Statement } from '../model/types.js';
 import { displayString, knownString } from '../model/value.js';
+import { callerScope } from './caller-conditions.js';
+import { classifyPrincipal } from './principal.js';
 import { conditionScopes, effectOf, FUNCTION_PROBES } from './statement.js';
 import { wildcardMatches } from './wildcard.js';
 
@@ -65,4 +67,30 @@ export function hasSourceCondition(statement: Statement): boolean {
 /** The aws:SourceAccount / aws:SourceArn conditions of a statement that do not scope it (see hasSourceCondition), as `Operator key`. */
 export function ineffectiveSourceConditions(statement: Statement): string[] {
   return statement.condition.filter((c) => SOURCE_KEYS.test(c.key) && !conditionScopes(c, FUNCTION_PROBES)).map((c) => `${c.operator} ${c.key}`);
+}
+
+/**
+ * Whether a trustee is anyone at all: `"*"`, `{"AWS": "*"}`, an AWS principal ARN whose account is a wildcard
+ * (IAM refuses such an ARN, but it would name every account's), or an Allow's NotPrincipal (everyone it does not list).
+ */
+export function isPublicTrustee(trustee: OtherTrustee): boolean {
+  const { principal } = trustee;
+  if (!principal) return true;
+  if (principal.type === '*') return true;
+  if (principal.type !== 'AWS') return false;
+  if (classifyPrincipal(principal.value).kind === 'public') return true;
+  const fields = knownString(principal.value)?.split(':');
+  return fields !== undefined && fields[0] === 'arn' && /[*?]/.test(fields[4] ?? '');
+}
+
+/**
+ * Whether a statement's conditions keep a public trustee from being anyone at all: a caller condition with fixed
+ * values (aws:PrincipalAccount, aws:PrincipalOrgID, aws:SourceVpce, … see callerScope), or a scoping
+ * aws:SourceAccount / aws:SourceArn (only AWS services send those, for a resource of the named account).
+ * aws:PrincipalIsAWSService = true counts too: services still act for any account (IG102's confused deputy),
+ * but no one can take the role's credentials for themselves. Conditions on other keys (sts:ExternalId, MFA)
+ * do not say whose identity it is.
+ */
+export function scopedToCallers(statement: Statement): boolean {
+  return statement.condition.some((c) => callerScope(c) !== undefined || (SOURCE_KEYS.test(c.key) && conditionScopes(c)));
 }

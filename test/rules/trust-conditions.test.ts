@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { scan } from '../../src/scan.js';
+import { REPO_ROOT } from '../helpers/scan.js';
 import { tempTree } from '../helpers/temp-tree.js';
 
 async function findings(rule: string, files: Record<string, string>) {
@@ -120,6 +123,93 @@ Resources:
     expect(await findings('IG303', { 'template.yaml': template })).toEqual([
       ['IG303', 'AnyAccount', 8, 'low'],
       ['IG303', 'AnyArn', 17, 'low'],
+    ]);
+  });
+});
+
+/** An execution role (Lambda's own statement first, line 4) also trusting `principal` under `condition` (line 5); 7 lines. */
+const sharedRole = (name: string, principal: string, condition = '') => `resource "aws_iam_role" "${name}" {
+  name = "${name}"
+  assume_role_policy = jsonencode({ Statement = [
+    { Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "lambda.amazonaws.com" }, Condition = { StringEquals = { "aws:SourceAccount" = "123456789012" } } },
+    { Effect = "Allow", Action = "sts:AssumeRole", Principal = ${principal}${condition ? `, Condition = ${condition}` : ''} },
+  ] })
+}
+`;
+
+describe('IG302: critical when anyone can assume the execution role', () => {
+  it('grades a public principal with no condition scoping it to an account or organisation critical (jsonencode)', async () => {
+    const cases: Array<[string, string, string, string]> = [
+      ['aws_star', '{ AWS = "*" }', '', 'critical'],
+      ['bare_star', '"*"', '', 'critical'],
+      ['any_account_root', '{ AWS = "arn:aws:iam::*:root" }', '', 'critical'],
+      ['star_in_list', '{ AWS = ["arn:aws:iam::123456789012:root", "*"] }', '', 'critical'],
+      // Neither says whose identity it is.
+      ['external_id', '{ AWS = "*" }', '{ StringEquals = { "sts:ExternalId" = "s3cr3t" } }', 'critical'],
+      ['any_org', '{ AWS = "*" }', '{ StringLike = { "aws:PrincipalOrgID" = "*" } }', 'critical'],
+      ['any_source_account', '{ AWS = "*" }', '{ StringLike = { "aws:SourceAccount" = "*" } }', 'critical'],
+      ['if_exists_account', '{ AWS = "*" }', '{ StringEqualsIfExists = { "aws:PrincipalAccount" = "123456789012" } }', 'critical'],
+      ['services_only', '{ AWS = "*" }', '{ Bool = { "aws:PrincipalIsAWSService" = "true" } }', 'medium'],
+      ['org', '{ AWS = "*" }', '{ StringEquals = { "aws:PrincipalOrgID" = "o-abc123def4" } }', 'medium'],
+      ['principal_account', '{ AWS = "*" }', '{ StringEquals = { "aws:PrincipalAccount" = "123456789012" } }', 'medium'],
+      ['vpce', '"*"', '{ StringEquals = { "aws:SourceVpce" = "vpce-0123456789abcdef0" } }', 'medium'],
+      ['one_account', '{ AWS = "arn:aws:iam::444455556666:root" }', '', 'medium'],
+      ['service', '{ Service = "ec2.amazonaws.com" }', '', 'medium'],
+    ];
+    const source = cases.map(([name, principal, condition]) => sharedRole(name, principal, condition)).join('');
+    expect(await findings('IG302', { 'main.tf': source })).toEqual(cases.map(([name, , , severity], i) => ['IG302', `aws_iam_role.${name}`, i * 7 + 5, severity]));
+  });
+
+  it('points at the public principal, even when another trustee comes first', async () => {
+    const { findings: found } = await scan({ paths: ['.'], cwd: tempTree({ 'main.tf': sharedRole('mixed', '{\n    Service = "ec2.amazonaws.com"\n    AWS = "*"\n  }') }) });
+    const finding = found.find((f) => f.ruleId === 'IG302')!;
+    expect([finding.severity, finding.range.line]).toEqual(['critical', 7]);
+    expect(finding.message).toContain('can be assumed by anyone with an AWS account (AWS: *, no condition scoping it to an account or organisation)');
+    expect(finding.evidence).toBe('Service: ec2.amazonaws.com; AWS: *');
+  });
+
+  it('reads data "aws_iam_policy_document"', async () => {
+    const document = (name: string, condition: string) => `data "aws_iam_policy_document" "${name}" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["lambda.amazonaws.com"]
+    }
+  }
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "AWS"
+      identifiers = ["*"]
+    }
+${condition}  }
+}
+resource "aws_iam_role" "${name}" {
+  assume_role_policy = data.aws_iam_policy_document.${name}.json
+}
+`;
+    const org = '    condition {\n      test     = "StringEquals"\n      variable = "aws:PrincipalOrgID"\n      values   = ["o-abc123def4"]\n    }\n';
+    expect(await findings('IG302', { 'main.tf': document('open', '') + document('org', org) })).toEqual([
+      ['IG302', 'aws_iam_role.open', 13, 'critical'],
+      ['IG302', 'aws_iam_role.org', 19 + 13, 'medium'],
+    ]);
+  });
+
+  it('grades the rule fixtures: the Terraform one', async () => {
+    expect(await findings('IG302', { 'main.tf': readFileSync(join(REPO_ROOT, 'test/fixtures/IG302/fail.tf'), 'utf8') })).toEqual([
+      ['IG302', 'aws_iam_role.shared', 8, 'medium'],
+      ['IG302', 'aws_iam_role.with_account', 21, 'medium'],
+      ['IG302', 'aws_iam_role.ecs_task', 31, 'medium'],
+      ['IG302', 'aws_iam_role.anyone', 46, 'critical'],
+    ]);
+  });
+
+  it('CloudFormation: "*" with no condition is critical, a whole account stays medium', async () => {
+    expect(await findings('IG302', { 'template.yaml': readFileSync(join(REPO_ROOT, 'test/fixtures/IG302/fail.cfn.yaml'), 'utf8') })).toEqual([
+      ['IG302', 'Shared', 11, 'medium'],
+      ['IG302', 'Everyone', 24, 'critical'],
+      ['IG302', 'GeneratedWithCustomTrust', 33, 'medium'],
     ]);
   });
 });
