@@ -9,7 +9,7 @@ import { arnAccount } from './arn.js';
  * and these are the ones IAM Access Analyzer and the S3/Lambda "public policy" definitions count
  * as limiting who may call when they compare with fixed values.
  * - `account`: one account or principal (aws:PrincipalAccount, aws:PrincipalArn with an account, aws:userid)
- * - `organisation`: the caller's organisation or OU (aws:PrincipalOrgPaths)
+ * - `organisation`: the caller's organisation or OU (aws:PrincipalOrgID, aws:PrincipalOrgPaths)
  * - `source-organisation`: the organisation of the resource a service calls for (aws:SourceOrgID, aws:SourceOrgPaths)
  * - `network`: requests through your VPC or VPC endpoint (aws:SourceVpc, aws:SourceVpce)
  * - `aws-service`: only AWS service principals (Bool aws:PrincipalIsAWSService = true); which
@@ -20,6 +20,8 @@ const SCOPES: Record<string, CallerScope> = {
   'aws:principalaccount': 'account',
   'aws:principalarn': 'account',
   'aws:userid': 'account',
+  // Lambda permissions carry it as principal_org_id / PrincipalOrgID; a trust policy only as a condition.
+  'aws:principalorgid': 'organisation',
   'aws:principalorgpaths': 'organisation',
   'aws:sourceorgid': 'source-organisation',
   'aws:sourceorgpaths': 'source-organisation',
@@ -49,8 +51,8 @@ function fixedFor(scope: CallerScope, key: string, value: Value): boolean {
   const text = knownString(value);
   if (text === undefined) return value.kind === 'template' || value.kind === 'unknown';
   if (text === '' || text.startsWith('*') || text.includes('${')) return false;
-  // An OU path is matched as a prefix ("o-…/r-…/ou-…/*"): the organisation id before any wildcard decides.
-  if (scope === 'organisation' || scope === 'source-organisation') return /^o-[a-z0-9]+/i.test(text) || !/[*?]/.test(text);
+  // An OU path is matched as a prefix ("o-…/r-…/ou-…/*"): a whole organisation id before any wildcard decides (`o-a*` is many).
+  if (scope === 'organisation' || scope === 'source-organisation') return /^o-[a-z0-9]+(\/|$)/i.test(text) || !/[*?]/.test(text);
   if (key.toLowerCase() === 'aws:principalarn') {
     const account = arnAccount(value);
     return account.kind === 'account';

@@ -142,11 +142,11 @@ function coversEveryProbe(entry: Value, probes: readonly string[]): boolean {
  * every function the holder can reach there, as it is when written with `${AWS::AccountId}`. Only
  * the name decides then. Wildcard and empty fields leave the probes' own.
  */
-function withinScopeOf(pattern: string, probes: readonly string[]): readonly string[] {
+function withinScopeOf(pattern: string, probes: readonly string[], scopeFields: readonly number[] = SCOPE_FIELDS): readonly string[] {
   const fields = pattern.split(':');
   if (fields[0] !== 'arn') return probes;
   // A short pattern (`arn:aws:lambda:us-east-1:*`) names what it has; its last wildcard spans the rest.
-  const named = SCOPE_FIELDS.filter((i) => i < fields.length && fields[i] !== '' && !/[*?]/.test(fields[i]));
+  const named = scopeFields.filter((i) => i < fields.length && fields[i] !== '' && !/[*?]/.test(fields[i]));
   if (named.length === 0) return probes;
   return probes.map((probe) => {
     const moved = probe.split(':');
@@ -202,30 +202,61 @@ const SCOPING_CONDITION_KEYS = [/^aws:resourcetag\//i, /^lambda:functionarn$/i, 
 const MATCHING_OPERATORS = new Set(['StringEquals', 'StringEqualsIgnoreCase', 'StringLike', 'ArnEquals', 'ArnLike']);
 const PATTERN_OPERATORS = new Set(['StringLike', 'ArnEquals', 'ArnLike']);
 
-/** Whether one of the statement's conditions narrows it to particular functions or callers (see scopingCondition). */
+/** Whether one of the statement's conditions narrows it to particular functions or callers (see conditionScopes). */
 export function hasScopingCondition(statement: Statement): boolean {
-  return statement.condition.some(scopingCondition);
+  return statement.condition.some((c) => conditionScopes(c));
 }
 
 /**
- * A condition narrows only when it cannot hold for every function: a positive match (negated operators,
- * `…IfExists` and `ForAllValues:` hold for an untagged function or a request without the key), by equality
- * (an unknown value is still one value) or against known patterns none of which matches everything
- * (`StringLike "*"`, ArnLike `function:*`).
+ * Accounts sharing no digit: a pattern with any literal digit in it misses one of them, so only one that
+ * matches every account (`*`, `?*`, twelve `?`) matches both.
  */
-function scopingCondition(condition: Condition): boolean {
+const ACCOUNT_PROBES = ['111111111111', '222222222222'];
+
+/**
+ * The resources a service may call for (aws:SourceArn): different services, regions, accounts and names.
+ * A pattern matching all of them, in its own partition and region (see withinScopeOf), names no caller:
+ * `*`, `arn:aws:*:*:*:*`, `arn:aws:*`.
+ */
+export const SOURCE_ARN_PROBES = ['arn:aws:sns:us-east-1:111111111111:q', 'arn:aws:s3:::7-x_9', 'arn:aws:lambda:eu-west-3:222222222222:function:b.k'];
+
+/** Partition and region: a source ARN pattern naming one still matches every account's resources there. */
+const SOURCE_SCOPE_FIELDS = [1, 3];
+
+/**
+ * A condition narrows only when it cannot hold for every function or caller: a positive match (negated
+ * operators, `…IfExists` and `ForAllValues:` hold for an untagged function or a request without the key), by
+ * equality (an unknown value is still one value) or against known patterns none of which matches every value
+ * the key can take (`StringLike "*"`, `?*` on aws:SourceAccount, ArnLike `function:*`, `arn:aws:*:*:*:*`).
+ * `sources`: the ARNs aws:SourceArn can hold here (a Lambda trust: function ARNs alone).
+ */
+export function conditionScopes(condition: Condition, sources: readonly string[] = SOURCE_ARN_PROBES): boolean {
   if (!SCOPING_CONDITION_KEYS.some((k) => k.test(condition.key))) return false;
   const operator = parseOperator(condition.operator);
   if (!operator || !MATCHING_OPERATORS.has(operator.base) || !operatorScopes(condition.operator) || condition.values.length === 0) return false;
-  const patterns = PATTERN_OPERATORS.has(operator.base);
-  return condition.values.every((value) => {
-    // An unknown value (a variable, a parameter) is one particular value for an equality, but may be `*` for a pattern.
-    if (!patterns) return true;
-    const text = knownString(value);
-    if (text === undefined) return false;
-    if (/^[*?]*$/.test(text)) return false;
-    return !(/^lambda:functionarn$/i.test(condition.key) && coversEveryProbe(value, FUNCTION_PROBES));
-  });
+  // An unknown value (a variable, a parameter) is one particular value for an equality, but may be `*` for a pattern.
+  if (!PATTERN_OPERATORS.has(operator.base)) return true;
+  return condition.values.every((value) => !matchesEveryValue(condition.key, value, sources));
+}
+
+/**
+ * Whether a pattern matches every value of the key. A template's symbolic pieces (`${AWS::AccountId}`)
+ * stand for one value each, so they match no probe; a wholly unknown pattern may be `*`.
+ */
+function matchesEveryValue(key: string, value: Value, sources: readonly string[]): boolean {
+  // Symbols become a colon-free placeholder, so `${AWS::AccountId}` stays one ARN field.
+  const text = value.kind === 'template' ? arnFields(value)!.map((field) => field.replace(/\$\{[^}]*\}/g, '{}')).join(':') : knownString(value);
+  if (text === undefined || /^[*?]*$/.test(text)) return true;
+  switch (key.toLowerCase()) {
+    case 'lambda:functionarn':
+      return coversEveryProbe(value, FUNCTION_PROBES);
+    case 'aws:sourceaccount':
+      return coversEvery(text, ACCOUNT_PROBES);
+    case 'aws:sourcearn':
+      return coversEvery(text, withinScopeOf(text, sources, SOURCE_SCOPE_FIELDS));
+    default:
+      return false;
+  }
 }
 
 export interface Grant {

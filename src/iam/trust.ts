@@ -1,6 +1,8 @@
 import type { Principal, PolicyDocument, Statement } from '../model/types.js';
 import { displayString, knownString } from '../model/value.js';
-import { effectOf } from './statement.js';
+import { callerScope } from './caller-conditions.js';
+import { classifyPrincipal } from './principal.js';
+import { conditionScopes, effectOf, FUNCTION_PROBES } from './statement.js';
 import { wildcardMatches } from './wildcard.js';
 
 /** The STS actions that let a principal take on a role's permissions. */
@@ -53,7 +55,42 @@ export function otherTrustees(trust: readonly Statement[]): OtherTrustee[] {
 
 const SOURCE_KEYS = /^aws:source(account|arn)$/i;
 
-/** Whether a statement is scoped to the calling account or resource by aws:SourceAccount / aws:SourceArn (a negated operator does not scope). */
+/**
+ * Whether a statement is scoped to the calling account or function by aws:SourceAccount / aws:SourceArn, by
+ * the rule identity policies follow (conditionScopes): a positive operator whose values do not match every
+ * account or function. When Lambda assumes an execution role, the source is always a function.
+ */
 export function hasSourceCondition(statement: Statement): boolean {
-  return statement.condition.some((c) => SOURCE_KEYS.test(c.key) && !/not/i.test(c.operator) && c.values.length > 0);
+  return statement.condition.some((c) => SOURCE_KEYS.test(c.key) && conditionScopes(c, FUNCTION_PROBES));
+}
+
+/** The aws:SourceAccount / aws:SourceArn conditions of a statement that do not scope it (see hasSourceCondition), as `Operator key`. */
+export function ineffectiveSourceConditions(statement: Statement): string[] {
+  return statement.condition.filter((c) => SOURCE_KEYS.test(c.key) && !conditionScopes(c, FUNCTION_PROBES)).map((c) => `${c.operator} ${c.key}`);
+}
+
+/**
+ * Whether a trustee is anyone at all: `"*"`, `{"AWS": "*"}`, an AWS principal ARN whose account is a wildcard
+ * (IAM refuses such an ARN, but it would name every account's), or an Allow's NotPrincipal (everyone it does not list).
+ */
+export function isPublicTrustee(trustee: OtherTrustee): boolean {
+  const { principal } = trustee;
+  if (!principal) return true;
+  if (principal.type === '*') return true;
+  if (principal.type !== 'AWS') return false;
+  if (classifyPrincipal(principal.value).kind === 'public') return true;
+  const fields = knownString(principal.value)?.split(':');
+  return fields !== undefined && fields[0] === 'arn' && /[*?]/.test(fields[4] ?? '');
+}
+
+/**
+ * Whether a statement's conditions keep a public trustee from being anyone at all: a caller condition with fixed
+ * values (aws:PrincipalAccount, aws:PrincipalOrgID, aws:SourceVpce, … see callerScope), or a scoping
+ * aws:SourceAccount / aws:SourceArn (only AWS services send those, for a resource of the named account).
+ * aws:PrincipalIsAWSService = true counts too: services still act for any account (IG102's confused deputy),
+ * but no one can take the role's credentials for themselves. Conditions on other keys (sts:ExternalId, MFA)
+ * do not say whose identity it is.
+ */
+export function scopedToCallers(statement: Statement): boolean {
+  return statement.condition.some((c) => callerScope(c) !== undefined || (SOURCE_KEYS.test(c.key) && conditionScopes(c)));
 }

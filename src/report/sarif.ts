@@ -93,7 +93,7 @@ export const formatSarif: Formatter = (result, options) => {
   for (const f of all) if (!artifactIndex.has(f.range.file)) artifactIndex.set(f.range.file, artifactIndex.size);
   const fingerprints = fingerprintFindings(all);
   const results = all.map((f, i) => ({
-    ...sarifResult(f, fingerprints[i], ruleIndex.get(f.ruleId), artifactIndex.get(f.range.file) ?? 0),
+    ...sarifResult(f, fingerprints[i], ruleIndex.get(f.ruleId), artifactIndex.get(f.range.file) ?? 0, metas[ruleIndex.get(f.ruleId) ?? -1]?.severity),
     ...(i >= result.findings.length ? { suppressions: [{ kind: 'inSource', justification: suppressed[i - result.findings.length].justification }] } : {}),
   }));
   const log = {
@@ -124,7 +124,8 @@ export const formatSarif: Formatter = (result, options) => {
   return `${JSON.stringify(log, null, 2)}\n`;
 };
 
-function sarifResult(f: Finding, fingerprint: string, rule: number | undefined, artifact: number): Record<string, unknown> {
+/** `ruleSeverity`: the rule's default; a finding graded otherwise (IG302's public trust, a config override) says so itself. */
+function sarifResult(f: Finding, fingerprint: string, rule: number | undefined, artifact: number, ruleSeverity: Severity | undefined): Record<string, unknown> {
   return {
     ruleId: f.ruleId,
     ...(rule !== undefined ? { ruleIndex: rule } : {}),
@@ -143,6 +144,8 @@ function sarifResult(f: Finding, fingerprint: string, rule: number | undefined, 
     ...sarifFixes(f),
     properties: {
       severity: f.severity,
+      // GitHub code scanning reads security-severity from a result's properties as well as its rule's (oasis-tcs/sarif-spec#612).
+      ...(ruleSeverity !== undefined && f.severity !== ruleSeverity ? { 'security-severity': SECURITY_SEVERITY[f.severity] } : {}),
       resource: f.resource,
       ...(f.roots !== undefined ? { roots: [...f.roots] } : {}),
       ...(f.constructPath !== undefined ? { constructPath: f.constructPath } : {}),

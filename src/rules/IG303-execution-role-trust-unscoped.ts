@@ -5,7 +5,7 @@ import { identityGraph } from '../model/identity-graph.js';
 import type { Range } from '../model/range.js';
 import type { Model, Principal, ResourceBase, Statement } from '../model/types.js';
 import { displayString, knownString } from '../model/value.js';
-import { hasSourceCondition, isLambdaPrincipal, trustsLambda } from '../iam/trust.js';
+import { hasSourceCondition, ineffectiveSourceConditions, isLambdaPrincipal, trustsLambda } from '../iam/trust.js';
 import { fix, isCloudFormation } from './support/fix.js';
 import { inModuleInstance, moduleInstance } from './support/suggest.js';
 import { identityLabel } from './support/identity.js';
@@ -22,7 +22,7 @@ export const IG303: Rule = {
     severity: 'low',
     attack: 'T1648',
     description:
-      'A trust statement for lambda.amazonaws.com without an aws:SourceAccount or aws:SourceArn condition lets Lambda assume the role on behalf of any function that names it, in any account that can pass it (the confused-deputy pattern AWS recommends closing with these keys). Either key is enough. A role SAM generates is reported only when the template writes its trust (`AssumeRolePolicyDocument` on the function): the default trust SAM gives it is not for the user to fix.',
+      'A trust statement for lambda.amazonaws.com without an aws:SourceAccount or aws:SourceArn condition lets Lambda assume the role on behalf of any function that names it, in any account that can pass it (the confused-deputy pattern AWS recommends closing with these keys). Either key is enough, under a positive operator (`StringEquals`, `StringLike`, `ArnEquals`, `ArnLike`, …) with values that do not match every account or function: `StringLike "*"`, `?*`, twelve `?`, `arn:aws:*:*:*:*` or `arn:aws:lambda:*:*:function:*` scope nothing, and neither do negated operators, `…IfExists` or `ForAllValues:` (a request without the key passes them). A role SAM generates is reported only when the template writes its trust (`AssumeRolePolicyDocument` on the function): the default trust SAM gives it is not for the user to fix.',
     remediation:
       'Add `StringEquals` `aws:SourceAccount` = your account to the trust statement (`!Ref AWS::AccountId`; in Terraform `data.aws_caller_identity.current.account_id`), or `ArnLike` `aws:SourceArn` on the function ARN pattern. `--fix` writes the account condition, merged into an existing `Condition`.',
     fixable: true,
@@ -39,7 +39,7 @@ export const IG303: Rule = {
       findings.push({
         ruleId: 'IG303',
         severity: 'low',
-        message: `Execution role ${identityLabel(node)} lets lambda.amazonaws.com assume it with no aws:SourceAccount or aws:SourceArn condition.`,
+        message: `Execution role ${identityLabel(node)} lets lambda.amazonaws.com assume it with no aws:SourceAccount or aws:SourceArn condition${ineffectiveNote(unscoped[0])}.`,
         range: unscoped[0].range,
         resource: node.identity.address,
         ...rootsOf(node.identity),
@@ -53,6 +53,13 @@ export const IG303: Rule = {
     return findings;
   },
 };
+
+/** Why the statement's own aws:SourceAccount / aws:SourceArn conditions do not count, when it has some. */
+function ineffectiveNote(statement: Statement): string {
+  const ignored = ineffectiveSourceConditions(statement);
+  if (ignored.length === 0) return '';
+  return ` that scopes it (${ignored.join(', ')} does not: a negated, …IfExists or ForAllValues: operator, or a value matching every account or function)`;
+}
 
 /**
  * Pins every unscoped Lambda trust statement to the account: CloudFormation's own account id;

@@ -193,6 +193,8 @@ describe('IG303 --fix', () => {
     expect(fixed).toContain(`      Condition = { StringNotEquals = { "aws:SourceAccount" = "444455556666" }, StringEquals = { "aws:SourceAccount" = ${account} } }\n`);
     expect(fixed).toContain(`        "StringEquals": { "aws:RequestedRegion": "eu-west-1", "aws:SourceAccount": "\${${account}}" }\n`);
     expect(fixed).toContain(`        } # the service\n        Condition = { StringEquals = { "aws:SourceAccount" = ${account} } }\n      },\n`);
+    // A wildcard pattern scopes nothing: the account equality joins it.
+    expect(fixed).toContain(`      Condition = { StringLike = { "aws:SourceAccount" = "*" }, StringEquals = { "aws:SourceAccount" = ${account} } }\n`);
     // One Condition per statement: merged, never a second key.
     expect(fixed.match(/Condition/g)).toHaveLength(fixture('IG303/fail.tf').match(/Condition/g)!.length + 1);
   });
@@ -214,7 +216,7 @@ describe('IG303 --fix', () => {
     expect(before.every((f) => f.fix!.edits.every((e) => e.text.includes('data.aws_caller_identity.me.account_id')))).toBe(true);
     await runCaptured(['--fix', '.'], { cwd: dir });
     expect((await scan({ paths: ['.'], cwd: dir })).findings).toEqual([]);
-    expect(readFileSync(join(dir, 'mod/main.tf'), 'utf8').match(/aws:SourceAccount/g)).toHaveLength(fixture('IG303/fail.tf').match(/aws:SourceAccount/g)!.length + 4);
+    expect(readFileSync(join(dir, 'mod/main.tf'), 'utf8').match(/aws:SourceAccount/g)).toHaveLength(fixture('IG303/fail.tf').match(/aws:SourceAccount/g)!.length + 5);
   });
 
   it('names the functions of the policy\'s own module instance in IG201 fixes, once each, for every instance', async () => {
@@ -235,7 +237,7 @@ describe('IG303 --fix', () => {
     const dir = tempTree({ 'main.tf': fixture('IG303/fail.tf'), 'modules/other/identity.tf': CALLER_IDENTITY });
     const { findings } = await scan({ paths: ['.'], cwd: dir });
     const ig303 = findings.filter((f) => f.ruleId === 'IG303');
-    expect(ig303).toHaveLength(4);
+    expect(ig303).toHaveLength(5);
     for (const f of ig303) {
       expect(f.fix?.edits).toEqual([]);
       expect(f.fix?.description).toMatch(/Not applied by --fix: the role's module declares no data "aws_caller_identity" and the config names no account/);

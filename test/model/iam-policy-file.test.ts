@@ -59,7 +59,8 @@ describe('raw IAM policy files', () => {
       // aws:SourceIp is not read as scoping the caller's account.
       { ...none, line: 50, principal: '*' },
       { ...none, line: 58, principal: '*', callers: ['aws:PrincipalIsAWSService=aws-service'] },
-      { ...none, line: 4, principal: '*', org: 'o-a1b2c3d4e5' },
+      // aws:PrincipalOrgID is both the permission's organisation id and a caller condition (a trust policy has only the latter).
+      { ...none, line: 4, principal: '*', org: 'o-a1b2c3d4e5', callers: ['aws:PrincipalOrgID=organisation'] },
       { ...none, line: 12, principal: 'arn:aws:iam::444455556666:root' },
       { ...none, line: 19, principal: 's3.amazonaws.com', sourceArn: 'arn:aws:s3:::uploads', sourceAccount: '123456789012' },
       // The Deny statement grants nothing; nor do Resource "*" (line 37), an S3 ARN (44) or a layer ARN (51).

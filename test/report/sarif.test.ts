@@ -95,6 +95,17 @@ describe('sarif formatter', () => {
     expect(levels).toEqual(['error', 'error', 'warning', 'note', 'note']);
   });
 
+  it('gives a result graded other than its rule (IG302 on a public trust) its own security-severity', () => {
+    const results = sarifOf([
+      finding({ ruleId: 'IG302', severity: 'critical' }),
+      finding({ ruleId: 'IG302', severity: 'medium', resource: 'b' }),
+    ]).runs[0].results;
+    expect(results.map((r) => [r.level, r.properties['security-severity']])).toEqual([
+      ['error', '9.5'],
+      ['warning', undefined],
+    ]);
+  });
+
   it('locates results by relative, percent-encoded URIs under %SRCROOT% with the finding range as given', () => {
     const run = sarifOf([finding({ range: { file: 'infra dir/100%/main.tf', line: 7, column: 5, endLine: 9, endColumn: 2 } })]).runs[0];
     const location = run.results[0].locations[0].physicalLocation;

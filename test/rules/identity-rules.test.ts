@@ -35,6 +35,7 @@ const EXPECTED: Record<string, Partial<Record<Ext, Array<[string, string, number
       ['IG302', 'aws_iam_role.shared', 8],
       ['IG302', 'aws_iam_role.with_account', 21],
       ['IG302', 'aws_iam_role.ecs_task', 31],
+      ['IG302', 'aws_iam_role.anyone', 46],
     ],
     'cfn.yaml': [
       ['IG302', 'Shared', 11],
@@ -49,6 +50,7 @@ const EXPECTED: Record<string, Partial<Record<Ext, Array<[string, string, number
       ['IG303', 'aws_iam_role.negated', 21],
       ['IG303', 'aws_iam_role.heredoc', 37],
       ['IG303', 'aws_iam_role.listed', 56],
+      ['IG303', 'aws_iam_role.any_account', 74],
     ],
     'cfn.yaml': [
       ['IG303', 'Plain', 9],
