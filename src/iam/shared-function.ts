@@ -1,6 +1,6 @@
 import type { PolicyDocument, Statement } from '../model/types.js';
 import { displayString } from '../model/value.js';
-import { commonMatch, compileGlob, tokenTable, type Glob, type TokenTable } from './glob-overlap.js';
+import { commonMatch, compileGlob, hasWildcard, tokenTable, type Glob, type TokenTable } from './glob-overlap.js';
 import { coversAction, effectOf, hasScopingCondition, isUnconditionalDeny, resourcePattern } from './statement.js';
 
 /**
@@ -82,7 +82,7 @@ function addGrants(reach: FunctionReach, statement: Statement, compiler: GlobCom
     reach.grants.push({ statement, scope: `functions matching \`${written}\``, pattern: written, glob: compile(compiler, pattern, 'token'), except: [] });
   }
   if (statement.notResource.length > 0) {
-    // What a NotResource leaves out is overstated (unknown pieces as `*`), so what it grants is never.
+    // What a NotResource leaves out is read generously (unknown pieces as `*`), so what it grants is never overstated.
     const except = statement.notResource.map((entry) => compile(compiler, resourcePattern(entry) ?? '*', 'star'));
     const scope = `every function but ${statement.notResource.map((entry) => `\`${displayString(entry) ?? '${unknown}'}\``).join(', ')}`;
     reach.grants.push({ statement, scope, glob: compile(compiler, '*', 'token'), except });
@@ -124,12 +124,18 @@ export function sharedFunction(first: FunctionReach, second: FunctionReach | 'an
   for (const a of first.grants) {
     for (const b of others) {
       if (++pairs > MAX_PAIRS) return undefined;
+      // Most entries name one function: two different names share nothing, and comparing them is cheap.
+      if (b && !hasWildcard(a.glob) && !hasWildcard(b.glob) && !sameGlob(a.glob, b.glob)) continue;
       const none = [...denied, ...a.except, ...(b?.except ?? [])];
       if (!unless.some((open) => commonMatch([a.glob, b?.glob ?? everything, FUNCTION_ARN, ...open], none))) continue;
       return b ? { first: a, second: b, scope: sharedScope(a, b) } : { first: a, scope: a.scope };
     }
   }
   return undefined;
+}
+
+function sameGlob(a: Glob, b: Glob): boolean {
+  return a.length === b.length && a.every((symbol, i) => symbol === b[i]);
 }
 
 /** One glob from each list, every way (one empty list: no way at all); undefined past MAX_UNLESS_COMBINATIONS. */

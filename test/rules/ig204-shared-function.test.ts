@@ -52,6 +52,13 @@ describe('IG204: CreateFunction and a way to run it on one function they share',
     expect(await clause([PASS_ANY, allow('"lambda:CreateFunction"', `${FN}orders`), allow('"lambda:InvokeFunction"', `${FN}payments`)])).toBeUndefined();
   });
 
+  it('finds the one name two long lists of exact names share', async () => {
+    const names = (prefix: string) => `[${Array.from({ length: 60 }, (_, i) => `"${FN}${prefix}-${i}"`).join(', ')}]`;
+    const lists = (invoke: string) => [PASS_ANY, `{ Effect = "Allow", Action = "lambda:CreateFunction", Resource = ${names('build')} }`, `{ Effect = "Allow", Action = "lambda:InvokeFunction", Resource = ${invoke} }`];
+    expect(await clause(lists(names('run')))).toBeUndefined();
+    expect(await clause(lists(names('run').replace(`${FN}run-59`, `${FN}BUILD-59`)))).toContain(`on functions matching \`${FN}build-59\``);
+  });
+
   it('names the narrower grant, or both when neither holds the other', async () => {
     expect(await clause([PASS_ANY, allow('"lambda:CreateFunction"', '*'), allow('"lambda:InvokeFunction"', `${FN}app-*`)])).toContain(`on functions matching \`${FN}app-*\``);
     expect(await clause([PASS_ANY, allow('"lambda:CreateFunction"', `${FN}app-*`), allow('"lambda:InvokeFunction"', 'arn:aws:lambda:*:*:function:*-prod')])).toContain(
