@@ -1,6 +1,7 @@
-import { effectOf, everyFunction, FUNCTION_PROBES, grantsOnAllFunctions } from '../iam/statement.js';
+import { functionReach, globCompiler, sharedFunction } from '../iam/shared-function.js';
+import { effectOf, everyFunction, FUNCTION_PROBES, grantsOnAllFunctions, type Grant } from '../iam/statement.js';
 import { identityGraph, type IdentityNode } from '../model/identity-graph.js';
-import type { IamIdentity, IdentityPolicy, PolicyDocument } from '../model/types.js';
+import type { IamIdentity, IdentityPolicy, PolicyDocument, Statement } from '../model/types.js';
 import { knownString } from '../model/value.js';
 import { identityLabel, policyLabel } from './support/identity.js';
 import { rootsOf } from './support/roots.js';
@@ -36,6 +37,8 @@ const STEPS: ReadonlyArray<{ step: string; actions: ReadonlyArray<readonly [stri
 
 interface Escalation {
   actions: string[];
+  /** What the actions reach, for the message: "… on every resource", or the functions two steps share. */
+  clauses: string[];
   policies: IdentityPolicy[];
 }
 
@@ -46,27 +49,72 @@ function isAdministrator(documents: PolicyDocument[]): boolean {
   return statements.some((s) => s.condition.length === 0 && s.action.some((a) => knownString(a) === '*') && s.resource.some((r) => knownString(r) === '*'));
 }
 
-/** Whether the node's policies, taken together (Denies included), allow each step on every resource. */
+/** Whether the node's policies, taken together (Denies included), allow each step: every step on every resource, or PassRole so and the function steps on one function they share. */
 function escalation(node: IdentityNode): Escalation | undefined {
   const withDocument = node.policies.flatMap(({ policy }) => (policy.document ? [{ policy, document: policy.document }] : []));
   // Most identities hold no policy in the scan: nothing to grant the first step.
   if (withDocument.length === 0) return undefined;
   const documents: PolicyDocument[] = withDocument.map((p) => p.document);
   if (isAdministrator(documents)) return undefined;
-  const actions: string[] = [];
-  const policies = new Set<IdentityPolicy>();
-  for (const { actions: candidates } of STEPS) {
-    const granted = candidates.flatMap(([action, probes]) => {
+  const statements = new Set<Statement>();
+  const granted = ({ actions: candidates }: (typeof STEPS)[number]) =>
+    candidates.flatMap(([action, probes]) => {
       const grants = grantsOnAllFunctions(documents, action, probes);
-      for (const grant of grants) for (const p of withDocument) if (p.document.statements.includes(grant.statement)) policies.add(p.policy);
       if (grants.length === 0) return [];
       // Granted only on versions and aliases (`function:*:*`): say so, "on every resource" would overstate it.
-      return [grants.every((g) => g.qualifiedOnly) ? `${action} (on ${everyFunction(grants[0])})` : action];
+      return [{ action, grants, named: grants.every((g) => g.qualifiedOnly) ? `${action} (on ${everyFunction(grants[0])})` : action }];
     });
-    if (granted.length === 0) return undefined;
-    actions.push(...granted);
+  const passRole = granted(STEPS[0]);
+  if (passRole.length === 0) return undefined;
+  const [code, run] = [granted(STEPS[1]), granted(STEPS[2])];
+  const policiesOf = () => withDocument.filter((p, i, all) => p.document.statements.some((s) => statements.has(s)) && all.findIndex((q) => q.policy === p.policy) === i).map((p) => p.policy);
+  if (code.length > 0 && run.length > 0) {
+    const steps = [...passRole, ...code, ...run];
+    for (const { grants } of steps) for (const grant of grants) statements.add(grant.statement);
+    const actions = steps.map((s) => s.named);
+    return { actions, clauses: [`${actions.join(', ')} on every resource`], policies: policiesOf() };
   }
-  return { actions, policies: withDocument.map((p) => p.policy).filter((p, i, all) => policies.has(p) && all.indexOf(p) === i) };
+  const shared = sharedDeployment(documents, run);
+  if (!shared) return undefined;
+  for (const { grants } of passRole) for (const grant of grants) statements.add(grant.statement);
+  for (const statement of shared.statements) statements.add(statement);
+  const passing = passRole.map((s) => s.named);
+  return { actions: [...passing, ...shared.actions], clauses: [`${passing.join(', ')} on every resource`, shared.clause], policies: policiesOf() };
+}
+
+/**
+ * CreateFunction and a way to run it on one function name they share: the caller creates that
+ * function with any role it can pass, then runs it. One name is enough, even a single exact one:
+ * CreateFunction succeeds whenever the name is free (never deployed, deleted, or in a region or
+ * account the ARN allows but the function does not live in), and the grant stands for as long as the
+ * policy does. UpdateFunctionCode stays on the every-function path: it changes an existing function,
+ * which keeps the role its owner gave it, so only "every function" (some function runs as the most
+ * powerful role) makes it an escalation. An event source mapping on every mapping may name any
+ * function (lambda:FunctionArn is a condition, and a scoping one removes the grant), so it runs
+ * whatever CreateFunction makes. Computed only when PassRole is already granted on every role.
+ */
+function sharedDeployment(documents: PolicyDocument[], run: ReadonlyArray<{ action: string; grants: Grant[] }>): { actions: string[]; clause: string; statements: Statement[] } | undefined {
+  const compiler = globCompiler();
+  const create = functionReach(documents, 'lambda:CreateFunction', compiler);
+  if (create.grants.length === 0) return undefined;
+  for (const [action] of STEPS[2].actions) {
+    if (action === 'lambda:CreateEventSourceMapping') {
+      const mapping = run.find((r) => r.action === action);
+      const shared = mapping && sharedFunction(create, 'any-function', compiler);
+      if (mapping && shared)
+        return {
+          actions: [create.action, action],
+          clause: `${create.action} on ${shared.scope} and ${action} on every event source mapping`,
+          statements: [shared.first.statement, ...mapping.grants.map((g) => g.statement)],
+        };
+      continue;
+    }
+    const reach = functionReach(documents, action, compiler);
+    if (reach.grants.length === 0) continue;
+    const shared = sharedFunction(create, reach, compiler);
+    if (shared) return { actions: [create.action, action], clause: `${create.action} and ${action} on ${shared.scope}`, statements: [shared.first.statement, shared.second!.statement] };
+  }
+  return undefined;
 }
 
 export const IG204: Rule = {
@@ -76,7 +124,7 @@ export const IG204: Rule = {
     severity: 'critical',
     attack: 'T1648',
     description:
-      'A role, user or group whose policies together allow iam:PassRole, lambda:CreateFunction or lambda:UpdateFunctionCode, and lambda:InvokeFunction, lambda:CreateEventSourceMapping or lambda:AddPermission, each on every resource, can create a function that runs as any role in the account and then run it: its own permissions become those of the most powerful role it can pass. The grants may sit in different policies (inline, attached, inherited from a group); an unconditional Deny in the set removes a grant. Reported once per principal, naming every policy that contributes; administrators (* on *) have nothing to escalate to and are left to IG202/IG301.',
+      'A role, user or group whose policies together allow iam:PassRole on every role, and a way to put code in a function and run it, can create a function that runs as any role in the account and then run it: its own permissions become those of the most powerful role it can pass. Putting code in and running it means lambda:CreateFunction together with lambda:InvokeFunction or lambda:AddPermission on one function name they share (`function:app-*` for both is enough: the caller creates app-evil and invokes it; so is one exact name, which CreateFunction takes whenever it is free), or with lambda:CreateEventSourceMapping on every mapping; or lambda:UpdateFunctionCode with one of the three on every function (an existing function keeps the role its owner gave it, so only every function makes that an escalation). `${aws:username}` and unknown Terraform or CloudFormation values in a name are one fixed string the caller cannot choose: shared with themselves and with `*`, not with another prefix. The grants may sit in different policies (inline, attached, inherited from a group); an unconditional Deny in the set removes what it covers, and one covering every function both steps share removes the escalation. Reported once per principal, naming every policy that contributes; administrators (* on *) have nothing to escalate to and are left to IG202/IG301.',
     fixable: false,
   },
   check({ model }) {
@@ -97,7 +145,7 @@ export const IG204: Rule = {
       findings.push({
         ruleId: 'IG204',
         severity: 'critical',
-        message: `${who} can escalate privileges through Lambda: ${result.actions.join(', ')} on every resource, granted together by ${result.policies.map(policyLabel).join(', ')}.`,
+        message: `${who} can escalate privileges through Lambda: ${result.clauses.join(', ')}, granted together by ${result.policies.map(policyLabel).join(', ')}.`,
         range: node.identity.range,
         resource: node.identity.address,
         ...rootsOf(node.identity),

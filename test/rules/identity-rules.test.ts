@@ -10,10 +10,12 @@ const EXPECTED: Record<string, Partial<Record<Ext, Array<[string, string, number
       ['IG204', 'aws_iam_role.deployer', 2],
       ['IG204', 'aws_iam_user.ci', 29],
       ['IG204', 'aws_iam_group.devs', 41],
+      ['IG204', 'aws_iam_role.app_deployer', 68],
     ],
     'cfn.yaml': [
       ['IG204', 'Deployer', 3],
       ['IG204', 'Ci', 28],
+      ['IG204', 'AppDeployer', 41],
     ],
   },
   IG301: {

@@ -1,0 +1,199 @@
+/**
+ * Whether IAM-style globs (`*` any run, `?` one character, compared as wildcardMatches compares:
+ * case-insensitively, as a non-Unicode `i` RegExp folds case) can match one string together: some
+ * string matching every glob of one list and none of another. Rules ask "is there a function ARN
+ * that one grant reaches, another grant reaches too, and no Deny takes away?", which no fixed set
+ * of probe ARNs answers.
+ *
+ * The answer is a search of the product of the globs' automata: each glob's state is the set of
+ * positions it may have reached (a subset construction, so a glob that must NOT match is tracked
+ * exactly). Only symbols that some glob names, plus one that none names, need trying at each step.
+ */
+
+/** A glob as symbols: STAR, ANY, or a literal (a case-folded UTF-16 code unit, or a token numbered from TOKEN_BASE). */
+export type Glob = readonly number[];
+
+const STAR = -1;
+const ANY = -2;
+/** A character no glob names: matches `*` and `?` only. */
+const FRESH = -3;
+/** Tokens (`${aws:username}`, an unknown Terraform value) sit above every UTF-16 code unit. */
+const TOKEN_BASE = 0x10000;
+
+/**
+ * Names for `${...}` pieces: the same text is the same token, in every glob compiled with the table.
+ * `as: 'token'`: a token is one fixed string the caller cannot choose. It equals itself (a policy
+ * variable has one value per request, an unknown Terraform value one value per plan) and `*` matches
+ * it, but no literal and no `?` do: it may be any length and hold any text. `as: 'star'`: the piece
+ * is read as `*`, for a glob whose reach should be overstated rather than understated (a Deny).
+ */
+export interface TokenTable {
+  ids: Map<string, number>;
+  texts: string[];
+}
+
+export function tokenTable(): TokenTable {
+  return { ids: new Map(), texts: [] };
+}
+
+/** IAM's escapes for the characters a policy variable would otherwise read as wildcards or a variable. */
+const ESCAPES: Record<string, number> = { '${*}': 0x2a, '${?}': 0x3f, '${$}': 0x24 };
+
+/**
+ * The symbols of a glob. Without a table, `${...}` is plain text (as wildcardMatches reads it);
+ * with one, each `${...}` piece is a token or a `*` (see TokenTable) and IAM's `${*}`, `${?}`, `${$}`
+ * are the literal characters.
+ */
+export function compileGlob(pattern: string, tokens?: { table: TokenTable; as: 'token' | 'star' }): Glob {
+  const symbols: number[] = [];
+  for (let i = 0; i < pattern.length; i++) {
+    const code = pattern.charCodeAt(i);
+    if (tokens && code === 0x24 && pattern.charCodeAt(i + 1) === 0x7b) {
+      const end = pattern.indexOf('}', i + 2);
+      if (end > 0) {
+        const piece = pattern.slice(i, end + 1);
+        i = end;
+        const escaped = ESCAPES[piece];
+        if (escaped !== undefined) symbols.push(escaped);
+        else if (tokens.as === 'star') symbols.push(STAR);
+        else symbols.push(tokenId(tokens.table, piece));
+        continue;
+      }
+    }
+    symbols.push(code === 0x2a ? STAR : code === 0x3f ? ANY : fold(code));
+  }
+  return symbols;
+}
+
+function tokenId(table: TokenTable, text: string): number {
+  let id = table.ids.get(text);
+  if (id === undefined) {
+    id = TOKEN_BASE + table.texts.length;
+    table.ids.set(text, id);
+    table.texts.push(text);
+  }
+  return id;
+}
+
+/** Whether a glob has a wildcard (a `*` read from a token included): without one it matches one string. */
+export function hasWildcard(glob: Glob): boolean {
+  return glob.some((s) => s === STAR || s === ANY);
+}
+
+/**
+ * The case folding of a non-Unicode `i` RegExp (ECMA-262 Canonicalize): two characters match when their
+ * folds are equal. ASCII letters fold to lower case here (the classes are the same), so witnesses read naturally.
+ */
+function fold(code: number): number {
+  if (code < 0x80) return code >= 0x41 && code <= 0x5a ? code | 0x20 : code;
+  const upper = String.fromCharCode(code).toUpperCase();
+  if (upper.length !== 1) return code;
+  const folded = upper.charCodeAt(0);
+  return folded < 0x80 ? code : folded;
+}
+
+/** Where a glob may stand: sorted positions, `glob.length` meaning "matched all of it". */
+type Positions = number[];
+
+/** The positions, with every `*` also skipped (it may match nothing). */
+function closure(glob: Glob, start: Iterable<number>): Positions {
+  const out = new Set<number>();
+  for (let p of start) {
+    out.add(p);
+    while (p < glob.length && glob[p] === STAR) out.add(++p);
+  }
+  return [...out].sort((a, b) => a - b);
+}
+
+function step(glob: Glob, positions: Positions, symbol: number): Positions {
+  const next: number[] = [];
+  for (const p of positions) {
+    if (p === glob.length) continue;
+    const g = glob[p];
+    if (g === STAR) next.push(p);
+    else if (g === ANY ? symbol < TOKEN_BASE : g === symbol) next.push(p + 1);
+  }
+  return next.length === 0 ? next : closure(glob, next);
+}
+
+/**
+ * The symbols a positive glob can take next: undefined when any (a `*` is open), else the literals
+ * it stands at, with `?` allowing every symbol but a token.
+ */
+function allowed(glob: Glob, positions: Positions): { any: boolean; literals: number[] } | undefined {
+  const literals: number[] = [];
+  let any = false;
+  for (const p of positions) {
+    if (p === glob.length) continue;
+    const g = glob[p];
+    if (g === STAR) return undefined;
+    if (g === ANY) any = true;
+    else literals.push(g);
+  }
+  return { any, literals };
+}
+
+/**
+ * A string matching every glob of `all` and none of `none`, as symbols (see witnessText); undefined when
+ * there is none, or when the search visits more than `budget` states. A state is one position set per
+ * glob, so real ARN patterns, which mostly step through literals together, visit few; the budget bounds
+ * pathological input (many `*` in many globs) and errs toward "none", the answer that reports nothing.
+ */
+export function commonMatch(all: readonly Glob[], none: readonly Glob[] = [], budget = 20_000): number[] | undefined {
+  if (all.length === 0) return undefined;
+  const globs = [...all, ...none];
+  const alphabet = [...new Set(globs.flatMap((g) => g.filter((s) => s >= 0)))].concat(FRESH);
+  const start = globs.map((g) => closure(g, [0]));
+  const key = (state: Positions[]) => state.map((p) => p.join(',')).join('|');
+  const parents = new Map<string, { from: string; symbol: number } | null>([[key(start), null]]);
+  const queue: Array<{ state: Positions[]; id: string }> = [{ state: start, id: key(start) }];
+  for (let head = 0; head < queue.length; head++) {
+    const { state, id } = queue[head];
+    if (isAccepting(globs, state, all.length)) return pathTo(parents, id);
+    if (head >= budget) return undefined;
+    for (const symbol of candidates(all, state, alphabet)) {
+      const next: Positions[] = [];
+      let alive = true;
+      for (let g = 0; g < globs.length && alive; g++) {
+        const positions = step(globs[g], state[g], symbol);
+        // A glob that must match and can no longer: nothing on from here.
+        if (g < all.length && positions.length === 0) alive = false;
+        next.push(positions);
+      }
+      if (!alive) continue;
+      const nextId = key(next);
+      if (parents.has(nextId)) continue;
+      parents.set(nextId, { from: id, symbol });
+      queue.push({ state: next, id: nextId });
+    }
+  }
+  return undefined;
+}
+
+function isAccepting(globs: readonly Glob[], state: Positions[], positives: number): boolean {
+  return state.every((positions, g) => positions.includes(globs[g].length) === g < positives);
+}
+
+/** The symbols worth trying next: those every positive glob can take (all of them when each has a `*` open). */
+function candidates(all: readonly Glob[], state: Positions[], alphabet: readonly number[]): readonly number[] {
+  let out: readonly number[] = alphabet;
+  for (let g = 0; g < all.length; g++) {
+    const can = allowed(all[g], state[g]);
+    if (!can) continue;
+    out = out.filter((s) => (can.any && s < TOKEN_BASE) || can.literals.includes(s));
+  }
+  return out;
+}
+
+function pathTo(parents: Map<string, { from: string; symbol: number } | null>, id: string): number[] {
+  const symbols: number[] = [];
+  for (let at = parents.get(id); at; at = parents.get(at.from)) symbols.push(at.symbol);
+  return symbols.reverse();
+}
+
+/** A witness as text: literals as themselves, tokens as written, the fresh character as one no glob named. */
+export function witnessText(symbols: readonly number[], globs: readonly Glob[], tokens?: TokenTable): string {
+  const named = new Set(globs.flatMap((g) => g.filter((s) => s >= 0 && s < TOKEN_BASE)));
+  const fresh = [...'x0z9_-qk'].map((c) => c.charCodeAt(0)).find((c) => !named.has(fold(c))) ?? 0xe000;
+  return symbols.map((s) => (s === FRESH ? String.fromCharCode(fresh) : s >= TOKEN_BASE ? (tokens?.texts[s - TOKEN_BASE] ?? '') : String.fromCharCode(s))).join('');
+}

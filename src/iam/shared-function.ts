@@ -1,0 +1,162 @@
+import type { PolicyDocument, Statement } from '../model/types.js';
+import { displayString } from '../model/value.js';
+import { commonMatch, compileGlob, hasWildcard, tokenTable, type Glob, type TokenTable } from './glob-overlap.js';
+import { coversAction, effectOf, hasScopingCondition, isUnconditionalDeny, resourcePattern } from './statement.js';
+
+/**
+ * Whether two actions' grants in a set of policies reach one function ARN together, with neither
+ * action denied there: "the caller can create `app-evil` and invoke it" needs only one such name,
+ * not every function. Resource entries are globs (see resourcePattern: symbolic partition, region
+ * and account read as `*`). A `${...}` piece of a name (a policy variable such as `${aws:username}`,
+ * an unknown Terraform or CloudFormation value) is one fixed string the caller cannot choose: equal
+ * to itself in every grant, matched by `*`, by nothing else (see TokenTable). So `${aws:username}-*`
+ * shares a function with itself and with `*`, but not with `app-*`, which it may or may not match.
+ * A grant whose Resource is wholly unknown reaches nothing here; a Deny's unknown pieces read as `*`:
+ * what we cannot know never makes a finding, only takes one away.
+ */
+export interface ScopedGrant {
+  statement: Statement;
+  /** How a message names the functions the grant reaches: "functions matching `…`", "every function but `…`". */
+  scope: string;
+  /** A Resource entry as written, when it is one. */
+  pattern?: string;
+  glob: Glob;
+  /** NotResource: functions the grant leaves out. */
+  except: Glob[];
+}
+
+/** One action's Allow grants on named functions, and what its unconditional Denies take away. */
+export interface FunctionReach {
+  action: string;
+  grants: ScopedGrant[];
+  /** Resource entries of the Denies: no function matching one is reached. */
+  denied: Glob[];
+  /** NotResource Denies: a reached function must match one entry of each list. */
+  deniedUnless: Glob[][];
+}
+
+/** Function ARNs alone (`arn:…:lambda:…:function:NAME`, no version or alias): what CreateFunction makes and an unqualified call runs. */
+const FUNCTION_ARN = compileGlob('arn:*:lambda:*:*:function:*');
+const SEVEN_COLONS = compileGlob('*:*:*:*:*:*:*:*');
+
+/** Per pair of grants, each way of getting past NotResource Denies is one search: past this many, none is reported. */
+const MAX_UNLESS_COMBINATIONS = 16;
+/** Grants are compared pairwise; policies can list thousands of ARNs, so past this many pairs nothing is reported. */
+const MAX_PAIRS = 5_000;
+
+/** Compiles a node's patterns once, into one token table (the same `${...}` is the same token in every grant). */
+export interface GlobCompiler {
+  table: TokenTable;
+  cache: Map<string, Glob>;
+}
+
+export function globCompiler(): GlobCompiler {
+  return { table: tokenTable(), cache: new Map() };
+}
+
+function compile(compiler: GlobCompiler, pattern: string, as: 'token' | 'star'): Glob {
+  const key = `${as}\0${pattern}`;
+  let glob = compiler.cache.get(key);
+  if (!glob) compiler.cache.set(key, (glob = compileGlob(pattern, { table: compiler.table, as })));
+  return glob;
+}
+
+/** The Allow statements granting `action` without a scoping condition, each Resource entry a grant, and the unconditional Denies of it. */
+export function functionReach(documents: readonly PolicyDocument[], action: string, compiler: GlobCompiler): FunctionReach {
+  const reach: FunctionReach = { action, grants: [], denied: [], deniedUnless: [] };
+  for (const document of documents) {
+    for (const statement of document.statements) {
+      if (!coversAction(statement, action)) continue;
+      if (isUnconditionalDeny(statement)) addDenial(reach, statement, compiler);
+      else if (effectOf(statement) === 'Allow' && !hasScopingCondition(statement)) addGrants(reach, statement, compiler);
+    }
+  }
+  return reach;
+}
+
+function addGrants(reach: FunctionReach, statement: Statement, compiler: GlobCompiler): void {
+  for (const entry of statement.resource) {
+    const pattern = resourcePattern(entry);
+    if (pattern === undefined) continue;
+    const written = displayString(entry) ?? pattern;
+    reach.grants.push({ statement, scope: `functions matching \`${written}\``, pattern: written, glob: compile(compiler, pattern, 'token'), except: [] });
+  }
+  if (statement.notResource.length > 0) {
+    // What a NotResource leaves out is read generously (unknown pieces as `*`), so what it grants is never overstated.
+    const except = statement.notResource.map((entry) => compile(compiler, resourcePattern(entry) ?? '*', 'star'));
+    const scope = `every function but ${statement.notResource.map((entry) => `\`${displayString(entry) ?? '${unknown}'}\``).join(', ')}`;
+    reach.grants.push({ statement, scope, glob: compile(compiler, '*', 'token'), except });
+  }
+}
+
+function addDenial(reach: FunctionReach, statement: Statement, compiler: GlobCompiler): void {
+  for (const entry of statement.resource) reach.denied.push(compile(compiler, resourcePattern(entry) ?? '*', 'star'));
+  if (statement.notResource.length > 0) {
+    // Only the exceptions we can read are left open: an unknown one may leave nothing.
+    const open = statement.notResource.flatMap((entry) => {
+      const pattern = resourcePattern(entry);
+      return pattern === undefined ? [] : [compile(compiler, pattern, 'token')];
+    });
+    reach.deniedUnless.push(open);
+  }
+}
+
+export interface SharedFunction {
+  first: ScopedGrant;
+  /** Absent when the second action reaches every function by other means (see sharedFunction). */
+  second?: ScopedGrant;
+  /** How a message names the functions both reach: the narrower grant's scope, or both. */
+  scope: string;
+}
+
+/**
+ * The first pair of grants, one of each action, that reach a function ARN neither action is denied on.
+ * `second` may be 'any-function': the action reaches every function by other means (an event source
+ * mapping on every mapping names its function in the request), so only `first` and its Denies decide.
+ */
+export function sharedFunction(first: FunctionReach, second: FunctionReach | 'any-function', compiler: GlobCompiler): SharedFunction | undefined {
+  const others: Array<ScopedGrant | undefined> = second === 'any-function' ? [undefined] : second.grants;
+  const denied = [SEVEN_COLONS, ...first.denied, ...(second === 'any-function' ? [] : second.denied)];
+  const unless = combinations([...first.deniedUnless, ...(second === 'any-function' ? [] : second.deniedUnless)]);
+  if (unless === undefined) return undefined;
+  const everything = compile(compiler, '*', 'token');
+  let pairs = 0;
+  for (const a of first.grants) {
+    for (const b of others) {
+      if (++pairs > MAX_PAIRS) return undefined;
+      // Most entries name one function: two different names share nothing, and comparing them is cheap.
+      if (b && !hasWildcard(a.glob) && !hasWildcard(b.glob) && !sameGlob(a.glob, b.glob)) continue;
+      const none = [...denied, ...a.except, ...(b?.except ?? [])];
+      if (!unless.some((open) => commonMatch([a.glob, b?.glob ?? everything, FUNCTION_ARN, ...open], none))) continue;
+      return b ? { first: a, second: b, scope: sharedScope(a, b) } : { first: a, scope: a.scope };
+    }
+  }
+  return undefined;
+}
+
+function sameGlob(a: Glob, b: Glob): boolean {
+  return a.length === b.length && a.every((symbol, i) => symbol === b[i]);
+}
+
+/** One glob from each list, every way (one empty list: no way at all); undefined past MAX_UNLESS_COMBINATIONS. */
+function combinations(lists: readonly Glob[][]): Glob[][] | undefined {
+  let out: Glob[][] = [[]];
+  for (const list of lists) {
+    out = out.flatMap((chosen) => list.map((glob) => [...chosen, glob]));
+    if (out.length > MAX_UNLESS_COMBINATIONS) return undefined;
+  }
+  return out;
+}
+
+/** The scope of the grant whose functions the other's include, or both when neither does. */
+function sharedScope(a: ScopedGrant, b: ScopedGrant): string {
+  if (within(a, b)) return a.scope;
+  if (within(b, a)) return b.scope;
+  if (a.pattern !== undefined && b.pattern !== undefined) return `functions matching both \`${a.pattern}\` and \`${b.pattern}\``;
+  return `the functions of both ${a.scope} and ${b.scope}`;
+}
+
+/** Whether every function ARN `inner` reaches, `outer` reaches too (an `outer` with exceptions: not asked, no). */
+function within(inner: ScopedGrant, outer: ScopedGrant): boolean {
+  return outer.except.length === 0 && commonMatch([inner.glob, FUNCTION_ARN], [SEVEN_COLONS, outer.glob, ...inner.except]) === undefined;
+}

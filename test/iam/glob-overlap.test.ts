@@ -1,0 +1,104 @@
+import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
+import { commonMatch, compileGlob, tokenTable, witnessText, type Glob } from '../../src/iam/glob-overlap.js';
+import { wildcardMatches } from '../../src/iam/wildcard.js';
+import { propertyParameters } from '../helpers/property.js';
+
+// A small alphabet with case pairs, ASCII and not, and the long s (upper case S, yet never matching s or S), and the two wildcards.
+const glob = fc.array(fc.constantFrom('a', 'A', 's', 'S', '\u017f', 'É', '*', '?'), { maxLength: 4 }).map((c) => c.join(''));
+// Every string up to this length over one character of each case class and c (one no glob names): the brute-force oracle.
+const ORACLE_ALPHABET = ['a', 's', '\u017f', 'é', 'c'];
+const ORACLE_LENGTH = 5;
+const strings: string[] = [''];
+for (let n = 0, from = 0; n < ORACLE_LENGTH; n++) {
+  const to = strings.length;
+  for (let i = from; i < to; i++) for (const c of ORACLE_ALPHABET) strings.push(strings[i] + c);
+  from = to;
+}
+
+function bruteForce(all: string[], none: string[]): string | undefined {
+  return strings.find((s) => all.every((p) => wildcardMatches(p, s)) && !none.some((p) => wildcardMatches(p, s)));
+}
+
+function overlap(all: string[], none: string[] = []): string | undefined {
+  const globs = all.map((p) => compileGlob(p));
+  const excluded = none.map((p) => compileGlob(p));
+  const symbols = commonMatch(globs, excluded);
+  return symbols && witnessText(symbols, [...globs, ...excluded]);
+}
+
+describe('commonMatch', () => {
+  it('finds a string two globs share exactly when a brute-force search does, and its witness matches both', () => {
+    fc.assert(
+      fc.property(glob, glob, (p, q) => {
+        const witness = overlap([p, q]);
+        if (witness !== undefined) expect([wildcardMatches(p, witness), wildcardMatches(q, witness)]).toEqual([true, true]);
+        // Two globs of length 4 share a string of length at most 8 if any; every step takes a symbol of one of them,
+        // so a shortest one takes at most 8, but the oracle stops at 5: it may miss one the search finds, never the reverse.
+        if (bruteForce([p, q], []) !== undefined) expect(witness).toBeDefined();
+        if (p.length + q.length <= ORACLE_LENGTH) expect(witness !== undefined).toBe(bruteForce([p, q], []) !== undefined);
+      }),
+      propertyParameters(1500),
+    );
+  });
+
+  it('with globs that must not match: a witness matches every positive and no negative, and one exists when brute force finds one', () => {
+    fc.assert(
+      fc.property(fc.array(glob, { minLength: 1, maxLength: 3 }), fc.array(glob, { maxLength: 2 }), (all, none) => {
+        const witness = overlap(all, none);
+        if (witness !== undefined) {
+          expect(all.every((p) => wildcardMatches(p, witness))).toBe(true);
+          expect(none.some((p) => wildcardMatches(p, witness))).toBe(false);
+        }
+        if (bruteForce(all, none) !== undefined) expect(witness).toBeDefined();
+      }),
+      propertyParameters(800),
+    );
+  });
+
+  it('answers the deployer cases', () => {
+    const fn = 'arn:aws:lambda:us-east-1:123456789012:function:';
+    expect(overlap([`${fn}app-*`, `${fn}app-*`])).toBe(`${fn}app-`);
+    expect(overlap([`${fn}app-*`, `${fn}web-*`])).toBeUndefined();
+    expect(overlap([`${fn}app-*`, '*'])).toBeDefined();
+    expect(overlap([`${fn}app-*`, `arn:aws:lambda:*:*:function:*-prod`])).toBe(`${fn}app-prod`);
+    expect(overlap([`${fn}orders`, `${fn}ORDERS`])).toBe(`${fn}orders`);
+    expect(overlap([`${fn}app-*`, `${fn}app-*`], [`${fn}app-*`])).toBeUndefined();
+    expect(overlap([`${fn}app-*`, `${fn}app-*`], [`${fn}app-prod*`])).toBeDefined();
+    // A Deny of the names one character after `app-` leaves the longer ones: the witness is the shortest.
+    expect(overlap([`${fn}app-?*`], [`${fn}app-?`])?.length).toBe(`${fn}app-xx`.length);
+  });
+
+  it('stops at its budget and answers none', () => {
+    const stars: Glob = compileGlob('*a*b*a*b*a*b*a*b*');
+    expect(commonMatch([stars], [compileGlob('*a*a*a*a*a*'), compileGlob('*b*b*b*b*b*')], 3)).toBeUndefined();
+  });
+});
+
+describe('compileGlob with a token table', () => {
+  const fn = 'arn:aws:lambda:us-east-1:123456789012:function:';
+  const overlapTokens = (all: string[], none: string[] = []) => {
+    const table = tokenTable();
+    const globs = all.map((p) => compileGlob(p, { table, as: 'token' }));
+    const excluded = none.map((p) => compileGlob(p, { table, as: 'star' }));
+    const symbols = commonMatch(globs, excluded);
+    return symbols && witnessText(symbols, [...globs, ...excluded], table);
+  };
+
+  it('reads a policy variable as one fixed string: equal to itself, matched by `*`, by no literal and no `?`', () => {
+    expect(overlapTokens([`${fn}\${aws:username}-*`, `${fn}\${aws:username}-*`])).toBe(`${fn}\${aws:username}-`);
+    expect(overlapTokens([`${fn}\${aws:username}-*`, `${fn}*`])).toBe(`${fn}\${aws:username}-`);
+    expect(overlapTokens([`${fn}\${aws:username}-*`, `${fn}app-*`])).toBeUndefined();
+    expect(overlapTokens([`${fn}\${aws:username}`, `${fn}?`])).toBeUndefined();
+    expect(overlapTokens([`${fn}\${aws:username}`, `${fn}\${aws:userid}`])).toBeUndefined();
+  });
+
+  it('reads a piece of a Deny as `*`: it may cover anything', () => {
+    expect(overlapTokens([`${fn}app-*`, `${fn}app-*`], [`${fn}\${var.protected}`])).toBeUndefined();
+  });
+
+  it('reads IAM escapes as the characters themselves', () => {
+    expect(overlapTokens([`${fn}a\${*}`, `${fn}a*`])).toBe(`${fn}a*`);
+    expect(overlapTokens([`${fn}a\${*}`, `${fn}ab`])).toBeUndefined();
+  });
+});

@@ -1,0 +1,143 @@
+import { describe, expect, it } from '@jest/globals';
+import { scan } from '../../src/scan.js';
+import { tempTree } from '../helpers/temp-tree.js';
+
+/** A user whose inline policy holds `statements` (HCL objects): the user on line 1. */
+const deployer = (statements: string[], preamble = '') => `resource "aws_iam_user" "deployer" {
+  name = "deployer"
+}
+
+resource "aws_iam_user_policy" "deploy" {
+  user = aws_iam_user.deployer.name
+  policy = jsonencode({
+    Statement = [
+${statements.map((st) => `      ${st},`).join('\n')}
+    ]
+  })
+}
+${preamble}`;
+
+const FN = 'arn:aws:lambda:us-east-1:123456789012:function:';
+const PASS_ANY = '{ Effect = "Allow", Action = "iam:PassRole", Resource = "*" }';
+const allow = (actions: string, resource: string) => `{ Effect = "Allow", Action = ${actions}, Resource = "${resource}" }`;
+const deny = (actions: string, resource: string) => `{ Effect = "Deny", Action = ${actions}, Resource = "${resource}" }`;
+
+async function ig204(statements: string[], preamble = '') {
+  const { findings } = await scan({ paths: ['.'], cwd: tempTree({ 'main.tf': deployer(statements, preamble) }) });
+  return findings.filter((f) => f.ruleId === 'IG204').map((f) => ({ at: [f.resource, f.range.line], message: f.message }));
+}
+
+/** The clause a finding names the shared functions with, or none. */
+async function clause(statements: string[], preamble = '') {
+  const found = await ig204(statements, preamble);
+  expect(found.map((f) => f.at)).toEqual(found.length ? [['aws_iam_user.deployer', 1]] : []);
+  return found[0]?.message.replace(/^.*?through Lambda: /, '').replace(/, granted together by .*$/, '');
+}
+
+describe('IG204: CreateFunction and a way to run it on one function they share', () => {
+  it('reports the prefix deployer, naming the shared pattern', async () => {
+    expect(await clause([PASS_ANY, allow('["lambda:CreateFunction", "lambda:InvokeFunction"]', `${FN}app-*`)])).toBe(
+      `iam:PassRole on every resource, lambda:CreateFunction and lambda:InvokeFunction on functions matching \`${FN}app-*\``,
+    );
+  });
+
+  it('reports nothing when the prefixes are disjoint', async () => {
+    expect(await clause([PASS_ANY, allow('"lambda:CreateFunction"', `${FN}app-*`), allow('"lambda:InvokeFunction"', `${FN}web-*`)])).toBeUndefined();
+  });
+
+  it('reports one exact name it can both create and invoke: CreateFunction succeeds whenever that name is free', async () => {
+    expect(await clause([PASS_ANY, allow('"lambda:CreateFunction"', `${FN}orders`), allow('"lambda:InvokeFunction"', `${FN}orders`)])).toBe(
+      `iam:PassRole on every resource, lambda:CreateFunction and lambda:InvokeFunction on functions matching \`${FN}orders\``,
+    );
+    expect(await clause([PASS_ANY, allow('"lambda:CreateFunction"', `${FN}orders`), allow('"lambda:InvokeFunction"', `${FN}payments`)])).toBeUndefined();
+  });
+
+  it('finds the one name two long lists of exact names share', async () => {
+    const names = (prefix: string) => `[${Array.from({ length: 60 }, (_, i) => `"${FN}${prefix}-${i}"`).join(', ')}]`;
+    const lists = (invoke: string) => [PASS_ANY, `{ Effect = "Allow", Action = "lambda:CreateFunction", Resource = ${names('build')} }`, `{ Effect = "Allow", Action = "lambda:InvokeFunction", Resource = ${invoke} }`];
+    expect(await clause(lists(names('run')))).toBeUndefined();
+    expect(await clause(lists(names('run').replace(`${FN}run-59`, `${FN}BUILD-59`)))).toContain(`on functions matching \`${FN}build-59\``);
+  });
+
+  it('names the narrower grant, or both when neither holds the other', async () => {
+    expect(await clause([PASS_ANY, allow('"lambda:CreateFunction"', '*'), allow('"lambda:InvokeFunction"', `${FN}app-*`)])).toContain(`on functions matching \`${FN}app-*\``);
+    expect(await clause([PASS_ANY, allow('"lambda:CreateFunction"', `${FN}app-*`), allow('"lambda:InvokeFunction"', 'arn:aws:lambda:*:*:function:*-prod')])).toContain(
+      `on functions matching both \`${FN}app-*\` and \`arn:aws:lambda:*:*:function:*-prod\``,
+    );
+  });
+
+  it('runs through AddPermission as through InvokeFunction, and through an event source mapping on every mapping', async () => {
+    expect(await clause([PASS_ANY, allow('["lambda:CreateFunction", "lambda:AddPermission"]', `${FN}app-*`)])).toContain('lambda:CreateFunction and lambda:AddPermission on functions matching');
+    expect(await clause([PASS_ANY, allow('"lambda:CreateFunction"', `${FN}app-*`), allow('"lambda:CreateEventSourceMapping"', '*')])).toBe(
+      `iam:PassRole on every resource, lambda:CreateFunction on functions matching \`${FN}app-*\` and lambda:CreateEventSourceMapping on every event source mapping`,
+    );
+  });
+
+  it('an unconditional Deny covering the whole shared part removes it; one covering part of it does not', async () => {
+    const both = [PASS_ANY, allow('["lambda:CreateFunction", "lambda:InvokeFunction"]', `${FN}app-*`)];
+    expect(await clause([...both, deny('"lambda:CreateFunction"', `${FN}app-*`)])).toBeUndefined();
+    expect(await clause([...both, deny('"lambda:Invoke*"', 'arn:aws:lambda:*:*:function:*')])).toBeUndefined();
+    // Create denied on app-a*, invoke on every other app-* name: each action is denied on part, and no name is left for both.
+    const restOfApp = `{ Effect = "Deny", Action = "lambda:InvokeFunction", Resource = ["${FN}app-?*", "${FN}app-"] }`;
+    expect(await clause([...both, deny('"lambda:CreateFunction"', `${FN}app-a*`), restOfApp])).toBeUndefined();
+    // Without the Deny of `app-` itself that name (a valid one) is left.
+    expect(await clause([...both, deny('"lambda:CreateFunction"', `${FN}app-a*`), deny('"lambda:InvokeFunction"', `${FN}app-?*`)])).toContain('on functions matching');
+    expect(await clause([...both, deny('"lambda:CreateFunction"', `${FN}app-prod-*`)])).toContain('on functions matching');
+    // A conditional Deny removes nothing (as on the every-function path).
+    expect(await clause([...both, '{ Effect = "Deny", Action = "lambda:CreateFunction", Resource = "*", Condition = { Bool = { "aws:MultiFactorAuthPresent" = "false" } } }'])).toContain(
+      'on functions matching',
+    );
+  });
+
+  it('a NotResource Deny leaves open only what it lists', async () => {
+    const both = [PASS_ANY, allow('["lambda:CreateFunction", "lambda:InvokeFunction"]', `${FN}app-*`)];
+    const denyAllBut = (resource: string) => `{ Effect = "Deny", Action = "lambda:CreateFunction", NotResource = "${resource}" }`;
+    expect(await clause([...both, denyAllBut(`${FN}web-*`)])).toBeUndefined();
+    expect(await clause([...both, denyAllBut(`${FN}app-sandbox-*`)])).toContain(`on functions matching \`${FN}app-*\``);
+  });
+
+  it('needs an unqualified function: invoking only versions and aliases of what it creates is not counted', async () => {
+    expect(await clause([PASS_ANY, allow('"lambda:CreateFunction"', `${FN}app-*`), allow('"lambda:InvokeFunction"', `${FN}app-*:*`)])).toBeUndefined();
+  });
+
+  it('keeps UpdateFunctionCode on the every-function path: an existing function keeps its own role', async () => {
+    expect(await clause([PASS_ANY, allow('["lambda:UpdateFunctionCode", "lambda:InvokeFunction"]', `${FN}app-*`)])).toBeUndefined();
+  });
+
+  it('keeps PassRole on every role', async () => {
+    expect(await clause([allow('"iam:PassRole"', 'arn:aws:iam::123456789012:role/app-*'), allow('["lambda:CreateFunction", "lambda:InvokeFunction"]', `${FN}app-*`)])).toBeUndefined();
+  });
+
+  it('reads ${aws:username} as the caller\'s own fixed name: shared with itself and with `*`, not with another prefix', async () => {
+    // `$${` is Terraform's escape for a literal `${`: the policy holds ${aws:username}.
+    const mine = `${FN}$\${aws:username}-*`;
+    expect(await clause([PASS_ANY, allow('["lambda:CreateFunction", "lambda:InvokeFunction"]', mine)])).toContain(`on functions matching \`${FN}\${aws:username}-*\``);
+    expect(await clause([PASS_ANY, allow('"lambda:CreateFunction"', mine), allow('"lambda:InvokeFunction"', '*')])).toContain(`on functions matching \`${FN}\${aws:username}-*\``);
+    expect(await clause([PASS_ANY, allow('"lambda:CreateFunction"', mine), allow('"lambda:InvokeFunction"', `${FN}app-*`)])).toBeUndefined();
+  });
+
+  it('reads an unknown Terraform value as one fixed string: the same one is shared, two different ones are not', async () => {
+    const variables = 'variable "app" {\n  type = string\n}\nvariable "other" {\n  type = string\n}\n';
+    expect(await clause([PASS_ANY, allow('["lambda:CreateFunction", "lambda:InvokeFunction"]', `${FN}\${var.app}-*`)], variables)).toContain(`on functions matching \`${FN}\${var.app}-*\``);
+    expect(await clause([PASS_ANY, allow('"lambda:CreateFunction"', `${FN}\${var.app}-*`), allow('"lambda:InvokeFunction"', `${FN}\${var.other}-*`)], variables)).toBeUndefined();
+    // A wholly unknown Resource reaches nothing we can show.
+    expect(await clause([PASS_ANY, '{ Effect = "Allow", Action = ["lambda:CreateFunction", "lambda:InvokeFunction"], Resource = var.app }'], variables)).toBeUndefined();
+    // A Deny of an unknown name may be any name: it may cover the shared part, so no finding.
+    expect(await clause([PASS_ANY, allow('["lambda:CreateFunction", "lambda:InvokeFunction"]', `${FN}app-*`), deny('"lambda:CreateFunction"', `${FN}\${var.other}`)], variables)).toBeUndefined();
+  });
+
+  it('names every policy of a split grant', async () => {
+    const preamble = `
+resource "aws_iam_policy" "invoke" {
+  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "lambda:InvokeFunction", Resource = "${FN}app-*" }] })
+}
+
+resource "aws_iam_user_policy_attachment" "invoke" {
+  user       = aws_iam_user.deployer.name
+  policy_arn = aws_iam_policy.invoke.arn
+}
+`;
+    const [found] = await ig204([PASS_ANY, allow('"lambda:CreateFunction"', `${FN}app-*`)], preamble);
+    expect(found.message).toMatch(/granted together by aws_iam_user_policy\.deploy \(main\.tf:5\), aws_iam_policy\.invoke \(main\.tf:\d+\)\.$/);
+  });
+});
