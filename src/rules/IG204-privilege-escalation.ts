@@ -51,11 +51,14 @@ function escalation(node: IdentityNode): Escalation | undefined {
   // Most identities hold no policy in the scan: nothing to grant the first step.
   if (withDocument.length === 0) return undefined;
   const documents: PolicyDocument[] = withDocument.map((p) => p.document);
-  if (isAdministrator(documents)) return undefined;
+  // A known permissions boundary: a step counts only if it allows it too (its own Denies included); an administrator under a narrower one is not one.
+  const boundary = node.boundary?.document;
+  if (isAdministrator(documents) && (!boundary || isAdministrator([boundary]))) return undefined;
   const actions: string[] = [];
   const policies = new Set<IdentityPolicy>();
   for (const { actions: candidates } of STEPS) {
     const granted = candidates.flatMap(([action, probes]) => {
+      if (boundary && grantsOnAllFunctions([boundary], action, probes).length === 0) return [];
       const grants = grantsOnAllFunctions(documents, action, probes);
       for (const grant of grants) for (const p of withDocument) if (p.document.statements.includes(grant.statement)) policies.add(p.policy);
       if (grants.length === 0) return [];
@@ -75,7 +78,7 @@ export const IG204: Rule = {
     severity: 'critical',
     attack: 'T1648',
     description:
-      'A role, user or group whose policies together allow iam:PassRole, lambda:CreateFunction or lambda:UpdateFunctionCode, and lambda:InvokeFunction, lambda:CreateEventSourceMapping or lambda:AddPermission, each on every resource, can create a function that runs as any role in the account and then run it: its own permissions become those of the most powerful role it can pass. The grants may sit in different policies (inline, attached, inherited from a group); an unconditional Deny in the set removes a grant. Reported once per principal, naming every policy that contributes; administrators (* on *) have nothing to escalate to and are left to IG202/IG301.',
+      'A role, user or group whose policies together allow iam:PassRole, lambda:CreateFunction or lambda:UpdateFunctionCode, and lambda:InvokeFunction, lambda:CreateEventSourceMapping or lambda:AddPermission, each on every resource, can create a function that runs as any role in the account and then run it: its own permissions become those of the most powerful role it can pass. The grants may sit in different policies (inline, attached, inherited from a group); an unconditional Deny in the set removes a grant. Reported once per principal, naming every policy that contributes; administrators (* on *) have nothing to escalate to and are left to IG202/IG301. A known permissions boundary of the principal must allow each step too (its Denies apply), and an administrator under a narrower boundary is not one; a boundary the scan cannot read leaves the finding as without one.',
     fixable: false,
   },
   check({ model }) {
