@@ -317,3 +317,53 @@ resource "aws_iam_user_policy" "invoke" {
     ]);
   });
 });
+
+describe('Terraform plan and state JSON', () => {
+  /** A state with an execution role holding AdministratorAccess under the boundary ARN `boundary`, and the policy `logs-boundary`. */
+  const state = (boundary: string) =>
+    JSON.stringify(
+      {
+        format_version: '1.0',
+        values: {
+          root_module: {
+            resources: [
+              {
+                address: 'aws_iam_role.exec',
+                mode: 'managed',
+                type: 'aws_iam_role',
+                name: 'exec',
+                values: {
+                  name: 'exec',
+                  assume_role_policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: 'lambda.amazonaws.com' } }] }),
+                  managed_policy_arns: ['arn:aws:iam::aws:policy/AdministratorAccess'],
+                  permissions_boundary: boundary,
+                },
+              },
+              {
+                address: 'aws_iam_policy.boundary',
+                mode: 'managed',
+                type: 'aws_iam_policy',
+                name: 'boundary',
+                values: { name: 'logs-boundary', policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Action: 'logs:*', Resource: 'arn:aws:logs:*:*:log-group:/aws/lambda/*' }] }) },
+              },
+            ],
+          },
+        },
+      },
+      null,
+      2,
+    );
+
+  it('resolves the boundary ARN a plan writes to the policy of that name', async () => {
+    expect(await findings({ 'state.json': state('arn:aws:iam::123456789012:policy/logs-boundary') })).toEqual([]);
+    // Not in the plan, or none (`null`): as without one. The role's block starts on line 6; its managed_policy_arns entry is on line 15.
+    const unbounded = [
+      ['IG301', 'aws_iam_role.exec', 6],
+      ['IG201', 'aws_iam_role.exec', 15],
+      ['IG202', 'aws_iam_role.exec', 15],
+      ['IG205', 'aws_iam_role.exec', 15],
+    ];
+    expect(await findings({ 'state.json': state('arn:aws:iam::123456789012:policy/not-in-the-plan') })).toEqual(unbounded);
+    expect(await findings({ 'state.json': state(null as unknown as string) })).toEqual(unbounded);
+  });
+});
