@@ -162,10 +162,12 @@ interface PolicySet {
 function identityInvokers(model: Model, index: FunctionIndex): Array<{ fn: LambdaFunction; invoker: IdentityInvoker }> {
   const graph = identityGraph(model);
   const pairs: Array<{ fn: LambdaFunction; invoker: IdentityInvoker }> = [];
-  // A holder's set is the same for every policy it holds: its Denies are read once.
+  // A holder's set is the same for every policy it holds: its Denies (and its boundary) are read once.
   const deniedFor = new Map<IdentityNode, ReadonlySet<LambdaFunction> | 'all'>();
+  const boundedFor = new Map<IdentityNode, ReadonlySet<LambdaFunction> | undefined>();
   for (const policy of model.identityPolicies) {
-    if (!policy.document) continue;
+    // A policy used only as a permissions boundary grants nothing.
+    if (!policy.document || graph.boundaryOnly(policy)) continue;
     const grants = invokeGrants(index, policy.document, policy);
     if (grants.size === 0) continue;
     const holders = graph.holdersOf(policy);
@@ -188,13 +190,15 @@ function identityInvokers(model: Model, index: FunctionIndex): Array<{ fn: Lambd
     for (const set of sets) {
       let denied = set.holder && deniedFor.get(set.holder);
       // Each Deny is read where its own policy stands, so a holder's set is the same whichever policy asks.
-      if (!denied) denied = deniedFunctions(index, set.policies);
+      if (!denied) denied = deniedFunctions(index, set.policies.map((p) => ({ document: p.document!, referrer: p })));
       if (set.holder) deniedFor.set(set.holder, denied);
       if (denied === 'all') continue;
+      let bounded = set.holder && boundedFor.get(set.holder);
+      if (set.holder && !boundedFor.has(set.holder)) boundedFor.set(set.holder, (bounded = boundaryReach(index, set.holder)));
       // One invoker per granting statement, shared by the functions it reaches.
       const invokers = new Map<Statement, IdentityInvoker>();
       for (const [fn, grant] of grants) {
-        if (denied.has(fn)) continue;
+        if (denied.has(fn) || (bounded && !bounded.has(fn))) continue;
         let invoker = invokers.get(grant.statement);
         if (!invoker) invokers.set(grant.statement, (invoker = identityInvoker(policy, set, grant)));
         pairs.push({ fn, invoker });
@@ -250,16 +254,30 @@ function invokeGrants(index: FunctionIndex, document: PolicyDocument, policy: Re
   return grants;
 }
 
-/** The functions an unconditional Deny in the holder's policies takes away: 'all' when one covers every function. */
-function deniedFunctions(index: FunctionIndex, policies: IdentityPolicy[]): ReadonlySet<LambdaFunction> | 'all' {
+/** The functions an unconditional Deny in the holder's policies takes away: 'all' when one covers every function. Each document is read from where it stands (`referrer`). */
+function deniedFunctions(index: FunctionIndex, documents: Array<{ document: PolicyDocument; referrer: Referrer }>): ReadonlySet<LambdaFunction> | 'all' {
   const denied = new Set<LambdaFunction>();
-  for (const policy of policies)
-    for (const s of policy.document!.statements) {
+  for (const { document, referrer } of documents)
+    for (const s of document.statements) {
       if (!isUnconditionalDeny(s) || !coversAction(s, INVOKE)) continue;
       if (coversAllFunctions(s)) return 'all';
-      for (const fn of namedFunctions(index, s, policy)) denied.add(fn);
+      for (const fn of namedFunctions(index, s, referrer)) denied.add(fn);
     }
   return denied;
+}
+
+/**
+ * A holder with a known permissions boundary: the functions the boundary lets it invoke (less those the
+ * boundary denies); no other grant of its policies takes effect. Undefined: no boundary, or an unknown one.
+ */
+function boundaryReach(index: FunctionIndex, holder: IdentityNode): ReadonlySet<LambdaFunction> | undefined {
+  const boundary = holder.boundary;
+  if (!boundary?.document) return undefined;
+  // An AWS managed boundary stands where the identity names it.
+  const referrer: Referrer = boundary.policy ?? holder.identity;
+  const denied = deniedFunctions(index, [{ document: boundary.document, referrer }]);
+  if (denied === 'all') return new Set();
+  return new Set([...invokeGrants(index, boundary.document, referrer).keys()].filter((fn) => !denied.has(fn)));
 }
 
 /** The functions a statement's Resource entries name (computed once per statement and graph: a statement is of one policy, `policy`, so of one root or stack tree). */

@@ -113,25 +113,43 @@ export interface SharedFunction {
  * The first pair of grants, one of each action, that reach a function ARN neither action is denied on.
  * `second` may be 'any-function': the action reaches every function by other means (an event source
  * mapping on every mapping names its function in the request), so only `first` and its Denies decide.
+ * `caps` (a permissions boundary's reach of each action) must each reach that function too, through
+ * one of their grants and past their Denies: a boundary only takes away.
  */
-export function sharedFunction(first: FunctionReach, second: FunctionReach | 'any-function', compiler: GlobCompiler): SharedFunction | undefined {
+export function sharedFunction(first: FunctionReach, second: FunctionReach | 'any-function', compiler: GlobCompiler, caps: readonly FunctionReach[] = []): SharedFunction | undefined {
   const others: Array<ScopedGrant | undefined> = second === 'any-function' ? [undefined] : second.grants;
-  const denied = [SEVEN_COLONS, ...first.denied, ...(second === 'any-function' ? [] : second.denied)];
-  const unless = combinations([...first.deniedUnless, ...(second === 'any-function' ? [] : second.deniedUnless)]);
+  const reaches = [first, ...(second === 'any-function' ? [] : [second]), ...caps];
+  const denied = [SEVEN_COLONS, ...reaches.flatMap((r) => r.denied)];
+  const unless = combinations(reaches.flatMap((r) => r.deniedUnless));
   if (unless === undefined) return undefined;
+  const capping = capCombinations(caps);
+  if (capping === undefined) return undefined;
   const everything = compile(compiler, '*', 'token');
   let pairs = 0;
   for (const a of first.grants) {
     for (const b of others) {
-      if (++pairs > MAX_PAIRS) return undefined;
       // Most entries name one function: two different names share nothing, and comparing them is cheap.
       if (b && !hasWildcard(a.glob) && !hasWildcard(b.glob) && !sameGlob(a.glob, b.glob)) continue;
-      const none = [...denied, ...a.except, ...(b?.except ?? [])];
-      if (!unless.some((open) => commonMatch([a.glob, b?.glob ?? everything, FUNCTION_ARN, ...open], none))) continue;
-      return b ? { first: a, second: b, scope: sharedScope(a, b) } : { first: a, scope: a.scope };
+      for (const cap of capping) {
+        if (++pairs > MAX_PAIRS) return undefined;
+        const none = [...denied, ...a.except, ...(b?.except ?? []), ...cap.flatMap((c) => c.except)];
+        const all = [a.glob, b?.glob ?? everything, FUNCTION_ARN, ...cap.map((c) => c.glob)];
+        if (!unless.some((open) => commonMatch([...all, ...open], none))) continue;
+        return b ? { first: a, second: b, scope: sharedScope(a, b) } : { first: a, scope: a.scope };
+      }
     }
   }
   return undefined;
+}
+
+/** One grant of each cap, every way; none when a cap grants nothing; undefined past MAX_PAIRS. */
+function capCombinations(caps: readonly FunctionReach[]): ScopedGrant[][] | undefined {
+  let out: ScopedGrant[][] = [[]];
+  for (const cap of caps) {
+    out = out.flatMap((chosen) => cap.grants.map((grant) => [...chosen, grant]));
+    if (out.length > MAX_PAIRS) return undefined;
+  }
+  return out;
 }
 
 function sameGlob(a: Glob, b: Glob): boolean {

@@ -19,6 +19,7 @@ export function attachManagedPolicy(model: Model, base: ResourceBase, policy: Va
     managed.kind = 'managed';
     managed.policy = { value: document, range: policy.range };
     managed.holders = holders;
+    managed.awsManaged = true;
     if (parsed) managed.document = parsed;
     model.identityPolicies.push(managed);
     return true;

@@ -1,7 +1,9 @@
 import { dirname } from 'node:path';
 import { trustStatements, trustsLambda } from '../iam/trust.js';
+import { awsManagedDocument } from './aws-managed.js';
+import { policyDocumentFromValue } from './policy-document.js';
 import type { Range } from './range.js';
-import type { IamIdentity, IdentityKind, IdentityPolicy, IdentityRef, LambdaFunction, Model, PolicyAttachment, Statement } from './types.js';
+import type { Attribute, IamIdentity, IdentityKind, IdentityPolicy, IdentityRef, LambdaFunction, Model, PolicyAttachment, PolicyDocument, Statement } from './types.js';
 import { groupedBy } from './grouped-by.js';
 import { displayString, type Value } from './value.js';
 
@@ -25,6 +27,25 @@ export interface IdentityNode {
   executionRole: boolean;
   /** Roles with a trust policy: its Allow statements that let someone assume the role (computed once here; IG302 and IG303 read them). */
   trust: Statement[];
+  /** Roles and users with a permissions boundary: the policy it names. */
+  boundary?: Boundary;
+}
+
+/**
+ * A permissions boundary: the most an identity's own policies can give it. Effective permissions are
+ * the intersection of both, and an explicit Deny in either applies ("Permissions boundaries for IAM
+ * entities", IAM User Guide).
+ */
+export interface Boundary {
+  attribute: Attribute;
+  /** The customer managed policy of the scan it names, when one. */
+  policy?: IdentityPolicy;
+  /**
+   * The boundary's document when the scan knows it: an AWS managed policy we hold, or the one customer
+   * managed policy in the scan it names. Absent (an ARN outside the scan, a variable, several `Fn::If`
+   * variants, a document we cannot read): unknown, and rules judge the identity as if it had none.
+   */
+  document?: PolicyDocument;
 }
 
 export interface IdentityGraph {
@@ -32,6 +53,14 @@ export interface IdentityGraph {
   /** The identities a policy reaches (directly or through a group). */
   holdersOf(policy: IdentityPolicy): IdentityNode[];
   roleOf(fn: LambdaFunction): IdentityNode | undefined;
+  /** A managed policy some identity's permissions boundary names and nothing in the scan attaches: it grants nothing. */
+  boundaryOnly(policy: IdentityPolicy): boolean;
+  /**
+   * An inline policy (of roles or users), or an AWS managed policy as one attachment names it, whose every
+   * holder is in the scan with a known boundary: those boundaries, which cap what it grants. Undefined
+   * when any holder is unbounded, unknown or a group.
+   */
+  boundariesCapping(policy: IdentityPolicy): PolicyDocument[] | undefined;
 }
 
 const graphs = new WeakMap<Model, IdentityGraph>();
@@ -48,17 +77,25 @@ export function identityGraph(model: Model): IdentityGraph {
     return found ? nodes.get(found) : undefined;
   };
   const own = new Map<IdentityNode, IdentityPolicy[]>();
+  // Customer managed policies some boundary names.
+  const boundaries = new Set<IdentityPolicy>();
   const give = (node: IdentityNode, policy: IdentityPolicy) => {
     const list = own.get(node) ?? [];
     if (!list.includes(policy)) list.push(policy);
     own.set(node, list);
   };
+  // Policies attached to something (in the scan or not), and inline policies with a holder the scan cannot find.
+  const attached = new Set<IdentityPolicy>();
+  const heldOutside = new Set<IdentityPolicy>();
   for (const policy of model.identityPolicies) for (const holder of policy.holders ?? []) {
+    attached.add(policy);
     const node = resolve(holder, policy.range, policy);
     if (node) give(node, policy);
+    else heldOutside.add(policy);
   }
   for (const attachment of model.attachments ?? []) {
     const policies = resolvePolicy(model.identityPolicies, attachment.policy, attachment.range, attachment);
+    for (const policy of policies) attached.add(policy);
     for (const holder of attachment.holders) {
       const node = resolve(holder, attachment.range, attachment);
       if (!node) continue;
@@ -79,6 +116,7 @@ export function identityGraph(model: Model): IdentityGraph {
     const trust = node.identity.trustDocument;
     if (node.identity.kind === 'role' && trust) node.trust = trustStatements(trust);
     if (node.identity.kind === 'role' && (node.identity.implicit || node.trust.some(trustsLambda))) node.executionRole = true;
+    if (node.identity.boundary) node.boundary = resolveBoundary(model, node.identity, node.identity.boundary, boundaries);
   }
   const roles = new Map<LambdaFunction, IdentityNode>();
   for (const fn of model.functions) {
@@ -100,9 +138,34 @@ export function identityGraph(model: Model): IdentityGraph {
     nodes: list,
     holdersOf: (policy) => holders.get(policy) ?? [],
     roleOf: (fn) => roles.get(fn),
+    boundaryOnly: (policy) => boundaries.has(policy) && !attached.has(policy),
+    boundariesCapping: (policy) => {
+      if ((policy.kind !== 'role-inline' && policy.kind !== 'user-inline' && !policy.awsManaged) || heldOutside.has(policy)) return undefined;
+      const reached = holders.get(policy);
+      if (!reached || reached.some((node) => node.identity.kind === 'group' || !node.boundary?.document)) return undefined;
+      return reached.map((node) => node.boundary!.document!);
+    },
   };
   graphs.set(model, graph);
   return graph;
+}
+
+/**
+ * The policy a permissions boundary names, resolved as attachments are: an AWS managed policy we hold,
+ * or a customer managed policy of the scan (recorded in `named`, which then grants nothing by itself
+ * unless attached somewhere too). Boundaries are rare, so the AWS managed document is parsed per use.
+ */
+function resolveBoundary(model: Model, identity: IamIdentity, attribute: Attribute, named: Set<IdentityPolicy>): Boundary {
+  const managed = awsManagedDocument(attribute.value, false);
+  if (managed) {
+    const document = policyDocumentFromValue(managed, []);
+    return document ? { attribute, document } : { attribute };
+  }
+  const policies = resolvePolicy(model.identityPolicies, attribute.value, attribute.range, identity);
+  for (const policy of policies) named.add(policy);
+  // Several entries are one policy's `Fn::If` variants: which one is deployed is not known.
+  const [policy] = policies;
+  return policies.length === 1 && policy.document ? { attribute, policy, document: policy.document } : { attribute };
 }
 
 /** What holds a reference: the resource (attachment, membership) it is written on, with where that was instantiated. */

@@ -128,6 +128,8 @@ export interface IdentityPolicy extends ResourceBase {
   holders?: IdentityRef[];
   /** Its IAM name (`name`, `ManagedPolicyName`), for attachments that name it by ARN. */
   name?: string;
+  /** An AWS managed policy we hold, recorded where one attachment names it: like an inline policy, it reaches only the holders written there. */
+  awsManaged?: boolean;
 }
 
 export type IdentityKind = 'role' | 'user' | 'group';
@@ -150,6 +152,12 @@ export interface IamIdentity extends ResourceBase {
   implicit?: boolean;
   /** A SAM-generated role whose trust the template writes (`AssumeRolePolicyDocument`): the trust is the user's, and judged. */
   userTrust?: boolean;
+  /**
+   * Roles and users: the permissions boundary as written (`permissions_boundary`, `PermissionsBoundary`, a SAM
+   * function's or `Globals.Function`'s for the role SAM generates): a managed policy's ARN or a reference to one.
+   * The identity graph resolves it (IdentityNode.boundary).
+   */
+  boundary?: Attribute;
 }
 
 /** A managed policy attached to identities by reference (`aws_iam_role_policy_attachment`, `ManagedPolicyArns`). */

@@ -1,9 +1,10 @@
 import { dirname } from 'node:path';
 import type { FixValue } from '../fix/types.js';
 import { INVOKE_ACTIONS } from '../iam/invoke-actions.js';
-import { everyFunction, FUNCTION_PROBES, grantsByStatement, policiesReaching, resourceEntriesCoveringAllFunctions, type Grant } from '../iam/statement.js';
+import { everyFunction, FUNCTION_PROBES, grantsByStatement, grantsOnAllFunctions, policiesReaching, resourceEntriesCoveringAllFunctions, type Grant } from '../iam/statement.js';
 import type { IdentityPolicy, Model, ResourceBase } from '../model/types.js';
 import { displayString, knownString, type Value } from '../model/value.js';
+import { mayTakeEffect } from './support/boundary.js';
 import { fix, isCloudFormation, nameable } from './support/fix.js';
 import { byFolder, localAddress, nearbyFunctions, reachable } from './support/suggest.js';
 import { rootsOf } from './support/roots.js';
@@ -18,7 +19,7 @@ export const IG201: Rule = {
     remediation:
       'List the ARNs of the functions this identity calls (a qualifier pattern such as `function:orders-*` is fine), or their Terraform/CloudFormation references.',
     description:
-      'An identity policy that allows lambda:InvokeFunction (directly or through lambda:Invoke*, lambda:*, * or another matching wildcard) on every function (`*`, or every function of an account or region, such as `arn:aws:lambda:us-east-1:123456789012:function:*`) lets whoever holds it run any function in the account: T1648 needs nothing more. Every version and alias of every function (`function:*:*`) counts too, and is named so: calls that name a version or alias are authorized against that qualified ARN. An unconditional Deny in the same policy removes the grant; conditions on the resource (tags, function ARN) scope it.',
+      'An identity policy that allows lambda:InvokeFunction (directly or through lambda:Invoke*, lambda:*, * or another matching wildcard) on every function (`*`, or every function of an account or region, such as `arn:aws:lambda:us-east-1:123456789012:function:*`) lets whoever holds it run any function in the account: T1648 needs nothing more. Every version and alias of every function (`function:*:*`) counts too, and is named so: calls that name a version or alias are authorized against that qualified ARN. An unconditional Deny in the same policy removes the grant; conditions on the resource (tags, function ARN) scope it. A policy used only as a permissions boundary (named by one, attached nowhere in the scan) grants nothing and is not reported; nor is an inline policy, or an AWS managed policy where an attachment names it, whose holders all have a known boundary that does not allow the grant. A customer managed policy attached anywhere is reported whatever its holders\' boundaries (it may be attached to unbounded identities outside the scan); a boundary the scan cannot read leaves the finding as without one.',
     fixable: true,
   },
   check({ model, catalog }) {
@@ -32,6 +33,7 @@ export const IG201: Rule = {
       // Distinct: two roots' instances of one module's function are written alike.
       const functions = [...new Set(nearbyFunctions(model, policy).flatMap((f) => exampleResource(policy, f)))];
       for (const { actions, grant, qualifiedOnly } of grants) {
+        if (!mayTakeEffect(model, policy, (boundary) => actions.some((a) => grantsOnAllFunctions([boundary], a).length > 0))) continue;
         const action = displayString(grant.evidence);
         const resource = displayString(grant.resource);
         const where = grant.statement.sid ? `statement "${grant.statement.sid}"` : 'a statement';

@@ -1,6 +1,8 @@
 import { coversAllFunctions, deniedOnAllFunctions, effectOf, FUNCTION_PROBES, hasScopingCondition, policiesReaching, resourceEntriesCoveringAllFunctions } from '../iam/statement.js';
 import { wildcardMatches } from '../iam/wildcard.js';
-import { displayString, knownString } from '../model/value.js';
+import type { PolicyDocument, Statement } from '../model/types.js';
+import { displayString, knownString, type Value } from '../model/value.js';
+import { mayTakeEffect } from './support/boundary.js';
 import { rootsOf } from './support/roots.js';
 import type { Finding, Rule } from './types.js';
 
@@ -14,7 +16,7 @@ export const IG202: Rule = {
     remediation:
       'List the Lambda actions the identity needs on the ARNs of its functions; keep code, permission and URL changes for the deployment role.',
     description:
-      'lambda:* (or *) on every resource lets the holder run any function, replace its code, open resource permissions and create public function URLs: execution and persistence in one grant.',
+      'lambda:* (or *) on every resource lets the holder run any function, replace its code, open resource permissions and create public function URLs: execution and persistence in one grant. A policy used only as a permissions boundary (named by one, attached nowhere in the scan) grants nothing and is not reported; nor is an inline policy, or an AWS managed policy where an attachment names it, whose holders all have a known boundary that does not allow the grant. A customer managed policy attached anywhere is reported whatever its holders\' boundaries (it may be attached to unbounded identities outside the scan); a boundary the scan cannot read leaves the finding as without one.',
     fixable: false,
   },
   check({ model, catalog }) {
@@ -23,14 +25,10 @@ export const IG202: Rule = {
     if (lambdaActions.length === 0) return findings;
     for (const policy of policiesReaching(model.identityPolicies, FUNCTION_PROBES)) {
       for (const statement of policy.document!.statements) {
-        if (effectOf(statement) !== 'Allow' || hasScopingCondition(statement) || !coversAllFunctions(statement)) continue;
-        const entry = statement.action.find((a) => {
-          const pattern = knownString(a);
-          return pattern !== undefined && lambdaActions.every((action) => wildcardMatches(pattern, action));
-        });
+        const entry = fullControl(policy.document!, statement, lambdaActions);
         if (!entry) continue;
-        // A Deny in the same policy (lambda:*, or a NotAction naming no Lambda action) leaves nothing of the grant; one leaving any Lambda action keeps the finding.
-        if (deniedOnAllFunctions(policy.document!, statement, lambdaActions)) continue;
+        // Under a known permissions boundary, only if the boundary gives full control too.
+        if (!mayTakeEffect(model, policy, (boundary) => boundary.statements.some((s) => fullControl(boundary, s, lambdaActions) !== undefined))) continue;
         const resource = resourceEntriesCoveringAllFunctions(statement)[0];
         findings.push({
           ruleId: 'IG202',
@@ -47,3 +45,14 @@ export const IG202: Rule = {
     return findings;
   },
 };
+
+/** The Action entry by which a statement of a document allows every Lambda action on every function, unscoped and not denied. */
+function fullControl(document: PolicyDocument, statement: Statement, lambdaActions: readonly string[]): Value | undefined {
+  if (effectOf(statement) !== 'Allow' || hasScopingCondition(statement) || !coversAllFunctions(statement)) return undefined;
+  const entry = statement.action.find((a) => {
+    const pattern = knownString(a);
+    return pattern !== undefined && lambdaActions.every((action) => wildcardMatches(pattern, action));
+  });
+  // A Deny in the same policy (lambda:*, or a NotAction naming no Lambda action) leaves nothing of the grant; one leaving any Lambda action keeps the finding.
+  return entry && !deniedOnAllFunctions(document, statement, lambdaActions) ? entry : undefined;
+}

@@ -1,5 +1,6 @@
 import { everyFunction, FUNCTION_PROBES, grantsOnAllFunctions, policiesReaching } from '../iam/statement.js';
 import { displayString } from '../model/value.js';
+import { mayTakeEffect } from './support/boundary.js';
 import { rootsOf } from './support/roots.js';
 import type { Finding, Rule } from './types.js';
 
@@ -12,7 +13,7 @@ export const IG203: Rule = {
     remediation:
       'Replace `NotAction`/`NotResource` with explicit lists, or add `lambda:*` to `NotAction`, or add an explicit `Deny` of `lambda:InvokeFunction`.',
     description:
-      'An Allow with NotAction grants every action not listed, and an Allow with NotResource every resource not listed: unless lambda:InvokeFunction is excluded, the holder can invoke every function.',
+      'An Allow with NotAction grants every action not listed, and an Allow with NotResource every resource not listed: unless lambda:InvokeFunction is excluded, the holder can invoke every function. A policy used only as a permissions boundary (named by one, attached nowhere in the scan) grants nothing and is not reported; nor is an inline policy, or an AWS managed policy where an attachment names it, whose holders all have a known boundary that does not allow the grant. A customer managed policy attached anywhere is reported whatever its holders\' boundaries (it may be attached to unbounded identities outside the scan); a boundary the scan cannot read leaves the finding as without one.',
     fixable: false,
   },
   check({ model }) {
@@ -20,6 +21,7 @@ export const IG203: Rule = {
     for (const policy of policiesReaching(model.identityPolicies, FUNCTION_PROBES)) {
       for (const grant of grantsOnAllFunctions([policy.document!], 'lambda:InvokeFunction')) {
         if (grant.via === 'action') continue;
+        if (!mayTakeEffect(model, policy, (boundary) => grantsOnAllFunctions([boundary], 'lambda:InvokeFunction').length > 0)) continue;
         const element = grant.via === 'not-action' ? 'NotAction' : 'NotResource';
         findings.push({
           ruleId: 'IG203',

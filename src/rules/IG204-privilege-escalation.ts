@@ -55,10 +55,13 @@ function escalation(node: IdentityNode): Escalation | undefined {
   // Most identities hold no policy in the scan: nothing to grant the first step.
   if (withDocument.length === 0) return undefined;
   const documents: PolicyDocument[] = withDocument.map((p) => p.document);
-  if (isAdministrator(documents)) return undefined;
+  // A known permissions boundary: a step counts only if it allows it too (its own Denies included); an administrator under a narrower one is not one.
+  const boundary = node.boundary?.document;
+  if (isAdministrator(documents) && (!boundary || isAdministrator([boundary]))) return undefined;
   const statements = new Set<Statement>();
   const granted = ({ actions: candidates }: (typeof STEPS)[number]) =>
     candidates.flatMap(([action, probes]) => {
+      if (boundary && grantsOnAllFunctions([boundary], action, probes).length === 0) return [];
       const grants = grantsOnAllFunctions(documents, action, probes);
       if (grants.length === 0) return [];
       // Granted only on versions and aliases (`function:*:*`): say so, "on every resource" would overstate it.
@@ -74,7 +77,7 @@ function escalation(node: IdentityNode): Escalation | undefined {
     const actions = steps.map((s) => s.named);
     return { actions, clauses: [`${actions.join(', ')} on every resource`], policies: policiesOf() };
   }
-  const shared = sharedDeployment(documents, run);
+  const shared = sharedDeployment(documents, run, boundary);
   if (!shared) return undefined;
   for (const { grants } of passRole) for (const grant of grants) statements.add(grant.statement);
   for (const statement of shared.statements) statements.add(statement);
@@ -93,14 +96,17 @@ function escalation(node: IdentityNode): Escalation | undefined {
  * function (lambda:FunctionArn is a condition, and a scoping one removes the grant), so it runs
  * whatever CreateFunction makes. Computed only when PassRole is already granted on every role.
  */
-function sharedDeployment(documents: PolicyDocument[], run: ReadonlyArray<{ action: string; grants: Grant[] }>): { actions: string[]; clause: string; statements: Statement[] } | undefined {
+function sharedDeployment(documents: PolicyDocument[], run: ReadonlyArray<{ action: string; grants: Grant[] }>, boundary: PolicyDocument | undefined): { actions: string[]; clause: string; statements: Statement[] } | undefined {
   const compiler = globCompiler();
   const create = functionReach(documents, 'lambda:CreateFunction', compiler);
   if (create.grants.length === 0) return undefined;
+  // A boundary must reach the shared function for each action too.
+  const cap = (action: string) => (boundary ? [functionReach([boundary], action, compiler)] : []);
+  const createCap = cap(create.action);
   for (const [action] of STEPS[2].actions) {
     if (action === 'lambda:CreateEventSourceMapping') {
       const mapping = run.find((r) => r.action === action);
-      const shared = mapping && sharedFunction(create, 'any-function', compiler);
+      const shared = mapping && sharedFunction(create, 'any-function', compiler, createCap);
       if (mapping && shared)
         return {
           actions: [create.action, action],
@@ -111,7 +117,7 @@ function sharedDeployment(documents: PolicyDocument[], run: ReadonlyArray<{ acti
     }
     const reach = functionReach(documents, action, compiler);
     if (reach.grants.length === 0) continue;
-    const shared = sharedFunction(create, reach, compiler);
+    const shared = sharedFunction(create, reach, compiler, [...createCap, ...cap(action)]);
     if (shared) return { actions: [create.action, action], clause: `${create.action} and ${action} on ${shared.scope}`, statements: [shared.first.statement, shared.second!.statement] };
   }
   return undefined;
@@ -124,7 +130,7 @@ export const IG204: Rule = {
     severity: 'critical',
     attack: 'T1648',
     description:
-      'A role, user or group whose policies together allow iam:PassRole on every role, and a way to put code in a function and run it, can create a function that runs as any role in the account and then run it: its own permissions become those of the most powerful role it can pass. Putting code in and running it means lambda:CreateFunction together with lambda:InvokeFunction or lambda:AddPermission on one function name they share (`function:app-*` for both is enough: the caller creates app-evil and invokes it; so is one exact name, which CreateFunction takes whenever it is free), or with lambda:CreateEventSourceMapping on every mapping; or lambda:UpdateFunctionCode with one of the three on every function (an existing function keeps the role its owner gave it, so only every function makes that an escalation). `${aws:username}` and unknown Terraform or CloudFormation values in a name are one fixed string the caller cannot choose: shared with themselves and with `*`, not with another prefix. The grants may sit in different policies (inline, attached, inherited from a group); an unconditional Deny in the set removes what it covers, and one covering every function both steps share removes the escalation. Reported once per principal, naming every policy that contributes; administrators (* on *) have nothing to escalate to and are left to IG202/IG301.',
+      'A role, user or group whose policies together allow iam:PassRole on every role, and a way to put code in a function and run it, can create a function that runs as any role in the account and then run it: its own permissions become those of the most powerful role it can pass. Putting code in and running it means lambda:CreateFunction together with lambda:InvokeFunction or lambda:AddPermission on one function name they share (`function:app-*` for both is enough: the caller creates app-evil and invokes it; so is one exact name, which CreateFunction takes whenever it is free), or with lambda:CreateEventSourceMapping on every mapping; or lambda:UpdateFunctionCode with one of the three on every function (an existing function keeps the role its owner gave it, so only every function makes that an escalation). `${aws:username}` and unknown Terraform or CloudFormation values in a name are one fixed string the caller cannot choose: shared with themselves and with `*`, not with another prefix. The grants may sit in different policies (inline, attached, inherited from a group); an unconditional Deny in the set removes what it covers, and one covering every function both steps share removes the escalation. Reported once per principal, naming every policy that contributes; administrators (* on *) have nothing to escalate to and are left to IG202/IG301. A known permissions boundary of the principal must allow each step too, on the shared function where that is the path (its Denies apply), and an administrator under a narrower boundary is not one; a boundary the scan cannot read leaves the finding as without one.',
     fixable: false,
   },
   check({ model }) {

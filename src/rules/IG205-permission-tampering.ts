@@ -1,5 +1,7 @@
-import { everyFunction, FUNCTION_PROBES, grantsByStatement, LAYER_PROBES, policiesReaching } from '../iam/statement.js';
+import { everyFunction, FUNCTION_PROBES, grantsByStatement, grantsOnAllFunctions, LAYER_PROBES, policiesReaching } from '../iam/statement.js';
+import type { PolicyDocument } from '../model/types.js';
 import { displayString } from '../model/value.js';
+import { mayTakeEffect } from './support/boundary.js';
 import { rootsOf } from './support/roots.js';
 import type { Finding, Rule } from './types.js';
 
@@ -21,7 +23,7 @@ export const IG205: Rule = {
     remediation:
       'Keep these actions for the deployment role, on the ARNs of the functions it deploys; add an SCP that denies `lambda:AddPermission` with `lambda:Principal` `*` and function URLs with `lambda:FunctionUrlAuthType` `NONE`.',
     description:
-      'lambda:AddPermission, lambda:CreateFunctionUrlConfig, lambda:UpdateFunctionUrlConfig or lambda:AddLayerVersionPermission on every resource lets the holder add a resource permission or a public function URL to any function: a persistent invoke path that survives the loss of their credentials.',
+      'lambda:AddPermission, lambda:CreateFunctionUrlConfig, lambda:UpdateFunctionUrlConfig or lambda:AddLayerVersionPermission on every resource lets the holder add a resource permission or a public function URL to any function: a persistent invoke path that survives the loss of their credentials. A policy used only as a permissions boundary (named by one, attached nowhere in the scan) grants nothing and is not reported; nor is an inline policy, or an AWS managed policy where an attachment names it, whose holders all have a known boundary that does not allow the grant. A customer managed policy attached anywhere is reported whatever its holders\' boundaries (it may be attached to unbounded identities outside the scan); a boundary the scan cannot read leaves the finding as without one.',
     fixable: false,
   },
   check({ model }) {
@@ -31,6 +33,8 @@ export const IG205: Rule = {
     for (const policy of model.identityPolicies) {
       if (!reaching.has(policy)) continue;
       for (const { actions, grant, qualifiedOnly } of grantsByStatement(policy.document!, TAMPERING_ACTIONS)) {
+        const allows = (boundary: PolicyDocument) => TAMPERING_ACTIONS.some(([action, probes]) => actions.includes(action) && grantsOnAllFunctions([boundary], action, probes).length > 0);
+        if (!mayTakeEffect(model, policy, allows)) continue;
         const evidence = grant.evidence;
         findings.push({
           ruleId: 'IG205',

@@ -14,15 +14,39 @@ function onEveryResource(statement: Statement): boolean {
   return statement.resource.some((r) => knownString(r) === '*') || statement.notResource.length > 0;
 }
 
+/** A wildcard grant on every resource: an action pattern (`*`, `service:*`), or an Allow with NotAction (its entries as written, `?` when unknown). */
+type Wildcard = { action: string } | { notAction: string[] };
+
+const label = (w: Wildcard): string => ('action' in w ? w.action : `NotAction ${w.notAction.join(', ')}`);
+
 /** What a statement grants that a stolen token could use everywhere: `*`, `service:*` or an Allow with NotAction, on every resource. */
-function wildcardGrants(statement: Statement): string[] {
+function wildcardGrants(statement: Statement): Wildcard[] {
   if (effectOf(statement) !== 'Allow' || hasScopingCondition(statement) || !onEveryResource(statement)) return [];
-  const actions = statement.action.flatMap((a) => {
+  const grants: Wildcard[] = statement.action.flatMap((a) => {
     const text = knownString(a);
-    return text !== undefined && WILDCARD_ACTION.test(text.trim()) ? [text.trim()] : [];
+    return text !== undefined && WILDCARD_ACTION.test(text.trim()) ? [{ action: text.trim() }] : [];
   });
-  if (statement.notAction.length > 0) actions.push(`NotAction ${statement.notAction.map((a) => knownString(a) ?? '?').join(', ')}`);
-  return actions;
+  if (statement.notAction.length > 0) grants.push({ notAction: statement.notAction.map((a) => knownString(a) ?? '?') });
+  return grants;
+}
+
+/** Whether a NotAction list (lowercased) leaves every action of a wildcard `service:*`: none of its entries names that service. */
+function leavesService(notAction: string[], service: string): boolean {
+  return !notAction.some((a) => a.trim() === '*' || a.trim().toLowerCase().startsWith(service.slice(0, -1).toLowerCase()));
+}
+
+/**
+ * What a wildcard grant keeps under a permissions boundary's wildcard (both on every resource): `*`
+ * keeps the other side, `service:*` meets only itself or a NotAction list not naming that service, and
+ * two NotAction lists leave what neither lists.
+ */
+function intersect(grant: Wildcard, ceiling: Wildcard): Wildcard[] {
+  if ('notAction' in grant && 'notAction' in ceiling) return [{ notAction: [...new Set([...grant.notAction, ...ceiling.notAction])] }];
+  if ('notAction' in grant) return intersect(ceiling, grant);
+  if (grant.action === '*') return [ceiling];
+  if ('notAction' in ceiling) return leavesService(ceiling.notAction, grant.action) ? [grant] : [];
+  if (ceiling.action === '*' || ceiling.action.toLowerCase() === grant.action.toLowerCase()) return [grant];
+  return [];
 }
 
 /** The unconditional Denies on every resource: what they cover, no Allow of the role can give. */
@@ -36,15 +60,15 @@ function denialsOnEveryResource(statements: Statement[]): Statement[] {
  * wildcard). Of `*`, a NotAction Deny leaves only the wildcards it lists (`logs:*`), unless another Deny covers them.
  * An Allow with NotAction goes only with a Deny of `*`.
  */
-function remainingAfter(denials: Statement[], grant: string): string[] {
+function remainingAfter(denials: Statement[], grant: Wildcard): Wildcard[] {
   if (denials.length === 0) return [grant];
-  if (grant.startsWith('NotAction ')) return denials.some((d) => actionEntriesMatching(d, '*').length > 0) ? [] : [grant];
-  if (grant !== '*') return denials.some((d) => coversAction(d, grant)) ? [] : [grant];
+  if ('notAction' in grant) return denials.some((d) => actionEntriesMatching(d, '*').length > 0) ? [] : [grant];
+  if (grant.action !== '*') return denials.some((d) => coversAction(d, grant.action)) ? [] : [grant];
   if (denials.some((d) => actionEntriesMatching(d, '*').length > 0)) return [];
   const notAction = denials.find((d) => d.notAction.length > 0 && d.notAction.every((a) => knownString(a) !== undefined));
   if (!notAction) return [grant];
   const left = notAction.notAction.map((a) => knownString(a)!.trim()).filter((a) => WILDCARD_ACTION.test(a) && !denials.some((d) => coversAction(d, a)));
-  return left.includes('*') ? ['*'] : [...new Set(left)];
+  return left.includes('*') ? [{ action: '*' }] : [...new Set(left)].map((action) => ({ action }));
 }
 
 export const IG301: Rule = {
@@ -54,7 +78,7 @@ export const IG301: Rule = {
     severity: 'high',
     attack: 'T1648',
     description:
-      'Whoever runs code in a function (through an invoke grant, a code update or a vulnerable dependency) holds its execution-role credentials, and those credentials work from anywhere ("Remote usage of AWS Lambda\'s token"). An execution role allowed * or service:* on every resource, an Allow with NotAction on every resource, or AdministratorAccess / PowerUserAccess attached turns one compromised function into control of the account. Reported once per role, naming the policies that grant it.',
+      'Whoever runs code in a function (through an invoke grant, a code update or a vulnerable dependency) holds its execution-role credentials, and those credentials work from anywhere ("Remote usage of AWS Lambda\'s token"). An execution role allowed * or service:* on every resource, an Allow with NotAction on every resource, or AdministratorAccess / PowerUserAccess attached turns one compromised function into control of the account. Reported once per role, naming the policies that grant it. Under a known permissions boundary only what both allow counts (AdministratorAccess under a boundary allowing logs:* on * is logs:*), and the boundary\'s Denies apply; a boundary the scan cannot read (a variable, a policy outside the scan) leaves the finding as without one.',
     fixable: false,
   },
   check({ model }) {
@@ -62,8 +86,17 @@ export const IG301: Rule = {
     for (const node of identityGraph(model).nodes) {
       if (!node.executionRole) continue;
       const statements = statementsOf(node);
-      const denials = denialsOnEveryResource(statements.map((s) => s.statement));
-      const grants = statements.flatMap(({ statement, policy }) => wildcardGrants(statement).flatMap((a) => remainingAfter(denials, a)).map((action) => ({ action, policy })));
+      // A known permissions boundary caps every grant to what it allows too, and its Denies apply alike.
+      const boundary = node.boundary?.document?.statements;
+      const denials = denialsOnEveryResource([...statements.map((s) => s.statement), ...(boundary ?? [])]);
+      const ceilings = boundary?.flatMap(wildcardGrants);
+      const capped = (grant: Wildcard) => (ceilings ? ceilings.flatMap((ceiling) => intersect(grant, ceiling)) : [grant]);
+      const grants = statements.flatMap(({ statement, policy }) =>
+        wildcardGrants(statement)
+          .flatMap(capped)
+          .flatMap((w) => remainingAfter(denials, w))
+          .map((w) => ({ action: label(w), policy })),
+      );
       if (grants.length === 0) continue;
       const actions = [...new Set(grants.map((g) => g.action))];
       const policies = [...new Set(grants.map((g) => g.policy))];

@@ -6,7 +6,7 @@ import { lambdaFunctionName } from '../../src/iam/arn.js';
 import { classifyPrincipal } from '../../src/iam/principal.js';
 import { coversAction, coversAllFunctions, effectOf, hasScopingCondition, isUnconditionalDeny, resourcePattern } from '../../src/iam/statement.js';
 import { wildcardMatches } from '../../src/iam/wildcard.js';
-import { identityGraph, sameStack, type Referrer } from '../../src/model/identity-graph.js';
+import { identityGraph, sameStack, type IdentityNode, type Referrer } from '../../src/model/identity-graph.js';
 import type { Range } from '../../src/model/range.js';
 import type { IdentityPolicy, LambdaFunction, Model, ResourceBase, Statement } from '../../src/model/types.js';
 import { displayString, knownString, type Value } from '../../src/model/value.js';
@@ -75,6 +75,8 @@ function resourceInvokers(model: Model, fn: LambdaFunction): ResourceInvoker[] {
 }
 
 interface PolicySet {
+  /** The holder, when in the scan: a known permissions boundary of it caps its grants. */
+  holder?: IdentityNode;
   /** The holder's policies with a document: a Deny in any of them, read where it is written, takes the grant away. */
   policies: IdentityPolicy[];
   principal: string | null;
@@ -88,13 +90,14 @@ function identityInvokers(model: Model, fn: LambdaFunction): IdentityInvoker[] {
   const graph = identityGraph(model);
   const invokers: IdentityInvoker[] = [];
   for (const policy of model.identityPolicies) {
-    if (!policy.document) continue;
+    if (!policy.document || graph.boundaryOnly(policy)) continue;
     const holders = graph.holdersOf(policy);
     const sets: PolicySet[] =
       holders.length > 0
         ? holders.map((node) => {
             const via = node.policies.find((e) => e.policy === policy)?.via;
             return {
+              holder: node,
               policies: node.policies.flatMap((e) => (e.policy.document ? [e.policy] : [])),
               principal: node.identity.address,
               principalType: node.identity.kind,
@@ -106,7 +109,7 @@ function identityInvokers(model: Model, fn: LambdaFunction): IdentityInvoker[] {
         : unresolvedHolders(policy);
     for (const set of sets) {
       const grant = invokeGrant(model, policy, set.policies, fn);
-      if (!grant) continue;
+      if (!grant || (set.holder && !boundaryAllows(model, set.holder, fn))) continue;
       const conditions = [...new Set(grant.statement.condition.map((c) => c.key))];
       invokers.push({
         kind: 'identity-policy',
@@ -150,6 +153,17 @@ function invokeGrant(model: Model, policy: IdentityPolicy, policies: IdentityPol
     if (namesFunction(model, statement, fn, policy)) return { statement, allFunctions: false };
   }
   return undefined;
+}
+
+/** Whether a holder's known permissions boundary (read where the policy it names stands, or the identity for an AWS managed one) lets it invoke `fn`. */
+function boundaryAllows(model: Model, holder: IdentityNode, fn: LambdaFunction): boolean {
+  const boundary = holder.boundary;
+  if (!boundary?.document) return true;
+  const referrer: Referrer = boundary.policy ?? holder.identity;
+  const covers = (s: Statement) => coversAction(s, INVOKE) && ((coversAllFunctions(s) && sameStack(fn, s.range, referrer)) || namesFunction(model, s, fn, referrer));
+  const statements = boundary.document.statements;
+  if (statements.some((s) => isUnconditionalDeny(s) && coversAction(s, INVOKE) && (coversAllFunctions(s) || namesFunction(model, s, fn, referrer)))) return false;
+  return statements.some((s) => effectOf(s) === 'Allow' && covers(s));
 }
 
 function namesFunction(model: Model, statement: Statement, fn: LambdaFunction, policy: Referrer): boolean {
@@ -248,13 +262,14 @@ function generatedTree(folders: number, functions: number): Record<string, strin
     const document = () => `jsonencode({ Statement = [${Array.from({ length: 1 + random(4) }, statement).join(', ')}] })`;
     const roles = Math.max(2, functions / 4);
     for (let r = 0; r < roles; r++) {
-      tf.push(`resource "aws_iam_role" "r${r}" {\n  name = "role-${d}-${r}"\n}`);
+      // One role under a permissions boundary (a managed policy below, attached or not).
+      tf.push(`resource "aws_iam_role" "r${r}" {\n  name = "role-${d}-${r}"${r === 1 ? '\n  permissions_boundary = aws_iam_policy.m1.arn' : ''}\n}`);
       tf.push(`resource "aws_iam_role_policy" "r${r}" {\n  role = aws_iam_role.r${r}.id\n  policy = ${document()}\n}`);
     }
     tf.push('resource "aws_iam_group" "ops" {\n  name = "ops"\n}');
     tf.push(`resource "aws_iam_group_policy" "ops" {\n  group = aws_iam_group.ops.name\n  policy = ${document()}\n}`);
     for (let u = 0; u < 3; u++) {
-      tf.push(`resource "aws_iam_user" "u${u}" {\n  name = "user-${d}-${u}"\n}`);
+      tf.push(`resource "aws_iam_user" "u${u}" {\n  name = "user-${d}-${u}"${u === 1 ? '\n  permissions_boundary = aws_iam_policy.m0.arn' : ''}\n}`);
       tf.push(`resource "aws_iam_user_policy" "u${u}" {\n  user = aws_iam_user.u${u}.name\n  policy = ${document()}\n}`);
     }
     tf.push('resource "aws_iam_group_membership" "ops" {\n  name = "ops"\n  group = aws_iam_group.ops.name\n  users = [aws_iam_user.u0.name, aws_iam_user.u2.name]\n}');

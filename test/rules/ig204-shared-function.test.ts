@@ -126,6 +126,21 @@ describe('IG204: CreateFunction and a way to run it on one function they share',
     expect(await clause([PASS_ANY, allow('["lambda:CreateFunction", "lambda:InvokeFunction"]', `${FN}app-*`), deny('"lambda:CreateFunction"', `${FN}\${var.other}`)], variables)).toBeUndefined();
   });
 
+  it('needs the permissions boundary to reach the shared function for both actions', async () => {
+    const bounded = async (boundary: string[]) => {
+      const cap = `resource "aws_iam_policy" "cap" {\n  name = "cap"\n  policy = jsonencode({ Statement = [${boundary.join(', ')}] })\n}\n`;
+      const text = deployer([PASS_ANY, allow('["lambda:CreateFunction", "lambda:InvokeFunction"]', `${FN}app-*`)], cap).replace('name = "deployer"', 'name = "deployer"\n  permissions_boundary = aws_iam_policy.cap.arn');
+      const { findings } = await scan({ paths: ['.'], cwd: tempTree({ 'main.tf': text }) });
+      return findings.filter((f) => f.ruleId === 'IG204').map((f) => [f.resource, f.range.line]);
+    };
+    const found = [['aws_iam_user.deployer', 1]];
+    expect(await bounded([PASS_ANY, allow('["lambda:CreateFunction", "lambda:InvokeFunction"]', `${FN}app-prod-*`)])).toEqual(found);
+    expect(await bounded([PASS_ANY, allow('"lambda:CreateFunction"', `${FN}app-a*`), allow('"lambda:InvokeFunction"', `${FN}app-b*`)])).toEqual([]);
+    expect(await bounded([PASS_ANY, allow('["lambda:CreateFunction", "lambda:InvokeFunction"]', `${FN}web-*`)])).toEqual([]);
+    expect(await bounded([PASS_ANY, allow('"lambda:*"', '*'), deny('"lambda:InvokeFunction"', `${FN}app-*`)])).toEqual([]);
+    expect(await bounded([allow('"lambda:*"', '*')])).toEqual([]);
+  });
+
   it('names every policy of a split grant', async () => {
     const preamble = `
 resource "aws_iam_policy" "invoke" {

@@ -310,6 +310,8 @@ function addIdentity(model: Model, base: ResourceBase, kind: IdentityKind, prope
   const trust = kind === 'role' ? attribute(properties, 'AssumeRolePolicyDocument') : undefined;
   const trustDocument = trust ? policyDocumentFromValue(trust.value, model.errors) : undefined;
   const implicit = kind === 'role' && samGenerated(properties, trustDocument);
+  // Groups cannot have one.
+  const boundary = kind === 'group' ? undefined : attribute(properties, 'PermissionsBoundary');
   (model.identities ??= []).push({
     ...base,
     kind,
@@ -317,6 +319,7 @@ function addIdentity(model: Model, base: ResourceBase, kind: IdentityKind, prope
     ...(trust ? { trust } : {}),
     ...(trustDocument ? { trustDocument } : {}),
     ...(implicit ? { implicit } : {}),
+    ...(boundary ? { boundary } : {}),
   });
   const groups = asList(get(properties, 'Groups'));
   if (kind === 'user' && groups.length > 0) (model.memberships ??= []).push({ address: base.address, range: base.range, users: [selfRef(base)], groups, ...treeOf(base) });

@@ -32,7 +32,16 @@ export function addSamFunction(model: Model, scope: TemplateScope, base: Resourc
     const functionName = attribute(properties, 'FunctionName');
     const role: Attribute = roleEntry ? { value: roleEntry.value, range: attributeSpan(roleEntry) } : { value: implicitRef, range: base.range };
     model.functions.push({ ...base, ...(functionName ? { functionName } : {}), role });
-    if (!roleEntry) (model.identities ??= []).push({ ...implicitRole, kind: 'role', implicit: true, ...samTrust(model, property('AssumeRolePolicyDocument')) });
+    // SAM gives the role it generates the function's (or Globals') PermissionsBoundary; with an explicit Role it ignores it.
+    const boundary = property('PermissionsBoundary');
+    if (!roleEntry)
+      (model.identities ??= []).push({
+        ...implicitRole,
+        kind: 'role',
+        implicit: true,
+        ...samTrust(model, property('AssumeRolePolicyDocument')),
+        ...(boundary && boundary.value.kind !== 'null' ? { boundary: { value: boundary.value, range: attributeSpan(boundary) } } : {}),
+      });
   }
   const self: UnknownValue = { kind: 'unknown', ref: base.address, resource: base.address, resourceType: base.sourceType, range: base.range };
 

@@ -202,6 +202,9 @@ function addIdentity(model: Model, base: ResourceBase, kind: IdentityKind, resou
   if (name !== undefined) identity.name = name;
   if (trust) identity.trust = trust;
   if (trustDocument) identity.trustDocument = trustDocument;
+  // Groups cannot have one; a plan writes `null` for none.
+  const boundary = kind === 'group' ? undefined : resource.attribute('permissions_boundary');
+  if (boundary && boundary.value.kind !== 'null') identity.boundary = boundary;
   (model.identities ??= []).push(identity);
   const self: IdentityRef[] = [{ kind, value: selfRef(base) }];
   for (const inline of resource.blocks('inline_policy')) {
