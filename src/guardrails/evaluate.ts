@@ -1,38 +1,67 @@
-import { BlockList, isIP } from 'node:net';
 import { EVALUATED_OPERATORS, parseOperator } from '../iam/condition-operators.js';
 import { wildcardMatches } from '../iam/wildcard.js';
 import type { Condition, PolicyDocument, Statement } from '../model/types.js';
 import { knownString, type Value } from '../model/value.js';
+import { concreteRequests, type ConcreteRequest, type KeyDomain } from './choices.js';
+import { globMatches, valueMatches } from './condition-values.js';
+
+export { arnMatches, cidrContains, globMatches } from './condition-values.js';
 
 /**
  * One API request as an SCP sees it: the action, the resource ARN and the request context keys.
- * A key that is absent is missing from the request; a list is a multivalued key.
+ * A key in `keys` has that value (a list is a multivalued key); a key in `chosen` is present in
+ * every such request with a value the attacker picks; any other key is missing from the request.
  */
-export interface RequestContext {
-  action: string;
-  resource: string;
-  keys: Record<string, string | string[]>;
+export interface RequestContext extends ConcreteRequest {
+  chosen?: Record<string, KeyDomain>;
 }
 
 /** `undefined` is "cannot be known" (a value only Terraform/CloudFormation would resolve, an operator we do not model). */
 type Tri = boolean | undefined;
 
+/**
+ * `denied`: denied whatever values the attacker picks for its chosen keys; `not-denied`: some
+ * choice is definitely not denied; `unknown`: neither can be shown.
+ */
 export type DenyVerdict = 'denied' | 'not-denied' | 'unknown';
 
 /**
- * Whether a policy's Deny statements deny the request. Allow statements are not modelled: an SCP
- * set is judged on what it explicitly denies, which is what a guardrail is.
+ * Whether a policy's Deny statements deny the request for every choice the attacker has. Allow
+ * statements are not modelled: an SCP set is judged on what it explicitly denies, which is what a
+ * guardrail is.
  */
 export function documentDenies(document: PolicyDocument | undefined, request: RequestContext): DenyVerdict {
+  if (!document) return 'unknown';
+  return forEveryChoice(request, [document], (concrete) => concreteDocumentDenies(document, concrete));
+}
+
+/**
+ * Tries every choice worth trying against `documents` (all the policies that together must deny
+ * it): one choice not denied gets the attack through.
+ */
+export function forEveryChoice(request: RequestContext, documents: PolicyDocument[], verdictFor: (request: ConcreteRequest) => DenyVerdict): DenyVerdict {
+  const requests = concreteRequests(request, documents);
+  if (!requests) return 'unknown';
+  let unknown = false;
+  for (const concrete of requests) {
+    const result = verdictFor(concrete);
+    if (result === 'not-denied') return 'not-denied';
+    if (result === 'unknown') unknown = true;
+  }
+  return unknown ? 'unknown' : 'denied';
+}
+
+/** Whether a policy's Deny statements deny one fully decided request. */
+export function concreteDocumentDenies(document: PolicyDocument | undefined, request: ConcreteRequest): DenyVerdict {
   if (!document) return 'unknown';
   return verdict(or(document.statements.map((s) => statementDenies(s, request))));
 }
 
-export function statementDenies(statement: Statement, request: RequestContext): Tri {
+export function statementDenies(statement: Statement, request: ConcreteRequest): Tri {
   const effect = knownString(statement.effect);
   if (statement.effect && effect === undefined) return undefined;
   if (effect !== 'Deny') return false;
-  return and([actionMatches(statement, request.action), resourceMatches(statement, request.resource), conditionsHold(statement.condition, request.keys)]);
+  return and([actionMatches(statement, request.action), resourceMatches(statement, request.resource), conditionsHold(statement.condition, request.keys, request.unreadable)]);
 }
 
 function verdict(value: Tri): DenyVerdict {
@@ -60,18 +89,21 @@ function anyPattern(patterns: Value[], test: (pattern: string) => boolean): Tri 
   }));
 }
 
-export function conditionsHold(conditions: Condition[], keys: RequestContext['keys']): Tri {
-  return and(conditions.map((c) => conditionHolds(c, keys)));
+export function conditionsHold(conditions: Condition[], keys: RequestContext['keys'], unreadable: string[] = []): Tri {
+  return and(conditions.map((c) => conditionHolds(c, keys, unreadable)));
 }
 
 const NEGATED = new Set(['StringNotEquals', 'StringNotEqualsIgnoreCase', 'StringNotLike', 'ArnNotEquals', 'ArnNotLike', 'NotIpAddress']);
 
-function conditionHolds(condition: Condition, keys: RequestContext['keys']): Tri {
+function conditionHolds(condition: Condition, keys: RequestContext['keys'], unreadable: string[]): Tri {
   const operator = parseOperator(condition.operator);
   if (!operator || !EVALUATED_OPERATORS.has(operator.base)) return undefined;
   const policyValues = condition.values.map(knownString);
   if (policyValues.some((v) => v === undefined) || policyValues.length === 0) return undefined;
   const wanted = policyValues as string[];
+  if (unreadable.some((k) => k.toLowerCase() === condition.key.toLowerCase()))
+    // Present, with a value the scan cannot know.
+    return operator.base === 'Null' ? wanted.some((v) => v.toLowerCase() === 'false') : undefined;
   const present = lookup(keys, condition.key);
   if (operator.base === 'Null') {
     // "true": the key must be absent; "false": present.
@@ -95,70 +127,20 @@ function conditionHolds(condition: Condition, keys: RequestContext['keys']): Tri
   return negated ? !matched : matched;
 }
 
+/** Request keys by lower-cased name, built once per request (key names are case-insensitive). */
+const lowerCased = new WeakMap<RequestContext['keys'], Map<string, string[]>>();
+
 function lookup(keys: RequestContext['keys'], key: string): string[] | undefined {
-  const wanted = key.toLowerCase();
-  for (const [name, value] of Object.entries(keys)) if (name.toLowerCase() === wanted) return Array.isArray(value) ? value : [value];
-  return undefined;
-}
-
-function valueMatches(base: string, pattern: string, value: string): boolean {
-  switch (base) {
-    case 'StringEquals':
-    case 'StringNotEquals':
-      return pattern === value;
-    case 'StringEqualsIgnoreCase':
-    case 'StringNotEqualsIgnoreCase':
-      return pattern.toLowerCase() === value.toLowerCase();
-    case 'StringLike':
-    case 'StringNotLike':
-      return globMatches(pattern, value);
-    case 'ArnEquals':
-    case 'ArnLike':
-    case 'ArnNotEquals':
-    case 'ArnNotLike':
-      return arnMatches(pattern, value);
-    case 'Bool':
-      return pattern.toLowerCase() === value.toLowerCase();
-    case 'IpAddress':
-    case 'NotIpAddress':
-      return cidrContains(pattern, value);
-    default:
-      return false;
+  let byName = lowerCased.get(keys);
+  if (!byName) {
+    byName = new Map();
+    for (const [name, value] of Object.entries(keys)) {
+      const lower = name.toLowerCase();
+      if (!byName.has(lower)) byName.set(lower, Array.isArray(value) ? value : [value]);
+    }
+    lowerCased.set(keys, byName);
   }
-}
-
-/** Case-sensitive `*`/`?` glob over the whole string. */
-export function globMatches(pattern: string, value: string): boolean {
-  const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${source}$`, 's').test(value);
-}
-
-/** Arn* operators compare each of the six colon-separated components on its own, with wildcards (IAM docs). */
-export function arnMatches(pattern: string, arn: string): boolean {
-  if (pattern === '*') return true;
-  const p = arnComponents(pattern);
-  const a = arnComponents(arn);
-  if (!p || !a) return false;
-  return p.every((part, i) => globMatches(part, a[i]));
-}
-
-function arnComponents(text: string): string[] | undefined {
-  const parts = text.split(':');
-  if (parts.length < 6) return undefined;
-  return [...parts.slice(0, 5), parts.slice(5).join(':')];
-}
-
-/** Whether an IP address lies in a CIDR (or equals a bare address). A policy value that is not an address matches nothing. */
-export function cidrContains(cidr: string, address: string): boolean {
-  const [network, prefix] = cidr.split('/');
-  const family = isIP(network);
-  const addressFamily = isIP(address);
-  if (family === 0 || addressFamily !== family) return false;
-  const bits = prefix === undefined ? (family === 4 ? 32 : 128) : Number(prefix);
-  if (!Number.isInteger(bits) || bits < 0 || bits > (family === 4 ? 32 : 128)) return false;
-  const list = new BlockList();
-  list.addSubnet(network, bits, family === 4 ? 'ipv4' : 'ipv6');
-  return list.check(address, family === 4 ? 'ipv4' : 'ipv6');
+  return byName.get(key.toLowerCase());
 }
 
 function and(values: Tri[]): Tri {

@@ -2,7 +2,8 @@ import type { OrgNode, Posture } from '../model/posture.js';
 import type { Range } from '../model/range.js';
 import type { Model, PolicyDocument } from '../model/types.js';
 import { knownString, type Value } from '../model/value.js';
-import { documentDenies, type DenyVerdict, type RequestContext } from './evaluate.js';
+import type { ConcreteRequest } from './choices.js';
+import { concreteDocumentDenies, forEveryChoice, type DenyVerdict, type RequestContext } from './evaluate.js';
 
 /** A service control policy in the scan: an SCP resource or an SCP JSON file. */
 export interface Scp {
@@ -155,12 +156,21 @@ export function guardrailTargets(model: Model): GuardrailTarget[] {
   return targets;
 }
 
-/** Whether the SCPs reaching a target deny a request: unknown when an SCP that might reach it cannot be ruled out. */
+/**
+ * Whether the SCPs reaching a target deny a request for every choice the attacker has: each
+ * choice is judged against all of them together (one SCP may deny some regions, another the rest).
+ */
 export function targetVerdict(target: GuardrailTarget, request: RequestContext): DenyVerdict {
-  const verdicts = target.scps.map((s) => documentDenies(s.document, request));
+  const documents = [...target.scps, ...target.maybe].flatMap((s) => (s.document ? [s.document] : []));
+  return forEveryChoice(request, documents, (concrete) => concreteTargetVerdict(target, concrete));
+}
+
+/** One decided request: unknown when an SCP that might reach the target cannot be ruled out. */
+function concreteTargetVerdict(target: GuardrailTarget, request: ConcreteRequest): DenyVerdict {
+  const verdicts = target.scps.map((s) => concreteDocumentDenies(s.document, request));
   if (verdicts.includes('denied')) return 'denied';
   if (target.unknownAncestry || verdicts.includes('unknown')) return 'unknown';
-  if (target.maybe.some((s) => documentDenies(s.document, request) !== 'not-denied')) return 'unknown';
+  if (target.maybe.some((s) => concreteDocumentDenies(s.document, request) !== 'not-denied')) return 'unknown';
   return 'not-denied';
 }
 

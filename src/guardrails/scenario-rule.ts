@@ -3,8 +3,8 @@ import type { Fix, FixSnippets } from '../fix/types.js';
 import type { Finding, RuleContext, RuleMeta } from '../rules/types.js';
 import { guardrailsActive } from './activation.js';
 import { guardrailSnippets } from './emit.js';
-import { guardrailTargets, targetVerdict } from './organization.js';
-import { guardrailSpec } from './scenarios.js';
+import { guardrailTargets, targetVerdict, type GuardrailTarget, type Scp } from './organization.js';
+import { guardrailSpec, scenarioRequest, type Scenario } from './scenarios.js';
 
 /**
  * A preventive guardrail rule: every attack scenario of `policies/guardrails/<id>.json` must be
@@ -14,15 +14,26 @@ import { guardrailSpec } from './scenarios.js';
 export function scenarioFindings(context: RuleContext, meta: RuleMeta, advice: string): Finding[] {
   if (!guardrailsActive(context)) return [];
   const spec = guardrailSpec(meta.id);
+  const facts = { ...(context.config?.orgId ? { orgId: context.config.orgId } : {}), accounts: context.config?.accounts ?? [], cidrs: context.config?.cidrs ?? [] };
+  const requests = spec.scenarios.map((s) => ({ scenario: s, request: scenarioRequest(s, facts) }));
+  // Targets reached by the same SCPs (every account under a root, typically) get the same answer.
+  const answers = new Map<string, Scenario[]>();
+  const ids = new Map<Scp, number>();
+  const id = (scp: Scp) => ids.get(scp) ?? (ids.set(scp, ids.size), ids.size - 1);
+  const through = (target: GuardrailTarget): Scenario[] => {
+    const reach = `${target.scps.map(id).join(',')}|${target.maybe.map(id).join(',')}|${target.unknownAncestry}`;
+    let found = answers.get(reach);
+    if (!found) answers.set(reach, (found = requests.filter((r) => targetVerdict(target, r.request) === 'not-denied').map((r) => r.scenario)));
+    return found;
+  };
   const gaps = guardrailTargets(context.model)
-    .map((target) => ({ target, through: spec.scenarios.filter((s) => targetVerdict(target, s) === 'not-denied') }))
+    .map((target) => ({ target, through: through(target) }))
     .filter((g) => g.through.length > 0);
   if (gaps.length === 0) return [];
   const [first] = gaps;
   const scenarios = [...new Set(gaps.flatMap((g) => g.through.map((s) => s.name)))];
   const labels = gaps.map((g) => g.target.label);
   const targets = labels.length > 3 ? `${labels.slice(0, 3).join(', ')} and ${labels.length - 3} more` : labels.join(', ');
-  const facts = { ...(context.config?.orgId ? { orgId: context.config.orgId } : {}), accounts: context.config?.accounts ?? [], cidrs: context.config?.cidrs ?? [] };
   return [
     {
       ruleId: meta.id,

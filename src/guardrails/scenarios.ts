@@ -1,9 +1,25 @@
 import { policyData } from '../policy-data.js';
 import type { RequestContext } from './evaluate.js';
 
-/** An attack the organisation's SCPs must deny, as data (policies/guardrails/<rule>.json). */
+/**
+ * An attack the organisation's SCPs must deny, as data (policies/guardrails/<rule>.json): `keys`
+ * are fixed by the attack, `chosen` are present in every such request with a value the attacker
+ * picks (region, source address, …) or that is the organisation's own (`organisation`).
+ */
 export interface Scenario extends RequestContext {
   name: string;
+}
+
+/** The scenario in this estate: with the organisation's id in the config, `organisation` keys hold it. */
+export function scenarioRequest(scenario: Scenario, facts: EstateFacts = {}): RequestContext {
+  const orgId = facts.orgId;
+  if (!orgId || !scenario.chosen) return scenario;
+  const entries = Object.entries(scenario.chosen);
+  return {
+    ...scenario,
+    keys: { ...Object.fromEntries(entries.filter(([, d]) => d === 'organisation').map(([k]) => [k, orgId])), ...scenario.keys },
+    chosen: Object.fromEntries(entries.filter(([, d]) => d !== 'organisation')),
+  };
 }
 
 /** A preventive guardrail: the attacks it stops and the SCP statements that stop them. */

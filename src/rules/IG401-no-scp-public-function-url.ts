@@ -7,7 +7,7 @@ const meta: RuleMeta = {
   severity: 'high',
   attack: 'T1648',
   tactics: ['TA0002', 'TA0003'],
-  description: 'Without an SCP denying lambda:CreateFunctionUrlConfig / UpdateFunctionUrlConfig when lambda:FunctionUrlAuthType is NONE, anyone who can change a function can give it an unauthenticated URL: a persistent, internet-reachable trigger.',
+  description: 'Without an SCP denying lambda:CreateFunctionUrlConfig / UpdateFunctionUrlConfig when lambda:FunctionUrlAuthType is NONE, anyone who can change a function can give it an unauthenticated URL: a persistent, internet-reachable trigger. An SCP counts only if it denies the attack whatever region, source address (inside the network too) and organisation id the request carries: a region lock does not.',
   fixable: false,
 };
 

@@ -7,7 +7,7 @@ const meta: RuleMeta = {
   severity: 'high',
   attack: 'T1648',
   tactics: ['TA0002', 'TA0003'],
-  description: 'Without an SCP denying lambda:AddPermission for lambda:Principal "*" (and lambda:AddLayerVersionPermission, which has no principal condition key), a compromised identity can open a function or layer to every AWS account.',
+  description: 'Without an SCP denying lambda:AddPermission for lambda:Principal "*" (and lambda:AddLayerVersionPermission, which has no principal condition key), a compromised identity can open a function or layer to every AWS account. An SCP counts only if it denies the attack whatever region, source address (inside the network too) and organisation id the request carries: a region lock does not.',
   fixable: false,
 };
 

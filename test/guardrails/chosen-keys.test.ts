@@ -1,0 +1,187 @@
+import { describe, expect, it } from '@jest/globals';
+import { cidrEdges } from '../../src/guardrails/choices.js';
+import { documentDenies, type RequestContext } from '../../src/guardrails/evaluate.js';
+import { guardrailSpec, scenarioRequest } from '../../src/guardrails/scenarios.js';
+import { parseJsonValue } from '../../src/model/json-value.js';
+import { policyDocumentFromValue } from '../../src/model/policy-document.js';
+import { createPositionMapper } from '../../src/model/range.js';
+import type { PolicyDocument } from '../../src/model/types.js';
+import type { InvokeguardConfig } from '../../src/config/config.js';
+import { scan } from '../../src/scan.js';
+import { tempTree } from '../helpers/temp-tree.js';
+
+/**
+ * Keys every real request carries (region, source address, the principal's organisation, …) are
+ * chosen by the attacker: an SCP counts only if it denies the attack whatever they hold.
+ */
+
+const ORG = 'aws_organizations_organization.org';
+
+/** An organisation whose root carries one SCP per statement list (the root stands on line 1). */
+function orgWith(...scps: object[][]): string {
+  const lines = ['resource "aws_organizations_organization" "org" {', '  feature_set = "ALL"', '}'];
+  scps.forEach((statements, i) => {
+    lines.push(
+      '',
+      `resource "aws_organizations_policy" "scp${i}" {`,
+      `  name    = "scp${i}"`,
+      `  content = ${JSON.stringify(JSON.stringify({ Version: '2012-10-17', Statement: statements }))}`,
+      '}',
+      '',
+      `resource "aws_organizations_policy_attachment" "scp${i}" {`,
+      `  policy_id = aws_organizations_policy.scp${i}.id`,
+      '  target_id = aws_organizations_organization.org.roots[0].id',
+      '}',
+    );
+  });
+  return `${lines.join('\n')}\n`;
+}
+
+/** The IG401–IG405 findings of a scan, as [ruleId, resource, line]. */
+async function preventive(text: string, orgId?: string): Promise<Array<[string, string, number]>> {
+  const dir = tempTree({ 'org.tf': text });
+  const config: InvokeguardConfig | undefined = orgId ? { file: 'test', rules: {}, accounts: [], orgId, cidrs: [], include: [], exclude: [] } : undefined;
+  const { findings } = await scan({ paths: [dir], cwd: dir, ...(config ? { config } : {}) });
+  return findings.filter((f) => /^IG40[1235]$/.test(f.ruleId)).map((f) => [f.ruleId, f.resource, f.range.line]);
+}
+
+const ALL_FOUR: Array<[string, string, number]> = [['IG401', ORG, 1], ['IG402', ORG, 1], ['IG403', ORG, 1], ['IG405', ORG, 1]];
+
+const REGION_LOCK = {
+  Sid: 'DenyOutsideEU',
+  Effect: 'Deny',
+  NotAction: ['iam:*', 'sts:*', 'organizations:*', 'support:*', 'cloudfront:*', 'route53:*'],
+  Resource: '*',
+  Condition: { StringNotEquals: { 'aws:RequestedRegion': ['eu-west-1', 'us-east-1'] } },
+};
+const PUBLIC_URL_DENY = guardrailSpec('IG401').statements;
+const urlDenyIn = (operator: string, region = 'us-east-1') => ({
+  Effect: 'Deny',
+  Action: ['lambda:CreateFunctionUrlConfig', 'lambda:UpdateFunctionUrlConfig'],
+  Resource: '*',
+  Condition: { StringEquals: { 'lambda:FunctionUrlAuthType': 'NONE' }, [operator]: { 'aws:RequestedRegion': region } },
+});
+
+describe('attacker-chosen request keys (scan)', () => {
+  it('a region-lock SCP silences none of IG401/402/403/405: the attacker works in an allowed region', async () => {
+    expect(await preventive(orgWith())).toEqual(ALL_FOUR);
+    expect(await preventive(orgWith([REGION_LOCK]))).toEqual(ALL_FOUR);
+  });
+
+  it('a Deny-all for principals outside the organisation never denies an insider', async () => {
+    const outsiders = { Effect: 'Deny', Action: '*', Resource: '*', Condition: { StringNotEquals: { 'aws:PrincipalOrgID': 'o-abc123' } } };
+    expect(await preventive(orgWith([outsiders]))).toEqual(ALL_FOUR);
+    expect(await preventive(orgWith([outsiders]), 'o-abc123')).toEqual(ALL_FOUR);
+    // With the config naming another organisation, the principal's org id is that one: everything is denied.
+    expect(await preventive(orgWith([outsiders]), 'o-zzz999')).toEqual([]);
+  });
+
+  it('a region lock together with a real public-URL deny: IG401 is satisfied, the others fire', async () => {
+    expect(await preventive(orgWith([REGION_LOCK], PUBLIC_URL_DENY as object[]))).toEqual([['IG402', ORG, 1], ['IG403', ORG, 1], ['IG405', ORG, 1]]);
+  });
+
+  it('a public-URL deny limited to one region does not count; two that cover every region together do', async () => {
+    expect((await preventive(orgWith([urlDenyIn('StringEquals')]))).filter(([rule]) => rule === 'IG401')).toEqual([['IG401', ORG, 1]]);
+    expect((await preventive(orgWith([urlDenyIn('StringEquals')], [urlDenyIn('StringNotEquals')]))).filter(([rule]) => rule === 'IG401')).toEqual([]);
+  });
+
+  it('a region the scan cannot read leaves the verdict unknown (no finding)', async () => {
+    expect((await preventive(orgWith([urlDenyIn('StringEquals', '${var.region}')]))).filter(([rule]) => rule === 'IG401')).toEqual([]);
+  });
+
+  it("IG403's perimeter with NotIpAddress aws:SourceIp still counts: the stolen token is used from outside", async () => {
+    const perimeter = {
+      Effect: 'Deny',
+      Action: '*',
+      Resource: '*',
+      Condition: { Null: { 'lambda:SourceFunctionArn': 'false' }, NotIpAddress: { 'aws:SourceIp': ['10.0.0.0/8'] } },
+    };
+    expect(await preventive(orgWith([REGION_LOCK], [perimeter]))).toEqual([['IG401', ORG, 1], ['IG402', ORG, 1], ['IG405', ORG, 1]]);
+  });
+
+  it('a source-IP deny does not stop IG401/402/405: the attacker may act from inside the network', async () => {
+    const fromOutside = { Effect: 'Deny', Action: 'lambda:*', Resource: '*', Condition: { NotIpAddress: { 'aws:SourceIp': ['10.0.0.0/8'] } } };
+    expect(await preventive(orgWith([fromOutside]))).toEqual(ALL_FOUR);
+  });
+});
+
+function scp(...statements: object[]): PolicyDocument {
+  const text = JSON.stringify({ Version: '2012-10-17', Statement: statements });
+  return policyDocumentFromValue(parseJsonValue(text, createPositionMapper('scp.json', text)).value!)!;
+}
+
+const FUNCTION = 'arn:aws:lambda:us-east-1:111122223333:function:victim';
+const request = (chosen: RequestContext['chosen'], keys: RequestContext['keys'] = {}): RequestContext => ({ action: 'lambda:AddPermission', resource: FUNCTION, keys, chosen });
+const deny = (condition: object) => ({ Effect: 'Deny', Action: 'lambda:AddPermission', Resource: '*', Condition: condition });
+
+describe('attacker-chosen request keys (evaluator)', () => {
+  it('a chosen key is present: Null "true" on it does not hold, Null "false" does', () => {
+    const chosen = request({ 'aws:RequestedRegion': 'region' });
+    expect(documentDenies(scp(deny({ Null: { 'aws:RequestedRegion': 'true' } })), chosen)).toBe('not-denied');
+    expect(documentDenies(scp(deny({ Null: { 'aws:RequestedRegion': 'false' } })), chosen)).toBe('denied');
+  });
+
+  it('regions: a wildcard lock lets a matching region through; locking every listed region out denies', () => {
+    const chosen = request({ 'aws:RequestedRegion': 'region' });
+    expect(documentDenies(scp(deny({ StringNotLike: { 'aws:RequestedRegion': 'eu-*' } })), chosen)).toBe('not-denied');
+    expect(documentDenies(scp(deny({ StringLike: { 'aws:RequestedRegion': '*' } })), chosen)).toBe('denied');
+    expect(documentDenies(scp(deny({ StringLike: { 'aws:RequestedRegion': 'eu-*' } }), deny({ StringNotLike: { 'aws:RequestedRegion': 'eu-*' } })), chosen)).toBe('denied');
+  });
+
+  it('source addresses: every run between nested CIDRs is tried', () => {
+    const chosen = request({ 'aws:SourceIp': 'ip' });
+    // 10.0.1.0–10.0.255.255 is inside the /16 and outside the /24: neither statement denies it.
+    expect(documentDenies(scp(deny({ IpAddress: { 'aws:SourceIp': '10.0.0.0/24' } }), deny({ NotIpAddress: { 'aws:SourceIp': '10.0.0.0/16' } })), chosen)).toBe('not-denied');
+    expect(documentDenies(scp(deny({ IpAddress: { 'aws:SourceIp': '10.0.0.0/16' } }), deny({ NotIpAddress: { 'aws:SourceIp': '10.0.0.0/16' } })), chosen)).toBe('denied');
+    expect(documentDenies(scp(deny({ IpAddress: { 'aws:SourceIp': ['0.0.0.0/0', '::/0'] } })), chosen)).toBe('denied');
+    expect(documentDenies(scp(deny({ IpAddress: { 'aws:SourceIp': '0.0.0.0/0' } })), chosen)).toBe('not-denied');
+  });
+
+  it('a fixed key wins over a chosen one of the same name', () => {
+    const outside = request({ 'aws:SourceIp': 'ip' }, { 'aws:SourceIp': '203.0.113.7' });
+    expect(documentDenies(scp(deny({ NotIpAddress: { 'aws:SourceIp': '10.0.0.0/8' } })), outside)).toBe('denied');
+  });
+
+  it('booleans: both values are tried', () => {
+    const chosen = request({ 'aws:SecureTransport': 'bool' });
+    expect(documentDenies(scp(deny({ Bool: { 'aws:SecureTransport': 'false' } })), chosen)).toBe('not-denied');
+    expect(documentDenies(scp(deny({ Bool: { 'aws:SecureTransport': 'false' } }), deny({ Bool: { 'aws:SecureTransport': 'true' } })), chosen)).toBe('denied');
+  });
+
+  it('an unreadable key is present with a value we cannot know: its conditions stay unknown', () => {
+    const chosen = request({ 'aws:userid': 'unreadable' });
+    expect(documentDenies(scp(deny({ StringNotLike: { 'aws:userid': 'AROAEXAMPLE:*' } })), chosen)).toBe('unknown');
+    expect(documentDenies(scp(deny({ Null: { 'aws:userid': 'true' } })), chosen)).toBe('not-denied');
+    expect(documentDenies(scp(deny({ Null: { 'aws:userid': 'false' } })), chosen)).toBe('denied');
+  });
+
+  it("the organisation's id: any id a policy names unless the config fixes it", () => {
+    const [scenario] = guardrailSpec('IG405').scenarios;
+    const insiders = scp({ Effect: 'Deny', Action: '*', Resource: '*', Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-abc123' } } });
+    const outsiders = scp({ Effect: 'Deny', Action: '*', Resource: '*', Condition: { StringNotEquals: { 'aws:PrincipalOrgID': 'o-abc123' } } });
+    expect(documentDenies(outsiders, scenario)).toBe('not-denied');
+    expect(documentDenies(insiders, scenario)).toBe('not-denied');
+    expect(documentDenies(outsiders, scenarioRequest(scenario, { orgId: 'o-abc123' }))).toBe('not-denied');
+    expect(documentDenies(insiders, scenarioRequest(scenario, { orgId: 'o-abc123' }))).toBe('denied');
+  });
+
+  it('every scenario states its keys: region always chosen, source address chosen except for IG403 (outside by definition)', () => {
+    for (const rule of ['IG401', 'IG402', 'IG403', 'IG405'])
+      for (const scenario of guardrailSpec(rule).scenarios) {
+        expect([scenario.name, scenario.chosen?.['aws:RequestedRegion'], scenario.chosen?.['aws:PrincipalOrgID']]).toEqual([scenario.name, 'region', 'organisation']);
+        expect([scenario.name, scenario.chosen?.['aws:SourceIp'] ?? scenario.keys['aws:SourceIp']]).toEqual([scenario.name, rule === 'IG403' ? '203.0.113.7' : 'ip']);
+      }
+  });
+});
+
+describe('cidrEdges', () => {
+  it('gives the first and last address and their outside neighbours', () => {
+    expect(cidrEdges('10.0.0.0/24')).toEqual(['9.255.255.255', '10.0.0.0', '10.0.0.255', '10.0.1.0']);
+    expect(cidrEdges('10.0.0.7/24')).toEqual(['9.255.255.255', '10.0.0.0', '10.0.0.255', '10.0.1.0']);
+    expect(cidrEdges('0.0.0.0/0')).toEqual(['0.0.0.0', '255.255.255.255']);
+    expect(cidrEdges('192.0.2.1')).toEqual(['192.0.2.0', '192.0.2.1', '192.0.2.2']);
+    expect(cidrEdges('2001:db8::/32')).toEqual(['2001:db7:ffff:ffff:ffff:ffff:ffff:ffff', '2001:db8:0:0:0:0:0:0', '2001:db8:ffff:ffff:ffff:ffff:ffff:ffff', '2001:db9:0:0:0:0:0:0']);
+    expect(cidrEdges('not-an-address')).toEqual([]);
+    expect(cidrEdges('10.0.0.0/33')).toEqual([]);
+  });
+});
