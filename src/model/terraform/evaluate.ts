@@ -2,7 +2,8 @@ import type { Expr, HclBlock, HclBody } from '../../parse/terraform-hcl/hcl-ast.
 import { objectKeyName } from '../../parse/terraform-hcl/hcl-ast.js';
 import { parseJsonValue } from '../json-value.js';
 import { stringMapper } from '../policy-document.js';
-import type { Range } from '../range.js';
+import { posix } from 'node:path';
+import { lineStartsOf, type Range } from '../range.js';
 import { knownString, unknownValue, type ObjectEntry, type UnknownValue, type Value } from '../value.js';
 import { builtin, hasInvalid, invalidValue, MAX_LIST_ITEMS, MAX_TEXT_LENGTH, mergeText, textLength, unknownResult, whollyKnown } from './functions.js';
 import { binaryOperation, unaryOperation } from './operators.js';
@@ -114,7 +115,7 @@ export class Evaluator {
     if (call && declared && module.modules && root.budget.moduleInstances-- > 0) {
       const inputs = new Map<string, () => Value>();
       for (const attr of call.body.attributes) inputs.set(attr.name, () => caller.evaluate(attr.expr));
-      const modules = { declared: module.modules.declared, stack: [...module.modules.stack, declared.dir] };
+      const modules = { ...module.modules, stack: [...module.modules.stack, declared.dir] };
       child = new Evaluator({ ...declared, prefix: `${module.prefix}module.${key}.`, inputs, modules }, undefined, undefined, root.budget);
     }
     children.set(key, child);
@@ -307,6 +308,11 @@ export class Evaluator {
       case 'tomap':
         // A policy is read from its structure, so jsonencode(x) is x.
         return args[0] ? { ...this.evaluate(args[0]) } : unknownValue(range, textOf(expr));
+      case 'file': {
+        const path = args.length === 1 ? this.evaluate(args[0]) : invalidValue(range, textOf(expr));
+        const known = path.kind === 'string' ? path.value : undefined;
+        return (known !== undefined ? this.fileContent(known) : undefined) ?? unknownResult(range, textOf(expr), [path]);
+      }
       case 'jsondecode': {
         const value = args[0] ? this.evaluate(args[0]) : undefined;
         if (value?.kind !== 'string') return unknownValue(range, textOf(expr));
@@ -403,6 +409,9 @@ export class Evaluator {
     else if (head === 'data' && typeof second === 'string' && typeof third === 'string') {
       const data = this.dataSource(`${second}.${third}`, path, range, text);
       if (data) [base, consumed] = data;
+    } else if (head === 'path' && typeof second === 'string' && path.length === 2) {
+      const folder = this.pathValue(second);
+      if (folder !== undefined) return { kind: 'string', value: folder, range };
     } else if (head === 'module' && typeof second === 'string' && this.module.moduleCalls.has(second)) {
       return this.moduleReference(second, path, text, range);
     } else if (typeof head === 'string' && typeof second === 'string') {
@@ -412,6 +421,35 @@ export class Evaluator {
     }
     if (!base) return unknownValue(range, ownedString(text));
     return index(base, path.slice(consumed), text, range);
+  }
+
+  /**
+   * `path.module`, `path.root`, `path.cwd` as Terraform sets them when run in the root module's folder:
+   * the module's folder relative to the root's ('.' in the root; `../modules/x`, `.terraform/modules/x`), and '.'.
+   */
+  private pathValue(name: string): string | undefined {
+    if (name === 'root' || name === 'cwd') return '.';
+    if (name !== 'module') return undefined;
+    return posix.relative(this.rootFolder(), this.module.dir) || '.';
+  }
+
+  /** The root module's folder (as findings show paths), which Terraform resolves relative paths against. */
+  private rootFolder(): string {
+    return this.module.modules?.stack[0] ?? this.module.dir;
+  }
+
+  /**
+   * `file(path)`: the text of a file inside the scan (see TerraformFileReader), as a string whose
+   * positions are the file's own (verbatim from line 1), so a policy in it is located in that file.
+   * Undefined when it cannot be read: the caller's value is then unknown.
+   */
+  private fileContent(path: string): Value | undefined {
+    const read = this.module.modules?.readFile;
+    const found = read?.(posix.isAbsolute(path) ? path : posix.join(this.rootFolder(), path));
+    if (!found) return undefined;
+    let range = FILE_RANGES.get(found);
+    if (!range) FILE_RANGES.set(found, (range = wholeText(found.file, found.text)));
+    return { kind: 'string', value: found.text, range, verbatim: true };
   }
 
   private variable(name: string, range: Range): Value | undefined {
@@ -539,6 +577,16 @@ function outputsOf(child: Evaluator | undefined, path: Array<string | number>, a
   }
   if (typeof name !== 'string') return invalidValue(range, ownedString(text));
   return index(child.output(name, range, text), path.slice(at + 1), text, range);
+}
+
+/** The range of each text file() read (by the reader's cached result): computed once, however many instances read it. */
+const FILE_RANGES = new WeakMap<object, Range>();
+
+/** A whole text's range in its file, from line 1, column 1 to its end. */
+function wholeText(file: string, text: string): Range {
+  const lines = lineStartsOf(text);
+  const last = lines[lines.length - 1];
+  return { file, line: 1, column: 1, endLine: lines.length, endColumn: text.length - last + 1 };
 }
 
 function textOf(expr: Expr): string {
