@@ -86,6 +86,16 @@ describe('file() of an SCP', () => {
     const root = tempTree({ 'main.tf': ORG, 'scps/scp.json': REGIONS_ONLY });
     expect(await triples(root, /^IG401$/)).toEqual([['IG401', 'aws_organizations_organization.org', 'main.tf', 1]]);
   });
+
+  it('an SCP file() cannot read leaves the guardrails undecided, and says so at the content (IG905)', async () => {
+    const outside = tempTree({ 'scp.json': DENY_PUBLIC_URLS });
+    const root = tempTree({ 'main.tf': ORG.replace('${path.module}/scps/scp.json', join(outside, 'scp.json')) });
+    const { findings } = await scan({ paths: ['.'], cwd: root });
+    expect(findings.filter((f) => /^IG4|^IG905/.test(f.ruleId)).map((f) => [f.ruleId, f.resource, f.range.line])).toEqual([['IG905', 'aws_organizations_policy.scp', 7]]);
+    expect(findings.find((f) => f.ruleId === 'IG905')!.message).toBe(
+      'The content of SCP aws_organizations_policy.scp (file(...)) is not known to the scan, so IG401, IG402, IG403, IG405 cannot tell whether it protects aws_organizations_organization.org (root), and report nothing there.',
+    );
+  });
 });
 
 describe('file() of an identity policy', () => {
