@@ -116,6 +116,22 @@ describe('file() of an identity policy', () => {
     expect(await triples(root, /^IG202$/)).toEqual([['IG202', 'aws_iam_policy.deployer', 'deployer.json', 6]]);
   });
 
+  it('templatefile() evaluates interpolations with only its vars in scope, located in the template', async () => {
+    const template = '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {\n      "Effect": "Allow",\n      "Action": "${action}",\n      "Resource": "${arn}"\n    }\n  ]\n}\n';
+    const call = (vars: string) => `resource "aws_iam_policy" "deployer" {\n  policy = templatefile("\${path.module}/deployer.json.tpl", ${vars})\n}\n`;
+    const root = tempTree({
+      'known/main.tf': call('{ action = "lambda:*", arn = "*" }'),
+      'known/deployer.json.tpl': template,
+      // `var.action` is not in the template's scope: Terraform refuses it; here it is unknown, and nothing is guessed.
+      'scoped/main.tf': 'variable "action" {\n  default = "lambda:*"\n}\n\n' + call('{ arn = "*" }'),
+      'scoped/deployer.json.tpl': template.replace('${action}', '${var.action}'),
+      // A directive is not interpreted: the policy stays unknown.
+      'directive/main.tf': call('{ action = "lambda:*", arn = "*" }'),
+      'directive/deployer.json.tpl': template.replace('"${arn}"', '"%{ if true }*%{ endif }"'),
+    });
+    expect(await triples(root, /^IG202$/)).toEqual([['IG202', 'aws_iam_policy.deployer', 'known/deployer.json.tpl', 6]]);
+  });
+
   it('path.module is the module folder in each module instance (one read serves both)', async () => {
     const root = tempTree({
       'env/main.tf': 'module "a" {\n  source = "../modules/policy"\n}\n\nmodule "b" {\n  source = "../modules/policy"\n}\n',

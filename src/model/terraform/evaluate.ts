@@ -3,14 +3,15 @@ import { objectKeyName } from '../../parse/terraform-hcl/hcl-ast.js';
 import { parseJsonValue } from '../json-value.js';
 import { stringMapper } from '../policy-document.js';
 import { posix } from 'node:path';
-import { lineStartsOf, type Range } from '../range.js';
+import { createPositionMapper, lineStartsOf, type Range } from '../range.js';
+import { parseTemplateFast } from '../../parse/terraform-hcl/fast-hcl.js';
 import { knownString, unknownValue, type ObjectEntry, type UnknownValue, type Value } from '../value.js';
 import { builtin, hasInvalid, invalidValue, MAX_LIST_ITEMS, MAX_TEXT_LENGTH, mergeText, textLength, unknownResult, whollyKnown } from './functions.js';
 import { binaryOperation, unaryOperation } from './operators.js';
 import { withTypeDefaults } from './variable-type.js';
 import { blockInstances, collectionElements, iterator, type Instance, type Instances } from './instances.js';
 import { ownedString } from './intern.js';
-import { MAX_MODULE_DEPTH, type Declarations, type ModuleInstance } from './module-tree.js';
+import { declarations, MAX_MODULE_DEPTH, type Declarations, type ModuleInstance } from './module-tree.js';
 import { policyDocumentDataValue } from './policy-document-data.js';
 
 /** Resource attributes Terraform computes at apply time: a reference to them is symbolic. */
@@ -313,6 +314,8 @@ export class Evaluator {
         const known = path.kind === 'string' ? path.value : undefined;
         return (known !== undefined ? this.fileContent(known) : undefined) ?? unknownResult(range, textOf(expr), [path]);
       }
+      case 'templatefile':
+        return this.templateFile(args, range, textOf(expr));
       case 'jsondecode': {
         const value = args[0] ? this.evaluate(args[0]) : undefined;
         if (value?.kind !== 'string') return unknownValue(range, textOf(expr));
@@ -433,6 +436,11 @@ export class Evaluator {
     return posix.relative(this.rootFolder(), this.module.dir) || '.';
   }
 
+  /** A file file() or templatefile() names: a relative path is taken from the root module's folder, as Terraform does. */
+  private readFile(path: string): { file: string; text: string } | undefined {
+    return this.module.modules?.readFile?.(posix.isAbsolute(path) ? path : posix.join(this.rootFolder(), path));
+  }
+
   /** The root module's folder (as findings show paths), which Terraform resolves relative paths against. */
   private rootFolder(): string {
     return this.module.modules?.stack[0] ?? this.module.dir;
@@ -444,12 +452,30 @@ export class Evaluator {
    * Undefined when it cannot be read: the caller's value is then unknown.
    */
   private fileContent(path: string): Value | undefined {
-    const read = this.module.modules?.readFile;
-    const found = read?.(posix.isAbsolute(path) ? path : posix.join(this.rootFolder(), path));
+    const found = this.readFile(path);
     if (!found) return undefined;
     let range = FILE_RANGES.get(found);
     if (!range) FILE_RANGES.set(found, (range = wholeText(found.file, found.text)));
     return { kind: 'string', value: found.text, range, verbatim: true };
+  }
+
+  /**
+   * `templatefile(path, vars)`: the file read as file() reads it, parsed as a template of text and
+   * `${...}` interpolations (as a heredoc) and evaluated seeing only `vars`, as Terraform does. A
+   * template with `%{...}` directives, vars not known as an object, or a file not read is unknown.
+   */
+  private templateFile(args: Expr[], range: Range, ref: string): Value {
+    if (args.length !== 2) return invalidValue(range, ref);
+    const path = this.evaluate(args[0]);
+    const vars = this.evaluate(args[1]);
+    const read = path.kind === 'string' ? this.readFile(path.value) : undefined;
+    if (!read || vars.kind !== 'object' || vars.open) return unknownResult(range, ref, [path, vars]);
+    let template = TEMPLATES.get(read);
+    if (template === undefined) TEMPLATES.set(read, (template = parseTemplateFast(read.file, read.text, createPositionMapper(read.file, read.text)) ?? null));
+    if (!template) return unknownValue(range, ref);
+    const names = new Map(vars.entries.map((e) => [e.key, e.value]));
+    const scope: ModuleInstance = { ...declarations({ dir: this.module.dir, files: [], tfvars: [] }), prefix: this.module.prefix, inputs: new Map() };
+    return new Evaluator(scope, names, undefined, this.budget).evaluate(template);
   }
 
   private variable(name: string, range: Range): Value | undefined {
@@ -578,6 +604,9 @@ function outputsOf(child: Evaluator | undefined, path: Array<string | number>, a
   if (typeof name !== 'string') return invalidValue(range, ownedString(text));
   return index(child.output(name, range, text), path.slice(at + 1), text, range);
 }
+
+/** Each template file templatefile() read, parsed once (null: declined by the fast parser), however many instances read it. */
+const TEMPLATES = new WeakMap<object, Extract<Expr, { t: 'template' }> | null>();
 
 /** The range of each text file() read (by the reader's cached result): computed once, however many instances read it. */
 const FILE_RANGES = new WeakMap<object, Range>();
