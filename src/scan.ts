@@ -2,6 +2,7 @@ import { resolve, sep } from 'node:path';
 import { applyRuleSettings, ruleEnabled, type InvokeguardConfig } from './config/config.js';
 import { discover, type DiscoveryNotice } from './discover/discover.js';
 import { displayPath } from './discover/display-path.js';
+import { referencedFileReader } from './discover/referenced-files.js';
 import { invokerGraph, type FunctionInvokers } from './graph/invokers.js';
 import { loadConditionKeys } from './guardrails/condition-keys.js';
 import { withholdParentEdits, withholdSharedInstanceFixes } from './fix/instances.js';
@@ -111,7 +112,9 @@ export async function loadModel(options: ScanOptions): Promise<ModelResult> {
   const installed = new Map(modules.map((m) => [installedKey(display(m.callerDir), m.name), display(m.dir)]));
   const varDocuments = await Promise.all((options.varFiles ?? []).map((path) => parseVarFile(resolve(cwd, path), display(resolve(cwd, path)), options.maxFileBytes)));
   const varFiles = varDocuments.flatMap((d) => (d.format === 'terraform-vars' ? [d.hcl] : []));
-  const assembler = modelAssembler(displayed, scpFiles, (indices) => mapLimit(indices, 16, parse), { installed, varFiles });
+  // file() reads what discovery would admit: inside the scanned paths, symlinks resolved, within the size limit.
+  const readFile = referencedFileReader({ cwd, scanned: [...paths, ...scpPaths], maxFileBytes: options.maxFileBytes, contents: options.contents, display });
+  const assembler = modelAssembler(displayed, scpFiles, (indices) => mapLimit(indices, 16, parse), { installed, varFiles, readFile });
   const directivesOf = directivesCollector();
   const directiveScans = new Array<DirectiveScan>(files.length);
   let parsed = 0;

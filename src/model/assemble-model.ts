@@ -47,6 +47,13 @@ export function modelAssembler(
   context: TerraformContext = {},
 ): ModelAssembler {
   const { installed, varFiles } = context;
+  /** Files Terraform's `file()` read: the Terraform model reports what is in them, not the raw policy-file model. */
+  const readByTerraform = new Set<string>();
+  const readFile = context.readFile && ((path: string) => {
+    const found = context.readFile!(path);
+    if (found) readByTerraform.add(found.file);
+    return found;
+  });
   const byDirectory = new Map<string, number[]>();
   const directoryOf = files.map((file) => dirname(file));
   directoryOf.forEach((dir, index) => {
@@ -99,7 +106,7 @@ export function modelAssembler(
       held.set(dir, { declared, tfvars });
       return;
     }
-    terraform.set(first, withModel((model) => instantiate(model, new Map(), declared, '', rootInputs({ dir, files: [], tfvars }, varFiles), [dir])));
+    terraform.set(first, withModel((model) => instantiate(model, new Map(), declared, '', rootInputs({ dir, files: [], tfvars }, varFiles), [dir], readFile)));
   };
 
   const add = (index: number, document: SourceDocument) => {
@@ -143,9 +150,11 @@ export function modelAssembler(
     for (const [dir, documents] of reparsed) declared.set(dir, declarations({ dir, files: terraformFiles(documents).configuration, tfvars: [] }, installed));
     for (const [dir, { declared: module, tfvars }] of held) {
       if (called.has(dir)) continue;
-      terraform.set(terraformDirs.get(dir)!, withModel((model) => instantiate(model, declared, module, '', rootInputs({ dir, files: [], tfvars }, varFiles), [dir])));
+      terraform.set(terraformDirs.get(dir)!, withModel((model) => instantiate(model, declared, module, '', rootInputs({ dir, files: [], tfvars }, varFiles), [dir], readFile)));
     }
     await finishTemplates();
+    // Every Terraform module is instantiated by now, so every file() that will be read has been.
+    for (const index of policyFiles.keys()) if (readByTerraform.has(files[index])) policyFiles.delete(index);
     const model = emptyModel();
     for (const fragments of [[...terraform], [...templates], [...plans], [...policyFiles]])
       for (const [, fragment] of [...fragments].sort(([a], [b]) => a - b)) mergeModel(model, fragment);

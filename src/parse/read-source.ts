@@ -10,6 +10,11 @@ let shared: Buffer | undefined;
 
 /** Reads a file as text, or says why it cannot be analysed (too big, binary, not UTF-8, unreadable). */
 export async function readSource(file: string, displayPath: string, maxBytes = DEFAULT_MAX_FILE_BYTES): Promise<{ text: string } | { error: InputError }> {
+  return readSourceSync(file, displayPath, maxBytes);
+}
+
+/** `readSource` for a caller that cannot wait (the Terraform evaluator reading what `file()` names). */
+export function readSourceSync(file: string, displayPath: string, maxBytes = DEFAULT_MAX_FILE_BYTES): { text: string } | { error: InputError } {
   const at = { file: displayPath, line: 1, column: 1, endLine: 1, endColumn: 1 };
   let fd: number | undefined;
   try {

@@ -22,12 +22,13 @@ import { IG301 } from './IG301-execution-role-admin.js';
 import { IG302 } from './IG302-execution-role-trusts-others.js';
 import { IG303 } from './IG303-execution-role-trust-unscoped.js';
 import { IG902 } from './IG902-unknown-action.js';
+import { IG905 } from './IG905-scp-content-unknown.js';
 import type { Rule, RuleMeta } from './types.js';
 
 /** Every rule, in id order. Nothing else lists rules. */
 export const RULES: readonly Rule[] = [
   IG101, IG102, IG103, IG104, IG105, IG201, IG202, IG203, IG204, IG205, IG301, IG302, IG303,
-  IG401, IG402, IG403, IG404, IG405, IG501, IG502, IG503, IG504, IG505, IG902,
+  IG401, IG402, IG403, IG404, IG405, IG501, IG502, IG503, IG504, IG505, IG902, IG905,
 ];
 
 /** Problems with the input itself; produced by the pipeline, not by a rule's check. */

@@ -67,6 +67,7 @@ const EXPECTED: Record<string, Array<[string, string, number]>> = {
     ['IG902', 'aws_iam_policy.typos', 5],
     ['IG902', 'aws_iam_policy.typos', 5],
   ],
+  IG905: [['IG905', 'aws_organizations_policy.guardrails', 10]],
 };
 
 describe.each(Object.keys(EXPECTED))('%s fixtures', (rule) => {

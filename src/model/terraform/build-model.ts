@@ -2,7 +2,7 @@ import type { HclBlock, HclBody, HclFile } from '../../parse/terraform-hcl/hcl-a
 import type { Attribute, Model, ModuleCallSite } from '../types.js';
 import type { Value } from '../value.js';
 import { evaluationBudget, Evaluator, type EvaluationBudget } from './evaluate.js';
-import { declarations, groupByDirectory, type Declarations, type ModuleDirectory, type ModuleInstance, type TerraformContext } from './module-tree.js';
+import { declarations, groupByDirectory, type Declarations, type ModuleDirectory, type ModuleInstance, type TerraformContext, type TerraformFileReader } from './module-tree.js';
 import { internType } from './intern.js';
 import { addResourceBase, addTerraformResource, isModelledType, type TerraformBlockView, type TerraformResourceView } from './resources.js';
 
@@ -19,7 +19,7 @@ export function addTerraformModel(model: Model, files: HclFile[], tfvars: HclFil
   for (const module of declared.values()) for (const target of localCallTargets(module)) if (declared.has(target)) called.add(target);
   for (const directory of directories.values()) {
     if (called.has(directory.dir)) continue;
-    instantiate(model, declared, declared.get(directory.dir)!, '', rootInputs(directory, context.varFiles), [directory.dir]);
+    instantiate(model, declared, declared.get(directory.dir)!, '', rootInputs(directory, context.varFiles), [directory.dir], context.readFile);
   }
 }
 
@@ -68,9 +68,11 @@ export function instantiate(
   prefix: string,
   inputs: Map<string, () => Value>,
   stack: string[],
+  readFile?: TerraformFileReader,
   budget: Budget = { left: MAX_ROOT_INSTANCES, reported: false, evaluation: evaluationBudget() },
 ): void {
-  const module: ModuleInstance = { ...directory, prefix, inputs, modules: { declared, stack } };
+  const modules: ModuleInstance['modules'] = readFile ? { declared, stack, readFile } : { declared, stack };
+  const module: ModuleInstance = { ...directory, prefix, inputs, modules };
   instantiateWith(model, new Evaluator(module, undefined, undefined, budget.evaluation), budget);
 }
 

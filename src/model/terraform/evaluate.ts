@@ -2,14 +2,16 @@ import type { Expr, HclBlock, HclBody } from '../../parse/terraform-hcl/hcl-ast.
 import { objectKeyName } from '../../parse/terraform-hcl/hcl-ast.js';
 import { parseJsonValue } from '../json-value.js';
 import { stringMapper } from '../policy-document.js';
-import type { Range } from '../range.js';
+import { posix } from 'node:path';
+import { createPositionMapper, lineStartsOf, type Range } from '../range.js';
+import { parseTemplateFast } from '../../parse/terraform-hcl/fast-hcl.js';
 import { knownString, unknownValue, type ObjectEntry, type UnknownValue, type Value } from '../value.js';
 import { builtin, hasInvalid, invalidValue, MAX_LIST_ITEMS, MAX_TEXT_LENGTH, mergeText, textLength, unknownResult, whollyKnown } from './functions.js';
 import { binaryOperation, unaryOperation } from './operators.js';
 import { withTypeDefaults } from './variable-type.js';
 import { blockInstances, collectionElements, iterator, type Instance, type Instances } from './instances.js';
 import { ownedString } from './intern.js';
-import { MAX_MODULE_DEPTH, type Declarations, type ModuleInstance } from './module-tree.js';
+import { declarations, MAX_MODULE_DEPTH, type Declarations, type ModuleInstance } from './module-tree.js';
 import { policyDocumentDataValue } from './policy-document-data.js';
 
 /** Resource attributes Terraform computes at apply time: a reference to them is symbolic. */
@@ -114,7 +116,7 @@ export class Evaluator {
     if (call && declared && module.modules && root.budget.moduleInstances-- > 0) {
       const inputs = new Map<string, () => Value>();
       for (const attr of call.body.attributes) inputs.set(attr.name, () => caller.evaluate(attr.expr));
-      const modules = { declared: module.modules.declared, stack: [...module.modules.stack, declared.dir] };
+      const modules = { ...module.modules, stack: [...module.modules.stack, declared.dir] };
       child = new Evaluator({ ...declared, prefix: `${module.prefix}module.${key}.`, inputs, modules }, undefined, undefined, root.budget);
     }
     children.set(key, child);
@@ -307,6 +309,13 @@ export class Evaluator {
       case 'tomap':
         // A policy is read from its structure, so jsonencode(x) is x.
         return args[0] ? { ...this.evaluate(args[0]) } : unknownValue(range, textOf(expr));
+      case 'file': {
+        const path = args.length === 1 ? this.evaluate(args[0]) : invalidValue(range, textOf(expr));
+        const known = path.kind === 'string' ? path.value : undefined;
+        return (known !== undefined ? this.fileContent(known) : undefined) ?? unknownResult(range, textOf(expr), [path]);
+      }
+      case 'templatefile':
+        return this.templateFile(args, range, textOf(expr));
       case 'jsondecode': {
         const value = args[0] ? this.evaluate(args[0]) : undefined;
         if (value?.kind !== 'string') return unknownValue(range, textOf(expr));
@@ -403,6 +412,9 @@ export class Evaluator {
     else if (head === 'data' && typeof second === 'string' && typeof third === 'string') {
       const data = this.dataSource(`${second}.${third}`, path, range, text);
       if (data) [base, consumed] = data;
+    } else if (head === 'path' && typeof second === 'string' && path.length === 2) {
+      const folder = this.pathValue(second);
+      if (folder !== undefined) return { kind: 'string', value: folder, range };
     } else if (head === 'module' && typeof second === 'string' && this.module.moduleCalls.has(second)) {
       return this.moduleReference(second, path, text, range);
     } else if (typeof head === 'string' && typeof second === 'string') {
@@ -412,6 +424,58 @@ export class Evaluator {
     }
     if (!base) return unknownValue(range, ownedString(text));
     return index(base, path.slice(consumed), text, range);
+  }
+
+  /**
+   * `path.module`, `path.root`, `path.cwd` as Terraform sets them when run in the root module's folder:
+   * the module's folder relative to the root's ('.' in the root; `../modules/x`, `.terraform/modules/x`), and '.'.
+   */
+  private pathValue(name: string): string | undefined {
+    if (name === 'root' || name === 'cwd') return '.';
+    if (name !== 'module') return undefined;
+    return posix.relative(this.rootFolder(), this.module.dir) || '.';
+  }
+
+  /** A file file() or templatefile() names: a relative path is taken from the root module's folder, as Terraform does. */
+  private readFile(path: string): { file: string; text: string } | undefined {
+    return this.module.modules?.readFile?.(posix.isAbsolute(path) ? path : posix.join(this.rootFolder(), path));
+  }
+
+  /** The root module's folder (as findings show paths), which Terraform resolves relative paths against. */
+  private rootFolder(): string {
+    return this.module.modules?.stack[0] ?? this.module.dir;
+  }
+
+  /**
+   * `file(path)`: the text of a file inside the scan (see TerraformFileReader), as a string whose
+   * positions are the file's own (verbatim from line 1), so a policy in it is located in that file.
+   * Undefined when it cannot be read: the caller's value is then unknown.
+   */
+  private fileContent(path: string): Value | undefined {
+    const found = this.readFile(path);
+    if (!found) return undefined;
+    let range = FILE_RANGES.get(found);
+    if (!range) FILE_RANGES.set(found, (range = wholeText(found.file, found.text)));
+    return { kind: 'string', value: found.text, range, verbatim: true };
+  }
+
+  /**
+   * `templatefile(path, vars)`: the file read as file() reads it, parsed as a template of text and
+   * `${...}` interpolations (as a heredoc) and evaluated seeing only `vars`, as Terraform does. A
+   * template with `%{...}` directives, vars not known as an object, or a file not read is unknown.
+   */
+  private templateFile(args: Expr[], range: Range, ref: string): Value {
+    if (args.length !== 2) return invalidValue(range, ref);
+    const path = this.evaluate(args[0]);
+    const vars = this.evaluate(args[1]);
+    const read = path.kind === 'string' ? this.readFile(path.value) : undefined;
+    if (!read || vars.kind !== 'object' || vars.open) return unknownResult(range, ref, [path, vars]);
+    let template = TEMPLATES.get(read);
+    if (template === undefined) TEMPLATES.set(read, (template = parseTemplateFast(read.file, read.text, createPositionMapper(read.file, read.text)) ?? null));
+    if (!template) return unknownValue(range, ref);
+    const names = new Map(vars.entries.map((e) => [e.key, e.value]));
+    const scope: ModuleInstance = { ...declarations({ dir: this.module.dir, files: [], tfvars: [] }), prefix: this.module.prefix, inputs: new Map() };
+    return new Evaluator(scope, names, undefined, this.budget).evaluate(template);
   }
 
   private variable(name: string, range: Range): Value | undefined {
@@ -539,6 +603,19 @@ function outputsOf(child: Evaluator | undefined, path: Array<string | number>, a
   }
   if (typeof name !== 'string') return invalidValue(range, ownedString(text));
   return index(child.output(name, range, text), path.slice(at + 1), text, range);
+}
+
+/** Each template file templatefile() read, parsed once (null: declined by the fast parser), however many instances read it. */
+const TEMPLATES = new WeakMap<object, Extract<Expr, { t: 'template' }> | null>();
+
+/** The range of each text file() read (by the reader's cached result): computed once, however many instances read it. */
+const FILE_RANGES = new WeakMap<object, Range>();
+
+/** A whole text's range in its file, from line 1, column 1 to its end. */
+function wholeText(file: string, text: string): Range {
+  const lines = lineStartsOf(text);
+  const last = lines[lines.length - 1];
+  return { file, line: 1, column: 1, endLine: lines.length, endColumn: text.length - last + 1 };
 }
 
 function textOf(expr: Expr): string {

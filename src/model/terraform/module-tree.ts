@@ -23,8 +23,14 @@ export interface ModuleInstance {
   /** The folder each module call's code is in, where it is in the scan: a local path, or installed by `terraform init`. */
   moduleDirs: Map<string, string>;
   /** Every scanned directory's declarations, and the folders of the calls that led here (cycle guard): what module calls are instantiated from. */
-  modules?: { declared: ReadonlyMap<string, Declarations>; stack: readonly string[] };
+  modules?: { declared: ReadonlyMap<string, Declarations>; stack: readonly string[]; readFile?: TerraformFileReader };
 }
+
+/**
+ * Reads a file `file()` names, by its path from the scan's cwd (or absolute): its path as findings
+ * show it and its text; undefined when it may not or cannot be read (the value is then unknown).
+ */
+export type TerraformFileReader = (path: string) => { file: string; text: string } | undefined;
 
 /** One directory's declarations, shared by every instance of it. */
 export type Declarations = Omit<ModuleInstance, 'prefix' | 'inputs' | 'modules'>;
@@ -40,6 +46,8 @@ export interface TerraformContext {
   installed?: InstalledModuleDirs;
   /** `--var-file` files, in the order given: applied to every root module after its own tfvars, as `terraform -var-file` is. */
   varFiles?: readonly HclFile[];
+  /** What `file()` may read; absent, its value is unknown. */
+  readFile?: TerraformFileReader;
 }
 
 export function installedKey(callerDir: string, name: string): string {

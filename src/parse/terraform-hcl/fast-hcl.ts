@@ -26,6 +26,20 @@ export function parseHclFast(file: string, text: string, mapper: PositionMapper)
   }
 }
 
+/**
+ * A template file (`templatefile`) as a template expression located in that file: literal text and
+ * `${...}` interpolations, as a heredoc's content. Undefined for a `%{...}` directive, an interpolation
+ * spanning lines, or anything else the fast parser declines (the caller's value is then unknown).
+ */
+export function parseTemplateFast(file: string, text: string, mapper: PositionMapper): Extract<Expr, { t: 'template' }> | undefined {
+  try {
+    return new FastHclParser(file, text, mapper).templateFile();
+  } catch (error) {
+    if (error === BAIL || error instanceof RangeError) return undefined;
+    throw error;
+  }
+}
+
 function bail(): never {
   throw BAIL;
 }
@@ -556,6 +570,26 @@ class FastHclParser {
     }
     const contentEnd = lineStart;
     const content = text.slice(contentStart, contentEnd);
+    const parts = this.templateParts(contentStart, contentEnd);
+    this.pos = closeStart + id.length;
+    this.end = this.pos;
+    return {
+      t: 'template',
+      parts,
+      range: this.range(start, this.pos),
+      verbatim: { text: content, range: this.range(contentStart, contentStart + content.length) },
+    };
+  }
+
+  /** The whole text as a template file's content (see parseTemplateFast). */
+  templateFile(): Extract<Expr, { t: 'template' }> {
+    const range = this.range(0, this.text.length);
+    return { t: 'template', parts: this.templateParts(0, this.text.length), range, verbatim: { text: this.text, range } };
+  }
+
+  /** Heredoc or template file content from `contentStart` to `contentEnd`: text and one-line interpolations (hole offsets relative to the start). */
+  private templateParts(contentStart: number, contentEnd: number): TemplatePart[] {
+    const text = this.text;
     const parts: TemplatePart[] = [];
     let cursor = contentStart;
     this.pos = contentStart;
@@ -573,13 +607,6 @@ class FastHclParser {
       else this.pos++;
     }
     if (contentEnd > cursor) parts.push({ kind: 'text', text: text.slice(cursor, contentEnd).replace(/\$\$\{/g, '${') });
-    this.pos = closeStart + id.length;
-    this.end = this.pos;
-    return {
-      t: 'template',
-      parts,
-      range: this.range(start, this.pos),
-      verbatim: { text: content, range: this.range(contentStart, contentStart + content.length) },
-    };
+    return parts;
   }
 }
