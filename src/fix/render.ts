@@ -24,7 +24,8 @@ export function renderValue(value: FixValue, syntax: Syntax): string | undefined
     }
     case 'intrinsic': {
       const argument = typeof value.argument === 'string' ? value.argument : value.argument.join('.');
-      if (syntax === 'cfn-yaml') return `!${value.name.replace(/^Fn::/, '')} ${argument}`;
+      // A Sub string starts with `${`: a plain scalar so written would be a flow mapping inside a list.
+      if (syntax === 'cfn-yaml') return `!${value.name.replace(/^Fn::/, '')} ${value.name === 'Fn::Sub' ? JSON.stringify(argument) : argument}`;
       if (syntax === 'cfn-json') return `{ ${JSON.stringify(value.name)}: ${JSON.stringify(value.argument)} }`.replace(/","/g, '", "');
       return undefined;
     }

@@ -8,9 +8,13 @@ export type FixValue =
   | { kind: 'string'; value: string }
   /** A Terraform expression such as `aws_s3_bucket.uploads.arn` (bare in HCL, `"${…}"` in JSON), optionally followed by literal text. */
   | { kind: 'terraform'; expression: string; suffix?: string }
-  /** A CloudFormation intrinsic: `Ref` of a logical id or pseudo parameter, `Fn::GetAtt` of [id, attribute]. */
+  /**
+   * A CloudFormation intrinsic: `Ref` of a logical id or pseudo parameter, `Fn::GetAtt` of [id, attribute],
+   * `Fn::Sub` of a string (`${Fn.Arn}:*`: an attribute followed by literal text, which GetAtt cannot write).
+   */
   | { kind: 'intrinsic'; name: 'Ref'; argument: string }
   | { kind: 'intrinsic'; name: 'Fn::GetAtt'; argument: [string, string] }
+  | { kind: 'intrinsic'; name: 'Fn::Sub'; argument: string }
   | { kind: 'list'; items: FixValue[] }
   | { kind: 'object'; entries: Array<[string, FixValue]> };
 

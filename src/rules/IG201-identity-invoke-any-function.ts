@@ -17,7 +17,7 @@ export const IG201: Rule = {
     severity: 'high',
     attack: 'T1648',
     remediation:
-      'List the ARNs of the functions this identity calls (a qualifier pattern such as `function:orders-*` is fine), or their Terraform/CloudFormation references.',
+      'List the ARNs of the functions this identity calls (a qualifier pattern such as `function:orders-*` is fine), or their Terraform/CloudFormation references. A call that names a version or alias is authorized against that qualified ARN, which the plain function ARN does not match: to keep such calls working, also list each ARN followed by `:*` (`"${aws_lambda_function.orders.arn}:*"`, `!Sub "${Orders.Arn}:*"`), or the alias ARNs when you know callers use only those. `--fix` writes the functions defined beside the policy (in its Terraform module or template) in both forms: whether callers name a qualifier is decided in their code, which the scan does not see, and versions and aliases are often published outside the IaC, so the scan cannot tell that none is used; the alias ARNs alone would deny calls naming a version. The `*` it replaces allowed every version and alias of those functions too, so the fix narrows which functions may be invoked, not how. A grant on versions and aliases only (`function:*:*`) becomes the `:*` forms alone.',
     description:
       'An identity policy that allows lambda:InvokeFunction (directly or through lambda:Invoke*, lambda:*, * or another matching wildcard) on every function (`*`, or every function of an account or region, such as `arn:aws:lambda:us-east-1:123456789012:function:*`) lets whoever holds it run any function in the account: T1648 needs nothing more. Every version and alias of every function (`function:*:*`) counts too, and is named so: calls that name a version or alias are authorized against that qualified ARN. An unconditional Deny in the same policy removes the grant; conditions on the resource (tags, function ARN) scope it. A policy used only as a permissions boundary (named by one, attached nowhere in the scan) grants nothing and is not reported; nor is an inline policy, or an AWS managed policy where an attachment names it, whose holders all have a known boundary that does not allow the grant. A customer managed policy attached anywhere is reported whatever its holders\' boundaries (it may be attached to unbounded identities outside the scan); a boundary the scan cannot read leaves the finding as without one.',
     fixable: true,
@@ -73,20 +73,54 @@ function exampleResource(policy: IdentityPolicy, fn: ResourceBase & { functionNa
 const MAX_FUNCTIONS = 10;
 
 /**
+ * A function a fix can name: its ARN and its qualified ARNs (`ARN:*`, every version and alias of it),
+ * each as the value written and as the text the fix message shows.
+ */
+interface Callable {
+  address: string;
+  arn: FixValue;
+  qualified: FixValue;
+  shown: { arn: string; qualified: string };
+  nameable: boolean;
+}
+
+/**
  * The functions a policy can name by reference, as values a fix writes: those in the same
  * template (CloudFormation) or Terraform module folder. Raw IAM JSON can name none.
  */
-function functionsInReach(model: Model, policy: IdentityPolicy): Array<{ address: string; arn: FixValue; nameable: boolean }> {
+function functionsInReach(model: Model, policy: IdentityPolicy): Callable[] {
   // Raw IAM JSON can hold no reference.
   if (!isCloudFormation(policy) && !policy.sourceType.startsWith('aws_')) return [];
   // A reference reaches only its own template, or its own module instance: another instance of the same folder is not `aws_lambda_function.x` here.
   const inReach = (byFolder(model.functions).get(dirname(policy.range.file)) ?? []).filter((f) => reachable(f, policy));
-  if (isCloudFormation(policy)) return inReach.map((f) => ({ address: f.address, arn: { kind: 'intrinsic', name: 'Fn::GetAtt', argument: [f.address, 'Arn'] }, nameable: nameable(f) }));
-  return inReach.map((f) => ({ address: f.address, arn: { kind: 'terraform', expression: `${localAddress(f.address)}.arn` }, nameable: true }));
+  if (isCloudFormation(policy))
+    return inReach.map((f) => ({
+      address: f.address,
+      arn: { kind: 'intrinsic', name: 'Fn::GetAtt', argument: [f.address, 'Arn'] },
+      qualified: { kind: 'intrinsic', name: 'Fn::Sub', argument: `\${${f.address}.Arn}:*` },
+      shown: { arn: `!GetAtt ${f.address}.Arn`, qualified: `!Sub "\${${f.address}.Arn}:*"` },
+      nameable: nameable(f),
+    }));
+  return inReach.map((f) => {
+    const expression = `${localAddress(f.address)}.arn`;
+    return { address: f.address, arn: { kind: 'terraform', expression }, qualified: { kind: 'terraform', expression, suffix: ':*' }, shown: { arn: expression, qualified: `"\${${expression}}:*"` }, nameable: true };
+  });
 }
 
-/** Replace the statement's every-function Resource with the functions in reach; only for statements of Lambda actions alone. */
-function narrowResourceFix(grant: Grant, callable: Array<{ address: string; arn: FixValue; nameable: boolean }>) {
+/**
+ * Replace the statement's every-function Resource with the functions in reach; only for statements of Lambda actions alone.
+ *
+ * Each function is written twice, as its ARN and as that ARN followed by `:*`. Lambda authorises a call that names a
+ * version or alias (a qualified FunctionName, or Qualifier) against the qualified ARN, which the plain ARN does not
+ * match: with it alone, a caller invoking `orders:live` would be denied after the fix. Whether callers name a
+ * qualifier is decided in their code, which the scan does not see, and versions and aliases are often made outside
+ * the IaC (a pipeline's `publish-version`, CodeDeploy shifting an alias): an alias-free scan proves nothing, and the
+ * alias ARNs alone (narrower) would deny calls that name a version. The entry replaced (`*`, `function:*`) allowed
+ * every version and alias of these functions too, so the fix narrows which functions, not how they may be called:
+ * the T1648 risk (any function of the account) goes, and no call to a kept function breaks. A grant on versions and
+ * aliases alone (`function:*:*`) keeps that shape: only the `:*` forms are written.
+ */
+function narrowResourceFix(grant: Grant, callable: Callable[]) {
   // Entries covering every version and alias count too: replacing `*` alone would leave `function:*:*` open.
   const wildcards = resourceEntriesCoveringAllFunctions(grant.statement, FUNCTION_PROBES, true);
   const actions = grant.statement.action.map(knownString);
@@ -98,12 +132,15 @@ function narrowResourceFix(grant: Grant, callable: Array<{ address: string; arn:
     return fix('Replace the Resource with the ARNs of the functions this identity calls. Not applied by --fix: a Fn::ForEach loop over a collection the scan cannot know generates some of the functions beside the policy, so they cannot be named.');
   if (wildcards.length !== 1 || !grant.resource)
     return fix('Replace the Resource entries that match every function with the ARNs of the functions this identity calls. Not applied by --fix: several entries match every function.');
-  // A function's plain ARN does not authorise calls naming a version or alias: replacing `function:*:*` with it would break them.
-  if (grant.qualifiedOnly)
-    return fix('Replace the Resource with the versions and aliases of the functions this identity calls (each function\'s ARN followed by `:*`, or the alias ARNs). Not applied by --fix: a function\'s plain ARN would not allow calls that name a version or alias.');
   const written = displayString(grant.resource)!;
-  const value: FixValue = callable.length === 1 ? callable[0].arn : { kind: 'list', items: callable.map((c) => c.arn) };
-  return fix(`Replace Resource ${JSON.stringify(written)} with the function${callable.length > 1 ? 's' : ''} defined beside the policy (${callable.map((c) => c.address).join(', ')}); check that these are the ones it calls.`, [
+  const items = callable.flatMap((c) => (grant.qualifiedOnly ? [c.qualified] : [c.arn, c.qualified]));
+  const shown = callable.flatMap((c) => (grant.qualifiedOnly ? [c.shown.qualified] : [c.shown.arn, c.shown.qualified]));
+  const value: FixValue = items.length === 1 ? items[0] : { kind: 'list', items };
+  const functions = `function${callable.length > 1 ? 's' : ''} defined beside the policy (${callable.map((c) => c.address).join(', ')})`;
+  const how = grant.qualifiedOnly
+    ? `the versions and aliases of the ${functions}, each function's ARN followed by ":*"`
+    : `the ${functions}, ${callable.length > 1 ? 'each ' : ''}as its ARN and as that ARN followed by ":*", so that calls naming a version or alias (authorised against the qualified ARN) keep working`;
+  return fix(`Replace Resource ${JSON.stringify(written)} with ${how}: ${shown.join(', ')}; check that these are the ones it calls.`, [
     { kind: 'replace', range: grant.resource.range, expect: written, value },
   ]);
 }

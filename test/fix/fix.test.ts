@@ -166,7 +166,8 @@ describe('--fix, per rule and format', () => {
     const template = readFileSync(join(dir, 'template.yaml'), 'utf8');
     expect(template).toContain('      Principal: sns.amazonaws.com\n      SourceArn: !Ref Topic\n      SourceAccount: !Ref AWS::AccountId\n');
     expect(template).toContain('      Principal: s3.amazonaws.com\n      SourceAccount: !Ref AWS::AccountId\n      SourceArn: !GetAtt Uploads.Arn\n');
-    expect(readFileSync(join(dir, 'main.tf'), 'utf8')).toContain('      Resource = aws_lambda_function.orders.arn\n');
+    // The function and its versions and aliases: a call naming one is authorised against the qualified ARN.
+    expect(readFileSync(join(dir, 'main.tf'), 'utf8')).toContain('      Resource = [aws_lambda_function.orders.arn, "${aws_lambda_function.orders.arn}:*"]\n');
   });
 
   it('writes no reference into a variable default (Terraform refuses one there) and says where to set it instead', async () => {
@@ -229,7 +230,8 @@ describe('IG303 --fix', () => {
     for (const finding of edited) {
       // One function, the instance's own, named as the module's code names it: not once per instance of the folder.
       expect(finding.fix!.description).toContain(`(${finding.resource.split('.').slice(0, 2).join('.')}.aws_lambda_function.orders)`);
-      for (const edit of finding.fix!.edits) expect(edit.text.match(/aws_lambda_function\.\w+\.arn/g)).toHaveLength(1);
+      // Its ARN and its qualified form (`"${…arn}:*"`).
+      for (const edit of finding.fix!.edits) expect(edit.text.match(/aws_lambda_function\.\w+\.arn/g)).toEqual(['aws_lambda_function.orders.arn', 'aws_lambda_function.orders.arn']);
     }
   });
 
@@ -398,15 +400,16 @@ describe('IG201 --fix on a Resource written through Fn::Sub', () => {
   const JSON_TEMPLATE = `{\n  "Resources": {\n    "Orders": { "Type": "AWS::Lambda::Function" },\n    "Role": { "Type": "AWS::IAM::Role", "Properties": { "Policies": [{ "PolicyName": "p", "PolicyDocument": { "Statement": [\n      { "Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": { "Fn::Sub": "${ANY}" } }\n    ] } }] } }\n  }\n}\n`;
 
   // [label, file, text, IG201's line (its Action), what the fixed file holds instead of the Sub]
+  const BOTH = '[!GetAtt Orders.Arn, !Sub "${Orders.Arn}:*"]';
   const SUBS: Array<[string, string, string, number, string]> = [
-    ['the !Sub tag', 'template.yaml', template(`                Resource: !Sub ${ANY}\n`), 13, '                Resource: !GetAtt Orders.Arn\n'],
-    ['the !Sub tag on a quoted string', 'template.yaml', template(`                Resource: !Sub '${ANY}'\n`), 13, '                Resource: !GetAtt Orders.Arn\n'],
-    ['the !Sub tag on the line above', 'template.yaml', template(`                Resource: !Sub\n                  ${ANY}\n`), 13, '                Resource: !GetAtt Orders.Arn\n'],
-    ['the !Sub tag in a list', 'template.yaml', template(`                Resource:\n                  - !Sub ${ANY}\n`), 13, '                Resource:\n                  - !GetAtt Orders.Arn\n'],
-    ['the Fn::Sub key', 'template.yaml', template(`                Resource:\n                  Fn::Sub: ${ANY}\n`), 13, '                Resource:\n                  !GetAtt Orders.Arn\n'],
-    ['a plain string below a comment that mentions !Sub', 'template.yaml', template(`                Resource: # was !Sub\n                  "arn:aws:lambda:*:*:function:*"\n`), 13, '                Resource: # was !Sub\n                  !GetAtt Orders.Arn\n'],
-    ['the Fn::Sub key, keeping a comment after it', 'template.yaml', template(`                Resource:\n                  Fn::Sub: "${ANY}" # every function\n`), 13, '                Resource:\n                  !GetAtt Orders.Arn # every function\n'],
-    ['a JSON Fn::Sub object', 'template.json', JSON_TEMPLATE, 5, '"Resource": { "Fn::GetAtt": ["Orders", "Arn"] } }'],
+    ['the !Sub tag', 'template.yaml', template(`                Resource: !Sub ${ANY}\n`), 13, `                Resource: ${BOTH}\n`],
+    ['the !Sub tag on a quoted string', 'template.yaml', template(`                Resource: !Sub '${ANY}'\n`), 13, `                Resource: ${BOTH}\n`],
+    ['the !Sub tag on the line above', 'template.yaml', template(`                Resource: !Sub\n                  ${ANY}\n`), 13, `                Resource: ${BOTH}\n`],
+    ['the !Sub tag in a list', 'template.yaml', template(`                Resource:\n                  - !Sub ${ANY}\n`), 13, '                Resource:\n                  - !GetAtt Orders.Arn\n                  - !Sub "${Orders.Arn}:*"\n'],
+    ['the Fn::Sub key', 'template.yaml', template(`                Resource:\n                  Fn::Sub: ${ANY}\n`), 13, `                Resource:\n                  ${BOTH}\n`],
+    ['a plain string below a comment that mentions !Sub', 'template.yaml', template(`                Resource: # was !Sub\n                  "arn:aws:lambda:*:*:function:*"\n`), 13, `                Resource: # was !Sub\n                  ${BOTH}\n`],
+    ['the Fn::Sub key, keeping a comment after it', 'template.yaml', template(`                Resource:\n                  Fn::Sub: "${ANY}" # every function\n`), 13, `                Resource:\n                  ${BOTH} # every function\n`],
+    ['a JSON Fn::Sub object', 'template.json', JSON_TEMPLATE, 5, '"Resource": [{ "Fn::GetAtt": ["Orders", "Arn"] }, { "Fn::Sub": "${Orders.Arn}:*" }] }'],
   ];
 
   it.each(SUBS)('replaces %s with the function, not only the string inside it', async (_label, file, text, line, expected) => {
@@ -418,7 +421,8 @@ describe('IG201 --fix on a Resource written through Fn::Sub', () => {
     expect(run.stderr).not.toMatch(/not fixed/);
     const fixed = readFileSync(join(dir, file), 'utf8');
     expect(fixed).toContain(expected);
-    expect(fixed.replace(/#.*$/gm, '')).not.toContain('Sub'); // comments aside
+    // The one Sub left is the fix's own (comments aside): not the tag or key the every-function string was written with.
+    expect(fixed.replace(/#.*$/gm, '').match(/Sub/g)).toEqual(['Sub']);
     expect((await scan({ paths: ['.'], cwd: dir })).findings.filter((f) => f.ruleId === 'IG201' || f.ruleId === 'IG901')).toEqual([]);
   });
 

@@ -127,12 +127,12 @@ describe('function:*:* alongside other grants', () => {
     expect((await findings({ 'main.tf': mixed })).filter(([rule]) => rule === 'IG205')).toEqual([['IG205', 'aws_iam_policy.mixed', 5, 'every resource']]);
   });
 
-  it('IG201 --fix leaves function:*:* to a human: a plain function ARN would break calls naming a version or alias', async () => {
+  it('IG201 --fix narrows function:*:* to the versions and aliases of the functions beside it: a plain function ARN would break calls naming one', async () => {
     const template = `${cfnPolicy('!Sub "arn:aws:lambda:${AWS::Region}:${AWS::AccountId}:function:*:*"')}  Orders:\n    Type: AWS::Lambda::Function\n`;
     const { findings: all } = await scan({ paths: ['.'], cwd: tempTree({ 'template.yaml': template }) });
     const ig201 = all.filter((f) => f.ruleId === 'IG201');
     expect(ig201.map((f) => f.range.line)).toEqual([10]);
-    expect(ig201[0].fix!.edits).toEqual([]);
-    expect(ig201[0].fix!.description).toContain("Not applied by --fix: a function's plain ARN would not allow calls that name a version or alias");
+    expect(ig201[0].fix!.edits.map((e) => e.text)).toEqual(['!Sub "${Orders.Arn}:*"']);
+    expect(ig201[0].fix!.description).toContain('with the versions and aliases of the function defined beside the policy (Orders)');
   });
 });
