@@ -38,20 +38,35 @@ export function scpsOf(model: Model): Scp[] {
   return [...files, ...resources];
 }
 
-/** The key of an attachment target or parent: a resource in the scan, a literal id, or unknown. */
-function targetKey(value: Value | undefined): string | undefined {
+/** Resource addresses by the AWS ids plans and state record for them (`p-…`, `r-…`, `ou-…`, account numbers); an id two resources claim names neither. */
+type IdIndex = ReadonlyMap<string, string | null>;
+
+function idIndex(posture: Posture | undefined): IdIndex {
+  const index = new Map<string, string | null>();
+  const add = (id: string, address: string) => index.set(id, index.has(id) && index.get(id) !== address ? null : address);
+  for (const policy of posture?.orgPolicies ?? []) if (policy.id !== undefined) add(policy.id, policy.address);
+  for (const node of posture?.orgNodes ?? []) for (const id of node.ids ?? []) add(id, node.address);
+  return index;
+}
+
+/** The key of an attachment target or parent: a resource in the scan (by reference, or by the id it is recorded with), a literal id, or unknown. */
+function targetKey(value: Value | undefined, ids: IdIndex): string | undefined {
   if (!value) return undefined;
   if (value.kind === 'unknown' && value.resource) return `resource:${value.resource}`;
   const text = knownString(value);
-  return text === undefined ? undefined : `id:${text}`;
+  if (text === undefined) return undefined;
+  const address = ids.get(text);
+  return address ? `resource:${address}` : `id:${text}`;
 }
 
-function policyKey(value: Value | undefined): string | undefined {
-  return value?.kind === 'unknown' && value.resource ? value.resource : undefined;
+function policyKey(value: Value | undefined, ids: IdIndex): string | undefined {
+  if (value?.kind === 'unknown' && value.resource) return value.resource;
+  const text = knownString(value);
+  return text === undefined ? undefined : (ids.get(text) ?? undefined);
 }
 
 /** Where each SCP is attached (by target key), and the SCPs whose target cannot be known. */
-function attachments(posture: Posture, scps: Scp[]) {
+function attachments(posture: Posture, scps: Scp[], ids: IdIndex) {
   const byAddress = new Map(scps.map((s) => [s.address, s]));
   const attached = new Map<string, Scp[]>();
   const maybe: Scp[] = [];
@@ -59,14 +74,14 @@ function attachments(posture: Posture, scps: Scp[]) {
   let unresolvedPolicy = false;
   const attach = (scp: Scp, target: Value | undefined, at: { address: string; range: Range }, sites: Map<string, { address: string; range: Range }>) => {
     attachedPolicies.add(scp.address);
-    const key = targetKey(target);
+    const key = targetKey(target, ids);
     if (!key) return maybe.push(scp);
     attached.set(key, [...(attached.get(key) ?? []), scp]);
     if (!sites.has(key)) sites.set(key, at);
   };
   const sites = new Map<string, { address: string; range: Range }>();
   for (const attachment of posture.attachments) {
-    const policy = policyKey(attachment.policyId);
+    const policy = policyKey(attachment.policyId, ids);
     const scp = policy ? byAddress.get(policy) : undefined;
     if (!scp) {
       // A policy id we cannot resolve (a variable, a literal p-… id): it may be any SCP, with content unknown.
@@ -91,7 +106,7 @@ export function unattachedScps(model: Model): Scp[] {
   const posture = model.posture;
   if (!posture) return [];
   const scps = scpsOf(model);
-  const { attachedPolicies, unresolvedPolicy } = attachments(posture, scps);
+  const { attachedPolicies, unresolvedPolicy } = attachments(posture, scps, idIndex(posture));
   if (unresolvedPolicy) return [];
   return scps.filter((s) => !s.file && !attachedPolicies.has(s.address));
 }
@@ -107,7 +122,8 @@ export function guardrailTargets(model: Model): GuardrailTarget[] {
   const posture = model.posture;
   const scps = scpsOf(model);
   const files = scps.filter((s) => s.file);
-  const { attached, maybe, sites } = posture ? attachments(posture, scps) : { attached: new Map<string, Scp[]>(), maybe: [], sites: new Map() };
+  const ids = idIndex(posture);
+  const { attached, maybe, sites } = posture ? attachments(posture, scps, ids) : { attached: new Map<string, Scp[]>(), maybe: [], sites: new Map() };
   const nodes = [...(posture?.orgNodes ?? [])].sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind]);
   const nodeByKey = new Map(nodes.map((n) => [`resource:${n.address}`, n]));
   const rootKeys = new Set([...nodes.filter((n) => n.kind === 'root').map((n) => `resource:${n.address}`), ...[...attached.keys()].filter((k) => k.startsWith('id:r-'))]);
@@ -126,7 +142,7 @@ export function guardrailTargets(model: Model): GuardrailTarget[] {
       const node = nodeByKey.get(current);
       if (!node || node.kind === 'root') continue;
       for (const parent of node.parents) {
-        const parentKey = targetKey(parent);
+        const parentKey = targetKey(parent, ids);
         if (parentKey === undefined) unknownAncestry = true;
         else if (!rootKeys.has(parentKey)) queue.push(parentKey);
       }

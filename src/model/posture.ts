@@ -33,6 +33,8 @@ export interface OrgPolicy extends ResourceBase {
   document?: PolicyDocument;
   /** CloudFormation `TargetIds`: where the policy is attached. */
   targetIds: Value[];
+  /** Its id (`p-…`) when a plan or state records it: an attachment naming that id literally names this policy. */
+  id?: string;
 }
 
 export interface PolicyAttachment extends ResourceBase {
@@ -44,6 +46,8 @@ export interface OrgNode extends ResourceBase {
   kind: 'root' | 'ou' | 'account';
   /** `parent_id` / `ParentId` / `ParentIds`. */
   parents: Value[];
+  /** The ids it is known by when a plan or state records them (an organisation's root `r-…`, an OU's `ou-…`, an account's number): a literal id elsewhere names this node. */
+  ids?: string[];
 }
 
 export interface Trail extends ResourceBase {

@@ -1,7 +1,7 @@
 import { postureOf, type AccessAnalyzer, type GuardDutyDetector, type GuardDutyLambda, type SecurityHubAssociation, type MetricAlarm, type MetricFilter, type OrgNode, type OrgPolicy, type PolicyAttachment, type SecurityHubPart, type Trail } from '../posture.js';
 import { policyDocumentFromValue } from '../policy-document.js';
 import { copyBase, type Attribute, type Model, type ResourceBase } from '../types.js';
-import { asList, knownString, type Value } from '../value.js';
+import { asList, get, knownString, type Value } from '../value.js';
 import { FSBP_STANDARD, LAMBDA_DATA_RESOURCE, LAMBDA_PROTECTION, SELECTOR_OPERATORS, advancedSelectorLogsInvoke, allOf, anyOf, enabledFlag, readWriteAdmitsInvoke, type FieldSelector } from '../posture-values.js';
 import type { TerraformBlockView, TerraformResourceView } from './resources.js';
 
@@ -48,6 +48,9 @@ export function addTerraformPosture(model: Model, resource: TerraformResourceVie
       if (content) policy.content = content;
       if (document) policy.document = document;
       policy.targetIds = [];
+      // Plans and state record an existing policy's id, which attachments may name literally.
+      const id = text('id');
+      if (id !== undefined) policy.id = id;
       posture.orgPolicies.push(policy);
       return true;
     }
@@ -60,14 +63,15 @@ export function addTerraformPosture(model: Model, resource: TerraformResourceVie
       posture.attachments.push(attachment);
       return true;
     }
+    // Plans and state record existing nodes' ids (the organisation's `roots[*].id`), which attachments and parents may name literally.
     case 'aws_organizations_organization':
-      posture.orgNodes.push(orgNode(base, 'root', []));
+      posture.orgNodes.push(orgNode(base, 'root', [], asList(resource.attribute('roots')?.value).map((r) => knownString(get(r, 'id')))));
       return true;
     case 'aws_organizations_organizational_unit':
-      posture.orgNodes.push(orgNode(base, 'ou', values('parent_id')));
+      posture.orgNodes.push(orgNode(base, 'ou', values('parent_id'), [text('id')]));
       return true;
     case 'aws_organizations_account':
-      posture.orgNodes.push(orgNode(base, 'account', values('parent_id')));
+      posture.orgNodes.push(orgNode(base, 'account', values('parent_id'), [text('id')]));
       return true;
     case 'aws_cloudtrail': {
       const logging = resource.attribute('enable_logging');
@@ -174,10 +178,12 @@ export function addTerraformPosture(model: Model, resource: TerraformResourceVie
 }
 
 // Posture parts are copies of `base` extended by assignment (see copyBase); the casts stand until the fields are set.
-function orgNode(base: ResourceBase, kind: OrgNode['kind'], parents: Value[]): OrgNode {
+function orgNode(base: ResourceBase, kind: OrgNode['kind'], parents: Value[], ids: Array<string | undefined>): OrgNode {
   const node = copyBase(base) as OrgNode;
   node.kind = kind;
   node.parents = parents;
+  const known = ids.filter((id): id is string => id !== undefined);
+  if (known.length > 0) node.ids = known;
   return node;
 }
 
