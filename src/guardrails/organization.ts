@@ -65,6 +65,9 @@ function policyKey(value: Value | undefined, ids: IdIndex): string | undefined {
   return text === undefined ? undefined : (ids.get(text) ?? undefined);
 }
 
+/** The id of the AWS managed SCP FullAWSAccess, the same in every organisation. */
+const FULL_AWS_ACCESS = 'p-FullAWSAccess';
+
 /** Where each SCP is attached (by target key), and the SCPs whose target cannot be known. */
 function attachments(posture: Posture, scps: Scp[], ids: IdIndex) {
   const byAddress = new Map(scps.map((s) => [s.address, s]));
@@ -81,6 +84,8 @@ function attachments(posture: Posture, scps: Scp[], ids: IdIndex) {
   };
   const sites = new Map<string, { address: string; range: Range }>();
   for (const attachment of posture.attachments) {
+    // AWS's own SCP, attached everywhere by default: Allow * on *, which denies nothing (Allows are not modelled).
+    if (knownString(attachment.policyId) === FULL_AWS_ACCESS) continue;
     const policy = policyKey(attachment.policyId, ids);
     const scp = policy ? byAddress.get(policy) : undefined;
     if (!scp) {

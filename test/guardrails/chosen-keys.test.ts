@@ -185,3 +185,18 @@ describe('cidrEdges', () => {
     expect(cidrEdges('10.0.0.0/33')).toEqual([]);
   });
 });
+
+describe('the AWS managed FullAWSAccess SCP', () => {
+  const fullAccess = ['', 'resource "aws_organizations_policy_attachment" "full" {', '  policy_id = "p-FullAWSAccess"', '  target_id = aws_organizations_organization.org.roots[0].id', '}', ''].join('\n');
+
+  it('denies nothing, so attaching it leaves every gap reported (it is not an SCP of unknown content)', async () => {
+    expect(await preventive(orgWith() + fullAccess)).toEqual(ALL_FOUR);
+    expect(await preventive(orgWith(PUBLIC_URL_DENY) + fullAccess)).toEqual(ALL_FOUR.filter(([rule]) => rule !== 'IG401'));
+  });
+
+  it('does not hide an SCP attached nowhere (IG404)', async () => {
+    const text = `${orgWith()}${fullAccess}\nresource "aws_organizations_policy" "forgotten" {\n  name    = "forgotten"\n  content = ${JSON.stringify(JSON.stringify({ Version: '2012-10-17', Statement: PUBLIC_URL_DENY }))}\n}\n`;
+    const { findings } = await scan({ paths: ['.'], cwd: tempTree({ 'org.tf': text }) });
+    expect(findings.filter((f) => f.ruleId === 'IG404').map((f) => [f.resource, f.range.line])).toEqual([['aws_organizations_policy.forgotten', 10]]);
+  });
+});
