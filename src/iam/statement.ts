@@ -232,11 +232,19 @@ const SOURCE_SCOPE_FIELDS = [1, 3];
  */
 export function conditionScopes(condition: Condition, sources: readonly string[] = SOURCE_ARN_PROBES): boolean {
   if (!SCOPING_CONDITION_KEYS.some((k) => k.test(condition.key))) return false;
+  return positiveMatchNarrows(condition, (value) => matchesEveryValue(condition.key, value, sources));
+}
+
+/**
+ * The operator half of conditionScopes, for any key: a positive match that must hold, by equality (an unknown
+ * value is still one value), or by patterns none of which is `tooBroad` (the key's own idea of matching everything).
+ */
+export function positiveMatchNarrows(condition: Condition, tooBroad: (pattern: Value) => boolean): boolean {
   const operator = parseOperator(condition.operator);
   if (!operator || !MATCHING_OPERATORS.has(operator.base) || !operatorScopes(condition.operator) || condition.values.length === 0) return false;
   // An unknown value (a variable, a parameter) is one particular value for an equality, but may be `*` for a pattern.
   if (!PATTERN_OPERATORS.has(operator.base)) return true;
-  return condition.values.every((value) => !matchesEveryValue(condition.key, value, sources));
+  return condition.values.every((value) => !tooBroad(value));
 }
 
 /**

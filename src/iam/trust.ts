@@ -42,12 +42,13 @@ export interface OtherTrustee {
 
 /**
  * Every principal the trust statements (see trustStatements) let assume the role besides Lambda (NotPrincipal in an Allow trusts everyone else).
- * A principal whose value is wholly unknown (a module's computed list of services) may well be Lambda: it is not counted.
+ * A principal whose value is wholly unknown (a module's computed list of services) may well be Lambda: it is not counted,
+ * unless it is Federated (an identity provider's ARN, `aws_iam_openid_connect_provider.github.arn`): that is never Lambda.
  */
 export function otherTrustees(trust: readonly Statement[]): OtherTrustee[] {
   return trust.flatMap((statement) => [
     ...statement.principal
-      .filter((p) => !isLambdaPrincipal(p) && p.value.kind !== 'unknown')
+      .filter((p) => !isLambdaPrincipal(p) && (p.value.kind !== 'unknown' || p.type === 'Federated'))
       .map((principal) => ({ statement, principal, text: principal.type === '*' ? '*' : `${principal.type}: ${displayString(principal.value) ?? '(unknown)'}` })),
     ...(statement.notPrincipal.length > 0 ? [{ statement, text: 'everyone but the NotPrincipal list' }] : []),
   ]);

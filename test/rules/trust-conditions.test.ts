@@ -213,3 +213,118 @@ resource "aws_iam_role" "${name}" {
     ]);
   });
 });
+
+describe('IG302: critical when anyone with a GitHub, GitLab, Google or Cognito identity can assume the execution role', () => {
+  const github = '{ Federated = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com" }';
+  const aud = '"token.actions.githubusercontent.com:aud" = "sts.amazonaws.com"';
+  const sub = (operator: string, value: string) => `{ StringEquals = { ${aud} }, ${operator} = { "token.actions.githubusercontent.com:sub" = ${value} } }`;
+
+  it('grades each trust by whether a condition pins the claim naming the caller (jsonencode)', async () => {
+    const cases: Array<[string, string, string, string]> = [
+      ['gh_no_condition', github, '', 'critical'],
+      ['gh_aud_only', github, `{ StringEquals = { ${aud} } }`, 'critical'],
+      ['gh_any_repo', github, sub('StringLike', '"repo:*"'), 'critical'],
+      ['gh_star', github, sub('StringLike', '"*"'), 'critical'],
+      // Anyone can create `attacker/app`, or an owner that starts with `org`.
+      ['gh_any_owner', github, sub('StringLike', '"repo:*/app:*"'), 'critical'],
+      ['gh_owner_prefix', github, sub('StringLike', '"repo:org*"'), 'critical'],
+      ['gh_star_in_list', github, sub('StringLike', '["repo:org/app:*", "*"]'), 'critical'],
+      ['gh_if_exists', github, sub('StringEqualsIfExists', '"repo:org/app:ref:refs/heads/main"'), 'critical'],
+      ['gh_negated', github, sub('StringNotLike', '"repo:evil/*"'), 'critical'],
+      ['gh_branch', github, sub('StringEquals', '"repo:org/app:ref:refs/heads/main"'), 'medium'],
+      ['gh_org_repos', github, sub('StringLike', '"repo:org/*"'), 'medium'],
+      ['gh_module_variable', github, sub('StringLike', 'var.subjects'), 'medium'],
+      ['gh_symbolic_org', github, sub('StringLike', '"repo:${var.org}/*"'), 'medium'],
+      ['gh_repository_claim', github, '{ StringEquals = { "token.actions.githubusercontent.com:repository" = "org/app" } }', 'medium'],
+      ['gh_enterprise_open', '{ Federated = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com/acme" }', '{ StringEquals = { "token.actions.githubusercontent.com/acme:aud" = "sts.amazonaws.com" } }', 'critical'],
+      ['gh_enterprise_pinned', '{ Federated = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com/acme" }', '{ StringLike = { "token.actions.githubusercontent.com/acme:sub" = "repo:acme/app:*" } }', 'medium'],
+      // The provider's ARN from a resource: its conditions' keys say which provider it is.
+      ['gh_provider_reference', '{ Federated = aws_iam_openid_connect_provider.github.arn }', `{ StringEquals = { ${aud} } }`, 'critical'],
+      ['gh_reference_pinned', '{ Federated = aws_iam_openid_connect_provider.github.arn }', sub('StringLike', '"repo:org/app:*"'), 'medium'],
+      ['cognito_no_pool', '{ Federated = "cognito-identity.amazonaws.com" }', '{ "ForAnyValue:StringLike" = { "cognito-identity.amazonaws.com:amr" = "unauthenticated" } }', 'critical'],
+      ['cognito_any_pool_in_region', '{ Federated = "cognito-identity.amazonaws.com" }', '{ StringLike = { "cognito-identity.amazonaws.com:aud" = "us-east-1:*" } }', 'critical'],
+      ['cognito_pool', '{ Federated = "cognito-identity.amazonaws.com" }', '{ StringEquals = { "cognito-identity.amazonaws.com:aud" = "us-east-1:12345678-1234-1234-1234-123456789012" } }', 'medium'],
+      ['gitlab_no_sub', '{ Federated = "arn:aws:iam::123456789012:oidc-provider/gitlab.com" }', '{ StringEquals = { "gitlab.com:aud" = "https://gitlab.com" } }', 'critical'],
+      ['gitlab_any_group', '{ Federated = "arn:aws:iam::123456789012:oidc-provider/gitlab.com" }', '{ StringLike = { "gitlab.com:sub" = "project_path:*" } }', 'critical'],
+      ['gitlab_project', '{ Federated = "arn:aws:iam::123456789012:oidc-provider/gitlab.com" }', '{ StringLike = { "gitlab.com:sub" = "project_path:group/app:*" } }', 'medium'],
+      ['terraform_cloud_open', '{ Federated = "arn:aws:iam::123456789012:oidc-provider/app.terraform.io" }', '{ StringEquals = { "app.terraform.io:aud" = "aws.workload.identity" } }', 'critical'],
+      ['terraform_cloud_org', '{ Federated = "arn:aws:iam::123456789012:oidc-provider/app.terraform.io" }', '{ StringLike = { "app.terraform.io:sub" = "organization:acme:project:*:workspace:*:run_phase:*" } }', 'medium'],
+      ['google_no_client', '{ Federated = "accounts.google.com" }', '', 'critical'],
+      ['google_client', '{ Federated = "accounts.google.com" }', '{ StringEquals = { "accounts.google.com:aud" = "1234-abc.apps.googleusercontent.com" } }', 'medium'],
+      // One cluster's service accounts: not anyone's.
+      ['eks_cluster', '{ Federated = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABCDEF0123456789" }', '', 'medium'],
+    ];
+    const source = 'variable "subjects" {}\nvariable "org" {}\n' + cases.map(([name, principal, condition]) => sharedRole(name, principal, condition)).join('');
+    expect(await findings('IG302', { 'main.tf': source })).toEqual(cases.map(([name, , , severity], i) => ['IG302', `aws_iam_role.${name}`, 2 + i * 7 + 5, severity]));
+  });
+
+  it('names the missing claim, or the pattern that did not pin it, and suggests one that does', async () => {
+    const source = sharedRole('aud_only', github, `{ StringEquals = { ${aud} } }`) + sharedRole('any_repo', github, sub('StringLike', '"repo:*"'));
+    const { findings: found } = await scan({ paths: ['.'], cwd: tempTree({ 'main.tf': source }) });
+    const [audOnly, anyRepo] = found.filter((f) => f.ruleId === 'IG302');
+    expect(audOnly.message).toContain('can be assumed by any GitHub Actions workflow, in any repository (Federated: arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com, no condition on token.actions.githubusercontent.com:sub)');
+    expect(audOnly.suggestion).toContain('`StringEquals token.actions.githubusercontent.com:sub = repo:ORG/REPO:ref:refs/heads/main`');
+    expect(anyRepo.message).toContain('token.actions.githubusercontent.com, StringLike token.actions.githubusercontent.com:sub repo:* matches any caller)');
+  });
+
+  it('reads data "aws_iam_policy_document"', async () => {
+    const document = (name: string, condition: string) => `data "aws_iam_policy_document" "${name}" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["lambda.amazonaws.com"]
+    }
+  }
+  statement {
+    actions = ["sts:AssumeRoleWithWebIdentity"]
+    principals {
+      type        = "Federated"
+      identifiers = ["arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "token.actions.githubusercontent.com:aud"
+      values   = ["sts.amazonaws.com"]
+    }
+${condition}  }
+}
+resource "aws_iam_role" "${name}" {
+  assume_role_policy = data.aws_iam_policy_document.${name}.json
+}
+`;
+    const pinned = '    condition {\n      test     = "StringLike"\n      variable = "token.actions.githubusercontent.com:sub"\n      values   = ["repo:org/app:*"]\n    }\n';
+    expect(await findings('IG302', { 'main.tf': document('open', '') + document('pinned', pinned) })).toEqual([
+      ['IG302', 'aws_iam_role.open', 13, 'critical'],
+      ['IG302', 'aws_iam_role.pinned', 24 + 13, 'medium'],
+    ]);
+  });
+
+  it('CloudFormation: GitHub with aud alone and Cognito with no pool are critical, a pinned subject stays medium', async () => {
+    const role = (id: string, principal: string, condition: string) => `  ${id}:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: { Service: lambda.amazonaws.com }
+            Action: sts:AssumeRole
+          - Effect: Allow
+            Principal: { Federated: ${principal} }
+            Action: sts:AssumeRoleWithWebIdentity
+            Condition: ${condition}
+`;
+    const provider = '!Sub "arn:${AWS::Partition}:iam::${AWS::AccountId}:oidc-provider/token.actions.githubusercontent.com"';
+    const template = 'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n' +
+      role('AudOnly', provider, '{ StringEquals: { "token.actions.githubusercontent.com:aud": sts.amazonaws.com } }') +
+      role('Pinned', provider, '{ StringEquals: { "token.actions.githubusercontent.com:aud": sts.amazonaws.com }, StringLike: { "token.actions.githubusercontent.com:sub": "repo:org/app:*" } }') +
+      role('AnyPool', 'cognito-identity.amazonaws.com', '{ "ForAnyValue:StringLike": { "cognito-identity.amazonaws.com:amr": unauthenticated } }') +
+      role('ProviderRef', '!Ref GitHubProvider', '{ StringLike: { "token.actions.githubusercontent.com:sub": "repo:*" } }');
+    expect(await findings('IG302', { 'template.yaml': template })).toEqual([
+      ['IG302', 'AudOnly', 12, 'critical'],
+      ['IG302', 'Pinned', 24, 'medium'],
+      ['IG302', 'AnyPool', 36, 'critical'],
+      ['IG302', 'ProviderRef', 48, 'critical'],
+    ]);
+  });
+});
