@@ -9,9 +9,10 @@ import { displayString, type UnknownValue, type Value } from './value.js';
  * Attaches a managed policy named by ARN (or, where SAM allows it, by bare name) to identities.
  * An AWS managed policy kept in `policies/aws-managed/` becomes an IdentityPolicy located where it
  * is named; anything else is recorded as an attachment for the identity graph to resolve.
- * Returns whether the policy was an AWS managed policy we hold.
+ * Returns whether the policy was an AWS managed policy we hold. `partOfHolder`: written in the holder's own definition
+ * (PolicyAttachment.partOfHolder).
  */
-export function attachManagedPolicy(model: Model, base: ResourceBase, policy: Value, holders: IdentityRef[], bareNames = false): boolean {
+export function attachManagedPolicy(model: Model, base: ResourceBase, policy: Value, holders: IdentityRef[], { bareNames = false, partOfHolder = false } = {}): boolean {
   const document = awsManagedDocument(policy, bareNames);
   if (document) {
     const parsed = policyDocumentFromValue(document, model.errors);
@@ -20,6 +21,7 @@ export function attachManagedPolicy(model: Model, base: ResourceBase, policy: Va
     managed.policy = { value: document, range: policy.range };
     managed.holders = holders;
     managed.awsManaged = true;
+    if (partOfHolder) managed.partOfHolder = true;
     if (parsed) managed.document = parsed;
     model.identityPolicies.push(managed);
     return true;
@@ -28,6 +30,7 @@ export function attachManagedPolicy(model: Model, base: ResourceBase, policy: Va
   const attachment: PolicyAttachment = { address: base.address, range: policy.range, policy, holders };
   if (base.root !== undefined) attachment.root = base.root;
   if (base.rootTemplate !== undefined) attachment.rootTemplate = base.rootTemplate;
+  if (partOfHolder) attachment.partOfHolder = true;
   (model.attachments ??= []).push(attachment);
   return false;
 }

@@ -29,6 +29,8 @@ export interface IdentityNode {
   trust: Statement[];
   /** Roles and users with a permissions boundary: the policy it names. */
   boundary?: Boundary;
+  /** The policies written in its own definition, inline or as an attachment it makes (`partOfHolder`): its resource depends on each. */
+  ownPolicies: IdentityPolicy[];
 }
 
 /**
@@ -53,6 +55,8 @@ export interface IdentityGraph {
   /** The identities a policy reaches (directly or through a group). */
   holdersOf(policy: IdentityPolicy): IdentityNode[];
   roleOf(fn: LambdaFunction): IdentityNode | undefined;
+  /** The roles whose own definition holds the policy (IdentityNode.ownPolicies): each depends on what the policy refers to. */
+  rolesDependingOn(policy: IdentityPolicy): IdentityNode[];
   /** A managed policy some identity's permissions boundary names and nothing in the scan attaches: it grants nothing. */
   boundaryOnly(policy: IdentityPolicy): boolean;
   /**
@@ -70,7 +74,7 @@ export function identityGraph(model: Model): IdentityGraph {
   const cached = graphs.get(model);
   if (cached) return cached;
   const identities = model.identities ?? [];
-  const nodes = new Map<IamIdentity, IdentityNode>(identities.map((identity) => [identity, { identity, policies: [], groups: [], unresolved: [], functions: [], executionRole: false, trust: [] }]));
+  const nodes = new Map<IamIdentity, IdentityNode>(identities.map((identity) => [identity, { identity, policies: [], groups: [], unresolved: [], functions: [], executionRole: false, trust: [], ownPolicies: [] }]));
   // `referrer`: the resource (attachment, membership) the reference is written on: its Terraform root or CloudFormation stack tree.
   const resolve = (ref: IdentityRef, from: Range, referrer: Referrer) => {
     const found = resolveIdentity(identities, ref.kind, ref.value, from, referrer);
@@ -79,10 +83,16 @@ export function identityGraph(model: Model): IdentityGraph {
   const own = new Map<IdentityNode, IdentityPolicy[]>();
   // Customer managed policies some boundary names.
   const boundaries = new Set<IdentityPolicy>();
-  const give = (node: IdentityNode, policy: IdentityPolicy) => {
+  const dependents = new Map<IdentityPolicy, IdentityNode[]>();
+  const give = (node: IdentityNode, policy: IdentityPolicy, partOfHolder: boolean | undefined) => {
     const list = own.get(node) ?? [];
     if (!list.includes(policy)) list.push(policy);
     own.set(node, list);
+    if (!partOfHolder || node.identity.kind !== 'role' || node.ownPolicies.includes(policy)) return;
+    node.ownPolicies.push(policy);
+    const roles = dependents.get(policy);
+    if (roles) roles.push(node);
+    else dependents.set(policy, [node]);
   };
   // Policies attached to something (in the scan or not), and inline policies with a holder the scan cannot find.
   const attached = new Set<IdentityPolicy>();
@@ -90,7 +100,7 @@ export function identityGraph(model: Model): IdentityGraph {
   for (const policy of model.identityPolicies) for (const holder of policy.holders ?? []) {
     attached.add(policy);
     const node = resolve(holder, policy.range, policy);
-    if (node) give(node, policy);
+    if (node) give(node, policy, policy.partOfHolder);
     else heldOutside.add(policy);
   }
   for (const attachment of model.attachments ?? []) {
@@ -100,7 +110,7 @@ export function identityGraph(model: Model): IdentityGraph {
       const node = resolve(holder, attachment.range, attachment);
       if (!node) continue;
       if (policies.length === 0) node.unresolved.push(attachment);
-      for (const policy of policies) give(node, policy);
+      for (const policy of policies) give(node, policy, attachment.partOfHolder);
     }
   }
   for (const membership of model.memberships ?? [])
@@ -138,6 +148,7 @@ export function identityGraph(model: Model): IdentityGraph {
     nodes: list,
     holdersOf: (policy) => holders.get(policy) ?? [],
     roleOf: (fn) => roles.get(fn),
+    rolesDependingOn: (policy) => dependents.get(policy) ?? [],
     boundaryOnly: (policy) => boundaries.has(policy) && !attached.has(policy),
     boundariesCapping: (policy) => {
       if ((policy.kind !== 'role-inline' && policy.kind !== 'user-inline' && !policy.awsManaged) || heldOutside.has(policy)) return undefined;

@@ -130,6 +130,11 @@ export interface IdentityPolicy extends ResourceBase {
   name?: string;
   /** An AWS managed policy we hold, recorded where one attachment names it: like an inline policy, it reaches only the holders written there. */
   awsManaged?: boolean;
+  /**
+   * Written in its holder's own definition (a role's inline policies, a SAM function's `Policies` for the role SAM
+   * generates): the holder's resource depends on whatever the policy refers to (see PolicyAttachment.partOfHolder).
+   */
+  partOfHolder?: true;
 }
 
 export type IdentityKind = 'role' | 'user' | 'group';
@@ -172,6 +177,12 @@ export interface PolicyAttachment {
   root?: string;
   /** CloudFormation: the root template of the nested stack it was instantiated in (see ResourceBase.rootTemplate). */
   rootTemplate?: string;
+  /**
+   * Written in the holder's own definition (`managed_policy_arns`, `ManagedPolicyArns`, a SAM function's `Policies`),
+   * not as a resource of its own (`aws_iam_role_policy_attachment`, a policy's `Roles`): the holder's resource then
+   * depends on the policy, and so on whatever the policy refers to.
+   */
+  partOfHolder?: true;
 }
 
 /** Users put in groups (`aws_iam_group_membership`, `AWS::IAM::UserToGroupAddition`, a user's `Groups`): every user joins every group. */

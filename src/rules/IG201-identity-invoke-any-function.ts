@@ -1,12 +1,12 @@
-import { dirname } from 'node:path';
 import type { FixValue } from '../fix/types.js';
 import { INVOKE_ACTIONS } from '../iam/invoke-actions.js';
 import { everyFunction, FUNCTION_PROBES, grantsByStatement, grantsOnAllFunctions, policiesReaching, resourceEntriesCoveringAllFunctions, type Grant } from '../iam/statement.js';
-import type { IdentityPolicy, Model, ResourceBase } from '../model/types.js';
+import type { IdentityPolicy, LambdaFunction, Model, ResourceBase } from '../model/types.js';
 import { displayString, knownString, type Value } from '../model/value.js';
 import { mayTakeEffect } from './support/boundary.js';
 import { fix, isCloudFormation, nameable } from './support/fix.js';
-import { byFolder, localAddress, nearbyFunctions, reachable } from './support/suggest.js';
+import { functionsBeside, functionsClosingCycle } from './support/dependency-cycle.js';
+import { localAddress, nearbyFunctions } from './support/suggest.js';
 import { rootsOf } from './support/roots.js';
 import type { Finding, Rule } from './types.js';
 
@@ -17,7 +17,7 @@ export const IG201: Rule = {
     severity: 'high',
     attack: 'T1648',
     remediation:
-      'List the ARNs of the functions this identity calls (a qualifier pattern such as `function:orders-*` is fine), or their Terraform/CloudFormation references. A call that names a version or alias is authorized against that qualified ARN, which the plain function ARN does not match: to keep such calls working, also list each ARN followed by `:*` (`"${aws_lambda_function.orders.arn}:*"`, `!Sub "${Orders.Arn}:*"`), or the alias ARNs when you know callers use only those. `--fix` writes the functions defined beside the policy (in its Terraform module or template) in both forms: whether callers name a qualifier is decided in their code, which the scan does not see, and versions and aliases are often published outside the IaC, so the scan cannot tell that none is used; the alias ARNs alone would deny calls naming a version. The `*` it replaces allowed every version and alias of those functions too, so the fix narrows which functions may be invoked, not how. A grant on versions and aliases only (`function:*:*`) becomes the `:*` forms alone.',
+      'List the ARNs of the functions this identity calls (a qualifier pattern such as `function:orders-*` is fine), or their Terraform/CloudFormation references. A call that names a version or alias is authorized against that qualified ARN, which the plain function ARN does not match: to keep such calls working, also list each ARN followed by `:*` (`"${aws_lambda_function.orders.arn}:*"`, `!Sub "${Orders.Arn}:*"`), or the alias ARNs when you know callers use only those. `--fix` writes the functions defined beside the policy (in its Terraform module or template) in both forms: whether callers name a qualifier is decided in their code, which the scan does not see, and versions and aliases are often published outside the IaC, so the scan cannot tell that none is used; the alias ARNs alone would deny calls naming a version. The `*` it replaces allowed every version and alias of those functions too, so the fix narrows which functions may be invoked, not how. A grant on versions and aliases only (`function:*:*`) becomes the `:*` forms alone. It leaves out a function whose role depends on the policy (the policy is written in that role: inline, in its `managed_policy_arns`/`ManagedPolicyArns`, or in a SAM function\'s `Policies`, directly or through other functions\' roles): a reference to it there is a dependency cycle Terraform and CloudFormation reject; allow such a function by the ARN built from its name.',
     description:
       'An identity policy that allows lambda:InvokeFunction (directly or through lambda:Invoke*, lambda:*, * or another matching wildcard) on every function (`*`, or every function of an account or region, such as `arn:aws:lambda:us-east-1:123456789012:function:*`) lets whoever holds it run any function in the account: T1648 needs nothing more. Every version and alias of every function (`function:*:*`) counts too, and is named so: calls that name a version or alias are authorized against that qualified ARN. An unconditional Deny in the same policy removes the grant; conditions on the resource (tags, function ARN) scope it. A policy used only as a permissions boundary (named by one, attached nowhere in the scan) grants nothing and is not reported; nor is an inline policy, or an AWS managed policy where an attachment names it, whose holders all have a known boundary that does not allow the grant. A customer managed policy attached anywhere is reported whatever its holders\' boundaries (it may be attached to unbounded identities outside the scan); a boundary the scan cannot read leaves the finding as without one.',
     fixable: true,
@@ -30,8 +30,10 @@ export const IG201: Rule = {
       const grants = grantsByStatement(policy.document!, invokeActions, (g) => g.via === 'action');
       if (grants.length === 0) continue;
       const callable = functionsInReach(model, policy);
-      // Distinct: two roots' instances of one module's function are written alike.
-      const functions = [...new Set(nearbyFunctions(model, policy).flatMap((f) => exampleResource(policy, f)))];
+      const looping = new Set(callable.flatMap((c) => (c.cycle ? [c.address] : [])));
+      // Distinct: two roots' instances of one module's function are written alike. None the fix leaves out for a dependency cycle.
+      const nearby = nearbyFunctions(model, policy, 3 + looping.size).filter((f) => !looping.has(f.address)).slice(0, 3);
+      const functions = [...new Set(nearby.flatMap((f) => exampleResource(policy, f)))];
       for (const { actions, grant, qualifiedOnly } of grants) {
         if (!mayTakeEffect(model, policy, (boundary) => actions.some((a) => grantsOnAllFunctions([boundary], a).length > 0))) continue;
         const action = displayString(grant.evidence);
@@ -48,8 +50,8 @@ export const IG201: Rule = {
           suggestion:
             functions.length > 0
               ? `Allow only lambda:InvokeFunction, on the functions this identity calls, e.g. ${policy.sourceType.startsWith('iam-json:') ? `"Resource": [${functions.map((f) => JSON.stringify(f)).join(', ')}]` : `Resource = [${functions.join(', ')}]`}.`
-              : `Allow only lambda:InvokeFunction, on the ARNs of the functions this identity calls (arn:aws:lambda:REGION:ACCOUNT:function:NAME); no function is defined in ${isCloudFormation(policy) ? 'its template' : 'this scan'} to name.`,
-          fix: narrowResourceFix(grant, callable),
+              : `Allow only lambda:InvokeFunction, on the ARNs of the functions this identity calls (arn:aws:lambda:REGION:ACCOUNT:function:NAME); ${looping.size > 0 ? `the functions beside it cannot be named by reference here (${[...looping].join(', ')}: a dependency cycle), write the ARN from the function name` : `no function is defined in ${isCloudFormation(policy) ? 'its template' : 'this scan'} to name`}.`,
+          fix: narrowResourceFix(policy, grant, callable),
         });
       }
     }
@@ -82,17 +84,26 @@ interface Callable {
   qualified: FixValue;
   shown: { arn: string; qualified: string };
   nameable: boolean;
+  /** A reference to it here would close a dependency cycle: through which role (one whose own definition holds the policy), and whether that is the function's own. */
+  cycle?: { role: string; own: boolean };
 }
 
 /**
  * The functions a policy can name by reference, as values a fix writes: those in the same
- * template (CloudFormation) or Terraform module folder. Raw IAM JSON can name none.
+ * template (CloudFormation) or Terraform module folder. Raw IAM JSON can name none. Each says
+ * whether a reference to it here would close a dependency cycle (support/dependency-cycle.ts);
+ * worked out only when a fix could write them all.
  */
 function functionsInReach(model: Model, policy: IdentityPolicy): Callable[] {
   // Raw IAM JSON can hold no reference.
   if (!isCloudFormation(policy) && !policy.sourceType.startsWith('aws_')) return [];
   // A reference reaches only its own template, or its own module instance: another instance of the same folder is not `aws_lambda_function.x` here.
-  const inReach = (byFolder(model.functions).get(dirname(policy.range.file)) ?? []).filter((f) => reachable(f, policy));
+  const inReach = functionsBeside(model, policy);
+  const cycles = inReach.length <= MAX_FUNCTIONS ? functionsClosingCycle(model, policy, inReach, MAX_FUNCTIONS) : new Map();
+  const cycle = (f: LambdaFunction) => {
+    const role = cycles.get(f);
+    return role ? { cycle: { role: role.identity.address, own: role.functions.includes(f) } } : {};
+  };
   if (isCloudFormation(policy))
     return inReach.map((f) => ({
       address: f.address,
@@ -100,12 +111,26 @@ function functionsInReach(model: Model, policy: IdentityPolicy): Callable[] {
       qualified: { kind: 'intrinsic', name: 'Fn::Sub', argument: `\${${f.address}.Arn}:*` },
       shown: { arn: `!GetAtt ${f.address}.Arn`, qualified: `!Sub "\${${f.address}.Arn}:*"` },
       nameable: nameable(f),
+      ...cycle(f),
     }));
   return inReach.map((f) => {
     const expression = `${localAddress(f.address)}.arn`;
-    return { address: f.address, arn: { kind: 'terraform', expression }, qualified: { kind: 'terraform', expression, suffix: ':*' }, shown: { arn: expression, qualified: `"\${${expression}}:*"` }, nameable: true };
+    return { address: f.address, arn: { kind: 'terraform', expression }, qualified: { kind: 'terraform', expression, suffix: ':*' }, shown: { arn: expression, qualified: `"\${${expression}}:*"` }, nameable: true, ...cycle(f) };
   });
 }
+
+/** Why functions are not named: the dependency cycle a reference to each would close, and which engine rejects it. */
+function cycleReason(policy: IdentityPolicy, looping: Callable[]): string {
+  const rejects = isCloudFormation(policy) ? 'CloudFormation rejects ("Circular dependency between resources")' : 'Terraform rejects ("Cycle:")';
+  const each = looping.map(({ address, cycle }) => {
+    const { role, own } = cycle!;
+    return `${own ? `${address} runs as ${role}, which holds this policy` : `${address} depends on ${role} (which holds this policy) through its own role's policies, as written or as --fix narrows them`}, so naming it here would make ${role} depend on it`;
+  });
+  return `${each.join('; ')}: a dependency cycle, which ${rejects}`;
+}
+
+/** How to allow functions a reference cannot name. */
+const BY_NAME = 'the ARN built from the function name (arn:aws:lambda:REGION:ACCOUNT:function:NAME)';
 
 /**
  * Replace the statement's every-function Resource with the functions in reach; only for statements of Lambda actions alone.
@@ -120,18 +145,24 @@ function functionsInReach(model: Model, policy: IdentityPolicy): Callable[] {
  * the T1648 risk (any function of the account) goes, and no call to a kept function breaks. A grant on versions and
  * aliases alone (`function:*:*`) keeps that shape: only the `:*` forms are written.
  */
-function narrowResourceFix(grant: Grant, callable: Callable[]) {
+function narrowResourceFix(policy: IdentityPolicy, grant: Grant, beside: Callable[]) {
   // Entries covering every version and alias count too: replacing `*` alone would leave `function:*:*` open.
   const wildcards = resourceEntriesCoveringAllFunctions(grant.statement, FUNCTION_PROBES, true);
   const actions = grant.statement.action.map(knownString);
   if (actions.some((a) => !a?.toLowerCase().startsWith('lambda:')))
     return fix('Replace the Resource with the ARNs of the functions this identity calls. Not applied by --fix: the statement also grants actions of other services, which need their own resources; split it first.');
-  if (callable.length === 0 || callable.length > MAX_FUNCTIONS)
-    return fix(`Replace the Resource with the ARNs of the functions this identity calls. Not applied by --fix: ${callable.length === 0 ? 'no function it could call is defined beside the policy' : `${callable.length} functions are defined beside the policy; choose the ones it calls`}.`);
-  if (callable.some((c) => !c.nameable))
+  if (beside.length === 0 || beside.length > MAX_FUNCTIONS)
+    return fix(`Replace the Resource with the ARNs of the functions this identity calls. Not applied by --fix: ${beside.length === 0 ? 'no function it could call is defined beside the policy' : `${beside.length} functions are defined beside the policy; choose the ones it calls`}.`);
+  if (beside.some((c) => !c.nameable))
     return fix('Replace the Resource with the ARNs of the functions this identity calls. Not applied by --fix: a Fn::ForEach loop over a collection the scan cannot know generates some of the functions beside the policy, so they cannot be named.');
   if (wildcards.length !== 1 || !grant.resource)
     return fix('Replace the Resource entries that match every function with the ARNs of the functions this identity calls. Not applied by --fix: several entries match every function.');
+  // Functions a reference would put in a dependency cycle are left out: the fix must not make a deployable template undeployable.
+  const looping = beside.filter((c) => c.cycle);
+  const callable = beside.filter((c) => !c.cycle);
+  const them = looping.length > 1 ? 'them' : 'it';
+  if (callable.length === 0) return fix(`Replace the Resource with the ARNs of the functions this identity calls. Not applied by --fix: ${cycleReason(policy, looping)}. To allow ${them}, write ${BY_NAME}.`);
+  const leftOut = looping.length > 0 ? ` ${looping.map((c) => c.address).join(', ')} ${looping.length > 1 ? 'are' : 'is'} left out: ${cycleReason(policy, looping)}; if this identity calls ${them}, add ${BY_NAME}.` : '';
   const written = displayString(grant.resource)!;
   const items = callable.flatMap((c) => (grant.qualifiedOnly ? [c.qualified] : [c.arn, c.qualified]));
   const shown = callable.flatMap((c) => (grant.qualifiedOnly ? [c.shown.qualified] : [c.shown.arn, c.shown.qualified]));
@@ -140,7 +171,7 @@ function narrowResourceFix(grant: Grant, callable: Callable[]) {
   const how = grant.qualifiedOnly
     ? `the versions and aliases of the ${functions}, each function's ARN followed by ":*"`
     : `the ${functions}, ${callable.length > 1 ? 'each ' : ''}as its ARN and as that ARN followed by ":*", so that calls naming a version or alias (authorised against the qualified ARN) keep working`;
-  return fix(`Replace Resource ${JSON.stringify(written)} with ${how}: ${shown.join(', ')}; check that these are the ones it calls.`, [
+  return fix(`Replace Resource ${JSON.stringify(written)} with ${how}: ${shown.join(', ')}; check that these are the ones it calls.${leftOut}`, [
     { kind: 'replace', range: grant.resource.range, expect: written, value },
   ]);
 }

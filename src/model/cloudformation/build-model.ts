@@ -279,9 +279,9 @@ function addResource(model: Model, scope: TemplateScope, entry: ObjectEntry, glo
       const kind: IdentityPolicyKind = `${identity}-inline`;
       for (const p of variants) {
         const inline = get(p, 'Policies');
-        for (const item of inline?.kind === 'list' ? inline.items : []) addDocument(model, { ...base, range: item.range }, kind, attribute(item, 'PolicyDocument'), self, knownString(get(item, 'PolicyName')));
+        for (const item of inline?.kind === 'list' ? inline.items : []) addDocument(model, { ...base, range: item.range }, kind, attribute(item, 'PolicyDocument'), self, knownString(get(item, 'PolicyName')), true);
         const arns = get(p, 'ManagedPolicyArns');
-        for (const arn of arns?.kind === 'list' ? arns.items : []) attachManagedPolicy(model, base, arn, self);
+        for (const arn of arns?.kind === 'list' ? arns.items : []) attachManagedPolicy(model, base, arn, self, { partOfHolder: true });
       }
       return;
     }

@@ -77,12 +77,12 @@ function samTrust(model: Model, entry: ObjectEntry | undefined): Pick<IamIdentit
 function addSamPolicy(model: Model, scope: TemplateScope, base: ResourceBase, item: Value, holders: IdentityRef[]): void {
   if (item.kind === 'string' || item.kind === 'template' || item.kind === 'unknown') {
     // Policy names we do not hold stay unknown; SAM accepts bare AWS managed policy names.
-    attachManagedPolicy(model, base, item, holders, true);
+    attachManagedPolicy(model, base, item, holders, { bareNames: true, partOfHolder: true });
     return;
   }
   if (item.kind !== 'object') return;
   if (get(item, 'Statement')) {
-    addDocument(model, { ...base, range: item.range }, 'role-inline', { value: item, range: item.range }, holders);
+    addDocument(model, { ...base, range: item.range }, 'role-inline', { value: item, range: item.range }, holders, undefined, true);
     return;
   }
   const [only] = item.entries;
@@ -98,7 +98,7 @@ function addSamPolicy(model: Model, scope: TemplateScope, base: ResourceBase, it
     if (given) substitutions.set(name, given);
   }
   const expanded = new CfnEvaluator({ ...scope, substitutions }).evaluate(definition);
-  addDocument(model, { ...base, range: entrySpan(only) }, 'role-inline', { value: expanded, range: entrySpan(only) }, holders);
+  addDocument(model, { ...base, range: entrySpan(only) }, 'role-inline', { value: expanded, range: entrySpan(only) }, holders, undefined, true);
 }
 
 /**

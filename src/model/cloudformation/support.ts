@@ -24,10 +24,10 @@ export function attributeSpan(entry: ObjectEntry): Range {
 }
 
 /** An identity policy from a `PolicyDocument`-like attribute (object, or JSON text). */
-export function addDocument(model: Model, base: ResourceBase, kind: IdentityPolicyKind, policy: Attribute | undefined, holders?: IdentityRef[], name?: string): void {
+export function addDocument(model: Model, base: ResourceBase, kind: IdentityPolicyKind, policy: Attribute | undefined, holders?: IdentityRef[], name?: string, partOfHolder = false): void {
   if (!policy) return;
   const document = policyDocumentFromValue(policy.value, model.errors);
-  model.identityPolicies.push({ ...base, kind, policy, ...(document ? { document } : {}), ...(holders ? { holders } : {}), ...(name !== undefined ? { name } : {}) });
+  model.identityPolicies.push({ ...base, kind, policy, ...(document ? { document } : {}), ...(holders ? { holders } : {}), ...(name !== undefined ? { name } : {}), ...(partOfHolder ? { partOfHolder: true as const } : {}) });
 }
 
 /** `${AWS::AccountId}`-style pieces for ARNs SAM builds. */

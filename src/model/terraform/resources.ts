@@ -215,10 +215,11 @@ function addIdentity(model: Model, base: ResourceBase, kind: IdentityKind, resou
     inlinePolicy.kind = 'role-inline';
     inlinePolicy.policy = policy;
     inlinePolicy.holders = self;
+    inlinePolicy.partOfHolder = true;
     const document = policyDocumentFromValue(policy.value, model.errors);
     if (document) inlinePolicy.document = document;
     if (inlineName !== undefined) inlinePolicy.name = inlineName;
     model.identityPolicies.push(inlinePolicy);
   }
-  for (const arn of asList(resource.attribute('managed_policy_arns')?.value)) attachManagedPolicy(model, base, arn, self);
+  for (const arn of asList(resource.attribute('managed_policy_arns')?.value)) attachManagedPolicy(model, base, arn, self, { partOfHolder: true });
 }
