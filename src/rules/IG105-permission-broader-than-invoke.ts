@@ -1,5 +1,5 @@
 import { wildcardMatches } from '../iam/wildcard.js';
-import { knownString } from '../model/value.js';
+import { isNullish, knownString } from '../model/value.js';
 import { DEPRECATED_INVOKE_ACTION, INVOKE_ACTIONS } from '../iam/invoke-actions.js';
 import { fix, propertyName } from './support/fix.js';
 import { rootsOf } from './support/roots.js';
@@ -29,8 +29,8 @@ export const IG105: Rule = {
       const wildcard = /[*?]/.test(action);
       const coversInvoke = INVOKE_ACTIONS.some((i) => wildcardMatches(pattern, i));
       if (extra.length === 0 && !(wildcard && !coversInvoke)) continue;
-      // A function URL grant (function_url_auth_type set) is for InvokeFunctionUrl; any other for InvokeFunction.
-      const narrowed = permission.functionUrlAuthType ? 'lambda:InvokeFunctionUrl' : 'lambda:InvokeFunction';
+      // A function URL grant (function_url_auth_type set; a plan writes null for unset) is for InvokeFunctionUrl; any other for InvokeFunction.
+      const narrowed = !isNullish(permission.functionUrlAuthType?.value) ? 'lambda:InvokeFunctionUrl' : 'lambda:InvokeFunction';
       const deprecated = (a: string) => a.toLowerCase() === DEPRECATED_INVOKE_ACTION.toLowerCase();
       const sample = extra.slice(0, 4).map((a) => (deprecated(a) ? `${a} (deprecated)` : a)).join(', ') + (extra.length > 4 ? `, … (${extra.length} actions)` : '');
       // Only the deprecated action (written out, or the one a pattern like lambda:InvokeA* covers): nothing wider than

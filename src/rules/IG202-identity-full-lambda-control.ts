@@ -1,4 +1,4 @@
-import { coversAllFunctions, deniedOnAllFunctions, effectOf, FUNCTION_PROBES, hasScopingCondition, policiesReaching, resourceEntriesCoveringAllFunctions } from '../iam/statement.js';
+import { coversAction, coversAllFunctions, deniedOnAllFunctions, effectOf, FUNCTION_PROBES, hasScopingCondition, policiesReaching, resourceEntriesCoveringAllFunctions } from '../iam/statement.js';
 import { wildcardMatches } from '../iam/wildcard.js';
 import type { PolicyDocument, Statement } from '../model/types.js';
 import { displayString, knownString, type Value } from '../model/value.js';
@@ -28,7 +28,7 @@ export const IG202: Rule = {
         const entry = fullControl(policy.document!, statement, lambdaActions);
         if (!entry) continue;
         // Under a known permissions boundary, only if the boundary gives full control too.
-        if (!mayTakeEffect(model, policy, (boundary) => boundary.statements.some((s) => fullControl(boundary, s, lambdaActions) !== undefined))) continue;
+        if (!mayTakeEffect(model, policy, (boundary) => boundary.statements.some((s) => boundaryFullControl(boundary, s, lambdaActions)))) continue;
         const resource = resourceEntriesCoveringAllFunctions(statement)[0];
         findings.push({
           ruleId: 'IG202',
@@ -48,11 +48,25 @@ export const IG202: Rule = {
 
 /** The Action entry by which a statement of a document allows every Lambda action on every function, unscoped and not denied. */
 function fullControl(document: PolicyDocument, statement: Statement, lambdaActions: readonly string[]): Value | undefined {
-  if (effectOf(statement) !== 'Allow' || hasScopingCondition(statement) || !coversAllFunctions(statement)) return undefined;
+  if (!unscopedOnAllFunctions(statement)) return undefined;
   const entry = statement.action.find((a) => {
     const pattern = knownString(a);
     return pattern !== undefined && lambdaActions.every((action) => wildcardMatches(pattern, action));
   });
   // A Deny in the same policy (lambda:*, or a NotAction naming no Lambda action) leaves nothing of the grant; one leaving any Lambda action keeps the finding.
   return entry && !deniedOnAllFunctions(document, statement, lambdaActions) ? entry : undefined;
+}
+
+/**
+ * Whether a boundary statement lets full control through. Any action part covering every Lambda action does,
+ * a NotAction one included (AWS managed PowerUserAccess: NotAction iam:*, organizations:*, account:*): a boundary
+ * only caps, so what the grant is reported by (its Action entry) does not matter here.
+ */
+function boundaryFullControl(boundary: PolicyDocument, statement: Statement, lambdaActions: readonly string[]): boolean {
+  return unscopedOnAllFunctions(statement) && lambdaActions.every((action) => coversAction(statement, action)) && !deniedOnAllFunctions(boundary, statement, lambdaActions);
+}
+
+/** An Allow with no scoping condition on every function: the only statement that can give full control. */
+function unscopedOnAllFunctions(statement: Statement): boolean {
+  return effectOf(statement) === 'Allow' && !hasScopingCondition(statement) && coversAllFunctions(statement);
 }

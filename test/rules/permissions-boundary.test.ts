@@ -184,6 +184,23 @@ resource "aws_iam_role_policy_attachment" "other" {
       ['IG205', 'aws_iam_role.exec', 10],
     ]);
   });
+
+  it('a NotAction boundary naming no Lambda action lets full Lambda control through (IG202 as IG201 and IG205)', async () => {
+    const expected = [
+      ['IG301', 'aws_iam_role.exec', 1],
+      ['IG201', 'aws_iam_role.exec', 10],
+      ['IG202', 'aws_iam_role.exec', 10],
+      ['IG205', 'aws_iam_role.exec', 10],
+    ];
+    expect(await findings({ 'main.tf': inlineRole, 'boundary.tf': boundaryPolicy('[{ Effect = "Allow", NotAction = ["iam:*", "organizations:*"], Resource = "*" }]') })).toEqual(expected);
+    // AWS managed PowerUserAccess: NotAction iam:*, organizations:*, account:*.
+    expect(await findings({ 'main.tf': inlineRole.replace('aws_iam_policy.boundary.arn', '"arn:aws:iam::aws:policy/PowerUserAccess"') })).toEqual(expected);
+    // A NotAction boundary that names a Lambda action caps full control.
+    expect(await findings({ 'main.tf': inlineRole, 'boundary.tf': boundaryPolicy('[{ Effect = "Allow", NotAction = ["lambda:UpdateFunctionCode"], Resource = "*" }]') })).toEqual([
+      ['IG201', 'aws_iam_role.exec', 10],
+      ['IG205', 'aws_iam_role.exec', 10],
+    ]);
+  });
 });
 
 describe('CloudFormation and SAM', () => {
@@ -225,6 +242,15 @@ describe('CloudFormation and SAM', () => {
 
   it('!Ref and !Sub ARNs name the boundary; a boundary-only ManagedPolicy grants nothing', async () => {
     expect(await findings({ 'template.yaml': template('!Ref LogsBoundary') })).toEqual([]);
+  });
+
+  it('AWS managed PowerUserAccess (NotAction) as the boundary of a role holding AdministratorAccess keeps IG202', async () => {
+    expect(await findings({ 'template.yaml': template('arn:aws:iam::aws:policy/PowerUserAccess') })).toEqual([
+      ['IG301', 'Exec', 2],
+      ['IG201', 'Exec', 12],
+      ['IG202', 'Exec', 12],
+      ['IG205', 'Exec', 12],
+    ]);
   });
 
   it('an unknown boundary leaves the findings', async () => {

@@ -19,9 +19,10 @@ interface SamPolicyTemplate {
  * `first`: the first `Fn::If` variant, the one the function itself is recorded from.
  */
 export function addSamFunction(model: Model, scope: TemplateScope, base: ResourceBase, properties: Value, globals: Value | undefined, first: boolean): void {
+  // Null (AWS::NoValue, on the function or in Globals) is no property at all.
   const property = (name: string): ObjectEntry | undefined => {
-    const own = getEntry(properties, name);
-    return own && own.value.kind !== 'null' ? own : getEntry(globals, name);
+    const entry = withGlobal(getEntry(properties, name), getEntry(globals, name));
+    return entry && entry.value.kind !== 'null' ? entry : undefined;
   };
   const roleEntry = property('Role');
   // Without Role, SAM generates `<Function>Role`, trusted by lambda.amazonaws.com, holding `Policies`.
@@ -40,7 +41,7 @@ export function addSamFunction(model: Model, scope: TemplateScope, base: Resourc
         kind: 'role',
         implicit: true,
         ...samTrust(model, property('AssumeRolePolicyDocument')),
-        ...(boundary && boundary.value.kind !== 'null' ? { boundary: { value: boundary.value, range: attributeSpan(boundary) } } : {}),
+        ...(boundary ? { boundary: { value: boundary.value, range: attributeSpan(boundary) } } : {}),
       });
   }
   const self: UnknownValue = { kind: 'unknown', ref: base.address, resource: base.address, resourceType: base.sourceType, range: base.range };
@@ -64,6 +65,31 @@ export function addSamFunction(model: Model, scope: TemplateScope, base: Resourc
   if (!policies) return;
   const holders: IdentityRef[] = [{ kind: 'role', value: implicitRef }];
   for (const item of policies.value.kind === 'list' ? policies.value.items : [policies.value]) addSamPolicy(model, scope, base, item, holders);
+}
+
+/**
+ * A function property after SAM merges Globals into it (samtranslator's GlobalProperties): the function's own
+ * value wins whatever it is, `!Ref AWS::NoValue` (null here) and other intrinsics included, since SAM merges before
+ * CloudFormation resolves them: `PermissionsBoundary: !Ref AWS::NoValue` leaves the role without the Globals
+ * boundary. Only two plain objects merge, key by key (a Globals `FunctionUrlConfig.AuthType` reaches a function
+ * whose own FunctionUrlConfig sets only `Cors`), and two lists concatenate, Globals' items first.
+ */
+function withGlobal(own: ObjectEntry | undefined, global: ObjectEntry | undefined): ObjectEntry | undefined {
+  if (!own || !global) return own ?? global;
+  const merged = mergedValue(global.value, own.value);
+  return merged === own.value ? own : { ...own, value: merged };
+}
+
+function mergedValue(global: Value, own: Value): Value {
+  if (global.kind === 'list' && own.kind === 'list') return { ...own, items: [...global.items, ...own.items] };
+  if (global.kind !== 'object' || own.kind !== 'object') return own;
+  const entries = [...global.entries];
+  for (const entry of own.entries) {
+    const at = entries.findIndex((e) => e.key === entry.key);
+    if (at < 0) entries.push(entry);
+    else entries[at] = { ...entry, value: mergedValue(entries[at].value, entry.value) };
+  }
+  return { ...own, entries };
 }
 
 /** The generated role's trust when the template writes it (`AssumeRolePolicyDocument`): the user's, judged as any role's. */

@@ -126,15 +126,15 @@ export function addTerraformResource(model: Model, resource: TerraformResourceVi
       if (principal) permission.principal = principal;
       const functionName = resource.attribute('function_name');
       if (functionName) permission.functionName = functionName;
-      const sourceArn = resource.attribute('source_arn');
+      const sourceArn = optionalArgument(resource, 'source_arn');
       if (sourceArn) permission.sourceArn = sourceArn;
-      const sourceAccount = resource.attribute('source_account');
+      const sourceAccount = optionalArgument(resource, 'source_account');
       if (sourceAccount) permission.sourceAccount = sourceAccount;
-      const principalOrgId = resource.attribute('principal_org_id');
+      const principalOrgId = optionalArgument(resource, 'principal_org_id');
       if (principalOrgId) permission.principalOrgId = principalOrgId;
-      const functionUrlAuthType = resource.attribute('function_url_auth_type');
+      const functionUrlAuthType = optionalArgument(resource, 'function_url_auth_type');
       if (functionUrlAuthType) permission.functionUrlAuthType = functionUrlAuthType;
-      const eventSourceToken = resource.attribute('event_source_token');
+      const eventSourceToken = optionalArgument(resource, 'event_source_token');
       if (eventSourceToken) permission.eventSourceToken = eventSourceToken;
       model.permissions.push(permission);
       break;
@@ -190,6 +190,18 @@ export function addTerraformResource(model: Model, resource: TerraformResourceVi
       model.identityPolicies.push(identityPolicy);
     }
   }
+}
+
+/**
+ * An optional string argument of `aws_lambda_permission`. The provider sends each to AddPermission only when
+ * `d.GetOk` reports it set, and GetOk reports `""` as unset: `principal = "*"` with `principal_org_id = ""`
+ * (or a variable defaulting to `""`) is a public grant. So `""` is modelled as null, what a plan writes for an
+ * argument left out and what every rule reads as absent; the attribute keeps its range, so a fix sets it in place.
+ */
+function optionalArgument(resource: TerraformResourceView, name: string): Attribute | undefined {
+  const attribute = resource.attribute(name);
+  if (attribute?.value.kind !== 'string' || attribute.value.value !== '') return attribute;
+  return { value: { kind: 'null', range: attribute.value.range }, range: attribute.range };
 }
 
 /** A role, user or group: its name, a role's trust policy, its inline policies and `managed_policy_arns`. */
