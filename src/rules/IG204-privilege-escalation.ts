@@ -1,5 +1,5 @@
 import { functionReach, globCompiler, sharedFunction, type GlobCompiler, type SharedFunction } from '../iam/shared-function.js';
-import { effectOf, everyFunction, FUNCTION_PROBES, grantsOnAllFunctions, type Grant } from '../iam/statement.js';
+import { effectOf, everyFunction, FUNCTION_PROBES, grantsOnAllFunctions, LAYER_PROBES, type Grant } from '../iam/statement.js';
 import { identityGraph, type IdentityNode } from '../model/identity-graph.js';
 import type { IamIdentity, IdentityPolicy, PolicyDocument, Statement } from '../model/types.js';
 import { knownString } from '../model/value.js';
@@ -82,12 +82,48 @@ function escalation(node: IdentityNode): Escalation | undefined {
     return { actions, clauses: [`${actions.join(', ')} on every resource`], policies: policiesOf() };
   }
   const compiler = globCompiler();
-  const shared = firstOf(SHARED_PATHS, (path) => sharedDeployment(documents, path, run, boundary, compiler));
+  const shared = firstOf(SHARED_PATHS, (path) => sharedDeployment(documents, path, run, boundary, compiler)) ?? layeredDeployment(documents, run, boundary, compiler);
   if (!shared) return undefined;
   for (const { grants } of passRole) for (const grant of grants) statements.add(grant.statement);
   for (const statement of shared.statements) statements.add(statement);
   const passing = passRole.map((s) => s.named);
-  return { actions: [...passing, ...shared.actions], clauses: [`${passing.join(', ')} on every resource`, shared.clause], policies: policiesOf() };
+  return { actions: [...passing, ...shared.actions], clauses: [`${passing.join(', ')} on every resource`, ...(shared.before ? [shared.before] : []), shared.clause], policies: policiesOf() };
+}
+
+/** The layer actions that let the caller supply a layer of its own: publish one, and use it (adding a layer to a function needs lambda:GetLayerVersion on it). */
+const OWN_LAYER = ['lambda:PublishLayerVersion', 'lambda:GetLayerVersion'];
+
+/**
+ * UpdateFunctionConfiguration without UpdateFunctionCode: the caller points an existing function at a
+ * role it passes and adds a layer it published; the layer's extension (`/opt/extensions`) runs in the
+ * function's execution environment with the function's credentials, before the handler, in every runtime
+ * (Lambda Developer Guide, "Augment Lambda functions using Lambda extensions"; Stratus Red Team
+ * aws.persistence.lambda-layer-extension, tactic Privilege Escalation). Adding a layer needs
+ * lambda:GetLayerVersion on it ("Granting users access to a Lambda layer"), so this path asks for
+ * lambda:PublishLayerVersion and lambda:GetLayerVersion on every layer (a narrower pair, or a layer another
+ * account shares, is left out), and leaves out any UpdateFunctionConfiguration grant with a lambda:Layer
+ * condition (it may admit only particular layers; the whole statement goes, which only takes findings away).
+ */
+function layeredDeployment(documents: PolicyDocument[], run: ReadonlyArray<{ action: string; grants: Grant[] }>, boundary: PolicyDocument | undefined, compiler: GlobCompiler): Shared | undefined {
+  const layerGrants = OWN_LAYER.map((action) => (boundary && grantsOnAllFunctions([boundary], action, LAYER_PROBES).length === 0 ? [] : grantsOnAllFunctions(documents, action, LAYER_PROBES)));
+  if (layerGrants.some((grants) => grants.length === 0)) return undefined;
+  const anyLayer = (set: PolicyDocument[]) => set.map((d) => ({ ...d, statements: d.statements.filter((s) => !(effectOf(s) === 'Allow' && s.condition.some((c) => /^lambda:layer$/i.test(c.key)))) }));
+  const shared = sharedDeployment(anyLayer(documents), ['lambda:UpdateFunctionConfiguration'], run, boundary && anyLayer([boundary])[0], compiler);
+  if (!shared) return undefined;
+  return {
+    actions: [...OWN_LAYER, ...shared.actions],
+    before: `${OWN_LAYER.join(' and ')} on every layer`,
+    clause: shared.clause,
+    statements: [...layerGrants.flat().map((g) => g.statement), ...shared.statements],
+  };
+}
+
+interface Shared {
+  actions: string[];
+  /** A clause naming what comes before the shared function (the layer the caller supplies). */
+  before?: string;
+  clause: string;
+  statements: Statement[];
 }
 
 function firstOf<T, R>(items: readonly T[], find: (item: T) => R | undefined): R | undefined {
@@ -126,7 +162,7 @@ function sharedDeployment(
   run: ReadonlyArray<{ action: string; grants: Grant[] }>,
   boundary: PolicyDocument | undefined,
   compiler: GlobCompiler,
-): { actions: string[]; clause: string; statements: Statement[] } | undefined {
+): Shared | undefined {
   const [first, ...also] = path.map((action) => functionReach(documents, action, compiler));
   if (first.grants.length === 0 || also.some((r) => r.grants.length === 0)) return undefined;
   // A boundary must reach the shared function for each action too.
@@ -161,7 +197,7 @@ export const IG204: Rule = {
     severity: 'critical',
     attack: 'T1648',
     description:
-      'A role, user or group whose policies together allow iam:PassRole on every role, and a way to put code in a function and run it, can create a function that runs as any role in the account and then run it: its own permissions become those of the most powerful role it can pass. Putting code in and running it means lambda:CreateFunction together with lambda:InvokeFunction or lambda:AddPermission on one function name they share (`function:app-*` for both is enough: the caller creates app-evil and invokes it; so is one exact name, which CreateFunction takes whenever it is free), or with lambda:CreateEventSourceMapping on every mapping; or lambda:UpdateFunctionConfiguration and lambda:UpdateFunctionCode with one of the three on one function they all share (the caller points an existing function at any role it can pass, puts its code in and runs it); or lambda:UpdateFunctionCode with one of the three on every function (without UpdateFunctionConfiguration an existing function keeps the role its owner gave it, so only every function makes that an escalation). iam:PassRole counts as CreateFunction and UpdateFunctionConfiguration ask for it, with iam:PassedToService = lambda.amazonaws.com: a grant whose PassedToService condition admits only other services (ec2.amazonaws.com, StringNotEquals lambda.amazonaws.com) or a value the scan cannot read gives nothing, and a Deny whose only condition is a PassedToService one admitting Lambda removes the step (the key is always present, so IfExists operators decide as their base). `${aws:username}` and unknown Terraform or CloudFormation values in a name are one fixed string the caller cannot choose: shared with themselves and with `*`, not with another prefix. The grants may sit in different policies (inline, attached, inherited from a group); an unconditional Deny in the set removes what it covers, and one covering every function both steps share removes the escalation. Reported once per principal, naming every policy that contributes; administrators (* on *) have nothing to escalate to and are left to IG202/IG301. A known permissions boundary of the principal must allow each step too, on the shared function where that is the path (its Denies apply), and an administrator under a narrower boundary is not one; a boundary the scan cannot read leaves the finding as without one.',
+      'A role, user or group whose policies together allow iam:PassRole on every role, and a way to put code in a function and run it, can create a function that runs as any role in the account and then run it: its own permissions become those of the most powerful role it can pass. Putting code in and running it means lambda:CreateFunction together with lambda:InvokeFunction or lambda:AddPermission on one function name they share (`function:app-*` for both is enough: the caller creates app-evil and invokes it; so is one exact name, which CreateFunction takes whenever it is free), or with lambda:CreateEventSourceMapping on every mapping; or lambda:UpdateFunctionConfiguration and lambda:UpdateFunctionCode with one of the three on one function they all share (the caller points an existing function at any role it can pass, puts its code in and runs it), or without UpdateFunctionCode when lambda:PublishLayerVersion and lambda:GetLayerVersion are granted on every layer and the UpdateFunctionConfiguration grant has no lambda:Layer condition (the caller adds a layer it published, whose extension runs with the credentials of the function); or lambda:UpdateFunctionCode with one of the three on every function (without UpdateFunctionConfiguration an existing function keeps the role its owner gave it, so only every function makes that an escalation). iam:PassRole counts as CreateFunction and UpdateFunctionConfiguration ask for it, with iam:PassedToService = lambda.amazonaws.com: a grant whose PassedToService condition admits only other services (ec2.amazonaws.com, StringNotEquals lambda.amazonaws.com) or a value the scan cannot read gives nothing, and a Deny whose only condition is a PassedToService one admitting Lambda removes the step (the key is always present, so IfExists operators decide as their base). `${aws:username}` and unknown Terraform or CloudFormation values in a name are one fixed string the caller cannot choose: shared with themselves and with `*`, not with another prefix. The grants may sit in different policies (inline, attached, inherited from a group); an unconditional Deny in the set removes what it covers, and one covering every function both steps share removes the escalation. Reported once per principal, naming every policy that contributes; administrators (* on *) have nothing to escalate to and are left to IG202/IG301. A known permissions boundary of the principal must allow each step too, on the shared function where that is the path (its Denies apply), and an administrator under a narrower boundary is not one; a boundary the scan cannot read leaves the finding as without one.',
     fixable: false,
   },
   check({ model }) {

@@ -127,6 +127,21 @@ describe('IG204: CreateFunction and a way to run it on one function they share',
     );
   });
 
+  it('reconfigures without recoding only with a layer of its own: PublishLayerVersion and GetLayerVersion on every layer', async () => {
+    const configure = allow('["lambda:UpdateFunctionConfiguration", "lambda:InvokeFunction"]', `${FN}app-*`);
+    const layers = allow('["lambda:PublishLayerVersion", "lambda:GetLayerVersion"]', '*');
+    expect(await clause([PASS_ANY, configure, layers])).toBe(
+      `iam:PassRole on every resource, lambda:PublishLayerVersion and lambda:GetLayerVersion on every layer, lambda:UpdateFunctionConfiguration and lambda:InvokeFunction on functions matching \`${FN}app-*\``,
+    );
+    // No layer it can publish, or none it can add: its configuration changes run no code of its own.
+    expect(await clause([PASS_ANY, configure])).toBeUndefined();
+    expect(await clause([PASS_ANY, configure, allow('"lambda:PublishLayerVersion"', '*')])).toBeUndefined();
+    expect(await clause([PASS_ANY, configure, allow('["lambda:PublishLayerVersion", "lambda:GetLayerVersion"]', 'arn:aws:lambda:*:*:layer:shared-*')])).toBeUndefined();
+    // A lambda:Layer condition may admit only particular layers.
+    const pinned = `{ Effect = "Allow", Action = ["lambda:UpdateFunctionConfiguration", "lambda:InvokeFunction"], Resource = "${FN}app-*", Condition = { "ForAllValues:StringLike" = { "lambda:Layer" = ["arn:aws:lambda:*:123456789012:layer:approved-*:*"] } } }`;
+    expect(await clause([PASS_ANY, pinned, layers])).toBeUndefined();
+  });
+
   it('keeps PassRole on every role', async () => {
     expect(await clause([allow('"iam:PassRole"', 'arn:aws:iam::123456789012:role/app-*'), allow('["lambda:CreateFunction", "lambda:InvokeFunction"]', `${FN}app-*`)])).toBeUndefined();
   });
@@ -177,6 +192,19 @@ describe('IG204: CreateFunction and a way to run it on one function they share',
     expect(await bounded([PASS_ANY, allow('"lambda:*"', '*')])).toEqual([['aws_iam_user.deployer', 1]]);
     expect(await bounded([PASS_ANY, allow('["lambda:UpdateFunctionCode", "lambda:InvokeFunction"]', '*')])).toEqual([]);
     expect(await bounded([PASS_ANY, allow('"lambda:*"', '*'), deny('"lambda:UpdateFunctionConfiguration"', `${FN}app-*`)])).toEqual([]);
+  });
+
+  it('needs the permissions boundary to allow the layer actions for the layer path', async () => {
+    const bounded = async (boundary: string[]) => {
+      const cap = `resource "aws_iam_policy" "cap" {\n  name = "cap"\n  policy = jsonencode({ Statement = [${boundary.join(', ')}] })\n}\n`;
+      const grants = [PASS_ANY, allow('["lambda:UpdateFunctionConfiguration", "lambda:InvokeFunction"]', `${FN}app-*`), allow('["lambda:PublishLayerVersion", "lambda:GetLayerVersion"]', '*')];
+      const text = deployer(grants, cap).replace('name = "deployer"', 'name = "deployer"\n  permissions_boundary = aws_iam_policy.cap.arn');
+      const { findings } = await scan({ paths: ['.'], cwd: tempTree({ 'main.tf': text }) });
+      return findings.filter((f) => f.ruleId === 'IG204').map((f) => [f.resource, f.range.line]);
+    };
+    expect(await bounded([PASS_ANY, allow('"lambda:*"', '*')])).toEqual([['aws_iam_user.deployer', 1]]);
+    expect(await bounded([PASS_ANY, allow('"lambda:*"', '*'), deny('"lambda:PublishLayerVersion"', '*')])).toEqual([]);
+    expect(await bounded([PASS_ANY, allow('"lambda:*"', '*'), deny('"lambda:UpdateFunctionConfiguration"', '*')])).toEqual([]);
   });
 
   it('names every policy of a split grant', async () => {
