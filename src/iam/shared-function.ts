@@ -105,6 +105,8 @@ export interface SharedFunction {
   first: ScopedGrant;
   /** Absent when the second action reaches every function by other means (see sharedFunction). */
   second?: ScopedGrant;
+  /** One grant of each of the further actions that must reach the function too (`also`), in order. */
+  also: ScopedGrant[];
   /** How a message names the functions both reach: the narrower grant's scope, or both. */
   scope: string;
 }
@@ -114,15 +116,23 @@ export interface SharedFunction {
  * `second` may be 'any-function': the action reaches every function by other means (an event source
  * mapping on every mapping names its function in the request), so only `first` and its Denies decide.
  * `caps` (a permissions boundary's reach of each action) must each reach that function too, through
- * one of their grants and past their Denies: a boundary only takes away.
+ * one of their grants and past their Denies: a boundary only takes away. `also`: further actions of
+ * the caller that must reach it as caps do, and that the scope names (a third step on one function).
  */
-export function sharedFunction(first: FunctionReach, second: FunctionReach | 'any-function', compiler: GlobCompiler, caps: readonly FunctionReach[] = []): SharedFunction | undefined {
+export function sharedFunction(
+  first: FunctionReach,
+  second: FunctionReach | 'any-function',
+  compiler: GlobCompiler,
+  caps: readonly FunctionReach[] = [],
+  also: readonly FunctionReach[] = [],
+): SharedFunction | undefined {
   const others: Array<ScopedGrant | undefined> = second === 'any-function' ? [undefined] : second.grants;
-  const reaches = [first, ...(second === 'any-function' ? [] : [second]), ...caps];
+  const reaches = [first, ...(second === 'any-function' ? [] : [second]), ...also, ...caps];
   const denied = [SEVEN_COLONS, ...reaches.flatMap((r) => r.denied)];
   const unless = combinations(reaches.flatMap((r) => r.deniedUnless));
   if (unless === undefined) return undefined;
-  const capping = capCombinations(caps);
+  // The further actions are chosen as caps are, first in each combination.
+  const capping = capCombinations([...also, ...caps]);
   if (capping === undefined) return undefined;
   const everything = compile(compiler, '*', 'token');
   let pairs = 0;
@@ -135,7 +145,8 @@ export function sharedFunction(first: FunctionReach, second: FunctionReach | 'an
         const none = [...denied, ...a.except, ...(b?.except ?? []), ...cap.flatMap((c) => c.except)];
         const all = [a.glob, b?.glob ?? everything, FUNCTION_ARN, ...cap.map((c) => c.glob)];
         if (!unless.some((open) => commonMatch([...all, ...open], none))) continue;
-        return b ? { first: a, second: b, scope: sharedScope(a, b) } : { first: a, scope: a.scope };
+        const named = cap.slice(0, also.length);
+        return { first: a, ...(b ? { second: b } : {}), also: named, scope: sharedScope([a, ...named, ...(b ? [b] : [])]) };
       }
     }
   }
@@ -166,12 +177,19 @@ function combinations(lists: readonly Glob[][]): Glob[][] | undefined {
   return out;
 }
 
-/** The scope of the grant whose functions the other's include, or both when neither does. */
-function sharedScope(a: ScopedGrant, b: ScopedGrant): string {
-  if (within(a, b)) return a.scope;
-  if (within(b, a)) return b.scope;
-  if (a.pattern !== undefined && b.pattern !== undefined) return `functions matching both \`${a.pattern}\` and \`${b.pattern}\``;
-  return `the functions of both ${a.scope} and ${b.scope}`;
+/** The scope of the grant whose functions every other's include, or all of them when none does. */
+function sharedScope(grants: readonly ScopedGrant[]): string {
+  const narrowest = grants.find((g) => grants.every((other) => other === g || within(g, other)));
+  if (narrowest) return narrowest.scope;
+  const patterns = [...new Set(grants.map((g) => g.pattern))];
+  if (patterns.every((p) => p !== undefined)) return `functions matching ${all(patterns.map((p) => `\`${p}\``))}`;
+  const scopes = [...new Set(grants.map((g) => g.scope))];
+  return scopes.length === 1 ? scopes[0] : `the functions of ${all(scopes)}`;
+}
+
+/** "both a and b", "each of a, b and c". */
+function all(items: readonly string[]): string {
+  return items.length === 2 ? `both ${items[0]} and ${items[1]}` : `each of ${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 }
 
 /** Whether every function ARN `inner` reaches, `outer` reaches too (an `outer` with exceptions: not asked, no). */

@@ -1,9 +1,10 @@
-import { functionReach, globCompiler, sharedFunction } from '../iam/shared-function.js';
-import { effectOf, everyFunction, FUNCTION_PROBES, grantsOnAllFunctions, type Grant } from '../iam/statement.js';
+import { functionReach, globCompiler, sharedFunction, type GlobCompiler, type SharedFunction } from '../iam/shared-function.js';
+import { effectOf, everyFunction, FUNCTION_PROBES, grantsOnAllFunctions, LAYER_PROBES, type Grant } from '../iam/statement.js';
 import { identityGraph, type IdentityNode } from '../model/identity-graph.js';
 import type { IamIdentity, IdentityPolicy, PolicyDocument, Statement } from '../model/types.js';
 import { knownString } from '../model/value.js';
 import { identityLabel, policyLabel } from './support/identity.js';
+import { passRoleToLambda } from './support/pass-role.js';
 import { rootsOf } from './support/roots.js';
 import type { Finding, Rule } from './types.js';
 
@@ -59,15 +60,18 @@ function escalation(node: IdentityNode): Escalation | undefined {
   const boundary = node.boundary?.document;
   if (isAdministrator(documents) && (!boundary || isAdministrator([boundary]))) return undefined;
   const statements = new Set<Statement>();
-  const granted = ({ actions: candidates }: (typeof STEPS)[number]) =>
+  // PassRole is judged as IAM judges a pass to Lambda (iam:PassedToService decided): see passRoleToLambda.
+  const toLambda = passRoleToLambda(documents);
+  const boundaryToLambda = boundary && passRoleToLambda([boundary]).documents[0];
+  const granted = ({ actions: candidates }: (typeof STEPS)[number], set = documents, cap = boundary, original = (s: Statement) => s) =>
     candidates.flatMap(([action, probes]) => {
-      if (boundary && grantsOnAllFunctions([boundary], action, probes).length === 0) return [];
-      const grants = grantsOnAllFunctions(documents, action, probes);
+      if (cap && grantsOnAllFunctions([cap], action, probes).length === 0) return [];
+      const grants = grantsOnAllFunctions(set, action, probes).map((g) => ({ ...g, statement: original(g.statement) }));
       if (grants.length === 0) return [];
       // Granted only on versions and aliases (`function:*:*`): say so, "on every resource" would overstate it.
       return [{ action, grants, named: grants.every((g) => g.qualifiedOnly) ? `${action} (on ${everyFunction(grants[0])})` : action }];
     });
-  const passRole = granted(STEPS[0]);
+  const passRole = granted(STEPS[0], toLambda.documents, boundaryToLambda, toLambda.original);
   if (passRole.length === 0) return undefined;
   const [code, run] = [granted(STEPS[1]), granted(STEPS[2])];
   const policiesOf = () => withDocument.filter((p, i, all) => p.document.statements.some((s) => statements.has(s)) && all.findIndex((q) => q.policy === p.policy) === i).map((p) => p.policy);
@@ -77,48 +81,111 @@ function escalation(node: IdentityNode): Escalation | undefined {
     const actions = steps.map((s) => s.named);
     return { actions, clauses: [`${actions.join(', ')} on every resource`], policies: policiesOf() };
   }
-  const shared = sharedDeployment(documents, run, boundary);
+  const compiler = globCompiler();
+  const shared = firstOf(SHARED_PATHS, (path) => sharedDeployment(documents, path, run, boundary, compiler)) ?? layeredDeployment(documents, run, boundary, compiler);
   if (!shared) return undefined;
   for (const { grants } of passRole) for (const grant of grants) statements.add(grant.statement);
   for (const statement of shared.statements) statements.add(statement);
   const passing = passRole.map((s) => s.named);
-  return { actions: [...passing, ...shared.actions], clauses: [`${passing.join(', ')} on every resource`, shared.clause], policies: policiesOf() };
+  return { actions: [...passing, ...shared.actions], clauses: [`${passing.join(', ')} on every resource`, ...(shared.before ? [shared.before] : []), shared.clause], policies: policiesOf() };
+}
+
+/** The layer actions that let the caller supply a layer of its own: publish one, and use it (adding a layer to a function needs lambda:GetLayerVersion on it). */
+const OWN_LAYER = ['lambda:PublishLayerVersion', 'lambda:GetLayerVersion'];
+
+/**
+ * UpdateFunctionConfiguration without UpdateFunctionCode: the caller points an existing function at a
+ * role it passes and adds a layer it published; the layer's extension (`/opt/extensions`) runs in the
+ * function's execution environment with the function's credentials, before the handler, in every runtime
+ * (Lambda Developer Guide, "Augment Lambda functions using Lambda extensions"; Stratus Red Team
+ * aws.persistence.lambda-layer-extension, tactic Privilege Escalation). Adding a layer needs
+ * lambda:GetLayerVersion on it ("Granting users access to a Lambda layer"), so this path asks for
+ * lambda:PublishLayerVersion and lambda:GetLayerVersion on every layer (a narrower pair, or a layer another
+ * account shares, is left out), and leaves out any UpdateFunctionConfiguration grant with a lambda:Layer
+ * condition (it may admit only particular layers; the whole statement goes, which only takes findings away).
+ */
+function layeredDeployment(documents: PolicyDocument[], run: ReadonlyArray<{ action: string; grants: Grant[] }>, boundary: PolicyDocument | undefined, compiler: GlobCompiler): Shared | undefined {
+  const layerGrants = OWN_LAYER.map((action) => (boundary && grantsOnAllFunctions([boundary], action, LAYER_PROBES).length === 0 ? [] : grantsOnAllFunctions(documents, action, LAYER_PROBES)));
+  if (layerGrants.some((grants) => grants.length === 0)) return undefined;
+  const anyLayer = (set: PolicyDocument[]) => set.map((d) => ({ ...d, statements: d.statements.filter((s) => !(effectOf(s) === 'Allow' && s.condition.some((c) => /^lambda:layer$/i.test(c.key)))) }));
+  const shared = sharedDeployment(anyLayer(documents), ['lambda:UpdateFunctionConfiguration'], run, boundary && anyLayer([boundary])[0], compiler);
+  if (!shared) return undefined;
+  return {
+    actions: [...OWN_LAYER, ...shared.actions],
+    before: `${OWN_LAYER.join(' and ')} on every layer`,
+    clause: shared.clause,
+    statements: [...layerGrants.flat().map((g) => g.statement), ...shared.statements],
+  };
+}
+
+interface Shared {
+  actions: string[];
+  /** A clause naming what comes before the shared function (the layer the caller supplies). */
+  before?: string;
+  clause: string;
+  statements: Statement[];
+}
+
+function firstOf<T, R>(items: readonly T[], find: (item: T) => R | undefined): R | undefined {
+  for (const item of items) {
+    const found = find(item);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 /**
- * CreateFunction and a way to run it on one function name they share: the caller creates that
- * function with any role it can pass, then runs it. One name is enough, even a single exact one:
- * CreateFunction succeeds whenever the name is free (never deployed, deleted, or in a region or
- * account the ARN allows but the function does not live in), and the grant stands for as long as the
- * policy does. UpdateFunctionCode stays on the every-function path: it changes an existing function,
- * which keeps the role its owner gave it, so only "every function" (some function runs as the most
- * powerful role) makes it an escalation. An event source mapping on every mapping may name any
- * function (lambda:FunctionArn is a condition, and a scoping one removes the grant), so it runs
- * whatever CreateFunction makes. Computed only when PassRole is already granted on every role.
+ * The ways to put one's own code in a function and have it run as a role one passes, each a set of
+ * actions that must all reach one function, which a way to run it reaches too:
+ * - CreateFunction: a new function, created with any role the caller can pass. One name is enough, even
+ *   a single exact one: CreateFunction succeeds whenever the name is free (never deployed, deleted, or in
+ *   a region or account the ARN allows but the function does not live in), and the grant stands for as
+ *   long as the policy does.
+ * - UpdateFunctionConfiguration and UpdateFunctionCode: an existing function, pointed at any role the
+ *   caller can pass (UpdateFunctionConfiguration's Role needs iam:PassRole, to lambda.amazonaws.com) and
+ *   given the caller's code. Any function the names match may exist, so a shared name is enough here too.
+ * UpdateFunctionCode alone stays on the every-function path: an existing function keeps the role its
+ * owner gave it, so only "every function" (some function runs as the most powerful role) makes it an
+ * escalation.
  */
-function sharedDeployment(documents: PolicyDocument[], run: ReadonlyArray<{ action: string; grants: Grant[] }>, boundary: PolicyDocument | undefined): { actions: string[]; clause: string; statements: Statement[] } | undefined {
-  const compiler = globCompiler();
-  const create = functionReach(documents, 'lambda:CreateFunction', compiler);
-  if (create.grants.length === 0) return undefined;
+const SHARED_PATHS: ReadonlyArray<readonly string[]> = [['lambda:CreateFunction'], ['lambda:UpdateFunctionConfiguration', 'lambda:UpdateFunctionCode']];
+
+/**
+ * A shared path's actions and a way to run it on one function name they all share (see SHARED_PATHS).
+ * An event source mapping on every mapping may name any function (lambda:FunctionArn is a condition, and a
+ * scoping one removes the grant), so it runs whatever the path's actions reach. Computed only when PassRole
+ * is already granted on every role.
+ */
+function sharedDeployment(
+  documents: PolicyDocument[],
+  path: readonly string[],
+  run: ReadonlyArray<{ action: string; grants: Grant[] }>,
+  boundary: PolicyDocument | undefined,
+  compiler: GlobCompiler,
+): Shared | undefined {
+  const [first, ...also] = path.map((action) => functionReach(documents, action, compiler));
+  if (first.grants.length === 0 || also.some((r) => r.grants.length === 0)) return undefined;
   // A boundary must reach the shared function for each action too.
   const cap = (action: string) => (boundary ? [functionReach([boundary], action, compiler)] : []);
-  const createCap = cap(create.action);
+  const pathCaps = path.flatMap(cap);
+  const named = (actions: readonly string[]) => (actions.length === 1 ? actions[0] : `${actions.slice(0, -1).join(', ')} and ${actions.at(-1)}`);
+  const used = (shared: SharedFunction) => [shared.first.statement, ...(shared.second ? [shared.second.statement] : []), ...shared.also.map((g) => g.statement)];
   for (const [action] of STEPS[2].actions) {
     if (action === 'lambda:CreateEventSourceMapping') {
       const mapping = run.find((r) => r.action === action);
-      const shared = mapping && sharedFunction(create, 'any-function', compiler, createCap);
+      const shared = mapping && sharedFunction(first, 'any-function', compiler, pathCaps, also);
       if (mapping && shared)
         return {
-          actions: [create.action, action],
-          clause: `${create.action} on ${shared.scope} and ${action} on every event source mapping`,
-          statements: [shared.first.statement, ...mapping.grants.map((g) => g.statement)],
+          actions: [...path, action],
+          clause: `${named(path)} on ${shared.scope} and ${action} on every event source mapping`,
+          statements: [...used(shared), ...mapping.grants.map((g) => g.statement)],
         };
       continue;
     }
     const reach = functionReach(documents, action, compiler);
     if (reach.grants.length === 0) continue;
-    const shared = sharedFunction(create, reach, compiler, [...createCap, ...cap(action)]);
-    if (shared) return { actions: [create.action, action], clause: `${create.action} and ${action} on ${shared.scope}`, statements: [shared.first.statement, shared.second!.statement] };
+    const shared = sharedFunction(first, reach, compiler, [...pathCaps, ...cap(action)], also);
+    if (shared) return { actions: [...path, action], clause: `${named([...path, action])} on ${shared.scope}`, statements: used(shared) };
   }
   return undefined;
 }
@@ -130,7 +197,7 @@ export const IG204: Rule = {
     severity: 'critical',
     attack: 'T1648',
     description:
-      'A role, user or group whose policies together allow iam:PassRole on every role, and a way to put code in a function and run it, can create a function that runs as any role in the account and then run it: its own permissions become those of the most powerful role it can pass. Putting code in and running it means lambda:CreateFunction together with lambda:InvokeFunction or lambda:AddPermission on one function name they share (`function:app-*` for both is enough: the caller creates app-evil and invokes it; so is one exact name, which CreateFunction takes whenever it is free), or with lambda:CreateEventSourceMapping on every mapping; or lambda:UpdateFunctionCode with one of the three on every function (an existing function keeps the role its owner gave it, so only every function makes that an escalation). `${aws:username}` and unknown Terraform or CloudFormation values in a name are one fixed string the caller cannot choose: shared with themselves and with `*`, not with another prefix. The grants may sit in different policies (inline, attached, inherited from a group); an unconditional Deny in the set removes what it covers, and one covering every function both steps share removes the escalation. Reported once per principal, naming every policy that contributes; administrators (* on *) have nothing to escalate to and are left to IG202/IG301. A known permissions boundary of the principal must allow each step too, on the shared function where that is the path (its Denies apply), and an administrator under a narrower boundary is not one; a boundary the scan cannot read leaves the finding as without one.',
+      'A role, user or group whose policies together allow iam:PassRole on every role, and a way to put code in a function and run it, can create a function that runs as any role in the account and then run it: its own permissions become those of the most powerful role it can pass. Putting code in and running it means lambda:CreateFunction together with lambda:InvokeFunction or lambda:AddPermission on one function name they share (`function:app-*` for both is enough: the caller creates app-evil and invokes it; so is one exact name, which CreateFunction takes whenever it is free), or with lambda:CreateEventSourceMapping on every mapping; or lambda:UpdateFunctionConfiguration and lambda:UpdateFunctionCode with one of the three on one function they all share (the caller points an existing function at any role it can pass, puts its code in and runs it), or without UpdateFunctionCode when lambda:PublishLayerVersion and lambda:GetLayerVersion are granted on every layer and the UpdateFunctionConfiguration grant has no lambda:Layer condition (the caller adds a layer it published, whose extension runs with the credentials of the function); or lambda:UpdateFunctionCode with one of the three on every function (without UpdateFunctionConfiguration an existing function keeps the role its owner gave it, so only every function makes that an escalation). iam:PassRole counts as CreateFunction and UpdateFunctionConfiguration ask for it, with iam:PassedToService = lambda.amazonaws.com: a grant whose PassedToService condition admits only other services (ec2.amazonaws.com, StringNotEquals lambda.amazonaws.com) or a value the scan cannot read gives nothing, and a Deny whose only condition is a PassedToService one admitting Lambda removes the step (the key is always present, so IfExists operators decide as their base). `${aws:username}` and unknown Terraform or CloudFormation values in a name are one fixed string the caller cannot choose: shared with themselves and with `*`, not with another prefix. The grants may sit in different policies (inline, attached, inherited from a group); an unconditional Deny in the set removes what it covers, and one covering every function both steps share removes the escalation. Reported once per principal, naming every policy that contributes; administrators (* on *) have nothing to escalate to and are left to IG202/IG301. A known permissions boundary of the principal must allow each step too, on the shared function where that is the path (its Denies apply), and an administrator under a narrower boundary is not one; a boundary the scan cannot read leaves the finding as without one.',
     fixable: false,
   },
   check({ model }) {

@@ -104,6 +104,44 @@ describe('IG204: CreateFunction and a way to run it on one function they share',
     expect(await clause([PASS_ANY, allow('["lambda:UpdateFunctionCode", "lambda:InvokeFunction"]', `${FN}app-*`)])).toBeUndefined();
   });
 
+  it('points an existing function it can reconfigure, recode and run at any role it can pass', async () => {
+    const updateAll = '["lambda:UpdateFunctionConfiguration", "lambda:UpdateFunctionCode", "lambda:InvokeFunction"]';
+    expect(await clause([PASS_ANY, allow(updateAll, `${FN}app-*`)])).toBe(
+      `iam:PassRole on every resource, lambda:UpdateFunctionConfiguration, lambda:UpdateFunctionCode and lambda:InvokeFunction on functions matching \`${FN}app-*\``,
+    );
+    // Each of the three must reach the function the others do.
+    expect(await clause([PASS_ANY, allow('["lambda:UpdateFunctionConfiguration", "lambda:InvokeFunction"]', `${FN}app-*`), allow('"lambda:UpdateFunctionCode"', `${FN}web-*`)])).toBeUndefined();
+    expect(await clause([PASS_ANY, allow('["lambda:UpdateFunctionConfiguration", "lambda:InvokeFunction"]', `${FN}app-*`), allow('"lambda:UpdateFunctionCode"', `${FN}app-api`)])).toContain(
+      `on functions matching \`${FN}app-api\``,
+    );
+    // Without the new role, the new code runs as the function's own: not this path.
+    expect(await clause([PASS_ANY, allow('["lambda:UpdateFunctionCode", "lambda:InvokeFunction"]', `${FN}app-*`)])).toBeUndefined();
+    // An unconditional Deny of one of them on the shared part removes it.
+    expect(await clause([PASS_ANY, allow(updateAll, `${FN}app-*`), deny('"lambda:UpdateFunctionConfiguration"', `${FN}app-*`)])).toBeUndefined();
+    // Names all three patterns when none holds the others.
+    expect(
+      await clause([PASS_ANY, allow('"lambda:UpdateFunctionConfiguration"', `${FN}app-*`), allow('"lambda:UpdateFunctionCode"', `${FN}*-api`), allow('"lambda:InvokeFunction"', `${FN}*prod*`)]),
+    ).toContain(`on functions matching each of \`${FN}app-*\`, \`${FN}*-api\` and \`${FN}*prod*\``);
+    expect(await clause([PASS_ANY, allow('["lambda:UpdateFunctionConfiguration", "lambda:UpdateFunctionCode"]', `${FN}app-*`), allow('"lambda:CreateEventSourceMapping"', '*')])).toBe(
+      `iam:PassRole on every resource, lambda:UpdateFunctionConfiguration and lambda:UpdateFunctionCode on functions matching \`${FN}app-*\` and lambda:CreateEventSourceMapping on every event source mapping`,
+    );
+  });
+
+  it('reconfigures without recoding only with a layer of its own: PublishLayerVersion and GetLayerVersion on every layer', async () => {
+    const configure = allow('["lambda:UpdateFunctionConfiguration", "lambda:InvokeFunction"]', `${FN}app-*`);
+    const layers = allow('["lambda:PublishLayerVersion", "lambda:GetLayerVersion"]', '*');
+    expect(await clause([PASS_ANY, configure, layers])).toBe(
+      `iam:PassRole on every resource, lambda:PublishLayerVersion and lambda:GetLayerVersion on every layer, lambda:UpdateFunctionConfiguration and lambda:InvokeFunction on functions matching \`${FN}app-*\``,
+    );
+    // No layer it can publish, or none it can add: its configuration changes run no code of its own.
+    expect(await clause([PASS_ANY, configure])).toBeUndefined();
+    expect(await clause([PASS_ANY, configure, allow('"lambda:PublishLayerVersion"', '*')])).toBeUndefined();
+    expect(await clause([PASS_ANY, configure, allow('["lambda:PublishLayerVersion", "lambda:GetLayerVersion"]', 'arn:aws:lambda:*:*:layer:shared-*')])).toBeUndefined();
+    // A lambda:Layer condition may admit only particular layers.
+    const pinned = `{ Effect = "Allow", Action = ["lambda:UpdateFunctionConfiguration", "lambda:InvokeFunction"], Resource = "${FN}app-*", Condition = { "ForAllValues:StringLike" = { "lambda:Layer" = ["arn:aws:lambda:*:123456789012:layer:approved-*:*"] } } }`;
+    expect(await clause([PASS_ANY, pinned, layers])).toBeUndefined();
+  });
+
   it('keeps PassRole on every role', async () => {
     expect(await clause([allow('"iam:PassRole"', 'arn:aws:iam::123456789012:role/app-*'), allow('["lambda:CreateFunction", "lambda:InvokeFunction"]', `${FN}app-*`)])).toBeUndefined();
   });
@@ -141,6 +179,34 @@ describe('IG204: CreateFunction and a way to run it on one function they share',
     expect(await bounded([allow('"lambda:*"', '*')])).toEqual([]);
   });
 
+  it('needs the permissions boundary to allow UpdateFunctionConfiguration on the shared function for that path', async () => {
+    const bounded = async (boundary: string[]) => {
+      const cap = `resource "aws_iam_policy" "cap" {\n  name = "cap"\n  policy = jsonencode({ Statement = [${boundary.join(', ')}] })\n}\n`;
+      const text = deployer([PASS_ANY, allow('["lambda:UpdateFunctionConfiguration", "lambda:UpdateFunctionCode", "lambda:InvokeFunction"]', `${FN}app-*`)], cap).replace(
+        'name = "deployer"',
+        'name = "deployer"\n  permissions_boundary = aws_iam_policy.cap.arn',
+      );
+      const { findings } = await scan({ paths: ['.'], cwd: tempTree({ 'main.tf': text }) });
+      return findings.filter((f) => f.ruleId === 'IG204').map((f) => [f.resource, f.range.line]);
+    };
+    expect(await bounded([PASS_ANY, allow('"lambda:*"', '*')])).toEqual([['aws_iam_user.deployer', 1]]);
+    expect(await bounded([PASS_ANY, allow('["lambda:UpdateFunctionCode", "lambda:InvokeFunction"]', '*')])).toEqual([]);
+    expect(await bounded([PASS_ANY, allow('"lambda:*"', '*'), deny('"lambda:UpdateFunctionConfiguration"', `${FN}app-*`)])).toEqual([]);
+  });
+
+  it('needs the permissions boundary to allow the layer actions for the layer path', async () => {
+    const bounded = async (boundary: string[]) => {
+      const cap = `resource "aws_iam_policy" "cap" {\n  name = "cap"\n  policy = jsonencode({ Statement = [${boundary.join(', ')}] })\n}\n`;
+      const grants = [PASS_ANY, allow('["lambda:UpdateFunctionConfiguration", "lambda:InvokeFunction"]', `${FN}app-*`), allow('["lambda:PublishLayerVersion", "lambda:GetLayerVersion"]', '*')];
+      const text = deployer(grants, cap).replace('name = "deployer"', 'name = "deployer"\n  permissions_boundary = aws_iam_policy.cap.arn');
+      const { findings } = await scan({ paths: ['.'], cwd: tempTree({ 'main.tf': text }) });
+      return findings.filter((f) => f.ruleId === 'IG204').map((f) => [f.resource, f.range.line]);
+    };
+    expect(await bounded([PASS_ANY, allow('"lambda:*"', '*')])).toEqual([['aws_iam_user.deployer', 1]]);
+    expect(await bounded([PASS_ANY, allow('"lambda:*"', '*'), deny('"lambda:PublishLayerVersion"', '*')])).toEqual([]);
+    expect(await bounded([PASS_ANY, allow('"lambda:*"', '*'), deny('"lambda:UpdateFunctionConfiguration"', '*')])).toEqual([]);
+  });
+
   it('names every policy of a split grant', async () => {
     const preamble = `
 resource "aws_iam_policy" "invoke" {
@@ -154,5 +220,58 @@ resource "aws_iam_user_policy_attachment" "invoke" {
 `;
     const [found] = await ig204([PASS_ANY, allow('"lambda:CreateFunction"', `${FN}app-*`)], preamble);
     expect(found.message).toMatch(/granted together by aws_iam_user_policy\.deploy \(main\.tf:5\), aws_iam_policy\.invoke \(main\.tf:\d+\)\.$/);
+  });
+});
+
+describe('IG204: iam:PassRole counts only when it admits lambda.amazonaws.com (iam:PassedToService)', () => {
+  const RUN = allow('["lambda:CreateFunction", "lambda:InvokeFunction"]', '*');
+  const passTo = (operator: string, services: string, effect = 'Allow') =>
+    `{ Effect = "${effect}", Action = "iam:PassRole", Resource = "*", Condition = { ${operator} = { "iam:PassedToService" = ${services} } } }`;
+  const EVERY = 'iam:PassRole, lambda:CreateFunction, lambda:InvokeFunction on every resource';
+
+  it('a PassRole only to other services gives CreateFunction no role to pass', async () => {
+    expect(await clause([passTo('StringEquals', '"ec2.amazonaws.com"'), RUN])).toBeUndefined();
+    expect(await clause([passTo('StringLike', '["ecs-tasks.amazonaws.com", "states.amazonaws.com"]'), RUN])).toBeUndefined();
+    expect(await clause([passTo('StringNotEquals', '"lambda.amazonaws.com"'), RUN])).toBeUndefined();
+    // Also on the shared-function path.
+    expect(await clause([passTo('StringEquals', '"ec2.amazonaws.com"'), allow('["lambda:CreateFunction", "lambda:InvokeFunction"]', `${FN}app-*`)])).toBeUndefined();
+  });
+
+  it('a PassRole admitting Lambda counts, whatever operator admits it', async () => {
+    expect(await clause([passTo('StringEquals', '"lambda.amazonaws.com"'), RUN])).toBe(EVERY);
+    expect(await clause([passTo('StringLike', '["ec2.amazonaws.com", "lambda.*"]'), RUN])).toBe(EVERY);
+    expect(await clause([passTo('StringEqualsIfExists', '"lambda.amazonaws.com"'), RUN])).toBe(EVERY);
+    expect(await clause([passTo('StringNotEquals', '"ec2.amazonaws.com"'), RUN])).toBe(EVERY);
+    // IfExists does not pass for another service: the key is always in a PassRole request.
+    expect(await clause([passTo('StringEqualsIfExists', '"ec2.amazonaws.com"'), RUN])).toBeUndefined();
+  });
+
+  it('a PassRole to a service the scan cannot read is not counted', async () => {
+    const variables = 'variable "service" {\n  type = string\n}\n';
+    expect(await clause([passTo('StringEquals', 'var.service'), RUN], variables)).toBeUndefined();
+  });
+
+  it('a Deny of PassRole to Lambda removes the step; a Deny of PassRole to other services does not', async () => {
+    expect(await clause([PASS_ANY, RUN, passTo('StringEquals', '"lambda.amazonaws.com"', 'Deny')])).toBeUndefined();
+    expect(await clause([PASS_ANY, RUN, passTo('StringLike', '"lambda.*"', 'Deny')])).toBeUndefined();
+    expect(await clause([PASS_ANY, RUN, passTo('StringNotEquals', '"ec2.amazonaws.com"', 'Deny')])).toBeUndefined();
+    expect(await clause([PASS_ANY, RUN, passTo('StringEquals', '"ec2.amazonaws.com"', 'Deny')])).toBe(EVERY);
+    // "Pass roles only to Lambda" leaves the pass to Lambda.
+    expect(await clause([PASS_ANY, RUN, passTo('StringNotEquals', '"lambda.amazonaws.com"', 'Deny')])).toBe(EVERY);
+    // A Deny with another condition as well is conditional, as before: it removes nothing.
+    const mfa = '{ Effect = "Deny", Action = "iam:PassRole", Resource = "*", Condition = { StringEquals = { "iam:PassedToService" = "lambda.amazonaws.com" }, Bool = { "aws:MultiFactorAuthPresent" = "false" } } }';
+    expect(await clause([PASS_ANY, RUN, mfa])).toBe(EVERY);
+  });
+
+  it('reads the key in a permissions boundary the same way', async () => {
+    const bounded = async (boundary: string[]) => {
+      const cap = `resource "aws_iam_policy" "cap" {\n  name = "cap"\n  policy = jsonencode({ Statement = [${boundary.join(', ')}] })\n}\n`;
+      const text = deployer([PASS_ANY, RUN], cap).replace('name = "deployer"', 'name = "deployer"\n  permissions_boundary = aws_iam_policy.cap.arn');
+      const { findings } = await scan({ paths: ['.'], cwd: tempTree({ 'main.tf': text }) });
+      return findings.filter((f) => f.ruleId === 'IG204').map((f) => [f.resource, f.range.line]);
+    };
+    expect(await bounded([passTo('StringEquals', '"lambda.amazonaws.com"'), RUN])).toEqual([['aws_iam_user.deployer', 1]]);
+    expect(await bounded([passTo('StringEquals', '"ec2.amazonaws.com"'), RUN])).toEqual([]);
+    expect(await bounded([PASS_ANY, RUN, passTo('StringEquals', '"lambda.amazonaws.com"', 'Deny')])).toEqual([]);
   });
 });
