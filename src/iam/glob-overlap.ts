@@ -95,14 +95,18 @@ function fold(code: number): number {
 /** Where a glob may stand: sorted positions, `glob.length` meaning "matched all of it". */
 type Positions = number[];
 
-/** The positions, with every `*` also skipped (it may match nothing). */
-function closure(glob: Glob, start: Iterable<number>): Positions {
-  const out = new Set<number>();
-  for (let p of start) {
-    out.add(p);
-    while (p < glob.length && glob[p] === STAR) out.add(++p);
+/**
+ * Adds a position, and every one after it a run of `*` lets it skip to (a `*` may match nothing), to
+ * sorted positions. Positions come in sorted, and a later one inside an earlier one's run ends where
+ * it ends, so adding only what passes the last one keeps them sorted and without repeats: no set and
+ * no sort (this runs per glob per state).
+ */
+function addWithSkips(glob: Glob, out: Positions, position: number): void {
+  let last = out.length === 0 ? -1 : out[out.length - 1];
+  for (let p = position; ; p++) {
+    if (p > last) out.push((last = p));
+    if (p >= glob.length || glob[p] !== STAR) return;
   }
-  return [...out].sort((a, b) => a - b);
 }
 
 function step(glob: Glob, positions: Positions, symbol: number): Positions {
@@ -110,10 +114,18 @@ function step(glob: Glob, positions: Positions, symbol: number): Positions {
   for (const p of positions) {
     if (p === glob.length) continue;
     const g = glob[p];
-    if (g === STAR) next.push(p);
-    else if (g === ANY ? symbol < TOKEN_BASE : g === symbol) next.push(p + 1);
+    if (g === STAR) addWithSkips(glob, next, p);
+    else if (g === ANY ? symbol < TOKEN_BASE : g === symbol) addWithSkips(glob, next, p + 1);
   }
-  return next.length === 0 ? next : closure(glob, next);
+  return next;
+}
+
+/**
+ * Whether a glob that must not match already matches every continuation: it ends in `*` and matches
+ * what has been read so far (its end is reached only through that last `*`, which then stays open).
+ */
+function matchesEveryContinuation(glob: Glob, positions: Positions): boolean {
+  return glob[glob.length - 1] === STAR && positions[positions.length - 1] === glob.length;
 }
 
 /**
@@ -134,51 +146,112 @@ function allowed(glob: Glob, positions: Positions): { any: boolean; literals: nu
 }
 
 /**
- * A string matching every glob of `all` and none of `none`, as symbols (see witnessText); undefined when
- * there is none, or when the search visits more than `budget` states. A state is one position set per
- * glob, so real ARN patterns, which mostly step through literals together, visit few; the budget bounds
- * pathological input (many `*` in many globs) and errs toward "none", the answer that reports nothing.
+ * How many states searches may visit: at most `perSearch` each, and `left` in all, drawn down by
+ * every search given this object. One evaluation (an identity's escalation check) shares one, so
+ * many searches that each stop at their own limit still stop together.
  */
-export function commonMatch(all: readonly Glob[], none: readonly Glob[] = [], budget = 20_000): number[] | undefined {
+export interface SearchBudget {
+  left: number;
+  perSearch: number;
+}
+
+export function searchBudget(total: number, perSearch = DEFAULT_PER_SEARCH): SearchBudget {
+  return { left: total, perSearch };
+}
+
+const DEFAULT_PER_SEARCH = 20_000;
+
+/**
+ * A state as text, which is also its key: each glob's positions, one UTF-16 unit each, globs separated
+ * by 0xffff. The queue holds only these strings, and a state is decoded when visited: keeping every
+ * met state's arrays alive instead made garbage collection most of a long search's time.
+ */
+const narrowKeys = {
+  encode: (state: Positions[]) => state.map((positions) => String.fromCharCode(...positions)).join('\uffff'),
+  decode: (id: string): Positions[] => id.split('\uffff').map(codeUnits),
+};
+
+function codeUnits(text: string): number[] {
+  const units: number[] = [];
+  for (let i = 0; i < text.length; i++) units.push(text.charCodeAt(i));
+  return units;
+}
+
+/** The same for globs too long for one unit a position (no policy is; a scanned file may hold anything). */
+const wideKeys = {
+  encode: (state: Positions[]) => state.map((positions) => positions.join(',')).join(';'),
+  decode: (id: string): Positions[] => id.split(';').map((text) => (text === '' ? [] : text.split(',').map(Number))),
+};
+
+/**
+ * A string matching every glob of `all` and none of `none`, as symbols (see witnessText); undefined when
+ * there is none, or when the search visits more states than its budget allows (a number: that many, for
+ * this search alone). A state is one position set per glob, so real ARN patterns, which mostly step
+ * through literals together, visit few; the budget bounds pathological input (many `*` and `?` in many
+ * globs) and errs toward "none", the answer that reports nothing.
+ */
+export function commonMatch(all: readonly Glob[], none: readonly Glob[] = [], budget: number | SearchBudget = DEFAULT_PER_SEARCH): number[] | undefined {
   if (all.length === 0) return undefined;
+  const shared = typeof budget === 'number' ? searchBudget(budget, budget) : budget;
+  const limit = Math.min(shared.perSearch, shared.left);
   const globs = [...all, ...none];
   const alphabet = [...new Set(globs.flatMap((g) => g.filter((s) => s >= 0)))].concat(FRESH);
-  const start = globs.map((g) => closure(g, [0]));
-  const key = (state: Positions[]) => state.map((p) => p.join(',')).join('|');
-  const parents = new Map<string, { from: string; symbol: number } | null>([[key(start), null]]);
-  const queue: Array<{ state: Positions[]; id: string }> = [{ state: start, id: key(start) }];
-  for (let head = 0; head < queue.length; head++) {
-    const { state, id } = queue[head];
-    if (isAccepting(globs, state, all.length)) return pathTo(parents, id);
-    if (head >= budget) return undefined;
-    for (const symbol of candidates(all, state, alphabet)) {
-      const next: Positions[] = [];
-      let alive = true;
-      for (let g = 0; g < globs.length && alive; g++) {
-        const positions = step(globs[g], state[g], symbol);
-        // A glob that must match and can no longer: nothing on from here.
-        if (g < all.length && positions.length === 0) alive = false;
-        next.push(positions);
+  const start = globs.map((g) => {
+    const positions: Positions = [];
+    addWithSkips(g, positions, 0);
+    return positions;
+  });
+  const { encode, decode } = globs.some((g) => g.length >= 0xffff) ? wideKeys : narrowKeys;
+  const startId = encode(start);
+  const parents = new Map<string, { from: string; symbol: number } | null>([[startId, null]]);
+  const queue: string[] = [startId];
+  let head = 0;
+  try {
+    for (; head < queue.length; head++) {
+      const id = queue[head];
+      const state = head === 0 ? start : decode(id);
+      if (isAccepting(globs, state, all.length)) return pathTo(parents, id);
+      if (head >= limit) return undefined;
+      for (const symbol of candidates(globs, all.length, state, alphabet)) {
+        const next: Positions[] = [];
+        let alive = true;
+        for (let g = 0; g < globs.length && alive; g++) {
+          const positions = step(globs[g], state[g], symbol);
+          // A glob that must match and can no longer, or one that must not and will: nothing on from here.
+          if (g < all.length ? positions.length === 0 : matchesEveryContinuation(globs[g], positions)) alive = false;
+          next.push(positions);
+        }
+        if (!alive) continue;
+        const nextId = encode(next);
+        if (parents.has(nextId)) continue;
+        parents.set(nextId, { from: id, symbol });
+        queue.push(nextId);
       }
-      if (!alive) continue;
-      const nextId = key(next);
-      if (parents.has(nextId)) continue;
-      parents.set(nextId, { from: id, symbol });
-      queue.push({ state: next, id: nextId });
     }
+    return undefined;
+  } finally {
+    shared.left -= Math.min(head + 1, queue.length);
   }
-  return undefined;
 }
 
 function isAccepting(globs: readonly Glob[], state: Positions[], positives: number): boolean {
   return state.every((positions, g) => positions.includes(globs[g].length) === g < positives);
 }
 
-/** The symbols worth trying next: those every positive glob can take (all of them when each has a `*` open). */
-function candidates(all: readonly Glob[], state: Positions[], alphabet: readonly number[]): readonly number[] {
-  let out: readonly number[] = alphabet;
-  for (let g = 0; g < all.length; g++) {
-    const can = allowed(all[g], state[g]);
+/**
+ * The symbols worth trying next: those every positive glob can take (all of them when each has a `*`
+ * open), and of the characters only those some glob stands at: any other character moves every glob
+ * as FRESH does (only `*` and `?` take it), so FRESH stands for them all. Tokens are kept: no `?` takes one.
+ */
+function candidates(globs: readonly Glob[], positives: number, state: Positions[], alphabet: readonly number[]): readonly number[] {
+  const named = new Set<number>();
+  for (let g = 0; g < globs.length; g++) {
+    const glob = globs[g];
+    for (const p of state[g]) if (p < glob.length && glob[p] >= 0) named.add(glob[p]);
+  }
+  let out = alphabet.filter((s) => s === FRESH || s >= TOKEN_BASE || named.has(s));
+  for (let g = 0; g < positives; g++) {
+    const can = allowed(globs[g], state[g]);
     if (!can) continue;
     out = out.filter((s) => (can.any && s < TOKEN_BASE) || can.literals.includes(s));
   }

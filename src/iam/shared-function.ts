@@ -1,6 +1,6 @@
 import type { PolicyDocument, Statement } from '../model/types.js';
 import { displayString } from '../model/value.js';
-import { commonMatch, compileGlob, hasWildcard, tokenTable, type Glob, type TokenTable } from './glob-overlap.js';
+import { commonMatch, compileGlob, hasWildcard, searchBudget, tokenTable, type Glob, type SearchBudget, type TokenTable } from './glob-overlap.js';
 import { coversAction, effectOf, hasScopingCondition, isUnconditionalDeny, resourcePattern } from './statement.js';
 
 /**
@@ -44,14 +44,30 @@ const MAX_UNLESS_COMBINATIONS = 16;
 /** Grants are compared pairwise; policies can list thousands of ARNs, so past this many pairs nothing is reported. */
 const MAX_PAIRS = 5_000;
 
-/** Compiles a node's patterns once, into one token table (the same `${...}` is the same token in every grant). */
+/**
+ * States all the searches of one evaluation (one identity's IG204 check, every action pair) may visit
+ * together; each search also stops at 20,000 on its own. A state costs a few µs with ARN-like patterns
+ * and up to about 20 µs with many `*`/`?`-heavy globs and Denies at once, so an identity's searches
+ * take at most about a second of CPU (measured: an identity whose every search is as large as they
+ * get, see the IG204 shared-function tests), however its policies are written. A scan's worst case is
+ * that times the identities that reach the search (PassRole on every role, CreateFunction on named
+ * functions, and neither step on every function), which real scans have few of; it grows with the
+ * input, never with pairs of it. Past the budget the answer is "none": no finding.
+ */
+const STATES_PER_EVALUATION = 50_000;
+
+/**
+ * One evaluation's compiled patterns and search budget: each pattern compiled once, into one token
+ * table (the same `${...}` is the same token in every grant), and every search drawing on one budget.
+ */
 export interface GlobCompiler {
   table: TokenTable;
   cache: Map<string, Glob>;
+  budget: SearchBudget;
 }
 
-export function globCompiler(): GlobCompiler {
-  return { table: tokenTable(), cache: new Map() };
+export function globCompiler(states = STATES_PER_EVALUATION): GlobCompiler {
+  return { table: tokenTable(), cache: new Map(), budget: searchBudget(states) };
 }
 
 function compile(compiler: GlobCompiler, pattern: string, as: 'token' | 'star'): Glob {
@@ -126,14 +142,26 @@ export function sharedFunction(
   caps: readonly FunctionReach[] = [],
   also: readonly FunctionReach[] = [],
 ): SharedFunction | undefined {
-  const others: Array<ScopedGrant | undefined> = second === 'any-function' ? [undefined] : second.grants;
   const reaches = [first, ...(second === 'any-function' ? [] : [second]), ...also, ...caps];
   const denied = [SEVEN_COLONS, ...reaches.flatMap((r) => r.denied)];
   const unless = combinations(reaches.flatMap((r) => r.deniedUnless));
   if (unless === undefined) return undefined;
+  const { budget } = compiler;
+  const reached = (all: Glob[], none: Glob[]) => unless.some((open) => commonMatch([...all, ...open], none, budget) !== undefined);
+  // Denies that leave no function at all (`function:*`) answer for every pair at once.
+  if (!reached([FUNCTION_ARN], denied)) return undefined;
+  // A grant that reaches nothing past the Denies on its own reaches nothing with another: asked once per
+  // grant, when first compared (a policy may list thousands of names, most never compared), not per pair.
+  const alone = new Map<ScopedGrant, boolean>();
+  const reachesAlone = (grant: ScopedGrant) => {
+    let answer = alone.get(grant);
+    if (answer === undefined) alone.set(grant, (answer = reached([grant.glob, FUNCTION_ARN], [...denied, ...grant.except])));
+    return answer;
+  };
   // The further actions are chosen as caps are, first in each combination.
   const capping = capCombinations([...also, ...caps]);
   if (capping === undefined) return undefined;
+  const others: Array<ScopedGrant | undefined> = second === 'any-function' ? [undefined] : second.grants;
   const everything = compile(compiler, '*', 'token');
   let pairs = 0;
   for (const a of first.grants) {
@@ -141,10 +169,11 @@ export function sharedFunction(
       // Most entries name one function: two different names share nothing, and comparing them is cheap.
       if (b && !hasWildcard(a.glob) && !hasWildcard(b.glob) && !sameGlob(a.glob, b.glob)) continue;
       for (const cap of capping) {
-        if (++pairs > MAX_PAIRS) return undefined;
+        if (++pairs > MAX_PAIRS || budget.left <= 0) return undefined;
+        if (!reachesAlone(a) || (b && !reachesAlone(b)) || !cap.every(reachesAlone)) continue;
         const none = [...denied, ...a.except, ...(b?.except ?? []), ...cap.flatMap((c) => c.except)];
         const all = [a.glob, b?.glob ?? everything, FUNCTION_ARN, ...cap.map((c) => c.glob)];
-        if (!unless.some((open) => commonMatch([...all, ...open], none))) continue;
+        if (!reached(all, none)) continue;
         const named = cap.slice(0, also.length);
         return { first: a, ...(b ? { second: b } : {}), also: named, scope: sharedScope([a, ...named, ...(b ? [b] : [])]) };
       }

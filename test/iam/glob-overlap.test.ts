@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { commonMatch, compileGlob, tokenTable, witnessText, type Glob } from '../../src/iam/glob-overlap.js';
+import { commonMatch, compileGlob, searchBudget, tokenTable, witnessText, type Glob } from '../../src/iam/glob-overlap.js';
 import { wildcardMatches } from '../../src/iam/wildcard.js';
 import { propertyParameters } from '../helpers/property.js';
 
@@ -72,6 +72,29 @@ describe('commonMatch', () => {
   it('stops at its budget and answers none', () => {
     const stars: Glob = compileGlob('*a*b*a*b*a*b*a*b*');
     expect(commonMatch([stars], [compileGlob('*a*a*a*a*a*'), compileGlob('*b*b*b*b*b*')], 3)).toBeUndefined();
+  });
+
+  it('draws every search given one budget from it: once spent, even an easy search answers none', () => {
+    const fn = 'arn:aws:lambda:us-east-1:123456789012:function:';
+    const easy = [compileGlob(`${fn}app-*`), compileGlob(`${fn}app-prod`)];
+    const budget = searchBudget(100, 1_000);
+    expect(commonMatch(easy, [], budget)).toBeDefined();
+    const left = budget.left;
+    expect(left).toBeLessThan(100);
+    expect(left).toBeGreaterThan(0);
+    // A search with no answer spends what is left (its own limit is higher), and the next one gets nothing.
+    expect(commonMatch([compileGlob('*a*b*a*b*a*b*a*b*')], [compileGlob('*a*a*a*a*a*'), compileGlob('*b*b*b*b*b*')], budget)).toBeUndefined();
+    expect(budget.left).toBeLessThanOrEqual(0);
+    expect(commonMatch(easy, [], budget)).toBeUndefined();
+    expect(commonMatch(easy, [], 1_000)).toBeDefined();
+  });
+
+  it('stops at once where a glob that must not match ends in `*` and matches what was read: every longer string matches it too', () => {
+    const budget = searchBudget(1_000_000, 1_000_000);
+    const fn = 'arn:aws:lambda:*:*:function:';
+    // Without that stop, `*a` then 16 characters makes the search track tens of thousands of position sets.
+    expect(commonMatch([compileGlob(`${fn}*c0*`), compileGlob(`${fn}*i0*`)], [compileGlob(`${fn}*`), compileGlob(`${fn}*a????????????????`)], budget)).toBeUndefined();
+    expect(1_000_000 - budget.left).toBeLessThan(1_000);
   });
 });
 

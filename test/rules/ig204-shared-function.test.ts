@@ -221,6 +221,68 @@ resource "aws_iam_user_policy_attachment" "invoke" {
     const [found] = await ig204([PASS_ANY, allow('"lambda:CreateFunction"', `${FN}app-*`)], preamble);
     expect(found.message).toMatch(/granted together by aws_iam_user_policy\.deploy \(main\.tf:5\), aws_iam_policy\.invoke \(main\.tf:\d+\)\.$/);
   });
+
+  describe('bounds the search for a shared function', () => {
+    const list = (patterns: string[]) => `[${patterns.map((p) => `"${p}"`).join(', ')}]`;
+    const named = (n: number, infix: string) => Array.from({ length: n }, (_, i) => `arn:aws:lambda:*:*:function:*${infix}${i}*`);
+    /** CPU time (all threads) of one scan, after a first scan has loaded the parsers. */
+    const cpuSeconds = async (statements: string[]) => {
+      await clause([PASS_ANY]);
+      const before = process.cpuUsage();
+      const result = await clause(statements);
+      const used = process.cpuUsage(before);
+      return { result, seconds: (used.user + used.system) / 1e6 };
+    };
+
+    it('answers at once when the Denies leave no function: 40 × 40 overlapping patterns under a Deny of every function', async () => {
+      // Each of the 1,600 pairs searched to its limit took 42 s before.
+      const { result, seconds } = await cpuSeconds([
+        PASS_ANY,
+        `{ Effect = "Allow", Action = "lambda:CreateFunction", Resource = ${list(named(40, 'c'))} }`,
+        `{ Effect = "Allow", Action = "lambda:InvokeFunction", Resource = ${list(named(40, 'i'))} }`,
+        deny('"lambda:InvokeFunction"', 'arn:aws:lambda:*:*:function:*'),
+      ]);
+      expect(result).toBeUndefined();
+      expect(seconds).toBeLessThan(1);
+    });
+
+    it('drops a grant the Denies cover before pairing it, though another Deny makes each search large', async () => {
+      // `*a` then exactly 16 characters needs a large set of positions per state; 3 × 3 pairs took 20 s before.
+      const { result, seconds } = await cpuSeconds([
+        PASS_ANY,
+        `{ Effect = "Allow", Action = "lambda:CreateFunction", Resource = ${list(named(3, 'c'))} }`,
+        `{ Effect = "Allow", Action = "lambda:InvokeFunction", Resource = ${list(named(3, 'i'))} }`,
+        `{ Effect = "Deny", Action = "lambda:InvokeFunction", Resource = ${list(['arn:aws:lambda:*:*:function:*', 'arn:aws:lambda:*:*:function:*a????????????????'])} }`,
+      ]);
+      expect(result).toBeUndefined();
+      expect(seconds).toBeLessThan(1);
+    });
+
+    it('still finds the shared function past a Deny that covers only part of the grants', async () => {
+      const { result } = await cpuSeconds([
+        PASS_ANY,
+        `{ Effect = "Allow", Action = "lambda:CreateFunction", Resource = ${list(named(3, 'c'))} }`,
+        `{ Effect = "Allow", Action = "lambda:InvokeFunction", Resource = ${list(named(3, 'i'))} }`,
+        `{ Effect = "Deny", Action = "lambda:InvokeFunction", Resource = ${list(['arn:aws:lambda:*:*:function:*i0*', 'arn:aws:lambda:*:*:function:*a????????????????'])} }`,
+      ]);
+      expect(result).toBe(
+        'iam:PassRole on every resource, lambda:CreateFunction and lambda:InvokeFunction on functions matching both `arn:aws:lambda:*:*:function:*c0*` and `arn:aws:lambda:*:*:function:*i1*`',
+      );
+    });
+
+    it('stops at one budget per identity when every pair is costly and none shares a function: no finding', async () => {
+      // 40 × 40 pairs, each search as large as a search gets (every name holds c and d, which the last Denies forbid together).
+      const { result, seconds } = await cpuSeconds([
+        PASS_ANY,
+        `{ Effect = "Allow", Action = "lambda:CreateFunction", Resource = ${list(named(40, 'a*b*a*b*c'))} }`,
+        `{ Effect = "Allow", Action = ["lambda:InvokeFunction", "lambda:AddPermission"], Resource = ${list(named(40, 'b*a*b*a*d'))} }`,
+        `{ Effect = "Deny", Action = "lambda:*", Resource = ${list(['a????????????????', 'b????????????????', 'c*d*', 'd*c*'].map((p) => `arn:aws:lambda:*:*:function:*${p}`))} }`,
+      ]);
+      expect(result).toBeUndefined();
+      // Generous: under test instrumentation the budget costs a few seconds; without it every pair would search to its limit (minutes).
+      expect(seconds).toBeLessThan(15);
+    });
+  });
 });
 
 describe('IG204: iam:PassRole counts only when it admits lambda.amazonaws.com (iam:PassedToService)', () => {
