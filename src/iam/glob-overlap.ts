@@ -1,6 +1,7 @@
 /**
  * Whether IAM-style globs (`*` any run, `?` one character, compared as wildcardMatches compares:
- * case-insensitively, as a non-Unicode `i` RegExp folds case) can match one string together: some
+ * case-insensitively, as a non-Unicode `i` RegExp folds case; compileCaseSensitiveGlob reads them
+ * as condition values are read, case-sensitively) can match one string together: some
  * string matching every glob of one list and none of another. Rules ask "is there a function ARN
  * that one grant reaches, another grant reaches too, and no Deny takes away?", which no fixed set
  * of probe ARNs answers.
@@ -61,6 +62,19 @@ export function compileGlob(pattern: string, tokens?: { table: TokenTable; as: '
       }
     }
     symbols.push(code === 0x2a ? STAR : code === 0x3f ? ANY : fold(code));
+  }
+  return symbols;
+}
+
+/**
+ * A glob as the guardrail evaluator reads a condition value (condition-values.ts): case-sensitive,
+ * `${...}` plain text. `literal` (StringEquals) reads `*` and `?` as the characters themselves.
+ */
+export function compileCaseSensitiveGlob(pattern: string, literal = false): Glob {
+  const symbols: number[] = [];
+  for (let i = 0; i < pattern.length; i++) {
+    const code = pattern.charCodeAt(i);
+    symbols.push(literal ? code : code === 0x2a ? STAR : code === 0x3f ? ANY : code);
   }
   return symbols;
 }
@@ -168,6 +182,37 @@ export function commonMatch(all: readonly Glob[], none: readonly Glob[] = [], bu
     }
   }
   return undefined;
+}
+
+/**
+ * Every way the globs can match one string together: for each set of globs that some string
+ * matches while matching none of the others, the shortest such string (as symbols), keyed by its
+ * signature ('1' per glob matched, '0' per glob not). Undefined when the search visits more than
+ * `budget` states: the caller cannot then claim it has seen every way. Globs without tokens.
+ */
+export function matchSignatures(globs: readonly Glob[], budget = 10_000): Map<string, number[]> | undefined {
+  const alphabet = [...new Set(globs.flatMap((g) => g.filter((s) => s >= 0)))].concat(FRESH);
+  const start = globs.map((g) => closure(g, [0]));
+  const key = (state: Positions[]) => state.map((p) => p.join(',')).join('|');
+  const parents = new Map<string, { from: string; symbol: number } | null>([[key(start), null]]);
+  const queue: Array<{ state: Positions[]; id: string }> = [{ state: start, id: key(start) }];
+  const found = new Map<string, number[]>();
+  for (let head = 0; head < queue.length; head++) {
+    if (head >= budget) return undefined;
+    const { state, id } = queue[head];
+    const signature = state.map((positions, g) => (positions.includes(globs[g].length) ? '1' : '0')).join('');
+    if (!found.has(signature)) found.set(signature, pathTo(parents, id));
+    // Every glob dead: each longer string has this state's signature (all '0'), already recorded.
+    if (state.every((positions) => positions.length === 0)) continue;
+    for (const symbol of alphabet) {
+      const next = globs.map((g, i) => step(g, state[i], symbol));
+      const nextId = key(next);
+      if (parents.has(nextId)) continue;
+      parents.set(nextId, { from: id, symbol });
+      queue.push({ state: next, id: nextId });
+    }
+  }
+  return found;
 }
 
 function isAccepting(globs: readonly Glob[], state: Positions[], positives: number): boolean {
