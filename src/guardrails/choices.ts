@@ -145,7 +145,7 @@ function distinctCandidates(domain: Exclude<KeyDomain, 'unreadable'>, conditions
 }
 
 /** Past this many states the search for ways a free string can match stops: candidates so far, not complete. */
-const SIGNATURE_BUDGET = 10_000;
+const SIGNATURE_BUDGET = 2_000;
 
 /**
  * For a key that may hold any string: one value per set of (String, case-sensitive) patterns some

@@ -190,7 +190,7 @@ export function commonMatch(all: readonly Glob[], none: readonly Glob[] = [], bu
  * signature ('1' per glob matched, '0' per glob not). Undefined when the search visits more than
  * `budget` states: the caller cannot then claim it has seen every way. Globs without tokens.
  */
-export function matchSignatures(globs: readonly Glob[], budget = 10_000): Map<string, number[]> | undefined {
+export function matchSignatures(globs: readonly Glob[], budget = 2_000): Map<string, number[]> | undefined {
   const alphabet = [...new Set(globs.flatMap((g) => g.filter((s) => s >= 0)))].concat(FRESH);
   const start = globs.map((g) => closure(g, [0]));
   const key = (state: Positions[]) => state.map((p) => p.join(',')).join('|');
