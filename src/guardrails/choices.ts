@@ -1,4 +1,5 @@
 import { EVALUATED_OPERATORS, parseOperator } from '../iam/condition-operators.js';
+import { compileCaseSensitiveGlob, matchSignatures, witnessText } from '../iam/glob-overlap.js';
 import type { PolicyDocument } from '../model/types.js';
 import { knownString } from '../model/value.js';
 import { policyData } from '../policy-data.js';
@@ -28,16 +29,24 @@ export const UNLISTED_VALUE = 'invokeguard-unlisted-value';
 const MAX_COMBINATIONS = 4096;
 
 /**
+ * The requests to try, made one at a time so the first that gets through ends the search.
+ * `complete`: every way the conditions can decide the chosen keys is among them, so "all denied"
+ * means denied; without it, all denied is only "unknown".
+ */
+export interface Choices extends Iterable<ConcreteRequest> {
+  complete: boolean;
+}
+
+/**
  * The requests worth trying: for each attacker-chosen key, one value per way the policies'
  * conditions on that key can match it (a value that matches the same patterns is decided the same
- * way), crossed with the other keys. Made one at a time, so the first request that gets through
- * ends the search; undefined when there are too many to try.
+ * way), crossed with the other keys. Undefined when there are too many to try.
  */
-export function concreteRequests(request: ConcreteRequest & { chosen?: Record<string, KeyDomain> }, documents: PolicyDocument[]): Iterable<ConcreteRequest> | undefined {
+export function concreteRequests(request: ConcreteRequest & { chosen?: Record<string, KeyDomain> }, documents: PolicyDocument[]): Choices | undefined {
   const fixed = new Set(Object.keys(request.keys).map((k) => k.toLowerCase()));
   const chosen = Object.entries(request.chosen ?? {}).filter(([key]) => !fixed.has(key.toLowerCase()));
   const unreadable = [...(request.unreadable ?? []), ...chosen.filter(([, domain]) => domain === 'unreadable').map(([key]) => key)];
-  const axes = chosen.flatMap(([key, domain]) => (domain === 'unreadable' ? [] : [{ key, values: candidates(domain, conditionsOn(key, documents)) }]));
+  const axes = chosen.flatMap(([key, domain]) => (domain === 'unreadable' ? [] : [{ key, ...candidates(domain, conditionsOn(key, documents)) }]));
   const count = axes.reduce((n, axis) => n * axis.values.length, 1);
   if (count > MAX_COMBINATIONS) return undefined;
   const make = (index: number): ConcreteRequest => {
@@ -49,13 +58,14 @@ export function concreteRequests(request: ConcreteRequest & { chosen?: Record<st
     return { action: request.action, resource: request.resource, keys: Object.assign(keys, request.keys), ...(unreadable.length > 0 ? { unreadable } : {}) };
   };
   return {
+    complete: axes.every((axis) => axis.complete),
     *[Symbol.iterator]() {
       for (let i = 0; i < count; i++) yield make(i);
     },
   };
 }
 
-interface KeyCondition {
+export interface KeyCondition {
   base: string;
   patterns: string[];
 }
@@ -85,14 +95,20 @@ function conditionsByKey(document: PolicyDocument): Map<string, KeyCondition[]> 
   return found;
 }
 
+/** The values to try for one key; `complete` when they show every way its conditions can match. */
+export interface Candidates {
+  values: string[];
+  complete: boolean;
+}
+
 /** Candidates by domain and conditions: targets reached by the same SCPs ask the same question. */
-const candidateCache = new Map<string, string[]>();
+const candidateCache = new Map<string, Candidates>();
 
 const ANY_VALUE: Record<Exclude<KeyDomain, 'unreadable'>, string> = { region: 'us-east-1', ip: '203.0.113.7', bool: 'false', string: UNLISTED_VALUE, organisation: UNLISTED_VALUE };
 
-function candidates(domain: Exclude<KeyDomain, 'unreadable'>, conditions: KeyCondition[]): string[] {
+export function candidates(domain: Exclude<KeyDomain, 'unreadable'>, conditions: KeyCondition[]): Candidates {
   // No policy looks at the key: its value does not matter, only that it is present.
-  if (conditions.length === 0) return [ANY_VALUE[domain]];
+  if (conditions.length === 0) return { values: [ANY_VALUE[domain]], complete: true };
   const cacheKey = `${domain}\u0000${conditions.map((c) => `${c.base}\u0001${c.patterns.join('\u0001')}`).join('\u0000')}`;
   const cached = candidateCache.get(cacheKey);
   if (cached) return cached;
@@ -101,20 +117,62 @@ function candidates(domain: Exclude<KeyDomain, 'unreadable'>, conditions: KeyCon
   return found;
 }
 
-function distinctCandidates(domain: Exclude<KeyDomain, 'unreadable'>, conditions: KeyCondition[]): string[] {
+/** Operators whose values exactMatches reads exactly as valueMatches does; `true` for the literal ones. */
+const GLOB_OPERATORS: Record<string, boolean> = { StringEquals: true, StringNotEquals: true, StringLike: false, StringNotLike: false };
+
+function distinctCandidates(domain: Exclude<KeyDomain, 'unreadable'>, conditions: KeyCondition[]): Candidates {
   const named = conditions.flatMap((c) => c.patterns);
+  // The few readable values first; then, for a free string, one per other way the patterns can match together.
   const raw =
     domain === 'region' ? [...regions(), ...named.filter((p) => !/[*?]/.test(p))]
     : domain === 'ip' ? ['203.0.113.7', '2001:db8::7', ...named.flatMap(cidrEdges)]
     : domain === 'bool' ? ['false', 'true']
     : [UNLISTED_VALUE, ...named.map((p) => p.replace(/\*/g, '').replace(/\?/g, 'x'))];
+  const exact = domain === 'string' || domain === 'organisation' ? exactMatches(conditions) : undefined;
   // One value per combination of which patterns it matches.
   const bySignature = new Map<string, string>();
-  for (const value of raw) {
+  for (const value of [...raw, ...(exact?.values ?? [])]) {
     const signature = conditions.map((c) => c.patterns.map((p) => (valueMatches(c.base, p, value) ? '1' : '0')).join('')).join('|');
     if (!bySignature.has(signature)) bySignature.set(signature, value);
   }
-  return [...bySignature.values()];
+  // A region, an address's edges and a boolean cover their domain as the operators read it: the key
+  // can hold only a real region, true or false, and CIDRs split addresses into runs whose ends are tried.
+  const complete =
+    domain === 'region' || domain === 'bool' ? true
+    : domain === 'ip' ? conditions.every((c) => c.base === 'IpAddress' || c.base === 'NotIpAddress')
+    : exact?.complete === true;
+  return { values: [...bySignature.values()], complete };
+}
+
+/** Past this many states the search for ways a free string can match stops: candidates so far, not complete. */
+const SIGNATURE_BUDGET = 2_000;
+
+/**
+ * For a key that may hold any string: one value per set of (String, case-sensitive) patterns some
+ * string matches while missing the rest, found by walking the patterns' automata together, so a
+ * value can avoid two Denies' different wildcard patterns at once. `complete` when every condition
+ * is such an operator, the walk ended within its budget and every value, re-checked with
+ * valueMatches, matches as the walk said (other operators fall back to the readable values).
+ */
+function exactMatches(conditions: KeyCondition[]): Candidates {
+  const patterns = new Map<string, { pattern: string; literal: boolean }>();
+  for (const c of conditions) {
+    const literal = GLOB_OPERATORS[c.base];
+    if (literal === undefined) continue;
+    for (const pattern of c.patterns) patterns.set(`${literal ? '=' : '~'}${pattern}`, { pattern, literal });
+  }
+  const wanted = [...patterns.values()];
+  const globs = wanted.map((w) => compileCaseSensitiveGlob(w.pattern, w.literal));
+  const found = globs.length > 0 ? matchSignatures(globs, SIGNATURE_BUDGET) : undefined;
+  let complete = found !== undefined && conditions.every((c) => GLOB_OPERATORS[c.base] !== undefined);
+  const values: string[] = [];
+  for (const [signature, symbols] of found ?? []) {
+    const value = witnessText(symbols, globs);
+    const checked = wanted.map((w) => (valueMatches(w.literal ? 'StringEquals' : 'StringLike', w.pattern, value) ? '1' : '0')).join('');
+    if (checked !== signature) complete = false;
+    values.push(value);
+  }
+  return { values, complete };
 }
 
 function regions(): string[] {

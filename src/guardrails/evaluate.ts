@@ -48,7 +48,8 @@ export function forEveryChoice(request: RequestContext, documents: PolicyDocumen
     if (result === 'not-denied') return 'not-denied';
     if (result === 'unknown') unknown = true;
   }
-  return unknown ? 'unknown' : 'denied';
+  // Every choice tried was denied, but one not tried (the candidates could not be shown to cover every case) might not be.
+  return unknown || !requests.complete ? 'unknown' : 'denied';
 }
 
 /** Whether a policy's Deny statements deny one fully decided request. */

@@ -1,6 +1,7 @@
 /**
  * Whether IAM-style globs (`*` any run, `?` one character, compared as wildcardMatches compares:
- * case-insensitively, as a non-Unicode `i` RegExp folds case) can match one string together: some
+ * case-insensitively, as a non-Unicode `i` RegExp folds case; compileCaseSensitiveGlob reads them
+ * as condition values are read, case-sensitively) can match one string together: some
  * string matching every glob of one list and none of another. Rules ask "is there a function ARN
  * that one grant reaches, another grant reaches too, and no Deny takes away?", which no fixed set
  * of probe ARNs answers.
@@ -65,6 +66,19 @@ export function compileGlob(pattern: string, tokens?: { table: TokenTable; as: '
   return symbols;
 }
 
+/**
+ * A glob as the guardrail evaluator reads a condition value (condition-values.ts): case-sensitive,
+ * `${...}` plain text. `literal` (StringEquals) reads `*` and `?` as the characters themselves.
+ */
+export function compileCaseSensitiveGlob(pattern: string, literal = false): Glob {
+  const symbols: number[] = [];
+  for (let i = 0; i < pattern.length; i++) {
+    const code = pattern.charCodeAt(i);
+    symbols.push(literal ? code : code === 0x2a ? STAR : code === 0x3f ? ANY : code);
+  }
+  return symbols;
+}
+
 function tokenId(table: TokenTable, text: string): number {
   let id = table.ids.get(text);
   if (id === undefined) {
@@ -107,6 +121,13 @@ function addWithSkips(glob: Glob, out: Positions, position: number): void {
     if (p > last) out.push((last = p));
     if (p >= glob.length || glob[p] !== STAR) return;
   }
+}
+
+/** Where a glob stands before reading anything: its start, and past any leading `*`. */
+function startPositions(glob: Glob): Positions {
+  const positions: Positions = [];
+  addWithSkips(glob, positions, 0);
+  return positions;
 }
 
 function step(glob: Glob, positions: Positions, symbol: number): Positions {
@@ -196,11 +217,7 @@ export function commonMatch(all: readonly Glob[], none: readonly Glob[] = [], bu
   const limit = Math.min(shared.perSearch, shared.left);
   const globs = [...all, ...none];
   const alphabet = [...new Set(globs.flatMap((g) => g.filter((s) => s >= 0)))].concat(FRESH);
-  const start = globs.map((g) => {
-    const positions: Positions = [];
-    addWithSkips(g, positions, 0);
-    return positions;
-  });
+  const start = globs.map(startPositions);
   const { encode, decode } = globs.some((g) => g.length >= 0xffff) ? wideKeys : narrowKeys;
   const startId = encode(start);
   const parents = new Map<string, { from: string; symbol: number } | null>([[startId, null]]);
@@ -232,6 +249,37 @@ export function commonMatch(all: readonly Glob[], none: readonly Glob[] = [], bu
   } finally {
     shared.left -= Math.min(head + 1, queue.length);
   }
+}
+
+/**
+ * Every way the globs can match one string together: for each set of globs that some string
+ * matches while matching none of the others, the shortest such string (as symbols), keyed by its
+ * signature ('1' per glob matched, '0' per glob not). Undefined when the search visits more than
+ * `budget` states: the caller cannot then claim it has seen every way. Globs without tokens.
+ */
+export function matchSignatures(globs: readonly Glob[], budget = 2_000): Map<string, number[]> | undefined {
+  const alphabet = [...new Set(globs.flatMap((g) => g.filter((s) => s >= 0)))].concat(FRESH);
+  const start = globs.map(startPositions);
+  const key = (state: Positions[]) => state.map((p) => p.join(',')).join('|');
+  const parents = new Map<string, { from: string; symbol: number } | null>([[key(start), null]]);
+  const queue: Array<{ state: Positions[]; id: string }> = [{ state: start, id: key(start) }];
+  const found = new Map<string, number[]>();
+  for (let head = 0; head < queue.length; head++) {
+    if (head >= budget) return undefined;
+    const { state, id } = queue[head];
+    const signature = state.map((positions, g) => (positions.includes(globs[g].length) ? '1' : '0')).join('');
+    if (!found.has(signature)) found.set(signature, pathTo(parents, id));
+    // Every glob dead: each longer string has this state's signature (all '0'), already recorded.
+    if (state.every((positions) => positions.length === 0)) continue;
+    for (const symbol of alphabet) {
+      const next = globs.map((g, i) => step(g, state[i], symbol));
+      const nextId = key(next);
+      if (parents.has(nextId)) continue;
+      parents.set(nextId, { from: id, symbol });
+      queue.push({ state: next, id: nextId });
+    }
+  }
+  return found;
 }
 
 function isAccepting(globs: readonly Glob[], state: Positions[], positives: number): boolean {

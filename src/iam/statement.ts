@@ -208,12 +208,6 @@ export function hasScopingCondition(statement: Statement): boolean {
 }
 
 /**
- * Accounts sharing no digit: a pattern with any literal digit in it misses one of them, so only one that
- * matches every account (`*`, `?*`, twelve `?`) matches both.
- */
-const ACCOUNT_PROBES = ['111111111111', '222222222222'];
-
-/**
  * The resources a service may call for (aws:SourceArn): different services, regions, accounts and names.
  * A pattern matching all of them, in its own partition and region (see withinScopeOf), names no caller:
  * `*`, `arn:aws:*:*:*:*`, `arn:aws:*`.
@@ -227,7 +221,8 @@ const SOURCE_SCOPE_FIELDS = [1, 3];
  * A condition narrows only when it cannot hold for every function or caller: a positive match (negated
  * operators, `…IfExists` and `ForAllValues:` hold for an untagged function or a request without the key), by
  * equality (an unknown value is still one value) or against known patterns none of which matches every value
- * the key can take (`StringLike "*"`, `?*` on aws:SourceAccount, ArnLike `function:*`, `arn:aws:*:*:*:*`).
+ * the key can take (`StringLike "*"`, ArnLike `function:*`, `arn:aws:*:*:*:*`). An account pattern with any
+ * wildcard (`*1*`, `12345678901?`) names many accounts, so it does not scope either.
  * `sources`: the ARNs aws:SourceArn can hold here (a Lambda trust: function ARNs alone).
  */
 export function conditionScopes(condition: Condition, sources: readonly string[] = SOURCE_ARN_PROBES): boolean {
@@ -258,8 +253,9 @@ function matchesEveryValue(key: string, value: Value, sources: readonly string[]
   switch (key.toLowerCase()) {
     case 'lambda:functionarn':
       return coversEveryProbe(value, FUNCTION_PROBES);
+    // An account id is exactly twelve digits: a wildcard in one stands for many accounts (as caller-conditions reads `o-a*`).
     case 'aws:sourceaccount':
-      return coversEvery(text, ACCOUNT_PROBES);
+      return /[*?]/.test(text);
     case 'aws:sourcearn':
       return coversEvery(text, withinScopeOf(text, sources, SOURCE_SCOPE_FIELDS));
     default:

@@ -65,14 +65,16 @@ function invokeGrants(base: { address: string; sourceType: string; range: Range 
   if (statement.resource.length > 0 && functions.length === 0) return [];
   const scoping: Partial<Record<(typeof SCOPING_KEYS)[string], Attribute>> = {};
   const callerConditions: CallerCondition[] = [];
-  const unscoping: Array<{ key: string; operator: string }> = [];
+  const unscoping: NonNullable<LambdaPermission['unscopingConditions']> = [];
   for (const condition of statement.condition) {
     const scope = callerScope(condition);
     if (scope) callerConditions.push({ key: condition.key, scope, range: condition.range });
     const field = SCOPING_KEYS[condition.key.toLowerCase()];
+    const wildcard = field !== undefined && namesMany(field, condition);
     // A negated operator (StringNotEquals, ArnNotLike) excludes rather than scopes; …IfExists passes a caller without the key.
     if (field && !operatorScopes(condition.operator)) unscoping.push({ key: condition.key, operator: condition.operator });
-    if (!field || !operatorScopes(condition.operator) || condition.values.length === 0) continue;
+    else if (wildcard) unscoping.push({ key: condition.key, operator: condition.operator, wildcard: true });
+    if (!field || !operatorScopes(condition.operator) || wildcard || condition.values.length === 0) continue;
     const value: Value = condition.values.length === 1 ? condition.values[0] : { kind: 'list', items: condition.values, range: condition.range };
     scoping[field] = { value, range: condition.range };
   }
@@ -87,6 +89,16 @@ function invokeGrants(base: { address: string; sourceType: string; range: Range 
     ...(callerConditions.length > 0 ? { callerConditions } : {}),
     ...(unscoping.length > 0 ? { unscopingConditions: unscoping } : {}),
   }));
+}
+
+/**
+ * Whether a pattern condition on an account or organisation id names many of them: an account id is exactly
+ * twelve digits and an organisation id one fixed string, so any `*` or `?` read as a wildcard (`*1*`, `o-a*`)
+ * lets callers of many accounts or organisations through (as callerScope reads aws:PrincipalAccount and `o-a*`).
+ */
+function namesMany(field: (typeof SCOPING_KEYS)[string], condition: Statement['condition'][number]): boolean {
+  if (field !== 'sourceAccount' && field !== 'principalOrgId') return false;
+  return /like/i.test(condition.operator) && condition.values.some((v) => /[*?]/.test(knownString(v) ?? ''));
 }
 
 /** A Resource entry that can name a Lambda function: a `lambda` ARN of a function (wildcards allowed), or a value not known here. */

@@ -60,8 +60,11 @@ export interface LambdaPermission extends ResourceBase {
   eventSourceToken?: Attribute;
   /** Conditions of a hand-written policy statement that narrow its callers beyond the fields above (see iam/caller-conditions.ts). */
   callerConditions?: CallerCondition[];
-  /** Conditions of a hand-written policy statement on a scoping key whose operator does not scope (`StringEqualsIfExists`, a negation): named in messages. */
-  unscopingConditions?: Array<{ key: string; operator: string }>;
+  /**
+   * Conditions of a hand-written policy statement on a scoping key whose operator does not scope (`StringEqualsIfExists`, a negation)
+   * or whose account or organisation id has a wildcard (`wildcard`): named in messages.
+   */
+  unscopingConditions?: Array<{ key: string; operator: string; wildcard?: true }>;
 }
 
 /** What a condition narrows a grant's callers to: one account or principal, the caller's or the calling resource's organisation, your network, AWS services only. */

@@ -16,7 +16,7 @@ export const IG101: Rule = {
     remediation:
       'Name the one caller: an account id or a service principal, plus `source_account`/`SourceAccount` and, for services, `source_arn`/`SourceArn` of the calling resource. If many accounts of your organisation call it, keep `*` only with `principal_org_id`/`PrincipalOrgID`.',
     description:
-      'A resource permission with principal "*" and no source account, organisation id or account-bearing source ARN lets any AWS identity in any account invoke the function (or call its URL). In a policy file, a statement counts only if its Resource can be a Lambda function (Lambda writes the function ARN; `"Resource": "*"` is an endpoint or control policy), and fixed aws:PrincipalAccount, aws:PrincipalArn, aws:PrincipalOrgPaths, aws:SourceVpc(e) conditions scope it too; aws:SourceIp does not. A permission whose action covers no invoke action (lambda:GetFunction alone) invokes nothing and is left to IG105.',
+      'A resource permission with principal "*" and no source account, organisation id or account-bearing source ARN lets any AWS identity in any account invoke the function (or call its URL). In a policy file, a statement counts only if its Resource can be a Lambda function (Lambda writes the function ARN; `"Resource": "*"` is an endpoint or control policy), and fixed aws:PrincipalAccount, aws:PrincipalArn, aws:PrincipalOrgPaths, aws:SourceVpc(e) conditions scope it too; aws:SourceIp does not, nor does a `StringLike` aws:SourceAccount or aws:PrincipalOrgID with a wildcard (`*1*`, `o-a*` name many accounts or organisations). A permission whose action covers no invoke action (lambda:GetFunction alone) invokes nothing and is left to IG105.',
     fixable: false,
   },
   check({ model }) {
@@ -46,8 +46,12 @@ export const IG101: Rule = {
 };
 
 /** Why a condition on a scoping key does not count: it is written to let callers without the key (or with other values) through. */
-function unscopingNote(conditions: Array<{ key: string; operator: string }> | undefined): string {
+function unscopingNote(conditions: Array<{ key: string; operator: string; wildcard?: true }> | undefined): string {
   if (!conditions?.length) return '';
   const named = conditions.map((c) => `${c.operator} ${c.key}`).join(', ');
-  return ` (${named} does not scope it: ${conditions.some((c) => /not/i.test(c.operator)) ? 'a negation excludes callers, it does not name one' : 'a request without the key passes'})`;
+  const why =
+    conditions.some((c) => /not/i.test(c.operator)) ? 'a negation excludes callers, it does not name one'
+    : conditions.some((c) => !c.wildcard) ? 'a request without the key passes'
+    : 'an account or organisation id with a wildcard names many';
+  return ` (${named} does not scope it: ${why})`;
 }

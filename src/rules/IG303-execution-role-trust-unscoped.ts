@@ -22,7 +22,7 @@ export const IG303: Rule = {
     severity: 'low',
     attack: 'T1648',
     description:
-      'A trust statement for lambda.amazonaws.com without an aws:SourceAccount or aws:SourceArn condition lets Lambda assume the role on behalf of any function that names it, in any account that can pass it (the confused-deputy pattern AWS recommends closing with these keys). Either key is enough, under a positive operator (`StringEquals`, `StringLike`, `ArnEquals`, `ArnLike`, …) with values that do not match every account or function: `StringLike "*"`, `?*`, twelve `?`, `arn:aws:*:*:*:*` or `arn:aws:lambda:*:*:function:*` scope nothing, and neither do negated operators, `…IfExists` or `ForAllValues:` (a request without the key passes them). A role SAM generates is reported only when the template writes its trust (`AssumeRolePolicyDocument` on the function): the default trust SAM gives it is not for the user to fix.',
+      'A trust statement for lambda.amazonaws.com without an aws:SourceAccount or aws:SourceArn condition lets Lambda assume the role on behalf of any function that names it, in any account that can pass it (the confused-deputy pattern AWS recommends closing with these keys). Either key is enough, under a positive operator (`StringEquals`, `StringLike`, `ArnEquals`, `ArnLike`, …) with values that do not match every account or function: `StringLike "*"`, `arn:aws:*:*:*:*` or `arn:aws:lambda:*:*:function:*` scope nothing, nor does an aws:SourceAccount pattern with any `*` or `?` (`*1*`, `12345678901?`: an account id is exactly twelve digits, so a wildcard in one names many accounts), and neither do negated operators, `…IfExists` or `ForAllValues:` (a request without the key passes them). A role SAM generates is reported only when the template writes its trust (`AssumeRolePolicyDocument` on the function): the default trust SAM gives it is not for the user to fix.',
     remediation:
       'Add `StringEquals` `aws:SourceAccount` = your account to the trust statement (`!Ref AWS::AccountId`; in Terraform `data.aws_caller_identity.current.account_id`), or `ArnLike` `aws:SourceArn` on the function ARN pattern. `--fix` writes the account condition, merged into an existing `Condition`.',
     fixable: true,
@@ -58,7 +58,7 @@ export const IG303: Rule = {
 function ineffectiveNote(statement: Statement): string {
   const ignored = ineffectiveSourceConditions(statement);
   if (ignored.length === 0) return '';
-  return ` that scopes it (${ignored.join(', ')} does not: a negated, …IfExists or ForAllValues: operator, or a value matching every account or function)`;
+  return ` that scopes it (${ignored.join(', ')} does not: a negated, …IfExists or ForAllValues: operator, a value matching every account or function, or an account id with a wildcard)`;
 }
 
 /**

@@ -1,5 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { cidrEdges } from '../../src/guardrails/choices.js';
+import fc from 'fast-check';
+import { candidates, cidrEdges, type KeyCondition } from '../../src/guardrails/choices.js';
+import { valueMatches } from '../../src/guardrails/condition-values.js';
 import { documentDenies, type RequestContext } from '../../src/guardrails/evaluate.js';
 import { guardrailSpec, scenarioRequest } from '../../src/guardrails/scenarios.js';
 import { parseJsonValue } from '../../src/model/json-value.js';
@@ -8,6 +10,7 @@ import { createPositionMapper } from '../../src/model/range.js';
 import type { PolicyDocument } from '../../src/model/types.js';
 import type { InvokeguardConfig } from '../../src/config/config.js';
 import { scan } from '../../src/scan.js';
+import { propertyParameters } from '../helpers/property.js';
 import { tempTree } from '../helpers/temp-tree.js';
 
 /**
@@ -155,6 +158,30 @@ describe('attacker-chosen request keys (evaluator)', () => {
     expect(documentDenies(scp(deny({ Null: { 'aws:userid': 'false' } })), chosen)).toBe('denied');
   });
 
+  it('free strings: a value may match two Denies\' different wildcard patterns at once', () => {
+    const paths = request({ 'aws:PrincipalOrgPaths': 'string' });
+    const spares = (operator: string, pattern: string) => deny({ [operator]: { 'aws:PrincipalOrgPaths': pattern } });
+    // "o-abc/ou-prod/" is spared by both.
+    expect(documentDenies(scp(spares('StringNotLike', 'o-abc/*'), spares('StringNotLike', '*/ou-prod/*')), paths)).toBe('not-denied');
+    // Every path matching both also matches "o-abc/*ou-prod/*": denied, and shown to be.
+    expect(documentDenies(scp(spares('StringNotLike', 'o-abc/*'), spares('StringNotLike', '*/ou-prod/*'), spares('StringLike', 'o-abc/*ou-prod/*')), paths)).toBe('denied');
+    // "o-abc/ou-prod/" does not match "o-abc/*/ou-prod/*" (no second slash before ou-prod).
+    expect(documentDenies(scp(spares('StringNotLike', 'o-abc/*'), spares('StringNotLike', '*/ou-prod/*'), spares('StringLike', 'o-abc/*/ou-prod/*')), paths)).toBe('not-denied');
+    // Values compare case-sensitively: "o-abc/OU-PROD/" matches the upper-case pattern and not the lower-case one.
+    expect(documentDenies(scp(spares('StringNotLike', 'o-abc/*'), spares('StringNotLike', '*/OU-PROD/*'), spares('StringLike', '*/ou-prod/*')), paths)).toBe('not-denied');
+    // StringEquals reads `*` as itself: only the value "o-abc/*" is spared by the first, and the second denies it.
+    expect(documentDenies(scp(spares('StringNotEquals', 'o-abc/*'), spares('StringLike', 'o-abc/\\*')), paths)).toBe('not-denied');
+    expect(documentDenies(scp(spares('StringNotEquals', 'o-abc/*'), spares('StringLike', 'o-abc/?')), paths)).toBe('denied');
+  });
+
+  it('free strings: an operator the witness search does not read leaves "every value denied" unknown', () => {
+    const paths = request({ 'aws:PrincipalOrgPaths': 'string' });
+    const both = scp(deny({ StringEqualsIgnoreCase: { 'aws:PrincipalOrgPaths': 'o-abc/' } }), deny({ StringNotEqualsIgnoreCase: { 'aws:PrincipalOrgPaths': 'o-abc/' } }));
+    expect(documentDenies(both, paths)).toBe('unknown');
+    // One value getting through still shows the gap.
+    expect(documentDenies(scp(deny({ StringEqualsIgnoreCase: { 'aws:PrincipalOrgPaths': 'o-abc/' } })), paths)).toBe('not-denied');
+  });
+
   it("the organisation's id: any id a policy names unless the config fixes it", () => {
     const [scenario] = guardrailSpec('IG405').scenarios;
     const insiders = scp({ Effect: 'Deny', Action: '*', Resource: '*', Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-abc123' } } });
@@ -198,5 +225,39 @@ describe('the AWS managed FullAWSAccess SCP', () => {
     const text = `${orgWith()}${fullAccess}\nresource "aws_organizations_policy" "forgotten" {\n  name    = "forgotten"\n  content = ${JSON.stringify(JSON.stringify({ Version: '2012-10-17', Statement: PUBLIC_URL_DENY }))}\n}\n`;
     const { findings } = await scan({ paths: ['.'], cwd: tempTree({ 'org.tf': text }) });
     expect(findings.filter((f) => f.ruleId === 'IG404').map((f) => [f.resource, f.range.line])).toEqual([['aws_organizations_policy.forgotten', 10]]);
+  });
+});
+
+describe('candidates for a free string', () => {
+  const OPERATORS = ['StringLike', 'StringNotLike', 'StringEquals', 'StringNotEquals'];
+  // Patterns over a case pair, a separator and the wildcards, which StringEquals reads as characters.
+  const pattern = fc.array(fc.constantFrom('a', 'A', '/', '*', '?'), { maxLength: 3 }).map((c) => c.join(''));
+  const condition = fc.record({ base: fc.constantFrom(...OPERATORS), patterns: fc.array(pattern, { minLength: 1, maxLength: 2 }) });
+  // Every string up to length 4 over those characters and one no pattern names: the brute-force oracle.
+  const strings: string[] = [''];
+  for (let n = 0, from = 0; n < 4; n++) {
+    const to = strings.length;
+    for (let i = from; i < to; i++) for (const c of ['a', 'A', '/', '*', '?', 'c']) strings.push(strings[i] + c);
+    from = to;
+  }
+  const signature = (conditions: KeyCondition[], value: string) => conditions.map((c) => c.patterns.map((p) => (valueMatches(c.base, p, value) ? '1' : '0')).join('')).join('|');
+
+  it('represent every way of matching the patterns that brute force finds, one value each, and say they are complete', () => {
+    fc.assert(
+      fc.property(fc.array(condition, { minLength: 1, maxLength: 3 }), (conditions) => {
+        const found = candidates('string', conditions);
+        const represented = found.values.map((v) => signature(conditions, v));
+        expect(new Set(represented).size).toBe(represented.length);
+        const known = new Set(represented);
+        expect(strings.filter((value) => !known.has(signature(conditions, value)))).toEqual([]);
+        expect(found.complete).toBe(true);
+      }),
+      propertyParameters(300),
+    );
+  });
+
+  it('are not complete when an operator is one the search does not read', () => {
+    expect(candidates('string', [{ base: 'StringLike', patterns: ['o-*'] }, { base: 'ArnLike', patterns: ['arn:aws:iam::*:role/x'] }]).complete).toBe(false);
+    expect(candidates('organisation', [{ base: 'StringNotEquals', patterns: ['o-abc123'] }])).toEqual({ values: ['invokeguard-unlisted-value', 'o-abc123'], complete: true });
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { commonMatch, compileGlob, searchBudget, tokenTable, witnessText, type Glob } from '../../src/iam/glob-overlap.js';
+import { commonMatch, compileCaseSensitiveGlob, compileGlob, matchSignatures, searchBudget, tokenTable, witnessText, type Glob } from '../../src/iam/glob-overlap.js';
 import { wildcardMatches } from '../../src/iam/wildcard.js';
 import { propertyParameters } from '../helpers/property.js';
 
@@ -123,5 +123,27 @@ describe('compileGlob with a token table', () => {
   it('reads IAM escapes as the characters themselves', () => {
     expect(overlapTokens([`${fn}a\${*}`, `${fn}a*`])).toBe(`${fn}a*`);
     expect(overlapTokens([`${fn}a\${*}`, `${fn}ab`])).toBeUndefined();
+  });
+});
+
+describe('matchSignatures', () => {
+  const signatures = (patterns: string[]) => {
+    const globs = patterns.map((p) => compileCaseSensitiveGlob(p));
+    const found = matchSignatures(globs);
+    return found && Object.fromEntries([...found].map(([signature, symbols]) => [signature, witnessText(symbols, globs)]));
+  };
+
+  it('finds the shortest string for each set of globs matched together, case-sensitively', () => {
+    expect(signatures(['o-abc/*', '*/ou-prod/*'])).toEqual({ '00': '', '10': 'o-abc/', '01': '/ou-prod/', '11': 'o-abc/ou-prod/' });
+    expect(signatures(['a*', 'A*'])).toEqual({ '00': '', '10': 'a', '01': 'A' });
+  });
+
+  it('reads `*` and `?` of a literal glob as characters', () => {
+    const globs = [compileCaseSensitiveGlob('a*', true), compileCaseSensitiveGlob('a?')];
+    expect(Object.fromEntries([...matchSignatures(globs)!].map(([s, w]) => [s, witnessText(w, globs)]))).toEqual({ '00': '', '01': 'aa', '11': 'a*' });
+  });
+
+  it('stops at its budget and answers undefined (not "no other way")', () => {
+    expect(matchSignatures([compileCaseSensitiveGlob('*a*b*a*b*'), compileCaseSensitiveGlob('*b*a*b*a*')], 3)).toBeUndefined();
   });
 });

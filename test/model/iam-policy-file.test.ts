@@ -59,6 +59,10 @@ describe('raw IAM policy files', () => {
       // aws:SourceIp is not read as scoping the caller's account.
       { ...none, line: 50, principal: '*' },
       { ...none, line: 58, principal: '*', callers: ['aws:PrincipalIsAWSService=aws-service'] },
+      // An account or organisation id with a wildcard names many: StringLike "*1*", "o-a*", "*" set no source account or organisation id.
+      { ...none, line: 66, principal: '*' },
+      { ...none, line: 74, principal: '*' },
+      { ...none, line: 82, principal: 's3.amazonaws.com' },
       // aws:PrincipalOrgID is both the permission's organisation id and a caller condition (a trust policy has only the latter).
       { ...none, line: 4, principal: '*', org: 'o-a1b2c3d4e5', callers: ['aws:PrincipalOrgID=organisation'] },
       { ...none, line: 12, principal: 'arn:aws:iam::444455556666:root' },

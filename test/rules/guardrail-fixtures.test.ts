@@ -15,6 +15,8 @@ const FAILING: Record<string, Record<string, Array<[string, string, number]>>> =
     'fail.tf': [['IG401', 'aws_organizations_organization.org', 1]],
     'fail.cfn.yaml': [['IG401', 'Org', 3]],
     'scps/fail.json': [['IG401', 'test/fixtures/IG401/scps/fail.json', 1]],
+    // Two Denies sparing different wildcard paths of aws:PrincipalOrgPaths: a path matching both is spared by both.
+    'fail-org-paths.tf': [['IG401', 'aws_organizations_organization.org', 1]],
   },
   // The account left directly under the root, where no guardrail is attached.
   IG402: { 'fail.tf': [['IG402', 'aws_organizations_account.legacy', 13]], 'fail.cfn.yaml': [['IG402', 'Legacy', 15]] },

@@ -37,6 +37,9 @@ describe('conditions that scope an identity grant on every function', () => {
       ['one_star', 'StringLike', 'aws:SourceArn', '["arn:aws:s3:::bucket", "*"]'],
       ['unknown_pattern', 'StringLike', 'aws:ResourceTag/team', 'var.team'],
       ['numeric', 'NumericEquals', 'aws:ResourceTag/team', '"1"'],
+      // An account id is twelve digits: a wildcard in one names many accounts, even with a digit beside it.
+      ['account_digit', 'StringLike', 'aws:SourceAccount', '"*1*"'],
+      ['account_prefix', 'StringLike', 'aws:SourceAccount', '"1111222233*"'],
     ];
     const source = cases.map(([name, operator, key, values]) => policy(name, operator, key, values)).join('');
     expect(await identityFindings(source)).toEqual(cases.flatMap(([name], i) => all(name, i)));

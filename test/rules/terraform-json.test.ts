@@ -63,6 +63,10 @@ const EXPECTED: Record<string, Triple[]> = {
     ['IG101', 'test/fixtures/IG101/fail.iam.json', 53],
     // "*" limited to AWS services by aws:PrincipalIsAWSService: the service principal's confused deputy, not IG101.
     ['IG102', 'test/fixtures/IG101/fail.iam.json', 61],
+    // An account or organisation id with a wildcard names many: "*1*", "o-a*", and "*" for a service's source account.
+    ['IG101', 'test/fixtures/IG101/fail.iam.json', 69],
+    ['IG101', 'test/fixtures/IG101/fail.iam.json', 77],
+    ['IG102', 'test/fixtures/IG101/fail.iam.json', 85],
   ],
 };
 
@@ -105,6 +109,8 @@ describe('IG101 on a condition that looks like scoping but is not', () => {
     const { findings } = await scanPaths('test/fixtures/IG101/fail.iam.json');
     expect(findings.find((f) => f.ruleId === 'IG101' && f.range.line === 37)?.message).toMatch(/\(StringEqualsIfExists aws:SourceAccount does not scope it: a request without the key passes\)\.$/);
     expect(findings.find((f) => f.ruleId === 'IG101' && f.range.line === 8)?.message).not.toContain('does not scope');
+    expect(findings.find((f) => f.ruleId === 'IG101' && f.range.line === 69)?.message).toMatch(/\(StringLike aws:SourceAccount does not scope it: an account or organisation id with a wildcard names many\)\.$/);
+    expect(findings.find((f) => f.ruleId === 'IG101' && f.range.line === 77)?.message).toMatch(/\(StringLike aws:PrincipalOrgID does not scope it: an account or organisation id with a wildcard names many\)\.$/);
   });
 });
 
@@ -133,6 +139,9 @@ describe('positions inside JSON', () => {
       ['IG101', 45, 20],
       ['IG101', 53, 20],
       ['IG102', 61, 20],
+      ['IG101', 69, 20],
+      ['IG101', 77, 20],
+      ['IG102', 85, 33],
       ['IG201', 13, 34],
     ]);
   });

@@ -46,6 +46,10 @@ describe('IG303: only a condition that can fail for another account or function 
     ['star_in_list', '{ StringLike = { "aws:SourceAccount" = ["123456789012", "*"] } }'],
     ['any_digits', '{ StringLike = { "aws:SourceAccount" = "?*" } }'],
     ['twelve_marks', '{ StringLike = { "aws:SourceAccount" = "????????????" } }'],
+    // An account id is exactly twelve digits: any wildcard in one names many accounts.
+    ['star_digit', '{ StringLike = { "aws:SourceAccount" = "*1*" } }'],
+    ['account_prefix', '{ StringLike = { "aws:SourceAccount" = "1234567890*" } }'],
+    ['one_mark', '{ StringLike = { "aws:SourceAccount" = "12345678901?" } }'],
     ['arn_star', '{ ArnLike = { "aws:SourceArn" = "*" } }'],
     ['arn_every_field', '{ ArnLike = { "aws:SourceArn" = "arn:aws:*:*:*:*" } }'],
     ['every_function', '{ ArnLike = { "aws:SourceArn" = "arn:aws:lambda:*:*:function:*" } }'],
@@ -71,6 +75,15 @@ describe('IG303: only a condition that can fail for another account or function 
     expect(await findings('IG303', { 'main.tf': source })).toEqual(cases.map(([name], i) => ['IG303', `aws_iam_role.${name}`, i * 18 + 2, 'low']));
   });
 
+  it('reports a wildcard account with a digit in it like one matching every account (fixture)', async () => {
+    const { findings: found } = await scan({ paths: ['test/fixtures/IG303/fail-account-wildcard.tf'], cwd: REPO_ROOT });
+    expect(found.filter((f) => f.ruleId === 'IG303').map((f) => [f.ruleId, f.resource, f.range.line])).toEqual([
+      ['IG303', 'aws_iam_role.star_digit', 4],
+      ['IG303', 'aws_iam_role.all', 16],
+    ]);
+    expect(found.find((f) => f.resource === 'aws_iam_role.star_digit')?.message).toContain('(StringLike aws:SourceAccount does not:');
+  });
+
   it('says which condition did not count', async () => {
     const { findings: found } = await scan({ paths: ['.'], cwd: tempTree({ 'main.tf': role('like_star', '{ StringLike = { "aws:SourceAccount" = "*" } }') }) });
     expect(found.find((f) => f.ruleId === 'IG303')?.message).toContain('(StringLike aws:SourceAccount does not:');
@@ -78,7 +91,7 @@ describe('IG303: only a condition that can fail for another account or function 
 
   it('accepts patterns that still name particular accounts or functions', async () => {
     const source = [
-      role('account_prefix', '{ StringLike = { "aws:SourceAccount" = "1234567890*" } }'),
+      role('account_like', '{ StringLike = { "aws:SourceAccount" = "123456789012" } }'),
       role('one_account_functions', '{ ArnLike = { "aws:SourceArn" = "arn:aws:lambda:*:123456789012:function:*" } }'),
       role('named_function', '{ ArnEquals = { "aws:SourceArn" = "arn:aws:lambda:us-east-1:123456789012:function:orders" } }'),
       role('variable_account', '{ StringEquals = { "aws:SourceAccount" = var.account } }'),
@@ -148,6 +161,7 @@ describe('IG302: critical when anyone can assume the execution role', () => {
       ['external_id', '{ AWS = "*" }', '{ StringEquals = { "sts:ExternalId" = "s3cr3t" } }', 'critical'],
       ['any_org', '{ AWS = "*" }', '{ StringLike = { "aws:PrincipalOrgID" = "*" } }', 'critical'],
       ['any_source_account', '{ AWS = "*" }', '{ StringLike = { "aws:SourceAccount" = "*" } }', 'critical'],
+      ['digit_source_account', '{ AWS = "*" }', '{ StringLike = { "aws:SourceAccount" = "*1*" } }', 'critical'],
       ['if_exists_account', '{ AWS = "*" }', '{ StringEqualsIfExists = { "aws:PrincipalAccount" = "123456789012" } }', 'critical'],
       ['services_only', '{ AWS = "*" }', '{ Bool = { "aws:PrincipalIsAWSService" = "true" } }', 'medium'],
       ['org', '{ AWS = "*" }', '{ StringEquals = { "aws:PrincipalOrgID" = "o-abc123def4" } }', 'medium'],
