@@ -1,7 +1,7 @@
 import { mayGrantInvoke } from '../iam/invoke-actions.js';
 import { classifyPrincipal } from '../iam/principal.js';
 import { displayString, knownString } from '../model/value.js';
-import { accountPinning, onlyAwsServices } from './support/account-pinning.js';
+import { accountPinning, onlyAwsServices, unscopingNote } from './support/account-pinning.js';
 import { targetFunction } from './support/suggest.js';
 import { rootsOf } from './support/roots.js';
 import type { Finding, Rule } from './types.js';
@@ -44,14 +44,3 @@ export const IG101: Rule = {
     return findings;
   },
 };
-
-/** Why a condition on a scoping key does not count: it is written to let callers without the key (or with other values) through. */
-function unscopingNote(conditions: Array<{ key: string; operator: string; wildcard?: true }> | undefined): string {
-  if (!conditions?.length) return '';
-  const named = conditions.map((c) => `${c.operator} ${c.key}`).join(', ');
-  const why =
-    conditions.some((c) => /not/i.test(c.operator)) ? 'a negation excludes callers, it does not name one'
-    : conditions.some((c) => !c.wildcard) ? 'a request without the key passes'
-    : 'an account or organisation id with a wildcard names many';
-  return ` (${named} does not scope it: ${why})`;
-}

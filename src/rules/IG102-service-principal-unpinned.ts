@@ -4,7 +4,7 @@ import { classifyPrincipal, pinnedBySkillId } from '../iam/principal.js';
 import type { Range } from '../model/range.js';
 import type { LambdaPermission } from '../model/types.js';
 import { isNullish, knownString } from '../model/value.js';
-import { onlyAwsServices, servicePinning } from './support/account-pinning.js';
+import { onlyAwsServices, servicePinning, unscopingNote } from './support/account-pinning.js';
 import { fix, isCloudFormation, propertyName } from './support/fix.js';
 import { targetFunction, triggers, type Trigger } from './support/suggest.js';
 import { rootsOf } from './support/roots.js';
@@ -46,7 +46,7 @@ export const IG102: Rule = {
       findings.push({
         ruleId: 'IG102',
         severity: 'high',
-        message: `${permission.address} lets ${principal.service} invoke ${target} for a resource in any account: ${pinning.why}.`,
+        message: `${permission.address} lets ${principal.service} invoke ${target} for a resource in any account: ${pinning.why}${unscopingNote(permission.unscopingConditions)}.`,
         range: permission.principal.range,
         resource: permission.address,
         ...rootsOf(permission),

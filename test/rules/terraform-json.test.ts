@@ -145,6 +145,12 @@ describe('positions inside JSON', () => {
       ['IG201', 13, 34],
     ]);
   });
+
+  it('says why a wildcard source account in a policy file pins no account', async () => {
+    const { findings } = await scanPaths('test/fixtures/IG101/fail.iam.json');
+    const unpinned = findings.find((f) => f.ruleId === 'IG102' && f.range.line === 85);
+    expect(unpinned?.message).toMatch(/: it has no source account and no source ARN \(StringLike aws:SourceAccount does not scope it: an account or organisation id with a wildcard names many\)\.$/);
+  });
 });
 
 describe('plan JSON values known only after apply', () => {

@@ -49,3 +49,14 @@ export function servicePinning(permission: LambdaPermission, service: string): P
 export function onlyAwsServices(permission: LambdaPermission): boolean {
   return permission.callerConditions?.some((c) => c.scope === 'aws-service') ?? false;
 }
+
+/** Why a condition on a scoping key does not count: it is written to let callers without the key (or with other values) through. */
+export function unscopingNote(conditions: LambdaPermission['unscopingConditions']): string {
+  if (!conditions?.length) return '';
+  const named = conditions.map((c) => `${c.operator} ${c.key}`).join(', ');
+  const why =
+    conditions.some((c) => /not/i.test(c.operator)) ? 'a negation excludes callers, it does not name one'
+    : conditions.some((c) => !c.wildcard) ? 'a request without the key passes'
+    : 'an account or organisation id with a wildcard names many';
+  return ` (${named} does not scope it: ${why})`;
+}
