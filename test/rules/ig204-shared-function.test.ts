@@ -313,6 +313,45 @@ describe('IG204: iam:PassRole counts only when it admits lambda.amazonaws.com (i
     expect(await clause([passTo('StringEquals', 'var.service'), RUN], variables)).toBeUndefined();
   });
 
+  it('reads Lambda written for any partition as Lambda, and decides a list by the values it can read', async () => {
+    const partition = 'data "aws_partition" "current" {}\nvariable "service" {\n  type = string\n}\n';
+    expect(await clause([passTo('StringEquals', '"lambda.${data.aws_partition.current.dns_suffix}"'), RUN], partition)).toBe(EVERY);
+    // StringEquals is an OR over its values: the literal Lambda decides it, whatever the variable holds.
+    expect(await clause([passTo('StringEquals', '["lambda.amazonaws.com", var.service]'), RUN], partition)).toBe(EVERY);
+    expect(await clause([passTo('StringEquals', '["ec2.amazonaws.com", var.service]'), RUN], partition)).toBeUndefined();
+    // A negation listing Lambda fails for Lambda, whatever else it lists.
+    expect(await clause([passTo('StringNotEquals', '["lambda.amazonaws.com", var.service]'), RUN], partition)).toBeUndefined();
+    expect(await clause([PASS_ANY, RUN, passTo('StringEquals', '"lambda.${data.aws_partition.current.dns_suffix}"', 'Deny')], partition)).toBeUndefined();
+  });
+
+  it('reads CloudFormation\'s !Sub "lambda.${AWS::URLSuffix}" as Lambda', async () => {
+    const template = `Resources:
+  Deployer:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: { AWS: arn:aws:iam::123456789012:root }
+            Action: sts:AssumeRole
+      Policies:
+        - PolicyName: deploy
+          PolicyDocument:
+            Statement:
+              - Effect: Allow
+                Action: iam:PassRole
+                Resource: "*"
+                Condition:
+                  StringEquals:
+                    iam:PassedToService: !Sub "lambda.\${AWS::URLSuffix}"
+              - Effect: Allow
+                Action: [lambda:CreateFunction, lambda:InvokeFunction]
+                Resource: "*"
+`;
+    const { findings } = await scan({ paths: ['.'], cwd: tempTree({ 'template.yaml': template }) });
+    expect(findings.filter((f) => f.ruleId === 'IG204').map((f) => [f.resource, f.range.line])).toEqual([['Deployer', 2]]);
+  });
+
   it('a Deny of PassRole to Lambda removes the step; a Deny of PassRole to other services does not', async () => {
     expect(await clause([PASS_ANY, RUN, passTo('StringEquals', '"lambda.amazonaws.com"', 'Deny')])).toBeUndefined();
     expect(await clause([PASS_ANY, RUN, passTo('StringLike', '"lambda.*"', 'Deny')])).toBeUndefined();

@@ -1,6 +1,8 @@
 import { conditionsHold } from '../../guardrails/evaluate.js';
+import { parseOperator } from '../../iam/condition-operators.js';
 import { coversAction, effectOf } from '../../iam/statement.js';
-import type { PolicyDocument, Statement } from '../../model/types.js';
+import type { Condition, PolicyDocument, Statement } from '../../model/types.js';
+import { displayString, knownString, type Value } from '../../model/value.js';
 
 /**
  * Policies as they judge an iam:PassRole to Lambda. CreateFunction and UpdateFunctionConfiguration
@@ -56,7 +58,7 @@ function viewOf(document: PolicyDocument): { document: PolicyDocument; originals
   const statements = document.statements.flatMap((statement) => {
     const passed = statement.condition.filter((c) => c.key.toLowerCase() === KEY);
     if (passed.length === 0 || !coversAction(statement, PASS_ROLE)) return [statement];
-    const holds = conditionsHold(passed, TO_LAMBDA);
+    const holds = passedToLambda(passed);
     const rest = statement.condition.filter((c) => c.key.toLowerCase() !== KEY);
     const effect = effectOf(statement);
     const applies = effect === 'Allow' ? holds === true : effect === 'Deny' ? holds !== false : false;
@@ -66,4 +68,36 @@ function viewOf(document: PolicyDocument): { document: PolicyDocument; originals
     return [rewritten];
   });
   return { document: { ...document, statements }, originals };
+}
+
+/**
+ * Lambda's principal as a partition-aware template writes it (`lambda.${AWS::URLSuffix}`,
+ * `lambda.${data.aws_partition.current.dns_suffix}`): `lambda.` and one symbolic suffix.
+ */
+const LAMBDA_ANY_PARTITION = /^lambda\.\$\{[^}]+\}$/i;
+
+/**
+ * Whether the PassedToService conditions hold for a pass to Lambda. A value written for Lambda in any
+ * partition reads as Lambda's principal. A value the scan cannot read leaves a condition undecided,
+ * unless the values it can read decide it: one match makes a positive operator (an OR over its
+ * values) hold, and a negated one fail.
+ */
+function passedToLambda(conditions: Condition[]): boolean | undefined {
+  const decided = conditions.map((condition): boolean | undefined => {
+    const read = condition.values.map(lambdaSpelled);
+    const known = read.filter((v): v is Value => v !== undefined);
+    if (known.length === read.length) return conditionsHold([{ ...condition, values: known }], TO_LAMBDA);
+    if (known.length === 0) return undefined;
+    const matches = conditionsHold([{ ...condition, values: known }], TO_LAMBDA);
+    const negated = /Not/.test(parseOperator(condition.operator)?.base ?? '');
+    return negated ? (matches === false ? false : undefined) : matches === true ? true : undefined;
+  });
+  if (decided.includes(false)) return false;
+  return decided.every((d) => d === true) ? true : undefined;
+}
+
+/** A condition value as known text, Lambda's principal for a partition-aware spelling, or undefined. */
+function lambdaSpelled(value: Value): Value | undefined {
+  if (knownString(value) !== undefined) return value;
+  return LAMBDA_ANY_PARTITION.test(displayString(value) ?? '') ? { kind: 'string', value: 'lambda.amazonaws.com', range: value.range } : undefined;
 }
