@@ -5,8 +5,7 @@ import { positiveMatchNarrows } from './statement.js';
 /**
  * A web identity (OIDC) provider whose tokens anyone can get: a role trusting it without a condition on the
  * claim that names the caller is open to every user of the service. Condition keys are `ISSUER:claim`, the
- * issuer as IAM names the provider (`token.actions.githubusercontent.com`, with `/SLUG` for a GitHub
- * enterprise's own issuer).
+ * issuer as IAM names the provider (`token.actions.githubusercontent.com`).
  */
 export interface PublicWebIdentityProvider {
   issuer: RegExp;
@@ -43,11 +42,13 @@ interface PinningClaim {
  *   identity pools" (STS AssumeRoleWithWebIdentity, RoleArn). `amr` (authenticated / unauthenticated) only
  *   chooses among one pool's identities, so it pins nothing.
  * Issuers of one organisation (an EKS cluster's `oidc.eks.REGION.amazonaws.com/id/…`, a self-managed GitLab,
- * GitHub Enterprise Server) issue tokens to that organisation's workloads alone: left to the medium grade.
+ * GitHub Enterprise Server, a GitHub enterprise's own `token.actions.githubusercontent.com/SLUG`) issue tokens to that organisation's workloads alone: left to the medium grade.
  */
 export const PUBLIC_WEB_IDENTITY_PROVIDERS: readonly PublicWebIdentityProvider[] = [
   {
-    issuer: /^token\.actions\.githubusercontent\.com(\/[^/:]+)?$/i,
+    // Only the shared issuer: an enterprise's own (`…githubusercontent.com/SLUG`, include_enterprise_slug)
+    // issues tokens to that enterprise's workflows alone, an issuer of one organisation like those below.
+    issuer: /^token\.actions\.githubusercontent\.com$/i,
     anyone: 'any GitHub Actions workflow, in any repository',
     claims: [
       { name: 'sub', owner: /^(repo:[^/]+\/|[a-z_]+:[^:]+:)/i },

@@ -250,7 +250,8 @@ describe('IG302: critical when anyone with a GitHub, GitLab, Google or Cognito i
       ['gh_module_variable', github, sub('StringLike', 'var.subjects'), 'medium'],
       ['gh_symbolic_org', github, sub('StringLike', '"repo:${var.org}/*"'), 'medium'],
       ['gh_repository_claim', github, '{ StringEquals = { "token.actions.githubusercontent.com:repository" = "org/app" } }', 'medium'],
-      ['gh_enterprise_open', '{ Federated = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com/acme" }', '{ StringEquals = { "token.actions.githubusercontent.com/acme:aud" = "sts.amazonaws.com" } }', 'critical'],
+      // An enterprise's own issuer serves its workflows alone: another trustee, not anyone.
+      ['gh_enterprise_open', '{ Federated = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com/acme" }', '{ StringEquals = { "token.actions.githubusercontent.com/acme:aud" = "sts.amazonaws.com" } }', 'medium'],
       ['gh_enterprise_pinned', '{ Federated = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com/acme" }', '{ StringLike = { "token.actions.githubusercontent.com/acme:sub" = "repo:acme/app:*" } }', 'medium'],
       // The provider's ARN from a resource: its conditions' keys say which provider it is.
       ['gh_provider_reference', '{ Federated = aws_iam_openid_connect_provider.github.arn }', `{ StringEquals = { ${aud} } }`, 'critical'],
