@@ -5,7 +5,7 @@ import { wildcardMatches } from '../iam/wildcard.js';
 import { identityGraph, sameStack, type IdentityNode, type Referrer } from '../model/identity-graph.js';
 import type { Range } from '../model/range.js';
 import type { IdentityPolicy, LambdaFunction, LambdaPermission, Model, PolicyDocument, ResourceBase, Statement } from '../model/types.js';
-import { displayString, knownString, type Value } from '../model/value.js';
+import { displayString, knownString, resourcesOf, type Value } from '../model/value.js';
 import { accountPinning, servicePinning } from '../rules/support/account-pinning.js';
 
 export interface Location {
@@ -345,18 +345,6 @@ function targets(index: FunctionIndex, value: Value, referrer: Referrer, from: R
 
 function inModelOrder(index: FunctionIndex, fns: LambdaFunction[]): LambdaFunction[] {
   return fns.length > 1 ? fns.sort((a, b) => index.position.get(a)! - index.position.get(b)!) : fns;
-}
-
-/** The scan resources a value refers to symbolically (`aws_lambda_function.x.arn`, `!GetAtt X.Arn`, `"${…}:live"`). */
-function resourcesOf(value: Value): string[] {
-  switch (value.kind) {
-    case 'unknown':
-      return value.resource ? [value.resource] : [];
-    case 'template':
-      return value.parts.flatMap((p) => (typeof p !== 'string' && p.resource ? [p.resource] : []));
-    default:
-      return [];
-  }
 }
 
 function dedupe(invokers: Invoker[]): Invoker[] {

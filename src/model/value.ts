@@ -77,6 +77,21 @@ export function displayString(value: Value | undefined): string | undefined {
   return undefined;
 }
 
+/**
+ * The scan resources one value refers to by full address (`aws_lambda_function.x.arn`, `!GetAtt X.Arn`,
+ * `"${…}:live"`): a reference, or the pieces of one string; not what a list or object holds.
+ */
+export function resourcesOf(value: Value): string[] {
+  switch (value.kind) {
+    case 'unknown':
+      return value.resource ? [value.resource] : [];
+    case 'template':
+      return value.parts.flatMap((p) => (typeof p !== 'string' && p.resource ? [p.resource] : []));
+    default:
+      return [];
+  }
+}
+
 /** The symbolic references (resource attributes, variables, pseudo parameters) a value is built from. */
 export function referencesOf(value: Value | undefined): string[] {
   if (!value) return [];

@@ -29,8 +29,8 @@ export const IG201: Rule = {
       // NotAction / NotResource grants are IG203's.
       const grants = grantsByStatement(policy.document!, invokeActions, (g) => g.via === 'action');
       if (grants.length === 0) continue;
-      const callable = functionsInReach(model, policy);
-      const looping = new Set(callable.flatMap((c) => (c.cycle ? [c.address] : [])));
+      const inReach = functionsInReach(model, policy);
+      const looping = new Set(inReach.callable.flatMap((c) => (c.cycle ? [c.address] : [])));
       // Distinct: two roots' instances of one module's function are written alike. None the fix leaves out for a dependency cycle.
       const nearby = nearbyFunctions(model, policy, 3 + looping.size).filter((f) => !looping.has(f.address)).slice(0, 3);
       const functions = [...new Set(nearby.flatMap((f) => exampleResource(policy, f)))];
@@ -51,7 +51,7 @@ export const IG201: Rule = {
             functions.length > 0
               ? `Allow only lambda:InvokeFunction, on the functions this identity calls, e.g. ${policy.sourceType.startsWith('iam-json:') ? `"Resource": [${functions.map((f) => JSON.stringify(f)).join(', ')}]` : `Resource = [${functions.join(', ')}]`}.`
               : `Allow only lambda:InvokeFunction, on the ARNs of the functions this identity calls (arn:aws:lambda:REGION:ACCOUNT:function:NAME); ${looping.size > 0 ? `the functions beside it cannot be named by reference here (${[...looping].join(', ')}: a dependency cycle), write the ARN from the function name` : `no function is defined in ${isCloudFormation(policy) ? 'its template' : 'this scan'} to name`}.`,
-          fix: narrowResourceFix(policy, grant, callable),
+          fix: narrowResourceFix(policy, grant, inReach),
         });
       }
     }
@@ -88,18 +88,30 @@ interface Callable {
   cycle?: { role: string; own: boolean };
 }
 
+/** How many functions a policy can name by reference, and, when a fix could write them all (at most MAX_FUNCTIONS), each as a Callable. */
+interface InReach {
+  count: number;
+  callable: Callable[];
+}
+
 /**
  * The functions a policy can name by reference, as values a fix writes: those in the same
  * template (CloudFormation) or Terraform module folder. Raw IAM JSON can name none. Each says
- * whether a reference to it here would close a dependency cycle (support/dependency-cycle.ts);
- * worked out only when a fix could write them all.
+ * whether a reference to it here would close a dependency cycle (support/dependency-cycle.ts).
+ * Only counted when there are more than a fix writes: the fix then names none of them.
  */
-function functionsInReach(model: Model, policy: IdentityPolicy): Callable[] {
+function functionsInReach(model: Model, policy: IdentityPolicy): InReach {
   // Raw IAM JSON can hold no reference.
-  if (!isCloudFormation(policy) && !policy.sourceType.startsWith('aws_')) return [];
+  if (!isCloudFormation(policy) && !policy.sourceType.startsWith('aws_')) return { count: 0, callable: [] };
   // A reference reaches only its own template, or its own module instance: another instance of the same folder is not `aws_lambda_function.x` here.
   const inReach = functionsBeside(model, policy);
-  const cycles = inReach.length <= MAX_FUNCTIONS ? functionsClosingCycle(model, policy, inReach, MAX_FUNCTIONS) : new Map();
+  if (inReach.length > MAX_FUNCTIONS) return { count: inReach.length, callable: [] };
+  return { count: inReach.length, callable: callables(model, policy, inReach) };
+}
+
+/** The functions in reach as a fix writes them, each with the dependency cycle a reference to it would close, if any. */
+function callables(model: Model, policy: IdentityPolicy, inReach: readonly LambdaFunction[]): Callable[] {
+  const cycles = functionsClosingCycle(model, policy, inReach, MAX_FUNCTIONS);
   const cycle = (f: LambdaFunction) => {
     const role = cycles.get(f);
     return role ? { cycle: { role: role.identity.address, own: role.functions.includes(f) } } : {};
@@ -145,14 +157,14 @@ const BY_NAME = 'the ARN built from the function name (arn:aws:lambda:REGION:ACC
  * the T1648 risk (any function of the account) goes, and no call to a kept function breaks. A grant on versions and
  * aliases alone (`function:*:*`) keeps that shape: only the `:*` forms are written.
  */
-function narrowResourceFix(policy: IdentityPolicy, grant: Grant, beside: Callable[]) {
+function narrowResourceFix(policy: IdentityPolicy, grant: Grant, { count, callable: beside }: InReach) {
   // Entries covering every version and alias count too: replacing `*` alone would leave `function:*:*` open.
   const wildcards = resourceEntriesCoveringAllFunctions(grant.statement, FUNCTION_PROBES, true);
   const actions = grant.statement.action.map(knownString);
   if (actions.some((a) => !a?.toLowerCase().startsWith('lambda:')))
     return fix('Replace the Resource with the ARNs of the functions this identity calls. Not applied by --fix: the statement also grants actions of other services, which need their own resources; split it first.');
-  if (beside.length === 0 || beside.length > MAX_FUNCTIONS)
-    return fix(`Replace the Resource with the ARNs of the functions this identity calls. Not applied by --fix: ${beside.length === 0 ? 'no function it could call is defined beside the policy' : `${beside.length} functions are defined beside the policy; choose the ones it calls`}.`);
+  if (count === 0 || count > MAX_FUNCTIONS)
+    return fix(`Replace the Resource with the ARNs of the functions this identity calls. Not applied by --fix: ${count === 0 ? 'no function it could call is defined beside the policy' : `${count} functions are defined beside the policy; choose the ones it calls`}.`);
   if (beside.some((c) => !c.nameable))
     return fix('Replace the Resource with the ARNs of the functions this identity calls. Not applied by --fix: a Fn::ForEach loop over a collection the scan cannot know generates some of the functions beside the policy, so they cannot be named.');
   if (wildcards.length !== 1 || !grant.resource)

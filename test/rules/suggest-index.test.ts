@@ -4,7 +4,7 @@ import { classifyPrincipal } from '../../src/iam/principal.js';
 import { policyData } from '../../src/policy-data.js';
 import type { LambdaPermission, Model, ResourceBase } from '../../src/model/types.js';
 import { displayString, knownString, referencesOf, type Value } from '../../src/model/value.js';
-import { moduleInstance, targetFunction, triggers } from '../../src/rules/support/suggest.js';
+import { moduleInstance, nearbyFunctions, reachable, reachableFunctions, targetFunction, triggers } from '../../src/rules/support/suggest.js';
 import { loadModel } from '../../src/scan.js';
 import { REPO_ROOT } from '../helpers/scan.js';
 import { tempTree } from '../helpers/temp-tree.js';
@@ -85,5 +85,62 @@ describe('triggers (resources indexed by folder once per model)', () => {
       if (found.length > 0) withTriggers++;
     }
     expect(withTriggers).toBeGreaterThan(3);
+  });
+});
+
+/** The definition reachableFunctions indexes: every function of the folder that `reachable` accepts, in model order. */
+function linearReachable(model: Model, from: ResourceBase): ResourceBase[] {
+  return model.functions.filter((f) => dirname(f.range.file) === dirname(from.range.file) && reachable(f, from));
+}
+
+/** nearbyFunctions as it was, over every function of the folder. */
+function linearNearby(model: Model, from: ResourceBase, limit = 3): ResourceBase[] {
+  const reach = linearReachable(model, from).slice(0, limit);
+  if (reach.length > 0 || from.sourceType.startsWith('AWS::')) return reach;
+  const folder = model.functions.filter((f) => dirname(f.range.file) === dirname(from.range.file));
+  return (folder.length > 0 ? folder : model.functions).slice(0, limit);
+}
+
+describe('reachableFunctions (functions grouped by template or module instance once per model)', () => {
+  it('finds what filtering every function with reachable finds, from every policy, permission and function of the examples and fixtures', async () => {
+    const { model } = await loadModel({ paths: [join(REPO_ROOT, 'examples'), join(REPO_ROOT, 'test', 'fixtures')], cwd: REPO_ROOT });
+    const from: ResourceBase[] = [...model.identityPolicies, ...model.permissions, ...model.functions];
+    let nonEmpty = 0;
+    for (const resource of from) {
+      const found = reachableFunctions(model.functions, resource);
+      expect(found).toEqual(linearReachable(model, resource));
+      expect(nearbyFunctions(model, resource)).toEqual(linearNearby(model, resource));
+      if (found.length > 0 && !resource.sourceType.startsWith('aws_lambda_function') && !resource.sourceType.endsWith('::Function')) nonEmpty++;
+    }
+    expect(nonEmpty).toBeGreaterThan(50);
+  });
+
+  it('keeps roots apart, and shares a function of no known root with every root', () => {
+    const at = (address: string, file: string, root?: string, sourceType = 'aws_lambda_function') =>
+      ({ address, sourceType, root, range: { file, line: 1, column: 1, endLine: 1, endColumn: 2 } }) as ResourceBase;
+    const functions = [
+      at('aws_lambda_function.a', 'm/main.tf', 'dev'),
+      at('aws_lambda_function.a', 'm/main.tf', 'prod'),
+      at('module.x.aws_lambda_function.b', 'm/main.tf', 'dev'),
+      at('aws_lambda_function.c', 'm/other.tf', 'dev'),
+      at('Fn', 'm/t.yaml', undefined, 'AWS::Lambda::Function'),
+    ];
+    const plain = [...functions, at('aws_lambda_function.p', 'm/plan.json')];
+    const names = (list: readonly ResourceBase[]) => list.map((f) => `${f.address}@${f.root ?? '-'}`);
+    const policy = (root: string | undefined, list = functions, address = 'aws_iam_policy.p', file = 'm/iam.tf', sourceType = 'aws_iam_policy') => {
+      const from = at(address, file, root, sourceType);
+      const found = reachableFunctions(list, from);
+      expect(found).toEqual(list.filter((f) => reachable(f, from)));
+      return names(found);
+    };
+    expect(policy('dev')).toEqual(['aws_lambda_function.a@dev', 'aws_lambda_function.c@dev']);
+    expect(policy('prod')).toEqual(['aws_lambda_function.a@prod']);
+    expect(policy('stage')).toEqual([]);
+    expect(policy(undefined)).toEqual(['aws_lambda_function.a@dev', 'aws_lambda_function.a@prod', 'aws_lambda_function.c@dev']);
+    expect(policy('dev', functions, 'module.x.aws_iam_policy.p')).toEqual(['module.x.aws_lambda_function.b@dev']);
+    expect(policy('prod', plain)).toEqual(['aws_lambda_function.a@prod', 'aws_lambda_function.p@-']);
+    expect(policy('dev', plain)).toEqual(['aws_lambda_function.a@dev', 'aws_lambda_function.c@dev', 'aws_lambda_function.p@-']);
+    expect(policy(undefined, functions, 'Policy', 'm/t.yaml', 'AWS::IAM::Policy')).toEqual(['Fn@-']);
+    expect(policy(undefined, functions, 'Policy', 'm/u.yaml', 'AWS::IAM::Policy')).toEqual([]);
   });
 });

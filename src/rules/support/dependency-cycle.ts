@@ -1,18 +1,17 @@
-import { dirname } from 'node:path';
 import { INVOKE_ACTIONS } from '../../iam/invoke-actions.js';
 import { FUNCTION_PROBES, resourceEntriesCoveringAllFunctions } from '../../iam/statement.js';
 import { wildcardMatches } from '../../iam/wildcard.js';
 import { identityGraph, type IdentityNode } from '../../model/identity-graph.js';
 import type { IdentityPolicy, LambdaFunction, Model, Statement } from '../../model/types.js';
-import { knownString, type Value } from '../../model/value.js';
-import { byFolder, reachable } from './suggest.js';
+import { knownString, resourcesOf, type Value } from '../../model/value.js';
+import { reachableFunctions } from './suggest.js';
 
 /**
  * The functions a policy may name by reference: those of its CloudFormation template or Terraform module
  * folder that a reference written there can mean (not another module instance's `aws_lambda_function.x`).
  */
-export function functionsBeside(model: Model, policy: IdentityPolicy): LambdaFunction[] {
-  return (byFolder(model.functions).get(dirname(policy.range.file)) ?? []).filter((f) => reachable(f, policy));
+export function functionsBeside(model: Model, policy: IdentityPolicy): readonly LambdaFunction[] {
+  return reachableFunctions(model.functions, policy);
 }
 
 /**
@@ -57,21 +56,21 @@ export function functionsClosingCycle(model: Model, policy: IdentityPolicy, cand
 }
 
 /** Per policy: what functionsNamedBy found, kept because every policy with a finding may walk the same roles (a policy belongs to one model; `limit` is the fix's, always the same). */
-const named = new WeakMap<IdentityPolicy, LambdaFunction[]>();
+const named = new WeakMap<IdentityPolicy, readonly LambdaFunction[]>();
 
 /** The functions beside a policy that it depends on: those it refers to, or all of them when --fix may write them in place of a Resource matching every function. */
-function functionsNamedBy(model: Model, policy: IdentityPolicy, limit: number): LambdaFunction[] {
+function functionsNamedBy(model: Model, policy: IdentityPolicy, limit: number): readonly LambdaFunction[] {
   let found = named.get(policy);
   if (!found) named.set(policy, (found = findNamedBy(model, policy, limit)));
   return found;
 }
 
-function findNamedBy(model: Model, policy: IdentityPolicy, limit: number): LambdaFunction[] {
+function findNamedBy(model: Model, policy: IdentityPolicy, limit: number): readonly LambdaFunction[] {
   const beside = functionsBeside(model, policy);
   if (beside.length <= limit && (policy.document?.statements ?? []).some(mayBeNarrowed)) return beside;
   const referred = new Set<string>();
   collectResources(policy.policy.value, referred);
-  return beside.filter((f) => referred.has(f.address));
+  return referred.size === 0 ? [] : beside.filter((f) => referred.has(f.address));
 }
 
 /**
@@ -88,22 +87,9 @@ function mayBeNarrowed(statement: Statement): boolean {
   );
 }
 
-/** The addresses of the scan's resources a value refers to. */
+/** The addresses of the scan's resources a value refers to, in any list or object it holds. */
 function collectResources(value: Value, into: Set<string>): void {
-  switch (value.kind) {
-    case 'unknown':
-      if (value.resource !== undefined) into.add(value.resource);
-      return;
-    case 'template':
-      for (const part of value.parts) if (typeof part !== 'string' && part.resource !== undefined) into.add(part.resource);
-      return;
-    case 'list':
-      for (const item of value.items) collectResources(item, into);
-      return;
-    case 'object':
-      for (const entry of value.entries) collectResources(entry.value, into);
-      return;
-    default:
-      return;
-  }
+  if (value.kind === 'list') for (const item of value.items) collectResources(item, into);
+  else if (value.kind === 'object') for (const entry of value.entries) collectResources(entry.value, into);
+  else for (const resource of resourcesOf(value)) into.add(resource);
 }

@@ -84,6 +84,55 @@ export function reachable(resource: ResourceBase, from: ResourceBase, file = fro
 }
 
 /**
+ * The functions a reference written where `from` stands can name: `reachable(f, from)` for each, in list
+ * order. Looked up in groups built once per list by what `reachable` compares (a CloudFormation template;
+ * a Terraform folder and module instance, then the root), so each policy reads its own few functions
+ * rather than filtering every function of its folder (a folder of many templates made that quadratic).
+ */
+export function reachableFunctions<T extends ResourceBase>(functions: readonly T[], from: ResourceBase): readonly T[] {
+  const group = groupedBy(functions, reachKey).get(reachKey(from));
+  if (!group) return [];
+  // CloudFormation compares files alone; a Terraform resource of no known root shares every root.
+  if (from.sourceType.startsWith('AWS::') || from.root === undefined) return group;
+  let roots = rootsOfGroup.get(group) as GroupRoots<T> | undefined;
+  if (!roots) rootsOfGroup.set(group, (roots = splitByRoot(group)));
+  const own = roots.byRoot.get(from.root);
+  if (roots.unrooted.length === 0) return own ?? [];
+  if (!own) return roots.unrooted;
+  // Both (a plan beside the configuration): in list order, once per root.
+  let both = roots.merged.get(from.root);
+  if (!both) roots.merged.set(from.root, (both = group.filter((f) => sameRoot(f.root, from.root))));
+  return both;
+}
+
+/** A group's members by their root, and those of no known root (which every root can name). */
+interface GroupRoots<T> {
+  byRoot: Map<string, T[]>;
+  unrooted: T[];
+  /** Per root with members of its own, when there are unrooted ones too: both, in list order. */
+  merged: Map<string, T[]>;
+}
+
+const rootsOfGroup = new WeakMap<readonly ResourceBase[], GroupRoots<ResourceBase>>();
+
+/** Split once per group: a module folder that many roots call is one group, and each root's policies look up their own. */
+function splitByRoot<T extends ResourceBase>(group: readonly T[]): GroupRoots<T> {
+  const roots: GroupRoots<T> = { byRoot: new Map(), unrooted: [], merged: new Map() };
+  for (const f of group) {
+    if (f.root === undefined) roots.unrooted.push(f);
+    else {
+      const list = roots.byRoot.get(f.root);
+      if (list) list.push(f);
+      else roots.byRoot.set(f.root, [f]);
+    }
+  }
+  return roots;
+}
+
+/** What `reachable` (a reference written in the resource's own file) requires to be equal, but for the root. */
+const reachKey = (r: ResourceBase) => (r.sourceType.startsWith('AWS::') ? templateScope(r.range.file) : `r\u0000${dirname(r.range.file)}\u0000${moduleInstance(r.address)}`);
+
+/**
  * The first position in `functions` of each `scope \0 key`. Keys: a function's name (`n:`), address
  * (`a:`) and short address (`s:`, `type.name` of a module's resource); scopes: its template (`c`), its
  * Terraform folder, root and module instance (`t`), its folder and root (`d`), and the whole scan.
@@ -118,16 +167,12 @@ function functionIndex(functions: Model['functions']): FunctionIndex {
  * scan, as examples of the form; but never another template's, which its template cannot name.
  */
 export function nearbyFunctions(model: Model, from: ResourceBase, limit = 3): ResourceBase[] {
-  // A template's own functions by file: a cdk.out folder holds many templates, and each policy would filter them all.
-  if (from.sourceType.startsWith('AWS::')) return (groupedBy(model.functions, fileOf).get(from.range.file) ?? []).filter((f) => reachable(f, from)).slice(0, limit);
+  const reach = reachableFunctions(model.functions, from).slice(0, limit);
+  if (reach.length > 0 || from.sourceType.startsWith('AWS::')) return reach;
   const folder = byFolder(model.functions).get(dirname(from.range.file)) ?? [];
-  const reach: ResourceBase[] = [];
-  for (const f of folder) if (reachable(f, from) && reach.push(f) === limit) break;
-  if (reach.length > 0) return reach;
   return (folder.length > 0 ? folder : model.functions).slice(0, limit);
 }
 
-const fileOf = (resource: ResourceBase) => resource.range.file;
 
 /** `module.NAME.` steps, each with an optional instance key (`module.a[0].`, `module.a["k"].`). */
 const MODULE_PREFIX = /^(?:module\.[^.[]+(?:\[(?:\d+|"(?:[^"\\]|\\.)*")\])?\.)*/;
