@@ -144,7 +144,7 @@ export function sharedFunction(
 ): SharedFunction | undefined {
   const reaches = [first, ...(second === 'any-function' ? [] : [second]), ...also, ...caps];
   const denied = [SEVEN_COLONS, ...reaches.flatMap((r) => r.denied)];
-  const unless = combinations(reaches.flatMap((r) => r.deniedUnless));
+  const unless = everyWay(reaches.flatMap((r) => r.deniedUnless), MAX_UNLESS_COMBINATIONS);
   if (unless === undefined) return undefined;
   const { budget } = compiler;
   const reached = (all: Glob[], none: Glob[]) => unless.some((open) => commonMatch([...all, ...open], none, budget) !== undefined);
@@ -159,7 +159,7 @@ export function sharedFunction(
     return answer;
   };
   // The further actions are chosen as caps are, first in each combination.
-  const capping = capCombinations([...also, ...caps]);
+  const capping = everyWay([...also, ...caps].map((reach) => reach.grants), MAX_PAIRS);
   if (capping === undefined) return undefined;
   const others: Array<ScopedGrant | undefined> = second === 'any-function' ? [undefined] : second.grants;
   const everything = compile(compiler, '*', 'token');
@@ -182,26 +182,16 @@ export function sharedFunction(
   return undefined;
 }
 
-/** One grant of each cap, every way; none when a cap grants nothing; undefined past MAX_PAIRS. */
-function capCombinations(caps: readonly FunctionReach[]): ScopedGrant[][] | undefined {
-  let out: ScopedGrant[][] = [[]];
-  for (const cap of caps) {
-    out = out.flatMap((chosen) => cap.grants.map((grant) => [...chosen, grant]));
-    if (out.length > MAX_PAIRS) return undefined;
-  }
-  return out;
-}
-
 function sameGlob(a: Glob, b: Glob): boolean {
   return a.length === b.length && a.every((symbol, i) => symbol === b[i]);
 }
 
-/** One glob from each list, every way (one empty list: no way at all); undefined past MAX_UNLESS_COMBINATIONS. */
-function combinations(lists: readonly Glob[][]): Glob[][] | undefined {
-  let out: Glob[][] = [[]];
+/** One item from each list, every way (one empty list: no way at all); undefined past `limit` ways. */
+function everyWay<T>(lists: ReadonlyArray<readonly T[]>, limit: number): T[][] | undefined {
+  let out: T[][] = [[]];
   for (const list of lists) {
-    out = out.flatMap((chosen) => list.map((glob) => [...chosen, glob]));
-    if (out.length > MAX_UNLESS_COMBINATIONS) return undefined;
+    out = out.flatMap((chosen) => list.map((item) => [...chosen, item]));
+    if (out.length > limit) return undefined;
   }
   return out;
 }
