@@ -204,6 +204,16 @@ const wideKeys = {
   decode: (id: string): Positions[] => id.split(';').map((text) => (text === '' ? [] : text.split(',').map(Number))),
 };
 
+/** How states of these globs are written as keys. */
+function keysFor(globs: readonly Glob[]): typeof narrowKeys {
+  return globs.some((g) => g.length >= 0xffff) ? wideKeys : narrowKeys;
+}
+
+/** The symbols a search tries: every literal and token the globs name, and FRESH for any other character. */
+function alphabetOf(globs: readonly Glob[]): number[] {
+  return [...new Set(globs.flatMap((g) => g.filter((s) => s >= 0)))].concat(FRESH);
+}
+
 /**
  * A string matching every glob of `all` and none of `none`, as symbols (see witnessText); undefined when
  * there is none, or when the search visits more states than its budget allows (a number: that many, for
@@ -216,9 +226,9 @@ export function commonMatch(all: readonly Glob[], none: readonly Glob[] = [], bu
   const shared = typeof budget === 'number' ? searchBudget(budget, budget) : budget;
   const limit = Math.min(shared.perSearch, shared.left);
   const globs = [...all, ...none];
-  const alphabet = [...new Set(globs.flatMap((g) => g.filter((s) => s >= 0)))].concat(FRESH);
+  const alphabet = alphabetOf(globs);
   const start = globs.map(startPositions);
-  const { encode, decode } = globs.some((g) => g.length >= 0xffff) ? wideKeys : narrowKeys;
+  const { encode, decode } = keysFor(globs);
   const startId = encode(start);
   const parents = new Map<string, { from: string; symbol: number } | null>([[startId, null]]);
   const queue: string[] = [startId];
@@ -258,9 +268,9 @@ export function commonMatch(all: readonly Glob[], none: readonly Glob[] = [], bu
  * `budget` states: the caller cannot then claim it has seen every way. Globs without tokens.
  */
 export function matchSignatures(globs: readonly Glob[], budget = 2_000): Map<string, number[]> | undefined {
-  const alphabet = [...new Set(globs.flatMap((g) => g.filter((s) => s >= 0)))].concat(FRESH);
+  const alphabet = alphabetOf(globs);
   const start = globs.map(startPositions);
-  const key = (state: Positions[]) => state.map((p) => p.join(',')).join('|');
+  const { encode: key } = keysFor(globs);
   const parents = new Map<string, { from: string; symbol: number } | null>([[key(start), null]]);
   const queue: Array<{ state: Positions[]; id: string }> = [{ state: start, id: key(start) }];
   const found = new Map<string, number[]>();
