@@ -3,6 +3,7 @@ import { lstat, readFile, realpath, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { classifyByName, type NameClass } from './classify.js';
+import { isInside } from './inside.js';
 import { installedModules, type InstalledModule } from './module-manifest.js';
 
 export interface DiscoveredFile {
@@ -62,7 +63,7 @@ export async function discover(
     await walker.walk(absolute, root);
   }
   for (const folder of filters.installedModules === false ? [] : fileFolders) {
-    if ([...walked].some((root) => folder === root || folder.startsWith(root + sep))) continue; // its .terraform was seen by the walk
+    if ([...walked].some((root) => folder === root || isInside(folder, root))) continue; // its .terraform was seen by the walk
     addInstalledModules(folder, await realpath(folder), notices, files, modules);
   }
   return { files: [...files.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)), notices, modules };
@@ -146,7 +147,7 @@ class Walker {
       this.notices.push({ path, message: 'broken or looping symlink; not followed' });
       return;
     }
-    if (target !== this.root && !target.startsWith(this.root + sep)) {
+    if (target !== this.root && !isInside(target, this.root)) {
       this.notices.push({ path, message: `symlink points outside the scan root (${target}); not followed` });
       return;
     }

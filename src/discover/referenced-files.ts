@@ -1,6 +1,7 @@
 import { realpathSync, statSync } from 'node:fs';
-import { dirname, resolve, sep } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { DEFAULT_MAX_FILE_BYTES, readSourceSync } from '../parse/read-source.js';
+import { isInside } from './inside.js';
 
 export interface ReferencedFile {
   /** The path as findings show it. */
@@ -47,7 +48,7 @@ export function referencedFileReader(options: ReferencedFileOptions): Referenced
     } catch {
       return undefined; // missing, or a broken or looping symlink
     }
-    if (!scanRoots().some((root) => real.startsWith(root.endsWith(sep) ? root : root + sep))) return undefined;
+    if (!scanRoots().some((root) => isInside(real, root))) return undefined;
     // Checked before opening: opening a FIFO would block the scan.
     const info = statSync(real, { throwIfNoEntry: false });
     const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
