@@ -1,5 +1,5 @@
 import type { FunctionInvokers, Invoker } from '../graph/invokers.js';
-import { severityRank, type Finding, type Severity } from '../rules/types.js';
+import { severityRank, type Finding, type Grantee, type Severity } from '../rules/types.js';
 
 /**
  * Who can invoke what, as the HTML report draws it: principals on one side, functions on the
@@ -28,35 +28,34 @@ export interface GraphEdge {
 /** Every function: what identity-policy rules (IG2xx) are about. */
 export const EVERY_FUNCTION = 'every function';
 
-/** The principal side of a finding about an invoke grant, or undefined when it is not one. */
+/** The principal side of a finding about an invoke grant, or undefined when it is not one. Read from the finding's data: messages are for people and change. */
 function principalOf(f: Finding): string | undefined {
-  const quoted = /principal = "([^"]+)"/.exec(f.evidence ?? '')?.[1];
-  switch (f.ruleId) {
-    case 'IG101':
+  if (f.grant) return granteeLabel(f.grant.grantee);
+  return f.ruleId.startsWith('IG2') ? `holders of ${f.resource}` : undefined;
+}
+
+function granteeLabel(grantee: Grantee): string {
+  switch (grantee.kind) {
+    case 'any-principal':
       return 'any AWS principal (*)';
-    case 'IG102':
-      return `${quoted ?? 'an AWS service'} (any account)`;
-    case 'IG103': {
-      const account = /account (\d{12})/.exec(f.message)?.[1];
-      return account ? `account ${account}` : 'another account';
-    }
-    case 'IG104':
+    case 'service':
+      return `${grantee.service} (any account)`;
+    case 'account':
+      return `account ${grantee.account}`;
+    case 'internet':
       return 'anyone on the internet (function URL)';
-    case 'IG105':
-      return quoted ?? 'the grant’s principal';
-    default:
-      return f.ruleId.startsWith('IG2') ? `holders of ${f.resource}` : undefined;
+    case 'principal':
+      return grantee.principal ?? 'the grant’s principal';
   }
 }
 
-/** The function side: what the grant names, as the finding states it. */
+/** The function side: the function a grant names, or what a finding is about (an identity policy's reach, a role, guardrails). */
 export function functionOf(f: Finding): string {
   if (f.ruleId.startsWith('IG2')) return EVERY_FUNCTION;
   if (f.ruleId.startsWith('IG3')) return `execution role ${f.resource}`;
   if (f.ruleId.startsWith('IG4') || f.ruleId.startsWith('IG5')) return 'organisation guardrails';
   if (f.ruleId.startsWith('IG6') || f.ruleId.startsWith('IG9')) return `policies and input (${f.range.file})`;
-  const named = / invoke (\S+?)(?:: | for a resource)/.exec(f.message)?.[1];
-  return named ?? `function of ${f.resource}`;
+  return f.grant?.function ?? `function of ${f.resource}`;
 }
 
 /** The graph the findings show: an edge from each principal class to each function a finding opens to it. */

@@ -2,7 +2,8 @@ import { mayGrantInvoke } from '../iam/invoke-actions.js';
 import { classifyPrincipal } from '../iam/principal.js';
 import { displayString, knownString } from '../model/value.js';
 import { accountPinning, onlyAwsServices, unscopingNote } from './support/account-pinning.js';
-import { targetFunction } from './support/suggest.js';
+import { invokeGrant } from './support/grant.js';
+import { namedFunction, unnamedFunction } from './support/suggest.js';
 import { rootsOf } from './support/roots.js';
 import type { Finding, Rule } from './types.js';
 
@@ -29,7 +30,8 @@ export const IG101: Rule = {
       if (onlyAwsServices(permission)) continue;
       const pinning = accountPinning(permission, true);
       if (pinning.pinned !== false) continue;
-      const target = targetFunction(model, permission);
+      const name = namedFunction(model, permission);
+      const target = name ?? unnamedFunction(permission);
       findings.push({
         ruleId: 'IG101',
         severity: 'critical',
@@ -37,6 +39,7 @@ export const IG101: Rule = {
         range: permission.principal.range,
         resource: permission.address,
         ...rootsOf(permission),
+        ...invokeGrant({ kind: 'any-principal' }, name),
         evidence: `principal = ${JSON.stringify(displayString(permission.principal.value))}`,
         suggestion: `Grant ${target} to the one account or service that calls it (its account id or service principal) and add a source account or organisation id condition; never "*".`,
       });

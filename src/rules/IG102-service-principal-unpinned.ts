@@ -6,7 +6,8 @@ import type { LambdaPermission } from '../model/types.js';
 import { isNullish, knownString } from '../model/value.js';
 import { onlyAwsServices, servicePinning, unscopingNote } from './support/account-pinning.js';
 import { fix, isCloudFormation, propertyName } from './support/fix.js';
-import { targetFunction, triggers, type Trigger } from './support/suggest.js';
+import { invokeGrant } from './support/grant.js';
+import { namedFunction, triggers, unnamedFunction, type Trigger } from './support/suggest.js';
 import { rootsOf } from './support/roots.js';
 import type { Finding, Rule, RuleConfig } from './types.js';
 
@@ -36,9 +37,10 @@ export const IG102: Rule = {
       if (!isNullish(permission.principalOrgId?.value)) continue;
       const pinning = servicePinning(permission, principal.service);
       if (pinning.pinned !== false) continue;
-      const target = targetFunction(model, permission);
+      const name = namedFunction(model, permission);
+      const target = name ?? unnamedFunction(permission);
       if (pinnedBySkillId(principal.service)) {
-        findings.push(anySkillFinding(permission, principal.service, target, pinning.why));
+        findings.push(anySkillFinding(permission, principal.service, name, target, pinning.why));
         continue;
       }
       const sources = principal.service === ANY_SERVICE ? [] : triggers(model, principal.service, permission);
@@ -50,6 +52,7 @@ export const IG102: Rule = {
         range: permission.principal.range,
         resource: permission.address,
         ...rootsOf(permission),
+        ...invokeGrant({ kind: 'service', service: principal.service }, name),
         evidence: `principal = ${JSON.stringify(principal.evidence)}`,
         suggestion: `Add a source account condition (the account that owns the calling resource)${sourceHint}.`,
         fix: pinningFix(permission, sources, config),
@@ -62,7 +65,7 @@ export const IG102: Rule = {
 const ANY_SERVICE = 'any AWS service';
 
 /** An Alexa grant without the skill id: any skill, of any developer, can have Alexa invoke the function. */
-function anySkillFinding(permission: LambdaPermission, service: string, target: string, why: string): Finding {
+function anySkillFinding(permission: LambdaPermission, service: string, name: string | undefined, target: string, why: string): Finding {
   const token = propertyName(permission, 'event_source_token', 'EventSourceToken');
   return {
     ruleId: 'IG102',
@@ -71,6 +74,7 @@ function anySkillFinding(permission: LambdaPermission, service: string, target: 
     range: permission.principal!.range,
     resource: permission.address,
     ...rootsOf(permission),
+    ...invokeGrant({ kind: 'service', service }, name),
     evidence: `principal = ${JSON.stringify(service)}`,
     suggestion: `Set ${token} to the id of the skill that calls the function (amzn1.ask.skill.…); a source account or source ARN does not pin an Alexa grant.`,
     fix: fix(`${skillIdPlace(permission, token)} Not applied by --fix: the skill id is not in the scan.`),

@@ -1,7 +1,8 @@
 import { wildcardMatches } from '../iam/wildcard.js';
-import { isNullish, knownString } from '../model/value.js';
+import { displayString, isNullish, knownString } from '../model/value.js';
 import { DEPRECATED_INVOKE_ACTION, INVOKE_ACTIONS } from '../iam/invoke-actions.js';
 import { fix, propertyName } from './support/fix.js';
+import { invokeGrant } from './support/grant.js';
 import { rootsOf } from './support/roots.js';
 import type { Finding, Rule } from './types.js';
 
@@ -38,6 +39,7 @@ export const IG105: Rule = {
       const stale = extra.length > 0 && extra.every(deprecated) && !coversInvoke;
       // Other actions only (lambda:Get*, lambda:GetFunction): the grantee cannot invoke today, and the narrowed action would let it.
       const noInvoke = !stale && !coversInvoke;
+      const principal = displayString(permission.principal?.value);
       findings.push({
         ruleId: 'IG105',
         severity: 'medium',
@@ -49,6 +51,7 @@ export const IG105: Rule = {
         range: permission.action.range,
         resource: permission.address,
         ...rootsOf(permission),
+        ...invokeGrant({ kind: 'principal', ...(principal !== undefined ? { principal } : {}) }, undefined),
         evidence: `action = ${JSON.stringify(action)}`,
         suggestion: noInvoke
           ? 'Remove the permission, or grant only "lambda:InvokeFunction" (or "lambda:InvokeFunctionUrl" for a function URL) if the grantee should invoke the function.'

@@ -35,6 +35,12 @@ export interface Finding {
    * formatters render it as a note after the resource's first mention (see `report/message.ts`).
    */
   roots?: string[];
+  /**
+   * A resource-based invoke grant (IG1xx): whom it opens a function to, and which function, as data.
+   * Reports that draw or group grants (the HTML report's invoke graph) read this, never the message.
+   * Not in JSON or SARIF output, nor in fingerprints.
+   */
+  grant?: InvokeGrant;
   /** One line a user can act on, naming real ARNs/references from the scan where it can. */
   suggestion: string;
   /** The statement or attribute text that grants too much. */
@@ -46,6 +52,26 @@ export interface Finding {
   /** Machine-applicable fix: rules set `description` and `changes`; the fix stage resolves them into `edits`. Without edits (a guardrail's SCP in `replacement`): applied by hand. */
   fix?: Fix;
 }
+
+/** What a resource-based grant a finding reports opens: who may call, and the function when the rule names it. */
+export interface InvokeGrant {
+  grantee: Grantee;
+  /** The function as the rule resolved it (the scan's function's address, else its name as written); absent when the rule does not name it. */
+  function?: string;
+}
+
+/** Whom a grant lets in, as far as the rule judged it. */
+export type Grantee =
+  /** `*` with nothing pinning an account or organisation. */
+  | { kind: 'any-principal' }
+  /** A service principal (`any AWS service` for `*` limited to services) acting for a resource in any account. */
+  | { kind: 'service'; service: string }
+  /** An account outside the configured estate, granted itself or through a role or user in it. */
+  | { kind: 'account'; account: string }
+  /** A function URL with authorization type NONE: no AWS signature needed. */
+  | { kind: 'internet' }
+  /** The principal as written (absent when the grant writes none), its reach not judged. */
+  | { kind: 'principal'; principal?: string };
 
 /** Whether Access Analyzer agrees with a finding; `unavailable` when it could not be asked or could not tell. */
 export interface CrossCheck {

@@ -30,6 +30,7 @@ function hostileResult(): ScanResult {
     suggestion: `Pin it ${HOSTILE}`,
     evidence: `principal = "</pre>${HOSTILE}"`,
     constructPath: HOSTILE,
+    grant: { grantee: { kind: 'principal', principal: HOSTILE }, function: HOSTILE },
   };
   return {
     files: 1,
@@ -50,6 +51,8 @@ describe('html formatter', () => {
     expect(html.match(/<script/g)).toHaveLength(1);
     expect(html).toContain('aws_lambda_permission.&lt;script&gt;console.error(&#39;xss-script&#39;)&lt;/script&gt;&quot;&gt;&lt;img src=x onerror=');
     expect(html).not.toContain('<img');
+    // The invoke graph draws the grant's principal and function: as text too.
+    expect(html.match(/<g class="node (principal|function)"><title>&lt;script&gt;/g)).toHaveLength(2);
   });
 
   it('is self-contained: no fetchable reference, and a content security policy that forbids fetching', () => {

@@ -7,13 +7,19 @@ import { groupedBy } from '../../model/grouped-by.js';
 import { sameRoot } from '../../model/identity-graph.js';
 import { displayString, knownString, referencesOf } from '../../model/value.js';
 
+/** How a message names the function a permission targets: as `namedFunction` does, else as `unnamedFunction`. */
+export function targetFunction(model: Model, permission: LambdaPermission): string {
+  return namedFunction(model, permission) ?? unnamedFunction(permission);
+}
+
 /**
  * How to refer to the function a permission targets: a reference from the scan if there is one.
  * A reference means a function of the permission's own template or Terraform module instance (an
  * address is unique only there: every root may have its `aws_lambda_function.this`); a name written
- * out prefers one of those too, else the first function of that name anywhere in the scan.
+ * out prefers one of those too, else the first function of that name anywhere in the scan. None
+ * when no name is written, or the one written cannot be spelled out.
  */
-export function targetFunction(model: Model, permission: LambdaPermission): string {
+export function namedFunction(model: Model, permission: LambdaPermission): string | undefined {
   const value = permission.functionName?.value;
   const index = functionIndex(model.functions);
   const name = knownString(value);
@@ -37,12 +43,19 @@ export function targetFunction(model: Model, permission: LambdaPermission): stri
 }
 
 /** A permission's function as written, when it is none of the scan's: unknown pieces as `${ref}`, as other messages show them. */
-function writtenFunction(permission: LambdaPermission): string {
+function writtenFunction(permission: LambdaPermission): string | undefined {
   const text = displayString(permission.functionName?.value);
-  if (text === undefined) return 'the function';
   // A piece with no reference to show (`!GetAtt` with nothing after it, an expression the evaluator cannot name) would read `${}`.
-  if (/\$\{(?:unknown)?\}/.test(text)) return `the function (${propertyName(permission, 'function_name', 'FunctionName')} not resolved)`;
-  return text;
+  return text === undefined || UNSPELLABLE.test(text) ? undefined : text;
+}
+
+const UNSPELLABLE = /\$\{(?:unknown)?\}/;
+
+/** What a message calls a permission's function when `namedFunction` cannot name it (saying why when a name is written). */
+export function unnamedFunction(permission: LambdaPermission): string {
+  return displayString(permission.functionName?.value) === undefined
+    ? 'the function'
+    : `the function (${propertyName(permission, 'function_name', 'FunctionName')} not resolved)`;
 }
 
 /** The lowest position of any of the keys in a scope. */
