@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, realpathSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import { join, resolve } from 'node:path';
 import { classifyByName } from './classify.js';
+import { isInside } from './inside.js';
 import type { DiscoveredFile, DiscoveryNotice } from './discover.js';
 
 /**
@@ -47,7 +48,7 @@ export function installedModules(root: string, scanRoot: string, notices: Discov
   } catch {
     return { modules: [], files: [] };
   }
-  if (!inside(realBase, scanRoot)) {
+  if (!isInside(realBase, scanRoot)) {
     notices.push({ path: base, message: `installed modules folder resolves outside the scan root (${realBase}); not followed` });
     return { modules: [], files: [] };
   }
@@ -57,7 +58,7 @@ export function installedModules(root: string, scanRoot: string, notices: Discov
     if (typeof entry.Key !== 'string' || typeof entry.Dir !== 'string' || entry.Key === '') continue;
     const dir = resolve(root, entry.Dir);
     dirOfKey.set(entry.Key, dir);
-    if (!inside(dir, base)) continue;
+    if (!isInside(dir, base)) continue; // resolve() has folded any `../`: a Dir that climbs out is not under base
     installed.push({ key: entry.Key, dir, source: typeof entry.Source === 'string' ? entry.Source : '', ...(typeof entry.Version === 'string' ? { version: entry.Version } : {}) });
   }
   const modules: InstalledModule[] = [];
@@ -77,7 +78,7 @@ export function installedModules(root: string, scanRoot: string, notices: Discov
 /** The module folder's Terraform configuration files (not its sub-folders: those are modules of their own). */
 function moduleFiles(dir: string, realBase: string, notices: DiscoveryNotice[]): DiscoveredFile[] | undefined {
   try {
-    if (!inside(realpathSync(dir), realBase)) {
+    if (!isInside(realpathSync(dir), realBase)) {
       notices.push({ path: dir, message: `installed module folder resolves outside .terraform/modules; not followed` });
       return undefined;
     }
@@ -92,9 +93,4 @@ function moduleFiles(dir: string, realBase: string, notices: DiscoveryNotice[]):
   } catch {
     return undefined; // listed but not installed (init not re-run): nothing to analyse
   }
-}
-
-function inside(path: string, folder: string): boolean {
-  const from = relative(folder, path);
-  return from !== '' && !from.startsWith('..') && !from.startsWith(sep) && !from.includes(`..${sep}`);
 }

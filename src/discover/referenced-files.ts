@@ -27,7 +27,8 @@ export interface ReferencedFileOptions {
  * resolved) stays inside a scanned folder, up to the size limit, in UTF-8. A path that escapes
  * (`../../etc/x`, a symlink out of the root), a missing file, a device or FIFO, an oversized or
  * binary file reads as undefined: the value stays unknown. Each path is read once per scan,
- * however many module instances ask for it.
+ * however many module instances ask for it. Ignore globs (`exclude`, .gitignore) do not apply: they
+ * choose the files scanned on their own, and a file the scanned code reads is what Terraform deploys.
  */
 export function referencedFileReader(options: ReferencedFileOptions): ReferencedFileReader {
   const cache = new Map<string, ReferencedFile | undefined>();

@@ -82,7 +82,7 @@ export function withholdParentEdits(findings: readonly Finding[], model: Model):
     const resource = resourceAt(model, finding.resource, finding.range.file);
     if (!resource || !isNestedStackResource(resource)) continue;
     const elsewhere = changes.filter((c) => changeRange(c).file !== resource.range.file);
-    if (elsewhere.every((c) => (c.kind === 'set' || c.kind === 'replace') && !namesResource(c.value))) continue;
+    if (elsewhere.every((c) => c.kind === 'remove' || ((c.kind === 'set' || c.kind === 'replace') && !namesResource(c.value)))) continue;
     finding.fix!.changes = [];
     finding.fix!.description += ` Not applied by --fix: ${finding.resource} takes the value from its parent stack (${elsewhere.map((c) => `${changeRange(c).file}:${changeRange(c).line}`).join(', ')}); change the nested template or what the parent passes by hand.`;
   }
@@ -110,6 +110,7 @@ function changeRange(change: Change): Range {
     case 'set':
       return change.attribute;
     case 'replace':
+    case 'remove':
       return change.range;
     case 'add':
       return change.after;

@@ -53,7 +53,7 @@ export async function resolveFixes(findings: Finding[], readText: (file: string)
         edits.push(edit);
       }
       fix.edits = edits;
-      fix.replacement = edits.map((e) => e.text.trim().replace(/^,\s*/, '')).join('\n');
+      fix.replacement = edits.flatMap((e) => (e.text.trim() === '' ? [] : [e.text.trim().replace(/^,\s*/, '')])).join('\n');
       return undefined;
     })();
     if (why) fix.description += ` Not applied by --fix: ${why}.`;
@@ -127,14 +127,14 @@ function syntaxAt(file: EditableFile, offset: number): Syntax {
 
 /** One change as a text edit, or why it cannot be made. */
 export function changeToEdit(file: EditableFile, change: Change): TextEdit | string {
-  const at = offsetsOf(file, change.kind === 'set' ? change.attribute : change.kind === 'replace' ? change.range : change.kind === 'add' ? change.after : change.block);
+  const at = offsetsOf(file, change.kind === 'set' ? change.attribute : change.kind === 'replace' || change.kind === 'remove' ? change.range : change.kind === 'add' ? change.after : change.block);
   if (!at) return 'the place to edit is not in this file as written';
   const [start, end] = [at[0], trimEnd(file.text, at[0], at[1])];
   // Escapes, quoting and folding of the string would all have to be written back: left to a human.
   if (file.embedded.some(([s, e]) => start >= s && start < e)) return 'the policy is written as a JSON string: edit the string by hand (or write the policy as YAML/JSON)';
   const syntax = syntaxAt(file, start);
   const cannot = `${syntax} cannot express the value`;
-  if (change.kind !== 'add-block' && refersToTerraform(change.value) && file.variables.some(([s, e]) => start >= s && start < e)) {
+  if ((change.kind === 'set' || change.kind === 'replace' || change.kind === 'add') && refersToTerraform(change.value) && file.variables.some(([s, e]) => start >= s && start < e)) {
     return 'the value stands in a variable default, which cannot refer to resources: set the variable where the module is called (or in tfvars), or write the reference in place of the variable';
   }
   switch (change.kind) {
@@ -145,13 +145,15 @@ export function changeToEdit(file: EditableFile, change: Change): TextEdit | str
       return text === undefined ? cannot : { file: file.file, start: valueStart, end, text };
     }
     case 'replace': {
-      const written = file.text.slice(start, end);
-      // A string written through Fn::Sub is replaced with its intrinsic: the tag or `Fn::Sub` key would otherwise stay.
-      const sub = unquote(written) === change.expect ? undefined : substitutedLength(written, change.expect, syntax);
-      const from = sub === undefined ? (unquote(written) === change.expect ? subTagStart(file, start, syntax) : undefined) : start;
-      if (from === undefined) return `the value is not written at that place (${JSON.stringify(written.slice(0, 40))} is): it comes from a variable, a managed policy or the like`;
-      // A comment after a block `Fn::Sub: "…"` is kept.
-      return replaceItem(file, from, sub === undefined ? end : start + sub, change.value, syntax) ?? cannot;
+      const span = writtenSpan(file, start, end, change.expect, syntax);
+      return typeof span === 'string' ? span : (replaceItem(file, span[0], span[1], change.value, syntax) ?? cannot);
+    }
+    case 'remove': {
+      const span = writtenSpan(file, start, end, change.expect, syntax);
+      if (typeof span === 'string') return span;
+      const [from, to] = span;
+      const range = syntax === 'cfn-yaml' && /^[ \t]*-[ \t]+$/.test(file.text.slice(lineStart(file.text, from), from)) ? blockItemLine(file.text, from, to) : listItemWithSeparator(file.text, from, to);
+      return range ? { file: file.file, start: range[0], end: range[1], text: '' } : 'the entry is not written as an item of a list with others, laid out so that it can be taken out';
     }
     case 'add': {
       const text = renderValue(change.value, syntax);
@@ -165,6 +167,50 @@ export function changeToEdit(file: EditableFile, change: Change): TextEdit | str
       return addBlock(file, start, end, change.type, attributes as Array<readonly [string, string]>) ?? `cannot add a ${change.type} block inside the block as it is laid out`;
     }
   }
+}
+
+/**
+ * The span of the value written at `start`–`end` that reads `expect`: a string, or a string written through
+ * Fn::Sub, whose tag or `Fn::Sub` key is part of it (replacing or removing the string alone would leave them).
+ * A comment after a block `Fn::Sub: "…"` is left out. Why not, when the place holds something else.
+ */
+function writtenSpan(file: EditableFile, start: number, end: number, expect: string, syntax: Syntax): [number, number] | string {
+  const written = file.text.slice(start, end);
+  const sub = unquote(written) === expect ? undefined : substitutedLength(written, expect, syntax);
+  const from = sub === undefined ? (unquote(written) === expect ? subTagStart(file, start, syntax) : undefined) : start;
+  if (from === undefined) return `the value is not written at that place (${JSON.stringify(written.slice(0, 40))} is): it comes from a variable, a managed policy or the like`;
+  return [from, sub === undefined ? end : start + sub];
+}
+
+/** A YAML block sequence item (`- value`, alone on its line but for a comment): its whole line. */
+function blockItemLine(text: string, start: number, end: number): [number, number] | undefined {
+  const newline = text.indexOf('\n', end);
+  const lineEnd = newline < 0 ? text.length : newline + 1;
+  return /^[ \t]*(#.*)?\r?\n?$/.test(text.slice(end, lineEnd)) ? [lineStart(text, start), lineEnd] : undefined;
+}
+
+/**
+ * An item of a bracketed list (HCL, JSON, YAML flow) with one comma: the one after it and the space up to the next
+ * item (`[a, b]` → `[b]`, the next item taking the removed one's place and indentation), or, for the last item, the
+ * comma before it (`[a, b]` → `[a]`; a trailing comma stays: `[a,\n  b,\n]` → `[a,\n]`). Undefined when the item
+ * is not between a bracket or comma and a comma or bracket (a comment in between, a lone item).
+ */
+function listItemWithSeparator(text: string, start: number, end: number): [number, number] | undefined {
+  const before = skipSpace(text, start - 1, -1);
+  const after = skipSpace(text, end, 1);
+  if (text[after] === ',') {
+    const next = skipSpace(text, after + 1, 1);
+    if ((text[before] === '[' || text[before] === ',') && next < text.length && text[next] !== ']') return [start, next];
+    // The last item, with a trailing comma: from after the previous item's comma through its own.
+    return text[before] === ',' && text[next] === ']' ? [before + 1, after + 1] : undefined;
+  }
+  return text[before] === ',' && text[after] === ']' ? [before, end] : undefined;
+}
+
+/** The first offset from `at`, stepping by `step`, that is not white space. */
+function skipSpace(text: string, at: number, step: 1 | -1): number {
+  while (at >= 0 && at < text.length && /\s/.test(text[at])) at += step;
+  return at;
 }
 
 /**

@@ -42,6 +42,8 @@ export type Change =
    * `expect` there: a value evaluated from elsewhere (a variable, a managed policy) is not edited.
    */
   | { kind: 'replace'; range: Range; expect: string; value: FixValue }
+  /** Remove the list item written at `range`, which must read `expect` there, with the separator that goes with it; the list keeps other items. */
+  | { kind: 'remove'; range: Range; expect: string }
   /** Add `key` with `value` to the object or block that holds the attribute standing at `after`, right after it. */
   | { kind: 'add'; after: Range; key: string; value: FixValue }
   /** Add a nested block `type { name = value … }` as the last thing inside the HCL block written at `block` (an aws_iam_policy_document `condition`). */

@@ -200,7 +200,7 @@ export interface Referrer {
  * are never assumed to share resources: two roots nesting one child template get one instance each.
  */
 export function sameStack(resource: { address: string; sourceType: string; range: Range; root?: string; rootTemplate?: string }, from: Range, referrer: Referrer): boolean {
-  if (resource.sourceType.startsWith('AWS::')) return stackTree(resource) === stackTree(referrer);
+  if (isCloudFormation(resource)) return stackTree(resource) === stackTree(referrer);
   if (!sameRoot(resource.root, referrer.root)) return false;
   if (resource.address.startsWith('module.')) return !/\.(ya?ml|template)$/i.test(from.file);
   return dirname(resource.range.file) === dirname(from.file);
@@ -248,11 +248,40 @@ function inRoot<T extends { root?: string }>(list: readonly T[], all: (t: T) => 
   return rootless === undefined ? (own ?? []) : own === undefined ? rootless : [...own, ...rootless];
 }
 
+/** An index's key functions: by address for every entry, and split by kind of source (see inStack). */
+interface AddressKeys<T> {
+  all: (t: T) => string | undefined;
+  allInRoot: (t: T) => string | undefined;
+  /** CloudFormation entries: address and stack tree. */
+  inTree: (t: T) => string | undefined;
+  /** The other entries (Terraform): address, and address and root. */
+  other: (t: T) => string | undefined;
+  otherInRoot: (t: T) => string | undefined;
+}
+
+type Stacked = Parameters<typeof sameStack>[0] & { root?: string };
+
+/**
+ * The entries filed under `address` that a reference written at `from`, on `referrer`, can mean
+ * (sameStack), in the order `inRoot` gives. A CloudFormation entry is meant only from its own stack
+ * tree, so those are looked up by address and tree: a folder of many templates sharing logical ids
+ * (`Role`) reads the referrer's own rather than testing every template's. Terraform entries are
+ * filtered as before. Both kinds under one address (not seen in practice: a logical id has no dot)
+ * take the combined list, so the order stays the one a single lookup gives.
+ */
+function inStack<T extends Stacked>(list: readonly T[], keys: AddressKeys<T>, address: string, from: Range, referrer: Referrer): T[] {
+  const inTree = groupedBy(list, keys.inTree).get(`${address}\u0000${stackTree(referrer)}`);
+  const others = inRoot(list, keys.other, keys.otherInRoot, address, referrer.root).filter((t) => sameStack(t, from, referrer));
+  if (!inTree) return others;
+  if (others.length === 0) return inTree;
+  return inRoot(list, keys.all, keys.allInRoot, address, referrer.root).filter((t) => sameStack(t, from, referrer));
+}
+
 /** A role/user/group reference (symbolic, name or ARN) → the identity in the scan, if exactly one. */
 export function resolveIdentity(identities: readonly IamIdentity[], kind: IdentityKind, value: Value, from: Range, referrer: Referrer): IamIdentity | undefined {
   const root = referrer.root;
   const resource = referencedResource(value);
-  if (resource !== undefined) return inRoot(identities, identityAddress, identityAddressInRoot, resource, root).find((i) => i.kind === kind && sameStack(i, from, referrer));
+  if (resource !== undefined) return inStack(identities, IDENTITY_KEYS, resource, from, referrer).find((i) => i.kind === kind);
   const text = displayString(value);
   if (text === undefined) return undefined;
   const arn = ARN_NAME[kind].exec(text);
@@ -264,12 +293,23 @@ export function resolveIdentity(identities: readonly IamIdentity[], kind: Identi
 }
 
 // Lookup keys, module-level so groupedBy's cache holds (see there). `…InRoot`: the key and the Terraform root ('' for none).
-const identityAddress = (i: IamIdentity) => i.address;
-const identityAddressInRoot = (i: IamIdentity) => `${i.address}\u0000${i.root ?? ''}`;
+const isCloudFormation = (r: { sourceType: string }) => r.sourceType.startsWith('AWS::');
+const IDENTITY_KEYS: AddressKeys<IamIdentity> = {
+  all: (i) => i.address,
+  allInRoot: (i) => `${i.address}\u0000${i.root ?? ''}`,
+  inTree: (i) => (isCloudFormation(i) ? `${i.address}\u0000${stackTree(i)}` : undefined),
+  other: (i) => (isCloudFormation(i) ? undefined : i.address),
+  otherInRoot: (i) => (isCloudFormation(i) ? undefined : `${i.address}\u0000${i.root ?? ''}`),
+};
 const identityName = (i: IamIdentity) => (i.name === undefined ? undefined : `${i.kind}:${i.name}`);
 const identityNameInRoot = (i: IamIdentity) => (i.name === undefined || i.root === undefined ? undefined : `${i.kind}:${i.name}\u0000${i.root}`);
-const managedAddress = (p: IdentityPolicy) => (p.kind === 'managed' ? p.address : undefined);
-const managedAddressInRoot = (p: IdentityPolicy) => (p.kind === 'managed' ? `${p.address}\u0000${p.root ?? ''}` : undefined);
+const MANAGED_KEYS: AddressKeys<IdentityPolicy> = {
+  all: (p) => (p.kind === 'managed' ? p.address : undefined),
+  allInRoot: (p) => (p.kind === 'managed' ? `${p.address}\u0000${p.root ?? ''}` : undefined),
+  inTree: (p) => (p.kind === 'managed' && isCloudFormation(p) ? `${p.address}\u0000${stackTree(p)}` : undefined),
+  other: (p) => (p.kind === 'managed' && !isCloudFormation(p) ? p.address : undefined),
+  otherInRoot: (p) => (p.kind === 'managed' && !isCloudFormation(p) ? `${p.address}\u0000${p.root ?? ''}` : undefined),
+};
 const managedName = (p: IdentityPolicy) => (p.kind === 'managed' ? p.name : undefined);
 const managedNameInRoot = (p: IdentityPolicy) => (p.kind === 'managed' && p.name !== undefined && p.root !== undefined ? `${p.name}\u0000${p.root}` : undefined);
 
@@ -283,7 +323,7 @@ const ARN_NAME: Record<IdentityKind, RegExp> = {
 function resolvePolicy(policies: readonly IdentityPolicy[], value: Value, from: Range, referrer: Referrer): IdentityPolicy[] {
   const root = referrer.root;
   const resource = referencedResource(value);
-  if (resource !== undefined) return inRoot(policies, managedAddress, managedAddressInRoot, resource, root).filter((p) => sameStack(p, from, referrer));
+  if (resource !== undefined) return inStack(policies, MANAGED_KEYS, resource, from, referrer);
   const text = displayString(value);
   const name = text?.startsWith('arn:') ? /:policy\/(?:[^{}]*\/)?([^/]+)$/.exec(text)?.[1] : undefined;
   if (name === undefined || name.includes('${') || /:iam::aws:policy\//.test(text!)) return [];

@@ -7,6 +7,17 @@ export interface Range {
   endColumn: number;
 }
 
+/** Whether `inner` lies inside `outer` (same file): a value evaluated from elsewhere (a variable, a local) does not. */
+export function rangeWithin(inner: Range, outer: Range): boolean {
+  const before = (a: [number, number], b: [number, number]) => a[0] < b[0] || (a[0] === b[0] && a[1] <= b[1]);
+  return (
+    inner.file === outer.file &&
+    before([outer.line, outer.column], [inner.line, inner.column]) &&
+    before([inner.line, inner.column], [inner.endLine, inner.endColumn]) &&
+    before([inner.endLine, inner.endColumn], [outer.endLine, outer.endColumn])
+  );
+}
+
 /** Converts byte offsets of a text into 1-based line/column ranges. */
 export interface PositionMapper {
   range(start: number, end: number): Range;

@@ -1,6 +1,7 @@
 import type { FixValue } from '../fix/types.js';
 import { INVOKE_ACTIONS } from '../iam/invoke-actions.js';
 import { everyFunction, FUNCTION_PROBES, grantsByStatement, grantsOnAllFunctions, policiesReaching, resourceEntriesCoveringAllFunctions, type Grant } from '../iam/statement.js';
+import { rangeWithin } from '../model/range.js';
 import type { IdentityPolicy, LambdaFunction, Model, ResourceBase } from '../model/types.js';
 import { displayString, knownString, type Value } from '../model/value.js';
 import { mayTakeEffect } from './support/boundary.js';
@@ -17,7 +18,7 @@ export const IG201: Rule = {
     severity: 'high',
     attack: 'T1648',
     remediation:
-      'List the ARNs of the functions this identity calls (a qualifier pattern such as `function:orders-*` is fine), or their Terraform/CloudFormation references. A call that names a version or alias is authorized against that qualified ARN, which the plain function ARN does not match: to keep such calls working, also list each ARN followed by `:*` (`"${aws_lambda_function.orders.arn}:*"`, `!Sub "${Orders.Arn}:*"`), or the alias ARNs when you know callers use only those. `--fix` writes the functions defined beside the policy (in its Terraform module or template) in both forms: whether callers name a qualifier is decided in their code, which the scan does not see, and versions and aliases are often published outside the IaC, so the scan cannot tell that none is used; the alias ARNs alone would deny calls naming a version. The `*` it replaces allowed every version and alias of those functions too, so the fix narrows which functions may be invoked, not how. A grant on versions and aliases only (`function:*:*`) becomes the `:*` forms alone. It leaves out a function whose role depends on the policy (the policy is written in that role: inline, in its `managed_policy_arns`/`ManagedPolicyArns`, or in a SAM function\'s `Policies`, directly or through other functions\' roles): a reference to it there is a dependency cycle Terraform and CloudFormation reject; allow such a function by the ARN built from its name.',
+      'List the ARNs of the functions this identity calls (a qualifier pattern such as `function:orders-*` is fine), or their Terraform/CloudFormation references. A call that names a version or alias is authorized against that qualified ARN, which the plain function ARN does not match: to keep such calls working, also list each ARN followed by `:*` (`"${aws_lambda_function.orders.arn}:*"`, `!Sub "${Orders.Arn}:*"`), or the alias ARNs when you know callers use only those. `--fix` writes the functions defined beside the policy (in its Terraform module or template) in both forms: whether callers name a qualifier is decided in their code, which the scan does not see, and versions and aliases are often published outside the IaC, so the scan cannot tell that none is used; the alias ARNs alone would deny calls naming a version. The `*` it replaces allowed every version and alias of those functions too, so the fix narrows which functions may be invoked, not how. A grant on versions and aliases only (`function:*:*`) becomes the `:*` forms alone. When several entries match every function (`function:*` beside `function:*:*`), the one granting it is replaced and the others are removed. It leaves out a function whose role depends on the policy (the policy is written in that role: inline, in its `managed_policy_arns`/`ManagedPolicyArns`, or in a SAM function\'s `Policies`, directly or through other functions\' roles): a reference to it there is a dependency cycle Terraform and CloudFormation reject; allow such a function by the ARN built from its name.',
     description:
       'An identity policy that allows lambda:InvokeFunction (directly or through lambda:Invoke*, lambda:*, * or another matching wildcard) on every function (`*`, or every function of an account or region, such as `arn:aws:lambda:us-east-1:123456789012:function:*`) lets whoever holds it run any function in the account: T1648 needs nothing more. Every version and alias of every function (`function:*:*`) counts too, and is named so: calls that name a version or alias are authorized against that qualified ARN. An unconditional Deny in the same policy removes the grant; conditions on the resource (tags, function ARN) scope it. A policy used only as a permissions boundary (named by one, attached nowhere in the scan) grants nothing and is not reported; nor is an inline policy, or an AWS managed policy where an attachment names it, whose holders all have a known boundary that does not allow the grant. A customer managed policy attached anywhere is reported whatever its holders\' boundaries (it may be attached to unbounded identities outside the scan); a boundary the scan cannot read leaves the finding as without one.',
     fixable: true,
@@ -167,8 +168,14 @@ function narrowResourceFix(policy: IdentityPolicy, grant: Grant, { count, callab
     return fix(`Replace the Resource with the ARNs of the functions this identity calls. Not applied by --fix: ${count === 0 ? 'no function it could call is defined beside the policy' : `${count} functions are defined beside the policy; choose the ones it calls`}.`);
   if (beside.some((c) => !c.nameable))
     return fix('Replace the Resource with the ARNs of the functions this identity calls. Not applied by --fix: a Fn::ForEach loop over a collection the scan cannot know generates some of the functions beside the policy, so they cannot be named.');
-  if (wildcards.length !== 1 || !grant.resource)
-    return fix('Replace the Resource entries that match every function with the ARNs of the functions this identity calls. Not applied by --fix: several entries match every function.');
+  if (!grant.resource || !wildcards.includes(grant.resource))
+    return fix('Replace the Resource entries that match every function with the ARNs of the functions this identity calls. Not applied by --fix: the entry granting it cannot be located.');
+  // The other entries matching every function (`function:*` beside `function:*:*`) go: the functions written cover what they allowed of them.
+  const others = wildcards.filter((entry) => entry !== grant.resource);
+  const removed = others.map(displayString);
+  // Only from the statement's own list: an entry evaluated from a variable or local may serve other policies too.
+  if (removed.some((text) => text === undefined) || others.some((entry) => !rangeWithin(entry.range, grant.statement.range)))
+    return fix('Replace the Resource entries that match every function with the ARNs of the functions this identity calls. Not applied by --fix: several entries match every function, and not all of them are written in the statement.');
   // Functions a reference would put in a dependency cycle are left out: the fix must not make a deployable template undeployable.
   const looping = beside.filter((c) => c.cycle);
   const callable = beside.filter((c) => !c.cycle);
@@ -183,7 +190,9 @@ function narrowResourceFix(policy: IdentityPolicy, grant: Grant, { count, callab
   const how = grant.qualifiedOnly
     ? `the versions and aliases of the ${functions}, each function's ARN followed by ":*"`
     : `the ${functions}, ${callable.length > 1 ? 'each ' : ''}as its ARN and as that ARN followed by ":*", so that calls naming a version or alias (authorised against the qualified ARN) keep working`;
-  return fix(`Replace Resource ${JSON.stringify(written)} with ${how}: ${shown.join(', ')}; check that these are the ones it calls.${leftOut}`, [
+  const alsoRemove = removed.length > 0 ? `, and remove ${removed.map((text) => JSON.stringify(text)).join(' and ')}, which ${removed.length > 1 ? 'also match' : 'also matches'} every function` : '';
+  return fix(`Replace Resource ${JSON.stringify(written)} with ${how}: ${shown.join(', ')}${alsoRemove}; check that these are the ones it calls.${leftOut}`, [
     { kind: 'replace', range: grant.resource.range, expect: written, value },
+    ...others.map((entry, i) => ({ kind: 'remove' as const, range: entry.range, expect: removed[i]! })),
   ]);
 }

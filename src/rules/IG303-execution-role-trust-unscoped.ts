@@ -2,7 +2,7 @@ import { dirname } from 'node:path';
 import type { Change, Fix, FixValue } from '../fix/types.js';
 import { groupedBy } from '../model/grouped-by.js';
 import { identityGraph } from '../model/identity-graph.js';
-import type { Range } from '../model/range.js';
+import { rangeWithin, type Range } from '../model/range.js';
 import type { Model, Principal, ResourceBase, Statement } from '../model/types.js';
 import { displayString, knownString } from '../model/value.js';
 import { hasSourceCondition, ineffectiveSourceConditions, isLambdaPrincipal, trustsLambda } from '../iam/trust.js';
@@ -125,11 +125,11 @@ function addAccountCondition(statement: Statement, account: FixValue): Change | 
         ['values', { kind: 'list', items: [account] }],
       ],
     };
-  const keys = (statement.keys ?? []).filter((k) => !sameRange(k.range, statement.range) && within(k.range, statement.range));
+  const keys = (statement.keys ?? []).filter((k) => !sameRange(k.range, statement.range) && rangeWithin(k.range, statement.range));
   if (keys.length === 0) return 'the statement is not written where its keys can be located (a JSON string, or values from elsewhere)';
   const written = keys.find((k) => k.key.toLowerCase() === 'condition');
   if (!written) return { kind: 'add', after: last(keys.map((k) => k.range)), key: 'Condition', value: { kind: 'object', entries: [[OPERATOR, { kind: 'object', entries: [[KEY, account]] }]] } };
-  const conditions = statement.condition.filter((c) => c.operatorRange && within(c.range, written.range) && within(c.operatorRange, written.range));
+  const conditions = statement.condition.filter((c) => c.operatorRange && rangeWithin(c.range, written.range) && rangeWithin(c.operatorRange, written.range));
   if (conditions.length === 0) return 'its Condition is not written as operators and keys that can be merged into';
   if (conditions.some((c) => c.operator.toLowerCase() === OPERATOR.toLowerCase() && c.key.toLowerCase() === KEY.toLowerCase()))
     return `its ${OPERATOR} already names ${KEY} without a value`;
@@ -138,16 +138,6 @@ function addAccountCondition(statement: Statement, account: FixValue): Change | 
   return { kind: 'add', after: last(conditions.map((c) => c.operatorRange!)), key: OPERATOR, value: { kind: 'object', entries: [[KEY, account]] } };
 }
 
-/** Whether `inner` lies inside `outer` (same file): a value evaluated from elsewhere does not. */
-function within(inner: Range, outer: Range): boolean {
-  const before = (a: [number, number], b: [number, number]) => a[0] < b[0] || (a[0] === b[0] && a[1] <= b[1]);
-  return (
-    inner.file === outer.file &&
-    before([outer.line, outer.column], [inner.line, inner.column]) &&
-    before([inner.line, inner.column], [inner.endLine, inner.endColumn]) &&
-    before([inner.endLine, inner.endColumn], [outer.endLine, outer.endColumn])
-  );
-}
 
 function sameRange(a: Range, b: Range): boolean {
   return a.file === b.file && a.line === b.line && a.column === b.column && a.endLine === b.endLine && a.endColumn === b.endColumn;

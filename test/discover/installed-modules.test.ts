@@ -119,6 +119,18 @@ describe('modules installed by terraform init', () => {
     expect(notices.map((n) => n.message)).toEqual([expect.stringMatching(/^installed module folder resolves outside \.terraform\/modules/)]);
   });
 
+  it('reads a module folder whose name starts with two dots, and not one the manifest places outside .terraform/modules by a ../ path', async () => {
+    const root = tempTree({
+      'main.tf': 'module "dots" {\n  source = "git::https://example.com/dots.git"\n  function_name = "dots"\n}\nmodule "up" {\n  source = "git::https://example.com/up.git"\n  function_name = "up"\n}\n',
+      '.terraform/modules/modules.json': JSON.stringify({ Modules: [entry('dots', '.terraform/modules/..dots'), entry('up', '.terraform/modules/../up')] }),
+      '.terraform/modules/..dots/main.tf': LAMBDA_MODULE,
+      '.terraform/up/main.tf': LAMBDA_MODULE,
+    });
+    const { files, modules } = await discover(['.'], root);
+    expect(files.map((f) => f.path.slice(root.length + 1))).toEqual(['.terraform/modules/..dots/main.tf', 'main.tf']);
+    expect(modules.map((m) => [m.name, m.dir.slice(root.length + 1)])).toEqual([['dots', '.terraform/modules/..dots']]);
+  });
+
   it('says so when the manifest cannot be read, and scans the rest', async () => {
     const root = tempTree({ 'main.tf': MAIN, '.terraform/modules/modules.json': '{ not json' });
     const { notices, findings } = await scan({ paths: ['.'], cwd: root });

@@ -71,3 +71,40 @@ describe('an add change anchored at a statement value', () => {
     expect(finding.fix!.description).toMatch(/Not applied by --fix: json cannot express the value/);
   });
 });
+
+describe('a remove change: one list item and its separator', () => {
+  /** The text after removing the item written as `item` (its first occurrence), or the reason it is not removed. */
+  async function removed(file: string, text: string, item: string, written = JSON.parse(item.replace(/^!Sub /, '')) as string): Promise<string> {
+    const start = text.indexOf(item.replace(/^!Sub /, ''));
+    const range = createPositionMapper(file, text).range(start, start + item.replace(/^!Sub /, '').length);
+    const finding: Finding = { ruleId: 'IG201', severity: 'high', message: '', range, resource: 'r', suggestion: '', fix: fix('Remove it.', [{ kind: 'remove', range, expect: written }]) };
+    await resolveFixes([finding], async () => text);
+    return finding.fix!.edits.length > 0 ? applyEdits(text, finding.fix!.edits) : finding.fix!.description;
+  }
+  const HCL = (list: string) => `resource "aws_iam_policy" "p" {\n  policy = jsonencode({ Statement = [{ Resource = ${list} }] })\n}\n`;
+  const YAML = (items: string) => `Resources:\n  P:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n        Statement:\n          - Resource:\n${items}`;
+
+  it.each([
+    ['first of one line', HCL('["a", "b", "c"]'), '"a"', HCL('["b", "c"]')],
+    ['middle of one line', HCL('["a", "b", "c"]'), '"b"', HCL('["a", "c"]')],
+    ['last of one line', HCL('["a", "b"]'), '"b"', HCL('["a"]')],
+    ['last of one line, trailing comma', HCL('["a", "b",]'), '"b"', HCL('["a",]')],
+    ['first of one per line', HCL('[\n    "a",\n    "b",\n  ]'), '"a"', HCL('[\n    "b",\n  ]')],
+    ['last of one per line, trailing comma', HCL('[\n    "a",\n    "b",\n  ]'), '"b"', HCL('[\n    "a",\n  ]')],
+    ['last of one per line', HCL('[\n    "a",\n    "b"\n  ]'), '"b"', HCL('[\n    "a"\n  ]')],
+  ])('HCL, %s', async (_label, text, item, expected) => {
+    expect(await removed('main.tf', text, item)).toBe(expected);
+  });
+
+  it('YAML block sequence: the item line, its comment with it; a !Sub item with its tag', async () => {
+    expect(await removed('t.yaml', YAML('            - "a"\n            - "b" # b\n            - "c"\n'), '"b"')).toBe(YAML('            - "a"\n            - "c"\n'));
+    expect(await removed('t.yaml', YAML('            - "a"\n            - !Sub "b"\n'), '!Sub "b"')).toBe(YAML('            - "a"\n'));
+  });
+
+  it('is refused when the item is the only one, or a comment stands where the separator goes', async () => {
+    const refusal = 'Remove it. Not applied by --fix: the entry is not written as an item of a list with others, laid out so that it can be taken out.';
+    expect(await removed('main.tf', HCL('["a"]'), '"a"')).toBe(refusal);
+    expect(await removed('main.tf', HCL('[\n    "a", # keep\n    "b"\n  ]'), '"b"')).toBe(refusal);
+    expect(await removed('main.tf', HCL('"a"'), '"a"')).toBe(refusal);
+  });
+});

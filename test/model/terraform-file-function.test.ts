@@ -158,6 +158,44 @@ describe('file() of an identity policy', () => {
   });
 });
 
+describe('file() of a file the scan excludes', () => {
+  // `exclude` and .gitignore decide which files are scanned on their own; a file the scanned code reads
+  // is what Terraform deploys, so it is read, and its grants are reported where they are written.
+  const IG202_ONLY = 'rules:\n  IG201: off\n  IG205: off\n';
+  const findingsOf = (stdout: string) => (JSON.parse(stdout) as { findings: Array<{ ruleId: string; resource: string; file: string; line: number }> }).findings.map((f) => [f.ruleId, f.resource, f.file, f.line]);
+
+  it('is read, and its grants are reported in it, once: excluded by the config or by .gitignore', async () => {
+    const root = tempTree({
+      'config/main.tf': POLICY('${path.module}/legacy/deployer.json'),
+      'config/legacy/deployer.json': LAMBDA_ADMIN,
+      'git/main.tf': POLICY('${path.module}/build/deployer.json'),
+      'git/build/deployer.json': LAMBDA_ADMIN,
+      // Excluded and read by nothing: not scanned.
+      'config/legacy/unused.json': LAMBDA_ADMIN,
+      '.gitignore': 'build/\n',
+      '.invokeguard.yml': `exclude: ['**/legacy/**']\n${IG202_ONLY}`,
+    });
+    const run = await runCaptured(['.', '--format', 'json'], { cwd: root });
+    expect(findingsOf(run.stdout)).toEqual([
+      ['IG202', 'aws_iam_policy.deployer', 'config/legacy/deployer.json', 6],
+      ['IG202', 'aws_iam_policy.deployer', 'git/build/deployer.json', 6],
+    ]);
+  });
+
+  it('is silenced by a suppression on the resource that reads it, or by excluding the file that reads it', async () => {
+    const root = tempTree({
+      'suppressed/main.tf': `# invokeguard:ignore IG202 the deployer role is break-glass\n${POLICY('${path.module}/legacy/deployer.json')}`,
+      'suppressed/legacy/deployer.json': LAMBDA_ADMIN,
+      'excluded/main.tf': POLICY('${path.module}/deployer.json'),
+      'excluded/deployer.json': LAMBDA_ADMIN,
+      '.invokeguard.yml': `exclude: ['**/legacy/**', 'excluded/main.tf']\n${IG202_ONLY}`,
+    });
+    const run = await runCaptured(['.', '--format', 'json'], { cwd: root });
+    // excluded/deployer.json, no longer read by a scanned resource, is scanned on its own as a raw policy file.
+    expect(findingsOf(run.stdout)).toEqual([['IG202', 'excluded/deployer.json', 'excluded/deployer.json', 6]]);
+  });
+});
+
 describe('--fix of a finding in a file file() read', () => {
   const TRUST = '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {\n      "Effect": "Allow",\n      "Principal": { "Service": "lambda.amazonaws.com" },\n      "Action": "sts:AssumeRole"\n    }\n  ]\n}\n';
   const ROLES = ['a', 'b']
