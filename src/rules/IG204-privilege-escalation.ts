@@ -44,12 +44,12 @@ interface Escalation {
   clauses: string[];
   policies: IdentityPolicy[];
   /**
-   * The functions this scan deploys, when every way found creates a function and runs it by one of
-   * their names alone: CreateFunction fails on a name while its function exists (ResourceConflictException),
+   * A function this scan deploys, when every way found creates a function and runs it by the name of
+   * one the scan deploys: CreateFunction fails on a name while its function exists (ResourceConflictException),
    * so the path is open only while one is absent (before its first deploy, after a delete, or in an
    * account or region the ARN allows that it is not deployed to). Reported a step lower, saying so.
    */
-  deployedOnly?: string[];
+  deployedOnly?: string;
 }
 
 /** `*` on `*` with no Deny anywhere in the set: an administrator has nothing to escalate to (IG202/IG301 report it). */
@@ -94,9 +94,11 @@ function escalation(node: IdentityNode, deployed: ReadonlySet<string>): Escalati
     firstOf(SHARED_PATHS, (path) => sharedDeployment(documents, path, run, boundary, compiler, keep)) ?? layeredDeployment(documents, run, boundary, compiler) ?? taggedDeployment(documents, boundary, compiler, keep);
   const shared = search(globCompiler(), () => true);
   if (!shared) return undefined;
-  // Found by running a deployed function: is there a way that does not? A search of its own, with its own budget.
+  // Found by running a deployed function: is there a way that does not? A search of its own, with its own budget;
+  // one that ran out of budget has not shown there is none, so the finding stays critical.
   const deployedName = shared.run && deployedNameOf(shared.run, deployed);
-  const deployedOnly = deployedName !== undefined && !search(globCompiler(), (grant) => deployedNameOf(grant, deployed) === undefined);
+  const elsewhere = deployedName === undefined ? undefined : globCompiler();
+  const deployedOnly = elsewhere !== undefined && !search(elsewhere, (grant) => deployedNameOf(grant, deployed) === undefined) && elsewhere.budget.left > 0;
   for (const { grants } of passRole) for (const grant of grants) statements.add(grant.statement);
   for (const statement of shared.statements) statements.add(statement);
   const passing = passRole.map((s) => s.named);
@@ -104,7 +106,7 @@ function escalation(node: IdentityNode, deployed: ReadonlySet<string>): Escalati
     actions: [...passing, ...shared.actions],
     clauses: [`${passing.join(', ')} on every resource`, ...(shared.before ? [shared.before] : []), shared.clause],
     policies: policiesOf(),
-    ...(deployedOnly ? { deployedOnly: [deployedName] } : {}),
+    ...(deployedOnly && deployedName ? { deployedOnly: deployedName } : {}),
   };
 }
 
@@ -241,7 +243,7 @@ export const IG204: Rule = {
       if (node.identity.kind === 'user' && vias.size === 1 && only !== undefined && reported.has(only)) continue;
       const who = node.identity.kind === 'group' ? `every member of group ${identityLabel(node)}` : identityLabel(node);
       const deployedOnly = result.deployedOnly
-        ? ` The only functions it can run that way are ones this scan deploys (${result.deployedOnly.map((n) => `\`${n}\``).join(', ')}), which CreateFunction cannot take while they exist: high, not critical, as the path opens only while one is absent (before its first deploy, after a delete, or in an account or region the ARN allows that it is not deployed to).`
+        ? ` Every way found runs the function it creates under the name of one this scan deploys (\`${result.deployedOnly}\`), which CreateFunction cannot take while that function exists: high, not critical, as the path opens only while it is absent (before its first deploy, after a delete, or in an account or region the ARN allows that it is not deployed to).`
         : '';
       findings.push({
         ruleId: 'IG204',

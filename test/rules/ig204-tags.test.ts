@@ -115,7 +115,7 @@ describe('IG204: a CI deployer that can run only functions the scan deploys', ()
     expect(found.at).toEqual(['aws_iam_user.deployer', 1]);
     expect(found.severity).toBe('high');
     expect(found.message).toContain(
-      'The only functions it can run that way are ones this scan deploys (`orders`), which CreateFunction cannot take while they exist: high, not critical,',
+      'Every way found runs the function it creates under the name of one this scan deploys (`orders`), which CreateFunction cannot take while that function exists: high, not critical,',
     );
     // Region and account unknown: the name decides.
     expect((await ig204(ci('arn:aws:lambda:*:*:function:orders'), ORDERS)).map((f) => f.severity)).toEqual(['high']);
