@@ -1,11 +1,13 @@
-import { functionReach, globCompiler, sharedFunction, type GlobCompiler, type SharedFunction } from '../iam/shared-function.js';
+import { functionReach, globCompiler, sharedFunction, type GlobCompiler, type ScopedGrant, type SharedFunction } from '../iam/shared-function.js';
 import { effectOf, everyFunction, FUNCTION_PROBES, grantsOnAllFunctions, LAYER_PROBES, type Grant } from '../iam/statement.js';
 import { identityGraph, type IdentityNode } from '../model/identity-graph.js';
 import type { IamIdentity, IdentityPolicy, PolicyDocument, Statement } from '../model/types.js';
 import { knownString } from '../model/value.js';
+import { deployedFunctionNames, deployedNameOf } from './support/deployed-functions.js';
 import { identityLabel, policyLabel } from './support/identity.js';
 import { passRoleToLambda } from './support/pass-role.js';
 import { rootsOf } from './support/roots.js';
+import { taggedDeployment } from './support/tagged-deployment.js';
 import type { Finding, Rule } from './types.js';
 
 // Role names sharing no character (see FUNCTION_PROBES), one under a path.
@@ -41,6 +43,13 @@ interface Escalation {
   /** What the actions reach, for the message: "… on every resource", or the functions two steps share. */
   clauses: string[];
   policies: IdentityPolicy[];
+  /**
+   * A function this scan deploys, when every way found creates a function and runs it by the name of
+   * one the scan deploys: CreateFunction fails on a name while its function exists (ResourceConflictException),
+   * so the path is open only while one is absent (before its first deploy, after a delete, or in an
+   * account or region the ARN allows that it is not deployed to). Reported a step lower, saying so.
+   */
+  deployedOnly?: string;
 }
 
 /** `*` on `*` with no Deny anywhere in the set: an administrator has nothing to escalate to (IG202/IG301 report it). */
@@ -51,7 +60,7 @@ function isAdministrator(documents: PolicyDocument[]): boolean {
 }
 
 /** Whether the node's policies, taken together (Denies included), allow each step: every step on every resource, or PassRole so and the function steps on one function they share. */
-function escalation(node: IdentityNode): Escalation | undefined {
+function escalation(node: IdentityNode, deployed: ReadonlySet<string>): Escalation | undefined {
   const withDocument = node.policies.flatMap(({ policy }) => (policy.document ? [{ policy, document: policy.document }] : []));
   // Most identities hold no policy in the scan: nothing to grant the first step.
   if (withDocument.length === 0) return undefined;
@@ -81,13 +90,24 @@ function escalation(node: IdentityNode): Escalation | undefined {
     const actions = steps.map((s) => s.named);
     return { actions, clauses: [`${actions.join(', ')} on every resource`], policies: policiesOf() };
   }
-  const compiler = globCompiler();
-  const shared = firstOf(SHARED_PATHS, (path) => sharedDeployment(documents, path, run, boundary, compiler)) ?? layeredDeployment(documents, run, boundary, compiler);
+  const search = (compiler: GlobCompiler, keep: (grant: ScopedGrant) => boolean): Shared | undefined =>
+    firstOf(SHARED_PATHS, (path) => sharedDeployment(documents, path, run, boundary, compiler, keep)) ?? layeredDeployment(documents, run, boundary, compiler) ?? taggedDeployment(documents, boundary, compiler, keep);
+  const shared = search(globCompiler(), () => true);
   if (!shared) return undefined;
+  // Found by running a deployed function: is there a way that does not? A search of its own, with its own budget;
+  // one that ran out of budget has not shown there is none, so the finding stays critical.
+  const deployedName = shared.run && deployedNameOf(shared.run, deployed);
+  const elsewhere = deployedName === undefined ? undefined : globCompiler();
+  const deployedOnly = elsewhere !== undefined && !search(elsewhere, (grant) => deployedNameOf(grant, deployed) === undefined) && elsewhere.budget.left > 0;
   for (const { grants } of passRole) for (const grant of grants) statements.add(grant.statement);
   for (const statement of shared.statements) statements.add(statement);
   const passing = passRole.map((s) => s.named);
-  return { actions: [...passing, ...shared.actions], clauses: [`${passing.join(', ')} on every resource`, ...(shared.before ? [shared.before] : []), shared.clause], policies: policiesOf() };
+  return {
+    actions: [...passing, ...shared.actions],
+    clauses: [`${passing.join(', ')} on every resource`, ...(shared.before ? [shared.before] : []), shared.clause],
+    policies: policiesOf(),
+    ...(deployedOnly && deployedName ? { deployedOnly: deployedName } : {}),
+  };
 }
 
 /** The layer actions that let the caller supply a layer of its own: publish one, and use it (adding a layer to a function needs lambda:GetLayerVersion on it). */
@@ -124,6 +144,8 @@ interface Shared {
   before?: string;
   clause: string;
   statements: Statement[];
+  /** The grant running a function the caller creates (the CreateFunction paths): the name it may be created under. */
+  run?: ScopedGrant;
 }
 
 function firstOf<T, R>(items: readonly T[], find: (item: T) => R | undefined): R | undefined {
@@ -162,6 +184,7 @@ function sharedDeployment(
   run: ReadonlyArray<{ action: string; grants: Grant[] }>,
   boundary: PolicyDocument | undefined,
   compiler: GlobCompiler,
+  keep: (grant: ScopedGrant) => boolean = () => true,
 ): Shared | undefined {
   const [first, ...also] = path.map((action) => functionReach(documents, action, compiler));
   if (first.grants.length === 0 || also.some((r) => r.grants.length === 0)) return undefined;
@@ -183,9 +206,12 @@ function sharedDeployment(
       continue;
     }
     const reach = functionReach(documents, action, compiler);
+    // `keep` chooses among the functions a CreateFunction path runs; an existing function reconfigured is another matter.
+    const creates = path[0] === 'lambda:CreateFunction';
+    if (creates) reach.grants = reach.grants.filter(keep);
     if (reach.grants.length === 0) continue;
     const shared = sharedFunction(first, reach, compiler, [...pathCaps, ...cap(action)], also);
-    if (shared) return { actions: [...path, action], clause: `${named([...path, action])} on ${shared.scope}`, statements: used(shared) };
+    if (shared) return { actions: [...path, action], clause: `${named([...path, action])} on ${shared.scope}`, statements: used(shared), ...(creates && shared.second ? { run: shared.second } : {}) };
   }
   return undefined;
 }
@@ -197,15 +223,16 @@ export const IG204: Rule = {
     severity: 'critical',
     attack: 'T1648',
     description:
-      'A role, user or group whose policies together allow iam:PassRole on every role, and a way to put code in a function and run it, can create a function that runs as any role in the account and then run it: its own permissions become those of the most powerful role it can pass. Putting code in and running it means lambda:CreateFunction together with lambda:InvokeFunction or lambda:AddPermission on one function name they share (`function:app-*` for both is enough: the caller creates app-evil and invokes it; so is one exact name, which CreateFunction takes whenever it is free), or with lambda:CreateEventSourceMapping on every mapping; or lambda:UpdateFunctionConfiguration and lambda:UpdateFunctionCode with one of the three on one function they all share (the caller points an existing function at any role it can pass, puts its code in and runs it), or without UpdateFunctionCode when lambda:PublishLayerVersion and lambda:GetLayerVersion are granted on every layer and the UpdateFunctionConfiguration grant has no lambda:Layer condition (the caller adds a layer it published, whose extension runs with the credentials of the function); or lambda:UpdateFunctionCode with one of the three on every function (without UpdateFunctionConfiguration an existing function keeps the role its owner gave it, so only every function makes that an escalation). iam:PassRole counts as CreateFunction and UpdateFunctionConfiguration ask for it, with iam:PassedToService = lambda.amazonaws.com: a grant whose PassedToService condition admits only other services (ec2.amazonaws.com, StringNotEquals lambda.amazonaws.com) or a value the scan cannot read gives nothing, and a Deny whose only condition is a PassedToService one admitting Lambda removes the step (the key is always present, so IfExists operators decide as their base); `lambda.${AWS::URLSuffix}` and other partition-aware spellings read as Lambda, and a list is decided by the values the scan can read (one Lambda value makes StringEquals hold). `${aws:username}` and unknown Terraform or CloudFormation values in a name are one fixed string the caller cannot choose: shared with themselves and with `*`, not with another prefix. The grants may sit in different policies (inline, attached, inherited from a group); an unconditional Deny in the set removes what it covers, and one covering every function both steps share removes the escalation. Reported once per principal, naming every policy that contributes; administrators (* on *) have nothing to escalate to and are left to IG202/IG301. A known permissions boundary of the principal must allow each step too, on the shared function where that is the path (its Denies apply), and an administrator under a narrower boundary is not one; a boundary the scan cannot read leaves the finding as without one.',
+      'A role, user or group whose policies together allow iam:PassRole on every role, and a way to put code in a function and run it, can create a function that runs as any role in the account and then run it: its own permissions become those of the most powerful role it can pass. Putting code in and running it means lambda:CreateFunction together with lambda:InvokeFunction or lambda:AddPermission on one function name they share (`function:app-*` for both is enough: the caller creates app-evil and invokes it; so is one exact name, which CreateFunction takes whenever it is free), or with lambda:CreateEventSourceMapping on every mapping; or lambda:UpdateFunctionConfiguration and lambda:UpdateFunctionCode with one of the three on one function they all share (the caller points an existing function at any role it can pass, puts its code in and runs it), or without UpdateFunctionCode when lambda:PublishLayerVersion and lambda:GetLayerVersion are granted on every layer and the UpdateFunctionConfiguration grant has no lambda:Layer condition (the caller adds a layer it published, whose extension runs with the credentials of the function); or lambda:UpdateFunctionCode with one of the three on every function (without UpdateFunctionConfiguration an existing function keeps the role its owner gave it, so only every function makes that an escalation). iam:PassRole counts as CreateFunction and UpdateFunctionConfiguration ask for it, with iam:PassedToService = lambda.amazonaws.com: a grant whose PassedToService condition admits only other services (ec2.amazonaws.com, StringNotEquals lambda.amazonaws.com) or a value the scan cannot read gives nothing, and a Deny whose only condition is a PassedToService one admitting Lambda removes the step (the key is always present, so IfExists operators decide as their base); `lambda.${AWS::URLSuffix}` and other partition-aware spellings read as Lambda, and a list is decided by the values the scan can read (one Lambda value makes StringEquals hold). `${aws:username}` and unknown Terraform or CloudFormation values in a name are one fixed string the caller cannot choose: shared with themselves and with `*`, not with another prefix. The grants may sit in different policies (inline, attached, inherited from a group); an unconditional Deny in the set removes what it covers, and one covering every function both steps share removes the escalation. Reported once per principal, naming every policy that contributes; administrators (* on *) have nothing to escalate to and are left to IG202/IG301. A known permissions boundary of the principal must allow each step too, on the shared function where that is the path (its Denies apply), and an administrator under a narrower boundary is not one; a boundary the scan cannot read leaves the finding as without one. An InvokeFunction or AddPermission grant gated by aws:ResourceTag counts on a function the caller creates when it may tag it to match on create: lambda:CreateFunction and lambda:TagResource (tagging on create needs both, as the Lambda Developer Guide says under "Using tags on Lambda functions") on one name the gated grant shares, their aws:RequestTag and aws:TagKeys (ForAllValues / ForAnyValue) conditions admitting one value the aws:ResourceTag conditions of the gated grant admit too (StringEquals and StringLike and their negations; a policy variable such as `${aws:PrincipalTag/team}` or an unknown value is one fixed value, met by itself and by a pattern that matches anything); an operator or value the scan cannot decide (`…IgnoreCase`, a set qualifier on a single-valued key) gives nothing, and the message names the tag key and the statements. When every way found creates a function and runs it by the name of one this scan deploys (`function:orders`, with aws_lambda_function `orders` in the scan; only the name is compared), the finding is high, not critical, and says so: CreateFunction fails on a name while its function exists, so the path opens only while it is absent (before its first deploy, after a delete, or in an account or region the ARN allows that it is not deployed to).',
     fixable: false,
   },
   check({ model }) {
     const graph = identityGraph(model);
+    const deployed = deployedFunctionNames(model);
     const findings: Finding[] = [];
     const reported = new Set<IamIdentity>();
     const found = graph.nodes.flatMap((node) => {
-      const result = escalation(node);
+      const result = escalation(node, deployed);
       return result ? [{ node, result }] : [];
     });
     for (const { node } of found) if (node.identity.kind === 'group') reported.add(node.identity);
@@ -215,10 +242,13 @@ export const IG204: Rule = {
       const [only] = vias;
       if (node.identity.kind === 'user' && vias.size === 1 && only !== undefined && reported.has(only)) continue;
       const who = node.identity.kind === 'group' ? `every member of group ${identityLabel(node)}` : identityLabel(node);
+      const deployedOnly = result.deployedOnly
+        ? ` Every way found runs the function it creates under the name of one this scan deploys (\`${result.deployedOnly}\`), which CreateFunction cannot take while that function exists: high, not critical, as the path opens only while it is absent (before its first deploy, after a delete, or in an account or region the ARN allows that it is not deployed to).`
+        : '';
       findings.push({
         ruleId: 'IG204',
-        severity: 'critical',
-        message: `${who} can escalate privileges through Lambda: ${result.clauses.join(', ')}, granted together by ${result.policies.map(policyLabel).join(', ')}.`,
+        severity: result.deployedOnly ? 'high' : 'critical',
+        message: `${who} can escalate privileges through Lambda: ${result.clauses.join(', ')}, granted together by ${result.policies.map(policyLabel).join(', ')}.${deployedOnly}`,
         range: node.identity.range,
         resource: node.identity.address,
         ...rootsOf(node.identity),

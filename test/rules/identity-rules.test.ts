@@ -11,6 +11,8 @@ const EXPECTED: Record<string, Partial<Record<Ext, Array<[string, string, number
       ['IG204', 'aws_iam_user.ci', 29],
       ['IG204', 'aws_iam_group.devs', 41],
       ['IG204', 'aws_iam_role.app_deployer', 68],
+      ['IG204', 'aws_iam_role.team_deployer', 86],
+      ['IG204', 'aws_iam_role.orders_ci', 105],
     ],
     'cfn.yaml': [
       ['IG204', 'Deployer', 3],
@@ -86,6 +88,15 @@ describe('IG204 acceptance', () => {
     expect(onRole[0].message).toContain('aws_iam_role_policy.deployer_lambda (test/fixtures/IG204/fail.tf:9)');
     expect(onRole[0].message).toContain('aws_iam_policy.pass_any_role (test/fixtures/IG204/fail.tf:16)');
     expect(onRole[0].severity).toBe('critical');
+  });
+  it('reports the tag-based deployer naming the tag and its statements, and the CI deployer of a deployed function as high', async () => {
+    const { findings } = await scan({ paths: ['test/fixtures/IG204/fail.tf'], cwd: REPO_ROOT });
+    const on = (resource: string) => findings.filter((f) => f.ruleId === 'IG204' && f.resource === resource);
+    expect(on('aws_iam_role.team_deployer').map((f) => f.severity)).toEqual(['critical']);
+    expect(on('aws_iam_role.team_deployer')[0].message).toContain(
+      'tagging the function it creates team = `${aws:PrincipalTag/team}` (allowed by statement "CreateOwnTeam" (test/fixtures/IG204/fail.tf:96)) to meet the aws:ResourceTag/team condition of statement "InvokeOwnTeam" (test/fixtures/IG204/fail.tf:97)',
+    );
+    expect(on('aws_iam_role.orders_ci').map((f) => f.severity)).toEqual(['high']);
   });
   it('leaves administrators (* on *) to IG202/IG301: they have nothing to escalate to', async () => {
     expect(await ruleTriples('IG204', 'test/fixtures/IG301/fail.tf')).toEqual([]);
