@@ -195,11 +195,23 @@ resource "aws_iam_role_policy_attachment" "other" {
     expect(await findings({ 'main.tf': inlineRole, 'boundary.tf': boundaryPolicy('[{ Effect = "Allow", NotAction = ["iam:*", "organizations:*"], Resource = "*" }]') })).toEqual(expected);
     // AWS managed PowerUserAccess: NotAction iam:*, organizations:*, account:*.
     expect(await findings({ 'main.tf': inlineRole.replace('aws_iam_policy.boundary.arn', '"arn:aws:iam::aws:policy/PowerUserAccess"') })).toEqual(expected);
-    // A NotAction boundary that names a Lambda action caps full control.
-    expect(await findings({ 'main.tf': inlineRole, 'boundary.tf': boundaryPolicy('[{ Effect = "Allow", NotAction = ["lambda:UpdateFunctionCode"], Resource = "*" }]') })).toEqual([
+    // A NotAction boundary that names a Lambda action caps full control (IG202); the execution role keeps the rest of lambda:* (IG301).
+    const notUpdate = { 'main.tf': inlineRole, 'boundary.tf': boundaryPolicy('[{ Effect = "Allow", NotAction = ["lambda:UpdateFunctionCode"], Resource = "*" }]') };
+    expect(await findings(notUpdate)).toEqual([
+      ['IG301', 'aws_iam_role.exec', 1],
       ['IG201', 'aws_iam_role.exec', 10],
       ['IG205', 'aws_iam_role.exec', 10],
     ]);
+    expect(await evidence(notUpdate, 'IG301')).toEqual(['lambda:* except lambda:UpdateFunctionCode on * via aws_iam_role.exec']);
+  });
+
+  it('IG301 under a NotAction boundary: what it names of the service is taken out, a wildcard over the whole service takes it all', async () => {
+    const under = (notAction: string) => ({ 'main.tf': inlineRole, 'boundary.tf': boundaryPolicy(`[{ Effect = "Allow", NotAction = ${notAction}, Resource = "*" }]`) });
+    const messages = async (files: Record<string, string>) => (await scan({ paths: ['.'], cwd: tempTree(files) })).findings.filter((f) => f.ruleId === 'IG301').map((f) => f.message);
+    expect(await messages(under('["s3:*", "lambda:InvokeFunction", "*:Get*"]'))).toEqual([
+      'Execution role aws_iam_role.exec is allowed "lambda:* except lambda:InvokeFunction, *:Get*" on every resource (aws_iam_role.exec policy \"p\" (main.tf:6)): a stolen function token would be that powerful, from anywhere.',
+    ]);
+    for (const whole of ['["lambda:*"]', '["LAMBDA:*"]', '["lam*"]', '["*"]']) expect((await findings(under(whole))).filter(([rule]) => rule === 'IG301')).toEqual([]);
   });
 });
 
