@@ -1,5 +1,5 @@
 import { actionEntriesMatching, coversAction, effectOf, hasScopingCondition, isUnconditionalDeny } from '../iam/statement.js';
-import { identityGraph } from '../model/identity-graph.js';
+import { boundaryChoices, identityGraph } from '../model/identity-graph.js';
 import type { Statement } from '../model/types.js';
 import { knownString } from '../model/value.js';
 import { wildcardMatches } from '../iam/wildcard.js';
@@ -91,7 +91,7 @@ export const IG301: Rule = {
     severity: 'high',
     attack: 'T1648',
     description:
-      'Whoever runs code in a function (through an invoke grant, a code update or a vulnerable dependency) holds its execution-role credentials, and those credentials work from anywhere ("Remote usage of AWS Lambda\'s token"). An execution role allowed * or service:* on every resource, an Allow with NotAction on every resource, or AdministratorAccess / PowerUserAccess attached turns one compromised function into control of the account. Reported once per role, naming the policies that grant it. Under a known permissions boundary only what both allow counts (AdministratorAccess under a boundary allowing logs:* on * is logs:*; lambda:* under a NotAction boundary naming lambda:InvokeFunction is the rest of lambda:*, reported as such), and the boundary\'s Denies apply; a boundary the scan cannot read (a variable, a policy outside the scan) leaves the finding as without one.',
+      'Whoever runs code in a function (through an invoke grant, a code update or a vulnerable dependency) holds its execution-role credentials, and those credentials work from anywhere ("Remote usage of AWS Lambda\'s token"). An execution role allowed * or service:* on every resource, an Allow with NotAction on every resource, or AdministratorAccess / PowerUserAccess attached turns one compromised function into control of the account. Reported once per role, naming the policies that grant it. Under a known permissions boundary only what both allow counts (AdministratorAccess under a boundary allowing logs:* on * is logs:*; lambda:* under a NotAction boundary naming lambda:InvokeFunction is the rest of lambda:*, reported as such), and the boundary\'s Denies apply; a boundary the scan cannot read (a variable, a policy outside the scan) leaves the finding as without one. A CloudFormation Fn::If boundary is any of its branches: what any branch leaves counts.',
     fixable: false,
   },
   check({ model }) {
@@ -99,20 +99,24 @@ export const IG301: Rule = {
     for (const node of identityGraph(model).nodes) {
       if (!node.executionRole) continue;
       const statements = statementsOf(node);
-      // A known permissions boundary caps every grant to what it allows too, and its Denies apply alike.
-      const boundary = node.boundary?.document?.statements;
-      const denials = denialsOnEveryResource([...statements.map((s) => s.statement), ...(boundary ?? [])]);
-      const ceilings = boundary?.flatMap(wildcardGrants);
-      const capped = (grant: Wildcard) => (ceilings ? ceilings.flatMap((ceiling) => intersect(grant, ceiling)) : [grant]);
-      const grants = statements.flatMap(({ statement, policy }) =>
-        wildcardGrants(statement)
-          .flatMap(capped)
-          .flatMap((w) => remainingAfter(denials, w))
-          .map((w) => ({ action: label(w), policy })),
-      );
+      // A known permissions boundary caps every grant to what it allows too, and its Denies apply alike. Of one
+      // that may be any of several documents, what each leaves counts.
+      const grants = boundaryChoices(node).flatMap((document) => {
+        const boundary = document?.statements;
+        const denials = denialsOnEveryResource([...statements.map((s) => s.statement), ...(boundary ?? [])]);
+        const ceilings = boundary?.flatMap(wildcardGrants);
+        const capped = (grant: Wildcard) => (ceilings ? ceilings.flatMap((ceiling) => intersect(grant, ceiling)) : [grant]);
+        return statements.flatMap(({ statement, policy }) =>
+          wildcardGrants(statement)
+            .flatMap(capped)
+            .flatMap((w) => remainingAfter(denials, w))
+            .map((w) => ({ action: label(w), policy })),
+        );
+      });
       if (grants.length === 0) continue;
       const actions = [...new Set(grants.map((g) => g.action))];
-      const policies = [...new Set(grants.map((g) => g.policy))];
+      // One policy per label: a role's Fn::If variants each record the policies it writes.
+      const policies = [...new Map(grants.map((g) => [policyLabel(g.policy), g.policy])).values()];
       findings.push({
         ruleId: 'IG301',
         severity: 'high',

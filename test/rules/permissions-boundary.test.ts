@@ -274,6 +274,78 @@ describe('CloudFormation and SAM', () => {
     ]);
   });
 
+  /** A parameter and a condition for `Fn::If` (5 lines before Resources). */
+  const STRICT = 'Parameters:\n  Env:\n    Type: String\nConditions:\n  Strict: !Equals [!Ref Env, prod]\n';
+  /** AdministratorAccess on Exec (line 7, its ARN on line 17) unbounded: every finding. */
+  const UNBOUNDED_EXEC = [
+    ['IG301', 'Exec', 7],
+    ['IG201', 'Exec', 17],
+    ['IG202', 'Exec', 17],
+    ['IG205', 'Exec', 17],
+  ];
+
+  it('an Fn::If boundary is any of its branches: a grant one branch lets through is reported, whichever branch is first', async () => {
+    // LambdaBoundary lets lambda:* through; LogsBoundary nothing Lambda.
+    const expected = [
+      ['IG301', 'Exec', 7],
+      ['IG201', 'Exec', 17],
+      ['IG202', 'Exec', 17],
+      ['IG205', 'Exec', 17],
+    ];
+    const logsFirst = { 'template.yaml': template('!If [Strict, !Ref LogsBoundary, !Ref LambdaBoundary]', STRICT) };
+    expect(await findings(logsFirst)).toEqual(expected);
+    expect(await evidence(logsFirst, 'IG301')).toEqual(['lambda:* on * via Exec']);
+    expect(await findings({ 'template.yaml': template('!If [Strict, !Ref LambdaBoundary, !Ref LogsBoundary]', STRICT) })).toEqual(expected);
+    // A branch without a boundary: as without one.
+    expect(await findings({ 'template.yaml': template('!If [Strict, !Ref LogsBoundary, !Ref AWS::NoValue]', STRICT) })).toEqual(UNBOUNDED_EXEC);
+  });
+
+  it('IG204: an escalation any branch of an Fn::If boundary allows is reported', async () => {
+    /** Deployer (line 7) with the three steps on * (its Action on line 16), under `boundary`; Wide allows *, Narrow logs only. */
+    const deployer = (boundary: string) => `${STRICT}Resources:
+  Deployer:
+    Type: AWS::IAM::User
+    Properties:
+      PermissionsBoundary: ${boundary}
+      Policies:
+        - PolicyName: deploy
+          PolicyDocument:
+            Statement:
+              - Effect: Allow
+                Action: [iam:PassRole, lambda:CreateFunction, lambda:InvokeFunction]
+                Resource: "*"
+  Wide:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument: { Statement: [{ Effect: Allow, Action: "*", Resource: "*" }] }
+  Narrow:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument: { Statement: [{ Effect: Allow, Action: "logs:*", Resource: "*" }] }
+`;
+    const escalates = [
+      ['IG204', 'Deployer', 7],
+      ['IG201', 'Deployer', 16],
+    ];
+    expect(await findings({ 'template.yaml': deployer('!If [Strict, !Ref Narrow, !Ref Wide]') })).toEqual(escalates);
+    expect(await findings({ 'template.yaml': deployer('!If [Strict, !Ref Wide, !Ref Narrow]') })).toEqual(escalates);
+    expect(await findings({ 'template.yaml': deployer('!If [Strict, !Ref Narrow, !Ref Narrow]') })).toEqual([]);
+  });
+
+  it('an Fn::If boundary invents nothing no branch lets through', async () => {
+    expect(await findings({ 'template.yaml': template('!If [Strict, !Ref LogsBoundary, !Ref LogsBoundary]', STRICT) })).toEqual([]);
+    // AWSLambdaRole (invoke only) in one branch: invoking every function is all that is left, not the admin the role would be unbounded.
+    expect(await findings({ 'template.yaml': template('!If [Strict, !Ref LogsBoundary, arn:aws:iam::aws:policy/service-role/AWSLambdaRole]', STRICT) })).toEqual([['IG201', 'Exec', 17]]);
+  });
+
+  it('a boundary policy whose document is an Fn::If is each of its documents', async () => {
+    const withAction = (action: string) => template('!Ref LogsBoundary', STRICT).replace('Action: logs:CreateLogStream', `Action: ${action}`);
+    expect(await findings({ 'template.yaml': withAction('!If [Strict, logs:CreateLogStream, logs:PutLogEvents]') })).toEqual([]);
+    const lambdaInOne = { 'template.yaml': withAction('!If [Strict, logs:CreateLogStream, "lambda:*"]') };
+    expect(await findings(lambdaInOne)).toEqual(UNBOUNDED_EXEC);
+    expect(await evidence(lambdaInOne, 'IG301')).toEqual(['lambda:* on * via Exec']);
+  });
+
   const sam = (globals: string) => `Transform: AWS::Serverless-2016-10-31
 ${globals}Resources:
   Fn:
@@ -310,6 +382,16 @@ ${globals}Resources:
     expect(await findings({ 'template.yaml': sam('Globals:\n  Function:\n    PermissionsBoundary: !Ref Boundary\n') })).toEqual([]);
     // The function's own, the same way.
     expect(await findings({ 'template.yaml': sam('').replace('      CodeUri: .', '      CodeUri: .\n      PermissionsBoundary: !Ref Boundary') })).toEqual([]);
+    // An Fn::If one: any branch (here AdministratorAccess, which caps nothing).
+    const either = (boundary: string) => sam(STRICT).replace('      CodeUri: .', `      CodeUri: .\n      PermissionsBoundary: !If [Strict, ${boundary}]`);
+    expect(await findings({ 'template.yaml': either('!Ref Boundary, !Ref Boundary') })).toEqual([]);
+    expect(await findings({ 'template.yaml': either('!Ref Boundary, arn:aws:iam::aws:policy/AdministratorAccess') })).toEqual([
+      ['IG301', 'FnRole', 8],
+      ['IG201', 'Fn', 16],
+      ['IG202', 'Fn', 16],
+      ['IG205', 'Fn', 16],
+      ['IG201', 'Fn', 19],
+    ]);
   });
 });
 
