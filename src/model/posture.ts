@@ -54,7 +54,10 @@ export interface Trail extends ResourceBase {
   kind: 'trail' | 'event-data-store';
   /** Whether its event selectors log Lambda Invoke data events (undefined: cannot be known). */
   lambdaDataEvents: boolean | undefined;
-  /** `enable_logging` / `IsLogging`: false for a stopped trail, which records nothing. Undefined: cannot be known. */
+  /**
+   * Trails: `enable_logging` / `IsLogging`; event data stores: ingestion (`suspend` / `IngestionEnabled`). False for a
+   * stopped trail or a store whose ingestion is stopped, which records nothing. Undefined: cannot be known.
+   */
   logging: boolean | undefined;
 }
 

@@ -44,6 +44,9 @@ const FAILING: Record<string, Record<string, Array<[string, string, number]>>> =
     // Selectors whose other field selectors leave Invoke out (eventName, readOnly = true, ReadOnly basic selector).
     'fail-no-invoke.tf': [['IG501', 'aws_cloudtrail.org', 6]],
     'fail-no-invoke.cfn.yaml': [['IG501', 'Trail', 5]],
+    // An event data store selecting Lambda data events whose ingestion is stopped (suspend = "true", IngestionEnabled: false).
+    'fail-ingestion.tf': [['IG501', 'aws_cloudtrail_event_data_store.lake', 6]],
+    'fail-ingestion.cfn.yaml': [['IG501', 'Lake', 5]],
   },
   IG502: {
     'fail.tf': [['IG502', 'aws_guardduty_detector.main', 5]],
@@ -86,6 +89,13 @@ describe.each(cases)('%s %s', (rule, file, expected) => {
 });
 
 describe('guardrail messages', () => {
+  it('IG501 says an event data store does not ingest', async () => {
+    for (const file of ['fail-ingestion.tf', 'fail-ingestion.cfn.yaml']) {
+      const { findings } = await scan({ paths: [`test/fixtures/IG501/${file}`], cwd: REPO_ROOT });
+      expect(findings.find((f) => f.ruleId === 'IG501')!.message).toMatch(/^CloudTrail event data store \S+ does not ingest events \(suspend = true \/ IngestionEnabled: false\)/);
+    }
+  });
+
   it('names the scenario that gets through and the target it gets through on', async () => {
     const { findings } = await scan({ paths: ['test/fixtures/IG402/fail.tf'], cwd: REPO_ROOT });
     const [finding] = findings.filter((f) => f.ruleId === 'IG402');

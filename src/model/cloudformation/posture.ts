@@ -37,8 +37,16 @@ const POSTURE_MAPPERS = new Map<string, PostureMapper>([
   ],
   [
     'AWS::CloudTrail::EventDataStore',
-    (posture, base, properties) =>
-      posture.trails.push({ ...base, kind: 'event-data-store', lambdaDataEvents: anyOf(asList(get(properties, 'AdvancedEventSelectors')).map(advancedSelectorLogsLambda)), logging: true }),
+    (posture, base, properties) => {
+      // IngestionEnabled: false stops ingestion (the store takes in no new events); it defaults to true.
+      const ingestion = get(properties, 'IngestionEnabled');
+      posture.trails.push({
+        ...base,
+        kind: 'event-data-store',
+        lambdaDataEvents: anyOf(asList(get(properties, 'AdvancedEventSelectors')).map(advancedSelectorLogsLambda)),
+        logging: ingestion === undefined || ingestion.kind === 'null' ? true : flag(ingestion),
+      });
+    },
   ],
   [
     'AWS::GuardDuty::Detector',

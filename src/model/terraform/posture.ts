@@ -80,9 +80,13 @@ export function addTerraformPosture(model: Model, resource: TerraformResourceVie
       posture.trails.push(trail(base, 'trail', lambda, logging ? enabledFlag(logging.value, ['true']) : true));
       return true;
     }
-    case 'aws_cloudtrail_event_data_store':
-      posture.trails.push(trail(base, 'event-data-store', anyOf(resource.blocks('advanced_event_selector').map(advancedSelectorLogsLambda)), true));
+    case 'aws_cloudtrail_event_data_store': {
+      // `suspend = true` (provider 6) stops ingestion: the store takes in no new events. Default: ingesting.
+      const suspend = resource.attribute('suspend');
+      const suspended = suspend && suspend.value.kind !== 'null' ? enabledFlag(suspend.value, ['true']) : false;
+      posture.trails.push(trail(base, 'event-data-store', anyOf(resource.blocks('advanced_event_selector').map(advancedSelectorLogsLambda)), suspended === undefined ? undefined : !suspended));
       return true;
+    }
     case 'aws_guardduty_detector': {
       const enable = resource.attribute('enable');
       const detector = copyBase(base) as GuardDutyDetector; // enabled is assigned next
