@@ -24,6 +24,11 @@ export interface Posture {
   securityHub: SecurityHubPart[];
   /** Security Hub configuration policy associations (central configuration): a policy applies only where associated. */
   securityHubAssociations: SecurityHubAssociation[];
+  /**
+   * Resources that turn FSBP's control Lambda.1 off in the account they deploy to (`aws_securityhub_standards_control`
+   * DISABLED, `aws_securityhub_standards_control_association` DISABLED for FSBP): only ones the scan can read.
+   */
+  securityHubLambdaControlOff: ResourceBase[];
 }
 
 export interface OrgPolicy extends ResourceBase {
@@ -96,6 +101,11 @@ export interface SecurityHubPart extends ResourceBase {
    * get Security Hub with its default standards. Policy: it enables FSBP. Undefined: cannot be known.
    */
   foundationalBestPractices: boolean | undefined;
+  /**
+   * Standard (CloudFormation `DisabledStandardsControls`) or policy (its control lists): it turns control Lambda.1
+   * ("Lambda function policies should prohibit public access") off, as far as the scan can read.
+   */
+  lambdaControlOff?: true;
 }
 
 export interface SecurityHubAssociation extends ResourceBase {
@@ -106,7 +116,7 @@ export interface SecurityHubAssociation extends ResourceBase {
 export function emptyPosture(): Posture {
   return {
     orgPolicies: [], attachments: [], orgNodes: [], trails: [], guardDutyDetectors: [], guardDutyLambda: [],
-    accessAnalyzers: [], metricFilters: [], metricAlarms: [], securityHub: [], securityHubAssociations: [],
+    accessAnalyzers: [], metricFilters: [], metricAlarms: [], securityHub: [], securityHubAssociations: [], securityHubLambdaControlOff: [],
   };
 }
 
