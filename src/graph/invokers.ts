@@ -268,16 +268,21 @@ function deniedFunctions(index: FunctionIndex, documents: Array<{ document: Poli
 
 /**
  * A holder with a known permissions boundary: the functions the boundary lets it invoke (less those the
- * boundary denies); no other grant of its policies takes effect. Undefined: no boundary, or an unknown one.
+ * boundary denies); no other grant of its policies takes effect. Of a boundary that may be one of several
+ * documents (Boundary.documents), what any one lets it invoke. Undefined: no boundary, or an unknown one.
  */
 function boundaryReach(index: FunctionIndex, holder: IdentityNode): ReadonlySet<LambdaFunction> | undefined {
-  const boundary = holder.boundary;
-  if (!boundary?.document) return undefined;
-  // An AWS managed boundary stands where the identity names it.
-  const referrer: Referrer = boundary.policy ?? holder.identity;
-  const denied = deniedFunctions(index, [{ document: boundary.document, referrer }]);
-  if (denied === 'all') return new Set();
-  return new Set([...invokeGrants(index, boundary.document, referrer).keys()].filter((fn) => !denied.has(fn)));
+  const documents = holder.boundary?.documents;
+  if (!documents) return undefined;
+  const reach = new Set<LambdaFunction>();
+  for (const { document, policy } of documents) {
+    // An AWS managed boundary stands where the identity names it.
+    const referrer: Referrer = policy ?? holder.identity;
+    const denied = deniedFunctions(index, [{ document, referrer }]);
+    if (denied === 'all') continue;
+    for (const fn of invokeGrants(index, document, referrer).keys()) if (!denied.has(fn)) reach.add(fn);
+  }
+  return reach;
 }
 
 /** The functions a statement's Resource entries name (computed once per statement and graph: a statement is of one policy, `policy`, so of one root or stack tree). */

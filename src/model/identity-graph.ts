@@ -40,14 +40,27 @@ export interface IdentityNode {
  */
 export interface Boundary {
   attribute: Attribute;
-  /** The customer managed policy of the scan it names, when one. */
-  policy?: IdentityPolicy;
   /**
-   * The boundary's document when the scan knows it: an AWS managed policy we hold, or the one customer
-   * managed policy in the scan it names. Absent (an ARN outside the scan, a variable, several `Fn::If`
-   * variants, a document we cannot read): unknown, and rules judge the identity as if it had none.
+   * The documents the boundary may be, when the scan knows every one: an AWS managed policy we hold, or a
+   * customer managed policy in the scan. Several when CloudFormation `Fn::If` decides at deploy time which
+   * boundary the identity gets (IamIdentity.boundaryVariants), or which document the policy it names holds:
+   * any one of them may be deployed, so rules judge each alone and report a grant when any one lets it
+   * through, and only then (no branch hides a grant, none invents one). Absent (an ARN outside the scan, a
+   * variable, a variant with no boundary, a document we cannot read): unknown, and rules judge the
+   * identity as if it had none.
    */
-  document?: PolicyDocument;
+  documents?: BoundaryDocument[];
+}
+
+/** One document a boundary may be; `policy`: the customer managed policy of the scan it is, when one. */
+export interface BoundaryDocument {
+  document: PolicyDocument;
+  policy?: IdentityPolicy;
+}
+
+/** The boundaries an identity may run under, each to be judged alone; `[undefined]` when it may run under none known. */
+export function boundaryChoices(node: IdentityNode): ReadonlyArray<PolicyDocument | undefined> {
+  return node.boundary?.documents?.map((d) => d.document) ?? [undefined];
 }
 
 export interface IdentityGraph {
@@ -153,8 +166,8 @@ export function identityGraph(model: Model): IdentityGraph {
     boundariesCapping: (policy) => {
       if ((policy.kind !== 'role-inline' && policy.kind !== 'user-inline' && !policy.awsManaged) || heldOutside.has(policy)) return undefined;
       const reached = holders.get(policy);
-      if (!reached || reached.some((node) => node.identity.kind === 'group' || !node.boundary?.document)) return undefined;
-      return reached.map((node) => node.boundary!.document!);
+      if (!reached || reached.some((node) => node.identity.kind === 'group' || !node.boundary?.documents)) return undefined;
+      return reached.flatMap((node) => node.boundary!.documents!.map((d) => d.document));
     },
   };
   graphs.set(model, graph);
@@ -162,21 +175,31 @@ export function identityGraph(model: Model): IdentityGraph {
 }
 
 /**
- * The policy a permissions boundary names, resolved as attachments are: an AWS managed policy we hold,
- * or a customer managed policy of the scan (recorded in `named`, which then grants nothing by itself
- * unless attached somewhere too). Boundaries are rare, so the AWS managed document is parsed per use.
+ * The boundary an identity writes, with every document it may be (see Boundary.documents): each `Fn::If`
+ * variant's, all known or none.
  */
 function resolveBoundary(model: Model, identity: IamIdentity, attribute: Attribute, named: Set<IdentityPolicy>): Boundary {
+  // Every variant is resolved, so that each policy one names is known as a boundary (see boundaryOnly).
+  const choices = (identity.boundaryVariants ?? [attribute]).map((variant) => (variant ? boundaryDocuments(model, identity, variant, named) : undefined));
+  return choices.every((c) => c !== undefined) ? { attribute, documents: choices.flat() } : { attribute };
+}
+
+/**
+ * The policy a permissions boundary names, resolved as attachments are: an AWS managed policy we hold,
+ * or a customer managed policy of the scan (recorded in `named`, which then grants nothing by itself
+ * unless attached somewhere too), whose `Fn::If` variants are one document each. Undefined when any is
+ * unknown. Boundaries are rare, so the AWS managed document is parsed per use.
+ */
+function boundaryDocuments(model: Model, identity: IamIdentity, attribute: Attribute, named: Set<IdentityPolicy>): BoundaryDocument[] | undefined {
   const managed = awsManagedDocument(attribute.value, false);
   if (managed) {
     const document = policyDocumentFromValue(managed, []);
-    return document ? { attribute, document } : { attribute };
+    return document ? [{ document }] : undefined;
   }
   const policies = resolvePolicy(model.identityPolicies, attribute.value, attribute.range, identity);
   for (const policy of policies) named.add(policy);
-  // Several entries are one policy's `Fn::If` variants: which one is deployed is not known.
-  const [policy] = policies;
-  return policies.length === 1 && policy.document ? { attribute, policy, document: policy.document } : { attribute };
+  if (policies.length === 0 || policies.some((p) => !p.document)) return undefined;
+  return policies.map((policy) => ({ policy, document: policy.document! }));
 }
 
 /** What holds a reference: the resource (attachment, membership) it is written on, with where that was instantiated. */

@@ -6,6 +6,44 @@ export const LAMBDA_DATA_RESOURCE = 'AWS::Lambda::Function';
 export const LAMBDA_PROTECTION = 'LAMBDA_NETWORK_LOGS';
 /** The AWS Foundational Security Best Practices standard, as its ARN names it. */
 export const FSBP_STANDARD = 'aws-foundational-security-best-practices';
+/** Security Hub's control "Lambda function policies should prohibit public access", by its id. */
+export const LAMBDA_PUBLIC_CONTROL = 'Lambda.1';
+
+/**
+ * The literal text of a string, or of a template's known parts (`arn:aws:securityhub:${var.region}:…`) joined
+ * with `*` for each unknown part; undefined for other values.
+ */
+export function knownText(value: Value | undefined): string | undefined {
+  if (value?.kind === 'template') return value.parts.map((p) => (typeof p === 'string' ? p : '*')).join('');
+  return knownString(value);
+}
+
+/** A standards control ARN (`…:control/aws-foundational-security-best-practices/v/1.0.0/Lambda.1`) naming FSBP's Lambda.1; undefined when not known. */
+export function isFsbpLambdaControlArn(value: Value | undefined): boolean | undefined {
+  const text = knownText(value);
+  if (text === undefined) return undefined;
+  if (!text.endsWith(`/${LAMBDA_PUBLIC_CONTROL}`)) return text.endsWith('*') ? undefined : false;
+  return text.includes(FSBP_STANDARD) ? true : text.includes('*') ? undefined : false;
+}
+
+/**
+ * Whether a configuration policy's control lists turn Lambda.1 off: the disabled list names it, or an enabled
+ * list (every other control is off) leaves it out. Only a list the scan can read decides (undefined otherwise).
+ */
+export function listsTurnOffLambdaControl(disabled: Value | undefined, enabled: Value | undefined): boolean | undefined {
+  const ids = (list: Value) => asList(list).map(knownString);
+  if (disabled !== undefined && disabled.kind !== 'null') {
+    const named = ids(disabled);
+    if (named.includes(LAMBDA_PUBLIC_CONTROL)) return true;
+    if (named.some((id) => id === undefined)) return undefined;
+  }
+  if (enabled !== undefined && enabled.kind !== 'null') {
+    const named = ids(enabled);
+    if (named.includes(LAMBDA_PUBLIC_CONTROL)) return false;
+    return named.some((id) => id === undefined) ? undefined : true;
+  }
+  return false;
+}
 
 /** True if any is true; undefined if none is but one cannot be known; false otherwise. */
 export function anyOf(values: Array<boolean | undefined>): boolean | undefined {

@@ -24,6 +24,11 @@ export interface Posture {
   securityHub: SecurityHubPart[];
   /** Security Hub configuration policy associations (central configuration): a policy applies only where associated. */
   securityHubAssociations: SecurityHubAssociation[];
+  /**
+   * Resources that turn FSBP's control Lambda.1 off in the account they deploy to (`aws_securityhub_standards_control`
+   * DISABLED, `aws_securityhub_standards_control_association` DISABLED for FSBP): only ones the scan can read.
+   */
+  securityHubLambdaControlOff: ResourceBase[];
 }
 
 export interface OrgPolicy extends ResourceBase {
@@ -54,7 +59,10 @@ export interface Trail extends ResourceBase {
   kind: 'trail' | 'event-data-store';
   /** Whether its event selectors log Lambda Invoke data events (undefined: cannot be known). */
   lambdaDataEvents: boolean | undefined;
-  /** `enable_logging` / `IsLogging`: false for a stopped trail, which records nothing. Undefined: cannot be known. */
+  /**
+   * Trails: `enable_logging` / `IsLogging`; event data stores: ingestion (`suspend` / `IngestionEnabled`). False for a
+   * stopped trail or a store whose ingestion is stopped, which records nothing. Undefined: cannot be known.
+   */
   logging: boolean | undefined;
 }
 
@@ -93,6 +101,11 @@ export interface SecurityHubPart extends ResourceBase {
    * get Security Hub with its default standards. Policy: it enables FSBP. Undefined: cannot be known.
    */
   foundationalBestPractices: boolean | undefined;
+  /**
+   * Standard (CloudFormation `DisabledStandardsControls`) or policy (its control lists): it turns control Lambda.1
+   * ("Lambda function policies should prohibit public access") off, as far as the scan can read.
+   */
+  lambdaControlOff?: true;
 }
 
 export interface SecurityHubAssociation extends ResourceBase {
@@ -103,7 +116,7 @@ export interface SecurityHubAssociation extends ResourceBase {
 export function emptyPosture(): Posture {
   return {
     orgPolicies: [], attachments: [], orgNodes: [], trails: [], guardDutyDetectors: [], guardDutyLambda: [],
-    accessAnalyzers: [], metricFilters: [], metricAlarms: [], securityHub: [], securityHubAssociations: [],
+    accessAnalyzers: [], metricFilters: [], metricAlarms: [], securityHub: [], securityHubAssociations: [], securityHubLambdaControlOff: [],
   };
 }
 

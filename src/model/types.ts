@@ -166,6 +166,11 @@ export interface IamIdentity extends ResourceBase {
    * The identity graph resolves it (IdentityNode.boundary).
    */
   boundary?: Attribute;
+  /**
+   * CloudFormation, when its `Fn::If` variants write different boundaries: each variant's, `undefined` for one
+   * that writes none (`boundary` is the first written). Which is deployed is decided at deploy time.
+   */
+  boundaryVariants?: Array<Attribute | undefined>;
 }
 
 /** A managed policy attached to identities by reference (`aws_iam_role_policy_attachment`, `ManagedPolicyArns`). */

@@ -1,7 +1,8 @@
 import { actionEntriesMatching, coversAction, effectOf, hasScopingCondition, isUnconditionalDeny } from '../iam/statement.js';
-import { identityGraph } from '../model/identity-graph.js';
+import { boundaryChoices, identityGraph } from '../model/identity-graph.js';
 import type { Statement } from '../model/types.js';
 import { knownString } from '../model/value.js';
+import { wildcardMatches } from '../iam/wildcard.js';
 import { identityLabel, policyLabel, statementsOf } from './support/identity.js';
 import { rootsOf } from './support/roots.js';
 import type { Finding, Rule } from './types.js';
@@ -14,10 +15,13 @@ function onEveryResource(statement: Statement): boolean {
   return statement.resource.some((r) => knownString(r) === '*') || statement.notResource.length > 0;
 }
 
-/** A wildcard grant on every resource: an action pattern (`*`, `service:*`), or an Allow with NotAction (its entries as written, `?` when unknown). */
-type Wildcard = { action: string } | { notAction: string[] };
+/**
+ * A wildcard grant on every resource: an action pattern (`*`, `service:*`; `except`: the service's actions a
+ * NotAction boundary takes out of it), or an Allow with NotAction (its entries as written, `?` when unknown).
+ */
+type Wildcard = { action: string; except?: string[] } | { notAction: string[] };
 
-const label = (w: Wildcard): string => ('action' in w ? w.action : `NotAction ${w.notAction.join(', ')}`);
+const label = (w: Wildcard): string => ('action' in w ? (w.except ? `${w.action} except ${w.except.join(', ')}` : w.action) : `NotAction ${w.notAction.join(', ')}`);
 
 /** What a statement grants that a stolen token could use everywhere: `*`, `service:*` or an Allow with NotAction, on every resource. */
 function wildcardGrants(statement: Statement): Wildcard[] {
@@ -30,21 +34,30 @@ function wildcardGrants(statement: Statement): Wildcard[] {
   return grants;
 }
 
-/** Whether a NotAction list (lowercased) leaves every action of a wildcard `service:*`: none of its entries names that service. */
-function leavesService(notAction: string[], service: string): boolean {
-  return !notAction.some((a) => a.trim() === '*' || a.trim().toLowerCase().startsWith(service.slice(0, -1).toLowerCase()));
+/**
+ * What a NotAction list leaves of a wildcard `service:*`: nothing when an entry covers every action of the
+ * service (`*`, `lambda:*`, `lam*`); else the wildcard less the entries that name some of its actions
+ * (`lambda:InvokeFunction`, `*:Get*`), which leaves nearly all of the service. Unknown entries (`?`) are not read.
+ */
+function leftOfService(notAction: string[], grant: { action: string }): Wildcard[] {
+  const service = grant.action.slice(0, -2);
+  const entries = notAction.map((a) => a.trim()).filter((a) => a !== '?');
+  // Matching one- and three-character names no action has, only wildcards reach every action.
+  if (entries.some((a) => wildcardMatches(a, `${service}:\u0000`) && wildcardMatches(a, `${service}:\u0000\u0000\u0000`))) return [];
+  const named = entries.filter((a) => a.includes(':') && wildcardMatches(a.slice(0, a.indexOf(':')), service));
+  return [named.length === 0 ? grant : { ...grant, except: named }];
 }
 
 /**
  * What a wildcard grant keeps under a permissions boundary's wildcard (both on every resource): `*`
- * keeps the other side, `service:*` meets only itself or a NotAction list not naming that service, and
- * two NotAction lists leave what neither lists.
+ * keeps the other side, `service:*` meets itself whole, and a NotAction list less what it names of the
+ * service (see leftOfService), and two NotAction lists leave what neither lists.
  */
 function intersect(grant: Wildcard, ceiling: Wildcard): Wildcard[] {
   if ('notAction' in grant && 'notAction' in ceiling) return [{ notAction: [...new Set([...grant.notAction, ...ceiling.notAction])] }];
   if ('notAction' in grant) return intersect(ceiling, grant);
   if (grant.action === '*') return [ceiling];
-  if ('notAction' in ceiling) return leavesService(ceiling.notAction, grant.action) ? [grant] : [];
+  if ('notAction' in ceiling) return leftOfService(ceiling.notAction, grant);
   if (ceiling.action === '*' || ceiling.action.toLowerCase() === grant.action.toLowerCase()) return [grant];
   return [];
 }
@@ -78,7 +91,7 @@ export const IG301: Rule = {
     severity: 'high',
     attack: 'T1648',
     description:
-      'Whoever runs code in a function (through an invoke grant, a code update or a vulnerable dependency) holds its execution-role credentials, and those credentials work from anywhere ("Remote usage of AWS Lambda\'s token"). An execution role allowed * or service:* on every resource, an Allow with NotAction on every resource, or AdministratorAccess / PowerUserAccess attached turns one compromised function into control of the account. Reported once per role, naming the policies that grant it. Under a known permissions boundary only what both allow counts (AdministratorAccess under a boundary allowing logs:* on * is logs:*), and the boundary\'s Denies apply; a boundary the scan cannot read (a variable, a policy outside the scan) leaves the finding as without one.',
+      'Whoever runs code in a function (through an invoke grant, a code update or a vulnerable dependency) holds its execution-role credentials, and those credentials work from anywhere ("Remote usage of AWS Lambda\'s token"). An execution role allowed * or service:* on every resource, an Allow with NotAction on every resource, or AdministratorAccess / PowerUserAccess attached turns one compromised function into control of the account. Reported once per role, naming the policies that grant it. Under a known permissions boundary only what both allow counts (AdministratorAccess under a boundary allowing logs:* on * is logs:*; lambda:* under a NotAction boundary naming lambda:InvokeFunction is the rest of lambda:*, reported as such), and the boundary\'s Denies apply; a boundary the scan cannot read (a variable, a policy outside the scan) leaves the finding as without one. A CloudFormation Fn::If boundary is any of its branches: what any branch leaves counts.',
     fixable: false,
   },
   check({ model }) {
@@ -86,20 +99,24 @@ export const IG301: Rule = {
     for (const node of identityGraph(model).nodes) {
       if (!node.executionRole) continue;
       const statements = statementsOf(node);
-      // A known permissions boundary caps every grant to what it allows too, and its Denies apply alike.
-      const boundary = node.boundary?.document?.statements;
-      const denials = denialsOnEveryResource([...statements.map((s) => s.statement), ...(boundary ?? [])]);
-      const ceilings = boundary?.flatMap(wildcardGrants);
-      const capped = (grant: Wildcard) => (ceilings ? ceilings.flatMap((ceiling) => intersect(grant, ceiling)) : [grant]);
-      const grants = statements.flatMap(({ statement, policy }) =>
-        wildcardGrants(statement)
-          .flatMap(capped)
-          .flatMap((w) => remainingAfter(denials, w))
-          .map((w) => ({ action: label(w), policy })),
-      );
+      // A known permissions boundary caps every grant to what it allows too, and its Denies apply alike. Of one
+      // that may be any of several documents, what each leaves counts.
+      const grants = boundaryChoices(node).flatMap((document) => {
+        const boundary = document?.statements;
+        const denials = denialsOnEveryResource([...statements.map((s) => s.statement), ...(boundary ?? [])]);
+        const ceilings = boundary?.flatMap(wildcardGrants);
+        const capped = (grant: Wildcard) => (ceilings ? ceilings.flatMap((ceiling) => intersect(grant, ceiling)) : [grant]);
+        return statements.flatMap(({ statement, policy }) =>
+          wildcardGrants(statement)
+            .flatMap(capped)
+            .flatMap((w) => remainingAfter(denials, w))
+            .map((w) => ({ action: label(w), policy })),
+        );
+      });
       if (grants.length === 0) continue;
       const actions = [...new Set(grants.map((g) => g.action))];
-      const policies = [...new Set(grants.map((g) => g.policy))];
+      // One policy per label: a role's Fn::If variants each record the policies it writes.
+      const policies = [...new Map(grants.map((g) => [policyLabel(g.policy), g.policy])).values()];
       findings.push({
         ruleId: 'IG301',
         severity: 'high',

@@ -8,7 +8,7 @@ const meta: RuleMeta = {
   severity: 'medium',
   attack: 'T1648',
   description:
-    'lambda:Invoke is a data event: without a trail or event data store selecting AWS::Lambda::Function data events, invokes appear nowhere (not even in CloudTrail Event history), so an attacker running code through Lambda goes unseen. A stopped trail (enable_logging = false, IsLogging: false) records nothing, and a selector that leaves Invoke out (another field selector of the same advanced selector with eventName not_equals Invoke or readOnly = true, or a basic selector with read_write_type = ReadOnly: CloudTrail records Invoke as a write event) logs no invokes.',
+    'lambda:Invoke is a data event: without a trail or event data store selecting AWS::Lambda::Function data events, invokes appear nowhere (not even in CloudTrail Event history), so an attacker running code through Lambda goes unseen. A stopped trail (enable_logging = false, IsLogging: false) records nothing, nor does an event data store whose ingestion is stopped (suspend = true, IngestionEnabled: false), and a selector that leaves Invoke out (another field selector of the same advanced selector with eventName not_equals Invoke or readOnly = true, or a basic selector with read_write_type = ReadOnly: CloudTrail records Invoke as a write event) logs no invokes.',
   fixable: false,
 };
 
@@ -26,7 +26,9 @@ function check(context: RuleContext) {
   // Prefer a stopped trail that would otherwise log invokes: turning it on is the whole fix.
   const trail = trails.find((t) => t.logging === false && t.lambdaDataEvents !== false) ?? trails[0];
   const message = trail.logging === false
-    ? `CloudTrail ${trail.address} is not logging (enable_logging = false / IsLogging: false): function invokes go unrecorded.`
+    ? trail.kind === 'event-data-store'
+      ? `CloudTrail event data store ${trail.address} does not ingest events (suspend = true / IngestionEnabled: false): function invokes go unrecorded.`
+      : `CloudTrail ${trail.address} is not logging (enable_logging = false / IsLogging: false): function invokes go unrecorded.`
     : `CloudTrail ${trail.address} does not log Lambda Invoke data events: function invokes go unrecorded.`;
   return detectiveFinding(context, meta, trail, message, suggestion);
 }

@@ -157,13 +157,16 @@ function invokeGrant(model: Model, policy: IdentityPolicy, policies: IdentityPol
 
 /** Whether a holder's known permissions boundary (read where the policy it names stands, or the identity for an AWS managed one) lets it invoke `fn`. */
 function boundaryAllows(model: Model, holder: IdentityNode, fn: LambdaFunction): boolean {
-  const boundary = holder.boundary;
-  if (!boundary?.document) return true;
-  const referrer: Referrer = boundary.policy ?? holder.identity;
-  const covers = (s: Statement) => coversAction(s, INVOKE) && ((coversAllFunctions(s) && sameStack(fn, s.range, referrer)) || namesFunction(model, s, fn, referrer));
-  const statements = boundary.document.statements;
-  if (statements.some((s) => isUnconditionalDeny(s) && coversAction(s, INVOKE) && (coversAllFunctions(s) || namesFunction(model, s, fn, referrer)))) return false;
-  return statements.some((s) => effectOf(s) === 'Allow' && covers(s));
+  const documents = holder.boundary?.documents;
+  if (!documents) return true;
+  // Any one of the documents the boundary may be.
+  return documents.some(({ document, policy }) => {
+    const referrer: Referrer = policy ?? holder.identity;
+    const covers = (s: Statement) => coversAction(s, INVOKE) && ((coversAllFunctions(s) && sameStack(fn, s.range, referrer)) || namesFunction(model, s, fn, referrer));
+    const statements = document.statements;
+    if (statements.some((s) => isUnconditionalDeny(s) && coversAction(s, INVOKE) && (coversAllFunctions(s) || namesFunction(model, s, fn, referrer)))) return false;
+    return statements.some((s) => effectOf(s) === 'Allow' && covers(s));
+  });
 }
 
 function namesFunction(model: Model, statement: Statement, fn: LambdaFunction, policy: Referrer): boolean {

@@ -96,3 +96,35 @@ describe('IG502 and IG505: what links a feature or policy to its detector or ass
     expect(await findings('IG505', POLICY + ASSOCIATION('"a1b2c3d4-5678-90ab-cdef-EXAMPLE11111"'))).toEqual([]);
   });
 });
+
+describe('IG505: which configuration policy control lists turn Lambda.1 off', () => {
+  /** A Terraform configuration policy with this security_controls_configuration body: lambdaControlOff. */
+  async function policyTurnsOff(controls: string): Promise<boolean> {
+    const text = `variable "unknown" {}\nresource "aws_securityhub_configuration_policy" "p" {\n name = "p"\n configuration_policy {\n service_enabled = true\n enabled_standard_arns = []\n security_controls_configuration {\n${controls}\n}\n}\n}\n`;
+    const model = buildModel([await parseText('terraform-hcl', 'main.tf', text)]);
+    return model.posture!.securityHub[0].lambdaControlOff === true;
+  }
+  it.each([
+    ['disabled names it', 'disabled_control_identifiers = ["S3.1", "Lambda.1"]', true],
+    ['disabled names others', 'disabled_control_identifiers = ["Lambda.2"]', false],
+    ['disabled list unknown (not judged)', 'disabled_control_identifiers = var.unknown', false],
+    ['enabled leaves it out', 'enabled_control_identifiers = ["Lambda.2"]', true],
+    ['enabled names it', 'enabled_control_identifiers = ["Lambda.1"]', false],
+    ['enabled with an unknown entry (not judged)', 'enabled_control_identifiers = ["Lambda.2", var.unknown]', false],
+  ])('%s', async (_name, controls, expected) => {
+    expect(await policyTurnsOff(controls)).toBe(expected);
+  });
+
+  it('a standards control counts only DISABLED, for FSBP Lambda.1, when the scan can read both', async () => {
+    const off = async (arn: string, status: string) => {
+      const text = `variable "unknown" {}\nresource "aws_securityhub_standards_control" "c" {\n standards_control_arn = ${arn}\n control_status = ${status}\n}\n`;
+      return buildModel([await parseText('terraform-hcl', 'main.tf', text)]).posture!.securityHubLambdaControlOff.length;
+    };
+    const fsbp = '"arn:aws:securityhub:us-east-1:111122223333:control/aws-foundational-security-best-practices/v/1.0.0/Lambda.1"';
+    expect(await off(fsbp, '"DISABLED"')).toBe(1);
+    expect(await off(fsbp, '"ENABLED"')).toBe(0);
+    expect(await off(fsbp, 'var.unknown')).toBe(0);
+    expect(await off('"arn:aws:securityhub:us-east-1:111122223333:control/nist-800-53/v/5.0.0/Lambda.1"', '"DISABLED"')).toBe(0);
+    expect(await off('var.unknown', '"DISABLED"')).toBe(0);
+  });
+});

@@ -44,6 +44,9 @@ const FAILING: Record<string, Record<string, Array<[string, string, number]>>> =
     // Selectors whose other field selectors leave Invoke out (eventName, readOnly = true, ReadOnly basic selector).
     'fail-no-invoke.tf': [['IG501', 'aws_cloudtrail.org', 6]],
     'fail-no-invoke.cfn.yaml': [['IG501', 'Trail', 5]],
+    // An event data store selecting Lambda data events whose ingestion is stopped (suspend = "true", IngestionEnabled: false).
+    'fail-ingestion.tf': [['IG501', 'aws_cloudtrail_event_data_store.lake', 6]],
+    'fail-ingestion.cfn.yaml': [['IG501', 'Lake', 5]],
   },
   IG502: {
     'fail.tf': [['IG502', 'aws_guardduty_detector.main', 5]],
@@ -71,6 +74,13 @@ const FAILING: Record<string, Record<string, Array<[string, string, number]>>> =
     // Organisation configuration: new accounts without the default standards / not enabled at all.
     'fail-organization.tf': [['IG505', 'aws_securityhub_organization_configuration.org', 6]],
     'fail-organization.cfn.yaml': [['IG505', 'OrgConfig', 5]],
+    // FSBP with control Lambda.1 turned off: by a standards control or control association in the account, by the
+    // standard's DisabledStandardsControls, by a configuration policy's disabled list or an enabled list without it.
+    'fail-control.tf': [['IG505', 'aws_securityhub_standards_control.lambda_public', 8]],
+    'fail-association.tf': [['IG505', 'aws_securityhub_standards_control_association.lambda_public', 8]],
+    'fail-control.cfn.yaml': [['IG505', 'Fsbp', 5]],
+    'fail-central-control.tf': [['IG505', 'aws_securityhub_configuration_policy.baseline', 13]],
+    'fail-central-control.cfn.yaml': [['IG505', 'Policy', 11]],
   },
 };
 
@@ -86,6 +96,22 @@ describe.each(cases)('%s %s', (rule, file, expected) => {
 });
 
 describe('guardrail messages', () => {
+  it('IG505 names control Lambda.1 and what turns it off', async () => {
+    const message = async (file: string) => (await scan({ paths: [`test/fixtures/IG505/${file}`], cwd: REPO_ROOT })).findings.find((f) => f.ruleId === 'IG505')!.message;
+    expect(await message('fail-control.tf')).toBe(
+      'aws_securityhub_standards_control.lambda_public disables Security Hub control Lambda.1 (Lambda function policies should prohibit public access): the AWS Foundational Security Best Practices standard runs without it, so public function policies go unflagged.',
+    );
+    expect(await message('fail-control.cfn.yaml')).toMatch(/^Security Hub standard Fsbp disables control Lambda\.1 /);
+    expect(await message('fail-central-control.cfn.yaml')).toMatch(/^Security Hub configuration policy Policy turns off control Lambda\.1 /);
+  });
+
+  it('IG501 says an event data store does not ingest', async () => {
+    for (const file of ['fail-ingestion.tf', 'fail-ingestion.cfn.yaml']) {
+      const { findings } = await scan({ paths: [`test/fixtures/IG501/${file}`], cwd: REPO_ROOT });
+      expect(findings.find((f) => f.ruleId === 'IG501')!.message).toMatch(/^CloudTrail event data store \S+ does not ingest events \(suspend = true \/ IngestionEnabled: false\)/);
+    }
+  });
+
   it('names the scenario that gets through and the target it gets through on', async () => {
     const { findings } = await scan({ paths: ['test/fixtures/IG402/fail.tf'], cwd: REPO_ROOT });
     const [finding] = findings.filter((f) => f.ruleId === 'IG402');

@@ -195,11 +195,23 @@ resource "aws_iam_role_policy_attachment" "other" {
     expect(await findings({ 'main.tf': inlineRole, 'boundary.tf': boundaryPolicy('[{ Effect = "Allow", NotAction = ["iam:*", "organizations:*"], Resource = "*" }]') })).toEqual(expected);
     // AWS managed PowerUserAccess: NotAction iam:*, organizations:*, account:*.
     expect(await findings({ 'main.tf': inlineRole.replace('aws_iam_policy.boundary.arn', '"arn:aws:iam::aws:policy/PowerUserAccess"') })).toEqual(expected);
-    // A NotAction boundary that names a Lambda action caps full control.
-    expect(await findings({ 'main.tf': inlineRole, 'boundary.tf': boundaryPolicy('[{ Effect = "Allow", NotAction = ["lambda:UpdateFunctionCode"], Resource = "*" }]') })).toEqual([
+    // A NotAction boundary that names a Lambda action caps full control (IG202); the execution role keeps the rest of lambda:* (IG301).
+    const notUpdate = { 'main.tf': inlineRole, 'boundary.tf': boundaryPolicy('[{ Effect = "Allow", NotAction = ["lambda:UpdateFunctionCode"], Resource = "*" }]') };
+    expect(await findings(notUpdate)).toEqual([
+      ['IG301', 'aws_iam_role.exec', 1],
       ['IG201', 'aws_iam_role.exec', 10],
       ['IG205', 'aws_iam_role.exec', 10],
     ]);
+    expect(await evidence(notUpdate, 'IG301')).toEqual(['lambda:* except lambda:UpdateFunctionCode on * via aws_iam_role.exec']);
+  });
+
+  it('IG301 under a NotAction boundary: what it names of the service is taken out, a wildcard over the whole service takes it all', async () => {
+    const under = (notAction: string) => ({ 'main.tf': inlineRole, 'boundary.tf': boundaryPolicy(`[{ Effect = "Allow", NotAction = ${notAction}, Resource = "*" }]`) });
+    const messages = async (files: Record<string, string>) => (await scan({ paths: ['.'], cwd: tempTree(files) })).findings.filter((f) => f.ruleId === 'IG301').map((f) => f.message);
+    expect(await messages(under('["s3:*", "lambda:InvokeFunction", "*:Get*"]'))).toEqual([
+      'Execution role aws_iam_role.exec is allowed "lambda:* except lambda:InvokeFunction, *:Get*" on every resource (aws_iam_role.exec policy \"p\" (main.tf:6)): a stolen function token would be that powerful, from anywhere.',
+    ]);
+    for (const whole of ['["lambda:*"]', '["LAMBDA:*"]', '["lam*"]', '["*"]']) expect((await findings(under(whole))).filter(([rule]) => rule === 'IG301')).toEqual([]);
   });
 });
 
@@ -262,6 +274,79 @@ describe('CloudFormation and SAM', () => {
     ]);
   });
 
+  /** A parameter and a condition for `Fn::If` (5 lines before Resources). */
+  const STRICT = 'Parameters:\n  Env:\n    Type: String\nConditions:\n  Strict: !Equals [!Ref Env, prod]\n';
+  /** AdministratorAccess on Exec (line 7, its ARN on line 17) unbounded: every finding. */
+  const UNBOUNDED_EXEC = [
+    ['IG301', 'Exec', 7],
+    ['IG201', 'Exec', 17],
+    ['IG202', 'Exec', 17],
+    ['IG205', 'Exec', 17],
+  ];
+
+  it('an Fn::If boundary is any of its branches: a grant one branch lets through is reported, whichever branch is first', async () => {
+    // LambdaBoundary lets lambda:* through; LogsBoundary nothing Lambda.
+    const expected = [
+      ['IG301', 'Exec', 7],
+      ['IG201', 'Exec', 17],
+      ['IG202', 'Exec', 17],
+      ['IG205', 'Exec', 17],
+    ];
+    const logsFirst = { 'template.yaml': template('!If [Strict, !Ref LogsBoundary, !Ref LambdaBoundary]', STRICT) };
+    expect(await findings(logsFirst)).toEqual(expected);
+    expect(await evidence(logsFirst, 'IG301')).toEqual(['lambda:* on * via Exec']);
+    expect(await findings({ 'template.yaml': template('!If [Strict, !Ref LambdaBoundary, !Ref LogsBoundary]', STRICT) })).toEqual(expected);
+    // A branch without a boundary: as without one.
+    expect(await findings({ 'template.yaml': template('!If [Strict, !Ref LogsBoundary, !Ref AWS::NoValue]', STRICT) })).toEqual(UNBOUNDED_EXEC);
+  });
+
+  it('IG204: an escalation any branch of an Fn::If boundary allows is reported', async () => {
+    /** Deployer (line 7) with the three steps on * (its Action on line 16), under `boundary`; Wide allows *, Narrow logs only. */
+    const deployer = (boundary: string) => `${STRICT}Resources:
+  Deployer:
+    Type: AWS::IAM::User
+    Properties:
+      PermissionsBoundary: ${boundary}
+      Policies:
+        - PolicyName: deploy
+          PolicyDocument:
+            Statement:
+              - Effect: Allow
+                Action: [iam:PassRole, lambda:CreateFunction, lambda:InvokeFunction]
+                Resource: "*"
+  Wide:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument: { Statement: [{ Effect: Allow, Action: "*", Resource: "*" }] }
+  Narrow:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument: { Statement: [{ Effect: Allow, Action: "logs:*", Resource: "*" }] }
+`;
+    const escalates = [
+      ['IG204', 'Deployer', 7],
+      ['IG201', 'Deployer', 16],
+    ];
+    expect(await findings({ 'template.yaml': deployer('!If [Strict, !Ref Narrow, !Ref Wide]') })).toEqual(escalates);
+    expect(await findings({ 'template.yaml': deployer('!If [Strict, !Ref Wide, !Ref Narrow]') })).toEqual(escalates);
+    // Both branches narrow (Wide made logs-only too): nothing.
+    expect(await findings({ 'template.yaml': deployer('!If [Strict, !Ref Narrow, !Ref Wide]').replace('Action: "*"', 'Action: "logs:*"') })).toEqual([]);
+  });
+
+  it('an Fn::If boundary invents nothing no branch lets through', async () => {
+    expect(await findings({ 'template.yaml': template('!If [Strict, !Ref LogsBoundary, !Ref LogsBoundary]', STRICT) })).toEqual([]);
+    // AWSLambdaRole (invoke only) in one branch: invoking every function is all that is left, not the admin the role would be unbounded.
+    expect(await findings({ 'template.yaml': template('!If [Strict, !Ref LogsBoundary, arn:aws:iam::aws:policy/service-role/AWSLambdaRole]', STRICT) })).toEqual([['IG201', 'Exec', 17]]);
+  });
+
+  it('a boundary policy whose document is an Fn::If is each of its documents', async () => {
+    const withAction = (action: string) => template('!Ref LogsBoundary', STRICT).replace('Action: logs:CreateLogStream', `Action: ${action}`);
+    expect(await findings({ 'template.yaml': withAction('!If [Strict, logs:CreateLogStream, logs:PutLogEvents]') })).toEqual([]);
+    const lambdaInOne = { 'template.yaml': withAction('!If [Strict, logs:CreateLogStream, "lambda:*"]') };
+    expect(await findings(lambdaInOne)).toEqual(UNBOUNDED_EXEC);
+    expect(await evidence(lambdaInOne, 'IG301')).toEqual(['lambda:* on * via Exec']);
+  });
+
   const sam = (globals: string) => `Transform: AWS::Serverless-2016-10-31
 ${globals}Resources:
   Fn:
@@ -298,6 +383,16 @@ ${globals}Resources:
     expect(await findings({ 'template.yaml': sam('Globals:\n  Function:\n    PermissionsBoundary: !Ref Boundary\n') })).toEqual([]);
     // The function's own, the same way.
     expect(await findings({ 'template.yaml': sam('').replace('      CodeUri: .', '      CodeUri: .\n      PermissionsBoundary: !Ref Boundary') })).toEqual([]);
+    // An Fn::If one: any branch (here AdministratorAccess, which caps nothing).
+    const either = (boundary: string) => sam(STRICT).replace('      CodeUri: .', `      CodeUri: .\n      PermissionsBoundary: !If [Strict, ${boundary}]`);
+    expect(await findings({ 'template.yaml': either('!Ref Boundary, !Ref Boundary') })).toEqual([]);
+    expect(await findings({ 'template.yaml': either('!Ref Boundary, arn:aws:iam::aws:policy/AdministratorAccess') })).toEqual([
+      ['IG301', 'FnRole', 8],
+      ['IG201', 'Fn', 16],
+      ['IG202', 'Fn', 16],
+      ['IG205', 'Fn', 16],
+      ['IG201', 'Fn', 19],
+    ]);
   });
 });
 

@@ -2,13 +2,13 @@ import { isLambdaPrincipal, trustStatements } from '../../iam/trust.js';
 import type { Range } from '../range.js';
 import { attachManagedPolicy, selfRef } from '../aws-managed.js';
 import { policyDocumentFromValue } from '../policy-document.js';
-import { emptyModel, type Attribute, type IdentityKind, type IdentityPolicyKind, type IdentityRef, type Model, type PolicyDocument, type ResourceBase } from '../types.js';
+import { emptyModel, type Attribute, type IamIdentity, type IdentityKind, type IdentityPolicyKind, type IdentityRef, type Model, type PolicyDocument, type ResourceBase } from '../types.js';
 import { asList, get, knownString, type ObjectEntry, type Value } from '../value.js';
 import { CfnEvaluator, ifVariants, type TemplateScope } from './evaluate.js';
 import { prepareTemplate, scannedPaths, templateRoots, type NestedStack, type PreparedTemplate } from './nested.js';
 import { addCloudFormationPosture, isPostureType } from './posture.js';
 import { addSamFunction } from './sam.js';
-import { addDocument, attribute, entrySpan } from './support.js';
+import { addDocument, attribute, boundaryOf, entrySpan } from './support.js';
 
 /** A parsed CloudFormation/SAM template, as the parse stage hands it over. */
 export interface CloudFormationTemplate {
@@ -274,7 +274,7 @@ function addResource(model: Model, scope: TemplateScope, entry: ObjectEntry, glo
     case 'AWS::IAM::Group': {
       const variants = evaluate();
       const identity = IDENTITY_TYPES[type];
-      addIdentity(model, base, identity, variants[0]);
+      addIdentity(model, base, identity, variants[0], identity === 'group' ? {} : boundaryOf(variants.map((p) => attribute(p, 'PermissionsBoundary'))));
       const self: IdentityRef[] = [{ kind: identity, value: selfRef(base) }];
       const kind: IdentityPolicyKind = `${identity}-inline`;
       for (const p of variants) {
@@ -287,7 +287,8 @@ function addResource(model: Model, scope: TemplateScope, entry: ObjectEntry, glo
     }
     case 'AWS::Serverless::Function': {
       const evaluatedGlobals = globals ? new CfnEvaluator(scope).evaluate(globals) : undefined;
-      evaluate().forEach((p, i) => addSamFunction(model, scope, base, p, evaluatedGlobals, i === 0));
+      const variants = evaluate();
+      variants.forEach((p, i) => addSamFunction(model, scope, base, p, evaluatedGlobals, i === 0, variants));
       return;
     }
     default:
@@ -304,14 +305,12 @@ function treeOf(base: ResourceBase): { rootTemplate?: string } {
 const IDENTITY_TYPES: Record<string, IdentityKind> = { 'AWS::IAM::Role': 'role', 'AWS::IAM::User': 'user', 'AWS::IAM::Group': 'group' };
 const NAME_PROPERTIES: Record<IdentityKind, string> = { role: 'RoleName', user: 'UserName', group: 'GroupName' };
 
-/** A role, user or group: its name, a role's trust policy, a user's `Groups`. */
-function addIdentity(model: Model, base: ResourceBase, kind: IdentityKind, properties: Value): void {
+/** A role, user or group: its name, a role's trust policy, a user's `Groups`; `boundary`: roles' and users' (groups cannot have one). */
+function addIdentity(model: Model, base: ResourceBase, kind: IdentityKind, properties: Value, boundary: Pick<IamIdentity, 'boundary' | 'boundaryVariants'>): void {
   const name = knownString(get(properties, NAME_PROPERTIES[kind]));
   const trust = kind === 'role' ? attribute(properties, 'AssumeRolePolicyDocument') : undefined;
   const trustDocument = trust ? policyDocumentFromValue(trust.value, model.errors) : undefined;
   const implicit = kind === 'role' && samGenerated(properties, trustDocument);
-  // Groups cannot have one.
-  const boundary = kind === 'group' ? undefined : attribute(properties, 'PermissionsBoundary');
   (model.identities ??= []).push({
     ...base,
     kind,
@@ -319,7 +318,7 @@ function addIdentity(model: Model, base: ResourceBase, kind: IdentityKind, prope
     ...(trust ? { trust } : {}),
     ...(trustDocument ? { trustDocument } : {}),
     ...(implicit ? { implicit } : {}),
-    ...(boundary ? { boundary } : {}),
+    ...boundary,
   });
   const groups = asList(get(properties, 'Groups'));
   if (kind === 'user' && groups.length > 0) (model.memberships ??= []).push({ address: base.address, range: base.range, users: [selfRef(base)], groups, ...treeOf(base) });

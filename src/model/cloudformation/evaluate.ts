@@ -331,6 +331,11 @@ function fromParts(parts: Array<string | UnknownValue>, range: Range): Value {
   return { kind: 'template', parts: merged, range };
 }
 
+/** A key two values share exactly when they are the same but for their ranges. */
+export function valueKey(value: Value): string {
+  return JSON.stringify(strip(value));
+}
+
 /** A value without its ranges, to compare two values. */
 function strip(value: Value): unknown {
   switch (value.kind) {
@@ -359,10 +364,10 @@ export function ifVariants(scope: TemplateScope, value: Value): Value[] {
   const results = [first.evaluate(value)];
   const combinations = 1 << Math.min(first.ifCount, MAX_IF_BITS);
   if (combinations === 1) return results; // no Fn::If: nothing to compare (the common case)
-  const seen = new Set([JSON.stringify(strip(results[0]))]);
+  const seen = new Set([valueKey(results[0])]);
   for (let mask = 1; mask < combinations; mask++) {
     const result = new CfnEvaluator(scope, mask).evaluate(value);
-    const key = JSON.stringify(strip(result));
+    const key = valueKey(result);
     if (seen.has(key)) continue;
     seen.add(key);
     results.push(result);

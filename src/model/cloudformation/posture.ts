@@ -1,4 +1,4 @@
-import { FSBP_STANDARD, LAMBDA_DATA_RESOURCE, LAMBDA_PROTECTION, advancedSelectorLogsInvoke, allOf, anyOf, enabledFlag, readWriteAdmitsInvoke, type SelectorOperator } from '../posture-values.js';
+import { FSBP_STANDARD, LAMBDA_DATA_RESOURCE, LAMBDA_PROTECTION, advancedSelectorLogsInvoke, allOf, anyOf, enabledFlag, isFsbpLambdaControlArn, listsTurnOffLambdaControl, readWriteAdmitsInvoke, type SelectorOperator } from '../posture-values.js';
 import { postureOf, type Posture } from '../posture.js';
 import { policyDocumentFromValue } from '../policy-document.js';
 import type { Model, ResourceBase } from '../types.js';
@@ -37,8 +37,16 @@ const POSTURE_MAPPERS = new Map<string, PostureMapper>([
   ],
   [
     'AWS::CloudTrail::EventDataStore',
-    (posture, base, properties) =>
-      posture.trails.push({ ...base, kind: 'event-data-store', lambdaDataEvents: anyOf(asList(get(properties, 'AdvancedEventSelectors')).map(advancedSelectorLogsLambda)), logging: true }),
+    (posture, base, properties) => {
+      // IngestionEnabled: false stops ingestion (the store takes in no new events); it defaults to true.
+      const ingestion = get(properties, 'IngestionEnabled');
+      posture.trails.push({
+        ...base,
+        kind: 'event-data-store',
+        lambdaDataEvents: anyOf(asList(get(properties, 'AdvancedEventSelectors')).map(advancedSelectorLogsLambda)),
+        logging: ingestion === undefined || ingestion.kind === 'null' ? true : flag(ingestion),
+      });
+    },
   ],
   [
     'AWS::GuardDuty::Detector',
@@ -82,7 +90,9 @@ const POSTURE_MAPPERS = new Map<string, PostureMapper>([
       const arn = get(properties, 'StandardsArn');
       const text = knownString(arn);
       const mentions = arn?.kind === 'template' && arn.parts.some((p) => typeof p === 'string' && p.includes(FSBP_STANDARD));
-      posture.securityHub.push({ ...base, kind: 'standard', foundationalBestPractices: text !== undefined ? text.includes(FSBP_STANDARD) : mentions ? true : undefined });
+      // DisabledStandardsControls: the standard's controls it turns off, each by its StandardsControlArn.
+      const lambdaOff = asList(get(properties, 'DisabledStandardsControls')).some((c) => isFsbpLambdaControlArn(get(c, 'StandardsControlArn')) === true);
+      posture.securityHub.push({ ...base, kind: 'standard', foundationalBestPractices: text !== undefined ? text.includes(FSBP_STANDARD) : mentions ? true : undefined, ...(lambdaOff ? { lambdaControlOff: true as const } : {}) });
     },
   ],
   [
@@ -107,7 +117,9 @@ const POSTURE_MAPPERS = new Map<string, PostureMapper>([
       const enabled = get(policy, 'ServiceEnabled');
       const standards = get(policy, 'EnabledStandardIdentifiers');
       const fsbp = standards === undefined ? false : anyOf(asList(standards).map(mentionsFsbp));
-      posture.securityHub.push({ ...base, kind: 'policy', foundationalBestPractices: allOf([enabled ? enabledFlag(enabled, ['true']) : undefined, fsbp]) });
+      const controls = get(policy, 'SecurityControlsConfiguration');
+      const lambdaOff = listsTurnOffLambdaControl(get(controls, 'DisabledSecurityControlIdentifiers'), get(controls, 'EnabledSecurityControlIdentifiers')) === true;
+      posture.securityHub.push({ ...base, kind: 'policy', foundationalBestPractices: allOf([enabled ? enabledFlag(enabled, ['true']) : undefined, fsbp]), ...(lambdaOff ? { lambdaControlOff: true as const } : {}) });
     },
   ],
   [

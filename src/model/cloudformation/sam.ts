@@ -4,7 +4,7 @@ import type { Range } from '../range.js';
 import { policyDocumentFromValue } from '../policy-document.js';
 import type { Attribute, IamIdentity, IdentityRef, LambdaPermission, Model, ResourceBase } from '../types.js';
 import { get, getEntry, knownString, type ObjectEntry, type UnknownValue, type Value } from '../value.js';
-import { addDocument, attribute, attributeSpan, entrySpan, pseudo } from './support.js';
+import { addDocument, attribute, attributeSpan, boundaryOf, entrySpan, pseudo } from './support.js';
 import { CfnEvaluator, type TemplateScope } from './evaluate.js';
 
 interface SamPolicyTemplate {
@@ -16,14 +16,11 @@ interface SamPolicyTemplate {
  * An `AWS::Serverless::Function` as the resources SAM generates from it: the function,
  * its URL (`FunctionUrlConfig`), the Lambda permissions its push `Events` create (scoped
  * as SAM scopes them) and the execution role's policies (`Policies`).
- * `first`: the first `Fn::If` variant, the one the function itself is recorded from.
+ * `first`: the first `Fn::If` variant, the one the function itself is recorded from; `variants`: all of them
+ * (the generated role's boundary is read from each).
  */
-export function addSamFunction(model: Model, scope: TemplateScope, base: ResourceBase, properties: Value, globals: Value | undefined, first: boolean): void {
-  // Null (AWS::NoValue, on the function or in Globals) is no property at all.
-  const property = (name: string): ObjectEntry | undefined => {
-    const entry = withGlobal(getEntry(properties, name), getEntry(globals, name));
-    return entry && entry.value.kind !== 'null' ? entry : undefined;
-  };
+export function addSamFunction(model: Model, scope: TemplateScope, base: ResourceBase, properties: Value, globals: Value | undefined, first: boolean, variants: readonly Value[] = [properties]): void {
+  const property = (name: string) => samProperty(properties, globals, name);
   const roleEntry = property('Role');
   // Without Role, SAM generates `<Function>Role`, trusted by lambda.amazonaws.com, holding `Policies`.
   const implicitRole: ResourceBase = { address: `${base.address}Role`, sourceType: 'AWS::IAM::Role', range: base.range, arnExpression: `!GetAtt ${base.address}Role.Arn` };
@@ -34,14 +31,17 @@ export function addSamFunction(model: Model, scope: TemplateScope, base: Resourc
     const role: Attribute = roleEntry ? { value: roleEntry.value, range: attributeSpan(roleEntry) } : { value: implicitRef, range: base.range };
     model.functions.push({ ...base, ...(functionName ? { functionName } : {}), role });
     // SAM gives the role it generates the function's (or Globals') PermissionsBoundary; with an explicit Role it ignores it.
-    const boundary = property('PermissionsBoundary');
+    const boundaries = variants.map((p) => {
+      const boundary = samProperty(p, globals, 'PermissionsBoundary');
+      return boundary ? { value: boundary.value, range: attributeSpan(boundary) } : undefined;
+    });
     if (!roleEntry)
       (model.identities ??= []).push({
         ...implicitRole,
         kind: 'role',
         implicit: true,
         ...samTrust(model, property('AssumeRolePolicyDocument')),
-        ...(boundary ? { boundary: { value: boundary.value, range: attributeSpan(boundary) } } : {}),
+        ...boundaryOf(boundaries),
       });
   }
   const self: UnknownValue = { kind: 'unknown', ref: base.address, resource: base.address, resourceType: base.sourceType, range: base.range };
@@ -65,6 +65,12 @@ export function addSamFunction(model: Model, scope: TemplateScope, base: Resourc
   if (!policies) return;
   const holders: IdentityRef[] = [{ kind: 'role', value: implicitRef }];
   for (const item of policies.value.kind === 'list' ? policies.value.items : [policies.value]) addSamPolicy(model, scope, base, item, holders);
+}
+
+/** A function property, Globals merged in (see withGlobal); null (AWS::NoValue, on the function or in Globals) is no property at all. */
+function samProperty(properties: Value, globals: Value | undefined, name: string): ObjectEntry | undefined {
+  const entry = withGlobal(getEntry(properties, name), getEntry(globals, name));
+  return entry && entry.value.kind !== 'null' ? entry : undefined;
 }
 
 /**

@@ -2,7 +2,7 @@ import { postureOf, type AccessAnalyzer, type GuardDutyDetector, type GuardDutyL
 import { policyDocumentFromValue } from '../policy-document.js';
 import { copyBase, type Attribute, type Model, type ResourceBase } from '../types.js';
 import { asList, get, knownString, type Value } from '../value.js';
-import { FSBP_STANDARD, LAMBDA_DATA_RESOURCE, LAMBDA_PROTECTION, SELECTOR_OPERATORS, advancedSelectorLogsInvoke, allOf, anyOf, enabledFlag, readWriteAdmitsInvoke, type FieldSelector } from '../posture-values.js';
+import { FSBP_STANDARD, LAMBDA_DATA_RESOURCE, LAMBDA_PROTECTION, LAMBDA_PUBLIC_CONTROL, SELECTOR_OPERATORS, advancedSelectorLogsInvoke, allOf, anyOf, enabledFlag, isFsbpLambdaControlArn, knownText, listsTurnOffLambdaControl, readWriteAdmitsInvoke, type FieldSelector } from '../posture-values.js';
 import type { TerraformBlockView, TerraformResourceView } from './resources.js';
 
 /** The types `addTerraformPosture` maps (its cases): a case missing here is never reached, so its tests catch the omission. */
@@ -25,6 +25,8 @@ export const POSTURE_TYPES: ReadonlySet<string> = new Set([
   'aws_securityhub_organization_configuration',
   'aws_securityhub_configuration_policy',
   'aws_securityhub_configuration_policy_association',
+  'aws_securityhub_standards_control',
+  'aws_securityhub_standards_control_association',
 ]);
 
 /** Maps organisation and account-baseline resources onto the posture; false when the type is not one of them. */
@@ -80,9 +82,13 @@ export function addTerraformPosture(model: Model, resource: TerraformResourceVie
       posture.trails.push(trail(base, 'trail', lambda, logging ? enabledFlag(logging.value, ['true']) : true));
       return true;
     }
-    case 'aws_cloudtrail_event_data_store':
-      posture.trails.push(trail(base, 'event-data-store', anyOf(resource.blocks('advanced_event_selector').map(advancedSelectorLogsLambda)), true));
+    case 'aws_cloudtrail_event_data_store': {
+      // `suspend = true` (provider 6) stops ingestion: the store takes in no new events. Default: ingesting.
+      const suspend = resource.attribute('suspend');
+      const suspended = suspend && suspend.value.kind !== 'null' ? enabledFlag(suspend.value, ['true']) : false;
+      posture.trails.push(trail(base, 'event-data-store', anyOf(resource.blocks('advanced_event_selector').map(advancedSelectorLogsLambda)), suspended === undefined ? undefined : !suspended));
       return true;
+    }
     case 'aws_guardduty_detector': {
       const enable = resource.attribute('enable');
       const detector = copyBase(base) as GuardDutyDetector; // enabled is assigned next
@@ -159,10 +165,23 @@ export function addTerraformPosture(model: Model, resource: TerraformResourceVie
     }
     case 'aws_securityhub_configuration_policy': {
       const policies = resource.blocks('configuration_policy');
-      posture.securityHub.push(securityHubPart(base, 'policy', anyOf(policies.map((p) => {
+      const part = securityHubPart(base, 'policy', anyOf(policies.map((p) => {
         const enabled = p.attribute('service_enabled');
         return allOf([enabled ? enabledFlag(enabled.value, ['true']) : undefined, standardsInclude(p.attribute('enabled_standard_arns')?.value)]);
-      }))));
+      })));
+      const controls = policies.flatMap((p) => p.blocks('security_controls_configuration'));
+      if (controls.some((c) => listsTurnOffLambdaControl(c.attribute('disabled_control_identifiers')?.value, c.attribute('enabled_control_identifiers')?.value) === true)) part.lambdaControlOff = true;
+      posture.securityHub.push(part);
+      return true;
+    }
+    case 'aws_securityhub_standards_control': {
+      if (isFsbpLambdaControlArn(resource.attribute('standards_control_arn')?.value) && text('control_status')?.toUpperCase() === 'DISABLED') posture.securityHubLambdaControlOff.push(copyBase(base));
+      return true;
+    }
+    case 'aws_securityhub_standards_control_association': {
+      const standard = resource.attribute('standards_arn')?.value;
+      const fsbp = knownText(standard)?.includes(FSBP_STANDARD);
+      if (fsbp && text('security_control_id') === LAMBDA_PUBLIC_CONTROL && text('association_status')?.toUpperCase() === 'DISABLED') posture.securityHubLambdaControlOff.push(copyBase(base));
       return true;
     }
     case 'aws_securityhub_configuration_policy_association': {
