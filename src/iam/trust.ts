@@ -2,14 +2,12 @@ import type { Principal, PolicyDocument, Statement } from '../model/types.js';
 import { displayString, knownString } from '../model/value.js';
 import { callerScope } from './caller-conditions.js';
 import { classifyPrincipal } from './principal.js';
+import { lambdaServiceOf } from './service-principal.js';
 import { conditionScopes, effectOf, FUNCTION_PROBES } from './statement.js';
 import { wildcardMatches } from './wildcard.js';
 
 /** The STS actions that let a principal take on a role's permissions. */
 const ASSUME_ACTIONS = ['sts:AssumeRole', 'sts:AssumeRoleWithWebIdentity', 'sts:AssumeRoleWithSAML'];
-
-/** Lambda (and Lambda@Edge, which AWS requires next to it for edge functions) assuming an execution role. */
-const LAMBDA_SERVICE = /^(edge)?lambda\.amazonaws\.com(\.cn)?$/i;
 
 /** The Allow statements of a trust policy that let someone assume the role. */
 export function trustStatements(document: PolicyDocument): Statement[] {
@@ -23,9 +21,9 @@ export function trustStatements(document: PolicyDocument): Statement[] {
   );
 }
 
+/** A Service principal naming Lambda or Lambda@Edge, in any partition (see lambdaServiceOf). */
 export function isLambdaPrincipal(principal: Principal): boolean {
-  const text = knownString(principal.value);
-  return principal.type === 'Service' && text !== undefined && LAMBDA_SERVICE.test(text.trim());
+  return principal.type === 'Service' && lambdaServiceOf(principal.value) !== undefined;
 }
 
 /** Whether a trust statement lets Lambda assume the role. */

@@ -46,7 +46,7 @@ export const IG102: Rule = {
       findings.push({
         ruleId: 'IG102',
         severity: 'high',
-        message: `${permission.address} lets ${principal.service} invoke ${target} for a resource in any account: ${pinning.why}${unscopingNote(permission.unscopingConditions)}.`,
+        message: `${permission.address} lets ${principal.named} invoke ${target} for a resource in any account: ${pinning.why}${unscopingNote(permission.unscopingConditions)}.`,
         range: permission.principal.range,
         resource: permission.address,
         ...rootsOf(permission),
@@ -85,11 +85,14 @@ function skillIdPlace(permission: LambdaPermission, token: string): string {
   return `Add ${token} with the id of the skill that calls the function.`;
 }
 
-/** The service a permission grants to: a service principal, or "*" that aws:PrincipalIsAWSService = true limits to every service. */
-function servicePrincipal(permission: LambdaPermission): { service: string; evidence: string } | undefined {
+/**
+ * The service a permission grants to: a service principal, or "*" that aws:PrincipalIsAWSService = true limits to every service.
+ * `named`: how messages name it, a template as written (`s3.${AWS::URLSuffix}`); `service` is what lookups are keyed by.
+ */
+function servicePrincipal(permission: LambdaPermission): { service: string; named: string; evidence: string } | undefined {
   const principal = classifyPrincipal(permission.principal?.value);
-  if (principal.kind === 'service') return { service: principal.service, evidence: principal.service };
-  if (principal.kind === 'public' && onlyAwsServices(permission)) return { service: ANY_SERVICE, evidence: '* (aws:PrincipalIsAWSService)' };
+  if (principal.kind === 'service') return { service: principal.service, named: principal.written ?? principal.service, evidence: principal.written ?? principal.service };
+  if (principal.kind === 'public' && onlyAwsServices(permission)) return { service: ANY_SERVICE, named: ANY_SERVICE, evidence: '* (aws:PrincipalIsAWSService)' };
   return undefined;
 }
 
