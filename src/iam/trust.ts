@@ -3,22 +3,21 @@ import { displayString, knownString } from '../model/value.js';
 import { callerScope } from './caller-conditions.js';
 import { classifyPrincipal } from './principal.js';
 import { lambdaServiceOf } from './service-principal.js';
-import { conditionScopes, effectOf, FUNCTION_PROBES } from './statement.js';
-import { wildcardMatches } from './wildcard.js';
+import { conditionScopes, coversAction, effectOf, FUNCTION_PROBES } from './statement.js';
 
 /** The STS actions that let a principal take on a role's permissions. */
 const ASSUME_ACTIONS = ['sts:AssumeRole', 'sts:AssumeRoleWithWebIdentity', 'sts:AssumeRoleWithSAML'];
 
-/** The Allow statements of a trust policy that let someone assume the role. */
+/**
+ * The Allow statements of a trust policy that let someone assume the role: an Action entry matches an assume
+ * action, or a NotAction leaves one out (`NotAction: sts:TagSession` allows sts:AssumeRole). Trust policies take
+ * NotAction like any policy: it is an element of the IAM policy grammar, which role trust policies follow (IAM
+ * User Guide, "IAM JSON policy element reference", NotAction; and "Grammar of the IAM JSON policy language").
+ * A NotAction with an entry the scan cannot read allows nothing here, as coversAction reads it.
+ * Deny statements, with Action or NotAction, are not read: what a trust denies is not weighed against what it allows.
+ */
 export function trustStatements(document: PolicyDocument): Statement[] {
-  return document.statements.filter(
-    (s) =>
-      effectOf(s) === 'Allow' &&
-      s.action.some((a) => {
-        const pattern = knownString(a);
-        return pattern !== undefined && ASSUME_ACTIONS.some((action) => wildcardMatches(pattern, action));
-      }),
-  );
+  return document.statements.filter((s) => effectOf(s) === 'Allow' && ASSUME_ACTIONS.some((action) => coversAction(s, action)));
 }
 
 /** A Service principal naming Lambda or Lambda@Edge, in any partition (see lambdaServiceOf). */
