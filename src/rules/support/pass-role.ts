@@ -72,8 +72,8 @@ function viewOf(document: PolicyDocument): { document: PolicyDocument; originals
 }
 
 /**
- * Whether the PassedToService conditions hold for a pass to Lambda. A value written for Lambda in any
- * partition reads as Lambda's principal. A value the scan cannot read leaves a condition undecided,
+ * Whether the PassedToService conditions hold for a pass to Lambda. A template written for Lambda with its
+ * partition left open reads as Lambda's principal. A value the scan cannot read leaves a condition undecided,
  * unless the values it can read decide it: one match makes a positive operator (an OR over its
  * values) hold, and a negated one fail.
  */
