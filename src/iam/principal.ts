@@ -1,9 +1,11 @@
 import { displayString, knownString, type Value } from '../model/value.js';
 import { arnFields } from './arn.js';
+import { servicePrincipalOf } from './service-principal.js';
 
 export type PrincipalClass =
   | { kind: 'public' }
-  | { kind: 'service'; service: string }
+  /** `written`: how a templated principal reads (`s3.${AWS::URLSuffix}`), when `service` is not the text itself (see ServicePrincipal). */
+  | { kind: 'service'; service: string; written?: string }
   | { kind: 'account'; account: string }
   | { kind: 'arn'; arn: string }
   | { kind: 'unknown' };
@@ -25,7 +27,8 @@ export function classifyPrincipal(value: Value | undefined): PrincipalClass {
   if (text === undefined) return displayString(value) === undefined ? { kind: 'unknown' } : classifyTemplate(value!, displayString(value)!);
   const trimmed = text.trim();
   if (trimmed === '*') return { kind: 'public' };
-  if (/^[a-z0-9.-]+\.amazonaws\.com(\.cn)?$/i.test(trimmed)) return { kind: 'service', service: trimmed };
+  const service = servicePrincipalOf(value);
+  if (service) return { kind: 'service', ...service };
   if (SKILL_SERVICES.test(trimmed)) return { kind: 'service', service: trimmed };
   if (/^\d{12}$/.test(trimmed)) return { kind: 'account', account: trimmed };
   const root = /^arn:[^:]+:iam::(\d{12}):root$/.exec(trimmed);
@@ -34,9 +37,14 @@ export function classifyPrincipal(value: Value | undefined): PrincipalClass {
   return { kind: 'unknown' };
 }
 
-/** `!Sub "arn:${AWS::Partition}:iam::111122223333:root"` is that account: fields are split as ARNs are, keeping `${…}` whole. */
+/**
+ * `!Sub "arn:${AWS::Partition}:iam::111122223333:root"` is that account: fields are split as ARNs are, keeping `${…}` whole.
+ * Other ARNs stay ARNs; a service named with its partition or region left open (`!Sub "s3.${AWS::URLSuffix}"`) is that service.
+ */
 function classifyTemplate(value: Value, text: string): PrincipalClass {
   const fields = arnFields(value);
   if (fields && fields.length === 6 && fields[0] === 'arn' && fields[2] === 'iam' && /^\d{12}$/.test(fields[4]) && fields[5] === 'root') return { kind: 'account', account: fields[4] };
-  return text.startsWith('arn:') ? { kind: 'arn', arn: text } : { kind: 'unknown' };
+  if (text.startsWith('arn:')) return { kind: 'arn', arn: text };
+  const service = servicePrincipalOf(value);
+  return service ? { kind: 'service', ...service } : { kind: 'unknown' };
 }

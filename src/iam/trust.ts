@@ -2,30 +2,27 @@ import type { Principal, PolicyDocument, Statement } from '../model/types.js';
 import { displayString, knownString } from '../model/value.js';
 import { callerScope } from './caller-conditions.js';
 import { classifyPrincipal } from './principal.js';
-import { conditionScopes, effectOf, FUNCTION_PROBES } from './statement.js';
-import { wildcardMatches } from './wildcard.js';
+import { lambdaServiceOf } from './service-principal.js';
+import { conditionScopes, coversAction, effectOf, FUNCTION_PROBES } from './statement.js';
 
 /** The STS actions that let a principal take on a role's permissions. */
 const ASSUME_ACTIONS = ['sts:AssumeRole', 'sts:AssumeRoleWithWebIdentity', 'sts:AssumeRoleWithSAML'];
 
-/** Lambda (and Lambda@Edge, which AWS requires next to it for edge functions) assuming an execution role. */
-const LAMBDA_SERVICE = /^(edge)?lambda\.amazonaws\.com(\.cn)?$/i;
-
-/** The Allow statements of a trust policy that let someone assume the role. */
+/**
+ * The Allow statements of a trust policy that let someone assume the role: an Action entry matches an assume
+ * action, or a NotAction leaves one out (`NotAction: sts:TagSession` allows sts:AssumeRole). Trust policies take
+ * NotAction like any policy: it is an element of the IAM policy grammar, which role trust policies follow (IAM
+ * User Guide, "IAM JSON policy element reference", NotAction; and "Grammar of the IAM JSON policy language").
+ * A NotAction with an entry the scan cannot read allows nothing here, as coversAction reads it.
+ * Deny statements, with Action or NotAction, are not read: what a trust denies is not weighed against what it allows.
+ */
 export function trustStatements(document: PolicyDocument): Statement[] {
-  return document.statements.filter(
-    (s) =>
-      effectOf(s) === 'Allow' &&
-      s.action.some((a) => {
-        const pattern = knownString(a);
-        return pattern !== undefined && ASSUME_ACTIONS.some((action) => wildcardMatches(pattern, action));
-      }),
-  );
+  return document.statements.filter((s) => effectOf(s) === 'Allow' && ASSUME_ACTIONS.some((action) => coversAction(s, action)));
 }
 
+/** A Service principal naming Lambda or Lambda@Edge, in any partition (see lambdaServiceOf). */
 export function isLambdaPrincipal(principal: Principal): boolean {
-  const text = knownString(principal.value);
-  return principal.type === 'Service' && text !== undefined && LAMBDA_SERVICE.test(text.trim());
+  return principal.type === 'Service' && lambdaServiceOf(principal.value) !== undefined;
 }
 
 /** Whether a trust statement lets Lambda assume the role. */

@@ -23,7 +23,7 @@ export const IG102: Rule = {
     remediation:
       "Add `source_account` (`SourceAccount`) with the account that owns the trigger, and `source_arn` (`SourceArn`) with the trigger's ARN (bucket, topic, rule, API). An S3 bucket ARN carries no account, so S3 triggers always need `source_account`. For Alexa (`alexa-appkit.amazon.com`, `alexa-connectedhome.amazon.com`), add `event_source_token` (`EventSourceToken`; SAM `SkillId`) with the skill id instead.",
     description:
-      'A grant to a service principal (*.amazonaws.com, or "*" that a policy file limits to AWS services with aws:PrincipalIsAWSService) without a source account, organisation (aws:SourceOrgID) or a source ARN that carries one, lets that service invoke the function on behalf of a resource in any account (the confused deputy). S3 bucket ARNs carry no account, so a bucket source ARN alone does not pin one; in a policy file, a `StringLike` aws:SourceAccount with a wildcard (`*`, `*1*`) does not either. A grant that also sets principal_org_id / PrincipalOrgID is not reported: a service principal carries no aws:PrincipalOrgID, so that grant never matches (pin the caller with source_account or aws:SourceOrgID instead). A grant to Alexa (alexa-appkit.amazon.com, alexa-connectedhome.amazon.com; SAM AlexaSkill events) without event_source_token / EventSourceToken (SAM SkillId), the skill id, lets any Alexa skill invoke the function; Alexa sends no source account or ARN, so only the skill id pins it.',
+      'A grant to a service principal (*.amazonaws.com, also written with its region or partition left to the deployment such as `!Sub "s3.${AWS::URLSuffix}"` or `logs.${AWS::Region}.amazonaws.com`, or "*" that a policy file limits to AWS services with aws:PrincipalIsAWSService) without a source account, organisation (aws:SourceOrgID) or a source ARN that carries one, lets that service invoke the function on behalf of a resource in any account (the confused deputy). S3 bucket ARNs carry no account, so a bucket source ARN alone does not pin one; in a policy file, a `StringLike` aws:SourceAccount with a wildcard (`*`, `*1*`) does not either. A grant that also sets principal_org_id / PrincipalOrgID is not reported: a service principal carries no aws:PrincipalOrgID, so that grant never matches (pin the caller with source_account or aws:SourceOrgID instead). A grant to Alexa (alexa-appkit.amazon.com, alexa-connectedhome.amazon.com; SAM AlexaSkill events) without event_source_token / EventSourceToken (SAM SkillId), the skill id, lets any Alexa skill invoke the function; Alexa sends no source account or ARN, so only the skill id pins it.',
     fixable: true,
   },
   check({ model, config }) {
@@ -48,7 +48,7 @@ export const IG102: Rule = {
       findings.push({
         ruleId: 'IG102',
         severity: 'high',
-        message: `${permission.address} lets ${principal.service} invoke ${target} for a resource in any account: ${pinning.why}${unscopingNote(permission.unscopingConditions)}.`,
+        message: `${permission.address} lets ${principal.named} invoke ${target} for a resource in any account: ${pinning.why}${unscopingNote(permission.unscopingConditions)}.`,
         range: permission.principal.range,
         resource: permission.address,
         ...rootsOf(permission),
@@ -89,11 +89,14 @@ function skillIdPlace(permission: LambdaPermission, token: string): string {
   return `Add ${token} with the id of the skill that calls the function.`;
 }
 
-/** The service a permission grants to: a service principal, or "*" that aws:PrincipalIsAWSService = true limits to every service. */
-function servicePrincipal(permission: LambdaPermission): { service: string; evidence: string } | undefined {
+/**
+ * The service a permission grants to: a service principal, or "*" that aws:PrincipalIsAWSService = true limits to every service.
+ * `named`: how messages name it, a template as written (`s3.${AWS::URLSuffix}`); `service` is what lookups are keyed by.
+ */
+function servicePrincipal(permission: LambdaPermission): { service: string; named: string; evidence: string } | undefined {
   const principal = classifyPrincipal(permission.principal?.value);
-  if (principal.kind === 'service') return { service: principal.service, evidence: principal.service };
-  if (principal.kind === 'public' && onlyAwsServices(permission)) return { service: ANY_SERVICE, evidence: '* (aws:PrincipalIsAWSService)' };
+  if (principal.kind === 'service') return { service: principal.service, named: principal.written ?? principal.service, evidence: principal.written ?? principal.service };
+  if (principal.kind === 'public' && onlyAwsServices(permission)) return { service: ANY_SERVICE, named: ANY_SERVICE, evidence: '* (aws:PrincipalIsAWSService)' };
   return undefined;
 }
 

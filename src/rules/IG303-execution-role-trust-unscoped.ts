@@ -5,6 +5,7 @@ import { identityGraph } from '../model/identity-graph.js';
 import { rangeWithin, type Range } from '../model/range.js';
 import type { Model, Principal, ResourceBase, Statement } from '../model/types.js';
 import { displayString, knownString } from '../model/value.js';
+import { lambdaServiceOf } from '../iam/service-principal.js';
 import { hasSourceCondition, ineffectiveSourceConditions, isLambdaPrincipal, trustsLambda } from '../iam/trust.js';
 import { fix, isCloudFormation } from './support/fix.js';
 import { inModuleInstance, moduleInstance } from './support/suggest.js';
@@ -90,7 +91,7 @@ function othersTrusted(statement: Statement): string | undefined {
 
 /** lambda.amazonaws.com itself: Lambda@Edge (edgelambda) is left out, as it is not documented to send aws:SourceAccount when it assumes the role. */
 function isPlainLambda(principal: Principal): boolean {
-  return isLambdaPrincipal(principal) && !/^edge/i.test(knownString(principal.value)?.trim() ?? '');
+  return isLambdaPrincipal(principal) && lambdaServiceOf(principal.value) === 'lambda';
 }
 
 /** Looked up per role: the folders' `aws_caller_identity` data sources, grouped once (a module-level key, so groupedBy's cache holds). */

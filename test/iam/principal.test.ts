@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { lambdaFunctionName } from '../../src/iam/arn.js';
 import { classifyPrincipal } from '../../src/iam/principal.js';
+import { lambdaServiceOf, servicePrincipalOf } from '../../src/iam/service-principal.js';
 import type { Range } from '../../src/model/range.js';
 import type { Value } from '../../src/model/value.js';
 
@@ -29,6 +30,35 @@ describe('classifyPrincipal', () => {
     expect(classifyPrincipal(text('*'))).toEqual({ kind: 'public' });
     expect(classifyPrincipal(text('s3.amazonaws.com'))).toEqual({ kind: 'service', service: 's3.amazonaws.com' });
     expect(classifyPrincipal(text('111122223333'))).toEqual({ kind: 'account', account: '111122223333' });
+  });
+});
+
+describe('templated service principals', () => {
+  it('reads a service whose partition or region is left open as that service', () => {
+    expect(classifyPrincipal(sub('s3.', { ref: 'AWS::URLSuffix' }))).toEqual({ kind: 'service', service: 's3.amazonaws.com', written: 's3.${AWS::URLSuffix}' });
+    expect(classifyPrincipal(sub('logs.', { ref: 'AWS::Region' }, '.amazonaws.com'))).toEqual({ kind: 'service', service: 'logs.${AWS::Region}.amazonaws.com', written: 'logs.${AWS::Region}.amazonaws.com' });
+    expect(classifyPrincipal(sub('states.', { ref: 'AWS::Region' }, '.', { ref: 'AWS::URLSuffix' })).kind).toBe('service');
+  });
+
+  it('does not read a service where the name itself is open, or the text is a URL or an ARN', () => {
+    expect(classifyPrincipal(sub({ ref: 'var.service' }, '.amazonaws.com')).kind).toBe('unknown');
+    expect(classifyPrincipal(sub('123456789012.', { ref: 'var.suffix' })).kind).toBe('unknown');
+    expect(classifyPrincipal(sub('execute-api.', { ref: 'AWS::Region' }, '.amazonaws.com/prod')).kind).toBe('unknown');
+    expect(classifyPrincipal(sub('arn:', { ref: 'AWS::Partition' }, ':iam::', { ref: 'AWS::AccountId' }, ':root')).kind).toBe('arn');
+  });
+
+  it('names Lambda and Lambda@Edge in any partition, and nothing else', () => {
+    expect(lambdaServiceOf(text('lambda.amazonaws.com'))).toBe('lambda');
+    expect(lambdaServiceOf(text(' lambda.amazonaws.com.cn '))).toBe('lambda');
+    expect(lambdaServiceOf(text('edgelambda.amazonaws.com'))).toBe('edgelambda');
+    expect(lambdaServiceOf(sub('lambda.', { ref: 'AWS::URLSuffix' }))).toBe('lambda');
+    expect(lambdaServiceOf(sub('lambda.', { ref: 'data.aws_partition.current.dns_suffix' }))).toBe('lambda');
+    expect(lambdaServiceOf(sub('edgelambda.', { ref: 'AWS::URLSuffix' }))).toBe('edgelambda');
+    // Lambda's principal is global: a regional spelling is not it.
+    expect(lambdaServiceOf(sub('lambda.', { ref: 'AWS::Region' }, '.amazonaws.com'))).toBeUndefined();
+    expect(lambdaServiceOf(text('lambda.amazonaws.com.evil.example'))).toBeUndefined();
+    expect(lambdaServiceOf(sub('lambda.', { ref: 'AWS::URLSuffix' }, '.evil.example'))).toBeUndefined();
+    expect(servicePrincipalOf(text('ec2.amazonaws.com'))).toEqual({ service: 'ec2.amazonaws.com' });
   });
 });
 

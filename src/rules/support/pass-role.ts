@@ -1,8 +1,9 @@
 import { conditionsHold } from '../../guardrails/evaluate.js';
 import { parseOperator } from '../../iam/condition-operators.js';
+import { lambdaServiceOf } from '../../iam/service-principal.js';
 import { coversAction, effectOf } from '../../iam/statement.js';
 import type { Condition, PolicyDocument, Statement } from '../../model/types.js';
-import { displayString, knownString, type Value } from '../../model/value.js';
+import { knownString, type Value } from '../../model/value.js';
 
 /**
  * Policies as they judge an iam:PassRole to Lambda. CreateFunction and UpdateFunctionConfiguration
@@ -71,14 +72,8 @@ function viewOf(document: PolicyDocument): { document: PolicyDocument; originals
 }
 
 /**
- * Lambda's principal as a partition-aware template writes it (`lambda.${AWS::URLSuffix}`,
- * `lambda.${data.aws_partition.current.dns_suffix}`): `lambda.` and one symbolic suffix.
- */
-const LAMBDA_ANY_PARTITION = /^lambda\.\$\{[^}]+\}$/i;
-
-/**
- * Whether the PassedToService conditions hold for a pass to Lambda. A value written for Lambda in any
- * partition reads as Lambda's principal. A value the scan cannot read leaves a condition undecided,
+ * Whether the PassedToService conditions hold for a pass to Lambda. A template written for Lambda with its
+ * partition left open reads as Lambda's principal. A value the scan cannot read leaves a condition undecided,
  * unless the values it can read decide it: one match makes a positive operator (an OR over its
  * values) hold, and a negated one fail.
  */
@@ -96,8 +91,11 @@ function passedToLambda(conditions: Condition[]): boolean | undefined {
   return decided.every((d) => d === true) ? true : undefined;
 }
 
-/** A condition value as known text, Lambda's principal for a partition-aware spelling, or undefined. */
+/**
+ * A condition value as known text (compared as written: StringEquals is case-sensitive), Lambda's principal for a
+ * partition-aware template of it (`lambda.${AWS::URLSuffix}`, see lambdaServiceOf), or undefined.
+ */
 function lambdaSpelled(value: Value): Value | undefined {
   if (knownString(value) !== undefined) return value;
-  return LAMBDA_ANY_PARTITION.test(displayString(value) ?? '') ? { kind: 'string', value: 'lambda.amazonaws.com', range: value.range } : undefined;
+  return lambdaServiceOf(value) === 'lambda' ? { kind: 'string', value: 'lambda.amazonaws.com', range: value.range } : undefined;
 }
