@@ -210,12 +210,20 @@ function mergeRecord(into: Record<string, unknown>, from: Record<string, unknown
   for (const key of Object.keys(from)) {
     const value = from[key];
     const existing = into[key];
-    if (existing === undefined) into[key] = Array.isArray(value) ? [...value] : value instanceof Map ? new Map(value) : isRecord(value) ? cloneRecord(value) : value;
-    else if (Array.isArray(existing) && Array.isArray(value)) for (const item of value) existing.push(item);
-    else if (existing instanceof Map && value instanceof Map) for (const [k, v] of value) existing.set(k, v);
+    if (existing === undefined) into[key] = Array.isArray(value) ? value.slice() : value instanceof Map ? new Map(value) : isRecord(value) ? cloneRecord(value) : value;
+    else if (Array.isArray(existing) && Array.isArray(value)) append(existing, value);
+    else if (existing instanceof Map && value instanceof Map) value.forEach((v, k) => existing.set(k, v));
     else if (isRecord(existing) && isRecord(value)) mergeRecord(existing, value);
     else throw new Error(`cannot merge model field ${key}`);
   }
+}
+
+/**
+ * Indexed, not for-of: this runs a few hundred times a scan, too few for the optimiser, and the
+ * interpreter allocates an iterator result per item (the whole model's resources, once each).
+ */
+function append(into: unknown[], items: readonly unknown[]): void {
+  for (let i = 0; i < items.length; i++) into.push(items[i]);
 }
 
 function cloneRecord(value: Record<string, unknown>): Record<string, unknown> {

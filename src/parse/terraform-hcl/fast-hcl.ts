@@ -60,6 +60,8 @@ class FastHclParser {
   private readonly comments: HclFile['comments'] = [];
   private commentsUpTo = 0;
   private coverage: ((range: Range) => LineSpan) | undefined;
+  /** Set by primary() to the name of a bare variable it returns; read and cleared by traversal(). */
+  private variable: string | undefined;
 
   constructor(
     private readonly fileName: string,
@@ -251,55 +253,65 @@ class FastHclParser {
    */
   private traversal(): Expr {
     const start = this.pos;
-    const { expr, variable } = this.primary();
-    const steps: Array<string | number | Expr> = [];
+    const expr = this.primary();
+    // Read and cleared at once, so an enclosing traversal (`(a).b`) never sees a nested one's variable.
+    const variable = this.variable;
+    this.variable = undefined;
+    // Most terms have no step: no list until the first. Steps are pushed inline (no closure per
+    // term: its context and function object were a third of what this parser allocated).
+    let steps: Array<string | number | Expr> | undefined;
     let computed = false;
     // Only a splat (rare) needs each step's kind and end: collected from the splat on.
     let splat: SplatMark | 'nested' | undefined;
     let after: TraversalStep[] | undefined;
-    const push = (step: string | number | Expr, attribute: boolean) => {
-      steps.push(step);
-      if (after) after.push({ step, attribute, end: this.pos });
-      else if (typeof step === 'object') computed = true;
-    };
     for (;;) {
       const save = this.pos;
       this.skip();
       const c = this.code();
+      let step: string | number | Expr;
+      let attribute = false;
       if (c === 46 && this.code(1) === 42) {
-        splat = splat ? 'nested' : { at: steps.length, full: false, sourceEnd: this.end, end: this.pos + 2 };
+        splat = splat ? 'nested' : { at: steps?.length ?? 0, full: false, sourceEnd: this.end, end: this.pos + 2 };
         after ??= [];
         this.pos += 2;
+        this.end = this.pos;
+        continue;
       } else if (c === 46 && isDigit(this.code(1))) {
         const digits = ++this.pos;
         while (isDigit(this.code())) this.pos++;
         if (isIdentPart(this.code())) bail();
-        push(Number(this.text.slice(digits, this.pos)), false);
+        step = Number(this.text.slice(digits, this.pos));
       } else if (c === 46 && this.code(1) !== 46) {
         this.pos++;
         this.skip();
-        push(this.identifier() ?? bail(), true);
+        step = this.identifier() ?? bail();
+        attribute = true;
       } else if (c === 91 && this.text.startsWith('[*]', this.pos)) {
-        splat = splat ? 'nested' : { at: steps.length, full: true, sourceEnd: this.end, end: this.pos + 3 };
+        splat = splat ? 'nested' : { at: steps?.length ?? 0, full: true, sourceEnd: this.end, end: this.pos + 3 };
         after ??= [];
         this.pos += 3;
+        this.end = this.pos;
+        continue;
       } else if (c === 91) {
         this.pos++;
         const index = this.expression();
         this.expect(']');
-        push(index.t === 'literal' && (typeof index.value === 'number' || typeof index.value === 'string') ? index.value : index, false);
+        step = index.t === 'literal' && (typeof index.value === 'number' || typeof index.value === 'string') ? index.value : index;
       } else {
         this.pos = save;
         break;
       }
+      (steps ??= []).push(step);
+      if (after) after.push({ step, attribute, end: this.pos });
+      else if (typeof step === 'object') computed = true;
       this.end = this.pos;
     }
     if (splat) {
       // Steps before the splat only make its source: their kind and end are not read.
-      const all = [...steps.slice(0, steps.length - after!.length).map((step) => ({ step, attribute: false, end: 0 })), ...after!];
+      const all = [...(steps ?? []).slice(0, (steps?.length ?? 0) - after!.length).map((step) => ({ step, attribute: false, end: 0 })), ...after!];
       return traversalExpr(expr, variable, all, splat, start, this.end, this.source);
     }
-    if (steps.length === 0) return expr;
+    if (steps === undefined) return expr;
     const text = this.text.slice(start, this.end);
     const range = this.range(start, this.end);
     if (variable !== undefined && !computed) return { t: 'ref', path: [variable, ...(steps as Array<string | number>)], text, range };
@@ -309,31 +321,33 @@ class FastHclParser {
   /** Source slices and ranges, for traversalExpr. */
   private readonly source: SourceText = { slice: (start, end) => this.text.slice(start, end), range: (start, end) => this.range(start, end) };
 
-  private primary(): { expr: Expr; variable?: string } {
+  /** A term; a bare variable (`aws_x`, `var`, `each`) is also left in `variable` for traversal() to read. */
+  private primary(): Expr {
     const start = this.pos;
     const c = this.code();
-    if (c === 34) return { expr: this.quoted() };
-    if (c === 60 && this.code(1) === 60) return { expr: this.heredoc() };
-    if (c === 91) return { expr: this.tuple() };
-    if (c === 123) return { expr: this.object() };
+    if (c === 34) return this.quoted();
+    if (c === 60 && this.code(1) === 60) return this.heredoc();
+    if (c === 91) return this.tuple();
+    if (c === 123) return this.object();
     if (c === 40) {
       this.pos++;
       const inner = this.expression();
       this.expect(')');
       this.end = this.pos;
-      return { expr: inner };
+      return inner;
     }
-    if (isDigit(c)) return { expr: this.number() };
+    if (isDigit(c)) return this.number();
     const name = this.identifier() ?? bail();
     this.end = this.pos;
-    if (name === 'true' || name === 'false') return { expr: { t: 'literal', value: name === 'true', range: this.range(start, this.pos) } };
-    if (name === 'null') return { expr: { t: 'literal', value: null, range: this.range(start, this.pos) } };
+    if (name === 'true' || name === 'false') return { t: 'literal', value: name === 'true', range: this.range(start, this.pos) };
+    if (name === 'null') return { t: 'literal', value: null, range: this.range(start, this.pos) };
     if (KEYWORDS.has(name)) bail();
     const save = this.pos;
     this.skip();
-    if (this.code() === 40) return { expr: this.call(start, name) };
+    if (this.code() === 40) return this.call(start, name);
     this.pos = save;
-    return { expr: { t: 'ref', path: [name], text: name, range: this.range(start, this.pos) }, variable: name };
+    this.variable = name;
+    return { t: 'ref', path: [name], text: name, range: this.range(start, this.pos) };
   }
 
   private number(): Expr {
