@@ -13,6 +13,7 @@ import { blockInstances, collectionElements, iterator, type Instance, type Insta
 import { ownedString } from './intern.js';
 import { declarations, MAX_MODULE_DEPTH, type Declarations, type ModuleInstance } from './module-tree.js';
 import { policyDocumentDataValue } from './policy-document-data.js';
+import { awsManagedPolicyDataValue } from './managed-policy-data.js';
 
 /** Resource attributes Terraform computes at apply time: a reference to them is symbolic. */
 const COMPUTED_ATTRIBUTES = new Set(['arn', 'id', 'invoke_arn', 'qualified_arn', 'qualified_invoke_arn', 'execution_arn', 'unique_id', 'function_url', 'url_id']);
@@ -499,22 +500,28 @@ export class Evaluator {
   }
 
   /**
-   * `data.aws_iam_policy_document.x.json` (or `x[0].json`, `x["k"].json` for an instance): the document,
-   * and how many path steps it took. Undefined for anything else.
+   * `data.aws_iam_policy_document.x.json` (or `x[0].json`, `x["k"].json` for an instance): the document;
+   * `data.aws_iam_policy.x.arn` (`.policy`, `.name`, `.path`) of an AWS managed policy we keep (see
+   * awsManagedPolicyDataValue). With how many path steps it took; undefined for anything else.
    */
   private dataSource(key: string, path: Array<string | number>, range: Range, text: string): [Value, number] | undefined {
     const block = this.module.dataSources.get(key);
-    if (!block || !key.startsWith('aws_iam_policy_document.')) return undefined;
+    const document = key.startsWith('aws_iam_policy_document.');
+    if (!block || (!document && !key.startsWith('aws_iam_policy.'))) return undefined;
     const instances = this.root.instances(block);
-    // Without known instances the document is read once (each/count unknown in it); `x[0]` of it is still that document.
+    // Without known instances the block is read once (each/count unknown in it); `x[0]` of it is still that block.
     const at = instances !== undefined && path.length >= 5 ? 4 : 3;
     const attribute = path[at];
-    if (attribute !== 'json' && attribute !== 'minified_json') return undefined;
+    if (typeof attribute !== 'string' || (document && attribute !== 'json' && attribute !== 'minified_json')) return undefined;
     let evaluator: Evaluator = this.root;
     if (at === 4 && Array.isArray(instances)) {
       const found = instances.find((i) => i.instance.key === path[3]);
       if (!found) return [invalidValue(range, ownedString(text)), at + 1];
       evaluator = found.evaluator;
+    }
+    if (!document) {
+      const value = awsManagedPolicyDataValue(block, evaluator, attribute, range);
+      return value && [value, at + 1];
     }
     return [evaluator.memo(block, () => `data.${key}`, () => policyDocumentDataValue(block, evaluator) ?? unknownValue(range, ownedString(text))), at + 1];
   }

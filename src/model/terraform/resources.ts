@@ -34,6 +34,16 @@ const ATTACHMENT_TYPES: Record<string, Array<[IdentityKind, string, 'one' | 'lis
   ],
 };
 
+/**
+ * `aws_iam_*_policy_attachments_exclusive`: the identity (by name) and `policy_arns`, the complete set of
+ * managed policies it has attached; each ARN is an attachment of its own, located at its list element.
+ */
+const EXCLUSIVE_ATTACHMENT_TYPES: Record<string, [IdentityKind, string]> = {
+  aws_iam_role_policy_attachments_exclusive: ['role', 'role_name'],
+  aws_iam_user_policy_attachments_exclusive: ['user', 'user_name'],
+  aws_iam_group_policy_attachments_exclusive: ['group', 'group_name'],
+};
+
 /** A nested block of a resource (e.g. `inline_policy`), seen through its attributes. */
 export interface TerraformBlockView {
   range: Range;
@@ -73,6 +83,7 @@ const MODELLED_TYPES: ReadonlySet<string> = new Set([
   'aws_iam_user_group_membership',
   'aws_iam_group_membership',
   ...Object.keys(ATTACHMENT_TYPES),
+  ...Object.keys(EXCLUSIVE_ATTACHMENT_TYPES),
   ...Object.keys(IDENTITY_POLICY_TYPES),
   ...POSTURE_TYPES,
 ]);
@@ -164,6 +175,13 @@ export function addTerraformResource(model: Model, resource: TerraformResourceVi
     }
     default: {
       if (addTerraformPosture(model, resource, base)) break;
+      const exclusive = EXCLUSIVE_ATTACHMENT_TYPES[type];
+      if (exclusive) {
+        const holder = resource.attribute(exclusive[1])?.value;
+        const holders: IdentityRef[] = holder ? [{ kind: exclusive[0], value: holder }] : [];
+        for (const arn of asList(resource.attribute('policy_arns')?.value)) attachManagedPolicy(model, base, arn, holders);
+        break;
+      }
       const attachment = ATTACHMENT_TYPES[type];
       const policyArn = attachment ? resource.attribute('policy_arn') : undefined;
       if (attachment && policyArn) {
