@@ -80,3 +80,21 @@ describe('policies/aws-managed-paths.json', () => {
     for (const path of Object.values(paths)) expect(path).toMatch(/^\/(?:[\w+=,.@-]+\/)*$/);
   });
 });
+
+describe('yamldecode', () => {
+  it('reads a policy from YAML in a file (located in it) and in a heredoc, aliases expanded', async () => {
+    expect(await findings(`${FIXTURES}/yamldecode/fail`)).toEqual([
+      ['IG201', 'aws_iam_policy.from_file', 10],
+      ['IG201', 'aws_iam_policy.heredoc', 14],
+      ['IG202', 'aws_iam_policy.heredoc', 14],
+      ['IG205', 'aws_iam_policy.heredoc', 14],
+      ['IG205', 'aws_iam_policy.anchored', 25],
+    ]);
+    const { findings: all } = await scan({ paths: [`${FIXTURES}/yamldecode/fail`], cwd: REPO_ROOT });
+    expect(all.find((f) => f.resource === 'aws_iam_policy.from_file')?.range.file).toBe(`${FIXTURES}/yamldecode/fail/invoke.yaml`);
+  });
+
+  it('passes a scoped policy, and leaves unknown a tag, two documents and an alias bomb', async () => {
+    expect(await findings(`${FIXTURES}/yamldecode/pass`)).toEqual([]);
+  });
+});

@@ -1,6 +1,7 @@
 import type { Expr, HclBlock, HclBody } from '../../parse/terraform-hcl/hcl-ast.js';
 import { objectKeyName } from '../../parse/terraform-hcl/hcl-ast.js';
 import { parseJsonValue } from '../json-value.js';
+import { parseYamlValue } from '../../parse/cloudformation/parse-cloudformation.js';
 import { stringMapper } from '../policy-document.js';
 import { posix } from 'node:path';
 import { createPositionMapper, lineStartsOf, type Range } from '../range.js';
@@ -321,6 +322,11 @@ export class Evaluator {
         const value = args[0] ? this.evaluate(args[0]) : undefined;
         if (value?.kind !== 'string') return unknownValue(range, textOf(expr));
         return parseJsonValue(value.value, stringMapper(value)).value ?? unknownValue(range, textOf(expr));
+      }
+      case 'yamldecode': {
+        const value = args[0] ? this.evaluate(args[0]) : undefined;
+        if (value?.kind !== 'string' || value.value.length > MAX_TEXT_LENGTH) return unknownValue(range, textOf(expr));
+        return parseYamlValue(value.value, stringMapper(value)) ?? unknownValue(range, textOf(expr));
       }
       case 'concat': {
         const lists = args.map((a) => this.evaluate(a));
