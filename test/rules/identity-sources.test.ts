@@ -98,3 +98,43 @@ describe('yamldecode', () => {
     expect(await findings(`${FIXTURES}/yamldecode/pass`)).toEqual([]);
   });
 });
+
+describe('IAM Identity Center permission sets', () => {
+  it('Terraform: inline and AWS managed policies of a permission set are judged as any identity\'s, and it escalates as one', async () => {
+    expect(await findings(`${FIXTURES}/permission-set/fail.tf`)).toEqual([
+      ['IG204', 'aws_ssoadmin_permission_set.developers', 3],
+      ['IG201', 'aws_ssoadmin_permission_set_inline_policy.developers', 16],
+      ['IG204', 'aws_ssoadmin_permission_set.lambda_admins', 21],
+      ['IG201', 'aws_ssoadmin_managed_policy_attachment.lambda_admins', 29],
+      ['IG202', 'aws_ssoadmin_managed_policy_attachment.lambda_admins', 29],
+      ['IG205', 'aws_ssoadmin_managed_policy_attachment.lambda_admins', 29],
+    ]);
+    const { findings: all } = await scan({ paths: [`${FIXTURES}/permission-set/fail.tf`], cwd: REPO_ROOT });
+    expect(all.find((f) => f.ruleId === 'IG204')?.message).toMatch(/^whoever is assigned permission set aws_ssoadmin_permission_set\.developers can escalate/);
+  });
+
+  it('CloudFormation: InlinePolicy (an object or its text) and ManagedPolicies', async () => {
+    expect(await findings(`${FIXTURES}/permission-set/fail.cfn.yaml`)).toEqual([
+      ['IG204', 'Deployers', 6],
+      ['IG201', 'Deployers', 12],
+      ['IG202', 'Deployers', 12],
+      ['IG205', 'Deployers', 12],
+      ['IG205', 'Deployers', 17],
+      ['IG204', 'Escalators', 19],
+      ['IG201', 'Escalators', 24],
+    ]);
+  });
+
+  it('passes scoped permission sets, and holds what it cannot read as unresolved', async () => {
+    expect(await findings(`${FIXTURES}/permission-set/pass.tf`)).toEqual([]);
+    expect(await findings(`${FIXTURES}/permission-set/pass.cfn.yaml`)).toEqual([]);
+    const { model } = await loadModel({ paths: [`${FIXTURES}/permission-set/pass.tf`], cwd: REPO_ROOT });
+    const [readers] = identityGraph(model).nodes;
+    expect([readers.identity.kind, readers.identity.name, readers.policies.map((e) => e.policy.kind), readers.unresolved.map((a) => a.address)]).toEqual([
+      'permission-set',
+      'Readers',
+      ['permission-set-inline'],
+      ['aws_ssoadmin_managed_policy_attachment.readers'],
+    ]);
+  });
+});
