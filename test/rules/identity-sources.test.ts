@@ -16,7 +16,7 @@ async function findings(path: string): Promise<Array<[string, string, number]>> 
 const FIXTURES = 'test/fixtures/identity-sources';
 
 describe('data "aws_iam_policy" naming an AWS managed policy', () => {
-  it('is read by name, by ARN and by name under a path prefix, at the line that uses it', async () => {
+  it('is read by name, by ARN (any partition) and by name under a path prefix, at the line that uses it', async () => {
     expect(await findings(`${FIXTURES}/managed-data/fail.tf`)).toEqual([
       ['IG301', 'aws_iam_role.exec', 16],
       ['IG201', 'aws_iam_role_policy_attachment.exec_admin', 23],
@@ -28,6 +28,8 @@ describe('data "aws_iam_policy" naming an AWS managed policy', () => {
       ['IG205', 'aws_iam_user_policy_attachment.ops', 37],
       // `.policy`: the document, as an inline policy's text.
       ['IG201', 'aws_iam_group_policy.callers', 52],
+      // An ARN written for any partition.
+      ['IG301', 'aws_iam_role.iam_exec', 62],
     ]);
   });
 

@@ -2,7 +2,7 @@ import type { HclBlock } from '../../parse/terraform-hcl/hcl-ast.js';
 import { policyData } from '../../policy-data.js';
 import { managedPolicyData } from '../aws-managed.js';
 import type { Range } from '../range.js';
-import { knownString, type Value } from '../value.js';
+import { displayString, knownString, type Value } from '../value.js';
 import type { Evaluator } from './evaluate.js';
 
 /** The IAM path of each AWS managed policy we keep (`/service-role/` for AWSLambdaRole). */
@@ -24,7 +24,8 @@ export function awsManagedPolicyDataValue(block: HclBlock, evaluator: Evaluator,
   const { arn, name, path } = named;
   switch (attribute) {
     case 'arn':
-      return { kind: 'string', value: arn, range: at };
+      // Located at the reference; a template keeps its parts (an unknown partition), not its own text's positions.
+      return typeof arn === 'string' ? { kind: 'string', value: arn, range: at } : arn.kind === 'template' ? { kind: 'template', parts: arn.parts, range: at } : { kind: 'string', value: knownString(arn)!, range: at };
     case 'name':
       return { kind: 'string', value: name, range: at };
     case 'path':
@@ -39,18 +40,19 @@ export function awsManagedPolicyDataValue(block: HclBlock, evaluator: Evaluator,
 }
 
 /** The AWS managed policy a `data "aws_iam_policy"` block names, when one we keep and its arguments are known. */
-function awsManagedPolicyNamed(block: HclBlock, evaluator: Evaluator): { arn: string; name: string; path: string } | undefined {
+function awsManagedPolicyNamed(block: HclBlock, evaluator: Evaluator): { arn: string | Value; name: string; path: string } | undefined {
   const argument = (key: string) => {
     const value = evaluator.attribute(block.body, key);
     return value === undefined || value.kind === 'null' ? undefined : value;
   };
   const arnValue = argument('arn');
   if (arnValue) {
-    const arn = knownString(arnValue);
-    const match = arn === undefined ? null : /^arn:[a-z-]+:iam::aws:policy(\/(?:[^/]+\/)*)([^/]+)$/.exec(arn);
+    // `arn:${data.aws_partition.current.partition}:iam::aws:policy/…` names the policy in any partition, as a literal ARN does.
+    const arn = displayString(arnValue);
+    const match = arn === undefined ? null : /^arn:[^:/]+:iam::aws:policy(\/(?:[^/]+\/)*)([^/]+)$/.exec(arn);
     // An ARN names its path too: one that is not the policy's names no policy of AWS's.
-    if (!arn || !match || managedPolicyPath(match[2]) !== match[1]) return undefined;
-    return { arn, name: match[2], path: match[1] };
+    if (!match || managedPolicyPath(match[2]) !== match[1]) return undefined;
+    return { arn: arnValue, name: match[2], path: match[1] };
   }
   const name = knownString(argument('name'));
   const path = name === undefined ? undefined : managedPolicyPath(name);
