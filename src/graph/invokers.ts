@@ -4,7 +4,7 @@ import { coversAction, coversAllFunctions, effectOf, hasScopingCondition, isUnco
 import { wildcardMatches } from '../iam/wildcard.js';
 import { identityGraph, sameStack, type IdentityNode, type Referrer } from '../model/identity-graph.js';
 import type { Range } from '../model/range.js';
-import type { IdentityPolicy, LambdaFunction, LambdaPermission, Model, PolicyDocument, ResourceBase, Statement } from '../model/types.js';
+import type { IdentityKind, IdentityPolicy, LambdaFunction, LambdaPermission, Model, PolicyDocument, ResourceBase, Statement } from '../model/types.js';
 import { displayString, knownString, resourcesOf, type Value } from '../model/value.js';
 import { accountPinning, servicePinning } from '../rules/support/account-pinning.js';
 
@@ -37,7 +37,7 @@ export interface IdentityInvoker {
   kind: 'identity-policy';
   /** The role, user or group holding the policy (its address, or its name as written when it is not in the scan); null when attached to nothing. */
   principal: string | null;
-  principalType: 'role' | 'user' | 'group' | null;
+  principalType: IdentityKind | null;
   /** Where the principal is declared, when it is in the scan. */
   principalLocation?: Location;
   /** A module's role, user or group: the Terraform root whose call made this instance; a nested stack's: its root template. */

@@ -55,7 +55,7 @@ export function awsManagedDocument(nameOrArn: Value, bareNames: boolean): Value 
  */
 const managedData = new Map<string, unknown>();
 
-function managedPolicyData(name: string): unknown {
+export function managedPolicyData(name: string): unknown {
   if (managedData.has(name)) return managedData.get(name);
   let data: unknown;
   try {

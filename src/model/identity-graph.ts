@@ -306,7 +306,8 @@ export function resolveIdentity(identities: readonly IamIdentity[], kind: Identi
   const resource = referencedResource(value);
   if (resource !== undefined) return inStack(identities, IDENTITY_KEYS, resource, from, referrer).find((i) => i.kind === kind);
   const text = displayString(value);
-  if (text === undefined) return undefined;
+  // A permission set's ARN holds its id, not its name: only a reference to it finds it.
+  if (text === undefined || kind === 'permission-set') return undefined;
   const arn = ARN_NAME[kind].exec(text);
   const name = text.startsWith('arn:') ? arn?.[1] : text;
   if (name === undefined || name.includes('${')) return undefined;
@@ -336,7 +337,7 @@ const MANAGED_KEYS: AddressKeys<IdentityPolicy> = {
 const managedName = (p: IdentityPolicy) => (p.kind === 'managed' ? p.name : undefined);
 const managedNameInRoot = (p: IdentityPolicy) => (p.kind === 'managed' && p.name !== undefined && p.root !== undefined ? `${p.name}\u0000${p.root}` : undefined);
 
-const ARN_NAME: Record<IdentityKind, RegExp> = {
+const ARN_NAME: Record<Exclude<IdentityKind, 'permission-set'>, RegExp> = {
   role: /:role\/(?:[^{}]*\/)?([^/]+)$/,
   user: /:user\/(?:[^{}]*\/)?([^/]+)$/,
   group: /:group\/(?:[^{}]*\/)?([^/]+)$/,

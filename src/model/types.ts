@@ -119,7 +119,7 @@ export interface PolicyDocument {
   statements: Statement[];
 }
 
-export type IdentityPolicyKind = 'managed' | 'role-inline' | 'user-inline' | 'group-inline' | 'standalone';
+export type IdentityPolicyKind = 'managed' | 'role-inline' | 'user-inline' | 'group-inline' | 'permission-set-inline' | 'standalone';
 
 /** A policy attached (or attachable) to IAM identities. `document` is absent when it cannot be evaluated. */
 export interface IdentityPolicy extends ResourceBase {
@@ -140,7 +140,11 @@ export interface IdentityPolicy extends ResourceBase {
   partOfHolder?: true;
 }
 
-export type IdentityKind = 'role' | 'user' | 'group';
+/**
+ * `permission-set`: an IAM Identity Center permission set, the policies of the roles Identity Center creates for
+ * whoever is assigned it (assignments are not modelled: its users are not known).
+ */
+export type IdentityKind = 'role' | 'user' | 'group' | 'permission-set';
 
 /** A reference to an IAM identity as the IaC writes it: a name, an ARN or a symbolic reference. */
 export interface IdentityRef {
@@ -148,7 +152,7 @@ export interface IdentityRef {
   value: Value;
 }
 
-/** An IAM role, user or group declared in the scan. */
+/** An IAM role, user or group, or an Identity Center permission set, declared in the scan. */
 export interface IamIdentity extends ResourceBase {
   kind: IdentityKind;
   /** Its IAM name (`name`, `RoleName`, …) when known. */

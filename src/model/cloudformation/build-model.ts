@@ -271,13 +271,21 @@ function addResource(model: Model, scope: TemplateScope, entry: ObjectEntry, glo
     }
     case 'AWS::IAM::Role':
     case 'AWS::IAM::User':
-    case 'AWS::IAM::Group': {
+    case 'AWS::IAM::Group':
+    case 'AWS::SSO::PermissionSet': {
       const variants = evaluate();
       const identity = IDENTITY_TYPES[type];
-      addIdentity(model, base, identity, variants[0], identity === 'group' ? {} : boundaryOf(variants.map((p) => attribute(p, 'PermissionsBoundary'))));
+      addIdentity(model, base, identity, variants[0], identity === 'group' || identity === 'permission-set' ? {} : boundaryOf(variants.map((p) => attribute(p, 'PermissionsBoundary'))));
       const self: IdentityRef[] = [{ kind: identity, value: selfRef(base) }];
       const kind: IdentityPolicyKind = `${identity}-inline`;
       for (const p of variants) {
+        if (identity === 'permission-set') {
+          // One inline policy (JSON, an object or its text) and AWS managed policies by ARN; customer managed ones are named without a document.
+          addDocument(model, base, kind, attribute(p, 'InlinePolicy'), self, undefined, true);
+          const managed = get(p, 'ManagedPolicies');
+          for (const arn of managed?.kind === 'list' ? managed.items : []) attachManagedPolicy(model, base, arn, self, { partOfHolder: true });
+          continue;
+        }
         const inline = get(p, 'Policies');
         for (const item of inline?.kind === 'list' ? inline.items : []) addDocument(model, { ...base, range: item.range }, kind, attribute(item, 'PolicyDocument'), self, knownString(get(item, 'PolicyName')), true);
         const arns = get(p, 'ManagedPolicyArns');
@@ -302,8 +310,8 @@ function treeOf(base: ResourceBase): { rootTemplate?: string } {
   return base.rootTemplate !== undefined ? { rootTemplate: base.rootTemplate } : {};
 }
 
-const IDENTITY_TYPES: Record<string, IdentityKind> = { 'AWS::IAM::Role': 'role', 'AWS::IAM::User': 'user', 'AWS::IAM::Group': 'group' };
-const NAME_PROPERTIES: Record<IdentityKind, string> = { role: 'RoleName', user: 'UserName', group: 'GroupName' };
+const IDENTITY_TYPES: Record<string, IdentityKind> = { 'AWS::IAM::Role': 'role', 'AWS::IAM::User': 'user', 'AWS::IAM::Group': 'group', 'AWS::SSO::PermissionSet': 'permission-set' };
+const NAME_PROPERTIES: Record<IdentityKind, string> = { role: 'RoleName', user: 'UserName', group: 'GroupName', 'permission-set': 'Name' };
 
 /** A role, user or group: its name, a role's trust policy, a user's `Groups`; `boundary`: roles' and users' (groups cannot have one). */
 function addIdentity(model: Model, base: ResourceBase, kind: IdentityKind, properties: Value, boundary: Pick<IamIdentity, 'boundary' | 'boundaryVariants'>): void {

@@ -1,6 +1,7 @@
 import type { Expr, HclBlock, HclBody } from '../../parse/terraform-hcl/hcl-ast.js';
 import { objectKeyName } from '../../parse/terraform-hcl/hcl-ast.js';
 import { parseJsonValue } from '../json-value.js';
+import { parseYamlValue } from '../../parse/cloudformation/parse-cloudformation.js';
 import { stringMapper } from '../policy-document.js';
 import { posix } from 'node:path';
 import { createPositionMapper, lineStartsOf, type Range } from '../range.js';
@@ -13,6 +14,7 @@ import { blockInstances, collectionElements, iterator, type Instance, type Insta
 import { ownedString } from './intern.js';
 import { declarations, MAX_MODULE_DEPTH, type Declarations, type ModuleInstance } from './module-tree.js';
 import { policyDocumentDataValue } from './policy-document-data.js';
+import { awsManagedPolicyDataValue } from './managed-policy-data.js';
 
 /** Resource attributes Terraform computes at apply time: a reference to them is symbolic. */
 const COMPUTED_ATTRIBUTES = new Set(['arn', 'id', 'invoke_arn', 'qualified_arn', 'qualified_invoke_arn', 'execution_arn', 'unique_id', 'function_url', 'url_id']);
@@ -321,6 +323,11 @@ export class Evaluator {
         if (value?.kind !== 'string') return unknownValue(range, textOf(expr));
         return parseJsonValue(value.value, stringMapper(value)).value ?? unknownValue(range, textOf(expr));
       }
+      case 'yamldecode': {
+        const value = args[0] ? this.evaluate(args[0]) : undefined;
+        if (value?.kind !== 'string' || value.value.length > MAX_TEXT_LENGTH) return unknownValue(range, textOf(expr));
+        return parseYamlValue(value.value, stringMapper(value)) ?? unknownValue(range, textOf(expr));
+      }
       case 'concat': {
         const lists = args.map((a) => this.evaluate(a));
         if (lists.every((l) => l.kind === 'list')) return { kind: 'list', items: lists.flatMap((l) => (l.kind === 'list' ? l.items : [])), range };
@@ -499,22 +506,28 @@ export class Evaluator {
   }
 
   /**
-   * `data.aws_iam_policy_document.x.json` (or `x[0].json`, `x["k"].json` for an instance): the document,
-   * and how many path steps it took. Undefined for anything else.
+   * `data.aws_iam_policy_document.x.json` (or `x[0].json`, `x["k"].json` for an instance): the document;
+   * `data.aws_iam_policy.x.arn` (`.policy`, `.name`, `.path`) of an AWS managed policy we keep (see
+   * awsManagedPolicyDataValue). With how many path steps it took; undefined for anything else.
    */
   private dataSource(key: string, path: Array<string | number>, range: Range, text: string): [Value, number] | undefined {
     const block = this.module.dataSources.get(key);
-    if (!block || !key.startsWith('aws_iam_policy_document.')) return undefined;
+    const document = key.startsWith('aws_iam_policy_document.');
+    if (!block || (!document && !key.startsWith('aws_iam_policy.'))) return undefined;
     const instances = this.root.instances(block);
-    // Without known instances the document is read once (each/count unknown in it); `x[0]` of it is still that document.
+    // Without known instances the block is read once (each/count unknown in it); `x[0]` of it is still that block.
     const at = instances !== undefined && path.length >= 5 ? 4 : 3;
     const attribute = path[at];
-    if (attribute !== 'json' && attribute !== 'minified_json') return undefined;
+    if (typeof attribute !== 'string' || (document && attribute !== 'json' && attribute !== 'minified_json')) return undefined;
     let evaluator: Evaluator = this.root;
     if (at === 4 && Array.isArray(instances)) {
       const found = instances.find((i) => i.instance.key === path[3]);
       if (!found) return [invalidValue(range, ownedString(text)), at + 1];
       evaluator = found.evaluator;
+    }
+    if (!document) {
+      const value = awsManagedPolicyDataValue(block, evaluator, attribute, range);
+      return value && [value, at + 1];
     }
     return [evaluator.memo(block, () => `data.${key}`, () => policyDocumentDataValue(block, evaluator) ?? unknownValue(range, ownedString(text))), at + 1];
   }

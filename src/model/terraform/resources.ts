@@ -11,18 +11,23 @@ const IDENTITY_POLICY_TYPES: Record<string, IdentityPolicyKind> = {
   aws_iam_role_policy: 'role-inline',
   aws_iam_user_policy: 'user-inline',
   aws_iam_group_policy: 'group-inline',
+  aws_ssoadmin_permission_set_inline_policy: 'permission-set-inline',
 };
+
+/** The attribute holding an identity policy's document, where it is not `policy`. */
+const POLICY_ATTRIBUTE: Record<string, string> = { aws_ssoadmin_permission_set_inline_policy: 'inline_policy' };
 
 /** The attribute naming the identity an inline policy belongs to. */
 const INLINE_OWNER: Record<string, [IdentityKind, string]> = {
   aws_iam_role_policy: ['role', 'role'],
   aws_iam_user_policy: ['user', 'user'],
   aws_iam_group_policy: ['group', 'group'],
+  aws_ssoadmin_permission_set_inline_policy: ['permission-set', 'permission_set_arn'],
 };
 
-const IDENTITY_TYPES: Record<string, IdentityKind> = { aws_iam_role: 'role', aws_iam_user: 'user', aws_iam_group: 'group' };
+const IDENTITY_TYPES: Record<string, IdentityKind> = { aws_iam_role: 'role', aws_iam_user: 'user', aws_iam_group: 'group', aws_ssoadmin_permission_set: 'permission-set' };
 
-/** Attachment resources: the attributes naming the identities (one each, or lists for `aws_iam_policy_attachment`). */
+/** Attachment resources: the attributes naming the identities (one each, or lists for `aws_iam_policy_attachment`); the policy is `policy_arn` (see ATTACHED_POLICY). */
 const ATTACHMENT_TYPES: Record<string, Array<[IdentityKind, string, 'one' | 'list']>> = {
   aws_iam_role_policy_attachment: [['role', 'role', 'one']],
   aws_iam_user_policy_attachment: [['user', 'user', 'one']],
@@ -32,6 +37,20 @@ const ATTACHMENT_TYPES: Record<string, Array<[IdentityKind, string, 'one' | 'lis
     ['user', 'users', 'list'],
     ['group', 'groups', 'list'],
   ],
+  aws_ssoadmin_managed_policy_attachment: [['permission-set', 'permission_set_arn', 'one']],
+};
+
+/** The attribute naming an attachment's policy, where it is not `policy_arn`. */
+const ATTACHED_POLICY: Record<string, string> = { aws_ssoadmin_managed_policy_attachment: 'managed_policy_arn' };
+
+/**
+ * `aws_iam_*_policy_attachments_exclusive`: the identity (by name) and `policy_arns`, the complete set of
+ * managed policies it has attached; each ARN is an attachment of its own, located at its list element.
+ */
+const EXCLUSIVE_ATTACHMENT_TYPES: Record<string, [IdentityKind, string]> = {
+  aws_iam_role_policy_attachments_exclusive: ['role', 'role_name'],
+  aws_iam_user_policy_attachments_exclusive: ['user', 'user_name'],
+  aws_iam_group_policy_attachments_exclusive: ['group', 'group_name'],
 };
 
 /** A nested block of a resource (e.g. `inline_policy`), seen through its attributes. */
@@ -73,6 +92,7 @@ const MODELLED_TYPES: ReadonlySet<string> = new Set([
   'aws_iam_user_group_membership',
   'aws_iam_group_membership',
   ...Object.keys(ATTACHMENT_TYPES),
+  ...Object.keys(EXCLUSIVE_ATTACHMENT_TYPES),
   ...Object.keys(IDENTITY_POLICY_TYPES),
   ...POSTURE_TYPES,
 ]);
@@ -151,6 +171,7 @@ export function addTerraformResource(model: Model, resource: TerraformResourceVi
     case 'aws_iam_role':
     case 'aws_iam_user':
     case 'aws_iam_group':
+    case 'aws_ssoadmin_permission_set':
       addIdentity(model, base, IDENTITY_TYPES[type], resource);
       break;
     case 'aws_iam_user_group_membership':
@@ -164,8 +185,15 @@ export function addTerraformResource(model: Model, resource: TerraformResourceVi
     }
     default: {
       if (addTerraformPosture(model, resource, base)) break;
+      const exclusive = EXCLUSIVE_ATTACHMENT_TYPES[type];
+      if (exclusive) {
+        const holder = resource.attribute(exclusive[1])?.value;
+        const holders: IdentityRef[] = holder ? [{ kind: exclusive[0], value: holder }] : [];
+        for (const arn of asList(resource.attribute('policy_arns')?.value)) attachManagedPolicy(model, base, arn, holders);
+        break;
+      }
       const attachment = ATTACHMENT_TYPES[type];
-      const policyArn = attachment ? resource.attribute('policy_arn') : undefined;
+      const policyArn = attachment ? resource.attribute(ATTACHED_POLICY[type] ?? 'policy_arn') : undefined;
       if (attachment && policyArn) {
         const holders = attachment.flatMap(([kind, name, arity]) => {
           const value = resource.attribute(name)?.value;
@@ -175,7 +203,7 @@ export function addTerraformResource(model: Model, resource: TerraformResourceVi
         break;
       }
       const kind = IDENTITY_POLICY_TYPES[type];
-      const policy = kind ? resource.attribute('policy') : undefined;
+      const policy = kind ? resource.attribute(POLICY_ATTRIBUTE[type] ?? 'policy') : undefined;
       if (!kind || !policy) break;
       const owner = INLINE_OWNER[type];
       const holder = owner ? resource.attribute(owner[1]) : undefined;
@@ -214,8 +242,8 @@ function addIdentity(model: Model, base: ResourceBase, kind: IdentityKind, resou
   if (name !== undefined) identity.name = name;
   if (trust) identity.trust = trust;
   if (trustDocument) identity.trustDocument = trustDocument;
-  // Groups cannot have one; a plan writes `null` for none.
-  const boundary = kind === 'group' ? undefined : resource.attribute('permissions_boundary');
+  // Groups cannot have one (a permission set's is a resource of its own, not modelled); a plan writes `null` for none.
+  const boundary = kind === 'group' || kind === 'permission-set' ? undefined : resource.attribute('permissions_boundary');
   if (boundary && boundary.value.kind !== 'null') identity.boundary = boundary;
   (model.identities ??= []).push(identity);
   const self: IdentityRef[] = [{ kind, value: selfRef(base) }];

@@ -99,10 +99,23 @@ export function parseYamlTemplateWithLibrary(file: string, text: string): Parsed
   if (!doc.contents) return { errors };
   const bomb = aliasBomb(doc, mapper);
   if (bomb) return { errors: [...errors, bomb] };
-  const converter = new YamlConverter(parsed, mapper, aliasTargets(doc));
+  const converter = new YamlConverter(parsed, mapper, aliasTargets(doc), true);
   const template = converter.convert(doc.contents as YamlNode);
   if (converter.refused) return { errors: [...errors, converter.refused] };
   return { template, errors, ...(text.includes('invokeguard') ? { comments: yamlComments(text, parsed, mapper) } : {}), ...(converter.jsonStrings ? { jsonStrings: true } : {}) };
+}
+
+/**
+ * YAML text as Terraform's `yamldecode` reads it, as a Value located by `mapper`: one document, core
+ * tags only (CloudFormation's short forms are an error there), aliases and size bounded as for a
+ * template. Undefined where Terraform would fail, or the text is refused.
+ */
+export function parseYamlValue(text: string, mapper: PositionMapper): Value | undefined {
+  const doc = parseDocument(text, { prettyErrors: false });
+  if (doc.errors.length > 0 || !doc.contents || aliasBomb(doc, mapper)) return undefined;
+  const converter = new YamlConverter(text, mapper, aliasTargets(doc), false);
+  const value = converter.convert(doc.contents as YamlNode);
+  return converter.refused ? undefined : value;
 }
 
 /** Comment tokens from the YAML concrete syntax tree of `parsed` (the AST keeps comments without positions), located in `text` as written; text inside block scalars is not a comment. */
@@ -189,6 +202,8 @@ class YamlConverter {
     private readonly text: string,
     private readonly mapper: PositionMapper,
     private readonly aliasTarget: ReadonlyMap<YamlNode, YamlNode>,
+    /** CloudFormation's short forms (`!Ref`, `!Sub`, …) become their long forms; without, any tag but a core one is refused. */
+    private readonly shortForms: boolean,
   ) {}
 
   convert(node: YamlNode | null | undefined, fallback?: Range): Value {
@@ -201,8 +216,9 @@ class YamlConverter {
       // The value is the anchored node's, located where the alias stands (a string's inner positions, at the anchor, dropped).
       return target ? withoutPositions({ ...this.convert(target, range), range }) : { kind: 'null', range };
     }
+    if (!this.shortForms && node.tag !== undefined && !node.tag.startsWith('tag:yaml.org,2002:')) return this.refuse(`unsupported YAML tag ${node.tag}`, range);
     const value = this.convertPlain(node, range);
-    const longForm = node.tag ? SHORT_FORMS[node.tag] : undefined;
+    const longForm = node.tag && this.shortForms ? SHORT_FORMS[node.tag] : undefined;
     if (!longForm) return value;
     const argument = longForm === 'Fn::GetAtt' && value.kind === 'string' ? getAttList(value) : value;
     return { kind: 'object', range, entries: [{ key: longForm, keyRange: range, value: argument }] };
