@@ -159,9 +159,9 @@ export class CfnEvaluator {
       case 'Fn::If': {
         if (argument.kind !== 'list' || argument.items.length !== 3) return unknown(range);
         // A condition known statically picks its branch; the branch that can never deploy is not explored.
-        const name = knownString(argument.items[0]);
-        const known = name === undefined ? undefined : knownCondition(this.scope, name);
-        const takeFalse = known === undefined ? this.choose(2, name === undefined ? undefined : `if:${name}`) === 1 : !known;
+        const condition = knownString(argument.items[0]);
+        const known = condition === undefined ? undefined : knownCondition(this.scope, condition);
+        const takeFalse = known === undefined ? this.choose(2, condition === undefined ? undefined : `if:${condition}`) === 1 : !known;
         return this.evaluate(argument.items[takeFalse ? 2 : 1], depth);
       }
       case 'Fn::Equals':
