@@ -151,6 +151,13 @@ describe('CloudFormation intrinsics', () => {
     expect(variants('!Join ["", [!If [IsProd, a, b], !If [IsProd, c, d]]]')).toEqual(['ac', 'bd']);
   });
 
+  it('a condition on a value a parent stack passes stays unknown (the parent may have taken it from its own default)', () => {
+    const passed: Value = { kind: 'string', value: 'prod', range: output('x').range };
+    const scope: TemplateScope = { ...scopeOf(parse(HEADER)), given: new Map([['Env', passed]]) };
+    expect(variantsOf(scope, output('!If [IsProd, a, b]')).values.map(displayString)).toEqual(['a', 'b']);
+    expect(variantsOf(scope, output('!Ref Env')).values.map(displayString)).toEqual(['prod']);
+  });
+
   it('beyond MAX_VARIANTS combinations, every alternative of every choice is still tried', () => {
     const many = Array.from({ length: 6 }, (_, i) => `!If [C${i}, "x${i}", "y${i}"]`).join(', ');
     const shown = variants(`!Join ["", [${many}]]`);
