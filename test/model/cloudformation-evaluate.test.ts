@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { buildModel } from '../../src/model/build-model.js';
-import { ifVariants, CfnEvaluator, type TemplateScope } from '../../src/model/cloudformation/evaluate.js';
+import { variantsOf, CfnEvaluator, type TemplateScope } from '../../src/model/cloudformation/evaluate.js';
 import { displayString, get, type Value } from '../../src/model/value.js';
 import { parseCloudFormation } from '../../src/parse/cloudformation/parse-cloudformation.js';
 
@@ -9,6 +9,18 @@ Parameters:
   Stage: { Type: String, Default: prod }
   Secret: { Type: String }
   Names: { Type: CommaDelimitedList, Default: "a,b" }
+  Caller: { Type: String, AllowedValues: ["*", "111122223333"] }
+  Env: { Type: String, Default: prod, AllowedValues: [dev, prod] }
+Conditions:
+  Never: !Equals [a, b]
+  Always: !Equals ["1", 1]
+  NotNever: !Not [{ Condition: Never }]
+  BothEnvs: !And [!Equals [!Ref Env, prod], !Equals [!Ref Env, dev]]
+  EitherEnv: !Or [!Equals [!Ref Env, prod], !Equals [!Ref Env, dev]]
+  IsProdByDefault: !Equals [!Ref Stage, prod]
+  IsProd: !Equals [!Ref Env, prod]
+  InThisAccount: !Equals [!Ref AWS::AccountId, "111122223333"]
+  Loop: !Not [{ Condition: Loop }]
 Mappings:
   Accounts:
     prod: { Id: "111122223333" }
@@ -34,13 +46,25 @@ function scopeOf(template: Value): TemplateScope {
   const resourceTypes = new Map<string, string>();
   const resources = get(template, 'Resources');
   if (resources?.kind === 'object') for (const e of resources.entries) resourceTypes.set(e.key, displayString(get(e.value, 'Type'))!);
-  return { parameters, resourceTypes, mappings: get(template, 'Mappings')! };
+  return { parameters, resourceTypes, mappings: get(template, 'Mappings')!, conditions: get(template, 'Conditions')! };
 }
 
 /** Evaluates `Value: <expr>` written in YAML against the header's parameters, mappings and resources. */
 function evaluate(expression: string): Value {
   const template = parse(`${HEADER}Outputs:\n  X:\n    Value: ${expression}\n`);
   return new CfnEvaluator(scopeOf(template)).evaluate(get(get(get(template, 'Outputs'), 'X'), 'Value')!);
+}
+
+/** `Value: <expr>` of an output, as written. */
+function output(expression: string): Value {
+  return get(get(get(parse(`${HEADER}Outputs:\n  X:\n    Value: ${expression}\n`), 'Outputs'), 'X'), 'Value')!;
+}
+
+const HEADER_SCOPE = scopeOf(parse(HEADER));
+
+/** Every variant of `<expr>`, shown as text. */
+function variants(expression: string): string[] {
+  return variantsOf(HEADER_SCOPE, output(expression)).values.map((v) => displayString(v) ?? v.kind);
 }
 
 describe('CloudFormation intrinsics', () => {
@@ -79,19 +103,66 @@ describe('CloudFormation intrinsics', () => {
   it('Fn::FindInMap with known keys, and with an unknown key when every entry agrees', () => {
     expect(evaluate('!FindInMap [Accounts, !Ref Stage, Id]')).toMatchObject({ kind: 'string', value: '111122223333' });
     expect(evaluate('!FindInMap [Same, !Ref AWS::Region, Kind]')).toMatchObject({ kind: 'string', value: 'queue' });
-    expect(evaluate('!FindInMap [Accounts, !Ref AWS::Region, Id]')).toMatchObject({ kind: 'unknown' });
+    expect(variants('!FindInMap [Same, !Ref AWS::Region, Kind]')).toEqual(['queue']);
   });
 
-  it('Fn::FindInMap DefaultValue: used when the map, top key or second key is missing; with an unknown top key only if it agrees with every entry', () => {
+  it('Fn::FindInMap with an unknown key: each value the map may give is a variant, reported where it is used', () => {
+    expect(variants('!FindInMap [Accounts, !Ref AWS::Region, Id]')).toEqual(['111122223333', '444455556666']);
+    expect(variants('!FindInMap [Accounts, prod, !Ref Secret]')).toEqual(['111122223333']);
+    expect(variants('!FindInMap [Accounts, !Ref AWS::Region, !Ref Secret]')).toEqual(['111122223333', '444455556666']);
+    const [first] = variantsOf(HEADER_SCOPE, output('!FindInMap [Accounts, !Ref AWS::Region, Id]')).values;
+    // The value stands at the FindInMap (line of X's Value), as with a known key.
+    expect(first.range.line).toBe(output('x').range.line);
+  });
+
+  it('Fn::FindInMap DefaultValue: used when the map, top key or second key is missing, and one more variant when a key is unknown', () => {
     expect(evaluate('{ "Fn::FindInMap": [Accounts, nowhere, Id, { DefaultValue: "999999999999" }] }')).toMatchObject({ kind: 'string', value: '999999999999' });
     expect(evaluate('{ "Fn::FindInMap": [Accounts, prod, Other, { DefaultValue: x }] }')).toMatchObject({ kind: 'string', value: 'x' });
     expect(evaluate('{ "Fn::FindInMap": [NoSuchMap, prod, Id, { DefaultValue: !Ref Stage }] }')).toMatchObject({ kind: 'string', value: 'prod' });
     expect(evaluate('{ "Fn::FindInMap": [Accounts, !Ref Stage, Id, { DefaultValue: x }] }')).toMatchObject({ kind: 'string', value: '111122223333' });
-    // The region may be a key of the map or not: the entries and the default disagree, so it is not known.
-    expect(evaluate('{ "Fn::FindInMap": [Accounts, !Ref AWS::Region, Id, { DefaultValue: "111122223333" }] }')).toMatchObject({ kind: 'unknown' });
-    expect(evaluate('{ "Fn::FindInMap": [Same, !Ref AWS::Region, Kind, { DefaultValue: queue }] }')).toMatchObject({ kind: 'string', value: 'queue' });
-    expect(evaluate('{ "Fn::FindInMap": [Same, !Ref AWS::Region, Kind, { DefaultValue: topic }] }')).toMatchObject({ kind: 'unknown' });
-    expect(evaluate('{ "Fn::FindInMap": [Accounts, prod, !Ref Secret, { DefaultValue: x }] }')).toMatchObject({ kind: 'unknown' });
+    // The region may be a key of the map or not: the entries and the default.
+    expect(variants('{ "Fn::FindInMap": [Accounts, !Ref AWS::Region, Id, { DefaultValue: "111122223333" }] }')).toEqual(['111122223333', '444455556666']);
+    expect(variants('{ "Fn::FindInMap": [Same, !Ref AWS::Region, Kind, { DefaultValue: queue }] }')).toEqual(['queue']);
+    expect(variants('{ "Fn::FindInMap": [Same, !Ref AWS::Region, Kind, { DefaultValue: topic }] }')).toEqual(['queue', 'topic']);
+    expect(variants('{ "Fn::FindInMap": [Accounts, prod, !Ref Secret, { DefaultValue: x }] }')).toEqual(['111122223333', 'x']);
+    expect(evaluate('!FindInMap [!Ref Secret, prod, Id]')).toMatchObject({ kind: 'unknown' });
+  });
+
+  it('Ref to a parameter with AllowedValues: each allowed value is a variant, the default first', () => {
+    expect(variants('!Ref Caller')).toEqual(['*', '111122223333']);
+    expect(variants('!Ref Env')).toEqual(['prod', 'dev']);
+    // One parameter is one choice: both places take the same value.
+    expect(variants('!Join [":", [!Ref Caller, !Ref Caller]]')).toEqual(['*:*', '111122223333:111122223333']);
+  });
+
+  it('Conditions known statically pick their Fn::If branch; others are explored both ways', () => {
+    expect(variants('!If [Never, "*", "111122223333"]')).toEqual(['111122223333']);
+    expect(variants('!If [Always, "*", "111122223333"]')).toEqual(['*']);
+    expect(variants('!If [NotNever, a, b]')).toEqual(['a']);
+    expect(variants('!If [BothEnvs, a, b]')).toEqual(['b']);
+    expect(variants('!If [EitherEnv, a, b]')).toEqual(['a']);
+    // A default may be overridden; a value among several allowed ones, or the account, is not known.
+    expect(variants('!If [IsProdByDefault, a, b]')).toEqual(['a', 'b']);
+    expect(variants('!If [IsProd, a, b]')).toEqual(['a', 'b']);
+    expect(variants('!If [InThisAccount, a, b]')).toEqual(['a', 'b']);
+    expect(variants('!If [Undeclared, a, b]')).toEqual(['a', 'b']);
+    expect(variants('!If [Loop, a, b]')).toEqual(['a', 'b']);
+    // The same condition decides every Fn::If on it the same way.
+    expect(variants('!Join ["", [!If [IsProd, a, b], !If [IsProd, c, d]]]')).toEqual(['ac', 'bd']);
+  });
+
+  it('a condition on a value a parent stack passes stays unknown (the parent may have taken it from its own default)', () => {
+    const passed: Value = { kind: 'string', value: 'prod', range: output('x').range };
+    const scope: TemplateScope = { ...scopeOf(parse(HEADER)), given: new Map([['Env', passed]]) };
+    expect(variantsOf(scope, output('!If [IsProd, a, b]')).values.map(displayString)).toEqual(['a', 'b']);
+    expect(variantsOf(scope, output('!Ref Env')).values.map(displayString)).toEqual(['prod']);
+  });
+
+  it('beyond MAX_VARIANTS combinations, every alternative of every choice is still tried', () => {
+    const many = Array.from({ length: 6 }, (_, i) => `!If [C${i}, "x${i}", "y${i}"]`).join(', ');
+    const shown = variants(`!Join ["", [${many}]]`);
+    for (let i = 0; i < 6; i++) expect(shown.some((v) => v.includes(`y${i}`))).toBe(true);
+    expect(shown).toContain('y0y1y2y3y4y5');
   });
 
   it('Fn::Length of a list, Fn::ToJsonString as the structure it serialises (so a policy inside is still read)', () => {
@@ -117,7 +188,7 @@ describe('CloudFormation intrinsics', () => {
 
   it('Fn::If: every branch is a variant', () => {
     const template = parse(`${HEADER}Outputs:\n  X:\n    Value: { P: !If [C, "*", "123456789012"], Q: !If [D, !Ref AWS::NoValue, y] }\n`);
-    const variants = ifVariants(scopeOf(template), get(get(get(template, 'Outputs'), 'X'), 'Value')!);
+    const variants = variantsOf(scopeOf(template), get(get(get(template, 'Outputs'), 'X'), 'Value')!).values;
     const shown = variants.map((v) => `${displayString(get(v, 'P'))}|${get(v, 'Q')?.kind}`).sort();
     expect(shown).toEqual(['*|null', '*|string', '123456789012|null', '123456789012|string']);
   });

@@ -17,7 +17,7 @@ function modelOf(files: Record<string, string>): Model {
 const HEADER = 'AWSTemplateFormatVersion: "2010-09-09"\n';
 const stack = (id: string, url: string, parameters = '') => `  ${id}:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: ${url}\n${parameters}`;
 const permission = (id: string, functionName: string) => `  ${id}:\n    Type: AWS::Lambda::Permission\n    Properties:\n      Principal: "*"\n      FunctionName: ${functionName}\n`;
-const CHILD = `${HEADER}Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n  Other:\n    Type: AWS::Lambda::Function\nConditions:\n  Never: !Equals [a, b]\nOutputs:\n  FnArn:\n    Value: !GetAtt Fn.Arn\n  Either:\n    Condition: Never\n    Value: !If [Never, !GetAtt Fn.Arn, !GetAtt Other.Arn]\n`;
+const CHILD = `${HEADER}Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n  Other:\n    Type: AWS::Lambda::Function\nConditions:\n  InUsEast: !Equals [!Ref AWS::Region, us-east-1]\nOutputs:\n  FnArn:\n    Value: !GetAtt Fn.Arn\n  Either:\n    Condition: InUsEast\n    Value: !If [InUsEast, !GetAtt Fn.Arn, !GetAtt Other.Arn]\n`;
 
 /** How a value reads: the model address of a resource it refers to, else as displayed. */
 function target(value: Value | undefined): string | undefined {

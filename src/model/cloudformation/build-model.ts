@@ -4,10 +4,10 @@ import { attachManagedPolicy, selfRef } from '../aws-managed.js';
 import { policyDocumentFromValue } from '../policy-document.js';
 import { emptyModel, type Attribute, type IamIdentity, type IdentityKind, type IdentityPolicyKind, type IdentityRef, type Model, type PolicyDocument, type ResourceBase } from '../types.js';
 import { asList, get, knownString, type ObjectEntry, type Value } from '../value.js';
-import { CfnEvaluator, ifVariants, type TemplateScope } from './evaluate.js';
+import { CfnEvaluator, knownCondition, variantsOf, type TemplateScope } from './evaluate.js';
 import { prepareTemplate, scannedPaths, templateRoots, type NestedStack, type PreparedTemplate } from './nested.js';
 import { addCloudFormationPosture, isPostureType } from './posture.js';
-import { addSamFunction } from './sam.js';
+import { addSamFunction, addSamStateMachine } from './sam.js';
 import { addDocument, attribute, boundaryOf, entrySpan } from './support.js';
 
 /** A parsed CloudFormation/SAM template, as the parse stage hands it over. */
@@ -28,7 +28,7 @@ export function addCloudFormationModel(model: Model, templates: CloudFormationTe
   for (const file of roots) instantiateTemplate(model, prepared, prepared.get(file)!);
 }
 
-/** A nested stack may nest this deep; each root's nested stacks may be instantiated this often in all (parameter Fn::If variants included). */
+/** A nested stack may nest this deep; each root's nested stacks may be instantiated this often in all (the variants of the parameters passed included). */
 const MAX_NESTING = 8;
 const MAX_NESTED_INSTANCES = 64;
 
@@ -66,7 +66,7 @@ interface NestedPlan {
   child?: PreparedTemplate;
   /** Why it is not analysed (a cycle, too deep, out of budget): reported where its `TemplateURL` stands. */
   refusal?: string;
-  /** The parameters passed, once per `Fn::If` variant. */
+  /** The parameters passed, once per variant (`Fn::If` branches, mapping entries, allowed values). */
   variants: Array<Value | undefined>;
   /** The first variant's instance: the one modelled fully, and the one whose outputs the parent reads. */
   first?: ScopedInstance;
@@ -77,8 +77,15 @@ function modelInstance(model: Model, templates: ReadonlyMap<string, PreparedTemp
   if (!instance) return;
   const { at, resources, scope } = instance;
   const globals = get(get(template.template, 'Globals'), 'Function');
-  for (const entry of resources.entries) addResource(model, scope, entry, globals, template.instances.get(entry.key) ?? (at.prefix !== '' ? entry.key : undefined));
-  for (const nested of template.children) addNestedStack(model, templates, instance, nested);
+  for (const entry of resources.entries)
+    if (mayDeploy(scope, entry.value)) addResource(model, scope, entry, globals, template.instances.get(entry.key) ?? (at.prefix !== '' ? entry.key : undefined));
+  for (const nested of template.children) if (mayDeploy(scope, nested.entry.value)) addNestedStack(model, templates, instance, nested);
+}
+
+/** False for a resource whose `Condition` is statically false: CloudFormation never creates it. */
+function mayDeploy(scope: TemplateScope, resource: Value): boolean {
+  const condition = knownString(get(resource, 'Condition'));
+  return condition === undefined || knownCondition(scope, condition) !== false;
 }
 
 /** The instance's scope, reading its nested stacks' outputs; undefined for a template without resources. */
@@ -120,7 +127,7 @@ function planNestedStack(templates: ReadonlyMap<string, PreparedTemplate>, scope
     return { child, variants: [], refusal: `Nested stack ${nested.entry.key} is not analysed: the template ${why} (${chain.join(' -> ')}).` };
   }
   const parameters = get(get(nested.entry.value, 'Properties'), 'Parameters');
-  const variants: Array<Value | undefined> = parameters ? ifVariants(scope, parameters) : [undefined];
+  const variants: Array<Value | undefined> = parameters ? variantsOf(scope, parameters).values : [undefined];
   if (parent.budget.left <= 0) return { child, variants, refusal: `Nested stack ${nested.entry.key} is not analysed: its root template ${parent.stack[0]} already instantiates ${MAX_NESTED_INSTANCES} nested stacks.` };
   parent.budget.left--;
   const first = scopedInstance(templates, child, childInstance(parent, nested, child, variants[0]));
@@ -128,7 +135,7 @@ function planNestedStack(templates: ReadonlyMap<string, PreparedTemplate>, scope
 }
 
 /**
- * The child template instantiated with the parameters the parent passes: once per `Fn::If` variant
+ * The child template instantiated with the parameters the parent passes: once per variant
  * of them, the first fully, the others for their grants only (as a resource's variants are).
  */
 function addNestedStack(model: Model, templates: ReadonlyMap<string, PreparedTemplate>, parent: ScopedInstance, nested: NestedStack): void {
@@ -180,7 +187,8 @@ function templateScope(template: Value, resources: Value & { kind: 'object' }, i
     if (type) resourceTypes.set(r.key, type);
   }
   const mappings = get(template, 'Mappings');
-  const scope: TemplateScope = { parameters, resourceTypes, ...(mappings ? { mappings } : {}) };
+  const conditions = get(template, 'Conditions');
+  const scope: TemplateScope = { parameters, resourceTypes, ...(mappings ? { mappings } : {}), ...(conditions ? { conditions, conditionCache: new Map() } : {}) };
   if (instance.prefix !== '') {
     scope.prefix = instance.prefix;
     scope.rootTemplate = instance.stack[0];
@@ -242,10 +250,10 @@ function addResource(model: Model, scope: TemplateScope, entry: ObjectEntry, glo
   if (scope.rootTemplate !== undefined) base.rootTemplate = scope.rootTemplate;
   model.resources.push(base);
   const raw = get(entry.value, 'Properties') ?? EMPTY_OBJECT(entry.value.range);
-  // Every Fn::If branch combination: a grant too wide in any of them is reported (findings at one place are deduplicated).
+  // Every combination of choices (Fn::If branches, mapping entries, allowed values): a grant too wide in any of them is reported (findings at one place are deduplicated).
   // Evaluated only for the types read below: most resources of a template (buckets, queues,
   // tables, ...) are only an address for the model.
-  const evaluate = () => ifVariants(scope, raw);
+  const evaluate = () => variantsOf(scope, raw).values;
   switch (type) {
     case 'AWS::Lambda::Function':
       model.functions.push(withAttributes(base, evaluate()[0], FUNCTION_ATTRIBUTES));
@@ -299,6 +307,9 @@ function addResource(model: Model, scope: TemplateScope, entry: ObjectEntry, glo
       variants.forEach((p, i) => addSamFunction(model, scope, base, p, evaluatedGlobals, i === 0, variants));
       return;
     }
+    case 'AWS::Serverless::StateMachine':
+      evaluate().forEach((p, i) => addSamStateMachine(model, scope, base, p, i === 0));
+      return;
     default:
       if (isPostureType(type)) addCloudFormationPosture(model, type, base, evaluate()[0]);
       return;

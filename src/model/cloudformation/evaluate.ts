@@ -27,15 +27,35 @@ export interface TemplateScope {
    * `Value` as written, with the child's scope to evaluate it in; undefined when it is not known.
    */
   outputs?: (stack: string, name: string) => { value: Value; scope: TemplateScope } | undefined;
+  /** The `Conditions` section. */
+  conditions?: Value;
+  /** Each condition's statically known value, once computed (undefined: it may go either way; see `knownCondition`). */
+  conditionCache?: Map<string, boolean | undefined | 'deciding'>;
 }
 
 /**
- * `Fn::If` is decided at deploy time, so either branch is possible. The evaluator picks
- * branches by a bit mask: the i-th `Fn::If` it meets takes the false branch when bit
- * (i mod MAX_IF_BITS) is set. The model evaluates each resource under every mask
- * (see `ifVariants`), so a grant that is too wide in any branch combination is seen.
+ * Some values are decided at deploy time: an `Fn::If` whose condition is not known, an `Fn::FindInMap`
+ * whose key is not (`!Ref AWS::Region`), a parameter with `AllowedValues`. Each is a choice the
+ * evaluator makes as `Choices` tell it; the model evaluates each resource under every combination of
+ * choices (see `variantsOf`), so a grant that is too wide under any of them is seen.
  */
-export const MAX_IF_BITS = 4;
+export interface Choices {
+  /** Which alternative (0 ≤ pick < arity) the `index`-th choice met takes. */
+  pick: (index: number, arity: number) => number;
+  /** The arity of each choice met, in order, and the alternative taken. */
+  met: Array<{ arity: number; taken: number }>;
+  /**
+   * What a named choice took (`if:Cond`, `parameter:Env`): the same condition or parameter decides
+   * the same way everywhere in one evaluation, so combinations that cannot deploy are not explored.
+   */
+  named?: Map<string, number>;
+}
+
+/** Every choice takes its first alternative: an `Fn::If`'s true branch, a mapping's first entry, a parameter's default. */
+const FIRST: Choices['pick'] = () => 0;
+
+/** Evaluations of one value `variantsOf` makes at most by enumerating combinations (2^4: four `Fn::If`s). */
+export const MAX_VARIANTS = 16;
 
 const MAX_DEPTH = 64;
 
@@ -63,13 +83,32 @@ const INTRINSICS = new Set([
 
 /** Evaluates CloudFormation intrinsics statically: nothing is run, unknowns stay `unknown` with a symbolic ref. */
 export class CfnEvaluator {
-  /** How many `Fn::If`s this evaluator has met (to know how many variants are worth trying). */
-  ifCount = 0;
-
+  /**
+   * `pinned`: only what the template pins stands for a value: a parameter's `Default` does not (the
+   * deployer may pass another), nor does a value a parent stack passes (it may come from the parent's
+   * default). Used to decide conditions, where taking a default for granted would prune a branch that can deploy.
+   */
   constructor(
     private readonly scope: TemplateScope,
-    private readonly mask = 0,
+    readonly choices: Choices = { pick: FIRST, met: [] },
+    private readonly pinned = false,
   ) {}
+
+  /** Takes the next choice among `arity` alternatives; a named one as it was taken before, if it was. */
+  private choose(arity: number, name?: string): number {
+    const before = name === undefined ? undefined : this.choices.named?.get(name);
+    if (before !== undefined && before < arity) return before;
+    const taken = Math.min(Math.max(this.choices.pick(this.choices.met.length, arity), 0), arity - 1);
+    this.choices.met.push({ arity, taken });
+    if (name !== undefined) (this.choices.named ??= new Map()).set(name, taken);
+    return taken;
+  }
+
+  /** One of `alternatives` (at least one), relocated to `range`; a choice when there are several. */
+  private oneOf(alternatives: Value[], range: Range, depth: number, name?: string): Value {
+    const picked = alternatives.length === 1 ? alternatives[0] : alternatives[this.choose(alternatives.length, name)];
+    return relocate(this.evaluate(picked, depth), range);
+  }
 
   evaluate(value: Value, depth = 0): Value {
     if (depth > MAX_DEPTH) return { kind: 'unknown', range: value.range };
@@ -119,9 +158,18 @@ export class CfnEvaluator {
         return this.join(argument, range, depth);
       case 'Fn::If': {
         if (argument.kind !== 'list' || argument.items.length !== 3) return unknown(range);
-        const index = this.ifCount++;
-        const takeFalse = ((this.mask >> (index % MAX_IF_BITS)) & 1) === 1;
+        // A condition known statically picks its branch; the branch that can never deploy is not explored.
+        const condition = knownString(argument.items[0]);
+        const known = condition === undefined ? undefined : knownCondition(this.scope, condition);
+        const takeFalse = known === undefined ? this.choose(2, condition === undefined ? undefined : `if:${condition}`) === 1 : !known;
         return this.evaluate(argument.items[takeFalse ? 2 : 1], depth);
+      }
+      case 'Fn::Equals':
+      case 'Fn::And':
+      case 'Fn::Or':
+      case 'Fn::Not': {
+        const truth = this.truth({ kind: 'object', entries: [{ key: name, keyRange: range, value: argument }], range }, depth);
+        return truth === undefined ? unknown(range) : { kind: 'bool', value: truth, range };
       }
       case 'Fn::FindInMap':
         return this.findInMap(argument, range, depth);
@@ -153,8 +201,43 @@ export class CfnEvaluator {
         return list.kind === 'list' ? { kind: 'number', value: list.items.length, range } : unknown(range);
       }
       default:
-        // Base64, Cidr, GetAZs, conditions, macros: nothing an invoke grant is built from.
+        // Base64, Cidr, GetAZs, macros: nothing an invoke grant is built from.
         return unknown(range);
+    }
+  }
+
+  /**
+   * A condition function's value (`Fn::Equals`, `Fn::And`, `Fn::Or`, `Fn::Not`, `{Condition: Name}`),
+   * in three-valued logic: undefined when it is not known.
+   */
+  private truth(value: Value, depth: number): boolean | undefined {
+    if (depth > MAX_DEPTH || value.kind !== 'object' || value.entries.length !== 1) return undefined;
+    const { key, value: argument } = value.entries[0];
+    const items = argument.kind === 'list' ? argument.items : [];
+    switch (key) {
+      case 'Condition': {
+        const name = knownString(argument);
+        return name === undefined ? undefined : knownCondition(this.scope, name);
+      }
+      case 'Fn::Equals': {
+        if (items.length !== 2) return undefined;
+        const [left, right] = items.map((item) => knownString(this.evaluate(item, depth + 1)));
+        return left === undefined || right === undefined ? undefined : left === right;
+      }
+      case 'Fn::Not': {
+        const inner = items.length === 1 ? this.truth(items[0], depth + 1) : undefined;
+        return inner === undefined ? undefined : !inner;
+      }
+      case 'Fn::And':
+      case 'Fn::Or': {
+        // And: one false decides it; Or: one true does. Otherwise known only when every operand is.
+        const decisive = key === 'Fn::Or';
+        const truths = items.map((item) => this.truth(item, depth + 1));
+        if (truths.includes(decisive)) return decisive;
+        return items.length > 0 && truths.every((t) => t === !decisive) ? !decisive : undefined;
+      }
+      default:
+        return undefined;
     }
   }
 
@@ -165,9 +248,12 @@ export class CfnEvaluator {
     const parameter = this.scope.parameters.get(target);
     if (parameter) {
       const passed = this.scope.given?.get(target);
-      if (passed) return listParameter(parameter, passed, passed.range) ?? passed;
+      if (passed) return this.pinned ? unknown(range, target) : (listParameter(parameter, passed, passed.range) ?? passed);
       const fallback = get(parameter, 'Default');
-      if (!fallback) return unknown(range, target);
+      const allowed = allowedValues(parameter);
+      // The deployer may pass any allowed value, not only the default: each is a choice (the default first).
+      if (allowed.length > 0) return this.oneOf(fallback && !this.pinned ? distinct([fallback, ...allowed]) : allowed, range, depth, `parameter:${target}`);
+      if (!fallback || this.pinned) return unknown(range, target);
       return listParameter(parameter, fallback, range) ?? relocate(this.evaluate(fallback, depth), range);
     }
     const resourceType = this.scope.resourceTypes.get(target);
@@ -195,15 +281,11 @@ export class CfnEvaluator {
   }
 
   /**
-   * `value` evaluated in another template's scope (a nested stack's output), under this evaluator's
-   * branch mask and `Fn::If` count: an `Fn::If` in the output is one more branch of what reads it.
+   * `value` evaluated in another template's scope (a nested stack's output), making this evaluator's
+   * choices: an `Fn::If` in the output is one more choice of what reads it.
    */
   private inScope(scope: TemplateScope, value: Value, depth: number): Value {
-    const other = new CfnEvaluator(scope, this.mask);
-    other.ifCount = this.ifCount;
-    const result = other.evaluate(value, depth);
-    this.ifCount = other.ifCount;
-    return result;
+    return new CfnEvaluator(scope, this.choices, this.pinned).evaluate(value, depth);
   }
 
   /** A resource's model address from its logical id. */
@@ -265,7 +347,8 @@ export class CfnEvaluator {
 
   /**
    * `[Map, TopKey, SecondKey]`, and with AWS::LanguageExtensions a fourth `{DefaultValue: x}`, which
-   * CloudFormation returns when the map, the top key or the second key is missing.
+   * CloudFormation returns when the map, the top key or the second key is missing. A key not known
+   * (`!Ref AWS::Region`) may be any the map has: each value it may give is a choice.
    */
   private findInMap(argument: Value, range: Range, depth: number): Value {
     if (argument.kind !== 'list' || argument.items.length < 3) return unknown(range);
@@ -275,19 +358,35 @@ export class CfnEvaluator {
     if (mapName === undefined) return unknown(range);
     const map = get(this.scope.mappings, mapName);
     if (map?.kind !== 'object') return missing();
-    if (secondKey === undefined) return unknown(range, `FindInMap:${mapName}`);
-    if (topKey !== undefined) {
+    if (topKey !== undefined && secondKey !== undefined) {
       const found = get(get(map, topKey), secondKey);
       return found ? relocate(this.evaluate(found, depth), range) : missing();
     }
-    // Top key unknown (e.g. !Ref AWS::Region): known only if every entry agrees, and the default too
-    // (the key may be one the map lacks); without a default, a missing key fails the deployment.
-    const candidates = map.entries.map((e) => get(e.value, secondKey) ?? fallback);
-    if (fallback) candidates.push(fallback);
-    const texts = new Set(candidates.map((c) => (c ? JSON.stringify(strip(c)) : 'missing')));
-    if (candidates.length > 0 && texts.size === 1 && candidates[0]) return relocate(this.evaluate(candidates[0], depth), range);
-    return unknown(range, `FindInMap:${mapName}`);
+    const tops = topKey === undefined ? map.entries.map((e) => e.value) : [get(map, topKey)];
+    const found = tops.flatMap((top) => (secondKey !== undefined ? [get(top, secondKey)] : top?.kind === 'object' ? top.entries.map((e) => e.value) : []));
+    // The key may be one the map lacks: that gives the default, or, without one, fails the deployment (no value to explore).
+    const alternatives = distinct([...found.filter((v): v is Value => v !== undefined), ...(fallback ? [fallback] : [])]);
+    return alternatives.length > 0 ? this.oneOf(alternatives, range, depth) : unknown(range, `FindInMap:${mapName}`);
   }
+}
+
+/** A parameter's `AllowedValues` (scalars only: a list parameter's apply to each of its items). */
+function allowedValues(parameter: Value): Value[] {
+  const type = knownString(get(parameter, 'Type')) ?? '';
+  const allowed = get(parameter, 'AllowedValues');
+  if (allowed?.kind !== 'list' || type === 'CommaDelimitedList' || type.startsWith('List<')) return [];
+  return allowed.items;
+}
+
+/** Each value once (by content, not range), in order. */
+function distinct(values: Value[]): Value[] {
+  const seen = new Set<string>();
+  return values.filter((v) => {
+    const key = JSON.stringify(strip(v));
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /** A list-typed parameter's text (`CommaDelimitedList`, `List<…>`) as the list CloudFormation makes of it; undefined for other types. */
@@ -356,21 +455,60 @@ function strip(value: Value): unknown {
 }
 
 /**
- * Evaluates `value` under every `Fn::If` branch combination (up to 2^MAX_IF_BITS),
- * returning each distinct result once. Without any `Fn::If` there is one result.
+ * Evaluates `value` under every combination of the choices it meets, each distinct result once;
+ * without any choice there is one result. `complete`: every combination was tried. Beyond
+ * MAX_VARIANTS combinations, each alternative of each choice is still tried once (the k-th variant
+ * of that pass takes the k-th alternative of every choice), but not every combination.
  */
-export function ifVariants(scope: TemplateScope, value: Value): Value[] {
-  const first = new CfnEvaluator(scope, 0);
-  const results = [first.evaluate(value)];
-  const combinations = 1 << Math.min(first.ifCount, MAX_IF_BITS);
-  if (combinations === 1) return results; // no Fn::If: nothing to compare (the common case)
-  const seen = new Set([valueKey(results[0])]);
-  for (let mask = 1; mask < combinations; mask++) {
-    const result = new CfnEvaluator(scope, mask).evaluate(value);
-    const key = valueKey(result);
-    if (seen.has(key)) continue;
-    seen.add(key);
-    results.push(result);
+export function variantsOf(scope: TemplateScope, value: Value, pinned = false): { values: Value[]; complete: boolean } {
+  const values: Value[] = [];
+  let seen: Set<string> | undefined;
+  const run = (pick: Choices['pick']): Choices => {
+    const choices: Choices = { pick, met: [] };
+    const result = new CfnEvaluator(scope, choices, pinned).evaluate(value);
+    if (values.length === 0) values.push(result);
+    else {
+      seen ??= new Set([valueKey(values[0])]);
+      const key = valueKey(result);
+      if (!seen.has(key)) {
+        seen.add(key);
+        values.push(result);
+      }
+    }
+    return choices;
+  };
+  // Combinations in odometer order, replaying the choices made before the one that moves on:
+  // a choice met only inside an alternative (an Fn::If in an Fn::If's branch) is enumerated there.
+  let prefix: number[] = [];
+  let widest = 1;
+  for (let tried = 0; tried < MAX_VARIANTS; tried++) {
+    const { met } = run((index) => prefix[index] ?? 0);
+    for (const m of met) widest = Math.max(widest, m.arity);
+    let j = met.length - 1;
+    while (j >= 0 && met[j].taken + 1 >= met[j].arity) j--;
+    if (j < 0) return { values, complete: true };
+    prefix = [...met.slice(0, j).map((m) => m.taken), met[j].taken + 1];
   }
-  return results;
+  for (let k = 1; k < widest; k++) run((_, arity) => Math.min(k, arity - 1));
+  return { values, complete: false };
+}
+
+/**
+ * A condition's value when the template pins it (`!Equals [a, b]` of literals, `Fn::Not`/`And`/`Or`
+ * of known ones, a parameter compared against each of its `AllowedValues`); undefined when it may go
+ * either way (a parameter's default may be overridden), is missing, or refers to itself.
+ */
+export function knownCondition(scope: TemplateScope, name: string): boolean | undefined {
+  const cache = (scope.conditionCache ??= new Map());
+  const cached = cache.get(name);
+  if (cached === 'deciding') return undefined;
+  if (cache.has(name)) return cached;
+  const expression = get(scope.conditions, name);
+  if (!expression) return undefined;
+  cache.set(name, 'deciding');
+  const { values, complete } = variantsOf(scope, expression, true);
+  const truths = values.map((v) => (v.kind === 'bool' ? v.value : undefined));
+  const known = complete && truths[0] !== undefined && truths.every((t) => t === truths[0]) ? truths[0] : undefined;
+  cache.set(name, known);
+  return known;
 }

@@ -16,16 +16,14 @@ interface SamPolicyTemplate {
  * An `AWS::Serverless::Function` as the resources SAM generates from it: the function,
  * its URL (`FunctionUrlConfig`), the Lambda permissions its push `Events` create (scoped
  * as SAM scopes them) and the execution role's policies (`Policies`).
- * `first`: the first `Fn::If` variant, the one the function itself is recorded from; `variants`: all of them
+ * `first`: the first variant (see `variantsOf`), the one the function itself is recorded from; `variants`: all of them
  * (the generated role's boundary is read from each).
  */
 export function addSamFunction(model: Model, scope: TemplateScope, base: ResourceBase, properties: Value, globals: Value | undefined, first: boolean, variants: readonly Value[] = [properties]): void {
   const property = (name: string) => samProperty(properties, globals, name);
   const roleEntry = property('Role');
   // Without Role, SAM generates `<Function>Role`, trusted by lambda.amazonaws.com, holding `Policies`.
-  const implicitRole: ResourceBase = { address: `${base.address}Role`, sourceType: 'AWS::IAM::Role', range: base.range, arnExpression: `!GetAtt ${base.address}Role.Arn` };
-  if (base.rootTemplate !== undefined) implicitRole.rootTemplate = base.rootTemplate;
-  const implicitRef: UnknownValue = { kind: 'unknown', ref: `${implicitRole.address}.Arn`, resource: implicitRole.address, resourceType: implicitRole.sourceType, range: base.range };
+  const { implicitRole, implicitRef } = generatedRole(base);
   if (first) {
     const functionName = attribute(properties, 'FunctionName');
     const role: Attribute = roleEntry ? { value: roleEntry.value, range: attributeSpan(roleEntry) } : { value: implicitRef, range: base.range };
@@ -60,10 +58,40 @@ export function addSamFunction(model: Model, scope: TemplateScope, base: Resourc
     }
 
   // With an explicit Role, SAM creates no role and ignores Policies.
-  if (roleEntry) return;
-  const policies = property('Policies');
+  if (!roleEntry) addSamPolicies(model, scope, base, property('Policies'), implicitRef);
+}
+
+/**
+ * An `AWS::Serverless::StateMachine`'s `Policies`, held by the role SAM generates for it
+ * (`<StateMachine>Role`, trusted by states.amazonaws.com); with an explicit `Role` SAM ignores them.
+ * `first`: the first variant, the one the role itself is recorded from.
+ */
+export function addSamStateMachine(model: Model, scope: TemplateScope, base: ResourceBase, properties: Value, first: boolean): void {
+  const present = (name: string): ObjectEntry | undefined => {
+    const entry = getEntry(properties, name);
+    return entry && entry.value.kind !== 'null' ? entry : undefined;
+  };
+  const policies = present('Policies');
+  if (present('Role') || !policies) return;
+  const { implicitRole, implicitRef } = generatedRole(base);
+  // Not a function's execution role (its trust is Step Functions'), so not `implicit`; the holder of the policies and their boundary.
+  const boundary = present('PermissionsBoundary');
+  if (first) (model.identities ??= []).push({ ...implicitRole, kind: 'role', ...(boundary ? { boundary: { value: boundary.value, range: attributeSpan(boundary) } } : {}) });
+  addSamPolicies(model, scope, base, policies, implicitRef);
+}
+
+/** The role SAM generates for a function or state machine without `Role`: `<LogicalId>Role`, and a reference to its ARN. */
+function generatedRole(base: ResourceBase): { implicitRole: ResourceBase; implicitRef: UnknownValue } {
+  const implicitRole: ResourceBase = { address: `${base.address}Role`, sourceType: 'AWS::IAM::Role', range: base.range, arnExpression: `!GetAtt ${base.address}Role.Arn` };
+  if (base.rootTemplate !== undefined) implicitRole.rootTemplate = base.rootTemplate;
+  const implicitRef: UnknownValue = { kind: 'unknown', ref: `${implicitRole.address}.Arn`, resource: implicitRole.address, resourceType: implicitRole.sourceType, range: base.range };
+  return { implicitRole, implicitRef };
+}
+
+/** `Policies` (one or a list: managed policy names or ARNs, inline statements, SAM policy templates) on the generated role. */
+function addSamPolicies(model: Model, scope: TemplateScope, base: ResourceBase, policies: ObjectEntry | undefined, role: UnknownValue): void {
   if (!policies) return;
-  const holders: IdentityRef[] = [{ kind: 'role', value: implicitRef }];
+  const holders: IdentityRef[] = [{ kind: 'role', value: role }];
   for (const item of policies.value.kind === 'list' ? policies.value.items : [policies.value]) addSamPolicy(model, scope, base, item, holders);
 }
 
