@@ -61,6 +61,9 @@ const EXPECTED: Record<string, Array<[string, string, number]>> = {
   IG205: [
     ['IG205', 'aws_iam_policy.tamper', 3],
     ['IG205', 'aws_iam_policy.tamper', 7],
+    ['IG205', 'aws_iam_policy.services_only', 19],
+    ['IG205', 'aws_iam_policy.not_star', 36],
+    ['IG205', 'aws_iam_policy.any_auth', 53],
   ],
   IG902: [
     ['IG902', 'aws_iam_policy.typos', 5],
