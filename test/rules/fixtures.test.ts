@@ -31,6 +31,10 @@ const EXPECTED: Record<string, Array<[string, string, number]>> = {
     // Read as invoke like IG101 reads them; lambda:GetFunction / lambda:Get* (pass.tf) invoke nothing.
     ['IG103', 'aws_lambda_permission.stranger_invoke_async', 24],
     ['IG103', 'aws_lambda_permission.stranger_unknown_action', 35],
+    // Reached through an organisation id, a source account or a source ARN: each finding points at it.
+    ['IG103', 'aws_lambda_permission.any_in_other_org', 43],
+    ['IG103', 'aws_lambda_permission.any_for_stranger_account', 51],
+    ['IG103', 'aws_lambda_permission.partner_topic', 59],
   ],
   IG104: [
     ['IG104', 'aws_lambda_function_url.open', 3],
