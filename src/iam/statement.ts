@@ -350,17 +350,17 @@ const reaching = new WeakMap<readonly unknown[], Map<readonly string[], unknown[
 
 /**
  * Grants of several actions on every resource, one entry per granting statement listing the
- * actions it grants (in the order asked), with the first grant's evidence. `accept` filters grants.
+ * actions it grants (in the order asked), with the first grant's evidence. `accept` filters grants (each with the action it grants).
  */
 export function grantsByStatement(
   document: PolicyDocument,
   actions: ReadonlyArray<readonly [action: string, probes: readonly string[]]>,
-  accept: (grant: Grant) => boolean = () => true,
+  accept: (grant: Grant, action: string) => boolean = () => true,
 ): Array<{ grant: Grant; actions: string[]; qualifiedOnly?: true }> {
   const byStatement = new Map<Statement, { grant: Grant; actions: string[]; qualifiedOnly?: true }>();
   for (const [action, probes] of actions) {
     for (const grant of grantsOnAllFunctions([document], action, probes)) {
-      if (!accept(grant)) continue;
+      if (!accept(grant, action)) continue;
       let entry = byStatement.get(grant.statement);
       if (!entry) byStatement.set(grant.statement, (entry = { grant, actions: [], ...(grant.qualifiedOnly ? { qualifiedOnly: true as const } : {}) }));
       // Every version and alias only when every action's grant is that narrow (a layer action's is not).

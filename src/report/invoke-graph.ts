@@ -42,6 +42,8 @@ function granteeLabel(grantee: Grantee): string {
       return `${grantee.service} (any account)`;
     case 'account':
       return `account ${grantee.account}`;
+    case 'organisation':
+      return `organisation ${grantee.organisation}`;
     case 'internet':
       return 'anyone on the internet (function URL)';
     case 'principal':

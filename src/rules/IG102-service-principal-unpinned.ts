@@ -44,7 +44,6 @@ export const IG102: Rule = {
         continue;
       }
       const sources = principal.service === ANY_SERVICE ? [] : triggers(model, principal.service, permission);
-      const sourceHint = sources.length > 0 ? ` and a source ARN such as ${sources.map((s) => s.display).join(' or ')}` : '';
       findings.push({
         ruleId: 'IG102',
         severity: 'high',
@@ -54,7 +53,7 @@ export const IG102: Rule = {
         ...rootsOf(permission),
         ...invokeGrant({ kind: 'service', service: principal.service }, name),
         evidence: `principal = ${JSON.stringify(principal.evidence)}`,
-        suggestion: `Add a source account condition (the account that owns the calling resource)${sourceHint}.`,
+        suggestion: pinningSuggestion(permission, sources),
         fix: pinningFix(permission, sources, config),
       });
     }
@@ -63,6 +62,16 @@ export const IG102: Rule = {
 };
 
 const ANY_SERVICE = 'any AWS service';
+
+/**
+ * Asks only for what the grant lacks: it is unpinned, so it has no source account; a source ARN is asked for only
+ * when it has none (one it has that pins no account, such as an S3 bucket's, is why the source account is needed).
+ */
+function pinningSuggestion(permission: LambdaPermission, sources: Trigger[]): string {
+  const account = 'Add a source account condition (the account that owns the calling resource)';
+  if (!isNullish(permission.sourceArn?.value)) return `${account}: the source ARN it has names no account.`;
+  return `${account}${sources.length > 0 ? ` and a source ARN such as ${sources.map((s) => s.display).join(' or ')}` : ''}.`;
+}
 
 /** An Alexa grant without the skill id: any skill, of any developer, can have Alexa invoke the function. */
 function anySkillFinding(permission: LambdaPermission, service: string, name: string | undefined, target: string, why: string): Finding {

@@ -1,10 +1,13 @@
 import { arnAccount } from '../iam/arn.js';
 import { mayGrantInvoke } from '../iam/invoke-actions.js';
 import { classifyPrincipal } from '../iam/principal.js';
-import { displayString, knownString, type Value } from '../model/value.js';
+import type { Range } from '../model/range.js';
+import type { LambdaPermission } from '../model/types.js';
+import { asList, displayString, isNullish, knownString, type Value } from '../model/value.js';
+import { onlyAwsServices } from './support/account-pinning.js';
 import { invokeGrant } from './support/grant.js';
 import { rootsOf } from './support/roots.js';
-import type { Finding, Rule } from './types.js';
+import type { Finding, Grantee, Rule, RuleConfig } from './types.js';
 
 export const IG103: Rule = {
   meta: {
@@ -13,9 +16,9 @@ export const IG103: Rule = {
     severity: 'medium',
     attack: 'T1648',
     remediation:
-      'List the partner accounts you trust under `accounts` in `.invokeguard.yml`, or constrain the grant to your organisation with `principal_org_id`/`PrincipalOrgID`; otherwise remove it.',
+      'List the partner accounts you trust under `accounts` in `.invokeguard.yml`, or constrain the grant to your organisation with `principal_org_id`/`PrincipalOrgID` (a service grant: `source_account`/`SourceAccount` of your own account); otherwise remove it.',
     description:
-      'A resource permission to an AWS account (or a role/user in it) that is not one of your configured accounts, and not constrained to your organisation, lets that account run the function. Runs only when `accounts` or `orgId` is configured; partners granted on purpose go into `accounts`. A permission whose action covers no invoke action (lambda:GetFunction alone) invokes nothing and is left to IG105.',
+      'A resource permission that lets an AWS account outside your configured accounts, and not constrained to your organisation, run the function: granted to the account (or a role/user in it); to "*" or a service principal for a source account, or a source ARN, in that account (a service then invokes for that account\'s resources); or to "*" constrained to another organisation (principal_org_id / PrincipalOrgID other than `orgId`). Runs only when `accounts` or `orgId` is configured; partners granted on purpose go into `accounts`. A permission whose action covers no invoke action (lambda:GetFunction alone) invokes nothing and is left to IG105.',
     fixable: false,
   },
   check({ model, config }) {
@@ -26,26 +29,97 @@ export const IG103: Rule = {
       if (!permission.principal) continue;
       // A grant of other actions only (lambda:GetFunction) lets the account invoke nothing; IG105 reports it.
       if (!mayGrantInvoke(knownString(permission.action?.value))) continue;
-      const principal = classifyPrincipal(permission.principal.value);
-      const account = principal.kind === 'account' ? principal.account : principal.kind === 'arn' ? literalAccountOf(permission.principal.value) : undefined;
-      if (!account || accounts.has(account)) continue;
-      const org = knownString(permission.principalOrgId?.value);
-      if (org !== undefined && (config?.orgId === undefined || org === config.orgId)) continue;
-      findings.push({
-        ruleId: 'IG103',
-        severity: 'medium',
-        message: `${permission.address} lets account ${account} (${displayString(permission.principal.value)}) invoke the function; it is not one of your configured accounts${config?.orgId ? ` and the grant is not constrained to ${config.orgId}` : ''}.`,
-        range: permission.principal.range,
-        resource: permission.address,
-        ...rootsOf(permission),
-        ...invokeGrant({ kind: 'account', account }, undefined),
-        evidence: `principal = ${JSON.stringify(displayString(permission.principal.value))}`,
-        suggestion: `If ${account} is a partner you trust, add it to \`accounts\` in .invokeguard.yml; otherwise remove the grant or constrain it with principal_org_id / PrincipalOrgID = your organisation id.`,
-      });
+      const outside = outsideReach(permission, accounts, config);
+      if (outside) findings.push(finding(permission, outside, config));
     }
     return findings;
   },
 };
+
+/** Who outside the estate a grant reaches, and the attribute that lets them in. */
+type Outside =
+  | { kind: 'account'; account: string; via: 'principal' | 'source account' | 'source ARN'; range: Range }
+  | { kind: 'organisation'; organisation: string; range: Range };
+
+function outsideReach(permission: LambdaPermission, accounts: ReadonlySet<string>, config: RuleConfig | undefined): Outside | undefined {
+  const principal = classifyPrincipal(permission.principal!.value);
+  const org = knownString(permission.principalOrgId?.value);
+  const ourOrg = config?.orgId;
+  if (principal.kind === 'account' || principal.kind === 'arn') {
+    const account = principal.kind === 'account' ? principal.account : literalAccountOf(permission.principal!.value);
+    if (!account || accounts.has(account)) return undefined;
+    if (org !== undefined && (ourOrg === undefined || org === ourOrg)) return undefined;
+    return { kind: 'account', account, via: 'principal', range: permission.principal!.range };
+  }
+  const service = principal.kind === 'service' || (principal.kind === 'public' && onlyAwsServices(permission));
+  if (!service && principal.kind !== 'public') return undefined;
+  if (!isNullish(permission.principalOrgId?.value)) {
+    // A service principal carries no aws:PrincipalOrgID, so a service grant with one never matches (IG102 says so). For "*",
+    // the organisation decides whom it lets in: only an organisation known to be another one is outside.
+    if (service || org === undefined || ourOrg === undefined || org === ourOrg) return undefined;
+    return { kind: 'organisation', organisation: org, range: permission.principalOrgId!.range };
+  }
+  // "*" or a service for a resource of one account: that account's resources (through a service) can invoke.
+  // A request must match both the source account and the source ARN: the source account, when written, decides.
+  if (!isNullish(permission.sourceAccount?.value)) {
+    const named = literalAccounts(permission.sourceAccount!.value);
+    const stranger = named?.find((account) => !accounts.has(account));
+    return stranger ? { kind: 'account', account: stranger, via: 'source account', range: permission.sourceAccount!.range } : undefined;
+  }
+  if (!isNullish(permission.sourceArn?.value)) {
+    const named = literalAccounts(permission.sourceArn!.value, (arn) => literalAccountOf(arn));
+    const stranger = named?.find((account) => !accounts.has(account));
+    return stranger ? { kind: 'account', account: stranger, via: 'source ARN', range: permission.sourceArn!.range } : undefined;
+  }
+  return undefined;
+}
+
+function finding(permission: LambdaPermission, outside: Outside, config: RuleConfig | undefined): Finding {
+  const principal = displayString(permission.principal!.value);
+  const base = { ruleId: 'IG103', severity: 'medium' as const, range: outside.range, resource: permission.address, ...rootsOf(permission) };
+  if (outside.kind === 'organisation') {
+    const grantee: Grantee = { kind: 'organisation', organisation: outside.organisation };
+    return {
+      ...base,
+      message: `${permission.address} lets any principal of organisation ${outside.organisation} ("${principal}" with an organisation id) invoke the function; it is not your organisation ${config?.orgId}.`,
+      ...invokeGrant(grantee, undefined),
+      evidence: `principal = ${JSON.stringify(principal)}, organisation id = ${JSON.stringify(outside.organisation)}`,
+      suggestion: `Set the organisation id to yours (${config?.orgId}), or grant the accounts of ${outside.organisation} that call the function by id and list them in \`accounts\` in .invokeguard.yml.`,
+    };
+  }
+  const { account, via } = outside;
+  const orgNote = config?.orgId ? ` and the grant is not constrained to ${config.orgId}` : '';
+  const grantee: Grantee = { kind: 'account', account };
+  if (via === 'principal')
+    return {
+      ...base,
+      message: `${permission.address} lets account ${account} (${principal}) invoke the function; it is not one of your configured accounts${orgNote}.`,
+      ...invokeGrant(grantee, undefined),
+      evidence: `principal = ${JSON.stringify(principal)}`,
+      suggestion: `If ${account} is a partner you trust, add it to \`accounts\` in .invokeguard.yml; otherwise remove the grant or constrain it with principal_org_id / PrincipalOrgID = your organisation id.`,
+    };
+  const written = displayString(via === 'source account' ? permission.sourceAccount!.value : permission.sourceArn!.value);
+  const who = principal === '*' ? 'AWS services' : principal;
+  return {
+    ...base,
+    message: `${permission.address} lets ${who} invoke the function for a resource in account ${account} (${via} ${JSON.stringify(written)}); it is not one of your configured accounts.`,
+    ...invokeGrant(grantee, undefined),
+    evidence: `principal = ${JSON.stringify(principal)}, ${via} = ${JSON.stringify(written)}`,
+    suggestion: `If ${account} is a partner you trust, add it to \`accounts\` in .invokeguard.yml; otherwise remove the grant or point its ${via} at a resource of your own account.`,
+  };
+}
+
+/** The literal twelve-digit account ids a value (or list of values, as a policy file's condition writes them) names; undefined when one is not known. */
+function literalAccounts(value: Value, accountOf: (item: Value) => string | undefined = literalAccount): string[] | undefined {
+  const items = value.kind === 'list' ? asList(value) : [value];
+  const named = items.map(accountOf);
+  return named.every((account) => account !== undefined) ? (named as string[]) : undefined;
+}
+
+function literalAccount(value: Value): string | undefined {
+  const text = knownString(value)?.trim();
+  return text !== undefined && /^\d{12}$/.test(text) ? text : undefined;
+}
 
 /** The literal account id of a role/user ARN; split by ARN fields so `!Sub "arn:${AWS::Partition}:iam::…"` keeps its account. */
 function literalAccountOf(arn: Value): string | undefined {

@@ -1,8 +1,9 @@
-import { everyFunction, FUNCTION_PROBES, grantsByStatement, grantsOnAllFunctions, LAYER_PROBES, policiesReaching } from '../iam/statement.js';
-import type { PolicyDocument } from '../model/types.js';
+import { everyFunction, FUNCTION_PROBES, grantsByStatement, grantsOnAllFunctions, LAYER_PROBES, policiesReaching, type Grant } from '../iam/statement.js';
+import type { PolicyDocument, Statement } from '../model/types.js';
 import { displayString } from '../model/value.js';
 import { mayTakeEffect } from './support/boundary.js';
 import { rootsOf } from './support/roots.js';
+import { namedPrincipals, namesService, tamperingReach } from './support/tampering.js';
 import type { Finding, Rule } from './types.js';
 
 /** The API calls that open a function (or layer) to others: T1648's persistence steps. */
@@ -23,7 +24,7 @@ export const IG205: Rule = {
     remediation:
       'Keep these actions for the deployment role, on the ARNs of the functions it deploys; add an SCP that denies `lambda:AddPermission` with `lambda:Principal` `*` and function URLs with `lambda:FunctionUrlAuthType` `NONE`.',
     description:
-      'lambda:AddPermission, lambda:CreateFunctionUrlConfig, lambda:UpdateFunctionUrlConfig or lambda:AddLayerVersionPermission on every resource lets the holder add a resource permission or a public function URL to any function: a persistent invoke path that survives the loss of their credentials. A policy used only as a permissions boundary (named by one, attached nowhere in the scan) grants nothing and is not reported; nor is an inline policy, or an AWS managed policy where an attachment names it, whose holders all have a known boundary that does not allow the grant. A customer managed policy attached anywhere is reported whatever its holders\' boundaries (it may be attached to unbounded identities outside the scan); a boundary the scan cannot read leaves the finding as without one.',
+      'lambda:AddPermission, lambda:CreateFunctionUrlConfig, lambda:UpdateFunctionUrlConfig or lambda:AddLayerVersionPermission on every resource lets the holder add a resource permission or a public function URL to any function: a persistent invoke path that survives the loss of their credentials. A policy used only as a permissions boundary (named by one, attached nowhere in the scan) grants nothing and is not reported; nor is an inline policy, or an AWS managed policy where an attachment names it, whose holders all have a known boundary that does not allow the grant. A customer managed policy attached anywhere is reported whatever its holders\' boundaries (it may be attached to unbounded identities outside the scan); a boundary the scan cannot read leaves the finding as without one. Conditions are read as Lambda sets their keys: a lambda:FunctionUrlAuthType condition that NONE fails (StringEquals `AWS_IAM`, StringNotEquals `NONE`) leaves the function URL actions out, since an IAM-authenticated URL opens the function to no one; a positive lambda:Principal match that `*` fails limits lambda:AddPermission to the principals it names (still reported, naming them: a service granted without a source account invokes for any account); and a condition requiring a key an action never carries (lambda:Principal on a URL or layer action) keeps that action out of the statement.',
     fixable: false,
   },
   check({ model }) {
@@ -32,14 +33,19 @@ export const IG205: Rule = {
     const reaching = new Set([...policiesReaching(model.identityPolicies, FUNCTION_PROBES), ...policiesReaching(model.identityPolicies, LAYER_PROBES)]);
     for (const policy of model.identityPolicies) {
       if (!reaching.has(policy)) continue;
-      for (const { actions, grant, qualifiedOnly } of grantsByStatement(policy.document!, TAMPERING_ACTIONS)) {
-        const allows = (boundary: PolicyDocument) => TAMPERING_ACTIONS.some(([action, probes]) => actions.includes(action) && grantsOnAllFunctions([boundary], action, probes).length > 0);
+      // A grant whose conditions let it open no function to anyone (IAM-authenticated URLs only) is no tampering.
+      const opens = (grant: Grant, action: string) => tamperingReach(grant.statement, action).kind !== 'none';
+      for (const { actions, grant, qualifiedOnly } of grantsByStatement(policy.document!, TAMPERING_ACTIONS, opens)) {
+        const allows = (boundary: PolicyDocument) =>
+          TAMPERING_ACTIONS.some(([action, probes]) => actions.includes(action) && grantsOnAllFunctions([boundary], action, probes).some((g) => opens(g, action)));
         if (!mayTakeEffect(model, policy, allows)) continue;
         const evidence = grant.evidence;
+        const via = `(via ${JSON.stringify(displayString(evidence))})`;
+        const scope = everyFunction({ qualifiedOnly }, 'every resource');
         findings.push({
           ruleId: 'IG205',
           severity: 'high',
-          message: `${policy.address} allows ${actions.join(', ')} on ${everyFunction({ qualifiedOnly }, 'every resource')} (via ${JSON.stringify(displayString(evidence))}): it can open any function to any principal.`,
+          message: `${policy.address} allows ${actions.join(', ')} on ${scope} ${via}: ${whomItOpensTo(grant.statement, actions)}.`,
           range: evidence.range,
           resource: policy.address,
           ...rootsOf(policy),
@@ -51,3 +57,18 @@ export const IG205: Rule = {
     return findings;
   },
 };
+
+/**
+ * Whom the statement lets its holder open functions to: any principal, unless its only action reaching anyone is
+ * lambda:AddPermission under a lambda:Principal condition naming particular principals.
+ */
+function whomItOpensTo(statement: Statement, actions: readonly string[]): string {
+  const reaches = actions.map((action) => ({ action, reach: tamperingReach(statement, action) }));
+  const named = reaches.find(({ reach }) => reach.kind === 'principals')?.reach;
+  const principals = named?.kind === 'principals' ? namedPrincipals(named.condition) : [];
+  const list = principals.map((p) => JSON.stringify(p)).join(', ');
+  if (reaches.some(({ reach }) => reach.kind === 'any')) return `it can open any function to any principal${named ? ` (lambda:AddPermission only to ${list})` : ''}`;
+  // A service granted without a source account invokes for a resource in any account (IG102's confused deputy).
+  const services = principals.some(namesService) ? '; a grant to a service without a source account or source ARN lets it invoke for a resource in any account' : '';
+  return `it can open any function to ${list} alone (its lambda:Principal condition)${services}`;
+}

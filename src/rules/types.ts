@@ -68,6 +68,8 @@ export type Grantee =
   | { kind: 'service'; service: string }
   /** An account outside the configured estate, granted itself or through a role or user in it. */
   | { kind: 'account'; account: string }
+  /** Every principal of an organisation other than the configured one (`*` with another organisation id). */
+  | { kind: 'organisation'; organisation: string }
   /** A function URL with authorization type NONE: no AWS signature needed. */
   | { kind: 'internet' }
   /** The principal as written (absent when the grant writes none), its reach not judged. */

@@ -11,8 +11,8 @@ import { scan, type ScanResult } from '../../src/scan.js';
 import { REPO_ROOT } from '../helpers/scan.js';
 import { tempTree } from '../helpers/temp-tree.js';
 
-/** An estate of one account, so IG103 reports the examples' partner grants too. */
-const CONFIG: InvokeguardConfig = { file: 'test', rules: {}, accounts: ['111122223333'], orgId: 'o-mine12345', cidrs: [], include: [], exclude: [] };
+/** The examples' estate (one account, their organisation), so IG103 reports the examples' partner grants too. */
+const CONFIG: InvokeguardConfig = { file: 'test', rules: {}, accounts: ['111122223333'], orgId: 'o-a1b2c3d4e5', cidrs: [], include: [], exclude: [] };
 
 const GRANT_FIXTURES = ['test/fixtures/IG101', 'test/fixtures/IG102', 'test/fixtures/IG103', 'test/fixtures/IG104', 'test/fixtures/IG105'];
 

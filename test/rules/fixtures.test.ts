@@ -31,6 +31,10 @@ const EXPECTED: Record<string, Array<[string, string, number]>> = {
     // Read as invoke like IG101 reads them; lambda:GetFunction / lambda:Get* (pass.tf) invoke nothing.
     ['IG103', 'aws_lambda_permission.stranger_invoke_async', 24],
     ['IG103', 'aws_lambda_permission.stranger_unknown_action', 35],
+    // Reached through an organisation id, a source account or a source ARN: each finding points at it.
+    ['IG103', 'aws_lambda_permission.any_in_other_org', 43],
+    ['IG103', 'aws_lambda_permission.any_for_stranger_account', 51],
+    ['IG103', 'aws_lambda_permission.partner_topic', 59],
   ],
   IG104: [
     ['IG104', 'aws_lambda_function_url.open', 3],
@@ -61,6 +65,9 @@ const EXPECTED: Record<string, Array<[string, string, number]>> = {
   IG205: [
     ['IG205', 'aws_iam_policy.tamper', 3],
     ['IG205', 'aws_iam_policy.tamper', 7],
+    ['IG205', 'aws_iam_policy.services_only', 19],
+    ['IG205', 'aws_iam_policy.not_star', 36],
+    ['IG205', 'aws_iam_policy.any_auth', 53],
   ],
   IG902: [
     ['IG902', 'aws_iam_policy.typos', 5],

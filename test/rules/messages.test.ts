@@ -101,4 +101,31 @@ resource "aws_iam_policy" "legacy_caller" {
       expect(legacy.fix?.description).toMatch(/^Set (action|Action) to lambda:InvokeFunction if the grantee should invoke the function, or remove the permission\. Not applied by --fix: lambda:InvokeAsync allows nothing on its own today, so the change would grant invoke\.$/);
     }
   });
+
+  it('IG102 asks for a source ARN only when the grant has none', async () => {
+    const root = tempTree({
+      'main.tf': `resource "aws_s3_bucket" "b" {}
+
+resource "aws_sns_topic" "t" {}
+
+resource "aws_lambda_permission" "from_bucket" {
+  action        = "lambda:InvokeFunction"
+  function_name = "orders"
+  principal     = "s3.amazonaws.com"
+  source_arn    = aws_s3_bucket.b.arn
+}
+
+resource "aws_lambda_permission" "from_topic" {
+  action        = "lambda:InvokeFunction"
+  function_name = "orders"
+  principal     = "sns.amazonaws.com"
+}
+`,
+    });
+    const { findings } = await scan({ paths: ['.'], cwd: root });
+    expect(findings.filter((f) => f.ruleId === 'IG102').map((f) => [f.resource, f.range.line, f.suggestion])).toEqual([
+      ['aws_lambda_permission.from_bucket', 8, 'Add a source account condition (the account that owns the calling resource): the source ARN it has names no account.'],
+      ['aws_lambda_permission.from_topic', 15, 'Add a source account condition (the account that owns the calling resource) and a source ARN such as aws_sns_topic.t.arn.'],
+    ]);
+  });
 });
