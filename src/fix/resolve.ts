@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { classifyByContent, TERRAFORM_CONFIG, TERRAFORM_JSON_CONFIG } from '../discover/classify.js';
+import { classifyByContent, isLambdaGetPolicyOutput, TERRAFORM_CONFIG, TERRAFORM_JSON_CONFIG } from '../discover/classify.js';
 import { createPositionMapper, type Range, type TextPositionMapper } from '../model/range.js';
 import { parseCloudFormation } from '../parse/cloudformation/parse-cloudformation.js';
 import { mayHoldEmbeddedJson, mayHoldHclSpan, textDigest, type NoEditSpans } from '../parse/no-edit-spans.js';
@@ -100,6 +100,8 @@ function fileSyntax(file: string, text: string): Syntax | { reason: string } {
     case 'cloudformation':
       return /^\s*\{/.test(text) ? 'cfn-json' : 'cfn-yaml';
     case 'iam-json':
+      // The policy is JSON text inside a string, and the file a copy of what Lambda holds: editing it changes no function.
+      if (isLambdaGetPolicyOutput(text)) return { reason: 'the file is `aws lambda get-policy` output: change the permission where it is defined (or with aws lambda remove-permission)' };
       return 'json';
     case 'terraform-plan':
       return { reason: 'a Terraform plan is generated output: fix the Terraform source it was planned from' };

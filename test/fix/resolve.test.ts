@@ -72,6 +72,17 @@ describe('an add change anchored at a statement value', () => {
   });
 });
 
+describe('aws lambda get-policy output', () => {
+  it('is not edited: its policy is JSON text in a string, and the file a copy of what Lambda holds', async () => {
+    const policy = JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: '*', Action: 'sts:AssumeRole' }] });
+    const text = JSON.stringify({ Policy: policy, RevisionId: 'r' }, null, 2);
+    const finding = addCondition('get-policy.json', text, '\\"sts:AssumeRole\\"', ACCOUNT);
+    await resolveFixes([finding], async () => text);
+    expect(finding.fix!.edits).toEqual([]);
+    expect(finding.fix!.description).toMatch(/Not applied by --fix: the file is `aws lambda get-policy` output/);
+  });
+});
+
 describe('a remove change: one list item and its separator', () => {
   /** The text after removing the item written as `item` (its first occurrence), or the reason it is not removed. */
   async function removed(file: string, text: string, item: string, written = JSON.parse(item.replace(/^!Sub /, '')) as string): Promise<string> {
