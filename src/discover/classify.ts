@@ -25,6 +25,14 @@ export function classifyByName(path: string): NameClass | undefined {
 }
 
 /**
+ * `aws lambda get-policy` output saved to a file: `{"Policy": "<the function's resource policy as JSON text>",
+ * "RevisionId": "..."}`, no Statement of its own (RevisionId tells it from other services' `{"Policy": ...}`).
+ */
+export function isLambdaGetPolicyOutput(text: string): boolean {
+  return /"Policy"\s*:\s*"/.test(text) && /"RevisionId"\s*:/.test(text) && !/"Statement"\s*:/.test(text);
+}
+
+/**
  * What a JSON/YAML file holds, from a cheap look at its text (before a full parse):
  * a CloudFormation/SAM template, a `terraform show -json` plan, or a raw IAM policy.
  * Anything else (package.json, CI config, ...) is not ours: undefined.
@@ -34,7 +42,7 @@ export function classifyByContent(text: string): FileFormat | undefined {
   if (/^\s*\{/.test(head)) {
     if (/"AWSTemplateFormatVersion"\s*:/.test(head) || /"Type"\s*:\s*"AWS::[A-Za-z0-9]+::/.test(head)) return 'cloudformation';
     if (/"format_version"\s*:/.test(head) && /"(planned_values|values|resource_changes)"\s*:/.test(text)) return 'terraform-plan';
-    if (/"Statement"\s*:/.test(head)) return 'iam-json';
+    if (/"Statement"\s*:/.test(head) || isLambdaGetPolicyOutput(head)) return 'iam-json';
     return undefined;
   }
   if (/^\s*AWSTemplateFormatVersion\s*:/m.test(head) || /^\s+Type:\s*['"]?AWS::[A-Za-z0-9]+::/m.test(head)) return 'cloudformation';

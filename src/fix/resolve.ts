@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { classifyByContent, TERRAFORM_CONFIG, TERRAFORM_JSON_CONFIG } from '../discover/classify.js';
+import { classifyByContent, isLambdaGetPolicyOutput, TERRAFORM_CONFIG, TERRAFORM_JSON_CONFIG } from '../discover/classify.js';
 import { createPositionMapper, type Range, type TextPositionMapper } from '../model/range.js';
 import { parseCloudFormation } from '../parse/cloudformation/parse-cloudformation.js';
 import { mayHoldEmbeddedJson, mayHoldHclSpan, textDigest, type NoEditSpans } from '../parse/no-edit-spans.js';
@@ -19,6 +19,8 @@ interface EditableFile {
   heredocs: Array<[number, number]>;
   /** Strings that hold a policy as JSON text (a YAML or JSON template's `PolicyDocument: '{...}'`): not edited. */
   embedded: Array<[number, number]>;
+  /** Heredocs' `%{ for }` loops: text there is rendered once per element, so not edited. */
+  loops: Array<[number, number]>;
   /** HCL `variable` blocks' spans: a default there is a constant, and may not refer to resources. */
   variables: Array<[number, number]>;
   newline: string;
@@ -72,7 +74,7 @@ async function editableFile(file: string, readText: (file: string) => Promise<st
     for (let i = 0; runs && i < runs.length; i += 4) pairs.push([mapper.offset(runs[i], runs[i + 1]), mapper.offset(runs[i + 2], runs[i + 3])]);
     return pairs;
   };
-  return { file, text, syntax, mapper, heredocs: offsets(spans?.heredocs), embedded: offsets(spans?.embedded), variables: offsets(spans?.variables), newline: text.includes('\r\n') ? '\r\n' : '\n' };
+  return { file, text, syntax, mapper, heredocs: offsets(spans?.heredocs), embedded: offsets(spans?.embedded), loops: offsets(spans?.loops), variables: offsets(spans?.variables), newline: text.includes('\r\n') ? '\r\n' : '\n' };
 }
 
 /**
@@ -100,6 +102,8 @@ function fileSyntax(file: string, text: string): Syntax | { reason: string } {
     case 'cloudformation':
       return /^\s*\{/.test(text) ? 'cfn-json' : 'cfn-yaml';
     case 'iam-json':
+      // The policy is JSON text inside a string, and the file a copy of what Lambda holds: editing it changes no function.
+      if (isLambdaGetPolicyOutput(text)) return { reason: 'the file is `aws lambda get-policy` output: change the permission where it is defined (or with aws lambda remove-permission)' };
       return 'json';
     case 'terraform-plan':
       return { reason: 'a Terraform plan is generated output: fix the Terraform source it was planned from' };
@@ -132,6 +136,7 @@ export function changeToEdit(file: EditableFile, change: Change): TextEdit | str
   const [start, end] = [at[0], trimEnd(file.text, at[0], at[1])];
   // Escapes, quoting and folding of the string would all have to be written back: left to a human.
   if (file.embedded.some(([s, e]) => start >= s && start < e)) return 'the policy is written as a JSON string: edit the string by hand (or write the policy as YAML/JSON)';
+  if (file.loops.some(([s, e]) => start >= s && start < e)) return 'the text is repeated by a template `%{ for }` loop, once per element: edit it by hand';
   const syntax = syntaxAt(file, start);
   const cannot = `${syntax} cannot express the value`;
   if ((change.kind === 'set' || change.kind === 'replace' || change.kind === 'add') && refersToTerraform(change.value) && file.variables.some(([s, e]) => start >= s && start < e)) {

@@ -4,7 +4,7 @@ import { wildcardMatches } from '../iam/wildcard.js';
 import { policyDocumentFromValue } from './policy-document.js';
 import type { Range } from './range.js';
 import type { Attribute, CallerCondition, LambdaPermission, Model, PolicyDocument, StandalonePolicyKind, Statement } from './types.js';
-import { knownString, type Value } from './value.js';
+import { get, knownString, type Value } from './value.js';
 
 /** Condition keys of a resource policy statement that scope who may use the grant (keys are case-insensitive). */
 const SCOPING_KEYS: Record<string, 'sourceArn' | 'sourceAccount' | 'principalOrgId' | 'functionUrlAuthType' | 'eventSourceToken'> = {
@@ -19,7 +19,7 @@ const SCOPING_KEYS: Record<string, 'sourceArn' | 'sourceAccount' | 'principalOrg
 };
 
 /**
- * Adds a raw IAM policy file (top level `Statement`) to the model. Its kind comes from its place
+ * Adds a raw IAM policy file (top level `Statement`, or `aws lambda get-policy` output) to the model. Its kind comes from its place
  * (a folder named `scp`/`scps`, or a path given with `--scp`) and content: a trust policy allows `sts:AssumeRole*` to a
  * Principal, a resource policy names a Principal, anything else is an identity policy.
  * Identity policies become IdentityPolicy (kind `standalone`); each Allow statement of a resource
@@ -27,9 +27,11 @@ const SCOPING_KEYS: Record<string, 'sourceArn' | 'sourceAccount' | 'principalOrg
  */
 export function addIamPolicyFile(model: Model, file: string, value: Value, knownScp = false): void {
   if (value.kind !== 'object') return;
-  const document = policyDocumentFromValue(value, model.errors);
+  const functionPolicy = lambdaGetPolicyDocument(value);
+  // A JSON string is parsed where it stands: each statement located at its own characters of the string.
+  const document = policyDocumentFromValue(functionPolicy ?? value, model.errors);
   if (!document) return;
-  const kind = knownScp ? 'scp' : policyFileKind(file, document);
+  const kind = knownScp ? 'scp' : functionPolicy ? 'resource' : policyFileKind(file, document);
   (model.standalonePolicies ??= []).push({ kind, address: file, document });
   const base = { address: file, sourceType: `iam-json:${kind}`, range: value.range };
   model.resources.push(base);
@@ -38,6 +40,16 @@ export function addIamPolicyFile(model: Model, file: string, value: Value, known
   } else if (kind === 'resource') {
     for (const statement of document.statements) model.permissions.push(...invokeGrants(base, statement));
   }
+}
+
+/**
+ * The policy of `aws lambda get-policy` output (`{"Policy": "<JSON text>", "RevisionId": ...}`, no Statement of its own):
+ * a function's resource policy, read as a raw resource policy file is.
+ */
+function lambdaGetPolicyDocument(value: Value): Value | undefined {
+  if (get(value, 'Statement', true) || !get(value, 'RevisionId')) return undefined;
+  const policy = get(value, 'Policy');
+  return policy?.kind === 'string' ? policy : undefined;
 }
 
 export function policyFileKind(file: string, document: PolicyDocument): StandalonePolicyKind {

@@ -1,7 +1,7 @@
 import { crc32 } from 'node:zlib';
-import type { Range } from '../model/range.js';
+import { createPositionMapper, type PositionMapper, type Range } from '../model/range.js';
 import type { Value } from '../model/value.js';
-import type { Expr, HclBody, HclFile } from './terraform-hcl/hcl-ast.js';
+import type { Expr, HclBody, HclFile, TemplatePart } from './terraform-hcl/hcl-ast.js';
 
 /**
  * The places of a file the fix stage must never edit, as the scan's own parse found them, so the
@@ -19,6 +19,8 @@ export interface NoEditSpans {
   variables?: number[];
   /** Strings that hold a policy as JSON text (a YAML or JSON template's `PolicyDocument: '{...}'`): escapes and folding would have to be written back. */
   embedded?: number[];
+  /** A heredoc's `%{ for }` … `%{ endfor }`: text there is repeated once per element, so an edit right for one may be wrong for another. */
+  loops?: number[];
 }
 
 /**
@@ -36,11 +38,13 @@ export function textDigest(text: string): string {
 export function hclNoEditSpans(hcl: HclFile, text: string): NoEditSpans | undefined {
   const variables = variableSpans(hcl.body);
   // Only `<<EOF` / `<<-EOF` opens a heredoc: other files need no walk of their expressions.
-  const heredocs = text.includes('<<') ? heredocSpans(hcl.body) : [];
+  const loops: number[] = [];
+  const heredocs = text.includes('<<') ? heredocSpans(hcl.body, loops) : [];
   if (variables.length === 0 && heredocs.length === 0) return undefined;
   // Assigned, not spread: two thirds of the 10,000-file corpus's files make one of these.
   const spans: NoEditSpans = { digest: textDigest(text) };
   if (heredocs.length) spans.heredocs = heredocs;
+  if (loops.length) spans.loops = loops;
   if (variables.length) spans.variables = variables;
   return spans;
 }
@@ -75,6 +79,21 @@ function push(spans: number[], r: Range): void {
   spans.push(r.line, r.column, r.endLine, r.endColumn);
 }
 
+function loopSpans(parts: readonly TemplatePart[], verbatim: { text: string; range: Range }, loops: number[]): void {
+  let depth = 0;
+  let start = 0;
+  let mapper: PositionMapper | undefined;
+  for (const part of parts) {
+    if (part.kind !== 'directive') continue;
+    if (part.directive.tag === 'for' && depth++ === 0) start = part.start;
+    else if (part.directive.tag === 'endfor' && --depth === 0) {
+      const { file, line, column } = verbatim.range;
+      mapper ??= createPositionMapper(file, verbatim.text, { line, column });
+      push(loops, mapper.range(start, part.end));
+    }
+  }
+}
+
 function variableSpans(root: HclBody): number[] {
   const spans: number[] = [];
   for (const block of root.blocks) if (block.type === 'variable') push(spans, block.range);
@@ -93,12 +112,16 @@ function embeddedJsonSpans(template: Value): number[] {
   return spans;
 }
 
-function heredocSpans(root: HclBody): number[] {
+/** Heredocs' content, and (into `loops`) their outermost `%{ for }` directives, tags included. */
+function heredocSpans(root: HclBody, loops: number[]): number[] {
   const spans: number[] = [];
   const expr = (e: Expr): void => {
     switch (e.t) {
       case 'template':
-        if (e.verbatim) push(spans, e.verbatim.range);
+        if (e.verbatim) {
+          push(spans, e.verbatim.range);
+          loopSpans(e.parts, e.verbatim, loops);
+        }
         for (const p of e.parts) if (p.kind === 'interpolation') expr(p.expr);
         return;
       case 'call':

@@ -72,6 +72,31 @@ describe('an add change anchored at a statement value', () => {
   });
 });
 
+describe('a heredoc rendered by template directives', () => {
+  it('is edited in a branch of %{ if }, not inside a %{ for } loop (its text is rendered once per element)', async () => {
+    const policy = (name: string, open: string, close: string) =>
+      `resource "aws_iam_policy" "${name}" {\n  policy = <<EOT\n{\n  "Statement": [\n    ${open}\n    { "Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": "*" }\n    ${close}\n  ]\n}\nEOT\n}\n`;
+    const dir = tempTree({
+      'main.tf': `resource "aws_lambda_function" "orders" {\n  function_name = "orders"\n}\n\n${policy('branch', '%{ if true }', '%{ endif }')}\n${policy('loop', '%{ for i in [1] ~}', '%{ endfor ~}')}`,
+    });
+    const { findings } = await scan({ paths: ['.'], cwd: dir });
+    const fixOf = (resource: string) => findings.find((f) => f.ruleId === 'IG201' && f.resource === resource)?.fix;
+    expect(fixOf('aws_iam_policy.branch')?.edits).toHaveLength(1);
+    expect(fixOf('aws_iam_policy.loop')).toMatchObject({ edits: [], description: expect.stringContaining('Not applied by --fix: the text is repeated by a template `%{ for }` loop') });
+  });
+});
+
+describe('aws lambda get-policy output', () => {
+  it('is not edited: its policy is JSON text in a string, and the file a copy of what Lambda holds', async () => {
+    const policy = JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: '*', Action: 'sts:AssumeRole' }] });
+    const text = JSON.stringify({ Policy: policy, RevisionId: 'r' }, null, 2);
+    const finding = addCondition('get-policy.json', text, '\\"sts:AssumeRole\\"', ACCOUNT);
+    await resolveFixes([finding], async () => text);
+    expect(finding.fix!.edits).toEqual([]);
+    expect(finding.fix!.description).toMatch(/Not applied by --fix: the file is `aws lambda get-policy` output/);
+  });
+});
+
 describe('a remove change: one list item and its separator', () => {
   /** The text after removing the item written as `item` (its first occurrence), or the reason it is not removed. */
   async function removed(file: string, text: string, item: string, written = JSON.parse(item.replace(/^!Sub /, '')) as string): Promise<string> {

@@ -125,11 +125,19 @@ describe('file() of an identity policy', () => {
       // `var.action` is not in the template's scope: Terraform refuses it; here it is unknown, and nothing is guessed.
       'scoped/main.tf': 'variable "action" {\n  default = "lambda:*"\n}\n\n' + call('{ arn = "*" }'),
       'scoped/deployer.json.tpl': template.replace('${action}', '${var.action}'),
-      // A directive is not interpreted: the policy stays unknown.
-      'directive/main.tf': call('{ action = "lambda:*", arn = "*" }'),
-      'directive/deployer.json.tpl': template.replace('"${arn}"', '"%{ if true }*%{ endif }"'),
+      // Directives render with the vars: the branch taken and each loop item, located in the template.
+      'directive/main.tf': call('{ actions = ["s3:GetObject", "lambda:*"], arn = "*", scoped = false }'),
+      'directive/deployer.json.tpl': template
+        .replace('"${action}"', '[%{ for i, a in actions }%{ if i > 0 }, %{ endif }"${a}"%{ endfor ~}\n      ]')
+        .replace('"${arn}"', '"%{ if scoped }arn:aws:lambda:us-east-1:123456789012:function:x%{ else }${arn}%{ endif }"'),
+      // A condition the vars do not make known leaves the policy unknown: nothing is guessed.
+      'unknown/main.tf': 'variable "scoped" {}\n\n' + call('{ action = "lambda:*", arn = "*", scoped = var.scoped }'),
+      'unknown/deployer.json.tpl': template.replace('"${arn}"', '"%{ if scoped }arn:aws:lambda:us-east-1:123456789012:function:x%{ else }${arn}%{ endif }"'),
     });
-    expect(await triples(root, /^IG202$/)).toEqual([['IG202', 'aws_iam_policy.deployer', 'known/deployer.json.tpl', 6]]);
+    expect(await triples(root, /^IG202$/)).toEqual([
+      ['IG202', 'aws_iam_policy.deployer', 'directive/deployer.json.tpl', 6],
+      ['IG202', 'aws_iam_policy.deployer', 'known/deployer.json.tpl', 6],
+    ]);
   });
 
   it('path.module is the module folder in each module instance (one read serves both)', async () => {

@@ -53,6 +53,9 @@ const EXPECTED: Record<string, Array<[string, string, number]>> = {
     ['IG201', 'aws_iam_role.inline', 41],
     // The AWS managed AWSLambdaInvocation-DynamoDB, where it is named.
     ['IG201', 'aws_iam_user_policy_attachment.stream_reader', 53],
+    // Heredocs with template directives, rendered: the Action line of the branch taken, of the loop's second item.
+    ['IG201', 'aws_iam_policy.directive_if', 67],
+    ['IG201', 'aws_iam_policy.directive_for', 84],
   ],
   IG202: [
     ['IG202', 'aws_iam_policy.lambda_admin', 3],

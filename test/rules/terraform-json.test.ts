@@ -1,7 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { classifyByContent } from '../../src/discover/classify.js';
 import { formatJson } from '../../src/report/json.js';
 import { formatStylish } from '../../src/report/stylish.js';
-import { ruleTriples, scanPaths, triples } from '../helpers/scan.js';
+import { REPO_ROOT, ruleTriples, scanPaths, triples } from '../helpers/scan.js';
 
 type Triple = [string, string, number];
 
@@ -68,6 +71,11 @@ const EXPECTED: Record<string, Triple[]> = {
     ['IG101', 'test/fixtures/IG101/fail.iam.json', 77],
     ['IG102', 'test/fixtures/IG101/fail.iam.json', 85],
   ],
+  // `aws lambda get-policy` output: the function's policy as a JSON string in "Policy", every statement on line 2.
+  'IG101/fail.get-policy.json': [
+    ['IG101', 'test/fixtures/IG101/fail.get-policy.json', 2],
+    ['IG102', 'test/fixtures/IG101/fail.get-policy.json', 2],
+  ],
 };
 
 const PASSING = [
@@ -81,6 +89,7 @@ const PASSING = [
   'IG201/pass.plan.json',
   'IG101/pass.iam.json',
   'IG201/pass.iam.json',
+  'IG101/pass.get-policy.json',
 ];
 
 describe.each(Object.keys(EXPECTED))('%s', (fixture) => {
@@ -219,5 +228,22 @@ describe('examples', () => {
     const vulnerable = await triples(`${dir}/vulnerable`);
     expect([...new Set(vulnerable.map(([id]) => id))]).toEqual(expect.arrayContaining(rules));
     expect(await triples(`${dir}/fixed`)).toEqual([]);
+  });
+});
+
+describe('aws lambda get-policy output', () => {
+  it('reads the function policy inside the Policy string, each finding at its statement\'s characters in the string', async () => {
+    const { findings } = await scanPaths('test/fixtures/IG101/fail.get-policy.json');
+    const text = readFileSync(join(REPO_ROOT, 'test/fixtures/IG101/fail.get-policy.json'), 'utf8').split('\n')[1];
+    const at = (ruleId: string) => findings.find((f) => f.ruleId === ruleId)!.range;
+    // Each points at its statement's principal, as written with its escapes.
+    expect(text.slice(at('IG101').column - 1, at('IG101').endColumn - 1)).toBe('\\"*\\"');
+    expect(text.slice(at('IG102').column - 1, at('IG102').endColumn - 1)).toBe('\\"s3.amazonaws.com\\"');
+  });
+
+  it('is told apart by RevisionId: another service\'s {"Policy": "..."} (an S3 bucket policy) is not read', () => {
+    const policy = JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: '*', Action: 'lambda:InvokeFunction', Resource: '*' }] });
+    expect(classifyByContent(JSON.stringify({ Policy: policy, RevisionId: 'r' }))).toBe('iam-json');
+    expect(classifyByContent(JSON.stringify({ Policy: policy }))).toBeUndefined();
   });
 });

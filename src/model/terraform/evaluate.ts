@@ -15,6 +15,8 @@ import { ownedString } from './intern.js';
 import { declarations, MAX_MODULE_DEPTH, type Declarations, type ModuleInstance } from './module-tree.js';
 import { policyDocumentDataValue } from './policy-document-data.js';
 import { awsManagedPolicyDataValue } from './managed-policy-data.js';
+import { directiveTree, renderTemplate, type TemplateScope } from './template-directives.js';
+import { positionsFromRuns } from '../string-positions.js';
 
 /** Resource attributes Terraform computes at apply time: a reference to them is symbolic. */
 const COMPUTED_ATTRIBUTES = new Set(['arn', 'id', 'invoke_arn', 'qualified_arn', 'qualified_invoke_arn', 'execution_arn', 'unique_id', 'function_url', 'url_id']);
@@ -268,6 +270,7 @@ export class Evaluator {
         parts.push(part.text);
         continue;
       }
+      if (part.kind === 'directive') return this.directiveTemplate(expr);
       const value = this.evaluate(part.expr);
       holes.push({ start: part.start, end: part.end, value });
       const known = knownString(value);
@@ -286,6 +289,33 @@ export class Evaluator {
     }
     if (merged.every((p) => typeof p === 'string')) return { kind: 'string', value: ownedString(merged.join('')), range };
     return { kind: 'template', parts: owned(), range };
+  }
+
+  /**
+   * A template with `%{ if }` / `%{ for }` directives, rendered when every condition and collection is known
+   * (else unknown: no one string stands for it). Heredoc and template file content keeps where each rendered
+   * piece was written (see renderTemplate), so a policy in it is located at its own lines.
+   */
+  private directiveTemplate(expr: Extract<Expr, { t: 'template' }>): Value {
+    const { range, verbatim } = expr;
+    const tree = directiveTree(expr.parts, verbatim?.text);
+    const scopeOf = (evaluator: Evaluator): TemplateScope => ({
+      evaluate: (e) => evaluator.evaluate(e),
+      withNames: (names) => scopeOf(evaluator.withNames(names)),
+      spend: (iterations) => (this.budget.forIterations -= iterations) >= 0,
+    });
+    const rendered = tree && renderTemplate(tree, scopeOf(this), verbatim?.text);
+    if (!rendered) return unknownValue(range, textOf(expr));
+    const merged = mergeText(rendered.parts).map((p) => (typeof p === 'string' ? ownedString(p) : p));
+    if (verbatim) {
+      const { file, line, column } = verbatim.range;
+      const positions = positionsFromRuns(rendered.runs, rendered.text.length, createPositionMapper(file, verbatim.text, { line, column })) ?? [0, line, column, 0];
+      const text = ownedString(rendered.text);
+      if (rendered.holes.length === 0) return { kind: 'string', value: text, range: verbatim.range, positions };
+      return { kind: 'template', parts: merged, range, verbatim: { text, range: verbatim.range, holes: rendered.holes, positions } };
+    }
+    if (merged.every((p) => typeof p === 'string')) return { kind: 'string', value: merged.join(''), range };
+    return { kind: 'template', parts: merged, range };
   }
 
   private call(name: string, args: Expr[], range: Range, expr: Expr): Value {
@@ -468,8 +498,8 @@ export class Evaluator {
 
   /**
    * `templatefile(path, vars)`: the file read as file() reads it, parsed as a template of text and
-   * `${...}` interpolations (as a heredoc) and evaluated seeing only `vars`, as Terraform does. A
-   * template with `%{...}` directives, vars not known as an object, or a file not read is unknown.
+   * `${...}` interpolations and `%{...}` directives (as a heredoc) and evaluated seeing only `vars`, as
+   * Terraform does. Vars not known as an object, or a file not read (or not parsed) is unknown.
    */
   private templateFile(args: Expr[], range: Range, ref: string): Value {
     if (args.length !== 2) return invalidValue(range, ref);

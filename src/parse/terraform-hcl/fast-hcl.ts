@@ -1,6 +1,6 @@
 import type { PositionMapper, Range } from '../../model/range.js';
 import { commentCoverage, type LineSpan } from '../comments.js';
-import { BINARY_PRECEDENCE, type BinaryOperator, type Expr, type HclAttribute, type HclBlock, type HclBody, type HclFile, type TemplatePart } from './hcl-ast.js';
+import { BINARY_PRECEDENCE, type BinaryOperator, type Expr, type HclAttribute, type HclBlock, type HclBody, type HclFile, type TemplateDirective, type TemplatePart, type TemplateTagPart } from './hcl-ast.js';
 import { traversalExpr, type SourceText, type SplatMark, type TraversalStep } from './traversal.js';
 import { unescapeQuoted } from './unescape.js';
 
@@ -11,7 +11,8 @@ const BAIL = { bail: true };
  * A hand-written parser for the HCL that Terraform code is made of, producing exactly the AST
  * that the tree-sitter path (parse-hcl.ts) produces, many times faster (no WASM calls per node).
  * It is deliberately strict: on a syntax error, or on constructs it leaves to tree-sitter
- * (template directives, strip markers, non-ASCII identifiers or whitespace, root-level objects),
+ * (unmatched template directives, strip markers apart from their brace, non-ASCII identifiers or
+ * whitespace, root-level objects),
  * it returns undefined and the caller parses the file with tree-sitter, which also locates errors.
  * Differential tests check that both paths agree on every input this one accepts.
  */
@@ -27,9 +28,9 @@ export function parseHclFast(file: string, text: string, mapper: PositionMapper)
 }
 
 /**
- * A template file (`templatefile`) as a template expression located in that file: literal text and
- * `${...}` interpolations, as a heredoc's content. Undefined for a `%{...}` directive, an interpolation
- * spanning lines, or anything else the fast parser declines (the caller's value is then unknown).
+ * A template file (`templatefile`) as a template expression located in that file: literal text,
+ * `${...}` interpolations and `%{...}` directives, as a heredoc's content. Undefined for a tag spanning
+ * lines, or anything else the fast parser declines (the caller's value is then unknown).
  */
 export function parseTemplateFast(file: string, text: string, mapper: PositionMapper): Extract<Expr, { t: 'template' }> | undefined {
   try {
@@ -522,9 +523,8 @@ class FastHclParser {
       } else if (c === 36 || c === 37) {
         const next = text.charCodeAt(this.pos + 1);
         if (next === 123) {
-          if (c === 37) bail(); // %{ directive
           if (this.pos > literalStart) parts.push({ kind: 'text', text: unescapeQuoted(text.slice(literalStart, this.pos)) });
-          parts.push(this.interpolation());
+          parts.push(c === 37 ? this.directive() : this.interpolation());
           literalStart = this.pos;
           interpolated = true;
         } else if (next === c) this.pos += text.charCodeAt(this.pos + 2) === 123 ? 3 : 2;
@@ -535,6 +535,7 @@ class FastHclParser {
     this.end = this.pos;
     const range = this.range(start, this.pos);
     if (!interpolated) return { t: 'literal', value: unescapeQuoted(text.slice(start + 1, this.pos - 1)), range };
+    checkDirectiveNesting(parts);
     if (this.pos - 1 > literalStart) parts.push({ kind: 'text', text: unescapeQuoted(text.slice(literalStart, this.pos - 1)) });
     return { t: 'template', parts, range };
   }
@@ -542,14 +543,60 @@ class FastHclParser {
   /** `${ expr }` at the cursor; `base` makes start/end relative (heredoc content). */
   private interpolation(base = 0): TemplatePart {
     const start = this.pos;
-    this.pos += 2;
-    this.skip();
-    if (this.code() === 126 || this.code() === 125) bail(); // strip marker, empty interpolation
+    const stripBefore = this.openTag();
+    if (this.code() === 126 || this.code() === 125) bail(); // a strip marker not right after `${`, an empty interpolation
     const expr = this.expression();
+    return this.closeTag({ kind: 'interpolation', expr, start: start - base, end: 0 }, stripBefore, base);
+  }
+
+  /** `%{ if c }`, `%{ else }`, `%{ endif }`, `%{ for k, v in c }`, `%{ endfor }` at the cursor (see interpolation). */
+  private directive(base = 0): TemplatePart {
+    const start = this.pos;
+    const stripBefore = this.openTag();
+    const keyword = this.identifier() ?? bail();
+    let directive: TemplateDirective;
+    if (keyword === 'if') directive = { tag: 'if', condition: this.expression() };
+    else if (keyword === 'for') {
+      this.skip();
+      let valueVar = this.identifier() ?? bail();
+      let keyVar: string | undefined;
+      this.skip();
+      if (this.code() === 44) {
+        this.pos++;
+        this.skip();
+        keyVar = valueVar;
+        valueVar = this.identifier() ?? bail();
+        this.skip();
+      }
+      if (!this.atWord('in')) bail();
+      this.pos += 2;
+      directive = { tag: 'for', valueVar, collection: this.expression() };
+      if (keyVar !== undefined) directive.keyVar = keyVar;
+    } else if (keyword === 'else' || keyword === 'endif' || keyword === 'endfor') directive = { tag: keyword };
+    else bail();
+    return this.closeTag({ kind: 'directive', directive, start: start - base, end: 0 }, stripBefore, base);
+  }
+
+  /** Past `${` or `%{` and a strip marker right after it (whether there was one), and the whitespace after. */
+  private openTag(): boolean {
+    this.pos += 2;
+    const strip = this.code() === 126;
+    if (strip) this.pos++;
     this.skip();
+    return strip;
+  }
+
+  /** The closing `}` (a strip marker right before it) of a tag `part`, whose end and strip flags it sets. */
+  private closeTag<T extends TemplateTagPart>(part: T, stripBefore: boolean, base: number): T {
+    this.skip();
+    const stripAfter = this.code() === 126;
+    if (stripAfter) this.pos++;
     if (this.code() !== 125) bail();
     this.pos++;
-    return { kind: 'interpolation', expr, start: start - base, end: this.pos - base };
+    part.end = this.pos - base;
+    if (stripBefore) part.stripBefore = true;
+    if (stripAfter) part.stripAfter = true;
+    return part;
   }
 
   /** `<<EOF` / `<<-EOF` ... `EOF`: the closing marker alone on a line (indent allowed, as tree-sitter's scanner has it). */
@@ -611,16 +658,31 @@ class FastHclParser {
       const c = text.charCodeAt(this.pos);
       const next = text.charCodeAt(this.pos + 1);
       if ((c === 36 || c === 37) && next === 123) {
-        if (c === 37) bail();
         if (this.pos > cursor) parts.push({ kind: 'text', text: text.slice(cursor, this.pos).replace(/\$\$\{/g, '${') });
         const partStart = this.pos;
-        parts.push(this.interpolation(contentStart));
+        parts.push(c === 37 ? this.directive(contentStart) : this.interpolation(contentStart));
         if (this.pos > contentEnd || text.slice(partStart, this.pos).includes('\n')) bail();
         cursor = this.pos;
       } else if ((c === 36 || c === 37) && next === c) this.pos += text.charCodeAt(this.pos + 2) === 123 ? 3 : 2;
       else this.pos++;
     }
     if (contentEnd > cursor) parts.push({ kind: 'text', text: text.slice(cursor, contentEnd).replace(/\$\$\{/g, '${') });
+    checkDirectiveNesting(parts);
     return parts;
   }
+}
+
+/** Template directives pair up as HCL's grammar has them (one `else` per `if`, none in a `for`); else tree-sitter locates the error. */
+function checkDirectiveNesting(parts: readonly TemplatePart[]): void {
+  const open: Array<'if' | 'else' | 'for'> = [];
+  for (const part of parts) {
+    if (part.kind !== 'directive') continue;
+    const { tag } = part.directive;
+    const top = open[open.length - 1];
+    if (tag === 'if' || tag === 'for') open.push(tag);
+    else if (tag === 'else' && top === 'if') open[open.length - 1] = 'else';
+    else if ((tag === 'endif' && (top === 'if' || top === 'else')) || (tag === 'endfor' && top === 'for')) open.pop();
+    else bail();
+  }
+  if (open.length > 0) bail();
 }

@@ -32,7 +32,34 @@ export interface HclBlock {
   constructPath?: string;
 }
 
-export type TemplatePart = { kind: 'text'; text: string } | { kind: 'interpolation'; expr: Expr; start: number; end: number };
+/**
+ * A template's pieces in source order. `start`/`end`: the `${...}` / `%{...}` span (relative to a heredoc's
+ * content, else to the file). `stripBefore`/`stripAfter`: a `~` strip marker after the opening or before the
+ * closing brace, which removes the whitespace of the text next to it. Directives stay flat, tag by tag, as
+ * written; the evaluator pairs `if`/`else`/`endif` and `for`/`endfor` (both parsers accept only matched ones).
+ */
+export type TemplatePart =
+  | { kind: 'text'; text: string }
+  | ({ kind: 'interpolation'; expr: Expr } & TemplateTag)
+  | ({ kind: 'directive'; directive: TemplateDirective } & TemplateTag);
+
+/** An interpolation or a directive tag: a template part with a span in the source. */
+export type TemplateTagPart = Exclude<TemplatePart, { kind: 'text' }>;
+
+export interface TemplateTag {
+  start: number;
+  end: number;
+  stripBefore?: true;
+  stripAfter?: true;
+}
+
+/** `%{ if cond }`, `%{ else }`, `%{ endif }`, `%{ for k, v in coll }` (`keyVar` only with two names), `%{ endfor }`. */
+export type TemplateDirective =
+  | { tag: 'if'; condition: Expr }
+  | { tag: 'else' }
+  | { tag: 'endif' }
+  | { tag: 'for'; keyVar?: string; valueVar: string; collection: Expr }
+  | { tag: 'endfor' };
 
 export type Expr =
   | { t: 'literal'; value: string | number | boolean | null; range: Range }
@@ -68,7 +95,7 @@ export type Expr =
    * applied to every element of the list `source` is; a legacy splat's later indexes are an outer `traverse`.
    */
   | { t: 'splat'; source: Expr; each: Array<string | number | Expr>; text: string; range: Range }
-  /** Nested splats, template directives and what does not parse: we never evaluate them, so they become Unknown. */
+  /** Nested splats and what does not parse: we never evaluate them, so they become Unknown. */
   | { t: 'other'; text: string; range: Range };
 
 export type BinaryOperator = '*' | '/' | '%' | '+' | '-' | '>' | '>=' | '<' | '<=' | '==' | '!=' | '&&' | '||';

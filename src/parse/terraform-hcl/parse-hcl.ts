@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import { createPositionMapper, type PositionMapper, type Range } from '../../model/range.js';
 import { commentCoverage, type LineSpan } from '../comments.js';
 import type { InputError } from '../types.js';
-import { BINARY_PRECEDENCE, type BinaryOperator, type Expr, type HclBlock, type HclBody, type HclFile, type TemplatePart } from './hcl-ast.js';
+import { BINARY_PRECEDENCE, type BinaryOperator, type Expr, type HclBlock, type HclBody, type HclFile, type TemplateDirective, type TemplatePart, type TemplateTagPart } from './hcl-ast.js';
 import { fastPaths } from '../fast-paths.js';
 import { parseHclFast } from './fast-hcl.js';
 import { redefinedArguments } from './redefined-arguments.js';
@@ -307,24 +307,57 @@ class HclConverter {
   /** Source slices and ranges, for traversalExpr. */
   private readonly source: SourceText = { slice: (start, end) => this.text.slice(start, end), range: (start, end) => this.mapper.range(start, end) };
 
-  private templateParts(node: Node, quoted: boolean, baseOffset = 0): TemplatePart[] {
-    const parts: TemplatePart[] = [];
+  /**
+   * A template's interpolations and directive tags in source order (offsets less `baseOffset`), directives
+   * flattened tag by tag as the fast parser reads them; the text between them is taken from the source by the caller.
+   */
+  private templateTags(node: Node, baseOffset = 0, out: TemplateTagPart[] = []): TemplateTagPart[] {
     for (const child of node.namedChildren) {
       if (!child) continue;
-      if (child.type === 'template_literal') parts.push({ kind: 'text', text: quoted ? unescapeQuoted(child.text) : child.text.replace(/\$\$\{/g, '${') });
-      else if (child.type === 'template_interpolation') {
-        const inner = child.namedChildren.find((c) => c?.type === 'expression');
-        parts.push({
-          kind: 'interpolation',
-          expr: inner ? this.expr(inner) : this.other(child),
-          start: child.startIndex - baseOffset,
-          end: child.endIndex - baseOffset,
-        });
-      } else if (child.type === 'template_directive') {
-        parts.push({ kind: 'interpolation', expr: this.other(child), start: child.startIndex - baseOffset, end: child.endIndex - baseOffset });
+      switch (child.type) {
+        case 'template_interpolation': {
+          const inner = child.namedChildren.find((c) => c?.type === 'expression');
+          out.push(this.tag({ kind: 'interpolation', expr: inner ? this.expr(inner) : this.other(child), start: 0, end: 0 }, child, baseOffset));
+          break;
+        }
+        case 'template_directive':
+        case 'template_if':
+        case 'template_for':
+          this.templateTags(child, baseOffset, out);
+          break;
+        case 'template_if_intro': {
+          const condition = child.namedChildren.find((c) => c?.type === 'expression');
+          out.push(this.tag({ kind: 'directive', directive: { tag: 'if', condition: condition ? this.expr(condition) : this.other(child) }, start: 0, end: 0 }, child, baseOffset));
+          break;
+        }
+        case 'template_for_start': {
+          const names = child.namedChildren.filter((c): c is Node => c?.type === 'identifier').map((c) => c.text);
+          const collection = child.namedChildren.find((c) => c?.type === 'expression');
+          const directive: TemplateDirective = { tag: 'for', valueVar: names[names.length - 1] ?? '', collection: collection ? this.expr(collection) : this.other(child) };
+          if (names.length > 1) directive.keyVar = names[0];
+          out.push(this.tag({ kind: 'directive', directive, start: 0, end: 0 }, child, baseOffset));
+          break;
+        }
+        case 'template_else_intro':
+        case 'template_if_end':
+        case 'template_for_end': {
+          const tag = child.type === 'template_else_intro' ? 'else' : child.type === 'template_if_end' ? 'endif' : 'endfor';
+          out.push(this.tag({ kind: 'directive', directive: { tag }, start: 0, end: 0 }, child, baseOffset));
+          break;
+        }
       }
     }
-    return parts;
+    return out;
+  }
+
+  /** `part` located at `node`, with the strip markers written right after its opening or before its closing brace. */
+  private tag<T extends TemplateTagPart>(part: T, node: Node, baseOffset: number): T {
+    part.start = node.startIndex - baseOffset;
+    part.end = node.endIndex - baseOffset;
+    const children = node.children;
+    if (children[1]?.type === 'strip_marker') part.stripBefore = true;
+    if (children.length > 2 && children[children.length - 2]?.type === 'strip_marker') part.stripAfter = true;
+    return part;
   }
 
   /** A quoted template's parts, literal text taken from the source between interpolations (see stringValue). */
@@ -332,8 +365,7 @@ class HclConverter {
     const end = node.endIndex - 1;
     const parts: TemplatePart[] = [];
     let cursor = node.startIndex + 1;
-    for (const part of this.templateParts(node, true)) {
-      if (part.kind !== 'interpolation') continue;
+    for (const part of this.templateTags(node)) {
       if (part.start > cursor) parts.push({ kind: 'text', text: unescapeQuoted(this.text.slice(cursor, part.start)) });
       parts.push(part);
       cursor = part.end;
@@ -350,12 +382,11 @@ class HclConverter {
     const contentStart = open ? this.text.indexOf('\n', open.endIndex) + 1 : node.startIndex;
     const contentEnd = close ? this.text.lastIndexOf('\n', close.startIndex) + 1 : node.endIndex;
     const text = this.text.slice(contentStart, Math.max(contentStart, contentEnd));
-    const parts = this.templateParts(node, false, contentStart);
+    const parts = this.templateTags(node, contentStart);
     // Rebuild text parts from the verbatim content so whitespace between literals is kept.
     const rebuilt: TemplatePart[] = [];
     let cursor = 0;
     for (const part of parts) {
-      if (part.kind !== 'interpolation') continue;
       if (part.start > cursor) rebuilt.push({ kind: 'text', text: text.slice(cursor, part.start).replace(/\$\$\{/g, '${') });
       rebuilt.push(part);
       cursor = part.end;
