@@ -3,6 +3,7 @@ import { mayGrantInvoke } from '../iam/invoke-actions.js';
 import { classifyPrincipal } from '../iam/principal.js';
 import { displayString, knownString, type Value } from '../model/value.js';
 import { invokeGrant } from './support/grant.js';
+import { namedFunction } from './support/suggest.js';
 import { rootsOf } from './support/roots.js';
 import type { Finding, Rule } from './types.js';
 
@@ -38,7 +39,7 @@ export const IG103: Rule = {
         range: permission.principal.range,
         resource: permission.address,
         ...rootsOf(permission),
-        ...invokeGrant({ kind: 'account', account }, undefined),
+        ...invokeGrant({ kind: 'account', account }, namedFunction(model, permission)),
         evidence: `principal = ${JSON.stringify(displayString(permission.principal.value))}`,
         suggestion: `If ${account} is a partner you trust, add it to \`accounts\` in .invokeguard.yml; otherwise remove the grant or constrain it with principal_org_id / PrincipalOrgID = your organisation id.`,
       });
