@@ -2,7 +2,7 @@ import { lambdaFunctionName } from '../iam/arn.js';
 import { classifyPrincipal } from '../iam/principal.js';
 import { coversAction, coversAllFunctions, effectOf, hasScopingCondition, isUnconditionalDeny, resourcePattern } from '../iam/statement.js';
 import { wildcardMatches } from '../iam/wildcard.js';
-import { identityGraph, sameStack, type IdentityNode, type Referrer } from '../model/identity-graph.js';
+import { addressedInStack, allInStack, identityGraph, sameStack, type IdentityNode, type Referrer } from '../model/identity-graph.js';
 import type { Range } from '../model/range.js';
 import type { IdentityKind, IdentityPolicy, LambdaFunction, LambdaPermission, Model, PolicyDocument, ResourceBase, Statement } from '../model/types.js';
 import { displayString, knownString, resourcesOf, type Value } from '../model/value.js';
@@ -248,7 +248,7 @@ function invokeGrants(index: FunctionIndex, document: PolicyDocument, policy: Re
   for (const statement of document.statements) {
     if (effectOf(statement) !== 'Allow' || !coversAction(statement, INVOKE)) continue;
     const allFunctions = coversAllFunctions(statement);
-    const reached = allFunctions ? index.all.filter((fn) => sameStack(fn, statement.range, policy)) : namedFunctions(index, statement, policy);
+    const reached = allFunctions ? allInStack(index.all, statement.range, policy) : namedFunctions(index, statement, policy);
     for (const fn of reached) if (!grants.has(fn)) grants.set(fn, { statement, allFunctions });
   }
   return grants;
@@ -295,12 +295,11 @@ function namedFunctions(index: FunctionIndex, statement: Statement, policy: Refe
   return named;
 }
 
-/** The model's functions, looked up by address and by name (lower-cased), built once per graph. */
+/** The model's functions, looked up by name (lower-cased), built once per graph; by address and stack, `addressedInStack`. */
 interface FunctionIndex {
   all: readonly LambdaFunction[];
   /** Model position, to give lookups back in model order. */
   position: Map<LambdaFunction, number>;
-  byAddress: Map<string, LambdaFunction[]>;
   /** Functions with a known name: [function, name]. */
   withName: Array<[LambdaFunction, string]>;
   byLowerName: Map<string, LambdaFunction[]>;
@@ -308,7 +307,7 @@ interface FunctionIndex {
 }
 
 function functionIndex(model: Model): FunctionIndex {
-  const index: FunctionIndex = { all: model.functions, position: new Map(), byAddress: new Map(), withName: [], byLowerName: new Map(), named: new Map() };
+  const index: FunctionIndex = { all: model.functions, position: new Map(), withName: [], byLowerName: new Map(), named: new Map() };
   const add = (map: Map<string, LambdaFunction[]>, key: string, fn: LambdaFunction) => {
     const list = map.get(key);
     if (list) list.push(fn);
@@ -316,7 +315,6 @@ function functionIndex(model: Model): FunctionIndex {
   };
   model.functions.forEach((fn, i) => {
     index.position.set(fn, i);
-    add(index.byAddress, fn.address, fn);
     const own = knownString(fn.functionName?.value);
     if (own === undefined) return;
     index.withName.push([fn, own]);
@@ -335,8 +333,9 @@ function functionIndex(model: Model): FunctionIndex {
 function targets(index: FunctionIndex, value: Value, referrer: Referrer, from: Range = value.range): LambdaFunction[] {
   const resources = resourcesOf(value);
   if (resources.length > 0) {
-    const found = new Set(resources.flatMap((address) => index.byAddress.get(address) ?? []));
-    return inModelOrder(index, [...found].filter((f) => sameStack(f, from, referrer)));
+    // By address and stack: a folder of templates that all say `Fn` reads the referrer's own.
+    const found = new Set(resources.flatMap((address) => addressedInStack(index.all, address, from, referrer)));
+    return inModelOrder(index, [...found]);
   }
   const pattern = resourcePattern(value);
   if (pattern === undefined) return [];

@@ -225,8 +225,49 @@ export interface Referrer {
 export function sameStack(resource: { address: string; sourceType: string; range: Range; root?: string; rootTemplate?: string }, from: Range, referrer: Referrer): boolean {
   if (isCloudFormation(resource)) return stackTree(resource) === stackTree(referrer);
   if (!sameRoot(resource.root, referrer.root)) return false;
-  if (resource.address.startsWith('module.')) return !/\.(ya?ml|template)$/i.test(from.file);
+  if (resource.address.startsWith('module.')) return namesModuleInstances(from);
   return dirname(resource.range.file) === dirname(from.file);
+}
+
+/** Whether a reference written at `from` can name a Terraform module instance's resources: any file but a CloudFormation template's YAML. */
+function namesModuleInstances(from: Range): boolean {
+  return !/\.(ya?ml|template)$/i.test(from.file);
+}
+
+/**
+ * Every entry of `list` sameStack accepts for a reference written at `from`, on `referrer`, in list
+ * order: what a statement on every function reaches. Read from groups that split by what sameStack
+ * compares (a CloudFormation stack tree; a Terraform folder; module instances, by root), built once
+ * per list, then tested with sameStack itself: a folder of many templates reads each one's own
+ * entries rather than testing every template's, once per policy.
+ */
+export function allInStack<T extends Stacked>(list: readonly T[], from: Range, referrer: Referrer): T[] {
+  const groups = [groupedBy(list, cloudFormationTree).get(stackTree(referrer)), groupedBy(list, terraformFolder).get(dirname(from.file))];
+  if (namesModuleInstances(from)) {
+    const modules = groupedBy(list, moduleInstanceRoot);
+    // A reference of no known root (a plan) may name every root's instance; one of a root, its own and those of none.
+    if (referrer.root === undefined) groups.push(...modules.values());
+    else groups.push(modules.get(`r${referrer.root}`), modules.get(''));
+  }
+  const found = groups.flatMap((group) => group ?? []).filter((t) => sameStack(t, from, referrer));
+  // The groups are disjoint and each in list order: sorted only when several contribute.
+  if (groups.filter((g) => g !== undefined && g.length > 0).length < 2) return found;
+  const position = positions(list);
+  return found.sort((a, b) => position.get(a)! - position.get(b)!);
+}
+
+// Group keys of allInStack, module-level so groupedBy's cache holds.
+const cloudFormationTree = (t: Stacked) => (isCloudFormation(t) ? stackTree(t) : undefined);
+const terraformFolder = (t: Stacked) => (isCloudFormation(t) || t.address.startsWith('module.') ? undefined : dirname(t.range.file));
+/** A module instance's resource: `r` and its root, or '' when it has none. */
+const moduleInstanceRoot = (t: Stacked) => (isCloudFormation(t) || !t.address.startsWith('module.') ? undefined : t.root === undefined ? '' : `r${t.root}`);
+
+const positionsOf = new WeakMap<readonly unknown[], Map<unknown, number>>();
+/** Each entry's place in its list, once per list. */
+function positions<T>(list: readonly T[]): ReadonlyMap<T, number> {
+  let map = positionsOf.get(list);
+  if (!map) positionsOf.set(list, (map = new Map(list.map((t, i) => [t, i]))));
+  return map as Map<T, number>;
 }
 
 /** The CloudFormation stack tree a resource was instantiated in, named by its root template's file. */
@@ -300,6 +341,11 @@ function inStack<T extends Stacked>(list: readonly T[], keys: AddressKeys<T>, ad
   return inRoot(list, keys.all, keys.allInRoot, address, referrer.root).filter((t) => sameStack(t, from, referrer));
 }
 
+/** The entries of `list` at `address` that a reference written at `from`, on `referrer`, can mean (sameStack), in no set order. */
+export function addressedInStack<T extends Stacked>(list: readonly T[], address: string, from: Range, referrer: Referrer): T[] {
+  return inStack(list, ADDRESS_KEYS, address, from, referrer);
+}
+
 /** A role/user/group reference (symbolic, name or ARN) → the identity in the scan, if exactly one. */
 export function resolveIdentity(identities: readonly IamIdentity[], kind: IdentityKind, value: Value, from: Range, referrer: Referrer): IamIdentity | undefined {
   const root = referrer.root;
@@ -318,13 +364,15 @@ export function resolveIdentity(identities: readonly IamIdentity[], kind: Identi
 
 // Lookup keys, module-level so groupedBy's cache holds (see there). `…InRoot`: the key and the Terraform root ('' for none).
 const isCloudFormation = (r: { sourceType: string }) => r.sourceType.startsWith('AWS::');
-const IDENTITY_KEYS: AddressKeys<IamIdentity> = {
+/** Every entry by its address: roles, users and groups; functions. */
+const ADDRESS_KEYS: AddressKeys<Stacked> = {
   all: (i) => i.address,
   allInRoot: (i) => `${i.address}\u0000${i.root ?? ''}`,
   inTree: (i) => (isCloudFormation(i) ? `${i.address}\u0000${stackTree(i)}` : undefined),
   other: (i) => (isCloudFormation(i) ? undefined : i.address),
   otherInRoot: (i) => (isCloudFormation(i) ? undefined : `${i.address}\u0000${i.root ?? ''}`),
 };
+const IDENTITY_KEYS: AddressKeys<IamIdentity> = ADDRESS_KEYS;
 const identityName = (i: IamIdentity) => (i.name === undefined ? undefined : `${i.kind}:${i.name}`);
 const identityNameInRoot = (i: IamIdentity) => (i.name === undefined || i.root === undefined ? undefined : `${i.kind}:${i.name}\u0000${i.root}`);
 const MANAGED_KEYS: AddressKeys<IdentityPolicy> = {

@@ -6,6 +6,7 @@ import type { LambdaPermission } from '../model/types.js';
 import { asList, displayString, isNullish, knownString, type Value } from '../model/value.js';
 import { onlyAwsServices } from './support/account-pinning.js';
 import { invokeGrant } from './support/grant.js';
+import { namedFunction } from './support/suggest.js';
 import { rootsOf } from './support/roots.js';
 import type { Finding, Grantee, Rule, RuleConfig } from './types.js';
 
@@ -30,7 +31,7 @@ export const IG103: Rule = {
       // A grant of other actions only (lambda:GetFunction) lets the account invoke nothing; IG105 reports it.
       if (!mayGrantInvoke(knownString(permission.action?.value))) continue;
       const outside = outsideReach(permission, accounts, config);
-      if (outside) findings.push(finding(permission, outside, config));
+      if (outside) findings.push(finding(permission, outside, config, namedFunction(model, permission)));
     }
     return findings;
   },
@@ -74,7 +75,7 @@ function outsideReach(permission: LambdaPermission, accounts: ReadonlySet<string
   return undefined;
 }
 
-function finding(permission: LambdaPermission, outside: Outside, config: RuleConfig | undefined): Finding {
+function finding(permission: LambdaPermission, outside: Outside, config: RuleConfig | undefined, target: string | undefined): Finding {
   const principal = displayString(permission.principal!.value);
   const base = { ruleId: 'IG103', severity: 'medium' as const, range: outside.range, resource: permission.address, ...rootsOf(permission) };
   if (outside.kind === 'organisation') {
@@ -82,7 +83,7 @@ function finding(permission: LambdaPermission, outside: Outside, config: RuleCon
     return {
       ...base,
       message: `${permission.address} lets any principal of organisation ${outside.organisation} ("${principal}" with an organisation id) invoke the function; it is not your organisation ${config?.orgId}.`,
-      ...invokeGrant(grantee, undefined),
+      ...invokeGrant(grantee, target),
       evidence: `principal = ${JSON.stringify(principal)}, organisation id = ${JSON.stringify(outside.organisation)}`,
       suggestion: `Set the organisation id to yours (${config?.orgId}), or grant the accounts of ${outside.organisation} that call the function by id and list them in \`accounts\` in .invokeguard.yml.`,
     };
@@ -94,7 +95,7 @@ function finding(permission: LambdaPermission, outside: Outside, config: RuleCon
     return {
       ...base,
       message: `${permission.address} lets account ${account} (${principal}) invoke the function; it is not one of your configured accounts${orgNote}.`,
-      ...invokeGrant(grantee, undefined),
+      ...invokeGrant(grantee, target),
       evidence: `principal = ${JSON.stringify(principal)}`,
       suggestion: `If ${account} is a partner you trust, add it to \`accounts\` in .invokeguard.yml; otherwise remove the grant or constrain it with principal_org_id / PrincipalOrgID = your organisation id.`,
     };
@@ -103,7 +104,7 @@ function finding(permission: LambdaPermission, outside: Outside, config: RuleCon
   return {
     ...base,
     message: `${permission.address} lets ${who} invoke the function for a resource in account ${account} (${via} ${JSON.stringify(written)}); it is not one of your configured accounts.`,
-    ...invokeGrant(grantee, undefined),
+    ...invokeGrant(grantee, target),
     evidence: `principal = ${JSON.stringify(principal)}, ${via} = ${JSON.stringify(written)}`,
     suggestion: `If ${account} is a partner you trust, add it to \`accounts\` in .invokeguard.yml; otherwise remove the grant or point its ${via} at a resource of your own account.`,
   };

@@ -1,6 +1,7 @@
 import { knownString } from '../model/value.js';
 import { fix, propertyName } from './support/fix.js';
 import { invokeGrant } from './support/grant.js';
+import { namedFunction } from './support/suggest.js';
 import { rootsOf } from './support/roots.js';
 import type { Finding, Rule } from './types.js';
 
@@ -29,7 +30,7 @@ export const IG104: Rule = {
         range: auth.range,
         resource: url.address,
         ...rootsOf(url),
-        ...invokeGrant({ kind: 'internet' }, undefined),
+        ...invokeGrant({ kind: 'internet' }, namedFunction(model, url)),
         evidence: 'authorization type NONE',
         suggestion: 'Set the authorization type to AWS_IAM and grant lambda:InvokeFunctionUrl only to the roles that call it; put CloudFront with origin access control in front if it must be public.',
         fix: fix(`Set ${propertyName(url, 'authorization_type', 'AuthType')} to AWS_IAM: callers then need a SigV4 signature and lambda:InvokeFunctionUrl.`, [

@@ -3,6 +3,7 @@ import { displayString, isNullish, knownString } from '../model/value.js';
 import { DEPRECATED_INVOKE_ACTION, INVOKE_ACTIONS } from '../iam/invoke-actions.js';
 import { fix, propertyName } from './support/fix.js';
 import { invokeGrant } from './support/grant.js';
+import { namedFunction } from './support/suggest.js';
 import { rootsOf } from './support/roots.js';
 import type { Finding, Rule } from './types.js';
 
@@ -51,7 +52,7 @@ export const IG105: Rule = {
         range: permission.action.range,
         resource: permission.address,
         ...rootsOf(permission),
-        ...invokeGrant({ kind: 'principal', ...(principal !== undefined ? { principal } : {}) }, undefined),
+        ...invokeGrant({ kind: 'principal', ...(principal !== undefined ? { principal } : {}) }, namedFunction(model, permission)),
         evidence: `action = ${JSON.stringify(action)}`,
         suggestion: noInvoke
           ? 'Remove the permission, or grant only "lambda:InvokeFunction" (or "lambda:InvokeFunctionUrl" for a function URL) if the grantee should invoke the function.'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { invokerGraph, type FunctionInvokers, type IdentityInvoker, type Invoker, type Location, type ResourceInvoker } from '../../src/graph/invokers.js';
 import { lambdaFunctionName } from '../../src/iam/arn.js';
@@ -326,6 +326,41 @@ describe('invokerGraph (each grant filed under its functions once)', () => {
     expect(invokers.filter((i) => i.kind === 'identity-policy' && i.allFunctions).length).toBeGreaterThan(20);
     expect(invokers.filter((i) => i.kind === 'identity-policy' && !i.allFunctions).length).toBeGreaterThan(20);
     expect(invokers.filter((i) => i.kind === 'identity-policy' && i.viaGroup).length).toBeGreaterThan(0);
+  });
+
+  it('gives the same where statements on every function meet module instances, roots, a plan and templates in one folder', async () => {
+    const star = 'jsonencode({ Statement = [{ Effect = "Allow", Action = "lambda:InvokeFunction", Resource = "*" }] })';
+    const root = (env: string) =>
+      `module "fn" {\n  source = "../../modules/fn"\n  name = "${env}"\n}\n\nresource "aws_lambda_function" "own" {\n  function_name = "own-${env}"\n  role = "arn:aws:iam::123456789012:role/exec"\n}\n\n` +
+      `resource "aws_iam_role" "caller" {\n  name = "caller-${env}"\n}\n\nresource "aws_iam_role_policy" "caller" {\n  role = aws_iam_role.caller.id\n  policy = ${star}\n}\n\n` +
+      `resource "aws_lambda_permission" "to_module" {\n  function_name = module.fn.function_name\n  principal = "s3.amazonaws.com"\n}\n`;
+    const template = (json: boolean) =>
+      json
+        ? JSON.stringify({ Resources: { Fn: { Type: 'AWS::Lambda::Function', Properties: { Role: 'arn:aws:iam::123456789012:role/exec' } }, Caller: { Type: 'AWS::IAM::Role', Properties: { AssumeRolePolicyDocument: { Statement: [] }, Policies: [{ PolicyName: 'all', PolicyDocument: { Statement: [{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: '*' }] } }] } } } })
+        : 'Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Role: arn:aws:iam::123456789012:role/exec\n  Caller:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument: { Statement: [] }\n      Policies:\n        - PolicyName: all\n          PolicyDocument:\n            Statement:\n              - Effect: Allow\n                Action: lambda:InvokeFunction\n                Resource: "*"\n';
+    const tree = tempTree({
+      'modules/fn/main.tf':
+        `variable "name" {}\n\nresource "aws_lambda_function" "this" {\n  function_name = var.name\n  role = "arn:aws:iam::123456789012:role/exec"\n}\n\n` +
+        `resource "aws_iam_role" "inside" {\n  name = "inside-\${var.name}"\n}\n\nresource "aws_iam_role_policy" "inside" {\n  role = aws_iam_role.inside.id\n  policy = ${star}\n}\n\noutput "function_name" {\n  value = aws_lambda_function.this.function_name\n}\n`,
+      'envs/a/main.tf': root('a'),
+      'envs/b/main.tf': root('b'),
+      // Templates beside a root, YAML and JSON, and two that share logical ids.
+      'envs/a/stack.yaml': template(false),
+      'envs/a/stack.json': template(true),
+      'envs/a/other.yaml': template(false),
+      'plan/tfplan.json': readFileSync(join(REPO_ROOT, 'examples', 'plan', 'vulnerable', 'tfplan.json')),
+    });
+    const graph = await expectSameGraph(['.'], tree);
+    // Each root's module instance, its own function, the templates' and the plan's are all there, with the statements on `*` that reach them.
+    expect(graph.map((f) => [f.function, f.root ?? '']).filter(([fn]) => fn.startsWith('module.'))).toEqual([
+      ['module.fn.aws_lambda_function.this', expect.stringMatching(/envs\/a$/)],
+      ['module.fn.aws_lambda_function.this', expect.stringMatching(/envs\/b$/)],
+    ]);
+    // Every group the lookup reads contributes to root b's instance: its root's folder, the module's, a JSON template and a plan of no
+    // root (as sameStack reads them today: only a YAML template is kept from module instances), in model order.
+    const policies = (fn: FunctionInvokers) => fn.invokers.flatMap((i) => (i.kind === 'identity-policy' ? [`${i.policy} ${i.location.file.split('/').slice(-2).join('/')}`] : []));
+    expect(policies(graph.find((f) => f.root?.endsWith('envs/b'))!)).toEqual(['aws_iam_role_policy.caller b/main.tf', 'module.fn.aws_iam_role_policy.inside fn/main.tf', 'Caller a/stack.json', 'aws_iam_role.orders plan/tfplan.json']);
+    expect(policies(graph.find((f) => f.function === 'aws_lambda_function.own' && f.location.file.endsWith('envs/a/main.tf'))!)).toEqual(['aws_iam_role_policy.caller a/main.tf', 'Caller a/other.yaml', 'Caller a/stack.json', 'Caller a/stack.yaml']);
   });
 
   // The reference is quadratic: the realworld folders it finishes in seconds, and subsets of the largest.

@@ -48,15 +48,15 @@ function rewordedRules(): Rule[] {
 describe('invoke graph from the findings', () => {
   it('draws the examples as it always has', async () => {
     expect(labelled(graphFromFindings((await scanned(['examples'])).findings))).toEqual([
-      ['account 444455556666', 'function of aws_lambda_permission.orders_PartnerInvoke_7F8A9B0C', 'medium', ['aws_lambda_permission.orders_PartnerInvoke_7F8A9B0C (IG103)']],
+      ['account 444455556666', 'aws_lambda_function.orders_Handler_9D0E1F2A', 'medium', ['aws_lambda_permission.orders_PartnerInvoke_7F8A9B0C (IG103)']],
       ['holders of aws_iam_policy.orders_InvokerPolicy_5F6A7B8C', 'every function', 'high', ['aws_iam_policy.orders_InvokerPolicy_5F6A7B8C (IG201)', 'aws_iam_policy.orders_InvokerPolicy_5F6A7B8C (IG202)', 'aws_iam_policy.orders_InvokerPolicy_5F6A7B8C (IG205)']],
-      ['anyone on the internet (function URL)', 'function of aws_lambda_function_url.orders_Url_3B4C5D6E', 'high', ['aws_lambda_function_url.orders_Url_3B4C5D6E (IG104)']],
+      ['anyone on the internet (function URL)', 'aws_lambda_function.orders_Handler_9D0E1F2A', 'high', ['aws_lambda_function_url.orders_Url_3B4C5D6E (IG104)', 'module.uploads.aws_lambda_function_url.orders (IG104)']],
       ['any AWS principal (*)', 'aws_lambda_function.orders_Handler_9D0E1F2A', 'critical', ['aws_lambda_permission.orders_PublicInvoke_7F8A9B0C (IG101)']],
       ['sns.amazonaws.com (any account)', 'aws_lambda_function.orders_Handler_9D0E1F2A', 'high', ['aws_lambda_permission.orders_TopicInvoke_1C2D3E4F (IG102)']],
-      ['account 444455556666', 'function of PartnerMayInvoke', 'medium', ['PartnerMayInvoke (IG103)']],
+      ['account 444455556666', 'Orders', 'medium', ['PartnerMayInvoke (IG103)']],
       ['any AWS principal (*)', 'Orders', 'critical', ['AnyoneMayInvoke (IG101)']],
       ['s3.amazonaws.com (any account)', 'Orders', 'high', ['UploadsMayInvoke (IG102)']],
-      ['anyone on the internet (function URL)', 'function of OrdersUrl', 'high', ['OrdersUrl (IG104)']],
+      ['anyone on the internet (function URL)', 'Orders', 'high', ['OrdersUrl (IG104)']],
       ['holders of OrdersRole', 'every function', 'high', ['OrdersRole (IG201)']],
       ['holders of Deployer', 'every function', 'critical', ['Deployer (IG204)', 'Deployer (IG201)']],
       ['holders of examples/iam/vulnerable/ci-deployer-policy.json', 'every function', 'high', ['examples/iam/vulnerable/ci-deployer-policy.json (IG201)', 'examples/iam/vulnerable/ci-deployer-policy.json (IG202)', 'examples/iam/vulnerable/ci-deployer-policy.json (IG205)']],
@@ -65,15 +65,14 @@ describe('invoke graph from the findings', () => {
       ['holders of aws_iam_role.orders', 'every function', 'high', ['aws_iam_role.orders (IG201)', 'aws_iam_role.orders (IG202)', 'aws_iam_role.orders (IG205)']],
       ['any AWS principal (*)', 'aws_lambda_function.orders', 'critical', ['aws_lambda_permission.nightly (IG101)', 'aws_lambda_permission.public (IG101)']],
       ['s3.amazonaws.com (any account)', 'aws_lambda_function.orders_Handler_9D0E1F2A', 'high', ['module.uploads.aws_lambda_permission.s3 (IG102)']],
-      ['anyone on the internet (function URL)', 'function of module.uploads.aws_lambda_function_url.orders', 'high', ['module.uploads.aws_lambda_function_url.orders (IG104)']],
-      ['anyone on the internet (function URL)', 'function of Api', 'high', ['Api (IG104)']],
+      ['anyone on the internet (function URL)', 'Api', 'high', ['Api (IG104)']],
       ['holders of Api', 'every function', 'high', ['Api (IG201)']],
       ['any AWS principal (*)', 'Worker', 'critical', ['LegacyHook (IG101)']],
       ['sns.amazonaws.com (any account)', 'Worker', 'high', ['TopicHook (IG102)']],
-      ['account 444455556666', 'function of aws_lambda_permission.partner', 'medium', ['aws_lambda_permission.partner (IG103)']],
+      ['account 444455556666', 'aws_lambda_function.orders', 'medium', ['aws_lambda_permission.partner (IG103)']],
       ['holders of aws_iam_role_policy.deployer', 'every function', 'high', ['aws_iam_role_policy.deployer (IG201)', 'aws_iam_role_policy.deployer (IG202)', 'aws_iam_role_policy.deployer (IG205)']],
       ['s3.amazonaws.com (any account)', 'aws_lambda_function.orders', 'high', ['aws_lambda_permission.from_s3 (IG102)']],
-      ['anyone on the internet (function URL)', 'function of aws_lambda_function_url.orders', 'high', ['aws_lambda_function_url.orders (IG104)']],
+      ['anyone on the internet (function URL)', 'aws_lambda_function.orders', 'high', ['aws_lambda_function_url.orders (IG104)']],
       ['holders of aws_iam_policy.invoker', 'every function', 'high', ['aws_iam_policy.invoker (IG201)']],
     ]);
   });
@@ -109,14 +108,19 @@ describe('invoke graph from the findings', () => {
       ['IG102', 'aws_lambda_permission.smart_home_account_only', 36, { grantee: { kind: 'service', service: 'alexa-connectedhome.amazon.com' }, function: 'orders' }],
     ]);
     expect((await grants('test/fixtures/IG103/fail.tf')).slice(0, 2)).toEqual([
-      ['IG103', 'aws_lambda_permission.stranger_account', 4, { grantee: { kind: 'account', account: '999988887777' } }],
-      ['IG103', 'aws_lambda_permission.stranger_role', 10, { grantee: { kind: 'account', account: '999988887777' } }],
+      ['IG103', 'aws_lambda_permission.stranger_account', 4, { grantee: { kind: 'account', account: '999988887777' }, function: 'orders' }],
+      ['IG103', 'aws_lambda_permission.stranger_role', 10, { grantee: { kind: 'account', account: '999988887777' }, function: 'orders' }],
     ]);
     expect(await grants('test/fixtures/IG104/fail.tf')).toEqual([
-      ['IG104', 'aws_lambda_function_url.open', 3, { grantee: { kind: 'internet' } }],
-      ['IG104', 'aws_lambda_function_url.via_variable', 12, { grantee: { kind: 'internet' } }],
+      ['IG104', 'aws_lambda_function_url.open', 3, { grantee: { kind: 'internet' }, function: 'orders' }],
+      ['IG104', 'aws_lambda_function_url.via_variable', 12, { grantee: { kind: 'internet' }, function: 'orders' }],
     ]);
-    expect((await grants('test/fixtures/IG105/fail.tf'))[0]).toEqual(['IG105', 'aws_lambda_permission.everything', 2, { grantee: { kind: 'principal', principal: '123456789012' } }]);
+    // A URL names its function by reference: the graph draws to the function, not to the URL resource.
+    expect(await grants('test/fixtures/IG104/fail.cfn.yaml')).toEqual([
+      ['IG104', 'Open', 16, { grantee: { kind: 'internet' }, function: 'Orders' }],
+      ['IG104', 'ViaParameter', 21, { grantee: { kind: 'internet' }, function: 'Orders' }],
+    ]);
+    expect((await grants('test/fixtures/IG105/fail.tf'))[0]).toEqual(['IG105', 'aws_lambda_permission.everything', 2, { grantee: { kind: 'principal', principal: '123456789012' }, function: 'orders' }]);
   });
 
   it('draws a grant whose function cannot be named as its permission’s, as before', async () => {
@@ -128,10 +132,15 @@ describe('invoke graph from the findings', () => {
     expect(labelled(graphFromFindings(findings))).toEqual([['any AWS principal (*)', 'function of aws_lambda_permission.open', 'critical', ['aws_lambda_permission.open (IG101)']]]);
   });
 
-  it('draws a grant that invokes nothing from its principal to its permission, not to a word of its message', async () => {
+  it('draws a grant that invokes nothing from its principal to the function it names, not to a word of its message', async () => {
     const graph = labelled(graphFromFindings((await scanned(['test/fixtures/IG105/fail.tf'])).findings));
     // The message of lambda:GetFunction reads "… no invoke action: …"; the graph once took "action" for the function.
-    expect(graph).toContainEqual(['123456789012', 'function of aws_lambda_permission.read', 'medium', ['aws_lambda_permission.read (IG105)']]);
+    expect(graph).toContainEqual([
+      '123456789012',
+      'orders',
+      'medium',
+      ['aws_lambda_permission.everything (IG105)', 'aws_lambda_permission.read (IG105)', 'aws_lambda_permission.star (IG105)', 'aws_lambda_permission.invoke_star (IG105)'],
+    ]);
     expect(graph.filter(([, to]) => to === 'action')).toEqual([]);
   });
 

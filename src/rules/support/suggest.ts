@@ -2,7 +2,7 @@ import { dirname } from 'node:path';
 import { policyData } from '../../policy-data.js';
 import type { FixValue } from '../../fix/types.js';
 import { nameable, propertyName } from './fix.js';
-import type { LambdaPermission, Model, ResourceBase } from '../../model/types.js';
+import type { Attribute, LambdaPermission, Model, ResourceBase } from '../../model/types.js';
 import { groupedBy } from '../../model/grouped-by.js';
 import { sameRoot } from '../../model/identity-graph.js';
 import { displayString, knownString, referencesOf } from '../../model/value.js';
@@ -12,14 +12,17 @@ export function targetFunction(model: Model, permission: LambdaPermission): stri
   return namedFunction(model, permission) ?? unnamedFunction(permission);
 }
 
+/** What names a function: a permission, or a function URL (both by their `functionName`). */
+export type FunctionTarget = ResourceBase & { functionName?: Attribute };
+
 /**
- * How to refer to the function a permission targets: a reference from the scan if there is one.
+ * How to refer to the function a permission (or function URL) targets: a reference from the scan if there is one.
  * A reference means a function of the permission's own template or Terraform module instance (an
  * address is unique only there: every root may have its `aws_lambda_function.this`); a name written
  * out prefers one of those too, else the first function of that name anywhere in the scan. None
  * when no name is written, or the one written cannot be spelled out.
  */
-export function namedFunction(model: Model, permission: LambdaPermission): string | undefined {
+export function namedFunction(model: Model, permission: FunctionTarget): string | undefined {
   const value = permission.functionName?.value;
   const index = functionIndex(model.functions);
   const name = knownString(value);
@@ -43,7 +46,7 @@ export function namedFunction(model: Model, permission: LambdaPermission): strin
 }
 
 /** A permission's function as written, when it is none of the scan's: unknown pieces as `${ref}`, as other messages show them. */
-function writtenFunction(permission: LambdaPermission): string | undefined {
+function writtenFunction(permission: FunctionTarget): string | undefined {
   const text = displayString(permission.functionName?.value);
   // A piece with no reference to show (`!GetAtt` with nothing after it, an expression the evaluator cannot name) would read `${}`.
   return text === undefined || UNSPELLABLE.test(text) ? undefined : text;
