@@ -451,22 +451,29 @@ class FastHclParser {
     return { t: 'object', items, range: this.range(start, this.pos) };
   }
 
+  /** `k, v in` or `v in` after a `for` (of an expression or a template directive), the cursor left past `in`. */
+  private forVariables(): { keyVar?: string; valueVar: string } {
+    this.skip();
+    const first = this.identifier() ?? bail();
+    this.skip();
+    if (this.code() !== 44) {
+      if (!this.atWord('in')) bail();
+      this.pos += 2;
+      return { valueVar: first };
+    }
+    this.pos++;
+    this.skip();
+    const valueVar = this.identifier() ?? bail();
+    this.skip();
+    if (!this.atWord('in')) bail();
+    this.pos += 2;
+    return { keyVar: first, valueVar };
+  }
+
   /** `[for k, v in x : v if c]` / `{for k, v in x : k => v... if c}`. */
   private forExpression(start: number, object: boolean): Expr {
     this.pos += 3;
-    this.skip();
-    let valueVar = this.identifier() ?? bail();
-    let keyVar: string | undefined;
-    this.skip();
-    if (this.code() === 44) {
-      this.pos++;
-      this.skip();
-      keyVar = valueVar;
-      valueVar = this.identifier() ?? bail();
-      this.skip();
-    }
-    if (!this.atWord('in')) bail();
-    this.pos += 2;
+    const { keyVar, valueVar } = this.forVariables();
     const collection = this.expression();
     this.expect(':');
     let key: Expr | undefined;
@@ -557,19 +564,7 @@ class FastHclParser {
     let directive: TemplateDirective;
     if (keyword === 'if') directive = { tag: 'if', condition: this.expression() };
     else if (keyword === 'for') {
-      this.skip();
-      let valueVar = this.identifier() ?? bail();
-      let keyVar: string | undefined;
-      this.skip();
-      if (this.code() === 44) {
-        this.pos++;
-        this.skip();
-        keyVar = valueVar;
-        valueVar = this.identifier() ?? bail();
-        this.skip();
-      }
-      if (!this.atWord('in')) bail();
-      this.pos += 2;
+      const { keyVar, valueVar } = this.forVariables();
       directive = { tag: 'for', valueVar, collection: this.expression() };
       if (keyVar !== undefined) directive.keyVar = keyVar;
     } else if (keyword === 'else' || keyword === 'endif' || keyword === 'endfor') directive = { tag: keyword };
