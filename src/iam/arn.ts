@@ -5,6 +5,8 @@ const ACCOUNTLESS_ARN_TYPES = new Set(['aws_s3_bucket', 'aws_s3_directory_bucket
 
 /** Pseudo references that stand for "this account". */
 const THIS_ACCOUNT = [/^AWS::AccountId$/, /^data\.aws_caller_identity\.[^.]+\.account_id$/];
+/** Pseudo references that stand for "this region" (the aws_region data source's `name`, `id` or newer `region`). */
+const THIS_REGION = [/^AWS::Region$/, /^data\.aws_region\.[^.]+\.(name|id|region)$/];
 
 export type ArnAccount =
   /** An account id, literal or symbolic (`${AWS::AccountId}`, a variable). */
@@ -65,6 +67,10 @@ function unknownArn(value: UnknownValue): ArnAccount {
 
 export function isThisAccountRef(ref: string | undefined): boolean {
   return ref !== undefined && THIS_ACCOUNT.some((p) => p.test(ref));
+}
+
+export function isThisRegionRef(ref: string | undefined): boolean {
+  return ref !== undefined && THIS_REGION.some((p) => p.test(ref));
 }
 
 /**

@@ -1,4 +1,4 @@
-import { functionReach, globCompiler, sharedFunction, type GlobCompiler, type ScopedGrant, type SharedFunction } from '../iam/shared-function.js';
+import { functionReach, globCompiler, sharedFunction, type FunctionReach, type GlobCompiler, type ScopedGrant, type SharedFunction } from '../iam/shared-function.js';
 import { effectOf, everyFunction, FUNCTION_PROBES, grantsOnAllFunctions, LAYER_PROBES, type Grant } from '../iam/statement.js';
 import { boundaryChoices, identityGraph, type IdentityNode } from '../model/identity-graph.js';
 import type { IamIdentity, IdentityPolicy, PolicyDocument, Statement } from '../model/types.js';
@@ -45,9 +45,10 @@ interface Escalation {
   policies: IdentityPolicy[];
   /**
    * A function this scan deploys, when every way found creates a function and runs it by the name of
-   * one the scan deploys: CreateFunction fails on a name while its function exists (ResourceConflictException),
-   * so the path is open only while one is absent (before its first deploy, after a delete, or in an
-   * account or region the ARN allows that it is not deployed to). Reported a step lower, saying so.
+   * one the scan deploys, in a region and account the ARN fixes, and the caller cannot delete it:
+   * CreateFunction fails on a name while its function exists (ResourceConflictException), so the path
+   * is open only while one is absent (before its first deploy, after someone else deletes it).
+   * Reported a step lower, saying so.
    */
   deployedOnly?: string;
 }
@@ -112,7 +113,12 @@ function escalationUnder(node: IdentityNode, boundary: PolicyDocument | undefine
   // one that ran out of budget has not shown there is none, so the finding stays critical.
   const deployedName = shared.run && deployedNameOf(shared.run, deployed);
   const elsewhere = deployedName === undefined ? undefined : globCompiler();
-  const deployedOnly = elsewhere !== undefined && !search(elsewhere, (grant) => deployedNameOf(grant, deployed) === undefined) && elsewhere.budget.left > 0;
+  const deployedOnly =
+    elsewhere !== undefined &&
+    !search(elsewhere, (grant) => deployedNameOf(grant, deployed) === undefined) &&
+    elsewhere.budget.left > 0 &&
+    shared.run !== undefined &&
+    !deletesFirst(documents, shared.run, boundary, elsewhere);
   for (const { grants } of passRole) for (const grant of grants) statements.add(grant.statement);
   for (const statement of shared.statements) statements.add(statement);
   const passing = passRole.map((s) => s.named);
@@ -122,6 +128,18 @@ function escalationUnder(node: IdentityNode, boundary: PolicyDocument | undefine
     policies: policiesOf(),
     ...(deployedOnly && deployedName ? { deployedOnly: deployedName } : {}),
   };
+}
+
+/**
+ * Whether the caller may delete the deployed function its run grant names (lambda:DeleteFunction on it, past the Denies
+ * and the boundary): it then frees the name itself and the path is open now. A search that ran out of budget says yes.
+ */
+function deletesFirst(documents: PolicyDocument[], run: ScopedGrant, boundary: PolicyDocument | undefined, compiler: GlobCompiler): boolean {
+  const deletes = functionReach(documents, 'lambda:DeleteFunction', compiler);
+  if (deletes.grants.length === 0) return false;
+  const caps = boundary ? [functionReach([boundary], 'lambda:DeleteFunction', compiler)] : [];
+  const named: FunctionReach = { action: 'lambda:InvokeFunction', grants: [run], denied: [], deniedUnless: [] };
+  return sharedFunction(named, deletes, compiler, caps) !== undefined || compiler.budget.left <= 0;
 }
 
 /** The layer actions that let the caller supply a layer of its own: publish one, and use it (adding a layer to a function needs lambda:GetLayerVersion on it). */
@@ -237,7 +255,7 @@ export const IG204: Rule = {
     severity: 'critical',
     attack: 'T1648',
     description:
-      'A role, user, group or IAM Identity Center permission set (whoever is assigned it) whose policies together allow iam:PassRole on every role, and a way to put code in a function and run it, can create a function that runs as any role in the account and then run it: its own permissions become those of the most powerful role it can pass. Putting code in and running it means lambda:CreateFunction together with lambda:InvokeFunction or lambda:AddPermission on one function name they share (`function:app-*` for both is enough: the caller creates app-evil and invokes it; so is one exact name, which CreateFunction takes whenever it is free), or with lambda:CreateEventSourceMapping on every mapping; or lambda:UpdateFunctionConfiguration and lambda:UpdateFunctionCode with one of the three on one function they all share (the caller points an existing function at any role it can pass, puts its code in and runs it), or without UpdateFunctionCode when lambda:PublishLayerVersion and lambda:GetLayerVersion are granted on every layer and the UpdateFunctionConfiguration grant has no lambda:Layer condition (the caller adds a layer it published, whose extension runs with the credentials of the function); or lambda:UpdateFunctionCode with one of the three on every function (without UpdateFunctionConfiguration an existing function keeps the role its owner gave it, so only every function makes that an escalation). iam:PassRole counts as CreateFunction and UpdateFunctionConfiguration ask for it, with iam:PassedToService = lambda.amazonaws.com: a grant whose PassedToService condition admits only other services (ec2.amazonaws.com, StringNotEquals lambda.amazonaws.com) or a value the scan cannot read gives nothing, and a Deny whose only condition is a PassedToService one admitting Lambda removes the step (the key is always present, so IfExists operators decide as their base); `lambda.${AWS::URLSuffix}` and other partition-aware spellings read as Lambda, and a list is decided by the values the scan can read (one Lambda value makes StringEquals hold). `${aws:username}` and unknown Terraform or CloudFormation values in a name are one fixed string the caller cannot choose: shared with themselves and with `*`, not with another prefix. The grants may sit in different policies (inline, attached, inherited from a group); an unconditional Deny in the set removes what it covers, and one covering every function both steps share removes the escalation. Reported once per principal, naming every policy that contributes; administrators (* on *) have nothing to escalate to and are left to IG202/IG301. A known permissions boundary of the principal must allow each step too, on the shared function where that is the path (its Denies apply), and an administrator under a narrower boundary is not one; a boundary the scan cannot read leaves the finding as without one. An InvokeFunction or AddPermission grant gated by aws:ResourceTag counts on a function the caller creates when it may tag it to match on create: lambda:CreateFunction and lambda:TagResource (tagging on create needs both, as the Lambda Developer Guide says under "Using tags on Lambda functions") on one name the gated grant shares, their aws:RequestTag and aws:TagKeys (ForAllValues / ForAnyValue) conditions admitting one value the aws:ResourceTag conditions of the gated grant admit too (StringEquals and StringLike and their negations; a policy variable such as `${aws:PrincipalTag/team}` or an unknown value is one fixed value, met by itself and by a pattern that matches anything); an operator or value the scan cannot decide (`…IgnoreCase`, a set qualifier on a single-valued key) gives nothing, and the message names the tag key and the statements. When every way found creates a function and runs it by the name of one this scan deploys (`function:orders`, with aws_lambda_function `orders` in the scan; only the name is compared), the finding is high, not critical, and says so: CreateFunction fails on a name while its function exists, so the path opens only while it is absent (before its first deploy, after a delete, or in an account or region the ARN allows that it is not deployed to). A CloudFormation Fn::If boundary is any of its branches: an escalation any branch allows is reported.',
+      'A role, user, group or IAM Identity Center permission set (whoever is assigned it) whose policies together allow iam:PassRole on every role, and a way to put code in a function and run it, can create a function that runs as any role in the account and then run it: its own permissions become those of the most powerful role it can pass. Putting code in and running it means lambda:CreateFunction together with lambda:InvokeFunction or lambda:AddPermission on one function name they share (`function:app-*` for both is enough: the caller creates app-evil and invokes it; so is one exact name, which CreateFunction takes whenever it is free), or with lambda:CreateEventSourceMapping on every mapping; or lambda:UpdateFunctionConfiguration and lambda:UpdateFunctionCode with one of the three on one function they all share (the caller points an existing function at any role it can pass, puts its code in and runs it), or without UpdateFunctionCode when lambda:PublishLayerVersion and lambda:GetLayerVersion are granted on every layer and the UpdateFunctionConfiguration grant has no lambda:Layer condition (the caller adds a layer it published, whose extension runs with the credentials of the function); or lambda:UpdateFunctionCode with one of the three on every function (without UpdateFunctionConfiguration an existing function keeps the role its owner gave it, so only every function makes that an escalation). iam:PassRole counts as CreateFunction and UpdateFunctionConfiguration ask for it, with iam:PassedToService = lambda.amazonaws.com: a grant whose PassedToService condition admits only other services (ec2.amazonaws.com, StringNotEquals lambda.amazonaws.com) or a value the scan cannot read gives nothing, and a Deny whose only condition is a PassedToService one admitting Lambda removes the step (the key is always present, so IfExists operators decide as their base); `lambda.${AWS::URLSuffix}` and other partition-aware spellings read as Lambda, and a list is decided by the values the scan can read (one Lambda value makes StringEquals hold). `${aws:username}` and unknown Terraform or CloudFormation values in a name are one fixed string the caller cannot choose: shared with themselves and with `*`, not with another prefix. The grants may sit in different policies (inline, attached, inherited from a group); an unconditional Deny in the set removes what it covers, and one covering every function both steps share removes the escalation. Reported once per principal, naming every policy that contributes; administrators (* on *) have nothing to escalate to and are left to IG202/IG301. A known permissions boundary of the principal must allow each step too, on the shared function where that is the path (its Denies apply), and an administrator under a narrower boundary is not one; a boundary the scan cannot read leaves the finding as without one. An InvokeFunction or AddPermission grant gated by aws:ResourceTag counts on a function the caller creates when it may tag it to match on create: lambda:CreateFunction and lambda:TagResource (tagging on create needs both, as the Lambda Developer Guide says under "Using tags on Lambda functions") on one name the gated grant shares, their aws:RequestTag and aws:TagKeys (ForAllValues / ForAnyValue) conditions admitting one value the aws:ResourceTag conditions of the gated grant admit too (StringEquals and StringLike and their negations; a policy variable such as `${aws:PrincipalTag/team}` or an unknown value is one fixed value, met by itself and by a pattern that matches anything); an operator or value the scan cannot decide (`…IgnoreCase`, a set qualifier on a single-valued key) gives nothing, and the message names the tag key and the statements. When every way found creates a function and runs it by the name of one this scan deploys (`arn:aws:lambda:us-east-1:123456789012:function:orders`, with aws_lambda_function `orders` in the scan), the finding is high, not critical, and says so: CreateFunction fails on a name while its function exists, so the path opens only while it is absent (before its first deploy, after someone else deletes it). A name is unique only within one region and account, so the ARN must fix both, literally or as the deployment\'s own (`${AWS::Region}`, `${AWS::AccountId}`, data.aws_region and data.aws_caller_identity references): `arn:aws:lambda:*:*:function:orders` stays critical, as does a principal that may also lambda:DeleteFunction the deployed function (it frees the name itself). A CloudFormation Fn::If boundary is any of its branches: an escalation any branch allows is reported.',
     fixable: false,
   },
   check({ model }) {
@@ -257,7 +275,7 @@ export const IG204: Rule = {
       if (node.identity.kind === 'user' && vias.size === 1 && only !== undefined && reported.has(only)) continue;
       const who = node.identity.kind === 'group' ? `every member of group ${identityLabel(node)}` : node.identity.kind === 'permission-set' ? `whoever is assigned permission set ${identityLabel(node)}` : identityLabel(node);
       const deployedOnly = result.deployedOnly
-        ? ` Every way found runs the function it creates under the name of one this scan deploys (\`${result.deployedOnly}\`), which CreateFunction cannot take while that function exists: high, not critical, as the path opens only while it is absent (before its first deploy, after a delete, or in an account or region the ARN allows that it is not deployed to).`
+        ? ` Every way found runs the function it creates under the name of one this scan deploys (\`${result.deployedOnly}\`), which CreateFunction cannot take while that function exists: high, not critical, as the path opens only while it is absent (before its first deploy, after someone else deletes it, or if the ARN's region and account are not the ones it deploys to).`
         : '';
       findings.push({
         ruleId: 'IG204',

@@ -117,8 +117,17 @@ describe('IG204: a CI deployer that can run only functions the scan deploys', ()
     expect(found.message).toContain(
       'Every way found runs the function it creates under the name of one this scan deploys (`orders`), which CreateFunction cannot take while that function exists: high, not critical,',
     );
-    // Region and account unknown: the name decides.
-    expect((await ig204(ci('arn:aws:lambda:*:*:function:orders'), ORDERS)).map((f) => f.severity)).toEqual(['high']);
+    // The deployment's own region and account, written as references, fix them as literals do.
+    const own = 'arn:aws:lambda:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:function:orders';
+    expect((await ig204(ci(own), ORDERS)).map((f) => f.severity)).toEqual(['high']);
+  });
+
+  it('stays critical when the ARN leaves region or account open: a name is unique only within one of each', async () => {
+    expect(await ig204(ci('arn:aws:lambda:*:*:function:orders'), ORDERS)).toEqual([{ at: ['aws_iam_user.deployer', 1], severity: 'critical', message: expect.not.stringContaining('this scan deploys') }]);
+    expect((await ig204(ci('arn:aws:lambda:us-east-1:*:function:orders'), ORDERS)).map((f) => f.severity)).toEqual(['critical']);
+    expect((await ig204(ci('arn:aws:lambda:eu-*:123456789012:function:orders'), ORDERS)).map((f) => f.severity)).toEqual(['critical']);
+    // A variable may name any region.
+    expect((await ig204(ci('arn:aws:lambda:${var.region}:123456789012:function:orders'), ORDERS)).map((f) => f.severity)).toEqual(['critical']);
   });
 
   it('stays critical when the name is not deployed here, or another name can be created and run', async () => {
@@ -126,6 +135,17 @@ describe('IG204: a CI deployer that can run only functions the scan deploys', ()
     expect((await ig204(ci(`${FN}payments`), ORDERS)).map((f) => f.severity)).toEqual(['critical']);
     expect((await ig204([...ci(`${FN}orders`), allow('"lambda:AddPermission"', `${FN}app-*`)], ORDERS)).map((f) => f.severity)).toEqual(['critical']);
     expect((await ig204([...ci(`${FN}orders`), allow('"lambda:CreateEventSourceMapping"', '*')], ORDERS)).map((f) => f.severity)).toEqual(['critical']);
+  });
+
+  it('stays critical when it can delete the deployed function, freeing the name itself', async () => {
+    const remove = (resource: string) => allow('"lambda:DeleteFunction"', resource);
+    const [found] = await ig204([...ci(`${FN}orders`), remove(`${FN}orders`)], ORDERS);
+    expect(found).toEqual({ at: ['aws_iam_user.deployer', 1], severity: 'critical', message: expect.not.stringContaining('this scan deploys') });
+    expect((await ig204([...ci(`${FN}orders`), remove('*')], ORDERS)).map((f) => f.severity)).toEqual(['critical']);
+    // Another function, or a Deny on this one: the name stays taken.
+    expect((await ig204([...ci(`${FN}orders`), remove(`${FN}payments`)], ORDERS)).map((f) => f.severity)).toEqual(['high']);
+    const denied = '{ Effect = "Deny", Action = "lambda:DeleteFunction", Resource = "*" }';
+    expect((await ig204([...ci(`${FN}orders`), remove('*'), denied], ORDERS)).map((f) => f.severity)).toEqual(['high']);
   });
 
   it('stays critical when it can reconfigure and recode the deployed function itself', async () => {
