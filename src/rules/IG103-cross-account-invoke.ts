@@ -19,7 +19,7 @@ export const IG103: Rule = {
     remediation:
       'List the partner accounts you trust under `accounts` in `.invokeguard.yml`, or constrain the grant to your organisation with `principal_org_id`/`PrincipalOrgID` (a service grant: `source_account`/`SourceAccount` of your own account); otherwise remove it.',
     description:
-      'A resource permission that lets an AWS account outside your configured accounts, and not constrained to your organisation, run the function: granted to the account (or a role/user in it); to "*" or a service principal for a source account, or a source ARN, in that account (a service then invokes for that account\'s resources); or to "*" constrained to another organisation (principal_org_id / PrincipalOrgID other than `orgId`). Runs only when `accounts` or `orgId` is configured; partners granted on purpose go into `accounts`. A permission whose action covers no invoke action (lambda:GetFunction alone) invokes nothing and is left to IG105.',
+      'A resource permission that lets an AWS account outside your configured accounts, and not constrained to your organisation, run the function: granted to the account (or a role/user in it); to "*" or a service principal for a source account, or a source ARN, in that account (a service then invokes for that account\'s resources); or to "*" constrained to another organisation (principal_org_id / PrincipalOrgID other than `orgId`). Runs only when `accounts` or `orgId` is configured: an account is judged only against `accounts` (with `orgId` alone, only an organisation id is), and a source account the scan cannot read leaves the source ARN\'s account to decide; partners granted on purpose go into `accounts`. A permission whose action covers no invoke action (lambda:GetFunction alone) invokes nothing and is left to IG105.',
     fixable: false,
   },
   check({ model, config }) {
@@ -47,6 +47,8 @@ function outsideReach(permission: LambdaPermission, accounts: ReadonlySet<string
   const org = knownString(permission.principalOrgId?.value);
   const ourOrg = config?.orgId;
   if (principal.kind === 'account' || principal.kind === 'arn') {
+    // Whether an account is outside is known only against `accounts`: orgId alone cannot place an account id.
+    if (accounts.size === 0) return undefined;
     const account = principal.kind === 'account' ? principal.account : literalAccountOf(permission.principal!.value);
     if (!account || accounts.has(account)) return undefined;
     if (org !== undefined && (ourOrg === undefined || org === ourOrg)) return undefined;
@@ -61,11 +63,12 @@ function outsideReach(permission: LambdaPermission, accounts: ReadonlySet<string
     return { kind: 'organisation', organisation: org, range: permission.principalOrgId!.range };
   }
   // "*" or a service for a resource of one account: that account's resources (through a service) can invoke.
-  // A request must match both the source account and the source ARN: the source account, when written, decides.
+  if (accounts.size === 0) return undefined;
+  // A request must match both the source account and the source ARN: a known source account decides; an unknown one leaves it to the ARN.
   if (!isNullish(permission.sourceAccount?.value)) {
     const named = literalAccounts(permission.sourceAccount!.value);
     const stranger = named?.find((account) => !accounts.has(account));
-    return stranger ? { kind: 'account', account: stranger, via: 'source account', range: permission.sourceAccount!.range } : undefined;
+    if (named !== undefined) return stranger ? { kind: 'account', account: stranger, via: 'source account', range: permission.sourceAccount!.range } : undefined;
   }
   if (!isNullish(permission.sourceArn?.value)) {
     const named = literalAccounts(permission.sourceArn!.value, (arn) => literalAccountOf(arn));

@@ -52,6 +52,28 @@ describe('IG103 reports a grant reaching outside the estate through an organisat
     expect(partner.map(([resource]) => resource).filter((r) => REACHED.includes(String(r)))).toEqual(REACHED.slice(0, 1));
   });
 
+  it('judges accounts only against `accounts`: orgId alone cannot place an account id', async () => {
+    const grant = (name: string, body: string) => `resource "aws_lambda_permission" "${name}" {
+  action        = "lambda:InvokeFunction"
+  function_name = "orders"
+${body}
+}
+`;
+    const dir = tempTree({
+      'main.tf': [
+        grant('s3_own', '  principal      = "s3.amazonaws.com"\n  source_account = "111122223333"\n  source_arn     = "arn:aws:s3:::my-bucket"'),
+        grant('sns_foreign', '  principal      = "sns.amazonaws.com"\n  source_account = var.acct\n  source_arn     = "arn:aws:sns:us-east-1:444455556666:partner"'),
+        grant('by_account', '  principal      = "111122223333"'),
+      ].join(''),
+    });
+    expect(await ig103(dir, ['.'], config({ orgId: 'o-a1b2c3d4e5' }))).toEqual([]);
+    // With accounts: an unknown source account leaves the source ARN to decide (a request must match both).
+    const found = await ig103(dir, ['.'], config({ accounts: ['111122223333'] }));
+    expect(found.map(([resource, line, message]) => [resource, line, String(message).replace(/\); it is .*/, ')')])).toEqual([
+      ['aws_lambda_permission.sns_foreign', 13, 'aws_lambda_permission.sns_foreign lets sns.amazonaws.com invoke the function for a resource in account 444455556666 (source ARN "arn:aws:sns:us-east-1:444455556666:partner")'],
+    ]);
+  });
+
   it('reads the accounts a policy file lists in aws:SourceAccount, and the account of an aws:SourceArn', async () => {
     const statement = (sid: string, principal: string, condition: object) =>
       JSON.stringify({ Sid: sid, Effect: 'Allow', Principal: principal === '*' ? '*' : { Service: principal }, Action: 'lambda:InvokeFunction', Resource: 'arn:aws:lambda:us-east-1:111122223333:function:orders', Condition: condition });
