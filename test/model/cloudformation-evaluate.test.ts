@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { buildModel } from '../../src/model/build-model.js';
-import { variantsOf, CfnEvaluator, type TemplateScope } from '../../src/model/cloudformation/evaluate.js';
+import { variantsOf, CfnEvaluator, MAX_ALTERNATIVES, type TemplateScope } from '../../src/model/cloudformation/evaluate.js';
 import { displayString, get, type Value } from '../../src/model/value.js';
 import { parseCloudFormation } from '../../src/parse/cloudformation/parse-cloudformation.js';
 
@@ -133,6 +133,15 @@ describe('CloudFormation intrinsics', () => {
     expect(variants('!Ref Env')).toEqual(['prod', 'dev']);
     // One parameter is one choice: both places take the same value.
     expect(variants('!Join [":", [!Ref Caller, !Ref Caller]]')).toEqual(['*:*', '111122223333:111122223333']);
+  });
+
+  it('a choice offers at most MAX_ALTERNATIVES alternatives, and then the variants are not complete', () => {
+    const allowed = Array.from({ length: MAX_ALTERNATIVES + 4 }, (_, i) => `v${i}`);
+    const scope = scopeOf(parse(`Parameters:\n  Many: { Type: String, AllowedValues: [${allowed.join(', ')}] }\n`));
+    const { values, complete } = variantsOf(scope, output('!Ref Many'));
+    expect(values.map(displayString)).toEqual(allowed.slice(0, MAX_ALTERNATIVES));
+    expect(complete).toBe(false);
+    expect(variantsOf(HEADER_SCOPE, output('!Ref Caller')).complete).toBe(true);
   });
 
   it('Conditions known statically pick their Fn::If branch; others are explored both ways', () => {
