@@ -113,6 +113,14 @@ export class CfnEvaluator {
     return taken;
   }
 
+  /**
+   * A named choice's name, qualified by the template instance: a nested stack's condition or parameter
+   * is not its parent's of the same name (an output read through `Fn::GetAtt` shares this evaluation's choices).
+   */
+  private choiceName(kind: 'if' | 'parameter', name: string): string {
+    return `${kind}:${this.scope.prefix ?? ''}${name}`;
+  }
+
   /** One of `alternatives` (at least one), relocated to `range`; a choice when there are several. */
   private oneOf(candidates: Value[], range: Range, depth: number, name?: string): Value {
     const alternatives = this.bounded(candidates);
@@ -178,7 +186,7 @@ export class CfnEvaluator {
         // A condition known statically picks its branch; the branch that can never deploy is not explored.
         const condition = knownString(argument.items[0]);
         const known = condition === undefined ? undefined : knownCondition(this.scope, condition);
-        const takeFalse = known === undefined ? this.choose(2, condition === undefined ? undefined : `if:${condition}`) === 1 : !known;
+        const takeFalse = known === undefined ? this.choose(2, condition === undefined ? undefined : this.choiceName('if', condition)) === 1 : !known;
         return this.evaluate(argument.items[takeFalse ? 2 : 1], depth);
       }
       case 'Fn::Equals':
@@ -269,7 +277,7 @@ export class CfnEvaluator {
       const fallback = get(parameter, 'Default');
       const allowed = allowedValues(parameter);
       // The deployer may pass any allowed value, not only the default: each is a choice (the default first).
-      if (allowed.length > 0) return this.oneOf(fallback && !this.pinned ? [fallback, ...allowed] : allowed, range, depth, `parameter:${target}`);
+      if (allowed.length > 0) return this.oneOf(fallback && !this.pinned ? [fallback, ...allowed] : allowed, range, depth, this.choiceName('parameter', target));
       if (!fallback || this.pinned) return unknown(range, target);
       return listParameter(parameter, fallback, range) ?? relocate(this.evaluate(fallback, depth), range);
     }
