@@ -54,4 +54,8 @@ describe('SAM state machines', () => {
       ['IG201', 'InlineStatement', 29],
     ]);
   });
+
+  it('a PermissionsBoundary written as Fn::If is each of its branches: the branch without one leaves the grant (IG201)', async () => {
+    expect(await triples('test/fixtures/sam/state-machine-boundary.cfn.yaml')).toEqual([['IG201', 'Machine', 28]]);
+  });
 });
