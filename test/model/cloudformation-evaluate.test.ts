@@ -135,6 +135,16 @@ describe('CloudFormation intrinsics', () => {
     expect(variants('!Join [":", [!Ref Caller, !Ref Caller]]')).toEqual(['*:*', '111122223333:111122223333']);
   });
 
+  it('an SSM-typed parameter is not known: its default, the value passed and its AllowedValues are store keys', () => {
+    const template = parse(`Parameters:\n  Caller: { Type: "AWS::SSM::Parameter::Value<String>", Default: /app/caller, AllowedValues: [/app/caller, /app/other] }\n`);
+    const key: Value = { kind: 'string', value: '/app/passed', range: output('x').range };
+    for (const scope of [scopeOf(template), { ...scopeOf(template), given: new Map([['Caller', key]]) }]) {
+      const { values, complete } = variantsOf(scope, output('!Ref Caller'));
+      expect(values).toEqual([expect.objectContaining({ kind: 'unknown', ref: 'Caller' })]);
+      expect(complete).toBe(true);
+    }
+  });
+
   it('a choice offers at most MAX_ALTERNATIVES alternatives, and then the variants are not complete', () => {
     const allowed = Array.from({ length: MAX_ALTERNATIVES + 4 }, (_, i) => `v${i}`);
     const scope = scopeOf(parse(`Parameters:\n  Many: { Type: String, AllowedValues: [${allowed.join(', ')}] }\n`));

@@ -272,6 +272,8 @@ export class CfnEvaluator {
     if (target === 'AWS::NoValue') return { kind: 'null', range };
     const parameter = this.scope.parameters.get(target);
     if (parameter) {
+      // Its default, the value passed and its AllowedValues are parameter store keys: the value read there is not known.
+      if (ssmTyped(parameter)) return unknown(range, target);
       const passed = this.scope.given?.get(target);
       if (passed) return this.pinned ? unknown(range, target) : (listParameter(parameter, passed, passed.range) ?? passed);
       const fallback = get(parameter, 'Default');
@@ -395,15 +397,16 @@ export class CfnEvaluator {
   }
 }
 
-/**
- * A parameter's `AllowedValues` as values it may take: scalars only (a list parameter's apply to each of
- * its items), and not for an SSM-typed one, whose allowed values are the parameter store keys, not
- * the values read from there.
- */
+/** A parameter whose value CloudFormation reads from the SSM parameter store, under the key the template gives. */
+function ssmTyped(parameter: Value): boolean {
+  return knownString(get(parameter, 'Type'))?.startsWith('AWS::SSM::Parameter::Value<') === true;
+}
+
+/** A parameter's `AllowedValues` (scalars only: a list parameter's apply to each of its items). */
 function allowedValues(parameter: Value): Value[] {
   const type = knownString(get(parameter, 'Type')) ?? '';
   const allowed = get(parameter, 'AllowedValues');
-  if (allowed?.kind !== 'list' || type === 'CommaDelimitedList' || type.startsWith('List<') || type.startsWith('AWS::SSM::Parameter::Value<')) return [];
+  if (allowed?.kind !== 'list' || type === 'CommaDelimitedList' || type.startsWith('List<')) return [];
   return allowed.items;
 }
 
