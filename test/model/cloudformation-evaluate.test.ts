@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { buildModel } from '../../src/model/build-model.js';
-import { variantsOf, CfnEvaluator, type TemplateScope } from '../../src/model/cloudformation/evaluate.js';
+import { variantsOf, CfnEvaluator, MAX_ALTERNATIVES, type TemplateScope } from '../../src/model/cloudformation/evaluate.js';
 import { displayString, get, type Value } from '../../src/model/value.js';
 import { parseCloudFormation } from '../../src/parse/cloudformation/parse-cloudformation.js';
 
@@ -133,6 +133,25 @@ describe('CloudFormation intrinsics', () => {
     expect(variants('!Ref Env')).toEqual(['prod', 'dev']);
     // One parameter is one choice: both places take the same value.
     expect(variants('!Join [":", [!Ref Caller, !Ref Caller]]')).toEqual(['*:*', '111122223333:111122223333']);
+  });
+
+  it('an SSM-typed parameter is not known: its default, the value passed and its AllowedValues are store keys', () => {
+    const template = parse(`Parameters:\n  Caller: { Type: "AWS::SSM::Parameter::Value<String>", Default: /app/caller, AllowedValues: [/app/caller, /app/other] }\n`);
+    const key: Value = { kind: 'string', value: '/app/passed', range: output('x').range };
+    for (const scope of [scopeOf(template), { ...scopeOf(template), given: new Map([['Caller', key]]) }]) {
+      const { values, complete } = variantsOf(scope, output('!Ref Caller'));
+      expect(values).toEqual([expect.objectContaining({ kind: 'unknown', ref: 'Caller' })]);
+      expect(complete).toBe(true);
+    }
+  });
+
+  it('a choice offers at most MAX_ALTERNATIVES alternatives, and then the variants are not complete', () => {
+    const allowed = Array.from({ length: MAX_ALTERNATIVES + 4 }, (_, i) => `v${i}`);
+    const scope = scopeOf(parse(`Parameters:\n  Many: { Type: String, AllowedValues: [${allowed.join(', ')}] }\n`));
+    const { values, complete } = variantsOf(scope, output('!Ref Many'));
+    expect(values.map(displayString)).toEqual(allowed.slice(0, MAX_ALTERNATIVES));
+    expect(complete).toBe(false);
+    expect(variantsOf(HEADER_SCOPE, output('!Ref Caller')).complete).toBe(true);
   });
 
   it('Conditions known statically pick their Fn::If branch; others are explored both ways', () => {

@@ -29,6 +29,13 @@ describe('CloudFormation nested stacks with local templates, analysed with what 
     expect(findings.find((f) => f.resource === 'Api/Invoke')!.message).toBe('Api/Invoke lets any AWS principal ("*") invoke Handler: it has no source account and no source ARN and no organisation id.');
   });
 
+  it('a child\'s condition is not its parent\'s of the same name: the "*" of the child\'s output is read through the parent\'s Fn::If (IG101)', async () => {
+    expect(await located(`${DIR}/same-condition`)).toEqual([
+      ['IG101', 'Perm', 'same-condition/parent.yaml', 29],
+      ['IG102', 'Perm', 'same-condition/parent.yaml', 29],
+    ]);
+  });
+
   it('reads a child nothing in the scan nests as a standalone template, with its own safe defaults', async () => {
     expect(await located(`${DIR}/standalone`)).toEqual([]);
   });

@@ -307,9 +307,11 @@ function addResource(model: Model, scope: TemplateScope, entry: ObjectEntry, glo
       variants.forEach((p, i) => addSamFunction(model, scope, base, p, evaluatedGlobals, i === 0, variants));
       return;
     }
-    case 'AWS::Serverless::StateMachine':
-      evaluate().forEach((p, i) => addSamStateMachine(model, scope, base, p, i === 0));
+    case 'AWS::Serverless::StateMachine': {
+      const variants = evaluate();
+      variants.forEach((p, i) => addSamStateMachine(model, scope, base, p, i === 0, variants));
       return;
+    }
     default:
       if (isPostureType(type)) addCloudFormationPosture(model, type, base, evaluate()[0]);
       return;

@@ -49,6 +49,8 @@ export interface Choices {
    * the same way everywhere in one evaluation, so combinations that cannot deploy are not explored.
    */
   named?: Map<string, number>;
+  /** Set when a choice had more than MAX_ALTERNATIVES alternatives: only the first were offered. */
+  truncated?: boolean;
 }
 
 /** Every choice takes its first alternative: an `Fn::If`'s true branch, a mapping's first entry, a parameter's default. */
@@ -56,6 +58,13 @@ const FIRST: Choices['pick'] = () => 0;
 
 /** Evaluations of one value `variantsOf` makes at most by enumerating combinations (2^4: four `Fn::If`s). */
 export const MAX_VARIANTS = 16;
+
+/**
+ * Alternatives one choice offers at most (the default and the first allowed values, a mapping's first
+ * entries): a parameter with thousands of AllowedValues, read by many resources, would otherwise
+ * multiply the evaluations of each of them.
+ */
+export const MAX_ALTERNATIVES = 16;
 
 const MAX_DEPTH = 64;
 
@@ -104,10 +113,26 @@ export class CfnEvaluator {
     return taken;
   }
 
+  /**
+   * A named choice's name, qualified by the template instance: a nested stack's condition or parameter
+   * is not its parent's of the same name (an output read through `Fn::GetAtt` shares this evaluation's choices).
+   */
+  private choiceName(kind: 'if' | 'parameter', name: string): string {
+    return `${kind}:${this.scope.prefix ?? ''}${name}`;
+  }
+
   /** One of `alternatives` (at least one), relocated to `range`; a choice when there are several. */
-  private oneOf(alternatives: Value[], range: Range, depth: number, name?: string): Value {
+  private oneOf(candidates: Value[], range: Range, depth: number, name?: string): Value {
+    const alternatives = this.bounded(candidates);
     const picked = alternatives.length === 1 ? alternatives[0] : alternatives[this.choose(alternatives.length, name)];
     return relocate(this.evaluate(picked, depth), range);
+  }
+
+  /** The first MAX_ALTERNATIVES distinct values (sliced first: `distinct` of thousands, on every evaluation, is what is bounded). */
+  private bounded(candidates: Value[]): Value[] {
+    if (candidates.length <= MAX_ALTERNATIVES) return distinct(candidates);
+    this.choices.truncated = true;
+    return distinct(candidates.slice(0, MAX_ALTERNATIVES));
   }
 
   evaluate(value: Value, depth = 0): Value {
@@ -161,7 +186,7 @@ export class CfnEvaluator {
         // A condition known statically picks its branch; the branch that can never deploy is not explored.
         const condition = knownString(argument.items[0]);
         const known = condition === undefined ? undefined : knownCondition(this.scope, condition);
-        const takeFalse = known === undefined ? this.choose(2, condition === undefined ? undefined : `if:${condition}`) === 1 : !known;
+        const takeFalse = known === undefined ? this.choose(2, condition === undefined ? undefined : this.choiceName('if', condition)) === 1 : !known;
         return this.evaluate(argument.items[takeFalse ? 2 : 1], depth);
       }
       case 'Fn::Equals':
@@ -247,12 +272,14 @@ export class CfnEvaluator {
     if (target === 'AWS::NoValue') return { kind: 'null', range };
     const parameter = this.scope.parameters.get(target);
     if (parameter) {
+      // Its default, the value passed and its AllowedValues are parameter store keys: the value read there is not known.
+      if (ssmTyped(parameter)) return unknown(range, target);
       const passed = this.scope.given?.get(target);
       if (passed) return this.pinned ? unknown(range, target) : (listParameter(parameter, passed, passed.range) ?? passed);
       const fallback = get(parameter, 'Default');
       const allowed = allowedValues(parameter);
       // The deployer may pass any allowed value, not only the default: each is a choice (the default first).
-      if (allowed.length > 0) return this.oneOf(fallback && !this.pinned ? distinct([fallback, ...allowed]) : allowed, range, depth, `parameter:${target}`);
+      if (allowed.length > 0) return this.oneOf(fallback && !this.pinned ? [fallback, ...allowed] : allowed, range, depth, this.choiceName('parameter', target));
       if (!fallback || this.pinned) return unknown(range, target);
       return listParameter(parameter, fallback, range) ?? relocate(this.evaluate(fallback, depth), range);
     }
@@ -365,9 +392,14 @@ export class CfnEvaluator {
     const tops = topKey === undefined ? map.entries.map((e) => e.value) : [get(map, topKey)];
     const found = tops.flatMap((top) => (secondKey !== undefined ? [get(top, secondKey)] : top?.kind === 'object' ? top.entries.map((e) => e.value) : []));
     // The key may be one the map lacks: that gives the default, or, without one, fails the deployment (no value to explore).
-    const alternatives = distinct([...found.filter((v): v is Value => v !== undefined), ...(fallback ? [fallback] : [])]);
+    const alternatives = [...found.filter((v): v is Value => v !== undefined), ...(fallback ? [fallback] : [])];
     return alternatives.length > 0 ? this.oneOf(alternatives, range, depth) : unknown(range, `FindInMap:${mapName}`);
   }
+}
+
+/** A parameter whose value CloudFormation reads from the SSM parameter store, under the key the template gives. */
+function ssmTyped(parameter: Value): boolean {
+  return knownString(get(parameter, 'Type'))?.startsWith('AWS::SSM::Parameter::Value<') === true;
 }
 
 /** A parameter's `AllowedValues` (scalars only: a list parameter's apply to each of its items). */
@@ -458,7 +490,8 @@ function strip(value: Value): unknown {
  * Evaluates `value` under every combination of the choices it meets, each distinct result once;
  * without any choice there is one result. `complete`: every combination was tried. Beyond
  * MAX_VARIANTS combinations, each alternative of each choice is still tried once (the k-th variant
- * of that pass takes the k-th alternative of every choice), but not every combination.
+ * of that pass takes the k-th alternative of every choice), but not every combination. A choice offers
+ * at most MAX_ALTERNATIVES alternatives (and then the result is not complete), which bounds that pass.
  */
 export function variantsOf(scope: TemplateScope, value: Value, pinned = false): { values: Value[]; complete: boolean } {
   const values: Value[] = [];
@@ -481,12 +514,14 @@ export function variantsOf(scope: TemplateScope, value: Value, pinned = false): 
   // a choice met only inside an alternative (an Fn::If in an Fn::If's branch) is enumerated there.
   let prefix: number[] = [];
   let widest = 1;
+  let truncated = false;
   for (let tried = 0; tried < MAX_VARIANTS; tried++) {
-    const { met } = run((index) => prefix[index] ?? 0);
+    const { met, truncated: cut } = run((index) => prefix[index] ?? 0);
+    truncated ||= cut === true;
     for (const m of met) widest = Math.max(widest, m.arity);
     let j = met.length - 1;
     while (j >= 0 && met[j].taken + 1 >= met[j].arity) j--;
-    if (j < 0) return { values, complete: true };
+    if (j < 0) return { values, complete: !truncated };
     prefix = [...met.slice(0, j).map((m) => m.taken), met[j].taken + 1];
   }
   for (let k = 1; k < widest; k++) run((_, arity) => Math.min(k, arity - 1));

@@ -64,19 +64,25 @@ export function addSamFunction(model: Model, scope: TemplateScope, base: Resourc
 /**
  * An `AWS::Serverless::StateMachine`'s `Policies`, held by the role SAM generates for it
  * (`<StateMachine>Role`, trusted by states.amazonaws.com); with an explicit `Role` SAM ignores them.
- * `first`: the first variant, the one the role itself is recorded from.
+ * `first`: the first variant, the one the role itself is recorded from; `variants`: all of them (its boundary is read from each).
  */
-export function addSamStateMachine(model: Model, scope: TemplateScope, base: ResourceBase, properties: Value, first: boolean): void {
-  const present = (name: string): ObjectEntry | undefined => {
-    const entry = getEntry(properties, name);
+export function addSamStateMachine(model: Model, scope: TemplateScope, base: ResourceBase, properties: Value, first: boolean, variants: readonly Value[] = [properties]): void {
+  const present = (name: string, from = properties): ObjectEntry | undefined => {
+    const entry = getEntry(from, name);
     return entry && entry.value.kind !== 'null' ? entry : undefined;
   };
   const policies = present('Policies');
   if (present('Role') || !policies) return;
   const { implicitRole, implicitRef } = generatedRole(base);
   // Not a function's execution role (its trust is Step Functions'), so not `implicit`; the holder of the policies and their boundary.
-  const boundary = present('PermissionsBoundary');
-  if (first) (model.identities ??= []).push({ ...implicitRole, kind: 'role', ...(boundary ? { boundary: { value: boundary.value, range: attributeSpan(boundary) } } : {}) });
+  if (first) {
+    // An `Fn::If` boundary is any of its branches (one may be none): each variant's, as for a function's role.
+    const boundaries = variants.map((p) => {
+      const boundary = present('PermissionsBoundary', p);
+      return boundary ? { value: boundary.value, range: attributeSpan(boundary) } : undefined;
+    });
+    (model.identities ??= []).push({ ...implicitRole, kind: 'role', ...boundaryOf(boundaries) });
+  }
   addSamPolicies(model, scope, base, policies, implicitRef);
 }
 
