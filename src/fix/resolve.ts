@@ -54,7 +54,7 @@ export async function resolveFixes(findings: Finding[], readText: (file: string)
         if (typeof edit === 'string') return edit;
         edits.push(edit);
       }
-      fix.edits = edits;
+      fix.edits = withAdjacentRemovalsMerged(editable.text, edits);
       fix.replacement = edits.flatMap((e) => (e.text.trim() === '' ? [] : [e.text.trim().replace(/^,\s*/, '')])).join('\n');
       return undefined;
     })();
@@ -157,8 +157,12 @@ export function changeToEdit(file: EditableFile, change: Change): TextEdit | str
       const span = writtenSpan(file, start, end, change.expect, syntax);
       if (typeof span === 'string') return span;
       const [from, to] = span;
-      const range = syntax === 'cfn-yaml' && /^[ \t]*-[ \t]+$/.test(file.text.slice(lineStart(file.text, from), from)) ? blockItemLine(file.text, from, to) : listItemWithSeparator(file.text, from, to);
-      return range ? { file: file.file, start: range[0], end: range[1], text: '' } : 'the entry is not written as an item of a list with others, laid out so that it can be taken out';
+      const block = syntax === 'cfn-yaml' && /^[ \t]*-[ \t]+$/.test(file.text.slice(lineStart(file.text, from), from));
+      const range = block ? blockItemLine(file.text, from, to) : listItemWithSeparator(file.text, from, to);
+      if (!range) return 'the entry is not written as an item of a list with others, laid out so that it can be taken out';
+      const edit: TextEdit = { file: file.file, start: range[0], end: range[1], text: '' };
+      if (!block) removedListItem.set(edit, [from, to]);
+      return edit;
     }
     case 'add': {
       const text = renderValue(change.value, syntax);
@@ -192,6 +196,31 @@ function blockItemLine(text: string, start: number, end: number): [number, numbe
   const newline = text.indexOf('\n', end);
   const lineEnd = newline < 0 ? text.length : newline + 1;
   return /^[ \t]*(#.*)?\r?\n?$/.test(text.slice(end, lineEnd)) ? [lineStart(text, start), lineEnd] : undefined;
+}
+
+/** The item (as written, separator left out) that a removal edit of a bracketed list's item takes out. */
+const removedListItem = new WeakMap<TextEdit, [number, number]>();
+
+/**
+ * The edits with each run of adjacent items of one bracketed list removed as one: each item's removal claims a
+ * comma, and two neighbours may claim the same one (`[a, b, c]` without b and c: `b, ` and `, c`), so the run is
+ * taken out as one item would be (`, b, c`). A run the whole list long is left as it is (the edits overlap).
+ */
+function withAdjacentRemovalsMerged(text: string, edits: TextEdit[]): TextEdit[] {
+  const removals = edits.filter((edit) => removedListItem.has(edit)).sort((a, b) => removedListItem.get(a)![0] - removedListItem.get(b)![0]);
+  const merged = new Map<TextEdit, TextEdit | undefined>();
+  for (let first = 0; first < removals.length; ) {
+    let last = first;
+    while (last + 1 < removals.length && /^\s*,\s*$/.test(text.slice(removedListItem.get(removals[last])![1], removedListItem.get(removals[last + 1])![0]))) last++;
+    const range = last > first ? listItemWithSeparator(text, removedListItem.get(removals[first])![0], removedListItem.get(removals[last])![1]) : undefined;
+    if (range) {
+      // The run's first edit stands for it; the others go.
+      merged.set(removals[first], { file: removals[first].file, start: range[0], end: range[1], text: '' });
+      for (let i = first + 1; i <= last; i++) merged.set(removals[i], undefined);
+    }
+    first = last + 1;
+  }
+  return edits.flatMap((edit) => (merged.has(edit) ? (merged.get(edit) ? [merged.get(edit)!] : []) : [edit]));
 }
 
 /**

@@ -108,4 +108,51 @@ EOT
     const { findings } = await scan({ paths: ['.'], cwd: root });
     expect(findings.map((f) => [f.ruleId, f.resource, f.range.line, f.range.column])).toEqual([['IG201', 'aws_iam_policy.p', 14, 17]]);
   });
+
+  it('read a heredoc policy around a directive whose condition or collection is not known, the directive a hole as written', async () => {
+    const root = tempTree({
+      'main.tf': `variable "extra" {
+  type = bool
+}
+resource "aws_iam_policy" "q" {
+  policy = <<EOF
+{
+  "Statement": [
+    {"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": "*"}
+%{ if var.extra ~}
+    ,{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}
+%{ endif ~}
+  ]
+}
+EOF
+}
+resource "aws_iam_policy" "r" {
+  policy = <<EOF
+{
+  "Statement": [
+    {"Effect": "Allow", "Action": "%{ for a in data.x.y.actions }\${a}%{ endfor }", "Resource": "*"},
+    {"Effect": "Allow", "Action": "lambda:InvokeFunction",
+     "Resource": "*"}
+  ]
+}
+EOF
+}
+resource "aws_lambda_permission" "p" {
+  statement_id  = "x"
+  action        = "lambda:InvokeFunction"
+  function_name = "orders"
+  principal     = "%{ if var.extra }*%{ else }*%{ endif }"
+}
+`,
+    });
+    const { findings } = await scan({ paths: ['.'], cwd: root });
+    // The statement outside the unknown %{ if } is still reported where it was written, as the release before
+    // directives were rendered did, with the directive's text making the JSON invalid (IG901); in a string, the
+    // unknown %{ for } is an unknown piece of it and the JSON around it parses. A quoted template stays unknown.
+    expect(findings.map((f) => [f.ruleId, f.resource, f.range.line])).toEqual([
+      ['IG201', 'aws_iam_policy.q', 8],
+      ['IG901', 'main.tf', 9],
+      ['IG201', 'aws_iam_policy.r', 21],
+    ]);
+  });
 });

@@ -4,6 +4,8 @@ import { parseText } from '../../src/parse/parse-file.js';
 import { parseYamlValue } from '../../src/parse/cloudformation/parse-cloudformation.js';
 import { createPositionMapper } from '../../src/model/range.js';
 import { knownString, get } from '../../src/model/value.js';
+import { scan } from '../../src/scan.js';
+import { tempTree } from '../helpers/temp-tree.js';
 
 const mapper = (text: string) => createPositionMapper('p.yaml', text);
 
@@ -14,6 +16,16 @@ describe('parseYamlValue (yamldecode)', () => {
     expect(knownString(get(value!, 'a'))).toBe('1');
     const b = get(value!, 'b');
     expect(b?.kind === 'list' ? b.items[0].range.line : undefined).toBe(3);
+  });
+
+  it('keeps the last value of a key given twice, as go-cty-yaml does, one entry per key', () => {
+    const text = 'a: 1\nb: x\na: 2\n';
+    const value = parseYamlValue(text, mapper(text));
+    expect(value?.kind === 'object' ? value.entries.map((e) => [e.key, e.keyRange.line]) : value).toEqual([
+      ['b', 2],
+      ['a', 3],
+    ]);
+    expect(get(value!, 'a')).toMatchObject({ kind: 'number', value: 2, range: { line: 3 } });
   });
 
   it('is undefined where Terraform fails: another tag, two documents, a syntax error, an alias bomb', () => {
@@ -29,5 +41,14 @@ describe('yamldecode in Terraform', () => {
     const policy = model.identityPolicies[0].policy.value;
     expect(get(policy, 'x')).toMatchObject({ kind: 'number', value: 1, range: { line: 2 } });
     expect(get(policy, 'y')?.kind).toBe('unknown');
+  });
+
+  it('reads a policy file whose Resource is given twice with the last one: IG201 on every function', async () => {
+    const root = tempTree({
+      'main.tf': 'resource "aws_iam_policy" "p" {\n  policy = jsonencode(yamldecode(file("${path.module}/invoke.yaml")))\n}\n',
+      'invoke.yaml': 'Version: "2012-10-17"\nStatement:\n  - Effect: Allow\n    Resource: arn:aws:lambda:us-east-1:123456789012:function:orders\n    Action: lambda:InvokeFunction\n    Resource: "*"\n',
+    });
+    const { findings } = await scan({ paths: ['.'], cwd: root });
+    expect(findings.map((f) => [f.ruleId, f.resource, f.range.file, f.range.line])).toEqual([['IG201', 'aws_iam_policy.p', 'invoke.yaml', 5]]);
   });
 });

@@ -11,8 +11,14 @@ import { collectionElements } from './instances.js';
 export type TemplateNode =
   | { kind: 'text'; text: string; source?: number }
   | { kind: 'interpolation'; part: Extract<TemplatePart, { kind: 'interpolation' }> }
-  | { kind: 'if'; condition: Expr; then: TemplateNode[]; otherwise: TemplateNode[] }
-  | { kind: 'for'; keyVar?: string; valueVar: string; collection: Expr; body: TemplateNode[] };
+  | ({ kind: 'if'; condition: Expr; then: TemplateNode[]; otherwise: TemplateNode[] } & DirectiveSpan)
+  | ({ kind: 'for'; keyVar?: string; valueVar: string; collection: Expr; body: TemplateNode[] } & DirectiveSpan);
+
+/** Where a directive stands in the content, from its opening tag's start to its closing tag's end. */
+interface DirectiveSpan {
+  start: number;
+  end: number;
+}
 
 /**
  * The template's parts as a tree. `verbatim`: the content as written, of which tag offsets are part: text is
@@ -62,16 +68,19 @@ export function directiveTree(parts: readonly TemplatePart[], verbatim?: string)
     const directive = item.directive;
     const top = open[open.length - 1];
     if (directive.tag === 'if') {
-      const node: TemplateNode = { kind: 'if', condition: directive.condition, then: [], otherwise: [] };
+      const node: TemplateNode = { kind: 'if', condition: directive.condition, then: [], otherwise: [], start: item.start, end: item.end };
       into().push(node);
       open.push({ node, into: node.then });
     } else if (directive.tag === 'for') {
-      const node: TemplateNode = { kind: 'for', valueVar: directive.valueVar, collection: directive.collection, body: [] };
+      const node: TemplateNode = { kind: 'for', valueVar: directive.valueVar, collection: directive.collection, body: [], start: item.start, end: item.end };
       if (directive.keyVar !== undefined) node.keyVar = directive.keyVar;
       into().push(node);
       open.push({ node, into: node.body });
     } else if (directive.tag === 'else' && top?.node.kind === 'if' && top.into === top.node.then) top.into = top.node.otherwise;
-    else if ((directive.tag === 'endif' && top?.node.kind === 'if') || (directive.tag === 'endfor' && top?.node.kind === 'for')) open.pop();
+    else if ((directive.tag === 'endif' && top?.node.kind === 'if') || (directive.tag === 'endfor' && top?.node.kind === 'for')) {
+      top.node.end = item.end;
+      open.pop();
+    }
     else return undefined;
   }
   return open.length === 0 ? root : undefined;
@@ -99,8 +108,10 @@ export interface RenderedTemplate {
 }
 
 /**
- * Renders the tree as Terraform would when every `if` condition and `for` collection is known; undefined
- * when one is not (no one string stands for the template then) or the result grows past the limits.
+ * Renders the tree as Terraform would where every `if` condition and `for` collection is known; undefined
+ * when the result grows past the limits, or when one is not known in a quoted template (no one string stands
+ * for it then). In verbatim content a directive whose condition or collection is not known is a hole of its
+ * text as written, so a policy around it is still read (and located) as it was before directives were rendered.
  */
 export function renderTemplate(nodes: readonly TemplateNode[], scope: TemplateScope, verbatim?: string): RenderedTemplate | undefined {
   const out: RenderedTemplate = { parts: [], text: '', runs: [], holes: [] };
@@ -136,12 +147,19 @@ function renderInto(out: RenderedTemplate, nodes: readonly TemplateNode[], scope
       }
       case 'if': {
         const condition = scope.evaluate(node.condition);
-        if (condition.kind !== 'bool') return false;
-        if (!renderInto(out, condition.value ? node.then : node.otherwise, scope, verbatim)) return false;
+        if (condition.kind !== 'bool') {
+          if (verbatim === undefined) return false;
+          unknownDirective(out, node, condition, verbatim);
+        } else if (!renderInto(out, condition.value ? node.then : node.otherwise, scope, verbatim)) return false;
         break;
       }
       case 'for': {
-        const elements = collectionElements(scope.evaluate(node.collection), true);
+        const collection = scope.evaluate(node.collection);
+        const elements = collectionElements(collection, true);
+        if (!elements && verbatim !== undefined) {
+          unknownDirective(out, node, collection, verbatim);
+          break;
+        }
         if (!elements || !scope.spend(elements.length)) return false;
         for (const element of elements) {
           const names = new Map<string, Value>([[node.valueVar, element.value]]);
@@ -154,6 +172,23 @@ function renderInto(out: RenderedTemplate, nodes: readonly TemplateNode[], scope
     if (out.parts.length > MAX_LIST_ITEMS || out.text.length > MAX_TEXT_LENGTH) return false;
   }
   return true;
+}
+
+/**
+ * A directive not rendered (its condition or collection not known) as a hole of its text as written: one run
+ * per line piece, each mapping one to one, so what follows it keeps its lines.
+ */
+function unknownDirective(out: RenderedTemplate, node: Extract<TemplateNode, { kind: 'if' | 'for' }>, decided: Value, verbatim: string): void {
+  const written = verbatim.slice(node.start, node.end);
+  const value = decided.kind === 'unknown' ? decided : unknownValue(decided.range, node.kind === 'if' ? 'template if' : 'template for');
+  out.parts.push(value);
+  out.holes.push({ start: out.text.length, end: out.text.length + written.length, value });
+  let from = 0;
+  for (const line of written.split(/(?<=\n)/)) {
+    out.runs.push({ decodedStart: out.text.length + from, sourceStart: node.start + from, sourceLength: line.length });
+    from += line.length;
+  }
+  out.text += written;
 }
 
 /**

@@ -111,9 +111,10 @@ export function parseYamlTemplateWithLibrary(file: string, text: string): Parsed
  * template. Undefined where Terraform would fail, or the text is refused.
  */
 export function parseYamlValue(text: string, mapper: PositionMapper): Value | undefined {
-  const doc = parseDocument(text, { prettyErrors: false });
+  // A key given twice is no error to yamldecode (go-cty-yaml): the last value is the one decoded.
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: false });
   if (doc.errors.length > 0 || !doc.contents || aliasBomb(doc, mapper)) return undefined;
-  const converter = new YamlConverter(text, mapper, aliasTargets(doc), false);
+  const converter = new YamlConverter(text, mapper, aliasTargets(doc), false, true);
   const value = converter.convert(doc.contents as YamlNode);
   return converter.refused ? undefined : value;
 }
@@ -204,6 +205,8 @@ class YamlConverter {
     private readonly aliasTarget: ReadonlyMap<YamlNode, YamlNode>,
     /** CloudFormation's short forms (`!Ref`, `!Sub`, …) become their long forms; without, any tag but a core one is refused. */
     private readonly shortForms: boolean,
+    /** A mapping keeps one entry per key, the last (a decoded object, not a template whose repeats IG904 reports). */
+    private readonly lastKeyOnly = false,
   ) {}
 
   convert(node: YamlNode | null | undefined, fallback?: Range): Value {
@@ -235,7 +238,8 @@ class YamlConverter {
         if (isMergeKey(keyNode)) (merged ??= []).push(...(value.kind === 'list' ? value.items : [value]));
         else entries.push({ key: isScalar(keyNode) ? String(keyNode.value) : keyNode ? String(keyNode) : '', keyRange, value });
       }
-      return { kind: 'object', entries: merged ? withMerged(entries, merged) : entries, range };
+      const all = merged ? withMerged(entries, merged) : entries;
+      return { kind: 'object', entries: this.lastKeyOnly ? lastOfEachKey(all) : all, range };
     }
     if (isSeq(node)) return { kind: 'list', items: node.items.map((item) => this.convert(item as YamlNode, range)), range };
     if (isScalar(node)) {
@@ -267,6 +271,12 @@ function withoutPositions(value: Value): Value {
   const copy = { ...value };
   delete copy.positions;
   return copy;
+}
+
+/** The entries with only the last of each key kept, in their order. */
+function lastOfEachKey(entries: ObjectEntry[]): ObjectEntry[] {
+  const last = new Map(entries.map((entry) => [entry.key, entry]));
+  return last.size === entries.length ? entries : entries.filter((entry) => last.get(entry.key) === entry);
 }
 
 /**
