@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { globMatches } from '../iam/wildcard.js';
 
 /** Whether one policy value matches one request value under a condition operator's base name (negation left to the caller). */
 export function valueMatches(base: string, pattern: string, value: string): boolean {
@@ -25,12 +26,6 @@ export function valueMatches(base: string, pattern: string, value: string): bool
     default:
       return false;
   }
-}
-
-/** Case-sensitive `*`/`?` glob over the whole string. */
-export function globMatches(pattern: string, value: string): boolean {
-  const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${source}$`, 's').test(value);
 }
 
 /** Arn* operators compare each of the six colon-separated components on its own, with wildcards (IAM docs). */

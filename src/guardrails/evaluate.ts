@@ -3,9 +3,11 @@ import { wildcardMatches } from '../iam/wildcard.js';
 import type { Condition, PolicyDocument, Statement } from '../model/types.js';
 import { knownString, type Value } from '../model/value.js';
 import { concreteRequests, type ConcreteRequest, type KeyDomain } from './choices.js';
-import { globMatches, valueMatches } from './condition-values.js';
+import { valueMatches } from './condition-values.js';
+import { globMatches } from '../iam/wildcard.js';
 
-export { arnMatches, cidrContains, globMatches } from './condition-values.js';
+export { arnMatches, cidrContains } from './condition-values.js';
+export { globMatches } from '../iam/wildcard.js';
 
 /**
  * One API request as an SCP sees it: the action, the resource ARN and the request context keys.

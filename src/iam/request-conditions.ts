@@ -1,6 +1,7 @@
 import type { Condition, Statement } from '../model/types.js';
 import { knownString } from '../model/value.js';
 import { parseOperator } from './condition-operators.js';
+import { globMatches } from './wildcard.js';
 
 /** String operators and how each compares; the IAM string operators are case-sensitive unless IgnoreCase. */
 const STRING_OPERATORS: Record<string, { negated: boolean; matches: (pattern: string, value: string) => boolean }> = {
@@ -42,10 +43,4 @@ export function statementAdmits(statement: Statement, key: string, value: string
     if (admits === undefined) answer = undefined;
   }
   return answer;
-}
-
-/** StringLike's glob: `*` any run, `?` one character, compared case-sensitively (wildcardMatches folds case, as ARNs need). */
-function globMatches(pattern: string, value: string): boolean {
-  const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${source}$`, 's').test(value);
 }

@@ -11,6 +11,12 @@ export function wildcardRegExp(pattern: string): RegExp {
   return regexp;
 }
 
+/** StringLike's glob: `*` any run, `?` one character, compared case-sensitively (wildcardMatches folds case, as ARNs need). */
+export function globMatches(pattern: string, value: string): boolean {
+  const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${source}$`, 's').test(value);
+}
+
 /**
  * Whether `value` matches the glob `pattern`: exactly what `wildcardRegExp(pattern).test(value)` answers.
  * Policies hold thousands of distinct ARN patterns, each matched against a few probes: compiling a
