@@ -21,7 +21,7 @@ export interface FunctionPolicy {
 export function functionPolicies(model: Model): FunctionPolicy[] {
   const groups = new Map<string, LambdaPermission[]>();
   for (const permission of model.permissions) {
-    if (permission.sourceType.startsWith('iam-json:')) continue;
+    if (permission.policyStatement) continue;
     const key = functionKey(permission);
     groups.set(key, [...(groups.get(key) ?? []), permission]);
   }

@@ -47,8 +47,16 @@ export interface LambdaFunction extends ResourceBase {
   role?: Attribute;
 }
 
-/** A resource-based invoke grant: `aws_lambda_permission`, `AWS::Lambda::Permission`, SAM events. */
+/**
+ * A resource-based invoke grant: `aws_lambda_permission`, `AWS::Lambda::Permission`, SAM events; or one principal of an
+ * Allow statement of a whole resource policy (a policy file, `aws_lambda_resource_policy`, `AWS::Lambda::ResourcePolicy`).
+ */
 export interface LambdaPermission extends ResourceBase {
+  /**
+   * Read from a statement of a whole resource policy, not AddPermission's arguments: fixes and suggestions speak of the
+   * statement, in its syntax (`block`: an `aws_iam_policy_document` statement block; `json`: a JSON or YAML statement).
+   */
+  policyStatement?: 'json' | 'block';
   action?: Attribute;
   principal?: Attribute;
   functionName?: Attribute;
@@ -213,9 +221,10 @@ export interface GroupMembership {
 export type StandalonePolicyKind = 'identity' | 'resource' | 'trust' | 'scp';
 
 /** A policy file scanned on its own; identity and Lambda resource policies are also modelled as IdentityPolicy / LambdaPermission. */
+/** A policy document read whole: a raw policy file, or a resource's Lambda resource policy (`aws_lambda_resource_policy`). */
 export interface StandalonePolicy {
   kind: StandalonePolicyKind;
-  /** The file path, as findings show it. */
+  /** The file path as findings show it, or the resource's address. */
   address: string;
   document: PolicyDocument;
 }
@@ -235,7 +244,7 @@ export interface Model {
    */
   resources: ResourceBase[];
   errors: InputError[];
-  /** Raw IAM policy files (trust policies and SCPs are only stored, for guardrail rules). */
+  /** Policy documents read whole: raw IAM policy files (trust policies and SCPs are only stored, for guardrail rules) and Lambda resource policies (`aws_lambda_resource_policy`). */
   standalonePolicies?: StandalonePolicy[];
   /** Organisation and account-baseline resources (SCPs, attachments, trails, GuardDuty, …), for guardrail rules. */
   posture?: Posture;

@@ -90,10 +90,16 @@ function anySkillFinding(permission: LambdaPermission, service: string, name: st
   };
 }
 
+/** A StringEquals condition in the syntax of the permission's policy statement. */
+function statementCondition(permission: LambdaPermission, key: string, value: string): string {
+  return permission.policyStatement === 'block'
+    ? `a condition block with test = "StringEquals", variable = "${key}" and values = ["${value}"]`
+    : `"Condition": {"StringEquals": {"${key}": "${value}"}}`;
+}
+
 /** Where the skill id goes, in the terms of the resource that declares the grant. */
 function skillIdPlace(permission: LambdaPermission, token: string): string {
-  if (permission.sourceType.startsWith('iam-json:'))
-    return 'Add a condition to the statement: "Condition": {"StringEquals": {"lambda:EventSourceToken": "<the skill id>"}}.';
+  if (permission.policyStatement) return `Add a condition to the statement: ${statementCondition(permission, 'lambda:EventSourceToken', '<the skill id>')}.`;
   if (permission.sourceType === 'AWS::Serverless::Function') return `Add SkillId (the skill id) to the AlexaSkill event's Properties in ${permission.address}.`;
   return `Add ${token} with the id of the skill that calls the function.`;
 }
@@ -117,8 +123,7 @@ function servicePrincipal(permission: LambdaPermission): { service: string; name
 function pinningFix(permission: LambdaPermission, sources: Trigger[], config: RuleConfig | undefined) {
   const sourceAccount = propertyName(permission, 'source_account', 'SourceAccount');
   const sourceArn = propertyName(permission, 'source_arn', 'SourceArn');
-  if (permission.sourceType.startsWith('iam-json:'))
-    return fix('Add a condition to the statement: "Condition": {"StringEquals": {"AWS:SourceAccount": "<the account that owns the calling resource>"}}.');
+  if (permission.policyStatement) return fix(`Add a condition to the statement: ${statementCondition(permission, 'AWS:SourceAccount', '<the account that owns the calling resource>')}.`);
   if (permission.sourceType !== 'aws_lambda_permission' && permission.sourceType !== 'AWS::Lambda::Permission')
     return fix(`Pin the account where ${permission.sourceType} ${permission.address} declares the grant; --fix edits only ${propertyName(permission, 'aws_lambda_permission', 'AWS::Lambda::Permission')} resources.`);
   const anchor = permission.principal!.range;

@@ -5,6 +5,7 @@ import { fix, propertyName } from './support/fix.js';
 import { invokeGrant } from './support/grant.js';
 import { namedFunction } from './support/suggest.js';
 import { rootsOf } from './support/roots.js';
+import type { LambdaPermission } from '../model/types.js';
 import type { Finding, Rule } from './types.js';
 
 export const IG105: Rule = {
@@ -58,12 +59,20 @@ export const IG105: Rule = {
           ? 'Remove the permission, or grant only "lambda:InvokeFunction" (or "lambda:InvokeFunctionUrl" for a function URL) if the grantee should invoke the function.'
           : 'Grant only "lambda:InvokeFunction" (or "lambda:InvokeFunctionUrl" for a function URL).',
         fix: stale
-          ? fix(`Set ${propertyName(permission, 'action', 'Action')} to ${narrowed} if the grantee should invoke the function, or remove the permission. Not applied by --fix: ${DEPRECATED_INVOKE_ACTION} allows nothing on its own today, so the change would grant invoke.`)
+          ? fix(`Set ${actionProperty(permission)} to ${narrowed} if the grantee should invoke the function, or remove the permission. Not applied by --fix: ${DEPRECATED_INVOKE_ACTION} allows nothing on its own today, so the change would grant invoke.`)
           : noInvoke
-            ? fix(`Set ${propertyName(permission, 'action', 'Action')} to ${narrowed} if the grantee should invoke the function, or remove the permission. Not applied by --fix: ${JSON.stringify(action)} grants no invoke today, so the change would grant it.`)
-            : fix(`Narrow ${propertyName(permission, 'action', 'Action')} to ${narrowed}.`, [{ kind: 'set', attribute: permission.action.range, value: { kind: 'string', value: narrowed } }]),
+            ? fix(`Set ${actionProperty(permission)} to ${narrowed} if the grantee should invoke the function, or remove the permission. Not applied by --fix: ${JSON.stringify(action)} grants no invoke today, so the change would grant it.`)
+            : permission.policyStatement
+              ? fix(`Narrow ${actionProperty(permission)} to ${narrowed}.`)
+              : fix(`Narrow ${propertyName(permission, 'action', 'Action')} to ${narrowed}.`, [{ kind: 'set', attribute: permission.action.range, value: { kind: 'string', value: narrowed } }]),
       });
     }
     return findings;
   },
 };
+
+/** Where the action is written: a permission's argument, or the Action of a resource policy statement (edited by hand: it may list several). */
+function actionProperty(permission: LambdaPermission): string {
+  if (permission.policyStatement) return permission.policyStatement === 'block' ? "the statement's actions" : "the statement's Action";
+  return propertyName(permission, 'action', 'Action');
+}

@@ -2,6 +2,7 @@ import { isLambdaPrincipal, trustStatements } from '../../iam/trust.js';
 import type { Range } from '../range.js';
 import { attachManagedPolicy, selfRef } from '../aws-managed.js';
 import { policyDocumentFromValue } from '../policy-document.js';
+import { addResourcePolicy } from '../resource-policy-grants.js';
 import { emptyModel, type Attribute, type IamIdentity, type IdentityKind, type IdentityPolicyKind, type IdentityRef, type Model, type PolicyDocument, type ResourceBase } from '../types.js';
 import { asList, get, knownString, type ObjectEntry, type Value } from '../value.js';
 import { CfnEvaluator, knownCondition, variantsOf, type TemplateScope } from './evaluate.js';
@@ -263,6 +264,14 @@ function addResource(model: Model, scope: TemplateScope, entry: ObjectEntry, glo
       return;
     case 'AWS::Lambda::Url':
       for (const p of evaluate()) model.functionUrls.push(withAttributes(base, p, URL_ATTRIBUTES));
+      return;
+    case 'AWS::Lambda::ResourcePolicy':
+      // PutResourcePolicy: the whole policy (an object or its JSON text) of the function, version or alias ResourceArn names.
+      for (const p of evaluate()) {
+        const policy = attribute(p, 'PolicyDocument');
+        const document = policy ? policyDocumentFromValue(policy.value, model.errors) : undefined;
+        if (document) addResourcePolicy(model, base, document, attribute(p, 'ResourceArn'));
+      }
       return;
     case 'AWS::IAM::ManagedPolicy':
       for (const p of evaluate()) addDocument(model, base, 'managed', attribute(p, 'PolicyDocument'), policyHolders(p), knownString(get(p, 'ManagedPolicyName')));

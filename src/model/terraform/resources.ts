@@ -1,6 +1,7 @@
 import { attachManagedPolicy, selfRef } from '../aws-managed.js';
 import type { Range } from '../range.js';
 import { policyDocumentFromValue } from '../policy-document.js';
+import { addResourcePolicy } from '../resource-policy-grants.js';
 import { addTerraformPosture, POSTURE_TYPES } from './posture.js';
 import { internType } from './intern.js';
 import { copyBase, type Attribute, type FunctionUrl, type GroupMembership, type IamIdentity, type IdentityKind, type IdentityPolicy, type IdentityPolicyKind, type IdentityRef, type LambdaFunction, type LambdaPermission, type Model, type ResourceBase } from '../types.js';
@@ -87,6 +88,7 @@ export interface TerraformResourceView extends TerraformBlockView {
 const MODELLED_TYPES: ReadonlySet<string> = new Set([
   'aws_lambda_function',
   'aws_lambda_permission',
+  'aws_lambda_resource_policy',
   'aws_lambda_function_url',
   ...Object.keys(IDENTITY_TYPES),
   'aws_iam_user_group_membership',
@@ -157,6 +159,13 @@ export function addTerraformResource(model: Model, resource: TerraformResourceVi
       const eventSourceToken = optionalArgument(resource, 'event_source_token');
       if (eventSourceToken) permission.eventSourceToken = eventSourceToken;
       model.permissions.push(permission);
+      break;
+    }
+    case 'aws_lambda_resource_policy': {
+      // PutResourcePolicy: the whole policy of the function (version or alias) `resource_arn` names.
+      const policy = resource.attribute('policy');
+      const document = policy ? policyDocumentFromValue(policy.value, model.errors) : undefined;
+      if (document) addResourcePolicy(model, base, document, resource.attribute('resource_arn'));
       break;
     }
     case 'aws_lambda_function_url': {
