@@ -6,7 +6,9 @@ export const EMIT_FORMATS = ['terraform', 'cloudformation', 'json'] as const;
 export type EmitFormat = (typeof EMIT_FORMATS)[number];
 
 const PLACEHOLDER_NOTE = 'Placeholders in <ANGLE_BRACKETS> must be replaced (AWS rejects them, so nothing half-configured deploys).';
-const LAMBDA_PERSISTENCE_EVENTS = ['AddPermission*', 'CreateFunctionUrlConfig*', 'UpdateFunctionUrlConfig*', 'UpdateFunctionCode*', 'CreateEventSourceMapping*'];
+// Lambda's CloudTrail eventNames carry an API-version suffix (AddPermission20150331v2); the wildcard keeps whichever
+// one PutResourcePolicy (August 2026) is logged under, as it does for the others.
+const LAMBDA_PERSISTENCE_EVENTS = ['AddPermission*', 'PutResourcePolicy*', 'CreateFunctionUrlConfig*', 'UpdateFunctionUrlConfig*', 'UpdateFunctionCode*', 'CreateEventSourceMapping*'];
 const FSBP_ARN = 'arn:aws:securityhub:<REGION>::standards/aws-foundational-security-best-practices/v/1.0.0';
 
 /** The CloudWatch Logs filter pattern that catches the persistence steps of T1648 in CloudTrail. */

@@ -1,5 +1,6 @@
 import { TERRAFORM_CONFIG, TERRAFORM_JSON_CONFIG } from '../discover/classify.js';
 import type { Fix, FixSnippets } from '../fix/types.js';
+import { stableEvidence } from '../rules/support/stable-evidence.js';
 import type { Finding, RuleContext, RuleMeta } from '../rules/types.js';
 import { guardrailsActive } from './activation.js';
 import { guardrailSnippets } from './emit.js';
@@ -31,7 +32,8 @@ export function scenarioFindings(context: RuleContext, meta: RuleMeta, advice: s
     .filter((g) => g.through.length > 0);
   if (gaps.length === 0) return [];
   const [first] = gaps;
-  const scenarios = [...new Set(gaps.flatMap((g) => g.through.map((s) => s.name)))];
+  const passing = [...new Set(gaps.flatMap((g) => g.through))];
+  const scenarios = passing.map((s) => s.name);
   const labels = gaps.map((g) => g.target.label);
   const targets = labels.length > 3 ? `${labels.slice(0, 3).join(', ')} and ${labels.length - 3} more` : labels.join(', ');
   return [
@@ -42,7 +44,7 @@ export function scenarioFindings(context: RuleContext, meta: RuleMeta, advice: s
       range: first.target.range,
       resource: first.target.address,
       suggestion: `${advice} Attach the SCP in policies/guardrails/${meta.id}.json to the root (\`invokeguard guardrails --emit terraform|cloudformation|json\` prints the full set).`,
-      evidence: scenarios.join('; '),
+      evidence: stableEvidence(passing, (s) => s.action).map((s) => s.name).join('; '),
       fix: scpFix(guardrailSnippets(meta.id, facts), targets, first.target.range.file),
     },
   ];

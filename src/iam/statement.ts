@@ -84,7 +84,7 @@ const QUALIFIED_FUNCTION_PROBES = ['arn:aws:lambda:eu-west-3:222222222222:functi
  * for these does a grant on every qualified ARN count. CreateFunction and UpdateFunctionCode act on the
  * function itself (a published version is immutable), so `function:*:*` gives them nothing.
  */
-const QUALIFIABLE_ACTIONS = new Set(['lambda:invokefunction', 'lambda:invokefunctionurl', 'lambda:addpermission', 'lambda:createfunctionurlconfig', 'lambda:updatefunctionurlconfig']);
+const QUALIFIABLE_ACTIONS = new Set(['lambda:invokefunction', 'lambda:invokefunctionurl', 'lambda:addpermission', 'lambda:putresourcepolicy', 'lambda:createfunctionurlconfig', 'lambda:updatefunctionurlconfig']);
 
 /** The qualified-only probes standing in for `probes` when asking about `action`, if a grant on them counts. */
 function qualifiedProbesFor(action: string, probes: readonly string[]): readonly string[] | undefined {

@@ -16,7 +16,7 @@ export const IG202: Rule = {
     remediation:
       'List the Lambda actions the identity needs on the ARNs of its functions; keep code, permission and URL changes for the deployment role.',
     description:
-      'lambda:* (or *) on every resource lets the holder run any function, replace its code, open resource permissions and create public function URLs: execution and persistence in one grant. A policy used only as a permissions boundary (named by one, attached nowhere in the scan) grants nothing and is not reported; nor is an inline policy, or an AWS managed policy where an attachment names it, whose holders all have a known boundary that does not allow the grant. A customer managed policy attached anywhere is reported whatever its holders\' boundaries (it may be attached to unbounded identities outside the scan); a boundary the scan cannot read leaves the finding as without one.',
+      'lambda:* (or *) on every resource lets the holder run any function, replace its code, open resource permissions (AddPermission, or PutResourcePolicy replacing the whole resource policy) and create public function URLs: execution and persistence in one grant. A policy used only as a permissions boundary (named by one, attached nowhere in the scan) grants nothing and is not reported; nor is an inline policy, or an AWS managed policy where an attachment names it, whose holders all have a known boundary that does not allow the grant. A customer managed policy attached anywhere is reported whatever its holders\' boundaries (it may be attached to unbounded identities outside the scan); a boundary the scan cannot read leaves the finding as without one.',
     fixable: false,
   },
   check({ model, catalog }) {
@@ -38,7 +38,7 @@ export const IG202: Rule = {
           resource: policy.address,
           ...rootsOf(policy),
           evidence: `Action ${JSON.stringify(knownString(entry))}`,
-          suggestion: 'List the Lambda actions this identity needs (e.g. lambda:InvokeFunction, lambda:GetFunction) on the ARNs of its functions; keep lambda:UpdateFunctionCode, lambda:AddPermission and lambda:CreateFunctionUrlConfig for the deployment role only.',
+          suggestion: 'List the Lambda actions this identity needs (e.g. lambda:InvokeFunction, lambda:GetFunction) on the ARNs of its functions; keep lambda:UpdateFunctionCode, lambda:AddPermission, lambda:PutResourcePolicy and lambda:CreateFunctionUrlConfig for the deployment role only.',
         });
       }
     }

@@ -3,12 +3,15 @@ import type { PolicyDocument, Statement } from '../model/types.js';
 import { displayString } from '../model/value.js';
 import { mayTakeEffect } from './support/boundary.js';
 import { rootsOf } from './support/roots.js';
+import { stableEvidence } from './support/stable-evidence.js';
 import { namedPrincipals, namesService, tamperingReach } from './support/tampering.js';
 import type { Finding, Rule } from './types.js';
 
 /** The API calls that open a function (or layer) to others: T1648's persistence steps. */
 const TAMPERING_ACTIONS: Array<[string, readonly string[]]> = [
   ['lambda:AddPermission', FUNCTION_PROBES],
+  // Replaces the function's whole resource policy with any document (Principal "*" included): AddPermission at once.
+  ['lambda:PutResourcePolicy', FUNCTION_PROBES],
   ['lambda:CreateFunctionUrlConfig', FUNCTION_PROBES],
   ['lambda:UpdateFunctionUrlConfig', FUNCTION_PROBES],
   ['lambda:AddLayerVersionPermission', LAYER_PROBES],
@@ -22,9 +25,9 @@ export const IG205: Rule = {
     attack: 'T1648',
     tactics: ['TA0003'],
     remediation:
-      'Keep these actions for the deployment role, on the ARNs of the functions it deploys; add an SCP that denies `lambda:AddPermission` with `lambda:Principal` `*` and function URLs with `lambda:FunctionUrlAuthType` `NONE`.',
+      'Keep these actions for the deployment role, on the ARNs of the functions it deploys; add an SCP that denies `lambda:AddPermission` and `lambda:PutResourcePolicy` with `lambda:Principal` `*` and function URLs with `lambda:FunctionUrlAuthType` `NONE`.',
     description:
-      'lambda:AddPermission, lambda:CreateFunctionUrlConfig, lambda:UpdateFunctionUrlConfig or lambda:AddLayerVersionPermission on every resource lets the holder add a resource permission or a public function URL to any function: a persistent invoke path that survives the loss of their credentials. A policy used only as a permissions boundary (named by one, attached nowhere in the scan) grants nothing and is not reported; nor is an inline policy, or an AWS managed policy where an attachment names it, whose holders all have a known boundary that does not allow the grant. A customer managed policy attached anywhere is reported whatever its holders\' boundaries (it may be attached to unbounded identities outside the scan); a boundary the scan cannot read leaves the finding as without one. Conditions are read as Lambda sets their keys: a lambda:FunctionUrlAuthType condition that NONE fails (StringEquals `AWS_IAM`, StringNotEquals `NONE`) leaves the function URL actions out, since an IAM-authenticated URL opens the function to no one; a positive lambda:Principal match that `*` fails limits lambda:AddPermission to the principals it names (still reported, naming them: a service granted without a source account invokes for any account); and a condition requiring a key an action never carries (lambda:Principal on a URL or layer action) keeps that action out of the statement.',
+      'lambda:AddPermission, lambda:PutResourcePolicy, lambda:CreateFunctionUrlConfig, lambda:UpdateFunctionUrlConfig or lambda:AddLayerVersionPermission on every resource lets the holder add a resource permission (or, with PutResourcePolicy, replace the function\'s whole resource policy) or a public function URL to any function: a persistent invoke path that survives the loss of their credentials. A policy used only as a permissions boundary (named by one, attached nowhere in the scan) grants nothing and is not reported; nor is an inline policy, or an AWS managed policy where an attachment names it, whose holders all have a known boundary that does not allow the grant. A customer managed policy attached anywhere is reported whatever its holders\' boundaries (it may be attached to unbounded identities outside the scan); a boundary the scan cannot read leaves the finding as without one. Conditions are read as Lambda sets their keys: a lambda:FunctionUrlAuthType condition that NONE fails (StringEquals `AWS_IAM`, StringNotEquals `NONE`) leaves the function URL actions out, since an IAM-authenticated URL opens the function to no one; a positive lambda:Principal match that `*` fails limits lambda:AddPermission to the principals it names (still reported, naming them: a service granted without a source account invokes for any account), but not lambda:PutResourcePolicy, whose one policy document may name many principals (how Lambda sets the single-valued key from them is not documented, so it stays reported as opening to any principal); and a condition requiring a key an action never carries (lambda:Principal on a URL or layer action) keeps that action out of the statement.',
     fixable: false,
   },
   check({ model }) {
@@ -49,8 +52,8 @@ export const IG205: Rule = {
           range: evidence.range,
           resource: policy.address,
           ...rootsOf(policy),
-          evidence: `${JSON.stringify(displayString(evidence))} → ${actions.join(', ')}`,
-          suggestion: 'Keep these actions for the deployment role only, on the ARNs of the functions it deploys, and deny them elsewhere (an SCP denying lambda:AddPermission with lambda:Principal "*" and function URLs with AuthType NONE).',
+          evidence: `${JSON.stringify(displayString(evidence))} → ${stableEvidence(actions, (a) => a).join(', ')}`,
+          suggestion: 'Keep these actions for the deployment role only, on the ARNs of the functions it deploys, and deny them elsewhere (an SCP denying lambda:AddPermission and lambda:PutResourcePolicy with lambda:Principal "*" and function URLs with AuthType NONE).',
         });
       }
     }

@@ -7,11 +7,11 @@ const meta: RuleMeta = {
   severity: 'high',
   attack: 'T1648',
   tactics: ['TA0002', 'TA0003'],
-  description: 'Without an SCP denying lambda:AddPermission for lambda:Principal "*" (and lambda:AddLayerVersionPermission, which has no principal condition key), a compromised identity can open a function or layer to every AWS account. An SCP counts only if it denies the attack whatever region, source address (inside the network too) and organisation id the request carries: a region lock does not.',
+  description: 'Without an SCP denying lambda:AddPermission and lambda:PutResourcePolicy for lambda:Principal "*" (and lambda:AddLayerVersionPermission, which has no principal condition key), a compromised identity can open a function or layer to every AWS account. PutResourcePolicy replaces the function\'s whole resource policy with any document and carries lambda:Principal too, so an SCP denying AddPermission alone leaves it open. An SCP counts only if it denies the attack whatever region, source address (inside the network too) and organisation id the request carries: a region lock does not.',
   fixable: false,
 };
 
 export const IG402: Rule = {
   meta,
-  check: (context) => scenarioFindings(context, meta, 'Deny lambda:AddPermission for Principal "*" and keep layer sharing to a layer-admin role.'),
+  check: (context) => scenarioFindings(context, meta, 'Deny lambda:AddPermission and lambda:PutResourcePolicy for Principal "*" and keep layer sharing to a layer-admin role.'),
 };

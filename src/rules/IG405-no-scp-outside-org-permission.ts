@@ -7,12 +7,12 @@ const meta: RuleMeta = {
   severity: 'medium',
   attack: 'T1648',
   tactics: ['TA0002', 'TA0003'],
-  description: 'Without an SCP limiting lambda:Principal to your accounts (and service principals), a compromised identity can grant an outside account invoke rights: a foothold that survives credential rotation. An SCP counts only if it denies the attack whatever region, source address (inside the network too) and organisation id the request carries: a region lock does not.',
+  description: 'Without an SCP limiting lambda:Principal to your accounts (and service principals) on lambda:AddPermission and lambda:PutResourcePolicy (both carry the key; PutResourcePolicy replaces the whole resource policy), a compromised identity can grant an outside account invoke rights: a foothold that survives credential rotation. An SCP counts only if it denies the attack whatever region, source address (inside the network too) and organisation id the request carries: a region lock does not.',
   fixable: false,
 };
 
 export const IG405: Rule = {
   meta,
   check: (context) =>
-    scenarioFindings(context, meta, 'Deny lambda:AddPermission unless lambda:Principal is one of your accounts or a service; list partner accounts you grant on purpose in the StringNotLike allow-list (<PARTNER_ACCOUNT_ID>).'),
+    scenarioFindings(context, meta, 'Deny lambda:AddPermission and lambda:PutResourcePolicy unless lambda:Principal is one of your accounts or a service; list partner accounts you grant on purpose in the StringNotLike allow-list (<PARTNER_ACCOUNT_ID>).'),
 };

@@ -7,17 +7,18 @@ const meta: RuleMeta = {
   title: 'No alarm on Lambda permission and code changes',
   severity: 'low',
   attack: 'T1648',
-  description: 'The persistence steps of T1648 (AddPermission, CreateFunctionUrlConfig, UpdateFunctionUrlConfig, UpdateFunctionCode, CreateEventSourceMapping) should raise an alarm: a CloudWatch Logs metric filter on the CloudTrail log group and an alarm on its metric.',
+  description: 'The persistence steps of T1648 (AddPermission, PutResourcePolicy, CreateFunctionUrlConfig, UpdateFunctionUrlConfig, UpdateFunctionCode, CreateEventSourceMapping) should raise an alarm: a CloudWatch Logs metric filter on the CloudTrail log group and an alarm on its metric.',
   fixable: false,
 };
 
-export const PERSISTENCE_EVENTS = ['AddPermission', 'CreateFunctionUrlConfig', 'UpdateFunctionUrlConfig', 'UpdateFunctionCode', 'CreateEventSourceMapping'];
+/** PutResourcePolicy replaces a function's resource policy: a filter watching AddPermission alone misses it. */
+export const PERSISTENCE_EVENTS = ['AddPermission', 'PutResourcePolicy', 'CreateFunctionUrlConfig', 'UpdateFunctionUrlConfig', 'UpdateFunctionCode', 'CreateEventSourceMapping'];
 
 function check(context: RuleContext) {
   const posture = context.model.posture;
   const filters = posture?.metricFilters ?? [];
   const alarms = posture?.metricAlarms ?? [];
-  const suggestion = 'Add an aws_cloudwatch_log_metric_filter on the trail log group matching these eventName values (wildcards keep the API-version suffixes: AddPermission*) and an aws_cloudwatch_metric_alarm on its metric (`invokeguard guardrails --emit terraform` prints both).';
+  const suggestion = 'Add an aws_cloudwatch_log_metric_filter on the trail log group matching these eventName values (wildcards keep the API-version suffixes: AddPermission*, PutResourcePolicy*) and an aws_cloudwatch_metric_alarm on its metric (`invokeguard guardrails --emit terraform` prints both).';
   let best: { filter: (typeof filters)[number]; missing: string[] } | undefined;
   for (const filter of filters) {
     const pattern = displayString(filter.pattern);

@@ -109,6 +109,7 @@ const EXPECTED: Record<string, Partial<Record<'yaml' | 'json', Array<[string, st
       ['IG205', 'Tamper', 9],
       ['IG205', 'Tamper', 12],
       ['IG205', 'Deployer', 22],
+      ['IG205', 'PolicyReplacer', 30],
     ],
   },
   IG902: {

@@ -71,6 +71,8 @@ const EXPECTED: Record<string, Array<[string, string, number]>> = {
     ['IG205', 'aws_iam_policy.services_only', 19],
     ['IG205', 'aws_iam_policy.not_star', 36],
     ['IG205', 'aws_iam_policy.any_auth', 53],
+    ['IG205', 'aws_iam_policy.put_policy', 71],
+    ['IG205', 'aws_iam_policy.put_policy_aliases', 88],
   ],
   IG902: [
     ['IG902', 'aws_iam_policy.typos', 5],

@@ -19,7 +19,12 @@ const FAILING: Record<string, Record<string, Array<[string, string, number]>>> =
     'fail-org-paths.tf': [['IG401', 'aws_organizations_organization.org', 1]],
   },
   // The account left directly under the root, where no guardrail is attached.
-  IG402: { 'fail.tf': [['IG402', 'aws_organizations_account.legacy', 13]], 'fail.cfn.yaml': [['IG402', 'Legacy', 15]] },
+  IG402: {
+    'fail.tf': [['IG402', 'aws_organizations_account.legacy', 13]],
+    'fail.cfn.yaml': [['IG402', 'Legacy', 15]],
+    // An SCP denying AddPermission alone: PutResourcePolicy writes a statement for Principal "*" all the same.
+    'fail-put-resource-policy.tf': [['IG402', 'aws_organizations_organization.org', 1]],
+  },
   IG403: { 'fail.tf': [['IG403', 'aws_organizations_organization.org', 1]], 'fail.cfn.yaml': [['IG403', 'Org', 3]] },
   IG404: {
     'fail.tf': [
@@ -34,7 +39,11 @@ const FAILING: Record<string, Record<string, Array<[string, string, number]>>> =
     ],
     'scps/fail.json': [['IG404', 'test/fixtures/IG404/scps/fail.json', 8]],
   },
-  IG405: { 'fail.tf': [['IG405', 'aws_organizations_organization.org', 1]], 'fail.cfn.yaml': [['IG405', 'Org', 3]] },
+  IG405: {
+    'fail.tf': [['IG405', 'aws_organizations_organization.org', 1]],
+    'fail.cfn.yaml': [['IG405', 'Org', 3]],
+    'fail-put-resource-policy.cfn.yaml': [['IG405', 'Org', 3]],
+  },
   IG501: {
     'fail.tf': [['IG501', 'aws_cloudtrail.org', 5]],
     'fail.cfn.yaml': [['IG501', 'Trail', 5]],
@@ -64,7 +73,12 @@ const FAILING: Record<string, Record<string, Array<[string, string, number]>>> =
     'fail-unused.tf': [['IG503', 'aws_accessanalyzer_analyzer.unused', 6]],
     'fail-unused.cfn.yaml': [['IG503', 'Unused', 5]],
   },
-  IG504: { 'fail.tf': [['IG504', 'aws_cloudwatch_log_metric_filter.lambda', 5]], 'fail.cfn.yaml': [['IG504', 'Filter', 6]] },
+  IG504: {
+    'fail.tf': [['IG504', 'aws_cloudwatch_log_metric_filter.lambda', 5]],
+    'fail.cfn.yaml': [['IG504', 'Filter', 6]],
+    // A filter written before PutResourcePolicy existed: it misses the new way to open a function.
+    'fail-put-resource-policy.tf': [['IG504', 'aws_cloudwatch_log_metric_filter.lambda', 6]],
+  },
   IG505: {
     'fail.tf': [['IG505', 'aws_securityhub_account.main', 5]],
     'fail.cfn.yaml': [['IG505', 'Hub', 5]],
@@ -129,6 +143,30 @@ describe('guardrail messages', () => {
     expect(finding.fix!.description).toContain('The gap is on aws_organizations_account.legacy (account).');
     expect(finding.fix!.description).toContain('`invokeguard guardrails --emit terraform|cloudformation|json` prints the full set');
     expect(finding).not.toHaveProperty('guardrail');
+  });
+
+  it('names PutResourcePolicy where an SCP denies AddPermission alone, and recommends denying both', async () => {
+    const only = async (rule: string, file: string) => {
+      const { findings } = await scan({ paths: [`test/fixtures/${rule}/${file}`], cwd: REPO_ROOT });
+      return findings.filter((f) => f.ruleId === rule);
+    };
+    const [ig402] = await only('IG402', 'fail-put-resource-policy.tf');
+    expect(ig402.message).toBe(
+      'No SCP stops resource permissions for a public principal: "lambda:PutResourcePolicy with Principal "*"" is not denied on aws_organizations_organization.org (root).',
+    );
+    expect(ig402.evidence).toBe('lambda:PutResourcePolicy with Principal "*"');
+    expect(JSON.parse(ig402.fix!.snippets!.scp).Statement[0].Action).toEqual(['lambda:AddPermission', 'lambda:PutResourcePolicy']);
+    const [ig405] = await only('IG405', 'fail-put-resource-policy.cfn.yaml');
+    expect(ig405.evidence).toBe('lambda:PutResourcePolicy granting an account outside the organisation; lambda:PutResourcePolicy granting a role in an account outside the organisation');
+    // Where AddPermission gets through too, the message names both; the evidence (the fingerprint) stays as it was.
+    const [both] = await only('IG405', 'fail.tf');
+    expect(both.message).toContain('"lambda:PutResourcePolicy granting an account outside the organisation"');
+    expect(both.evidence).toBe('lambda:AddPermission granting an account outside the organisation; lambda:AddPermission granting a role in an account outside the organisation');
+  });
+
+  it('IG504 names PutResourcePolicy where a filter misses it', async () => {
+    const { findings } = await scan({ paths: ['test/fixtures/IG504/fail-put-resource-policy.tf'], cwd: REPO_ROOT });
+    expect(findings.filter((f) => f.ruleId === 'IG504').map((f) => f.message)).toEqual(['Metric filter aws_cloudwatch_log_metric_filter.lambda misses Lambda persistence events: PutResourcePolicy.']);
   });
 
   it('fills the SCP from the config, and says when placeholders remain', async () => {

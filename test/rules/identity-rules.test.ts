@@ -13,6 +13,8 @@ const EXPECTED: Record<string, Partial<Record<Ext, Array<[string, string, number
       ['IG204', 'aws_iam_role.app_deployer', 68],
       ['IG204', 'aws_iam_role.team_deployer', 86],
       ['IG204', 'aws_iam_role.orders_ci', 105],
+      ['IG204', 'aws_iam_role.app_policy_writer', 131],
+      ['IG204', 'aws_iam_role.team_policy_writer', 148],
     ],
     'cfn.yaml': [
       ['IG204', 'Deployer', 3],

@@ -107,4 +107,25 @@ describe('IG205 reads the condition keys that limit whom a function can be opene
       'p.json allows lambda:AddPermission on every resource (via "lambda:AddPermission"): it can open any function to "111122223333" alone (its lambda:Principal condition).',
     ]);
   });
+
+  it('reports PutResourcePolicy as opening to any principal: its document may name many, so lambda:Principal does not narrow it', async () => {
+    const found = await ig205({
+      'p.json': policy(['lambda:AddPermission', 'lambda:PutResourcePolicy'], { StringEquals: { 'lambda:Principal': '111122223333' } }),
+    });
+    expect(found).toEqual([
+      [
+        'p.json',
+        3,
+        'p.json allows lambda:AddPermission, lambda:PutResourcePolicy on every resource (via "lambda:AddPermission"): it can open any function to any principal (lambda:AddPermission only to "111122223333").',
+      ],
+    ]);
+  });
+
+  it('drops PutResourcePolicy under a key its requests never carry, and reports it on every version and alias', async () => {
+    expect(await ig205({ 'p.json': policy(['lambda:PutResourcePolicy'], { StringEquals: { 'lambda:FunctionUrlAuthType': 'AWS_IAM' } }) })).toEqual([]);
+    const aliases = `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "lambda:PutResourcePolicy", "Resource": "arn:aws:lambda:*:*:function:*:*"}]}\n`;
+    expect(await ig205({ 'p.json': aliases })).toEqual([
+      ['p.json', 1, `p.json allows lambda:PutResourcePolicy on every version and alias of every function (via "lambda:PutResourcePolicy"): ${ANY}`],
+    ]);
+  });
 });

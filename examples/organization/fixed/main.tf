@@ -28,7 +28,10 @@ resource "aws_organizations_policy" "invokeguard_lambda_guardrails" {
     {
       "Sid": "DenyPublicLambdaPermissions",
       "Effect": "Deny",
-      "Action": "lambda:AddPermission",
+      "Action": [
+        "lambda:AddPermission",
+        "lambda:PutResourcePolicy"
+      ],
       "Resource": "*",
       "Condition": {
         "StringEquals": {
@@ -79,7 +82,10 @@ resource "aws_organizations_policy" "invokeguard_lambda_guardrails" {
     {
       "Sid": "DenyLambdaPermissionsOutsideOrganization",
       "Effect": "Deny",
-      "Action": "lambda:AddPermission",
+      "Action": [
+        "lambda:AddPermission",
+        "lambda:PutResourcePolicy"
+      ],
       "Resource": "*",
       "Condition": {
         "StringNotLike": {
@@ -140,7 +146,7 @@ resource "aws_cloudtrail" "invokeguard" {
 resource "aws_cloudwatch_log_metric_filter" "invokeguard_lambda_persistence" {
   name           = "invokeguard-lambda-persistence"
   log_group_name = aws_cloudwatch_log_group.invokeguard_trail.name
-  pattern        = "{ ($.eventSource = \"lambda.amazonaws.com\") && (($.eventName = \"AddPermission*\") || ($.eventName = \"CreateFunctionUrlConfig*\") || ($.eventName = \"UpdateFunctionUrlConfig*\") || ($.eventName = \"UpdateFunctionCode*\") || ($.eventName = \"CreateEventSourceMapping*\")) }"
+  pattern        = "{ ($.eventSource = \"lambda.amazonaws.com\") && (($.eventName = \"AddPermission*\") || ($.eventName = \"PutResourcePolicy*\") || ($.eventName = \"CreateFunctionUrlConfig*\") || ($.eventName = \"UpdateFunctionUrlConfig*\") || ($.eventName = \"UpdateFunctionCode*\") || ($.eventName = \"CreateEventSourceMapping*\")) }"
 
   metric_transformation {
     name      = "LambdaPersistenceChanges"

@@ -4,7 +4,7 @@ import { isTagGated, settableTags, withoutResourceTags } from '../../iam/tag-con
 import type { PolicyDocument, Statement } from '../../model/types.js';
 
 /** The ways to run a function that an aws:ResourceTag condition can gate (an event source mapping's tags are its own). */
-const RUN_BY_TAG = ['lambda:InvokeFunction', 'lambda:AddPermission'];
+const RUN_BY_TAG = ['lambda:InvokeFunction', 'lambda:AddPermission', 'lambda:PutResourcePolicy'];
 const CREATE = 'lambda:CreateFunction';
 const TAG = 'lambda:TagResource';
 /** Gated, create and tag statements compared (each a few searches): past this many, none is reported. */

@@ -10,6 +10,7 @@ import { displayString } from '../../model/value.js';
  */
 export const TAMPERING_REQUEST_KEYS: Readonly<Record<string, readonly string[]>> = {
   'lambda:addpermission': ['lambda:principal', 'lambda:functionurlauthtype'],
+  'lambda:putresourcepolicy': ['lambda:principal'],
   'lambda:createfunctionurlconfig': ['lambda:functionurlauthtype'],
   'lambda:updatefunctionurlconfig': ['lambda:functionurlauthtype'],
   'lambda:addlayerversionpermission': [],
@@ -30,8 +31,10 @@ export function tamperingReach(statement: Statement, action: string): TamperingR
   // AuthType (the key absent) leaves the URL's own auth type as it was.
   if (carried.includes('lambda:functionurlauthtype') && action.toLowerCase() !== 'lambda:addpermission' && statementAdmits(statement, 'lambda:FunctionUrlAuthType', 'NONE') === false)
     return { kind: 'none' };
-  // AddPermission always carries lambda:Principal. A positive match that "*" fails names whom it may open to; a
-  // negation that excludes "*" still leaves every account (the holder's own included).
+  // AddPermission always carries lambda:Principal, its one Principal parameter. A positive match that "*" fails names
+  // whom it may open to; a negation that excludes "*" still leaves every account (the holder's own included).
+  // PutResourcePolicy carries the key too, but its request is a whole policy document that may name many principals
+  // in many statements, and how Lambda fills the single-valued key from them is not documented: no narrowing there.
   if (action.toLowerCase() === 'lambda:addpermission') {
     const naming = statement.condition.find((c) => c.key.toLowerCase() === 'lambda:principal' && !/not/i.test(parseOperator(c.operator)?.base ?? 'Not') && conditionAdmits(c, '*') === false);
     if (naming) return { kind: 'principals', condition: naming };
