@@ -64,7 +64,9 @@ export function statementDenies(statement: Statement, request: ConcreteRequest):
   const effect = knownString(statement.effect);
   if (statement.effect && effect === undefined) return undefined;
   if (effect !== 'Deny') return false;
-  return and([actionMatches(statement, request.action), resourceMatches(statement, request.resource), conditionsHold(statement.condition, request.keys, request.unreadable)]);
+  // A condition the scan cannot read may or may not hold.
+  const unread = statement.unknownCondition ? undefined : true;
+  return and([actionMatches(statement, request.action), resourceMatches(statement, request.resource), conditionsHold(statement.condition, request.keys, request.unreadable), unread]);
 }
 
 function verdict(value: Tri): DenyVerdict {

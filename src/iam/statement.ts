@@ -11,9 +11,9 @@ export function effectOf(statement: Statement): 'Allow' | 'Deny' | undefined {
   return undefined;
 }
 
-/** A Deny with no condition: what it covers, no Allow in the same set can give. */
+/** A Deny with no condition (nor one the scan cannot read): what it covers, no Allow in the same set can give. */
 export function isUnconditionalDeny(statement: Statement): boolean {
-  return effectOf(statement) === 'Deny' && statement.condition.length === 0;
+  return effectOf(statement) === 'Deny' && statement.condition.length === 0 && statement.unknownCondition === undefined;
 }
 
 /** The Action entries (as written) that match a concrete action, e.g. `lambda:Inv*` for lambda:InvokeFunction. */

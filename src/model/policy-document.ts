@@ -65,7 +65,10 @@ function statementFromValue(value: Value): Statement {
   statement.notResource = asList(get(value, 'NotResource', true));
   statement.principal = principalsFromValue(get(value, 'Principal', true));
   statement.notPrincipal = principalsFromValue(get(value, 'NotPrincipal', true));
-  statement.condition = conditionsFromValue(get(value, 'Condition', true), block);
+  const condition = get(value, 'Condition', true);
+  statement.condition = conditionsFromValue(condition, block);
+  const unreadable = unreadableCondition(condition);
+  if (unreadable) statement.unknownCondition = unreadable;
   if (block) statement.block = block;
   else if (value.kind === 'object') statement.keys = value.entries.map((e) => ({ key: e.key, range: entryRange(e) }));
   return statement;
@@ -86,6 +89,20 @@ export function principalsFromValue(value: Value | undefined): Principal[] {
     const type = PRINCIPAL_TYPES.find((t) => t.toLowerCase() === entry.key.toLowerCase());
     return type ? asList(entry.value).map((v) => ({ type, value: v })) : [];
   });
+}
+
+/**
+ * Where a Condition holds something not read as conditions: not an object (a variable, an unknown), an object or
+ * operator with keys the scan could not know (`open`), or an operator whose value is not an object. Null is no condition.
+ */
+function unreadableCondition(value: Value | undefined): Range | undefined {
+  if (!value || value.kind === 'null') return undefined;
+  if (value.kind !== 'object' || value.open) return value.range;
+  for (const operator of value.entries) {
+    if (operator.value.kind === 'null') continue;
+    if (operator.value.kind !== 'object' || operator.value.open) return operator.value.range;
+  }
+  return undefined;
 }
 
 function conditionsFromValue(value: Value | undefined, block: boolean): Condition[] {

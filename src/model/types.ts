@@ -116,6 +116,11 @@ export interface Statement {
   principal: Principal[];
   notPrincipal: Principal[];
   condition: Condition[];
+  /**
+   * Where a condition the scan cannot read stands (a variable in place of the Condition, an operator or key, a dynamic
+   * `condition` block over unknown items): the statement may apply or not, so a Deny with it is no unconditional Deny.
+   */
+  unknownCondition?: Range;
   /** The statement's keys as written (key through value), for fixes that add one; absent when it is an HCL block. */
   keys?: Array<{ key: string; range: Range }>;
   /** Written as an `aws_iam_policy_document` `statement` block: fixes add nested blocks, not keys. */

@@ -150,6 +150,15 @@ export class Evaluator {
     return out;
   }
 
+  /** Whether a `dynamic "<type>"` block of the body iterates over items not known here (blocks() then yields none for it). */
+  unknownDynamic(body: HclBody, type: string): boolean {
+    return body.blocks.some((block) => {
+      if (block.type !== 'dynamic' || block.labels[0] !== type) return false;
+      const forEach = this.attribute(block.body, 'for_each');
+      return !forEach || !collectionElements(forEach, true);
+    });
+  }
+
   private expandDynamic(block: HclBlock, type: string, out: ScopedBlock[]): void {
     const content = block.body.blocks.find((b) => b.type === 'content');
     const forEach = this.attribute(block.body, 'for_each');

@@ -57,17 +57,24 @@ function statementValue(block: HclBlock, evaluator: Evaluator): Value {
   const notPrincipals = principalsValue(body, 'not_principals', evaluator);
   if (notPrincipals) entries.push(entry('NotPrincipal', notPrincipals, notPrincipals.range));
   const conditions = evaluator.blocks(body, 'condition');
-  if (conditions.length) {
+  // A condition whose test or variable is not known, or a dynamic block over items not known: the Condition is open (see unreadableCondition).
+  let open = evaluator.unknownDynamic(body, 'condition');
+  if (conditions.length || open) {
     const byOperator = new Map<string, ObjectEntry[]>();
     for (const { block: condition, evaluator: scoped } of conditions) {
       const test = knownString(scoped.attribute(condition.body, 'test'));
       const variable = knownString(scoped.attribute(condition.body, 'variable'));
-      if (!test || !variable) continue;
+      if (!test || !variable) {
+        open = true;
+        continue;
+      }
       const list = byOperator.get(test) ?? [];
       list.push(entry(variable, scoped.attribute(condition.body, 'values') ?? { kind: 'list', items: [], range: condition.range }, condition.range));
       byOperator.set(test, list);
     }
-    entries.push(entry('Condition', { kind: 'object', range, entries: [...byOperator].map(([op, es]) => entry(op, { kind: 'object', entries: es, range }, range)) }, range));
+    const operators: Value = { kind: 'object', range, entries: [...byOperator].map(([op, es]) => entry(op, { kind: 'object', entries: es, range }, range)) };
+    if (open) operators.open = true;
+    entries.push(entry('Condition', operators, range));
   }
   return { kind: 'object', entries, range, block: true };
 }
