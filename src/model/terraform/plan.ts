@@ -12,9 +12,10 @@ import { addTerraformResource, type TerraformBlockView, type TerraformResourceVi
  */
 export function addTerraformPlan(model: Model, plan: Value): void {
   const root = get(get(plan, 'planned_values'), 'root_module') ?? get(get(plan, 'values'), 'root_module');
-  if (!root) return;
+  const changes = asList(get(plan, 'resource_changes'));
+  if (!root && changes.length === 0) return;
   const afterUnknown = new Map<string, Value>();
-  for (const change of asList(get(plan, 'resource_changes'))) {
+  for (const change of changes) {
     const address = knownString(get(change, 'address'));
     const unknown = get(get(change, 'change'), 'after_unknown');
     if (address !== undefined && unknown) afterUnknown.set(address, unknown);
@@ -27,7 +28,12 @@ export function addTerraformPlan(model: Model, plan: Value): void {
       visit(child, address === undefined ? undefined : `${address}.`, depth + 1);
     }
   };
-  visit(root, '', 0);
+  if (root) visit(root, '', 0);
+  // A plan trimmed to `resource_changes` (some CI tools keep only that part): each change's `after` is what deploys.
+  else for (const change of changes) {
+    const resource = changedResource(change);
+    if (resource) planned.push(resource);
+  }
   const addresses = new Set<string>();
   for (const { resource } of planned) {
     const address = knownString(get(resource, 'address'));
@@ -38,6 +44,22 @@ export function addTerraformPlan(model: Model, plan: Value): void {
     const view = planResourceView(resource, afterUnknown, expressions, { prefix, addresses });
     if (view) addTerraformResource(model, view);
   }
+}
+
+/** A `resource_changes` entry as a planned resource: its `change.after` as values (none when the change deletes it). */
+function changedResource(change: Value): PlannedResource | undefined {
+  const after = get(get(change, 'change'), 'after');
+  if (after?.kind !== 'object') return undefined;
+  const field = (key: string) => get(change, key);
+  const entries = ['address', 'mode', 'type', 'name']
+    .map((key) => ({ key, value: field(key) }))
+    .filter((e): e is { key: string; value: Value } => e.value !== undefined)
+    .map(({ key, value }) => ({ key, keyRange: value.range, value }));
+  const moduleAddress = knownString(field('module_address'));
+  return {
+    resource: { kind: 'object', entries: [...entries, { key: 'values', keyRange: after.range, value: after }], range: change.range },
+    prefix: moduleAddress === undefined ? '' : `${moduleAddress}.`,
+  };
 }
 
 interface PlannedResource {

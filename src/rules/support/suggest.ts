@@ -52,7 +52,8 @@ function writtenFunction(permission: FunctionTarget): string | undefined {
   return text === undefined || UNSPELLABLE.test(text) ? undefined : text;
 }
 
-const UNSPELLABLE = /\$\{(?:unknown)?\}/;
+/** `${}` (a piece with nothing to name) or a plan's `${(known after apply)}`: no name a message can show. */
+const UNSPELLABLE = /\$\{(?:unknown|\(known after apply\))?\}/;
 
 /** What a message calls a permission's function when `namedFunction` cannot name it (saying why when a name is written). */
 export function unnamedFunction(permission: LambdaPermission): string {
