@@ -265,3 +265,31 @@ locals {
     });
   });
 });
+
+describe('string trimming and setproduct', () => {
+  it('trims as Terraform does, and builds every combination of setproduct', async () => {
+    expect(
+      await locals(`
+variable "unset" {}
+locals {
+  space   = trimspace("  * \\n")
+  prefix  = trimprefix("arn:aws:lambda", "arn:")
+  suffix  = trimsuffix("lambda:InvokeFunction*", "*")
+  chomped = chomp("lambda:*\\n\\n")
+  pairs   = setproduct(["lambda:InvokeFunction"], ["*", "arn:aws:lambda:*:*:function:*"])
+  unknown = setproduct(["a"], var.unset)
+}
+`),
+    ).toEqual({
+      space: '*',
+      prefix: 'aws:lambda',
+      suffix: 'lambda:InvokeFunction',
+      chomped: 'lambda:*',
+      pairs: [
+        ['lambda:InvokeFunction', '*'],
+        ['lambda:InvokeFunction', 'arn:aws:lambda:*:*:function:*'],
+      ],
+      unknown: 'unknown',
+    });
+  });
+});

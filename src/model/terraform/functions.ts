@@ -337,6 +337,19 @@ const stringFunction =
     return result === undefined ? unknownValue(range, ref) : { kind: 'string', value: ownedString(result), range };
   };
 
+/** `setproduct(a, b, …)`: every combination, one item of each list (a list of lists), bounded like other lists here. */
+const setproduct: Builtin = (args, range, ref) => {
+  if (args.length < 2) return invalidValue(range, ref);
+  let product: Value[][] = [[]];
+  for (const arg of args) {
+    const items = listItems(arg);
+    if (typeof items === 'string') return items === 'invalid' ? invalidValue(range, ref) : unknownResult(range, ref, args);
+    if (product.length * items.length > MAX_LIST_ITEMS) return unknownValue(range, ref);
+    product = product.flatMap((combination) => items.map((item) => [...combination, item]));
+  }
+  return { kind: 'list', items: product.map((items): Value => ({ kind: 'list', items, range })), range };
+};
+
 const split: Builtin = (args, range, ref) => {
   const [separator, text] = args.map(knownString);
   if (args.length !== 2) return invalidValue(range, ref);
@@ -412,6 +425,12 @@ const BUILTINS: Record<string, Builtin> = {
   upper: stringFunction(1, (s) => s.toUpperCase()),
   // A `/pattern/` substring is a regular expression in Terraform: not interpreted.
   replace: stringFunction(3, (s, substring, replacement) => (substring === '' || (substring.length > 1 && substring.startsWith('/') && substring.endsWith('/')) ? undefined : s.split(substring).join(replacement))),
+  // Terraform trims Unicode whitespace; JavaScript's trim takes the same characters.
+  trimspace: stringFunction(1, (s) => s.trim()),
+  trimprefix: stringFunction(2, (s, prefix) => (s.startsWith(prefix) ? s.slice(prefix.length) : s)),
+  trimsuffix: stringFunction(2, (s, suffix) => (suffix !== '' && s.endsWith(suffix) ? s.slice(0, -suffix.length) : s)),
+  chomp: stringFunction(1, (s) => s.replace(/(?:\r\n|\n)+$/, '')),
+  setproduct,
   split,
   slice,
   coalescelist,
