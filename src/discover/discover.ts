@@ -26,6 +26,8 @@ export interface DiscoveryNotice {
 }
 
 const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules', '.terraform', '.invokeguard-cache']);
+/** What classifyByName calls the files Terraform loads from a module folder (configuration and auto-loaded variables). */
+const TERRAFORM_FORMATS: ReadonlySet<string> = new Set(['terraform-hcl', 'terraform-json', 'terraform-vars']);
 
 /**
  * Walks the given files and folders. Skips VCS/dependency folders and what the scan root's
@@ -59,7 +61,8 @@ export async function discover(
     }
     const root = await realpath(absolute);
     walked.add(absolute);
-    const walker = new Walker(root, await ignoreRules(root, filters.exclude ?? []), files, notices, includeFilter(filters), filters.installedModules === false ? undefined : modules);
+    const { excluded, gitignored } = await ignoreRules(root, filters.exclude ?? []);
+    const walker = new Walker(root, excluded, gitignored, files, notices, includeFilter(filters), filters.installedModules === false ? undefined : modules);
     await walker.walk(absolute, root);
   }
   for (const folder of filters.installedModules === false ? [] : fileFolders) {
@@ -82,16 +85,18 @@ function includeFilter(filters: DiscoveryFilters): Ignore | undefined {
   return filters.include && filters.include.length > 0 ? ignore().add([...filters.include]) : undefined;
 }
 
-/** The root's .gitignore plus `exclude`; undefined when there is no pattern at all (nothing to ask per file). */
-async function ignoreRules(root: string, exclude: readonly string[]): Promise<Ignore | undefined> {
+/**
+ * `exclude` and the root's .gitignore, apart: a Terraform file .gitignore lists is still part of its module
+ * (see Walker.walk). Each undefined when it has no pattern (nothing to ask per file).
+ */
+async function ignoreRules(root: string, exclude: readonly string[]): Promise<{ excluded?: Ignore; gitignored?: Ignore }> {
   let gitignore = '';
   try {
     gitignore = await readFile(join(root, '.gitignore'), 'utf8');
   } catch {
     // no .gitignore: nothing extra to skip
   }
-  if (gitignore.trim() === '' && exclude.length === 0) return undefined;
-  return ignore().add(gitignore).add([...exclude]);
+  return { ...(exclude.length > 0 ? { excluded: ignore().add([...exclude]) } : {}), ...(gitignore.trim() !== '' ? { gitignored: ignore().add(gitignore) } : {}) };
 }
 
 class Walker {
@@ -99,7 +104,10 @@ class Walker {
 
   constructor(
     private readonly root: string,
-    private readonly ignored: Ignore | undefined,
+    /** The config's `exclude` globs. */
+    private readonly excluded: Ignore | undefined,
+    /** The root's .gitignore. */
+    private readonly gitignored: Ignore | undefined,
     private readonly files: Map<string, DiscoveredFile>,
     private readonly notices: DiscoveryNotice[],
     /** When set, only files it matches are added. */
@@ -122,6 +130,9 @@ class Walker {
       return;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : 1));
+    /** Terraform files of this folder that .gitignore lists, and whether the folder holds others scanned (a module). */
+    const gitignoredTerraform: Array<{ path: string; fromRoot: string }> = [];
+    let moduleFolder = false;
     // `real` is the root or inside it: an entry's path from the root is this folder's, then its name.
     const folder = relative(this.root, real).split(sep).join('/');
     for (const entry of entries) {
@@ -132,11 +143,21 @@ class Walker {
         if (entry.name === '.terraform' && this.modules) addInstalledModules(shown, this.root, this.notices, this.files, this.modules);
         continue;
       }
-      if (fromRoot && this.ignored?.ignores(entry.isDirectory() ? `${fromRoot}/` : fromRoot)) continue;
+      const asked = entry.isDirectory() ? `${fromRoot}/` : fromRoot;
+      if (fromRoot && this.excluded?.ignores(asked)) continue;
+      if (fromRoot && this.gitignored?.ignores(asked)) {
+        if (entry.isFile() && TERRAFORM_FORMATS.has(classifyByName(path) ?? '')) gitignoredTerraform.push({ path, fromRoot });
+        continue;
+      }
       if (entry.isSymbolicLink()) await this.symlink(path, fromRoot);
       else if (entry.isDirectory()) await this.walk(path, join(real, entry.name));
-      else if (entry.isFile()) this.add(path, fromRoot);
+      else if (entry.isFile() && this.add(path, fromRoot) && TERRAFORM_FORMATS.has(classifyByName(path) ?? '')) moduleFolder = true;
     }
+    // Terraform loads every configuration file of a module's folder, .gitignore or not: one listed there but
+    // present (committed with `git add -f`, or a local override) deploys with the rest of the module.
+    if (moduleFolder)
+      for (const { path, fromRoot } of gitignoredTerraform)
+        if (this.add(path, fromRoot)) this.notices.push({ path, message: 'listed in .gitignore but scanned: Terraform loads every configuration file of its module folder' });
   }
 
   private async symlink(path: string, fromRoot: string): Promise<void> {
@@ -156,10 +177,12 @@ class Walker {
     else if (info?.isFile()) this.add(path, fromRoot);
   }
 
-  private add(path: string, fromRoot: string): void {
-    if (this.included && !this.included.ignores(fromRoot)) return;
+  /** Adds the file when it is one the scan reads (and `include` admits); whether it did. */
+  private add(path: string, fromRoot: string): boolean {
+    if (this.included && !this.included.ignores(fromRoot)) return false;
     const format = classifyByName(path);
     if (format) this.files.set(path, { path, format });
+    return format !== undefined;
   }
 }
 

@@ -15,12 +15,26 @@ describe('discover', () => {
       'node_modules/m/x.tf': PUBLIC,
       '.terraform/modules/x.tf': PUBLIC,
       'generated/x.tf': PUBLIC,
-      'skip.tf': PUBLIC,
-      '.gitignore': 'generated/\nskip.tf\n',
+      'generated/cdk.out.json': '{}',
+      'skip.json': '{}',
+      'alone/skip.tf': PUBLIC,
+      '.gitignore': 'generated/\nskip.*\n',
       'README.md': '# not IaC',
     });
     const { files } = await discover([root]);
     expect(files.map((f) => f.path.slice(root.length + 1))).toEqual(['main.tf']);
+  });
+
+  it('scans a Terraform file .gitignore lists when its folder holds other scanned Terraform files (Terraform loads the whole folder), with a notice; exclude still skips it', async () => {
+    const root = tempTree({ 'main.tf': PUBLIC, 'zz_hotfix.tf': PUBLIC, 'terraform.tfvars': 'x = 1\n', 'notes.json': '{}', '.gitignore': 'zz_*.tf\n*.tfvars\nnotes.json\n' });
+    const { files, notices } = await discover([root]);
+    expect(files.map((f) => f.path.slice(root.length + 1))).toEqual(['main.tf', 'terraform.tfvars', 'zz_hotfix.tf']);
+    expect(notices.map((n) => [n.path.slice(root.length + 1), n.message])).toEqual([
+      ['terraform.tfvars', 'listed in .gitignore but scanned: Terraform loads every configuration file of its module folder'],
+      ['zz_hotfix.tf', 'listed in .gitignore but scanned: Terraform loads every configuration file of its module folder'],
+    ]);
+    const excluded = await discover([root], root, { exclude: ['zz_*.tf'] });
+    expect(excluded.files.map((f) => f.path.slice(root.length + 1))).toEqual(['main.tf', 'terraform.tfvars']);
   });
 
   it('never follows a symlink out of the scan root, and survives symlink loops', async () => {
