@@ -136,7 +136,9 @@ export async function loadModel(options: ScanOptions): Promise<ModelResult> {
     const directives: DirectiveScan = { directives: directiveScans.flatMap((d) => d.directives), problems: directiveScans.flatMap((d) => d.problems) };
     // A var file's syntax errors are reported like any file's.
     const varErrors: ParsedFile[] = varDocuments.map((d) => ({ format: d.format, file: d.file, errors: d.errors }));
-    return { documents: [...documents, ...varErrors], directives, model: await assembler.finish(), notices, display };
+    const model = await assembler.finish();
+    // The model's notices name files as findings do (display paths) already.
+    return { documents: [...documents, ...varErrors], directives, model, notices: [...notices, ...(model.notices ?? []).map((n) => ({ ...n, path: resolve(cwd, n.path) }))], display };
   } finally {
     await parser.close();
   }

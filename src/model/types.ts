@@ -249,6 +249,8 @@ export interface Model {
    */
   resources: ResourceBase[];
   errors: InputError[];
+  /** What the scan could not look at and says so (a module call whose local source holds no scanned file), by folder or file. */
+  notices?: Array<{ path: string; message: string }>;
   /** Policy documents read whole: raw IAM policy files (trust policies and SCPs are only stored, for guardrail rules) and Lambda resource policies (`aws_lambda_resource_policy`). */
   standalonePolicies?: StandalonePolicy[];
   /** Organisation and account-baseline resources (SCPs, attachments, trails, GuardDuty, …), for guardrail rules. */

@@ -104,3 +104,20 @@ describe('bad input is located and the scan goes on', () => {
     if (process.getuid?.() !== 0) expect(summary).toEqual(expect.arrayContaining([expect.stringMatching(/^IG901 locked\/secret\.tf:1 cannot read file/)]));
   });
 });
+
+describe('module calls whose local source the scan does not read', () => {
+  it('say so in a notice: a skipped folder, a folder outside the scanned paths; a scanned module says nothing', async () => {
+    const root = tempTree({
+      'live/main.tf': 'module "skipped" {\n  source = "./node_modules/infra"\n}\nmodule "outside" {\n  source = "../modules/perm"\n}\nmodule "read" {\n  source = "./local"\n}\n',
+      'live/node_modules/infra/main.tf': PUBLIC,
+      'live/local/main.tf': 'variable "x" {\n  default = 1\n}\n',
+      'modules/perm/main.tf': PUBLIC,
+    });
+    const { notices } = await scan({ paths: [join(root, 'live')], cwd: root });
+    expect(notices.map((n) => n.message)).toEqual([
+      'module "skipped" (source "./node_modules/infra", live/main.tf:1): no scanned Terraform file there (outside the scanned paths, or in a skipped folder); its resources are not analysed',
+      'module "outside" (source "../modules/perm", live/main.tf:4): no scanned Terraform file there (outside the scanned paths, or in a skipped folder); its resources are not analysed',
+    ]);
+    expect(notices.map((n) => n.path)).toEqual(['live/main.tf', 'live/main.tf']);
+  });
+});

@@ -108,7 +108,10 @@ function instantiateWith(model: Model, evaluator: Evaluator, budget: Budget): vo
   }
   for (const [key, block] of module.dataSources) (model.dataSources ??= []).push({ address: `${prefix}data.${key}`, sourceType: internType(block.labels[0]), range: block.range });
   for (const [name, call] of module.moduleCalls) {
-    if (!evaluator.callTarget(name)) continue;
+    if (!evaluator.callTarget(name)) {
+      unscannedSource(model, module, name, call);
+      continue;
+    }
     const instances = hasInstances(call) ? evaluator.instances(call) : undefined;
     const calls = Array.isArray(instances) ? instances.map((i) => ({ suffix: i.instance.suffix, scoped: i.evaluator })) : [{ suffix: '', scoped: evaluator }];
     if (exhausted(call, calls.length)) continue;
@@ -120,6 +123,20 @@ function instantiateWith(model: Model, evaluator: Evaluator, budget: Budget): vo
       instantiateWith(model, child, budget);
     }
   }
+}
+
+/**
+ * A module call whose local source holds no scanned file (outside the scanned paths, in a skipped folder such as
+ * `node_modules`, or empty) deploys resources the scan never sees: said once per call, at the calling folder.
+ */
+function unscannedSource(model: Model, module: ModuleInstance, name: string, call: HclBlock): void {
+  const target = module.moduleDirs.get(name);
+  if (target === undefined || module.modules?.declared.has(target)) return;
+  const source = call.body.attributes.find((a) => a.name === 'source')?.expr;
+  const written = source?.t === 'literal' && typeof source.value === 'string' ? source.value : target;
+  const message = `module "${name}" (source "${written}", ${call.range.file}:${call.range.line}): no scanned Terraform file there (outside the scanned paths, or in a skipped folder); its resources are not analysed`;
+  const notices = (model.notices ??= []);
+  if (!notices.some((n) => n.message === message)) notices.push({ path: call.range.file, message });
 }
 
 function callSite(prefix: string, call: HclBlock): ModuleCallSite {
