@@ -4,15 +4,18 @@ import type { PolicyDocument } from '../model/types.js';
 import { knownString } from '../model/value.js';
 import { policyData } from '../policy-data.js';
 import { cidrBlock, numberToAddress, valueMatches } from './condition-values.js';
+import { namedAccounts, OUTSIDE_ACCOUNT, outsideAccount, outsideOf } from './outside.js';
 
 /**
  * The values a request key can take when every real request carries it but the attacker picks
  * its value: any region, any source address (from inside the network too), true or false, any
  * string. `organisation` is the organisation's own id: the attacker's identity is inside it, and
  * unless the config names it, it may be any id a policy names. `unreadable` is present with a
- * value the scan cannot know (a role's unique id): conditions on it stay unknown.
+ * value the scan cannot know (a role's unique id): conditions on it stay unknown. `outside-ip` is
+ * the address of an attacker outside the network: any address outside every range the policies
+ * name on the key (see outsideOf).
  */
-export type KeyDomain = 'region' | 'ip' | 'bool' | 'string' | 'organisation' | 'unreadable';
+export type KeyDomain = 'region' | 'ip' | 'outside-ip' | 'bool' | 'string' | 'organisation' | 'unreadable';
 
 /** One request with every key decided: `keys` hold values, `unreadable` names keys present with an unknown value. */
 export interface ConcreteRequest {
@@ -42,8 +45,9 @@ export interface Choices extends Iterable<ConcreteRequest> {
  * conditions on that key can match it (a value that matches the same patterns is decided the same
  * way), crossed with the other keys. Undefined when there are too many to try.
  */
-export function concreteRequests(request: ConcreteRequest & { chosen?: Record<string, KeyDomain> }, documents: PolicyDocument[]): Choices | undefined {
-  const fixed = new Set(Object.keys(request.keys).map((k) => k.toLowerCase()));
+export function concreteRequests(request: ConcreteRequest & { chosen?: Record<string, KeyDomain>; ownAccounts?: string[] }, documents: PolicyDocument[]): Choices | undefined {
+  const fixedKeys = withOutsideAccount(request.keys, documents, request.ownAccounts ?? []);
+  const fixed = new Set(Object.keys(fixedKeys).map((k) => k.toLowerCase()));
   const chosen = Object.entries(request.chosen ?? {}).filter(([key]) => !fixed.has(key.toLowerCase()));
   const unreadable = [...(request.unreadable ?? []), ...chosen.filter(([, domain]) => domain === 'unreadable').map(([key]) => key)];
   const axes = chosen.flatMap(([key, domain]) => (domain === 'unreadable' ? [] : [{ key, ...candidates(domain, conditionsOn(key, documents)) }]));
@@ -55,7 +59,7 @@ export function concreteRequests(request: ConcreteRequest & { chosen?: Record<st
       keys[axis.key] = axis.values[index % axis.values.length];
       index = Math.floor(index / axis.values.length);
     }
-    return { action: request.action, resource: request.resource, keys: Object.assign(keys, request.keys), ...(unreadable.length > 0 ? { unreadable } : {}) };
+    return { action: request.action, resource: request.resource, keys: Object.assign(keys, fixedKeys), ...(unreadable.length > 0 ? { unreadable } : {}) };
   };
   return {
     complete: axes.every((axis) => axis.complete),
@@ -63,6 +67,24 @@ export function concreteRequests(request: ConcreteRequest & { chosen?: Record<st
       for (let i = 0; i < count; i++) yield make(i);
     },
   };
+}
+
+/**
+ * The fixed keys with OUTSIDE_ACCOUNT replaced by an account that neither the policies, the request
+ * itself (the victim's account) nor the config's accounts name: an allow-listed partner is not the
+ * attacker's account.
+ */
+function withOutsideAccount(keys: ConcreteRequest['keys'], documents: PolicyDocument[], ownAccounts: string[]): ConcreteRequest['keys'] {
+  const values = Object.values(keys).flat();
+  if (!values.some((v) => v.includes(OUTSIDE_ACCOUNT))) return keys;
+  const account = outsideAccount(namedAccounts([...values, ...ownAccounts, ...documents.flatMap(policyTexts)]));
+  const fill = (v: string) => v.split(OUTSIDE_ACCOUNT).join(account);
+  return Object.fromEntries(Object.entries(keys).map(([k, v]) => [k, Array.isArray(v) ? v.map(fill) : fill(v)]));
+}
+
+/** The readable values of a policy's statements: where it can name an account. */
+function policyTexts(document: PolicyDocument): string[] {
+  return document.statements.flatMap((s) => [...s.resource, ...s.notResource, ...s.condition.flatMap((c) => c.values)].flatMap((v) => knownString(v) ?? []));
 }
 
 export interface KeyCondition {
@@ -104,7 +126,7 @@ export interface Candidates {
 /** Candidates by domain and conditions: targets reached by the same SCPs ask the same question. */
 const candidateCache = new Map<string, Candidates>();
 
-const ANY_VALUE: Record<Exclude<KeyDomain, 'unreadable'>, string> = { region: 'us-east-1', ip: '203.0.113.7', bool: 'false', string: UNLISTED_VALUE, organisation: UNLISTED_VALUE };
+const ANY_VALUE: Record<Exclude<KeyDomain, 'unreadable'>, string> = { region: 'us-east-1', ip: '203.0.113.7', 'outside-ip': '203.0.113.7', bool: 'false', string: UNLISTED_VALUE, organisation: UNLISTED_VALUE };
 
 export function candidates(domain: Exclude<KeyDomain, 'unreadable'>, conditions: KeyCondition[]): Candidates {
   // No policy looks at the key: its value does not matter, only that it is present.
@@ -126,6 +148,8 @@ function distinctCandidates(domain: Exclude<KeyDomain, 'unreadable'>, conditions
   const raw =
     domain === 'region' ? [...regions(), ...named.filter((p) => !/[*?]/.test(p))]
     : domain === 'ip' ? ['203.0.113.7', '2001:db8::7', ...named.flatMap(cidrEdges)]
+    // The same addresses, those inside a named range left out: they are the network's own.
+    : domain === 'outside-ip' ? ['203.0.113.7', '2001:db8::7', ...named.flatMap(cidrEdges)].filter(outsideOf(named))
     : domain === 'bool' ? ['false', 'true']
     : [UNLISTED_VALUE, ...named.map((p) => p.replace(/\*/g, '').replace(/\?/g, 'x'))];
   const exact = domain === 'string' || domain === 'organisation' ? exactMatches(conditions) : undefined;
@@ -139,7 +163,7 @@ function distinctCandidates(domain: Exclude<KeyDomain, 'unreadable'>, conditions
   // can hold only a real region, true or false, and CIDRs split addresses into runs whose ends are tried.
   const complete =
     domain === 'region' || domain === 'bool' ? true
-    : domain === 'ip' ? conditions.every((c) => c.base === 'IpAddress' || c.base === 'NotIpAddress')
+    : domain === 'ip' || domain === 'outside-ip' ? conditions.every((c) => c.base === 'IpAddress' || c.base === 'NotIpAddress')
     : exact?.complete === true;
   return { values: [...bySignature.values()], complete };
 }

@@ -13,9 +13,12 @@ export { globMatches } from '../iam/wildcard.js';
  * One API request as an SCP sees it: the action, the resource ARN and the request context keys.
  * A key in `keys` has that value (a list is a multivalued key); a key in `chosen` is present in
  * every such request with a value the attacker picks; any other key is missing from the request.
+ * A fixed value may hold OUTSIDE_ACCOUNT, filled per evaluation with an account no policy names.
  */
 export interface RequestContext extends ConcreteRequest {
   chosen?: Record<string, KeyDomain>;
+  /** The organisation's accounts from the config: an outside account (OUTSIDE_ACCOUNT) is none of them. */
+  ownAccounts?: string[];
 }
 
 /** `undefined` is "cannot be known" (a value only Terraform/CloudFormation would resolve, an operator we do not model). */

@@ -10,13 +10,18 @@ export interface Scenario extends RequestContext {
   name: string;
 }
 
-/** The scenario in this estate: with the organisation's id in the config, `organisation` keys hold it. */
+/**
+ * The scenario in this estate: with the organisation's id in the config, `organisation` keys hold
+ * it; the config's accounts are the organisation's, never the outside account.
+ */
 export function scenarioRequest(scenario: Scenario, facts: EstateFacts = {}): RequestContext {
   const orgId = facts.orgId;
-  if (!orgId || !scenario.chosen) return scenario;
+  const own = facts.accounts?.length ? { ownAccounts: facts.accounts } : {};
+  if (!orgId || !scenario.chosen) return { ...scenario, ...own };
   const entries = Object.entries(scenario.chosen);
   return {
     ...scenario,
+    ...own,
     keys: { ...Object.fromEntries(entries.filter(([, d]) => d === 'organisation').map(([k]) => [k, orgId])), ...scenario.keys },
     chosen: Object.fromEntries(entries.filter(([, d]) => d !== 'organisation')),
   };

@@ -102,6 +102,34 @@ describe('attacker-chosen request keys (scan)', () => {
     expect(await preventive(orgWith([REGION_LOCK], [perimeter]))).toEqual([['IG401', ORG, 1], ['IG402', ORG, 1], ['IG405', ORG, 1]]);
   });
 
+  it("IG403's outside address is outside every range the perimeter allow-lists (the repro: 203.0.113.0/24 is the company's)", async () => {
+    const perimeter = (...cidrs: string[]) => ({
+      Effect: 'Deny',
+      Action: '*',
+      Resource: '*',
+      Condition: { Null: { 'lambda:SourceFunctionArn': 'false' }, NotIpAddressIfExists: { 'aws:SourceIp': cidrs }, BoolIfExists: { 'aws:ViaAWSService': 'false' } },
+    });
+    const ig403 = async (...cidrs: string[]) => (await preventive(orgWith([perimeter(...cidrs)]))).filter(([rule]) => rule === 'IG403');
+    for (const cidrs of [['203.0.113.0/24'], ['200.0.0.0/6'], ['198.51.100.0/24'], ['203.0.113.7', '2001:db8::/32']]) expect([cidrs, await ig403(...cidrs)]).toEqual([cidrs, []]);
+    // Every IPv4 (or every IPv6) address allow-listed: no perimeter, the token works from anywhere.
+    for (const cidrs of [['0.0.0.0/0'], ['0.0.0.0/1', '128.0.0.0/1'], ['10.0.0.0/8', '::/0']]) expect([cidrs, await ig403(...cidrs)]).toEqual([cidrs, [['IG403', ORG, 1]]]);
+  });
+
+  it("IG405's outside account is none the policies or the config name: an allow-listed partner is not the attacker", async () => {
+    const allowList = (...principals: string[]) => ({
+      Effect: 'Deny',
+      Action: ['lambda:AddPermission', 'lambda:PutResourcePolicy'],
+      Resource: '*',
+      Condition: { StringNotLike: { 'lambda:Principal': ['111122223333', 'arn:aws:iam::111122223333:*', ...principals] } },
+    });
+    const ig405 = async (...principals: string[]) => (await preventive(orgWith([allowList(...principals)]))).filter(([rule]) => rule === 'IG405');
+    expect(await ig405('444455556666', 'arn:aws:iam::444455556666:*')).toEqual([]);
+    expect(await ig405('444455556666', '444455556667', 'arn:aws:iam::444455556666:*', 'arn:aws:iam::444455556667:*')).toEqual([]);
+    // A wildcard is no account: every account matching it gets through.
+    expect(await ig405('*')).toEqual([['IG405', ORG, 1]]);
+    expect(await ig405('4444555566*', 'arn:aws:iam::4444555566*')).toEqual([['IG405', ORG, 1]]);
+  });
+
   it('a source-IP deny does not stop IG401/402/405: the attacker may act from inside the network', async () => {
     const fromOutside = { Effect: 'Deny', Action: 'lambda:*', Resource: '*', Condition: { NotIpAddress: { 'aws:SourceIp': ['10.0.0.0/8'] } } };
     expect(await preventive(orgWith([fromOutside]))).toEqual(ALL_FOUR);
@@ -143,6 +171,33 @@ describe('attacker-chosen request keys (evaluator)', () => {
   it('a fixed key wins over a chosen one of the same name', () => {
     const outside = request({ 'aws:SourceIp': 'ip' }, { 'aws:SourceIp': '203.0.113.7' });
     expect(documentDenies(scp(deny({ NotIpAddress: { 'aws:SourceIp': '10.0.0.0/8' } })), outside)).toBe('denied');
+  });
+
+  it('outside addresses: only those outside every named range are tried, both families', () => {
+    const outside = request({ 'aws:SourceIp': 'outside-ip' });
+    const allowList = (...cidrs: string[]) => scp(deny({ NotIpAddress: { 'aws:SourceIp': cidrs } }));
+    expect(documentDenies(allowList('203.0.113.0/24'), outside)).toBe('denied');
+    expect(documentDenies(allowList('0.0.0.0/0'), outside)).toBe('not-denied');
+    expect(documentDenies(allowList('0.0.0.0/0', '::/0'), outside)).toBe('not-denied');
+    // A Deny of one range still lets every other outside address through.
+    expect(documentDenies(scp(deny({ IpAddress: { 'aws:SourceIp': '203.0.113.0/24' } })), outside)).toBe('not-denied');
+    expect(candidates('outside-ip', [{ base: 'NotIpAddress', patterns: ['203.0.113.0/24'] }])).toEqual({ values: ['2001:db8::7'], complete: true });
+    // With every IPv6 address named, any IPv6 address is outside; 203.0.113.7, inside the IPv4 range, is not.
+    expect(candidates('outside-ip', [{ base: 'NotIpAddress', patterns: ['203.0.113.0/24', '::/0'] }]).values).toEqual(['2001:db8::7', '203.0.112.255']);
+  });
+
+  it('an outside account is filled in per policy set, avoiding the accounts they, the request and the config name', () => {
+    const grant = request({}, { 'lambda:Principal': 'arn:aws:iam::<OUTSIDE_ACCOUNT>:role/partner', 'aws:PrincipalAccount': '111122223333' });
+    const allowList = (...accounts: string[]) => scp(deny({ StringNotLike: { 'lambda:Principal': accounts.map((a) => `arn:aws:iam::${a}:*`) } }));
+    expect(documentDenies(allowList('444455556666'), grant)).toBe('denied');
+    expect(documentDenies(allowList('111122223333'), grant)).toBe('denied');
+    expect(documentDenies(allowList('444455556666', '444455556667'), grant)).toBe('denied');
+    // A pattern names no account: "*7" lets the next id, 444455556667, through...
+    const endsIn7 = scp(deny({ StringNotLike: { 'lambda:Principal': ['arn:aws:iam::444455556666:*', 'arn:aws:iam::*7:*'] } }));
+    expect(documentDenies(endsIn7, grant)).toBe('not-denied');
+    // ...unless the config names it as the organisation's own: then the outside account is 444455556668.
+    expect(documentDenies(endsIn7, { ...grant, ownAccounts: ['444455556667'] })).toBe('denied');
+    expect(documentDenies(endsIn7, scenarioRequest({ name: 'grant', ...grant }, { accounts: ['444455556667'] }))).toBe('denied');
   });
 
   it('booleans: both values are tried', () => {
@@ -192,11 +247,11 @@ describe('attacker-chosen request keys (evaluator)', () => {
     expect(documentDenies(insiders, scenarioRequest(scenario, { orgId: 'o-abc123' }))).toBe('denied');
   });
 
-  it('every scenario states its keys: region always chosen, source address chosen except for IG403 (outside by definition)', () => {
+  it('every scenario states its keys: region always chosen, source address chosen (outside the named ranges for IG403)', () => {
     for (const rule of ['IG401', 'IG402', 'IG403', 'IG405'])
       for (const scenario of guardrailSpec(rule).scenarios) {
         expect([scenario.name, scenario.chosen?.['aws:RequestedRegion'], scenario.chosen?.['aws:PrincipalOrgID']]).toEqual([scenario.name, 'region', 'organisation']);
-        expect([scenario.name, scenario.chosen?.['aws:SourceIp'] ?? scenario.keys['aws:SourceIp']]).toEqual([scenario.name, rule === 'IG403' ? '203.0.113.7' : 'ip']);
+        expect([scenario.name, scenario.chosen?.['aws:SourceIp'], scenario.keys['aws:SourceIp']]).toEqual([scenario.name, rule === 'IG403' ? 'outside-ip' : 'ip', undefined]);
       }
   });
 });

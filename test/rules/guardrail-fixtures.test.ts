@@ -25,7 +25,12 @@ const FAILING: Record<string, Record<string, Array<[string, string, number]>>> =
     // An SCP denying AddPermission alone: PutResourcePolicy writes a statement for Principal "*" all the same.
     'fail-put-resource-policy.tf': [['IG402', 'aws_organizations_organization.org', 1]],
   },
-  IG403: { 'fail.tf': [['IG403', 'aws_organizations_organization.org', 1]], 'fail.cfn.yaml': [['IG403', 'Org', 3]] },
+  IG403: {
+    'fail.tf': [['IG403', 'aws_organizations_organization.org', 1]],
+    'fail.cfn.yaml': [['IG403', 'Org', 3]],
+    // An allow-list of every IPv4 address (two halves) has no outside; the passing twin lists the company's ranges, 203.0.113.0/24 among them.
+    'fail-allow-list.tf': [['IG403', 'aws_organizations_organization.org', 1]],
+  },
   IG404: {
     'fail.tf': [
       ['IG404', 'aws_organizations_policy.defects', 14],
@@ -43,6 +48,8 @@ const FAILING: Record<string, Record<string, Array<[string, string, number]>>> =
     'fail.tf': [['IG405', 'aws_organizations_organization.org', 1]],
     'fail.cfn.yaml': [['IG405', 'Org', 3]],
     'fail-put-resource-policy.cfn.yaml': [['IG405', 'Org', 3]],
+    // A role name allowed in any account; the passing twin allow-lists partner account 444455556666 and its principals.
+    'fail-partner.tf': [['IG405', 'aws_organizations_organization.org', 1]],
   },
   IG501: {
     'fail.tf': [['IG501', 'aws_cloudtrail.org', 5]],
