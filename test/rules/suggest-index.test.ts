@@ -4,7 +4,7 @@ import { classifyPrincipal } from '../../src/iam/principal.js';
 import { policyData } from '../../src/policy-data.js';
 import type { LambdaPermission, Model, ResourceBase } from '../../src/model/types.js';
 import { displayString, knownString, referencesOf, type Value } from '../../src/model/value.js';
-import { moduleInstance, nearbyFunctions, reachable, reachableFunctions, targetFunction, triggers } from '../../src/rules/support/suggest.js';
+import { moduleInstance, nearbyFunctions, reachable, reachableFunctions, targetFunction, triggers, unnamedFunction } from '../../src/rules/support/suggest.js';
 import { loadModel } from '../../src/scan.js';
 import { REPO_ROOT } from '../helpers/scan.js';
 import { tempTree } from '../helpers/temp-tree.js';
@@ -29,7 +29,10 @@ function linearTarget(model: Model, permission: LambdaPermission): string {
   const match =
     model.functions.find((f) => inReach(f, permission, value?.range.file ?? permission.range.file) && (named(f) || resolved(f) || refs.some((r) => r === f.address || r.startsWith(`${f.address.split('.').slice(-2).join('.')}.`)))) ??
     model.functions.find((f) => named(f) || resolved(f));
-  return match?.address ?? displayString(value) ?? 'the function';
+  if (match) return match.address;
+  // A written name with nothing to show (`${}`, a plan's `${(known after apply)}`) is not spelled out.
+  const written = displayString(value);
+  return written === undefined || /\$\{(?:unknown|\(known after apply\))?\}/.test(written) ? unnamedFunction(permission) : written;
 }
 
 describe('targetFunction (indexed once per model)', () => {
