@@ -47,15 +47,8 @@ describe('the bundled CLI (dist/invokeguard.mjs, built by npm run build)', () =>
   }, 30_000);
 
   it('leaves the yaml library out of the files every start loads, and loads it for a template the fast path declines', () => {
-    // The entry and, transitively, the chunks it imports statically: what a one-file scan compiles.
-    const loaded = new Set<string>();
-    const visit = (file: string) => {
-      if (loaded.has(file)) return;
-      loaded.add(file);
-      for (const [, name] of readFileSync(file, 'utf8').matchAll(/^(?:import|export)\s[^;]*?from "\.\/(?:chunks\/)?([^"]+\.mjs)"/gm)) visit(join(REPO_ROOT, 'dist', 'chunks', name));
-    };
-    visit(join(REPO_ROOT, 'dist', 'invokeguard.mjs'));
-    expect(loaded.size).toBeGreaterThan(1);
+    const loaded = startUpFiles();
+    expect(loaded.length).toBeGreaterThan(1);
     for (const file of loaded) expect(readFileSync(file, 'utf8')).not.toContain('node_modules/yaml/');
     // An anchor and an alias: the fast path declines, the library (its lazy chunk) parses.
     const dir = mkdtempSync(join(tmpdir(), 'invokeguard-lazy-yaml-'));
@@ -71,7 +64,23 @@ describe('the bundled CLI (dist/invokeguard.mjs, built by npm run build)', () =>
       rmSync(dir, { recursive: true, force: true });
     }
   }, 30_000);
+
+  it('imports no built-in a typical scan does not use (crypto, zlib, worker threads) in the files every start loads', () => {
+    for (const file of startUpFiles()) expect(readFileSync(file, 'utf8')).not.toMatch(/from "node:(?:crypto|zlib|worker_threads)"/);
+  });
 });
+
+/** The bundle's entry and, transitively, the chunks it imports statically: what every start (a one-file scan) compiles. */
+function startUpFiles(): string[] {
+  const loaded = new Set<string>();
+  const visit = (file: string) => {
+    if (loaded.has(file)) return;
+    loaded.add(file);
+    for (const [, name] of readFileSync(file, 'utf8').matchAll(/^(?:import|export)\s[^;]*?from "\.\/(?:chunks\/)?([^"]+\.mjs)"/gm)) visit(join(REPO_ROOT, 'dist', 'chunks', name));
+  };
+  visit(join(REPO_ROOT, 'dist', 'invokeguard.mjs'));
+  return [...loaded];
+}
 
 describe('the parse pool from the built entry points', () => {
   let dir: string;
