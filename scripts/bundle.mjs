@@ -1,8 +1,8 @@
 // Bundles the compiled CLI (dist/src/cli/main.js) into dist/invokeguard.mjs: a one-file scan
 // (the pre-commit case) then loads one module instead of ~60, about halving start-up. Code only
-// reached through a dynamic import (the Access Analyzer cross-check and the AWS SDK under it)
-// goes to dist/chunks/ and loads when used: inlined, it tripled the file V8 compiles at every
-// start, and its static imports loaded node:http, https, zlib, net and crypto eagerly.
+// reached through a dynamic import (the Access Analyzer cross-check and the AWS SDK under it, the
+// yaml library) goes to dist/chunks/ and loads when used: inlined, it tripled the file V8 compiles
+// at every start, and its static imports loaded node:http, https, zlib, net and crypto eagerly.
 // The parse pool's worker is bundled on its own into dist/parse-worker.mjs (parse-pool.ts finds it
 // beside the CLI): sharing chunks with the CLI would make every start load a second file.
 // Packages that read their own files at run time (WASM grammars, the IAM catalog's data) stay

@@ -4,6 +4,7 @@ import { discover, type DiscoveryNotice } from './discover/discover.js';
 import { displayPath } from './discover/display-path.js';
 import { referencedFileReader } from './discover/referenced-files.js';
 import { invokerGraph, type FunctionInvokers } from './graph/invokers.js';
+import { guardrailsActive } from './guardrails/activation.js';
 import { loadConditionKeys } from './guardrails/condition-keys.js';
 import { withholdParentEdits, withholdSharedInstanceFixes } from './fix/instances.js';
 import { resolveFixes } from './fix/resolve.js';
@@ -21,6 +22,7 @@ import { changedPlaces, withContext } from './scope/changed-files.js';
 import { relocateToModuleCalls } from './scope/installed-modules.js';
 import { fileParser } from './parse/parse-pool.js';
 import { parseText } from './parse/parse-file.js';
+import { loadYamlLibrary } from './parse/yaml-library.js';
 import { readSource } from './parse/read-source.js';
 import { parseTfvarsJson } from './parse/terraform-json/tf-json.js';
 import type { NoEditSpans } from './parse/no-edit-spans.js';
@@ -155,7 +157,10 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     ...model.errors.map((e) => inputErrorFinding(e, e.range.file)),
   ];
   const enabled = (options.rules ?? RULES).filter((rule) => ruleEnabled(options.config, rule.meta.id));
-  const ruled = runRules(enabled, { model, catalog, conditionKeys, ...(options.guardrails ? { guardrails: true } : {}), ...(options.config ? { config: options.config } : {}) });
+  const context = { model, catalog, conditionKeys, ...(options.guardrails ? { guardrails: true } : {}), ...(options.config ? { config: options.config } : {}) };
+  // Guardrail findings carry their SCP as CloudFormation YAML, written by the yaml library.
+  if (guardrailsActive(context)) await loadYamlLibrary();
+  const ruled = runRules(enabled, context);
   findings.push(...ruled.findings);
   relocateToModuleCalls(findings, model);
   tagConstructPaths(findings, model);

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { lazyBuiltins } from '../lazy-builtin.js';
 
 /** Folder (under the working directory) where Access Analyzer answers are kept between runs. */
 export const CACHE_DIR = '.invokeguard-cache';
@@ -13,6 +13,7 @@ export const CACHE_DIR = '.invokeguard-cache';
  * unwritable cache is just a miss.
  */
 export function cached(dir: string | undefined, where: unknown = null) {
+  const { createHash } = lazyBuiltins.crypto(); // this module is loaded at start for CACHE_DIR; its hashing only by the cross-check
   const inFlight = new Map<string, Promise<unknown>>();
   return <T>(operation: string, input: unknown, call: () => Promise<T>): Promise<T> => {
     const key = createHash('sha256').update(JSON.stringify([where, operation, input])).digest('hex');

@@ -3,6 +3,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { loadConfig } from '../config/config.js';
 import { UsageError } from '../discover/discover.js';
 import { EMIT_FORMATS, emitGuardrails, type EmitFormat } from '../guardrails/emit.js';
+import { loadYamlLibrary } from '../parse/yaml-library.js';
 import type { CliIo } from './run.js';
 
 /**
@@ -27,6 +28,7 @@ export async function runGuardrailsCommand(argv: string[], io: CliIo): Promise<n
   }
   try {
     const config = await loadConfig(options.config, [], process.cwd());
+    await loadYamlLibrary(); // the CloudFormation output is written by the yaml library
     const text = emitGuardrails(options.emit, { ...(config?.orgId ? { orgId: config.orgId } : {}), accounts: config?.accounts ?? [], cidrs: config?.cidrs ?? [] });
     if (options.output) await writeFile(options.output, text);
     else io.stdout(text);

@@ -1,9 +1,10 @@
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair } from 'yaml';
+import type { Node, Pair } from 'yaml';
 import { UsageError } from '../discover/discover.js';
 import { PIPELINE_RULES, RULES } from '../rules/registry.js';
 import { SEVERITIES, type Finding, type Severity } from '../rules/types.js';
+import { loadYamlLibrary, yamlLibrary } from '../parse/yaml-library.js';
 
 export const CONFIG_FILE_NAMES = ['.invokeguard.yml', '.invokeguard.yaml'] as const;
 
@@ -59,11 +60,13 @@ export async function readConfig(file: string): Promise<InvokeguardConfig> {
   } catch (error) {
     throw new ConfigError(`cannot read config file ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
+  await loadYamlLibrary();
   return parseConfig(text, file);
 }
 
 /** Parses and strictly validates config text; every error names the file and the line. */
 export function parseConfig(text: string, file: string): InvokeguardConfig {
+  const { isMap, isScalar, isSeq, LineCounter, parseDocument } = yamlLibrary();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -137,6 +140,7 @@ export function parseConfig(text: string, file: string): InvokeguardConfig {
 }
 
 function ruleSetting(node: Node | null, id: string, fail: (node: Node | null, message: string) => never): RuleSetting {
+  const { isMap, isScalar } = yamlLibrary();
   if (isScalar(node)) {
     if (node.value === 'off' || node.value === false) return { enabled: false };
     if (node.value === 'on' || node.value === true) return { enabled: true };

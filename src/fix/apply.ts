@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { lstat, open, readFile, realpath, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { Finding } from '../rules/types.js';
 import { scan, type ScanOptions } from '../scan.js';
 import type { TextEdit } from './types.js';
+import { lazyBuiltins } from '../lazy-builtin.js';
 
 /** What --fix did (or, dry run, would do) to one file. */
 export interface FileFix {
@@ -162,7 +162,7 @@ async function writeIfUnchanged(path: string, expected: string, text: string): P
   const current = await readText(path);
   if (current?.text !== expected) return 'the file changed while invokeguard was fixing it';
   const mode = (await stat(path)).mode & 0o7777;
-  const temp = join(dirname(path), `.${basename(path)}.invokeguard-${randomBytes(6).toString('hex')}.tmp`);
+  const temp = join(dirname(path), `.${basename(path)}.invokeguard-${lazyBuiltins.crypto().randomBytes(6).toString('hex')}.tmp`);
   const handle = await open(temp, 'wx', mode);
   try {
     await handle.writeFile((current.bom ? '\uFEFF' : '') + text, 'utf8');

@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { classifyByContent, isLambdaGetPolicyOutput, TERRAFORM_CONFIG, TERRAFORM_JSON_CONFIG } from '../discover/classify.js';
 import { createPositionMapper, type Range, type TextPositionMapper } from '../model/range.js';
-import { parseCloudFormation } from '../parse/cloudformation/parse-cloudformation.js';
+import { parseCloudFormationLoading } from '../parse/cloudformation/parse-cloudformation.js';
 import { mayHoldEmbeddedJson, mayHoldHclSpan, textDigest, type NoEditSpans } from '../parse/no-edit-spans.js';
 import { cloudFormationDocument, hclDocument } from '../parse/reference-parse.js';
 import { parseHcl } from '../parse/terraform-hcl/parse-hcl.js';
@@ -89,7 +89,7 @@ async function noEditSpans(file: string, text: string, syntax: Syntax, scanned?:
   if (kept && kept.digest === textDigest(text)) return kept;
   if (!(hcl ? mayHoldHclSpan(text) : mayHoldEmbeddedJson(text))) return undefined;
   // No spans of this very text: the scan found none in it, or it read another text (the file changed since). Only a parse can tell.
-  const document = hcl ? hclDocument('terraform-hcl', file, await parseHcl(file, text), text) : cloudFormationDocument(file, parseCloudFormation(file, text), text);
+  const document = hcl ? hclDocument('terraform-hcl', file, await parseHcl(file, text), text) : cloudFormationDocument(file, await parseCloudFormationLoading(file, text), text);
   return 'noEdit' in document ? document.noEdit : undefined;
 }
 

@@ -1,5 +1,5 @@
-import { stringify } from 'yaml';
 import type { FixSnippets } from '../fix/types.js';
+import { yamlLibrary } from '../parse/yaml-library.js';
 import { fillPlaceholders, guardrailSpec, recommendedScp, type EstateFacts } from './scenarios.js';
 
 export const EMIT_FORMATS = ['terraform', 'cloudformation', 'json'] as const;
@@ -20,7 +20,7 @@ export function lambdaPersistencePattern(): string {
 export function guardrailSnippets(rule: string, facts: EstateFacts = {}): FixSnippets {
   const scp = { Version: '2012-10-17', Statement: fillPlaceholders(guardrailSpec(rule).statements, facts) };
   const name = `invokeguard-${rule.toLowerCase()}`;
-  return { scp: JSON.stringify(scp, null, 2), terraform: terraformScp(name, scp), cloudformation: stringify({ Resources: cloudFormationScp(name, scp) }) };
+  return { scp: JSON.stringify(scp, null, 2), terraform: terraformScp(name, scp), cloudformation: yamlLibrary().stringify({ Resources: cloudFormationScp(name, scp) }) };
 }
 
 /** The full recommended guardrail set: one SCP with every preventive guardrail, plus (Terraform, CloudFormation) the detective controls. */
@@ -37,7 +37,7 @@ export function emitGuardrails(format: EmitFormat, facts: EstateFacts = {}): str
         TERRAFORM_DETECTIVE.replace('%PATTERN%', JSON.stringify(lambdaPersistencePattern()).slice(1, -1)),
       ].join('\n');
     case 'cloudformation':
-      return stringify({
+      return yamlLibrary().stringify({
         AWSTemplateFormatVersion: '2010-09-09',
         Description: `invokeguard recommended guardrails. ${PLACEHOLDER_NOTE}`,
         Resources: { ...cloudFormationScp('invokeguard-lambda-guardrails', scp), ...cloudFormationDetective() },

@@ -1,7 +1,7 @@
-import { crc32 } from 'node:zlib';
 import { createPositionMapper, type PositionMapper, type Range } from '../model/range.js';
 import type { Value } from '../model/value.js';
 import type { Expr, HclBody, HclFile, TemplatePart } from './terraform-hcl/hcl-ast.js';
+import { lazyBuiltins } from '../lazy-builtin.js';
 
 /**
  * The places of a file the fix stage must never edit, as the scan's own parse found them, so the
@@ -31,7 +31,7 @@ export interface NoEditSpans {
  * against 10 ms).
  */
 export function textDigest(text: string): string {
-  return `${text.length}:${crc32(text)}`;
+  return `${text.length}:${lazyBuiltins.zlib().crc32(text)}`;
 }
 
 /** A Terraform configuration file's heredocs and `variable` blocks; undefined when it has neither. */

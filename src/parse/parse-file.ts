@@ -9,6 +9,7 @@ import { cloudFormationDocument, hclDocument, referenceParse, type ReferencePars
 import { isTfvarsJson, parseTfJson, parseTfvarsJson } from './terraform-json/tf-json.js';
 import { lastValuesOf } from './duplicate-keys.js';
 import { parseJsonFile } from './json-broken.js';
+import { loadYamlLibrary } from './yaml-library.js';
 import type { FileFormat, SourceDocument } from './types.js';
 
 /**
@@ -39,6 +40,8 @@ export async function parseFile(file: DiscoveredFile, displayPath: string, maxBy
 /** Parses text already read, with the adapter for `format` (undefined: not ours, ignored); `reference` as for parseFile. */
 export async function parseText(format: FileFormat | undefined, displayPath: string, text: string, reference: ReferenceParse = referenceParse): Promise<SourceDocument> {
   const source = { text };
+  // The model evaluates yamldecode synchronously: a file that may call it loads the library now.
+  if ((format === 'terraform-hcl' || format === 'terraform-json') && text.includes('yamldecode')) await loadYamlLibrary();
   switch (format) {
     case 'terraform-hcl':
     case 'terraform-vars': {

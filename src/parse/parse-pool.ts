@@ -1,12 +1,13 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { DiscoveredFile } from '../discover/discover.js';
 import { parseFile } from './parse-file.js';
 import type { ParseAnswer, ParseJob } from './parse-worker.js';
 import { referenceParse, type ReferenceFormat, type ReferenceParse } from './reference-parse.js';
 import type { SourceDocument } from './types.js';
+import { lazyBuiltins } from '../lazy-builtin.js';
 
 /**
  * Parsing with worker threads where it pays. The fast parsers run in the main thread: handing a
@@ -134,7 +135,7 @@ function parsePool(size: number, entry: URL): ParsePool {
   const inProcess = (job: Job) => void referenceParse(job.format, job.file, job.text).then(job.resolve, job.reject);
 
   function spawn(): Slot {
-    const slot: Slot = { worker: new Worker(entry), ready: false, jobs: [], load: 0 };
+    const slot: Slot = { worker: new (lazyBuiltins.workerThreads().Worker)(entry), ready: false, jobs: [], load: 0 };
     started++;
     slots.push(slot);
     slot.worker.on('message', (answer: ParseAnswer) => {

@@ -1,4 +1,5 @@
 import { parseYamlTemplate, type ParsedTemplate } from './cloudformation/parse-cloudformation.js';
+import { loadYamlLibrary } from './yaml-library.js';
 import { hclNoEditSpans, templateNoEditSpans } from './no-edit-spans.js';
 import type { HclFile } from './terraform-hcl/hcl-ast.js';
 import { parseHclWithTreeSitter } from './terraform-hcl/parse-hcl.js';
@@ -16,7 +17,10 @@ export type ReferenceParse = (format: ReferenceFormat, displayPath: string, text
  * worker loads (with the parsers), so it imports nothing else of the scan.
  */
 export async function referenceParse(format: ReferenceFormat, displayPath: string, text: string): Promise<SourceDocument> {
-  if (format === 'cloudformation') return cloudFormationDocument(displayPath, parseYamlTemplate(displayPath, text), text);
+  if (format === 'cloudformation') {
+    await loadYamlLibrary();
+    return cloudFormationDocument(displayPath, parseYamlTemplate(displayPath, text), text);
+  }
   return hclDocument(format, displayPath, await parseHclWithTreeSitter(displayPath, text), text);
 }
 

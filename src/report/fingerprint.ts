@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import type { Finding } from '../rules/types.js';
+import { lazyBuiltins } from '../lazy-builtin.js';
 
 /** Bump when the fingerprint inputs change; SARIF's partialFingerprints key carries it. */
 export const FINGERPRINT_VERSION = 1;
@@ -30,6 +30,7 @@ export function fingerprintInput(finding: Finding): string {
  * one of them does not hide a second one added later.
  */
 export function fingerprintFindings(findings: readonly Finding[]): string[] {
+  const { createHash } = lazyBuiltins.crypto();
   const seen = new Map<string, number>();
   return findings.map((finding) => {
     const hash = createHash('sha256').update(fingerprintInput(finding)).digest('hex').slice(0, 32);

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { SEVERITIES, severityRank, type Finding, type Severity } from '../rules/types.js';
 import { escapeHtml } from './escape-html.js';
 import { graphSvg, SEVERITY_COLOR } from './graph-svg.js';
@@ -7,6 +6,7 @@ import { allRuleMetas } from './rule-catalog.js';
 import { relativeUri } from './sarif.js';
 import type { Formatter, ReportOptions } from './types.js';
 import { messageText } from './message.js';
+import { lazyBuiltins } from '../lazy-builtin.js';
 
 const CSS = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;color:#212529;background:#f8f9fa}
@@ -90,7 +90,7 @@ export const formatHtml: Formatter = (result, options) => {
   const titles = new Map(allRuleMetas().map((m) => [m.id, m.title]));
   const counts = new Map<Severity, number>();
   for (const f of result.findings) counts.set(f.severity, (counts.get(f.severity) ?? 0) + 1);
-  const scriptHash = createHash('sha256').update(SCRIPT).digest('base64');
+  const scriptHash = lazyBuiltins.crypto().createHash('sha256').update(SCRIPT).digest('base64');
   const csp = `default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-${scriptHash}'; img-src data:; base-uri 'none'; form-action 'none'`;
   const suppressed = result.suppressed ?? [];
   const body: string[] = [];

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeDeclinedTree } from '../helpers/declined-tree.js';
 import { pathToFileURL } from 'node:url';
@@ -44,7 +45,42 @@ describe('the bundled CLI (dist/invokeguard.mjs, built by npm run build)', () =>
     const loaded = (await import(pathToFileURL(join(REPO_ROOT, 'dist', 'chunks', chunk!)).href)) as Record<string, unknown>;
     expect(Object.values(loaded).some((v) => typeof v === 'function')).toBe(true);
   }, 30_000);
+
+  it('leaves the yaml library out of the files every start loads, and loads it for a template the fast path declines', () => {
+    const loaded = startUpFiles();
+    expect(loaded.length).toBeGreaterThan(1);
+    for (const file of loaded) expect(readFileSync(file, 'utf8')).not.toContain('node_modules/yaml/');
+    // An anchor and an alias: the fast path declines, the library (its lazy chunk) parses.
+    const dir = mkdtempSync(join(tmpdir(), 'invokeguard-lazy-yaml-'));
+    try {
+      writeFileSync(
+        join(dir, 'template.yaml'),
+        ['Resources:', '  Open:', '    Type: AWS::Lambda::Permission', '    Properties: &open', '      Action: lambda:InvokeFunction', '      FunctionName: fn', "      Principal: '*'", '  Again:', '    Type: AWS::Lambda::Permission', '    Properties: *open', ''].join('\n'),
+      );
+      const bundled = run('dist/invokeguard.mjs', '--format', 'json', dir);
+      expect(bundled).toEqual(run('dist/src/cli/main.js', '--format', 'json', dir));
+      expect(JSON.parse(bundled.stdout).findings.filter((f: { ruleId: string }) => f.ruleId === 'IG101').map((f: { line: number }) => f.line)).toEqual([7, 7]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
+
+  it('imports no built-in a typical scan does not use (crypto, zlib, worker threads) in the files every start loads', () => {
+    for (const file of startUpFiles()) expect(readFileSync(file, 'utf8')).not.toMatch(/from "node:(?:crypto|zlib|worker_threads)"/);
+  });
 });
+
+/** The bundle's entry and, transitively, the chunks it imports statically: what every start (a one-file scan) compiles. */
+function startUpFiles(): string[] {
+  const loaded = new Set<string>();
+  const visit = (file: string) => {
+    if (loaded.has(file)) return;
+    loaded.add(file);
+    for (const [, name] of readFileSync(file, 'utf8').matchAll(/^(?:import|export)\s[^;]*?from "\.\/(?:chunks\/)?([^"]+\.mjs)"/gm)) visit(join(REPO_ROOT, 'dist', 'chunks', name));
+  };
+  visit(join(REPO_ROOT, 'dist', 'invokeguard.mjs'));
+  return [...loaded];
+}
 
 describe('the parse pool from the built entry points', () => {
   let dir: string;

@@ -1,4 +1,4 @@
-import { visit, isAlias, isMap, isScalar, isSeq, type Node as YamlNode, Parser, parseDocument, YAMLMap, YAMLSeq, type Tags } from 'yaml';
+import type { Document, Node as YamlNode, Tags } from 'yaml';
 import { parseJsonValue } from '../../model/json-value.js';
 import { createPositionMapper, type PositionMapper, type Range } from '../../model/range.js';
 import type { ObjectEntry, Value } from '../../model/value.js';
@@ -10,21 +10,27 @@ import { parseCloudFormationYamlFast } from './fast-yaml.js';
 import { indentContinuations } from './lenient-indent.js';
 import { getAttList, SHORT_FORMS } from './short-forms.js';
 import { yamlScalarPositions } from './yaml-scalar-positions.js';
+import { loadYamlLibrary, yamlLibrary } from '../yaml-library.js';
 
 /** A template's aliases may expand to at most this many nodes: a billion-laughs bomb is refused, not expanded. */
 export const MAX_ALIAS_COUNT = 100;
 /** Hard cap on nodes converted from one document (aliases included). */
 const MAX_NODES = 200_000;
 
+let customTags: Tags | undefined;
 /**
  * Every short form accepted on a scalar, a sequence and a mapping; the node keeps its tag
  * and the conversion below turns it into the long form (`{"Fn::GetAtt": [...]}`).
+ * Built on first use: the library is loaded only when a template needs it.
  */
-const CUSTOM_TAGS: Tags = Object.keys(SHORT_FORMS).flatMap((tag): Tags => [
-  { tag, resolve: (value: string) => value },
-  { tag, collection: 'seq', nodeClass: YAMLSeq, resolve: (node) => node },
-  { tag, collection: 'map', nodeClass: YAMLMap, resolve: (node) => node },
-]);
+function shortFormTags(): Tags {
+  const { YAMLMap, YAMLSeq } = yamlLibrary();
+  return (customTags ??= Object.keys(SHORT_FORMS).flatMap((tag): Tags => [
+    { tag, resolve: (value: string) => value },
+    { tag, collection: 'seq', nodeClass: YAMLSeq, resolve: (node) => node },
+    { tag, collection: 'map', nodeClass: YAMLMap, resolve: (node) => node },
+  ]));
+}
 
 export interface ParsedTemplate {
   template?: Value;
@@ -38,6 +44,11 @@ export interface ParsedTemplate {
 /** Parses a CloudFormation/SAM template, JSON or YAML, into a Value tree whose every node carries its range. */
 export function parseCloudFormation(file: string, text: string): ParsedTemplate {
   return parseCloudFormationFastPath(file, text) ?? parseYamlTemplate(file, text);
+}
+
+/** parseCloudFormation for a caller that can wait: the yaml library is loaded only if the fast path declines. */
+export async function parseCloudFormationLoading(file: string, text: string): Promise<ParsedTemplate> {
+  return parseCloudFormationFastPath(file, text) ?? (await loadYamlLibrary(), parseYamlTemplate(file, text));
 }
 
 /** Without the yaml library: a JSON template, or YAML the fast path takes; undefined where the library must parse. */
@@ -82,7 +93,8 @@ export function parseYamlTemplateWithLibrary(file: string, text: string): Parsed
   /** The text the document was parsed from: `text`, or `text` with continuation lines indented. */
   let parsed = text;
   // Duplicate keys are not an error to CloudFormation: lastValuesOnly reports them and keeps the last value.
-  const options = { customTags: CUSTOM_TAGS, prettyErrors: false, uniqueKeys: false } as const;
+  const { parseDocument } = yamlLibrary();
+  const options = { customTags: shortFormTags(), prettyErrors: false, uniqueKeys: false } as const;
   let doc = parseDocument(text, options);
   if (doc.errors.length > 0) {
     // Continuation lines indented as PyYAML and CloudFormation accept them: read as they would.
@@ -112,7 +124,7 @@ export function parseYamlTemplateWithLibrary(file: string, text: string): Parsed
  */
 export function parseYamlValue(text: string, mapper: PositionMapper): Value | undefined {
   // A key given twice is no error to yamldecode (go-cty-yaml): the last value is the one decoded.
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: false });
+  const doc = yamlLibrary().parseDocument(text, { prettyErrors: false, uniqueKeys: false });
   if (doc.errors.length > 0 || !doc.contents || aliasBomb(doc, mapper)) return undefined;
   const converter = new YamlConverter(text, mapper, aliasTargets(doc), false, true);
   const value = converter.convert(doc.contents as YamlNode);
@@ -133,13 +145,14 @@ function yamlComments(text: string, parsed: string, mapper: PositionMapper): Sou
       } else for (const value of Object.values(token)) if (value && typeof value === 'object') walk(value);
     }
   };
-  for (const token of new Parser().parse(parsed)) walk(token);
+  for (const token of new (yamlLibrary().Parser)().parse(parsed)) walk(token);
   return comments;
 }
 
 /** The yaml library's own guard: expanding more than MAX_ALIAS_COUNT aliased nodes throws, early. */
-function aliasBomb(doc: ReturnType<typeof parseDocument>, mapper: PositionMapper): InputError | undefined {
+function aliasBomb(doc: Document, mapper: PositionMapper): InputError | undefined {
   // Without an alias there is nothing to expand: skip building the whole document as JS just to check.
+  const { visit } = yamlLibrary();
   let aliased = false;
   visit(doc, {
     Alias() {
@@ -167,9 +180,10 @@ function aliasBomb(doc: ReturnType<typeof parseDocument>, mapper: PositionMapper
  * The node each alias stands for: the last node anchored with its name before it, in document
  * order (YAML lets an anchor be redefined). One walk for the whole document; empty without aliases.
  */
-function aliasTargets(doc: ReturnType<typeof parseDocument>): ReadonlyMap<YamlNode, YamlNode> {
+function aliasTargets(doc: Document): ReadonlyMap<YamlNode, YamlNode> {
   const targets = new Map<YamlNode, YamlNode>();
   const anchored = new Map<string, YamlNode>();
+  const { visit, isAlias } = yamlLibrary();
   visit(doc, {
     Node(_key, node) {
       if (isAlias(node)) {
@@ -183,7 +197,7 @@ function aliasTargets(doc: ReturnType<typeof parseDocument>): ReadonlyMap<YamlNo
 
 /** `<<` written plain (not quoted) as a mapping key: YAML 1.1's merge key, which the AWS CLI's and SAM CLI's YAML loaders honour. */
 function isMergeKey(node: YamlNode | null): boolean {
-  return isScalar(node) && node.value === '<<' && (node.type === undefined || node.type === 'PLAIN');
+  return yamlLibrary().isScalar(node) && node.value === '<<' && (node.type === undefined || node.type === 'PLAIN');
 }
 
 /**
@@ -192,6 +206,7 @@ function isMergeKey(node: YamlNode | null): boolean {
  * them (and `<<` merge keys) before upload: the template is modelled as it is deployed, expanded.
  */
 class YamlConverter {
+  private readonly yaml = yamlLibrary();
   refused?: InputError;
   /** Some string got a `positions` map (ParsedTemplate.jsonStrings). */
   jsonStrings = false;
@@ -213,7 +228,7 @@ class YamlConverter {
     const range = node?.range ? this.mapper.range(node.range[0], node.range[1]) : (fallback ?? this.mapper.range(0, 0));
     if (!node || this.refused) return { kind: 'null', range };
     if (++this.nodes > MAX_NODES) return this.refuse(`template too large: more than ${MAX_NODES} nodes after alias expansion`, range);
-    if (isAlias(node)) {
+    if (this.yaml.isAlias(node)) {
       if (++this.aliases > MAX_ALIAS_COUNT) return this.refuse(`too many YAML aliases (more than ${MAX_ALIAS_COUNT}): refusing a possible alias bomb`, range);
       const target = this.aliasTarget.get(node);
       // The value is the anchored node's, located where the alias stands (a string's inner positions, at the anchor, dropped).
@@ -228,7 +243,7 @@ class YamlConverter {
   }
 
   private convertPlain(node: YamlNode, range: Range): Value {
-    if (isMap(node)) {
+    if (this.yaml.isMap(node)) {
       const entries: ObjectEntry[] = [];
       let merged: Value[] | undefined;
       for (const pair of node.items) {
@@ -236,13 +251,13 @@ class YamlConverter {
         const keyRange = keyNode?.range ? this.mapper.range(keyNode.range[0], keyNode.range[1]) : range;
         const value = this.convert(pair.value as YamlNode | null, keyRange);
         if (isMergeKey(keyNode)) (merged ??= []).push(...(value.kind === 'list' ? value.items : [value]));
-        else entries.push({ key: isScalar(keyNode) ? String(keyNode.value) : keyNode ? String(keyNode) : '', keyRange, value });
+        else entries.push({ key: this.yaml.isScalar(keyNode) ? String(keyNode.value) : keyNode ? String(keyNode) : '', keyRange, value });
       }
       const all = merged ? withMerged(entries, merged) : entries;
       return { kind: 'object', entries: this.lastKeyOnly ? lastOfEachKey(all) : all, range };
     }
-    if (isSeq(node)) return { kind: 'list', items: node.items.map((item) => this.convert(item as YamlNode, range)), range };
-    if (isScalar(node)) {
+    if (this.yaml.isSeq(node)) return { kind: 'list', items: node.items.map((item) => this.convert(item as YamlNode, range)), range };
+    if (this.yaml.isScalar(node)) {
       const v = node.value;
       if (v === null || v === undefined) return { kind: 'null', range };
       if (typeof v === 'boolean') return { kind: 'bool', value: v, range };
