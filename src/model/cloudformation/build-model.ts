@@ -4,7 +4,7 @@ import { attachManagedPolicy, selfRef } from '../aws-managed.js';
 import { policyDocumentFromValue } from '../policy-document.js';
 import { addResourcePolicy } from '../resource-policy-grants.js';
 import { emptyModel, type Attribute, type IamIdentity, type IdentityKind, type IdentityPolicyKind, type IdentityRef, type Model, type PolicyDocument, type ResourceBase } from '../types.js';
-import { asList, get, knownString, type ObjectEntry, type Value } from '../value.js';
+import { asList, displayString, get, knownString, type ObjectEntry, type Value } from '../value.js';
 import { CfnEvaluator, knownCondition, variantsOf, type TemplateScope } from './evaluate.js';
 import { prepareTemplate, scannedPaths, templateRoots, type NestedStack, type PreparedTemplate } from './nested.js';
 import { addCloudFormationPosture, isPostureType } from './posture.js';
@@ -78,9 +78,27 @@ function modelInstance(model: Model, templates: ReadonlyMap<string, PreparedTemp
   if (!instance) return;
   const { at, resources, scope } = instance;
   const globals = get(get(template.template, 'Globals'), 'Function');
-  for (const entry of resources.entries)
+  for (const entry of resources.entries) {
+    noteIncludes(model, entry);
     if (mayDeploy(scope, entry.value)) addResource(model, scope, entry, globals, template.instances.get(entry.key) ?? (at.prefix !== '' ? entry.key : undefined));
+  }
   for (const nested of template.children) if (mayDeploy(scope, nested.entry.value)) addNestedStack(model, templates, instance, nested);
+}
+
+/**
+ * `Fn::Transform` `AWS::Include` splices a snippet in at deploy time (resources, or a resource's properties): the scan
+ * does not read it, so it says so rather than pass the resources or values it holds as checked. Looked for where
+ * templates write it: among the resources, as the Properties, or as one property's value.
+ */
+function noteIncludes(model: Model, entry: ObjectEntry): void {
+  const properties = get(entry.value, 'Properties');
+  const places = [entry.key === 'Fn::Transform' ? entry.value : undefined, get(properties, 'Fn::Transform'), ...(properties?.kind === 'object' ? properties.entries.map((p) => get(p.value, 'Fn::Transform')) : [])];
+  for (const transform of places) {
+    if (!transform || knownString(get(transform, 'Name')) !== 'AWS::Include') continue;
+    const location = displayString(get(get(transform, 'Parameters'), 'Location')) ?? 'its Location';
+    const where = `${transform.range.file}:${transform.range.line}`;
+    (model.notices ??= []).push({ path: transform.range.file, message: `AWS::Include of ${location} (${where}) is not read: what it adds is not analysed` });
+  }
 }
 
 /** False for a resource whose `Condition` is statically false: CloudFormation never creates it. */
