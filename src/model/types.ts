@@ -1,5 +1,6 @@
 import type { InputError } from '../parse/types.js';
 import type { Posture } from './posture.js';
+import type { ResourceReference } from './references.js';
 import type { Range } from './range.js';
 import type { Value } from './value.js';
 
@@ -39,6 +40,8 @@ export interface ResourceBase {
    * roots nesting one child template each get an instance of it, told apart only by this.
    */
   rootTemplate?: string;
+  /** The resources of its template or module its definition refers to, as written (see ResourceReference); on `model.resources` entries only. */
+  references?: readonly ResourceReference[];
 }
 
 export interface LambdaFunction extends ResourceBase {

@@ -8,6 +8,7 @@ import { asList, get, knownString, type ObjectEntry, type Value } from '../value
 import { CfnEvaluator, knownCondition, variantsOf, type TemplateScope } from './evaluate.js';
 import { prepareTemplate, scannedPaths, templateRoots, type NestedStack, type PreparedTemplate } from './nested.js';
 import { addCloudFormationPosture, isPostureType } from './posture.js';
+import { cloudFormationReferences } from '../references.js';
 import { addSamFunction, addSamStateMachine } from './sam.js';
 import { addDocument, attribute, boundaryOf, entrySpan } from './support.js';
 
@@ -249,7 +250,8 @@ function addResource(model: Model, scope: TemplateScope, entry: ObjectEntry, glo
   if (constructPath !== undefined) base.constructPath = constructPath;
   if (instanceOf !== undefined) base.instanceOf = instanceOf;
   if (scope.rootTemplate !== undefined) base.rootTemplate = scope.rootTemplate;
-  model.resources.push(base);
+  const references = cloudFormationReferences(entry.value, scope.resourceTypes, scope.prefix);
+  model.resources.push(references.length > 0 ? { ...base, references } : base);
   const raw = get(entry.value, 'Properties') ?? EMPTY_OBJECT(entry.value.range);
   // Every combination of choices (Fn::If branches, mapping entries, allowed values): a grant too wide in any of them is reported (findings at one place are deduplicated).
   // Evaluated only for the types read below: most resources of a template (buckets, queues,

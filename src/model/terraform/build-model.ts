@@ -4,6 +4,7 @@ import type { Value } from '../value.js';
 import { evaluationBudget, Evaluator, type EvaluationBudget } from './evaluate.js';
 import { declarations, groupByDirectory, type Declarations, type ModuleDirectory, type ModuleInstance, type TerraformContext, type TerraformFileReader } from './module-tree.js';
 import { internType } from './intern.js';
+import { terraformReferences, type ResourceReference } from '../references.js';
 import { addResourceBase, addTerraformResource, isModelledType, type TerraformBlockView, type TerraformResourceView } from './resources.js';
 
 /**
@@ -140,6 +141,20 @@ function addResource(model: Model, address: string, type: string, name: string, 
   // Most resources are only an entry in model.resources: no view (closures) or evaluation for them.
   if (isModelledType(type)) addTerraformResource(model, hclResourceView(address, type, name, block, evaluator, root, instanceOf));
   else addResourceBase(model, address, type, name, block.range, block.constructPath, instanceOf, root);
+  // The entry just added (either way): what its block refers to, shared by every instance of the block.
+  const local = referencesOf(block);
+  if (local.length === 0) return;
+  const own = instanceOf ?? address;
+  const prefix = own.slice(0, own.length - type.length - name.length - 1);
+  model.resources[model.resources.length - 1].references = prefix === '' ? local : local.map((r) => ({ ...r, address: prefix + r.address }));
+}
+
+const blockReferences = new WeakMap<HclBlock, readonly ResourceReference[]>();
+/** A block's references as written in its module (no module prefix): every instance of the block, in every instance of the module, shares them. */
+function referencesOf(block: HclBlock): readonly ResourceReference[] {
+  let found = blockReferences.get(block);
+  if (!found) blockReferences.set(block, (found = terraformReferences(block.body, '')));
+  return found;
 }
 
 /** An HCL resource block seen through the evaluator. */

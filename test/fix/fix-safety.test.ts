@@ -1,0 +1,80 @@
+import { describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { scan } from '../../src/scan.js';
+import { runCaptured } from '../helpers/cli.js';
+import { REPO_ROOT } from '../helpers/scan.js';
+import { tempTree } from '../helpers/temp-tree.js';
+
+/**
+ * --fix must never break a template that deploys and works today: a source ARN pinned to a resource that is not
+ * the caller shuts the caller out; a reference that closes a dependency cycle makes the template undeployable;
+ * a narrowed Resource denies actions that are not function-scoped; an IAM-only function URL that a CloudFront
+ * origin (or a webhook sender) calls answers 403.
+ */
+
+const fixture = (name: string) => readFileSync(join(REPO_ROOT, 'test/fixtures/fix-safety', name), 'utf8');
+
+/** The fixture in a folder of its own as `file`; its findings of `rule`, and the file after --fix (twice: the second run must change nothing). */
+async function fixed(name: string, file: string, rule: string, config?: string) {
+  const text = fixture(name);
+  const dir = tempTree({ [file]: text, ...(config ? { '.invokeguard.yml': config } : {}) });
+  const findings = (await scan({ paths: ['.'], cwd: dir })).findings.filter((f) => f.ruleId === rule);
+  await runCaptured(['--fix', '.'], { cwd: dir });
+  const after = readFileSync(join(dir, file), 'utf8');
+  await runCaptured(['--fix', '.'], { cwd: dir });
+  expect(readFileSync(join(dir, file), 'utf8')).toBe(after);
+  return { text, findings, after };
+}
+
+describe('IG102 --fix pins a source ARN only to a resource wired to the function', () => {
+  it('leaves an unrelated topic out when the function is subscribed to a topic the template takes as a parameter (CloudFormation)', async () => {
+    const { text, findings, after } = await fixed('unrelated-topic.cfn.yaml', 'template.yaml', 'IG102');
+    expect(findings.map((f) => [f.ruleId, f.resource, f.range.line])).toEqual([['IG102', 'Permission', 33]]);
+    expect(findings[0].fix!.edits).toEqual([]);
+    expect(findings[0].fix!.description).toContain('Not applied by --fix: no account is known');
+    expect(findings[0].fix!.description).toContain('SourceArn is not added: nothing in the scan connects AlarmTopic to the function');
+    // Neither the alarm topic nor the template's own account: the subscribed topic may be another account's.
+    expect(after).toBe(text);
+  });
+
+  it('leaves an unrelated topic out in Terraform, and writes only the configured account', async () => {
+    const { text, findings, after } = await fixed('unrelated-topic.tf', 'main.tf', 'IG102', "accounts: ['111122223333']\n");
+    expect(findings.map((f) => [f.ruleId, f.resource, f.range.line])).toEqual([['IG102', 'aws_lambda_permission.sns', 35]]);
+    expect(findings[0].fix!.description).toContain('source_arn is not added: nothing in the scan connects aws_sns_topic.alarms to the function');
+    expect(after).toBe(text.replace('  principal     = "sns.amazonaws.com"\n', '  principal     = "sns.amazonaws.com"\n  source_account = "111122223333"\n'));
+  });
+
+  it('pins the topic a subscription connects to the function, not the other topic beside it', async () => {
+    const { text, findings, after } = await fixed('subscribed-topic.tf', 'main.tf', 'IG102', "accounts: ['111122223333']\n");
+    expect(findings.map((f) => [f.ruleId, f.resource, f.range.line])).toEqual([['IG102', 'aws_lambda_permission.sns', 23]]);
+    expect(after).toBe(
+      text.replace('  principal     = "sns.amazonaws.com"\n', '  principal     = "sns.amazonaws.com"\n  source_arn    = aws_sns_topic.orders.arn\n  source_account = "111122223333"\n'),
+    );
+  });
+
+  it('pins an IoT authorizer that names the function, not a topic rule beside it', async () => {
+    const { text, findings, after } = await fixed('iot-authorizer.cfn.yaml', 'template.yaml', 'IG102');
+    expect(findings.map((f) => [f.ruleId, f.resource, f.range.line])).toEqual([['IG102', 'AuthorizerPermission', 26]]);
+    expect(after).toBe(
+      text.replace('      Principal: iot.amazonaws.com\n', '      Principal: iot.amazonaws.com\n      SourceArn: !GetAtt CustomAuthorizer.Arn\n      SourceAccount: !Ref AWS::AccountId\n'),
+    );
+  });
+});
+
+describe('--fix writes no reference that closes a dependency cycle', () => {
+  it('IG102: a target group that DependsOn the permission is not written as its SourceArn; the account still is', async () => {
+    const { text, findings, after } = await fixed('target-group-depends-on-permission.cfn.yaml', 'template.yaml', 'IG102');
+    expect(findings.map((f) => [f.ruleId, f.resource, f.range.line])).toEqual([['IG102', 'FnPermission', 24]]);
+    expect(findings[0].fix!.description).toContain('SourceArn is not added: TargetGroup depends on FnPermission (through DependsOn or a reference), so naming it there would be a circular dependency.');
+    expect(after).toBe(text.replace('      Principal: elasticloadbalancing.amazonaws.com\n', '      Principal: elasticloadbalancing.amazonaws.com\n      SourceAccount: !Ref AWS::AccountId\n'));
+  });
+
+  it('IG102: a Terraform target group that depends_on the permission is not written as its source_arn', async () => {
+    const { text, findings, after } = await fixed('target-group-depends-on-permission.tf', 'main.tf', 'IG102');
+    expect(findings.map((f) => [f.ruleId, f.resource, f.range.line])).toEqual([['IG102', 'aws_lambda_permission.alb', 9]]);
+    expect(findings[0].fix!.edits).toEqual([]);
+    expect(findings[0].fix!.description).toContain('source_arn is not added: aws_lb_target_group.web depends on aws_lambda_permission.alb');
+    expect(after).toBe(text);
+  });
+});
