@@ -78,3 +78,32 @@ describe('--fix writes no reference that closes a dependency cycle', () => {
     expect(after).toBe(text);
   });
 });
+
+describe('IG201 --fix', () => {
+  it('names no function that refers to the role holding the policy through an environment variable (a cycle CloudFormation rejects)', async () => {
+    const { text, findings, after } = await fixed('env-var-role.cfn.yaml', 'template.yaml', 'IG201');
+    expect(findings.map((f) => [f.ruleId, f.resource, f.range.line])).toEqual([['IG201', 'SchedulerRole', 26]]);
+    expect(findings[0].fix!.edits).toEqual([]);
+    expect(findings[0].fix!.description).toContain(
+      'Not applied by --fix: Creator refers to SchedulerRole, which holds this policy (through an environment variable, another resource or DependsOn), so naming it here would make SchedulerRole depend on it: a dependency cycle, which CloudFormation rejects',
+    );
+    expect(after).toBe(text);
+  });
+
+  it('leaves a statement that also grants actions on no function (ListFunctions, GetAccountSettings) unnarrowed', async () => {
+    const { text, findings, after } = await fixed('non-function-actions.tf', 'main.tf', 'IG201');
+    expect(findings.map((f) => [f.ruleId, f.resource, f.range.line])).toEqual([['IG201', 'aws_iam_role_policy.caller', 15]]);
+    expect(findings[0].fix!.edits).toEqual([]);
+    expect(findings[0].fix!.description).toBe(
+      'Move the invoke actions to a statement of their own whose Resource lists the ARNs of the functions this identity calls. Not applied by --fix: the statement also grants lambda:ListFunctions, lambda:GetAccountSettings, which act on no function; narrowing its Resource to functions would deny them.',
+    );
+    expect(after).toBe(text);
+  });
+
+  it('still narrows a statement whose every action acts on functions, their versions or aliases', async () => {
+    const dir = tempTree({ 'main.tf': fixture('non-function-actions.tf').replace('"lambda:ListFunctions", "lambda:GetAccountSettings"', '"lambda:GetFunction", "lambda:GetProvisionedConcurrencyConfig"') });
+    const [finding] = (await scan({ paths: ['.'], cwd: dir })).findings.filter((f) => f.ruleId === 'IG201');
+    expect(finding.fix!.edits).toHaveLength(1);
+    expect(finding.fix!.edits[0].text).toBe('[aws_lambda_function.a.arn, "${aws_lambda_function.a.arn}:*"]');
+  });
+});
