@@ -16,7 +16,41 @@ export interface ResourceReference {
  * The references a CloudFormation resource's definition (its whole entry: Properties, DependsOn, Metadata excluded)
  * makes to `declared` resources of its template; `prefix`: a nested stack's address prefix.
  */
-export function cloudFormationReferences(definition: Value, declared: ReadonlyMap<string, string>, prefix = ''): ResourceReference[] {
+export function cloudFormationReferences(definition: Value, declared: ReadonlyMap<string, string>, prefix = '', loop?: { key: string; id: string }): ResourceReference[] {
+  const bind = loop ? loopBinding(loop.key, loop.id) : undefined;
+  return collectCloudFormation(declared, prefix, (add) => {
+    const named = bind ? (id: string, attribute?: string) => add(bind(id), attribute) : add;
+    if (definition.kind === 'object')
+      for (const entry of definition.entries) {
+        if (entry.key === 'DependsOn') for (const id of strings(entry.value)) named(id);
+        else if (entry.key === 'Properties') walkCloudFormation(entry.value, named);
+      }
+  });
+}
+
+/**
+ * A `Fn::ForEach` body's references are written with the loop's identifiers (`!Ref Fn\${Name}`), as its key is
+ * (`Perm\${Name}`): this instance's id (`PermA`) tells what they stand for here, so `Fn\${Name}` names `FnA`.
+ */
+function loopBinding(key: string, id: string): ((written: string) => string) | undefined {
+  const names: string[] = [];
+  const pattern = key.replace(/\$\{([^}]+)\}|[^$]+|\$/g, (piece, name?: string) => {
+    if (name === undefined) return piece.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    names.push(name);
+    return '(.*?)';
+  });
+  const match = names.length > 0 ? new RegExp(`^${pattern}$`).exec(id) : null;
+  if (!match) return undefined;
+  const values = new Map(names.map((name, i) => [name, match[i + 1]]));
+  return (written) => written.replace(/\$\{([^}]+)\}/g, (piece, name: string) => values.get(name) ?? piece);
+}
+
+/** The references any CloudFormation value (an output's `Value`) makes to `declared` resources of its template. */
+export function cloudFormationValueReferences(value: Value, declared: ReadonlyMap<string, string>, prefix = ''): ResourceReference[] {
+  return collectCloudFormation(declared, prefix, (add) => walkCloudFormation(value, add));
+}
+
+function collectCloudFormation(declared: ReadonlyMap<string, string>, prefix: string, walk: (add: (id: string, attribute?: string) => void) => void): ResourceReference[] {
   const found = new Map<string, ResourceReference>();
   const add = (written: string, attribute?: string) => {
     const id = declared.has(written) ? written : samGenerator(written, declared);
@@ -24,22 +58,28 @@ export function cloudFormationReferences(definition: Value, declared: ReadonlyMa
     const key = attribute === undefined ? id : `${id}\u0000${attribute}`;
     if (!found.has(key)) found.set(key, attribute === undefined ? { address: prefix + id } : { address: prefix + id, attribute });
   };
-  if (definition.kind === 'object')
-    for (const entry of definition.entries) {
-      if (entry.key === 'DependsOn') for (const id of strings(entry.value)) add(id);
-      else if (entry.key === 'Properties') walkCloudFormation(entry.value, add);
-    }
+  walk(add);
   return [...found.values()];
 }
 
-/** SAM resources whose generated role (`<LogicalId>Role`) a template may name: the role is part of what the SAM resource deploys. */
-const SAM_ROLE_GENERATORS = new Set(['AWS::Serverless::Function', 'AWS::Serverless::StateMachine']);
+/**
+ * Resources SAM generates that a template may name, by the suffix SAM adds to the logical id of the SAM resource
+ * generating them: its role (`<LogicalId>Role`), a function's URL (`<LogicalId>Url`). They are part of what the SAM
+ * resource deploys, and stand for it.
+ */
+const SAM_GENERATED: ReadonlyArray<readonly [string, ReadonlySet<string>]> = [
+  ['Role', new Set(['AWS::Serverless::Function', 'AWS::Serverless::StateMachine'])],
+  ['Url', new Set(['AWS::Serverless::Function'])],
+];
 
-/** The SAM function or state machine whose generated role `id` is, when it is one of `declared`'s. */
+/** The SAM resource that generates `id` (its role, its URL), when it is one of `declared`'s. */
 export function samGenerator(id: string, declared: ReadonlyMap<string, string>): string | undefined {
-  if (!id.endsWith('Role')) return undefined;
-  const stem = id.slice(0, -'Role'.length);
-  return SAM_ROLE_GENERATORS.has(declared.get(stem) ?? '') ? stem : undefined;
+  for (const [suffix, types] of SAM_GENERATED) {
+    if (!id.endsWith(suffix)) continue;
+    const stem = id.slice(0, -suffix.length);
+    if (types.has(declared.get(stem) ?? '')) return stem;
+  }
+  return undefined;
 }
 
 function strings(value: Value): string[] {

@@ -257,6 +257,12 @@ export interface Model {
   memberships?: GroupMembership[];
   /** Terraform data sources (`data.aws_caller_identity.current`, module prefix included), for fixes that refer to them. */
   dataSources?: ResourceBase[];
+  /**
+   * CloudFormation `Outputs` (sourceType `AWS::CloudFormation::Output`, address `Outputs.Name`) and Terraform `output` blocks
+   * (sourceType `output`, address `output.name` with its module prefix), with what they read (`references`): a value they
+   * hand out, such as a function URL, has callers outside the scan.
+   */
+  outputs?: ResourceBase[];
   /** Terraform module calls, in model order; two roots calling a module by the same name create the same prefix. */
   moduleCalls?: ModuleCallSite[];
 }

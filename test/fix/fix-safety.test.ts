@@ -107,3 +107,25 @@ describe('IG201 --fix', () => {
     expect(finding.fix!.edits[0].text).toBe('[aws_lambda_function.a.arn, "${aws_lambda_function.a.arn}:*"]');
   });
 });
+
+describe('IG104 --fix leaves a function URL that something in the scan reads to a human', () => {
+  it('a CloudFront origin reading a SAM function URL: the finding stays, the fix is text only', async () => {
+    const { text, findings, after } = await fixed('cloudfront-origin.cfn.yaml', 'template.yaml', 'IG104');
+    expect(findings.map((f) => [f.ruleId, f.resource, f.range.line])).toEqual([['IG104', 'Site', 11]]);
+    expect(findings[0].fix!.edits).toEqual([]);
+    expect(findings[0].fix!.description).toContain('Not applied by --fix: Distribution reads the URL');
+    expect(findings[0].fix!.description).toContain('AWS::CloudFront::OriginAccessControl');
+    expect(findings[0].fix!.description).toContain('grant lambda:InvokeFunctionUrl to cloudfront.amazonaws.com');
+    expect(after).toBe(text);
+  });
+
+  it('a Terraform output handing the URL out (a webhook): text only; a URL nothing reads is still fixed', async () => {
+    const { text, findings, after } = await fixed('webhook-output.tf', 'main.tf', 'IG104');
+    expect(findings.map((f) => [f.ruleId, f.resource, f.range.line, f.fix!.edits.length])).toEqual([
+      ['IG104', 'aws_lambda_function_url.webhook', 8, 0],
+      ['IG104', 'aws_lambda_function_url.internal', 14, 1],
+    ]);
+    expect(findings[0].fix!.description).toContain('Not applied by --fix: output.webhook_url reads the URL');
+    expect(after).toBe(text.replace('  qualifier          = "internal"\n  authorization_type = "NONE"', '  qualifier          = "internal"\n  authorization_type = "AWS_IAM"'));
+  });
+});

@@ -107,6 +107,11 @@ function instantiateWith(model: Model, evaluator: Evaluator, budget: Budget): vo
     // One resource per instance, addressed as Terraform does (`aws_x.y[0]`, `aws_x.y["k"]`); none for count = 0.
     for (const { instance, evaluator: scoped } of instances) addResource(model, address + instance.suffix, type, name, block, scoped, root, address);
   }
+  for (const [name, block] of module.outputs) {
+    const local = referencesOf(block);
+    if (local.length > 0)
+      (model.outputs ??= []).push({ address: `${prefix}output.${name}`, sourceType: 'output', range: block.range, root, references: prefix === '' ? local : local.map((r) => ({ ...r, address: prefix + r.address })) });
+  }
   for (const [key, block] of module.dataSources) (model.dataSources ??= []).push({ address: `${prefix}data.${key}`, sourceType: internType(block.labels[0]), range: block.range });
   for (const [name, call] of module.moduleCalls) {
     if (!evaluator.callTarget(name)) continue;

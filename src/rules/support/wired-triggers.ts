@@ -12,11 +12,11 @@ import type { Trigger } from './suggest.js';
  * evidence: pinning the grant to it would shut out the real caller.
  */
 export function wiredTriggers(model: Model, permission: LambdaPermission, triggers: readonly Trigger[]): Trigger[] {
-  const targets = functionTargets(model, permission);
+  const neighbours = byFolder(model.resources).get(dirname(permission.range.file)) ?? [];
+  const targets = functionTargets(model, permission, neighbours);
   if (targets.size === 0) return [];
   const names = (r: ResourceBase, address: string) => (r.references ?? []).some((ref) => blockAddress(ref.address) === address);
   const namesFunction = (r: ResourceBase) => [...targets].some((t) => names(r, t));
-  const neighbours = byFolder(model.resources).get(dirname(permission.range.file)) ?? [];
   return triggers.filter((trigger) => {
     const own = blockAddress(trigger.resource.instanceOf ?? trigger.resource.address);
     if (namesFunction(trigger.resource)) return true;
@@ -24,9 +24,18 @@ export function wiredTriggers(model: Model, permission: LambdaPermission, trigge
   });
 }
 
-/** The resources the permission's function name refers to (a function, an alias, a version), and the function it names. */
-function functionTargets(model: Model, permission: LambdaPermission): Set<string> {
+/** Resources a permission's function name can name: a function, an alias or version of one. */
+const FUNCTION_TYPES = new Set(['AWS::Lambda::Function', 'AWS::Serverless::Function', 'AWS::Lambda::Alias', 'AWS::Lambda::Version', 'aws_lambda_function', 'aws_lambda_alias']);
+
+/**
+ * The resources the permission's function name refers to (a function, an alias, a version), and the function it names; also
+ * those its definition refers to as written (a `Fn::ForEach` body's `!Ref Fn\${Name}`, which evaluation leaves unknown).
+ */
+function functionTargets(model: Model, permission: LambdaPermission, neighbours: readonly ResourceBase[]): Set<string> {
   const targets = new Set<string>();
+  const own = neighbours.find((r) => r.address === permission.address && sameScope(r, permission));
+  const types = new Map(neighbours.filter((r) => sameScope(r, permission)).map((r) => [blockAddress(r.instanceOf !== undefined && !r.sourceType.startsWith('AWS::') ? r.instanceOf : r.address), r.sourceType]));
+  for (const ref of own?.references ?? []) if (FUNCTION_TYPES.has(types.get(blockAddress(ref.address)) ?? '')) targets.add(blockAddress(ref.address));
   const value = permission.functionName?.value;
   if (value) for (const address of resourcesOf(value)) targets.add(blockAddress(address));
   const named = namedFunction(model, permission);
