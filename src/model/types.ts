@@ -1,5 +1,6 @@
 import type { InputError } from '../parse/types.js';
 import type { Posture } from './posture.js';
+import type { ResourceReference } from './references.js';
 import type { Range } from './range.js';
 import type { Value } from './value.js';
 
@@ -39,6 +40,8 @@ export interface ResourceBase {
    * roots nesting one child template each get an instance of it, told apart only by this.
    */
   rootTemplate?: string;
+  /** The resources of its template or module its definition refers to, as written (see ResourceReference); on `model.resources` entries only. */
+  references?: readonly ResourceReference[];
 }
 
 export interface LambdaFunction extends ResourceBase {
@@ -261,6 +264,12 @@ export interface Model {
   memberships?: GroupMembership[];
   /** Terraform data sources (`data.aws_caller_identity.current`, module prefix included), for fixes that refer to them. */
   dataSources?: ResourceBase[];
+  /**
+   * CloudFormation `Outputs` (sourceType `AWS::CloudFormation::Output`, address `Outputs.Name`) and Terraform `output` blocks
+   * (sourceType `output`, address `output.name` with its module prefix), with what they read (`references`): a value they
+   * hand out, such as a function URL, has callers outside the scan.
+   */
+  outputs?: ResourceBase[];
   /** Terraform module calls, in model order; two roots calling a module by the same name create the same prefix. */
   moduleCalls?: ModuleCallSite[];
 }

@@ -2,13 +2,15 @@ import type { Change, FixValue } from '../fix/types.js';
 import { mayGrantInvoke } from '../iam/invoke-actions.js';
 import { classifyPrincipal, pinnedBySkillId } from '../iam/principal.js';
 import type { Range } from '../model/range.js';
-import type { LambdaPermission } from '../model/types.js';
-import { isNullish, knownString } from '../model/value.js';
+import type { LambdaPermission, Model } from '../model/types.js';
+import { isNullish, knownString, resourcesOf } from '../model/value.js';
 import { onlyAwsServices, servicePinning, unscopingNote } from './support/account-pinning.js';
 import { fix, isCloudFormation, propertyName } from './support/fix.js';
 import { invokeGrant } from './support/grant.js';
 import { namedFunction, triggers, unnamedFunction, type Trigger } from './support/suggest.js';
 import { rootsOf } from './support/roots.js';
+import { dependencyGraph } from './support/dependency-graph.js';
+import { wiredTriggers } from './support/wired-triggers.js';
 import type { Finding, Rule, RuleConfig } from './types.js';
 
 /** Resource types whose source ARN carries no account (S3): only a source account pins them. */
@@ -21,7 +23,7 @@ export const IG102: Rule = {
     severity: 'high',
     attack: 'T1648',
     remediation:
-      "Add `source_account` (`SourceAccount`) with the account that owns the trigger, and `source_arn` (`SourceArn`) with the trigger's ARN (bucket, topic, rule, API). An S3 bucket ARN carries no account, so S3 triggers always need `source_account`. For Alexa (`alexa-appkit.amazon.com`, `alexa-connectedhome.amazon.com`), add `event_source_token` (`EventSourceToken`; SAM `SkillId`) with the skill id instead.",
+      "Add `source_account` (`SourceAccount`) with the account that owns the trigger, and `source_arn` (`SourceArn`) with the trigger's ARN (bucket, topic, rule, API). An S3 bucket ARN carries no account, so S3 triggers always need `source_account`. For Alexa (`alexa-appkit.amazon.com`, `alexa-connectedhome.amazon.com`), add `event_source_token` (`EventSourceToken`; SAM `SkillId`) with the skill id instead. `--fix` writes a source ARN only for a resource the scan shows calling the function (it names the function, or a subscription, notification, target, integration or authorizer names both) and that does not depend on the permission (which would be a circular dependency), and the template's own account only when that trigger is in the template.",
     description:
       'A grant to a service principal (*.amazonaws.com, also written with its region or partition left to the deployment such as `!Sub "s3.${AWS::URLSuffix}"` or `logs.${AWS::Region}.amazonaws.com`, or "*" that a policy file limits to AWS services with aws:PrincipalIsAWSService) without a source account, organisation (aws:SourceOrgID) or a source ARN that carries one, lets that service invoke the function on behalf of a resource in any account (the confused deputy). S3 bucket ARNs carry no account, so a bucket source ARN alone does not pin one; in a policy file, a `StringLike` aws:SourceAccount with a wildcard (`*`, `*1*`) does not either. A grant that also sets principal_org_id / PrincipalOrgID is not reported: a service principal carries no aws:PrincipalOrgID, so that grant never matches (pin the caller with source_account or aws:SourceOrgID instead). A grant to Alexa (alexa-appkit.amazon.com, alexa-connectedhome.amazon.com; SAM AlexaSkill events) without event_source_token / EventSourceToken (SAM SkillId), the skill id, lets any Alexa skill invoke the function; Alexa sends no source account or ARN, so only the skill id pins it.',
     fixable: true,
@@ -54,7 +56,7 @@ export const IG102: Rule = {
         ...invokeGrant({ kind: 'service', service: principal.service }, name),
         evidence: `principal = ${JSON.stringify(principal.evidence)}`,
         suggestion: pinningSuggestion(permission, sources),
-        fix: pinningFix(permission, sources, config),
+        fix: pinningFix(model, permission, sources, config),
       });
     }
     return findings;
@@ -116,11 +118,13 @@ function servicePrincipal(permission: LambdaPermission): { service: string; name
 }
 
 /**
- * Pins the grant with what the scan knows: the trigger's ARN when exactly one resource of the
- * service's type is defined beside the permission, and the source account when it is knowable
- * (the template's own account when the trigger is in the template, or the one configured account).
+ * Pins the grant with what the scan knows: the trigger's ARN when exactly one resource of the service's type
+ * beside the permission is shown calling its function (wiredTriggers) and naming it adds no dependency cycle,
+ * and the source account when it is knowable (the template's own account when that trigger is in the template,
+ * or the one configured account). A trigger merely beside the permission is not pinned: the real caller may be
+ * one the scan does not hold (a parameter's topic), which the pin would shut out.
  */
-function pinningFix(permission: LambdaPermission, sources: Trigger[], config: RuleConfig | undefined) {
+function pinningFix(model: Model, permission: LambdaPermission, sources: Trigger[], config: RuleConfig | undefined) {
   const sourceAccount = propertyName(permission, 'source_account', 'SourceAccount');
   const sourceArn = propertyName(permission, 'source_arn', 'SourceArn');
   if (permission.policyStatement) return fix(`Add a condition to the statement: ${statementCondition(permission, 'AWS:SourceAccount', '<the account that owns the calling resource>')}.`);
@@ -130,14 +134,24 @@ function pinningFix(permission: LambdaPermission, sources: Trigger[], config: Ru
   const changes: Change[] = [];
   const added: string[] = [];
   let pinsAccount = false;
-  const trigger = sources.length === 1 ? sources[0] : undefined;
+  const wired = wiredTriggers(model, permission, sources);
+  const trigger = wired.length === 1 ? wired[0] : undefined;
+  let cycle: string | undefined;
   if (trigger?.arn && isNullish(permission.sourceArn?.value)) {
-    changes.push(setOrAdd(permission.sourceArn?.range, anchor, sourceArn, trigger.arn));
-    added.push(sourceArn);
-    pinsAccount = !ACCOUNTLESS.has(trigger.resource.sourceType);
+    if (dependencyGraph(model).dependsOn(trigger.resource, permission))
+      cycle = ` ${sourceArn} is not added: ${trigger.resource.address} depends on ${permission.address} (through DependsOn or a reference), so naming it there would be a circular dependency.`;
+    else {
+      changes.push(setOrAdd(permission.sourceArn?.range, anchor, sourceArn, trigger.arn));
+      added.push(sourceArn);
+      pinsAccount = !ACCOUNTLESS.has(trigger.resource.sourceType);
+    }
   }
+  // The trigger is in the template (wired to the function, or the source ARN the grant names already): the template's account is its account.
+  const written = permission.sourceArn?.value;
+  const named = new Set(written ? resourcesOf(written) : []);
+  const local = wired.length > 0 || sources.some((s) => named.has(s.resource.address));
   const account: FixValue | undefined =
-    isCloudFormation(permission) && sources.length > 0
+    isCloudFormation(permission) && local
       ? { kind: 'intrinsic', name: 'Ref', argument: 'AWS::AccountId' }
       : config?.accounts?.length === 1
         ? { kind: 'string', value: config.accounts[0] }
@@ -146,14 +160,24 @@ function pinningFix(permission: LambdaPermission, sources: Trigger[], config: Ru
     changes.push(setOrAdd(permission.sourceAccount?.range, anchor, sourceAccount, account));
     added.push(sourceAccount);
   }
-  if (account || pinsAccount) return fix(`Add ${added.join(' and ')}, so only ${trigger ? `${trigger.display} ` : 'a resource '}in ${account ? 'that account' : "the trigger's account"} can make the service invoke the function.`, changes);
+  const pinned = added.includes(sourceArn);
+  if (account || pinsAccount)
+    return fix(`Add ${added.join(' and ')}, so only ${pinned ? `${trigger!.display} ` : 'a resource '}in ${account ? 'that account' : "the trigger's account"} can make the service invoke the function.${pinned ? '' : (cycle ?? unwiredNote(sources, wired, sourceArn))}`, changes);
+  const arnNote = cycle ?? unwiredNote(sources, wired, sourceArn);
   const why =
-    sources.length > 1
-      ? `${sources.length} resources could be the trigger (${sources.map((s) => s.display).join(', ')}) and`
-      : sources.length === 1
-        ? `the trigger ${trigger!.display} carries no account and`
-        : 'the trigger is not in the scan and';
-  return fix(`Add ${sourceAccount} (the account that owns the calling resource): ${why} no account is known (set exactly one in the config's \`accounts\` to have --fix write it).`);
+    wired.length > 1 || arnNote !== ''
+      ? 'no account is known'
+      : trigger
+        ? `the trigger ${trigger.display} carries no account and no account is known`
+        : 'the trigger is not in the scan and no account is known';
+  return fix(`Add ${sourceAccount} (the account that owns the calling resource). Not applied by --fix: ${why} (set exactly one in the config's \`accounts\` to have --fix write it).${arnNote}`);
+}
+
+/** Why resources of the service's type beside the permission are not written as its source ARN: none, or several, is shown calling the function. */
+function unwiredNote(sources: Trigger[], wired: Trigger[], sourceArn: string): string {
+  if (sources.length === 0 || wired.length === 1) return '';
+  if (wired.length > 1) return ` ${sourceArn} is not added: ${wired.length} resources call the function (${wired.map((s) => s.display).join(', ')}).`;
+  return ` ${sourceArn} is not added: nothing in the scan connects ${sources.map((s) => s.resource.address).join(' or ')} to the function (no subscription, notification, target, integration or authorizer names both), so the caller may be another resource.`;
 }
 
 /** Set the attribute when it is written (e.g. `= null`), else add it after the anchor. */

@@ -1,4 +1,6 @@
 import type { FixValue } from '../fix/types.js';
+import type { ActionCatalog } from '../iam/action-catalog.js';
+import { actionsOnNoFunction } from '../iam/function-scoped.js';
 import { INVOKE_ACTIONS } from '../iam/invoke-actions.js';
 import { everyFunction, FUNCTION_PROBES, grantsByStatement, grantsOnAllFunctions, policiesReaching, resourceEntriesCoveringAllFunctions, type Grant } from '../iam/statement.js';
 import { rangeWithin } from '../model/range.js';
@@ -18,7 +20,7 @@ export const IG201: Rule = {
     severity: 'high',
     attack: 'T1648',
     remediation:
-      'List the ARNs of the functions this identity calls (a qualifier pattern such as `function:orders-*` is fine), or their Terraform/CloudFormation references. A call that names a version or alias is authorized against that qualified ARN, which the plain function ARN does not match: to keep such calls working, also list each ARN followed by `:*` (`"${aws_lambda_function.orders.arn}:*"`, `!Sub "${Orders.Arn}:*"`), or the alias ARNs when you know callers use only those. `--fix` writes the functions defined beside the policy (in its Terraform module or template) in both forms: whether callers name a qualifier is decided in their code, which the scan does not see, and versions and aliases are often published outside the IaC, so the scan cannot tell that none is used; the alias ARNs alone would deny calls naming a version. The `*` it replaces allowed every version and alias of those functions too, so the fix narrows which functions may be invoked, not how. A grant on versions and aliases only (`function:*:*`) becomes the `:*` forms alone. When several entries match every function (`function:*` beside `function:*:*`), the one granting it is replaced and the others are removed. It leaves out a function whose role depends on the policy (the policy is written in that role: inline, in its `managed_policy_arns`/`ManagedPolicyArns`, or in a SAM function\'s `Policies`, directly or through other functions\' roles): a reference to it there is a dependency cycle Terraform and CloudFormation reject; allow such a function by the ARN built from its name.',
+      'List the ARNs of the functions this identity calls (a qualifier pattern such as `function:orders-*` is fine), or their Terraform/CloudFormation references. A call that names a version or alias is authorized against that qualified ARN, which the plain function ARN does not match: to keep such calls working, also list each ARN followed by `:*` (`"${aws_lambda_function.orders.arn}:*"`, `!Sub "${Orders.Arn}:*"`), or the alias ARNs when you know callers use only those. `--fix` writes the functions defined beside the policy (in its Terraform module or template) in both forms: whether callers name a qualifier is decided in their code, which the scan does not see, and versions and aliases are often published outside the IaC, so the scan cannot tell that none is used; the alias ARNs alone would deny calls naming a version. The `*` it replaces allowed every version and alias of those functions too, so the fix narrows which functions may be invoked, not how. A grant on versions and aliases only (`function:*:*`) becomes the `:*` forms alone. When several entries match every function (`function:*` beside `function:*:*`), the one granting it is replaced and the others are removed. It leaves out a function whose role depends on the policy (the policy is written in that role: inline, in its `managed_policy_arns`/`ManagedPolicyArns`, or in a SAM function\'s `Policies`, directly or through other functions\' roles): or that refers to the resource holding the policy in any other way (an environment variable, a state machine, `DependsOn`): a reference to it there is a dependency cycle Terraform and CloudFormation reject; allow such a function by the ARN built from its name. A statement that also grants Lambda actions acting on no function (`lambda:ListFunctions`, `lambda:GetAccountSettings`, durable-execution or layer actions, and so `lambda:*`) is left to you: narrowing its Resource would deny them; move the invoke actions to a statement of their own.',
     description:
       'An identity policy that allows lambda:InvokeFunction (directly or through lambda:Invoke*, lambda:*, * or another matching wildcard) on every function (`*`, or every function of an account or region, such as `arn:aws:lambda:us-east-1:123456789012:function:*`) lets whoever holds it run any function in the account: T1648 needs nothing more. Every version and alias of every function (`function:*:*`) counts too, and is named so: calls that name a version or alias are authorized against that qualified ARN. An unconditional Deny in the same policy removes the grant; conditions on the resource (tags, function ARN) scope it. A policy used only as a permissions boundary (named by one, attached nowhere in the scan) grants nothing and is not reported; nor is an inline policy, or an AWS managed policy where an attachment names it, whose holders all have a known boundary that does not allow the grant. A customer managed policy attached anywhere is reported whatever its holders\' boundaries (it may be attached to unbounded identities outside the scan); a boundary the scan cannot read leaves the finding as without one.',
     fixable: true,
@@ -30,7 +32,7 @@ export const IG201: Rule = {
       // NotAction / NotResource grants are IG203's.
       const grants = grantsByStatement(policy.document!, invokeActions, (g) => g.via === 'action');
       if (grants.length === 0) continue;
-      const inReach = functionsInReach(model, policy);
+      const inReach = functionsInReach(model, policy, catalog);
       const looping = new Set(inReach.callable.flatMap((c) => (c.cycle ? [c.address] : [])));
       // Distinct: two roots' instances of one module's function are written alike. None the fix leaves out for a dependency cycle.
       const nearby = nearbyFunctions(model, policy, 3 + looping.size).filter((f) => !looping.has(f.address)).slice(0, 3);
@@ -52,7 +54,7 @@ export const IG201: Rule = {
             functions.length > 0
               ? `Allow only lambda:InvokeFunction, on the functions this identity calls, e.g. ${policy.sourceType.startsWith('iam-json:') ? `"Resource": [${functions.map((f) => JSON.stringify(f)).join(', ')}]` : `Resource = [${functions.join(', ')}]`}.`
               : `Allow only lambda:InvokeFunction, on the ARNs of the functions this identity calls (arn:aws:lambda:REGION:ACCOUNT:function:NAME); ${looping.size > 0 ? `the functions beside it cannot be named by reference here (${[...looping].join(', ')}: a dependency cycle), write the ARN from the function name` : `no function is defined in ${isCloudFormation(policy) ? 'its template' : 'this scan'} to name`}.`,
-          fix: narrowResourceFix(policy, grant, inReach),
+          fix: narrowResourceFix(policy, grant, inReach, catalog),
         });
       }
     }
@@ -85,8 +87,11 @@ interface Callable {
   qualified: FixValue;
   shown: { arn: string; qualified: string };
   nameable: boolean;
-  /** A reference to it here would close a dependency cycle: through which role (one whose own definition holds the policy), and whether that is the function's own. */
-  cycle?: { role: string; own: boolean };
+  /**
+   * A reference to it here would close a dependency cycle: through which role (one whose own definition holds the policy), and whether that
+   * is the function's own; or (`holder`) because the function refers to the resource holding the policy in some other way (an environment variable, a state machine, DependsOn).
+   */
+  cycle?: { role: string; own: boolean } | { holder: string };
 }
 
 /** How many functions a policy can name by reference, and, when a fix could write them all (at most MAX_FUNCTIONS), each as a Callable. */
@@ -101,21 +106,22 @@ interface InReach {
  * whether a reference to it here would close a dependency cycle (support/dependency-cycle.ts).
  * Only counted when there are more than a fix writes: the fix then names none of them.
  */
-function functionsInReach(model: Model, policy: IdentityPolicy): InReach {
+function functionsInReach(model: Model, policy: IdentityPolicy, catalog: ActionCatalog): InReach {
   // Raw IAM JSON can hold no reference.
   if (!isCloudFormation(policy) && !policy.sourceType.startsWith('aws_')) return { count: 0, callable: [] };
   // A reference reaches only its own template, or its own module instance: another instance of the same folder is not `aws_lambda_function.x` here.
   const inReach = functionsBeside(model, policy);
   if (inReach.length > MAX_FUNCTIONS) return { count: inReach.length, callable: [] };
-  return { count: inReach.length, callable: callables(model, policy, inReach) };
+  return { count: inReach.length, callable: callables(model, policy, inReach, catalog) };
 }
 
 /** The functions in reach as a fix writes them, each with the dependency cycle a reference to it would close, if any. */
-function callables(model: Model, policy: IdentityPolicy, inReach: readonly LambdaFunction[]): Callable[] {
-  const cycles = functionsClosingCycle(model, policy, inReach, MAX_FUNCTIONS);
+function callables(model: Model, policy: IdentityPolicy, inReach: readonly LambdaFunction[], catalog: ActionCatalog): Callable[] {
+  const cycles = functionsClosingCycle(model, policy, inReach, MAX_FUNCTIONS, catalog);
   const cycle = (f: LambdaFunction) => {
-    const role = cycles.get(f);
-    return role ? { cycle: { role: role.identity.address, own: role.functions.includes(f) } } : {};
+    const found = cycles.get(f);
+    if (!found) return {};
+    return found.role ? { cycle: { role: found.role.identity.address, own: found.role.functions.includes(f) } } : { cycle: { holder: found.holder! } };
   };
   if (isCloudFormation(policy))
     return inReach.map((f) => ({
@@ -136,6 +142,7 @@ function callables(model: Model, policy: IdentityPolicy, inReach: readonly Lambd
 function cycleReason(policy: IdentityPolicy, looping: Callable[]): string {
   const rejects = isCloudFormation(policy) ? 'CloudFormation rejects ("Circular dependency between resources")' : 'Terraform rejects ("Cycle:")';
   const each = looping.map(({ address, cycle }) => {
+    if ('holder' in cycle!) return `${address} refers to ${cycle.holder}, which holds this policy (through an environment variable, another resource or DependsOn), so naming it here would make ${cycle.holder} depend on it`;
     const { role, own } = cycle!;
     return `${own ? `${address} runs as ${role}, which holds this policy` : `${address} depends on ${role} (which holds this policy) through its own role's policies, as written or as --fix narrows them`}, so naming it here would make ${role} depend on it`;
   });
@@ -158,12 +165,17 @@ const BY_NAME = 'the ARN built from the function name (arn:aws:lambda:REGION:ACC
  * the T1648 risk (any function of the account) goes, and no call to a kept function breaks. A grant on versions and
  * aliases alone (`function:*:*`) keeps that shape: only the `:*` forms are written.
  */
-function narrowResourceFix(policy: IdentityPolicy, grant: Grant, { count, callable: beside }: InReach) {
+function narrowResourceFix(policy: IdentityPolicy, grant: Grant, { count, callable: beside }: InReach, catalog: ActionCatalog) {
   // Entries covering every version and alias count too: replacing `*` alone would leave `function:*:*` open.
   const wildcards = resourceEntriesCoveringAllFunctions(grant.statement, FUNCTION_PROBES, true);
   const actions = grant.statement.action.map(knownString);
   if (actions.some((a) => !a?.toLowerCase().startsWith('lambda:')))
     return fix('Replace the Resource with the ARNs of the functions this identity calls. Not applied by --fix: the statement also grants actions of other services, which need their own resources; split it first.');
+  const accountWide = actionsOnNoFunction(grant.statement, catalog);
+  if (accountWide.length > 0)
+    return fix(
+      `Move the invoke actions to a statement of their own whose Resource lists the ARNs of the functions this identity calls. Not applied by --fix: the statement also grants ${accountWide.join(', ')}, which ${accountWide.length > 1 ? 'act' : 'acts'} on no function; narrowing its Resource to functions would deny ${accountWide.length > 1 ? 'them' : 'it'}.`,
+    );
   if (count === 0 || count > MAX_FUNCTIONS)
     return fix(`Replace the Resource with the ARNs of the functions this identity calls. Not applied by --fix: ${count === 0 ? 'no function it could call is defined beside the policy' : `${count} functions are defined beside the policy; choose the ones it calls`}.`);
   if (beside.some((c) => !c.nameable))

@@ -17,7 +17,7 @@ const TRUST = `      AssumeRolePolicyDocument:
             Action: sts:AssumeRole
             Condition: {StringEquals: {"aws:SourceAccount": !Ref AWS::AccountId}}`;
 
-/** Stack A: a public Perm, an SNS grant whose trigger is A's Topic, and a second function named like B's. */
+/** Stack A: a public Perm, an SNS grant whose trigger is A's Topic (subscribed to A's Fn), and a second function named like B's. */
 const STACK_A = (permMetadata = '') => `Resources:
   ExecRole:
     Type: AWS::IAM::Role
@@ -49,6 +49,12 @@ ${TRUST}
       Action: lambda:InvokeFunction
       Principal: sns.amazonaws.com
       FunctionName: !GetAtt Fn.Arn
+  TopicToFn:
+    Type: AWS::SNS::Subscription
+    Properties:
+      TopicArn: !Ref Topic
+      Protocol: lambda
+      Endpoint: !GetAtt Fn.Arn
 `;
 
 /** Stack B: an admin policy attached to B's ExecRole by !Ref, and a public Perm naming its function by name. */

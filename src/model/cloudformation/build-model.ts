@@ -8,6 +8,7 @@ import { asList, displayString, get, knownString, type ObjectEntry, type Value }
 import { CfnEvaluator, knownCondition, variantsOf, type TemplateScope } from './evaluate.js';
 import { prepareTemplate, scannedPaths, templateRoots, type NestedStack, type PreparedTemplate } from './nested.js';
 import { addCloudFormationPosture, isPostureType } from './posture.js';
+import { cloudFormationReferences, cloudFormationValueReferences } from '../references.js';
 import { addSamFunction, addSamStateMachine } from './sam.js';
 import { addDocument, attribute, boundaryOf, entrySpan } from './support.js';
 
@@ -83,6 +84,19 @@ function modelInstance(model: Model, templates: ReadonlyMap<string, PreparedTemp
     if (mayDeploy(scope, entry.value)) addResource(model, scope, entry, globals, template.instances.get(entry.key) ?? (at.prefix !== '' ? entry.key : undefined));
   }
   for (const nested of template.children) if (mayDeploy(scope, nested.entry.value)) addNestedStack(model, templates, instance, nested);
+  addOutputs(model, scope, get(template.template, 'Outputs'));
+}
+
+/** The template's outputs, each with the resources it reads. */
+function addOutputs(model: Model, scope: TemplateScope, outputs: Value | undefined): void {
+  if (outputs?.kind !== 'object') return;
+  for (const entry of outputs.entries) {
+    const references = cloudFormationValueReferences(entry.value, scope.resourceTypes, scope.prefix);
+    if (references.length === 0) continue;
+    const output: ResourceBase = { address: `${scope.prefix ?? ''}Outputs.${entry.key}`, sourceType: 'AWS::CloudFormation::Output', range: entrySpan(entry), references };
+    if (scope.rootTemplate !== undefined) output.rootTemplate = scope.rootTemplate;
+    (model.outputs ??= []).push(output);
+  }
 }
 
 /**
@@ -267,7 +281,8 @@ function addResource(model: Model, scope: TemplateScope, entry: ObjectEntry, glo
   if (constructPath !== undefined) base.constructPath = constructPath;
   if (instanceOf !== undefined) base.instanceOf = instanceOf;
   if (scope.rootTemplate !== undefined) base.rootTemplate = scope.rootTemplate;
-  model.resources.push(base);
+  const references = cloudFormationReferences(entry.value, scope.resourceTypes, scope.prefix, instanceOf !== undefined ? { key: instanceOf, id } : undefined);
+  model.resources.push(references.length > 0 ? { ...base, references } : base);
   const raw = get(entry.value, 'Properties') ?? EMPTY_OBJECT(entry.value.range);
   // Every combination of choices (Fn::If branches, mapping entries, allowed values): a grant too wide in any of them is reported (findings at one place are deduplicated).
   // Evaluated only for the types read below: most resources of a template (buckets, queues,

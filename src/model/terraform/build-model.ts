@@ -4,6 +4,7 @@ import type { Value } from '../value.js';
 import { evaluationBudget, Evaluator, type EvaluationBudget } from './evaluate.js';
 import { declarations, groupByDirectory, type Declarations, type ModuleDirectory, type ModuleInstance, type TerraformContext, type TerraformFileReader } from './module-tree.js';
 import { internType } from './intern.js';
+import { terraformReferences, type ResourceReference } from '../references.js';
 import { addResourceBase, addTerraformResource, isModelledType, type TerraformBlockView, type TerraformResourceView } from './resources.js';
 
 /**
@@ -106,6 +107,11 @@ function instantiateWith(model: Model, evaluator: Evaluator, budget: Budget): vo
     // One resource per instance, addressed as Terraform does (`aws_x.y[0]`, `aws_x.y["k"]`); none for count = 0.
     for (const { instance, evaluator: scoped } of instances) addResource(model, address + instance.suffix, type, name, block, scoped, root, address);
   }
+  for (const [name, block] of module.outputs) {
+    const local = referencesOf(block);
+    if (local.length > 0)
+      (model.outputs ??= []).push({ address: `${prefix}output.${name}`, sourceType: 'output', range: block.range, root, references: prefix === '' ? local : local.map((r) => ({ ...r, address: prefix + r.address })) });
+  }
   for (const [key, block] of module.dataSources) (model.dataSources ??= []).push({ address: `${prefix}data.${key}`, sourceType: internType(block.labels[0]), range: block.range });
   for (const [name, call] of module.moduleCalls) {
     if (!evaluator.callTarget(name)) {
@@ -157,6 +163,20 @@ function addResource(model: Model, address: string, type: string, name: string, 
   // Most resources are only an entry in model.resources: no view (closures) or evaluation for them.
   if (isModelledType(type)) addTerraformResource(model, hclResourceView(address, type, name, block, evaluator, root, instanceOf));
   else addResourceBase(model, address, type, name, block.range, block.constructPath, instanceOf, root);
+  // The entry just added (either way): what its block refers to, shared by every instance of the block.
+  const local = referencesOf(block);
+  if (local.length === 0) return;
+  const own = instanceOf ?? address;
+  const prefix = own.slice(0, own.length - type.length - name.length - 1);
+  model.resources[model.resources.length - 1].references = prefix === '' ? local : local.map((r) => ({ ...r, address: prefix + r.address }));
+}
+
+const blockReferences = new WeakMap<HclBlock, readonly ResourceReference[]>();
+/** A block's references as written in its module (no module prefix): every instance of the block, in every instance of the module, shares them. */
+function referencesOf(block: HclBlock): readonly ResourceReference[] {
+  let found = blockReferences.get(block);
+  if (!found) blockReferences.set(block, (found = terraformReferences(block.body, '')));
+  return found;
 }
 
 /** An HCL resource block seen through the evaluator. */

@@ -1,7 +1,10 @@
 import { INVOKE_ACTIONS } from '../../iam/invoke-actions.js';
 import { FUNCTION_PROBES, resourceEntriesCoveringAllFunctions } from '../../iam/statement.js';
 import { wildcardMatches } from '../../iam/wildcard.js';
+import type { ActionCatalog } from '../../iam/action-catalog.js';
+import { actionsOnNoFunction } from '../../iam/function-scoped.js';
 import { identityGraph, type IdentityNode } from '../../model/identity-graph.js';
+import { dependencyGraph } from './dependency-graph.js';
 import type { IdentityPolicy, LambdaFunction, Model, Statement } from '../../model/types.js';
 import { knownString, resourcesOf, type Value } from '../../model/value.js';
 import { reachableFunctions } from './suggest.js';
@@ -26,48 +29,56 @@ export function functionsBeside(model: Model, policy: IdentityPolicy): readonly 
  * policies written in that role, the functions those policies refer to, and, for a policy IG201's fix may
  * narrow, every function beside it (it may be narrowed to those in the same run: two SAM functions each
  * granted invoke on `*` would otherwise name each other). `limit`: a policy with more functions
- * beside it than a fix writes is never narrowed to them. References the model does not keep (environment
- * variables, `DependsOn`) are not followed.
+ * beside it than a fix writes is never narrowed to them.
+ *
+ * Every other reference is followed too (dependencyGraph: an environment variable holding the role's ARN, a state
+ * machine the function names, `DependsOn`): a candidate that depends on the resource holding the policy that way
+ * closes a loop as well, reported as `{ holder }`.
  */
-export function functionsClosingCycle(model: Model, policy: IdentityPolicy, candidates: readonly LambdaFunction[], limit: number): Map<LambdaFunction, IdentityNode> {
-  const found = new Map<LambdaFunction, IdentityNode>();
+export function functionsClosingCycle(model: Model, policy: IdentityPolicy, candidates: readonly LambdaFunction[], limit: number, catalog: ActionCatalog): Map<LambdaFunction, Cycle> {
+  const found = new Map<LambdaFunction, Cycle>();
   const graph = identityGraph(model);
+  const references = dependencyGraph(model);
   const dependents = new Set(graph.rolesDependingOn(policy));
-  if (dependents.size === 0) return found;
-  for (const start of candidates) {
+  for (const start of dependents.size === 0 ? [] : candidates) {
     const seen = new Set<LambdaFunction>([start]);
     const queue = [start];
     for (let i = 0; i < queue.length; i++) {
       const role = graph.roleOf(queue[i]);
       if (!role) continue;
       if (dependents.has(role)) {
-        found.set(start, role);
+        found.set(start, { role });
         break;
       }
       for (const held of role.ownPolicies)
-        for (const next of functionsNamedBy(model, held, limit))
+        for (const next of functionsNamedBy(model, held, limit, catalog))
           if (!seen.has(next)) {
             seen.add(next);
             queue.push(next);
           }
     }
   }
+  // The loops the identity graph names (with the role they run through) first; then any other reference's.
+  for (const start of candidates) if (!found.has(start) && references.dependsOn(start, policy)) found.set(start, { holder: policy.address });
   return found;
 }
+
+/** How a reference to a function would close a loop: through a role holding the policy (IdentityNode), or any other reference to the resource holding it. */
+export type Cycle = { role: IdentityNode; holder?: undefined } | { holder: string; role?: undefined };
 
 /** Per policy: what functionsNamedBy found, kept because every policy with a finding may walk the same roles (a policy belongs to one model; `limit` is the fix's, always the same). */
 const named = new WeakMap<IdentityPolicy, readonly LambdaFunction[]>();
 
 /** The functions beside a policy that it depends on: those it refers to, or all of them when --fix may write them in place of a Resource matching every function. */
-function functionsNamedBy(model: Model, policy: IdentityPolicy, limit: number): readonly LambdaFunction[] {
+function functionsNamedBy(model: Model, policy: IdentityPolicy, limit: number, catalog: ActionCatalog): readonly LambdaFunction[] {
   let found = named.get(policy);
-  if (!found) named.set(policy, (found = findNamedBy(model, policy, limit)));
+  if (!found) named.set(policy, (found = findNamedBy(model, policy, limit, catalog)));
   return found;
 }
 
-function findNamedBy(model: Model, policy: IdentityPolicy, limit: number): readonly LambdaFunction[] {
+function findNamedBy(model: Model, policy: IdentityPolicy, limit: number, catalog: ActionCatalog): readonly LambdaFunction[] {
   const beside = functionsBeside(model, policy);
-  if (beside.length <= limit && (policy.document?.statements ?? []).some(mayBeNarrowed)) return beside;
+  if (beside.length <= limit && (policy.document?.statements ?? []).some((s) => mayBeNarrowed(s, catalog))) return beside;
   const referred = new Set<string>();
   collectResources(policy.policy.value, referred);
   return referred.size === 0 ? [] : beside.filter((f) => referred.has(f.address));
@@ -75,11 +86,12 @@ function findNamedBy(model: Model, policy: IdentityPolicy, limit: number): reado
 
 /**
  * Whether IG201's fix may replace a Resource of the statement with the functions beside it: an Allow of Lambda actions
- * alone (the fix splits nothing), one of them an invoke action, on every function. Kept loose where unsure (an effect not
- * known); other statements on `*` (logs, a Lambda action that runs nothing) are never narrowed to functions.
+ * alone (the fix splits nothing), each acting on functions, one of them an invoke action, on every function. Kept loose
+ * where unsure (an effect not known); other statements on `*` (logs, lambda:ListFunctions) are never narrowed to functions.
  */
-function mayBeNarrowed(statement: Statement): boolean {
+function mayBeNarrowed(statement: Statement, catalog: ActionCatalog): boolean {
   if (knownString(statement.effect) === 'Deny' || resourceEntriesCoveringAllFunctions(statement, FUNCTION_PROBES, true).length === 0) return false;
+  if (actionsOnNoFunction(statement, catalog).length > 0) return false;
   const actions = statement.action.map((a) => knownString(a)?.toLowerCase());
   return (
     actions.every((a) => a?.startsWith('lambda:')) &&

@@ -223,6 +223,8 @@ interface ServiceSource {
   suffix?: string;
   /** How a template gets the ARN: a `Fn::GetAtt` attribute, "Ref", or null (only `Fn::Sub` can build it). Default: GetAtt Arn. */
   cloudformationArn?: string | null;
+  /** Resource types that connect such a resource to a function by naming both (a subscription, an integration). */
+  wiring?: string[];
 }
 
 /** A resource in the scan that can call Lambda through a service principal, and how to write its ARN. */
@@ -232,6 +234,8 @@ export interface Trigger {
   arn?: FixValue;
   /** The ARN as a user would paste it. */
   display: string;
+  /** Resource types that connect it to a function by naming both (ServiceSource.wiring). */
+  wiring: readonly string[];
 }
 
 /**
@@ -248,12 +252,13 @@ export function triggers(model: Model, service: string, from: ResourceBase): Tri
   for (const resource of byFolder(model.resources).get(dirname(file)) ?? []) {
     const source = sources.find((s) => s.terraform === resource.sourceType || s.cloudformation === resource.sourceType);
     if (!source || resource.sourceType.startsWith('AWS::') !== cloudformation || !sameRoot(resource.root, from.root)) continue;
+    const wiring = source.wiring ?? [];
     if (cloudformation) {
       if (resource.range.file !== file) continue;
       const how = source.cloudformationArn === undefined ? 'Arn' : source.cloudformationArn;
-      if (how === null || !nameable(resource)) found.push({ resource, display: `the ARN of ${resource.address}` });
-      else if (how === 'Ref') found.push({ resource, arn: { kind: 'intrinsic', name: 'Ref', argument: resource.address }, display: `!Ref ${resource.address}` });
-      else found.push({ resource, arn: { kind: 'intrinsic', name: 'Fn::GetAtt', argument: [resource.address, how] }, display: `!GetAtt ${resource.address}.${how}` });
+      if (how === null || !nameable(resource)) found.push({ resource, display: `the ARN of ${resource.address}`, wiring });
+      else if (how === 'Ref') found.push({ resource, arn: { kind: 'intrinsic', name: 'Ref', argument: resource.address }, display: `!Ref ${resource.address}`, wiring });
+      else found.push({ resource, arn: { kind: 'intrinsic', name: 'Fn::GetAtt', argument: [resource.address, how] }, display: `!GetAtt ${resource.address}.${how}`, wiring });
       continue;
     }
     // A plan (`terraform show -json`) beside the configuration holds the same resource again.
@@ -263,6 +268,7 @@ export function triggers(model: Model, service: string, from: ResourceBase): Tri
       resource,
       arn: { kind: 'terraform', expression, ...(source.suffix ? { suffix: source.suffix } : {}) },
       display: source.suffix ? `"\${${expression}}${source.suffix}"` : expression,
+      wiring,
     });
   }
   return found;
