@@ -34,7 +34,7 @@ export const IG104: Rule = {
       findings.push({
         ruleId: 'IG104',
         severity: 'high',
-        message: `${url.address} makes its function callable by anyone on the internet: authorization type is NONE${origin ? originText(origin, auth.range) : ''}.`,
+        message: `${url.address} makes its function callable by anyone on the internet: authorization type is NONE${origin ? originText(origin, auth.range, url) : ''}.`,
         range: passed ? origin.written : auth.range,
         resource: url.address,
         ...rootsOf(url),

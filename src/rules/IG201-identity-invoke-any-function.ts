@@ -37,6 +37,8 @@ export const IG201: Rule = {
       const nearby = nearbyFunctions(model, policy, 3 + looping.size).filter((f) => !looping.has(f.address)).slice(0, 3);
       const functions = [...new Set(nearby.flatMap((f) => exampleResource(policy, f)))];
       const elsewhere = functions.length === 0 && looping.size === 0 && policy.sourceType.startsWith('aws_') ? arnsOfFunctionsElsewhere(model, policy, 3) : [];
+      // An AWS managed policy's Resource is AWS's to write: the policy itself must go.
+      const managed = policy.awsManaged !== undefined ? replaceManagedPolicy(policy, policy.awsManaged, nearby) : undefined;
       for (const { actions, grant, qualifiedOnly } of grants) {
         if (!mayTakeEffect(model, policy, (boundary) => actions.some((a) => grantsOnAllFunctions([boundary], a).length > 0))) continue;
         const action = displayString(grant.evidence);
@@ -50,13 +52,14 @@ export const IG201: Rule = {
           resource: policy.address,
           ...rootsOf(policy),
           evidence: `Action ${JSON.stringify(action)} on Resource ${JSON.stringify(resource)}`,
-          suggestion:
-            functions.length > 0
+          suggestion: managed
+            ? managed
+            : functions.length > 0
               ? `Allow only lambda:InvokeFunction, on the functions this identity calls, e.g. ${policy.sourceType.startsWith('iam-json:') ? `"Resource": [${functions.map((f) => JSON.stringify(f)).join(', ')}]` : `Resource = [${functions.join(', ')}]`}.`
               : elsewhere.length > 0
               ? `Allow only lambda:InvokeFunction, on the ARNs of the functions this identity calls, e.g. Resource = [${elsewhere.map((f) => JSON.stringify(f)).join(', ')}]; no function is defined in this module to name by reference, and a reference to one defined in another folder does not resolve here.`
               : `Allow only lambda:InvokeFunction, on the ARNs of the functions this identity calls (arn:aws:lambda:REGION:ACCOUNT:function:NAME); ${looping.size > 0 ? `the functions beside it cannot be named by reference here (${[...looping].join(', ')}: a dependency cycle), write the ARN from the function name` : noFunctionToName(model, policy)}.`,
-          fix: narrowResourceFix(policy, grant, inReach),
+          fix: managed ? fix(`${managed} Not applied by --fix: an AWS managed policy's statements are AWS's, not written in your code.`) : narrowResourceFix(policy, grant, inReach),
         });
       }
     }
@@ -89,6 +92,22 @@ function arnsOfFunctionsElsewhere(model: Model, policy: IdentityPolicy, limit: n
 }
 
 const rootOf = (resource: ResourceBase) => resource.root;
+
+/**
+ * What to do about an AWS managed policy that allows invoking every function: its statements cannot be narrowed, so
+ * replace it, in SAM with the LambdaInvokePolicy template per function called (lambda:InvokeFunction on that
+ * function alone), elsewhere with a statement of one's own on the functions' ARNs. `nearby`: functions to name.
+ */
+function replaceManagedPolicy(policy: IdentityPolicy, name: string, nearby: readonly ResourceBase[]): string {
+  const cloudformation = isCloudFormation(policy);
+  if (policy.sourceType.startsWith('AWS::Serverless::')) {
+    const example = nearby[0] && nameable(nearby[0]) ? `{ FunctionName: !Ref ${nearby[0].address} }` : '{ FunctionName: NAME }';
+    return `Replace the AWS managed policy ${name} with SAM's LambdaInvokePolicy, once per function this identity calls (e.g. - LambdaInvokePolicy: ${example}): ${name} allows lambda:InvokeFunction on every function, and its Resource cannot be changed.`;
+  }
+  const arns = nearby.flatMap((f) => (cloudformation ? (nameable(f) ? [`!GetAtt ${f.address}.Arn`] : []) : f.arnExpression ? [f.arnExpression] : []));
+  const resource = arns.length > 0 ? `[${arns.join(', ')}]` : '["arn:aws:lambda:REGION:ACCOUNT:function:NAME"]';
+  return `Replace the AWS managed policy ${name} with a statement of your own allowing lambda:InvokeFunction on the functions this identity calls (e.g. Resource${cloudformation ? ':' : ' ='} ${resource}): ${name} allows it on every function, and its Resource cannot be changed.`;
+}
 
 /** Why a suggestion names no function: none where the policy could name one (a Terraform policy's root holding none named). */
 function noFunctionToName(model: Model, policy: IdentityPolicy): string {

@@ -5,7 +5,7 @@ import type { IdentityPolicy, Model, Statement } from '../model/types.js';
 import { knownString } from '../model/value.js';
 import { wildcardMatches } from '../iam/wildcard.js';
 import { identityLabel, policyLabel, statementsOf } from './support/identity.js';
-import { at, callName, moduleValueOrigin } from './support/module-value.js';
+import { callName, moduleValueOrigin, placeIn } from './support/module-value.js';
 import { rootsOf } from './support/roots.js';
 import type { Finding, Rule } from './types.js';
 
@@ -99,8 +99,8 @@ function writtenAt(statement: Statement, grant: Wildcard): Range {
 function writtenElsewhere(model: Model, grant: { action: string; policy: IdentityPolicy; written: Range }): string[] {
   const origin = moduleValueOrigin(model, grant.policy, grant.policy.policy.range, grant.written);
   if (origin?.kind !== 'passed') return [];
-  const how = origin.argument ? `in the module block of ${callName(origin.call)}` : `and passed to ${callName(origin.call)} (${at(origin.call.range)})`;
-  return [`${JSON.stringify(grant.action)} is written at ${at(grant.written)}, ${how}`];
+  const how = origin.argument ? `in the module block of ${callName(origin.call)}` : `and passed to ${callName(origin.call)} (${placeIn(origin.call.range, grant.policy)})`;
+  return [`${JSON.stringify(grant.action)} is written at ${placeIn(grant.written, grant.policy)}, ${how}`];
 }
 
 export const IG301: Rule = {

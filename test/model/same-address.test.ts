@@ -208,11 +208,8 @@ resource "aws_lambda_function_url" "this" {
       return findings.filter((f) => f.ruleId === 'IG104').map((f) => [f.range.file, f.range.line, f.fix?.edits?.length ?? 0, f.fix?.description]);
     };
     const set = 'Set authorization_type to AWS_IAM: callers then need a SigV4 signature and lambda:InvokeFunctionUrl.';
-    // Both roots call it alike: one edit of the module right for both (each root's finding names its own call).
-    expect(await fixes(call())).toEqual([
-      ['modules/url/main.tf', 7, 1, set],
-      ['modules/url/main.tf', 7, 1, set],
-    ]);
+    // Both roots call it alike: one edit of the module right for both.
+    expect(await fixes(call())).toEqual([['modules/url/main.tf', 7, 1, set]]);
     // B passes AWS_IAM: B's instance has no finding, so the module's code is not A's alone to change.
     expect(await fixes(call('  auth   = "AWS_IAM"\n'))).toEqual([
       ['modules/url/main.tf', 7, 0, `${set} Not applied by --fix: the code of module.url.aws_lambda_function_url.this is shared by 2 instances (count/for_each, module calls), and the change is not right for all of them.`],

@@ -114,6 +114,41 @@ describe('findings name what the user can act on', () => {
     );
   });
 
+  it('IG201 on an AWS managed policy says to replace the policy (SAM: LambdaInvokePolicy), not to change a Resource AWS writes', async () => {
+    const sam = `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Caller:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: index.handler
+      Runtime: python3.12
+      CodeUri: src/
+      Policies:
+        - AWSLambdaRole
+  Target:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: index.handler
+      Runtime: python3.12
+      CodeUri: src/
+`;
+    const [samFinding, ...rest] = await findingsOf({ 'template.yaml': sam }, 'IG201');
+    expect(rest).toEqual([]);
+    expect([samFinding.ruleId, samFinding.resource, samFinding.range.line]).toEqual(['IG201', 'Caller', 10]);
+    const replaceSam =
+      "Replace the AWS managed policy AWSLambdaRole with SAM's LambdaInvokePolicy, once per function this identity calls (e.g. - LambdaInvokePolicy: { FunctionName: !Ref Target }): AWSLambdaRole allows lambda:InvokeFunction on every function, and its Resource cannot be changed.";
+    expect(samFinding.suggestion).toBe(replaceSam);
+    expect(samFinding.fix?.description).toBe(`${replaceSam} Not applied by --fix: an AWS managed policy's statements are AWS's, not written in your code.`);
+    expect(samFinding.fix?.edits).toEqual([]);
+
+    const ig201 = await findingsOf({ 'template.yaml': ROLES }, 'IG201');
+    expect(ig201.map((f) => [f.ruleId, f.resource, f.range.line])).toEqual([['IG201', 'CiRole', 13]]);
+    expect(ig201[0].suggestion).toBe(
+      'Replace the AWS managed policy AWSLambda_FullAccess with a statement of your own allowing lambda:InvokeFunction on the functions this identity calls (e.g. Resource: ["arn:aws:lambda:REGION:ACCOUNT:function:NAME"]): AWSLambda_FullAccess allows it on every function, and its Resource cannot be changed.',
+    );
+    expect(ig201[0].fix?.description).not.toContain('Replace the Resource');
+  });
+
   describe('a module instance finding says where its value comes from', () => {
     const moduleCode = `variable "name" { type = string }
 variable "authorization_type" {
@@ -143,7 +178,7 @@ resource "aws_lambda_function_url" "this" {
           'module.api.aws_lambda_function_url.this',
           'modules/fn/main.tf',
           15,
-          'module.api.aws_lambda_function_url.this makes its function callable by anyone on the internet: authorization type is NONE, the default of variable "authorization_type" (modules/fn/main.tf:4), which module.api (live/main.tf:1) does not set.',
+          'module.api.aws_lambda_function_url.this makes its function callable by anyone on the internet: authorization type is NONE, the default of variable "authorization_type" (modules/fn/main.tf:4), which module.api (main.tf:1 in its root) does not set.',
         ],
       ]);
       expect(ig104[0].suggestion).toContain('Set the authorization type to AWS_IAM for module.api (authorization_type = "AWS_IAM" in its module block, or as the variable\'s default)');
@@ -194,7 +229,7 @@ EOF
 `;
       const ig301 = await findingsOf({ 'modules/role/main.tf': role, 'live/main.tf': live }, 'IG301');
       expect(ig301.map((f) => [f.ruleId, f.resource, f.range.file, f.range.line])).toEqual([['IG301', 'module.fn.aws_iam_role.lambda', 'modules/role/main.tf', 2]]);
-      expect(ig301[0].message).toContain('(module.fn.aws_iam_role_policy.extra (modules/role/main.tf:6); "xray:*" is written at live/main.tf:6, in the module block of module.fn)');
+      expect(ig301[0].message).toContain('(module.fn.aws_iam_role_policy.extra (modules/role/main.tf:6); "xray:*" is written at main.tf:6 in its root, in the module block of module.fn)');
     });
   });
 });

@@ -37,9 +37,18 @@ export function callName(call: ModuleCallSite): string {
 
 export const at = (range: Range) => `${range.file}:${range.line}`;
 
-/** Words for a message: where a value of `what` comes from (after "is NONE"), naming the call. */
-export function originText(origin: ModuleValueOrigin, used: Range): string {
-  const call = `${callName(origin.call)} (${at(origin.call.range)})`;
+/**
+ * A place as a message names it: inside the resource's Terraform root, by its path in the root (`main.tf:4 in its
+ * root`), so that roots written alike give one message, which the scan reports once naming every root.
+ */
+export function placeIn(range: Range, resource: Pick<ResourceBase, 'root'>): string {
+  const { root } = resource;
+  return root !== undefined && root !== '' && range.file.startsWith(`${root}/`) ? `${range.file.slice(root.length + 1)}:${range.line} in its root` : at(range);
+}
+
+/** Words for a message: where a resource's value comes from (after "is NONE"), naming the call. */
+export function originText(origin: ModuleValueOrigin, used: Range, resource: ResourceBase): string {
+  const call = `${callName(origin.call)} (${placeIn(origin.call.range, resource)})`;
   if (origin.kind === 'default') return `, the default of variable "${origin.variable}" (${at(origin.written)}), which ${call} does not set`;
   if (origin.argument) return `, as the module block of ${callName(origin.call)} sets it (${at(origin.written)}); the module's code uses it at ${at(used)}`;
   return `, written at ${at(origin.written)} and passed to ${call}; the module's code uses it at ${at(used)}`;
