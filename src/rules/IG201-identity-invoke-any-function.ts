@@ -102,11 +102,11 @@ function replaceManagedPolicy(policy: IdentityPolicy, name: string, nearby: read
   const cloudformation = isCloudFormation(policy);
   if (policy.sourceType.startsWith('AWS::Serverless::')) {
     const example = nearby[0] && nameable(nearby[0]) ? `{ FunctionName: !Ref ${nearby[0].address} }` : '{ FunctionName: NAME }';
-    return `Replace the AWS managed policy ${name} with SAM's LambdaInvokePolicy, once per function this identity calls (e.g. - LambdaInvokePolicy: ${example}): ${name} allows lambda:InvokeFunction on every function, and its Resource cannot be changed.`;
+    return `Replace the AWS managed policy ${name} with policies granting only what this identity needs: for invoking, SAM's LambdaInvokePolicy once per function it calls (e.g. - LambdaInvokePolicy: ${example}). ${name} allows lambda:InvokeFunction on every function, and its Resource cannot be changed.`;
   }
   const arns = nearby.flatMap((f) => (cloudformation ? (nameable(f) ? [`!GetAtt ${f.address}.Arn`] : []) : f.arnExpression ? [f.arnExpression] : []));
   const resource = arns.length > 0 ? `[${arns.join(', ')}]` : '["arn:aws:lambda:REGION:ACCOUNT:function:NAME"]';
-  return `Replace the AWS managed policy ${name} with a statement of your own allowing lambda:InvokeFunction on the functions this identity calls (e.g. Resource${cloudformation ? ':' : ' ='} ${resource}): ${name} allows it on every function, and its Resource cannot be changed.`;
+  return `Replace the AWS managed policy ${name} with policies granting only what this identity needs: for invoking, a statement of your own allowing lambda:InvokeFunction on the functions it calls (e.g. Resource${cloudformation ? ':' : ' ='} ${resource}). ${name} allows it on every function, and its Resource cannot be changed.`;
 }
 
 /** Why a suggestion names no function: none where the policy could name one (a Terraform policy's root holding none named). */

@@ -136,7 +136,7 @@ Resources:
     expect(rest).toEqual([]);
     expect([samFinding.ruleId, samFinding.resource, samFinding.range.line]).toEqual(['IG201', 'Caller', 10]);
     const replaceSam =
-      "Replace the AWS managed policy AWSLambdaRole with SAM's LambdaInvokePolicy, once per function this identity calls (e.g. - LambdaInvokePolicy: { FunctionName: !Ref Target }): AWSLambdaRole allows lambda:InvokeFunction on every function, and its Resource cannot be changed.";
+      "Replace the AWS managed policy AWSLambdaRole with policies granting only what this identity needs: for invoking, SAM's LambdaInvokePolicy once per function it calls (e.g. - LambdaInvokePolicy: { FunctionName: !Ref Target }). AWSLambdaRole allows lambda:InvokeFunction on every function, and its Resource cannot be changed.";
     expect(samFinding.suggestion).toBe(replaceSam);
     expect(samFinding.fix?.description).toBe(`${replaceSam} Not applied by --fix: an AWS managed policy's statements are AWS's, not written in your code.`);
     expect(samFinding.fix?.edits).toEqual([]);
@@ -144,7 +144,7 @@ Resources:
     const ig201 = await findingsOf({ 'template.yaml': ROLES }, 'IG201');
     expect(ig201.map((f) => [f.ruleId, f.resource, f.range.line])).toEqual([['IG201', 'CiRole', 13]]);
     expect(ig201[0].suggestion).toBe(
-      'Replace the AWS managed policy AWSLambda_FullAccess with a statement of your own allowing lambda:InvokeFunction on the functions this identity calls (e.g. Resource: ["arn:aws:lambda:REGION:ACCOUNT:function:NAME"]): AWSLambda_FullAccess allows it on every function, and its Resource cannot be changed.',
+      'Replace the AWS managed policy AWSLambda_FullAccess with policies granting only what this identity needs: for invoking, a statement of your own allowing lambda:InvokeFunction on the functions it calls (e.g. Resource: ["arn:aws:lambda:REGION:ACCOUNT:function:NAME"]). AWSLambda_FullAccess allows it on every function, and its Resource cannot be changed.',
     );
     expect(ig201[0].fix?.description).not.toContain('Replace the Resource');
   });
