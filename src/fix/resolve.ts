@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import { classifyByContent, isLambdaGetPolicyOutput, TERRAFORM_CONFIG, TERRAFORM_JSON_CONFIG } from '../discover/classify.js';
 import { createPositionMapper, type Range, type TextPositionMapper } from '../model/range.js';
+import { alignedInsertion } from './hcl-align.js';
 import { parseCloudFormation } from '../parse/cloudformation/parse-cloudformation.js';
 import { mayHoldEmbeddedJson, mayHoldHclSpan, textDigest, type NoEditSpans } from '../parse/no-edit-spans.js';
 import { cloudFormationDocument, hclDocument } from '../parse/reference-parse.js';
@@ -362,13 +363,9 @@ function addAfter(file: EditableFile, anchor: number, end: number, key: string, 
   let at = text.indexOf('\n', end);
   if (at < 0) at = text.length;
   else if (text[at - 1] === '\r') at--;
-  let line = written;
-  if (syntax === 'hcl') {
-    // Line the `=` up with the attribute's, as terraform fmt does.
-    const width = text.slice(start, end).indexOf('=');
-    if (width > key.length) line = `${key.padEnd(width)}= ${value}`;
-  }
-  return { file: file.file, start: at, end: at, text: `${newline}${indent}${line}` };
+  // HCL: the `=` of the run of one-line attributes it joins aligned, as terraform fmt aligns them.
+  if (syntax === 'hcl') return { file: file.file, ...alignedInsertion(text, newline, at, `${indent}${renderKey(key, syntax)}`, value) };
+  return { file: file.file, start: at, end: at, text: `${newline}${indent}${written}` };
 }
 
 /**
