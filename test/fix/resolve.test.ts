@@ -41,7 +41,8 @@ const CASES: Array<[string, string, string, FixValue, string]> = [
     'resource "aws_iam_role" "r" {\n  assume_role_policy = jsonencode({\n    Statement = [{\n      Effect = "Allow"\n      Action = "sts:AssumeRole"\n    }]\n  })\n}\n',
     '"sts:AssumeRole"',
     { kind: 'terraform', expression: 'data.aws_caller_identity.current.account_id' },
-    '      Action = "sts:AssumeRole"\n      Condition = { StringEquals = { "aws:SourceAccount" = data.aws_caller_identity.current.account_id } }\n',
+    // The run of one-line attributes re-aligned as terraform fmt aligns it.
+    '      Effect    = "Allow"\n      Action    = "sts:AssumeRole"\n      Condition = { StringEquals = { "aws:SourceAccount" = data.aws_caller_identity.current.account_id } }\n',
   ],
   [
     'trust.json',
