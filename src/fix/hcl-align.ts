@@ -4,6 +4,8 @@
  * a closing bracket, a comment or a blank line ends the run. A line added into such a run must re-align it.
  */
 
+import type { TextEdit } from './types.js';
+
 /** One line of a run: where it stands, its key part (indentation and key) and what follows the `=`. */
 interface AssignLine {
   start: number;
@@ -51,23 +53,35 @@ function runAround(text: string, at: number): { above: AssignLine[]; below: Assi
 
 const written = (line: { lead: string; rest: string }, width: number) => `${line.lead.padEnd(width)} = ${line.rest}`;
 
+/** A line a change adds into HCL: where (a line end), its key part (indentation and key) and its value. */
+export interface AddedLine {
+  at: number;
+  lead: string;
+  value: string;
+}
+
 /**
- * The edit inserting the line `lead = value` at `at` (the end of a line, before its line break) so that the run
- * it joins stays aligned as terraform fmt aligns it. A run not aligned as fmt would is left as it is (the file is
- * not fmt-formatted; only the new line is written plainly). Returns the span to replace and its text.
+ * The edits adding lines into HCL (several may share one place) so that the run of one-line attributes they join
+ * stays aligned as terraform fmt aligns it: each added line an insertion, and each line of the run whose `=` moves
+ * a whitespace-only edit before its `=` (so other edits of the line, its value, do not overlap). A run not aligned
+ * as fmt would is left as it is (the file is not fmt-formatted), the added lines written plainly.
  */
-export function alignedInsertion(text: string, newline: string, at: number, lead: string, value: string): { start: number; end: number; text: string } {
-  const added = { lead, rest: value };
-  const { above, below } = value.includes('\n') ? { above: [], below: [] } : runAround(text, at);
-  const run = [...above, ...below];
-  const oldWidth = Math.max(0, ...run.map((l) => l.lead.length));
-  const formatted = run.every((l) => text.slice(l.start, l.end).replace(/\r$/, '') === written(l, oldWidth));
-  if (run.length === 0 || !formatted) return { start: at, end: at, text: `${newline}${written(added, lead.length)}` };
-  const width = Math.max(lead.length, oldWidth);
-  const lines = [...above, added, ...below].map((l) => written(l, width)).join(newline);
-  const start = above.length > 0 ? above[0].start : at;
-  // A CRLF file's last replaced line keeps its CR, which stands before the line break outside the span.
-  const last = below.length > 0 ? below[below.length - 1].end : at;
-  const end = below.length > 0 && text[last - 1] === '\r' ? last - 1 : last;
-  return { start, end, text: above.length > 0 ? lines : `${newline}${lines}` };
+export function alignedInsertions(text: string, newline: string, added: readonly AddedLine[]): TextEdit[] {
+  const edits: TextEdit[] = [];
+  for (const at of [...new Set(added.map((a) => a.at))]) {
+    const here = added.filter((a) => a.at === at);
+    const single = here.every((a) => !a.value.includes('\n'));
+    const { above, below } = single ? runAround(text, at) : { above: [], below: [] };
+    const run = [...above, ...below];
+    const oldWidth = Math.max(0, ...run.map((l) => l.lead.length));
+    const formatted = run.length > 0 && run.every((l) => text.slice(l.start, l.end).replace(/\r$/, '') === written(l, oldWidth));
+    const width = formatted ? Math.max(oldWidth, ...here.map((a) => a.lead.length)) : 0;
+    edits.push({ file: '', start: at, end: at, text: here.map((a) => `${newline}${written({ lead: a.lead, rest: a.value }, formatted ? width : a.lead.length)}`).join('') });
+    if (!formatted || width === oldWidth) continue;
+    for (const line of run) {
+      const from = line.start + line.lead.length;
+      edits.push({ file: '', start: from, end: text.indexOf('=', from), text: ' '.repeat(width - line.lead.length + 1) });
+    }
+  }
+  return edits;
 }

@@ -2,8 +2,9 @@ import type { Change, FixValue } from '../fix/types.js';
 import { mayGrantInvoke } from '../iam/invoke-actions.js';
 import { classifyPrincipal, pinnedBySkillId } from '../iam/principal.js';
 import type { Range } from '../model/range.js';
-import type { LambdaPermission } from '../model/types.js';
+import type { LambdaPermission, Model } from '../model/types.js';
 import { isNullish, knownString } from '../model/value.js';
+import { callerIdentityAccount } from './support/caller-identity.js';
 import { onlyAwsServices, servicePinning, unscopingNote } from './support/account-pinning.js';
 import { fix, isCloudFormation, propertyName } from './support/fix.js';
 import { invokeGrant } from './support/grant.js';
@@ -54,7 +55,7 @@ export const IG102: Rule = {
         ...invokeGrant({ kind: 'service', service: principal.service }, name),
         evidence: `principal = ${JSON.stringify(principal.evidence)}`,
         suggestion: pinningSuggestion(permission, sources),
-        fix: pinningFix(permission, sources, config),
+        fix: pinningFix(model, permission, sources, config),
       });
     }
     return findings;
@@ -120,7 +121,7 @@ function servicePrincipal(permission: LambdaPermission): { service: string; name
  * service's type is defined beside the permission, and the source account when it is knowable
  * (the template's own account when the trigger is in the template, or the one configured account).
  */
-function pinningFix(permission: LambdaPermission, sources: Trigger[], config: RuleConfig | undefined) {
+function pinningFix(model: Model, permission: LambdaPermission, sources: Trigger[], config: RuleConfig | undefined) {
   const sourceAccount = propertyName(permission, 'source_account', 'SourceAccount');
   const sourceArn = propertyName(permission, 'source_arn', 'SourceArn');
   if (permission.policyStatement) return fix(`Add a condition to the statement: ${statementCondition(permission, 'AWS:SourceAccount', '<the account that owns the calling resource>')}.`);
@@ -136,12 +137,7 @@ function pinningFix(permission: LambdaPermission, sources: Trigger[], config: Ru
     added.push(sourceArn);
     pinsAccount = !ACCOUNTLESS.has(trigger.resource.sourceType);
   }
-  const account: FixValue | undefined =
-    isCloudFormation(permission) && sources.length > 0
-      ? { kind: 'intrinsic', name: 'Ref', argument: 'AWS::AccountId' }
-      : config?.accounts?.length === 1
-        ? { kind: 'string', value: config.accounts[0] }
-        : undefined;
+  const account = knownAccount(model, permission, sources, config);
   if (account) {
     changes.push(setOrAdd(permission.sourceAccount?.range, anchor, sourceAccount, account));
     added.push(sourceAccount);
@@ -154,6 +150,18 @@ function pinningFix(permission: LambdaPermission, sources: Trigger[], config: Ru
         ? `the trigger ${trigger!.display} carries no account and`
         : 'the trigger is not in the scan and';
   return fix(`Add ${sourceAccount} (the account that owns the calling resource): ${why} no account is known (set exactly one in the config's \`accounts\` to have --fix write it).`);
+}
+
+/**
+ * The account a fix can write as the source account: with the trigger beside the permission (so deployed to the
+ * same account), the deployment's own (CloudFormation `AWS::AccountId`; Terraform the module's
+ * `data.aws_caller_identity`, as IG303 writes it); else the one configured account.
+ */
+function knownAccount(model: Model, permission: LambdaPermission, sources: Trigger[], config: RuleConfig | undefined): FixValue | undefined {
+  if (sources.length > 0 && isCloudFormation(permission)) return { kind: 'intrinsic', name: 'Ref', argument: 'AWS::AccountId' };
+  const caller = sources.length > 0 && !isCloudFormation(permission) ? callerIdentityAccount(model, permission) : undefined;
+  if (caller) return { kind: 'terraform', expression: caller };
+  return config?.accounts?.length === 1 ? { kind: 'string', value: config.accounts[0] } : undefined;
 }
 
 /** Set the attribute when it is written (e.g. `= null`), else add it after the anchor. */

@@ -1,16 +1,15 @@
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { applyFixes } from '../../src/fix/apply.js';
-import { alignedInsertion } from '../../src/fix/hcl-align.js';
+import { applyEdits, applyFixes } from '../../src/fix/apply.js';
+import { alignedInsertions } from '../../src/fix/hcl-align.js';
 import { scan } from '../../src/scan.js';
 import { tempTree } from '../helpers/temp-tree.js';
 
 /** Applies one insertion to the text. */
 const insert = (text: string, after: string, lead: string, value: string, newline = '\n') => {
   const at = text.indexOf(after) + after.length;
-  const edit = alignedInsertion(text, newline, at, lead, value);
-  return text.slice(0, edit.start) + edit.text + text.slice(edit.end);
+  return applyEdits(text, alignedInsertions(text, newline, [{ at, lead, value }]));
 };
 
 describe('a line added to HCL keeps terraform fmt alignment', () => {

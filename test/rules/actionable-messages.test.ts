@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { applyEdits } from '../../src/fix/apply.js';
 import { scan } from '../../src/scan.js';
 import { tempTree } from '../helpers/temp-tree.js';
 
@@ -147,6 +148,49 @@ Resources:
       'Replace the AWS managed policy AWSLambda_FullAccess with policies granting only what this identity needs: for invoking, a statement of your own allowing lambda:InvokeFunction on the functions it calls (e.g. Resource: ["arn:aws:lambda:REGION:ACCOUNT:function:NAME"]). AWSLambda_FullAccess allows it on every function, and its Resource cannot be changed.',
     );
     expect(ig201[0].fix?.description).not.toContain('Replace the Resource');
+  });
+
+  it('IG102 --fix in Terraform writes the module\'s data.aws_caller_identity account as source_account, as IG303 does', async () => {
+    const main = `data "aws_caller_identity" "current" {}
+
+resource "aws_s3_bucket" "landing" {
+  bucket = "landing"
+}
+
+resource "aws_lambda_function" "fn" {
+  function_name = "fn"
+  role          = "arn:aws:iam::111122223333:role/fn"
+}
+
+resource "aws_lambda_permission" "s3" {
+  action        = "lambda:InvokeFunction"
+  function_name = aws_lambda_function.fn.function_name
+  principal     = "s3.amazonaws.com"
+  source_arn    = aws_s3_bucket.landing.arn
+}
+`;
+    const ig102 = await findingsOf({ 'main.tf': main }, 'IG102');
+    expect(ig102.map((f) => [f.ruleId, f.range.line])).toEqual([['IG102', 15]]);
+    expect(ig102[0].fix?.description).toBe('Add source_account, so only aws_s3_bucket.landing.arn in that account can make the service invoke the function.');
+    // Added into the run of one-line attributes, re-aligned as terraform fmt aligns it.
+    expect(applyEdits(main, ig102[0].fix!.edits)).toBe(
+      main.replace(
+        '  action        = "lambda:InvokeFunction"\n  function_name = aws_lambda_function.fn.function_name\n  principal     = "s3.amazonaws.com"\n  source_arn    = aws_s3_bucket.landing.arn',
+        '  action         = "lambda:InvokeFunction"\n  function_name  = aws_lambda_function.fn.function_name\n  principal      = "s3.amazonaws.com"\n  source_account = data.aws_caller_identity.current.account_id\n  source_arn     = aws_s3_bucket.landing.arn',
+      ),
+    );
+    // Two lines added at one place (no source_arn yet): one aligned run, no overlapping edits.
+    const bare = main.replace('  source_arn    = aws_s3_bucket.landing.arn\n', '');
+    const both = await findingsOf({ 'main.tf': bare }, 'IG102');
+    expect(applyEdits(bare, both[0].fix!.edits)).toBe(
+      bare.replace(
+        '  action        = "lambda:InvokeFunction"\n  function_name = aws_lambda_function.fn.function_name\n  principal     = "s3.amazonaws.com"\n',
+        '  action         = "lambda:InvokeFunction"\n  function_name  = aws_lambda_function.fn.function_name\n  principal      = "s3.amazonaws.com"\n  source_arn     = aws_s3_bucket.landing.arn\n  source_account = data.aws_caller_identity.current.account_id\n',
+      ),
+    );
+    // Without the data source (and no configured account), no account is known.
+    const without = await findingsOf({ 'main.tf': main.replace('data "aws_caller_identity" "current" {}\n', '') }, 'IG102');
+    expect(without[0].fix?.description).toContain('no account is known');
   });
 
   describe('a module instance finding says where its value comes from', () => {
