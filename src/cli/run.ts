@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, Help, InvalidArgumentError, Option } from 'commander';
 import { CACHE_DIR } from '../analyzer/cache.js';
 import type { AnalyzerOptions } from '../analyzer/client.js';
 import { applyBaseline, createBaseline, readBaseline } from '../baseline/baseline.js';
@@ -59,6 +59,11 @@ interface CliOptions {
   jobs?: number;
 }
 
+/** How the help lists the `guardrails` subcommand (its own `--help` says the rest). */
+const GUARDRAILS_ENTRY = new Command('guardrails')
+  .option('--emit <format>', 'output format')
+  .description('print the recommended organisation guardrails (an SCP stopping every attack scenario, its attachment, detective controls) as terraform, cloudformation or json');
+
 /**
  * argv → scan → report → exit code (0 clean, 1 findings at/above the threshold, 2 usage/internal error).
  * `testing.rules` replaces the rule registry (tests inject a failing rule).
@@ -97,6 +102,8 @@ export async function runCli(argv: string[], io: CliIo, testing: { rules?: reado
     .version(VERSION, '-v, --version')
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    // `guardrails` is dispatched before parsing (above), so commander does not know it: list it among the commands.
+    .configureHelp({ visibleCommands: (cmd) => [...new Help().visibleCommands(cmd), ...(cmd.name() === 'invokeguard' ? [GUARDRAILS_ENTRY] : [])] })
     // Options after `graph` are the subcommand's own (its --format has other choices).
     .enablePositionalOptions()
     // The default command: scanning. Its work happens after parsing, below.

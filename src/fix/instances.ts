@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import type { Model, ResourceBase } from '../model/types.js';
 import type { Range } from '../model/range.js';
 import { resourceAt } from '../model/resource-spans.js';
@@ -94,10 +95,13 @@ function namesResource(value: FixValue): boolean {
 
 /**
  * A nested stack's changes written only outside its template (in the parent stack that passes the
- * value) are this instance's alone: another instance has its own parent.
+ * value) are this instance's alone: another instance has its own parent. So are a module resource's
+ * changes written only outside the module's folder (in the module block that passes the value).
  */
 function ownChanges(finding: Finding, resource: ResourceBase): boolean {
-  return isNestedStackResource(resource) && finding.fix!.changes!.every((change) => changeRange(change).file !== resource.range.file);
+  const changes = finding.fix!.changes!;
+  if (isNestedStackResource(resource)) return changes.every((change) => changeRange(change).file !== resource.range.file);
+  return resource.address.startsWith('module.') && changes.every((change) => dirname(changeRange(change).file) !== dirname(resource.range.file));
 }
 
 /** A resource of a CloudFormation template nested by another (`Api/Invoke`). */

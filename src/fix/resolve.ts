@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import { classifyByContent, isLambdaGetPolicyOutput, TERRAFORM_CONFIG, TERRAFORM_JSON_CONFIG } from '../discover/classify.js';
 import { createPositionMapper, type Range, type TextPositionMapper } from '../model/range.js';
 import { parseCloudFormationLoading } from '../parse/cloudformation/parse-cloudformation.js';
+import { alignedInsertions, type AddedLine } from './hcl-align.js';
 import { mayHoldEmbeddedJson, mayHoldHclSpan, textDigest, type NoEditSpans } from '../parse/no-edit-spans.js';
 import { cloudFormationDocument, hclDocument } from '../parse/reference-parse.js';
 import { parseHcl } from '../parse/terraform-hcl/parse-hcl.js';
@@ -54,7 +55,7 @@ export async function resolveFixes(findings: Finding[], readText: (file: string)
         if (typeof edit === 'string') return edit;
         edits.push(edit);
       }
-      fix.edits = withAdjacentRemovalsMerged(editable.text, edits);
+      fix.edits = withHclRunsAligned(editable, withAdjacentRemovalsMerged(editable.text, edits));
       fix.replacement = edits.flatMap((e) => (e.text.trim() === '' ? [] : [e.text.trim().replace(/^,\s*/, '')])).join('\n');
       return undefined;
     })();
@@ -200,6 +201,20 @@ function blockItemLine(text: string, start: number, end: number): [number, numbe
 
 /** The item (as written, separator left out) that a removal edit of a bracketed list's item takes out. */
 const removedListItem = new WeakMap<TextEdit, [number, number]>();
+
+/** The HCL lines add changes write, by their plain insertion edit: aligned together by withHclRunsAligned. */
+const addedHclLine = new WeakMap<TextEdit, AddedLine>();
+
+/**
+ * A finding's HCL line insertions, all of one place at once (IG102 adds source_arn and source_account after the
+ * principal), rewritten so that the runs of one-line attributes they join keep terraform fmt's alignment.
+ */
+function withHclRunsAligned(file: EditableFile, edits: TextEdit[]): TextEdit[] {
+  const added = edits.filter((edit) => addedHclLine.has(edit));
+  if (added.length === 0) return edits;
+  const aligned = alignedInsertions(file.text, file.newline, added.map((edit) => addedHclLine.get(edit)!)).map((edit) => ({ ...edit, file: file.file }));
+  return [...edits.filter((edit) => !addedHclLine.has(edit)), ...aligned];
+}
 
 /**
  * The edits with each run of adjacent items of one bracketed list removed as one: each item's removal claims a
@@ -362,13 +377,10 @@ function addAfter(file: EditableFile, anchor: number, end: number, key: string, 
   let at = text.indexOf('\n', end);
   if (at < 0) at = text.length;
   else if (text[at - 1] === '\r') at--;
-  let line = written;
-  if (syntax === 'hcl') {
-    // Line the `=` up with the attribute's, as terraform fmt does.
-    const width = text.slice(start, end).indexOf('=');
-    if (width > key.length) line = `${key.padEnd(width)}= ${value}`;
-  }
-  return { file: file.file, start: at, end: at, text: `${newline}${indent}${line}` };
+  const edit: TextEdit = { file: file.file, start: at, end: at, text: `${newline}${indent}${written}` };
+  // HCL: aligned with the run of one-line attributes it joins once every line the fix adds there is known (withHclRunsAligned).
+  if (syntax === 'hcl') addedHclLine.set(edit, { at, lead: `${indent}${renderKey(key, syntax)}`, value });
+  return edit;
 }
 
 /**

@@ -13,14 +13,15 @@ import { displayString, type UnknownValue, type Value } from './value.js';
  * (PolicyAttachment.partOfHolder).
  */
 export function attachManagedPolicy(model: Model, base: ResourceBase, policy: Value, holders: IdentityRef[], { bareNames = false, partOfHolder = false } = {}): boolean {
-  const document = awsManagedDocument(policy, bareNames);
-  if (document) {
+  const name = awsManagedName(policy, bareNames);
+  const document = name === undefined ? undefined : awsManagedDocument(policy, bareNames);
+  if (name !== undefined && document) {
     const parsed = policyDocumentFromValue(document, model.errors);
     const managed = copyBase(base, policy.range) as IdentityPolicy; // kind and policy are assigned next (see copyBase)
     managed.kind = 'managed';
     managed.policy = { value: document, range: policy.range };
     managed.holders = holders;
-    managed.awsManaged = true;
+    managed.awsManaged = name;
     if (partOfHolder) managed.partOfHolder = true;
     if (parsed) managed.document = parsed;
     model.identityPolicies.push(managed);
@@ -35,15 +36,21 @@ export function attachManagedPolicy(model: Model, base: ResourceBase, policy: Va
   return false;
 }
 
-/** The document of an AWS managed policy we keep as data, located at the value that names it. Names we do not hold are unknown. */
-export function awsManagedDocument(nameOrArn: Value, bareNames: boolean): Value | undefined {
+/** The name of the AWS managed policy an ARN (or, `bareNames`, a bare name) names; undefined for anything else. */
+function awsManagedName(nameOrArn: Value, bareNames: boolean): string | undefined {
   const text = displayString(nameOrArn);
   if (text === undefined) return undefined;
   const isArn = text.startsWith('arn:');
   const arn = isArn ? /:iam::aws:policy\/(?:[^/]+\/)*([^/]+)$/.exec(text) : null;
   const name = arn ? arn[1] : bareNames && !isArn ? text : undefined;
   // Only plain policy names: never let a template's text choose a path.
-  if (name === undefined || !/^[A-Za-z0-9_+=,.@-]+$/.test(name) || name.startsWith('.')) return undefined;
+  return name === undefined || !/^[A-Za-z0-9_+=,.@-]+$/.test(name) || name.startsWith('.') ? undefined : name;
+}
+
+/** The document of an AWS managed policy we keep as data, located at the value that names it. Names we do not hold are unknown. */
+export function awsManagedDocument(nameOrArn: Value, bareNames: boolean): Value | undefined {
+  const name = awsManagedName(nameOrArn, bareNames);
+  if (name === undefined) return undefined;
   const data = managedPolicyData(name);
   return data === undefined ? undefined : dataValue(data, nameOrArn.range);
 }

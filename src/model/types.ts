@@ -147,8 +147,11 @@ export interface IdentityPolicy extends ResourceBase {
   holders?: IdentityRef[];
   /** Its IAM name (`name`, `ManagedPolicyName`), for attachments that name it by ARN. */
   name?: string;
-  /** An AWS managed policy we hold, recorded where one attachment names it: like an inline policy, it reaches only the holders written there. */
-  awsManaged?: boolean;
+  /**
+   * An AWS managed policy we hold (its name, `IAMFullAccess`), recorded where one attachment names it: like an inline
+   * policy, it reaches only the holders written there.
+   */
+  awsManaged?: string;
   /**
    * Written in its holder's own definition (a role's inline policies, a SAM function's `Policies` for the role SAM
    * generates): the holder's resource depends on whatever the policy refers to (see PolicyAttachment.partOfHolder).
@@ -281,6 +284,12 @@ export interface ModuleCallSite {
   range: Range;
   source?: string;
   version?: string;
+  /**
+   * The `variable` defaults the module's code falls back on in this instance (those the call does not set): by
+   * name and where the default is written, so a finding on a value from one can say which variable, and that
+   * the call leaves it so.
+   */
+  defaults?: ReadonlyArray<{ name: string; range: Range }>;
 }
 
 export function emptyModel(): Model {

@@ -4,6 +4,7 @@ import { classifyPrincipal, pinnedBySkillId } from '../iam/principal.js';
 import type { Range } from '../model/range.js';
 import type { LambdaPermission, Model } from '../model/types.js';
 import { isNullish, knownString, resourcesOf } from '../model/value.js';
+import { callerIdentityAccount } from './support/caller-identity.js';
 import { onlyAwsServices, servicePinning, unscopingNote } from './support/account-pinning.js';
 import { fix, isCloudFormation, propertyName } from './support/fix.js';
 import { invokeGrant } from './support/grant.js';
@@ -150,12 +151,7 @@ function pinningFix(model: Model, permission: LambdaPermission, sources: Trigger
   const written = permission.sourceArn?.value;
   const named = new Set(written ? resourcesOf(written) : []);
   const local = wired.length > 0 || sources.some((s) => named.has(s.resource.address));
-  const account: FixValue | undefined =
-    isCloudFormation(permission) && local
-      ? { kind: 'intrinsic', name: 'Ref', argument: 'AWS::AccountId' }
-      : config?.accounts?.length === 1
-        ? { kind: 'string', value: config.accounts[0] }
-        : undefined;
+  const account = knownAccount(model, permission, local, config);
   if (account) {
     changes.push(setOrAdd(permission.sourceAccount?.range, anchor, sourceAccount, account));
     added.push(sourceAccount);
@@ -178,6 +174,18 @@ function unwiredNote(sources: Trigger[], wired: Trigger[], sourceArn: string): s
   if (sources.length === 0 || wired.length === 1) return '';
   if (wired.length > 1) return ` ${sourceArn} is not added: ${wired.length} resources call the function (${wired.map((s) => s.display).join(', ')}).`;
   return ` ${sourceArn} is not added: nothing in the scan connects ${sources.map((s) => s.resource.address).join(' or ')} to the function (no subscription, notification, target, integration or authorizer names both), so the caller may be another resource.`;
+}
+
+/**
+ * The account a fix can write as the source account: with the trigger in the scan and wired to the function (so deployed to the
+ * same account), the deployment's own (CloudFormation `AWS::AccountId`; Terraform the module's
+ * `data.aws_caller_identity`, as IG303 writes it); else the one configured account.
+ */
+function knownAccount(model: Model, permission: LambdaPermission, local: boolean, config: RuleConfig | undefined): FixValue | undefined {
+  if (local && isCloudFormation(permission)) return { kind: 'intrinsic', name: 'Ref', argument: 'AWS::AccountId' };
+  const caller = local && !isCloudFormation(permission) ? callerIdentityAccount(model, permission) : undefined;
+  if (caller) return { kind: 'terraform', expression: caller };
+  return config?.accounts?.length === 1 ? { kind: 'string', value: config.accounts[0] } : undefined;
 }
 
 /** Set the attribute when it is written (e.g. `= null`), else add it after the anchor. */

@@ -1,6 +1,7 @@
 import type { FixValue } from '../fix/types.js';
 import type { ActionCatalog } from '../iam/action-catalog.js';
 import { actionsOnNoFunction } from '../iam/function-scoped.js';
+import { groupedBy } from '../model/grouped-by.js';
 import { INVOKE_ACTIONS } from '../iam/invoke-actions.js';
 import { everyFunction, FUNCTION_PROBES, grantsByStatement, grantsOnAllFunctions, policiesReaching, resourceEntriesCoveringAllFunctions, type Grant } from '../iam/statement.js';
 import { rangeWithin } from '../model/range.js';
@@ -37,6 +38,9 @@ export const IG201: Rule = {
       // Distinct: two roots' instances of one module's function are written alike. None the fix leaves out for a dependency cycle.
       const nearby = nearbyFunctions(model, policy, 3 + looping.size).filter((f) => !looping.has(f.address)).slice(0, 3);
       const functions = [...new Set(nearby.flatMap((f) => exampleResource(policy, f)))];
+      const elsewhere = functions.length === 0 && looping.size === 0 && policy.sourceType.startsWith('aws_') ? arnsOfFunctionsElsewhere(model, policy, 3) : [];
+      // An AWS managed policy's Resource is AWS's to write: the policy itself must go.
+      const managed = policy.awsManaged !== undefined ? replaceManagedPolicy(policy, policy.awsManaged, nearby) : undefined;
       for (const { actions, grant, qualifiedOnly } of grants) {
         if (!mayTakeEffect(model, policy, (boundary) => actions.some((a) => grantsOnAllFunctions([boundary], a).length > 0))) continue;
         const action = displayString(grant.evidence);
@@ -50,11 +54,14 @@ export const IG201: Rule = {
           resource: policy.address,
           ...rootsOf(policy),
           evidence: `Action ${JSON.stringify(action)} on Resource ${JSON.stringify(resource)}`,
-          suggestion:
-            functions.length > 0
+          suggestion: managed
+            ? managed
+            : functions.length > 0
               ? `Allow only lambda:InvokeFunction, on the functions this identity calls, e.g. ${policy.sourceType.startsWith('iam-json:') ? `"Resource": [${functions.map((f) => JSON.stringify(f)).join(', ')}]` : `Resource = [${functions.join(', ')}]`}.`
-              : `Allow only lambda:InvokeFunction, on the ARNs of the functions this identity calls (arn:aws:lambda:REGION:ACCOUNT:function:NAME); ${looping.size > 0 ? `the functions beside it cannot be named by reference here (${[...looping].join(', ')}: a dependency cycle), write the ARN from the function name` : `no function is defined in ${isCloudFormation(policy) ? 'its template' : 'this scan'} to name`}.`,
-          fix: narrowResourceFix(policy, grant, inReach, catalog),
+              : elsewhere.length > 0
+              ? `Allow only lambda:InvokeFunction, on the ARNs of the functions this identity calls, e.g. Resource = [${elsewhere.map((f) => JSON.stringify(f)).join(', ')}]; no function is defined in this module to name by reference, and a reference to one defined in another folder does not resolve here.`
+              : `Allow only lambda:InvokeFunction, on the ARNs of the functions this identity calls (arn:aws:lambda:REGION:ACCOUNT:function:NAME); ${looping.size > 0 ? `the functions beside it cannot be named by reference here (${[...looping].join(', ')}: a dependency cycle), write the ARN from the function name` : noFunctionToName(model, policy)}.`,
+          fix: managed ? fix(`${managed} Not applied by --fix: an AWS managed policy's statements are AWS's, not written in your code.`) : narrowResourceFix(policy, grant, inReach, catalog),
         });
       }
     }
@@ -68,6 +75,51 @@ export const IG201: Rule = {
  */
 function exampleResource(policy: IdentityPolicy, fn: ResourceBase & { functionName?: { value: Value } }): string[] {
   if (!policy.sourceType.startsWith('iam-json:')) return fn.arnExpression ? [fn.arnExpression] : [];
+  return arnByName(fn);
+}
+
+/**
+ * The ARNs, by their known names, of the first `limit` functions of the policy's Terraform root (its modules'
+ * included): what a Terraform policy can write for functions of other folders, which no reference from its module
+ * names. None from other roots: another project's functions are no example of what this identity calls.
+ */
+function arnsOfFunctionsElsewhere(model: Model, policy: IdentityPolicy, limit: number): string[] {
+  const own = policy.root !== undefined ? (groupedBy(model.functions, rootOf).get(policy.root) ?? []) : [];
+  const arns = new Set<string>();
+  for (const fn of own) {
+    for (const arn of arnByName(fn)) arns.add(arn);
+    if (arns.size >= limit) break;
+  }
+  return [...arns].slice(0, limit);
+}
+
+const rootOf = (resource: ResourceBase) => resource.root;
+
+/**
+ * What to do about an AWS managed policy that allows invoking every function: its statements cannot be narrowed, so
+ * replace it, in SAM with the LambdaInvokePolicy template per function called (lambda:InvokeFunction on that
+ * function alone), elsewhere with a statement of one's own on the functions' ARNs. `nearby`: functions to name.
+ */
+function replaceManagedPolicy(policy: IdentityPolicy, name: string, nearby: readonly ResourceBase[]): string {
+  const cloudformation = isCloudFormation(policy);
+  if (policy.sourceType.startsWith('AWS::Serverless::')) {
+    const example = nearby[0] && nameable(nearby[0]) ? `{ FunctionName: !Ref ${nearby[0].address} }` : '{ FunctionName: NAME }';
+    return `Replace the AWS managed policy ${name} with policies granting only what this identity needs: for invoking, SAM's LambdaInvokePolicy once per function it calls (e.g. - LambdaInvokePolicy: ${example}). ${name} allows lambda:InvokeFunction on every function, and its Resource cannot be changed.`;
+  }
+  const arns = nearby.flatMap((f) => (cloudformation ? (nameable(f) ? [`!GetAtt ${f.address}.Arn`] : []) : f.arnExpression ? [f.arnExpression] : []));
+  const resource = arns.length > 0 ? `[${arns.join(', ')}]` : '["arn:aws:lambda:REGION:ACCOUNT:function:NAME"]';
+  return `Replace the AWS managed policy ${name} with policies granting only what this identity needs: for invoking, a statement of your own allowing lambda:InvokeFunction on the functions it calls (e.g. Resource${cloudformation ? ':' : ' ='} ${resource}). ${name} allows it on every function, and its Resource cannot be changed.`;
+}
+
+/** Why a suggestion names no function: none where the policy could name one (a Terraform policy's root holding none named). */
+function noFunctionToName(model: Model, policy: IdentityPolicy): string {
+  if (isCloudFormation(policy)) return 'no function is defined in its template to name';
+  if (!policy.sourceType.startsWith('aws_') || model.functions.length === 0) return 'no function is defined in this scan to name';
+  return 'no function of its Terraform root can be named here (a reference to a function of another folder does not resolve)';
+}
+
+/** A function's ARN by its known name (REGION and ACCOUNT as placeholders), as written when the name is one; none when unnamed. */
+function arnByName(fn: ResourceBase & { functionName?: { value: Value } }): string[] {
   const name = knownString(fn.functionName?.value);
   if (name === undefined || name.includes('${')) return [];
   if (name.startsWith('arn:')) return [name];

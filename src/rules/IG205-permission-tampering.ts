@@ -43,7 +43,10 @@ export const IG205: Rule = {
           TAMPERING_ACTIONS.some(([action, probes]) => actions.includes(action) && grantsOnAllFunctions([boundary], action, probes).some((g) => opens(g, action)));
         if (!mayTakeEffect(model, policy, allows)) continue;
         const evidence = grant.evidence;
-        const via = `(via ${JSON.stringify(displayString(evidence))})`;
+        // A NotAction (NotResource) entry is what the statement leaves out, not what it grants: say so, as IG203 does.
+        const element = grant.via === 'not-action' ? 'NotAction ' : grant.via === 'not-resource' ? 'NotResource ' : '';
+        const written = `${element}${JSON.stringify(displayString(evidence))}`;
+        const via = element ? `(through ${written}, which allows everything it does not list)` : `(via ${written})`;
         const scope = everyFunction({ qualifiedOnly }, 'every resource');
         findings.push({
           ruleId: 'IG205',
@@ -52,7 +55,7 @@ export const IG205: Rule = {
           range: evidence.range,
           resource: policy.address,
           ...rootsOf(policy),
-          evidence: `${JSON.stringify(displayString(evidence))} → ${stableEvidence(actions, (a) => a).join(', ')}`,
+          evidence: `${written} → ${stableEvidence(actions, (a) => a).join(', ')}`,
           suggestion: 'Keep these actions for the deployment role only, on the ARNs of the functions it deploys, and deny them elsewhere (an SCP denying lambda:AddPermission and lambda:PutResourcePolicy with lambda:Principal "*" and function URLs with AuthType NONE).',
         });
       }

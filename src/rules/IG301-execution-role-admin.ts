@@ -1,9 +1,11 @@
 import { actionEntriesMatching, coversAction, effectOf, hasScopingCondition, isUnconditionalDeny } from '../iam/statement.js';
 import { boundaryChoices, identityGraph } from '../model/identity-graph.js';
-import type { Statement } from '../model/types.js';
+import type { Range } from '../model/range.js';
+import type { IdentityPolicy, Model, Statement } from '../model/types.js';
 import { knownString } from '../model/value.js';
 import { wildcardMatches } from '../iam/wildcard.js';
 import { identityLabel, policyLabel, statementsOf } from './support/identity.js';
+import { callName, moduleValueOrigin, placeIn } from './support/module-value.js';
 import { rootsOf } from './support/roots.js';
 import type { Finding, Rule } from './types.js';
 
@@ -84,6 +86,23 @@ function remainingAfter(denials: Statement[], grant: Wildcard): Wildcard[] {
   return left.includes('*') ? [{ action: '*' }] : [...new Set(left)].map((action) => ({ action }));
 }
 
+/** The entry a wildcard grant reads in its statement: the Action entry it names (else the first NotAction entry). */
+function writtenAt(statement: Statement, grant: Wildcard): Range {
+  const action = 'action' in grant ? statement.action.find((a) => knownString(a)?.trim().toLowerCase() === grant.action.toLowerCase()) : undefined;
+  return (action ?? statement.notAction[0] ?? statement).range;
+}
+
+/**
+ * Where a module instance's grant is written when that is outside the module's code (a document its call passes):
+ * the place to change, which the policy's own location does not show.
+ */
+function writtenElsewhere(model: Model, grant: { action: string; policy: IdentityPolicy; written: Range }): string[] {
+  const origin = moduleValueOrigin(model, grant.policy, grant.policy.policy.range, grant.written);
+  if (origin?.kind !== 'passed') return [];
+  const how = origin.argument ? `in the module block of ${callName(origin.call)}` : `and passed to ${callName(origin.call)} (${placeIn(origin.call.range, grant.policy)})`;
+  return [`${JSON.stringify(grant.action)} is written at ${placeIn(grant.written, grant.policy)}, ${how}`];
+}
+
 export const IG301: Rule = {
   meta: {
     id: 'IG301',
@@ -110,17 +129,18 @@ export const IG301: Rule = {
           wildcardGrants(statement)
             .flatMap(capped)
             .flatMap((w) => remainingAfter(denials, w))
-            .map((w) => ({ action: label(w), policy })),
+            .map((w) => ({ action: label(w), policy, written: writtenAt(statement, w) })),
         );
       });
       if (grants.length === 0) continue;
       const actions = [...new Set(grants.map((g) => g.action))];
       // One policy per label: a role's Fn::If variants each record the policies it writes.
       const policies = [...new Map(grants.map((g) => [policyLabel(g.policy), g.policy])).values()];
+      const elsewhere = [...new Set(grants.flatMap((g) => writtenElsewhere(model, g)))];
       findings.push({
         ruleId: 'IG301',
         severity: 'high',
-        message: `Execution role ${identityLabel(node)} is allowed ${actions.map((a) => JSON.stringify(a)).join(', ')} on every resource (${policies.map(policyLabel).join(', ')}): a stolen function token would be that powerful, from anywhere.`,
+        message: `Execution role ${identityLabel(node)} is allowed ${actions.map((a) => JSON.stringify(a)).join(', ')} on every resource (${policies.map(policyLabel).join(', ')}${elsewhere.map((e) => `; ${e}`).join('')}): a stolen function token would be that powerful, from anywhere.`,
         range: node.identity.range,
         resource: node.identity.address,
         ...rootsOf(node.identity),

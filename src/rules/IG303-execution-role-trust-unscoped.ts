@@ -1,6 +1,4 @@
-import { dirname } from 'node:path';
 import type { Change, Fix, FixValue } from '../fix/types.js';
-import { groupedBy } from '../model/grouped-by.js';
 import { identityGraph } from '../model/identity-graph.js';
 import { rangeWithin, type Range } from '../model/range.js';
 import type { Model, Principal, ResourceBase, Statement } from '../model/types.js';
@@ -8,7 +6,7 @@ import { displayString, knownString } from '../model/value.js';
 import { lambdaServiceOf } from '../iam/service-principal.js';
 import { hasSourceCondition, ineffectiveSourceConditions, isLambdaPrincipal, trustsLambda } from '../iam/trust.js';
 import { fix, isCloudFormation } from './support/fix.js';
-import { inModuleInstance, moduleInstance } from './support/suggest.js';
+import { callerIdentityAccount } from './support/caller-identity.js';
 import { identityLabel } from './support/identity.js';
 import { rootsOf } from './support/roots.js';
 import type { Finding, Rule, RuleConfig } from './types.js';
@@ -94,18 +92,10 @@ function isPlainLambda(principal: Principal): boolean {
   return isLambdaPrincipal(principal) && lambdaServiceOf(principal.value) === 'lambda';
 }
 
-/** Looked up per role: the folders' `aws_caller_identity` data sources, grouped once (a module-level key, so groupedBy's cache holds). */
-const callerIdentityFolder = (d: ResourceBase) => (d.sourceType === 'aws_caller_identity' ? dirname(d.range.file) : undefined);
-
 function accountValue(model: Model, role: ResourceBase, terraform: boolean, config: RuleConfig | undefined): FixValue | { kind: 'missing'; why: string } {
   if (!terraform) return { kind: 'intrinsic', name: 'Ref', argument: 'AWS::AccountId' };
-  // A data source is only in scope in its own module: the role's directory, and the same instance (address prefix `module.a.`).
-  const prefix = moduleInstance(role.address);
-  const caller = (groupedBy(model.dataSources ?? [], callerIdentityFolder).get(dirname(role.range.file)) ?? [])
-    .filter((d) => inModuleInstance(d.address, prefix))
-    .map((d) => d.address.slice(prefix.length))
-    .sort()[0];
-  if (caller) return { kind: 'terraform', expression: `${caller}.account_id` };
+  const caller = callerIdentityAccount(model, role);
+  if (caller) return { kind: 'terraform', expression: caller };
   if (config?.accounts?.length === 1) return { kind: 'string', value: config.accounts[0] };
   return {
     kind: 'missing',

@@ -79,6 +79,9 @@ describe('invokeguard CLI', () => {
     const help = await run(['--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/--severity-threshold/);
+    // The subcommand IG403's suggestion tells users to run is listed, though dispatched before commander parses.
+    expect(help.stdout).toMatch(/^  guardrails \[options\] +print the recommended organisation guardrails/m);
+    expect((await run(['graph', '--help'])).stdout).not.toMatch(/guardrails/);
   });
 
   it('runs as the built bin with the documented exit codes', () => {

@@ -150,12 +150,12 @@ resource "aws_iam_policy" "p" {
 });
 
 describe('fixes in code shared by module calls', () => {
-  it('are withheld when another call of the module does not need them', async () => {
+  it('change the value a call passes, where it is written, rather than the code its other calls share', async () => {
     const module = 'variable "auth" {}\nresource "aws_lambda_function_url" "u" {\n  function_name      = "fn"\n  authorization_type = var.auth\n}\n';
     const calls = (a: string, b: string) => `module "a" {\n  source = "./m"\n  auth   = "${a}"\n}\nmodule "b" {\n  source = "./m"\n  auth   = "${b}"\n}\n`;
     const mixed = await scan({ paths: ['.'], cwd: tempTree({ 'main.tf': calls('NONE', 'AWS_IAM'), 'm/main.tf': module }) });
-    expect(mixed.findings.map((f) => [f.resource, f.fix?.edits.length])).toEqual([['module.a.aws_lambda_function_url.u', 0]]);
-    expect(mixed.findings[0].fix?.description).toMatch(/shared by 2 instances/);
+    expect(mixed.findings.map((f) => [f.resource, f.range.file, f.range.line, f.fix?.edits.map((e) => [e.file, e.text])])).toEqual([['module.a.aws_lambda_function_url.u', 'main.tf', 3, [['main.tf', '"AWS_IAM"']]]]);
+    expect(mixed.findings[0].fix?.description).not.toMatch(/Not applied/);
     const both = await scan({ paths: ['.'], cwd: tempTree({ 'main.tf': calls('NONE', 'NONE'), 'm/main.tf': module }) });
     expect(both.findings.map((f) => [f.resource, f.fix?.edits.length])).toEqual([
       ['module.a.aws_lambda_function_url.u', 1],

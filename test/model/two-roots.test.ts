@@ -109,11 +109,15 @@ describe('two Terraform roots calling one local module under one name', () => {
     ]);
   });
 
-  it('suggests a module function once, and draws each root’s instance as its own node', async () => {
+  it('suggests each root its own module function by ARN (a reference from the root to the module’s code does not resolve), and draws each root’s instance as its own node', async () => {
     const dir = tree(call('a') + rolePolicy('invoke', ['lambda:InvokeFunction']), call('b') + rolePolicy('invoke', ['lambda:InvokeFunction']));
     const { findings } = await scan({ paths: ['.'], cwd: dir });
     expect(findings.filter((f) => f.ruleId === 'IG201').map((f) => [f.range.file, f.range.line, f.suggestion])).toEqual(
-      ['envs/a/main.tf', 'envs/b/main.tf'].map((file) => [file, 8, 'Allow only lambda:InvokeFunction, on the functions this identity calls, e.g. Resource = [aws_lambda_function.this.arn].']),
+      ['a', 'b'].map((root) => [
+        `envs/${root}/main.tf`,
+        8,
+        `Allow only lambda:InvokeFunction, on the ARNs of the functions this identity calls, e.g. Resource = ["arn:aws:lambda:REGION:ACCOUNT:function:${root}"]; no function is defined in this module to name by reference, and a reference to one defined in another folder does not resolve here.`,
+      ]),
     );
     const { model } = await loadModel({ paths: ['.'], cwd: dir });
     const mermaid = renderGraphMermaid(invokerGraph(model));

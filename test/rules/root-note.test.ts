@@ -41,8 +41,9 @@ const ig301 = async (files: Record<string, string>) => {
   return findings.filter((f) => f.ruleId === 'IG301').map((f) => [f.ruleId, f.range.file, f.range.line, f.roots, messageText(f)]);
 };
 
+/** IG301's message; a module instance's also cites where its root's call writes the actions (alike in every root, so one message). */
 const admin = (address: string, note: string, actions: string) =>
-  `Execution role ${address}${note} is allowed ${actions} on every resource (${address.replace('aws_iam_role.', 'aws_iam_role_policy.')} (modules/fn/main.tf:11)): a stolen function token would be that powerful, from anywhere.`;
+  `Execution role ${address}${note} is allowed ${actions} on every resource (${address.replace('aws_iam_role.', 'aws_iam_role_policy.')} (modules/fn/main.tf:11)${address.startsWith('module.') ? `; ${actions} is written at main.tf:4 in its root, in the module block of module.fn` : ''}): a stolen function token would be that powerful, from anywhere.`;
 
 describe('findings name the Terraform root of a module instance', () => {
   it('names the one root whose instance of a module role is admin', async () => {

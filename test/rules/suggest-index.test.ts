@@ -101,7 +101,7 @@ function linearNearby(model: Model, from: ResourceBase, limit = 3): ResourceBase
   const reach = linearReachable(model, from).slice(0, limit);
   if (reach.length > 0 || from.sourceType.startsWith('AWS::')) return reach;
   const folder = model.functions.filter((f) => dirname(f.range.file) === dirname(from.range.file));
-  return (folder.length > 0 ? folder : model.functions).slice(0, limit);
+  return (folder.length > 0 || !from.sourceType.startsWith('iam-json:') ? folder : model.functions).slice(0, limit);
 }
 
 describe('reachableFunctions (functions grouped by template or module instance once per model)', () => {

@@ -1,4 +1,5 @@
 import type { HclBlock, HclBody, HclFile } from '../../parse/terraform-hcl/hcl-ast.js';
+import type { Range } from '../range.js';
 import type { Attribute, Model, ModuleCallSite } from '../types.js';
 import type { Value } from '../value.js';
 import { evaluationBudget, Evaluator, type EvaluationBudget } from './evaluate.js';
@@ -125,7 +126,7 @@ function instantiateWith(model: Model, evaluator: Evaluator, budget: Budget): vo
     for (const { suffix, scoped } of calls) {
       const child = evaluator.child(name, suffix, scoped);
       if (!child) continue;
-      (model.moduleCalls ??= []).push(callSite(child.module.prefix, call));
+      (model.moduleCalls ??= []).push(callSite(child.module.prefix, call, child.module.variables));
       instantiateWith(model, child, budget);
     }
   }
@@ -145,12 +146,26 @@ function unscannedSource(model: Model, module: ModuleInstance, name: string, cal
   if (!notices.some((n) => n.message === message)) notices.push({ path: call.range.file, message });
 }
 
-function callSite(prefix: string, call: HclBlock): ModuleCallSite {
+function callSite(prefix: string, call: HclBlock, variables: ReadonlyMap<string, HclBlock>): ModuleCallSite {
   const site: ModuleCallSite = { prefix, range: call.range };
   for (const attr of call.body.attributes) {
     if ((attr.name === 'source' || attr.name === 'version') && attr.expr.t === 'literal' && typeof attr.expr.value === 'string') site[attr.name] = attr.expr.value;
   }
+  const defaults = unsetDefaults(call, variables);
+  if (defaults.length > 0) site.defaults = defaults;
   return site;
+}
+
+/** The defaults of the variables a module call does not set: what its instance's code falls back on. */
+function unsetDefaults(call: HclBlock, variables: ReadonlyMap<string, HclBlock>): Array<{ name: string; range: Range }> {
+  const set = new Set(call.body.attributes.map((a) => a.name));
+  const defaults: Array<{ name: string; range: Range }> = [];
+  for (const [name, variable] of variables) {
+    if (set.has(name)) continue;
+    const fallback = variable.body.attributes.find((a) => a.name === 'default');
+    if (fallback) defaults.push({ name, range: fallback.expr.range });
+  }
+  return defaults;
 }
 
 function hasInstances(block: HclBlock): boolean {

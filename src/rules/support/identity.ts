@@ -4,8 +4,12 @@ import type { IdentityPolicy, Statement } from '../../model/types.js';
 /** Resources whose inline policies share the resource's address. */
 const INLINE_OWNERS = new Set(['aws_iam_role', 'AWS::IAM::Role', 'AWS::IAM::User', 'AWS::IAM::Group']);
 
-/** How a message names a policy: its address, its name when several share one address (inline policies), and where it is. */
+/**
+ * How a message names a policy: its address, its name when several share one address (inline policies), and where
+ * it is. An AWS managed policy is named by its own name: its address is the holder's, which attaches several.
+ */
 export function policyLabel(policy: IdentityPolicy): string {
+  if (policy.awsManaged !== undefined) return `AWS managed policy ${policy.awsManaged} (${policy.range.file}:${policy.range.line})`;
   const named = policy.name !== undefined && INLINE_OWNERS.has(policy.sourceType) ? ` policy "${policy.name}"` : '';
   return `${policy.address}${named} (${policy.range.file}:${policy.range.line})`;
 }

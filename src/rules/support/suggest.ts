@@ -180,14 +180,16 @@ function functionIndex(functions: Model['functions']): FunctionIndex {
 
 /**
  * Functions a policy can name by reference, for least-privilege suggestions: those of its template
- * or Terraform module instance. Without one there: functions of its folder, else anywhere in the
- * scan, as examples of the form; but never another template's, which its template cannot name.
+ * or Terraform module instance. Without one there: functions of its folder (the same module code, so
+ * the same reference resolves). Never another template's or another Terraform folder's, which a
+ * reference written here cannot name (`terraform plan` rejects it); only a raw IAM JSON policy, which
+ * names functions by ARN, takes them from anywhere in the scan.
  */
 export function nearbyFunctions(model: Model, from: ResourceBase, limit = 3): ResourceBase[] {
   const reach = reachableFunctions(model.functions, from).slice(0, limit);
   if (reach.length > 0 || from.sourceType.startsWith('AWS::')) return reach;
   const folder = byFolder(model.functions).get(dirname(from.range.file)) ?? [];
-  return (folder.length > 0 ? folder : model.functions).slice(0, limit);
+  return (folder.length > 0 || !from.sourceType.startsWith('iam-json:') ? folder : model.functions).slice(0, limit);
 }
 
 
