@@ -3,6 +3,7 @@ import { fix, propertyName } from './support/fix.js';
 import { invokeGrant } from './support/grant.js';
 import { namedFunction } from './support/suggest.js';
 import { rootsOf } from './support/roots.js';
+import { valueOrigin } from './support/value-origin.js';
 import type { Finding, Rule } from './types.js';
 
 export const IG104: Rule = {
@@ -23,10 +24,11 @@ export const IG104: Rule = {
     for (const url of model.functionUrls) {
       const auth = url.authorizationType;
       if (!auth || knownString(auth.value)?.toUpperCase() !== 'NONE') continue;
+      const origin = valueOrigin(auth);
       findings.push({
         ruleId: 'IG104',
         severity: 'high',
-        message: `${url.address} makes its function callable by anyone on the internet: authorization type is NONE.`,
+        message: `${url.address} makes its function callable by anyone on the internet: authorization type is NONE${origin ? ` (${origin})` : ''}.`,
         range: auth.range,
         resource: url.address,
         ...rootsOf(url),
