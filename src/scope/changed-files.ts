@@ -17,7 +17,7 @@ const TERRAFORM_FILE = /\.(tf|tf\.json|tofu|tofu\.json|tfvars|tfvars\.json)$/i;
 export async function withContext(paths: readonly string[], cwd: string): Promise<string[]> {
   const out = new Set(paths.map((p) => resolve(cwd, p)));
   const dirs = new Set([...out].filter((p) => TERRAFORM_FILE.test(p)).map((p) => dirname(p)));
-  for (const dir of [...dirs, ...(await calledModuleDirs(dirs))]) {
+  for (const dir of [...dirs, ...(await calledModuleDirs(dirs, cwd))]) {
     const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
     for (const entry of entries) if (entry.isFile() && TERRAFORM_FILE.test(entry.name)) out.add(join(dir, entry.name));
   }

@@ -97,6 +97,18 @@ describe('--changed-only reports a finding when a value it rests on was written 
     ]);
   });
 
+  it('a module the repository root holds is read (an example calling "../../"); one outside the scan\'s folder is not', async () => {
+    const permission = 'variable "principal" { type = string }\nresource "aws_lambda_permission" "p" {\n  action        = "lambda:InvokeFunction"\n  function_name = "orders"\n  principal     = var.principal\n}\n';
+    const root = tempTree({
+      'repo/main.tf': permission,
+      'repo/examples/open/main.tf': 'module "fn" {\n  source    = "../../"\n  principal = "*"\n}\n',
+      'repo/calls-outside/main.tf': 'module "fn" {\n  source    = "../../elsewhere"\n  principal = "*"\n}\n',
+      'elsewhere/main.tf': permission,
+    });
+    expect(await changed(join(root, 'repo'), 'examples/open/main.tf')).toEqual([['IG101', 'module.fn.aws_lambda_permission.p', 'main.tf', 5]]);
+    expect(await changed(join(root, 'repo'), 'calls-outside/main.tf')).toEqual([]);
+  });
+
   it('a variable default that attaches a policy: the policy\'s findings, and the execution role it reaches', async () => {
     expect(await changedIn('execution-roles', 'variables.tf')).toEqual([
       ['IG301', 'aws_iam_role.exec', 'main.tf', 5],
