@@ -617,10 +617,7 @@ export class Evaluator {
     const block = this.module.outputs.get(name);
     // An output not declared (or declared in a file that did not parse) is not known here.
     if (!block) return unknownValue(range, ownedString(text));
-    return this.root.memo(block, () => `${this.module.prefix}output.${name}`, () => {
-      const value = this.root.attribute(block.body, 'value');
-      return value ? passedThrough(value, block.range) : unknownValue(range, ownedString(text));
-    });
+    return this.root.memo(block, () => `${this.module.prefix}output.${name}`, () => this.root.attribute(block.body, 'value') ?? unknownValue(range, ownedString(text)));
   }
 
   /** `name` says what `key` is the value of, for the Unknown a cycle of references yields. */
@@ -649,8 +646,7 @@ function outputsOf(child: Evaluator | undefined, path: Array<string | number>, a
     return { kind: 'object', entries, range };
   }
   if (typeof name !== 'string') return invalidValue(range, ownedString(text));
-  const output = child.output(name, range, text);
-  return passagesInherited(output, index(output, path.slice(at + 1), text, range));
+  return index(child.output(name, range, text), path.slice(at + 1), text, range);
 }
 
 /** Each template file templatefile() read, parsed once (null: declined by the fast parser), however many instances read it. */
