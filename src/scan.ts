@@ -183,7 +183,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const { directives, problems } = directiveScan;
   const { findings: kept, suppressed } = applySuppressions(sortFindings(dedupe(applyRuleSettings([...findings, ...problems], options.config))), directives, model);
   const warnings: string[] = [];
-  // --changed-only: what stands in (or is declared in) the changed paths, as against their context.
+  // --changed-only: what rests on the changed paths (stands, is declared, or has a value written there), as against their context.
   const inChanged = options.changedOnly ? changedPlaces(options.paths, cwd, model) : undefined;
   if (options.accessAnalyzer) {
     // Loaded only when asked for: a normal scan never loads the AWS SDK.

@@ -91,7 +91,7 @@ export async function runCli(argv: string[], io: CliIo, testing: { rules?: reado
     .addOption(new Option('--analyzer-timeout <ms>', 'time limit of each Access Analyzer request attempt').argParser(positiveInteger).default(10000))
     .option('--fix', "apply the findings' automatic fixes to the files, then report what remains")
     .addOption(new Option('--fix-dry-run', 'print the automatic fixes as a unified diff (for git apply) and change nothing').conflicts('fix'))
-    .option('--changed-only', 'the paths are changed files (pre-commit): scan them with their context, report only findings in them')
+    .option('--changed-only', 'the paths are changed files (pre-commit): scan them with their context, report only findings that rest on them')
     .option('--no-installed-modules', 'do not analyse the module code terraform init installed under .terraform/modules')
     .option('--var-file <file>', 'Terraform variable file (HCL, or JSON if named .json) applied to every root module after its own tfvars, as terraform -var-file does (repeatable)', (value: string, previous: string[]) => [...previous, value], [] as string[])
     .option('--show-suppressed', 'list findings suppressed by invokeguard:ignore (with their reasons), not only count them')

@@ -5,6 +5,7 @@ import { accountPinning, onlyAwsServices, unscopingNote } from './support/accoun
 import { invokeGrant } from './support/grant.js';
 import { namedFunction, unnamedFunction } from './support/suggest.js';
 import { rootsOf } from './support/roots.js';
+import { valueOrigin } from './support/value-origin.js';
 import type { Finding, Rule } from './types.js';
 
 export const IG101: Rule = {
@@ -32,10 +33,11 @@ export const IG101: Rule = {
       if (pinning.pinned !== false) continue;
       const name = namedFunction(model, permission);
       const target = name ?? unnamedFunction(permission);
+      const origin = valueOrigin(permission.principal);
       findings.push({
         ruleId: 'IG101',
         severity: 'critical',
-        message: `${permission.address} lets any AWS principal ("*") invoke ${target}: ${pinning.why} and no organisation id${unscopingNote(permission.unscopingConditions)}.`,
+        message: `${permission.address} lets any AWS principal ("*"${origin ? ` ${origin}` : ''}) invoke ${target}: ${pinning.why} and no organisation id${unscopingNote(permission.unscopingConditions)}.`,
         range: permission.principal.range,
         resource: permission.address,
         ...rootsOf(permission),

@@ -7,6 +7,7 @@ import { invokeGrant } from './support/grant.js';
 import { namedFunction } from './support/suggest.js';
 import { at, callName, moduleValueOrigin, originText, type ModuleValueOrigin } from './support/module-value.js';
 import { rootsOf } from './support/roots.js';
+import { valueOrigin } from './support/value-origin.js';
 import type { Finding, Rule } from './types.js';
 
 export const IG104: Rule = {
@@ -34,11 +35,13 @@ export const IG104: Rule = {
       const passed = origin?.kind === 'passed';
       const attribute = propertyName(url, 'authorization_type', 'AuthType');
       const consumers = urlConsumers(model, url);
+      // Outside a module instance's origin, where the value was written when not in the attribute (a variable default, a local).
+      const from = origin ? undefined : valueOrigin(auth);
       const why = `Set ${attribute} to AWS_IAM: callers then need a SigV4 signature and lambda:InvokeFunctionUrl.`;
       findings.push({
         ruleId: 'IG104',
         severity: 'high',
-        message: `${url.address} makes its function callable by anyone on the internet: authorization type is NONE${origin ? originText(origin, auth.range, url) : ''}.`,
+        message: `${url.address} makes its function callable by anyone on the internet: authorization type is NONE${origin ? originText(origin, auth.range, url) : from ? ` (${from})` : ''}.`,
         range: passed ? origin.written : auth.range,
         resource: url.address,
         ...rootsOf(url),

@@ -58,6 +58,66 @@ describe('--changed-only (pre-commit): changed files scanned with their context,
   });
 });
 
+/** The probes: findings whose values are written in another file than the attribute (test/fixtures/changed-only). */
+const PROBES = join(REPO_ROOT, 'test', 'fixtures', 'changed-only');
+
+async function changedIn(fixture: string, ...paths: string[]) {
+  return changed(join(PROBES, fixture), ...paths);
+}
+
+describe('--changed-only reports a finding when a value it rests on was written in a changed file', () => {
+  it('a variable default, a local: the grant at the attribute in the unchanged file is reported', async () => {
+    expect(await changedIn('values-elsewhere', 'variables.tf')).toEqual([['IG104', 'aws_lambda_function_url.u', 'main.tf', 3]]);
+    expect(await changedIn('values-elsewhere', 'locals.tf')).toEqual([['IG101', 'aws_lambda_permission.p', 'main.tf', 8]]);
+  });
+
+  it('a changed file the grants do not rest on reports nothing', async () => {
+    expect(await changedIn('values-elsewhere', 'versions.tf')).toEqual([]);
+  });
+
+  it('a local that forwards a variable: the local\'s file counts, though the literal stands in the variable\'s', async () => {
+    expect(await changedIn('local-hop', 'locals.tf')).toEqual([['IG101', 'aws_lambda_permission.p', 'main.tf', 4]]);
+    expect(await changedIn('local-hop', 'variables.tf')).toEqual([['IG101', 'aws_lambda_permission.p', 'main.tf', 4]]);
+  });
+
+  it('a terraform.tfvars entry', async () => {
+    expect(await changedIn('tfvars-and-modules', 'terraform.tfvars')).toEqual([['IG104', 'aws_lambda_function_url.tfvars_auth', 'main.tf', 18]]);
+  });
+
+  it('a module call\'s arguments: the local modules it calls (and those they call) are scanned, their grants reported', async () => {
+    expect(await changedIn('module-caller', 'main.tf')).toEqual([
+      ['IG101', 'module.perm.aws_lambda_permission.p', 'modules/perm/main.tf', 9],
+      ['IG104', 'module.url.aws_lambda_function_url.u', 'modules/perm/main.tf', 13],
+    ]);
+    expect(await changedIn('tfvars-and-modules', 'main.tf')).toEqual([
+      ['IG104', 'aws_lambda_function_url.tfvars_auth', 'main.tf', 18],
+      ['IG101', 'module.api.module.inner.aws_lambda_permission.this', 'modules/fn/main.tf', 16],
+      ['IG101', 'module.fanout["b"].aws_lambda_permission.this', 'modules/fn/main.tf', 16],
+      ['IG104', 'module.api.module.inner.aws_lambda_function_url.this', 'modules/fn/main.tf', 21],
+    ]);
+  });
+
+  it('a module the repository root holds is read (an example calling "../../"); one outside the scan\'s folder is not', async () => {
+    const permission = 'variable "principal" { type = string }\nresource "aws_lambda_permission" "p" {\n  action        = "lambda:InvokeFunction"\n  function_name = "orders"\n  principal     = var.principal\n}\n';
+    const root = tempTree({
+      'repo/main.tf': permission,
+      'repo/examples/open/main.tf': 'module "fn" {\n  source    = "../../"\n  principal = "*"\n}\n',
+      'repo/calls-outside/main.tf': 'module "fn" {\n  source    = "../../elsewhere"\n  principal = "*"\n}\n',
+      'elsewhere/main.tf': permission,
+    });
+    expect(await changed(join(root, 'repo'), 'examples/open/main.tf')).toEqual([['IG101', 'module.fn.aws_lambda_permission.p', 'main.tf', 5]]);
+    expect(await changed(join(root, 'repo'), 'calls-outside/main.tf')).toEqual([]);
+  });
+
+  it('a variable default that attaches a policy: the policy\'s findings, and the execution role it reaches', async () => {
+    expect(await changedIn('execution-roles', 'variables.tf')).toEqual([
+      ['IG301', 'aws_iam_role.exec', 'main.tf', 5],
+      ['IG303', 'aws_iam_role.exec', 'main.tf', 9],
+      ...['IG201', 'IG202', 'IG205'].map((rule) => [rule, 'aws_iam_role_policy_attachment.extra["arn:aws:iam::aws:policy/AdministratorAccess"]', 'variables.tf', 3]),
+    ]);
+  });
+});
+
 describe('.pre-commit-hooks.yaml', () => {
   it('declares a node hook that passes Terraform, OpenTofu, JSON, YAML and .template filenames to the package binary in --changed-only mode', () => {
     const hooks = parse(readFileSync(join(REPO_ROOT, '.pre-commit-hooks.yaml'), 'utf8')) as Array<Record<string, unknown>>;

@@ -128,4 +128,23 @@ resource "aws_lambda_permission" "from_topic" {
       ['aws_lambda_permission.from_topic', 15, 'Add a source account condition (the account that owns the calling resource) and a source ARN such as aws_sns_topic.t.arn.'],
     ]);
   });
+
+  it('IG101 and IG104 stay at the attribute but name where a value written elsewhere comes from (variable, local, tfvars, module argument)', async () => {
+    const root = 'test/fixtures/changed-only';
+    const { findings } = await scanPaths(`${root}/values-elsewhere`, `${root}/module-caller`, `${root}/tfvars-and-modules`);
+    const shown = findings.filter((f) => f.ruleId === 'IG101' || f.ruleId === 'IG104').map((f) => `${f.range.file}:${f.range.line} ${f.message.replace(/: it has no source .*/, '')}`);
+    expect(shown).toEqual([
+      `${root}/module-caller/modules/perm/main.tf:9 module.perm.aws_lambda_permission.p lets any AWS principal ("*" from ${root}/module-caller/main.tf:3) invoke orders`,
+      `${root}/module-caller/modules/perm/main.tf:13 module.url.aws_lambda_function_url.u makes its function callable by anyone on the internet: authorization type is NONE (from ${root}/module-caller/main.tf:9).`,
+      `${root}/tfvars-and-modules/main.tf:18 aws_lambda_function_url.tfvars_auth makes its function callable by anyone on the internet: authorization type is NONE (from ${root}/tfvars-and-modules/terraform.tfvars:1).`,
+      `${root}/tfvars-and-modules/modules/fn/main.tf:16 module.api.module.inner.aws_lambda_permission.this lets any AWS principal ("*" from ${root}/tfvars-and-modules/main.tf:23) invoke module.api.module.inner.aws_lambda_function.this`,
+      `${root}/tfvars-and-modules/modules/fn/main.tf:16 module.fanout["b"].aws_lambda_permission.this lets any AWS principal ("*" from ${root}/tfvars-and-modules/main.tf:29) invoke module.fanout["b"].aws_lambda_function.this`,
+      `${root}/tfvars-and-modules/modules/fn/main.tf:21 module.api.module.inner.aws_lambda_function_url.this makes its function callable by anyone on the internet: authorization type is NONE (from ${root}/tfvars-and-modules/main.tf:24).`,
+      `${root}/values-elsewhere/main.tf:3 aws_lambda_function_url.u makes its function callable by anyone on the internet: authorization type is NONE (from ${root}/values-elsewhere/variables.tf:3).`,
+      `${root}/values-elsewhere/main.tf:8 aws_lambda_permission.p lets any AWS principal ("*" from ${root}/values-elsewhere/locals.tf:2) invoke orders`,
+    ]);
+    // Written in the attribute itself: nothing added.
+    const inline = await scan({ paths: ['.'], cwd: tempTree({ 'main.tf': 'resource "aws_lambda_function_url" "u" {\n  function_name      = "orders"\n  authorization_type = "NONE"\n}\n' }) });
+    expect(inline.findings.map((f) => f.message)).toEqual(['aws_lambda_function_url.u makes its function callable by anyone on the internet: authorization type is NONE.']);
+  });
 });

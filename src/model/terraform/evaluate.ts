@@ -17,6 +17,7 @@ import { policyDocumentDataValue } from './policy-document-data.js';
 import { awsManagedPolicyDataValue } from './managed-policy-data.js';
 import { directiveTree, renderTemplate, type TemplateScope } from './template-directives.js';
 import { positionsFromRuns } from '../string-positions.js';
+import { passagesInherited, passedThrough } from '../value-passages.js';
 
 /** Resource attributes Terraform computes at apply time: a reference to them is symbolic. */
 const COMPUTED_ATTRIBUTES = new Set(['arn', 'id', 'invoke_arn', 'qualified_arn', 'qualified_invoke_arn', 'execution_arn', 'unique_id', 'function_url', 'url_id']);
@@ -119,7 +120,7 @@ export class Evaluator {
     let child: Evaluator | undefined;
     if (call && declared && module.modules && root.budget.moduleInstances-- > 0) {
       const inputs = new Map<string, () => Value>();
-      for (const attr of call.body.attributes) inputs.set(attr.name, () => caller.evaluate(attr.expr));
+      for (const attr of call.body.attributes) inputs.set(attr.name, () => passedThrough(caller.evaluate(attr.expr), attr.expr.range));
       const modules = { ...module.modules, stack: [...module.modules.stack, declared.dir] };
       child = new Evaluator({ ...declared, prefix: `${module.prefix}module.${key}.`, inputs, modules }, undefined, undefined, root.budget);
     }
@@ -469,7 +470,7 @@ export class Evaluator {
       if (block) return this.resourceAttribute(block, key, head, path, text, range);
     }
     if (!base) return unknownValue(range, ownedString(text));
-    return index(base, path.slice(consumed), text, range);
+    return passagesInherited(base, index(base, path.slice(consumed), text, range));
   }
 
   /**
@@ -538,7 +539,7 @@ export class Evaluator {
 
   private local(name: string, range: Range): Value {
     const expr = this.module.locals.get(name);
-    if (expr) return this.memo(expr, () => `local.${name}`, () => this.evaluate(expr));
+    if (expr) return this.memo(expr, () => `local.${name}`, () => passedThrough(this.evaluate(expr), expr.range));
     // An undeclared local is Unknown where it is first referenced, as every later reference says.
     const undeclared = `local.${name}`;
     return this.memo(undeclared, () => undeclared, () => unknownValue(range, undeclared));
