@@ -4,7 +4,8 @@ import type { Value } from '../value.js';
 import { evaluationBudget, Evaluator, type EvaluationBudget } from './evaluate.js';
 import { declarations, groupByDirectory, type Declarations, type ModuleDirectory, type ModuleInstance, type TerraformContext, type TerraformFileReader } from './module-tree.js';
 import { internType } from './intern.js';
-import { addResourceBase, addTerraformResource, isModelledType, type TerraformBlockView, type TerraformResourceView } from './resources.js';
+import { addPlanVariants } from './plan-variants.js';
+import { addResourceBase, addTerraformResource, hasPlanVariants, isModelledType, type TerraformBlockView, type TerraformResourceView } from './resources.js';
 
 /**
  * Adds the Terraform part of the scan to the model. Each directory is a module; a directory
@@ -138,8 +139,12 @@ function hasInstances(block: HclBlock): boolean {
 /** `instanceOf`: the block's own address, when this is one of its instances. */
 function addResource(model: Model, address: string, type: string, name: string, block: HclBlock, evaluator: Evaluator, root: string, instanceOf?: string): void {
   // Most resources are only an entry in model.resources: no view (closures) or evaluation for them.
-  if (isModelledType(type)) addTerraformResource(model, hclResourceView(address, type, name, block, evaluator, root, instanceOf));
-  else addResourceBase(model, address, type, name, block.range, block.constructPath, instanceOf, root);
+  if (!isModelledType(type)) addResourceBase(model, address, type, name, block.range, block.constructPath, instanceOf, root);
+  else if (!hasPlanVariants(type)) addTerraformResource(model, hclResourceView(address, type, name, block, evaluator, root, instanceOf));
+  else {
+    const view = hclResourceView(address, type, name, block, evaluator, root, instanceOf);
+    addPlanVariants(model, evaluator, (into) => addTerraformResource(into, view));
+  }
 }
 
 /** An HCL resource block seen through the evaluator. */
