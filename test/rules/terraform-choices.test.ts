@@ -22,6 +22,8 @@ describe('Terraform values decided at plan time are explored like CloudFormation
       ['IG201', 'aws_iam_policy.deploy', 58],
       // Two predicates choose apart: "*" with no org id is one plan.
       ['IG101', 'aws_lambda_permission.two_predicates', 72],
+      // local.caller was read (as unknown) for a function first.
+      ['IG101', 'aws_lambda_permission.reads_after', 93],
     ]);
   });
 
