@@ -10,7 +10,7 @@ function manyPredicates(predicates: number): string {
 }
 
 describe('Terraform values decided at plan time are explored like CloudFormation choices', () => {
-  it('a conditional on an unknown predicate (scalar, through a local, in jsonencode, in a policy document), lookup with an unknown key and coalesce of an unset variable: the public branch is reported', async () => {
+  it('a conditional on an unknown predicate (scalar, through a local, in jsonencode, in a policy document), lookup with an unknown key, coalesce of an unset variable and try past a step that may fail: the public alternative is reported', async () => {
     expect(await triples('test/fixtures/tf-choices/fail')).toEqual([
       // local.is_prod ? "NONE" : "AWS_IAM": the prod workspace's URL is public.
       ['IG104', 'aws_lambda_function_url.by_workspace', 17],
@@ -24,6 +24,8 @@ describe('Terraform values decided at plan time are explored like CloudFormation
       ['IG101', 'aws_lambda_permission.two_predicates', 72],
       // local.caller was read (as unknown) for a function first.
       ['IG101', 'aws_lambda_permission.reads_after', 93],
+      // try(var.config.principal, "*"): var.config may have no principal.
+      ['IG101', 'aws_lambda_permission.try_fallback', 102],
     ]);
   });
 

@@ -387,9 +387,11 @@ export class Evaluator {
     switch (name) {
       case 'try': {
         // Falls back only past an argument Terraform fails to evaluate; one not known yet is the result (unknown).
-        for (const arg of args) {
-          const value = this.evaluate(arg);
+        for (let i = 0; i < args.length; i++) {
+          const value = this.evaluate(args[i]);
           if (hasInvalid(value)) continue;
+          // A step into a value not known yet (`var.config.principal`) may fail when Terraform plans: then the next argument is the result.
+          if (i < args.length - 1 && mayFailStep(args[i], value) && this.planChoice(2, `fails:${textOf(args[i])}`) === 1) continue;
           if (whollyKnown(value) || value.kind === 'unknown' || value.kind === 'template') return value;
           return unknownValue(range, textOf(expr));
         }
@@ -794,6 +796,12 @@ function wholeText(file: string, text: string): Range {
 
 function textOf(expr: Expr): string {
   return 'text' in expr ? ownedString(expr.text) : expr.t === 'call' ? `${expr.name}(...)` : 'expression';
+}
+
+/** Whether `expr` steps into something (`var.config.principal`, `local.m[k]`) whose `value` is not known: the step may fail. */
+function mayFailStep(expr: Expr, value: Value): boolean {
+  if (value.kind !== 'unknown' || value.resource !== undefined) return false;
+  return expr.t === 'traverse' || (expr.t === 'ref' && expr.path.length > 2);
 }
 
 /** A bare identifier expression (`iterator = rule`; in Terraform JSON the string `"rule"`). */
