@@ -391,7 +391,7 @@ export class Evaluator {
           const value = this.evaluate(args[i]);
           if (hasInvalid(value)) continue;
           // A step into a value not known yet (`var.config.principal`) may fail when Terraform plans: then the next argument is the result.
-          if (i < args.length - 1 && mayFailStep(args[i], value) && this.planChoice(2, `fails:${textOf(args[i])}`) === 1) continue;
+          if (i < args.length - 1 && value.kind === 'unknown' && this.intoUnknown(args[i]) && this.planChoice(2, `fails:${textOf(args[i])}`) === 1) continue;
           if (whollyKnown(value) || value.kind === 'unknown' || value.kind === 'template') return value;
           return unknownValue(range, textOf(expr));
         }
@@ -439,6 +439,19 @@ export class Evaluator {
         return apply ? apply(args.map((a) => this.evaluate(a)), range, textOf(expr)) : unknownValue(range, textOf(expr));
       }
     }
+  }
+
+  /**
+   * Whether `expr`'s last step is into a value not known yet (`var.config.principal` with `var.config` unknown):
+   * it may fail when Terraform plans. A step into a known object (`each.value.x`, whose value alone is unknown) does not.
+   */
+  private intoUnknown(expr: Expr): boolean {
+    let parent: Expr | undefined;
+    if (expr.t === 'ref' && expr.path.length > 2 && (expr.path[0] === 'var' || expr.path[0] === 'local' || this.names?.has(String(expr.path[0])))) parent = { ...expr, path: expr.path.slice(0, -1) };
+    else if (expr.t === 'traverse') parent = expr.steps.length > 1 ? { ...expr, steps: expr.steps.slice(0, -1) } : expr.base;
+    if (!parent) return false;
+    const value = this.evaluate(parent);
+    return value.kind === 'unknown' && !value.invalid && value.resource === undefined;
   }
 
   /**
@@ -796,12 +809,6 @@ function wholeText(file: string, text: string): Range {
 
 function textOf(expr: Expr): string {
   return 'text' in expr ? ownedString(expr.text) : expr.t === 'call' ? `${expr.name}(...)` : 'expression';
-}
-
-/** Whether `expr` steps into something (`var.config.principal`, `local.m[k]`) whose `value` is not known: the step may fail. */
-function mayFailStep(expr: Expr, value: Value): boolean {
-  if (value.kind !== 'unknown' || value.resource !== undefined) return false;
-  return expr.t === 'traverse' || (expr.t === 'ref' && expr.path.length > 2);
 }
 
 /** A bare identifier expression (`iterator = rule`; in Terraform JSON the string `"rule"`). */
