@@ -138,9 +138,12 @@ export async function loadModel(options: ScanOptions): Promise<ModelResult> {
     const directives: DirectiveScan = { directives: directiveScans.flatMap((d) => d.directives), problems: directiveScans.flatMap((d) => d.problems) };
     // A var file's syntax errors are reported like any file's.
     const varErrors: ParsedFile[] = varDocuments.map((d) => ({ format: d.format, file: d.file, errors: d.errors }));
+    // A variable file given with --var-file was applied: its notice of not being loaded does not hold.
+    const given = new Set((options.varFiles ?? []).map((path) => resolve(cwd, path)));
+    const held = given.size === 0 ? notices : notices.filter((n) => !given.has(resolve(cwd, n.path)));
     const model = await assembler.finish();
     // The model's notices name files as findings do (display paths) already.
-    return { documents: [...documents, ...varErrors], directives, model, notices: [...notices, ...(model.notices ?? []).map((n) => ({ ...n, path: resolve(cwd, n.path) }))], display };
+    return { documents: [...documents, ...varErrors], directives, model, notices: [...held, ...(model.notices ?? []).map((n) => ({ ...n, path: resolve(cwd, n.path) }))], display };
   } finally {
     await parser.close();
   }

@@ -25,6 +25,15 @@ export function classifyByName(path: string): NameClass | undefined {
 }
 
 /**
+ * A Terraform variable file Terraform does not load by itself (`envs/prod.tfvars`): its values apply only
+ * when the plan is made with `-var-file`, so the scan reads them only when given `--var-file`.
+ */
+export function isUnloadedVarFile(path: string): boolean {
+  const name = basename(path).toLowerCase();
+  return /\.tfvars(\.json)?$/.test(name) && !/^terraform\.tfvars(\.json)?$|\.auto\.tfvars(\.json)?$/.test(name);
+}
+
+/**
  * `aws lambda get-policy` output saved to a file: `{"Policy": "<the function's resource policy as JSON text>",
  * "RevisionId": "..."}`, no Statement of its own (RevisionId tells it from other services' `{"Policy": ...}`).
  */

@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { lstat, readFile, realpath, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
-import { classifyByName, type NameClass } from './classify.js';
+import { classifyByName, isUnloadedVarFile, type NameClass } from './classify.js';
 import { isInside } from './inside.js';
 import { installedModules, type InstalledModule } from './module-manifest.js';
 
@@ -19,6 +19,9 @@ export interface DiscoveryFilters {
   /** Read the modules `terraform init` installed (`.terraform/modules/modules.json`); default true. */
   installedModules?: boolean;
 }
+
+/** The notice for a variable file Terraform loads only with -var-file (a flag it sets may open a grant in that plan). */
+export const UNLOADED_VAR_FILE = 'Terraform loads this variable file only when the plan is made with -var-file: its values were not applied (scan with --var-file to analyse that plan)';
 
 export interface DiscoveryNotice {
   path: string;
@@ -180,6 +183,10 @@ class Walker {
   /** Adds the file when it is one the scan reads (and `include` admits); whether it did. */
   private add(path: string, fromRoot: string): boolean {
     if (this.included && !this.included.ignores(fromRoot)) return false;
+    if (isUnloadedVarFile(path)) {
+      this.notices.push({ path, message: UNLOADED_VAR_FILE });
+      return false;
+    }
     const format = classifyByName(path);
     if (format) this.files.set(path, { path, format });
     return format !== undefined;

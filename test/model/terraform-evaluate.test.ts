@@ -48,11 +48,14 @@ ${permission('unknown', 'data.external.who.result')}
     expect(await findingsIn({ 'main.tf': `locals {\n  a = local.b\n  b = local.a\n}\n${permission('x', 'local.a')}` })).toEqual([]);
   });
 
-  it('evaluates conditionals with a known condition, and leaves unknown ones unknown', async () => {
+  it('evaluates conditionals with a known condition to one branch, and an unknown one to each branch (a plan Terraform may make)', async () => {
     const found = await findingsIn({
-      'main.tf': `variable "public" { default = true }\nvariable "flag" {}\n${permission('known', 'var.public ? "*" : "123456789012"')}${permission('unknown', 'var.flag ? "*" : "123456789012"')}`,
+      'main.tf': `variable "public" { default = true }\nvariable "flag" {}\n${permission('known', 'var.public ? "*" : "123456789012"')}${permission('unknown', 'var.flag ? "*" : "123456789012"')}${permission('never', 'var.public ? "123456789012" : "*"')}`,
     });
-    expect(found).toEqual([['IG101', 'aws_lambda_permission.known', 'main.tf', 7]]);
+    expect(found).toEqual([
+      ['IG101', 'aws_lambda_permission.known', 'main.tf', 7],
+      ['IG101', 'aws_lambda_permission.unknown', 'main.tf', 13],
+    ]);
   });
 
   it('analyses local modules with the values their caller passes, addressed module.NAME', async () => {

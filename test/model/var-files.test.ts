@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { UNLOADED_VAR_FILE } from '../../src/discover/discover.js';
 import { scan } from '../../src/scan.js';
 import { runCaptured } from '../helpers/cli.js';
 import { tempTree } from '../helpers/temp-tree.js';
@@ -28,6 +29,19 @@ describe('--var-file', () => {
     expect(found(await scan({ paths: ['.'], cwd: root }))).toEqual([['IG102', 'aws_lambda_permission.invoke', 'main.tf', 7]]);
     expect(found(await scan({ paths: ['.'], cwd: root, varFiles: ['envs/prod.tfvars'] }))).toEqual([['IG101', 'aws_lambda_permission.invoke', 'main.tf', 7]]);
     expect(found(await scan({ paths: ['.'], cwd: root, varFiles: ['envs/prod.tfvars', 'envs/pinned.tfvars.json'] }))).toEqual([]);
+  });
+
+  it('a variable file Terraform loads only with -var-file gets a notice unless it is given (terraform.tfvars and *.auto.tfvars are loaded: none)', async () => {
+    const root = tempTree({
+      'main.tf': MAIN,
+      'terraform.tfvars': 'invoker = "s3.amazonaws.com"\n',
+      'ci.auto.tfvars.json': '{}\n',
+      'envs/prod.tfvars': 'invoker = "*"\n',
+      'envs/pinned.tfvars.json': '{}\n',
+    });
+    const unloaded = (result: Awaited<ReturnType<typeof scan>>) => result.notices.filter((n) => n.message === UNLOADED_VAR_FILE).map((n) => n.path);
+    expect(unloaded(await scan({ paths: ['.'], cwd: root }))).toEqual(['envs/pinned.tfvars.json', 'envs/prod.tfvars']);
+    expect(unloaded(await scan({ paths: ['.'], cwd: root, varFiles: ['envs/prod.tfvars'] }))).toEqual(['envs/pinned.tfvars.json']);
   });
 
   it('reports a broken var file at its line and still scans', async () => {

@@ -2,6 +2,7 @@ import type { Hole } from '../json-value.js';
 import type { Range } from '../range.js';
 import { mayHoldJson, substitutedPositions } from '../string-positions.js';
 import { get, knownString, type ObjectEntry, type UnknownValue, type Value } from '../value.js';
+import { boundedAlternatives, enumerateChoices, FIRST, takeChoice, valueKey, type Choices } from '../choices.js';
 
 /** What intrinsics can see of the template they stand in. */
 export interface TemplateScope {
@@ -33,38 +34,7 @@ export interface TemplateScope {
   conditionCache?: Map<string, boolean | undefined | 'deciding'>;
 }
 
-/**
- * Some values are decided at deploy time: an `Fn::If` whose condition is not known, an `Fn::FindInMap`
- * whose key is not (`!Ref AWS::Region`), a parameter with `AllowedValues`. Each is a choice the
- * evaluator makes as `Choices` tell it; the model evaluates each resource under every combination of
- * choices (see `variantsOf`), so a grant that is too wide under any of them is seen.
- */
-export interface Choices {
-  /** Which alternative (0 ≤ pick < arity) the `index`-th choice met takes. */
-  pick: (index: number, arity: number) => number;
-  /** The arity of each choice met, in order, and the alternative taken. */
-  met: Array<{ arity: number; taken: number }>;
-  /**
-   * What a named choice took (`if:Cond`, `parameter:Env`): the same condition or parameter decides
-   * the same way everywhere in one evaluation, so combinations that cannot deploy are not explored.
-   */
-  named?: Map<string, number>;
-  /** Set when a choice had more than MAX_ALTERNATIVES alternatives: only the first were offered. */
-  truncated?: boolean;
-}
-
-/** Every choice takes its first alternative: an `Fn::If`'s true branch, a mapping's first entry, a parameter's default. */
-const FIRST: Choices['pick'] = () => 0;
-
-/** Evaluations of one value `variantsOf` makes at most by enumerating combinations (2^4: four `Fn::If`s). */
-export const MAX_VARIANTS = 16;
-
-/**
- * Alternatives one choice offers at most (the default and the first allowed values, a mapping's first
- * entries): a parameter with thousands of AllowedValues, read by many resources, would otherwise
- * multiply the evaluations of each of them.
- */
-export const MAX_ALTERNATIVES = 16;
+export { MAX_ALTERNATIVES, MAX_VARIANTS, valueKey, type Choices } from '../choices.js';
 
 const MAX_DEPTH = 64;
 
@@ -105,12 +75,7 @@ export class CfnEvaluator {
 
   /** Takes the next choice among `arity` alternatives; a named one as it was taken before, if it was. */
   private choose(arity: number, name?: string): number {
-    const before = name === undefined ? undefined : this.choices.named?.get(name);
-    if (before !== undefined && before < arity) return before;
-    const taken = Math.min(Math.max(this.choices.pick(this.choices.met.length, arity), 0), arity - 1);
-    this.choices.met.push({ arity, taken });
-    if (name !== undefined) (this.choices.named ??= new Map()).set(name, taken);
-    return taken;
+    return takeChoice(this.choices, arity, name);
   }
 
   /**
@@ -128,11 +93,8 @@ export class CfnEvaluator {
     return relocate(this.evaluate(picked, depth), range);
   }
 
-  /** The first MAX_ALTERNATIVES distinct values (sliced first: `distinct` of thousands, on every evaluation, is what is bounded). */
   private bounded(candidates: Value[]): Value[] {
-    if (candidates.length <= MAX_ALTERNATIVES) return distinct(candidates);
-    this.choices.truncated = true;
-    return distinct(candidates.slice(0, MAX_ALTERNATIVES));
+    return boundedAlternatives(this.choices, candidates);
   }
 
   evaluate(value: Value, depth = 0): Value {
@@ -410,17 +372,6 @@ function allowedValues(parameter: Value): Value[] {
   return allowed.items;
 }
 
-/** Each value once (by content, not range), in order. */
-function distinct(values: Value[]): Value[] {
-  const seen = new Set<string>();
-  return values.filter((v) => {
-    const key = JSON.stringify(strip(v));
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
-
 /** A list-typed parameter's text (`CommaDelimitedList`, `List<…>`) as the list CloudFormation makes of it; undefined for other types. */
 function listParameter(parameter: Value, text: Value, range: Range): Value | undefined {
   const type = knownString(get(parameter, 'Type')) ?? '';
@@ -462,30 +413,6 @@ function fromParts(parts: Array<string | UnknownValue>, range: Range): Value {
   return { kind: 'template', parts: merged, range };
 }
 
-/** A key two values share exactly when they are the same but for their ranges. */
-export function valueKey(value: Value): string {
-  return JSON.stringify(strip(value));
-}
-
-/** A value without its ranges, to compare two values. */
-function strip(value: Value): unknown {
-  switch (value.kind) {
-    case 'list':
-      return value.items.map(strip);
-    case 'object':
-      return value.entries.map((e) => [e.key, strip(e.value)]);
-    case 'template':
-      return value.parts.map((p) => (typeof p === 'string' ? p : `\${${p.ref}}`));
-    case 'unknown':
-      // The resource too: a nested stack's output is named by the same ref whichever child resource an Fn::If picks.
-      return value.resource === undefined ? { unknown: value.ref } : { unknown: value.ref, resource: value.resource };
-    case 'null':
-      return null;
-    default:
-      return value.value;
-  }
-}
-
 /**
  * Evaluates `value` under every combination of the choices it meets, each distinct result once;
  * without any choice there is one result. `complete`: every combination was tried. Beyond
@@ -510,22 +437,8 @@ export function variantsOf(scope: TemplateScope, value: Value, pinned = false): 
     }
     return choices;
   };
-  // Combinations in odometer order, replaying the choices made before the one that moves on:
-  // a choice met only inside an alternative (an Fn::If in an Fn::If's branch) is enumerated there.
-  let prefix: number[] = [];
-  let widest = 1;
-  let truncated = false;
-  for (let tried = 0; tried < MAX_VARIANTS; tried++) {
-    const { met, truncated: cut } = run((index) => prefix[index] ?? 0);
-    truncated ||= cut === true;
-    for (const m of met) widest = Math.max(widest, m.arity);
-    let j = met.length - 1;
-    while (j >= 0 && met[j].taken + 1 >= met[j].arity) j--;
-    if (j < 0) return { values, complete: !truncated };
-    prefix = [...met.slice(0, j).map((m) => m.taken), met[j].taken + 1];
-  }
-  for (let k = 1; k < widest; k++) run((_, arity) => Math.min(k, arity - 1));
-  return { values, complete: false };
+  const complete = enumerateChoices(run);
+  return { values, complete };
 }
 
 /**

@@ -1,7 +1,6 @@
 import { policyDocumentFromValue } from '../policy-document.js';
 import type { Range } from '../range.js';
-import type { Attribute, IamIdentity, IdentityPolicyKind, IdentityRef, Model, ResourceBase } from '../types.js';
-import { valueKey } from './evaluate.js';
+import type { Attribute, IdentityPolicyKind, IdentityRef, Model, ResourceBase } from '../types.js';
 import { getEntry, type ObjectEntry, type UnknownValue, type Value } from '../value.js';
 
 /** From a key to the end of its value: where an attribute or resource "stands". */
@@ -36,14 +35,4 @@ export function pseudo(name: string, range: Range): UnknownValue {
   return { kind: 'unknown', ref: name, range };
 }
 
-/**
- * The permissions boundary each `Fn::If` variant of an identity writes (`undefined`: none): the first
- * written, and all of them when they differ (IamIdentity.boundaryVariants); the identity graph decides
- * what several mean.
- */
-export function boundaryOf(written: Array<Attribute | undefined>): Pick<IamIdentity, 'boundary' | 'boundaryVariants'> {
-  const boundary = written.find((a) => a !== undefined);
-  if (!boundary) return {};
-  const distinct = new Set(written.map((a) => (a ? valueKey(a.value) : '')));
-  return distinct.size === 1 ? { boundary } : { boundary, boundaryVariants: written };
-}
+export { boundaryOf } from '../choices.js';

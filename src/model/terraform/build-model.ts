@@ -6,7 +6,8 @@ import { evaluationBudget, Evaluator, type EvaluationBudget } from './evaluate.j
 import { declarations, groupByDirectory, type Declarations, type ModuleDirectory, type ModuleInstance, type TerraformContext, type TerraformFileReader } from './module-tree.js';
 import { internType } from './intern.js';
 import { terraformReferences, type ResourceReference } from '../references.js';
-import { addResourceBase, addTerraformResource, isModelledType, type TerraformBlockView, type TerraformResourceView } from './resources.js';
+import { addPlanVariants } from './plan-variants.js';
+import { addResourceBase, addTerraformResource, hasPlanVariants, isModelledType, type TerraformBlockView, type TerraformResourceView } from './resources.js';
 
 /**
  * Adds the Terraform part of the scan to the model. Each directory is a module; a directory
@@ -176,14 +177,20 @@ function hasInstances(block: HclBlock): boolean {
 /** `instanceOf`: the block's own address, when this is one of its instances. */
 function addResource(model: Model, address: string, type: string, name: string, block: HclBlock, evaluator: Evaluator, root: string, instanceOf?: string): void {
   // Most resources are only an entry in model.resources: no view (closures) or evaluation for them.
-  if (isModelledType(type)) addTerraformResource(model, hclResourceView(address, type, name, block, evaluator, root, instanceOf));
-  else addResourceBase(model, address, type, name, block.range, block.constructPath, instanceOf, root);
+  if (!isModelledType(type)) addResourceBase(model, address, type, name, block.range, block.constructPath, instanceOf, root);
+  else if (!hasPlanVariants(type)) addTerraformResource(model, hclResourceView(address, type, name, block, evaluator, root, instanceOf));
+  else {
+    const view = hclResourceView(address, type, name, block, evaluator, root, instanceOf);
+    addPlanVariants(model, evaluator, (into) => addTerraformResource(into, view));
+  }
   // The entry just added (either way): what its block refers to, shared by every instance of the block.
   const local = referencesOf(block);
   if (local.length === 0) return;
   const own = instanceOf ?? address;
   const prefix = own.slice(0, own.length - type.length - name.length - 1);
-  model.resources[model.resources.length - 1].references = prefix === '' ? local : local.map((r) => ({ ...r, address: prefix + r.address }));
+  const references = prefix === '' ? local : local.map((r) => ({ ...r, address: prefix + r.address }));
+  // Plan variants may add entries of this resource after its first: each carries the references.
+  for (let i = model.resources.length - 1; i >= 0 && model.resources[i].address === address; i--) model.resources[i].references = references;
 }
 
 const blockReferences = new WeakMap<HclBlock, readonly ResourceReference[]>();

@@ -18,6 +18,7 @@ import { awsManagedPolicyDataValue } from './managed-policy-data.js';
 import { directiveTree, renderTemplate, type TemplateScope } from './template-directives.js';
 import { positionsFromRuns } from '../string-positions.js';
 import { passagesInherited, passedThrough } from '../value-passages.js';
+import { boundedAlternatives, takeChoice, type Choices } from '../choices.js';
 
 /** Resource attributes Terraform computes at apply time: a reference to them is symbolic. */
 const COMPUTED_ATTRIBUTES = new Set(['arn', 'id', 'invoke_arn', 'qualified_arn', 'qualified_invoke_arn', 'execution_arn', 'unique_id', 'function_url', 'url_id']);
@@ -43,10 +44,25 @@ export const MAX_MODULE_INSTANCES = 50_000;
 export interface EvaluationBudget {
   forIterations: number;
   moduleInstances: number;
+  /** What is decided at plan time, shared by every evaluator of the root module (see PlanChoices). */
+  choice: PlanChoices;
+}
+
+/**
+ * Values Terraform decides when it plans (a conditional whose predicate is not known, a map looked up with
+ * a key not known) are choices (see Choices). Outside a variant run (`choices` unset) they stay unknown, as
+ * everywhere a value is only read; inside one they take the alternative `choices` picks. `points` counts the
+ * choices met, in either mode: a cached value whose evaluation met one is decided by it, and is evaluated
+ * afresh in each variant run (`generation` tells one run's cache from the next).
+ */
+export interface PlanChoices {
+  choices?: Choices;
+  points: number;
+  generation: number;
 }
 
 export function evaluationBudget(): EvaluationBudget {
-  return { forIterations: MAX_FOR_ITERATIONS, moduleInstances: MAX_MODULE_INSTANCES };
+  return { forIterations: MAX_FOR_ITERATIONS, moduleInstances: MAX_MODULE_INSTANCES, choice: { points: 0, generation: 0 } };
 }
 
 export class Evaluator {
@@ -56,6 +72,11 @@ export class Evaluator {
    * reference (a scan makes tens of thousands of references).
    */
   private readonly cache = new Map<unknown, Value>();
+  /** The keys of `cache` whose values a plan-time choice decided (the unknown it was outside a variant run). */
+  private decided?: Set<unknown>;
+  /** Such values in the current variant run (of generation `variantGeneration`). */
+  private variantCache?: Map<unknown, Value>;
+  private variantGeneration = -1;
   private readonly inProgress = new Set<unknown>();
   /**
    * The module's evaluator without names in scope: locals, variables, data sources and resources
@@ -97,10 +118,51 @@ export class Evaluator {
     if (cache.has(block)) return cache.get(block);
     // Guard a count that refers to its own block's instances.
     cache.set(block, 'unknown');
-    const found: Instances = blockInstances(block.body, (expr) => root.evaluate(expr));
+    // Instances are found once for every variant: a count or for_each a choice decides stays unknown.
+    const found: Instances = this.outsideVariants(() => blockInstances(block.body, (expr) => root.evaluate(expr)));
     const result = Array.isArray(found) ? found.map((instance) => ({ instance, evaluator: new Evaluator(root.module, instance.names, root) })) : found;
     cache.set(block, result);
     return result;
+  }
+
+  /**
+   * Runs `evaluate` as one variant: each plan-time choice takes the alternative `choices` picks (named ones alike
+   * throughout, see Choices). Returns what it returns; `choices.met` then lists the choices met.
+   */
+  inVariant<T>(choices: Choices, evaluate: () => T): T {
+    const state = this.budget.choice;
+    const saved = state.choices;
+    state.choices = choices;
+    state.generation++;
+    try {
+      return evaluate();
+    } finally {
+      state.choices = saved;
+    }
+  }
+
+  /** Runs `evaluate` as outside any variant: plan-time choices are unknown, and are not counted. */
+  private outsideVariants<T>(evaluate: () => T): T {
+    const state = this.budget.choice;
+    const { choices, points } = state;
+    state.choices = undefined;
+    try {
+      return evaluate();
+    } finally {
+      state.choices = choices;
+      state.points = points;
+    }
+  }
+
+  /**
+   * A choice among `arity` alternatives decided at plan time, named by what decides it (`name`: its expression's
+   * text, qualified by the module instance, so one predicate decides alike throughout a variant). Which one this
+   * variant takes; undefined outside a variant run (the caller's value is then unknown, as it always was).
+   */
+  private planChoice(arity: number, name: string): number | undefined {
+    const state = this.budget.choice;
+    state.points++;
+    return state.choices ? takeChoice(state.choices, arity, this.module.prefix + name) : undefined;
   }
 
   /**
@@ -206,6 +268,9 @@ export class Evaluator {
       case 'conditional': {
         const condition = this.evaluate(expr.condition);
         if (condition.kind === 'bool') return this.evaluate(condition.value ? expr.then : expr.otherwise);
+        // A predicate not known yet (a workspace, a variable without default) may go either way when Terraform plans.
+        const taken = condition.kind === 'unknown' && !condition.invalid ? this.planChoice(2, `if:${textOf(expr.condition)}`) : undefined;
+        if (taken !== undefined) return this.evaluate(taken === 0 ? expr.then : expr.otherwise);
         return unknownResult(range, textOf(expr), [condition]);
       }
       case 'binary':
@@ -332,9 +397,11 @@ export class Evaluator {
     switch (name) {
       case 'try': {
         // Falls back only past an argument Terraform fails to evaluate; one not known yet is the result (unknown).
-        for (const arg of args) {
-          const value = this.evaluate(arg);
+        for (let i = 0; i < args.length; i++) {
+          const value = this.evaluate(args[i]);
           if (hasInvalid(value)) continue;
+          // A step into a value not known yet (`var.config.principal`) may fail when Terraform plans: then the next argument is the result.
+          if (i < args.length - 1 && value.kind === 'unknown' && this.intoUnknown(args[i]) && this.planChoice(2, `fails:${textOf(args[i])}`) === 1) continue;
           if (whollyKnown(value) || value.kind === 'unknown' || value.kind === 'template') return value;
           return unknownValue(range, textOf(expr));
         }
@@ -368,6 +435,10 @@ export class Evaluator {
         if (value?.kind !== 'string' || value.value.length > MAX_TEXT_LENGTH) return unknownValue(range, textOf(expr));
         return parseYamlValue(value.value, stringMapper(value)) ?? unknownValue(range, textOf(expr));
       }
+      case 'lookup':
+        return this.lookup(args, range, textOf(expr));
+      case 'coalesce':
+        return this.coalesce(args, range, textOf(expr));
       case 'concat': {
         const lists = args.map((a) => this.evaluate(a));
         if (lists.every((l) => l.kind === 'list')) return { kind: 'list', items: lists.flatMap((l) => (l.kind === 'list' ? l.items : [])), range };
@@ -378,6 +449,51 @@ export class Evaluator {
         return apply ? apply(args.map((a) => this.evaluate(a)), range, textOf(expr)) : unknownValue(range, textOf(expr));
       }
     }
+  }
+
+  /**
+   * Whether `expr`'s last step is into a value not known yet (`var.config.principal` with `var.config` unknown):
+   * it may fail when Terraform plans. A step into a known object (`each.value.x`, whose value alone is unknown) does not.
+   */
+  private intoUnknown(expr: Expr): boolean {
+    let parent: Expr | undefined;
+    if (expr.t === 'ref' && expr.path.length > 2 && (expr.path[0] === 'var' || expr.path[0] === 'local' || this.names?.has(String(expr.path[0])))) parent = { ...expr, path: expr.path.slice(0, -1) };
+    else if (expr.t === 'traverse') parent = expr.steps.length > 1 ? { ...expr, steps: expr.steps.slice(0, -1) } : expr.base;
+    if (!parent) return false;
+    const value = this.evaluate(parent);
+    return value.kind === 'unknown' && !value.invalid && value.resource === undefined;
+  }
+
+  /**
+   * `lookup(map, key, default)`. A key not known yet (`terraform.workspace`, a variable without default) may be
+   * any of the map's keys, or none: in a variant run each value the map holds and the default are a choice.
+   */
+  private lookup(args: Expr[], range: Range, ref: string): Value {
+    const values = args.map((a) => this.evaluate(a));
+    const result = builtin('lookup')!(values, range, ref);
+    const [map, key, fallback] = values;
+    if (result.kind !== 'unknown' || result.invalid || map?.kind !== 'object' || map.open || key?.kind !== 'unknown') return result;
+    const candidates = fallback ? [...map.entries.map((e) => e.value), fallback] : map.entries.map((e) => e.value);
+    const choices = this.budget.choice.choices;
+    const alternatives = choices ? boundedAlternatives(choices, candidates) : candidates;
+    if (alternatives.length === 0) return result;
+    const taken = this.planChoice(alternatives.length, `lookup:${ref}`);
+    return taken === undefined ? result : alternatives[taken];
+  }
+
+  /**
+   * `coalesce(a, b, …)`: the first argument neither null nor "". One not known yet (a variable defaulting to
+   * null, unset) may be either: in a variant run, a choice between it and the arguments after it.
+   */
+  private coalesce(args: Expr[], range: Range, ref: string): Value {
+    const values = args.map((a) => this.evaluate(a));
+    const result = builtin('coalesce')!(values, range, ref);
+    if (result.kind !== 'unknown' || result.invalid) return result;
+    const at = values.findIndex((v) => v.kind === 'unknown' || v.kind === 'template');
+    if (at < 0 || at === values.length - 1 || values[at].kind !== 'unknown') return result;
+    const taken = this.planChoice(2, `null:${textOf(args[at])}`);
+    if (taken !== 1) return result;
+    return builtin('coalesce')!(values.slice(at + 1), range, ref);
   }
 
   /**
@@ -629,19 +745,49 @@ export class Evaluator {
     return this.root.memo(block, () => `${this.module.prefix}output.${name}`, () => this.root.attribute(block.body, 'value') ?? unknownValue(range, ownedString(text)));
   }
 
-  /** `name` says what `key` is the value of, for the Unknown a cycle of references yields. */
+  /**
+   * `name` says what `key` is the value of, for the Unknown a cycle of references yields. A value a plan-time
+   * choice decides is cached apart in a variant run (the next run may choose otherwise); reading it is meeting that choice.
+   */
   private memo(key: unknown, name: () => string, compute: () => Value): Value {
+    const state = this.budget.choice;
     const cached = this.cache.get(key);
-    if (cached) return cached;
+    if (cached) {
+      if (this.decided === undefined || !this.decided.has(key)) return cached;
+      state.points++;
+      if (!state.choices) return cached;
+    }
+    if (state.choices) {
+      const chosen = this.variantValues(state).get(key);
+      if (chosen) {
+        state.points++;
+        return chosen;
+      }
+    }
     if (this.inProgress.has(key)) return unknownValue({ file: this.module.dir, line: 1, column: 1, endLine: 1, endColumn: 1 }, name());
     this.inProgress.add(key);
+    const before = state.points;
     try {
       const value = compute();
-      this.cache.set(key, value);
+      const decided = state.points !== before;
+      if (decided && state.choices) this.variantValues(state).set(key, value);
+      else {
+        this.cache.set(key, value);
+        if (decided) (this.decided ??= new Set()).add(key);
+      }
       return value;
     } finally {
       this.inProgress.delete(key);
     }
+  }
+
+  /** This variant run's cache of values choices decided. */
+  private variantValues(state: PlanChoices): Map<unknown, Value> {
+    if (this.variantGeneration !== state.generation || !this.variantCache) {
+      this.variantCache = new Map();
+      this.variantGeneration = state.generation;
+    }
+    return this.variantCache;
   }
 }
 

@@ -99,6 +99,23 @@ const MODELLED_TYPES: ReadonlySet<string> = new Set([
   ...POSTURE_TYPES,
 ]);
 
+/**
+ * The types whose grants, documents and boundaries a value decided at plan time may widen: each is modelled
+ * under every combination of the plan-time choices it meets (see addPlanVariants).
+ */
+const VARIANT_TYPES: ReadonlySet<string> = new Set([
+  'aws_lambda_permission',
+  'aws_lambda_resource_policy',
+  'aws_lambda_function_url',
+  ...Object.keys(IDENTITY_TYPES),
+  ...Object.keys(IDENTITY_POLICY_TYPES),
+]);
+
+/** Whether a plan-time choice in this type's attributes is modelled as variants of it. */
+export function hasPlanVariants(type: string): boolean {
+  return VARIANT_TYPES.has(type);
+}
+
 /** Whether `addTerraformResource` models more of this type than `addResourceBase` does. */
 export function isModelledType(type: string): boolean {
   return MODELLED_TYPES.has(type);

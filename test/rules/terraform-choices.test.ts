@@ -1,0 +1,42 @@
+import { describe, expect, it } from '@jest/globals';
+import { triples } from '../helpers/scan.js';
+import { tempTree } from '../helpers/temp-tree.js';
+
+/** A permission whose principal is "*" only when each of `predicates` distinct variables is false. */
+function manyPredicates(predicates: number): string {
+  const variables = Array.from({ length: predicates }, (_, i) => `variable "p${i}" { type = bool }\n`).join('');
+  const principal = Array.from({ length: predicates }, (_, i) => `var.p${i} ? "11112222${String(i).padStart(4, '0')}" : `).join('') + '"*"';
+  return `${variables}resource "aws_lambda_permission" "deep" {\n  action        = "lambda:InvokeFunction"\n  function_name = "orders"\n  principal     = ${principal}\n}\n`;
+}
+
+describe('Terraform values decided at plan time are explored like CloudFormation choices', () => {
+  it('a conditional on an unknown predicate (scalar, through a local, in jsonencode, in a policy document), lookup with an unknown key, coalesce of an unset variable and try past a step that may fail: the public alternative is reported', async () => {
+    expect(await triples('test/fixtures/tf-choices/fail')).toEqual([
+      // local.is_prod ? "NONE" : "AWS_IAM": the prod workspace's URL is public.
+      ['IG104', 'aws_lambda_function_url.by_workspace', 17],
+      ['IG101', 'aws_lambda_permission.by_variable', 23],
+      ['IG101', 'aws_lambda_permission.through_local', 29],
+      ['IG101', 'aws_lambda_permission.lookup_workspace', 35],
+      ['IG101', 'aws_lambda_permission.coalesce_unset', 41],
+      ['IG201', 'aws_iam_policy.ci', 50],
+      ['IG201', 'aws_iam_policy.deploy', 58],
+      // Two predicates choose apart: "*" with no org id is one plan.
+      ['IG101', 'aws_lambda_permission.two_predicates', 72],
+      // local.caller was read (as unknown) for a function first.
+      ['IG101', 'aws_lambda_permission.reads_after', 93],
+      // try(var.config.principal, "*"): var.config may have no principal.
+      ['IG101', 'aws_lambda_permission.try_fallback', 102],
+    ]);
+  });
+
+  it('a known predicate picks one branch; choices whose alternatives are all safe, or one predicate deciding alike, report nothing', async () => {
+    expect(await triples('test/fixtures/tf-choices/pass')).toEqual([]);
+  });
+
+  it('beyond MAX_VARIANTS combinations every alternative of every choice is still tried, in bounded time', async () => {
+    const root = tempTree({ 'main.tf': manyPredicates(12) });
+    const started = Date.now();
+    expect(await triples(root)).toEqual([['IG101', 'aws_lambda_permission.deep', 16]]);
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+});
