@@ -157,9 +157,12 @@ function pinningFix(model: Model, permission: LambdaPermission, sources: Trigger
     added.push(sourceAccount);
   }
   const pinned = added.includes(sourceArn);
+  // A source ARN already written names its caller; only a missing one needs saying why it is not added.
+  const namedSource = sources.find((s) => named.has(s.resource.address));
+  const caller = pinned ? trigger!.display : namedSource ? namedSource.display : 'a resource';
+  const arnNote = isNullish(permission.sourceArn?.value) ? (cycle ?? unwiredNote(sources, wired, sourceArn)) : '';
   if (account || pinsAccount)
-    return fix(`Add ${added.join(' and ')}, so only ${pinned ? `${trigger!.display} ` : 'a resource '}in ${account ? 'that account' : "the trigger's account"} can make the service invoke the function.${pinned ? '' : (cycle ?? unwiredNote(sources, wired, sourceArn))}`, changes);
-  const arnNote = cycle ?? unwiredNote(sources, wired, sourceArn);
+    return fix(`Add ${added.join(' and ')}, so only ${caller} in ${account ? 'that account' : "the trigger's account"} can make the service invoke the function.${pinned ? '' : arnNote}`, changes);
   const why =
     wired.length > 1 || arnNote !== ''
       ? 'no account is known'

@@ -86,14 +86,15 @@ describe('--changed-only reports a finding when a value it rests on was written 
 
   it('a module call\'s arguments: the local modules it calls (and those they call) are scanned, their grants reported', async () => {
     expect(await changedIn('module-caller', 'main.tf')).toEqual([
+      // NONE passed by the module block: reported at that argument, the place to change.
+      ['IG104', 'module.url.aws_lambda_function_url.u', 'main.tf', 9],
       ['IG101', 'module.perm.aws_lambda_permission.p', 'modules/perm/main.tf', 9],
-      ['IG104', 'module.url.aws_lambda_function_url.u', 'modules/perm/main.tf', 13],
     ]);
     expect(await changedIn('tfvars-and-modules', 'main.tf')).toEqual([
       ['IG104', 'aws_lambda_function_url.tfvars_auth', 'main.tf', 18],
+      ['IG104', 'module.api.module.inner.aws_lambda_function_url.this', 'main.tf', 24],
       ['IG101', 'module.api.module.inner.aws_lambda_permission.this', 'modules/fn/main.tf', 16],
       ['IG101', 'module.fanout["b"].aws_lambda_permission.this', 'modules/fn/main.tf', 16],
-      ['IG104', 'module.api.module.inner.aws_lambda_function_url.this', 'modules/fn/main.tf', 21],
     ]);
   });
 

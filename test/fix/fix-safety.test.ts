@@ -42,14 +42,14 @@ describe('IG102 --fix pins a source ARN only to a resource wired to the function
     const { text, findings, after } = await fixed('unrelated-topic.tf', 'main.tf', 'IG102', "accounts: ['111122223333']\n");
     expect(findings.map((f) => [f.ruleId, f.resource, f.range.line])).toEqual([['IG102', 'aws_lambda_permission.sns', 35]]);
     expect(findings[0].fix!.description).toContain('source_arn is not added: nothing in the scan connects aws_sns_topic.alarms to the function');
-    expect(after).toBe(text.replace('  principal     = "sns.amazonaws.com"\n', '  principal     = "sns.amazonaws.com"\n  source_account = "111122223333"\n'));
+    expect(after).toBe(text.replace('  action        = "lambda:InvokeFunction"\n  function_name = aws_lambda_function.fn.function_name\n  principal     = "sns.amazonaws.com"\n', '  action         = "lambda:InvokeFunction"\n  function_name  = aws_lambda_function.fn.function_name\n  principal      = "sns.amazonaws.com"\n  source_account = "111122223333"\n'));
   });
 
   it('pins the topic a subscription connects to the function, not the other topic beside it', async () => {
     const { text, findings, after } = await fixed('subscribed-topic.tf', 'main.tf', 'IG102', "accounts: ['111122223333']\n");
     expect(findings.map((f) => [f.ruleId, f.resource, f.range.line])).toEqual([['IG102', 'aws_lambda_permission.sns', 23]]);
     expect(after).toBe(
-      text.replace('  principal     = "sns.amazonaws.com"\n', '  principal     = "sns.amazonaws.com"\n  source_arn    = aws_sns_topic.orders.arn\n  source_account = "111122223333"\n'),
+      text.replace('  action        = "lambda:InvokeFunction"\n  function_name = aws_lambda_function.fn.function_name\n  principal     = "sns.amazonaws.com"\n', '  action         = "lambda:InvokeFunction"\n  function_name  = aws_lambda_function.fn.function_name\n  principal      = "sns.amazonaws.com"\n  source_arn     = aws_sns_topic.orders.arn\n  source_account = "111122223333"\n'),
     );
   });
 

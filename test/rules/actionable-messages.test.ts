@@ -46,7 +46,7 @@ describe('findings name what the user can act on', () => {
       [
         'IG204',
         3,
-        'CiRole can escalate privileges through Lambda: iam:PassRole, lambda:CreateFunction, lambda:UpdateFunctionCode, lambda:InvokeFunction, lambda:CreateEventSourceMapping, lambda:AddPermission on every resource, granted together by AWS managed policy IAMFullAccess (template.yaml:12), AWS managed policy AWSLambda_FullAccess (template.yaml:13).',
+        'CiRole can escalate privileges through Lambda: iam:PassRole, lambda:CreateFunction, lambda:UpdateFunctionCode, lambda:InvokeFunction, lambda:CreateEventSourceMapping, lambda:AddPermission, lambda:PutResourcePolicy on every resource, granted together by AWS managed policy IAMFullAccess (template.yaml:12), AWS managed policy AWSLambda_FullAccess (template.yaml:13).',
       ],
     ]);
   });
@@ -180,7 +180,9 @@ resource "aws_lambda_permission" "s3" {
       ),
     );
     // Two lines added at one place (no source_arn yet): one aligned run, no overlapping edits.
-    const bare = main.replace('  source_arn    = aws_s3_bucket.landing.arn\n', '');
+    // The bucket's notification wires it to the function: the source ARN is pinned to it too.
+    const notification = '\nresource "aws_s3_bucket_notification" "landing" {\n  bucket = aws_s3_bucket.landing.id\n  lambda_function {\n    lambda_function_arn = aws_lambda_function.fn.arn\n  }\n}\n';
+    const bare = main.replace('  source_arn    = aws_s3_bucket.landing.arn\n', '') + notification;
     const both = await findingsOf({ 'main.tf': bare }, 'IG102');
     expect(applyEdits(bare, both[0].fix!.edits)).toBe(
       bare.replace(

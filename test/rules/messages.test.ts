@@ -133,13 +133,14 @@ resource "aws_lambda_permission" "from_topic" {
     const root = 'test/fixtures/changed-only';
     const { findings } = await scanPaths(`${root}/values-elsewhere`, `${root}/module-caller`, `${root}/tfvars-and-modules`);
     const shown = findings.filter((f) => f.ruleId === 'IG101' || f.ruleId === 'IG104').map((f) => `${f.range.file}:${f.range.line} ${f.message.replace(/: it has no source .*/, '')}`);
+    // A module instance's IG104 whose NONE a module block passes is reported at that argument (what to change); other values name where they come from.
     expect(shown).toEqual([
+      `${root}/module-caller/main.tf:9 module.url.aws_lambda_function_url.u makes its function callable by anyone on the internet: authorization type is NONE, as the module block of module.url sets it (${root}/module-caller/main.tf:9); the module's code uses it at ${root}/module-caller/modules/perm/main.tf:13.`,
       `${root}/module-caller/modules/perm/main.tf:9 module.perm.aws_lambda_permission.p lets any AWS principal ("*" from ${root}/module-caller/main.tf:3) invoke orders`,
-      `${root}/module-caller/modules/perm/main.tf:13 module.url.aws_lambda_function_url.u makes its function callable by anyone on the internet: authorization type is NONE (from ${root}/module-caller/main.tf:9).`,
       `${root}/tfvars-and-modules/main.tf:18 aws_lambda_function_url.tfvars_auth makes its function callable by anyone on the internet: authorization type is NONE (from ${root}/tfvars-and-modules/terraform.tfvars:1).`,
+      `${root}/tfvars-and-modules/main.tf:24 module.api.module.inner.aws_lambda_function_url.this makes its function callable by anyone on the internet: authorization type is NONE, written at ${root}/tfvars-and-modules/main.tf:24 and passed to module.api.module.inner (modules/wrap/main.tf:4 in its root); the module's code uses it at ${root}/tfvars-and-modules/modules/fn/main.tf:21.`,
       `${root}/tfvars-and-modules/modules/fn/main.tf:16 module.api.module.inner.aws_lambda_permission.this lets any AWS principal ("*" from ${root}/tfvars-and-modules/main.tf:23) invoke module.api.module.inner.aws_lambda_function.this`,
       `${root}/tfvars-and-modules/modules/fn/main.tf:16 module.fanout["b"].aws_lambda_permission.this lets any AWS principal ("*" from ${root}/tfvars-and-modules/main.tf:29) invoke module.fanout["b"].aws_lambda_function.this`,
-      `${root}/tfvars-and-modules/modules/fn/main.tf:21 module.api.module.inner.aws_lambda_function_url.this makes its function callable by anyone on the internet: authorization type is NONE (from ${root}/tfvars-and-modules/main.tf:24).`,
       `${root}/values-elsewhere/main.tf:3 aws_lambda_function_url.u makes its function callable by anyone on the internet: authorization type is NONE (from ${root}/values-elsewhere/variables.tf:3).`,
       `${root}/values-elsewhere/main.tf:8 aws_lambda_permission.p lets any AWS principal ("*" from ${root}/values-elsewhere/locals.tf:2) invoke orders`,
     ]);
