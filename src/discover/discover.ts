@@ -154,7 +154,7 @@ class Walker {
       }
       if (entry.isSymbolicLink()) await this.symlink(path, fromRoot);
       else if (entry.isDirectory()) await this.walk(path, join(real, entry.name));
-      else if (entry.isFile() && this.add(path, fromRoot) && TERRAFORM_FORMATS.has(classifyByName(path) ?? '')) moduleFolder = true;
+      else if (entry.isFile() && TERRAFORM_FORMATS.has(this.add(path, fromRoot) ?? '')) moduleFolder = true;
     }
     // Terraform loads every configuration file of a module's folder, .gitignore or not: one listed there but
     // present (committed with `git add -f`, or a local override) deploys with the rest of the module.
@@ -180,16 +180,16 @@ class Walker {
     else if (info?.isFile()) this.add(path, fromRoot);
   }
 
-  /** Adds the file when it is one the scan reads (and `include` admits); whether it did. */
-  private add(path: string, fromRoot: string): boolean {
-    if (this.included && !this.included.ignores(fromRoot)) return false;
+  /** Adds the file when it is one the scan reads (and `include` admits); the format it was added as, else undefined. */
+  private add(path: string, fromRoot: string): NameClass | undefined {
+    if (this.included && !this.included.ignores(fromRoot)) return undefined;
     if (isUnloadedVarFile(path)) {
       this.notices.push({ path, message: UNLOADED_VAR_FILE });
-      return false;
+      return undefined;
     }
     const format = classifyByName(path);
     if (format) this.files.set(path, { path, format });
-    return format !== undefined;
+    return format;
   }
 }
 
