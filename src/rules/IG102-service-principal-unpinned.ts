@@ -150,7 +150,8 @@ function pinningFix(model: Model, permission: LambdaPermission, sources: Trigger
   // The trigger is in the template (wired to the function, or the source ARN the grant names already): the template's account is its account.
   const written = permission.sourceArn?.value;
   const named = new Set(written ? resourcesOf(written) : []);
-  const local = wired.length > 0 || sources.some((s) => named.has(s.resource.address));
+  const namedSource = sources.find((s) => named.has(s.resource.address));
+  const local = wired.length > 0 || namedSource !== undefined;
   const account = knownAccount(model, permission, local, config);
   if (account) {
     changes.push(setOrAdd(permission.sourceAccount?.range, anchor, sourceAccount, account));
@@ -158,9 +159,8 @@ function pinningFix(model: Model, permission: LambdaPermission, sources: Trigger
   }
   const pinned = added.includes(sourceArn);
   // A source ARN already written names its caller; only a missing one needs saying why it is not added.
-  const namedSource = sources.find((s) => named.has(s.resource.address));
   const caller = pinned ? trigger!.display : namedSource ? namedSource.display : 'a resource';
-  const arnNote = isNullish(permission.sourceArn?.value) ? (cycle ?? unwiredNote(sources, wired, sourceArn)) : '';
+  const arnNote = isNullish(written) ? (cycle ?? unwiredNote(sources, wired, sourceArn)) : '';
   if (account || pinsAccount)
     return fix(`Add ${added.join(' and ')}, so only ${caller} in ${account ? 'that account' : "the trigger's account"} can make the service invoke the function.${pinned ? '' : arnNote}`, changes);
   const why =
