@@ -76,3 +76,17 @@ function sameAscii(p: number, v: number): boolean {
 function lowerAscii(code: number): number {
   return code >= 0x41 && code <= 0x5a ? code | 0x20 : code;
 }
+
+/**
+ * An Action entry as a wildcard grant reads it: `*` for an entry every action matches (`*`, `*:*`, `**`), the entry
+ * itself for every action of the services it names (`lambda:*`, `s*:*`), else undefined. IAM matches the whole
+ * `service:action` text, so `*:*` is as much every action as `*` is.
+ */
+export function actionWildcard(entry: string): string | undefined {
+  const text = entry.trim();
+  const colon = text.indexOf(':');
+  const actionPart = colon < 0 ? text : text.slice(colon + 1);
+  if (actionPart === '' || !/^\*+$/.test(actionPart)) return undefined;
+  if (colon < 0 || /^\*+$/.test(text.slice(0, colon))) return '*';
+  return /^[a-z0-9*?-]+$/i.test(text.slice(0, colon)) ? text : undefined;
+}

@@ -3,6 +3,7 @@ import { effectOf, everyFunction, FUNCTION_PROBES, grantsOnAllFunctions, LAYER_P
 import { boundaryChoices, identityGraph, type IdentityNode } from '../model/identity-graph.js';
 import type { IamIdentity, IdentityPolicy, PolicyDocument, Statement } from '../model/types.js';
 import { knownString } from '../model/value.js';
+import { actionWildcard } from '../iam/wildcard.js';
 import { deployedFunctionNames, deployedNameOf } from './support/deployed-functions.js';
 import { identityLabel, policyLabel } from './support/identity.js';
 import { passRoleToLambda } from './support/pass-role.js';
@@ -60,7 +61,7 @@ interface Escalation {
 function isAdministrator(documents: PolicyDocument[]): boolean {
   const statements = documents.flatMap((d) => d.statements);
   if (statements.some((s) => effectOf(s) !== 'Allow')) return false;
-  return statements.some((s) => s.condition.length === 0 && s.action.some((a) => knownString(a) === '*') && s.resource.some((r) => knownString(r) === '*'));
+  return statements.some((s) => s.condition.length === 0 && s.action.some((a) => actionWildcard(knownString(a) ?? '') === '*') && s.resource.some((r) => knownString(r) === '*'));
 }
 
 /**

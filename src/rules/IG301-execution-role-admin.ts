@@ -3,14 +3,11 @@ import { boundaryChoices, identityGraph } from '../model/identity-graph.js';
 import type { Range } from '../model/range.js';
 import type { IdentityPolicy, Model, Statement } from '../model/types.js';
 import { knownString } from '../model/value.js';
-import { wildcardMatches } from '../iam/wildcard.js';
+import { actionWildcard, wildcardMatches } from '../iam/wildcard.js';
 import { identityLabel, policyLabel, statementsOf } from './support/identity.js';
 import { callName, moduleValueOrigin, placeIn } from './support/module-value.js';
 import { rootsOf } from './support/roots.js';
 import type { Finding, Rule } from './types.js';
-
-/** `*` or `service:*`: every action, or every action of one service. */
-const WILDCARD_ACTION = /^(\*|[a-z0-9-]+:\*)$/i;
 
 /** Whether the statement's resource part is everything: `*`, or a NotResource (everything but a list). */
 function onEveryResource(statement: Statement): boolean {
@@ -30,7 +27,8 @@ function wildcardGrants(statement: Statement): Wildcard[] {
   if (effectOf(statement) !== 'Allow' || hasScopingCondition(statement) || !onEveryResource(statement)) return [];
   const grants: Wildcard[] = statement.action.flatMap((a) => {
     const text = knownString(a);
-    return text !== undefined && WILDCARD_ACTION.test(text.trim()) ? [{ action: text.trim() }] : [];
+    const action = text === undefined ? undefined : actionWildcard(text);
+    return action !== undefined ? [{ action }] : [];
   });
   if (statement.notAction.length > 0) grants.push({ notAction: statement.notAction.map((a) => knownString(a) ?? '?') });
   return grants;
@@ -82,13 +80,13 @@ function remainingAfter(denials: Statement[], grant: Wildcard): Wildcard[] {
   if (denials.some((d) => actionEntriesMatching(d, '*').length > 0)) return [];
   const notAction = denials.find((d) => d.notAction.length > 0 && d.notAction.every((a) => knownString(a) !== undefined));
   if (!notAction) return [grant];
-  const left = notAction.notAction.map((a) => knownString(a)!.trim()).filter((a) => WILDCARD_ACTION.test(a) && !denials.some((d) => coversAction(d, a)));
+  const left = notAction.notAction.flatMap((a) => actionWildcard(knownString(a)!) ?? []).filter((a) => !denials.some((d) => coversAction(d, a)));
   return left.includes('*') ? [{ action: '*' }] : [...new Set(left)].map((action) => ({ action }));
 }
 
 /** The entry a wildcard grant reads in its statement: the Action entry it names (else the first NotAction entry). */
 function writtenAt(statement: Statement, grant: Wildcard): Range {
-  const action = 'action' in grant ? statement.action.find((a) => knownString(a)?.trim().toLowerCase() === grant.action.toLowerCase()) : undefined;
+  const action = 'action' in grant ? statement.action.find((a) => actionWildcard(knownString(a) ?? '')?.toLowerCase() === grant.action.toLowerCase()) : undefined;
   return (action ?? statement.notAction[0] ?? statement).range;
 }
 
@@ -110,7 +108,7 @@ export const IG301: Rule = {
     severity: 'high',
     attack: 'T1648',
     description:
-      'Whoever runs code in a function (through an invoke grant, a code update or a vulnerable dependency) holds its execution-role credentials, and those credentials work from anywhere ("Remote usage of AWS Lambda\'s token"). An execution role allowed * or service:* on every resource, an Allow with NotAction on every resource, or AdministratorAccess / PowerUserAccess attached turns one compromised function into control of the account. Reported once per role, naming the policies that grant it. Under a known permissions boundary only what both allow counts (AdministratorAccess under a boundary allowing logs:* on * is logs:*; lambda:* under a NotAction boundary naming lambda:InvokeFunction is the rest of lambda:*, reported as such), and the boundary\'s Denies apply; a boundary the scan cannot read (a variable, a policy outside the scan) leaves the finding as without one. A CloudFormation Fn::If boundary is any of its branches: what any branch leaves counts.',
+      'Whoever runs code in a function (through an invoke grant, a code update or a vulnerable dependency) holds its execution-role credentials, and those credentials work from anywhere ("Remote usage of AWS Lambda\'s token"). An execution role allowed * (or *:*, which IAM reads alike) or service:* (a service pattern such as s3*:* too) on every resource, an Allow with NotAction on every resource, or AdministratorAccess / PowerUserAccess attached turns one compromised function into control of the account. Reported once per role, naming the policies that grant it. Under a known permissions boundary only what both allow counts (AdministratorAccess under a boundary allowing logs:* on * is logs:*; lambda:* under a NotAction boundary naming lambda:InvokeFunction is the rest of lambda:*, reported as such), and the boundary\'s Denies apply; a boundary the scan cannot read (a variable, a policy outside the scan) leaves the finding as without one. A CloudFormation Fn::If boundary is any of its branches: what any branch leaves counts.',
     fixable: false,
   },
   check({ model }) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { asciiGlobMatches, wildcardMatches, wildcardRegExp } from '../../src/iam/wildcard.js';
+import { actionWildcard, asciiGlobMatches, wildcardMatches, wildcardRegExp } from '../../src/iam/wildcard.js';
 import { propertyParameters } from '../helpers/property.js';
 
 // Characters where case folding is subtle: ASCII letters, the Kelvin sign and long s (lowercase to ASCII), ß, dotted İ.
@@ -71,5 +71,14 @@ describe('wildcardMatches', () => {
     expect(wildcardMatches('k', '\u212a')).toBe(false);
     expect(wildcardMatches('lambda:invokefunction', 'lambda:InvokeFunction')).toBe(true);
     expect(wildcardMatches('lambda:invokefunctio', 'lambda:InvokeFunction')).toBe(false);
+  });
+});
+
+describe('actionWildcard', () => {
+  it('reads every-action entries as *, service wildcards as written, and nothing else', () => {
+    for (const every of ['*', '*:*', ' **:* ', '**']) expect(actionWildcard(every)).toBe('*');
+    expect(actionWildcard('lambda:*')).toBe('lambda:*');
+    expect(actionWildcard('s3*:*')).toBe('s3*:*');
+    for (const narrow of ['lambda:Invoke*', 'lambda:InvokeFunction', '*:Get*', 's3:', '', 'ec2:*Describe']) expect(actionWildcard(narrow)).toBeUndefined();
   });
 });

@@ -29,6 +29,8 @@ const EXPECTED: Record<string, Partial<Record<Ext, Array<[string, string, number
       ['IG301', 'aws_iam_role.power_exec', 47],
       // The AWS managed IAMFullAccess: iam:* on *.
       ['IG301', 'aws_iam_role.iam_admin_exec', 54],
+      ['IG301', 'aws_iam_role.star_colon_star_exec', 65],
+      ['IG301', 'aws_iam_role.service_glob_exec', 74],
     ],
     'cfn.yaml': [
       ['IG301', 'AdminExec', 4],
