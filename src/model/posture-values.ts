@@ -81,7 +81,15 @@ export interface FieldSelector {
  * What a Lambda Invoke data event record holds in the fields a selector can filter on. CloudTrail
  * records Invoke with `"readOnly": false` (a write event), so a read-only selector leaves it out.
  */
-const INVOKE_RECORD: Readonly<Record<string, string>> = { eventCategory: 'Data', 'resources.type': LAMBDA_DATA_RESOURCE, eventName: 'Invoke', readOnly: 'false' };
+const INVOKE_RECORD: Readonly<Record<string, string>> = { eventCategory: 'Data', eventSource: 'lambda.amazonaws.com', 'resources.type': LAMBDA_DATA_RESOURCE, eventName: 'Invoke', readOnly: 'false' };
+
+/**
+ * Fields whose value in an Invoke record is whatever the caller brings: the function invoked and the caller's own
+ * ARN. A selector that keeps only some values (equals, starts_with, ends_with) misses the invokes of every other
+ * function or caller, which an attacker picks; one that leaves some out (not_…) keeps the rest. A resources.ARN
+ * prefix every function ARN has (`arn:aws:lambda`) keeps all of them.
+ */
+const CALLER_CHOSEN_FIELDS: ReadonlySet<string> = new Set(['resources.ARN', 'userIdentity.arn']);
 
 /**
  * Whether an advanced event selector logs Lambda Invoke: it must select `resources.type` =
@@ -108,6 +116,7 @@ function selectsLambdaType(selector: FieldSelector): boolean | undefined {
 function admitsInvoke(selector: FieldSelector): boolean | undefined {
   const field = knownString(selector.field);
   if (field === undefined) return selector.field ? undefined : true;
+  if (CALLER_CHOSEN_FIELDS.has(field)) return keepsEveryValue(field, selector.operators);
   const recorded = INVOKE_RECORD[field];
   if (recorded === undefined) return true;
   return allOf(SELECTOR_OPERATORS.map((operator) => {
@@ -119,6 +128,34 @@ function admitsInvoke(selector: FieldSelector): boolean | undefined {
     const matches = (values as string[]).some(test);
     return operator.startsWith('not_') ? !matches : matches;
   }));
+}
+
+/** Whether a caller-chosen field's operators keep every Invoke record: only exclusions, or a prefix all function ARNs have. */
+function keepsEveryValue(field: string, operators: FieldSelector['operators']): boolean | undefined {
+  return allOf(SELECTOR_OPERATORS.map((operator) => {
+    const value = operators[operator];
+    if (!value || operator.startsWith('not_')) return true;
+    const values = asList(value).map(knownString);
+    if (values.some((v) => v === undefined)) return undefined;
+    return field === 'resources.ARN' && operator === 'starts_with' && (values as string[]).some(isEveryFunctionPrefix);
+  }));
+}
+
+/** A prefix of every Lambda function's ARN in a partition: `arn:aws:lambda`, `arn:aws:lambda:`, `arn:`. */
+function isEveryFunctionPrefix(prefix: string): boolean {
+  const partition = /^arn:([a-z-]+)(:|$)/.exec(prefix)?.[1] ?? 'aws';
+  return `arn:${partition}:lambda:`.startsWith(prefix);
+}
+
+/**
+ * Basic selector `DataResources.Values` for Lambda: `arn:aws:lambda` (every function) or function ARNs (those only).
+ * True when a value covers every function, false when each names functions, undefined when one is not known.
+ */
+export function basicValuesLogEveryFunction(values: Value | undefined): boolean | undefined {
+  if (!values || values.kind === 'null') return false;
+  const texts = asList(values).map(knownString);
+  if (texts.some((t) => t !== undefined && /^arn:[a-z-]+:lambda:?$/.test(t.trim()))) return true;
+  return texts.some((t) => t === undefined) ? undefined : false;
 }
 
 /** Basic selector `read_write_type` / `ReadWriteType` (default All): ReadOnly leaves out Invoke, a write event. */

@@ -33,7 +33,15 @@ describe('IG501: the other field selectors of a Lambda advanced selector (ANDed)
     ['readOnly true (Invoke is a write event)', 'field = "readOnly"\n equals = ["true"]', '{Field: readOnly, Equals: [true]}', false],
     ['readOnly false', 'field = "readOnly"\n equals = ["false"]', '{Field: readOnly, Equals: [false]}', true],
     ['eventCategory Management as well', 'field = "eventCategory"\n equals = ["Management"]', '{Field: eventCategory, Equals: [Management]}', false],
-    ['resources.ARN naming some functions', 'field = "resources.ARN"\n starts_with = ["arn:aws:lambda:us-east-1:111122223333:function:app-"]', '{Field: resources.ARN, StartsWith: ["arn:aws:lambda:us-east-1:111122223333:function:app-"]}', true],
+    // An attacker invokes a function (or calls as an identity) the selector does not keep.
+    ['resources.ARN naming some functions', 'field = "resources.ARN"\n starts_with = ["arn:aws:lambda:us-east-1:111122223333:function:app-"]', '{Field: resources.ARN, StartsWith: ["arn:aws:lambda:us-east-1:111122223333:function:app-"]}', false],
+    ['resources.ARN equals one function', 'field = "resources.ARN"\n equals = ["arn:aws:lambda:us-east-1:111122223333:function:app"]', '{Field: resources.ARN, Equals: ["arn:aws:lambda:us-east-1:111122223333:function:app"]}', false],
+    ['resources.ARN with a prefix every function has', 'field = "resources.ARN"\n starts_with = ["arn:aws:lambda"]', '{Field: resources.ARN, StartsWith: ["arn:aws:lambda:"]}', true],
+    ['resources.ARN leaving one function out', 'field = "resources.ARN"\n not_equals = ["arn:aws:lambda:us-east-1:111122223333:function:noisy"]', '{Field: resources.ARN, NotEquals: ["arn:aws:lambda:us-east-1:111122223333:function:noisy"]}', true],
+    ['userIdentity.arn naming one caller', 'field = "userIdentity.arn"\n equals = ["arn:aws:iam::111122223333:role/ci"]', '{Field: userIdentity.arn, Equals: ["arn:aws:iam::111122223333:role/ci"]}', false],
+    ['resources.ARN against an unknown value', 'field = "resources.ARN"\n starts_with = [var.unknown]', '{Field: resources.ARN, StartsWith: [!Ref Unknown]}', undefined],
+    ['eventSource lambda', 'field = "eventSource"\n equals = ["lambda.amazonaws.com"]', '{Field: eventSource, Equals: [lambda.amazonaws.com]}', true],
+    ['eventSource of another service', 'field = "eventSource"\n equals = ["s3.amazonaws.com"]', '{Field: eventSource, Equals: [s3.amazonaws.com]}', false],
     ['eventName against an unknown value', 'field = "eventName"\n not_equals = [var.unknown]', '{Field: eventName, NotEquals: [!Ref Unknown]}', undefined],
     ['an unknown field', 'field = var.unknown\n equals = ["true"]', '{Field: !Ref Unknown, Equals: ["true"]}', undefined],
   ];
@@ -54,6 +62,15 @@ describe('IG501: basic event selectors', () => {
     expect(await trail('read_write_type = "All"')).toBe(true);
     expect(await trail('')).toBe(true);
     expect(await trail('read_write_type = var.rw')).toBeUndefined();
+  });
+  it('DataResources values: arn:aws:lambda is every function, function ARNs only those, an unknown value is not judged', async () => {
+    const values = async (list: string) => {
+      const text = `variable "fn" {}\nresource "aws_cloudtrail" "t" {\n name = "t"\n s3_bucket_name = "b"\n event_selector {\n data_resource {\n type = "AWS::Lambda::Function"\n values = ${list}\n }\n }\n}\n`;
+      return buildModel([await parseText('terraform-hcl', 'main.tf', text)]).posture!.trails[0].lambdaDataEvents;
+    };
+    expect(await values('["arn:aws:lambda"]')).toBe(true);
+    expect(await values('["arn:aws:lambda:us-east-1:111122223333:function:payments"]')).toBe(false);
+    expect(await values('[var.fn]')).toBeUndefined();
   });
 });
 

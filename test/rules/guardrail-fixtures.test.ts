@@ -60,6 +60,9 @@ const FAILING: Record<string, Record<string, Array<[string, string, number]>>> =
     // Selectors whose other field selectors leave Invoke out (eventName, readOnly = true, ReadOnly basic selector).
     'fail-no-invoke.tf': [['IG501', 'aws_cloudtrail.org', 6]],
     'fail-no-invoke.cfn.yaml': [['IG501', 'Trail', 5]],
+    // Selectors keeping some invokes only (a function-ARN prefix, one caller, one function's ARN, an event source no invoke has).
+    'fail-partial.tf': [['IG501', 'aws_cloudtrail.org', 6]],
+    'fail-partial.cfn.yaml': [['IG501', 'Trail', 5]],
     // An event data store selecting Lambda data events whose ingestion is stopped (suspend = "true", IngestionEnabled: false).
     'fail-ingestion.tf': [['IG501', 'aws_cloudtrail_event_data_store.lake', 6]],
     'fail-ingestion.cfn.yaml': [['IG501', 'Lake', 5]],

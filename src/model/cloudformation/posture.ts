@@ -1,4 +1,4 @@
-import { FSBP_STANDARD, LAMBDA_DATA_RESOURCE, LAMBDA_PROTECTION, advancedSelectorLogsInvoke, allOf, anyOf, enabledFlag, isFsbpLambdaControlArn, listsTurnOffLambdaControl, readWriteAdmitsInvoke, type SelectorOperator } from '../posture-values.js';
+import { FSBP_STANDARD, LAMBDA_DATA_RESOURCE, LAMBDA_PROTECTION, advancedSelectorLogsInvoke, allOf, anyOf, enabledFlag, isFsbpLambdaControlArn, listsTurnOffLambdaControl, readWriteAdmitsInvoke, basicValuesLogEveryFunction, type SelectorOperator } from '../posture-values.js';
 import { postureOf, type Posture } from '../posture.js';
 import { policyDocumentFromValue } from '../policy-document.js';
 import type { Model, ResourceBase } from '../types.js';
@@ -164,7 +164,8 @@ const OPERATOR_KEYS: Array<[SelectorOperator, string]> = [
 function basicSelectorLogsLambda(selector: Value): boolean | undefined {
   const lambda = anyOf(asList(get(selector, 'DataResources')).map((d) => {
     const type = get(d, 'Type');
-    return type ? (knownString(type) === undefined ? undefined : knownString(type) === LAMBDA_DATA_RESOURCE) : false;
+    const lambda = type ? (knownString(type) === undefined ? undefined : knownString(type) === LAMBDA_DATA_RESOURCE) : false;
+    return lambda === false ? false : allOf([lambda, basicValuesLogEveryFunction(get(d, 'Values'))]);
   }));
   return lambda === false ? false : allOf([lambda, readWriteAdmitsInvoke(get(selector, 'ReadWriteType'))]);
 }

@@ -2,7 +2,7 @@ import { postureOf, type AccessAnalyzer, type GuardDutyDetector, type GuardDutyL
 import { policyDocumentFromValue } from '../policy-document.js';
 import { copyBase, type Attribute, type Model, type ResourceBase } from '../types.js';
 import { asList, get, knownString, type Value } from '../value.js';
-import { FSBP_STANDARD, LAMBDA_DATA_RESOURCE, LAMBDA_PROTECTION, LAMBDA_PUBLIC_CONTROL, SELECTOR_OPERATORS, advancedSelectorLogsInvoke, allOf, anyOf, enabledFlag, isFsbpLambdaControlArn, knownText, listsTurnOffLambdaControl, readWriteAdmitsInvoke, type FieldSelector } from '../posture-values.js';
+import { FSBP_STANDARD, LAMBDA_DATA_RESOURCE, LAMBDA_PROTECTION, LAMBDA_PUBLIC_CONTROL, SELECTOR_OPERATORS, advancedSelectorLogsInvoke, allOf, anyOf, enabledFlag, isFsbpLambdaControlArn, knownText, listsTurnOffLambdaControl, readWriteAdmitsInvoke, basicValuesLogEveryFunction, type FieldSelector } from '../posture-values.js';
 import type { TerraformBlockView, TerraformResourceView } from './resources.js';
 
 /** The types `addTerraformPosture` maps (its cases): a case missing here is never reached, so its tests catch the omission. */
@@ -234,7 +234,8 @@ function templateMentions(value: Value & { kind: 'template' }, needle: string): 
 function basicSelectorLogsLambda(selector: TerraformBlockView): boolean | undefined {
   const lambda = anyOf(selector.blocks('data_resource').map((d) => {
     const type = d.attribute('type');
-    return type ? (knownString(type.value) === undefined ? undefined : knownString(type.value) === LAMBDA_DATA_RESOURCE) : false;
+    const lambda = type ? (knownString(type.value) === undefined ? undefined : knownString(type.value) === LAMBDA_DATA_RESOURCE) : false;
+    return lambda === false ? false : allOf([lambda, basicValuesLogEveryFunction(d.attribute('values')?.value)]);
   }));
   return lambda === false ? false : allOf([lambda, readWriteAdmitsInvoke(selector.attribute('read_write_type')?.value)]);
 }
