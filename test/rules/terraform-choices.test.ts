@@ -10,7 +10,7 @@ function manyPredicates(predicates: number): string {
 }
 
 describe('Terraform values decided at plan time are explored like CloudFormation choices', () => {
-  it('a conditional on an unknown predicate (scalar, through a local, in jsonencode, in a policy document), lookup with an unknown key, coalesce of an unset variable and try past a step that may fail: the public alternative is reported', async () => {
+  it('a conditional on an unknown predicate (scalar, through a local, in jsonencode, in a policy document), lookup with an unknown key, coalesce of an unset variable, try past a step that may fail and an index with an unknown key: the public alternative is reported', async () => {
     expect(await triples('test/fixtures/tf-choices/fail')).toEqual([
       // local.is_prod ? "NONE" : "AWS_IAM": the prod workspace's URL is public.
       ['IG104', 'aws_lambda_function_url.by_workspace', 17],
@@ -26,10 +26,17 @@ describe('Terraform values decided at plan time are explored like CloudFormation
       ['IG101', 'aws_lambda_permission.reads_after', 93],
       // try(var.config.principal, "*"): var.config may have no principal.
       ['IG101', 'aws_lambda_permission.try_fallback', 102],
+      // An index with a key not known yet: any value of a known map or list (local, literal, variable default; element()).
+      ['IG101', 'aws_lambda_permission.index_local', 115],
+      ['IG101', 'aws_lambda_permission.index_literal_map', 121],
+      ['IG101', 'aws_lambda_permission.index_variable', 131],
+      ['IG104', 'aws_lambda_function_url.index_list', 145],
+      ['IG104', 'aws_lambda_function_url.element_list', 150],
+      ['IG101', 'aws_lambda_permission.index_then_attribute', 161],
     ]);
   });
 
-  it('a known predicate picks one branch; choices whose alternatives are all safe, or one predicate deciding alike, report nothing', async () => {
+  it('a known predicate picks one branch, a known key one entry; choices whose alternatives are all safe, or one predicate deciding alike, report nothing', async () => {
     expect(await triples('test/fixtures/tf-choices/pass')).toEqual([]);
   });
 
