@@ -33,6 +33,11 @@ describe('Terraform values decided at plan time are explored like CloudFormation
       ['IG104', 'aws_lambda_function_url.index_list', 145],
       ['IG104', 'aws_lambda_function_url.element_list', 150],
       ['IG101', 'aws_lambda_permission.index_then_attribute', 161],
+      // A count a choice decides: modelled once; a for_each: every alternative's instances (one not known: once, as before).
+      ['IG101', 'aws_lambda_permission.count_chosen', 169],
+      ['IG101', 'aws_lambda_permission.for_each_chosen["public"]', 177],
+      ['IG101', 'aws_lambda_permission.for_each_either["open"]', 184],
+      ['IG101', 'aws_lambda_permission.for_each_partly_unknown', 194],
     ]);
   });
 

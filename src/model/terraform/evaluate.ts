@@ -10,7 +10,7 @@ import { knownString, unknownValue, type ObjectEntry, type UnknownValue, type Va
 import { builtin, hasInvalid, invalidValue, MAX_LIST_ITEMS, MAX_TEXT_LENGTH, mergeText, textLength, unknownResult, whollyKnown } from './functions.js';
 import { binaryOperation, unaryOperation } from './operators.js';
 import { withTypeDefaults } from './variable-type.js';
-import { blockInstances, collectionElements, iterator, type Instance, type Instances } from './instances.js';
+import { blockInstances, collectionElements, elementsOfAlternatives, forEachInstances, iterator, type Instance, type Instances } from './instances.js';
 import { ownedString } from './intern.js';
 import { declarations, MAX_MODULE_DEPTH, type Declarations, type ModuleInstance } from './module-tree.js';
 import { policyDocumentDataValue } from './policy-document-data.js';
@@ -18,7 +18,7 @@ import { awsManagedPolicyDataValue } from './managed-policy-data.js';
 import { directiveTree, renderTemplate, type TemplateScope } from './template-directives.js';
 import { positionsFromRuns } from '../string-positions.js';
 import { passagesInherited, passedThrough } from '../value-passages.js';
-import { boundedAlternatives, MAX_ALTERNATIVES, takeChoice, type Choices } from '../choices.js';
+import { boundedAlternatives, enumerateChoices, MAX_ALTERNATIVES, takeChoice, type Choices } from '../choices.js';
 
 /** Resource attributes Terraform computes at apply time: a reference to them is symbolic. */
 const COMPUTED_ATTRIBUTES = new Set(['arn', 'id', 'invoke_arn', 'qualified_arn', 'qualified_invoke_arn', 'execution_arn', 'unique_id', 'function_url', 'url_id']);
@@ -118,11 +118,36 @@ export class Evaluator {
     if (cache.has(block)) return cache.get(block);
     // Guard a count that refers to its own block's instances.
     cache.set(block, 'unknown');
-    // Instances are found once for every variant: a count or for_each a choice decides stays unknown.
-    const found: Instances = this.outsideVariants(() => blockInstances(block.body, (expr) => root.evaluate(expr)));
+    // Instances are found once for every variant: a count a choice decides stays unknown (the block is modelled once,
+    // as a resource that may exist), a for_each a choice decides has the instances of every alternative.
+    const found: Instances = this.outsideVariants(() => {
+      const state = this.budget.choice;
+      const before = state.points;
+      const once = blockInstances(block.body, (expr) => root.evaluate(expr));
+      return once === 'unknown' && state.points !== before ? (this.chosenInstances(block.body) ?? once) : once;
+    });
     const result = Array.isArray(found) ? found.map((instance) => ({ instance, evaluator: new Evaluator(root.module, instance.names, root) })) : found;
     cache.set(block, result);
     return result;
+  }
+
+  /**
+   * The instances of a `for_each` (without `count`) whose collection a plan-time choice decides: those of every
+   * alternative (see elementsOfAlternatives), when each is known and every combination was tried; else undefined.
+   */
+  private chosenInstances(body: HclBody): Instance[] | undefined {
+    const forEach = body.attributes.find((a) => a.name === 'for_each');
+    if (!forEach || body.attributes.some((a) => a.name === 'count')) return undefined;
+    const collections: Value[] = [];
+    const complete = enumerateChoices((pick) => {
+      const choices: Choices = { pick, met: [] };
+      collections.push(this.inVariant(choices, () => this.root.evaluate(forEach.expr)));
+      return choices;
+    });
+    // The variant run this was asked from (if any) must not read values cached in these runs.
+    this.budget.choice.generation++;
+    const elements = complete ? elementsOfAlternatives(collections) : undefined;
+    return elements && forEachInstances(elements);
   }
 
   /**
