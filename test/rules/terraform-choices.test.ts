@@ -45,6 +45,28 @@ describe('Terraform values decided at plan time are explored like CloudFormation
     expect(await triples('test/fixtures/tf-choices/pass')).toEqual([]);
   });
 
+  it('a module call whose for_each a choice decides is instantiated for every alternative\'s elements', async () => {
+    const root = tempTree({
+      'main.tf': `variable "env" {}
+
+module "callers" {
+  source    = "./mod"
+  for_each  = var.env == "prod" ? { open = "*" } : { partner = "111122223333" }
+  principal = each.value
+}
+`,
+      'mod/main.tf': `variable "principal" {}
+
+resource "aws_lambda_permission" "p" {
+  action        = "lambda:InvokeFunction"
+  function_name = "orders"
+  principal     = var.principal
+}
+`,
+    });
+    expect(await triples(root)).toEqual([['IG101', 'module.callers["open"].aws_lambda_permission.p', 6]]);
+  });
+
   it('beyond MAX_VARIANTS combinations every alternative of every choice is still tried, in bounded time', async () => {
     const root = tempTree({ 'main.tf': manyPredicates(12) });
     const started = Date.now();
