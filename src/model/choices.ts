@@ -1,4 +1,4 @@
-import type { Attribute, IamIdentity } from './types.js';
+import type { Attribute, IamIdentity, PolicyDocument } from './types.js';
 import type { Value } from './value.js';
 
 /**
@@ -122,4 +122,36 @@ export function boundaryOf(written: Array<Attribute | undefined>): Pick<IamIdent
   if (!boundary) return {};
   const distinct = new Set(written.map((a) => (a ? valueKey(a.value) : '')));
   return distinct.size === 1 ? { boundary } : { boundary, boundaryVariants: written };
+}
+
+/**
+ * The trust document each variant of a role writes (`undefined`: none, or not knowable): the first as its trust, the
+ * others that say something else as IamIdentity.trustVariants, so a trust too wide in any variant is judged.
+ */
+export function trustOf(written: Array<PolicyDocument | undefined>): Pick<IamIdentity, 'trustDocument' | 'trustVariants'> {
+  const [trustDocument, ...others] = written.filter((d): d is PolicyDocument => d !== undefined);
+  if (!trustDocument) return {};
+  const seen = new Set([contentKey(trustDocument)]);
+  const trustVariants = others.filter((d) => {
+    const key = contentKey(d);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  return trustVariants.length > 0 ? { trustDocument, trustVariants } : { trustDocument };
+}
+
+/** Keys that say where a part of a model entry is written, not what it is. */
+const PLACES = new Set(['range', 'keyRange', 'operatorRange', 'positions', 'keys']);
+
+/** What a model entry says, wherever its parts are written (two variants' entries share it when they say the same). */
+export function contentKey(item: object): string {
+  return JSON.stringify(item, (key, value: unknown) => (PLACES.has(key) ? undefined : value));
+}
+
+/** A key two model entries share when they say the same at the same place (inner places aside: a branch's value is written elsewhere). */
+export function itemKey(item: object): string {
+  const range = (item as { range?: { file: string; line: number; column: number } }).range;
+  const at = range ? `${range.file}:${range.line}:${range.column}` : '';
+  return at + contentKey(item);
 }

@@ -1,6 +1,7 @@
 import { dirname } from 'node:path';
 import { trustStatements, trustsLambda } from '../iam/trust.js';
 import { awsManagedDocument } from './aws-managed.js';
+import { itemKey } from './choices.js';
 import { policyDocumentFromValue } from './policy-document.js';
 import type { Range } from './range.js';
 import type { Attribute, IamIdentity, IdentityKind, IdentityPolicy, IdentityRef, LambdaFunction, Model, PolicyAttachment, PolicyDocument, Statement } from './types.js';
@@ -25,7 +26,10 @@ export interface IdentityNode {
   functions: LambdaFunction[];
   /** Roles: trusted by lambda.amazonaws.com or used as a function's role. */
   executionRole: boolean;
-  /** Roles with a trust policy: its Allow statements that let someone assume the role (computed once here; IG302 and IG303 read them). */
+  /**
+   * Roles with a trust policy: its Allow statements that let someone assume the role, in any of its variants (IamIdentity.trustVariants;
+   * computed once here; IG302 and IG303 read them).
+   */
   trust: Statement[];
   /** Roles and users with a permissions boundary: the policy it names. */
   boundary?: Boundary;
@@ -136,8 +140,7 @@ export function identityGraph(model: Model): IdentityGraph {
       const groupNode = nodes.get(group)!;
       for (const policy of own.get(groupNode) ?? []) if (!node.policies.some((e) => e.policy === policy)) node.policies.push({ policy, via: group });
     }
-    const trust = node.identity.trustDocument;
-    if (node.identity.kind === 'role' && trust) node.trust = trustStatements(trust);
+    if (node.identity.kind === 'role') node.trust = trustOfVariants(node.identity);
     if (node.identity.kind === 'role' && (node.identity.implicit || node.trust.some(trustsLambda))) node.executionRole = true;
     if (node.identity.boundary) node.boundary = resolveBoundary(model, node.identity, node.identity.boundary, boundaries);
   }
@@ -405,4 +408,20 @@ function resolvePolicy(policies: readonly IdentityPolicy[], value: Value, from: 
   const distinct = (list: IdentityPolicy[]) => [...new Map(list.map((p) => [`${p.address}\u0000${p.root ?? ''}`, p])).values()];
   const chosen = unique(distinct(candidates), own && distinct(own), from, root);
   return candidates.filter((p) => chosen.some((c) => c.address === p.address && c.root === p.root));
+}
+
+/** The assuming statements of a role's trust in every variant, each once (a statement the same in two variants, at the same place, is one). */
+function trustOfVariants(identity: IamIdentity): Statement[] {
+  if (!identity.trustDocument) return [];
+  const statements = trustStatements(identity.trustDocument);
+  if (!identity.trustVariants) return statements;
+  const seen = new Set(statements.map(itemKey));
+  for (const document of identity.trustVariants)
+    for (const statement of trustStatements(document)) {
+      const key = itemKey(statement);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      statements.push(statement);
+    }
+  return statements;
 }

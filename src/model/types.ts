@@ -179,6 +179,11 @@ export interface IamIdentity extends ResourceBase {
   /** Roles: the trust policy as written (`assume_role_policy`, `AssumeRolePolicyDocument`) and its document when knowable. */
   trust?: Attribute;
   trustDocument?: PolicyDocument;
+  /**
+   * Roles whose plan- or deploy-time choices (a Terraform conditional, a CloudFormation `Fn::If`) write different trust
+   * documents: every other variant's (`trustDocument` is the first). A role is trusted as the union says (identity graph).
+   */
+  trustVariants?: PolicyDocument[];
   /** The role SAM generates for a function without `Role` (`<Function>Role`), or one a processed template tags `lambda:createdBy = SAM`; its trust is SAM's, not the user's. */
   implicit?: boolean;
   /** A SAM-generated role whose trust the template writes (`AssumeRolePolicyDocument`): the trust is the user's, and judged. */

@@ -70,7 +70,7 @@ function accountFix(model: Model, role: ResourceBase, terraform: boolean, statem
   const description = `Add a condition ${OPERATOR} ${KEY} = ${written} to the Lambda trust statement, so Lambda assumes the role only for functions in that account.`;
   if (account.kind === 'missing') return fix(`${description} Not applied by --fix: ${account.why}.`);
   const changes: Change[] = [];
-  for (const statement of statements) {
+  for (const statement of writtenOnce(statements)) {
     const shared = othersTrusted(statement);
     if (shared) return fix(`${description} Not applied by --fix: the statement also trusts ${shared}, and the condition would apply to them too (${KEY} is sent only by AWS services, and not by every one of them), which could lock them out; give lambda.amazonaws.com a trust statement of its own and add the condition there.`);
     const change = addAccountCondition(statement, account);
@@ -129,6 +129,10 @@ function addAccountCondition(statement: Statement, account: FixValue): Change | 
   return { kind: 'add', after: last(conditions.map((c) => c.operatorRange!)), key: OPERATOR, value: { kind: 'object', entries: [[KEY, account]] } };
 }
 
+/** One statement per place it is written: two variants of a trust (a conditional principal) are one statement to edit. */
+function writtenOnce(statements: Statement[]): Statement[] {
+  return statements.filter((s, i) => statements.findIndex((t) => sameRange(t.range, s.range)) === i);
+}
 
 function sameRange(a: Range, b: Range): boolean {
   return a.file === b.file && a.line === b.line && a.column === b.column && a.endLine === b.endLine && a.endColumn === b.endColumn;

@@ -45,7 +45,7 @@ resource "aws_lambda_permission" "trigger" {
     expect(findings.map((f) => [f.ruleId, f.resource, f.range.line])).toEqual([['IG101', 'aws_lambda_permission.trigger["public"]', 12]]);
   });
 
-  it('stays unknown on an unknown key, and is an error (try falls back) on a key of the wrong type', async () => {
+  it('reaches any value of a known map on an unknown key (a plan-time choice), and is an error (try falls back) on a key of the wrong type', async () => {
     const root = tempTree({
       'main.tf': `variable "who" {}
 variable "m" { default = { a = "*" } }
@@ -62,6 +62,9 @@ resource "aws_lambda_permission" "bad_key" {
 `,
     });
     const { findings } = await scan({ paths: ['.'], cwd: root });
-    expect(findings.map((f) => [f.ruleId, f.resource, f.range.line])).toEqual([['IG101', 'aws_lambda_permission.bad_key', 11]]);
+    expect(findings.map((f) => [f.ruleId, f.resource, f.range.line])).toEqual([
+      ['IG101', 'aws_lambda_permission.unknown_key', 6],
+      ['IG101', 'aws_lambda_permission.bad_key', 11],
+    ]);
   });
 });

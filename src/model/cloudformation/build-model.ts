@@ -10,7 +10,7 @@ import { prepareTemplate, scannedPaths, templateRoots, type NestedStack, type Pr
 import { addCloudFormationPosture, isPostureType } from './posture.js';
 import { cloudFormationReferences, cloudFormationValueReferences } from '../references.js';
 import { addSamFunction, addSamStateMachine } from './sam.js';
-import { addDocument, attribute, boundaryOf, entrySpan } from './support.js';
+import { addDocument, attribute, boundaryOf, entrySpan, trustOf } from './support.js';
 
 /** A parsed CloudFormation/SAM template, as the parse stage hands it over. */
 export interface CloudFormationTemplate {
@@ -325,7 +325,7 @@ function addResource(model: Model, scope: TemplateScope, entry: ObjectEntry, glo
     case 'AWS::SSO::PermissionSet': {
       const variants = evaluate();
       const identity = IDENTITY_TYPES[type];
-      addIdentity(model, base, identity, variants[0], identity === 'group' || identity === 'permission-set' ? {} : boundaryOf(variants.map((p) => attribute(p, 'PermissionsBoundary'))));
+      addIdentity(model, base, identity, variants, identity === 'group' || identity === 'permission-set' ? {} : boundaryOf(variants.map((p) => attribute(p, 'PermissionsBoundary'))));
       const self: IdentityRef[] = [{ kind: identity, value: selfRef(base) }];
       const kind: IdentityPolicyKind = `${identity}-inline`;
       for (const p of variants) {
@@ -368,8 +368,12 @@ function treeOf(base: ResourceBase): { rootTemplate?: string } {
 const IDENTITY_TYPES: Record<string, IdentityKind> = { 'AWS::IAM::Role': 'role', 'AWS::IAM::User': 'user', 'AWS::IAM::Group': 'group', 'AWS::SSO::PermissionSet': 'permission-set' };
 const NAME_PROPERTIES: Record<IdentityKind, string> = { role: 'RoleName', user: 'UserName', group: 'GroupName', 'permission-set': 'Name' };
 
-/** A role, user or group: its name, a role's trust policy, a user's `Groups`; `boundary`: roles' and users' (groups cannot have one). */
-function addIdentity(model: Model, base: ResourceBase, kind: IdentityKind, properties: Value, boundary: Pick<IamIdentity, 'boundary' | 'boundaryVariants'>): void {
+/**
+ * A role, user or group, recorded from the first of its `variants` (see variantsOf): its name, a role's trust policy
+ * (read from every variant, see trustOf), a user's `Groups`; `boundary`: roles' and users' (groups cannot have one).
+ */
+function addIdentity(model: Model, base: ResourceBase, kind: IdentityKind, variants: Value[], boundary: Pick<IamIdentity, 'boundary' | 'boundaryVariants'>): void {
+  const properties = variants[0];
   const name = knownString(get(properties, NAME_PROPERTIES[kind]));
   const trust = kind === 'role' ? attribute(properties, 'AssumeRolePolicyDocument') : undefined;
   const trustDocument = trust ? policyDocumentFromValue(trust.value, model.errors) : undefined;
@@ -379,12 +383,24 @@ function addIdentity(model: Model, base: ResourceBase, kind: IdentityKind, prope
     kind,
     ...(name !== undefined ? { name } : {}),
     ...(trust ? { trust } : {}),
-    ...(trustDocument ? { trustDocument } : {}),
+    ...(kind === 'role' ? trustOf([trustDocument, ...variantDocuments(variants.slice(1), 'AssumeRolePolicyDocument')]) : {}),
     ...(implicit ? { implicit } : {}),
     ...boundary,
   });
   const groups = asList(get(properties, 'Groups'));
   if (kind === 'user' && groups.length > 0) (model.memberships ??= []).push({ address: base.address, range: base.range, users: [selfRef(base)], groups, ...treeOf(base) });
+}
+
+/**
+ * The document each variant writes in `property`, when it can be read; problems reading them are the first variant's
+ * to report (the same problem in each would be reported once per variant).
+ */
+function variantDocuments(variants: readonly Value[], property: string): Array<PolicyDocument | undefined> {
+  const unreported: Model['errors'] = [];
+  return variants.map((p) => {
+    const written = attribute(p, property);
+    return written ? policyDocumentFromValue(written.value, unreported) : undefined;
+  });
 }
 
 /**

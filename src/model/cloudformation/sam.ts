@@ -4,7 +4,7 @@ import type { Range } from '../range.js';
 import { policyDocumentFromValue } from '../policy-document.js';
 import type { Attribute, IamIdentity, IdentityRef, LambdaPermission, Model, ResourceBase } from '../types.js';
 import { get, getEntry, knownString, type ObjectEntry, type UnknownValue, type Value } from '../value.js';
-import { addDocument, attribute, attributeSpan, boundaryOf, entrySpan, pseudo } from './support.js';
+import { addDocument, attribute, attributeSpan, boundaryOf, entrySpan, pseudo, trustOf } from './support.js';
 import { CfnEvaluator, type TemplateScope } from './evaluate.js';
 
 interface SamPolicyTemplate {
@@ -38,7 +38,7 @@ export function addSamFunction(model: Model, scope: TemplateScope, base: Resourc
         ...implicitRole,
         kind: 'role',
         implicit: true,
-        ...samTrust(model, property('AssumeRolePolicyDocument')),
+        ...samTrust(model, variants.map((p) => samProperty(p, globals, 'AssumeRolePolicyDocument'))),
         ...boundaryOf(boundaries),
       });
   }
@@ -132,12 +132,17 @@ function mergedValue(global: Value, own: Value): Value {
   return { ...own, entries };
 }
 
-/** The generated role's trust when the template writes it (`AssumeRolePolicyDocument`): the user's, judged as any role's. */
-function samTrust(model: Model, entry: ObjectEntry | undefined): Pick<IamIdentity, 'trust' | 'trustDocument' | 'userTrust'> {
+/**
+ * The generated role's trust when the template writes it (`AssumeRolePolicyDocument`, in each variant of the function:
+ * see trustOf): the user's, judged as any role's. Problems reading it are reported from the first variant's.
+ */
+function samTrust(model: Model, entries: Array<ObjectEntry | undefined>): Pick<IamIdentity, 'trust' | 'trustDocument' | 'trustVariants' | 'userTrust'> {
+  const [entry] = entries;
   if (!entry || entry.value.kind === 'null') return {};
   const trust: Attribute = { value: entry.value, range: entrySpan(entry) };
-  const trustDocument = policyDocumentFromValue(entry.value, model.errors);
-  return trustDocument ? { trust, trustDocument, userTrust: true } : { trust };
+  const unreported: Model['errors'] = [];
+  const documents = entries.map((e, i) => (e && e.value.kind !== 'null' ? policyDocumentFromValue(e.value, i === 0 ? model.errors : unreported) : undefined));
+  return documents[0] ? { trust, ...trustOf(documents), userTrust: true } : { trust };
 }
 
 function addSamPolicy(model: Model, scope: TemplateScope, base: ResourceBase, item: Value, holders: IdentityRef[]): void {

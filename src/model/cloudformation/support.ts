@@ -35,4 +35,4 @@ export function pseudo(name: string, range: Range): UnknownValue {
   return { kind: 'unknown', ref: name, range };
 }
 
-export { boundaryOf } from '../choices.js';
+export { boundaryOf, trustOf } from '../choices.js';

@@ -10,7 +10,7 @@ import { knownString, unknownValue, type ObjectEntry, type UnknownValue, type Va
 import { builtin, hasInvalid, invalidValue, MAX_LIST_ITEMS, MAX_TEXT_LENGTH, mergeText, textLength, unknownResult, whollyKnown } from './functions.js';
 import { binaryOperation, unaryOperation } from './operators.js';
 import { withTypeDefaults } from './variable-type.js';
-import { blockInstances, collectionElements, iterator, type Instance, type Instances } from './instances.js';
+import { blockInstances, collectionElements, elementsOfAlternatives, forEachInstances, iterator, type Instance, type Instances } from './instances.js';
 import { ownedString } from './intern.js';
 import { declarations, MAX_MODULE_DEPTH, type Declarations, type ModuleInstance } from './module-tree.js';
 import { policyDocumentDataValue } from './policy-document-data.js';
@@ -18,7 +18,7 @@ import { awsManagedPolicyDataValue } from './managed-policy-data.js';
 import { directiveTree, renderTemplate, type TemplateScope } from './template-directives.js';
 import { positionsFromRuns } from '../string-positions.js';
 import { passagesInherited, passedThrough } from '../value-passages.js';
-import { boundedAlternatives, takeChoice, type Choices } from '../choices.js';
+import { boundedAlternatives, enumerateChoices, MAX_ALTERNATIVES, takeChoice, type Choices } from '../choices.js';
 
 /** Resource attributes Terraform computes at apply time: a reference to them is symbolic. */
 const COMPUTED_ATTRIBUTES = new Set(['arn', 'id', 'invoke_arn', 'qualified_arn', 'qualified_invoke_arn', 'execution_arn', 'unique_id', 'function_url', 'url_id']);
@@ -118,11 +118,36 @@ export class Evaluator {
     if (cache.has(block)) return cache.get(block);
     // Guard a count that refers to its own block's instances.
     cache.set(block, 'unknown');
-    // Instances are found once for every variant: a count or for_each a choice decides stays unknown.
-    const found: Instances = this.outsideVariants(() => blockInstances(block.body, (expr) => root.evaluate(expr)));
+    // Instances are found once for every variant: a count a choice decides stays unknown (the block is modelled once,
+    // as a resource that may exist), a for_each a choice decides has the instances of every alternative.
+    const found: Instances = this.outsideVariants(() => {
+      const state = this.budget.choice;
+      const before = state.points;
+      const once = blockInstances(block.body, (expr) => root.evaluate(expr));
+      return once === 'unknown' && state.points !== before ? (this.chosenInstances(block.body) ?? once) : once;
+    });
     const result = Array.isArray(found) ? found.map((instance) => ({ instance, evaluator: new Evaluator(root.module, instance.names, root) })) : found;
     cache.set(block, result);
     return result;
+  }
+
+  /**
+   * The instances of a `for_each` (without `count`) whose collection a plan-time choice decides: those of every
+   * alternative (see elementsOfAlternatives), when each is known and every combination was tried; else undefined.
+   */
+  private chosenInstances(body: HclBody): Instance[] | undefined {
+    const forEach = body.attributes.find((a) => a.name === 'for_each');
+    if (!forEach || body.attributes.some((a) => a.name === 'count')) return undefined;
+    const collections: Value[] = [];
+    const complete = enumerateChoices((pick) => {
+      const choices: Choices = { pick, met: [] };
+      collections.push(this.inVariant(choices, () => this.root.evaluate(forEach.expr)));
+      return choices;
+    });
+    // The variant run this was asked from (if any) must not read values cached in these runs.
+    this.budget.choice.generation++;
+    const elements = complete ? elementsOfAlternatives(collections) : undefined;
+    return elements && forEachInstances(elements);
   }
 
   /**
@@ -437,6 +462,14 @@ export class Evaluator {
       }
       case 'lookup':
         return this.lookup(args, range, textOf(expr));
+      case 'element': {
+        // An index not known yet reaches one of a known list's items (see keyChoice).
+        const values = args.map((a) => this.evaluate(a));
+        const result = builtin('element')!(values, range, textOf(expr));
+        const [list, at] = values;
+        if (result.kind !== 'unknown' || result.invalid || list?.kind !== 'list' || at?.kind !== 'unknown' || at.invalid) return result;
+        return this.keyChoice(list, textOf(args[1])) ?? result;
+      }
       case 'coalesce':
         return this.coalesce(args, range, textOf(expr));
       case 'concat': {
@@ -521,9 +554,63 @@ export class Evaluator {
    */
   private traverse(expr: Extract<Expr, { t: 'traverse' }>): Value {
     const steps = this.literalSteps(expr.steps, expr.range, textOf(expr));
-    if (!Array.isArray(steps)) return steps;
+    if (!Array.isArray(steps)) return (steps.kind === 'unknown' && !steps.invalid && this.chosenKey(expr)) || steps;
     if (expr.base.t === 'ref') return this.reference([...expr.base.path, ...steps], expr.text, expr.range);
     return index(this.evaluate(expr.base), steps, expr.text, expr.range);
+  }
+
+  /**
+   * `m[k]` with a key not known yet (`local.principal[var.env]`, `var.urls[var.i]`) into a known map or list: the
+   * key Terraform plans with reaches one of its values (a key it lacks fails), so in a variant run each is a choice,
+   * as lookup's are. Undefined where no such step is met, or outside a variant run (the traversal is then unknown).
+   */
+  private chosenKey(expr: Extract<Expr, { t: 'traverse' }>): Value | undefined {
+    const { range } = expr;
+    const text = ownedString(expr.text);
+    const literal: Array<string | number> = [];
+    let current: Value | undefined;
+    for (const step of expr.steps) {
+      const key = typeof step === 'object' ? this.evaluate(step) : undefined;
+      const known = key === undefined ? (step as string | number) : key.kind === 'string' || key.kind === 'number' ? key.value : undefined;
+      if (known !== undefined) {
+        if (current) current = index(current, [known], text, range);
+        else literal.push(known);
+        continue;
+      }
+      if (key?.kind !== 'unknown' || key.invalid) return undefined;
+      current ??= expr.base.t === 'ref' ? this.reference([...expr.base.path, ...literal], text, range) : index(this.evaluate(expr.base), literal, text, range);
+      const chosen = this.keyChoice(current, textOf(step as Expr));
+      if (!chosen) return undefined;
+      current = chosen;
+    }
+    return current;
+  }
+
+  /**
+   * One value of a known map or list, the one a key not known yet (written `keyText`) takes in this variant run;
+   * undefined outside one, or for any other collection. A choice named by the key and the collection's keys (or
+   * length): two maps keyed alike by one key (`local.principal[var.env]`, `local.org[var.env]`) choose alike.
+   */
+  private keyChoice(collection: Value, keyText: string): Value | undefined {
+    let keys: string;
+    let values: Value[];
+    if (collection.kind === 'object' && !collection.open) {
+      const byKey = new Map<string, Value>();
+      for (const entry of collection.entries) byKey.set(entry.key, entry.value);
+      keys = [...byKey.keys()].join(',');
+      values = [...byKey.values()];
+    } else if (collection.kind === 'list') {
+      keys = `#${collection.items.length}`;
+      values = collection.items;
+    } else return undefined;
+    if (values.length === 0) return undefined;
+    const choices = this.budget.choice.choices;
+    if (choices && values.length > MAX_ALTERNATIVES) {
+      choices.truncated = true;
+      values = values.slice(0, MAX_ALTERNATIVES);
+    }
+    const taken = this.planChoice(values.length, `key:${keyText}:${keys}`);
+    return taken === undefined ? undefined : values[taken];
   }
 
   /**

@@ -1,6 +1,7 @@
 import type { Expr, HclBody } from '../../parse/terraform-hcl/hcl-ast.js';
 import type { Range } from '../range.js';
 import type { ObjectEntry, Value } from '../value.js';
+import { valueKey } from '../choices.js';
 
 /**
  * One instance of a block with `count` or `for_each`: its key (`0`, `"public"`), the suffix its
@@ -38,12 +39,37 @@ export function blockInstances(body: HclBody, evaluate: (expr: Expr) => Value): 
   }
   if (!forEach) return undefined;
   const elements = collectionElements(evaluate(forEach), false);
-  if (!elements) return 'unknown';
+  return elements ? forEachInstances(elements) : 'unknown';
+}
+
+/** The instances a `for_each` makes of its collection's elements. */
+export function forEachInstances(elements: Element[]): Instance[] {
   return elements.map(({ key, value, range }) => ({
     key: key.value as string,
     suffix: `[${JSON.stringify(key.value)}]`,
     names: new Map([['each', iterator([['key', key], ['value', value]], range)]]),
   }));
+}
+
+/**
+ * The elements of every alternative collection a plan-time choice offers a `for_each` (`var.prod ? { public = "*" } : {}`),
+ * each distinct element once, sorted by key as Terraform orders them; undefined when one is not known, or they are too many.
+ */
+export function elementsOfAlternatives(collections: Value[]): Element[] | undefined {
+  const seen = new Set<string>();
+  const union: Element[] = [];
+  for (const collection of collections) {
+    const elements = collectionElements(collection, false);
+    if (!elements) return undefined;
+    for (const element of elements) {
+      const id = `${element.key.value}\0${valueKey(element.value)}`;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      union.push(element);
+    }
+  }
+  if (union.length > MAX_INSTANCES) return undefined;
+  return union.sort((a, b) => (a.key.value < b.key.value ? -1 : a.key.value > b.key.value ? 1 : 0));
 }
 
 export interface Element {

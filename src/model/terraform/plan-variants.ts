@@ -1,5 +1,5 @@
-import { boundaryOf, enumerateChoices, type Choices } from '../choices.js';
-import { emptyModel, type Attribute, type Model } from '../types.js';
+import { boundaryOf, enumerateChoices, itemKey, trustOf, type Choices } from '../choices.js';
+import { emptyModel, type Attribute, type Model, type PolicyDocument } from '../types.js';
 import type { Evaluator } from './evaluate.js';
 
 /** The model's lists a resource's variants add to; `resources` and `identities` hold one entry per resource, whatever its variants. */
@@ -11,13 +11,14 @@ type VariantList = (typeof VARIANT_LISTS)[number];
  * choices its attributes meet (see PlanChoices): a grant public in one of the plans Terraform can make is
  * seen. Without a choice met (nearly every resource) it is modelled once, as before, at no extra cost. The
  * first variant is the resource's own entry; each other adds what it models differently (entries the same
- * but for their places are kept once), and an identity's boundaries become its boundary variants.
+ * but for their places are kept once), and an identity's boundaries and trust documents become its variants.
  */
 export function addPlanVariants(model: Model, evaluator: Evaluator, add: (into: Model) => void): void {
   const marks = lengths(model);
   const identitiesBefore = model.identities?.length ?? 0;
   let seen: Set<string> | undefined;
   const boundaries: Array<Attribute | undefined> = [];
+  const trusts: Array<PolicyDocument | undefined> = [];
   enumerateChoices((pick) => {
     const choices: Choices = { pick, met: [] };
     if (!seen) {
@@ -26,6 +27,7 @@ export function addPlanVariants(model: Model, evaluator: Evaluator, add: (into: 
       if (choices.met.length === 0) return choices;
       for (const list of VARIANT_LISTS) for (const item of model[list]?.slice(marks[list]) ?? []) seen.add(itemKey(item));
       boundaries.push(model.identities?.[identitiesBefore]?.boundary);
+      trusts.push(model.identities?.[identitiesBefore]?.trustDocument);
       return choices;
     }
     const variant = emptyModel();
@@ -38,7 +40,10 @@ export function addPlanVariants(model: Model, evaluator: Evaluator, add: (into: 
         ((model[list] ??= []) as object[]).push(item);
       }
     }
-    if (variant.identities?.length) boundaries.push(variant.identities[0].boundary);
+    if (variant.identities?.length) {
+      boundaries.push(variant.identities[0].boundary);
+      trusts.push(variant.identities[0].trustDocument);
+    }
     return choices;
   });
   const identity = model.identities?.[identitiesBefore];
@@ -46,6 +51,9 @@ export function addPlanVariants(model: Model, evaluator: Evaluator, add: (into: 
     const { boundary, boundaryVariants } = boundaryOf(boundaries);
     if (boundary) identity.boundary = boundary;
     if (boundaryVariants) identity.boundaryVariants = boundaryVariants;
+    const { trustDocument, trustVariants } = trustOf(trusts);
+    if (trustDocument) identity.trustDocument = trustDocument;
+    if (trustVariants) identity.trustVariants = trustVariants;
   }
 }
 
@@ -53,14 +61,4 @@ function lengths(model: Model): Record<VariantList, number> {
   const marks = {} as Record<VariantList, number>;
   for (const list of VARIANT_LISTS) marks[list] = model[list]?.length ?? 0;
   return marks;
-}
-
-/** Keys that say where a part of an entry is written, not what it is. */
-const PLACES = new Set(['range', 'keyRange', 'operatorRange', 'positions', 'keys']);
-
-/** A key two model entries share when they say the same at the same place (inner places aside: a branch's value is written elsewhere). */
-function itemKey(item: object): string {
-  const range = (item as { range?: { file: string; line: number; column: number } }).range;
-  const at = range ? `${range.file}:${range.line}:${range.column}` : '';
-  return at + JSON.stringify(item, (key, value: unknown) => (PLACES.has(key) ? undefined : value));
 }
