@@ -178,11 +178,15 @@ function nameCandidates(patterns: string[]): { values: string[]; complete: boole
     return parts.length >= 7 ? [parts[6]] : [];
   }))];
   const unread = patterns.some((p) => p.split(':').length < 7 && /[*?]/.test(p.slice(0, -1)));
-  if (components.length === 0) return { values: [ANY_NAME], complete: !unread };
+  // Names written out are tried as they are, with one no pattern names; only wildcards need the search.
+  const literals = components.filter((c) => !/[*?]/.test(c));
+  let unnamed = ANY_NAME;
+  for (let i = 0; literals.includes(unnamed); i++) unnamed = `${ANY_NAME}-${i}`;
+  if (literals.length === components.length) return { values: [unnamed, ...literals], complete: !unread };
   // The last glob, `?*`, keeps to names that are not empty.
   const globs = [...components, '?*'].map((c) => compileCaseSensitiveGlob(c));
   const found = matchSignatures(globs, 2_000);
-  if (!found) return { values: [ANY_NAME], complete: false };
+  if (!found) return { values: [unnamed, ...literals], complete: false };
   const values = [...found].filter(([signature]) => signature.endsWith('1')).map(([, symbols]) => witnessText(symbols, globs));
-  return { values: [...new Set([ANY_NAME, ...values])], complete: !unread };
+  return { values: [...new Set([unnamed, ...literals, ...values])], complete: !unread };
 }

@@ -80,6 +80,15 @@ describe('the attacked function: name', () => {
     expect(documentDenies(scp(urlDeny({ Resource: 'arn:aws:lambda:*:*:function:prod-*' }), urlDeny({ NotResource: 'arn:aws:lambda:*:*:function:prod-*' })), CREATE_URL)).toBe('denied');
   });
 
+  it('names written out: each is tried, and one none of them is', () => {
+    const names = Array.from({ length: 120 }, (_, i) => `arn:aws:lambda:*:*:function:app-${i}`);
+    expect(documentDenies(scp(urlDeny({ Resource: '*' }), urlDeny({ Resource: names })), CREATE_URL)).toBe('denied');
+    expect(documentDenies(scp(urlDeny({ NotResource: names })), CREATE_URL)).toBe('not-denied');
+    expect(documentDenies(scp(urlDeny({ Resource: names })), CREATE_URL)).toBe('not-denied');
+    expect(documentDenies(scp(urlDeny({ Resource: names }), urlDeny({ NotResource: names })), CREATE_URL)).toBe('denied');
+    expect(documentDenies(scp(urlDeny({ Resource: ['arn:aws:lambda:*:*:function:victim'] }), urlDeny({ NotResource: 'arn:aws:lambda:*:*:function:victim' })), CREATE_URL)).toBe('denied');
+  });
+
   it('a wildcard that may run over the name from an earlier component is not read by component: unknown', () => {
     expect(documentDenies(scp(urlDeny({ Resource: '*' }), urlDeny({ NotResource: 'arn:aws:lambda:*:function:trusted-*' })), CREATE_URL)).toBe('unknown');
   });
