@@ -5,6 +5,7 @@ import { knownString } from '../model/value.js';
 import { policyData } from '../policy-data.js';
 import { cidrBlock, numberToAddress, valueMatches } from './condition-values.js';
 import { namedAccounts, OUTSIDE_ACCOUNT, outsideAccount, outsideOf } from './outside.js';
+import { fillTarget, targetChoices } from './target-choices.js';
 
 /**
  * The values a request key can take when every real request carries it but the attacker picks
@@ -41,28 +42,40 @@ export interface Choices extends Iterable<ConcreteRequest> {
 }
 
 /**
- * The requests worth trying: for each attacker-chosen key, one value per way the policies'
- * conditions on that key can match it (a value that matches the same patterns is decided the same
- * way), crossed with the other keys. Undefined when there are too many to try.
+ * The requests worth trying: the attacked function in each region, account and name that the
+ * policies tell apart (see targetChoices; the chosen region is the function's), and for each other
+ * attacker-chosen key one value per way the policies' conditions on that key can match it (a value
+ * that matches the same patterns is decided the same way), crossed. Undefined when there are too
+ * many to try.
  */
-export function concreteRequests(request: ConcreteRequest & { chosen?: Record<string, KeyDomain>; ownAccounts?: string[] }, documents: PolicyDocument[]): Choices | undefined {
-  const fixedKeys = withOutsideAccount(request.keys, documents, request.ownAccounts ?? []);
-  const fixed = new Set(Object.keys(fixedKeys).map((k) => k.toLowerCase()));
+export function concreteRequests(request: ConcreteRequest & { chosen?: Record<string, KeyDomain>; ownAccounts?: string[]; targetAccount?: string }, documents: PolicyDocument[]): Choices | undefined {
+  const fixed = new Set(Object.keys(request.keys).map((k) => k.toLowerCase()));
   const chosen = Object.entries(request.chosen ?? {}).filter(([key]) => !fixed.has(key.toLowerCase()));
+  const ownAccounts = request.ownAccounts ?? [];
+  const regionKeys = chosen.filter(([, domain]) => domain === 'region').map(([key]) => key);
+  const template = { action: request.action, resource: request.resource, keys: request.keys, regionKeys, ownAccounts, ...(request.targetAccount ? { account: request.targetAccount } : {}) };
+  const found = targetChoices(template, documents);
+  if (!found) return undefined;
+  const { targets } = found;
   const unreadable = [...(request.unreadable ?? []), ...chosen.filter(([, domain]) => domain === 'unreadable').map(([key]) => key)];
-  const axes = chosen.flatMap(([key, domain]) => (domain === 'unreadable' ? [] : [{ key, ...candidates(domain, conditionsOn(key, documents)) }]));
-  const count = axes.reduce((n, axis) => n * axis.values.length, 1);
+  const axes = chosen.flatMap(([key, domain]) => (domain === 'unreadable' || domain === 'region' ? [] : [{ key, ...candidates(domain, conditionsOn(key, documents)) }]));
+  const count = axes.reduce((n, axis) => n * axis.values.length, targets.length);
   if (count > MAX_COMBINATIONS) return undefined;
+  const outside = outsideAccountFor(request.keys, documents, [...ownAccounts, ...targets.map((t) => t.account)]);
   const make = (index: number): ConcreteRequest => {
-    const keys: Record<string, string | string[]> = {};
+    const target = targets[index % targets.length];
+    index = Math.floor(index / targets.length);
+    const keys: Record<string, string | string[]> = Object.fromEntries(regionKeys.map((key) => [key, target.region]));
     for (const axis of axes) {
       keys[axis.key] = axis.values[index % axis.values.length];
       index = Math.floor(index / axis.values.length);
     }
-    return { action: request.action, resource: request.resource, keys: Object.assign(keys, fixedKeys), ...(unreadable.length > 0 ? { unreadable } : {}) };
+    const fill = (v: string) => fillTarget(v, target).split(OUTSIDE_ACCOUNT).join(outside);
+    for (const [key, value] of Object.entries(request.keys)) keys[key] = Array.isArray(value) ? value.map(fill) : fill(value);
+    return { action: request.action, resource: fill(request.resource), keys, ...(unreadable.length > 0 ? { unreadable } : {}) };
   };
   return {
-    complete: axes.every((axis) => axis.complete),
+    complete: found.complete && axes.every((axis) => axis.complete),
     *[Symbol.iterator]() {
       for (let i = 0; i < count; i++) yield make(i);
     },
@@ -70,16 +83,14 @@ export function concreteRequests(request: ConcreteRequest & { chosen?: Record<st
 }
 
 /**
- * The fixed keys with OUTSIDE_ACCOUNT replaced by an account that neither the policies, the request
- * itself (the victim's account) nor the config's accounts name: an allow-listed partner is not the
+ * The account OUTSIDE_ACCOUNT stands for: one that neither the policies, the request itself, the
+ * config's accounts nor the attacked function's accounts name: an allow-listed partner is not the
  * attacker's account.
  */
-function withOutsideAccount(keys: ConcreteRequest['keys'], documents: PolicyDocument[], ownAccounts: string[]): ConcreteRequest['keys'] {
+function outsideAccountFor(keys: ConcreteRequest['keys'], documents: PolicyDocument[], ownAccounts: string[]): string {
   const values = Object.values(keys).flat();
-  if (!values.some((v) => v.includes(OUTSIDE_ACCOUNT))) return keys;
-  const account = outsideAccount(namedAccounts([...values, ...ownAccounts, ...documents.flatMap(policyTexts)]));
-  const fill = (v: string) => v.split(OUTSIDE_ACCOUNT).join(account);
-  return Object.fromEntries(Object.entries(keys).map(([k, v]) => [k, Array.isArray(v) ? v.map(fill) : fill(v)]));
+  if (!values.some((v) => v.includes(OUTSIDE_ACCOUNT))) return OUTSIDE_ACCOUNT;
+  return outsideAccount(namedAccounts([...values, ...ownAccounts, ...documents.flatMap(policyTexts)]));
 }
 
 /** The readable values of a policy's statements: where it can name an account. */

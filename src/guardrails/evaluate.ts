@@ -19,6 +19,8 @@ export interface RequestContext extends ConcreteRequest {
   chosen?: Record<string, KeyDomain>;
   /** The organisation's accounts from the config: an outside account (OUTSIDE_ACCOUNT) is none of them. */
   ownAccounts?: string[];
+  /** The account the SCPs' target is, when it is one account with a known id: the attacked function is in it. */
+  targetAccount?: string;
 }
 
 /** `undefined` is "cannot be known" (a value only Terraform/CloudFormation would resolve, an operator we do not model). */

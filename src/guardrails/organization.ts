@@ -26,6 +26,8 @@ export interface GuardrailTarget {
   maybe: Scp[];
   /** Its place in the tree cannot be known, so SCPs may reach it from outside the scan. */
   unknownAncestry: boolean;
+  /** An account with a known id: the attacks are on its functions only (a root or an OU reaches any account). */
+  account?: string;
 }
 
 /** Every SCP of the scan: `aws_organizations_policy` / `AWS::Organizations::Policy` of the SCP type, and SCP files. */
@@ -155,18 +157,24 @@ export function guardrailTargets(model: Model): GuardrailTarget[] {
     return { scps: [...new Set(found)], unknownAncestry };
   };
 
-  const targets: GuardrailTarget[] = nodes.map((node) => ({
-    label: `${node.address} (${node.kind === 'ou' ? 'OU' : node.kind})`,
-    address: node.address,
-    range: node.range,
-    maybe,
-    ...reaching(`resource:${node.address}`),
-  }));
+  const accountId = (ids: string[]) => ids.find((id) => /^\d{12}$/.test(id));
+  const targets: GuardrailTarget[] = nodes.map((node) => {
+    const account = node.kind === 'account' ? accountId(node.ids ?? []) : undefined;
+    return {
+      label: `${node.address} (${node.kind === 'ou' ? 'OU' : node.kind})`,
+      address: node.address,
+      range: node.range,
+      maybe,
+      ...reaching(`resource:${node.address}`),
+      ...(account ? { account } : {}),
+    };
+  });
   for (const key of attached.keys()) {
     if (nodeByKey.has(key) || key.startsWith('resource:')) continue;
     const id = key.slice('id:'.length);
     const site = sites.get(key)!;
-    targets.push({ label: `${id} (${id.startsWith('r-') ? 'root' : id.startsWith('ou-') ? 'OU' : /^\d{12}$/.test(id) ? 'account' : 'target'})`, address: site.address, range: site.range, maybe, ...reaching(key) });
+    const account = accountId([id]);
+    targets.push({ label: `${id} (${id.startsWith('r-') ? 'root' : id.startsWith('ou-') ? 'OU' : account ? 'account' : 'target'})`, address: site.address, range: site.range, maybe, ...reaching(key), ...(account ? { account } : {}) });
   }
   if (targets.length === 0) {
     // With --guardrails and no organisation code at all: the scan's first resource carries the finding.
@@ -183,7 +191,8 @@ export function guardrailTargets(model: Model): GuardrailTarget[] {
  */
 export function targetVerdict(target: GuardrailTarget, request: RequestContext): DenyVerdict {
   const documents = [...target.scps, ...target.maybe].flatMap((s) => (s.document ? [s.document] : []));
-  return forEveryChoice(request, documents, (concrete) => concreteTargetVerdict(target, concrete));
+  const onTarget = target.account ? { ...request, targetAccount: target.account } : request;
+  return forEveryChoice(onTarget, documents, (concrete) => concreteTargetVerdict(target, concrete));
 }
 
 /** One decided request: unknown when an SCP that might reach the target cannot be ruled out. */

@@ -17,12 +17,12 @@ export function scenarioFindings(context: RuleContext, meta: RuleMeta, advice: s
   const spec = guardrailSpec(meta.id);
   const facts = { ...(context.config?.orgId ? { orgId: context.config.orgId } : {}), accounts: context.config?.accounts ?? [], cidrs: context.config?.cidrs ?? [] };
   const requests = spec.scenarios.map((s) => ({ scenario: s, request: scenarioRequest(s, facts) }));
-  // Targets reached by the same SCPs (every account under a root, typically) get the same answer.
+  // Targets reached by the same SCPs (every account under a root, typically) get the same answer, unless one is a known account.
   const answers = new Map<string, Scenario[]>();
   const ids = new Map<Scp, number>();
   const id = (scp: Scp) => ids.get(scp) ?? (ids.set(scp, ids.size), ids.size - 1);
   const through = (target: GuardrailTarget): Scenario[] => {
-    const reach = `${target.scps.map(id).join(',')}|${target.maybe.map(id).join(',')}|${target.unknownAncestry}`;
+    const reach = `${target.scps.map(id).join(',')}|${target.maybe.map(id).join(',')}|${target.unknownAncestry}|${target.account ?? ''}`;
     let found = answers.get(reach);
     if (!found) answers.set(reach, (found = requests.filter((r) => targetVerdict(target, r.request) === 'not-denied').map((r) => r.scenario)));
     return found;

@@ -13,9 +13,17 @@ export function wildcardRegExp(pattern: string): RegExp {
 
 /** StringLike's glob: `*` any run, `?` one character, compared case-sensitively (wildcardMatches folds case, as ARNs need). */
 export function globMatches(pattern: string, value: string): boolean {
-  const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${source}$`, 's').test(value);
+  let regexp = caseSensitiveCache.get(pattern);
+  if (!regexp) {
+    const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+    regexp = new RegExp(`^${source}$`, 's');
+    if (caseSensitiveCache.size < 10_000) caseSensitiveCache.set(pattern, regexp);
+  }
+  return regexp.test(value);
 }
+
+/** Compiled StringLike globs: the guardrail search matches the same few SCP patterns against many targets. */
+const caseSensitiveCache = new Map<string, RegExp>();
 
 /**
  * Whether `value` matches the glob `pattern`: exactly what `wildcardRegExp(pattern).test(value)` answers.

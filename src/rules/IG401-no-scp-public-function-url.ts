@@ -7,7 +7,7 @@ const meta: RuleMeta = {
   severity: 'high',
   attack: 'T1648',
   tactics: ['TA0002', 'TA0003'],
-  description: 'Without an SCP denying lambda:CreateFunctionUrlConfig / UpdateFunctionUrlConfig when lambda:FunctionUrlAuthType is NONE, anyone who can change a function can give it an unauthenticated URL: a persistent, internet-reachable trigger. An SCP counts only if it denies the attack whatever region, source address (inside the network too) and organisation id the request carries: a region lock does not.',
+  description: 'Without an SCP denying lambda:CreateFunctionUrlConfig / UpdateFunctionUrlConfig when lambda:FunctionUrlAuthType is NONE, anyone who can change a function can give it an unauthenticated URL: a persistent, internet-reachable trigger. An SCP counts only if it denies the attack whatever region, source address (inside the network too) and organisation id the request carries, on every function of every account it reaches (a Resource or condition limited to one region\'s, one account\'s or some names\' functions leaves the rest open; the function is in the requested region): a region lock does not.',
   fixable: false,
 };
 

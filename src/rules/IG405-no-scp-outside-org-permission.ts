@@ -7,7 +7,7 @@ const meta: RuleMeta = {
   severity: 'medium',
   attack: 'T1648',
   tactics: ['TA0002', 'TA0003'],
-  description: 'Without an SCP limiting lambda:Principal to your accounts (and service principals) on lambda:AddPermission and lambda:PutResourcePolicy (both carry the key; PutResourcePolicy replaces the whole resource policy), a compromised identity can grant an outside account invoke rights: a foothold that survives credential rotation. An SCP counts only if it denies the attack whatever region, source address (inside the network too) and organisation id the request carries, for an account none of the SCPs or the config names (an allow-listed partner is yours to trust; a wildcard account is not): a region lock does not.',
+  description: 'Without an SCP limiting lambda:Principal to your accounts (and service principals) on lambda:AddPermission and lambda:PutResourcePolicy (both carry the key; PutResourcePolicy replaces the whole resource policy), a compromised identity can grant an outside account invoke rights: a foothold that survives credential rotation. An SCP counts only if it denies the attack whatever region, source address (inside the network too) and organisation id the request carries, for an account none of the SCPs or the config names (an allow-listed partner is yours to trust; a wildcard account is not), on every function of every account it reaches: a region lock does not.',
   fixable: false,
 };
 

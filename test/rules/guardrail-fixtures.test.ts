@@ -17,6 +17,8 @@ const FAILING: Record<string, Record<string, Array<[string, string, number]>>> =
     'scps/fail.json': [['IG401', 'test/fixtures/IG401/scps/fail.json', 1]],
     // Two Denies sparing different wildcard paths of aws:PrincipalOrgPaths: a path matching both is spared by both.
     'fail-org-paths.tf': [['IG401', 'aws_organizations_organization.org', 1]],
+    // A Deny on us-east-1's functions only: the function may be in any region (the twin's Resource covers every region).
+    'fail-region.tf': [['IG401', 'aws_organizations_organization.org', 2]],
   },
   // The account left directly under the root, where no guardrail is attached.
   IG402: {
@@ -24,12 +26,19 @@ const FAILING: Record<string, Record<string, Array<[string, string, number]>>> =
     'fail.cfn.yaml': [['IG402', 'Legacy', 15]],
     // An SCP denying AddPermission alone: PutResourcePolicy writes a statement for Principal "*" all the same.
     'fail-put-resource-policy.tf': [['IG402', 'aws_organizations_organization.org', 1]],
+    // AddPermission, PutResourcePolicy and layer sharing denied in us-east-1 only.
+    'fail-region.tf': [['IG402', 'aws_organizations_organization.org', 2]],
   },
   IG403: {
     'fail.tf': [['IG403', 'aws_organizations_organization.org', 1]],
     'fail.cfn.yaml': [['IG403', 'Org', 3]],
     // An allow-list of every IPv4 address (two halves) has no outside; the passing twin lists the company's ranges, 203.0.113.0/24 among them.
     'fail-allow-list.tf': [['IG403', 'aws_organizations_organization.org', 1]],
+    // The perimeter reaches the token of a function in us-east-1 only / in account 111122223333 only though attached at
+    // the root (the twin attaches it to that account alone) / of any function not named trusted-*.
+    'fail-region.tf': [['IG403', 'aws_organizations_organization.org', 2]],
+    'fail-account.tf': [['IG403', 'aws_organizations_organization.org', 2]],
+    'fail-name.tf': [['IG403', 'aws_organizations_organization.org', 2]],
   },
   IG404: {
     'fail.tf': [
