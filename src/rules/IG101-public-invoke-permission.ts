@@ -1,4 +1,4 @@
-import { mayGrantInvoke } from '../iam/invoke-actions.js';
+import { mayInvoke } from '../iam/permission-actions.js';
 import { classifyPrincipal } from '../iam/principal.js';
 import { displayString, knownString } from '../model/value.js';
 import { accountPinning, onlyAwsServices, unscopingNote } from './support/account-pinning.js';
@@ -26,7 +26,7 @@ export const IG101: Rule = {
     for (const permission of model.permissions) {
       if (!permission.principal || classifyPrincipal(permission.principal.value).kind !== 'public') continue;
       // A grant of other actions only (lambda:GetFunction) lets nothing invoke; IG105 reports it.
-      if (!mayGrantInvoke(knownString(permission.action?.value))) continue;
+      if (!mayInvoke(permission)) continue;
       // "*" limited to AWS service principals is IG102's confused deputy, not a grant to any AWS identity.
       if (onlyAwsServices(permission)) continue;
       const pinning = accountPinning(permission, true);
