@@ -29,7 +29,7 @@ export function addResourcePolicy(model: Model, base: ResourceBase, document: Po
  */
 export function resourcePolicyGrants(base: GrantBase, document: PolicyDocument, target?: Attribute): LambdaPermission[] {
   const denies = document.statements.filter((s) => knownString(s.effect) === 'Deny');
-  return document.statements.flatMap((statement) => invokeGrants(base, statement, target, denies));
+  return document.statements.flatMap((statement) => statementGrants(base, statement, target, denies));
 }
 
 /** Condition keys of a resource policy statement that scope who may use the grant (keys are case-insensitive). */
@@ -53,7 +53,7 @@ type Unscoping = NonNullable<LambdaPermission['unscopingConditions']>;
  * one: Lambda writes the function's ARN into every statement of its policy, so `"Resource": "*"` (a VPC endpoint
  * policy, an RCP) or another service's ARN grants nothing on a function.
  */
-function invokeGrants(base: GrantBase, statement: Statement, target: Attribute | undefined, denies: readonly Statement[]): LambdaPermission[] {
+function statementGrants(base: GrantBase, statement: Statement, target: Attribute | undefined, denies: readonly Statement[]): LambdaPermission[] {
   if (knownString(statement.effect) !== 'Allow') return [];
   if (statement.action.length === 0 && statement.notAction.length === 0) return [];
   // Put on a function (`target`), a statement on "*" applies to it; only another service's ARN keeps it off.
