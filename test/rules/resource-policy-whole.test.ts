@@ -93,6 +93,9 @@ describe('whole Lambda resource policies', () => {
       ['IG103', 'OtherOrgByDeny', 65],
       // aws:PrincipalOrgPaths under another organisation.
       ['IG103', 'OtherOrgPath', 79],
+      // aws:SourceAccount and aws:PrincipalOrgID read as source_account and principal_org_id are (OwnOrgId names ours: nothing).
+      ['IG103', 'StrangerSourceAccount', 93],
+      ['IG103', 'OtherOrgId', 107],
     ]);
     const partner = (await findings('deny.cfn.yaml', ESTATE))[0];
     expect(partner.message).toBe(
