@@ -1,4 +1,5 @@
 import { lambdaFunctionName } from '../iam/arn.js';
+import { mayInvoke } from '../iam/permission-actions.js';
 import { classifyPrincipal } from '../iam/principal.js';
 import { coversAction, coversAllFunctions, effectOf, hasScopingCondition, isUnconditionalDeny, resourcePattern } from '../iam/statement.js';
 import { wildcardMatches } from '../iam/wildcard.js';
@@ -84,7 +85,8 @@ export function invokerGraph(model: Model): FunctionInvokers[] {
     else lists.set(fn, [invoker]);
   };
   for (const permission of model.permissions) {
-    if (!permission.functionName) continue;
+    // A grant of other actions only (lambda:GetFunction, a resource policy's UpdateFunctionCode) makes no invoker.
+    if (!permission.functionName || !mayInvoke(permission)) continue;
     const fns = targets(index, permission.functionName.value, permission);
     if (fns.length === 0) continue;
     const invoker = permissionInvoker(permission);

@@ -60,7 +60,17 @@ export interface LambdaPermission extends ResourceBase {
    * statement, in its syntax (`block`: an `aws_iam_policy_document` statement block; `json`: a JSON or YAML statement).
    */
   policyStatement?: 'json' | 'block';
+  /** The action as written; of a policy statement, the Action entry that covers invoke, else its first entry (absent with NotAction). */
   action?: Attribute;
+  /** A policy statement's Action entries, all of them (IG105 weighs every one; `action` is among them). */
+  statementActions?: Attribute[];
+  /** A policy statement with NotAction instead of Action: it grants every action but these. */
+  notAction?: Attribute[];
+  /**
+   * Unconditional Deny statements of the same resource policy that cover this grant's principal and function: what they
+   * cover, the grant does not give (see iam/permission-actions.ts).
+   */
+  denials?: Statement[];
   principal?: Attribute;
   functionName?: Attribute;
   sourceArn?: Attribute;
@@ -85,6 +95,8 @@ export interface CallerCondition {
   /** The condition key as written (`aws:PrincipalAccount`). */
   key: string;
   scope: CallerScope;
+  /** The values it compares with, as written (IG103 reads the accounts an aws:PrincipalAccount condition names). */
+  values: Value[];
   range: Range;
 }
 

@@ -1,5 +1,5 @@
 import type { Change, FixValue } from '../fix/types.js';
-import { mayGrantInvoke } from '../iam/invoke-actions.js';
+import { mayInvoke } from '../iam/permission-actions.js';
 import { classifyPrincipal, pinnedBySkillId } from '../iam/principal.js';
 import type { Range } from '../model/range.js';
 import type { LambdaPermission, Model } from '../model/types.js';
@@ -34,7 +34,7 @@ export const IG102: Rule = {
     for (const permission of model.permissions) {
       const principal = servicePrincipal(permission);
       if (!principal || !permission.principal) continue;
-      if (!mayGrantInvoke(knownString(permission.action?.value))) continue;
+      if (!mayInvoke(permission)) continue;
       // aws:PrincipalOrgID is absent from a service principal's requests (services belong to no
       // organisation): such a grant never matches, so it lets no service in, from any account.
       if (!isNullish(permission.principalOrgId?.value)) continue;

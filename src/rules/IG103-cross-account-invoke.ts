@@ -1,8 +1,8 @@
 import { arnAccount } from '../iam/arn.js';
-import { mayGrantInvoke } from '../iam/invoke-actions.js';
+import { mayInvoke } from '../iam/permission-actions.js';
 import { classifyPrincipal } from '../iam/principal.js';
 import type { Range } from '../model/range.js';
-import type { LambdaPermission } from '../model/types.js';
+import type { CallerCondition, LambdaPermission } from '../model/types.js';
 import { asList, displayString, isNullish, knownString, type Value } from '../model/value.js';
 import { onlyAwsServices } from './support/account-pinning.js';
 import { invokeGrant } from './support/grant.js';
@@ -19,7 +19,7 @@ export const IG103: Rule = {
     remediation:
       'List the partner accounts you trust under `accounts` in `.invokeguard.yml`, or constrain the grant to your organisation with `principal_org_id`/`PrincipalOrgID` (a service grant: `source_account`/`SourceAccount` of your own account); otherwise remove it.',
     description:
-      'A resource permission that lets an AWS account outside your configured accounts, and not constrained to your organisation, run the function: granted to the account (or a role/user in it); to "*" or a service principal for a source account, or a source ARN, in that account (a service then invokes for that account\'s resources); or to "*" constrained to another organisation (principal_org_id / PrincipalOrgID other than `orgId`). Runs only when `accounts` or `orgId` is configured: an account is judged only against `accounts` (with `orgId` alone, only an organisation id is), and a source account the scan cannot read leaves the source ARN\'s account to decide; partners granted on purpose go into `accounts`. A permission whose action covers no invoke action (lambda:GetFunction alone) invokes nothing and is left to IG105.',
+      'A resource permission that lets an AWS account outside your configured accounts, and not constrained to your organisation, run the function: granted to the account (or a role/user in it); to "*" or a service principal for a source account, or a source ARN, in that account (a service then invokes for that account\'s resources); or to "*" constrained to another organisation (principal_org_id / PrincipalOrgID other than `orgId`). A resource policy statement to "*" kept to callers of named accounts (aws:PrincipalAccount, an account\'s aws:PrincipalArn) or of an OU of another organisation (aws:PrincipalOrgPaths) is judged by them, as a principal would be; its aws:SourceAccount and aws:PrincipalOrgID are read as source_account and principal_org_id, and so is a Deny of the policy unless they hold. Runs only when `accounts` or `orgId` is configured: an account is judged only against `accounts` (with `orgId` alone, only an organisation id is), and a source account the scan cannot read leaves the source ARN\'s account to decide; partners granted on purpose go into `accounts`. A permission whose action covers no invoke action (lambda:GetFunction alone) invokes nothing and is left to IG105.',
     fixable: false,
   },
   check({ model, config }) {
@@ -29,7 +29,7 @@ export const IG103: Rule = {
     for (const permission of model.permissions) {
       if (!permission.principal) continue;
       // A grant of other actions only (lambda:GetFunction) lets the account invoke nothing; IG105 reports it.
-      if (!mayGrantInvoke(knownString(permission.action?.value))) continue;
+      if (!mayInvoke(permission)) continue;
       const outside = outsideReach(permission, accounts, config);
       if (outside) findings.push(finding(permission, outside, config, namedFunction(model, permission)));
     }
@@ -40,6 +40,7 @@ export const IG103: Rule = {
 /** Who outside the estate a grant reaches, and the attribute that lets them in. */
 type Outside =
   | { kind: 'account'; account: string; via: 'principal' | 'source account' | 'source ARN'; range: Range }
+  | { kind: 'account'; account: string; via: 'caller condition'; condition: CallerCondition; range: Range }
   | { kind: 'organisation'; organisation: string; range: Range };
 
 function outsideReach(permission: LambdaPermission, accounts: ReadonlySet<string>, config: RuleConfig | undefined): Outside | undefined {
@@ -62,6 +63,12 @@ function outsideReach(permission: LambdaPermission, accounts: ReadonlySet<string
     if (service || org === undefined || ourOrg === undefined || org === ourOrg) return undefined;
     return { kind: 'organisation', organisation: org, range: permission.principalOrgId!.range };
   }
+  if (principal.kind === 'public' && !service) {
+    // "*" kept by a resource policy's condition to the callers of named accounts (aws:PrincipalAccount, an account's
+    // aws:PrincipalArn) or of an organisation's OU (aws:PrincipalOrgPaths): they are the grantees, as a principal is.
+    const callers = callerReach(permission, accounts, ourOrg);
+    if (callers !== undefined) return callers || undefined;
+  }
   // "*" or a service for a resource of one account: that account's resources (through a service) can invoke.
   if (accounts.size === 0) return undefined;
   // A request must match both the source account and the source ARN: a known source account decides; an unknown one leaves it to the ARN.
@@ -76,6 +83,31 @@ function outsideReach(permission: LambdaPermission, accounts: ReadonlySet<string
     return stranger ? { kind: 'account', account: stranger, via: 'source ARN', range: permission.sourceArn!.range } : undefined;
   }
   return undefined;
+}
+
+/**
+ * Who a "*" grant's caller conditions let in, when they decide it: the first condition naming an account outside
+ * `accounts` (or an organisation other than `ourOrg`); null when they keep it to the estate; undefined when none decides.
+ */
+function callerReach(permission: LambdaPermission, accounts: ReadonlySet<string>, ourOrg: string | undefined): Outside | null | undefined {
+  let decided = false;
+  for (const condition of permission.callerConditions ?? []) {
+    const key = condition.key.toLowerCase();
+    if (condition.scope === 'account' && accounts.size > 0 && (key === 'aws:principalaccount' || key === 'aws:principalarn')) {
+      const named = literalAccounts({ kind: 'list', items: condition.values, range: condition.range }, key === 'aws:principalarn' ? literalAccountOf : literalAccount);
+      if (named === undefined) continue;
+      const stranger = named.find((account) => !accounts.has(account));
+      if (stranger) return { kind: 'account', account: stranger, via: 'caller condition', condition, range: condition.range };
+      decided = true;
+    } else if (key === 'aws:principalorgpaths' && ourOrg !== undefined) {
+      const orgs = condition.values.map((v) => /^(o-[a-z0-9]+)(\/|$)/i.exec(knownString(v) ?? '')?.[1]);
+      if (orgs.some((org) => org === undefined)) continue;
+      const other = orgs.find((org) => org !== ourOrg);
+      if (other) return { kind: 'organisation', organisation: other, range: condition.range };
+      decided = true;
+    }
+  }
+  return decided ? null : undefined;
 }
 
 function finding(permission: LambdaPermission, outside: Outside, config: RuleConfig | undefined, target: string | undefined): Finding {
@@ -102,6 +134,16 @@ function finding(permission: LambdaPermission, outside: Outside, config: RuleCon
       evidence: `principal = ${JSON.stringify(principal)}`,
       suggestion: `If ${account} is a partner you trust, add it to \`accounts\` in .invokeguard.yml; otherwise remove the grant or constrain it with principal_org_id / PrincipalOrgID = your organisation id.`,
     };
+  if (via === 'caller condition') {
+    const named = outside.condition.values.map((v) => displayString(v) ?? '?');
+    return {
+      ...base,
+      message: `${permission.address} lets principals of account ${account} ("${principal}" with ${outside.condition.key} ${JSON.stringify(named.length === 1 ? named[0] : named)}) invoke the function; it is not one of your configured accounts${orgNote}.`,
+      ...invokeGrant(grantee, target),
+      evidence: `principal = ${JSON.stringify(principal)}, ${outside.condition.key} = ${JSON.stringify(named.length === 1 ? named[0] : named)}`,
+      suggestion: `If ${account} is a partner you trust, add it to \`accounts\` in .invokeguard.yml; otherwise remove the grant or name your own account in its ${outside.condition.key} condition.`,
+    };
+  }
   const written = displayString(via === 'source account' ? permission.sourceAccount!.value : permission.sourceArn!.value);
   const who = principal === '*' ? 'AWS services' : principal;
   return {

@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { invokerGraph, type FunctionInvokers, type IdentityInvoker, type Invoker, type Location, type ResourceInvoker } from '../../src/graph/invokers.js';
 import { lambdaFunctionName } from '../../src/iam/arn.js';
+import { mayInvoke } from '../../src/iam/permission-actions.js';
 import { classifyPrincipal } from '../../src/iam/principal.js';
 import { coversAction, coversAllFunctions, effectOf, hasScopingCondition, isUnconditionalDeny, resourcePattern } from '../../src/iam/statement.js';
 import { wildcardMatches } from '../../src/iam/wildcard.js';
@@ -43,7 +44,8 @@ function at(range: Range): Location {
 function resourceInvokers(model: Model, fn: LambdaFunction): ResourceInvoker[] {
   const invokers: ResourceInvoker[] = [];
   for (const permission of model.permissions) {
-    if (!permission.functionName || !targets(model, permission.functionName.value, permission).includes(fn)) continue;
+    // A grant of other actions only (lambda:GetFunction) invokes nothing.
+    if (!permission.functionName || !mayInvoke(permission) || !targets(model, permission.functionName.value, permission).includes(fn)) continue;
     const principal = classifyPrincipal(permission.principal?.value);
     const unpinned = (principal.kind === 'service' ? servicePinning(permission, principal.service) : accountPinning(permission, principal.kind === 'public')).pinned === false;
     const text = (v: Value | undefined) => (v === undefined ? undefined : displayString(v));

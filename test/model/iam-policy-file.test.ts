@@ -35,7 +35,7 @@ describe('raw IAM policy files', () => {
     expect(model.identityPolicies.map((p) => [p.address, p.kind])).toEqual([['test/fixtures/IG201/fail.iam.json', 'standalone']]);
   });
 
-  it('models each invoke-granting Allow statement of a resource policy as Lambda permissions with their scoping conditions', () => {
+  it('models each Allow statement of a resource policy as Lambda permissions with their scoping conditions', () => {
     const model = modelOf('test/fixtures/IG101/fail.iam.json', 'test/fixtures/IG101/pass.iam.json');
     const summary = model.permissions.map((p) => ({
       line: p.range.line,
@@ -50,7 +50,8 @@ describe('raw IAM policy files', () => {
       { ...none, line: 5, principal: '*' },
       // Condition keys are matched case-insensitively (`AWS:SourceArn`).
       { ...none, line: 12, principal: '*', sourceArn: 'arn:aws:events:us-east-1:*:rule/nightly' },
-      // lambda:GetFunction is no invoke grant: no permission for line 20.
+      // lambda:GetFunction is no invoke grant, but a grant all the same: IG105 reads it (IG101 and the invoker graph pass it by).
+      { ...none, line: 20, principal: '*' },
       { ...none, line: 27, principal: 'sns.amazonaws.com' },
       // StringEqualsIfExists lets a caller without the key through: it scopes nothing.
       { ...none, line: 34, principal: '*' },
