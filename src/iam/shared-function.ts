@@ -1,3 +1,4 @@
+import type { Range } from '../model/range.js';
 import type { PolicyDocument, Statement } from '../model/types.js';
 import { displayString } from '../model/value.js';
 import { commonMatch, compileGlob, hasWildcard, searchBudget, tokenTable, type Glob, type SearchBudget, type TokenTable } from './glob-overlap.js';
@@ -115,6 +116,17 @@ function addDenial(reach: FunctionReach, statement: Statement, compiler: GlobCom
     });
     reach.deniedUnless.push(open);
   }
+}
+
+/**
+ * A reach standing for one function the scan deploys, named `name` (its `${...}` pieces tokens, as in grants: only
+ * `*` or the same piece matches one), in any region and account: given as a cap, it pins a search to that function.
+ */
+export function functionNamed(name: string, at: Range, compiler: GlobCompiler): FunctionReach {
+  // No policy statement grants it: a cap's statement is never named.
+  const statement: Statement = { range: at, action: [], notAction: [], resource: [], notResource: [], principal: [], notPrincipal: [], condition: [] };
+  const pattern = `arn:*:lambda:*:*:function:${name}`;
+  return { action: 'lambda:InvokeFunction', grants: [{ statement, scope: `function \`${name}\``, pattern, glob: compile(compiler, pattern, 'token'), except: [] }], denied: [], deniedUnless: [] };
 }
 
 export interface SharedFunction {

@@ -1,18 +1,17 @@
-import { functionReach, globCompiler, sharedFunction, type FunctionReach, type GlobCompiler, type ScopedGrant, type SharedFunction } from '../iam/shared-function.js';
+import { functionNamed, functionReach, globCompiler, sharedFunction, type FunctionReach, type GlobCompiler, type ScopedGrant, type SharedFunction } from '../iam/shared-function.js';
 import { effectOf, everyFunction, FUNCTION_PROBES, grantsOnAllFunctions, LAYER_PROBES, type Grant } from '../iam/statement.js';
 import { boundaryChoices, identityGraph, type IdentityNode } from '../model/identity-graph.js';
-import type { IamIdentity, IdentityPolicy, PolicyDocument, Statement } from '../model/types.js';
-import { knownString } from '../model/value.js';
+import type { IamIdentity, IdentityPolicy, LambdaFunction, Model, PolicyDocument, Statement } from '../model/types.js';
+import { displayString } from '../model/value.js';
 import { deployedFunctionNames, deployedNameOf } from './support/deployed-functions.js';
 import { identityLabel, policyLabel } from './support/identity.js';
 import { passRoleToLambda } from './support/pass-role.js';
+import { isAdministrator, POWER_LABELS, powersBeyond, powersOf, ROLE_PROBES, type Power } from './support/powers.js';
 import { rootsOf } from './support/roots.js';
 import { stableEvidence } from './support/stable-evidence.js';
 import { taggedDeployment } from './support/tagged-deployment.js';
 import type { Finding, Rule } from './types.js';
 
-// Role names sharing no character (see FUNCTION_PROBES), one under a path.
-const ROLE_PROBES = ['arn:aws:iam::111111111111:role/q', 'arn:aws:iam::222222222222:role/service-role/7-x_9'];
 // Mapping ids are UUIDs: two sharing nothing but the dashes, so `event-source-mapping:0*` is not every mapping.
 const MAPPING_PROBES = [
   'arn:aws:lambda:us-east-1:111111111111:event-source-mapping:01234abc-0123-4abc-a012-34abc01234ab',
@@ -54,24 +53,46 @@ interface Escalation {
    * Reported a step lower, saying so.
    */
   deployedOnly?: string;
+  /** Found on the path without iam:PassRole (see takeover). */
+  takeover?: Takeover;
 }
 
-/** `*` on `*` with no Deny anywhere in the set: an administrator has nothing to escalate to (IG202/IG301 report it). */
-function isAdministrator(documents: PolicyDocument[]): boolean {
-  const statements = documents.flatMap((d) => d.statements);
-  if (statements.some((s) => effectOf(s) !== 'Allow')) return false;
-  return statements.some((s) => s.condition.length === 0 && s.action.some((a) => knownString(a) === '*') && s.resource.some((r) => knownString(r) === '*'));
+/**
+ * The caller's code put in an existing function runs as the role that function already has: no iam:PassRole, and an
+ * escalation when that role holds a power the caller lacks (see powers.ts). `target`: the function of the scan and its
+ * role; absent when the grant reaches every function and the scan holds the role of none (any role a function runs with).
+ */
+interface Takeover {
+  target?: { fn: LambdaFunction; role: IdentityNode; beyond: Power[] };
 }
+
+/** An execution role of the scan holding some power, and the functions that run as it. */
+interface Target {
+  role: IdentityNode;
+  powers: ReadonlySet<Power>;
+}
+
+/** The scan's execution roles holding some power, the most powerful first; under any of its boundaries (a power any branch allows counts). */
+function takeoverTargets(nodes: readonly IdentityNode[]): Target[] {
+  const targets = nodes.flatMap((role) => {
+    if (role.functions.length === 0) return [];
+    const documents = role.policies.flatMap(({ policy }) => (policy.document ? [policy.document] : []));
+    const powers = new Set(boundaryChoices(role).flatMap((boundary) => [...powersOf(documents, boundary)]));
+    return powers.size > 0 ? [{ role, powers }] : [];
+  });
+  return targets.sort((a, b) => b.powers.size - a.powers.size);
+}
+
 
 /**
  * Whether the node's policies, taken together (Denies included), allow each step: every step on every resource, or PassRole
  * so and the function steps on one function they share. Under a boundary that may be one of several documents, under any one
  * (a branch that gives the critical finding wins over one that gives the deployed-only one).
  */
-function escalation(node: IdentityNode, deployed: ReadonlySet<string>): Escalation | undefined {
+function escalation(node: IdentityNode, deployed: ReadonlySet<string>, scope: TakeoverScope): Escalation | undefined {
   let found: Escalation | undefined;
   for (const boundary of boundaryChoices(node)) {
-    const result = escalationUnder(node, boundary, deployed);
+    const result = escalationUnder(node, boundary, deployed, scope);
     if (result && !result.deployedOnly) return result;
     found ??= result;
   }
@@ -79,7 +100,7 @@ function escalation(node: IdentityNode, deployed: ReadonlySet<string>): Escalati
 }
 
 /** escalation() under one boundary document (undefined: none known). */
-function escalationUnder(node: IdentityNode, boundary: PolicyDocument | undefined, deployed: ReadonlySet<string>): Escalation | undefined {
+function escalationUnder(node: IdentityNode, boundary: PolicyDocument | undefined, deployed: ReadonlySet<string>, scope: TakeoverScope): Escalation | undefined {
   const withDocument = node.policies.flatMap(({ policy }) => (policy.document ? [{ policy, document: policy.document }] : []));
   // Most identities hold no policy in the scan: nothing to grant the first step.
   if (withDocument.length === 0) return undefined;
@@ -98,10 +119,17 @@ function escalationUnder(node: IdentityNode, boundary: PolicyDocument | undefine
       // Granted only on versions and aliases (`function:*:*`): say so, "on every resource" would overstate it.
       return [{ action, grants, named: grants.every((g) => g.qualifiedOnly) ? `${action} (on ${everyFunction(grants[0])})` : action }];
     });
-  const passRole = granted(STEPS[0], toLambda.documents, boundaryToLambda, toLambda.original);
-  if (passRole.length === 0) return undefined;
-  const [code, run] = [granted(STEPS[1]), granted(STEPS[2])];
+  const run = granted(STEPS[2]);
   const policiesOf = () => withDocument.filter((p, i, all) => p.document.statements.some((s) => statements.has(s)) && all.findIndex((q) => q.policy === p.policy) === i).map((p) => p.policy);
+  const withoutPassRole = (): Escalation | undefined => {
+    const found = takeover(node, documents, boundary, run, scope, granted);
+    if (!found) return undefined;
+    for (const statement of found.statements) statements.add(statement);
+    return { actions: found.actions, clauses: found.clauses, policies: policiesOf(), takeover: found.takeover };
+  };
+  const passRole = granted(STEPS[0], toLambda.documents, boundaryToLambda, toLambda.original);
+  if (passRole.length === 0) return withoutPassRole();
+  const code = granted(STEPS[1]);
   if (code.length > 0 && run.length > 0) {
     const steps = [...passRole, ...code, ...run];
     for (const { grants } of steps) for (const grant of grants) statements.add(grant.statement);
@@ -111,7 +139,7 @@ function escalationUnder(node: IdentityNode, boundary: PolicyDocument | undefine
   const search = (compiler: GlobCompiler, keep: (grant: ScopedGrant) => boolean): Shared | undefined =>
     firstOf(SHARED_PATHS, (path) => sharedDeployment(documents, path, run, boundary, compiler, keep)) ?? layeredDeployment(documents, run, boundary, compiler) ?? taggedDeployment(documents, boundary, compiler, keep);
   const shared = search(globCompiler(), () => true);
-  if (!shared) return undefined;
+  if (!shared) return withoutPassRole();
   // Found by running a deployed function: is there a way that does not? A search of its own, with its own budget;
   // one that ran out of budget has not shown there is none, so the finding stays critical.
   const deployedName = shared.run && deployedNameOf(shared.run, deployed);
@@ -133,6 +161,70 @@ function escalationUnder(node: IdentityNode, boundary: PolicyDocument | undefine
   };
 }
 
+/** What the path without iam:PassRole weighs: the scan's execution roles, and whether it holds the role of any function at all. */
+interface TakeoverScope {
+  targets: Target[];
+  rolesKnown: boolean;
+}
+
+function takeoverScope(model: Model, nodes: readonly IdentityNode[]): TakeoverScope {
+  const targets = takeoverTargets(nodes);
+  const withRole = new Set(nodes.flatMap((n) => n.functions));
+  return { targets, rolesKnown: model.functions.some((fn) => withRole.has(fn)) };
+}
+
+type Granted = (step: (typeof STEPS)[number]) => Array<{ action: string; grants: Grant[]; named: string }>;
+
+/**
+ * Replacing the code of an existing function, or adding a layer of one's own to it (see layeredDeployment), runs the
+ * caller's code as the role the function already has: no iam:PassRole (Rhino Security Labs' lambda:UpdateFunctionCode
+ * path). An escalation when that role holds a power the caller lacks (see powers.ts): a function of the scan whose role
+ * does, which the update grants and a way to run it reach together (as on the PassRole paths, Denies and the boundary
+ * included). When the scan holds the role of no function, a grant on every function reaches any role a function of the
+ * account runs with, and needs no way to run it: some function of the account runs on its own triggers.
+ */
+function takeover(node: IdentityNode, documents: PolicyDocument[], boundary: PolicyDocument | undefined, run: ReadonlyArray<{ action: string; grants: Grant[] }>, scope: TakeoverScope, granted: Granted) {
+  const compiler = globCompiler();
+  const updates = ['lambda:UpdateFunctionCode', 'lambda:UpdateFunctionConfiguration'];
+  // Most identities may update no function: nothing to search.
+  if (updates.every((action) => functionReach(documents, action, compiler).grants.length === 0)) return undefined;
+  if (!scope.rolesKnown) return anyFunctionsRole(documents, boundary, granted);
+  const caller = powersOf(documents, boundary);
+  for (const { role, powers } of scope.targets) {
+    const beyond = powersBeyond(powers, caller);
+    if (role === node || beyond.length === 0) continue;
+    for (const fn of role.functions) {
+      const pin = functionNamed(functionNameOf(fn), fn.range, compiler);
+      const shared = sharedDeployment(documents, ['lambda:UpdateFunctionCode'], run, boundary, compiler, undefined, pin) ?? layeredDeployment(documents, run, boundary, compiler, pin);
+      if (shared) return { actions: shared.actions, clauses: [...(shared.before ? [shared.before] : []), shared.clause], statements: shared.statements, takeover: { target: { fn, role, beyond } } };
+    }
+  }
+  return undefined;
+}
+
+/** The function's name as written (`${...}` pieces kept, each one fixed string), or one fixed string standing for a name the scan cannot read. */
+function functionNameOf(fn: LambdaFunction): string {
+  return (fn.functionName && displayString(fn.functionName.value)) ?? `\${${fn.address}.function_name}`;
+}
+
+/** takeover() when the scan holds no function's role: UpdateFunctionCode on every function, or UpdateFunctionConfiguration there and a layer of one's own. */
+function anyFunctionsRole(documents: PolicyDocument[], boundary: PolicyDocument | undefined, granted: Granted) {
+  const found = (steps: ReturnType<Granted>, before: string[], extra: Statement[]) => {
+    const actions = steps.map((s) => s.named);
+    return { actions: [...(before.length > 0 ? OWN_LAYER : []), ...actions], clauses: [...before, `${actions.join(', ')} on every function`], statements: [...extra, ...steps.flatMap((s) => s.grants.map((g) => g.statement))], takeover: {} };
+  };
+  const code = granted({ step: 'replace function code', actions: [['lambda:UpdateFunctionCode', FUNCTION_PROBES]] });
+  if (code.length > 0) return found(code, [], []);
+  const layers = ownLayerGrants(documents, boundary);
+  if (!layers) return undefined;
+  const capped = boundary && anyLayer([boundary])[0];
+  const configuration = grantsOnAllFunctions(anyLayer(documents), 'lambda:UpdateFunctionConfiguration');
+  if (configuration.length === 0 || (capped && grantsOnAllFunctions([capped], 'lambda:UpdateFunctionConfiguration').length === 0)) return undefined;
+  // anyLayer copies the documents: the statements themselves are the originals.
+  const step = [{ action: 'lambda:UpdateFunctionConfiguration', grants: configuration, named: 'lambda:UpdateFunctionConfiguration' }];
+  return found(step, [`${OWN_LAYER.join(' and ')} on every layer`], layers.flat().map((g) => g.statement));
+}
+
 /**
  * Whether the caller may delete the deployed function its run grant names (lambda:DeleteFunction on it, past the Denies
  * and the boundary): it then frees the name itself and the path is open now. A search that ran out of budget says yes.
@@ -148,6 +240,17 @@ function deletesFirst(documents: PolicyDocument[], run: ScopedGrant, boundary: P
 /** The layer actions that let the caller supply a layer of its own: publish one, and use it (adding a layer to a function needs lambda:GetLayerVersion on it). */
 const OWN_LAYER = ['lambda:PublishLayerVersion', 'lambda:GetLayerVersion'];
 
+/** The grants of OWN_LAYER on every layer, each action's (a boundary must allow each too), or undefined when one is missing. */
+function ownLayerGrants(documents: PolicyDocument[], boundary: PolicyDocument | undefined): Grant[][] | undefined {
+  const grants = OWN_LAYER.map((action) => (boundary && grantsOnAllFunctions([boundary], action, LAYER_PROBES).length === 0 ? [] : grantsOnAllFunctions(documents, action, LAYER_PROBES)));
+  return grants.some((g) => g.length === 0) ? undefined : grants;
+}
+
+/** The policies less every Allow with a lambda:Layer condition: it may admit only particular layers (which only takes findings away). */
+function anyLayer(documents: PolicyDocument[]): PolicyDocument[] {
+  return documents.map((d) => ({ ...d, statements: d.statements.filter((s) => !(effectOf(s) === 'Allow' && s.condition.some((c) => /^lambda:layer$/i.test(c.key)))) }));
+}
+
 /**
  * UpdateFunctionConfiguration without UpdateFunctionCode: the caller points an existing function at a
  * role it passes and adds a layer it published; the layer's extension (`/opt/extensions`) runs in the
@@ -159,11 +262,16 @@ const OWN_LAYER = ['lambda:PublishLayerVersion', 'lambda:GetLayerVersion'];
  * account shares, is left out), and leaves out any UpdateFunctionConfiguration grant with a lambda:Layer
  * condition (it may admit only particular layers; the whole statement goes, which only takes findings away).
  */
-function layeredDeployment(documents: PolicyDocument[], run: ReadonlyArray<{ action: string; grants: Grant[] }>, boundary: PolicyDocument | undefined, compiler: GlobCompiler): Shared | undefined {
-  const layerGrants = OWN_LAYER.map((action) => (boundary && grantsOnAllFunctions([boundary], action, LAYER_PROBES).length === 0 ? [] : grantsOnAllFunctions(documents, action, LAYER_PROBES)));
-  if (layerGrants.some((grants) => grants.length === 0)) return undefined;
-  const anyLayer = (set: PolicyDocument[]) => set.map((d) => ({ ...d, statements: d.statements.filter((s) => !(effectOf(s) === 'Allow' && s.condition.some((c) => /^lambda:layer$/i.test(c.key)))) }));
-  const shared = sharedDeployment(anyLayer(documents), ['lambda:UpdateFunctionConfiguration'], run, boundary && anyLayer([boundary])[0], compiler);
+function layeredDeployment(
+  documents: PolicyDocument[],
+  run: ReadonlyArray<{ action: string; grants: Grant[] }>,
+  boundary: PolicyDocument | undefined,
+  compiler: GlobCompiler,
+  pin?: FunctionReach,
+): Shared | undefined {
+  const layerGrants = ownLayerGrants(documents, boundary);
+  if (!layerGrants) return undefined;
+  const shared = sharedDeployment(anyLayer(documents), ['lambda:UpdateFunctionConfiguration'], run, boundary && anyLayer([boundary])[0], compiler, undefined, pin);
   if (!shared) return undefined;
   return {
     actions: [...OWN_LAYER, ...shared.actions],
@@ -220,12 +328,14 @@ function sharedDeployment(
   boundary: PolicyDocument | undefined,
   compiler: GlobCompiler,
   keep: (grant: ScopedGrant) => boolean = () => true,
+  pin?: FunctionReach,
 ): Shared | undefined {
   const [first, ...also] = path.map((action) => functionReach(documents, action, compiler));
   if (first.grants.length === 0 || also.some((r) => r.grants.length === 0)) return undefined;
   // A boundary must reach the shared function for each action too.
   const cap = (action: string) => (boundary ? [functionReach([boundary], action, compiler)] : []);
-  const pathCaps = path.flatMap(cap);
+  // `pin`: the one function the search is about (a cap that is no grant).
+  const pathCaps = [...path.flatMap(cap), ...(pin ? [pin] : [])];
   const named = (actions: readonly string[]) => (actions.length === 1 ? actions[0] : `${actions.slice(0, -1).join(', ')} and ${actions.at(-1)}`);
   const used = (shared: SharedFunction) => [shared.first.statement, ...(shared.second ? [shared.second.statement] : []), ...shared.also.map((g) => g.statement)];
   for (const [action] of STEPS[2].actions) {
@@ -251,6 +361,16 @@ function sharedDeployment(
   return undefined;
 }
 
+/** What a takeover's code runs as, for the message. */
+function takeoverNote({ target }: Takeover): string {
+  if (!target) {
+    return ' The code runs as any role a function of the account runs with, when that function next runs on its own triggers; this scan deploys no function whose role it holds, so which roles those are is not known (high, not critical). No iam:PassRole is needed.';
+  }
+  const { fn, role, beyond } = target;
+  const holds = beyond.includes('administrator') ? POWER_LABELS.administrator : beyond.map((p) => POWER_LABELS[p]).join(', ');
+  return ` The code runs in function \`${functionNameOf(fn)}\` (${fn.address}) as its execution role ${identityLabel(role)}, which holds ${holds} that this principal lacks. No iam:PassRole is needed.`;
+}
+
 export const IG204: Rule = {
   meta: {
     id: 'IG204',
@@ -264,10 +384,11 @@ export const IG204: Rule = {
   check({ model }) {
     const graph = identityGraph(model);
     const deployed = deployedFunctionNames(model);
+    const scope = takeoverScope(model, graph.nodes);
     const findings: Finding[] = [];
     const reported = new Set<IamIdentity>();
     const found = graph.nodes.flatMap((node) => {
-      const result = escalation(node, deployed);
+      const result = escalation(node, deployed, scope);
       return result ? [{ node, result }] : [];
     });
     for (const { node } of found) if (node.identity.kind === 'group') reported.add(node.identity);
@@ -280,15 +401,19 @@ export const IG204: Rule = {
       const deployedOnly = result.deployedOnly
         ? ` Every way found runs the function it creates under the name of one this scan deploys (\`${result.deployedOnly}\`), which CreateFunction cannot take while that function exists: high, not critical, as the path opens only while it is absent (before its first deploy, after someone else deletes it, or if the ARN's region and account are not the ones it deploys to).`
         : '';
+      const { takeover } = result;
       findings.push({
         ruleId: 'IG204',
-        severity: result.deployedOnly ? 'high' : 'critical',
-        message: `${who} can escalate privileges through Lambda: ${result.clauses.join(', ')}, granted together by ${result.policies.map(policyLabel).join(', ')}.${deployedOnly}`,
+        severity: result.deployedOnly || (takeover && !takeover.target) ? 'high' : 'critical',
+        message: `${who} can escalate privileges through Lambda: ${result.clauses.join(', ')}, granted together by ${result.policies.map(policyLabel).join(', ')}.${deployedOnly}${takeover ? takeoverNote(takeover) : ''}`,
         range: node.identity.range,
         resource: node.identity.address,
         ...rootsOf(node.identity),
-        evidence: `${stableEvidence(result.actions, (a) => a).join(' + ')} via ${result.policies.map((p) => p.address).join(', ')}`,
-        suggestion: 'Scope iam:PassRole to the execution roles this principal deploys (Resource = their ARNs, Condition iam:PassedToService = lambda.amazonaws.com) and lambda:CreateFunction / UpdateFunctionCode / InvokeFunction to its own function ARNs; keep deployment and invocation in different principals.',
+        // A takeover names its function: the same grants reaching another one is another finding.
+        evidence: `${stableEvidence(result.actions, (a) => a).join(' + ')} via ${result.policies.map((p) => p.address).join(', ')}${takeover ? ` on ${takeover.target?.fn.address ?? 'every function'}` : ''}`,
+        suggestion: takeover
+          ? 'Scope lambda:UpdateFunctionCode / UpdateFunctionConfiguration to the functions this principal deploys, whose execution roles hold no more than it does; keep the deployment of a powerful function to a principal as trusted as its role.'
+          : 'Scope iam:PassRole to the execution roles this principal deploys (Resource = their ARNs, Condition iam:PassedToService = lambda.amazonaws.com) and lambda:CreateFunction / UpdateFunctionCode / InvokeFunction to its own function ARNs; keep deployment and invocation in different principals.',
       });
     }
     return findings;
