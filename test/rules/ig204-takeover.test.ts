@@ -138,3 +138,46 @@ describe('IG204 without iam:PassRole: the caller puts its code in an existing fu
     expect(found[0].message).not.toContain('No iam:PassRole is needed');
   });
 });
+
+describe('IG204 without iam:PassRole: a grant naming the function by a reference to its ARN', () => {
+  it('reads aws_lambda_function.x.arn as that function (its qualified ARN is not it)', async () => {
+    const byReference = (ref: string) => tree([`{ Effect = "Allow", Action = ${UPDATE_AND_INVOKE}, Resource = ${ref} }`], [['janitor', [ADMIN]], ['reporter', [LOGS]]]);
+    const found = await ig204(byReference('aws_lambda_function.janitor.arn'));
+    expect(found.map((f) => f.at)).toEqual([['aws_iam_user.dev', 1]]);
+    expect(found[0].message).toContain('on functions matching `${aws_lambda_function.janitor.arn}`');
+    expect(found[0].message).toContain('The code runs in function `janitor` (aws_lambda_function.janitor)');
+    expect(await ig204(byReference('aws_lambda_function.reporter.arn'))).toEqual([]);
+    expect(await ig204(byReference('aws_lambda_function.janitor.qualified_arn'))).toEqual([]);
+  });
+
+  it('reads !GetAtt Fn.Arn as that function, and names a function without a FunctionName by its logical id', async () => {
+    const template = `Resources:
+  JanitorRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - { Effect: Allow, Principal: { Service: lambda.amazonaws.com }, Action: sts:AssumeRole }
+      ManagedPolicyArns: [arn:aws:iam::aws:policy/AdministratorAccess]
+  Janitor:
+    Type: AWS::Lambda::Function
+    Properties:
+      Role: !GetAtt JanitorRole.Arn
+      Handler: index.handler
+      Runtime: python3.12
+      Code: { ZipFile: "def handler(e, c): pass" }
+  Dev:
+    Type: AWS::IAM::User
+    Properties:
+      Policies:
+        - PolicyName: update-janitor
+          PolicyDocument:
+            Statement:
+              - { Effect: Allow, Action: [lambda:UpdateFunctionCode, lambda:InvokeFunction], Resource: !GetAtt Janitor.Arn }
+`;
+    const { findings } = await scan({ paths: ['.'], cwd: tempTree({ 'template.yaml': template }) });
+    const found = findings.filter((f) => f.ruleId === 'IG204');
+    expect(found.map((f) => [f.resource, f.range.line, f.severity])).toEqual([['Dev', 16, 'critical']]);
+    expect(found[0].message).toContain('The code runs in function Janitor as its execution role JanitorRole, which holds administrator access');
+  });
+});
