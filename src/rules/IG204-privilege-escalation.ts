@@ -1,5 +1,5 @@
 import { functionNamed, functionReach, globCompiler, sharedFunction, type FunctionReach, type GlobCompiler, type ScopedGrant, type SharedFunction } from '../iam/shared-function.js';
-import { effectOf, everyFunction, FUNCTION_PROBES, grantsOnAllFunctions, LAYER_PROBES, type Grant } from '../iam/statement.js';
+import { coversAction, effectOf, everyFunction, FUNCTION_PROBES, grantsOnAllFunctions, LAYER_PROBES, type Grant } from '../iam/statement.js';
 import { boundaryChoices, identityGraph, type IdentityNode } from '../model/identity-graph.js';
 import type { IamIdentity, IdentityPolicy, LambdaFunction, Model, PolicyDocument, Statement } from '../model/types.js';
 import { displayString } from '../model/value.js';
@@ -89,7 +89,7 @@ function takeoverTargets(nodes: readonly IdentityNode[]): Target[] {
  * so and the function steps on one function they share. Under a boundary that may be one of several documents, under any one
  * (a branch that gives the critical finding wins over one that gives the deployed-only one).
  */
-function escalation(node: IdentityNode, deployed: ReadonlySet<string>, scope: TakeoverScope): Escalation | undefined {
+function escalation(node: IdentityNode, deployed: ReadonlySet<string>, scope: LazyScope): Escalation | undefined {
   let found: Escalation | undefined;
   for (const boundary of boundaryChoices(node)) {
     const result = escalationUnder(node, boundary, deployed, scope);
@@ -100,7 +100,7 @@ function escalation(node: IdentityNode, deployed: ReadonlySet<string>, scope: Ta
 }
 
 /** escalation() under one boundary document (undefined: none known). */
-function escalationUnder(node: IdentityNode, boundary: PolicyDocument | undefined, deployed: ReadonlySet<string>, scope: TakeoverScope): Escalation | undefined {
+function escalationUnder(node: IdentityNode, boundary: PolicyDocument | undefined, deployed: ReadonlySet<string>, scope: LazyScope): Escalation | undefined {
   const withDocument = node.policies.flatMap(({ policy }) => (policy.document ? [{ policy, document: policy.document }] : []));
   // Most identities hold no policy in the scan: nothing to grant the first step.
   if (withDocument.length === 0) return undefined;
@@ -169,6 +169,14 @@ interface TakeoverScope {
   functionArns: ReadonlyMap<string, string>;
 }
 
+/** The scope, computed on first use (it weighs every execution role of the scan; few principals may update a function). */
+type LazyScope = () => TakeoverScope;
+
+function lazyScope(model: Model, nodes: readonly IdentityNode[]): () => TakeoverScope {
+  let scope: TakeoverScope | undefined;
+  return () => (scope ??= takeoverScope(model, nodes));
+}
+
 function takeoverScope(model: Model, nodes: readonly IdentityNode[]): TakeoverScope {
   const targets = takeoverTargets(nodes);
   const withRole = new Set(nodes.flatMap((n) => n.functions));
@@ -193,14 +201,16 @@ type Granted = (step: (typeof STEPS)[number]) => Array<{ action: string; grants:
  * included). When the scan holds the role of no function, a grant on every function reaches any role a function of the
  * account runs with, and needs no way to run it: some function of the account runs on its own triggers.
  */
-function takeover(node: IdentityNode, documents: PolicyDocument[], boundary: PolicyDocument | undefined, run: ReadonlyArray<{ action: string; grants: Grant[] }>, scope: TakeoverScope, granted: Granted) {
-  const compiler: GlobCompiler = { ...globCompiler(), functionArns: scope.functionArns };
+function takeover(node: IdentityNode, documents: PolicyDocument[], boundary: PolicyDocument | undefined, run: ReadonlyArray<{ action: string; grants: Grant[] }>, scope: LazyScope, granted: Granted) {
   const updates = ['lambda:UpdateFunctionCode', 'lambda:UpdateFunctionConfiguration'];
-  // Most identities may update no function: nothing to search.
-  if (updates.every((action) => functionReach(documents, action, compiler).grants.length === 0)) return undefined;
-  if (!scope.rolesKnown) return anyFunctionsRole(documents, boundary, granted);
+  // Most identities may update no function: nothing to search, and the scope is never computed.
+  const allows = (action: string) => documents.some((d) => d.statements.some((st) => effectOf(st) === 'Allow' && coversAction(st, action)));
+  if (!updates.some(allows)) return undefined;
+  const { targets, rolesKnown, functionArns } = scope();
+  const compiler: GlobCompiler = { ...globCompiler(), functionArns };
+  if (!rolesKnown) return anyFunctionsRole(documents, boundary, granted);
   const caller = powersOf(documents, boundary);
-  for (const { role, powers } of scope.targets) {
+  for (const { role, powers } of targets) {
     const beyond = powersBeyond(powers, caller);
     if (role === node || beyond.length === 0) continue;
     for (const fn of role.functions) {
@@ -401,7 +411,7 @@ export const IG204: Rule = {
   check({ model }) {
     const graph = identityGraph(model);
     const deployed = deployedFunctionNames(model);
-    const scope = takeoverScope(model, graph.nodes);
+    const scope = lazyScope(model, graph.nodes);
     const findings: Finding[] = [];
     const reported = new Set<IamIdentity>();
     const found = graph.nodes.flatMap((node) => {
