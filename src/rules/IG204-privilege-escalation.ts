@@ -119,17 +119,16 @@ function escalationUnder(node: IdentityNode, boundary: PolicyDocument | undefine
       // Granted only on versions and aliases (`function:*:*`): say so, "on every resource" would overstate it.
       return [{ action, grants, named: grants.every((g) => g.qualifiedOnly) ? `${action} (on ${everyFunction(grants[0])})` : action }];
     });
-  const run = granted(STEPS[2]);
   const policiesOf = () => withDocument.filter((p, i, all) => p.document.statements.some((s) => statements.has(s)) && all.findIndex((q) => q.policy === p.policy) === i).map((p) => p.policy);
   const withoutPassRole = (): Escalation | undefined => {
-    const found = takeover(node, documents, boundary, run, scope, granted);
+    const found = takeover(node, documents, boundary, scope, granted);
     if (!found) return undefined;
     for (const statement of found.statements) statements.add(statement);
     return { actions: found.actions, clauses: found.clauses, policies: policiesOf(), takeover: found.takeover };
   };
   const passRole = granted(STEPS[0], toLambda.documents, boundaryToLambda, toLambda.original);
   if (passRole.length === 0) return withoutPassRole();
-  const code = granted(STEPS[1]);
+  const [code, run] = [granted(STEPS[1]), granted(STEPS[2])];
   if (code.length > 0 && run.length > 0) {
     const steps = [...passRole, ...code, ...run];
     for (const { grants } of steps) for (const grant of grants) statements.add(grant.statement);
@@ -201,12 +200,13 @@ type Granted = (step: (typeof STEPS)[number]) => Array<{ action: string; grants:
  * included). When the scan holds the role of no function, a grant on every function reaches any role a function of the
  * account runs with, and needs no way to run it: some function of the account runs on its own triggers.
  */
-function takeover(node: IdentityNode, documents: PolicyDocument[], boundary: PolicyDocument | undefined, run: ReadonlyArray<{ action: string; grants: Grant[] }>, scope: LazyScope, granted: Granted) {
+function takeover(node: IdentityNode, documents: PolicyDocument[], boundary: PolicyDocument | undefined, scope: LazyScope, granted: Granted) {
   const updates = ['lambda:UpdateFunctionCode', 'lambda:UpdateFunctionConfiguration'];
   // Most identities may update no function: nothing to search, and the scope is never computed.
   const allows = (action: string) => documents.some((d) => d.statements.some((st) => effectOf(st) === 'Allow' && coversAction(st, action)));
   if (!updates.some(allows)) return undefined;
   const { targets, rolesKnown, functionArns } = scope();
+  const run = granted(STEPS[2]);
   const compiler: GlobCompiler = { ...globCompiler(), functionArns };
   if (!rolesKnown) return anyFunctionsRole(documents, boundary, granted);
   const caller = powersOf(documents, boundary);
