@@ -83,7 +83,6 @@ function takeoverTargets(nodes: readonly IdentityNode[]): Target[] {
   return targets.sort((a, b) => b.powers.size - a.powers.size);
 }
 
-
 /**
  * Whether the node's policies, taken together (Denies included), allow each step: every step on every resource, or PassRole
  * so and the function steps on one function they share. Under a boundary that may be one of several documents, under any one
@@ -206,9 +205,9 @@ function takeover(node: IdentityNode, documents: PolicyDocument[], boundary: Pol
   const allows = (action: string) => documents.some((d) => d.statements.some((st) => effectOf(st) === 'Allow' && coversAction(st, action)));
   if (!updates.some(allows)) return undefined;
   const { targets, rolesKnown, functionArns } = scope();
+  if (!rolesKnown) return anyFunctionsRole(documents, boundary, granted);
   const run = granted(STEPS[2]);
   const compiler: GlobCompiler = { ...globCompiler(), functionArns };
-  if (!rolesKnown) return anyFunctionsRole(documents, boundary, granted);
   const caller = powersOf(documents, boundary);
   for (const { role, powers } of targets) {
     const beyond = powersBeyond(powers, caller);
