@@ -1,5 +1,6 @@
+import type { Range } from '../model/range.js';
 import type { PolicyDocument, Statement } from '../model/types.js';
-import { displayString } from '../model/value.js';
+import { displayString, type Value } from '../model/value.js';
 import { commonMatch, compileGlob, hasWildcard, searchBudget, tokenTable, type Glob, type SearchBudget, type TokenTable } from './glob-overlap.js';
 import { coversAction, effectOf, hasScopingCondition, isUnconditionalDeny, resourcePattern } from './statement.js';
 
@@ -64,6 +65,12 @@ export interface GlobCompiler {
   table: TokenTable;
   cache: Map<string, Glob>;
   budget: SearchBudget;
+  /**
+   * The ARN patterns of functions of the scan, by address, for a Resource entry that is a reference to one's ARN
+   * (`aws_lambda_function.janitor.arn`, `!GetAtt Janitor.Arn`): a search that knows them reads such an entry as
+   * that function; without them it reaches nothing, as any unknown entry.
+   */
+  functionArns?: ReadonlyMap<string, string>;
 }
 
 export function globCompiler(states = STATES_PER_EVALUATION): GlobCompiler {
@@ -92,7 +99,7 @@ export function functionReach(documents: readonly PolicyDocument[], action: stri
 
 function addGrants(reach: FunctionReach, statement: Statement, compiler: GlobCompiler): void {
   for (const entry of statement.resource) {
-    const pattern = resourcePattern(entry);
+    const pattern = resourcePattern(entry) ?? referencedFunctionArn(entry, compiler);
     if (pattern === undefined) continue;
     const written = displayString(entry) ?? pattern;
     reach.grants.push({ statement, scope: `functions matching \`${written}\``, pattern: written, glob: compile(compiler, pattern, 'token'), except: [] });
@@ -105,6 +112,12 @@ function addGrants(reach: FunctionReach, statement: Statement, compiler: GlobCom
   }
 }
 
+/** A Resource entry that is a reference to the ARN of a function whose pattern the compiler knows (not its qualified or invoke ARN). */
+function referencedFunctionArn(entry: Value, compiler: GlobCompiler): string | undefined {
+  if (entry.kind !== 'unknown' || entry.resource === undefined || entry.ref?.split('.').at(-1)?.toLowerCase() !== 'arn') return undefined;
+  return compiler.functionArns?.get(entry.resource);
+}
+
 function addDenial(reach: FunctionReach, statement: Statement, compiler: GlobCompiler): void {
   for (const entry of statement.resource) reach.denied.push(compile(compiler, resourcePattern(entry) ?? '*', 'star'));
   if (statement.notResource.length > 0) {
@@ -115,6 +128,16 @@ function addDenial(reach: FunctionReach, statement: Statement, compiler: GlobCom
     });
     reach.deniedUnless.push(open);
   }
+}
+
+/**
+ * A reach standing for one function the scan deploys, its ARN `pattern` (`${...}` pieces tokens, as in grants: only
+ * `*` or the same piece matches one): given as a cap, it pins a search to that function.
+ */
+export function functionNamed(pattern: string, name: string, at: Range, compiler: GlobCompiler): FunctionReach {
+  // No policy statement grants it: a cap's statement is never named.
+  const statement: Statement = { range: at, action: [], notAction: [], resource: [], notResource: [], principal: [], notPrincipal: [], condition: [] };
+  return { action: 'lambda:InvokeFunction', grants: [{ statement, scope: `function \`${name}\``, pattern, glob: compile(compiler, pattern, 'token'), except: [] }], denied: [], deniedUnless: [] };
 }
 
 export interface SharedFunction {

@@ -1,19 +1,17 @@
-import { functionReach, globCompiler, sharedFunction, type FunctionReach, type GlobCompiler, type ScopedGrant, type SharedFunction } from '../iam/shared-function.js';
-import { effectOf, everyFunction, FUNCTION_PROBES, grantsOnAllFunctions, LAYER_PROBES, type Grant } from '../iam/statement.js';
+import { functionNamed, functionReach, globCompiler, sharedFunction, type FunctionReach, type GlobCompiler, type ScopedGrant, type SharedFunction } from '../iam/shared-function.js';
+import { coversAction, effectOf, everyFunction, FUNCTION_PROBES, grantsOnAllFunctions, LAYER_PROBES, type Grant } from '../iam/statement.js';
 import { boundaryChoices, identityGraph, type IdentityNode } from '../model/identity-graph.js';
-import type { IamIdentity, IdentityPolicy, PolicyDocument, Statement } from '../model/types.js';
-import { knownString } from '../model/value.js';
-import { actionWildcard } from '../iam/wildcard.js';
+import type { IamIdentity, IdentityPolicy, LambdaFunction, Model, PolicyDocument, Statement } from '../model/types.js';
+import { displayString } from '../model/value.js';
 import { deployedFunctionNames, deployedNameOf } from './support/deployed-functions.js';
 import { identityLabel, policyLabel } from './support/identity.js';
 import { passRoleToLambda } from './support/pass-role.js';
+import { isAdministrator, POWER_LABELS, powersBeyond, powersOf, ROLE_PROBES, type Power } from './support/powers.js';
 import { rootsOf } from './support/roots.js';
 import { stableEvidence } from './support/stable-evidence.js';
 import { taggedDeployment } from './support/tagged-deployment.js';
 import type { Finding, Rule } from './types.js';
 
-// Role names sharing no character (see FUNCTION_PROBES), one under a path.
-const ROLE_PROBES = ['arn:aws:iam::111111111111:role/q', 'arn:aws:iam::222222222222:role/service-role/7-x_9'];
 // Mapping ids are UUIDs: two sharing nothing but the dashes, so `event-source-mapping:0*` is not every mapping.
 const MAPPING_PROBES = [
   'arn:aws:lambda:us-east-1:111111111111:event-source-mapping:01234abc-0123-4abc-a012-34abc01234ab',
@@ -55,13 +53,34 @@ interface Escalation {
    * Reported a step lower, saying so.
    */
   deployedOnly?: string;
+  /** Found on the path without iam:PassRole (see takeover). */
+  takeover?: Takeover;
 }
 
-/** `*` on `*` with no Deny anywhere in the set: an administrator has nothing to escalate to (IG202/IG301 report it). */
-function isAdministrator(documents: PolicyDocument[]): boolean {
-  const statements = documents.flatMap((d) => d.statements);
-  if (statements.some((s) => effectOf(s) !== 'Allow')) return false;
-  return statements.some((s) => s.condition.length === 0 && s.action.some((a) => actionWildcard(knownString(a) ?? '') === '*') && s.resource.some((r) => knownString(r) === '*'));
+/**
+ * The caller's code put in an existing function runs as the role that function already has: no iam:PassRole, and an
+ * escalation when that role holds a power the caller lacks (see powers.ts). `target`: the function of the scan and its
+ * role; absent when the grant reaches every function and the scan holds the role of none (any role a function runs with).
+ */
+interface Takeover {
+  target?: { fn: LambdaFunction; role: IdentityNode; beyond: Power[] };
+}
+
+/** An execution role of the scan holding some power, and the functions that run as it. */
+interface Target {
+  role: IdentityNode;
+  powers: ReadonlySet<Power>;
+}
+
+/** The scan's execution roles holding some power, the most powerful first; under any of its boundaries (a power any branch allows counts). */
+function takeoverTargets(nodes: readonly IdentityNode[]): Target[] {
+  const targets = nodes.flatMap((role) => {
+    if (role.functions.length === 0) return [];
+    const documents = role.policies.flatMap(({ policy }) => (policy.document ? [policy.document] : []));
+    const powers = new Set(boundaryChoices(role).flatMap((boundary) => [...powersOf(documents, boundary)]));
+    return powers.size > 0 ? [{ role, powers }] : [];
+  });
+  return targets.sort((a, b) => b.powers.size - a.powers.size);
 }
 
 /**
@@ -69,10 +88,10 @@ function isAdministrator(documents: PolicyDocument[]): boolean {
  * so and the function steps on one function they share. Under a boundary that may be one of several documents, under any one
  * (a branch that gives the critical finding wins over one that gives the deployed-only one).
  */
-function escalation(node: IdentityNode, deployed: ReadonlySet<string>): Escalation | undefined {
+function escalation(node: IdentityNode, deployed: ReadonlySet<string>, scope: LazyScope): Escalation | undefined {
   let found: Escalation | undefined;
   for (const boundary of boundaryChoices(node)) {
-    const result = escalationUnder(node, boundary, deployed);
+    const result = escalationUnder(node, boundary, deployed, scope);
     if (result && !result.deployedOnly) return result;
     found ??= result;
   }
@@ -80,7 +99,7 @@ function escalation(node: IdentityNode, deployed: ReadonlySet<string>): Escalati
 }
 
 /** escalation() under one boundary document (undefined: none known). */
-function escalationUnder(node: IdentityNode, boundary: PolicyDocument | undefined, deployed: ReadonlySet<string>): Escalation | undefined {
+function escalationUnder(node: IdentityNode, boundary: PolicyDocument | undefined, deployed: ReadonlySet<string>, scope: LazyScope): Escalation | undefined {
   const withDocument = node.policies.flatMap(({ policy }) => (policy.document ? [{ policy, document: policy.document }] : []));
   // Most identities hold no policy in the scan: nothing to grant the first step.
   if (withDocument.length === 0) return undefined;
@@ -99,10 +118,16 @@ function escalationUnder(node: IdentityNode, boundary: PolicyDocument | undefine
       // Granted only on versions and aliases (`function:*:*`): say so, "on every resource" would overstate it.
       return [{ action, grants, named: grants.every((g) => g.qualifiedOnly) ? `${action} (on ${everyFunction(grants[0])})` : action }];
     });
-  const passRole = granted(STEPS[0], toLambda.documents, boundaryToLambda, toLambda.original);
-  if (passRole.length === 0) return undefined;
-  const [code, run] = [granted(STEPS[1]), granted(STEPS[2])];
   const policiesOf = () => withDocument.filter((p, i, all) => p.document.statements.some((s) => statements.has(s)) && all.findIndex((q) => q.policy === p.policy) === i).map((p) => p.policy);
+  const withoutPassRole = (): Escalation | undefined => {
+    const found = takeover(node, documents, boundary, scope, granted);
+    if (!found) return undefined;
+    for (const statement of found.statements) statements.add(statement);
+    return { actions: found.actions, clauses: found.clauses, policies: policiesOf(), takeover: found.takeover };
+  };
+  const passRole = granted(STEPS[0], toLambda.documents, boundaryToLambda, toLambda.original);
+  if (passRole.length === 0) return withoutPassRole();
+  const [code, run] = [granted(STEPS[1]), granted(STEPS[2])];
   if (code.length > 0 && run.length > 0) {
     const steps = [...passRole, ...code, ...run];
     for (const { grants } of steps) for (const grant of grants) statements.add(grant.statement);
@@ -112,7 +137,7 @@ function escalationUnder(node: IdentityNode, boundary: PolicyDocument | undefine
   const search = (compiler: GlobCompiler, keep: (grant: ScopedGrant) => boolean): Shared | undefined =>
     firstOf(SHARED_PATHS, (path) => sharedDeployment(documents, path, run, boundary, compiler, keep)) ?? layeredDeployment(documents, run, boundary, compiler) ?? taggedDeployment(documents, boundary, compiler, keep);
   const shared = search(globCompiler(), () => true);
-  if (!shared) return undefined;
+  if (!shared) return withoutPassRole();
   // Found by running a deployed function: is there a way that does not? A search of its own, with its own budget;
   // one that ran out of budget has not shown there is none, so the finding stays critical.
   const deployedName = shared.run && deployedNameOf(shared.run, deployed);
@@ -134,6 +159,96 @@ function escalationUnder(node: IdentityNode, boundary: PolicyDocument | undefine
   };
 }
 
+/** What the path without iam:PassRole weighs: the scan's execution roles, and whether it holds the role of any function at all. */
+interface TakeoverScope {
+  targets: Target[];
+  rolesKnown: boolean;
+  /** Each function's ARN pattern by address (see GlobCompiler.functionArns); an address two functions of different names share is left out. */
+  functionArns: ReadonlyMap<string, string>;
+}
+
+/** The scope, computed on first use (it weighs every execution role of the scan; few principals may update a function). */
+type LazyScope = () => TakeoverScope;
+
+function lazyScope(model: Model, nodes: readonly IdentityNode[]): () => TakeoverScope {
+  let scope: TakeoverScope | undefined;
+  return () => (scope ??= takeoverScope(model, nodes));
+}
+
+function takeoverScope(model: Model, nodes: readonly IdentityNode[]): TakeoverScope {
+  const targets = takeoverTargets(nodes);
+  const withRole = new Set(nodes.flatMap((n) => n.functions));
+  const functionArns = new Map<string, string>();
+  const ambiguous = new Set<string>();
+  for (const fn of model.functions) {
+    const arn = functionArn(fn);
+    if ((functionArns.get(fn.address) ?? arn) !== arn) ambiguous.add(fn.address);
+    functionArns.set(fn.address, arn);
+  }
+  for (const address of ambiguous) functionArns.delete(address);
+  return { targets, rolesKnown: model.functions.some((fn) => withRole.has(fn)), functionArns };
+}
+
+type Granted = (step: (typeof STEPS)[number]) => Array<{ action: string; grants: Grant[]; named: string }>;
+
+/**
+ * Replacing the code of an existing function, or adding a layer of one's own to it (see layeredDeployment), runs the
+ * caller's code as the role the function already has: no iam:PassRole (Rhino Security Labs' lambda:UpdateFunctionCode
+ * path). An escalation when that role holds a power the caller lacks (see powers.ts): a function of the scan whose role
+ * does, which the update grants and a way to run it reach together (as on the PassRole paths, Denies and the boundary
+ * included). When the scan holds the role of no function, a grant on every function reaches any role a function of the
+ * account runs with, and needs no way to run it: some function of the account runs on its own triggers.
+ */
+function takeover(node: IdentityNode, documents: PolicyDocument[], boundary: PolicyDocument | undefined, scope: LazyScope, granted: Granted) {
+  const updates = ['lambda:UpdateFunctionCode', 'lambda:UpdateFunctionConfiguration'];
+  // Most identities may update no function: nothing to search, and the scope is never computed.
+  const allows = (action: string) => documents.some((d) => d.statements.some((st) => effectOf(st) === 'Allow' && coversAction(st, action)));
+  if (!updates.some(allows)) return undefined;
+  const { targets, rolesKnown, functionArns } = scope();
+  if (!rolesKnown) return anyFunctionsRole(documents, boundary, granted);
+  const run = granted(STEPS[2]);
+  const compiler: GlobCompiler = { ...globCompiler(), functionArns };
+  const caller = powersOf(documents, boundary);
+  for (const { role, powers } of targets) {
+    const beyond = powersBeyond(powers, caller);
+    if (role === node || beyond.length === 0) continue;
+    for (const fn of role.functions) {
+      const pin = functionNamed(functionArn(fn), functionNameOf(fn), fn.range, compiler);
+      const shared = sharedDeployment(documents, ['lambda:UpdateFunctionCode'], run, boundary, compiler, undefined, pin) ?? layeredDeployment(documents, run, boundary, compiler, pin);
+      if (shared) return { actions: shared.actions, clauses: [...(shared.before ? [shared.before] : []), shared.clause], statements: shared.statements, takeover: { target: { fn, role, beyond } } };
+    }
+  }
+  return undefined;
+}
+
+/** The ARNs a function may have: its name (see functionNameOf) in any region and account. */
+function functionArn(fn: LambdaFunction): string {
+  return `arn:*:lambda:*:*:function:${functionNameOf(fn)}`;
+}
+
+/** The function's name as written (`${...}` pieces kept, each one fixed string), or one fixed string standing for a name the scan cannot read. */
+function functionNameOf(fn: LambdaFunction): string {
+  return (fn.functionName && displayString(fn.functionName.value)) ?? `\${${fn.address}.function_name}`;
+}
+
+/** takeover() when the scan holds no function's role: UpdateFunctionCode on every function, or UpdateFunctionConfiguration there and a layer of one's own. */
+function anyFunctionsRole(documents: PolicyDocument[], boundary: PolicyDocument | undefined, granted: Granted) {
+  const found = (steps: ReturnType<Granted>, before: string[], extra: Statement[]) => {
+    const actions = steps.map((s) => s.named);
+    return { actions: [...(before.length > 0 ? OWN_LAYER : []), ...actions], clauses: [...before, `${actions.join(', ')} on every function`], statements: [...extra, ...steps.flatMap((s) => s.grants.map((g) => g.statement))], takeover: {} };
+  };
+  const code = granted({ step: 'replace function code', actions: [['lambda:UpdateFunctionCode', FUNCTION_PROBES]] });
+  if (code.length > 0) return found(code, [], []);
+  const layers = ownLayerGrants(documents, boundary);
+  if (!layers) return undefined;
+  const capped = boundary && anyLayer([boundary])[0];
+  const configuration = grantsOnAllFunctions(anyLayer(documents), 'lambda:UpdateFunctionConfiguration');
+  if (configuration.length === 0 || (capped && grantsOnAllFunctions([capped], 'lambda:UpdateFunctionConfiguration').length === 0)) return undefined;
+  // anyLayer copies the documents: the statements themselves are the originals.
+  const step = [{ action: 'lambda:UpdateFunctionConfiguration', grants: configuration, named: 'lambda:UpdateFunctionConfiguration' }];
+  return found(step, [`${OWN_LAYER.join(' and ')} on every layer`], layers.flat().map((g) => g.statement));
+}
+
 /**
  * Whether the caller may delete the deployed function its run grant names (lambda:DeleteFunction on it, past the Denies
  * and the boundary): it then frees the name itself and the path is open now. A search that ran out of budget says yes.
@@ -149,6 +264,17 @@ function deletesFirst(documents: PolicyDocument[], run: ScopedGrant, boundary: P
 /** The layer actions that let the caller supply a layer of its own: publish one, and use it (adding a layer to a function needs lambda:GetLayerVersion on it). */
 const OWN_LAYER = ['lambda:PublishLayerVersion', 'lambda:GetLayerVersion'];
 
+/** The grants of OWN_LAYER on every layer, each action's (a boundary must allow each too), or undefined when one is missing. */
+function ownLayerGrants(documents: PolicyDocument[], boundary: PolicyDocument | undefined): Grant[][] | undefined {
+  const grants = OWN_LAYER.map((action) => (boundary && grantsOnAllFunctions([boundary], action, LAYER_PROBES).length === 0 ? [] : grantsOnAllFunctions(documents, action, LAYER_PROBES)));
+  return grants.some((g) => g.length === 0) ? undefined : grants;
+}
+
+/** The policies less every Allow with a lambda:Layer condition: it may admit only particular layers (which only takes findings away). */
+function anyLayer(documents: PolicyDocument[]): PolicyDocument[] {
+  return documents.map((d) => ({ ...d, statements: d.statements.filter((s) => !(effectOf(s) === 'Allow' && s.condition.some((c) => /^lambda:layer$/i.test(c.key)))) }));
+}
+
 /**
  * UpdateFunctionConfiguration without UpdateFunctionCode: the caller points an existing function at a
  * role it passes and adds a layer it published; the layer's extension (`/opt/extensions`) runs in the
@@ -160,11 +286,16 @@ const OWN_LAYER = ['lambda:PublishLayerVersion', 'lambda:GetLayerVersion'];
  * account shares, is left out), and leaves out any UpdateFunctionConfiguration grant with a lambda:Layer
  * condition (it may admit only particular layers; the whole statement goes, which only takes findings away).
  */
-function layeredDeployment(documents: PolicyDocument[], run: ReadonlyArray<{ action: string; grants: Grant[] }>, boundary: PolicyDocument | undefined, compiler: GlobCompiler): Shared | undefined {
-  const layerGrants = OWN_LAYER.map((action) => (boundary && grantsOnAllFunctions([boundary], action, LAYER_PROBES).length === 0 ? [] : grantsOnAllFunctions(documents, action, LAYER_PROBES)));
-  if (layerGrants.some((grants) => grants.length === 0)) return undefined;
-  const anyLayer = (set: PolicyDocument[]) => set.map((d) => ({ ...d, statements: d.statements.filter((s) => !(effectOf(s) === 'Allow' && s.condition.some((c) => /^lambda:layer$/i.test(c.key)))) }));
-  const shared = sharedDeployment(anyLayer(documents), ['lambda:UpdateFunctionConfiguration'], run, boundary && anyLayer([boundary])[0], compiler);
+function layeredDeployment(
+  documents: PolicyDocument[],
+  run: ReadonlyArray<{ action: string; grants: Grant[] }>,
+  boundary: PolicyDocument | undefined,
+  compiler: GlobCompiler,
+  pin?: FunctionReach,
+): Shared | undefined {
+  const layerGrants = ownLayerGrants(documents, boundary);
+  if (!layerGrants) return undefined;
+  const shared = sharedDeployment(anyLayer(documents), ['lambda:UpdateFunctionConfiguration'], run, boundary && anyLayer([boundary])[0], compiler, undefined, pin);
   if (!shared) return undefined;
   return {
     actions: [...OWN_LAYER, ...shared.actions],
@@ -204,7 +335,7 @@ function firstOf<T, R>(items: readonly T[], find: (item: T) => R | undefined): R
  *   given the caller's code. Any function the names match may exist, so a shared name is enough here too.
  * UpdateFunctionCode alone stays on the every-function path: an existing function keeps the role its
  * owner gave it, so only "every function" (some function runs as the most powerful role) makes it an
- * escalation.
+ * escalation. Without PassRole, that role is what takeover() weighs.
  */
 const SHARED_PATHS: ReadonlyArray<readonly string[]> = [['lambda:CreateFunction'], ['lambda:UpdateFunctionConfiguration', 'lambda:UpdateFunctionCode']];
 
@@ -221,12 +352,14 @@ function sharedDeployment(
   boundary: PolicyDocument | undefined,
   compiler: GlobCompiler,
   keep: (grant: ScopedGrant) => boolean = () => true,
+  pin?: FunctionReach,
 ): Shared | undefined {
   const [first, ...also] = path.map((action) => functionReach(documents, action, compiler));
   if (first.grants.length === 0 || also.some((r) => r.grants.length === 0)) return undefined;
   // A boundary must reach the shared function for each action too.
   const cap = (action: string) => (boundary ? [functionReach([boundary], action, compiler)] : []);
-  const pathCaps = path.flatMap(cap);
+  // `pin`: the one function the search is about (a cap that is no grant).
+  const pathCaps = [...path.flatMap(cap), ...(pin ? [pin] : [])];
   const named = (actions: readonly string[]) => (actions.length === 1 ? actions[0] : `${actions.slice(0, -1).join(', ')} and ${actions.at(-1)}`);
   const used = (shared: SharedFunction) => [shared.first.statement, ...(shared.second ? [shared.second.statement] : []), ...shared.also.map((g) => g.statement)];
   for (const [action] of STEPS[2].actions) {
@@ -252,23 +385,36 @@ function sharedDeployment(
   return undefined;
 }
 
+/** What a takeover's code runs as, for the message. */
+function takeoverNote({ target }: Takeover): string {
+  if (!target) {
+    return ' The code runs as any role a function of the account runs with, when that function next runs on its own triggers; this scan deploys no function whose role it holds, so which roles those are is not known (high, not critical). No iam:PassRole is needed.';
+  }
+  const { fn, role, beyond } = target;
+  const holds = beyond.includes('administrator') ? POWER_LABELS.administrator : beyond.map((p) => POWER_LABELS[p]).join(', ');
+  const written = fn.functionName && displayString(fn.functionName.value);
+  const named = written ? `function \`${written}\` (${fn.address})` : `function ${fn.address}`;
+  return ` The code runs in ${named} as its execution role ${identityLabel(role)}, which holds ${holds} that this principal lacks. No iam:PassRole is needed.`;
+}
+
 export const IG204: Rule = {
   meta: {
     id: 'IG204',
-    title: 'Principal can escalate privileges through Lambda (PassRole + create/update code + invoke)',
+    title: 'Principal can escalate privileges through Lambda (PassRole + create/update code + invoke, or code in a more powerful function)',
     severity: 'critical',
     attack: 'T1648',
     description:
-      'A role, user, group or IAM Identity Center permission set (whoever is assigned it) whose policies together allow iam:PassRole on every role, and a way to put code in a function and run it, can create a function that runs as any role in the account and then run it: its own permissions become those of the most powerful role it can pass. Putting code in and running it means lambda:CreateFunction together with lambda:InvokeFunction, lambda:AddPermission or lambda:PutResourcePolicy (it replaces the function\'s resource policy with one letting the caller invoke it, as AddPermission adds a statement that does) on one function name they share (`function:app-*` for both is enough: the caller creates app-evil and invokes it; so is one exact name, which CreateFunction takes whenever it is free), or with lambda:CreateEventSourceMapping on every mapping; or lambda:UpdateFunctionConfiguration and lambda:UpdateFunctionCode with one of the four on one function they all share (the caller points an existing function at any role it can pass, puts its code in and runs it), or without UpdateFunctionCode when lambda:PublishLayerVersion and lambda:GetLayerVersion are granted on every layer and the UpdateFunctionConfiguration grant has no lambda:Layer condition (the caller adds a layer it published, whose extension runs with the credentials of the function); or lambda:UpdateFunctionCode with one of the four on every function (without UpdateFunctionConfiguration an existing function keeps the role its owner gave it, so only every function makes that an escalation). iam:PassRole counts as CreateFunction and UpdateFunctionConfiguration ask for it, with iam:PassedToService = lambda.amazonaws.com: a grant whose PassedToService condition admits only other services (ec2.amazonaws.com, StringNotEquals lambda.amazonaws.com) or a value the scan cannot read gives nothing, and a Deny whose only condition is a PassedToService one admitting Lambda removes the step (the key is always present, so IfExists operators decide as their base); `lambda.${AWS::URLSuffix}` and other partition-aware spellings read as Lambda, and a list is decided by the values the scan can read (one Lambda value makes StringEquals hold). `${aws:username}` and unknown Terraform or CloudFormation values in a name are one fixed string the caller cannot choose: shared with themselves and with `*`, not with another prefix. The grants may sit in different policies (inline, attached, inherited from a group); an unconditional Deny in the set removes what it covers, and one covering every function both steps share removes the escalation. Reported once per principal, naming every policy that contributes; administrators (* on *) have nothing to escalate to and are left to IG202/IG301. A known permissions boundary of the principal must allow each step too, on the shared function where that is the path (its Denies apply), and an administrator under a narrower boundary is not one; a boundary the scan cannot read leaves the finding as without one. An InvokeFunction, AddPermission or PutResourcePolicy grant gated by aws:ResourceTag counts on a function the caller creates when it may tag it to match on create: lambda:CreateFunction and lambda:TagResource (tagging on create needs both, as the Lambda Developer Guide says under "Using tags on Lambda functions") on one name the gated grant shares, their aws:RequestTag and aws:TagKeys (ForAllValues / ForAnyValue) conditions admitting one value the aws:ResourceTag conditions of the gated grant admit too (StringEquals and StringLike and their negations; a policy variable such as `${aws:PrincipalTag/team}` or an unknown value is one fixed value, met by itself and by a pattern that matches anything); an operator or value the scan cannot decide (`…IgnoreCase`, a set qualifier on a single-valued key) gives nothing, and the message names the tag key and the statements. When every way found creates a function and runs it by the name of one this scan deploys (`arn:aws:lambda:us-east-1:123456789012:function:orders`, with aws_lambda_function `orders` in the scan), the finding is high, not critical, and says so: CreateFunction fails on a name while its function exists, so the path opens only while it is absent (before its first deploy, after someone else deletes it). A name is unique only within one region and account, so the ARN must fix both, literally or as the deployment\'s own (`${AWS::Region}`, `${AWS::AccountId}`, data.aws_region and data.aws_caller_identity references): `arn:aws:lambda:*:*:function:orders` stays critical, as does a principal that may also lambda:DeleteFunction the deployed function (it frees the name itself). A CloudFormation Fn::If boundary is any of its branches: an escalation any branch allows is reported.',
+      'A role, user, group or IAM Identity Center permission set (whoever is assigned it) whose policies together allow iam:PassRole on every role, and a way to put code in a function and run it, can create a function that runs as any role in the account and then run it: its own permissions become those of the most powerful role it can pass. Putting code in and running it means lambda:CreateFunction together with lambda:InvokeFunction, lambda:AddPermission or lambda:PutResourcePolicy (it replaces the function\'s resource policy with one letting the caller invoke it, as AddPermission adds a statement that does) on one function name they share (`function:app-*` for both is enough: the caller creates app-evil and invokes it; so is one exact name, which CreateFunction takes whenever it is free), or with lambda:CreateEventSourceMapping on every mapping; or lambda:UpdateFunctionConfiguration and lambda:UpdateFunctionCode with one of the four on one function they all share (the caller points an existing function at any role it can pass, puts its code in and runs it), or without UpdateFunctionCode when lambda:PublishLayerVersion and lambda:GetLayerVersion are granted on every layer and the UpdateFunctionConfiguration grant has no lambda:Layer condition (the caller adds a layer it published, whose extension runs with the credentials of the function); or lambda:UpdateFunctionCode with one of the four on every function (without UpdateFunctionConfiguration an existing function keeps the role its owner gave it, so only every function makes that an escalation). iam:PassRole counts as CreateFunction and UpdateFunctionConfiguration ask for it, with iam:PassedToService = lambda.amazonaws.com: a grant whose PassedToService condition admits only other services (ec2.amazonaws.com, StringNotEquals lambda.amazonaws.com) or a value the scan cannot read gives nothing, and a Deny whose only condition is a PassedToService one admitting Lambda removes the step (the key is always present, so IfExists operators decide as their base); `lambda.${AWS::URLSuffix}` and other partition-aware spellings read as Lambda, and a list is decided by the values the scan can read (one Lambda value makes StringEquals hold). `${aws:username}` and unknown Terraform or CloudFormation values in a name are one fixed string the caller cannot choose: shared with themselves and with `*`, not with another prefix. The grants may sit in different policies (inline, attached, inherited from a group); an unconditional Deny in the set removes what it covers, and one covering every function both steps share removes the escalation. Reported once per principal, naming every policy that contributes; administrators (* on *) have nothing to escalate to and are left to IG202/IG301. A known permissions boundary of the principal must allow each step too, on the shared function where that is the path (its Denies apply), and an administrator under a narrower boundary is not one; a boundary the scan cannot read leaves the finding as without one. An InvokeFunction, AddPermission or PutResourcePolicy grant gated by aws:ResourceTag counts on a function the caller creates when it may tag it to match on create: lambda:CreateFunction and lambda:TagResource (tagging on create needs both, as the Lambda Developer Guide says under "Using tags on Lambda functions") on one name the gated grant shares, their aws:RequestTag and aws:TagKeys (ForAllValues / ForAnyValue) conditions admitting one value the aws:ResourceTag conditions of the gated grant admit too (StringEquals and StringLike and their negations; a policy variable such as `${aws:PrincipalTag/team}` or an unknown value is one fixed value, met by itself and by a pattern that matches anything); an operator or value the scan cannot decide (`…IgnoreCase`, a set qualifier on a single-valued key) gives nothing, and the message names the tag key and the statements. When every way found creates a function and runs it by the name of one this scan deploys (`arn:aws:lambda:us-east-1:123456789012:function:orders`, with aws_lambda_function `orders` in the scan), the finding is high, not critical, and says so: CreateFunction fails on a name while its function exists, so the path opens only while it is absent (before its first deploy, after someone else deletes it). A name is unique only within one region and account, so the ARN must fix both, literally or as the deployment\'s own (`${AWS::Region}`, `${AWS::AccountId}`, data.aws_region and data.aws_caller_identity references): `arn:aws:lambda:*:*:function:orders` stays critical, as does a principal that may also lambda:DeleteFunction the deployed function (it frees the name itself). A CloudFormation Fn::If boundary is any of its branches: an escalation any branch allows is reported. Without iam:PassRole, a principal that can put its code in an existing function runs it as the role that function already has (Rhino Security Labs\' lambda:UpdateFunctionCode path): an escalation when that execution role holds a power the principal lacks: administrator access (`*` on `*`), IAM write access (iam:PutRolePolicy, AttachRolePolicy, UpdateAssumeRolePolicy, PutUserPolicy, AttachUserPolicy, CreateAccessKey, CreateLoginProfile, UpdateLoginProfile or CreatePolicyVersion on every role, user or policy), iam:PassRole to Lambda on every role, or sts:AssumeRole on every role (each judged under the role\'s known boundaries; one any of them allows counts). Putting code in means lambda:UpdateFunctionCode, or lambda:UpdateFunctionConfiguration with lambda:PublishLayerVersion and lambda:GetLayerVersion on every layer (as above, no lambda:Layer condition); with one of the four ways to run it, on a function of the scan that runs as such a role (named as written, in any region and account, or by a reference to its ARN such as aws_lambda_function.x.arn or !GetAtt X.Arn; Denies and the principal\'s boundary as on the other paths): critical, naming the function, its role and the powers. When the scan deploys no function whose role it holds, the grant on every function reaches any role a function of the account runs with, and needs no way to run it (a function runs on its own triggers): high, as which roles those are is not known. A function whose role is no more powerful than the principal is no escalation.',
     fixable: false,
   },
   check({ model }) {
     const graph = identityGraph(model);
     const deployed = deployedFunctionNames(model);
+    const scope = lazyScope(model, graph.nodes);
     const findings: Finding[] = [];
     const reported = new Set<IamIdentity>();
     const found = graph.nodes.flatMap((node) => {
-      const result = escalation(node, deployed);
+      const result = escalation(node, deployed, scope);
       return result ? [{ node, result }] : [];
     });
     for (const { node } of found) if (node.identity.kind === 'group') reported.add(node.identity);
@@ -281,15 +427,19 @@ export const IG204: Rule = {
       const deployedOnly = result.deployedOnly
         ? ` Every way found runs the function it creates under the name of one this scan deploys (\`${result.deployedOnly}\`), which CreateFunction cannot take while that function exists: high, not critical, as the path opens only while it is absent (before its first deploy, after someone else deletes it, or if the ARN's region and account are not the ones it deploys to).`
         : '';
+      const { takeover } = result;
       findings.push({
         ruleId: 'IG204',
-        severity: result.deployedOnly ? 'high' : 'critical',
-        message: `${who} can escalate privileges through Lambda: ${result.clauses.join(', ')}, granted together by ${result.policies.map(policyLabel).join(', ')}.${deployedOnly}`,
+        severity: result.deployedOnly || (takeover && !takeover.target) ? 'high' : 'critical',
+        message: `${who} can escalate privileges through Lambda: ${result.clauses.join(', ')}, granted together by ${result.policies.map(policyLabel).join(', ')}.${deployedOnly}${takeover ? takeoverNote(takeover) : ''}`,
         range: node.identity.range,
         resource: node.identity.address,
         ...rootsOf(node.identity),
-        evidence: `${stableEvidence(result.actions, (a) => a).join(' + ')} via ${result.policies.map((p) => p.address).join(', ')}`,
-        suggestion: 'Scope iam:PassRole to the execution roles this principal deploys (Resource = their ARNs, Condition iam:PassedToService = lambda.amazonaws.com) and lambda:CreateFunction / UpdateFunctionCode / InvokeFunction to its own function ARNs; keep deployment and invocation in different principals.',
+        // A takeover names its function: the same grants reaching another one is another finding.
+        evidence: `${stableEvidence(result.actions, (a) => a).join(' + ')} via ${result.policies.map((p) => p.address).join(', ')}${takeover ? ` on ${takeover.target?.fn.address ?? 'every function'}` : ''}`,
+        suggestion: takeover
+          ? 'Scope lambda:UpdateFunctionCode / UpdateFunctionConfiguration to the functions this principal deploys, whose execution roles hold no more than it does; keep the deployment of a powerful function to a principal as trusted as its role.'
+          : 'Scope iam:PassRole to the execution roles this principal deploys (Resource = their ARNs, Condition iam:PassedToService = lambda.amazonaws.com) and lambda:CreateFunction / UpdateFunctionCode / InvokeFunction to its own function ARNs; keep deployment and invocation in different principals.',
       });
     }
     return findings;

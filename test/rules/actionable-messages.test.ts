@@ -42,7 +42,10 @@ async function findingsOf(files: Record<string, string>, rule: string) {
 describe('findings name what the user can act on', () => {
   it('IG204 names AWS managed policies by their names, not by the role that holds them', async () => {
     const ig204 = await findingsOf({ 'template.yaml': ROLES }, 'IG204');
-    expect(ig204.map((f) => [f.ruleId, f.range.line, f.message])).toEqual([
+    const [ci, ...others] = ig204;
+    // OpsRole (NotAction iam:*) may put its code in any function: reported on its own, without iam:PassRole.
+    expect(others.map((f) => [f.ruleId, f.range.line, f.severity])).toEqual([['IG204', 14, 'high']]);
+    expect([ci].map((f) => [f.ruleId, f.range.line, f.message])).toEqual([
       [
         'IG204',
         3,

@@ -159,25 +159,30 @@ resource "aws_iam_role_policy_attachment" "other" {
   policy_arn = aws_iam_policy.boundary.arn
 }
 `;
+    // IG204 too: lambda:UpdateFunctionCode on every function runs its code as any role a function of the account runs with.
     expect(await findings({ 'main.tf': bounded, 'other.tf': attached, 'boundary.tf': boundaryPolicy(lambdaAll) })).toEqual([
       ['IG201', 'aws_iam_policy.boundary', 4],
       ['IG202', 'aws_iam_policy.boundary', 4],
       ['IG205', 'aws_iam_policy.boundary', 4],
+      ['IG204', 'aws_iam_role.other', 1],
     ]);
   });
 
   it('an inline policy of a bounded role counts only what the boundary allows', async () => {
     expect(await findings({ 'main.tf': inlineRole, 'boundary.tf': boundaryPolicy(LOG_GROUPS) })).toEqual([]);
     // A boundary allowing * but denying lambda:Invoke*: IG201 goes; IG202 and IG301 stay as for a Deny in the policy itself (any Lambda action
-    // left keeps them), and lambda:AddPermission stays (IG205).
+    // left keeps them), and lambda:AddPermission stays (IG205). No longer an administrator, the role may put its code in any function (IG204,
+    // with no function of the scan to weigh).
     expect(
       await findings({ 'main.tf': inlineRole, 'boundary.tf': boundaryPolicy('[{ Effect = "Allow", Action = "*", Resource = "*" }, { Effect = "Deny", Action = "lambda:Invoke*", Resource = "*" }]') }),
     ).toEqual([
+      ['IG204', 'aws_iam_role.exec', 1],
       ['IG301', 'aws_iam_role.exec', 1],
       ['IG202', 'aws_iam_role.exec', 10],
       ['IG205', 'aws_iam_role.exec', 10],
     ]);
     expect(await findings({ 'main.tf': inlineRole, 'boundary.tf': boundaryPolicy(lambdaAll) })).toEqual([
+      ['IG204', 'aws_iam_role.exec', 1],
       ['IG301', 'aws_iam_role.exec', 1],
       ['IG201', 'aws_iam_role.exec', 10],
       ['IG202', 'aws_iam_role.exec', 10],
@@ -186,7 +191,9 @@ resource "aws_iam_role_policy_attachment" "other" {
   });
 
   it('a NotAction boundary naming no Lambda action lets full Lambda control through (IG202 as IG201 and IG205)', async () => {
+    // IG204: no longer an administrator, it may put its code in any function.
     const expected = [
+      ['IG204', 'aws_iam_role.exec', 1],
       ['IG301', 'aws_iam_role.exec', 1],
       ['IG201', 'aws_iam_role.exec', 10],
       ['IG202', 'aws_iam_role.exec', 10],
@@ -197,7 +204,9 @@ resource "aws_iam_role_policy_attachment" "other" {
     expect(await findings({ 'main.tf': inlineRole.replace('aws_iam_policy.boundary.arn', '"arn:aws:iam::aws:policy/PowerUserAccess"') })).toEqual(expected);
     // A NotAction boundary that names a Lambda action caps full control (IG202); the execution role keeps the rest of lambda:* (IG301).
     const notUpdate = { 'main.tf': inlineRole, 'boundary.tf': boundaryPolicy('[{ Effect = "Allow", NotAction = ["lambda:UpdateFunctionCode"], Resource = "*" }]') };
+    // IG204 stays through UpdateFunctionConfiguration and a layer of its own (lambda:PublishLayerVersion and GetLayerVersion are left).
     expect(await findings(notUpdate)).toEqual([
+      ['IG204', 'aws_iam_role.exec', 1],
       ['IG301', 'aws_iam_role.exec', 1],
       ['IG201', 'aws_iam_role.exec', 10],
       ['IG205', 'aws_iam_role.exec', 10],
@@ -258,6 +267,7 @@ describe('CloudFormation and SAM', () => {
 
   it('AWS managed PowerUserAccess (NotAction) as the boundary of a role holding AdministratorAccess keeps IG202', async () => {
     expect(await findings({ 'template.yaml': template('arn:aws:iam::aws:policy/PowerUserAccess') })).toEqual([
+      ['IG204', 'Exec', 2],
       ['IG301', 'Exec', 2],
       ['IG201', 'Exec', 12],
       ['IG202', 'Exec', 12],
@@ -284,14 +294,12 @@ describe('CloudFormation and SAM', () => {
     ['IG205', 'Exec', 17],
   ];
 
+  /** Exec under lambda:* alone: no administrator, so it may also put its code in any function of the account (IG204). */
+  const LAMBDA_BOUNDED_EXEC = [['IG204', 'Exec', 7], ...UNBOUNDED_EXEC];
+
   it('an Fn::If boundary is any of its branches: a grant one branch lets through is reported, whichever branch is first', async () => {
     // LambdaBoundary lets lambda:* through; LogsBoundary nothing Lambda.
-    const expected = [
-      ['IG301', 'Exec', 7],
-      ['IG201', 'Exec', 17],
-      ['IG202', 'Exec', 17],
-      ['IG205', 'Exec', 17],
-    ];
+    const expected = LAMBDA_BOUNDED_EXEC;
     const logsFirst = { 'template.yaml': template('!If [Strict, !Ref LogsBoundary, !Ref LambdaBoundary]', STRICT) };
     expect(await findings(logsFirst)).toEqual(expected);
     expect(await evidence(logsFirst, 'IG301')).toEqual(['lambda:* on * via Exec']);
@@ -343,7 +351,7 @@ describe('CloudFormation and SAM', () => {
     const withAction = (action: string) => template('!Ref LogsBoundary', STRICT).replace('Action: logs:CreateLogStream', `Action: ${action}`);
     expect(await findings({ 'template.yaml': withAction('!If [Strict, logs:CreateLogStream, logs:PutLogEvents]') })).toEqual([]);
     const lambdaInOne = { 'template.yaml': withAction('!If [Strict, logs:CreateLogStream, "lambda:*"]') };
-    expect(await findings(lambdaInOne)).toEqual(UNBOUNDED_EXEC);
+    expect(await findings(lambdaInOne)).toEqual(LAMBDA_BOUNDED_EXEC);
     expect(await evidence(lambdaInOne, 'IG301')).toEqual(['lambda:* on * via Exec']);
   });
 
