@@ -22,8 +22,13 @@ describe('IG104 with many URLs in one folder', () => {
       return { findings, seconds: (used.user + used.system) / 1e6 };
     };
     await cpuSeconds(200); // JIT warm-up
-    const small = await cpuSeconds(1000);
-    const { findings, seconds } = await cpuSeconds(4000);
+    // The fastest of three runs each: a collector pause or a busy machine in one run says nothing about the algorithm.
+    const fastest = async (count: number) => {
+      const runs = [await cpuSeconds(count), await cpuSeconds(count), await cpuSeconds(count)];
+      return runs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+    };
+    const small = await fastest(1000);
+    const { findings, seconds } = await fastest(4000);
     expect(findings).toHaveLength(4000);
     // Four times the URLs, about four times the CPU (a ratio: load slows both alike). Walking the folder's 8,000
     // resources per URL made it some 16 times.
