@@ -2,7 +2,8 @@ import { functionNamed, functionReach, globCompiler, sharedFunction, type Functi
 import { coversAction, effectOf, everyFunction, FUNCTION_PROBES, grantsOnAllFunctions, LAYER_PROBES, type Grant } from '../iam/statement.js';
 import { boundaryChoices, identityGraph, type IdentityNode } from '../model/identity-graph.js';
 import type { IamIdentity, IdentityPolicy, LambdaFunction, Model, PolicyDocument, Statement } from '../model/types.js';
-import { displayString } from '../model/value.js';
+import { displayString, knownString } from '../model/value.js';
+import { wildcardMatches } from '../iam/wildcard.js';
 import { deployedFunctionNames, deployedNameOf } from './support/deployed-functions.js';
 import { identityLabel, policyLabel } from './support/identity.js';
 import { passRoleToLambda } from './support/pass-role.js';
@@ -233,12 +234,13 @@ function functionNameOf(fn: LambdaFunction): string {
 
 /** takeover() when the scan holds no function's role: UpdateFunctionCode on every function, or UpdateFunctionConfiguration there and a layer of one's own. */
 function anyFunctionsRole(documents: PolicyDocument[], boundary: PolicyDocument | undefined, granted: Granted) {
-  const found = (steps: ReturnType<Granted>, before: string[], extra: Statement[]) => {
+  const found = (steps: ReturnType<Granted>, layer?: { actions: string[]; clause: string; grants: Grant[][] }) => {
     const actions = steps.map((s) => s.named);
-    return { actions: [...(before.length > 0 ? OWN_LAYER : []), ...actions], clauses: [...before, `${actions.join(', ')} on every function`], statements: [...extra, ...steps.flatMap((s) => s.grants.map((g) => g.statement))], takeover: {} };
+    const layerStatements = layer?.grants.flat().map((g) => g.statement) ?? [];
+    return { actions: [...(layer?.actions ?? []), ...actions], clauses: [...(layer ? [layer.clause] : []), `${actions.join(', ')} on every function`], statements: [...layerStatements, ...steps.flatMap((s) => s.grants.map((g) => g.statement))], takeover: {} };
   };
   const code = granted({ step: 'replace function code', actions: [['lambda:UpdateFunctionCode', FUNCTION_PROBES]] });
-  if (code.length > 0) return found(code, [], []);
+  if (code.length > 0) return found(code);
   const layers = ownLayerGrants(documents, boundary);
   if (!layers) return undefined;
   const capped = boundary && anyLayer([boundary])[0];
@@ -246,7 +248,7 @@ function anyFunctionsRole(documents: PolicyDocument[], boundary: PolicyDocument 
   if (configuration.length === 0 || (capped && grantsOnAllFunctions([capped], 'lambda:UpdateFunctionConfiguration').length === 0)) return undefined;
   // anyLayer copies the documents: the statements themselves are the originals.
   const step = [{ action: 'lambda:UpdateFunctionConfiguration', grants: configuration, named: 'lambda:UpdateFunctionConfiguration' }];
-  return found(step, [`${OWN_LAYER.join(' and ')} on every layer`], layers.flat().map((g) => g.statement));
+  return found(step, layers);
 }
 
 /**
@@ -261,13 +263,34 @@ function deletesFirst(documents: PolicyDocument[], run: ScopedGrant, boundary: P
   return sharedFunction(named, deletes, compiler, caps) !== undefined || compiler.budget.left <= 0;
 }
 
-/** The layer actions that let the caller supply a layer of its own: publish one, and use it (adding a layer to a function needs lambda:GetLayerVersion on it). */
-const OWN_LAYER = ['lambda:PublishLayerVersion', 'lambda:GetLayerVersion'];
+/**
+ * What lets the caller supply a layer: lambda:GetLayerVersion on every layer, which adding a layer to a function needs
+ * on it. Every layer includes other accounts': the caller's own account elsewhere publishes one and shares it with
+ * everyone, so PublishLayerVersion here is not needed; when granted too it is named (evidence as before it was optional).
+ */
+const USE_LAYER = 'lambda:GetLayerVersion';
+const PUBLISH_LAYER = 'lambda:PublishLayerVersion';
 
-/** The grants of OWN_LAYER on every layer, each action's (a boundary must allow each too), or undefined when one is missing. */
-function ownLayerGrants(documents: PolicyDocument[], boundary: PolicyDocument | undefined): Grant[][] | undefined {
-  const grants = OWN_LAYER.map((action) => (boundary && grantsOnAllFunctions([boundary], action, LAYER_PROBES).length === 0 ? [] : grantsOnAllFunctions(documents, action, LAYER_PROBES)));
-  return grants.some((g) => g.length === 0) ? undefined : grants;
+/** The layer grants on every layer (a boundary must allow each too): GetLayerVersion's, and PublishLayerVersion's when granted; undefined without GetLayerVersion. */
+function ownLayerGrants(documents: PolicyDocument[], boundary: PolicyDocument | undefined): { actions: string[]; grants: Grant[][]; clause: string } | undefined {
+  const onEveryLayer = (action: string) => (boundary && grantsOnAllFunctions([boundary], action, LAYER_PROBES).length === 0 ? [] : grantsOnAllFunctions(documents, action, LAYER_PROBES));
+  const use = onEveryLayer(USE_LAYER);
+  if (use.length === 0) return undefined;
+  const publish = onEveryLayer(PUBLISH_LAYER);
+  if (publish.length > 0) return { actions: [PUBLISH_LAYER, USE_LAYER], grants: [publish, use], clause: `${PUBLISH_LAYER} and ${USE_LAYER} on every layer` };
+  const anyAccount = use.filter(reachesOtherAccounts);
+  return anyAccount.length === 0 ? undefined : { actions: [USE_LAYER], grants: [anyAccount], clause: `${USE_LAYER} on every layer (a layer another account shares with everyone)` };
+}
+
+/**
+ * Whether a grant on every layer reaches other accounts' layers as written (`*`, `arn:aws:lambda:*:*:layer:*`), not only
+ * this account's (a literal or symbolic account: `${AWS::AccountId}` is unknown here, so not counted). NotResource and
+ * NotAction grants leave every layer but those listed.
+ */
+function reachesOtherAccounts(grant: Grant): boolean {
+  if (!grant.resource) return true;
+  const written = knownString(grant.resource);
+  return written !== undefined && LAYER_PROBES.every((probe) => wildcardMatches(written, probe));
 }
 
 /** The policies less every Allow with a lambda:Layer condition: it may admit only particular layers (which only takes findings away). */
@@ -282,8 +305,8 @@ function anyLayer(documents: PolicyDocument[]): PolicyDocument[] {
  * (Lambda Developer Guide, "Augment Lambda functions using Lambda extensions"; Stratus Red Team
  * aws.persistence.lambda-layer-extension, tactic Privilege Escalation). Adding a layer needs
  * lambda:GetLayerVersion on it ("Granting users access to a Lambda layer"), so this path asks for
- * lambda:PublishLayerVersion and lambda:GetLayerVersion on every layer (a narrower pair, or a layer another
- * account shares, is left out), and leaves out any UpdateFunctionConfiguration grant with a lambda:Layer
+ * lambda:GetLayerVersion on every layer: a layer of the caller's own account, or one its account elsewhere shares
+ * with everyone (a narrower grant is left out), and leaves out any UpdateFunctionConfiguration grant with a lambda:Layer
  * condition (it may admit only particular layers; the whole statement goes, which only takes findings away).
  */
 function layeredDeployment(
@@ -298,10 +321,10 @@ function layeredDeployment(
   const shared = sharedDeployment(anyLayer(documents), ['lambda:UpdateFunctionConfiguration'], run, boundary && anyLayer([boundary])[0], compiler, undefined, pin);
   if (!shared) return undefined;
   return {
-    actions: [...OWN_LAYER, ...shared.actions],
-    before: `${OWN_LAYER.join(' and ')} on every layer`,
+    actions: [...layerGrants.actions, ...shared.actions],
+    before: layerGrants.clause,
     clause: shared.clause,
-    statements: [...layerGrants.flat().map((g) => g.statement), ...shared.statements],
+    statements: [...layerGrants.grants.flat().map((g) => g.statement), ...shared.statements],
   };
 }
 
@@ -404,7 +427,7 @@ export const IG204: Rule = {
     severity: 'critical',
     attack: 'T1648',
     description:
-      'A role, user, group or IAM Identity Center permission set (whoever is assigned it) whose policies together allow iam:PassRole on every role, and a way to put code in a function and run it, can create a function that runs as any role in the account and then run it: its own permissions become those of the most powerful role it can pass. Putting code in and running it means lambda:CreateFunction together with lambda:InvokeFunction, lambda:AddPermission or lambda:PutResourcePolicy (it replaces the function\'s resource policy with one letting the caller invoke it, as AddPermission adds a statement that does) on one function name they share (`function:app-*` for both is enough: the caller creates app-evil and invokes it; so is one exact name, which CreateFunction takes whenever it is free), or with lambda:CreateEventSourceMapping on every mapping; or lambda:UpdateFunctionConfiguration and lambda:UpdateFunctionCode with one of the four on one function they all share (the caller points an existing function at any role it can pass, puts its code in and runs it), or without UpdateFunctionCode when lambda:PublishLayerVersion and lambda:GetLayerVersion are granted on every layer and the UpdateFunctionConfiguration grant has no lambda:Layer condition (the caller adds a layer it published, whose extension runs with the credentials of the function); or lambda:UpdateFunctionCode with one of the four on every function (without UpdateFunctionConfiguration an existing function keeps the role its owner gave it, so only every function makes that an escalation). iam:PassRole counts as CreateFunction and UpdateFunctionConfiguration ask for it, with iam:PassedToService = lambda.amazonaws.com: a grant whose PassedToService condition admits only other services (ec2.amazonaws.com, StringNotEquals lambda.amazonaws.com) or a value the scan cannot read gives nothing, and a Deny whose only condition is a PassedToService one admitting Lambda removes the step (the key is always present, so IfExists operators decide as their base); `lambda.${AWS::URLSuffix}` and other partition-aware spellings read as Lambda, and a list is decided by the values the scan can read (one Lambda value makes StringEquals hold). `${aws:username}` and unknown Terraform or CloudFormation values in a name are one fixed string the caller cannot choose: shared with themselves and with `*`, not with another prefix. The grants may sit in different policies (inline, attached, inherited from a group); an unconditional Deny in the set removes what it covers, and one covering every function both steps share removes the escalation. Reported once per principal, naming every policy that contributes; administrators (* on *) have nothing to escalate to and are left to IG202/IG301. A known permissions boundary of the principal must allow each step too, on the shared function where that is the path (its Denies apply), and an administrator under a narrower boundary is not one; a boundary the scan cannot read leaves the finding as without one. An InvokeFunction, AddPermission or PutResourcePolicy grant gated by aws:ResourceTag counts on a function the caller creates when it may tag it to match on create: lambda:CreateFunction and lambda:TagResource (tagging on create needs both, as the Lambda Developer Guide says under "Using tags on Lambda functions") on one name the gated grant shares, their aws:RequestTag and aws:TagKeys (ForAllValues / ForAnyValue) conditions admitting one value the aws:ResourceTag conditions of the gated grant admit too (StringEquals and StringLike and their negations; a policy variable such as `${aws:PrincipalTag/team}` or an unknown value is one fixed value, met by itself and by a pattern that matches anything); an operator or value the scan cannot decide (`…IgnoreCase`, a set qualifier on a single-valued key) gives nothing, and the message names the tag key and the statements. When every way found creates a function and runs it by the name of one this scan deploys (`arn:aws:lambda:us-east-1:123456789012:function:orders`, with aws_lambda_function `orders` in the scan), the finding is high, not critical, and says so: CreateFunction fails on a name while its function exists, so the path opens only while it is absent (before its first deploy, after someone else deletes it). A name is unique only within one region and account, so the ARN must fix both, literally or as the deployment\'s own (`${AWS::Region}`, `${AWS::AccountId}`, data.aws_region and data.aws_caller_identity references): `arn:aws:lambda:*:*:function:orders` stays critical, as does a principal that may also lambda:DeleteFunction the deployed function (it frees the name itself). A CloudFormation Fn::If boundary is any of its branches: an escalation any branch allows is reported. Without iam:PassRole, a principal that can put its code in an existing function runs it as the role that function already has (Rhino Security Labs\' lambda:UpdateFunctionCode path): an escalation when that execution role holds a power the principal lacks: administrator access (`*` on `*`), IAM write access (iam:PutRolePolicy, AttachRolePolicy, UpdateAssumeRolePolicy, PutUserPolicy, AttachUserPolicy, CreateAccessKey, CreateLoginProfile, UpdateLoginProfile or CreatePolicyVersion on every role, user or policy), iam:PassRole to Lambda on every role, or sts:AssumeRole on every role (each judged under the role\'s known boundaries; one any of them allows counts). Putting code in means lambda:UpdateFunctionCode, or lambda:UpdateFunctionConfiguration with lambda:PublishLayerVersion and lambda:GetLayerVersion on every layer (as above, no lambda:Layer condition); with one of the four ways to run it, on a function of the scan that runs as such a role (named as written, in any region and account, or by a reference to its ARN such as aws_lambda_function.x.arn or !GetAtt X.Arn; Denies and the principal\'s boundary as on the other paths): critical, naming the function, its role and the powers. When the scan deploys no function whose role it holds, the grant on every function reaches any role a function of the account runs with, and needs no way to run it (a function runs on its own triggers): high, as which roles those are is not known. A function whose role is no more powerful than the principal is no escalation.',
+      'A role, user, group or IAM Identity Center permission set (whoever is assigned it) whose policies together allow iam:PassRole on every role, and a way to put code in a function and run it, can create a function that runs as any role in the account and then run it: its own permissions become those of the most powerful role it can pass. Putting code in and running it means lambda:CreateFunction together with lambda:InvokeFunction, lambda:AddPermission or lambda:PutResourcePolicy (it replaces the function\'s resource policy with one letting the caller invoke it, as AddPermission adds a statement that does) on one function name they share (`function:app-*` for both is enough: the caller creates app-evil and invokes it; so is one exact name, which CreateFunction takes whenever it is free), or with lambda:CreateEventSourceMapping on every mapping; or lambda:UpdateFunctionConfiguration and lambda:UpdateFunctionCode with one of the four on one function they all share (the caller points an existing function at any role it can pass, puts its code in and runs it), or without UpdateFunctionCode when lambda:GetLayerVersion is granted on every layer and the UpdateFunctionConfiguration grant has no lambda:Layer condition (the caller adds a layer it publishes, here with lambda:PublishLayerVersion or in an account of its own that shares it with everyone, whose extension runs with the credentials of the function); or lambda:UpdateFunctionCode with one of the four on every function (without UpdateFunctionConfiguration an existing function keeps the role its owner gave it, so only every function makes that an escalation). iam:PassRole counts as CreateFunction and UpdateFunctionConfiguration ask for it, with iam:PassedToService = lambda.amazonaws.com: a grant whose PassedToService condition admits only other services (ec2.amazonaws.com, StringNotEquals lambda.amazonaws.com) or a value the scan cannot read gives nothing, and a Deny whose only condition is a PassedToService one admitting Lambda removes the step (the key is always present, so IfExists operators decide as their base); `lambda.${AWS::URLSuffix}` and other partition-aware spellings read as Lambda, and a list is decided by the values the scan can read (one Lambda value makes StringEquals hold). `${aws:username}` and unknown Terraform or CloudFormation values in a name are one fixed string the caller cannot choose: shared with themselves and with `*`, not with another prefix. The grants may sit in different policies (inline, attached, inherited from a group); an unconditional Deny in the set removes what it covers, and one covering every function both steps share removes the escalation. Reported once per principal, naming every policy that contributes; administrators (* on *) have nothing to escalate to and are left to IG202/IG301. A known permissions boundary of the principal must allow each step too, on the shared function where that is the path (its Denies apply), and an administrator under a narrower boundary is not one; a boundary the scan cannot read leaves the finding as without one. An InvokeFunction, AddPermission or PutResourcePolicy grant gated by aws:ResourceTag counts on a function the caller creates when it may tag it to match on create: lambda:CreateFunction and lambda:TagResource (tagging on create needs both, as the Lambda Developer Guide says under "Using tags on Lambda functions") on one name the gated grant shares, their aws:RequestTag and aws:TagKeys (ForAllValues / ForAnyValue) conditions admitting one value the aws:ResourceTag conditions of the gated grant admit too (StringEquals and StringLike and their negations; a policy variable such as `${aws:PrincipalTag/team}` or an unknown value is one fixed value, met by itself and by a pattern that matches anything); an operator or value the scan cannot decide (`…IgnoreCase`, a set qualifier on a single-valued key) gives nothing, and the message names the tag key and the statements. When every way found creates a function and runs it by the name of one this scan deploys (`arn:aws:lambda:us-east-1:123456789012:function:orders`, with aws_lambda_function `orders` in the scan), the finding is high, not critical, and says so: CreateFunction fails on a name while its function exists, so the path opens only while it is absent (before its first deploy, after someone else deletes it). A name is unique only within one region and account, so the ARN must fix both, literally or as the deployment\'s own (`${AWS::Region}`, `${AWS::AccountId}`, data.aws_region and data.aws_caller_identity references): `arn:aws:lambda:*:*:function:orders` stays critical, as does a principal that may also lambda:DeleteFunction the deployed function (it frees the name itself). A CloudFormation Fn::If boundary is any of its branches: an escalation any branch allows is reported. Without iam:PassRole, a principal that can put its code in an existing function runs it as the role that function already has (Rhino Security Labs\' lambda:UpdateFunctionCode path): an escalation when that execution role holds a power the principal lacks: administrator access (`*` on `*`), IAM write access (iam:PutRolePolicy, AttachRolePolicy, UpdateAssumeRolePolicy, PutUserPolicy, AttachUserPolicy, CreateAccessKey, CreateLoginProfile, UpdateLoginProfile or CreatePolicyVersion on every role, user or policy), iam:PassRole to Lambda on every role, or sts:AssumeRole on every role (each judged under the role\'s known boundaries; one any of them allows counts). Putting code in means lambda:UpdateFunctionCode, or lambda:UpdateFunctionConfiguration with lambda:GetLayerVersion on every layer (as above, no lambda:Layer condition); with one of the four ways to run it, on a function of the scan that runs as such a role (named as written, in any region and account, or by a reference to its ARN such as aws_lambda_function.x.arn or !GetAtt X.Arn; Denies and the principal\'s boundary as on the other paths): critical, naming the function, its role and the powers. When the scan deploys no function whose role it holds, the grant on every function reaches any role a function of the account runs with, and needs no way to run it (a function runs on its own triggers): high, as which roles those are is not known. A function whose role is no more powerful than the principal is no escalation.',
     fixable: false,
   },
   check({ model }) {

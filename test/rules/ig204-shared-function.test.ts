@@ -127,7 +127,7 @@ describe('IG204: CreateFunction and a way to run it on one function they share',
     );
   });
 
-  it('reconfigures without recoding only with a layer of its own: PublishLayerVersion and GetLayerVersion on every layer', async () => {
+  it('reconfigures without recoding only with a layer it can add: GetLayerVersion on every layer (PublishLayerVersion named when granted)', async () => {
     const configure = allow('["lambda:UpdateFunctionConfiguration", "lambda:InvokeFunction"]', `${FN}app-*`);
     const layers = allow('["lambda:PublishLayerVersion", "lambda:GetLayerVersion"]', '*');
     expect(await clause([PASS_ANY, configure, layers])).toBe(
@@ -137,6 +137,12 @@ describe('IG204: CreateFunction and a way to run it on one function they share',
     expect(await clause([PASS_ANY, configure])).toBeUndefined();
     expect(await clause([PASS_ANY, configure, allow('"lambda:PublishLayerVersion"', '*')])).toBeUndefined();
     expect(await clause([PASS_ANY, configure, allow('["lambda:PublishLayerVersion", "lambda:GetLayerVersion"]', 'arn:aws:lambda:*:*:layer:shared-*')])).toBeUndefined();
+    // GetLayerVersion on every layer alone: a layer the caller's own account elsewhere publishes and shares with everyone.
+    expect(await clause([PASS_ANY, configure, allow('"lambda:GetLayerVersion"', '*')])).toBe(
+      `iam:PassRole on every resource, lambda:GetLayerVersion on every layer (a layer another account shares with everyone), lambda:UpdateFunctionConfiguration and lambda:InvokeFunction on functions matching \`${FN}app-*\``,
+    );
+    // Only this account's layers: it must publish one here.
+    expect(await clause([PASS_ANY, configure, allow('"lambda:GetLayerVersion"', 'arn:aws:lambda:*:123456789012:layer:*')])).toBeUndefined();
     // A lambda:Layer condition may admit only particular layers.
     const pinned = `{ Effect = "Allow", Action = ["lambda:UpdateFunctionConfiguration", "lambda:InvokeFunction"], Resource = "${FN}app-*", Condition = { "ForAllValues:StringLike" = { "lambda:Layer" = ["arn:aws:lambda:*:123456789012:layer:approved-*:*"] } } }`;
     expect(await clause([PASS_ANY, pinned, layers])).toBeUndefined();
@@ -203,7 +209,9 @@ describe('IG204: CreateFunction and a way to run it on one function they share',
       return findings.filter((f) => f.ruleId === 'IG204').map((f) => [f.resource, f.range.line]);
     };
     expect(await bounded([PASS_ANY, allow('"lambda:*"', '*')])).toEqual([['aws_iam_user.deployer', 1]]);
-    expect(await bounded([PASS_ANY, allow('"lambda:*"', '*'), deny('"lambda:PublishLayerVersion"', '*')])).toEqual([]);
+    // Denying PublishLayerVersion leaves a layer shared from another account; denying GetLayerVersion leaves none it can add.
+    expect(await bounded([PASS_ANY, allow('"lambda:*"', '*'), deny('"lambda:PublishLayerVersion"', '*')])).toEqual([['aws_iam_user.deployer', 1]]);
+    expect(await bounded([PASS_ANY, allow('"lambda:*"', '*'), deny('"lambda:GetLayerVersion"', '*')])).toEqual([]);
     expect(await bounded([PASS_ANY, allow('"lambda:*"', '*'), deny('"lambda:UpdateFunctionConfiguration"', '*')])).toEqual([]);
   });
 

@@ -115,7 +115,7 @@ describe('IG204 without iam:PassRole: the caller puts its code in an existing fu
     expect(await ig204(tree([allow(UPDATE_AND_INVOKE, `${FN}janitor`)]))).toEqual([]);
   });
 
-  it('adds a layer of its own to the function (UpdateFunctionConfiguration with PublishLayerVersion and GetLayerVersion on every layer)', async () => {
+  it('adds a layer to the function (UpdateFunctionConfiguration with GetLayerVersion on every layer; PublishLayerVersion named when granted)', async () => {
     const layers = allow('["lambda:PublishLayerVersion", "lambda:GetLayerVersion"]', '*');
     const configure = allow('["lambda:UpdateFunctionConfiguration", "lambda:InvokeFunction"]', `${FN}janitor`);
     const found = await ig204(tree([layers, configure], [['janitor', [ADMIN]]]));
@@ -123,7 +123,11 @@ describe('IG204 without iam:PassRole: the caller puts its code in an existing fu
     expect(found[0].message).toContain(
       `lambda:PublishLayerVersion and lambda:GetLayerVersion on every layer, lambda:UpdateFunctionConfiguration and lambda:InvokeFunction on functions matching \`${FN}janitor\``,
     );
-    // Without a layer of its own, or with only layers a lambda:Layer condition names, it cannot.
+    // GetLayerVersion alone: a layer shared by an account of the caller's elsewhere.
+    const shared = await ig204(tree([allow('"lambda:GetLayerVersion"', '*'), configure], [['janitor', [ADMIN]]]));
+    expect(shared.map((f) => [f.at, f.severity])).toEqual([[['aws_iam_user.dev', 1], 'critical']]);
+    expect(shared[0].message).toContain('lambda:GetLayerVersion on every layer (a layer another account shares with everyone)');
+    // Without a layer it can add, or with only layers a lambda:Layer condition names, it cannot.
     expect(await ig204(tree([configure], [['janitor', [ADMIN]]]))).toEqual([]);
     const ownAccountLayers = ', Condition = { "ForAllValues:StringLike" = { "lambda:Layer" = ["arn:aws:lambda:*:111122223333:layer:approved-*:*"] } }';
     expect(await ig204(tree([layers, allow('["lambda:UpdateFunctionConfiguration"]', `${FN}janitor`, ownAccountLayers), allow('"lambda:InvokeFunction"', `${FN}janitor`)], [['janitor', [ADMIN]]]))).toEqual([]);

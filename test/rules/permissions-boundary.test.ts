@@ -204,7 +204,7 @@ resource "aws_iam_role_policy_attachment" "other" {
     expect(await findings({ 'main.tf': inlineRole.replace('aws_iam_policy.boundary.arn', '"arn:aws:iam::aws:policy/PowerUserAccess"') })).toEqual(expected);
     // A NotAction boundary that names a Lambda action caps full control (IG202); the execution role keeps the rest of lambda:* (IG301).
     const notUpdate = { 'main.tf': inlineRole, 'boundary.tf': boundaryPolicy('[{ Effect = "Allow", NotAction = ["lambda:UpdateFunctionCode"], Resource = "*" }]') };
-    // IG204 stays through UpdateFunctionConfiguration and a layer of its own (lambda:PublishLayerVersion and GetLayerVersion are left).
+    // IG204 stays through UpdateFunctionConfiguration and a layer it can add (lambda:GetLayerVersion is left).
     expect(await findings(notUpdate)).toEqual([
       ['IG204', 'aws_iam_role.exec', 1],
       ['IG301', 'aws_iam_role.exec', 1],
