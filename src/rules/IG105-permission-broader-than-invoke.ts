@@ -34,7 +34,7 @@ export const IG105: Rule = {
       // A function URL grant (function_url_auth_type set; a plan writes null for unset) is for InvokeFunctionUrl; any other for InvokeFunction.
       const narrowed = !isNullish(permission.functionUrlAuthType?.value) ? 'lambda:InvokeFunctionUrl' : 'lambda:InvokeFunction';
       const deprecated = (a: string) => a.toLowerCase() === DEPRECATED_INVOKE_ACTION.toLowerCase();
-      const sample = extra.slice(0, 4).map((a) => (deprecated(a) ? `${a} (deprecated)` : a)).join(', ') + (extra.length > 4 ? `, … (${extra.length} actions)` : '');
+      const sample = byConsequence(extra).slice(0, 4).map((a) => (deprecated(a) ? `${a} (deprecated)` : a)).join(', ') + (extra.length > 4 ? `, … (${extra.length} actions)` : '');
       // Only the deprecated action (written out, or the one a pattern like lambda:InvokeA* covers): nothing wider than
       // invoke is granted, and by the research in invoke-actions.ts nothing at all; replacing it would grant invoke.
       const stale = extra.length > 0 && extra.every(deprecated) && !coversInvoke;
@@ -133,4 +133,18 @@ function actionProperty(permission: LambdaPermission): string {
 function setTo(permission: LambdaPermission, narrowed: string): string {
   if (!permission.notAction) return `Set ${actionProperty(permission)} to ${narrowed}`;
   return permission.policyStatement === 'block' ? `Replace the statement's not_actions with actions = ["${narrowed}"]` : `Replace the statement's NotAction with "Action": "${narrowed}"`;
+}
+
+/**
+ * The actions an example list names first: those that put code in the function, open it to others or hand out its
+ * code, before the catalog's alphabetical rest (`lambda:*` otherwise showed ConnectMicrovm and CreateAlias first).
+ */
+const CONSEQUENTIAL = ['lambda:UpdateFunctionCode', 'lambda:UpdateFunctionConfiguration', 'lambda:AddPermission', 'lambda:PutResourcePolicy', 'lambda:CreateFunctionUrlConfig', 'lambda:UpdateFunctionUrlConfig', 'lambda:GetFunction', 'lambda:DeleteFunction'].map((a) => a.toLowerCase());
+
+function byConsequence(actions: readonly string[]): string[] {
+  const rank = (action: string) => {
+    const at = CONSEQUENTIAL.indexOf(action.toLowerCase());
+    return at < 0 ? CONSEQUENTIAL.length : at;
+  };
+  return actions.map((action, i) => ({ action, i })).sort((a, b) => rank(a.action) - rank(b.action) || a.i - b.i).map((e) => e.action);
 }

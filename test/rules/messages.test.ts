@@ -102,6 +102,20 @@ resource "aws_iam_policy" "legacy_caller" {
     }
   });
 
+  it('IG105 names the actions that matter first: code and configuration updates, new grants, then the rest', async () => {
+    const root = tempTree({
+      'main.tf': `resource "aws_lambda_permission" "all" {
+  action        = "lambda:*"
+  function_name = "orders"
+  principal     = "123456789012"
+}
+`,
+    });
+    const { findings } = await scan({ paths: ['.'], cwd: root });
+    const [finding] = findings.filter((f) => f.ruleId === 'IG105');
+    expect(finding.message).toMatch(/covers lambda:UpdateFunctionCode, lambda:UpdateFunctionConfiguration, lambda:AddPermission, lambda:PutResourcePolicy, … \(\d+ actions\)/);
+  });
+
   it('IG102 asks for a source ARN only when the grant has none', async () => {
     const root = tempTree({
       'main.tf': `resource "aws_s3_bucket" "b" {}
