@@ -184,4 +184,15 @@ describe('IG204 without iam:PassRole: a grant naming the function by a reference
     expect(found.map((f) => [f.resource, f.range.line, f.severity])).toEqual([['Dev', 16, 'critical']]);
     expect(found[0].message).toContain('The code runs in function Janitor as its execution role JanitorRole, which holds administrator access');
   });
+  it('leaves a caller whom a Deny keeps to functions carrying a tag, as it does the Allow with that tag condition (the scan holds no function tags)', async () => {
+    const unless = (operator: string) => `{ Effect = "Deny", Action = "lambda:*", Resource = "*", Condition = { ${operator} = { "aws:ResourceTag/app" = "orders" } } }`;
+    const update = allow(UPDATE_AND_INVOKE, '*');
+    expect(await ig204(tree([update, unless('StringNotEquals')], [['janitor', [ADMIN]]]))).toEqual([]);
+    expect(await ig204(tree([update, unless('StringNotLike')]))).toEqual([]);
+    // The same as an Allow condition.
+    expect(await ig204(tree([allow(UPDATE_AND_INVOKE, '*', ', Condition = { StringEquals = { "aws:ResourceTag/app" = "orders" } }')]))).toEqual([]);
+    // A Deny of the tagged functions alone leaves every other one: still reported.
+    const found = await ig204(tree([update, unless('StringEquals')], [['janitor', [ADMIN]]]));
+    expect(found.map((f) => [f.at, f.severity])).toEqual([[['aws_iam_user.dev', 1], 'critical']]);
+  });
 });
