@@ -430,7 +430,7 @@ function sharedDeployment(
 /** What a takeover's code runs as, for the message. */
 function takeoverNote({ target }: Takeover): string {
   if (!target) {
-    return ' The code runs as any role a function of the account runs with, when that function next runs on its own triggers; this scan deploys no function whose role it holds, so which roles those are is not known (high, not critical). No iam:PassRole is needed.';
+    return ' The code runs as any role a function of the account runs with, when that function next runs on its own triggers; no function in this scan has an execution role the scan holds, so which roles those are is not known (high, not critical). No iam:PassRole is needed.';
   }
   const { fn, role, beyond } = target;
   const holds = beyond.includes('administrator') ? POWER_LABELS.administrator : beyond.map((p) => POWER_LABELS[p]).join(', ');
