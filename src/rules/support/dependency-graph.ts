@@ -1,4 +1,5 @@
 import { dirname } from 'node:path';
+import { groupedBy } from '../../model/grouped-by.js';
 import { samGenerator } from '../../model/references.js';
 import type { Model, ResourceBase } from '../../model/types.js';
 import { byFolder } from './suggest.js';
@@ -39,7 +40,7 @@ function scopedGraph(resources: readonly ResourceBase[]): DependencyGraph {
   const scopeGraph = (of: ResourceBase): ScopeGraph => {
     const scope = scopeOf(of);
     let graph = scopes.get(scope);
-    if (!graph) scopes.set(scope, (graph = buildScope(byFolder(resources).get(dirname(of.range.file)) ?? [], scope)));
+    if (!graph) scopes.set(scope, (graph = buildScope(besideIn(resources, of), scope)));
     return graph;
   };
   return {
@@ -62,7 +63,17 @@ function scopedGraph(resources: readonly ResourceBase[]): DependencyGraph {
   };
 }
 
-/** The graph of `scope`, from the resources of its folder (a scope's resources all lie in one folder). */
+/**
+ * The resources that may share `of`'s scope: a template's are in its file (a folder may hold a thousand templates),
+ * a Terraform module's in its folder.
+ */
+function besideIn(resources: readonly ResourceBase[], of: ResourceBase): readonly ResourceBase[] {
+  return (of.sourceType.startsWith('AWS::') ? groupedBy(resources, fileOf).get(of.range.file) : byFolder(resources).get(dirname(of.range.file))) ?? [];
+}
+
+const fileOf = (r: ResourceBase) => r.range.file;
+
+/** The graph of `scope`, from the resources that may share it (besideIn). */
 function buildScope(folder: readonly ResourceBase[], scope: string): ScopeGraph {
   const members = folder.filter((r) => scopeOf(r) === scope);
   const types = new Map<string, string>();
