@@ -131,6 +131,8 @@ export function boundaryOf(written: Array<Attribute | undefined>): Pick<IamIdent
 export function trustOf(written: Array<PolicyDocument | undefined>): Pick<IamIdentity, 'trustDocument' | 'trustVariants'> {
   const [trustDocument, ...others] = written.filter((d): d is PolicyDocument => d !== undefined);
   if (!trustDocument) return {};
+  // Nearly every role has one variant: no content key (a JSON text of its whole trust document) is needed then.
+  if (others.length === 0) return { trustDocument };
   const seen = new Set([contentKey(trustDocument)]);
   const trustVariants = others.filter((d) => {
     const key = contentKey(d);

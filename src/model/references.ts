@@ -90,31 +90,41 @@ function strings(value: Value): string[] {
 /** `${Name}` and `${Name.Attr}` of a `Fn::Sub` string; `${!Literal}` is text. */
 const SUB_PIECE = /\$\{(?!!)([^}.\s]+)(?:\.([^}\s]+))?\}/g;
 
+// Indexed loops, no destructuring: this walks every value of every resource of a scan, and unoptimised code runs the
+// iterator protocol for `for…of` and `const [x] = …`.
 function walkCloudFormation(value: Value, add: (id: string, attribute?: string) => void): void {
   if (value.kind === 'list') {
-    for (const item of value.items) walkCloudFormation(item, add);
+    const items = value.items;
+    for (let i = 0; i < items.length; i++) walkCloudFormation(items[i], add);
     return;
   }
   if (value.kind !== 'object') return;
-  if (value.entries.length === 1) {
-    const [{ key, value: argument }] = value.entries;
+  const entries = value.entries;
+  if (entries.length === 1) {
+    const key = entries[0].key;
+    const argument = entries[0].value;
     if (key === 'Ref' && argument.kind === 'string') return add(argument.value);
-    if (key === 'Fn::GetAtt') {
-      const parts = argument.kind === 'string' ? splitOnce(argument.value) : strings(argument);
-      if (parts.length >= 1) add(parts[0], parts[1]);
-      if (argument.kind === 'list') for (const item of argument.items) if (item.kind !== 'string') walkCloudFormation(item, add);
-      return;
-    }
-    if (key === 'Fn::Sub') {
-      const text = argument.kind === 'string' ? argument.value : argument.kind === 'list' && argument.items[0]?.kind === 'string' ? argument.items[0].value : undefined;
-      // Names the variables map defines are its own, not resources.
-      const own = new Set(argument.kind === 'list' && argument.items[1]?.kind === 'object' ? argument.items[1].entries.map((e) => e.key) : []);
-      for (const match of text?.matchAll(SUB_PIECE) ?? []) if (!own.has(match[1])) add(match[1], match[2]);
-      if (argument.kind === 'list') for (const item of argument.items.slice(1)) walkCloudFormation(item, add);
-      return;
-    }
+    if (key === 'Fn::GetAtt') return getAtt(argument, add);
+    if (key === 'Fn::Sub') return sub(argument, add);
   }
-  for (const entry of value.entries) walkCloudFormation(entry.value, add);
+  for (let i = 0; i < entries.length; i++) walkCloudFormation(entries[i].value, add);
+}
+
+function getAtt(argument: Value, add: (id: string, attribute?: string) => void): void {
+  const parts = argument.kind === 'string' ? splitOnce(argument.value) : strings(argument);
+  if (parts.length >= 1) add(parts[0], parts[1]);
+  if (argument.kind === 'list') for (const item of argument.items) if (item.kind !== 'string') walkCloudFormation(item, add);
+}
+
+function sub(argument: Value, add: (id: string, attribute?: string) => void): void {
+  const text = argument.kind === 'string' ? argument.value : argument.kind === 'list' && argument.items[0]?.kind === 'string' ? argument.items[0].value : undefined;
+  // Most strings name nothing: no pattern run (nor a set of the variables map's names) for them.
+  if (text !== undefined && text.includes('${')) {
+    // Names the variables map defines are its own, not resources.
+    const own = new Set(argument.kind === 'list' && argument.items[1]?.kind === 'object' ? argument.items[1].entries.map((e) => e.key) : []);
+    for (const match of text.matchAll(SUB_PIECE)) if (!own.has(match[1])) add(match[1], match[2]);
+  }
+  if (argument.kind === 'list') for (const item of argument.items.slice(1)) walkCloudFormation(item, add);
 }
 
 function splitOnce(text: string): string[] {
