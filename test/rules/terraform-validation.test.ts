@@ -17,7 +17,7 @@ describe("A Terraform variable's validation limits the plan-time choices made fr
     ]);
   });
 
-  it('contains(), comparisons, an anchored regex, a conjunct, two blocks: the entry they exclude is never chosen (index, lookup, conditional)', async () => {
+  it('contains(), comparisons, an anchored regex, a conjunct, two blocks: the entry they exclude is never chosen (index, lookup, conditional, a local comparing it), and one variable decides alike everywhere', async () => {
     expect(await triples('test/fixtures/tf-validation/pass')).toEqual([]);
   });
 

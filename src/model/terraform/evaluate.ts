@@ -297,10 +297,6 @@ export class Evaluator {
       case 'conditional': {
         const condition = this.evaluate(expr.condition);
         if (condition.kind === 'bool') return this.evaluate(condition.value ? expr.then : expr.otherwise);
-        if (condition.kind === 'unknown' && !condition.invalid) {
-          const compared = this.validatedComparison(expr.condition);
-          if (compared !== undefined) return this.evaluate(compared ? expr.then : expr.otherwise);
-        }
         // A predicate not known yet (a workspace, a variable without default) may go either way when Terraform plans.
         const taken = condition.kind === 'unknown' && !condition.invalid ? this.planChoice(2, `if:${textOf(expr.condition)}`) : undefined;
         if (taken !== undefined) return this.evaluate(taken === 0 ? expr.then : expr.otherwise);
@@ -318,6 +314,8 @@ export class Evaluator {
   }
 
   private binary(expr: Extract<Expr, { t: 'binary' }>): Value {
+    const compared = this.validatedComparison(expr);
+    if (compared !== undefined) return { kind: 'bool', value: compared, range: expr.range };
     return binaryOperation(expr.op, this.evaluate(expr.left), () => this.evaluate(expr.right), expr.range, ownedString(expr.text));
   }
 
@@ -647,15 +645,18 @@ export class Evaluator {
     return taken === undefined ? undefined : alternatives[taken];
   }
 
-  /** `var.X == "a"` / `var.X != "a"` (either way round) with var.X limited by its validation: its outcome in this variant run. */
-  private validatedComparison(condition: Expr): boolean | undefined {
-    if (condition.t !== 'binary' || (condition.op !== '==' && condition.op !== '!=')) return undefined;
-    const { left, right } = condition;
+  /**
+   * `var.X == "a"` / `var.X != "a"` (either way round) with var.X not known and limited by its validation: its outcome
+   * in this variant run (with the variable's one choice), so a conditional or local comparing it decides as its indexes do.
+   */
+  private validatedComparison(comparison: Extract<Expr, { t: 'binary' }>): boolean | undefined {
+    if (comparison.op !== '==' && comparison.op !== '!=') return undefined;
+    const { left, right } = comparison;
     const [variable, other] = this.admittedValues(left) ? [left, right] : [right, left];
     const compared = literalString(other);
     if (compared === undefined || !this.admittedValues(variable)) return undefined;
     const value = this.validatedChoice(variable);
-    return value === undefined ? undefined : (value === compared) === (condition.op === '==');
+    return value === undefined ? undefined : (value === compared) === (comparison.op === '==');
   }
 
   /** The values its validation admits, when `key` is exactly `var.X` and not known here; else undefined. */
