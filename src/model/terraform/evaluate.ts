@@ -19,6 +19,7 @@ import { directiveTree, renderTemplate, type TemplateScope } from './template-di
 import { positionsFromRuns } from '../string-positions.js';
 import { passagesInherited, passedThrough } from '../value-passages.js';
 import { boundedAlternatives, enumerateChoices, MAX_ALTERNATIVES, takeChoice, type Choices } from '../choices.js';
+import { allowedValues, literalString } from './variable-validation.js';
 
 /** Resource attributes Terraform computes at apply time: a reference to them is symbolic. */
 const COMPUTED_ATTRIBUTES = new Set(['arn', 'id', 'invoke_arn', 'qualified_arn', 'qualified_invoke_arn', 'execution_arn', 'unique_id', 'function_url', 'url_id']);
@@ -85,6 +86,9 @@ export class Evaluator {
   private readonly root: Evaluator;
   /** On the root: each instanced block's instances, with an evaluator per instance (reused, so its cache and cycle guard hold). */
   private instanceCache?: Map<HclBlock, Array<{ instance: Instance; evaluator: Evaluator }> | 'unknown' | undefined>;
+
+  /** On the root: the values each variable's validation admits (see allowedValues), undefined where it says nothing read. */
+  private validated?: Map<string, string[] | undefined>;
 
   /** On the root: the evaluator of each module call instance (`name` + suffix), undefined where it is not instantiated. */
   private children?: Map<string, Evaluator | undefined>;
@@ -310,6 +314,8 @@ export class Evaluator {
   }
 
   private binary(expr: Extract<Expr, { t: 'binary' }>): Value {
+    const compared = this.validatedComparison(expr);
+    if (compared !== undefined) return { kind: 'bool', value: compared, range: expr.range };
     return binaryOperation(expr.op, this.evaluate(expr.left), () => this.evaluate(expr.right), expr.range, ownedString(expr.text));
   }
 
@@ -506,6 +512,8 @@ export class Evaluator {
     const result = builtin('lookup')!(values, range, ref);
     const [map, key, fallback] = values;
     if (result.kind !== 'unknown' || result.invalid || map?.kind !== 'object' || map.open || key?.kind !== 'unknown') return result;
+    const validated = this.validatedChoice(args[1]);
+    if (validated !== undefined) return builtin('lookup')!([map, { kind: 'string', value: validated, range: key.range }, ...values.slice(2)], range, ref);
     const candidates = fallback ? [...map.entries.map((e) => e.value), fallback] : map.entries.map((e) => e.value);
     const choices = this.budget.choice.choices;
     const alternatives = choices ? boundedAlternatives(choices, candidates) : candidates;
@@ -579,6 +587,12 @@ export class Evaluator {
       }
       if (key?.kind !== 'unknown' || key.invalid) return undefined;
       current ??= expr.base.t === 'ref' ? this.reference([...expr.base.path, ...literal], text, range) : index(this.evaluate(expr.base), literal, text, range);
+      // A key its variable's validation limits: only the entries it admits (one it admits but the map lacks fails the plan).
+      const validated = current.kind === 'object' && !current.open ? this.validatedChoice(step as Expr) : undefined;
+      if (validated !== undefined) {
+        current = index(current, [validated], text, range);
+        continue;
+      }
       const chosen = this.keyChoice(current, textOf(step as Expr));
       if (!chosen) return undefined;
       current = chosen;
@@ -611,6 +625,62 @@ export class Evaluator {
     }
     const taken = this.planChoice(values.length, `key:${keyText}:${keys}`);
     return taken === undefined ? undefined : values[taken];
+  }
+
+  /**
+   * The value a variable not known yet (`key`, exactly `var.X`) takes in this variant run, when its validation admits
+   * only some strings: one choice per variable (named by it), so every map it indexes and every comparison with it
+   * decide alike. Undefined for any other key, a variable whose validation says nothing read, or outside a variant run.
+   */
+  private validatedChoice(key: Expr): string | undefined {
+    const values = this.admittedValues(key);
+    if (!values) return undefined;
+    const choices = this.budget.choice.choices;
+    let alternatives = values;
+    if (choices && values.length > MAX_ALTERNATIVES) {
+      choices.truncated = true;
+      alternatives = values.slice(0, MAX_ALTERNATIVES);
+    }
+    const taken = this.planChoice(alternatives.length, `value:${textOf(key)}`);
+    return taken === undefined ? undefined : alternatives[taken];
+  }
+
+  /**
+   * `var.X == "a"` / `var.X != "a"` (either way round) with var.X not known and limited by its validation: its outcome
+   * in this variant run (with the variable's one choice), so a conditional or local comparing it decides as its indexes do.
+   */
+  private validatedComparison(comparison: Extract<Expr, { t: 'binary' }>): boolean | undefined {
+    if (comparison.op !== '==' && comparison.op !== '!=') return undefined;
+    const { left, right } = comparison;
+    const [variable, other] = this.admittedValues(left) ? [left, right] : [right, left];
+    const compared = literalString(other);
+    if (compared === undefined || !this.admittedValues(variable)) return undefined;
+    const value = this.validatedChoice(variable);
+    return value === undefined ? undefined : (value === compared) === (comparison.op === '==');
+  }
+
+  /** The values its validation admits, when `key` is exactly `var.X` and not known here; else undefined. */
+  private admittedValues(key: Expr): string[] | undefined {
+    if (key.t !== 'ref' || key.path.length !== 2 || key.path[0] !== 'var' || typeof key.path[1] !== 'string') return undefined;
+    const name = key.path[1];
+    const root = this.root;
+    const validated = (root.validated ??= new Map());
+    if (!validated.has(name)) {
+      const declared = root.module.variables.get(name);
+      validated.set(name, declared && allowedValues(declared, name, (list) => root.knownStrings(list)));
+    }
+    const values = validated.get(name);
+    if (!values) return undefined;
+    const value = this.evaluate(key);
+    return value.kind === 'unknown' && !value.invalid ? values : undefined;
+  }
+
+  /** The strings a list holds, when every one is known outside any variant run (`["a", "b"]`, `local.environments`). */
+  private knownStrings(list: Expr): string[] | undefined {
+    const value = this.outsideVariants(() => this.evaluate(list));
+    if (value.kind !== 'list') return undefined;
+    const strings = value.items.map((item) => (item.kind === 'string' ? item.value : undefined));
+    return strings.every((s) => s !== undefined) ? (strings as string[]) : undefined;
   }
 
   /**
