@@ -184,6 +184,26 @@ describe('guardrail messages', () => {
     expect(await message('fail-central-control.cfn.yaml')).toMatch(/^Security Hub configuration policy Policy turns off control Lambda\.1 /);
   });
 
+  it('IG501 names the filter that keeps invokes out (trail line and old wording kept where nothing selects Lambda)', async () => {
+    const ig501 = async (file: string) => (await scan({ paths: [`test/fixtures/IG501/${file}`], cwd: REPO_ROOT })).findings.find((f) => f.ruleId === 'IG501')!;
+    const prefix = await ig501('fail-partial.tf');
+    expect(prefix.message).toBe(
+      'CloudTrail aws_cloudtrail.org selects Lambda data events but logs invokes of only some functions (resources.ARN starts_with [arn:aws:lambda:us-east-1:111122223333:function:payments]): an attacker invoking any other function goes unrecorded.',
+    );
+    expect(prefix.suggestion).toBe("Remove the resources.ARN field selector, or leave functions out with not_starts_with or not_equals instead, so every function's invokes are logged.");
+    expect(prefix.evidence).toBe('resources.ARN starts_with [arn:aws:lambda:us-east-1:111122223333:function:payments]');
+    expect((await ig501('fail-partial.cfn.yaml')).message).toBe(
+      'CloudTrail Trail selects Lambda data events but logs invokes by only some callers (userIdentity.arn Equals [arn:aws:iam::111122223333:role/deployer]): an attacker calling as any other identity goes unrecorded.',
+    );
+    expect((await ig501('fail-no-invoke.tf')).message).toBe('CloudTrail aws_cloudtrail.org selects Lambda data events but leaves Invoke out (eventName not_equals [Invoke]): function invokes go unrecorded.');
+    expect((await ig501('fail-no-invoke.cfn.yaml')).message).toBe(
+      'CloudTrail Trail selects Lambda data events but keeps only read-only events, and Invoke is a write event (readOnly Equals [true]): function invokes go unrecorded.',
+    );
+    const none = await ig501('fail.tf');
+    expect(none.message).toBe('CloudTrail aws_cloudtrail.org does not log Lambda Invoke data events: function invokes go unrecorded.');
+    expect(none.evidence).toBeUndefined();
+  });
+
   it('IG501 says an event data store does not ingest', async () => {
     for (const file of ['fail-ingestion.tf', 'fail-ingestion.cfn.yaml']) {
       const { findings } = await scan({ paths: [`test/fixtures/IG501/${file}`], cwd: REPO_ROOT });
