@@ -24,7 +24,7 @@ export interface RequestContext extends ConcreteRequest {
 }
 
 /** `undefined` is "cannot be known" (a value only Terraform/CloudFormation would resolve, an operator we do not model). */
-type Tri = boolean | undefined;
+export type Tri = boolean | undefined;
 
 /**
  * `denied`: denied whatever values the attacker picks for its chosen keys; `not-denied`: some
@@ -78,14 +78,14 @@ function verdict(value: Tri): DenyVerdict {
   return value === true ? 'denied' : value === false ? 'not-denied' : 'unknown';
 }
 
-function actionMatches(statement: Statement, action: string): Tri {
+export function actionMatches(statement: Statement, action: string): Tri {
   if (statement.action.length > 0) return anyPattern(statement.action, (p) => wildcardMatches(p, action));
   if (statement.notAction.length > 0) return not(anyPattern(statement.notAction, (p) => wildcardMatches(p, action)));
   return false;
 }
 
 /** Resource patterns match case-sensitively; a `*` may run past a colon (IAM docs, "Using wildcards in resource ARNs"). */
-function resourceMatches(statement: Statement, resource: string): Tri {
+export function resourceMatches(statement: Statement, resource: string): Tri {
   if (statement.resource.length > 0) return anyPattern(statement.resource, (p) => globMatches(p, resource));
   if (statement.notResource.length > 0) return not(anyPattern(statement.notResource, (p) => globMatches(p, resource)));
   // A statement needs Resource or NotResource; without either AWS rejects the policy, which then denies nothing.
@@ -105,7 +105,7 @@ export function conditionsHold(conditions: Condition[], keys: RequestContext['ke
 
 const NEGATED = new Set(['StringNotEquals', 'StringNotEqualsIgnoreCase', 'StringNotLike', 'ArnNotEquals', 'ArnNotLike', 'NotIpAddress']);
 
-function conditionHolds(condition: Condition, keys: RequestContext['keys'], unreadable: string[]): Tri {
+export function conditionHolds(condition: Condition, keys: RequestContext['keys'], unreadable: string[] = []): Tri {
   const operator = parseOperator(condition.operator);
   if (!operator || !EVALUATED_OPERATORS.has(operator.base)) return undefined;
   const policyValues = condition.values.map(knownString);

@@ -2,7 +2,7 @@ import type { OrgNode, Posture } from '../model/posture.js';
 import type { Range } from '../model/range.js';
 import type { Model, PolicyDocument } from '../model/types.js';
 import { knownString, type Value } from '../model/value.js';
-import type { ConcreteRequest } from './choices.js';
+import { concreteRequests, type ConcreteRequest } from './choices.js';
 import { concreteDocumentDenies, forEveryChoice, type DenyVerdict, type RequestContext } from './evaluate.js';
 
 /** A service control policy in the scan: an SCP resource or an SCP JSON file. */
@@ -193,6 +193,18 @@ export function targetVerdict(target: GuardrailTarget, request: RequestContext):
   const documents = [...target.scps, ...target.maybe].flatMap((s) => (s.document ? [s.document] : []));
   const onTarget = target.account ? { ...request, targetAccount: target.account } : request;
   return forEveryChoice(onTarget, documents, (concrete) => concreteTargetVerdict(target, concrete));
+}
+
+/**
+ * The choices tried for a request on a target, as targetVerdict tries them, and the first that
+ * definitely gets through (undefined when none does): the example a finding names.
+ */
+export function targetChoicesTried(target: GuardrailTarget, request: RequestContext): { tried: ConcreteRequest[]; through?: ConcreteRequest } {
+  const documents = [...target.scps, ...target.maybe].flatMap((s) => (s.document ? [s.document] : []));
+  const onTarget = target.account ? { ...request, targetAccount: target.account } : request;
+  const tried = [...(concreteRequests(onTarget, documents) ?? [])];
+  const through = tried.find((concrete) => concreteTargetVerdict(target, concrete) === 'not-denied');
+  return { tried, ...(through ? { through } : {}) };
 }
 
 /** One decided request: unknown when an SCP that might reach the target cannot be ruled out. */

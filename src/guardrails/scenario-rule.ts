@@ -4,6 +4,7 @@ import { stableEvidence } from '../rules/support/stable-evidence.js';
 import type { Finding, RuleContext, RuleMeta } from '../rules/types.js';
 import { guardrailsActive } from './activation.js';
 import { guardrailSnippets } from './emit.js';
+import { exampleText, gapReason, type GapReason } from './gap-reason.js';
 import { guardrailTargets, targetVerdict, type GuardrailTarget, type Scp } from './organization.js';
 import { guardrailSpec, scenarioRequest, type Scenario } from './scenarios.js';
 
@@ -36,14 +37,17 @@ export function scenarioFindings(context: RuleContext, meta: RuleMeta, advice: s
   const scenarios = passing.map((s) => s.name);
   const labels = gaps.map((g) => g.target.label);
   const targets = labels.length > 3 ? `${labels.slice(0, 3).join(', ')} and ${labels.length - 3} more` : labels.join(', ');
+  const notDenied = `${scenarios.map((s) => `"${s}"`).join(', ')} ${scenarios.length > 1 ? 'are' : 'is'} not denied on ${targets}`;
+  const attach = `the SCP in policies/guardrails/${meta.id}.json to the root (\`invokeguard guardrails --emit terraform|cloudformation|json\` prints the full set)`;
+  const reason = gapReason(first.target, requests.filter((r) => first.through.includes(r.scenario)));
   return [
     {
       ruleId: meta.id,
       severity: meta.severity,
-      message: `No SCP stops ${spec.title}: ${scenarios.map((s) => `"${s}"`).join(', ')} ${scenarios.length > 1 ? 'are' : 'is'} not denied on ${targets}.`,
+      message: reason ? `SCPs stop ${spec.title} only in part: ${notDenied}. ${partialText(reason)}.` : `No SCP stops ${spec.title}: ${notDenied}.`,
       range: first.target.range,
       resource: first.target.address,
-      suggestion: `${advice} Attach the SCP in policies/guardrails/${meta.id}.json to the root (\`invokeguard guardrails --emit terraform|cloudformation|json\` prints the full set).`,
+      suggestion: reason ? `${advice} ${widenText(reason)}, or attach ${attach}.` : `${advice} Attach ${attach}.`,
       evidence: stableEvidence(passing, (s) => s.action).map((s) => s.name).join('; '),
       fix: scpFix(guardrailSnippets(meta.id, facts), targets, first.target.range.file),
     },
@@ -69,4 +73,19 @@ function scpFix(snippets: FixSnippets, targets: string, file: string): Fix {
     edits: [],
     snippets,
   };
+}
+
+/** The SCPs that deny some of the attack's requests, the one they let through and what spares it. */
+function partialText(reason: GapReason): string {
+  const names = reason.scps.map((s) => s.scp.address);
+  const why = reason.scps.filter((s) => s.reasons.length > 0).map((s) => `${s.scp.address}'s ${s.reasons.join(' and ')}`);
+  return `${names.join(' and ')} ${names.length > 1 ? 'deny' : 'denies'} "${reason.scenario.name}" only for some requests: ${exampleText(reason.example)} it is not denied${why.length > 0 ? ` (${why.join('; ')})` : ''}`;
+}
+
+/** How to make the SCPs written for the attack cover it: widen their Resource, drop the exemption. */
+function widenText(reason: GapReason): string {
+  const dedicated = reason.scps.filter((s) => s.dedicated && s.fixes.length > 0);
+  const fixing = dedicated.length > 0 ? dedicated : reason.scps.filter((s) => s.fixes.length > 0);
+  if (fixing.length === 0) return `Make ${reason.scps.map((s) => s.scp.address).join(' and ')} deny every such request`;
+  return fixing.map((s, i) => `${i === 0 ? 'In' : 'in'} ${s.scp.address}, ${s.fixes.join(' and ')}`).join('; ');
 }

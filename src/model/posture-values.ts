@@ -164,3 +164,63 @@ export function readWriteAdmitsInvoke(value: Value | undefined): boolean | undef
   const text = knownString(value);
   return text === undefined ? undefined : text !== 'ReadOnly';
 }
+
+/**
+ * Why a selector that selects Lambda data events still misses invokes an attacker makes: what it
+ * keeps (`reason`), how to keep every invoke (`fix`) and the filter as written (`filter`, the evidence).
+ */
+export interface InvokeGap {
+  reason: string;
+  /** What goes unrecorded. */
+  unrecorded: string;
+  fix: string;
+  filter: string;
+}
+
+/** Operator names as the file spells them (Terraform `starts_with`, CloudFormation `StartsWith`). */
+export type OperatorSpelling = (operator: SelectorOperator) => string;
+
+const NO_INVOKE = 'function invokes go unrecorded';
+
+const listText = (value: Value) => `[${asList(value).map((v) => knownString(v) ?? '?').join(', ')}]`;
+
+/**
+ * The first field selector of an advanced selector for Lambda that keeps Invoke records out, told
+ * as an InvokeGap; undefined when the selector is not about Lambda or no field selector is known
+ * to leave invokes out.
+ */
+export function advancedSelectorInvokeGap(selectors: FieldSelector[], spell: OperatorSpelling = (operator) => operator): InvokeGap | undefined {
+  if (anyOf(selectors.map(selectsLambdaType)) !== true) return undefined;
+  for (const selector of selectors) {
+    if (admitsInvoke(selector) !== false) continue;
+    const field = knownString(selector.field) ?? '?';
+    const filter = SELECTOR_OPERATORS.flatMap((operator) => {
+      const value = selector.operators[operator];
+      return value ? [`${field} ${spell(operator)} ${listText(value)}`] : [];
+    }).join(', ');
+    const exclusions = `${spell('not_starts_with')} or ${spell('not_equals')}`;
+    if (field === 'resources.ARN')
+      return { reason: `logs invokes of only some functions (${filter})`, unrecorded: 'an attacker invoking any other function goes unrecorded', fix: `remove the resources.ARN field selector, or leave functions out with ${exclusions} instead, so every function's invokes are logged`, filter };
+    if (field === 'userIdentity.arn')
+      return { reason: `logs invokes by only some callers (${filter})`, unrecorded: 'an attacker calling as any other identity goes unrecorded', fix: `remove the userIdentity.arn field selector, or leave callers out with ${exclusions} instead, so every caller's invokes are logged`, filter };
+    if (field === 'eventSource')
+      return { reason: `selects an eventSource other than lambda.amazonaws.com (${filter})`, unrecorded: NO_INVOKE, fix: 'remove the eventSource field selector', filter };
+    const reason = field === 'readOnly' ? `keeps only read-only events, and Invoke is a write event (${filter})` : `leaves Invoke out (${filter})`;
+    return { reason, unrecorded: NO_INVOKE, fix: `remove the ${field} field selector that leaves Invoke out`, filter };
+  }
+  return undefined;
+}
+
+/** A basic Lambda data resource whose values name functions: only their invokes are logged. `label` is the attribute as the file names it. */
+export function basicValuesInvokeGap(values: Value | undefined, label: string): InvokeGap | undefined {
+  if (!values || basicValuesLogEveryFunction(values) !== false) return undefined;
+  const filter = `${label} = ${listText(values)}`;
+  return { reason: `logs invokes of only the functions its data resource names (${filter})`, unrecorded: 'an attacker invoking any other function goes unrecorded', fix: `set ${label} to ["arn:aws:lambda"] to log every function`, filter };
+}
+
+/** A basic selector for read-only events: Invoke is a write event. */
+export function readWriteInvokeGap(value: Value | undefined, label: string): InvokeGap | undefined {
+  if (readWriteAdmitsInvoke(value) !== false) return undefined;
+  const filter = `${label} = ${knownString(value)}`;
+  return { reason: `keeps only read-only events, and Invoke is a write event (${filter})`, unrecorded: NO_INVOKE, fix: `set ${label} to All`, filter };
+}

@@ -1,5 +1,6 @@
 import type { Attribute, Model, PolicyDocument, ResourceBase } from './types.js';
 import type { Value } from './value.js';
+import type { InvokeGap } from './posture-values.js';
 
 /**
  * Organisation and account-baseline posture: what guardrail rules read. Filled from Terraform and
@@ -64,6 +65,8 @@ export interface Trail extends ResourceBase {
    * stopped trail or a store whose ingestion is stopped, which records nothing. Undefined: cannot be known.
    */
   logging: boolean | undefined;
+  /** When its selectors do select Lambda data events but leave some invokes out (lambdaDataEvents false): the first such filter. */
+  invokeGap?: InvokeGap;
 }
 
 export interface GuardDutyDetector extends ResourceBase {

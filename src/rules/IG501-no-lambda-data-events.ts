@@ -25,6 +25,14 @@ function check(context: RuleContext) {
   if (trails.length === 0) return detectiveFinding(context, meta, undefined, 'No CloudTrail trail or event data store in the scan logs Lambda data events: function invokes go unrecorded.', suggestion);
   // Prefer a stopped trail that would otherwise log invokes: turning it on is the whole fix.
   const trail = trails.find((t) => t.logging === false && t.lambdaDataEvents !== false) ?? trails[0];
+  const gap = trail.logging === false ? undefined : trail.invokeGap;
+  if (gap) {
+    // The selector is there and logs some invokes: say which filter keeps the rest out. Its text is the evidence,
+    // so rewording the message later keeps the fingerprint.
+    const message = `CloudTrail ${trail.address} selects Lambda data events but ${gap.reason}: ${gap.unrecorded}.`;
+    const fix = `${gap.fix[0].toUpperCase()}${gap.fix.slice(1)}.`;
+    return detectiveFinding(context, meta, trail, message, fix).map((f) => ({ ...f, evidence: gap.filter }));
+  }
   const message = trail.logging === false
     ? trail.kind === 'event-data-store'
       ? `CloudTrail event data store ${trail.address} does not ingest events (suspend = true / IngestionEnabled: false): function invokes go unrecorded.`

@@ -145,3 +145,43 @@ describe('IG505: which configuration policy control lists turn Lambda.1 off', ()
     expect(await off('var.unknown', '"DISABLED"')).toBe(0);
   });
 });
+
+describe('IG501: the filter that keeps invokes out is carried on the trail (invokeGap)', () => {
+  const gapOf = async (language: 'terraform-hcl' | 'cloudformation', file: string, text: string) => buildModel([await parseText(language, file, text)]).posture!.trails[0].invokeGap;
+  const terraform = (fields: string) =>
+    `resource "aws_cloudtrail" "t" {\n name = "t"\n s3_bucket_name = "b"\n advanced_event_selector {\n field_selector {\n field = "resources.type"\n equals = ["AWS::Lambda::Function"]\n }\n field_selector {\n${fields}\n }\n }\n}\n`;
+  const cloudFormation = (field: string) =>
+    ['Resources:', '  T:', '    Type: AWS::CloudTrail::Trail', '    Properties:', '      IsLogging: true', '      S3BucketName: b', '      AdvancedEventSelectors:', '        - FieldSelectors:', '            - {Field: resources.type, Equals: [AWS::Lambda::Function]}', `            - ${field}`, ''].join('\n');
+
+  it('names the field selector, in the spelling of the file', async () => {
+    const prefix = await gapOf('terraform-hcl', 'main.tf', terraform('field = "resources.ARN"\n starts_with = ["arn:aws:lambda:us-east-1:123456789012:function:prod-"]'));
+    expect(prefix).toEqual({
+      reason: 'logs invokes of only some functions (resources.ARN starts_with [arn:aws:lambda:us-east-1:123456789012:function:prod-])',
+      unrecorded: 'an attacker invoking any other function goes unrecorded',
+      fix: "remove the resources.ARN field selector, or leave functions out with not_starts_with or not_equals instead, so every function's invokes are logged",
+      filter: 'resources.ARN starts_with [arn:aws:lambda:us-east-1:123456789012:function:prod-]',
+    });
+    const caller = await gapOf('cloudformation', 'template.yaml', cloudFormation('{Field: userIdentity.arn, Equals: ["arn:aws:iam::111122223333:role/ci"]}'));
+    expect(caller?.reason).toBe('logs invokes by only some callers (userIdentity.arn Equals [arn:aws:iam::111122223333:role/ci])');
+    expect(caller?.fix).toContain('leave callers out with NotStartsWith or NotEquals instead');
+    expect((await gapOf('cloudformation', 'template.yaml', cloudFormation('{Field: eventSource, Equals: [s3.amazonaws.com]}')))?.reason).toBe(
+      'selects an eventSource other than lambda.amazonaws.com (eventSource Equals [s3.amazonaws.com])',
+    );
+    expect((await gapOf('terraform-hcl', 'main.tf', terraform('field = "eventName"\n not_equals = ["Invoke"]')))?.reason).toBe('leaves Invoke out (eventName not_equals [Invoke])');
+  });
+
+  it('basic selectors: values naming functions, read-only events', async () => {
+    const basic = (readWrite: string, values: string) =>
+      `resource "aws_cloudtrail" "t" {\n name = "t"\n s3_bucket_name = "b"\n event_selector {\n ${readWrite}\n data_resource {\n type = "AWS::Lambda::Function"\n values = ${values}\n }\n }\n}\n`;
+    expect((await gapOf('terraform-hcl', 'main.tf', basic('', '["arn:aws:lambda:us-east-1:111122223333:function:payments"]')))?.filter).toBe('values = [arn:aws:lambda:us-east-1:111122223333:function:payments]');
+    expect((await gapOf('terraform-hcl', 'main.tf', basic('read_write_type = "ReadOnly"', '["arn:aws:lambda"]')))?.reason).toBe('keeps only read-only events, and Invoke is a write event (read_write_type = ReadOnly)');
+  });
+
+  it('no gap where the trail logs every invoke, or the selector is not about Lambda', async () => {
+    expect(await gapOf('terraform-hcl', 'main.tf', terraform('field = "resources.ARN"\n starts_with = ["arn:aws:lambda"]'))).toBeUndefined();
+    // A second selector logs everything: the first one's prefix leaves nothing out.
+    const both = terraform('field = "resources.ARN"\n starts_with = ["arn:aws:lambda:us-east-1:1:function:prod-"]').replace(/\}\n$/, ' advanced_event_selector {\n field_selector {\n field = "resources.type"\n equals = ["AWS::Lambda::Function"]\n }\n }\n}\n');
+    expect(buildModel([await parseText('terraform-hcl', 'main.tf', both)]).posture!.trails[0].lambdaDataEvents).toBe(true);
+    expect(await gapOf('terraform-hcl', 'main.tf', both)).toBeUndefined();
+  });
+});

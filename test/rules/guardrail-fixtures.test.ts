@@ -19,6 +19,9 @@ const FAILING: Record<string, Record<string, Array<[string, string, number]>>> =
     'fail-org-paths.tf': [['IG401', 'aws_organizations_organization.org', 1]],
     // A Deny on us-east-1's functions only: the function may be in any region (the twin's Resource covers every region).
     'fail-region.tf': [['IG401', 'aws_organizations_organization.org', 2]],
+    // A guardrail SCP whose Denies exempt member account 999988887777 / cover eu-central-1 and eu-west-1 functions only.
+    'fail-account-exempt.tf': [['IG401', 'aws_organizations_organization.org', 3]],
+    'fail-eu-only.tf': [['IG401', 'aws_organizations_organization.org', 2]],
   },
   // The account left directly under the root, where no guardrail is attached.
   IG402: {
@@ -129,6 +132,49 @@ describe.each(cases)('%s %s', (rule, file, expected) => {
 });
 
 describe('guardrail messages', () => {
+  const guardrailFinding = async (rule: string, path: string) => (await scan({ paths: [path], cwd: REPO_ROOT })).findings.find((f) => f.ruleId === rule)!;
+
+  it('an SCP that covers only some functions is named, with a request it lets through and what spares it', async () => {
+    const ig401 = await guardrailFinding('IG401', 'test/fixtures/IG401/fail-eu-only.tf');
+    expect(ig401.message).toBe(
+      'SCPs stop public function URLs only in part: "create a function URL with AuthType NONE", "switch an existing function URL to AuthType NONE" are not denied on aws_organizations_organization.org (root), aws_organizations_organizational_unit.workloads (OU), aws_organizations_account.app (account). ' +
+        'aws_organizations_policy.lambda_guard denies "create a function URL with AuthType NONE" only for some requests: on function victim in us-east-1, account 444455556666 it is not denied ' +
+        "(aws_organizations_policy.lambda_guard's Resource covers only arn:aws:lambda:eu-central-1:*:function:*, arn:aws:lambda:eu-west-1:*:function:*).",
+    );
+    expect(ig401.suggestion).toMatch(/^Deny function URL configs with AuthType NONE organisation-wide\. In aws_organizations_policy\.lambda_guard, widen its Resource to "\*", or attach the SCP in policies\/guardrails\/IG401\.json to the root /);
+    // The evidence (the fingerprint) is the scenarios, as before.
+    expect(ig401.evidence).toBe('create a function URL with AuthType NONE; switch an existing function URL to AuthType NONE');
+    // IG405: only the Deny written for outside principals explains the gap; the Principal "*" Deny (another attack) is not blamed.
+    const ig405 = await guardrailFinding('IG405', 'test/fixtures/IG401/fail-eu-only.tf');
+    expect(ig405.message).toContain(
+      "on function victim in us-east-1, account 444455556666 it is not denied (aws_organizations_policy.lambda_guard's Resource covers only arn:aws:lambda:eu-central-1:*:function:*, arn:aws:lambda:eu-west-1:*:function:*).",
+    );
+    expect(ig405.message).not.toContain('lambda:Principal');
+  });
+
+  it('an SCP exempting a member account names the account and the condition', async () => {
+    const ig401 = await guardrailFinding('IG401', 'test/fixtures/IG401/fail-account-exempt.tf');
+    expect(ig401.message).toContain(
+      'aws_organizations_policy.lambda_guard and aws_organizations_policy.region deny "create a function URL with AuthType NONE" only for some requests: on function victim in eu-central-1, account 999988887777 it is not denied ' +
+        "(aws_organizations_policy.lambda_guard's StringNotEquals aws:PrincipalAccount [999988887777] spares aws:PrincipalAccount = 999988887777; " +
+        "aws_organizations_policy.region's StringNotEquals aws:RequestedRegion [eu-central-1, eu-west-1] spares aws:RequestedRegion = eu-central-1).",
+    );
+    // The fix is in the SCP written for the attack, not in the region SCP.
+    expect(ig401.suggestion).toContain('In aws_organizations_policy.lambda_guard, drop 999988887777 from its StringNotEquals aws:PrincipalAccount exemption, or attach the SCP');
+    expect(ig401.suggestion).not.toContain('aws_organizations_policy.region');
+  });
+
+  it('a perimeter scoped to some functions is told to widen its scope; no SCP for the attack keeps "No SCP stops"', async () => {
+    const ig403 = await guardrailFinding('IG403', 'test/fixtures/IG403/fail-region.tf');
+    expect(ig403.message).toContain(
+      "on function victim in us-east-2, account 444455556666 it is not denied (aws_organizations_policy.perimeter's ArnLike lambda:SourceFunctionArn [arn:aws:lambda:us-east-1:*:function:*] spares lambda:SourceFunctionArn = arn:aws:lambda:us-east-2:444455556666:function:victim).",
+    );
+    expect(ig403.suggestion).toContain('In aws_organizations_policy.perimeter, widen its ArnLike lambda:SourceFunctionArn to cover arn:aws:lambda:us-east-2:444455556666:function:victim, or attach');
+    const ig401 = await guardrailFinding('IG401', 'test/fixtures/IG401/fail.tf');
+    expect(ig401.message).toMatch(/^No SCP stops public function URLs: /);
+    expect(ig401.suggestion).toContain('Attach the SCP in policies/guardrails/IG401.json to the root');
+  });
+
   it('IG505 names control Lambda.1 and what turns it off', async () => {
     const message = async (file: string) => (await scan({ paths: [`test/fixtures/IG505/${file}`], cwd: REPO_ROOT })).findings.find((f) => f.ruleId === 'IG505')!.message;
     expect(await message('fail-control.tf')).toBe(
@@ -136,6 +182,26 @@ describe('guardrail messages', () => {
     );
     expect(await message('fail-control.cfn.yaml')).toMatch(/^Security Hub standard Fsbp disables control Lambda\.1 /);
     expect(await message('fail-central-control.cfn.yaml')).toMatch(/^Security Hub configuration policy Policy turns off control Lambda\.1 /);
+  });
+
+  it('IG501 names the filter that keeps invokes out (trail line and old wording kept where nothing selects Lambda)', async () => {
+    const ig501 = async (file: string) => (await scan({ paths: [`test/fixtures/IG501/${file}`], cwd: REPO_ROOT })).findings.find((f) => f.ruleId === 'IG501')!;
+    const prefix = await ig501('fail-partial.tf');
+    expect(prefix.message).toBe(
+      'CloudTrail aws_cloudtrail.org selects Lambda data events but logs invokes of only some functions (resources.ARN starts_with [arn:aws:lambda:us-east-1:111122223333:function:payments]): an attacker invoking any other function goes unrecorded.',
+    );
+    expect(prefix.suggestion).toBe("Remove the resources.ARN field selector, or leave functions out with not_starts_with or not_equals instead, so every function's invokes are logged.");
+    expect(prefix.evidence).toBe('resources.ARN starts_with [arn:aws:lambda:us-east-1:111122223333:function:payments]');
+    expect((await ig501('fail-partial.cfn.yaml')).message).toBe(
+      'CloudTrail Trail selects Lambda data events but logs invokes by only some callers (userIdentity.arn Equals [arn:aws:iam::111122223333:role/deployer]): an attacker calling as any other identity goes unrecorded.',
+    );
+    expect((await ig501('fail-no-invoke.tf')).message).toBe('CloudTrail aws_cloudtrail.org selects Lambda data events but leaves Invoke out (eventName not_equals [Invoke]): function invokes go unrecorded.');
+    expect((await ig501('fail-no-invoke.cfn.yaml')).message).toBe(
+      'CloudTrail Trail selects Lambda data events but keeps only read-only events, and Invoke is a write event (readOnly Equals [true]): function invokes go unrecorded.',
+    );
+    const none = await ig501('fail.tf');
+    expect(none.message).toBe('CloudTrail aws_cloudtrail.org does not log Lambda Invoke data events: function invokes go unrecorded.');
+    expect(none.evidence).toBeUndefined();
   });
 
   it('IG501 says an event data store does not ingest', async () => {

@@ -1,5 +1,5 @@
-import { FSBP_STANDARD, LAMBDA_DATA_RESOURCE, LAMBDA_PROTECTION, advancedSelectorLogsInvoke, allOf, anyOf, enabledFlag, isFsbpLambdaControlArn, listsTurnOffLambdaControl, readWriteAdmitsInvoke, basicValuesLogEveryFunction, type SelectorOperator } from '../posture-values.js';
-import { postureOf, type Posture } from '../posture.js';
+import { FSBP_STANDARD, LAMBDA_DATA_RESOURCE, LAMBDA_PROTECTION, advancedSelectorLogsInvoke, allOf, anyOf, enabledFlag, isFsbpLambdaControlArn, listsTurnOffLambdaControl, readWriteAdmitsInvoke, basicValuesLogEveryFunction, advancedSelectorInvokeGap, basicValuesInvokeGap, readWriteInvokeGap, type FieldSelector, type InvokeGap, type SelectorOperator } from '../posture-values.js';
+import { postureOf, type Posture, type Trail } from '../posture.js';
 import { policyDocumentFromValue } from '../policy-document.js';
 import type { Model, ResourceBase } from '../types.js';
 import { asList, get, knownString, type Value } from '../value.js';
@@ -27,10 +27,10 @@ const POSTURE_MAPPERS = new Map<string, PostureMapper>([
       posture.trails.push({
         ...base,
         kind: 'trail',
-        lambdaDataEvents: anyOf([
-          ...asList(get(properties, 'EventSelectors')).map(basicSelectorLogsLambda),
-          ...asList(get(properties, 'AdvancedEventSelectors')).map(advancedSelectorLogsLambda),
-        ]),
+        ...withGap(
+          anyOf([...asList(get(properties, 'EventSelectors')).map(basicSelectorLogsLambda), ...asList(get(properties, 'AdvancedEventSelectors')).map(advancedSelectorLogsLambda)]),
+          [...asList(get(properties, 'EventSelectors')).map(basicSelectorGap), ...asList(get(properties, 'AdvancedEventSelectors')).map(advancedSelectorGap)],
+        ),
         // IsLogging is required: a template without it cannot be judged.
         logging: flag(get(properties, 'IsLogging')),
       }),
@@ -43,7 +43,7 @@ const POSTURE_MAPPERS = new Map<string, PostureMapper>([
       posture.trails.push({
         ...base,
         kind: 'event-data-store',
-        lambdaDataEvents: anyOf(asList(get(properties, 'AdvancedEventSelectors')).map(advancedSelectorLogsLambda)),
+        ...withGap(anyOf(asList(get(properties, 'AdvancedEventSelectors')).map(advancedSelectorLogsLambda)), asList(get(properties, 'AdvancedEventSelectors')).map(advancedSelectorGap)),
         logging: ingestion === undefined || ingestion.kind === 'null' ? true : flag(ingestion),
       });
     },
@@ -171,12 +171,35 @@ function basicSelectorLogsLambda(selector: Value): boolean | undefined {
 }
 
 function advancedSelectorLogsLambda(selector: Value): boolean | undefined {
-  return advancedSelectorLogsInvoke(asList(get(selector, 'FieldSelectors')).map((f) => {
+  return advancedSelectorLogsInvoke(fieldSelectors(selector));
+}
+
+const spelling = new Map(OPERATOR_KEYS);
+
+function advancedSelectorGap(selector: Value): InvokeGap | undefined {
+  return advancedSelectorInvokeGap(fieldSelectors(selector), (operator) => spelling.get(operator) ?? operator);
+}
+
+/** What in a basic selector for Lambda leaves invokes out: Values naming functions, or ReadWriteType ReadOnly. */
+function basicSelectorGap(selector: Value): InvokeGap | undefined {
+  const lambda = asList(get(selector, 'DataResources')).filter((d) => knownString(get(d, 'Type')) === LAMBDA_DATA_RESOURCE);
+  if (lambda.length === 0) return undefined;
+  return readWriteInvokeGap(get(selector, 'ReadWriteType'), 'ReadWriteType') ?? lambda.map((d) => basicValuesInvokeGap(get(d, 'Values'), 'Values')).find((g) => g !== undefined);
+}
+
+/** The verdict, and the first gap when the selectors log no invoke of every function (see Trail.invokeGap). */
+function withGap(lambdaDataEvents: boolean | undefined, gaps: Array<InvokeGap | undefined>): Pick<Trail, 'lambdaDataEvents' | 'invokeGap'> {
+  const gap = lambdaDataEvents === false ? gaps.find((g) => g !== undefined) : undefined;
+  return { lambdaDataEvents, ...(gap ? { invokeGap: gap } : {}) };
+}
+
+function fieldSelectors(selector: Value): FieldSelector[] {
+  return asList(get(selector, 'FieldSelectors')).map((f) => {
     const operators: Partial<Record<SelectorOperator, Value>> = {};
     for (const [operator, key] of OPERATOR_KEYS) {
       const value = get(f, key);
       if (value) operators[operator] = value;
     }
     return { field: get(f, 'Field'), operators };
-  }));
+  });
 }

@@ -2,7 +2,7 @@ import { postureOf, type AccessAnalyzer, type GuardDutyDetector, type GuardDutyL
 import { policyDocumentFromValue } from '../policy-document.js';
 import { copyBase, type Attribute, type Model, type ResourceBase } from '../types.js';
 import { asList, get, knownString, type Value } from '../value.js';
-import { FSBP_STANDARD, LAMBDA_DATA_RESOURCE, LAMBDA_PROTECTION, LAMBDA_PUBLIC_CONTROL, SELECTOR_OPERATORS, advancedSelectorLogsInvoke, allOf, anyOf, enabledFlag, isFsbpLambdaControlArn, knownText, listsTurnOffLambdaControl, readWriteAdmitsInvoke, basicValuesLogEveryFunction, type FieldSelector } from '../posture-values.js';
+import { FSBP_STANDARD, LAMBDA_DATA_RESOURCE, LAMBDA_PROTECTION, LAMBDA_PUBLIC_CONTROL, SELECTOR_OPERATORS, advancedSelectorLogsInvoke, allOf, anyOf, enabledFlag, isFsbpLambdaControlArn, knownText, listsTurnOffLambdaControl, readWriteAdmitsInvoke, basicValuesLogEveryFunction, advancedSelectorInvokeGap, basicValuesInvokeGap, readWriteInvokeGap, type FieldSelector, type InvokeGap } from '../posture-values.js';
 import type { TerraformBlockView, TerraformResourceView } from './resources.js';
 
 /** The types `addTerraformPosture` maps (its cases): a case missing here is never reached, so its tests catch the omission. */
@@ -79,14 +79,16 @@ export function addTerraformPosture(model: Model, resource: TerraformResourceVie
       const logging = resource.attribute('enable_logging');
       const lambda = anyOf([...resource.blocks('event_selector').map(basicSelectorLogsLambda), ...resource.blocks('advanced_event_selector').map(advancedSelectorLogsLambda)]);
       // enable_logging defaults to true.
-      posture.trails.push(trail(base, 'trail', lambda, logging ? enabledFlag(logging.value, ['true']) : true));
+      const gap = firstGap([...resource.blocks('event_selector').map(basicSelectorInvokeGap), ...resource.blocks('advanced_event_selector').map(advancedSelectorGap)]);
+      posture.trails.push(trail(base, 'trail', lambda, logging ? enabledFlag(logging.value, ['true']) : true, gap));
       return true;
     }
     case 'aws_cloudtrail_event_data_store': {
       // `suspend = true` (provider 6) stops ingestion: the store takes in no new events. Default: ingesting.
       const suspend = resource.attribute('suspend');
       const suspended = suspend && suspend.value.kind !== 'null' ? enabledFlag(suspend.value, ['true']) : false;
-      posture.trails.push(trail(base, 'event-data-store', anyOf(resource.blocks('advanced_event_selector').map(advancedSelectorLogsLambda)), suspended === undefined ? undefined : !suspended));
+      const selectors = resource.blocks('advanced_event_selector');
+      posture.trails.push(trail(base, 'event-data-store', anyOf(selectors.map(advancedSelectorLogsLambda)), suspended === undefined ? undefined : !suspended, firstGap(selectors.map(advancedSelectorGap))));
       return true;
     }
     case 'aws_guardduty_detector': {
@@ -206,12 +208,18 @@ function orgNode(base: ResourceBase, kind: OrgNode['kind'], parents: Value[], id
   return node;
 }
 
-function trail(base: ResourceBase, kind: Trail['kind'], lambdaDataEvents: boolean | undefined, logging: boolean | undefined): Trail {
+function trail(base: ResourceBase, kind: Trail['kind'], lambdaDataEvents: boolean | undefined, logging: boolean | undefined, gap: InvokeGap | undefined): Trail {
   const part = copyBase(base) as Trail;
   part.kind = kind;
   part.lambdaDataEvents = lambdaDataEvents;
   part.logging = logging;
+  // A gap explains a trail that logs no invoke of every function; one that does (another selector) has none to tell.
+  if (gap && lambdaDataEvents === false) part.invokeGap = gap;
   return part;
+}
+
+function firstGap(gaps: Array<InvokeGap | undefined>): InvokeGap | undefined {
+  return gaps.find((g) => g !== undefined);
 }
 
 function securityHubPart(base: ResourceBase, kind: SecurityHubPart['kind'], foundationalBestPractices: boolean | undefined): SecurityHubPart {
@@ -242,14 +250,29 @@ function basicSelectorLogsLambda(selector: TerraformBlockView): boolean | undefi
 
 /** `advanced_event_selector { field_selector { field = "resources.type" equals = ["AWS::Lambda::Function"] } … }`. */
 function advancedSelectorLogsLambda(selector: TerraformBlockView): boolean | undefined {
-  return advancedSelectorLogsInvoke(selector.blocks('field_selector').map((f) => {
+  return advancedSelectorLogsInvoke(fieldSelectors(selector));
+}
+
+function advancedSelectorGap(selector: TerraformBlockView): InvokeGap | undefined {
+  return advancedSelectorInvokeGap(fieldSelectors(selector));
+}
+
+/** What in a basic selector for Lambda leaves invokes out: values naming functions, or read_write_type = ReadOnly. */
+function basicSelectorInvokeGap(selector: TerraformBlockView): InvokeGap | undefined {
+  const lambda = selector.blocks('data_resource').filter((d) => knownString(d.attribute('type')?.value) === LAMBDA_DATA_RESOURCE);
+  if (lambda.length === 0) return undefined;
+  return readWriteInvokeGap(selector.attribute('read_write_type')?.value, 'read_write_type') ?? firstGap(lambda.map((d) => basicValuesInvokeGap(d.attribute('values')?.value, 'values')));
+}
+
+function fieldSelectors(selector: TerraformBlockView): FieldSelector[] {
+  return selector.blocks('field_selector').map((f) => {
     const operators: FieldSelector['operators'] = {};
     for (const operator of SELECTOR_OPERATORS) {
       const value = f.attribute(operator)?.value;
       if (value) operators[operator] = value;
     }
     return { field: f.attribute('field')?.value, operators };
-  }));
+  });
 }
 
 /** A list of standards ARNs: true if one is FSBP, false if every one is known and none is. */
