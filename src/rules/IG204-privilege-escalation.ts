@@ -438,7 +438,7 @@ export const IG204: Rule = {
       findings.push({
         ruleId: 'IG204',
         severity: result.deployedOnly || (takeover && !takeover.target) ? 'high' : 'critical',
-        message: `${who} can escalate privileges through Lambda: ${result.clauses.join(', ')}, granted together by ${result.policies.map(policyLabel).join(', ')}.${deployedOnly}${takeover ? takeoverNote(takeover) : ''}`,
+        message: `${who} can escalate privileges through Lambda: ${result.clauses.join(', ')}, ${result.policies.length > 1 ? 'granted together by' : 'granted by'} ${result.policies.map(policyLabel).join(', ')}.${deployedOnly}${takeover ? takeoverNote(takeover) : ''}`,
         range: node.identity.range,
         resource: node.identity.address,
         ...rootsOf(node.identity),

@@ -31,7 +31,7 @@ async function ig204(statements: string[], preamble = '') {
 async function clause(statements: string[], preamble = '') {
   const found = await ig204(statements, preamble);
   expect(found.map((f) => f.at)).toEqual(found.length ? [['aws_iam_user.deployer', 1]] : []);
-  return found[0]?.message.replace(/^.*?through Lambda: /, '').replace(/, granted together by .*$/, '');
+  return found[0]?.message.replace(/^.*?through Lambda: /, '').replace(/, granted (together )?by .*$/, '');
 }
 
 describe('IG204: CreateFunction and a way to run it on one function they share', () => {

@@ -37,7 +37,7 @@ async function ig204(statements: string[], rest = '') {
 async function clause(statements: string[], rest = '') {
   const found = await ig204(statements, rest);
   expect(found.map((f) => f.at)).toEqual(found.length ? [['aws_iam_user.deployer', 1]] : []);
-  return found[0]?.message.replace(/^.*?through Lambda: /, '').replace(/, granted together by .*$/, '');
+  return found[0]?.message.replace(/^.*?through Lambda: /, '').replace(/, granted (together )?by .*$/, '');
 }
 
 describe('IG204: invoke gated by aws:ResourceTag, on functions the caller creates and tags', () => {

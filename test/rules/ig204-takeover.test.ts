@@ -55,7 +55,7 @@ describe('IG204 without iam:PassRole: the caller puts its code in an existing fu
     const found = await ig204(tree([allow(UPDATE_AND_INVOKE, `${FN}janitor`)], [['janitor', [ADMIN]]]));
     expect(found.map((f) => [f.at, f.severity])).toEqual([[['aws_iam_user.dev', 1], 'critical']]);
     expect(found[0].message).toBe(
-      `aws_iam_user.dev can escalate privileges through Lambda: lambda:UpdateFunctionCode and lambda:InvokeFunction on functions matching \`${FN}janitor\`, granted together by aws_iam_user_policy.dev (main.tf:5).` +
+      `aws_iam_user.dev can escalate privileges through Lambda: lambda:UpdateFunctionCode and lambda:InvokeFunction on functions matching \`${FN}janitor\`, granted by aws_iam_user_policy.dev (main.tf:5).` +
         ' The code runs in function `janitor` (aws_lambda_function.janitor) as its execution role aws_iam_role.janitor, which holds administrator access (`*` on `*`) that this principal lacks. No iam:PassRole is needed.',
     );
     expect(found[0].evidence).toBe('lambda:UpdateFunctionCode + lambda:InvokeFunction via aws_iam_user_policy.dev on aws_lambda_function.janitor');
@@ -109,7 +109,7 @@ describe('IG204 without iam:PassRole: the caller puts its code in an existing fu
     for (const statements of [[allow(UPDATE_AND_INVOKE, 'arn:aws:lambda:*:*:function:*')], [allow('"lambda:UpdateFunctionCode"', '*')]]) {
       const found = await ig204(tree(statements));
       expect(found.map((f) => [f.at, f.severity])).toEqual([[['aws_iam_user.dev', 1], 'high']]);
-      expect(found[0].message).toContain('lambda:UpdateFunctionCode on every function, granted together by aws_iam_user_policy.dev (main.tf:5). The code runs as any role a function of the account runs with');
+      expect(found[0].message).toContain('lambda:UpdateFunctionCode on every function, granted by aws_iam_user_policy.dev (main.tf:5). The code runs as any role a function of the account runs with');
     }
     // Named functions of unknown roles are no escalation the scan can show.
     expect(await ig204(tree([allow(UPDATE_AND_INVOKE, `${FN}janitor`)]))).toEqual([]);

@@ -82,7 +82,7 @@ describe('findings name the Terraform root of a module instance', () => {
         'modules/fn/main.tf',
         6,
         ['envs/prod'],
-        'module.fn.aws_iam_role.this (through root `envs/prod`) can escalate privileges through Lambda: iam:PassRole, lambda:CreateFunction, lambda:InvokeFunction on every resource, granted together by module.fn.aws_iam_role_policy.this (modules/fn/main.tf:11).',
+        'module.fn.aws_iam_role.this (through root `envs/prod`) can escalate privileges through Lambda: iam:PassRole, lambda:CreateFunction, lambda:InvokeFunction on every resource, granted by module.fn.aws_iam_role_policy.this (modules/fn/main.tf:11).',
       ],
       [
         'IG101',
