@@ -140,7 +140,8 @@ export function conditionHolds(condition: Condition, keys: RequestContext['keys'
 /** Request keys by lower-cased name, built once per request (key names are case-insensitive). */
 const lowerCased = new WeakMap<RequestContext['keys'], Map<string, string[]>>();
 
-function lookup(keys: RequestContext['keys'], key: string): string[] | undefined {
+/** A request key's values, by name compared case-insensitively (the first spelling written wins). */
+export function lookup(keys: RequestContext['keys'], key: string): string[] | undefined {
   let byName = lowerCased.get(keys);
   if (!byName) {
     byName = new Map();

@@ -2,7 +2,7 @@ import { parseOperator } from '../iam/condition-operators.js';
 import type { Condition, Statement } from '../model/types.js';
 import { knownString } from '../model/value.js';
 import type { ConcreteRequest } from './choices.js';
-import { actionMatches, concreteDocumentDenies, conditionHolds, resourceMatches, statementDenies, type RequestContext } from './evaluate.js';
+import { actionMatches, concreteDocumentDenies, conditionHolds, lookup, resourceMatches, statementDenies, type RequestContext } from './evaluate.js';
 import { targetChoicesTried, type GuardrailTarget, type Scp } from './organization.js';
 import type { Scenario } from './scenarios.js';
 
@@ -85,8 +85,7 @@ function conditionText(condition: Condition): string {
 }
 
 function keyValue(request: ConcreteRequest, key: string): string | undefined {
-  const entry = Object.entries(request.keys).find(([k]) => k.toLowerCase() === key.toLowerCase());
-  return entry && (Array.isArray(entry[1]) ? entry[1].join(', ') : entry[1]);
+  return lookup(request.keys, key)?.join(', ');
 }
 
 function valueText(request: ConcreteRequest, key: string): string {
