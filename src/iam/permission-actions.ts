@@ -27,8 +27,8 @@ export function permissionGives(permission: LambdaPermission, action: string): b
 }
 
 /**
- * Whether a permission can let the grantee invoke (never guessed away: an action not known here may). As
- * mayGrantInvoke: a grant written as lambda:InvokeAsync is read as an invoke grant (AWS documents it as one); a
+ * Whether a permission can let the grantee invoke (never guessed away: an action not known here may). A grant
+ * written as lambda:InvokeAsync is read as an invoke grant (conservative, and AWS documents it as one); a
  * NotAction naming lambda:InvokeFunction and lambda:InvokeFunctionUrl names every action that runs code, so what it
  * leaves (lambda:InvokeAsync among the rest) runs nothing.
  */
