@@ -45,11 +45,19 @@ export function takeChoice(choices: Choices, arity: number, name?: string): numb
   return taken;
 }
 
+/**
+ * The first MAX_ALTERNATIVES of `items` a choice offers, marking `choices` truncated when some are left out (outside a
+ * variant run, `choices` undefined, nothing is offered and nothing is cut).
+ */
+export function firstAlternatives<T>(choices: Choices | undefined, items: T[]): T[] {
+  if (!choices || items.length <= MAX_ALTERNATIVES) return items;
+  choices.truncated = true;
+  return items.slice(0, MAX_ALTERNATIVES);
+}
+
 /** The first MAX_ALTERNATIVES distinct values (sliced first: `distinct` of thousands, on every evaluation, is what is bounded). */
 export function boundedAlternatives(choices: Choices, candidates: Value[]): Value[] {
-  if (candidates.length <= MAX_ALTERNATIVES) return distinct(candidates);
-  choices.truncated = true;
-  return distinct(candidates.slice(0, MAX_ALTERNATIVES));
+  return distinct(firstAlternatives(choices, candidates));
 }
 
 /**

@@ -18,7 +18,7 @@ import { awsManagedPolicyDataValue } from './managed-policy-data.js';
 import { directiveTree, renderTemplate, type TemplateScope } from './template-directives.js';
 import { positionsFromRuns } from '../string-positions.js';
 import { passagesInherited, passedThrough } from '../value-passages.js';
-import { boundedAlternatives, enumerateChoices, MAX_ALTERNATIVES, takeChoice, type Choices } from '../choices.js';
+import { boundedAlternatives, enumerateChoices, firstAlternatives, takeChoice, type Choices } from '../choices.js';
 import { allowedValues, literalString } from './variable-validation.js';
 
 /** Resource attributes Terraform computes at apply time: a reference to them is symbolic. */
@@ -618,11 +618,7 @@ export class Evaluator {
       values = collection.items;
     } else return undefined;
     if (values.length === 0) return undefined;
-    const choices = this.budget.choice.choices;
-    if (choices && values.length > MAX_ALTERNATIVES) {
-      choices.truncated = true;
-      values = values.slice(0, MAX_ALTERNATIVES);
-    }
+    values = firstAlternatives(this.budget.choice.choices, values);
     const taken = this.planChoice(values.length, `key:${keyText}:${keys}`);
     return taken === undefined ? undefined : values[taken];
   }
@@ -635,12 +631,7 @@ export class Evaluator {
   private validatedChoice(key: Expr): string | undefined {
     const values = this.admittedValues(key);
     if (!values) return undefined;
-    const choices = this.budget.choice.choices;
-    let alternatives = values;
-    if (choices && values.length > MAX_ALTERNATIVES) {
-      choices.truncated = true;
-      alternatives = values.slice(0, MAX_ALTERNATIVES);
-    }
+    const alternatives = firstAlternatives(this.budget.choice.choices, values);
     const taken = this.planChoice(alternatives.length, `value:${textOf(key)}`);
     return taken === undefined ? undefined : alternatives[taken];
   }
