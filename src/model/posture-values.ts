@@ -94,7 +94,8 @@ const CALLER_CHOSEN_FIELDS: ReadonlySet<string> = new Set(['resources.ARN', 'use
 /**
  * Whether an advanced event selector logs Lambda Invoke: it must select `resources.type` =
  * AWS::Lambda::Function, and (its field selectors being ANDed) every other field selector must let
- * the Invoke record through. Fields it cannot decide (resources.ARN, unknown values) let it through.
+ * the Invoke record through. Fields the record does not hold let it through; an unknown value leaves it undecided;
+ * resources.ARN and userIdentity.arn must keep every value (see CALLER_CHOSEN_FIELDS).
  */
 export function advancedSelectorLogsInvoke(selectors: FieldSelector[]): boolean | undefined {
   const namesLambda = anyOf(selectors.map(selectsLambdaType));
